@@ -1,0 +1,279 @@
+"""The typed dataset: loading a data folder, validating it, and viewing it at a date."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+
+from .errors import DataValidationError, UsageError, concat_problems, problems_frame
+from .io import RawTable, find_table, read_table, read_toml
+from .schema import (
+    DEFAULT_RULES,
+    TABLES,
+    Problems,
+    TypedTable,
+    check_agreement,
+    check_identity_numbers,
+    check_table,
+    cross_checks,
+    type_table,
+)
+
+#: Tables in the order they are read and checked.
+TABLE_ORDER = ("pilots", "costs", "participants", "sessions", "measures", "outcomes",
+               "indicators", "population", "valuation")
+#: Text columns that become categoricals (ids repeat a lot).
+_CATEGORY_COLUMNS = {"pilot_id", "participant_id", "measure", "series", "area"}
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """The settings of ``agreement.toml``.
+
+    Attributes
+    ----------
+    rules : Mapping[str, float]
+        Scorecard thresholds in force (defaults from
+        :data:`pilot_eval.schema.DEFAULT_RULES`, overridden by ``[rules]``).
+    """
+
+    name: str
+    municipality: str
+    start: pd.Timestamp
+    end: pd.Timestamp
+    annual_budget_nok: float
+    discount_rate: float = 0.04
+    tax_financing_cost: float = 0.20
+    min_cell_size: int = 5
+    language: str = "nb"
+    rules: Mapping[str, float] = field(default_factory=lambda: MappingProxyType(dict(DEFAULT_RULES)))
+    rules_overridden: tuple[str, ...] = ()
+
+    @property
+    def years(self) -> float:
+        """Length of the agreement in years (365.25-day years)."""
+        return ((self.end - self.start).days + 1) / 365.25
+
+    @property
+    def budget_nok(self) -> float:
+        """The fund's allocation over the whole agreement: annual budget × years."""
+        return self.annual_budget_nok * round(self.years, 2)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A validated data folder as typed pandas tables, seen at the date ``as_of_date``.
+
+    Tables that the folder does not have are empty frames with the right columns.
+    Ids and enums are categoricals, dates ``datetime64``, whole numbers ``Int64``.
+    Treat the tables as read-only: :meth:`as_of` gives a new dataset.
+    """
+
+    agreement: Agreement
+    pilots: pd.DataFrame
+    costs: pd.DataFrame
+    participants: pd.DataFrame
+    sessions: pd.DataFrame
+    measures: pd.DataFrame
+    outcomes: pd.DataFrame
+    indicators: pd.DataFrame
+    population: pd.DataFrame
+    valuation: pd.DataFrame
+    as_of_date: pd.Timestamp
+    warnings: pd.DataFrame = field(default_factory=problems_frame)
+    source: Path | None = None
+    input_files: tuple[Path, ...] = ()
+    tables_present: frozenset[str] = frozenset()
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A table by name (``"costs"`` …)."""
+        if name not in TABLE_ORDER:
+            raise UsageError(f"Unknown table {name!r}; the tables are: {', '.join(TABLE_ORDER)}.")
+        return getattr(self, name)
+
+    @property
+    def pilot_ids(self) -> list[str]:
+        return [str(p) for p in self.pilots["pilot_id"]]
+
+    def as_of(self, date: str | pd.Timestamp) -> Dataset:
+        """The dataset as it was known on ``date``: everything dated after is left out.
+
+        Costs, sessions, outcome measurements and indicator months after ``date`` are
+        dropped; participants enrolled after it are dropped; an exit after it is undone
+        (the person was still active on ``date``). Population rows are kept: metrics take
+        the latest year at or before ``date``.
+        """
+        when = _to_date(date)
+        p = self.participants
+        p = p[p["enrolled_on"] <= when].copy()
+        later_exit = p["exited_on"] > when
+        p.loc[later_exit, "exited_on"] = pd.NaT
+        p.loc[later_exit, "exit_reason"] = pd.NA
+        return dataclasses.replace(
+            self,
+            costs=self.costs[self.costs["date"] <= when],
+            participants=p,
+            sessions=self.sessions[self.sessions["date"] <= when],
+            outcomes=self.outcomes[self.outcomes["measured_on"] <= when],
+            indicators=self.indicators[self.indicators["month"] <= when],
+            as_of_date=when,
+        )
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{n}={len(getattr(self, n))}" for n in TABLE_ORDER)
+        return (f"Dataset({self.agreement.name!r}, as_of={self.as_of_date.date()}, {sizes})")
+
+    def _repr_html_(self) -> str:
+        rows = "".join(f"<tr><td>{n}</td><td style='text-align:right'>{len(getattr(self, n)):,}</td></tr>"
+                       for n in TABLE_ORDER)
+        return (f"<p><b>{self.agreement.name}</b> · {self.agreement.municipality} · as of "
+                f"{self.as_of_date.date()}</p><table><tr><th>table</th><th>rows</th></tr>{rows}</table>")
+
+
+def _to_date(value: str | pd.Timestamp) -> pd.Timestamp:
+    try:
+        when = pd.Timestamp(value)
+    except (ValueError, TypeError) as exc:
+        raise UsageError(f"as_of={value!r} is not a date; write it as YYYY-MM-DD.") from exc
+    if pd.isna(when):
+        raise UsageError(f"as_of={value!r} is not a date; write it as YYYY-MM-DD.")
+    return when.normalize()
+
+
+def _check_folder(path: str | Path) -> tuple[pd.DataFrame, dict[str, TypedTable], dict[str, Any] | None,
+                                               list[Path]]:
+    """Read and check a folder; return (problems, typed tables, agreement settings, files)."""
+    folder = Path(path)
+    problems = Problems()
+    if not folder.is_dir():
+        problems.add(str(folder), "folder.missing",
+                     f"Fant ikke datamappen «{folder}». Sjekk stien.",
+                     f"The data folder '{folder}' was not found. Check the path.")
+        return problems.frame(), {}, None, []
+    files: list[Path] = []
+    agreement_path = folder / "agreement.toml"
+    agreement = None
+    if agreement_path.is_file():
+        files.append(agreement_path)
+        data, toml_problems = read_toml(agreement_path)
+        problems.records.extend(toml_problems)
+        agreement = check_agreement(data, agreement_path.name, problems)
+    else:
+        problems.add("agreement.toml", "file.missing",
+                     "Filen agreement.toml mangler. Den beskriver samarbeidsavtalen (navn, kommune, "
+                     "periode og årlig budsjett); se docs/data-format.md.",
+                     "The file agreement.toml is missing. It describes the agreement (name, "
+                     "municipality, period, annual budget); see docs/data-format.md.")
+    raw_tables: dict[str, RawTable] = {}
+    for name in TABLE_ORDER:
+        spec = TABLES[name]
+        found, find_problems = find_table(folder, name)
+        problems.records.extend(find_problems)
+        if found is None:
+            if spec.required and not find_problems:
+                problems.add(f"{name}.csv", "file.missing",
+                             f"Filen {name}.csv (eller .xlsx/.parquet) mangler, og den er påkrevd.",
+                             f"The file {name}.csv (or .xlsx/.parquet) is missing and is required.")
+            continue
+        files.append(found)
+        raw = read_table(found, name)
+        problems.records.extend(raw.problems.to_dict("records"))
+        if raw.frame is not None:
+            raw_tables[name] = raw
+    typed: dict[str, TypedTable] = {}
+    for name, raw in raw_tables.items():
+        spec = TABLES[name]
+        table = type_table(spec, raw.frame, raw.path.name, raw.dialect.get("sep"), problems)
+        check_table(spec, table, problems)
+        check_identity_numbers(table, problems)
+        typed[name] = table
+    if "outcomes" in typed and "measures" not in typed and "measures" not in {p["file"].split(".")[0] for p in problems.records if p.get("file")}:
+        pass  # reported by cross_checks
+    cross_checks(typed, agreement, problems)
+    return concat_problems([problems.frame()]), typed, agreement, files
+
+
+def validate(path: str | Path) -> pd.DataFrame:
+    """Check a data folder and return every problem found as a DataFrame.
+
+    Columns: ``file, row, column, value, severity, rule, message_nb, message_en``; ``row``
+    is the spreadsheet row a person sees (header = row 1). An empty frame means the folder
+    is fine. Never raises on bad data.
+    """
+    problems, _, _, _ = _check_folder(path)
+    return problems
+
+
+def load_dataset(path: str | Path, *, as_of: str | pd.Timestamp | None = None) -> Dataset:
+    """Load and validate a data folder.
+
+    Parameters
+    ----------
+    path : the data folder (see ``docs/data-format.md``).
+    as_of : view the data at this date (see :meth:`Dataset.as_of`). Default: the latest
+        date found in the data (a cost, enrolment, exit, session or measurement).
+
+    Raises
+    ------
+    DataValidationError
+        When the folder has errors; ``.problems`` lists all of them. Warnings do not
+        stop loading; they are kept in ``Dataset.warnings`` for the report.
+    """
+    problems, typed, settings, files = _check_folder(path)
+    errors = problems[problems["severity"] == "error"]
+    language = settings["language"] if settings else "en"
+    if len(errors) or settings is None:
+        raise DataValidationError(problems, language="en" if language not in ("nb", "en") else language)
+    agreement = Agreement(
+        **{k: v for k, v in settings.items() if k not in ("rules", "rules_overridden")},
+        rules=MappingProxyType(dict(settings["rules"])),
+        rules_overridden=tuple(settings["rules_overridden"]),
+    )
+    frames = {name: _finalise(name, typed.get(name)) for name in TABLE_ORDER}
+    pilot_categories = list(frames["pilots"]["pilot_id"].astype(str))
+    for name, frame in frames.items():
+        if "pilot_id" in frame.columns:
+            frame["pilot_id"] = pd.Categorical(frame["pilot_id"].astype(object), categories=pilot_categories)
+    ds = Dataset(
+        agreement=agreement,
+        as_of_date=_latest_date(frames, agreement),
+        warnings=problems[problems["severity"] == "warning"].reset_index(drop=True),
+        source=Path(path),
+        input_files=tuple(files),
+        tables_present=frozenset(typed),
+        **frames,
+    )
+    return ds.as_of(as_of) if as_of is not None else ds
+
+
+def _finalise(name: str, table: TypedTable | None) -> pd.DataFrame:
+    """Typed table → the Dataset's frame: known columns first, categoricals, RangeIndex."""
+    spec = TABLES[name]
+    if table is None:
+        from .schema import _empty_of
+
+        frame = pd.DataFrame({c.name: _empty_of(c, 0, pd.RangeIndex(0)) for c in spec.columns})
+    else:
+        frame = table.frame.reset_index(drop=True)
+        known = [c.name for c in spec.columns]
+        frame = frame[known + [c for c in frame.columns if c not in known]]
+    for col in spec.columns:
+        if col.name in _CATEGORY_COLUMNS and col.kind in ("id", "text"):
+            frame[col.name] = frame[col.name].astype("category")
+    return frame
+
+
+def _latest_date(frames: Mapping[str, pd.DataFrame], agreement: Agreement) -> pd.Timestamp:
+    candidates = [frames["costs"]["date"].max(), frames["participants"]["enrolled_on"].max(),
+                  frames["participants"]["exited_on"].max(), frames["sessions"]["date"].max(),
+                  frames["outcomes"]["measured_on"].max()]
+    dates = [d for d in candidates if pd.notna(d)]
+    if not dates:
+        return agreement.start
+    return min(max(dates), agreement.end)

@@ -1,0 +1,142 @@
+"""The project's exceptions and the *problems table* every validation step fills in.
+
+Every message says what went wrong and what to do next, in Norwegian and English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+#: Columns of a problems table, in order.
+PROBLEM_COLUMNS = ("file", "row", "column", "value", "severity", "rule", "message_nb", "message_en")
+SEVERITIES = ("error", "warning")
+LANGUAGES = ("nb", "en")
+
+
+class PilotEvalError(Exception):
+    """Base class of every error pilot_eval raises on purpose."""
+
+
+class UsageError(PilotEvalError, ValueError):
+    """A function or command was called with an argument it does not accept."""
+
+
+class ReportError(PilotEvalError):
+    """Rendering a report failed; the previous reports are left as they were."""
+
+
+def problems_frame(records: Iterable[Mapping[str, Any]] | pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return a problems table with the standard columns (empty when no records).
+
+    ``row`` is the spreadsheet row a person sees (the header is row 1) as a nullable
+    integer; it is missing for problems that concern a whole file or column.
+    """
+    frame = pd.DataFrame(list(records) if records is not None and not isinstance(records, pd.DataFrame) else records)
+    for col in PROBLEM_COLUMNS:
+        if col not in frame.columns:
+            frame[col] = pd.NA
+    frame = frame.loc[:, list(PROBLEM_COLUMNS)].reset_index(drop=True)
+    frame["row"] = pd.to_numeric(frame["row"], errors="coerce").astype("Int64")
+    for col in ("file", "column", "value", "severity", "rule", "message_nb", "message_en"):
+        frame[col] = frame[col].astype("string")
+    return frame
+
+
+def concat_problems(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """Stack problems tables, errors first, then by file and row."""
+    frames = [f for f in frames if f is not None and len(f)]
+    if not frames:
+        return problems_frame()
+    out = problems_frame(pd.concat(frames, ignore_index=True))
+    order = out["severity"].map({"error": 0, "warning": 1}).fillna(2)
+    return (
+        out.assign(_o=order)
+        .sort_values(["_o", "file", "row", "column"], kind="stable", na_position="first")
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
+
+
+def format_problems(problems: pd.DataFrame, *, language: str = "nb", max_rows: int = 20) -> str:
+    """Format a problems table as plain text for a terminal or a log.
+
+    Shows the first ``max_rows`` rows and then "… and K more".
+    """
+    if language not in LANGUAGES:
+        raise UsageError(f"language={language!r} is not supported; use one of {', '.join(LANGUAGES)}.")
+    if problems is None or len(problems) == 0:
+        return "Ingen problemer funnet." if language == "nb" else "No problems found."
+    msg_col = "message_nb" if language == "nb" else "message_en"
+    head = {
+        "nb": ("fil", "rad", "kolonne", "verdi", "alvorlighet", "melding"),
+        "en": ("file", "row", "column", "value", "severity", "message"),
+    }[language]
+    sev = {"nb": {"error": "feil", "warning": "advarsel"}, "en": {"error": "error", "warning": "warning"}}[language]
+    shown = problems.head(max_rows)
+    rows = [
+        (
+            str(r.file) if pd.notna(r.file) else "",
+            str(int(r.row)) if pd.notna(r.row) else "",
+            str(r.column) if pd.notna(r.column) else "",
+            _short(r.value),
+            sev.get(str(r.severity), str(r.severity)),
+            str(getattr(r, msg_col)),
+        )
+        for r in shown.itertuples(index=False)
+    ]
+    widths = [min(40, max(len(h), *(len(x[i]) for x in rows))) for i, h in enumerate(head[:-1])]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(head[:-1], widths)) + "  " + head[-1]]
+    lines.append("  ".join("-" * w for w in widths) + "  " + "-" * len(head[-1]))
+    for r in rows:
+        lines.append("  ".join(c[:w].ljust(w) for c, w in zip(r[:-1], widths)) + "  " + r[-1])
+    rest = len(problems) - len(shown)
+    if rest > 0:
+        lines.append(f"… og {rest} til" if language == "nb" else f"… and {rest} more")
+    return "\n".join(lines)
+
+
+def _short(value: Any, width: int = 30) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return ""
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class DataValidationError(PilotEvalError):
+    """A data folder has problems that stop the run.
+
+    Attributes
+    ----------
+    problems : pandas.DataFrame
+        One row per problem with columns ``file, row, column, value, severity, rule,
+        message_nb, message_en``. ``row`` is the spreadsheet row a person sees: the
+        header is row 1, the first data row is row 2.
+    """
+
+    def __init__(self, problems: pd.DataFrame, *, language: str = "en", max_rows: int = 20):
+        self.problems = problems
+        self.language = language if language in LANGUAGES else "en"
+        self.max_rows = max_rows
+        super().__init__(self._summary())
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        """Only the problems of severity ``error``."""
+        return self.problems[self.problems["severity"] == "error"]
+
+    def _summary(self) -> str:
+        n_err = len(self.errors)
+        if self.language == "nb":
+            head = (
+                f"Datamappen har {n_err} feil som må rettes før pilot_eval kan bruke den. "
+                "Rett feilene i filene og kjør på nytt:"
+            )
+        else:
+            head = (
+                f"The data folder has {n_err} error(s) to fix before pilot_eval can use it. "
+                "Correct the files and run again:"
+            )
+        return head + "\n" + format_problems(self.problems, language=self.language, max_rows=self.max_rows)

@@ -1,0 +1,398 @@
+"""Numbers, money, shares and dates as a Norwegian (or English) reader expects them.
+
+Every function takes ``language="nb"`` (Norwegian bokmål, locale ``nb_NO``) or
+``language="en"`` (British English, locale ``en_GB``: "30 June 2026", as UK public-sector
+value-for-money reports write it) and returns a ``str`` ready to print. Babel supplies the
+locale data; the few deviations from it are listed where they are made.
+
+Missing values (``None``, ``NaN``, ``NaT``, ``±inf``) print as an en dash "–", the usual
+mark for "no figure" in Norwegian statistical tables.
+
+Rounding is *half up* on the decimal digits the reader sees (2,25 → 2,3), not Python's
+half-to-even on the binary float, so a table and its text agree with a pocket calculator.
+
+Examples
+--------
+>>> nok(1234567)
+'1\\xa0234\\xa0567\\xa0kr'
+>>> mnok(2_500_000)
+'2,5\\xa0mill.\\xa0kr'
+>>> percent(0.12)
+'12\\xa0%'
+>>> number(0.853, 2)
+'0,85'
+>>> date("2026-06-30")
+'30. juni 2026'
+>>> date("2026-06-30", language="en")
+'30 June 2026'
+
+References
+----------
+Språkrådet, "Skrivereglar": tall (mellomrom som tusenskilje, desimalkomma), prosent med
+mellomrom, forkorting av månadsnamn (jan., feb., mar., apr., jun., jul., aug., sep., okt.,
+nov., des.). Unicode CLDR via Babel, https://babel.pocoo.org/.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Final
+
+from babel.dates import format_date as _babel_format_date
+from babel.numbers import format_decimal as _babel_format_decimal
+from babel.numbers import get_minus_sign_symbol
+
+from ..errors import UsageError
+
+__all__ = [
+    "LANGUAGES",
+    "MISSING",
+    "check_language",
+    "count",
+    "date",
+    "interval",
+    "mnok",
+    "month",
+    "month_range",
+    "nok",
+    "number",
+    "percent",
+]
+
+#: Languages a report can be written in, with the Babel locale used for each.
+LANGUAGES: Final[dict[str, str]] = {"nb": "nb_NO", "en": "en_GB"}
+
+#: What a missing value prints as (en dash).
+MISSING: Final[str] = "\u2013"
+
+_NBSP: Final[str] = "\u00a0"
+_EN_DASH: Final[str] = "\u2013"
+
+# Språkrådet abbreviates every month name longer than four letters; CLDR's nb data keeps
+# "mars", "juni", "juli" whole, which looks ragged in a table column of "jan." and "aug.".
+_NB_MONTH_ABBR: Final[dict[int, str]] = {
+    1: "jan.", 2: "feb.", 3: "mar.", 4: "apr.", 5: "mai", 6: "jun.",
+    7: "jul.", 8: "aug.", 9: "sep.", 10: "okt.", 11: "nov.", 12: "des.",
+}  # fmt: skip
+
+
+def check_language(language: str) -> str:
+    """Return the Babel locale for a report language, or raise a helpful error.
+
+    Parameters
+    ----------
+    language : str
+        ``"nb"`` (Norwegian bokmål) or ``"en"`` (English).
+
+    Returns
+    -------
+    str
+        The Babel locale identifier, ``"nb_NO"`` or ``"en_GB"``.
+
+    Raises
+    ------
+    UsageError
+        For any other value; the message echoes it and lists the allowed ones.
+    """
+    try:
+        return LANGUAGES[language]
+    except (KeyError, TypeError):
+        allowed = ", ".join(f"{k!r}" for k in LANGUAGES)
+        raise UsageError(
+            f"language={language!r} is not supported; use one of {allowed} "
+            "('nb' = Norwegian bokmål, 'en' = English)."
+        ) from None
+
+
+def _is_missing(x: Any) -> bool:
+    if x is None:
+        return True
+    try:
+        return not math.isfinite(float(x))
+    except (TypeError, ValueError):
+        # pandas.NA / NaT raise TypeError on float(); both mean "no value".
+        return _looks_like_na(x)
+
+
+def _looks_like_na(x: Any) -> bool:
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        return False
+    try:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _rounded(x: float, decimals: int) -> Decimal:
+    """Round half up at ``decimals`` digits, starting from the shortest repr of ``x``."""
+    if decimals < 0:
+        raise UsageError(f"decimals={decimals!r} must be 0 or more.")
+    q = Decimal(1).scaleb(-decimals)
+    d = Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP)
+    return d if d != 0 else abs(d)  # no "−0"
+
+
+def _decimal_str(x: float, decimals: int, locale: str, *, grouping: bool = True) -> str:
+    d = _rounded(x, decimals)
+    pattern = ("#,##0" if grouping else "0") + ("." + "0" * decimals if decimals else "")
+    s = _babel_format_decimal(d, format=pattern, locale=locale, decimal_quantization=True)
+    # Babel writes ASCII "-"; CLDR's minus for nb is U+2212, the typographic minus.
+    minus = get_minus_sign_symbol(locale)
+    return s.replace("-", minus) if s.startswith("-") else s
+
+
+def number(x: float | None, decimals: int = 1, *, language: str = "nb") -> str:
+    """Format a plain number with a fixed number of decimals.
+
+    Parameters
+    ----------
+    x : float or None
+        The value; missing values give "–".
+    decimals : int, default 1
+        Digits after the decimal sign, always shown ("2,0").
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    str
+        For example ``number(0.853, 2)`` → ``"0,85"``; ``number(12345.6, 0)`` →
+        ``"12 346"`` (non-breaking space); English ``"0.85"``, ``"12,346"``.
+    """
+    locale = check_language(language)
+    if _is_missing(x):
+        return MISSING
+    return _decimal_str(float(x), decimals, locale)
+
+
+def nok(x: float | None, *, decimals: int = 0, language: str = "nb") -> str:
+    """Format an amount in Norwegian kroner.
+
+    Parameters
+    ----------
+    x : float or None
+        Amount in NOK; missing values give "–".
+    decimals : int, default 0
+        Whole kroner unless asked; øre rarely matter in a report.
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    str
+        ``"1 234 567 kr"`` (non-breaking spaces, so the amount never wraps) or
+        ``"NOK 1,234,567"``.
+    """
+    locale = check_language(language)
+    if _is_missing(x):
+        return MISSING
+    s = _decimal_str(float(x), decimals, locale)
+    return f"{s}{_NBSP}kr" if language == "nb" else f"NOK{_NBSP}{s}"
+
+
+def mnok(x: float | None, *, decimals: int = 1, language: str = "nb") -> str:
+    """Format an amount in kroner as millions.
+
+    Parameters
+    ----------
+    x : float or None
+        Amount in NOK (not in millions); missing values give "–".
+    decimals : int, default 1
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    str
+        ``mnok(2_500_000)`` → ``"2,5 mill. kr"`` or ``"NOK 2.5 million"``.
+    """
+    locale = check_language(language)
+    if _is_missing(x):
+        return MISSING
+    s = _decimal_str(float(x) / 1e6, decimals, locale)
+    return f"{s}{_NBSP}mill.{_NBSP}kr" if language == "nb" else f"NOK{_NBSP}{s}{_NBSP}million"
+
+
+def percent(share: float | None, decimals: int = 0, *, language: str = "nb") -> str:
+    """Format a share (0–1) as a percentage.
+
+    Parameters
+    ----------
+    share : float or None
+        A proportion, 0.12 for 12 per cent; missing values give "–".
+    decimals : int, default 0
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    str
+        ``"12 %"`` in Norwegian (non-breaking space before %, as Språkrådet and CLDR
+        write it), ``"12%"`` in English.
+    """
+    locale = check_language(language)
+    if _is_missing(share):
+        return MISSING
+    s = _decimal_str(float(share) * 100.0, decimals, locale)
+    return f"{s}{_NBSP}%" if language == "nb" else f"{s}%"
+
+
+def interval(
+    lo: float | None, hi: float | None, decimals: int = 1, *, language: str = "nb"
+) -> str:
+    """Format a confidence interval.
+
+    Parameters
+    ----------
+    lo, hi : float or None
+        Lower and upper bound; if either is missing the result is "–".
+    decimals : int, default 1
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    str
+        ``"1,9–4,1"`` (en dash). When a bound is negative a dash would read as a minus,
+        so the words are used instead: ``"−1,2 til 0,4"`` / ``"-1.2 to 0.4"``.
+    """
+    locale = check_language(language)
+    if _is_missing(lo) or _is_missing(hi):
+        return MISSING
+    a = _decimal_str(float(lo), decimals, locale)
+    b = _decimal_str(float(hi), decimals, locale)
+    if float(lo) < 0 or float(hi) < 0:
+        word = "til" if language == "nb" else "to"
+        return f"{a} {word} {b}"
+    return f"{a}{_EN_DASH}{b}"
+
+
+def count(
+    n: float | None, min_cell_size: int = 5, *, suppress: bool = True, language: str = "nb"
+) -> str:
+    """Format a count of people, hiding small cells.
+
+    Parameters
+    ----------
+    n : int, float or None
+        The count; missing values give "–".
+    min_cell_size : int, default 5
+        Counts with ``0 < n < min_cell_size`` print as ``"<5"`` (with the configured
+        value), so that no small group of citizens can be recognised. Zero is shown:
+        it reveals nobody.
+    suppress : bool, default True
+        ``False`` prints the exact count (for tables a reader never sees).
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    str
+        ``"1 234"``, ``"<5"``, ``"0"``.
+
+    Notes
+    -----
+    Complementary suppression (hiding a second cell so a total cannot reveal the first)
+    is the caller's job; this function sees one number.
+    """
+    locale = check_language(language)
+    if _is_missing(n):
+        return MISSING
+    value = float(n)
+    if suppress and 0 < value < min_cell_size:
+        return f"<{min_cell_size}"
+    return _decimal_str(value, 0, locale)
+
+
+def _as_date(d: Any) -> _dt.date | None:
+    if d is None or (not isinstance(d, str) and _looks_like_na(d)):
+        return None
+    if isinstance(d, str):
+        try:
+            return _dt.date.fromisoformat(d.strip()[:10])
+        except ValueError:
+            raise UsageError(
+                f"date {d!r} is not an ISO date; write it as YYYY-MM-DD, e.g. '2026-06-30'."
+            ) from None
+    if isinstance(d, _dt.datetime):  # pandas.Timestamp is a datetime too
+        return d.date()
+    if isinstance(d, _dt.date):
+        return d
+    if hasattr(d, "to_timestamp"):  # pandas.Period
+        return d.to_timestamp().date()
+    raise UsageError(
+        f"cannot format {d!r} (type {type(d).__name__}) as a date; pass a datetime.date, "
+        "a pandas Timestamp or an ISO string 'YYYY-MM-DD'."
+    )
+
+
+def date(d: Any, *, language: str = "nb") -> str:
+    """Format a date in full, as written in running text and headers.
+
+    Parameters
+    ----------
+    d : datetime.date, datetime.datetime, pandas.Timestamp or str
+        ISO strings ``"YYYY-MM-DD"`` are accepted; ``None``/``NaT`` give "–".
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    str
+        ``"30. juni 2026"`` or ``"30 June 2026"``.
+    """
+    locale = check_language(language)
+    day = _as_date(d)
+    if day is None:
+        return MISSING
+    return _babel_format_date(day, format="long", locale=locale)
+
+
+def _month_name(day: _dt.date, locale: str, language: str) -> str:
+    if language == "nb":
+        return _NB_MONTH_ABBR[day.month]
+    return _babel_format_date(day, format="MMM", locale=locale)
+
+
+def month(d: Any, *, language: str = "nb") -> str:
+    """Format the month of a date, abbreviated, for table columns and axis labels.
+
+    Parameters
+    ----------
+    d : date-like or str
+        As for :func:`date`; a ``pandas.Period`` works too.
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    str
+        ``"jun. 2026"`` (Språkrådet's abbreviations, lower case; CLDR's "juni" is not
+        used) or ``"Jun 2026"``.
+    """
+    locale = check_language(language)
+    day = _as_date(d)
+    if day is None:
+        return MISSING
+    return f"{_month_name(day, locale, language)} {day.year}"
+
+
+def month_range(start: Any, end: Any, *, language: str = "nb") -> str:
+    """Format a span of months: ``"jan.–jun. 2026"`` or ``"des. 2025–jun. 2026"``.
+
+    Parameters
+    ----------
+    start, end : date-like or str
+        First and last month of the span; either missing gives "–".
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    str
+        The year is written once when both months fall in the same year.
+    """
+    locale = check_language(language)
+    a, b = _as_date(start), _as_date(end)
+    if a is None or b is None:
+        return MISSING
+    if (a.year, a.month) == (b.year, b.month):
+        return month(a, language=language)
+    if a.year == b.year:
+        return f"{_month_name(a, locale, language)}{_EN_DASH}{_month_name(b, locale, language)} {b.year}"
+    return f"{month(a, language=language)}{_EN_DASH}{month(b, language=language)}"

@@ -1,0 +1,920 @@
+"""What a data folder must contain, and the checks that tell a person what is wrong with it.
+
+Three steps, each reporting *every* problem with file, spreadsheet row, column, value and
+a message in Norwegian and English (DESIGN §2):
+
+1. **typing** — text cells become numbers, dates, booleans and categories; a cell that
+   cannot be read is reported, never guessed (``"1.234"`` in a semicolon file is reported
+   as ambiguous, not read as 1.234 or 1234);
+2. **table rules** — a pandera schema per table (ranges, allowed values, patterns,
+   uniqueness, empty cells), built from the column specifications below;
+3. **cross-table rules** — foreign keys, date order, dates outside the agreement or pilot
+   period (warnings), comparison persons who are participants, values outside a measure's
+   scale, national identity numbers (refused).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from .errors import problems_frame
+from .privacy import looks_like_identity_number
+
+Kind = Literal["id", "text", "int", "float", "date", "month", "bool", "enum"]
+
+#: How many rows of one kind of problem in one column are listed before a summary line.
+MAX_ROWS_PER_PROBLEM = 50
+
+PILOT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$"
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of a table: its type and the rules its values follow."""
+
+    name: str
+    kind: Kind
+    required: bool = True  # the column must be present
+    nullable: bool = False  # empty cells allowed
+    default: Any = None  # value for empty cells / a missing optional column
+    choices: tuple[str, ...] = ()
+    ge: float | None = None
+    gt: float | None = None
+    le: float | None = None
+    pattern: str | None = None
+    unique: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table of the data folder."""
+
+    name: str
+    required: bool
+    columns: tuple[Col, ...]
+    unique_on: tuple[str, ...] = ()
+    label_nb: str = ""
+    label_en: str = ""
+
+    def col(self, name: str) -> Col:
+        return next(c for c in self.columns if c.name == name)
+
+
+FUNDERS = ("fund", "municipality", "ferd", "entrepreneur", "other")
+EXIT_REASONS = ("completed", "dropped_out", "moved", "other")
+GENDERS = ("female", "male", "other", "unknown")
+GROUPS = ("pilot", "comparison")
+TIMEPOINTS = ("baseline", "followup")
+BASES = ("per_success", "per_unit")
+CONFIDENCE = ("low", "medium", "high")
+PUBLIC_FUNDERS = ("fund", "municipality")
+
+TABLES: dict[str, TableSpec] = {
+    t.name: t
+    for t in (
+        TableSpec("pilots", True, (
+            Col("pilot_id", "id", pattern=PILOT_ID_PATTERN, unique=True),
+            Col("name", "text"),
+            Col("organisation", "text"),
+            Col("org_number", "text", required=False, nullable=True),
+            Col("target_group", "text", nullable=True),
+            Col("target_age_min", "int", ge=0, le=120),
+            Col("target_age_max", "int", ge=0, le=120),
+            Col("target_areas", "text", required=False, nullable=True),
+            Col("start_date", "date"),
+            Col("end_date", "date"),
+            Col("grant_nok", "float", ge=0),
+            Col("reach_target", "int", ge=0),
+            Col("primary_measure", "text", required=False, nullable=True),
+        ), label_nb="pilotene", label_en="the pilots"),
+        TableSpec("costs", True, (
+            Col("pilot_id", "id"),
+            Col("date", "month", aliases=("month",)),
+            Col("funder", "enum", choices=FUNDERS),
+            Col("in_kind", "bool", required=False, default=False),
+            Col("amount_nok", "float"),
+            Col("description", "text", required=False, nullable=True),
+        ), label_nb="kostnadene", label_en="the costs"),
+        TableSpec("participants", True, (
+            Col("participant_id", "id"),
+            Col("pilot_id", "id"),
+            Col("enrolled_on", "date"),
+            Col("exited_on", "date", required=False, nullable=True),
+            Col("exit_reason", "enum", required=False, nullable=True, choices=EXIT_REASONS),
+            Col("birth_year", "int", required=False, nullable=True, ge=1900, le=2100),
+            Col("gender", "enum", choices=GENDERS, required=False, default="unknown"),
+            Col("area", "text", required=False, nullable=True),
+        ), unique_on=("pilot_id", "participant_id")),
+        TableSpec("sessions", False, (
+            Col("pilot_id", "id"),
+            Col("participant_id", "id"),
+            Col("date", "date"),
+            Col("hours", "float", gt=0, le=24),
+        )),
+        TableSpec("measures", False, (
+            Col("measure", "id", unique=True),
+            Col("label_nb", "text"),
+            Col("label_en", "text"),
+            Col("unit", "text", nullable=True),
+            Col("higher_is_better", "bool"),
+            Col("scale_min", "float", required=False, nullable=True),
+            Col("scale_max", "float", required=False, nullable=True),
+            Col("mid", "float", gt=0),
+            Col("reliability", "float", required=False, nullable=True, ge=0, le=1),
+            Col("sd_reference", "float", required=False, nullable=True, gt=0),
+            Col("success_threshold", "float", required=False, nullable=True),
+        )),
+        TableSpec("outcomes", False, (
+            Col("pilot_id", "id"),
+            Col("participant_id", "id"),
+            Col("group", "enum", choices=GROUPS),
+            Col("measure", "id"),
+            Col("timepoint", "enum", choices=TIMEPOINTS),
+            Col("measured_on", "date"),
+            Col("value", "float"),
+        ), unique_on=("pilot_id", "participant_id", "group", "measure", "timepoint")),
+        TableSpec("indicators", False, (
+            Col("series", "id"),
+            Col("pilot_id", "id"),
+            Col("month", "month"),
+            Col("value", "float", ge=0),
+            Col("population", "float", required=False, nullable=True, gt=0),
+        ), unique_on=("series", "month")),
+        TableSpec("population", False, (
+            Col("year", "int", ge=1900, le=2100),
+            Col("area", "text", default="all", required=False),
+            Col("age", "int", ge=0, le=130),
+            Col("gender", "enum", required=False, nullable=True, choices=GENDERS),
+            Col("count", "float", ge=0),
+        ), unique_on=("year", "area", "age", "gender")),
+        TableSpec("valuation", False, (
+            Col("measure", "id"),
+            Col("basis", "enum", choices=BASES),
+            Col("value_nok", "float", ge=0),
+            Col("deadweight", "float", ge=0, le=1),
+            Col("attribution", "float", ge=0, le=1),
+            Col("displacement", "float", ge=0, le=1),
+            Col("drop_off", "float", ge=0, le=1),
+            Col("duration_years", "int", ge=1, le=100),
+            Col("source", "text"),
+            Col("confidence", "enum", choices=CONFIDENCE),
+        ), unique_on=("measure",)),
+    )
+}
+
+TABLE_LABELS_NB = {
+    "pilots": "pilottabellen", "costs": "kostnadstabellen", "participants": "deltakertabellen",
+    "sessions": "oppmøtetabellen", "measures": "tabellen over resultatmål",
+    "outcomes": "resultattabellen", "indicators": "indikatortabellen",
+    "population": "befolkningstabellen", "valuation": "verdsettingstabellen",
+}
+
+# --- agreement.toml ---------------------------------------------------------------------
+
+#: Scorecard thresholds (DESIGN §3); ``[rules]`` in agreement.toml may override them.
+DEFAULT_RULES: dict[str, float] = {
+    "reach_green": 0.9,  # enrolled / (reach_target × elapsed_share) at or above: green
+    "reach_yellow": 0.6,
+    "cost_green": 1.1,  # grant_used_share / elapsed_share at or below: green
+    "cost_yellow": 1.3,
+    "cost_underuse": 0.5,  # below: yellow (money not being used is a delivery risk)
+    "outcome_min_n": 10,  # fewer people with baseline and follow-up: grey
+    "adjust_before_elapsed": 0.5,  # a red outcome before this share of the period: adjust
+}
+
+AGREEMENT_KEYS: dict[str, tuple[str, Any]] = {
+    # key: (kind, default — None means required)
+    "name": ("text", None),
+    "municipality": ("text", None),
+    "start": ("date", None),
+    "end": ("date", None),
+    "annual_budget_nok": ("float", None),
+    "discount_rate": ("float", 0.04),
+    "tax_financing_cost": ("float", 0.20),
+    "min_cell_size": ("int", 5),
+    "language": ("text", "nb"),
+}
+
+
+def known_columns(table: str) -> set[str]:
+    """Names (and aliases) of the columns a table knows; empty for unknown tables."""
+    spec = TABLES.get(table)
+    if spec is None:
+        return set()
+    return {c.name for c in spec.columns} | {a for c in spec.columns for a in c.aliases}
+
+
+# --- problem helpers ----------------------------------------------------------------------
+
+def _fmt_value(v: Any) -> str:
+    if isinstance(v, (pd.Timestamp, _dt.date)):
+        return pd.Timestamp(v).strftime("%Y-%m-%d")
+    if isinstance(v, float) and float(v).is_integer():
+        return str(int(v))
+    return str(v)
+
+
+class Problems:
+    """Collects problems; caps identical ones per column so huge files stay readable."""
+
+    def __init__(self) -> None:
+        self.records: list[dict[str, Any]] = []
+
+    def add(self, file: str, rule: str, nb: str, en: str, *, row: Any = None,
+            column: str | None = None, value: Any = None, severity: str = "error") -> None:
+        self.records.append({
+            "file": file, "row": None if row is None or pd.isna(row) else int(row),
+            "column": column, "value": None if value is None else _fmt_value(value),
+            "severity": severity, "rule": rule, "message_nb": nb, "message_en": en,
+        })
+
+    def add_rows(self, file: str, rule: str, values: pd.Series, nb: str | Callable[[str], str],
+                 en: str | Callable[[str], str], *, column: str | None,
+                 severity: str = "error", mask_value: bool = False) -> None:
+        """Add one problem per row of ``values`` (index = spreadsheet row), capped."""
+        if len(values) == 0:
+            return
+        shown = values.iloc[:MAX_ROWS_PER_PROBLEM]
+        for row, value in zip(shown.index, shown.tolist()):
+            text = "" if value is None or pd.isna(value) else _fmt_value(value)
+            if mask_value:
+                text = text[:6] + "*****" if text else text
+            self.add(file, rule, nb(text) if callable(nb) else nb, en(text) if callable(en) else en,
+                     row=row, column=column, value=text, severity=severity)
+        rest = len(values) - len(shown)
+        if rest > 0:
+            self.add(file, rule,
+                     f"… og {rest} rader til med samme problem i kolonnen «{column}».",
+                     f"… and {rest} more rows with the same problem in column '{column}'.",
+                     column=column, severity=severity)
+
+    def frame(self) -> pd.DataFrame:
+        return problems_frame(self.records)
+
+
+# --- typing: text → values ---------------------------------------------------------------
+
+_SPACE_GROUPED = re.compile(r"^[-+]?\d{1,3}([ \u00a0\u202f]\d{3})+([.,]\d+)?$")
+_DOT_GROUPED = r"^[-+]?\d{1,3}(\.\d{3})+$"
+_DOT_GROUPED_COMMA_DEC = r"^[-+]?\d{1,3}(\.\d{3})+,\d+$"
+_COMMA_GROUPED = r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$"
+_COMMA_DEC = r"^[-+]?\d*,\d+$"
+_DOT_DEC = r"^[-+]?\d*\.\d+$"
+
+
+def parse_number(text: pd.Series, sep: str | None) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Read numbers written the way spreadsheets export them.
+
+    Returns ``(values, bad, ambiguous)``. Accepts spaces (also non-breaking) as thousands
+    separators, a ``kr``/``NOK`` unit, the Unicode minus sign, and, in semicolon- or
+    tab-separated files, a decimal comma. In such files ``"1.234"`` alone could be 1234
+    (thousands) or 1.234 (decimal point): when the rest of the column does not settle
+    it (other decimal commas → thousands; other decimal points → decimal), it is
+    reported as ambiguous.
+    """
+    t = text.str.replace("\u2212", "-", regex=False)
+    t = t.str.replace(r"^(?:kr\.?|NOK)\s*|\s*(?:kr\.?|NOK|,-)$", "", regex=True, case=False)
+    spaced = t.str.match(_SPACE_GROUPED)
+    t = t.where(~spaced, t.str.replace(r"[ \u00a0\u202f]", "", regex=True))
+    empty = t.eq("")
+    ambiguous = pd.Series(False, index=t.index)
+    if sep in (";", "\t"):
+        comma_dec = t.str.match(_COMMA_DEC) | t.str.match(_DOT_GROUPED_COMMA_DEC)
+        dot_grouped = t.str.match(_DOT_GROUPED)
+        dot_dec = t.str.match(_DOT_DEC) & ~dot_grouped
+        if comma_dec.any() and not dot_dec.any():
+            t = t.where(~(dot_grouped | comma_dec), t.str.replace(".", "", regex=False))
+            t = t.str.replace(",", ".", regex=False)
+        elif not dot_dec.any():
+            ambiguous = dot_grouped
+        else:
+            t = t.where(~comma_dec, "\x00")  # mixed decimal marks in one column: reject
+    elif sep == ",":
+        grouped = t.str.match(_COMMA_GROUPED)
+        t = t.where(~grouped, t.str.replace(",", "", regex=False))
+    values = pd.to_numeric(t.where(~ambiguous, ""), errors="coerce").astype("float64")
+    values = values.where(np.isfinite(values))
+    bad = values.isna() & ~empty & ~ambiguous
+    return values, bad, ambiguous
+
+
+_ISO_DATE = r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+_NO_DATE = r"^\d{1,2}\.\d{1,2}\.\d{4}(?: \d{1,2}:\d{2}(?::\d{2})?)?$"
+_ISO_MONTH = r"^\d{4}-\d{1,2}$"
+_NO_MONTH = r"^\d{1,2}\.\d{4}$"
+
+
+def parse_date(text: pd.Series, *, month: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Read ISO ``YYYY-MM-DD`` or Norwegian ``DD.MM.YYYY`` dates (``month=True`` also
+    takes ``YYYY-MM`` and gives the first day of the month). Returns ``(dates, bad)``."""
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    iso = text.str.match(_ISO_DATE)
+    nor = text.str.match(_NO_DATE)
+    if iso.any():
+        out[iso] = pd.to_datetime(text[iso].str.split(r"[ T]", n=1, regex=True).str[0],
+                                  format="%Y-%m-%d", errors="coerce")
+    if nor.any():
+        out[nor] = pd.to_datetime(text[nor].str.split(" ", n=1).str[0], format="%d.%m.%Y",
+                                  errors="coerce")
+    if month:
+        iso_m = text.str.match(_ISO_MONTH)
+        nor_m = text.str.match(_NO_MONTH)
+        if iso_m.any():
+            out[iso_m] = pd.to_datetime(text[iso_m], format="%Y-%m", errors="coerce")
+        if nor_m.any():
+            out[nor_m] = pd.to_datetime(text[nor_m], format="%m.%Y", errors="coerce")
+        out = out.dt.to_period("M").dt.to_timestamp()
+    out = out.where((out.dt.year >= 1900) & (out.dt.year <= 2100))
+    bad = out.isna() & text.ne("")
+    return out, bad
+
+
+_TRUE = {"true", "1", "ja", "yes", "sann", "j", "y"}
+_FALSE = {"false", "0", "nei", "no", "usann", "n"}
+
+
+def parse_bool(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Read ``true/false``, ``1/0``, ``ja/nei`` (any case). Returns ``(values, bad)``."""
+    low = text.str.lower()
+    values = pd.Series(pd.NA, index=text.index, dtype="boolean")
+    values[low.isin(_TRUE)] = True
+    values[low.isin(_FALSE)] = False
+    bad = values.isna() & text.ne("")
+    return values, bad
+
+
+# --- typing a table ------------------------------------------------------------------------
+
+@dataclass
+class TypedTable:
+    name: str
+    file: str
+    frame: pd.DataFrame  # typed; index = spreadsheet row
+    raw: pd.DataFrame  # the text it came from
+    columns_present: set[str] = field(default_factory=set)
+
+
+def type_table(spec: TableSpec, raw: pd.DataFrame, file: str, sep: str | None,
+               problems: Problems) -> TypedTable:
+    """Type every column of ``raw`` by ``spec``; report missing columns and unreadable cells."""
+    raw = raw.copy()
+    for col in spec.columns:  # accept an alias (costs: `month` for `date`)
+        if col.name not in raw.columns:
+            for alias in col.aliases:
+                if alias in raw.columns:
+                    raw = raw.rename(columns={alias: col.name})
+                    break
+    typed = pd.DataFrame(index=raw.index)
+    present: set[str] = set()
+    for col in spec.columns:
+        if col.name not in raw.columns:
+            if col.required:
+                allowed = ", ".join(c.name for c in spec.columns if c.required)
+                problems.add(
+                    file, "column.missing",
+                    f"Kolonnen «{col.name}» mangler i {TABLE_LABELS_NB[spec.name]}. Legg den til "
+                    f"i overskriftsraden. Påkrevde kolonner: {allowed}.",
+                    f"The column '{col.name}' is missing from the {spec.name} table. Add it to the "
+                    f"header row. Required columns: {allowed}.",
+                    row=1, column=col.name)
+            typed[col.name] = _empty_of(col, len(raw), raw.index)
+            continue
+        present.add(col.name)
+        text = raw[col.name]
+        typed[col.name] = _type_column(col, text, file, sep, problems)
+    for extra in raw.columns:  # unknown columns are kept, as text, and ignored
+        if extra not in typed.columns:
+            typed[extra] = raw[extra].astype("string")
+    return TypedTable(spec.name, file, typed, raw, present)
+
+
+def _empty_of(col: Col, n: int, index: pd.Index) -> pd.Series:
+    if col.kind in ("date", "month"):
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    if col.kind == "int":
+        return pd.Series(pd.NA if col.default is None else col.default, index=index, dtype="Int64")
+    if col.kind == "float":
+        return pd.Series(np.nan if col.default is None else col.default, index=index, dtype="float64")
+    if col.kind == "bool":
+        return pd.Series(col.default if col.default is not None else pd.NA, index=index, dtype="boolean")
+    return pd.Series(col.default if col.default is not None else pd.NA, index=index, dtype="string")
+
+
+def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
+                 problems: Problems) -> pd.Series:
+    name = col.name
+    if col.kind in ("float", "int"):
+        values, bad, ambiguous = parse_number(text, sep)
+        problems.add_rows(file, "value.ambiguous_number", text[ambiguous],
+                          lambda v: f"«{v}» kan bety både {v.replace('.', '')} og {v.replace('.', ',')}. "
+                                    "Skriv tallet uten tusenskille, med desimalkomma.",
+                          lambda v: f"'{v}' could mean {v.replace('.', '')} or {v}. Write the number "
+                                    "without a thousands separator.", column=name)
+        problems.add_rows(file, "value.not_number", text[bad],
+                          lambda v: f"«{v}» er ikke et tall. Skriv bare sifre, eventuelt med "
+                                    "desimalkomma (for eksempel 1234,50).",
+                          lambda v: f"'{v}' is not a number. Write digits only, with a decimal "
+                                    "mark if needed (for example 1234.50).", column=name)
+        if col.kind == "int":
+            frac = values.notna() & (values % 1 != 0)
+            problems.add_rows(file, "value.not_integer", text[frac],
+                              lambda v: f"«{v}» må være et helt tall.",
+                              lambda v: f"'{v}' must be a whole number.", column=name)
+            values = values.where(~frac).round().astype("Int64")
+        return _fill_default(values, col)
+    if col.kind in ("date", "month"):
+        values, bad = parse_date(text, month=col.kind == "month")
+        hint_nb = "ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ" + (" (eller ÅÅÅÅ-MM for en måned)" if col.kind == "month" else "")
+        hint_en = "YYYY-MM-DD or DD.MM.YYYY" + (" (or YYYY-MM for a month)" if col.kind == "month" else "")
+        problems.add_rows(file, "value.not_date", text[bad],
+                          lambda v: f"«{v}» er ikke en gyldig dato. Skriv datoen som {hint_nb}.",
+                          lambda v: f"'{v}' is not a valid date. Write the date as {hint_en}.",
+                          column=name)
+        return values
+    if col.kind == "bool":
+        values, bad = parse_bool(text)
+        problems.add_rows(file, "value.not_bool", text[bad],
+                          lambda v: f"«{v}» er ikke ja eller nei. Skriv ja/nei, true/false eller 1/0.",
+                          lambda v: f"'{v}' is not yes or no. Write ja/nei, true/false or 1/0.",
+                          column=name)
+        return _fill_default(values, col)
+    if col.kind == "enum":
+        low = text.str.lower()
+        bad = low.ne("") & ~low.isin(col.choices)
+        allowed = ", ".join(col.choices)
+        problems.add_rows(file, "value.not_allowed", text[bad],
+                          lambda v: f"«{v}» er ikke en tillatt verdi. Tillatte verdier: {allowed}.",
+                          lambda v: f"'{v}' is not an allowed value. Allowed values: {allowed}.",
+                          column=name)
+        values = low.where(low.ne("") & ~bad)
+        values = _fill_default(values, col)
+        return pd.Categorical(values, categories=list(col.choices))  # type: ignore[return-value]
+    values = text.where(text.ne("")).astype("string")
+    return _fill_default(values, col)
+
+
+def _fill_default(values: pd.Series, col: Col) -> pd.Series:
+    if col.default is not None:
+        return values.fillna(col.default)
+    return values
+
+
+# --- pandera: per-table value rules -------------------------------------------------------
+
+def pandera_schema(spec: TableSpec) -> pa.DataFrameSchema:
+    """The pandera schema of a typed table (its checks are named after the problem rule)."""
+    columns = {}
+    for col in spec.columns:
+        checks = []
+        if col.ge is not None:
+            checks.append(pa.Check.ge(col.ge, error="value.too_small"))
+        if col.gt is not None:
+            checks.append(pa.Check.gt(col.gt, error="value.not_positive"))
+        if col.le is not None:
+            checks.append(pa.Check.le(col.le, error="value.too_large"))
+        if col.pattern is not None:
+            checks.append(pa.Check.str_matches(col.pattern, error="value.pattern"))
+        columns[col.name] = pa.Column(
+            None, checks=checks, nullable=True, unique=col.unique, required=False,
+        )
+    unique = list(spec.unique_on) if spec.unique_on else None
+    return pa.DataFrameSchema(columns, unique=unique, strict=False, coerce=False)
+
+
+def _rule_messages(spec: TableSpec, col: Col | None, rule: str) -> tuple[Callable[[str], str], Callable[[str], str]]:
+    if rule == "value.too_small":
+        return (lambda v: f"{v} er for lite. Verdien må være minst {_fmt_value(col.ge)}.",
+                lambda v: f"{v} is too small. The value must be at least {_fmt_value(col.ge)}.")
+    if rule == "value.not_positive":
+        return (lambda v: f"{v} er for lite. Verdien må være større enn {_fmt_value(col.gt)}.",
+                lambda v: f"{v} is too small. The value must be greater than {_fmt_value(col.gt)}.")
+    if rule == "value.too_large":
+        return (lambda v: f"{v} er for stort. Verdien kan være høyst {_fmt_value(col.le)}.",
+                lambda v: f"{v} is too large. The value can be at most {_fmt_value(col.le)}.")
+    if rule == "value.pattern":
+        return (lambda v: f"«{v}» er ikke en gyldig ID. Bruk 1–32 tegn: bokstaver a–z, sifre, "
+                          "bindestrek eller understrek, og start med bokstav eller siffer.",
+                lambda v: f"'{v}' is not a valid id. Use 1–32 characters: letters a–z, digits, "
+                          "hyphen or underscore, starting with a letter or digit.")
+    if rule == "value.duplicate":
+        return (lambda v: f"«{v}» står flere ganger, men må være unik i kolonnen.",
+                lambda v: f"'{v}' appears more than once but must be unique in this column.")
+    raise KeyError(rule)  # pragma: no cover
+
+
+def check_table(spec: TableSpec, table: TypedTable, problems: Problems) -> None:
+    """Run the table's pandera schema and its empty-cell rule; add what fails."""
+    frame = table.frame
+    file = table.file
+    for col in spec.columns:  # empty required cells (pandera's not_nullable, with our words)
+        if col.nullable or col.name not in table.columns_present or col.default is not None:
+            continue
+        empty = frame[col.name].isna() & table.raw[col.name].eq("")
+        problems.add_rows(file, "value.empty", table.raw[col.name][empty],
+                          "Feltet er tomt, men må fylles ut.",
+                          "This cell is empty but must be filled in.", column=col.name)
+    schema = pandera_schema(spec)
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        cases = err.failure_cases
+        cases = cases[cases["index"].notna()]
+        for (column, check), group in cases.groupby(["column", "check"], sort=False, dropna=False):
+            check = str(check)
+            if check == "field_uniqueness":
+                rule = "value.duplicate"
+            elif check.startswith("value."):
+                rule = check
+            else:
+                continue  # dtype/nullable: handled when typing
+            col = spec.col(str(column)) if str(column) in known_columns(spec.name) else None
+            nb, en = _rule_messages(spec, col, rule)
+            rows = pd.Series(group["failure_case"].to_numpy(), index=group["index"].astype(int))
+            rows = rows[~rows.index.duplicated()].sort_index()
+            if rule == "value.duplicate":
+                rows = rows.iloc[1:] if len(rows) > 1 else rows
+            problems.add_rows(file, rule, rows, nb, en, column=str(column))
+    if spec.unique_on:
+        keys = [k for k in spec.unique_on if k in frame.columns]
+        dup = frame.duplicated(keys, keep="first") & frame[keys].notna().all(axis=1)
+        if dup.any():
+            keytxt = " + ".join(keys)
+            vals = frame.loc[dup, keys].astype(str).agg(" / ".join, axis=1)
+            problems.add_rows(file, "row.duplicate", vals,
+                              lambda v: f"Kombinasjonen {keytxt} = {v} står på flere rader. "
+                                        "Slå radene sammen eller fjern den doble.",
+                              lambda v: f"The combination {keytxt} = {v} appears on several rows. "
+                                        "Merge the rows or remove the duplicate.",
+                              column=keys[-1])
+
+
+# --- identity numbers ----------------------------------------------------------------------
+
+def check_identity_numbers(table: TypedTable, problems: Problems) -> None:
+    """Refuse any column whose values are Norwegian national identity numbers."""
+    for column in table.raw.columns:
+        text = table.raw[column]
+        hits = looks_like_identity_number(text)
+        if hits.any():
+            problems.add_rows(
+                table.file, "privacy.identity_number", text[hits],
+                "Kolonnen ser ut til å inneholde fødselsnumre eller D-numre. Slike opplysninger "
+                "skal ikke brukes. Erstatt dem med pseudonymer, for eksempel med "
+                "pilot_eval.privacy.pseudonymise(ider, nøkkel), og slett originalfilen.",
+                "The column seems to contain Norwegian national identity numbers (fødselsnummer "
+                "or D-number). They must not be used. Replace them by pseudonyms, for example "
+                "with pilot_eval.privacy.pseudonymise(ids, key), and delete the original file.",
+                column=column, mask_value=True)
+
+
+# --- agreement.toml -----------------------------------------------------------------------
+
+def check_agreement(data: Mapping[str, Any] | None, file: str, problems: Problems) -> dict[str, Any] | None:
+    """Type and check ``agreement.toml``; return its settings with defaults filled in."""
+    if data is None:
+        return None
+    out: dict[str, Any] = {}
+    ok = True
+    for key, (kind, default) in AGREEMENT_KEYS.items():
+        if key not in data:
+            if default is None:
+                problems.add(file, "agreement.missing",
+                             f"Innstillingen «{key}» mangler i agreement.toml.",
+                             f"The setting '{key}' is missing from agreement.toml.", column=key)
+                ok = False
+            else:
+                out[key] = default
+            continue
+        value = data[key]
+        parsed = _parse_setting(kind, value)
+        if parsed is None:
+            problems.add(file, "agreement.type",
+                         f"«{value}» er ikke en gyldig verdi for «{key}» ({_KIND_NB[kind]}).",
+                         f"'{value}' is not a valid value for '{key}' ({kind}).",
+                         column=key, value=value)
+            ok = False
+        out[key] = parsed
+    if not ok:
+        return None
+    if out["start"] >= out["end"]:
+        problems.add(file, "agreement.period",
+                     "Avtalens slutt («end») må være etter starten («start»).",
+                     "The agreement's end must be after its start.", column="end", value=out["end"])
+    _setting_range(out, "annual_budget_nok", file, problems, gt=0)
+    _setting_range(out, "discount_rate", file, problems, ge=0, le=0.5)
+    _setting_range(out, "tax_financing_cost", file, problems, ge=0, le=1)
+    _setting_range(out, "min_cell_size", file, problems, ge=1, le=100)
+    if out["language"] not in ("nb", "en"):
+        problems.add(file, "agreement.language",
+                     f"Språket «{out['language']}» støttes ikke. Bruk nb eller en.",
+                     f"The language '{out['language']}' is not supported. Use nb or en.",
+                     column="language", value=out["language"])
+    rules = dict(DEFAULT_RULES)
+    given = data.get("rules", {})
+    if not isinstance(given, Mapping):
+        given = {}
+        problems.add(file, "agreement.rules", "[rules] må være en tabell.", "[rules] must be a table.",
+                     column="rules")
+    for key, value in given.items():
+        if key not in DEFAULT_RULES:
+            allowed = ", ".join(DEFAULT_RULES)
+            problems.add(file, "agreement.rules",
+                         f"Regelen «{key}» finnes ikke. Tillatte regler: {allowed}.",
+                         f"The rule '{key}' does not exist. Allowed rules: {allowed}.",
+                         column=f"rules.{key}", value=key)
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            problems.add(file, "agreement.rules",
+                         f"Regelen «{key}» må være et tall ≥ 0, ikke «{value}».",
+                         f"The rule '{key}' must be a number ≥ 0, not '{value}'.",
+                         column=f"rules.{key}", value=value)
+        else:
+            rules[key] = float(value)
+    out["rules"] = rules
+    out["rules_overridden"] = sorted(k for k in given if k in DEFAULT_RULES)
+    return out
+
+
+_KIND_NB = {"text": "tekst", "date": "dato ÅÅÅÅ-MM-DD", "float": "tall", "int": "heltall"}
+
+
+def _parse_setting(kind: str, value: Any) -> Any:
+    if kind == "text":
+        return str(value).strip() if isinstance(value, str) and value.strip() else None
+    if kind == "date":
+        if isinstance(value, _dt.datetime):
+            return pd.Timestamp(value.date())
+        if isinstance(value, _dt.date):
+            return pd.Timestamp(value)
+        if isinstance(value, str):
+            parsed, bad = parse_date(pd.Series([value.strip()]))
+            return None if bad.iloc[0] or pd.isna(parsed.iloc[0]) else parsed.iloc[0]
+        return None
+    if kind in ("float", "int"):
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, str):
+            parsed, bad, amb = parse_number(pd.Series([value.strip()]), ";")
+            value = parsed.iloc[0]
+            if bad.iloc[0] or amb.iloc[0] or pd.isna(value):
+                return None
+        if not isinstance(value, (int, float, np.floating, np.integer)) or not np.isfinite(value):
+            return None
+        if kind == "int":
+            return int(value) if float(value).is_integer() else None
+        return float(value)
+    return None  # pragma: no cover
+
+
+def _setting_range(out: dict[str, Any], key: str, file: str, problems: Problems, *,
+                   ge: float | None = None, gt: float | None = None, le: float | None = None) -> None:
+    v = out[key]
+    bad = (ge is not None and v < ge) or (gt is not None and v <= gt) or (le is not None and v > le)
+    if bad:
+        lo = f"minst {_fmt_value(ge)}" if ge is not None else f"over {_fmt_value(gt)}"
+        lo_en = f"at least {_fmt_value(ge)}" if ge is not None else f"above {_fmt_value(gt)}"
+        hi = f" og høyst {_fmt_value(le)}" if le is not None else ""
+        hi_en = f" and at most {_fmt_value(le)}" if le is not None else ""
+        problems.add(file, "agreement.range",
+                     f"«{key}» = {_fmt_value(v)} er utenfor det tillatte: {lo}{hi}.",
+                     f"'{key}' = {_fmt_value(v)} is out of range: {lo_en}{hi_en}.",
+                     column=key, value=v)
+
+
+# --- cross-table rules -----------------------------------------------------------------------
+
+def _outside(values: pd.Series, lo: pd.Series | pd.Timestamp, hi: pd.Series | pd.Timestamp) -> pd.Series:
+    return values.notna() & ((values < lo) | (values > hi))
+
+
+def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] | None,
+                 problems: Problems) -> None:
+    """Rules that need more than one table. All vectorised (merges and masks)."""
+    pilots = tables.get("pilots")
+    if pilots is None:
+        return
+    p = pilots.frame
+    pf = pilots.file
+    # pilots: own date and age order; primary measure exists
+    bad = p["start_date"].notna() & p["end_date"].notna() & (p["end_date"] < p["start_date"])
+    problems.add_rows(pf, "pilot.period", p.loc[bad, "end_date"],
+                      "Sluttdatoen er før startdatoen.", "The end date is before the start date.",
+                      column="end_date")
+    bad = p["target_age_max"].notna() & p["target_age_min"].notna() & (p["target_age_max"] < p["target_age_min"])
+    problems.add_rows(pf, "pilot.ages", p.loc[bad, "target_age_max"].astype("float"),
+                      "Høyeste alder i målgruppen er lavere enn laveste alder.",
+                      "The target group's maximum age is below its minimum age.",
+                      column="target_age_max")
+    if "org_number" in pilots.columns_present:
+        from .privacy import valid_org_number
+
+        org = p["org_number"].fillna("").str.replace(r"\s", "", regex=True)
+        bad = org.ne("") & ~valid_org_number(org)
+        problems.add_rows(pf, "pilot.org_number", p.loc[bad, "org_number"],
+                          lambda v: f"«{v}» er ikke et gyldig organisasjonsnummer (9 sifre med "
+                                    "riktig kontrollsiffer). Sjekk nummeret i Brønnøysundregistrene.",
+                          lambda v: f"'{v}' is not a valid Norwegian organisation number (9 digits "
+                                    "with a valid check digit). Check it in the Brønnøysund register.",
+                          column="org_number")
+    if agreement is not None:
+        for col in ("start_date", "end_date"):
+            out = _outside(p[col], agreement["start"], agreement["end"])
+            problems.add_rows(pf, "pilot.outside_agreement", p.loc[out, col],
+                              "Datoen er utenfor avtaleperioden.",
+                              "The date is outside the agreement period.", column=col,
+                              severity="warning")
+    pilot_ids = set(p["pilot_id"].dropna())
+    periods = p.dropna(subset=["pilot_id"]).drop_duplicates("pilot_id").set_index("pilot_id")[["start_date", "end_date"]]
+
+    measures = tables.get("measures")
+    measure_keys = set(measures.frame["measure"].dropna()) if measures is not None else set()
+    if measures is not None:
+        m = measures.frame
+        bad = m["scale_min"].notna() & m["scale_max"].notna() & (m["scale_max"] <= m["scale_min"])
+        problems.add_rows(measures.file, "measure.scale", m.loc[bad, "scale_max"],
+                          "Skalaens øvre grense må være større enn den nedre.",
+                          "The scale's maximum must be greater than its minimum.", column="scale_max")
+        thr = m["success_threshold"]
+        bad = thr.notna() & (((m["scale_min"].notna()) & (thr < m["scale_min"])) |
+                             ((m["scale_max"].notna()) & (thr > m["scale_max"])))
+        problems.add_rows(measures.file, "measure.threshold", thr[bad],
+                          "Grensen for suksess ligger utenfor skalaen.",
+                          "The success threshold lies outside the scale.", column="success_threshold")
+    if "primary_measure" in pilots.columns_present:
+        pm = p["primary_measure"]
+        bad = pm.notna() & ~pm.isin(measure_keys)
+        problems.add_rows(pf, "pilot.primary_measure", pm[bad],
+                          lambda v: f"Resultatmålet «{v}» finnes ikke i measures-tabellen.",
+                          lambda v: f"The measure '{v}' is not in the measures table.",
+                          column="primary_measure")
+
+    def unknown_pilot(tt: TypedTable) -> pd.Series:
+        ids = tt.frame["pilot_id"]
+        bad = ids.notna() & ~ids.isin(pilot_ids)
+        problems.add_rows(tt.file, "fk.pilot", ids[bad],
+                          lambda v: f"Piloten «{v}» finnes ikke i pilots-tabellen. Sjekk skrivemåten.",
+                          lambda v: f"The pilot '{v}' is not in the pilots table. Check the spelling.",
+                          column="pilot_id")
+        return bad
+
+    def period_of(tt: TypedTable) -> pd.DataFrame:
+        return periods.reindex(tt.frame["pilot_id"].astype(object)).set_axis(tt.frame.index)
+
+    costs = tables.get("costs")
+    if costs is not None:
+        c = costs.frame
+        unknown_pilot(costs)
+        per = period_of(costs)
+        # a month cost counts as inside when its month overlaps the pilot period
+        start_month = per["start_date"].dt.to_period("M").dt.to_timestamp()
+        out = _outside(c["date"], start_month, per["end_date"])
+        problems.add_rows(costs.file, "cost.outside_pilot", c.loc[out, "date"],
+                          "Kostnaden er datert utenfor pilotens periode. Sjekk datoen.",
+                          "The cost is dated outside the pilot's period. Check the date.",
+                          column="date", severity="warning")
+        totals = c.groupby(c["pilot_id"].astype(object))["amount_nok"].sum()
+        for pid, total in totals[totals < 0].items():
+            problems.add(costs.file, "cost.negative_total",
+                         f"Summen av kostnadene for piloten «{pid}» er negativ ({total:.0f} kr). "
+                         "Negative beløp er bare lov som korrigeringer.",
+                         f"The costs of pilot '{pid}' add up to a negative amount ({total:.0f} NOK). "
+                         "Negative amounts are allowed only as corrections.",
+                         column="amount_nok", value=total)
+
+    participants = tables.get("participants")
+    part_keys = None
+    if participants is not None:
+        pt = participants.frame
+        unknown_pilot(participants)
+        bad = pt["exited_on"].notna() & pt["enrolled_on"].notna() & (pt["exited_on"] < pt["enrolled_on"])
+        problems.add_rows(participants.file, "participant.exit_before_enrol", pt.loc[bad, "exited_on"],
+                          "Sluttdatoen er før påmeldingsdatoen.",
+                          "The exit date is before the enrolment date.", column="exited_on")
+        bad = pt["exited_on"].notna() & pt["exit_reason"].isna()
+        problems.add_rows(participants.file, "participant.exit_reason_missing",
+                          pt.loc[bad, "exit_reason"].astype(object),
+                          "Deltakeren har sluttet, men årsaken mangler. Fyll inn exit_reason: "
+                          + ", ".join(EXIT_REASONS) + ".",
+                          "The participant has left but the reason is missing. Fill in exit_reason: "
+                          + ", ".join(EXIT_REASONS) + ".", column="exit_reason")
+        bad = pt["exited_on"].isna() & pt["exit_reason"].notna()
+        problems.add_rows(participants.file, "participant.exit_date_missing",
+                          pt.loc[bad, "exit_reason"].astype(object),
+                          "Årsak til at deltakeren sluttet er fylt inn, men sluttdatoen mangler.",
+                          "An exit reason is given but the exit date is missing.", column="exited_on")
+        per = period_of(participants)
+        out = _outside(pt["enrolled_on"], per["start_date"], per["end_date"])
+        problems.add_rows(participants.file, "participant.outside_pilot", pt.loc[out, "enrolled_on"],
+                          "Påmeldingsdatoen er utenfor pilotens periode.",
+                          "The enrolment date is outside the pilot's period.", column="enrolled_on",
+                          severity="warning")
+        part_keys = pt[["pilot_id", "participant_id", "enrolled_on", "exited_on"]].dropna(
+            subset=["pilot_id", "participant_id"]).drop_duplicates(["pilot_id", "participant_id"])
+        part_keys = part_keys.assign(pilot_id=part_keys["pilot_id"].astype(str),
+                                     participant_id=part_keys["participant_id"].astype(str))
+
+    sessions = tables.get("sessions")
+    if sessions is not None:
+        s = sessions.frame
+        unknown_pilot(sessions)
+        if part_keys is not None:
+            left = pd.DataFrame({"pilot_id": s["pilot_id"].astype(str),
+                                 "participant_id": s["participant_id"].astype(str),
+                                 "date": s["date"], "_row": s.index})
+            merged = left.merge(part_keys, on=["pilot_id", "participant_id"], how="left", indicator=True)
+            merged = merged.set_index("_row")
+            missing = (merged["_merge"] == "left_only") & s["participant_id"].notna().reindex(merged.index)
+            problems.add_rows(sessions.file, "fk.participant", s["participant_id"][missing.reindex(s.index, fill_value=False)],
+                              lambda v: f"Deltakeren «{v}» er ikke påmeldt denne piloten i participants-tabellen.",
+                              lambda v: f"The participant '{v}' is not enrolled in this pilot in the participants table.",
+                              column="participant_id")
+            found = merged["_merge"] == "both"
+            out = found & merged["date"].notna() & (
+                (merged["date"] < merged["enrolled_on"]) |
+                (merged["exited_on"].notna() & (merged["date"] > merged["exited_on"])))
+            out = out.reindex(s.index, fill_value=False)
+            problems.add_rows(sessions.file, "session.outside_enrolment", s.loc[out, "date"],
+                              "Oppmøtet er registrert før deltakeren ble påmeldt eller etter at hen sluttet.",
+                              "The attendance is dated before the participant enrolled or after they left.",
+                              column="date", severity="warning")
+
+    outcomes = tables.get("outcomes")
+    if outcomes is not None:
+        o = outcomes.frame
+        unknown_pilot(outcomes)
+        if measures is None:
+            problems.add(outcomes.file, "table.measures_missing",
+                         "Det finnes resultatmålinger, men ingen measures-fil som beskriver resultatmålene.",
+                         "There are outcome measurements but no measures file describing the measures.")
+        else:
+            bad = o["measure"].notna() & ~o["measure"].isin(measure_keys)
+            problems.add_rows(outcomes.file, "fk.measure", o.loc[bad, "measure"],
+                              lambda v: f"Resultatmålet «{v}» finnes ikke i measures-tabellen.",
+                              lambda v: f"The measure '{v}' is not in the measures table.", column="measure")
+            scale = measures.frame.drop_duplicates("measure").set_index("measure")[["scale_min", "scale_max"]]
+            sc = scale.reindex(o["measure"].astype(object)).set_axis(o.index)
+            out = o["value"].notna() & (
+                (sc["scale_min"].notna() & (o["value"] < sc["scale_min"])) |
+                (sc["scale_max"].notna() & (o["value"] > sc["scale_max"])))
+            problems.add_rows(outcomes.file, "outcome.outside_scale", o.loc[out, "value"],
+                              lambda v: f"Verdien {v} er utenfor skalaen til resultatmålet.",
+                              lambda v: f"The value {v} is outside the measure's scale.", column="value")
+        if part_keys is not None:
+            key = pd.MultiIndex.from_frame(part_keys[["pilot_id", "participant_id"]])
+            probe = pd.MultiIndex.from_arrays([o["pilot_id"].astype(str), o["participant_id"].astype(str)])
+            is_part = pd.Series(probe.isin(key), index=o.index)
+            grp = o["group"].astype(object)
+            bad = (grp == "pilot") & ~is_part & o["participant_id"].notna()
+            problems.add_rows(outcomes.file, "outcome.not_participant", o.loc[bad, "participant_id"],
+                              lambda v: f"«{v}» er oppført i gruppen «pilot», men er ikke deltaker i denne piloten.",
+                              lambda v: f"'{v}' is in group 'pilot' but is not a participant of this pilot.",
+                              column="participant_id")
+            bad = (grp == "comparison") & is_part
+            problems.add_rows(outcomes.file, "outcome.comparison_is_participant", o.loc[bad, "participant_id"],
+                              lambda v: f"«{v}» er i sammenligningsgruppen, men er også deltaker i piloten.",
+                              lambda v: f"'{v}' is in the comparison group but is also a participant of the pilot.",
+                              column="participant_id")
+        both = o.dropna(subset=["participant_id", "measure"])
+        base = both[both["timepoint"].astype(object) == "baseline"]
+        follow = both[both["timepoint"].astype(object) == "followup"]
+        keys = ["pilot_id", "participant_id", "group", "measure"]
+        merged = follow[keys + ["measured_on"]].reset_index().merge(
+            base[keys + ["measured_on"]], on=keys, suffixes=("", "_base"))
+        bad = merged["measured_on"] < merged["measured_on_base"]
+        problems.add_rows(outcomes.file, "outcome.followup_before_baseline",
+                          merged.loc[bad].set_index("index")["measured_on"],
+                          "Oppfølgingsmålingen er datert før startmålingen.",
+                          "The follow-up measurement is dated before the baseline.", column="measured_on")
+
+    indicators = tables.get("indicators")
+    if indicators is not None:
+        unknown_pilot(indicators)
+
+    valuation = tables.get("valuation")
+    if valuation is not None:
+        v = valuation.frame
+        bad = v["measure"].notna() & ~v["measure"].isin(measure_keys)
+        problems.add_rows(valuation.file, "fk.measure", v.loc[bad, "measure"],
+                          lambda x: f"Resultatmålet «{x}» finnes ikke i measures-tabellen.",
+                          lambda x: f"The measure '{x}' is not in the measures table.", column="measure")
+        if measures is not None:
+            thr = measures.frame.drop_duplicates("measure").set_index("measure")["success_threshold"]
+            has_thr = v["measure"].astype(object).map(thr).notna()
+            bad = (v["basis"].astype(object) == "per_success") & ~has_thr & v["measure"].isin(measure_keys)
+            problems.add_rows(valuation.file, "valuation.threshold_missing", v.loc[bad, "measure"],
+                              lambda x: f"Verdsetting per suksess krever en grense for suksess "
+                                        f"(success_threshold) for «{x}» i measures-tabellen.",
+                              lambda x: f"Valuing per success needs a success_threshold for '{x}' "
+                                        "in the measures table.", column="basis")
+
+
+def iter_specs() -> Iterable[TableSpec]:
+    return TABLES.values()

@@ -1,0 +1,1040 @@
+"""Generic estimators: before/after change, two groups, difference-in-differences,
+interrupted time series, reliable change and minimum detectable effect.
+
+This module knows nothing about pilots. Every estimator is a thin wrapper over
+statsmodels (or scipy) that returns a small, tidy result object, so that numbers match
+the textbooks they are tested against (see ``tests/test_stats.py``):
+
+* :func:`paired_change` -- mean of within-person changes, t interval, Hedges' g_av.
+* :func:`two_group` -- difference in means, Welch t interval, Hedges' g_s.
+* :func:`did` -- OLS difference-in-differences (Wooldridge, Example 13.3 and 13.4;
+  Card & Krueger 1994, Table 3).
+* :func:`its` -- segmented regression for an interrupted time series, Gaussian or
+  (quasi-)Poisson with an offset and harmonic seasonality (Lopez Bernal, Cummins &
+  Gasparrini 2017).
+* :func:`reliable_change` -- Jacobson & Truax (1991) reliable change index.
+* :func:`min_detectable_effect` -- the smallest effect a sample detects with given power.
+
+Conventions
+-----------
+Small or degenerate inputs (fewer than two usable observations, zero variance, an empty
+group, a design that cannot be estimated) never raise and never return ``inf``: they
+give an :class:`Estimate` whose numbers are NaN, whose ``n`` says how many observations
+were usable and whose ``method`` says why nothing could be estimated. Arguments that are
+simply wrong (an unknown family, a column that does not exist, ``alpha`` outside (0, 1))
+raise :class:`pilot_eval.errors.UsageError` with the bad value and the allowed ones.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Literal, Union
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from statsmodels.stats.power import TTestIndPower, TTestPower
+from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+
+from .errors import UsageError
+
+__all__ = [
+    "Estimate",
+    "ITSResult",
+    "paired_change",
+    "two_group",
+    "did",
+    "its",
+    "reliable_change",
+    "min_detectable_effect",
+]
+
+ArrayLike = Union[Sequence[float], np.ndarray, pd.Series]
+
+#: Covariance types :func:`did` passes on to ``statsmodels`` ``OLS.fit``.
+DID_COV_TYPES: tuple[str, ...] = (
+    "nonrobust",
+    "HC0",
+    "HC1",
+    "HC2",
+    "HC3",
+    "HAC",
+    "hac-panel",
+    "hac-groupsum",
+    "cluster",
+)
+ITS_FAMILIES: tuple[str, ...] = ("gaussian", "poisson")
+#: Jacobson & Truax (1991): a change is reliable when |RCI| exceeds this.
+RCI_CRITICAL: float = 1.96
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One estimated quantity with its uncertainty.
+
+    Attributes
+    ----------
+    estimate : float
+        The point estimate, in the outcome's units (log rate ratio for a Poisson ITS).
+    se : float
+        Standard error of ``estimate``.
+    ci_low, ci_high : float
+        Two-sided ``1 - alpha`` confidence interval.
+    p_value : float
+        Two-sided p-value for the null hypothesis ``estimate == 0``.
+    n : int
+        Observations (pairs, people, rows or time points) the estimate used.
+    effect_size : float or None
+        Standardised effect size where the estimator defines one (Hedges' g), else None.
+    method : str
+        What was computed, or why nothing could be.
+    df : float or None
+        Degrees of freedom of the t reference distribution; None for Wald z intervals.
+    alpha : float
+        The significance level the interval was built for.
+    """
+
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    n: int
+    effect_size: float | None
+    method: str
+    df: float | None = None
+    alpha: float = 0.05
+
+    @property
+    def is_estimable(self) -> bool:
+        """True when a finite estimate and interval were computed."""
+        return all(math.isfinite(v) for v in (self.estimate, self.ci_low, self.ci_high))
+
+    def as_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (one tidy record)."""
+        return asdict(self)
+
+    def to_frame(self) -> pd.DataFrame:
+        """A one-row DataFrame with one column per field."""
+        return pd.DataFrame([self.as_dict()], columns=[f.name for f in fields(self)])
+
+    def __repr__(self) -> str:
+        level = f"{100 * (1 - self.alpha):g}%"
+        es = "None" if self.effect_size is None else _fmt(self.effect_size)
+        df = "None" if self.df is None else _fmt(self.df)
+        return (
+            f"Estimate(estimate={_fmt(self.estimate)}, {level} CI [{_fmt(self.ci_low)}, "
+            f"{_fmt(self.ci_high)}], se={_fmt(self.se)}, p={_fmt(self.p_value)}, "
+            f"n={self.n}, df={df}, effect_size={es}, method={self.method!r})"
+        )
+
+    def _repr_html_(self) -> str:
+        level = f"{100 * (1 - self.alpha):g}%"
+        es = "&ndash;" if self.effect_size is None else _fmt(self.effect_size)
+        cells = (
+            ("estimate", _fmt(self.estimate)),
+            (f"{level} CI", f"[{_fmt(self.ci_low)}, {_fmt(self.ci_high)}]"),
+            ("se", _fmt(self.se)),
+            ("p", _fmt(self.p_value)),
+            ("n", str(self.n)),
+            ("effect size", es),
+        )
+        head = "".join(f"<th>{html.escape(k)}</th>" for k, _ in cells)
+        body = "".join(f"<td>{v}</td>" for _, v in cells)
+        return (
+            '<table class="pilot-eval-estimate">'
+            f"<caption>{html.escape(self.method)}</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody><tr>{body}</tr></tbody></table>"
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class ITSResult:
+    """Result of :func:`its`, an interrupted time series.
+
+    Attributes
+    ----------
+    level_change : Estimate
+        Step change at the interruption (``post`` coefficient). Outcome units for the
+        Gaussian family, log rate ratio for Poisson.
+    slope_change : Estimate or None
+        Change in the trend per time unit after the interruption (only when asked for).
+    trend : Estimate
+        Pre-interruption trend per time unit (``time`` coefficient).
+    level_rr : float or None
+        ``exp(level_change.estimate)``, the rate ratio (Poisson only).
+    level_rr_ci : tuple of float or None
+        ``exp`` of the level-change interval (Poisson only).
+    predictions : pandas.DataFrame
+        One row per time point used, index as in the input: ``time``, ``post``,
+        ``observed``, ``fitted`` and ``counterfactual`` (the model's prediction with the
+        intervention terms set to 0, to draw the counterfactual line); for Poisson also
+        ``exposure`` and the same three as rates per unit of exposure.
+    model : statsmodels results or None
+        The fitted statsmodels results object (None when nothing could be fitted).
+    family : str
+        ``"gaussian"`` or ``"poisson"``.
+    n : int
+        Time points used.
+    dispersion : float
+        Scale used for the standard errors: residual variance (Gaussian), 1 (Poisson)
+        or Pearson chi-squared / residual df (quasi-Poisson).
+    method : str
+        What was fitted, or why nothing could be.
+    alpha : float
+        Significance level of the intervals.
+    """
+
+    level_change: Estimate
+    slope_change: Estimate | None
+    trend: Estimate
+    level_rr: float | None
+    level_rr_ci: tuple[float, float] | None
+    predictions: pd.DataFrame
+    model: Any
+    family: str
+    n: int
+    dispersion: float
+    method: str
+    alpha: float = 0.05
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Tidy table of the interruption terms (and pre-trend), one row each.
+
+        Columns ``estimate, se, ci_low, ci_high, p_value`` on the model scale and, for
+        Poisson, ``rr, rr_ci_low, rr_ci_high`` (``exp`` of the three).
+        """
+        rows: dict[str, Estimate] = {"level_change": self.level_change}
+        if self.slope_change is not None:
+            rows["slope_change"] = self.slope_change
+        rows["trend"] = self.trend
+        out = pd.DataFrame(
+            {
+                name: {
+                    "estimate": e.estimate,
+                    "se": e.se,
+                    "ci_low": e.ci_low,
+                    "ci_high": e.ci_high,
+                    "p_value": e.p_value,
+                }
+                for name, e in rows.items()
+            }
+        ).T
+        if self.family == "poisson":
+            out["rr"] = np.exp(out["estimate"])
+            out["rr_ci_low"] = np.exp(out["ci_low"])
+            out["rr_ci_high"] = np.exp(out["ci_high"])
+        out.index.name = "term"
+        return out.astype(float)
+
+    def __repr__(self) -> str:
+        rr = ""
+        if self.family == "poisson" and self.level_rr is not None:
+            lo, hi = self.level_rr_ci if self.level_rr_ci is not None else (np.nan, np.nan)
+            rr = f", level_rr={_fmt(self.level_rr)} [{_fmt(lo)}, {_fmt(hi)}]"
+        return (
+            f"ITSResult(family={self.family!r}, n={self.n}{rr}, "
+            f"level_change={self.level_change!r}, slope_change={self.slope_change!r}, "
+            f"method={self.method!r})"
+        )
+
+    def _repr_html_(self) -> str:
+        table = self.summary.map(_fmt).to_html(classes="pilot-eval-its", escape=True)
+        return f"<div><p>{html.escape(self.method)}</p>{table}</div>"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "None"
+    if isinstance(x, float) and math.isnan(x):
+        return "NaN"
+    return f"{x:.4g}"
+
+
+def _check_alpha(alpha: float, name: str = "alpha") -> float:
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating)):
+        raise UsageError(
+            f"{name} must be a number strictly between 0 and 1 (for example 0.05); "
+            f"got {alpha!r}."
+        )
+    if not 0.0 < float(alpha) < 1.0:
+        raise UsageError(
+            f"{name} must be strictly between 0 and 1 (for example 0.05); got {alpha!r}."
+        )
+    return float(alpha)
+
+
+def _as_float_array(x: ArrayLike, name: str) -> np.ndarray:
+    if isinstance(x, (str, bytes)) or np.ndim(x) > 1:
+        raise UsageError(f"{name} must be a one-dimensional list, array or Series of numbers.")
+    try:
+        return np.asarray(pd.to_numeric(pd.Series(np.asarray(x, dtype=object).ravel())),
+                          dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(
+            f"{name} must contain numbers (missing values may be NaN/None); {exc}."
+        ) from None
+
+
+def _nan_estimate(n: int, method: str, alpha: float, effect_size: bool = True) -> Estimate:
+    return Estimate(
+        estimate=np.nan,
+        se=np.nan,
+        ci_low=np.nan,
+        ci_high=np.nan,
+        p_value=np.nan,
+        n=int(n),
+        effect_size=np.nan if effect_size else None,
+        method=method,
+        df=np.nan,
+        alpha=alpha,
+    )
+
+
+def _finite_or_nan(x: float) -> float:
+    x = float(x)
+    return x if math.isfinite(x) else np.nan
+
+
+def _hedges_j(df: float) -> float:
+    """Hedges' (1981) small-sample correction J = 1 - 3 / (4 df - 1)."""
+    return 1.0 - 3.0 / (4.0 * df - 1.0)
+
+
+def _require_frame(df: Any, func: str) -> pd.DataFrame:
+    if not isinstance(df, pd.DataFrame):
+        raise UsageError(f"{func}() needs a pandas DataFrame as df; got {type(df).__name__}.")
+    return df
+
+
+def _require_columns(df: pd.DataFrame, func: str, roles: Mapping[str, str | None]) -> None:
+    for role, col in roles.items():
+        if col is None:
+            continue
+        if not isinstance(col, str) or col not in df.columns:
+            available = ", ".join(map(str, df.columns))
+            raise UsageError(
+                f"{func}(): column {col!r} given as {role}= is not in the data. "
+                f"Available columns: {available}."
+            )
+
+
+def _binary(s: pd.Series, func: str, role: str) -> pd.Series:
+    """0/1 (or boolean) column as float; anything else is a usage error."""
+    values = pd.to_numeric(s.astype("object").where(s.notna()), errors="coerce")
+    bad = s.notna() & (values.isna() | ~values.isin([0, 1]))
+    if bad.any():
+        example = s[bad].iloc[0]
+        raise UsageError(
+            f"{func}(): column {s.name!r} given as {role}= must be coded 0/1 or "
+            f"False/True; found {example!r}."
+        )
+    return values.astype(float)
+
+
+def _coef_estimate(res: Any, idx: int, n: int, alpha: float, method: str) -> Estimate:
+    """Estimate for coefficient ``idx`` of a fitted statsmodels model."""
+    ci = np.asarray(res.conf_int(alpha=alpha))[idx]
+    use_t = bool(getattr(res, "use_t", False))
+    df = float(getattr(res, "df_resid_inference", None) or res.df_resid) if use_t else None
+    return Estimate(
+        estimate=_finite_or_nan(np.asarray(res.params)[idx]),
+        se=_finite_or_nan(np.asarray(res.bse)[idx]),
+        ci_low=_finite_or_nan(ci[0]),
+        ci_high=_finite_or_nan(ci[1]),
+        p_value=_finite_or_nan(np.asarray(res.pvalues)[idx]),
+        n=int(n),
+        effect_size=None,
+        method=method,
+        df=df,
+        alpha=alpha,
+    )
+
+
+# --------------------------------------------------------------------------- paired / two group
+
+
+def paired_change(before: ArrayLike, after: ArrayLike, alpha: float = 0.05) -> Estimate:
+    r"""Mean within-person change ``after - before`` with a paired t interval.
+
+    Pairs where either value is missing are dropped. ``before`` and ``after`` are paired
+    by position; two pandas Series must share the same index.
+
+    The estimate is :math:`\bar d` with :math:`d_i = a_i - b_i`, its standard error
+    :math:`s_d/\sqrt n` and the interval :math:`\bar d \pm t_{1-\alpha/2,\,n-1}\,s_d/\sqrt n`
+    (statsmodels ``DescrStatsW``). The effect size is Hedges' :math:`g_{av}` (Lakens 2013,
+    eq. 10 with the bias correction of eq. 4):
+
+    .. math::
+
+        d_{av} = \frac{\bar d}{(s_{before} + s_{after})/2}, \qquad
+        g_{av} = d_{av}\left(1 - \frac{3}{4(2n) - 9}\right),
+
+    that is Hedges' correction with :math:`2n-2` degrees of freedom, as for two groups of
+    ``n``. It has the sign of the estimate and is unaffected by the correlation between
+    the two measurements, so it is comparable with a between-groups :math:`g_s`.
+
+    Parameters
+    ----------
+    before, after : array-like of float
+        Measurements of the same people at two time points.
+    alpha : float, default 0.05
+        Two-sided significance level; the interval has coverage ``1 - alpha``.
+
+    Returns
+    -------
+    Estimate
+        NaN everywhere (with ``n`` and the reason in ``method``) when fewer than two
+        complete pairs remain or the changes have no variance.
+
+    References
+    ----------
+    Lakens, D. (2013). Calculating and reporting effect sizes to facilitate cumulative
+    science: a practical primer for t-tests and ANOVAs. *Frontiers in Psychology* 4:863.
+    """
+    alpha = _check_alpha(alpha)
+    if isinstance(before, pd.Series) and isinstance(after, pd.Series):
+        if not before.index.equals(after.index):
+            raise UsageError(
+                "paired_change(): before and after are Series with different indexes; "
+                "align them first, for example before, after = before.align(after)."
+            )
+    b = _as_float_array(before, "before")
+    a = _as_float_array(after, "after")
+    if len(a) != len(b):
+        raise UsageError(
+            f"paired_change(): before and after must have the same length (one value per "
+            f"person); got {len(b)} and {len(a)}."
+        )
+    keep = np.isfinite(a) & np.isfinite(b)
+    a, b = a[keep], b[keep]
+    n = len(a)
+    name = "paired t-test on after - before"
+    if n < 2:
+        return _nan_estimate(n, f"{name}: not estimable, fewer than 2 complete pairs", alpha)
+    d = a - b
+    if np.ptp(d) == 0:
+        return _nan_estimate(
+            n, f"{name}: not estimable, every pair changed by the same amount", alpha
+        )
+    stats = DescrStatsW(d)
+    t, p, df = stats.ttest_mean(0.0)
+    lo, hi = stats.tconfint_mean(alpha=alpha)
+    sd_avg = (b.std(ddof=1) + a.std(ddof=1)) / 2.0
+    g_av = stats.mean / sd_avg * _hedges_j(2 * n - 2) if sd_avg > 0 else np.nan
+    return Estimate(
+        estimate=float(stats.mean),
+        se=float(stats.std_mean),
+        ci_low=float(lo),
+        ci_high=float(hi),
+        p_value=float(p),
+        n=n,
+        effect_size=_finite_or_nan(g_av),
+        method=f"{name} (effect size: Hedges' g_av)",
+        df=float(df),
+        alpha=alpha,
+    )
+
+
+def two_group(treated: ArrayLike, control: ArrayLike, alpha: float = 0.05) -> Estimate:
+    r"""Difference in means ``treated - control`` with a Welch t interval.
+
+    Missing values are dropped from each group. The standard error is
+    :math:`\sqrt{s_t^2/n_t + s_c^2/n_c}` with Welch-Satterthwaite degrees of freedom
+    (statsmodels ``CompareMeans`` with ``usevar="unequal"``). The effect size is Hedges'
+    :math:`g_s` (Lakens 2013, eqs. 1 and 4):
+
+    .. math::
+
+        d_s = \frac{\bar x_t - \bar x_c}
+                   {\sqrt{\frac{(n_t-1)s_t^2 + (n_c-1)s_c^2}{n_t+n_c-2}}}, \qquad
+        g_s = d_s\left(1 - \frac{3}{4(n_t+n_c) - 9}\right).
+
+    Parameters
+    ----------
+    treated, control : array-like of float
+        Outcomes of the two independent groups.
+    alpha : float, default 0.05
+        Two-sided significance level.
+
+    Returns
+    -------
+    Estimate
+        ``n`` is ``n_treated + n_control``. NaN everywhere (with the reason in
+        ``method``) when a group has fewer than two values or neither group varies.
+
+    References
+    ----------
+    Welch, B. L. (1947). The generalization of 'Student's' problem when several different
+    population variances are involved. *Biometrika* 34, 28-35.
+    Lakens, D. (2013). *Frontiers in Psychology* 4:863.
+    """
+    alpha = _check_alpha(alpha)
+    t_vals = _as_float_array(treated, "treated")
+    c_vals = _as_float_array(control, "control")
+    t_vals = t_vals[np.isfinite(t_vals)]
+    c_vals = c_vals[np.isfinite(c_vals)]
+    n_t, n_c = len(t_vals), len(c_vals)
+    n = n_t + n_c
+    name = "Welch two-sample t-test on treated - control"
+    if n_t < 2 or n_c < 2:
+        return _nan_estimate(
+            n,
+            f"{name}: not estimable, each group needs at least 2 values "
+            f"(treated {n_t}, control {n_c})",
+            alpha,
+        )
+    if np.ptp(t_vals) == 0 and np.ptp(c_vals) == 0:
+        return _nan_estimate(n, f"{name}: not estimable, neither group varies", alpha)
+    cm = CompareMeans(DescrStatsW(t_vals), DescrStatsW(c_vals))
+    t, p, df = cm.ttest_ind(usevar="unequal", value=0.0)
+    lo, hi = cm.tconfint_diff(alpha=alpha, usevar="unequal")
+    diff = float(t_vals.mean() - c_vals.mean())
+    pooled = math.sqrt(
+        ((n_t - 1) * t_vals.var(ddof=1) + (n_c - 1) * c_vals.var(ddof=1)) / (n - 2)
+    )
+    g_s = diff / pooled * _hedges_j(n - 2)
+    return Estimate(
+        estimate=diff,
+        se=float(cm.std_meandiff_separatevar),
+        ci_low=float(lo),
+        ci_high=float(hi),
+        p_value=float(p),
+        n=n,
+        effect_size=_finite_or_nan(g_s),
+        method=f"{name} (effect size: Hedges' g_s)",
+        df=float(df),
+        alpha=alpha,
+    )
+
+
+# --------------------------------------------------------------------------- DiD
+
+
+def did(
+    df: pd.DataFrame,
+    outcome: str,
+    treated: str,
+    post: str,
+    cluster: str | None = None,
+    covariates: Sequence[str] = (),
+    cov_type: str | None = None,
+    alpha: float = 0.05,
+    *,
+    cov_kwds: Mapping[str, Any] | None = None,
+) -> Estimate:
+    r"""Difference-in-differences by OLS, reporting the interaction.
+
+    Fits :math:`y = \beta_0 + \beta_1\,treated + \beta_2\,post + \delta\,(treated \times
+    post) + \gamma' x + u` with statsmodels ``OLS`` and returns :math:`\hat\delta`.
+    Without covariates :math:`\hat\delta` equals the difference of the four cell means
+    :math:`(\bar y_{T,1} - \bar y_{T,0}) - (\bar y_{C,1} - \bar y_{C,0})`.
+
+    Standard errors are the ordinary OLS ones unless asked otherwise (they equal a
+    textbook table). ``cluster=`` gives cluster-robust errors by that column (Stata's
+    ``vce(cluster)``: small-sample factor :math:`\frac{G}{G-1}\frac{N-1}{N-K}` and a t
+    reference with :math:`G-1` df); ``cov_type=`` passes any other statsmodels covariance
+    (``"HC1"`` is Stata's ``robust``). Intervals and p-values always use the t
+    distribution. Rows with a missing value in any column used are dropped.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per unit and period (long format).
+    outcome : str
+        Outcome column.
+    treated, post : str
+        0/1 (or boolean) columns: in the treated group; in the period after.
+    cluster : str, optional
+        Column identifying clusters (e.g. the unit id in a panel).
+    covariates : sequence of str, default ()
+        Extra regressors; non-numeric columns enter as dummies (first level dropped).
+    cov_type : str, optional
+        One of ``DID_COV_TYPES``; default ``"nonrobust"`` (``"cluster"`` with ``cluster=``).
+    alpha : float, default 0.05
+        Two-sided significance level.
+    cov_kwds : mapping, optional
+        Passed to statsmodels for ``cov_type`` that need it (e.g. ``{"maxlags": 2}`` for
+        ``"HAC"``).
+
+    Returns
+    -------
+    Estimate
+        ``effect_size`` is None; NaN everywhere (with the reason in ``method``) when a
+        treated x post cell is empty or the design is rank deficient.
+
+    References
+    ----------
+    Wooldridge, J. M. *Introductory Econometrics: A Modern Approach*, ch. 13.2.
+    Card, D. & Krueger, A. B. (1994). Minimum wages and employment. *American Economic
+    Review* 84(4), 772-793.
+    """
+    func = "did"
+    df = _require_frame(df, func)
+    alpha = _check_alpha(alpha)
+    if isinstance(covariates, str):
+        covariates = (covariates,)
+    covariates = tuple(covariates)
+    roles: dict[str, str | None] = {"outcome": outcome, "treated": treated, "post": post,
+                                    "cluster": cluster}
+    roles.update({f"covariates[{i}]": c for i, c in enumerate(covariates)})
+    _require_columns(df, func, roles)
+    if cov_type is None:
+        cov_type = "cluster" if cluster is not None else "nonrobust"
+    if cov_type not in DID_COV_TYPES:
+        raise UsageError(
+            f"did(): unknown cov_type {cov_type!r}. Allowed: {', '.join(DID_COV_TYPES)}."
+        )
+    if cov_type == "cluster" and cluster is None:
+        raise UsageError("did(): cov_type='cluster' needs the cluster= column.")
+    if cluster is not None and cov_type != "cluster":
+        raise UsageError(
+            f"did(): cluster={cluster!r} asks for cluster-robust errors but cov_type is "
+            f"{cov_type!r}; give one or the other."
+        )
+
+    used = [outcome, treated, post, *covariates] + ([cluster] if cluster else [])
+    data = df[list(dict.fromkeys(used))].dropna()
+    n = len(data)
+    y = pd.to_numeric(data[outcome], errors="coerce")
+    if y.isna().any():
+        raise UsageError(f"did(): outcome column {outcome!r} must be numeric.")
+    tr = _binary(data[treated], func, "treated")
+    po = _binary(data[post], func, "post")
+    label = f"OLS difference-in-differences ({treated} x {post})"
+
+    cells = pd.crosstab(tr, po).reindex(index=[0.0, 1.0], columns=[0.0, 1.0], fill_value=0)
+    if (cells.to_numpy() == 0).any():
+        return _nan_estimate(
+            n,
+            f"{label}: not estimable, every treated x post cell needs data "
+            f"(counts {cells.to_numpy().ravel().tolist()} for treated/post 00,01,10,11)",
+            alpha,
+            effect_size=False,
+        )
+    x = pd.DataFrame(
+        {"const": 1.0, "treated": tr, "post": po, "treated:post": tr * po}, index=data.index
+    )
+    if covariates:
+        cov = pd.get_dummies(data[list(covariates)], drop_first=True, dtype=float)
+        x = pd.concat([x, cov.astype(float)], axis=1)
+    k = x.shape[1]
+    if n <= k or np.linalg.matrix_rank(x.to_numpy()) < k:
+        return _nan_estimate(
+            n,
+            f"{label}: not estimable, {n} rows for {k} coefficients or collinear regressors",
+            alpha,
+            effect_size=False,
+        )
+    fit_kwds: dict[str, Any] = {"cov_type": cov_type, "use_t": True}
+    se_label = cov_type
+    if cov_type == "cluster":
+        groups = pd.factorize(data[cluster])[0]
+        n_groups = int(groups.max()) + 1
+        if n_groups < 2:
+            return _nan_estimate(
+                n, f"{label}: not estimable, fewer than 2 clusters", alpha, effect_size=False
+            )
+        fit_kwds["cov_kwds"] = {"groups": groups, **(cov_kwds or {})}
+        se_label = f"cluster-robust by {cluster}, {n_groups} clusters"
+    elif cov_kwds:
+        fit_kwds["cov_kwds"] = dict(cov_kwds)
+    try:
+        res = sm.OLS(y.astype(float), x).fit(**fit_kwds)
+    except (TypeError, KeyError, ValueError) as exc:
+        raise UsageError(f"did(): statsmodels rejected cov_type={cov_type!r}: {exc}") from None
+    controls = f", controls: {', '.join(covariates)}" if covariates else ""
+    return _coef_estimate(res, 3, n, alpha, f"{label}, {se_label} SE{controls}")
+
+
+# --------------------------------------------------------------------------- ITS
+
+
+def _harmonics(month: pd.Series, pairs: int = 2, period: float = 12.0) -> pd.DataFrame:
+    """Fourier terms sin/cos(2 pi k m / period), k = 1..pairs (R's tsModel::harmonic)."""
+    cols: dict[str, np.ndarray] = {}
+    m = month.to_numpy(dtype=float)
+    for k in range(1, pairs + 1):
+        cols[f"sin{k}"] = np.sin(2 * np.pi * k * m / period)
+        cols[f"cos{k}"] = np.cos(2 * np.pi * k * m / period)
+    return pd.DataFrame(cols, index=month.index)
+
+
+def its(
+    df: pd.DataFrame,
+    outcome: str,
+    time: str,
+    post: str,
+    family: Literal["gaussian", "poisson"] = "gaussian",
+    exposure: str | None = None,
+    seasonality: str | None = None,
+    overdispersion: bool = True,
+    slope_change: bool = False,
+    alpha: float = 0.05,
+) -> ITSResult:
+    r"""Segmented regression for an interrupted time series.
+
+    The model is
+
+    .. math::
+
+        g(\mu_t) = \beta_0 + \beta_1\,time_t + \beta_2\,post_t
+                   \;[+\ \beta_3\,(time_t - T_0)\,post_t]
+                   \;[+\ \textstyle\sum_{k=1}^{2} a_k \sin(2\pi k m_t/12)
+                   + b_k \cos(2\pi k m_t/12)]
+                   \;[+\ \log E_t]
+
+    with :math:`g` the identity (``family="gaussian"``, OLS) or the log
+    (``family="poisson"``, GLM with offset :math:`\log E_t` from the ``exposure``
+    column). :math:`T_0` is the last ``time`` before the interruption, :math:`m_t` the
+    month of year. :math:`\beta_2` is the level change (its ``exp`` the rate ratio for
+    Poisson), :math:`\beta_3` the slope change, :math:`\beta_1` the pre-trend.
+
+    With ``overdispersion=True`` a Poisson model's standard errors are scaled by the
+    Pearson dispersion :math:`\hat\phi = X^2/(n-p)` (quasi-Poisson; statsmodels
+    ``scale="X2"``, R ``family=quasipoisson``, Stata ``scale(x2)``). Poisson intervals
+    are Wald z intervals (as R's ``Epi::ci.exp``), Gaussian ones t intervals. Residual
+    autocorrelation is not modelled: inspect ``model.resid`` before trusting narrow
+    intervals.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per time point.
+    outcome, time, post : str
+        Outcome (a count for Poisson), numeric running time, 0/1 after the interruption.
+    family : {"gaussian", "poisson"}
+    exposure : str, optional
+        Population at risk (Poisson only): enters as offset ``log(exposure)``.
+    seasonality : str, optional
+        A month-of-year column (1-12, or dates) modelled by two sine/cosine pairs of
+        period 12.
+    overdispersion : bool, default True
+        Quasi-Poisson standard errors (Poisson only; ignored for Gaussian).
+    slope_change : bool, default False
+        Also estimate a change in slope.
+    alpha : float, default 0.05
+
+    Returns
+    -------
+    ITSResult
+
+    References
+    ----------
+    Lopez Bernal, J., Cummins, S. & Gasparrini, A. (2017). Interrupted time series
+    regression for the evaluation of public health interventions: a tutorial.
+    *International Journal of Epidemiology* 46(1), 348-355.
+    Wagner, A. K. et al. (2002). Segmented regression analysis of interrupted time series
+    studies in medication use research. *J Clin Pharm Ther* 27, 299-309.
+    """
+    func = "its"
+    df = _require_frame(df, func)
+    alpha = _check_alpha(alpha)
+    if family not in ITS_FAMILIES:
+        raise UsageError(f"its(): unknown family {family!r}. Allowed: {', '.join(ITS_FAMILIES)}.")
+    if exposure is not None and family != "poisson":
+        raise UsageError(
+            f"its(): exposure={exposure!r} is only used with family='poisson' "
+            f"(got family={family!r})."
+        )
+    _require_columns(
+        df,
+        func,
+        {"outcome": outcome, "time": time, "post": post, "exposure": exposure,
+         "seasonality": seasonality},
+    )
+    used = list(dict.fromkeys(c for c in (outcome, time, post, exposure, seasonality) if c))
+    data = df[used].dropna()
+    n = len(data)
+    y = pd.to_numeric(data[outcome], errors="coerce")
+    t = pd.to_numeric(data[time], errors="coerce")
+    if y.isna().any():
+        raise UsageError(f"its(): outcome column {outcome!r} must be numeric.")
+    if t.isna().any():
+        raise UsageError(
+            f"its(): time column {time!r} must be numeric (a running index 1, 2, 3, ...)."
+        )
+    po = _binary(data[post], func, "post")
+    if family == "poisson" and (y < 0).any():
+        raise UsageError(f"its(): family='poisson' needs counts >= 0 in {outcome!r}.")
+
+    x = pd.DataFrame({"const": 1.0, "time": t.astype(float), "post": po}, index=data.index)
+    t0 = float(t[po == 0].max()) if (po == 0).any() else np.nan
+    if slope_change:
+        x["time_since:post"] = (t - t0) * po
+    if seasonality is not None:
+        month = data[seasonality]
+        if pd.api.types.is_datetime64_any_dtype(month):
+            month = month.dt.month
+        month = pd.to_numeric(month, errors="coerce")
+        if month.isna().any() or not month.between(1, 12).all():
+            raise UsageError(
+                f"its(): seasonality column {seasonality!r} must hold month of year 1-12 "
+                "(or dates)."
+            )
+        x = pd.concat([x, _harmonics(month)], axis=1)
+    offset = None
+    if exposure is not None:
+        e = pd.to_numeric(data[exposure], errors="coerce")
+        if e.isna().any() or (e <= 0).any():
+            raise UsageError(f"its(): exposure column {exposure!r} must be positive numbers.")
+        offset = np.log(e.to_numpy(dtype=float))
+
+    label = (
+        "segmented OLS regression"
+        if family == "gaussian"
+        else ("quasi-Poisson" if overdispersion else "Poisson") + " segmented GLM"
+    )
+    extras = [
+        "slope change" if slope_change else "",
+        "2 harmonic pairs (period 12)" if seasonality else "",
+        f"offset log({exposure})" if exposure else "",
+    ]
+    label += "".join(f", {s}" for s in extras if s)
+
+    preds = pd.DataFrame(
+        {"time": t.astype(float), "post": po, "observed": y.astype(float)}, index=data.index
+    )
+    if exposure is not None:
+        preds["exposure"] = np.exp(offset)  # type: ignore[arg-type]
+    k = x.shape[1]
+    n_pre, n_post = int((po == 0).sum()), int((po == 1).sum())
+    reason = None
+    if n_pre == 0 or n_post == 0:
+        reason = f"needs time points before and after ({n_pre} before, {n_post} after)"
+    elif n <= k or np.linalg.matrix_rank(x.to_numpy()) < k:
+        reason = f"{n} time points for {k} coefficients or collinear terms"
+    elif family == "poisson" and y.sum() == 0:
+        reason = "all counts are zero"
+    res = None
+    if reason is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", category=RuntimeWarning)
+            try:
+                if family == "gaussian":
+                    res = sm.OLS(y.astype(float), x).fit()
+                else:
+                    res = sm.GLM(
+                        y.astype(float), x, family=sm.families.Poisson(), offset=offset
+                    ).fit(scale="X2" if overdispersion else None)
+            except np.linalg.LinAlgError as exc:
+                reason = f"fit failed ({exc})"
+        if res is not None and not np.all(np.isfinite(np.asarray(res.bse))):
+            reason, res = "the fit gave non-finite standard errors", None
+    if res is None:
+        method = f"{label}: not estimable, {reason}"
+        nan = _nan_estimate(n, method, alpha, effect_size=False)
+        preds["fitted"] = np.nan
+        preds["counterfactual"] = np.nan
+        _add_rates(preds, exposure)
+        return ITSResult(
+            level_change=nan,
+            slope_change=nan if slope_change else None,
+            trend=nan,
+            level_rr=np.nan if family == "poisson" else None,
+            level_rr_ci=(np.nan, np.nan) if family == "poisson" else None,
+            predictions=preds,
+            model=None,
+            family=family,
+            n=n,
+            dispersion=np.nan,
+            method=method,
+            alpha=alpha,
+        )
+
+    names = list(x.columns)
+    level = _coef_estimate(res, names.index("post"), n, alpha, f"{label}: level change")
+    trend = _coef_estimate(res, names.index("time"), n, alpha, f"{label}: pre-trend")
+    slope = (
+        _coef_estimate(res, names.index("time_since:post"), n, alpha, f"{label}: slope change")
+        if slope_change
+        else None
+    )
+    x_cf = x.copy()
+    x_cf["post"] = 0.0
+    if slope_change:
+        x_cf["time_since:post"] = 0.0
+    if family == "gaussian":
+        preds["fitted"] = np.asarray(res.fittedvalues, dtype=float)
+        preds["counterfactual"] = np.asarray(res.predict(x_cf), dtype=float)
+        dispersion = float(res.scale)
+        rr, rr_ci = None, None
+    else:
+        preds["fitted"] = np.asarray(res.predict(x, offset=offset), dtype=float)
+        preds["counterfactual"] = np.asarray(res.predict(x_cf, offset=offset), dtype=float)
+        dispersion = float(res.scale)
+        rr = _finite_or_nan(np.exp(level.estimate))
+        rr_ci = (_finite_or_nan(np.exp(level.ci_low)), _finite_or_nan(np.exp(level.ci_high)))
+    _add_rates(preds, exposure)
+    method = label + (f", dispersion {dispersion:.4g}" if family == "poisson" else "")
+    return ITSResult(
+        level_change=level,
+        slope_change=slope,
+        trend=trend,
+        level_rr=rr,
+        level_rr_ci=rr_ci,
+        predictions=preds,
+        model=res,
+        family=family,
+        n=n,
+        dispersion=dispersion,
+        method=method,
+        alpha=alpha,
+    )
+
+
+def _add_rates(preds: pd.DataFrame, exposure: str | None) -> None:
+    if exposure is None:
+        return
+    for col in ("observed", "fitted", "counterfactual"):
+        preds[f"{col}_rate"] = preds[col] / preds["exposure"]
+
+
+# --------------------------------------------------------------------------- RCI, MDE
+
+
+def reliable_change(
+    before: ArrayLike,
+    after: ArrayLike,
+    reliability: float,
+    sd: float,
+) -> pd.Series:
+    r"""Jacobson & Truax (1991) reliable change, per person: -1, 0 or +1.
+
+    .. math::
+
+        SE_{diff} = s\sqrt{2}\sqrt{1 - r_{xx}}, \qquad
+        RCI_i = \frac{a_i - b_i}{SE_{diff}},
+
+    and a person's change is reliable when :math:`|RCI_i| > 1.96`. The result is the
+    sign of the change where it is reliable and 0 where it is not; the caller decides
+    which direction is an improvement.
+
+    Parameters
+    ----------
+    before, after : array-like of float
+        Paired measurements (by position; two Series must share their index).
+    reliability : float
+        Test-retest (or internal consistency) reliability :math:`r_{xx}`, 0 <= r < 1.
+    sd : float
+        Standard deviation of the measure in a reference population, > 0.
+
+    Returns
+    -------
+    pandas.Series
+        Nullable ``Int8`` values in {-1, 0, 1}; ``<NA>`` where a value is missing, and
+        everywhere when ``reliability`` or ``sd`` is missing (NaN/None). The index is
+        that of ``before`` when it is a Series.
+
+    References
+    ----------
+    Jacobson, N. S. & Truax, P. (1991). Clinical significance: a statistical approach to
+    defining meaningful change in psychotherapy research. *J Consult Clin Psychol* 59(1),
+    12-19.
+    """
+    if isinstance(before, pd.Series) and isinstance(after, pd.Series):
+        if not before.index.equals(after.index):
+            raise UsageError(
+                "reliable_change(): before and after are Series with different indexes; "
+                "align them first."
+            )
+    b = _as_float_array(before, "before")
+    a = _as_float_array(after, "after")
+    if len(a) != len(b):
+        raise UsageError(
+            f"reliable_change(): before and after must have the same length; "
+            f"got {len(b)} and {len(a)}."
+        )
+    index = before.index if isinstance(before, pd.Series) else pd.RangeIndex(len(b))
+    missing_param = reliability is None or sd is None or (
+        isinstance(reliability, float) and math.isnan(reliability)
+    ) or (isinstance(sd, float) and math.isnan(sd))
+    if missing_param:
+        return pd.Series(pd.array([pd.NA] * len(b), dtype="Int8"), index=index, name="reliable_change")
+    if not 0.0 <= float(reliability) < 1.0:
+        raise UsageError(
+            f"reliable_change(): reliability must be in [0, 1) (for example 0.85); "
+            f"got {reliability!r}."
+        )
+    if not float(sd) > 0.0:
+        raise UsageError(f"reliable_change(): sd must be a positive number; got {sd!r}.")
+    se_diff = float(sd) * math.sqrt(2.0) * math.sqrt(1.0 - float(reliability))
+    diff = a - b
+    rci = diff / se_diff
+    out = np.where(np.abs(rci) > RCI_CRITICAL, np.sign(diff), 0.0)
+    result = pd.Series(out, index=index, name="reliable_change").astype("Int8")
+    result[~np.isfinite(diff)] = pd.NA
+    return result
+
+
+def min_detectable_effect(
+    n: int,
+    sd: float,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    paired: bool = True,
+) -> float:
+    r"""Smallest true effect a two-sided t-test detects with the given power.
+
+    Solves the power equation for the standardised effect :math:`d` with statsmodels
+    (``TTestPower`` for a paired / one-sample design with ``n`` pairs, ``TTestIndPower``
+    for two independent groups of ``n`` each) and returns it in outcome units,
+    :math:`MDE = d \times sd`.
+
+    Parameters
+    ----------
+    n : int
+        Pairs (``paired=True``) or people per group (``paired=False``).
+    sd : float
+        The SD the effect is standardised by: the SD of within-person changes for a
+        paired design, the within-group SD of the outcome for two groups.
+    alpha : float, default 0.05
+    power : float, default 0.8
+    paired : bool, default True
+
+    Returns
+    -------
+    float
+        NaN when ``n < 2`` or ``sd`` is missing.
+
+    References
+    ----------
+    Cohen, J. (1988). *Statistical Power Analysis for the Behavioral Sciences*, 2nd ed.
+    Bloom, H. S. (1995). Minimum detectable effects. *Evaluation Review* 19(5), 547-556.
+    """
+    alpha = _check_alpha(alpha)
+    power = _check_alpha(power, "power")
+    if sd is None or (isinstance(sd, float) and math.isnan(sd)):
+        return np.nan
+    if float(sd) < 0:
+        raise UsageError(f"min_detectable_effect(): sd must be >= 0; got {sd!r}.")
+    if n is None or (isinstance(n, float) and math.isnan(n)) or n < 2:
+        return np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            if paired:
+                d = TTestPower().solve_power(
+                    effect_size=None, nobs=float(n), alpha=alpha, power=power,
+                    alternative="two-sided",
+                )
+            else:
+                d = TTestIndPower().solve_power(
+                    effect_size=None, nobs1=float(n), alpha=alpha, power=power, ratio=1.0,
+                    alternative="two-sided",
+                )
+        except (ValueError, RuntimeError, ArithmeticError):
+            return np.nan
+    d = float(np.squeeze(d))
+    return _finite_or_nan(abs(d) * float(sd))
