@@ -32,7 +32,7 @@ import math
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -53,7 +53,7 @@ __all__ = [
     "min_detectable_effect",
 ]
 
-ArrayLike = Union[Sequence[float], np.ndarray, pd.Series]
+ArrayLike = Sequence[float] | np.ndarray | pd.Series
 
 #: Covariance types :func:`did` passes on to ``statsmodels`` ``OLS.fit``.
 DID_COV_TYPES: tuple[str, ...] = (
@@ -259,6 +259,8 @@ def _fmt(x: float | None) -> str:
         return "None"
     if isinstance(x, float) and math.isnan(x):
         return "NaN"
+    if 1e4 <= abs(x) < 1e12:  # 4 significant digits would switch to 1.186e+04
+        return f"{x:.0f}"
     return f"{x:.4g}"
 
 
@@ -332,10 +334,14 @@ def _require_columns(df: pd.DataFrame, func: str, roles: Mapping[str, str | None
 
 def _binary(s: pd.Series, func: str, role: str) -> pd.Series:
     """0/1 (or boolean) column as float; anything else is a usage error."""
-    values = pd.to_numeric(s.astype("object").where(s.notna()), errors="coerce")
-    bad = s.notna() & (values.isna() | ~values.isin([0, 1]))
+    if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s):
+        values = s.astype(float)
+    else:
+        values = pd.to_numeric(s.astype("object").where(s.notna()), errors="coerce")
+    bad = s.notna() & ~values.isin([0.0, 1.0])
     if bad.any():
         example = s[bad].iloc[0]
+        example = example.item() if isinstance(example, np.generic) else example
         raise UsageError(
             f"{func}(): column {s.name!r} given as {role}= must be coded 0/1 or "
             f"False/True; found {example!r}."
@@ -614,12 +620,12 @@ def did(
     po = _binary(data[post], func, "post")
     label = f"OLS difference-in-differences ({treated} x {post})"
 
-    cells = pd.crosstab(tr, po).reindex(index=[0.0, 1.0], columns=[0.0, 1.0], fill_value=0)
-    if (cells.to_numpy() == 0).any():
+    cells = np.bincount((2 * tr + po).to_numpy(dtype=int), minlength=4)
+    if (cells == 0).any():
         return _nan_estimate(
             n,
             f"{label}: not estimable, every treated x post cell needs data "
-            f"(counts {cells.to_numpy().ravel().tolist()} for treated/post 00,01,10,11)",
+            f"(counts {cells.tolist()} for treated/post 00,01,10,11)",
             alpha,
             effect_size=False,
         )
@@ -638,7 +644,7 @@ def did(
             effect_size=False,
         )
     fit_kwds: dict[str, Any] = {"cov_type": cov_type, "use_t": True}
-    se_label = cov_type
+    se_label = "ordinary OLS SE" if cov_type == "nonrobust" else f"{cov_type} SE"
     if cov_type == "cluster":
         groups = pd.factorize(data[cluster])[0]
         n_groups = int(groups.max()) + 1
@@ -647,7 +653,7 @@ def did(
                 n, f"{label}: not estimable, fewer than 2 clusters", alpha, effect_size=False
             )
         fit_kwds["cov_kwds"] = {"groups": groups, **(cov_kwds or {})}
-        se_label = f"cluster-robust by {cluster}, {n_groups} clusters"
+        se_label = f"cluster-robust SE by {cluster} ({n_groups} clusters)"
     elif cov_kwds:
         fit_kwds["cov_kwds"] = dict(cov_kwds)
     try:
@@ -655,7 +661,7 @@ def did(
     except (TypeError, KeyError, ValueError) as exc:
         raise UsageError(f"did(): statsmodels rejected cov_type={cov_type!r}: {exc}") from None
     controls = f", controls: {', '.join(covariates)}" if covariates else ""
-    return _coef_estimate(res, 3, n, alpha, f"{label}, {se_label} SE{controls}")
+    return _coef_estimate(res, 3, n, alpha, f"{label}, {se_label}{controls}")
 
 
 # --------------------------------------------------------------------------- ITS

@@ -1,0 +1,69 @@
+# pilot_eval — two commands: `make report` and `make test`. Both set everything up first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+LOCK := requirements.lock
+STAMP := $(VENV)/.installed
+DATA ?= data/sample
+AS_OF ?=
+
+.PHONY: report test lab lock sample validate metrics sysdeps clean help docs-img bench
+
+help:
+	@echo "make report   set up, then validate and report on $(DATA)"
+	@echo "make test     set up, then ruff and pytest"
+	@echo "make lab      open JupyterLab on notebooks/"
+	@echo "make lock     refresh $(LOCK) from pyproject.toml"
+	@echo "make sample   regenerate data/sample"
+
+# System libraries WeasyPrint needs (Pango) and pdftotext for the PDF tests.
+sysdeps:
+	@bash tools/sysdeps.sh
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(LOCK) pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 > /dev/null
+	@touch $(STAMP)
+
+setup: sysdeps $(STAMP)
+
+report: setup
+	$(VENV)/bin/pilot-eval validate $(DATA)
+	$(VENV)/bin/pilot-eval report $(DATA) --all --jobs 2 $(if $(AS_OF),--as-of $(AS_OF))
+
+test: setup
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/python -m pytest -q
+
+lab: setup
+	$(VENV)/bin/jupyter lab notebooks/
+
+sample: setup
+	$(VENV)/bin/pilot-eval sample --out data/sample
+
+validate: setup
+	$(VENV)/bin/pilot-eval validate $(DATA)
+
+metrics: setup
+	$(VENV)/bin/pilot-eval metrics $(DATA) $(if $(AS_OF),--as-of $(AS_OF))
+
+bench: setup
+	$(PY) benchmarks/bench_metrics.py
+
+# Re-resolve every dependency from pyproject.toml in a scratch venv and pin the result.
+lock:
+	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
+	.lockenv/bin/python -m pip install --quiet --upgrade pip
+	.lockenv/bin/python -m pip install --quiet -e '.[dev,lab]'
+	.lockenv/bin/python -m pip freeze --exclude-editable --exclude pilot_eval \
+	  | sed '1i # Pinned versions pilot_eval is tested with. Refresh with `make lock`.' > $(LOCK)
+	rm -rf .lockenv
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info src/*.egg-info

@@ -1,0 +1,170 @@
+"""The ``pilot-eval`` command line (DESIGN §5).
+
+Exit codes: 0 success, 1 invalid data (problems printed as a table), 2 usage error,
+3 report execution failed. Progress goes to the terminal when there is one; run from cron
+(no terminal) it writes plain, timestamped log lines instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_OK, EXIT_INVALID_DATA, EXIT_USAGE, EXIT_REPORT_FAILED = 0, 1, 2, 3
+
+log = logging.getLogger("pilot_eval")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors exit 2, with a hint
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"{self.prog}: error: {message}\nRun '{self.prog} --help' for help.\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _setup_logging(quiet: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if sys.stderr.isatty():
+        handler.setFormatter(logging.Formatter("%(message)s"))
+    else:  # cron, CI: plain lines with a timestamp
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(logging.WARNING if quiet else logging.INFO)
+    log.propagate = False
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="pilot-eval", description=(
+        "Evaluate a municipality's innovation pilots: validate a data folder, compute cost, "
+        "reach, outcome and value-for-money metrics, and render the reports."))
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"pilot-eval {__version__}")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("sample", help="write the synthetic sample data folder")
+    p.add_argument("--out", default="data/sample", type=Path, help="folder to write (default data/sample)")
+    p.add_argument("--seed", type=int, default=2025, help="random seed (default 2025)")
+    p.add_argument("--scale", type=int, default=1, help="multiply participants and attendance by K")
+
+    p = sub.add_parser("validate", help="check a data folder and list every problem")
+    p.add_argument("data_dir", type=Path, metavar="DATA_DIR")
+    p.add_argument("--lang", choices=("nb", "en"), default="nb", help="language of the messages")
+    p.add_argument("--format", choices=("table", "json"), default="table", dest="fmt")
+
+    p = sub.add_parser("metrics", help="compute the metric tables")
+    p.add_argument("data_dir", type=Path, metavar="DATA_DIR")
+    p.add_argument("--as-of", dest="as_of", help="date YYYY-MM-DD (default: latest date in the data)")
+    p.add_argument("--out", type=Path, help="FILE.xlsx, FILE.csv or FILE.json (default: print)")
+
+    p = sub.add_parser("report", help="render the evaluation reports (PDF and HTML)")
+    p.add_argument("data_dir", type=Path, metavar="DATA_DIR")
+    p.add_argument("--as-of", dest="as_of", help="date YYYY-MM-DD (default: latest date in the data)")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--pilot", nargs="+", metavar="ID", help="pilot report(s) for these pilots only")
+    group.add_argument("--all", action="store_true", help="portfolio report and every pilot report (default)")
+    p.add_argument("--lang", choices=("nb", "en"), default=None, help="report language (default: agreement)")
+    p.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default reports/)")
+    p.add_argument("--jobs", type=int, default=1, help="reports rendered in parallel (default 1)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _setup_logging(args.quiet)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    from .errors import DataValidationError, PilotEvalError, ReportError, UsageError
+
+    try:
+        return _COMMANDS[args.command](args)
+    except DataValidationError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID_DATA
+    except UsageError as exc:
+        print(f"pilot-eval: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ReportError as exc:
+        print(f"pilot-eval: {exc}", file=sys.stderr)
+        return EXIT_REPORT_FAILED
+    except PilotEvalError as exc:
+        print(f"pilot-eval: {exc}", file=sys.stderr)
+        return EXIT_REPORT_FAILED
+    except KeyboardInterrupt:
+        print("pilot-eval: interrupted; nothing was replaced.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: one clear line, not a traceback
+        print(f"pilot-eval: internal error ({type(exc).__name__}: {exc}). Please report it with "
+              "the command you ran; set PILOT_EVAL_DEBUG=1 to see the details.", file=sys.stderr)
+        import os
+
+        if os.environ.get("PILOT_EVAL_DEBUG"):
+            raise
+        return EXIT_REPORT_FAILED
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from .errors import UsageError
+    from .sample import generate, write
+
+    if args.scale < 1:
+        raise UsageError(f"--scale {args.scale} must be 1 or more.")
+    t0 = time.perf_counter()
+    out = write(generate(seed=args.seed, scale=args.scale), args.out)
+    log.info("Wrote the synthetic sample data to %s in %.1f s.", out, time.perf_counter() - t0)
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .dataset import validate
+    from .errors import UsageError, format_problems
+
+    if not args.data_dir.is_dir():
+        raise UsageError(f"The data folder '{args.data_dir}' does not exist. Check the path.")
+    problems = validate(args.data_dir)
+    n_errors = int((problems["severity"] == "error").sum())
+    if args.fmt == "json":
+        records = json.loads(problems.to_json(orient="records", force_ascii=False))
+        print(json.dumps({"errors": n_errors, "warnings": len(problems) - n_errors,
+                          "problems": records}, ensure_ascii=False, indent=2))
+    else:
+        if len(problems):
+            print(format_problems(problems, language=args.lang, max_rows=200))
+        nb = args.lang == "nb"
+        warnings = len(problems) - n_errors
+        if n_errors:
+            print(f"\n{n_errors} feil og {warnings} advarsler i {args.data_dir}." if nb else
+                  f"\n{n_errors} error(s) and {warnings} warning(s) in {args.data_dir}.")
+        else:
+            print((f"{args.data_dir}: ingen feil" if nb else f"{args.data_dir}: no errors")
+                  + (f" ({warnings} advarsler)." if nb else f" ({warnings} warning(s)).") if warnings
+                  else (f"{args.data_dir}: ingen feil." if nb else f"{args.data_dir}: no errors."))
+    return EXIT_INVALID_DATA if n_errors else EXIT_OK
+
+
+def _cmd_metrics(args: argparse.Namespace) -> int:
+    from .errors import UsageError
+
+    raise UsageError("The metrics command is not available in this version yet.")
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .errors import UsageError
+
+    raise UsageError("The report command is not available in this version yet.")
+
+
+_COMMANDS = {"sample": _cmd_sample, "validate": _cmd_validate, "metrics": _cmd_metrics,
+             "report": _cmd_report}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,368 @@
+"""Executed notebook → self-contained HTML (nbconvert) → tagged A4 PDF (WeasyPrint).
+
+The HTML carries everything inline (fonts and images as ``data:`` URIs, one ``<style>``,
+no scripts), so the same file serves the web and the PDF. The PDF is PDF/UA-1: tagged,
+with document title, language, bookmarks from the headings and every font embedded.
+
+WeasyPrint is pinned to 69.0: 70.0 breaks a line after the first word of a paragraph
+that contains an inline ``<strong>`` (see ``tests/test_export.py``).
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import html as _html
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ReportError, UsageError
+from ..present.fmt import check_language
+
+if TYPE_CHECKING:  # pragma: no cover
+    from nbformat import NotebookNode
+
+__all__ = [
+    "FONTS_DIR",
+    "TEMPLATE_NAME",
+    "TEMPLATES_DIR",
+    "font_face_css",
+    "html_to_pdf",
+    "notebook_to_html",
+]
+
+_HERE = Path(__file__).resolve().parent
+#: Folder holding the nbconvert template(s).
+TEMPLATES_DIR: Path = _HERE / "templates"
+#: Name of the print template inside :data:`TEMPLATES_DIR`.
+TEMPLATE_NAME = "pilot_eval_print"
+#: Folder holding the shipped typeface (Inter, SIL OFL 1.1) and its licence.
+FONTS_DIR: Path = _HERE / "fonts"
+
+FONT_FAMILY = "Inter"
+# (file, font-weight, font-style): only the faces the stylesheet uses.
+_FACES: tuple[tuple[str, int, str], ...] = (
+    ("Inter-Regular.woff2", 400, "normal"),
+    ("Inter-Italic.woff2", 400, "italic"),
+    ("Inter-SemiBold.woff2", 600, "normal"),
+    ("Inter-Bold.woff2", 700, "normal"),
+)
+
+_LABELS: dict[str, dict[str, str]] = {
+    "nb": {"page": "Side", "of": "av", "contents": "Innhold", "figure": "Figur"},
+    "en": {"page": "Page", "of": "of", "contents": "Contents", "figure": "Figure"},
+}
+
+_H2 = re.compile(r"<h2\b([^>]*)>(.*?)</h2>", re.DOTALL | re.IGNORECASE)
+_ID_ATTR = re.compile(r"""\bid\s*=\s*(["'])(.*?)\1""", re.IGNORECASE)
+_SAFE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_TAGS = re.compile(r"<[^>]+>")
+_SCRIPT = re.compile(r"<script\b.*?</script\s*>", re.DOTALL | re.IGNORECASE)
+_IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc=")([^"]+)(")""", re.IGNORECASE)
+_TOC_MARK = "<!-- pilot_eval:toc -->"
+
+
+@functools.lru_cache(maxsize=1)
+def font_face_css() -> str:
+    """Return ``@font-face`` rules for the shipped typeface, fonts inlined as data URIs.
+
+    Returns
+    -------
+    str
+        CSS text; the family is ``"Inter"``. Cached: the fonts are read once per process.
+    """
+    rules = []
+    for filename, weight, style in _FACES:
+        data = base64.b64encode((FONTS_DIR / filename).read_bytes()).decode("ascii")
+        rules.append(
+            "@font-face {\n"
+            f'  font-family: "{FONT_FAMILY}";\n'
+            f"  font-weight: {weight};\n"
+            f"  font-style: {style};\n"
+            f'  src: url("data:font/woff2;base64,{data}") format("woff2");\n'
+            "}"
+        )
+    return "\n".join(rules)
+
+
+def _css_string(text: str) -> str:
+    """Quote ``text`` as a CSS string literal (for ``content:``)."""
+    out = text.replace("\\", "\\\\").replace('"', '\\"')
+    out = re.sub(r"[\r\n\f]+", " ", out)
+    return f'"{out}"'
+
+
+def _package_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("pilot_eval")
+    except Exception:  # not installed (running from a source tree)
+        return "unknown"
+
+
+def _read_notebook(nb: NotebookNode | Path | str) -> tuple[NotebookNode, Path | None]:
+    import nbformat
+
+    if isinstance(nb, str | os.PathLike):
+        path = Path(nb)
+        if not path.is_file():
+            raise UsageError(f"notebook {str(path)!r} does not exist; pass an .ipynb file.")
+        return nbformat.read(path, as_version=4), path
+    if isinstance(nb, Mapping) and "cells" in nb:
+        return nb, None  # type: ignore[return-value]
+    raise UsageError(
+        f"cannot export {type(nb).__name__!r}; pass a NotebookNode or the path of an .ipynb."
+    )
+
+
+def _inline_local_images(html: str, base_dir: Path) -> str:
+    """Replace ``<img src="relative/file.png">`` by a data URI so the HTML stands alone."""
+    import mimetypes
+
+    def repl(match: re.Match[str]) -> str:
+        src = _html.unescape(match.group(2))
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith("//"):
+            return match.group(0)  # data:, http:, file: … left alone
+        file = (base_dir / src).resolve()
+        mime = mimetypes.guess_type(file.name)[0]
+        if not file.is_file() or not mime or not mime.startswith("image/"):
+            return match.group(0)
+        data = base64.b64encode(file.read_bytes()).decode("ascii")
+        return f"{match.group(1)}data:{mime};base64,{data}{match.group(3)}"
+
+    return _IMG_SRC.sub(repl, html)
+
+
+def _add_toc(html: str, language: str) -> str:
+    """Give every ``h2`` in the main part a safe id and build the contents list from them."""
+    head, sep, main = html.partition('<main id="pe-main">')
+    if not sep:
+        return html.replace(_TOC_MARK, "")
+    entries: list[tuple[str, str]] = []
+    renamed: dict[str, str] = {}
+
+    def repl(match: re.Match[str]) -> str:
+        attrs, inner = match.group(1), match.group(2)
+        n = len(entries) + 1
+        found = _ID_ATTR.search(attrs)
+        old_id = _html.unescape(found.group(2)) if found else None
+        if old_id and _SAFE_ID.match(old_id):
+            new_id = old_id
+        else:
+            # ids with æøå, spaces or "?" do not survive WeasyPrint's URL handling.
+            new_id = f"pe-sec-{n}"
+            if old_id:
+                renamed[old_id] = new_id
+            attrs = _ID_ATTR.sub("", attrs)
+            attrs = f' id="{new_id}"' + attrs
+        text = " ".join(_html.unescape(_TAGS.sub("", inner)).split())
+        entries.append((new_id, text))
+        return f"<h2{attrs}>{inner}</h2>"
+
+    main = _H2.sub(repl, main)
+    for old, new in renamed.items():
+        main = main.replace(f'href="#{_html.escape(old)}"', f'href="#{new}"')
+    if entries:
+        label = _LABELS[language]["contents"]
+        items = "\n".join(
+            f'  <li><a href="#{ident}">{_html.escape(text)}</a></li>' for ident, text in entries
+        )
+        nav = (
+            f'<nav class="pe-toc" aria-labelledby="pe-toc-title">\n'
+            f'<h2 id="pe-toc-title">{label}</h2>\n<ol>\n{items}\n</ol>\n</nav>'
+        )
+    else:
+        nav = ""
+    return head.replace(_TOC_MARK, nav) + sep + main
+
+
+def notebook_to_html(
+    nb: NotebookNode | Path | str,
+    *,
+    title: str,
+    language: str = "nb",
+    as_of_text: str = "",
+    subtitle: str | None = None,
+    organisation: str | None = None,
+    description: str | None = None,
+    cover_note: str | None = None,
+    keep_stderr: bool = False,
+) -> str:
+    """Export an executed notebook as a self-contained report page.
+
+    Parameters
+    ----------
+    nb : NotebookNode or path
+        The executed notebook (``.ipynb`` path or an ``nbformat`` node).
+    title : str
+        Document title: cover page, running header, ``<title>`` and PDF metadata.
+    language : {"nb", "en"}, default "nb"
+        Sets ``<html lang>``, hyphenation and the words "Side … av …" / "Contents".
+    as_of_text : str, default ""
+        For example ``"status per 30. juni 2026"`` (build it with
+        :func:`pilot_eval.present.fmt.date`); shown in the running header and, with a
+        capital first letter, on the cover.
+    subtitle : str, optional
+        Short line above the title on the cover ("Statusrapport").
+    organisation : str, optional
+        Publisher shown in the cover band and as the document author.
+    description : str, optional
+        ``<meta name="description">``; PDF Subject. Defaults to title and as-of text.
+    cover_note : str, optional
+        Small print at the foot of the cover (e.g. contact, data source).
+    keep_stderr : bool, default False
+        Warnings written to stderr by the notebook are left out of a report unless asked.
+
+    Returns
+    -------
+    str
+        HTML5 text: no code cells, no prompts, no scripts; cells tagged ``parameters``,
+        ``injected-parameters`` or ``remove_cell`` removed; fonts and images inline; a
+        table of contents built from the ``h2`` headings.
+
+    Raises
+    ------
+    UsageError
+        Unknown ``language`` or a notebook path that does not exist.
+    ReportError
+        nbconvert failed to render the notebook.
+    """
+    check_language(language)
+    if not title or not str(title).strip():
+        raise UsageError("title must be a non-empty string; it names the report and the PDF.")
+    node, path = _read_notebook(nb)
+
+    from nbconvert import HTMLExporter
+
+    labels = _LABELS[language]
+    as_of_text = as_of_text.strip()
+    header = f"{title} \u00b7 {as_of_text}" if as_of_text else title
+    footer = (
+        f'"{labels["page"]} " counter(page) " {labels["of"]} " counter(pages)'
+    )
+    pe = {
+        "title": title,
+        "language": language,
+        "as_of_text": as_of_text,
+        "cover_as_of": as_of_text[:1].upper() + as_of_text[1:],
+        "subtitle": subtitle,
+        "organisation": organisation,
+        "description": description or header,
+        "cover_note": cover_note,
+        "generator": f"pilot_eval {_package_version()}",
+        "font_css": font_face_css(),
+        "header_css": _css_string(header),
+        "footer_css": footer,
+        "figure_alt": labels["figure"],
+        "keep_stderr": keep_stderr,
+    }
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+        # Not embed_images=True: in nbconvert 7.17 it re-parses each inline HTML tag alone
+        # and so turns '<span class="status">god</span>' into '<span …></span>god'.
+        # Local images are inlined afterwards by _inline_local_images instead.
+    )
+    resources: dict[str, Any] = {"pilot_eval": pe}
+    if path is not None:
+        resources["metadata"] = {"path": str(path.parent), "name": path.stem}
+    try:
+        body, _ = exporter.from_notebook_node(node, resources=resources)
+    except Exception as exc:  # nbconvert raises many types; the caller needs one
+        raise ReportError(
+            f"Could not convert the notebook to HTML ({type(exc).__name__}: {exc}). "
+            "Check that it is a valid executed .ipynb; open it in JupyterLab to inspect it."
+        ) from exc
+    body = _SCRIPT.sub("", body)
+    if path is not None:
+        body = _inline_local_images(body, path.parent)
+    return _add_toc(body, language)
+
+
+def _atomic_write(path: Path, write: Any) -> Path:
+    """Call ``write(tmp_path)`` on a temp file next to ``path``, then move it into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        # mkstemp creates 0600; published reports get the usual umask-based mode.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (temp file in the same folder, then rename)."""
+    return _atomic_write(path, lambda tmp: tmp.write_bytes(data))
+
+
+def html_to_pdf(
+    html: str,
+    out_pdf: Path,
+    *,
+    title: str,
+    language: str = "nb",
+    base_url: str | Path | None = None,
+) -> Path:
+    """Print report HTML to a tagged PDF/UA-1 file with WeasyPrint.
+
+    Parameters
+    ----------
+    html : str
+        Usually the output of :func:`notebook_to_html`.
+    out_pdf : Path
+        Target file; written atomically (a temp file in the same folder, then
+        ``os.replace``), so a reader never sees half a PDF.
+    title : str
+        PDF ``/Title`` and XMP ``dc:title`` (overrides the HTML ``<title>``).
+    language : {"nb", "en"}, default "nb"
+        PDF ``/Lang`` (overrides ``<html lang>``).
+    base_url : str or Path, optional
+        Where relative links in ``html`` resolve; not needed for self-contained HTML.
+
+    Returns
+    -------
+    Path
+        ``out_pdf``.
+
+    Notes
+    -----
+    ``pdf_variant="pdf/ua-1"`` makes WeasyPrint write the structure tree, ``/MarkInfo``,
+    ``DisplayDocTitle`` and ``pdfuaid:part=1`` in the XMP metadata. Fonts are always
+    embedded (subset). Bookmarks come from ``h2``/``h3`` via ``bookmark-level``.
+    """
+    check_language(language)
+    if not title or not str(title).strip():
+        raise UsageError("title must be a non-empty string; it becomes the PDF's title.")
+    from weasyprint import HTML
+
+    options = {"pdf_variant": "pdf/ua-1"}
+    try:
+        document = HTML(
+            string=html, base_url=str(base_url) if base_url is not None else None
+        ).render(**options)
+        document.metadata.title = title
+        document.metadata.lang = language
+        data = document.write_pdf(**options)
+    except Exception as exc:
+        raise ReportError(
+            f"WeasyPrint could not make the PDF {str(out_pdf)!r} ({type(exc).__name__}: "
+            f"{exc}). The HTML export is fine to inspect in a browser."
+        ) from exc
+    return atomic_write_bytes(Path(out_pdf), data)

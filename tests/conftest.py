@@ -1,0 +1,37 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+MINIMAL = DATA / "minimal"
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def minimal_copy(tmp_path: Path) -> Callable[[], Path]:
+    """Return a function that copies the minimal valid folder into tmp and returns it."""
+
+    def make() -> Path:
+        dest = tmp_path / "data"
+        shutil.copytree(MINIMAL, dest)
+        return dest
+
+    return make
+
+
+def edit(folder: Path, file: str, old: str | None, new: str, *, count: int = 1) -> None:
+    """Replace ``old`` by ``new`` in a text file of ``folder`` (``old=None`` appends a line)."""
+    path = folder / file
+    text = path.read_text(encoding="utf-8")
+    if old is None:
+        text = text + new + "\n"
+    else:
+        assert old in text, f"{old!r} not in {file}"
+        text = text.replace(old, new, count)
+    path.write_text(text, encoding="utf-8")

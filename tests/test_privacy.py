@@ -1,0 +1,76 @@
+"""Identity numbers, organisation numbers, pseudonyms and small-cell suppression."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pilot_eval.errors import UsageError
+from pilot_eval.privacy import (
+    looks_like_identity_number,
+    pseudonymise,
+    suppression_mask,
+    valid_org_number,
+)
+
+# Synthetic numbers built with Skatteetaten's check-digit algorithm; the "+80 month" ones
+# follow the convention of its synthetic test population, so they belong to nobody.
+SYNTHETIC_FNR = ["01819010192", "01819010273"]
+SYNTHETIC_DNR = ["41819010108"]  # D-number: day + 40
+
+
+def _with_check_digits(first9: str) -> str:
+    d = [int(c) for c in first9]
+    k1 = 11 - sum(a * b for a, b in zip(d, [3, 7, 6, 1, 8, 9, 4, 5, 2])) % 11
+    k1 = 0 if k1 == 11 else k1
+    d.append(k1)
+    k2 = 11 - sum(a * b for a, b in zip(d, [5, 4, 3, 2, 7, 6, 5, 4, 3, 2])) % 11
+    k2 = 0 if k2 == 11 else k2
+    return first9 + str(k1) + str(k2)
+
+
+def test_identity_numbers_are_found() -> None:
+    dnr = _with_check_digits("418190101")
+    assert len(dnr) == 11
+    values = pd.Series([*SYNTHETIC_FNR, dnr, "018190 10192", "p-3f9a21c0", "01819010193",
+                        "12345678901", "1234567890", None])
+    assert looks_like_identity_number(values).tolist() == [True, True, True, True, False, False,
+                                                           False, False, False]
+
+
+def test_org_number() -> None:
+    # 974760673 is Brønnøysundregistrene's own organisation number (public).
+    ok = valid_org_number(pd.Series(["974760673", "974 760 673", "974760674", "12345", ""]))
+    assert ok.tolist() == [True, True, False, False, False]
+
+
+def test_pseudonymise_is_stable_and_keyed() -> None:
+    ids = pd.Series(["a", "b", "a", None])
+    one = pseudonymise(ids, key="a secret key of some length")
+    two = pseudonymise(ids, key="a secret key of some length")
+    other = pseudonymise(ids, key="another secret key, also long")
+    assert one.iloc[0] == one.iloc[2] == two.iloc[0]
+    assert one.iloc[0] != one.iloc[1] and one.iloc[0] != other.iloc[0]
+    assert pd.isna(one.iloc[3]) and one.iloc[0].startswith("p-") and len(one.iloc[0]) == 18
+    # HMAC-SHA256, checkable by hand with the standard library
+    import hashlib
+    import hmac
+
+    expected = hmac.new(b"a secret key of some length", b"a", hashlib.sha256).hexdigest()[:16]
+    assert one.iloc[0] == "p-" + expected
+    with pytest.raises(UsageError, match="16 characters"):
+        pseudonymise(ids, key="short")
+
+
+def test_primary_and_complementary_suppression() -> None:
+    counts = pd.Series([3, 40, 12, 20], index=pd.MultiIndex.from_tuples(
+        [("a", "Rud"), ("a", "Sandvika"), ("a", "Stabekk"), ("b", "Rud")], names=["pilot", "area"]))
+    hide = suppression_mask(counts, 5, groups="pilot")
+    # Rud (3) is hidden; so is the next smallest in pilot a (12), or 3 = total − the rest
+    assert hide.tolist() == [True, False, True, False]
+
+
+def test_no_complementary_needed_when_two_hidden() -> None:
+    counts = pd.Series([3, 2, 40])
+    assert suppression_mask(counts, 5).tolist() == [True, True, False]
+    assert suppression_mask(pd.Series([0, 7, 9]), 5).tolist() == [False, False, False]

