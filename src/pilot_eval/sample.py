@@ -330,7 +330,7 @@ def _arrow_to_column(arr: pa.Array) -> Any:
     return pd.array(arr, dtype=_STR_DTYPE)
 
 
-def _dates(days: np.ndarray) -> pd.Series:
+def _dates(days: np.ndarray) -> np.ndarray:
     """datetime64[ns] values from day numbers (negative sentinel → NaT)."""
     days = np.asarray(days, dtype=np.int64)
     out = days.astype("datetime64[D]").astype("datetime64[ns]")
@@ -383,7 +383,7 @@ def _calendar(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _holiday_factor(days: np.ndarray) -> np.ndarray:
     """Activity relative to normal: low in July (summer) and over Christmas."""
-    month, dom, weekday = _calendar(days)
+    month, dom, _ = _calendar(days)
     f = np.ones(len(days))
     f[month == 7] = 0.10
     f[((month == 12) & (dom >= 21)) | ((month == 1) & (dom <= 2))] = 0.05
@@ -668,15 +668,15 @@ def _outcomes(
                         n_pilot_baseline=int(b_ok.sum()),
                         n_pilot_followup_due=due_n,
                         attrition_share_due=_r(1 - both.sum() / due_n) if due_n else None,
-                        effect_realised=_r(np.mean(y1[both] - y1_cf[both])),
-                        success_rate_pilot=_r(np.mean(succ)),
-                        success_rate_pilot_without_effect=_r(np.mean(succ_cf)),
+                        effect_realised=_r(_mean(y1[both] - y1_cf[both])),
+                        success_rate_pilot=_r(_mean(succ)),
+                        success_rate_pilot_without_effect=_r(_mean(succ_cf)),
                         true_attributable_successes=int(succ.sum() - succ_cf.sum()),
                     )
                 else:
                     rec.update(
                         n_comparison_measured=int(both.sum()),
-                        success_rate_comparison=_r(np.mean(succ)),
+                        success_rate_comparison=_r(_mean(succ)),
                     )
             truth.append(_effect_truth(pilot, eff, spec, rec, with_comparison=nc > 0))
 
@@ -710,6 +710,10 @@ def _r(x: float) -> float | None:
     """A float for truth.json, rounded so the file does not depend on the last bits."""
     x = float(x)
     return None if math.isnan(x) else round(x, 6)
+
+
+def _mean(x: np.ndarray) -> float:
+    return float(np.mean(x)) if len(x) else math.nan
 
 
 def _effect_truth(

@@ -52,6 +52,7 @@ class Col:
     pattern: str | None = None
     unique: bool = False
     aliases: tuple[str, ...] = ()
+    month_ok: bool = False  # a date column that also takes a month (YYYY-MM → its first day)
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ TABLES: dict[str, TableSpec] = {
         ), label_nb="pilotene", label_en="the pilots"),
         TableSpec("costs", True, (
             Col("pilot_id", "id"),
-            Col("date", "month", aliases=("month",)),
+            Col("date", "date", aliases=("month",), month_ok=True),
             Col("funder", "enum", choices=FUNDERS),
             Col("in_kind", "bool", required=False, default=False),
             Col("amount_nok", "float"),
@@ -313,9 +314,12 @@ _ISO_MONTH = r"^\d{4}-\d{1,2}$"
 _NO_MONTH = r"^\d{1,2}\.\d{4}$"
 
 
-def parse_date(text: pd.Series, *, month: bool = False) -> tuple[pd.Series, pd.Series]:
-    """Read ISO ``YYYY-MM-DD`` or Norwegian ``DD.MM.YYYY`` dates (``month=True`` also
-    takes ``YYYY-MM`` and gives the first day of the month). Returns ``(dates, bad)``."""
+def parse_date(text: pd.Series, *, month: bool = False, month_ok: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Read ISO ``YYYY-MM-DD`` or Norwegian ``DD.MM.YYYY`` dates. Returns ``(dates, bad)``.
+
+    ``month_ok=True`` also takes a month (``YYYY-MM`` or ``MM.YYYY``) as its first day;
+    ``month=True`` does that and moves every date to the first day of its month.
+    """
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     iso = text.str.match(_ISO_DATE)
     nor = text.str.match(_NO_DATE)
@@ -325,13 +329,14 @@ def parse_date(text: pd.Series, *, month: bool = False) -> tuple[pd.Series, pd.S
     if nor.any():
         out[nor] = pd.to_datetime(text[nor].str.split(" ", n=1).str[0], format="%d.%m.%Y",
                                   errors="coerce")
-    if month:
+    if month or month_ok:
         iso_m = text.str.match(_ISO_MONTH)
         nor_m = text.str.match(_NO_MONTH)
         if iso_m.any():
             out[iso_m] = pd.to_datetime(text[iso_m], format="%Y-%m", errors="coerce")
         if nor_m.any():
             out[nor_m] = pd.to_datetime(text[nor_m], format="%m.%Y", errors="coerce")
+    if month:
         out = out.dt.to_period("M").dt.to_timestamp()
     out = out.where((out.dt.year >= 1900) & (out.dt.year <= 2100))
     bad = out.isna() & text.ne("")
@@ -432,9 +437,10 @@ def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
             values = values.where(~frac).round().astype("Int64")
         return _fill_default(values, col)
     if col.kind in ("date", "month"):
-        values, bad = parse_date(text, month=col.kind == "month")
-        hint_nb = "ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ" + (" (eller ÅÅÅÅ-MM for en måned)" if col.kind == "month" else "")
-        hint_en = "YYYY-MM-DD or DD.MM.YYYY" + (" (or YYYY-MM for a month)" if col.kind == "month" else "")
+        monthly = col.kind == "month" or col.month_ok
+        values, bad = parse_date(text, month=col.kind == "month", month_ok=col.month_ok)
+        hint_nb = "ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ" + (" (eller ÅÅÅÅ-MM for en måned)" if monthly else "")
+        hint_en = "YYYY-MM-DD or DD.MM.YYYY" + (" (or YYYY-MM for a month)" if monthly else "")
         problems.add_rows(file, "value.not_date", text[bad],
                           lambda v: f"«{v}» er ikke en gyldig dato. Skriv datoen som {hint_nb}.",
                           lambda v: f"'{v}' is not a valid date. Write the date as {hint_en}.",
@@ -776,7 +782,7 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
         # a month cost counts as inside when its month overlaps the pilot period
         start_month = per["start_date"].dt.to_period("M").dt.to_timestamp()
         out = _outside(c["date"], start_month, per["end_date"])
-        problems.add_rows(costs.file, "cost.outside_pilot", c.loc[out, "date"],
+        problems.add_rows(costs.file, "cost.outside_pilot", costs.raw.loc[out, "date"],
                           "Kostnaden er datert utenfor pilotens periode. Sjekk datoen.",
                           "The cost is dated outside the pilot's period. Check the date.",
                           column="date", severity="warning")

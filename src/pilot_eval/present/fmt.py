@@ -318,6 +318,10 @@ def _as_date(d: Any) -> _dt.date | None:
         return d
     if hasattr(d, "to_timestamp"):  # pandas.Period
         return d.to_timestamp().date()
+    if type(d).__name__ == "datetime64":  # numpy scalar
+        import pandas as pd
+
+        return pd.Timestamp(d).date()
     raise UsageError(
         f"cannot format {d!r} (type {type(d).__name__}) as a date; pass a datetime.date, "
         "a pandas Timestamp or an ISO string 'YYYY-MM-DD'."
@@ -329,7 +333,7 @@ def date(d: Any, *, language: str = "nb") -> str:
 
     Parameters
     ----------
-    d : datetime.date, datetime.datetime, pandas.Timestamp or str
+    d : datetime.date, datetime.datetime, pandas.Timestamp, numpy.datetime64 or str
         ISO strings ``"YYYY-MM-DD"`` are accepted; ``None``/``NaT`` give "–".
     language : {"nb", "en"}, default "nb"
 

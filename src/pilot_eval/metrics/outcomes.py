@@ -1,0 +1,534 @@
+r"""Citizen outcomes: what changed for the people in each pilot, and how sure we are.
+
+Three tidy tables (DESIGN §3, "Outcomes"):
+
+* :func:`outcome_summary` -- one row per pilot and measure: a difference-in-differences
+  when a comparison group was measured at both times, else a pre-post comparison, with the
+  change signed so that positive is better, the minimal important difference, reliable
+  change, attrition and the minimum detectable effect.
+* :func:`its_summary` / :func:`its_fit` -- one row per administrative indicator series:
+  an interrupted time series (quasi-Poisson, population offset, seasonality).
+* :func:`outcome_changes` -- per-person baseline, follow-up and change, for charts only
+  (no participant ids; the presentation layer aggregates and suppresses small cells).
+
+All estimation is delegated to :mod:`pilot_eval.stats`; this module only selects the
+people, shapes the data and signs the results. Nothing here raises on thin data: a pilot
+and measure without enough people gives NaN numbers and a machine-readable ``note``.
+
+Notes
+-----
+Who is analysed. A person counts for a measure when they have a non-missing baseline
+*and* follow-up value (``n_pilot``, ``n_comparison``). People with only one measurement
+are left out of the estimate (complete-case analysis); how many there are is reported in
+``n_missing_followup`` and ``attrition_share``.
+
+Difference-in-differences. :func:`pilot_eval.stats.did` is fitted on the long data of the
+people measured at both times (two rows per person, ``treated = group == "pilot"``,
+``post = timepoint == "followup"``) with standard errors clustered on the person. With a
+balanced panel and no covariates the OLS interaction equals the difference of mean
+within-person changes,
+
+.. math::
+
+    \hat\delta = (\bar y_{P,1} - \bar y_{P,0}) - (\bar y_{C,1} - \bar y_{C,0})
+               = \bar d_P - \bar d_C ,
+
+and clustering on the person makes the standard error account for the two measurements of
+one person being correlated (ordinary OLS errors would treat them as independent and be too
+wide when the correlation is positive). The cluster-robust interval uses a t reference with
+G - 1 degrees of freedom (G = people), as Stata's ``vce(cluster)``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable
+
+import numpy as np
+import pandas as pd
+
+from .. import stats
+from ..dataset import Dataset
+from ..stats import ITSResult
+
+__all__ = ["outcome_summary", "outcome_changes", "its_summary", "its_fit", "OUTCOME_NOTES"]
+
+#: Machine-readable keys of :func:`outcome_summary`'s ``note`` column (several are joined
+#: with ``";"``), with what they mean.
+OUTCOME_NOTES: dict[str, str] = {
+    "no_pilot_data": "no measurement of the pilot's own participants for this measure",
+    "no_followup": "participants have a baseline but nobody has a follow-up yet",
+    "too_few": "fewer than 2 participants measured at baseline and follow-up",
+    "too_few_comparison": "fewer than 2 comparison people measured at both times",
+    "comparison_without_followup": (
+        "a comparison group has baselines but no follow-ups: pre-post used instead"
+    ),
+    "not_estimable": "the estimator could not compute an estimate (see `method`)",
+}
+
+#: Fewest people with both measurements for an estimate (a paired t needs two).
+MIN_PAIRS = 2
+
+_INDEX = ["pilot_id", "measure"]
+_SUMMARY_COLUMNS = [
+    "design", "n_pilot", "n_comparison", "n_baseline", "n_missing_followup",
+    "n_missing_followup_active", "attrition_share", "baseline_mean", "followup_mean",
+    "comparison_baseline_mean", "comparison_followup_mean", "estimate", "se", "ci_low",
+    "ci_high", "p_value", "effect_size", "improvement", "improvement_ci_low",
+    "improvement_ci_high", "mid", "meets_mid", "share_reliably_improved",
+    "share_reliably_deteriorated", "rci_sd", "mde", "mde_sd", "label", "label_nb",
+    "label_en", "unit", "higher_is_better", "method", "note",
+]  # fmt: skip
+_ITS_COLUMNS = [
+    "design", "family", "exposure", "first_month", "change_month", "last_month",
+    "n_months", "n_pre", "n_post", "level_change", "level_change_se", "level_change_ci_low",
+    "level_change_ci_high", "p_value", "level_rr", "level_rr_ci_low", "level_rr_ci_high",
+    "dispersion", "method", "note",
+]  # fmt: skip
+
+
+# --------------------------------------------------------------------------- per person
+
+
+def _measurements(ds: Dataset) -> pd.DataFrame:
+    """One row per (pilot, measure, group, person): baseline and follow-up side by side.
+
+    Columns ``pilot_id, measure, group, participant_id, baseline, followup,
+    baseline_on, followup_on`` (ids as plain strings). Vectorised: one unstack.
+    """
+    key = ["pilot_id", "measure", "group", "participant_id"]
+    o = ds.outcomes
+    o = o[o["value"].notna()]
+    cols = ["baseline", "followup", "baseline_on", "followup_on"]
+    if o.empty:
+        empty = {c: pd.Series(dtype=object) for c in key}
+        empty.update({c: pd.Series(dtype=float) for c in cols[:2]})
+        empty.update({c: pd.Series(dtype="datetime64[ns]") for c in cols[2:]})
+        return pd.DataFrame(empty)
+    frame = pd.DataFrame({c: o[c].astype(str) for c in [*key, "timepoint"]})
+    frame["value"] = o["value"].to_numpy(dtype=float)
+    frame["measured_on"] = o["measured_on"].to_numpy()
+    wide = frame.set_index([*key, "timepoint"]).unstack("timepoint")
+    out = pd.DataFrame(index=wide.index)
+    for tp in ("baseline", "followup"):
+        has = ("value", tp) in wide.columns
+        out[tp] = wide[("value", tp)].astype(float) if has else np.nan
+        out[f"{tp}_on"] = (wide[("measured_on", tp)] if has
+                           else pd.Series(pd.NaT, index=wide.index, dtype="datetime64[ns]"))
+    return out.reset_index()
+
+
+def outcome_changes(ds: Dataset) -> pd.DataFrame:
+    """Per-person baseline, follow-up and change, for charts (forest plots, distributions).
+
+    For internal use by the presentation layer, which must aggregate and suppress small
+    cells before anything is shown. Participant ids are deliberately **not** returned.
+
+    Parameters
+    ----------
+    ds : Dataset
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per person, pilot, group and measure measured at least once, RangeIndex.
+        Columns ``pilot_id, measure, group, baseline, followup, change`` (= follow-up -
+        baseline, NaN unless both exist), ``improvement`` (``change`` signed so that
+        positive is better) and ``both`` (True when measured at both times).
+    """
+    m = _measurements(ds)
+    sign = _signs(ds)
+    change = m["followup"] - m["baseline"]
+    return pd.DataFrame({
+        "pilot_id": m["pilot_id"], "measure": m["measure"], "group": m["group"],
+        "baseline": m["baseline"], "followup": m["followup"], "change": change,
+        "improvement": change * m["measure"].map(sign).astype(float),
+        "both": m["baseline"].notna() & m["followup"].notna(),
+    }).reset_index(drop=True)
+
+
+def _signs(ds: Dataset) -> pd.Series:
+    """+1 where higher is better, -1 where lower is better, by measure key."""
+    meas = ds.measures.drop_duplicates("measure")
+    hib = meas["higher_is_better"].astype("boolean").fillna(True).to_numpy(dtype=bool)
+    return pd.Series(np.where(hib, 1.0, -1.0), index=meas["measure"].astype(str).to_numpy())
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def outcome_summary(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
+    r"""Change in each outcome measure per pilot, signed so that positive is better.
+
+    Parameters
+    ----------
+    ds : Dataset
+        At its ``as_of`` date (measurements after it are already left out).
+    alpha : float, default 0.05
+        Two-sided level of the confidence intervals and the minimum detectable effect.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``(pilot_id, measure)``: every pair with at least one measurement, pilots in
+        the order of the pilots table and measures in the order of the measures table.
+        Columns:
+
+        ``design``
+            ``"did"`` when at least one comparison person has both a baseline and a
+            follow-up for this pilot and measure, else ``"pre_post"``.
+        ``n_pilot``, ``n_comparison``
+            People measured at baseline *and* follow-up (pilot participants; comparison).
+        ``n_baseline``, ``n_missing_followup``, ``n_missing_followup_active``
+            Participants with a baseline; of those, how many have no follow-up; of those,
+            how many are still enrolled at ``as_of`` (their follow-up may simply not be
+            due yet, so "missing" over-states real attrition mid-pilot).
+        ``attrition_share``
+            ``n_missing_followup / n_baseline``.
+        ``baseline_mean``, ``followup_mean``
+            Means of the ``n_pilot`` people analysed; ``comparison_*`` likewise for the
+            comparison group (NaN for pre-post).
+        ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``p_value``
+            Pre-post: :func:`pilot_eval.stats.paired_change`, :math:`\bar d = \overline{
+            y_1 - y_0}` with a paired t interval. DiD: :func:`pilot_eval.stats.did`,
+            :math:`\bar d_P - \bar d_C` with person-clustered errors (module notes).
+            In the measure's units, signed as measured.
+        ``effect_size``
+            Hedges' :math:`g_{av}` for pre-post (signed like ``estimate``); NaN for DiD
+            (``stats.did`` defines none).
+        ``improvement``, ``improvement_ci_low``, ``improvement_ci_high``
+            :math:`s \times` estimate with :math:`s = +1` if ``higher_is_better`` else
+            :math:`-1`; for :math:`s = -1` the bounds swap: ``improvement_ci_low =
+            -ci_high``.
+        ``mid``, ``meets_mid``
+            The minimal important difference and ``improvement >= mid`` (point estimate;
+            ``<NA>`` when there is no estimate).
+        ``share_reliably_improved``, ``share_reliably_deteriorated``, ``rci_sd``
+            Share of the ``n_pilot`` people whose change is reliable (Jacobson & Truax
+            1991, :func:`pilot_eval.stats.reliable_change`, :math:`|RCI| > 1.96` with
+            :math:`SE_{diff} = s\sqrt{2(1-r_{xx})}`) in the better / worse direction.
+            :math:`s` (``rci_sd``) is the measure's ``sd_reference``, or when missing the
+            SD (ddof 1) of all the pilot's baseline values. NaN without ``reliability``.
+        ``mde``, ``mde_sd``
+            Minimum detectable effect at power 0.8 (:func:`pilot_eval.stats.
+            min_detectable_effect`), in measure units. Pre-post: paired, ``n = n_pilot``,
+            ``mde_sd`` = SD of the pilot's within-person changes. DiD: two groups with
+            the harmonic mean size :math:`n_h = 2 n_P n_C / (n_P + n_C)` (two equal groups
+            of :math:`n_h` have the same standard error) and ``mde_sd`` = pooled SD of the
+            changes. The SD of *changes* is the one the test uses, so ``mde`` is about
+            2.8 standard errors and agrees with the interval.
+        ``label``, ``label_nb``, ``label_en``, ``unit``, ``higher_is_better``
+            From the measures table; ``label`` in the agreement's language.
+        ``method``
+            What the estimator computed, or why it could not.
+        ``note``
+            ``<NA>`` or keys of :data:`OUTCOME_NOTES` joined by ``";"``.
+
+    References
+    ----------
+    Jacobson, N. S. & Truax, P. (1991). *J Consult Clin Psychol* 59(1), 12-19.
+    Lakens, D. (2013). *Frontiers in Psychology* 4:863.
+    Wooldridge, J. M. *Introductory Econometrics*, ch. 13.2.
+    Bloom, H. S. (1995). Minimum detectable effects. *Evaluation Review* 19(5), 547-556.
+    """
+    stats._check_alpha(alpha)
+    m = _measurements(ds)
+    if m.empty:
+        return _empty(_SUMMARY_COLUMNS)
+    m["both"] = m["baseline"].notna() & m["followup"].notna()
+    active = _active_keys(ds)
+    measures = ds.measures.drop_duplicates("measure").assign(
+        measure=lambda f: f["measure"].astype(str)).set_index("measure")
+    language = "en" if ds.agreement.language == "en" else "nb"
+    rows: list[dict[str, object]] = []
+    for (pid, key), sub in m.groupby(["pilot_id", "measure"], sort=False):
+        info = measures.loc[key] if key in measures.index else None
+        rows.append(_summarise(pid, key, sub, info, active, alpha, language))
+    out = pd.DataFrame(rows).set_index(_INDEX)
+    out = out.loc[_order(out.index, ds)]
+    return _typed(out[_SUMMARY_COLUMNS])
+
+
+def _active_keys(ds: Dataset) -> pd.Index:
+    """(pilot_id, participant_id) of participants still enrolled at as_of, as 'pid\\x1fid'."""
+    p = ds.participants
+    p = p[p["exited_on"].isna()]
+    return pd.Index(p["pilot_id"].astype(str) + "\x1f" + p["participant_id"].astype(str))
+
+
+def _summarise(pid: Hashable, key: Hashable, sub: pd.DataFrame, info: pd.Series | None,
+               active: pd.Index, alpha: float, language: str) -> dict[str, object]:
+    """One row of :func:`outcome_summary`."""
+    pilot = sub[sub["group"] == "pilot"]
+    comp = sub[sub["group"] == "comparison"]
+    pb = pilot[pilot["both"]]
+    cb = comp[comp["both"]]
+    n_pilot, n_comp = len(pb), len(cb)
+    design = "did" if n_comp >= 1 else "pre_post"
+    base = pilot[pilot["baseline"].notna()]
+    missing = base[base["followup"].isna()]
+    n_missing_active = int(pd.Index(str(pid) + "\x1f" + missing["participant_id"]).isin(active).sum())
+
+    hib = True if info is None or pd.isna(info["higher_is_better"]) else bool(info["higher_is_better"])
+    sign = 1.0 if hib else -1.0
+    mid = _num(info, "mid")
+    notes: list[str] = []
+    if pilot.empty:
+        notes.append("no_pilot_data")
+    elif len(base) and pilot["followup"].notna().sum() == 0:
+        notes.append("no_followup")
+    if design == "pre_post" and len(comp) and comp["baseline"].notna().any():
+        notes.append("comparison_without_followup")
+
+    if design == "did":
+        long = _long(pb, cb)
+        est = stats.did(long, outcome="value", treated="treated", post="post",
+                        cluster="person", alpha=alpha)
+        d_p = pb["followup"] - pb["baseline"]
+        d_c = cb["followup"] - cb["baseline"]
+        n_h = 2 * n_pilot * n_comp / (n_pilot + n_comp) if n_pilot and n_comp else 0.0
+        mde_sd = _pooled_sd(d_p, d_c)
+        mde = stats.min_detectable_effect(n_h, mde_sd, alpha=alpha, paired=False) \
+            if n_pilot >= MIN_PAIRS and n_comp >= MIN_PAIRS else np.nan
+    else:
+        est = stats.paired_change(pb["baseline"].to_numpy(), pb["followup"].to_numpy(),
+                                  alpha=alpha)
+        d_p = pb["followup"] - pb["baseline"]
+        mde_sd = float(d_p.std(ddof=1)) if n_pilot >= MIN_PAIRS else np.nan
+        mde = stats.min_detectable_effect(n_pilot, mde_sd, alpha=alpha, paired=True)
+    if pilot.size and n_pilot < MIN_PAIRS and "no_followup" not in notes:
+        notes.append("too_few")
+    if design == "did" and n_comp < MIN_PAIRS:
+        notes.append("too_few_comparison")
+    if not est.is_estimable and not notes:
+        notes.append("not_estimable")
+
+    rci_sd = _num(info, "sd_reference")
+    if math.isnan(rci_sd) and base["baseline"].size >= 2:
+        rci_sd = float(base["baseline"].std(ddof=1))
+    rel = _num(info, "reliability")
+    improved = deteriorated = np.nan
+    if n_pilot and not math.isnan(rel) and rel < 1 and rci_sd > 0:
+        rc = stats.reliable_change(pb["baseline"].to_numpy(), pb["followup"].to_numpy(),
+                                   reliability=rel, sd=rci_sd).astype(float) * sign
+        improved, deteriorated = float((rc == 1).mean()), float((rc == -1).mean())
+
+    improvement = sign * est.estimate
+    lo, hi = sorted((sign * est.ci_low, sign * est.ci_high)) if est.is_estimable else (np.nan,) * 2
+    label_nb = None if info is None else info["label_nb"]
+    label_en = None if info is None else info["label_en"]
+    return {
+        "pilot_id": str(pid), "measure": str(key), "design": design,
+        "n_pilot": n_pilot, "n_comparison": n_comp, "n_baseline": len(base),
+        "n_missing_followup": len(missing), "n_missing_followup_active": n_missing_active,
+        "attrition_share": len(missing) / len(base) if len(base) else np.nan,
+        "baseline_mean": _mean(pb["baseline"]), "followup_mean": _mean(pb["followup"]),
+        "comparison_baseline_mean": _mean(cb["baseline"]) if design == "did" else np.nan,
+        "comparison_followup_mean": _mean(cb["followup"]) if design == "did" else np.nan,
+        "estimate": est.estimate, "se": est.se, "ci_low": est.ci_low, "ci_high": est.ci_high,
+        "p_value": est.p_value,
+        "effect_size": np.nan if est.effect_size is None else est.effect_size,
+        "improvement": improvement, "improvement_ci_low": lo, "improvement_ci_high": hi,
+        "mid": mid,
+        "meets_mid": pd.NA if math.isnan(improvement) or math.isnan(mid) else improvement >= mid,
+        "share_reliably_improved": improved, "share_reliably_deteriorated": deteriorated,
+        "rci_sd": rci_sd, "mde": mde, "mde_sd": mde_sd,
+        "label": label_en if language == "en" else label_nb,
+        "label_nb": label_nb, "label_en": label_en,
+        "unit": None if info is None else info["unit"], "higher_is_better": hib,
+        "method": est.method, "note": ";".join(notes) if notes else pd.NA,
+    }
+
+
+def _long(pilot: pd.DataFrame, comp: pd.DataFrame) -> pd.DataFrame:
+    """Two rows per person measured twice: value, treated, post, person (cluster id)."""
+    both = pd.concat([pilot, comp], ignore_index=True)
+    person = both["group"] + ":" + both["participant_id"]
+    treated = (both["group"] == "pilot").astype(float)
+    return pd.DataFrame({
+        "value": np.concatenate([both["baseline"].to_numpy(), both["followup"].to_numpy()]),
+        "treated": np.tile(treated.to_numpy(), 2),
+        "post": np.repeat([0.0, 1.0], len(both)),
+        "person": np.tile(person.to_numpy(), 2),
+    })
+
+
+def _pooled_sd(a: pd.Series, b: pd.Series) -> float:
+    """Pooled SD (ddof 1 within each group) of two samples; NaN with < 2 in either."""
+    if len(a) < 2 or len(b) < 2:
+        return np.nan
+    ss = (len(a) - 1) * a.var(ddof=1) + (len(b) - 1) * b.var(ddof=1)
+    return float(math.sqrt(ss / (len(a) + len(b) - 2)))
+
+
+def _mean(s: pd.Series) -> float:
+    return float(s.mean()) if len(s) else np.nan
+
+
+def _num(info: pd.Series | None, col: str) -> float:
+    if info is None or col not in info.index or pd.isna(info[col]):
+        return np.nan
+    return float(info[col])
+
+
+def _order(index: pd.MultiIndex, ds: Dataset) -> pd.MultiIndex:
+    """Sort (pilot_id, measure) by the pilots table, then the measures table."""
+    pilots = {p: i for i, p in enumerate(ds.pilot_ids)}
+    measures = {str(m): i for i, m in enumerate(ds.measures["measure"])}
+    return pd.MultiIndex.from_tuples(
+        sorted(index, key=lambda t: (pilots.get(t[0], len(pilots)), measures.get(t[1], len(measures)),
+                                     str(t[1]))), names=index.names)
+
+
+def _empty(columns: list[str], index: list[str] | None = None) -> pd.DataFrame:
+    names = index or _INDEX
+    idx = pd.MultiIndex.from_arrays([[] for _ in names], names=names)
+    return _typed(pd.DataFrame({c: [] for c in columns}, index=idx))
+
+
+_INT_COLUMNS = {"n_pilot", "n_comparison", "n_baseline", "n_missing_followup",
+                "n_missing_followup_active", "n_months", "n_pre", "n_post"}
+_TEXT_COLUMNS = {"design", "label", "label_nb", "label_en", "unit", "method", "note", "family",
+                 "exposure"}
+_BOOL_COLUMNS = {"meets_mid", "higher_is_better"}
+_DATE_COLUMNS = {"first_month", "change_month", "last_month"}
+
+
+def _typed(out: pd.DataFrame) -> pd.DataFrame:
+    """Stable dtypes whether the frame is empty or not."""
+    types: dict[str, object] = {}
+    for c in out.columns:
+        if c in _INT_COLUMNS:
+            types[c] = "int64"
+        elif c in _TEXT_COLUMNS:
+            types[c] = "string"
+        elif c in _BOOL_COLUMNS:
+            types[c] = "boolean"
+        elif c in _DATE_COLUMNS:
+            types[c] = "datetime64[ns]"
+        else:
+            types[c] = "float64"
+    return out.astype(types)
+
+
+# --------------------------------------------------------------------------- ITS
+
+
+def _series_frame(ds: Dataset, series: str) -> tuple[pd.DataFrame, pd.Timestamp | None, str]:
+    """Monthly data of one series ready for :func:`stats.its`, its change month, pilot id."""
+    ind = ds.indicators
+    rows = ind[ind["series"].astype(str) == str(series)].sort_values("month")
+    if rows.empty:
+        from ..errors import UsageError
+
+        known = sorted(ds.indicators["series"].astype(str).unique())
+        raise UsageError(f"Unknown indicator series {series!r}; the series are: "
+                         f"{', '.join(known) or '(none)'}.")
+    pid = str(rows["pilot_id"].iloc[0])
+    start = ds.pilots.loc[ds.pilots["pilot_id"].astype(str) == pid, "start_date"]
+    change = (start.iloc[0].to_period("M").to_timestamp()
+              if len(start) and pd.notna(start.iloc[0]) else None)
+    month = pd.to_datetime(rows["month"]).dt.to_period("M").dt.to_timestamp()
+    first = month.min()
+    frame = pd.DataFrame({
+        "value": rows["value"].to_numpy(dtype=float),
+        # months since the first month, 0, 1, ... (gaps in the series keep their distance)
+        "time": ((month.dt.year - first.year) * 12 + month.dt.month - first.month).to_numpy(float),
+        "post": (month >= change).to_numpy(float) if change is not None else 0.0,
+        "month_of_year": month.dt.month.to_numpy(),
+        "population": pd.to_numeric(rows["population"], errors="coerce").to_numpy(dtype=float),
+    }, index=pd.DatetimeIndex(month.to_numpy(), name="month"))
+    return frame, change, pid
+
+
+def its_fit(ds: Dataset, series: str, alpha: float = 0.05) -> ITSResult:
+    r"""Interrupted time series of one indicator series, with the counterfactual for charts.
+
+    Fits :func:`pilot_eval.stats.its` with ``family="poisson"``, ``overdispersion=True``
+    (quasi-Poisson), ``seasonality`` = month of year (two harmonic pairs) and, when every
+    month has a ``population``, ``exposure="population"`` (offset :math:`\log` population):
+
+    .. math::
+
+        \log E[y_t] = \log N_t + \beta_0 + \beta_1 t + \beta_2\,post_t
+                      + \textstyle\sum_{k=1}^2 a_k\sin(2\pi k m_t/12) + b_k\cos(2\pi k m_t/12)
+
+    ``t`` counts months from the first month of the series (0, 1, …); ``post`` is 1 from
+    the calendar month in which the series' pilot started (that month included).
+    ``level_rr`` :math:`= e^{\hat\beta_2}` is the rate ratio after vs. before, adjusted for
+    trend and season.
+
+    Parameters
+    ----------
+    ds : Dataset
+    series : str
+        A value of the indicators table's ``series`` column.
+    alpha : float, default 0.05
+
+    Returns
+    -------
+    ITSResult
+        ``predictions`` is indexed by month and holds ``observed``, ``fitted`` and
+        ``counterfactual`` (counts; with a population also ``*_rate``).
+
+    Raises
+    ------
+    UsageError
+        When ``series`` is not in the indicators table.
+
+    References
+    ----------
+    Lopez Bernal, J., Cummins, S. & Gasparrini, A. (2017). *Int J Epidemiol* 46(1), 348-355.
+    """
+    frame, _, _ = _series_frame(ds, series)
+    exposure = "population" if frame["population"].notna().all() else None
+    data = frame if exposure else frame.drop(columns="population")
+    return stats.its(data, outcome="value", time="time", post="post", family="poisson",
+                     exposure=exposure, seasonality="month_of_year", overdispersion=True,
+                     alpha=alpha)
+
+
+def its_summary(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
+    """One row per indicator series: the level change at the pilot's start as a rate ratio.
+
+    See :func:`its_fit` for the model.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``(pilot_id, series)``. Columns ``design`` (``"its"``), ``family``,
+        ``exposure`` (``"population"`` or ``<NA>``), ``first_month``, ``change_month``,
+        ``last_month``, ``n_months``, ``n_pre``, ``n_post``, ``level_change`` (log rate
+        ratio) with ``level_change_se``, ``level_change_ci_low``, ``level_change_ci_high``,
+        ``p_value``, ``level_rr`` with ``level_rr_ci_low``, ``level_rr_ci_high`` (Wald
+        interval on the log scale, exponentiated), ``dispersion`` (Pearson
+        :math:`X^2/df`), ``method`` and ``note`` (``no_pre_period``, ``no_post_period``,
+        ``not_estimable`` or ``<NA>``). A rate ratio below 1 means fewer events than the
+        pre-trend and season predict; whether that is better depends on the series.
+    """
+    stats._check_alpha(alpha)
+    names = list(dict.fromkeys(ds.indicators["series"].astype(str)))
+    if not names:
+        return _empty(_ITS_COLUMNS, ["pilot_id", "series"])
+    rows = []
+    for name in names:
+        frame, change, pid = _series_frame(ds, name)
+        res = its_fit(ds, name, alpha=alpha)
+        n_pre, n_post = int((frame["post"] == 0).sum()), int((frame["post"] == 1).sum())
+        note = ("no_pre_period" if n_pre == 0 else "no_post_period" if n_post == 0
+                else None if res.level_change.is_estimable else "not_estimable")
+        rr_lo, rr_hi = res.level_rr_ci if res.level_rr_ci is not None else (np.nan, np.nan)
+        lc = res.level_change
+        rows.append({
+            "pilot_id": pid, "series": name, "design": "its", "family": res.family,
+            "exposure": "population" if frame["population"].notna().all() else None,
+            "first_month": frame.index.min(), "change_month": change,
+            "last_month": frame.index.max(), "n_months": len(frame), "n_pre": n_pre,
+            "n_post": n_post, "level_change": lc.estimate, "level_change_se": lc.se,
+            "level_change_ci_low": lc.ci_low, "level_change_ci_high": lc.ci_high,
+            "p_value": lc.p_value,
+            "level_rr": np.nan if res.level_rr is None else res.level_rr,
+            "level_rr_ci_low": rr_lo, "level_rr_ci_high": rr_hi,
+            "dispersion": res.dispersion, "method": res.method, "note": note,
+        })
+    return _typed(pd.DataFrame(rows).set_index(["pilot_id", "series"])[_ITS_COLUMNS])

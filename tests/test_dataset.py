@@ -1,0 +1,88 @@
+"""The typed Dataset: dtypes, defaults, as_of."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+from tests.conftest import MINIMAL, edit
+
+import pilot_eval as pe
+
+
+@pytest.fixture(scope="module")
+def ds() -> pe.Dataset:
+    return pe.load_dataset(MINIMAL)
+
+
+def test_types(ds: pe.Dataset) -> None:
+    assert isinstance(ds.pilots["pilot_id"].dtype, pd.CategoricalDtype)
+    assert list(ds.costs["pilot_id"].cat.categories) == ["lekse", "jobb"]
+    assert pd.api.types.is_datetime64_any_dtype(ds.participants["enrolled_on"])
+    assert str(ds.pilots["reach_target"].dtype) == "Int64"
+    assert list(ds.costs["funder"].cat.categories) == ["fund", "municipality", "ferd", "entrepreneur", "other"]
+    assert ds.costs["in_kind"].tolist() == [False, True, False, False, False, True]
+    assert ds.costs.loc[1, "date"] == pd.Timestamp("2025-03-01")  # a month → its first day
+    assert ds.costs["amount_nok"].sum() == pytest.approx(425000.5)
+
+
+def test_missing_optional_tables_are_empty_with_columns(ds: pe.Dataset) -> None:
+    assert ds.valuation.empty and "value_nok" in ds.valuation.columns
+    assert ds.indicators.empty and pd.api.types.is_datetime64_any_dtype(ds.indicators["month"])
+    assert ds.tables_present == {"pilots", "costs", "participants", "sessions", "measures",
+                                 "outcomes", "population"}
+
+
+def test_agreement_defaults(ds: pe.Dataset) -> None:
+    a = ds.agreement
+    assert (a.discount_rate, a.tax_financing_cost, a.min_cell_size, a.language) == (0.04, 0.20, 5, "nb")
+    assert a.budget_nok == pytest.approx(4_000_000)
+    assert a.rules["reach_green"] == 0.9
+
+
+def test_default_as_of_is_latest_date(ds: pe.Dataset) -> None:
+    assert ds.as_of_date == pd.Timestamp("2026-02-01")  # p-06 exited 2026-02-01
+
+
+def test_as_of_leaves_out_later_records(ds: pe.Dataset) -> None:
+    early = ds.as_of("2025-06-30")
+    assert early.as_of_date == pd.Timestamp("2025-06-30")
+    assert len(early.costs) == 3  # the July correction and the autumn costs are later
+    assert set(early.participants["participant_id"].astype(str)) == {"p-01", "p-02", "p-03", "p-04"}
+    p02 = early.participants.set_index("participant_id").loc["p-02"]
+    assert pd.isna(p02["exited_on"]) and pd.isna(p02["exit_reason"])  # left only in December
+    assert len(early.outcomes) == 3  # baselines only
+    assert len(ds.participants) == 7  # the original is untouched
+
+
+def test_as_of_rejects_a_non_date(ds: pe.Dataset) -> None:
+    with pytest.raises(pe.UsageError, match="YYYY-MM-DD"):
+        ds.as_of("the end of June")
+
+
+def test_load_with_as_of(ds: pe.Dataset) -> None:
+    assert pe.load_dataset(MINIMAL, as_of="2025-06-30").as_of_date == pd.Timestamp("2025-06-30")
+
+
+def test_dataset_is_frozen(ds: pe.Dataset) -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ds.costs = ds.costs  # type: ignore[misc]
+
+
+def test_table_by_name(ds: pe.Dataset) -> None:
+    assert ds.table("costs") is ds.costs
+    with pytest.raises(pe.UsageError, match="pilots, costs"):
+        ds.table("kostnader")
+
+
+def test_repr(ds: pe.Dataset) -> None:
+    assert "Testavtale" in repr(ds) and "participants=7" in repr(ds)
+    assert "<table>" in ds._repr_html_()
+
+
+def test_extra_columns_are_kept(minimal_copy) -> None:
+    folder = minimal_copy()
+    edit(folder, "costs.csv", "amount_nok,description", "amount_nok,description,bilagsnummer")
+    loaded = pe.load_dataset(folder)
+    assert "bilagsnummer" in loaded.costs.columns

@@ -1,0 +1,341 @@
+"""Tests for pilot_eval.render.export: notebook → HTML (print template) → PDF/UA.
+
+The notebook here is built in memory with outputs already in place, so no kernel runs;
+tests/test_run.py covers the real execute → HTML → PDF chain.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pikepdf
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from pilot_eval.errors import ReportError, UsageError
+from pilot_eval.render import export
+from pilot_eval.render.export import font_face_css, html_to_pdf, notebook_to_html
+
+PDFTOTEXT = shutil.which("pdftotext")
+needs_pdftotext = pytest.mark.skipif(PDFTOTEXT is None, reason="poppler-utils not installed")
+
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="200pt" height="100pt" '
+    'viewBox="0 0 200 100"><rect x="10" y="10" width="80" height="80" fill="#0072B2"/>'
+    '<rect x="110" y="40" width="80" height="50" fill="#E69F00"/></svg>'
+)
+# 1×1 transparent PNG, referenced from markdown as a local file.
+PNG_1PX = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c6300010000050001a5f645400000000049454e44ae426082"
+)
+REGRESSION_P = (
+    "Dette er en <strong>viktig</strong> setning som er lang nok til å fylle mer enn én "
+    "linje i en vanlig spalte på en A4-side, og den skal brytes der det er plass."
+)
+
+
+def _executed_notebook() -> nbformat.NotebookNode:
+    cells = [
+        new_code_cell(
+            'marker = "PARAMS-VISIBLE"\nmarker',
+            metadata={"tags": ["parameters"]},
+            execution_count=1,
+            outputs=[new_output("execute_result", {"text/plain": "'PARAMS-VISIBLE'"}, execution_count=1)],
+        ),
+        new_code_cell(
+            'marker = "x"',
+            metadata={"tags": ["injected-parameters"]},
+            execution_count=2,
+            outputs=[new_output("stream", name="stdout", text="INJECTED-VISIBLE\n")],
+        ),
+        new_markdown_cell("## Økonomi og måloppnåelse\n\nBlåbær æøå ÆØÅ."),
+        new_code_cell(
+            "SECRET_CODE = 1\ndisplay(table)",
+            execution_count=3,
+            outputs=[
+                new_output(
+                    "display_data",
+                    {
+                        "text/html": "<table><thead><tr><th>Pilot</th><th>Kostnad</th></tr>"
+                        "</thead><tbody><tr><td>Leksehjelp</td><td>1\u00a0234\u00a0kr</td>"
+                        "</tr></tbody></table>",
+                        "text/plain": "table",
+                    },
+                ),
+                new_output("stream", name="stderr", text="STDERR-NOISE\n"),
+                new_output("execute_result", {"text/plain": "'RESULT-TEXT'"}, execution_count=3),
+            ],
+        ),
+        new_code_cell(
+            "plt.show()",
+            execution_count=4,
+            outputs=[
+                new_output(
+                    "display_data",
+                    {"image/svg+xml": SVG, "text/plain": "<Figure>"},
+                    metadata={"image/svg+xml": {"alt": "Stolpediagram over kostnader"}},
+                )
+            ],
+        ),
+        new_code_cell(
+            "print('gone')",
+            metadata={"tags": ["remove_cell"]},
+            execution_count=5,
+            outputs=[new_output("stream", name="stdout", text="REMOVED-VISIBLE\n")],
+        ),
+        new_markdown_cell(
+            "## Hva endret seg?\n\n"
+            f"<p>{REGRESSION_P}</p>\n\n"
+            'Status: <span class="status status-green">god</span>\n\n'
+            "![logo](logo.png)"
+        ),
+        new_code_cell(
+            "HTML(...)",
+            execution_count=6,
+            outputs=[
+                new_output(
+                    "display_data",
+                    {"text/html": "<p>kept</p><script>alert('JS-VISIBLE')</script>"},
+                )
+            ],
+        ),
+        new_markdown_cell("### Undertittel"),
+    ]
+    meta = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    return new_notebook(cells=cells, metadata=meta)
+
+
+@pytest.fixture(scope="module")
+def nb_path(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("nb")
+    (folder / "logo.png").write_bytes(PNG_1PX)
+    path = folder / "executed.ipynb"
+    nbformat.write(_executed_notebook(), path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def html_nb(nb_path) -> str:
+    return notebook_to_html(
+        nb_path,
+        title="Sosiale entreprenører i Bærum",
+        language="nb",
+        as_of_text="status per 30. juni 2026",
+        organisation="Bærum kommune",
+    )
+
+
+@pytest.fixture(scope="module")
+def pdf_en(tmp_path_factory) -> Path:
+    """One English PDF for the metadata tests (WeasyPrint takes a second or two)."""
+    html = notebook_to_html(
+        _executed_notebook(),
+        title="Social entrepreneurs in Bærum",
+        language="en",
+        as_of_text="status as of 30 June 2026",
+    )
+    out = tmp_path_factory.mktemp("pdf") / "report.pdf"
+    return html_to_pdf(html, out, title="Social entrepreneurs in Bærum", language="en")
+
+
+# ---- HTML ----------------------------------------------------------------------------------
+
+
+def test_html_has_no_code_prompts_or_scripts(html_nb):
+    for forbidden in ("SECRET_CODE", "In&nbsp;[", "In [", "Out[", "<script", "JS-VISIBLE"):
+        assert forbidden not in html_nb, forbidden
+    assert "<p>kept</p>" in html_nb
+
+
+def test_tagged_cells_and_stderr_are_removed(html_nb):
+    for forbidden in ("PARAMS-VISIBLE", "INJECTED-VISIBLE", "REMOVED-VISIBLE", "STDERR-NOISE"):
+        assert forbidden not in html_nb, forbidden
+    assert "RESULT-TEXT" in html_nb  # ordinary outputs stay
+
+
+def test_template_removes_tagged_cells_even_without_the_preprocessor():
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    exporter = HTMLExporter(
+        template_name=export.TEMPLATE_NAME,
+        extra_template_basedirs=[str(export.TEMPLATES_DIR)],
+        exclude_input=True,
+        config=Config({"TagRemovePreprocessor": {"enabled": False}}),
+    )
+    body, _ = exporter.from_notebook_node(_executed_notebook())
+    assert "PARAMS-VISIBLE" not in body and "REMOVED-VISIBLE" not in body
+    assert "RESULT-TEXT" in body
+
+
+def test_html_is_self_contained(html_nb):
+    assert '<html lang="nb">' in html_nb
+    assert "<title>Sosiale entreprenører i Bærum</title>" in html_nb
+    assert html_nb.count("data:font/woff2;base64,") == 4
+    assert 'src="data:image/svg+xml;base64,' in html_nb
+    assert 'alt="Stolpediagram over kostnader"' in html_nb
+    assert 'src="data:image/png;base64,' in html_nb  # markdown image inlined
+    assert not re.search(r"""(src|href)=["'](https?:)?//""", html_nb)
+    assert "æøå ÆØÅ" in html_nb
+
+
+def test_inline_html_in_markdown_survives(html_nb):
+    # nbconvert's embed_images would turn this into '<span …></span>god'
+    assert '<span class="status status-green">god</span>' in html_nb
+    assert "<strong>viktig</strong>" in html_nb
+
+
+def test_running_header_and_page_footer_in_the_right_language(html_nb):
+    assert '"Sosiale entreprenører i Bærum · status per 30. juni 2026"' in html_nb
+    assert '"Side " counter(page) " av " counter(pages)' in html_nb
+    assert "Status per 30. juni 2026" in html_nb  # cover, capitalised
+    en = notebook_to_html(_executed_notebook(), title="T", language="en", as_of_text="x")
+    assert '"Page " counter(page) " of " counter(pages)' in en
+    assert '<html lang="en">' in en and ">Contents</h2>" in en
+
+
+def test_table_of_contents_links_every_h2(html_nb):
+    nav = re.search(r'<nav class="pe-toc".*?</nav>', html_nb, re.DOTALL).group(0)
+    targets = re.findall(r'href="#([^"]+)"', nav)
+    assert len(targets) == 2
+    assert "Økonomi og måloppnåelse" in nav and "Hva endret seg?" in nav
+    main = html_nb.split('<main id="pe-main">', 1)[1]
+    for ident in targets:
+        assert re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", ident)
+        assert f'<h2 id="{ident}"' in main
+
+
+def test_css_string_escapes_quotes_and_newlines():
+    assert export._css_string('a "b" \\ c\nd') == '"a \\"b\\" \\\\ c d"'
+
+
+def test_font_css_lists_each_shipped_face_once():
+    css = font_face_css()
+    assert css.count("@font-face") == 4
+    for weight in ("400", "600", "700"):
+        assert f"font-weight: {weight};" in css
+    assert (export.FONTS_DIR / "OFL.txt").read_text().count("SIL OPEN FONT LICENSE") == 1
+
+
+@pytest.mark.parametrize("bad", ["de", "nn"])
+def test_bad_language_is_refused(bad, tmp_path):
+    with pytest.raises(UsageError, match=repr(bad)):
+        notebook_to_html(_executed_notebook(), title="T", language=bad)
+    with pytest.raises(UsageError, match=repr(bad)):
+        html_to_pdf("<p>x</p>", tmp_path / "x.pdf", title="T", language=bad)
+
+
+def test_empty_title_and_missing_notebook_are_usage_errors(tmp_path):
+    with pytest.raises(UsageError, match="title"):
+        notebook_to_html(_executed_notebook(), title=" ")
+    with pytest.raises(UsageError, match="does not exist"):
+        notebook_to_html(tmp_path / "nope.ipynb", title="T")
+
+
+# ---- PDF ------------------------------------------------------------------------------------
+
+
+def test_pdf_metadata_title_and_language(pdf_en):
+    with pikepdf.open(pdf_en) as pdf:
+        assert str(pdf.Root.Lang) == "en"
+        assert str(pdf.docinfo["/Title"]) == "Social entrepreneurs in Bærum"
+        xmp = pdf.Root.Metadata.read_bytes().decode("utf-8")
+        assert "Social entrepreneurs in Bærum" in xmp
+        assert 'pdfuaid:part="1"' in xmp
+
+
+def test_pdf_is_tagged_with_bookmarks(pdf_en):
+    with pikepdf.open(pdf_en) as pdf:
+        assert "/StructTreeRoot" in pdf.Root
+        assert bool(pdf.Root.MarkInfo.Marked)
+        assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle)
+        with pdf.open_outline() as outline:
+            titles = [item.title for item in outline.root]
+    assert "Økonomi og måloppnåelse" in titles and "Hva endret seg?" in titles
+
+
+def _fonts(pdf: pikepdf.Pdf) -> dict[str, pikepdf.Dictionary]:
+    fonts = {}
+    for page in pdf.pages:
+        for font in (page.Resources.get("/Font") or {}).values():
+            fonts[str(font.BaseFont)] = font
+    return fonts
+
+
+def test_pdf_embeds_every_font_and_uses_the_shipped_typeface(pdf_en):
+    with pikepdf.open(pdf_en) as pdf:
+        fonts = _fonts(pdf)
+        assert any("Inter" in name for name in fonts), fonts.keys()
+        for name, font in fonts.items():
+            desc = (
+                font.DescendantFonts[0].FontDescriptor
+                if "/DescendantFonts" in font
+                else font.FontDescriptor
+            )
+            assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(desc.keys()), name
+
+
+@needs_pdftotext
+def test_pdf_text_has_page_footer(pdf_en):
+    text = subprocess.run(
+        [PDFTOTEXT, "-layout", str(pdf_en), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = text.split("\f")
+    assert "Page 1 of" not in pages[0]  # the title page has no footer
+    assert re.search(r"Page 2 of \d+", pages[1])
+    assert "Social entrepreneurs in Bærum · status as of 30 June 2026" in pages[1]
+
+
+def test_html_to_pdf_title_argument_wins_over_html_title(tmp_path):
+    html = '<html lang="nb"><head><title>Old</title></head><body><p>x</p></body></html>'
+    out = html_to_pdf(html, tmp_path / "t.pdf", title="Ny tittel", language="en")
+    with pikepdf.open(out) as pdf:
+        assert str(pdf.docinfo["/Title"]) == "Ny tittel"
+        assert str(pdf.Root.Lang) == "en"
+
+
+def test_html_to_pdf_is_atomic_on_failure(tmp_path, monkeypatch):
+    import weasyprint
+
+    target = tmp_path / "report.pdf"
+    target.write_bytes(b"previous good report")
+
+    def boom(self, *args, **kwargs):
+        raise RuntimeError("layout exploded")
+
+    monkeypatch.setattr(weasyprint.HTML, "render", boom)
+    with pytest.raises(ReportError, match="layout exploded"):
+        html_to_pdf("<p>x</p>", target, title="T")
+    assert target.read_bytes() == b"previous good report"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]
+
+
+def test_weasyprint_does_not_break_after_first_word_with_inline_strong():
+    """WeasyPrint 70.0 breaks the line after "Dette"; 69.0 (pinned) fills the line."""
+    from weasyprint import HTML
+    from weasyprint.formatting_structure import boxes
+
+    html = (
+        f"<html lang='nb'><head><style>{font_face_css()}"
+        "body { font-family: Inter; font-size: 10pt } p { width: 70mm }</style></head>"
+        f"<body><p>{REGRESSION_P}</p></body></html>"
+    )
+    page = HTML(string=html).render().pages[0]
+
+    def walk(box):
+        yield box
+        for child in getattr(box, "children", None) or ():
+            yield from walk(child)
+
+    lines = [
+        "".join(t.text for t in walk(line) if isinstance(t, boxes.TextBox))
+        for line in walk(page._page_box)
+        if isinstance(line, boxes.LineBox)
+    ]
+    assert len(lines) >= 2, lines  # the box is narrow enough to wrap
+    assert lines[0].startswith("Dette er en viktig setning"), lines
