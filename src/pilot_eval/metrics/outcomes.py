@@ -280,26 +280,27 @@ def _summarise(pid: Hashable, key: Hashable, sub: pd.DataFrame, info: pd.Series 
     if design == "pre_post" and len(comp) and comp["baseline"].notna().any():
         notes.append("comparison_without_followup")
 
-    if design == "did":
-        long = _long(pb, cb)
-        est = stats.did(long, outcome="value", treated="treated", post="post",
-                        cluster="person", alpha=alpha)
-        d_p = pb["followup"] - pb["baseline"]
-        d_c = cb["followup"] - cb["baseline"]
-        n_h = 2 * n_pilot * n_comp / (n_pilot + n_comp) if n_pilot and n_comp else 0.0
-        mde_sd = _pooled_sd(d_p, d_c)
-        mde = stats.min_detectable_effect(n_h, mde_sd, alpha=alpha, paired=False) \
-            if n_pilot >= MIN_PAIRS and n_comp >= MIN_PAIRS else np.nan
-    else:
-        est = stats.paired_change(pb["baseline"].to_numpy(), pb["followup"].to_numpy(),
-                                  alpha=alpha)
-        d_p = pb["followup"] - pb["baseline"]
-        mde_sd = float(d_p.std(ddof=1)) if n_pilot >= MIN_PAIRS else np.nan
-        mde = stats.min_detectable_effect(n_pilot, mde_sd, alpha=alpha, paired=True)
     if pilot.size and n_pilot < MIN_PAIRS and "no_followup" not in notes:
         notes.append("too_few")
     if design == "did" and n_comp < MIN_PAIRS:
         notes.append("too_few_comparison")
+    enough = n_pilot >= MIN_PAIRS and (design == "pre_post" or n_comp >= MIN_PAIRS)
+    d_p = pb["followup"] - pb["baseline"]
+    if not enough:
+        # one person per group leaves no within-group residual: any SE would be too small
+        est = _not_estimated(n_pilot + n_comp, design, alpha)
+        mde_sd = mde = np.nan
+    elif design == "did":
+        est = stats.did(_long(pb, cb), outcome="value", treated="treated", post="post",
+                        cluster="person", alpha=alpha)
+        n_h = 2 * n_pilot * n_comp / (n_pilot + n_comp)
+        mde_sd = _pooled_sd(d_p, cb["followup"] - cb["baseline"])
+        mde = stats.min_detectable_effect(n_h, mde_sd, alpha=alpha, paired=False)
+    else:
+        est = stats.paired_change(pb["baseline"].to_numpy(), pb["followup"].to_numpy(),
+                                  alpha=alpha)
+        mde_sd = float(d_p.std(ddof=1))
+        mde = stats.min_detectable_effect(n_pilot, mde_sd, alpha=alpha, paired=True)
     if not est.is_estimable and not notes:
         notes.append("not_estimable")
 
@@ -338,6 +339,14 @@ def _summarise(pid: Hashable, key: Hashable, sub: pd.DataFrame, info: pd.Series 
         "unit": None if info is None else info["unit"], "higher_is_better": hib,
         "method": est.method, "note": ";".join(notes) if notes else pd.NA,
     }
+
+
+def _not_estimated(n: int, design: str, alpha: float) -> stats.Estimate:
+    what = "difference-in-differences" if design == "did" else "paired change"
+    return stats.Estimate(estimate=np.nan, se=np.nan, ci_low=np.nan, ci_high=np.nan,
+                          p_value=np.nan, n=int(n), effect_size=None, alpha=alpha,
+                          method=f"{what}: not estimated, fewer than {MIN_PAIRS} people "
+                                 "measured at both times in a group")
 
 
 def _long(pilot: pd.DataFrame, comp: pd.DataFrame) -> pd.DataFrame:
