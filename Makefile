@@ -38,7 +38,7 @@ report: setup
 	$(VENV)/bin/pilot-eval report $(DATA) --all --jobs 2 $(if $(AS_OF),--as-of $(AS_OF))
 
 test: setup
-	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff check src tests $(wildcard benchmarks)
 	$(VENV)/bin/python -m pytest -q
 
 lab: setup

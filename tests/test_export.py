@@ -339,3 +339,14 @@ def test_weasyprint_does_not_break_after_first_word_with_inline_strong():
     ]
     assert len(lines) >= 2, lines  # the box is narrow enough to wrap
     assert lines[0].startswith("Dette er en viktig setning"), lines
+
+
+def test_html_to_pdf_never_fetches_remote_resources(tmp_path, caplog):
+    html = (
+        '<html lang="nb"><body><p>Tekst</p>'
+        '<img src="https://example.invalid/logo.png" alt="logo"></body></html>'
+    )
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        out = html_to_pdf(html, tmp_path / "r.pdf", title="T")
+    assert out.stat().st_size > 0
+    assert "does not fetch 'https://example.invalid/logo.png'" in caplog.text

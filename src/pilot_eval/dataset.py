@@ -193,8 +193,6 @@ def _check_folder(path: str | Path) -> tuple[pd.DataFrame, dict[str, TypedTable]
         check_table(spec, table, problems)
         check_identity_numbers(table, problems)
         typed[name] = table
-    if "outcomes" in typed and "measures" not in typed and "measures" not in {p["file"].split(".")[0] for p in problems.records if p.get("file")}:
-        pass  # reported by cross_checks
     cross_checks(typed, agreement, problems)
     return concat_problems([problems.frame()]), typed, agreement, files
 
@@ -237,7 +235,7 @@ def load_dataset(path: str | Path, *, as_of: str | pd.Timestamp | None = None) -
     )
     frames = {name: _finalise(name, typed.get(name)) for name in TABLE_ORDER}
     pilot_categories = list(frames["pilots"]["pilot_id"].astype(str))
-    for name, frame in frames.items():
+    for frame in frames.values():
         if "pilot_id" in frame.columns:
             frame["pilot_id"] = pd.Categorical(frame["pilot_id"].astype(object), categories=pilot_categories)
     ds = Dataset(

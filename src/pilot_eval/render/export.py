@@ -312,6 +312,35 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
     return _atomic_write(path, lambda tmp: tmp.write_bytes(data))
 
 
+def _local_fetcher(base_dir: Path | None) -> Any:
+    """A WeasyPrint URL fetcher for self-contained reports: ``data:`` URLs, and files
+    under ``base_dir`` when one is given; nothing from the network.
+
+    Reports must not change with what a web server says at render time, a cron job may
+    have no network, and untrusted remote resources are WeasyPrint's main attack surface.
+    A refused resource is logged by WeasyPrint and left out; the PDF is still written.
+    """
+    from urllib.parse import unquote, urlparse
+
+    from weasyprint import default_url_fetcher
+
+    root = base_dir.resolve() if base_dir is not None else None
+
+    def fetch(url: str, *args: Any, **kwargs: Any) -> Any:
+        if url.startswith("data:"):
+            return default_url_fetcher(url, *args, **kwargs)
+        if url.startswith("file:") and root is not None:
+            path = Path(unquote(urlparse(url).path)).resolve()
+            if path == root or root in path.parents:
+                return default_url_fetcher(url, *args, **kwargs)
+        raise ValueError(
+            f"pilot_eval renders self-contained reports and does not fetch {url[:80]!r}; "
+            "embed the resource in the notebook output instead."
+        )
+
+    return fetch
+
+
 def html_to_pdf(
     html: str,
     out_pdf: Path,
@@ -343,6 +372,9 @@ def html_to_pdf(
 
     Notes
     -----
+    Only ``data:`` URLs (and, with ``base_url``, local files below it) are loaded; remote
+    resources are refused and left out, so rendering never touches the network.
+
     ``pdf_variant="pdf/ua-1"`` makes WeasyPrint write the structure tree, ``/MarkInfo``,
     ``DisplayDocTitle`` and ``pdfuaid:part=1`` in the XMP metadata. Fonts are always
     embedded (subset). Bookmarks come from ``h2``/``h3`` via ``bookmark-level``.
@@ -355,7 +387,9 @@ def html_to_pdf(
     options = {"pdf_variant": "pdf/ua-1"}
     try:
         document = HTML(
-            string=html, base_url=str(base_url) if base_url is not None else None
+            string=html,
+            base_url=str(base_url) if base_url is not None else None,
+            url_fetcher=_local_fetcher(Path(base_url) if base_url is not None else None),
         ).render(**options)
         document.metadata.title = title
         document.metadata.lang = language

@@ -1,0 +1,432 @@
+r"""Value for money (samfunnsøkonomisk vurdering): social value against total cost.
+
+Per pilot and *valued* measure (a measure with a row in the ``valuation`` table), exactly
+as DESIGN §3 specifies; every step is a column so an adviser can redo it by hand:
+
+1. **Quantity net of the counterfactual** (``quantity_net_of_counterfactual``)
+
+   * ``basis = per_success``: a *success* is a participant measured at both times whose
+     baseline was on the wrong side of the measure's ``success_threshold`` and whose
+     follow-up is on the right side (higher is better: :math:`y_0 < c \le y_1`; lower is
+     better: :math:`y_0 > c \ge y_1`). With a comparison group (design ``did``):
+     :math:`n_{measured}\,(p_P - p_C)`, each group's rate :math:`p` being its successes over
+     its people measured at both times; ``deadweight`` is *not* applied because the
+     counterfactual is measured. Without one: :math:`successes \times (1 - deadweight)`.
+   * ``basis = per_unit``: :math:`improvement \times n_{measured}` (``improvement`` from
+     :func:`~pilot_eval.metrics.outcomes.outcome_summary`: a DiD is already net of the
+     counterfactual, so deadweight is applied to pre-post only, as for successes).
+
+2. **Attributable** (``attributable_successes`` or ``attributable_units``):
+   :math:`Q = quantity \times (1 - attribution)(1 - displacement)`.
+3. **Annual value** :math:`V = Q \times value\_nok` (values are per person per year).
+4. **Present value** over :math:`D` = ``duration_years`` with ``drop_off`` :math:`\delta`
+   after the first year at the agreement's ``discount_rate`` :math:`r` (R-109/2021: 4 %):
+
+   .. math::
+
+       PV = \sum_{t=1}^{D} \frac{V (1-\delta)^{t-1}}{(1+r)^t} = V \times pv\_factor .
+
+5. **Cost for the ratio** :math:`C = total\_cost\_nok + \lambda \times public\_cost\_nok`,
+   :math:`\lambda` = ``tax_financing_cost`` (0.20: each public krone costs society 1.20),
+   public money being the funders ``fund`` and ``municipality`` (in kind included).
+6. ``net_value_nok`` :math:`= PV - C`; ``benefit_cost_ratio`` :math:`= PV / C`;
+   ``break_even_value_nok`` :math:`= C / (Q \times pv\_factor)`, the ``value_nok`` at
+   which the net value is 0 (PV is proportional to ``value_nok``).
+
+Observed and projected. Only people measured at both times are valued (no extrapolation).
+The part of the first year's (discounted) value that falls between each person's follow-up
+measurement and the end of the pilot period -- or ``as_of`` if earlier, since later time has
+not been seen -- is ``observed_value_nok``; everything after it, from the assumptions on
+duration and drop-off, is ``projected_value_nok``. ``social_value_pv_nok`` is their sum and
+is therefore labelled *observed + projected* (:data:`VALUE_FIGURE_KINDS`), never reported
+as if observed.
+
+Conventions and choices where DESIGN is silent (see ``docs/metrics.md``):
+
+* A measure without a valuation row is **absent** from the table (nothing to value); a
+  valued measure whose outcome cannot be estimated is a row of NaN with a ``note``.
+* The ratio is **per measure**: each row sets one measure's value against the pilot's *whole*
+  cost (conservative). :func:`value_for_money_by_pilot` adds the values of a pilot's
+  measures against its cost once, and warns that measures of overlapping benefits (for
+  example well-being and school absence) may count the same gain twice.
+* A negative net effect gives a negative value (not clipped at 0): the pilot may do harm.
+* Costs are those to ``as_of`` (all participants); the value is of measured participants
+  only, so the ratio leans conservative mid-pilot.
+
+References
+----------
+Finansdepartementet (2021). Rundskriv R-109/2021: Prinsipper og krav ved utarbeidelse av
+samfunnsøkonomiske analyser.
+HM Treasury (2022). *The Green Book*, and Fujiwara, D. (2014). *Social Value Bank*
+methodology (HACT); GMCA (2019). *Cost Benefit Analysis guidance* (deadweight,
+attribution, displacement, drop-off).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..dataset import Dataset
+from . import outcomes as _outcomes
+from .cost import cost_summary
+
+__all__ = [
+    "value_for_money",
+    "value_for_money_by_pilot",
+    "sensitivity",
+    "VALUE_FIGURE_KINDS",
+    "VALUE_NOTES",
+    "SENSITIVITY_ASSUMPTIONS",
+]
+
+#: What kind of figure each column is: ``observed`` (from data inside the pilot period),
+#: ``projected`` (beyond it, from assumptions), ``observed+projected`` (a labelled sum),
+#: ``assumption`` (an input from the valuation table or agreement) or ``derived`` (a ratio or
+#: difference of figures that include projections).
+VALUE_FIGURE_KINDS: dict[str, str] = {
+    "n_measured": "observed", "n_comparison": "observed", "successes": "observed",
+    "success_rate_pilot": "observed", "success_rate_comparison": "observed",
+    "improvement": "observed", "quantity_net_of_counterfactual": "observed",
+    "attributable_successes": "observed", "attributable_units": "observed",
+    "value_nok": "assumption", "deadweight": "assumption", "attribution": "assumption",
+    "displacement": "assumption", "drop_off": "assumption", "duration_years": "assumption",
+    "discount_rate": "assumption", "tax_financing_cost": "assumption",
+    "annual_value_nok": "observed+projected", "pv_factor": "assumption",
+    "observed_share_of_year1": "observed", "observed_value_nok": "observed",
+    "projected_value_nok": "projected", "social_value_pv_nok": "observed+projected",
+    "total_cost_nok": "observed", "public_cost_nok": "observed",
+    "cost_for_ratio_nok": "observed", "net_value_nok": "derived",
+    "benefit_cost_ratio": "derived", "break_even_value_nok": "derived",
+}  # fmt: skip
+
+#: Keys of the ``note`` column (joined by ``";"``).
+VALUE_NOTES: dict[str, str] = {
+    "outcome_not_estimated": "the outcome could not be estimated (see outcome_summary's note)",
+    "no_success_threshold": "per-success valuation but the measure has no success_threshold",
+    "no_cost": "the pilot has no cost recorded, so no ratio",
+    "negative_effect": "the net effect is negative: the value is negative",
+    "few_measured": "fewer people measured at both times than the scorecard's minimum",
+    "may_double_count": "values of several measures added: they may overlap",
+    "some_measures_not_valued": "a valued measure could not be valued and is left out of the sum",
+}
+
+#: The one-at-a-time sensitivity analysis of DESIGN §3: assumption → how low/high is set.
+SENSITIVITY_ASSUMPTIONS: dict[str, str] = {
+    "value_nok": "× 0.5 / × 1.5",
+    "deadweight": "− 0.10 / + 0.10, kept within 0–1",
+    "attribution": "− 0.10 / + 0.10, kept within 0–1",
+    "displacement": "− 0.10 / + 0.10, kept within 0–1",
+    "drop_off": "− 0.10 / + 0.10, kept within 0–1",
+    "duration_years": "1 year / + 2 years",
+    "discount_rate": "2 % / 6 %",
+}
+
+_VALUE_COLUMNS = [
+    "label", "basis", "design", "deadweight_applied", "n_measured", "n_comparison",
+    "successes", "success_rate_pilot", "success_rate_comparison", "improvement",
+    "quantity_net_of_counterfactual", "attributable_successes", "attributable_units",
+    "value_nok", "deadweight", "attribution", "displacement", "drop_off", "duration_years",
+    "discount_rate", "annual_value_nok", "pv_factor", "observed_share_of_year1",
+    "observed_value_nok", "projected_value_nok", "social_value_pv_nok", "total_cost_nok",
+    "public_cost_nok", "tax_financing_cost", "cost_for_ratio_nok", "net_value_nok",
+    "benefit_cost_ratio", "break_even_value_nok", "confidence", "source", "note",
+]  # fmt: skip
+_TEXT = {"label", "basis", "design", "confidence", "source", "note"}
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def _successes(ds: Dataset) -> pd.DataFrame:
+    """Successes and people measured at both times, per (pilot_id, measure, group)."""
+    m = _outcomes._measurements(ds)
+    m = m[m["baseline"].notna() & m["followup"].notna()]
+    meas = ds.measures.drop_duplicates("measure").assign(
+        measure=lambda f: f["measure"].astype(str)).set_index("measure")
+    thr = m["measure"].map(meas["success_threshold"]).astype(float)
+    hib = m["measure"].map(meas["higher_is_better"].astype("boolean").fillna(True)).astype(bool)
+    up = (m["baseline"] < thr) & (m["followup"] >= thr)
+    down = (m["baseline"] > thr) & (m["followup"] <= thr)
+    m = m.assign(success=np.where(hib, up, down))
+    return (m.groupby(["pilot_id", "measure", "group"])["success"]
+            .agg(successes="sum", measured="size").reset_index())
+
+
+def _observed_share(ds: Dataset) -> pd.Series:
+    """Mean share of year 1 after follow-up that lies before min(pilot end, as_of)."""
+    m = _outcomes._measurements(ds)
+    m = m[(m["group"] == "pilot") & m["baseline"].notna() & m["followup"].notna()]
+    end = m["pilot_id"].map(ds.pilots.assign(pilot_id=ds.pilots["pilot_id"].astype(str))
+                            .set_index("pilot_id")["end_date"])
+    end = end.where(end < ds.as_of_date, ds.as_of_date)
+    days = (pd.to_datetime(end) - pd.to_datetime(m["followup_on"])).dt.days
+    share = (days / 365.25).clip(lower=0.0, upper=1.0)
+    return share.groupby([m["pilot_id"], m["measure"]]).mean()
+
+
+def _inputs(ds: Dataset) -> pd.DataFrame:
+    """One row per valued (pilot, measure): everything :func:`_appraise` needs."""
+    summary = _outcomes.outcome_summary(ds)
+    valuation = ds.valuation.drop_duplicates("measure").assign(
+        measure=lambda f: f["measure"].astype(str)).set_index("measure")
+    if summary.empty or valuation.empty:
+        return pd.DataFrame()
+    keep = summary.index.get_level_values("measure").isin(valuation.index)
+    summary = summary[keep]
+    if summary.empty:
+        return pd.DataFrame()
+    inp = summary[["label", "design", "n_pilot", "n_comparison", "improvement", "note"]].rename(
+        columns={"n_pilot": "n_measured", "note": "outcome_note"})
+    val = valuation.reindex(inp.index.get_level_values("measure"))
+    for col in ("basis", "value_nok", "deadweight", "attribution", "displacement", "drop_off",
+                "duration_years", "source", "confidence"):
+        inp[col] = val[col].to_numpy()
+    inp["basis"] = inp["basis"].astype(str)
+    inp["duration_years"] = inp["duration_years"].astype(float)
+    thr = ds.measures.assign(measure=ds.measures["measure"].astype(str)).drop_duplicates(
+        "measure").set_index("measure")["success_threshold"]
+    inp["has_threshold"] = thr.reindex(inp.index.get_level_values("measure")).notna().to_numpy()
+
+    succ = _successes(ds).set_index(["pilot_id", "measure", "group"])
+    pilot = succ.xs("pilot", level="group") if len(succ) else succ
+    comp = succ.xs("comparison", level="group") if "comparison" in succ.index.get_level_values(
+        "group") else pd.DataFrame(columns=["successes", "measured"])
+    inp["successes"] = pilot["successes"].reindex(inp.index).astype(float).to_numpy()
+    inp["success_rate_pilot"] = (pilot["successes"] / pilot["measured"]).reindex(inp.index)
+    rate_c = (comp["successes"] / comp["measured"]).astype(float)
+    inp["success_rate_comparison"] = rate_c.reindex(inp.index).where(inp["design"] == "did")
+    inp["observed_share_of_year1"] = _observed_share(ds).reindex(inp.index).to_numpy()
+
+    costs = cost_summary(ds)
+    pids = inp.index.get_level_values("pilot_id")
+    inp["total_cost_nok"] = costs["total_cost_nok"].reindex(pids).to_numpy(dtype=float)
+    inp["public_cost_nok"] = costs["public_cost_nok"].reindex(pids).to_numpy(dtype=float)
+    inp["discount_rate"] = float(ds.agreement.discount_rate)
+    inp["tax_financing_cost"] = float(ds.agreement.tax_financing_cost)
+    inp["min_n"] = max(float(ds.agreement.rules.get("outcome_min_n", 10)),
+                       float(ds.agreement.min_cell_size))
+    return inp
+
+
+# --------------------------------------------------------------------------- appraisal
+
+
+def _pv_factor(drop_off: pd.Series, duration: pd.Series, rate: pd.Series) -> pd.Series:
+    r"""Per row :math:`\sum_{t=1}^{D} (1-\delta)^{t-1}/(1+r)^t`, summed term by term."""
+    d = drop_off.to_numpy(dtype=float)[:, None]
+    r = rate.to_numpy(dtype=float)[:, None]
+    dur = duration.to_numpy(dtype=float)
+    horizon = int(np.nanmax(dur)) if len(dur) and np.isfinite(dur).any() else 1
+    t = np.arange(1, max(horizon, 1) + 1, dtype=float)[None, :]
+    terms = (1.0 - d) ** (t - 1.0) / (1.0 + r) ** t
+    terms = np.where(t <= dur[:, None], terms, 0.0)
+    out = terms.sum(axis=1)
+    return pd.Series(np.where(np.isfinite(dur), out, np.nan), index=drop_off.index)
+
+
+def _appraise(inp: pd.DataFrame) -> pd.DataFrame:
+    """All value-for-money columns from the inputs; vectorised over rows (and scenarios)."""
+    out = inp.copy()
+    did = out["design"] == "did"
+    per_success = out["basis"] == "per_success"
+    out["deadweight_applied"] = ~did
+    keep_dw = np.where(did, 1.0, 1.0 - out["deadweight"])
+    n = out["n_measured"].astype(float)
+    success_q = np.where(did, n * (out["success_rate_pilot"] - out["success_rate_comparison"]),
+                         out["successes"] * keep_dw)
+    unit_q = out["improvement"] * n * keep_dw
+    quantity = pd.Series(np.where(per_success, success_q, unit_q), index=out.index)
+    ok = out["outcome_note"].isna() | ~out["outcome_note"].astype(str).str.contains(
+        "too_few|no_followup|no_pilot_data|not_estimable", regex=True)
+    ok &= np.isfinite(out["improvement"].astype(float))
+    ok &= ~per_success | out["has_threshold"]
+    quantity = quantity.where(ok)
+    out["quantity_net_of_counterfactual"] = quantity
+    q = quantity * (1.0 - out["attribution"]) * (1.0 - out["displacement"])
+    out["attributable_successes"] = q.where(per_success)
+    out["attributable_units"] = q.where(~per_success)
+    out["annual_value_nok"] = q * out["value_nok"]
+    out["pv_factor"] = _pv_factor(out["drop_off"], out["duration_years"], out["discount_rate"])
+    out["social_value_pv_nok"] = out["annual_value_nok"] * out["pv_factor"]
+    year1 = out["annual_value_nok"] / (1.0 + out["discount_rate"])
+    out["observed_value_nok"] = year1 * out["observed_share_of_year1"].fillna(0.0)
+    out["projected_value_nok"] = out["social_value_pv_nok"] - out["observed_value_nok"]
+    cost = out["total_cost_nok"] + out["tax_financing_cost"] * out["public_cost_nok"]
+    out["cost_for_ratio_nok"] = cost
+    out["net_value_nok"] = out["social_value_pv_nok"] - cost
+    out["benefit_cost_ratio"] = (out["social_value_pv_nok"] / cost).where(cost > 0)
+    per_krone = q * out["pv_factor"]  # PV per krone of value_nok
+    out["break_even_value_nok"] = (cost / per_krone).where((per_krone > 0) & cost.notna())
+
+    notes = pd.DataFrame({
+        "outcome_not_estimated": ~ok & (~per_success | out["has_threshold"]),
+        "no_success_threshold": per_success & ~out["has_threshold"],
+        "no_cost": ~(cost > 0),
+        "negative_effect": q < 0,
+        "few_measured": n < out["min_n"],
+    }, index=out.index)
+    out["note"] = _join_notes(notes)
+    return out
+
+
+def _join_notes(flags: pd.DataFrame) -> pd.Series:
+    """Boolean flag columns → ``"a;b"`` per row, ``<NA>`` when none is set."""
+    text = pd.Series("", index=flags.index, dtype=object)
+    for col in flags.columns:
+        text = text.where(~flags[col].fillna(False).astype(bool), text + ";" + col)
+    text = text.str.lstrip(";")
+    return text.where(text != "", None).astype("string")
+
+
+def _finish(out: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    types = {c: ("string" if c in _TEXT else "boolean" if c == "deadweight_applied"
+                 else "int64" if c in ("n_measured", "n_comparison") else "float64")
+             for c in columns}
+    return out[columns].astype(types)
+
+
+def _empty_frame(columns: list[str], index: list[str]) -> pd.DataFrame:
+    idx = pd.MultiIndex.from_arrays([[] for _ in index], names=index) if len(index) > 1 \
+        else pd.Index([], name=index[0], dtype=object)
+    return _finish(pd.DataFrame({c: [] for c in columns}, index=idx), columns)
+
+
+# --------------------------------------------------------------------------- public
+
+
+def value_for_money(ds: Dataset) -> pd.DataFrame:
+    """Social value, cost and benefit-cost ratio per pilot and valued measure.
+
+    Follows DESIGN §3 step by step (see the module docstring for the formulas).
+
+    Parameters
+    ----------
+    ds : Dataset
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``(pilot_id, measure)``, one row per measure that has both outcome data for
+        the pilot and a row in the valuation table (measures without a valuation are
+        absent). Columns, in order of the calculation:
+
+        ``label, basis, design, deadweight_applied`` (False with a comparison group),
+        ``n_measured`` (pilot people measured at both times), ``n_comparison``,
+        ``successes``, ``success_rate_pilot``, ``success_rate_comparison`` (NaN without a
+        comparison group), ``improvement`` (from outcome_summary, positive = better),
+        ``quantity_net_of_counterfactual``, ``attributable_successes`` /
+        ``attributable_units`` (one of the two, by basis), the assumptions ``value_nok,
+        deadweight, attribution, displacement, drop_off, duration_years, discount_rate``,
+        ``annual_value_nok`` (V), ``pv_factor``, ``observed_share_of_year1``,
+        ``observed_value_nok``, ``projected_value_nok``, ``social_value_pv_nok`` (PV =
+        observed + projected), ``total_cost_nok``, ``public_cost_nok``,
+        ``tax_financing_cost``, ``cost_for_ratio_nok``, ``net_value_nok``,
+        ``benefit_cost_ratio`` (NaN when the cost is 0), ``break_even_value_nok`` (NaN
+        when the effect is not positive), ``confidence``, ``source`` and ``note`` (keys of
+        :data:`VALUE_NOTES`). :data:`VALUE_FIGURE_KINDS` says which figures are observed
+        and which projected.
+    """
+    inp = _inputs(ds)
+    if inp.empty:
+        return _empty_frame(_VALUE_COLUMNS, ["pilot_id", "measure"])
+    return _finish(_appraise(inp), _VALUE_COLUMNS)
+
+
+def value_for_money_by_pilot(ds: Dataset) -> pd.DataFrame:
+    """Values of all of a pilot's valued measures added up, against its cost counted once.
+
+    Use with care: two measures can capture the same underlying gain (a pupil who thrives
+    also misses fewer school days), so the sum may count it twice; the ``note`` always says
+    ``may_double_count`` when more than one measure is added. Measures whose value could
+    not be computed are left out of the sum (``some_measures_not_valued``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``pilot_id``. Columns ``measures`` (the keys added, ``";"``-joined),
+        ``n_measures``, ``observed_value_nok``, ``projected_value_nok``,
+        ``social_value_pv_nok`` (sums over measures), ``cost_for_ratio_nok``,
+        ``net_value_nok``, ``benefit_cost_ratio``, ``note``.
+    """
+    cols = ["measures", "n_measures", "observed_value_nok", "projected_value_nok",
+            "social_value_pv_nok", "cost_for_ratio_nok", "net_value_nok",
+            "benefit_cost_ratio", "note"]
+    vfm = value_for_money(ds)
+    if vfm.empty:
+        out = pd.DataFrame({c: [] for c in cols}, index=pd.Index([], name="pilot_id"))
+        return out.astype({c: "string" if c in ("measures", "note") else
+                           "int64" if c == "n_measures" else "float64" for c in cols})
+    valued = vfm[vfm["social_value_pv_nok"].notna()].reset_index()
+    g = valued.groupby("pilot_id", sort=False)
+    pilots = list(dict.fromkeys(vfm.index.get_level_values("pilot_id")))
+    out = pd.DataFrame(index=pd.Index(pilots, name="pilot_id"))
+    out["measures"] = g["measure"].agg(";".join).reindex(out.index)
+    out["n_measures"] = g.size().reindex(out.index).fillna(0).astype("int64")
+    for col in ("observed_value_nok", "projected_value_nok", "social_value_pv_nok"):
+        out[col] = g[col].sum().reindex(out.index)
+    out["cost_for_ratio_nok"] = vfm.groupby(level="pilot_id", sort=False)[
+        "cost_for_ratio_nok"].first().reindex(out.index)
+    out["net_value_nok"] = out["social_value_pv_nok"] - out["cost_for_ratio_nok"]
+    cost = out["cost_for_ratio_nok"]
+    out["benefit_cost_ratio"] = (out["social_value_pv_nok"] / cost).where(cost > 0)
+    n_rows = vfm.groupby(level="pilot_id", sort=False).size().reindex(out.index)
+    out["note"] = _join_notes(pd.DataFrame({
+        "may_double_count": out["n_measures"] > 1,
+        "some_measures_not_valued": n_rows > out["n_measures"],
+        "no_cost": ~(cost > 0),
+    }))
+    return out[cols].astype({"measures": "string", "n_measures": "int64"})
+
+
+def sensitivity(ds: Dataset) -> pd.DataFrame:
+    """One-at-a-time sensitivity of the benefit-cost ratio, for a tornado chart.
+
+    Each assumption of :data:`SENSITIVITY_ASSUMPTIONS` is set to its low and then its high
+    value with all others at base (DESIGN §3): ``value_nok`` × 0.5 / × 1.5; ``deadweight``,
+    ``attribution``, ``displacement`` and ``drop_off`` ∓ 0.10 clipped to [0, 1];
+    ``duration_years`` 1 / base + 2; ``discount_rate`` 0.02 / 0.06.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (pilot_id, measure, assumption), RangeIndex. Columns ``pilot_id,
+        measure, assumption, base_value, low_value, high_value, ratio_base, ratio_low,
+        ratio_high, applied``. "low"/"high" refer to the *assumption*, not the ratio (a
+        higher deadweight lowers the ratio). ``applied`` is False for ``deadweight`` with a
+        comparison group: it is not used there, so the ratio does not move.
+    """
+    cols = ["pilot_id", "measure", "assumption", "base_value", "low_value", "high_value",
+            "ratio_base", "ratio_low", "ratio_high", "applied"]
+    inp = _inputs(ds)
+    if inp.empty:
+        return pd.DataFrame({c: [] for c in cols}).astype(
+            {"pilot_id": "string", "measure": "string", "assumption": "string",
+             "applied": "boolean"} | {c: "float64" for c in cols[3:-1]})
+    base = _appraise(inp)["benefit_cost_ratio"]
+    frames = []
+    for name in SENSITIVITY_ASSUMPTIONS:
+        value = inp[name].astype(float)
+        if name == "value_nok":
+            low, high = value * 0.5, value * 1.5
+        elif name == "duration_years":
+            low, high = value * 0 + 1.0, value + 2.0
+        elif name == "discount_rate":
+            low, high = value * 0 + 0.02, value * 0 + 0.06
+        else:
+            low, high = (value - 0.10).clip(0.0, 1.0), (value + 0.10).clip(0.0, 1.0)
+        ratio_low = _appraise(inp.assign(**{name: low}))["benefit_cost_ratio"]
+        ratio_high = _appraise(inp.assign(**{name: high}))["benefit_cost_ratio"]
+        frames.append(pd.DataFrame({
+            "assumption": name, "base_value": value, "low_value": low, "high_value": high,
+            "ratio_base": base, "ratio_low": ratio_low, "ratio_high": ratio_high,
+            "applied": ~((name == "deadweight") & (inp["design"] == "did")),
+        }, index=inp.index))
+    out = pd.concat(frames).reset_index()
+    order = {k: i for i, k in enumerate(SENSITIVITY_ASSUMPTIONS)}
+    keys = pd.MultiIndex.from_frame(out[["pilot_id", "measure"]])
+    rank = pd.Series(range(len(inp)), index=inp.index).reindex(keys).to_numpy()
+    out = out.iloc[np.lexsort((out["assumption"].map(order).to_numpy(), rank))]
+    return out[cols].reset_index(drop=True).astype(
+        {"pilot_id": "string", "measure": "string", "assumption": "string",
+         "applied": "boolean"})
