@@ -45,7 +45,9 @@ def _executed_notebook() -> nbformat.NotebookNode:
             'marker = "PARAMS-VISIBLE"\nmarker',
             metadata={"tags": ["parameters"]},
             execution_count=1,
-            outputs=[new_output("execute_result", {"text/plain": "'PARAMS-VISIBLE'"}, execution_count=1)],
+            outputs=[
+                new_output("execute_result", {"text/plain": "'PARAMS-VISIBLE'"}, execution_count=1)
+            ],
         ),
         new_code_cell(
             'marker = "x"',
@@ -350,3 +352,17 @@ def test_html_to_pdf_never_fetches_remote_resources(tmp_path, caplog):
         out = html_to_pdf(html, tmp_path / "r.pdf", title="T")
     assert out.stat().st_size > 0
     assert "does not fetch 'https://example.invalid/logo.png'" in caplog.text
+
+
+def test_tables_with_many_columns_get_smaller_type():
+    def table(n: int, cls: str = "") -> str:
+        row = "".join(f"<td>{i}</td>" for i in range(n))
+        attr = f' class="{cls}"' if cls else ""
+        return f"<table{attr}><tbody><tr>{row}</tr></tbody></table>"
+
+    out = export._mark_wide_tables(table(4) + table(9, "dataframe") + table(14))
+    assert re.findall(r"<table[^>]*>", out) == [
+        "<table>",
+        '<table class="dataframe wide">',
+        '<table class="xwide">',
+    ]

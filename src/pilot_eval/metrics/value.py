@@ -188,10 +188,9 @@ def _inputs(ds: Dataset) -> pd.DataFrame:
         "measure").set_index("measure")["success_threshold"]
     inp["has_threshold"] = thr.reindex(inp.index.get_level_values("measure")).notna().to_numpy()
 
-    succ = _successes(ds).set_index(["pilot_id", "measure", "group"])
-    pilot = succ.xs("pilot", level="group") if len(succ) else succ
-    comp = succ.xs("comparison", level="group") if "comparison" in succ.index.get_level_values(
-        "group") else pd.DataFrame(columns=["successes", "measured"])
+    succ = _successes(ds)
+    pilot, comp = (succ[succ["group"] == g].set_index(["pilot_id", "measure"])
+                   for g in ("pilot", "comparison"))
     inp["successes"] = pilot["successes"].reindex(inp.index).astype(float).to_numpy()
     inp["success_rate_pilot"] = (pilot["successes"] / pilot["measured"]).reindex(inp.index)
     rate_c = (comp["successes"] / comp["measured"]).astype(float)

@@ -237,9 +237,7 @@ def percent(share: float | None, decimals: int = 0, *, language: str = "nb") -> 
     return f"{s}{_NBSP}%" if language == "nb" else f"{s}%"
 
 
-def interval(
-    lo: float | None, hi: float | None, decimals: int = 1, *, language: str = "nb"
-) -> str:
+def interval(lo: float | None, hi: float | None, decimals: int = 1, *, language: str = "nb") -> str:
     """Format a confidence interval.
 
     Parameters

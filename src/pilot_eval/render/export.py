@@ -15,12 +15,12 @@ import functools
 import html as _html
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ReportError, UsageError
+from ..io import atomic_write_bytes
 from ..present.fmt import check_language
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -64,6 +64,12 @@ _TAGS = re.compile(r"<[^>]+>")
 _SCRIPT = re.compile(r"<script\b.*?</script\s*>", re.DOTALL | re.IGNORECASE)
 _IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc=")([^"]+)(")""", re.IGNORECASE)
 _TOC_MARK = "<!-- pilot_eval:toc -->"
+_TABLE = re.compile(r"<table\b([^>]*)>(.*?)</table>", re.DOTALL | re.IGNORECASE)
+_ROW = re.compile(r"<tr\b.*?</tr>", re.DOTALL | re.IGNORECASE)
+_CELL = re.compile(r"<t[dh]\b", re.IGNORECASE)
+_CLASS_ATTR = re.compile(r"""\bclass\s*=\s*(["'])(.*?)\1""", re.IGNORECASE)
+# Columns at which a table gets smaller type so it still fits the A4 text width.
+_WIDE_COLUMNS, _XWIDE_COLUMNS = 9, 13
 
 
 @functools.lru_cache(maxsize=1)
@@ -136,6 +142,25 @@ def _inline_local_images(html: str, base_dir: Path) -> str:
         return f"{match.group(1)}data:{mime};base64,{data}{match.group(3)}"
 
     return _IMG_SRC.sub(repl, html)
+
+
+def _mark_wide_tables(html: str) -> str:
+    """Add class ``wide`` / ``xwide`` to tables with many columns (smaller type in CSS)."""
+
+    def repl(match: re.Match[str]) -> str:
+        attrs, inner = match.group(1), match.group(2)
+        columns = max((len(_CELL.findall(row)) for row in _ROW.findall(inner)), default=0)
+        if columns < _WIDE_COLUMNS:
+            return match.group(0)
+        size = "xwide" if columns >= _XWIDE_COLUMNS else "wide"
+        found = _CLASS_ATTR.search(attrs)
+        if found:
+            attrs = attrs[: found.start(2)] + f"{found.group(2)} {size}" + attrs[found.end(2) :]
+        else:
+            attrs = f' class="{size}"' + attrs
+        return f"<table{attrs}>{inner}</table>"
+
+    return _TABLE.sub(repl, html)
 
 
 def _add_toc(html: str, language: str) -> str:
@@ -242,9 +267,7 @@ def notebook_to_html(
     labels = _LABELS[language]
     as_of_text = as_of_text.strip()
     header = f"{title} \u00b7 {as_of_text}" if as_of_text else title
-    footer = (
-        f'"{labels["page"]} " counter(page) " {labels["of"]} " counter(pages)'
-    )
+    footer = f'"{labels["page"]} " counter(page) " {labels["of"]} " counter(pages)'
     pe = {
         "title": title,
         "language": language,
@@ -285,31 +308,7 @@ def notebook_to_html(
     body = _SCRIPT.sub("", body)
     if path is not None:
         body = _inline_local_images(body, path.parent)
-    return _add_toc(body, language)
-
-
-def _atomic_write(path: Path, write: Any) -> Path:
-    """Call ``write(tmp_path)`` on a temp file next to ``path``, then move it into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        # mkstemp creates 0600; published reports get the usual umask-based mode.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (temp file in the same folder, then rename)."""
-    return _atomic_write(path, lambda tmp: tmp.write_bytes(data))
+    return _add_toc(_mark_wide_tables(body), language)
 
 
 def _local_fetcher(base_dir: Path | None) -> Any:
@@ -322,23 +321,24 @@ def _local_fetcher(base_dir: Path | None) -> Any:
     """
     from urllib.parse import unquote, urlparse
 
-    from weasyprint import default_url_fetcher
+    from weasyprint.urls import URLFetcher
 
     root = base_dir.resolve() if base_dir is not None else None
 
-    def fetch(url: str, *args: Any, **kwargs: Any) -> Any:
-        if url.startswith("data:"):
-            return default_url_fetcher(url, *args, **kwargs)
-        if url.startswith("file:") and root is not None:
-            path = Path(unquote(urlparse(url).path)).resolve()
-            if path == root or root in path.parents:
-                return default_url_fetcher(url, *args, **kwargs)
-        raise ValueError(
-            f"pilot_eval renders self-contained reports and does not fetch {url[:80]!r}; "
-            "embed the resource in the notebook output instead."
-        )
+    class _LocalOnly(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith("file:") and root is not None:
+                path = Path(unquote(urlparse(url).path)).resolve()
+                if path == root or root in path.parents:
+                    return super().fetch(url, headers)
+            raise ValueError(
+                f"pilot_eval renders self-contained reports and does not fetch {url[:80]!r}; "
+                "embed the resource in the notebook output instead."
+            )
 
-    return fetch
+    return _LocalOnly(allowed_protocols={"data", "file"}, allow_redirects=False)
 
 
 def html_to_pdf(

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ReportError, UsageError
-from .export import atomic_write_bytes, html_to_pdf, notebook_to_html
+from ..io import atomic_write_bytes
+from .export import html_to_pdf, notebook_to_html
 
 if TYPE_CHECKING:  # pragma: no cover
     from nbformat import NotebookNode
@@ -170,7 +171,7 @@ def _execute(
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except PapermillExecutionError as exc:
-        evalue = " ".join(str(exc.evalue).split())
+        evalue = " ".join(str(exc.evalue).split()).rstrip(".")
         failure = _Failure(
             input_nb,
             _describe_cell(Path(output_nb), exc),
@@ -337,8 +338,10 @@ def render_report(
             raise ReportError(failed.failure.message(kept)) from failed.cause
         except Exception as exc:
             kept = _keep_failed(staged["notebook"], out_dir, stem)
-            message = str(exc) if isinstance(exc, ReportError) else (
-                f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+            message = (
+                str(exc)
+                if isinstance(exc, ReportError)
+                else (f"{type(exc).__name__}: {' '.join(str(exc).split())}")
             )
             where = f" The executed notebook is kept at {str(kept)!r}." if kept else ""
             raise ReportError(

@@ -1,0 +1,346 @@
+r"""Scorecard (statusoversikt): reach, cost and outcome status and a recommendation per pilot.
+
+Exactly the rules of DESIGN §3, with the thresholds read from ``ds.agreement.rules`` (the
+defaults of :data:`pilot_eval.schema.DEFAULT_RULES`, overridable in ``[rules]`` of
+``agreement.toml``). With :math:`e` = ``elapsed_share`` (share of the pilot period passed):
+
+* **reach**: :math:`q = enrolled / (reach\_target \times e)`; green if
+  :math:`q \ge` ``reach_green`` (0.9), yellow if :math:`q \ge` ``reach_yellow`` (0.6), else
+  red. Grey without a reach target (0 or missing).
+* **cost**: run-rate :math:`k = grant\_used\_share / e`; green if ``cost_underuse`` (0.5)
+  :math:`\le k \le` ``cost_green`` (1.1); yellow if :math:`k \le` ``cost_yellow`` (1.3) or
+  :math:`k <` ``cost_underuse`` (money not used is a delivery risk); red above. Grey
+  without a grant (0 or missing).
+* **outcome** (the pilot's ``primary_measure``, else the first measure in the measures
+  table that the pilot's participants were measured on): grey when fewer than
+  :math:`\max(`` outcome_min_n ``, min\_cell\_size)` people have a baseline and a follow-up
+  (or the estimate could not be computed); green when the improvement's CI lies above 0
+  (``improvement_ci_low > 0``) and ``improvement >= mid``; red when the CI's upper end is
+  below the MID (``improvement_ci_high < mid``); yellow otherwise.
+* every dimension is grey while the pilot has not started (``as_of`` before its start).
+* **recommendation**: outcome grey → ``insufficient_data``; outcome red → ``stop``, or
+  ``adjust`` while :math:`e <` ``adjust_before_elapsed`` (0.5); outcome green and reach green
+  and cost not red → ``scale``; reach or cost red → ``adjust``; otherwise ``continue``.
+
+Ratios are rounded to 9 decimals before they are compared with a threshold, so that a
+ratio that is exactly on a threshold by hand (for example 1.1) is not pushed over it by
+floating-point error.
+
+Nothing here is formatted: the columns are the status keys, machine-readable reason keys
+(:data:`REASONS`) and the numbers behind them, for the presentation layer's sentences.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..dataset import Dataset
+from ..schema import DEFAULT_RULES
+from .cost import cost_summary
+from .outcomes import outcome_summary
+from .reach import reach_summary
+
+__all__ = ["scorecard", "rules_in_force", "rules_hash", "STATUSES", "RECOMMENDATIONS",
+           "REASONS", "RULE_DESCRIPTIONS"]
+
+STATUSES = ("green", "yellow", "red", "grey")
+RECOMMENDATIONS = ("scale", "continue", "adjust", "stop", "insufficient_data")
+
+#: Reason keys per column, with what they mean.
+REASONS: dict[str, dict[str, str]] = {
+    "reach_reason": {
+        "not_started": "the pilot has not started",
+        "no_reach_target": "no reach target (0 or missing): nothing to compare with",
+        "on_track": "reach_ratio >= reach_green",
+        "behind": "reach_yellow <= reach_ratio < reach_green",
+        "far_behind": "reach_ratio < reach_yellow",
+    },
+    "cost_reason": {
+        "not_started": "the pilot has not started",
+        "no_grant": "no grant from the fund (0 or missing): no run-rate",
+        "on_budget": "cost_underuse <= run_rate <= cost_green",
+        "overspending": "cost_green < run_rate <= cost_yellow",
+        "far_overspending": "run_rate > cost_yellow",
+        "underspending": "run_rate < cost_underuse: money not used is a delivery risk",
+    },
+    "outcome_reason": {
+        "not_started": "the pilot has not started",
+        "no_outcome_data": "no measurement of the pilot's participants on the outcome measure",
+        "too_few_measured": "fewer than outcome_min_required people measured at both times",
+        "not_estimable": "enough people, but the change could not be estimated",
+        "clear_improvement": "CI above 0 and improvement >= MID",
+        "below_mid": "the CI's upper end is below the MID",
+        "uncertain": "neither clearly above nor clearly below the MID",
+    },
+    "recommendation_reason": {
+        "not_started": "the pilot has not started",
+        "outcome_grey": "too little outcome data to judge",
+        "outcome_red": "the outcome is clearly below the MID",
+        "outcome_red_early": "outcome red before adjust_before_elapsed of the period",
+        "all_green": "outcome and reach green, cost not red",
+        "reach_red": "reach red",
+        "cost_red": "cost red",
+        "reach_and_cost_red": "reach and cost red",
+        "not_all_green": "no red flag, but not everything is green",
+    },
+}
+
+#: What each rule means, for the report's table of rules in force.
+RULE_DESCRIPTIONS: dict[str, tuple[str, str]] = {
+    "reach_green": ("Rekkevidde god når påmeldte / (mål × andel av perioden gått) er minst",
+                    "Reach green when enrolled / (target × share of period elapsed) is at least"),
+    "reach_yellow": ("Rekkevidde usikker (ellers svak) når forholdet er minst",
+                     "Reach yellow (else red) when the ratio is at least"),
+    "cost_green": ("Økonomi god når andel av tilsagnet brukt / andel av perioden gått er høyst",
+                   "Cost green when share of grant used / share of period elapsed is at most"),
+    "cost_yellow": ("Økonomi usikker (ellers svak) når forholdet er høyst",
+                    "Cost yellow (else red) when the ratio is at most"),
+    "cost_underuse": ("Økonomi usikker når forholdet er under (midler brukes ikke)",
+                      "Cost yellow when the ratio is below (money not being used)"),
+    "outcome_min_n": ("For lite data når færre enn dette (eller minste cellestørrelse) er "
+                      "målt før og etter",
+                      "Too little data when fewer than this (or the minimum cell size) are "
+                      "measured before and after"),
+    "adjust_before_elapsed": ("Svakt resultat gir «justere», ikke «avslutte», før denne "
+                              "andelen av perioden er gått",
+                              "A red outcome gives 'adjust', not 'stop', before this share "
+                              "of the period has passed"),
+}
+
+_COLUMNS = [
+    "state", "elapsed_share",
+    "reach_status", "reach_reason", "enrolled", "reach_target", "expected_enrolled",
+    "reach_ratio",
+    "cost_status", "cost_reason", "grant_nok", "fund_cost_nok", "grant_used_share", "run_rate",
+    "outcome_status", "outcome_reason", "outcome_measure", "outcome_measure_source",
+    "outcome_label", "outcome_unit", "outcome_higher_is_better", "outcome_design", "outcome_n",
+    "outcome_min_required", "outcome_improvement", "outcome_ci_low", "outcome_ci_high",
+    "outcome_mid", "outcome_meets_mid",
+    "recommendation", "recommendation_reason",
+]  # fmt: skip
+_TEXT = {"state", "reach_status", "reach_reason", "cost_status", "cost_reason",
+         "outcome_status", "outcome_reason", "outcome_measure", "outcome_measure_source",
+         "outcome_label", "outcome_unit", "outcome_design", "recommendation",
+         "recommendation_reason"}
+_INT = {"enrolled", "outcome_n", "outcome_min_required"}
+_BOOL = {"outcome_higher_is_better", "outcome_meets_mid"}
+_DIGITS = 9  # rounding before comparison with a threshold
+
+
+def _rules(ds: Dataset) -> dict[str, float]:
+    """The rules in force: the defaults, overridden by the agreement's."""
+    merged: dict[str, float] = {**DEFAULT_RULES, **dict(ds.agreement.rules)}
+    return {k: float(v) for k, v in merged.items()}
+
+
+def rules_in_force(ds: Dataset) -> pd.DataFrame:
+    """The scorecard thresholds in force, for the report (the goalposts, visible).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``rule`` (sorted as in :data:`pilot_eval.schema.DEFAULT_RULES`, extra keys
+        after). Columns ``value``, ``default`` (NaN for a rule without a default),
+        ``overridden`` (set in ``[rules]`` of agreement.toml), ``description_nb``,
+        ``description_en``.
+    """
+    rules = _rules(ds)
+    overridden = set(ds.agreement.rules_overridden) | {
+        k for k, v in rules.items() if k not in DEFAULT_RULES or float(DEFAULT_RULES[k]) != v}
+    names = list(DEFAULT_RULES) + sorted(k for k in rules if k not in DEFAULT_RULES)
+    out = pd.DataFrame({
+        "value": [rules[k] for k in names],
+        "default": [float(DEFAULT_RULES[k]) if k in DEFAULT_RULES else np.nan for k in names],
+        "overridden": [k in overridden for k in names],
+        "description_nb": [RULE_DESCRIPTIONS.get(k, ("", ""))[0] or pd.NA for k in names],
+        "description_en": [RULE_DESCRIPTIONS.get(k, ("", ""))[1] or pd.NA for k in names],
+    }, index=pd.Index(names, name="rule"))
+    return out.astype({"description_nb": "string", "description_en": "string"})
+
+
+def rules_hash(ds: Dataset) -> str:
+    """SHA-256 (hex) of the canonical JSON of the rules in force, for the manifest.
+
+    Canonical JSON: an object of every rule in force (defaults merged with the agreement's
+    ``[rules]``), values as floats, keys sorted, no spaces, ASCII --
+    ``json.dumps(rules, sort_keys=True, separators=(",", ":"), ensure_ascii=True)`` encoded
+    as UTF-8. ``10`` and ``10.0`` therefore hash alike; any changed threshold changes it.
+    """
+    text = json.dumps(_rules(ds), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _no_pilot_data(rows: pd.DataFrame) -> pd.Series:
+    """True where outcome_summary has no measurement of the pilot's own participants."""
+    return rows["note"].astype("string").fillna("").str.contains("no_pilot_data")
+
+
+def _outcome_rows(ds: Dataset, summary: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
+    """Per pilot: the outcome measure used and its row of ``outcome_summary``."""
+    pilots = ds.pilots.assign(pilot_id=ds.pilots["pilot_id"].astype(str)).set_index("pilot_id")
+    primary = pilots["primary_measure"].reindex(index) if "primary_measure" in pilots else \
+        pd.Series(pd.NA, index=index)
+    measured = summary[~_no_pilot_data(summary)].reset_index()
+    first = measured.groupby("pilot_id", sort=False)["measure"].first() if len(measured) \
+        else pd.Series(dtype=object)
+    use = primary.where(primary.notna() & primary.astype("string").str.strip().ne(""),
+                        first.reindex(index))
+    source = np.where(primary.notna() & primary.astype("string").str.strip().ne(""),
+                      "primary", np.where(use.notna(), "first_measured", None))
+    keys = pd.MultiIndex.from_arrays([index, use.astype(object).where(use.notna(), "")])
+    rows = summary.reindex(keys)
+    rows.index = index
+    rows["outcome_measure"] = use.astype(object).where(use.notna(), None).to_numpy()
+    # the measure's own facts, also when it has no data yet
+    meas = ds.measures.assign(measure=ds.measures["measure"].astype(str)).drop_duplicates(
+        "measure").set_index("measure")
+    facts = meas.reindex(rows["outcome_measure"].astype(object).fillna(""))
+    facts.index = index
+    label = "label_en" if ds.agreement.language == "en" else "label_nb"
+    for col, src in (("label", label), ("unit", "unit"), ("higher_is_better", "higher_is_better"),
+                     ("mid", "mid")):
+        rows[col] = rows[col].astype(object).where(rows[col].notna(), facts[src].astype(object))
+    rows["outcome_measure_source"] = source
+    return rows
+
+
+def scorecard(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
+    """Status of reach, cost and outcome per pilot, and a recommendation (DESIGN §3).
+
+    Parameters
+    ----------
+    ds : Dataset
+    alpha : float, default 0.05
+        Level of the outcome interval used for the outcome status.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``pilot_id`` (every pilot, in the pilots table's order). Columns:
+
+        * ``state`` (``not_started``, ``running``, ``ended``), ``elapsed_share``;
+        * reach: ``reach_status``, ``reach_reason``, ``enrolled``, ``reach_target``,
+          ``expected_enrolled`` (= reach_target × elapsed_share), ``reach_ratio``
+          (= enrolled / expected_enrolled);
+        * cost: ``cost_status``, ``cost_reason``, ``grant_nok``, ``fund_cost_nok``,
+          ``grant_used_share``, ``run_rate`` (= grant_used_share / elapsed_share);
+        * outcome: ``outcome_status``, ``outcome_reason``, ``outcome_measure``,
+          ``outcome_measure_source`` (``primary`` or ``first_measured``),
+          ``outcome_label``, ``outcome_unit``, ``outcome_higher_is_better``,
+          ``outcome_design``, ``outcome_n`` (people measured at both times),
+          ``outcome_min_required`` (max(outcome_min_n, min_cell_size)),
+          ``outcome_improvement``, ``outcome_ci_low``, ``outcome_ci_high`` (the
+          improvement's interval, positive = better), ``outcome_mid``,
+          ``outcome_meets_mid``;
+        * ``recommendation``, ``recommendation_reason``.
+
+        Statuses are keys of :data:`STATUSES`, recommendations of
+        :data:`RECOMMENDATIONS`, reasons of :data:`REASONS`. Nothing is formatted.
+    """
+    rules = _rules(ds)
+    costs = cost_summary(ds)
+    index = costs.index
+    if len(index) == 0:
+        return _typed(pd.DataFrame({c: [] for c in _COLUMNS},
+                                   index=pd.Index([], name="pilot_id", dtype=object)))
+    reach = reach_summary(ds).reindex(index)
+    summary = outcome_summary(ds, alpha=alpha)
+    out = pd.DataFrame(index=index)
+    started = (costs["state"].astype(str) != "not_started").to_numpy()
+    elapsed = costs["elapsed_share"].astype(float)
+    out["state"] = costs["state"].astype(str)
+    out["elapsed_share"] = elapsed
+
+    # reach
+    enrolled = reach["enrolled"].astype(float)
+    target = reach["reach_target"].astype("Float64").astype(float)
+    expected = target * elapsed
+    ratio = (enrolled / expected).where(expected > 0)
+    q = ratio.round(_DIGITS)
+    out["enrolled"] = enrolled
+    out["reach_target"] = target
+    out["expected_enrolled"] = expected
+    out["reach_ratio"] = ratio
+    out["reach_reason"] = np.select(
+        [~started, ratio.isna(), q >= rules["reach_green"], q >= rules["reach_yellow"]],
+        ["not_started", "no_reach_target", "on_track", "behind"], "far_behind")
+
+    # cost
+    used = costs["grant_used_share"].astype(float)
+    run_rate = (used / elapsed).where(elapsed > 0)
+    k = run_rate.round(_DIGITS)
+    out["grant_nok"] = costs["grant_nok"].astype(float)
+    out["fund_cost_nok"] = costs["fund_cost_nok"].astype(float)
+    out["grant_used_share"] = used
+    out["run_rate"] = run_rate
+    out["cost_reason"] = np.select(
+        [~started, run_rate.isna(), k > rules["cost_yellow"], k > rules["cost_green"],
+         k < rules["cost_underuse"]],
+        ["not_started", "no_grant", "far_overspending", "overspending", "underspending"],
+        "on_budget")
+
+    # outcome
+    rows = _outcome_rows(ds, summary, index)
+    min_n = int(max(rules["outcome_min_n"], float(ds.agreement.min_cell_size)))
+    n = rows["n_pilot"].fillna(0).astype(int)
+    imp = rows["improvement"].astype(float)
+    lo = rows["improvement_ci_low"].astype(float).round(_DIGITS)
+    hi = rows["improvement_ci_high"].astype(float).round(_DIGITS)
+    mid = rows["mid"].astype(float)
+    has_data = rows["design"].notna() & ~_no_pilot_data(rows)
+    out["outcome_reason"] = np.select(
+        [~started, rows["outcome_measure"].isna() | ~has_data, n < min_n,
+         imp.isna() | lo.isna() | hi.isna(), (lo > 0) & (imp.round(_DIGITS) >= mid), hi < mid],
+        ["not_started", "no_outcome_data", "too_few_measured", "not_estimable",
+         "clear_improvement", "below_mid"], "uncertain")
+    out["outcome_measure"] = rows["outcome_measure"]
+    out["outcome_measure_source"] = rows["outcome_measure_source"]
+    out["outcome_label"] = rows["label"]
+    out["outcome_unit"] = rows["unit"]
+    out["outcome_higher_is_better"] = rows["higher_is_better"]
+    out["outcome_design"] = rows["design"]
+    out["outcome_n"] = n
+    out["outcome_min_required"] = min_n
+    out["outcome_improvement"] = imp
+    out["outcome_ci_low"] = rows["improvement_ci_low"].astype(float)
+    out["outcome_ci_high"] = rows["improvement_ci_high"].astype(float)
+    out["outcome_mid"] = mid
+    out["outcome_meets_mid"] = rows["meets_mid"]
+
+    status_of = {
+        "not_started": "grey", "no_reach_target": "grey", "on_track": "green",
+        "behind": "yellow", "far_behind": "red", "no_grant": "grey", "on_budget": "green",
+        "overspending": "yellow", "underspending": "yellow", "far_overspending": "red",
+        "no_outcome_data": "grey", "too_few_measured": "grey", "not_estimable": "grey",
+        "clear_improvement": "green", "below_mid": "red", "uncertain": "yellow",
+    }
+    for dim in ("reach", "cost", "outcome"):
+        out[f"{dim}_status"] = out[f"{dim}_reason"].map(status_of)
+
+    # recommendation
+    o, r, c = out["outcome_status"], out["reach_status"], out["cost_status"]
+    early = (elapsed.round(_DIGITS) < rules["adjust_before_elapsed"]).to_numpy()
+    red_reason = np.where((r == "red") & (c == "red"), "reach_and_cost_red",
+                          np.where(r == "red", "reach_red", "cost_red"))
+    out["recommendation_reason"] = np.select(
+        [~started, o == "grey", (o == "red") & early, o == "red",
+         (o == "green") & (r == "green") & (c != "red"), (r == "red") | (c == "red")],
+        ["not_started", "outcome_grey", "outcome_red_early", "outcome_red", "all_green",
+         red_reason], "not_all_green")
+    out["recommendation"] = np.select(
+        [~started | (o == "grey"), (o == "red") & early, o == "red",
+         (o == "green") & (r == "green") & (c != "red"), (r == "red") | (c == "red")],
+        ["insufficient_data", "adjust", "stop", "scale", "adjust"], "continue")
+    return _typed(out[_COLUMNS])
+
+
+def _typed(out: pd.DataFrame) -> pd.DataFrame:
+    types: Mapping[str, str] = {
+        c: "string" if c in _TEXT else "Int64" if c in _INT else "boolean" if c in _BOOL
+        else "float64" for c in out.columns}
+    return out.astype(dict(types))

@@ -1,0 +1,258 @@
+"""Tests of pilot_eval.metrics.scorecard: every threshold and rule of DESIGN §3 by hand.
+
+One pilot of 100 days (2025-01-01 to 2025-04-10); on as_of 2025-02-19 exactly half the
+period has passed (50 of 100 days), so the expected enrolment is reach_target / 2 and the
+run-rate is 2 × grant_used_share. Built from tests/data/minimal with dataclasses.replace.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from pathlib import Path
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import pilot_eval as pe
+from pilot_eval.metrics.scorecard import (
+    REASONS,
+    RECOMMENDATIONS,
+    STATUSES,
+    rules_hash,
+    rules_in_force,
+    scorecard,
+)
+from pilot_eval.schema import DEFAULT_RULES
+
+MINIMAL = Path(__file__).parent / "data" / "minimal"
+BASE = pe.load_dataset(MINIMAL)
+HALF = "2025-02-19"
+GREEN = [3, 4, 5, 3, 4, 5, 3, 4, 5, 4]  # mean 4, CI about 3.4–4.6: above 0 and MID 2
+RED = [0, 1] * 5  # mean 0.5, CI about 0.1–0.9: upper end below MID 2
+YELLOW = [-2, 6] * 5  # mean 2, CI about -1–5
+
+
+def dataset(*, enrolled: int = 20, reach_target: int = 40, grant: float = 100_000,
+            fund: float = 50_000, changes: list[float] | None = GREEN, as_of: str = HALF,
+            primary: str | None = "trivsel", measure: str = "trivsel",
+            rules: dict[str, float] | None = None) -> pe.Dataset:
+    pilots = BASE.pilots.iloc[:1].copy()
+    pilots["start_date"] = pd.Timestamp("2025-01-01")
+    pilots["end_date"] = pd.Timestamp("2025-04-10")
+    pilots["grant_nok"] = float(grant)
+    pilots["reach_target"] = pd.array([reach_target], dtype="Int64")
+    pilots["primary_measure"] = pd.array([primary], dtype="string")
+    ids = [f"p-{i:02d}" for i in range(enrolled)]
+    participants = pd.DataFrame({
+        "participant_id": ids, "pilot_id": "lekse", "enrolled_on": pd.Timestamp("2025-01-05"),
+        "exited_on": pd.NaT, "exit_reason": None, "birth_year": 2012, "gender": "female",
+        "area": None})
+    costs = pd.DataFrame({"pilot_id": ["lekse"], "date": [pd.Timestamp("2025-01-10")],
+                          "funder": ["fund"], "in_kind": pd.array([False], dtype="boolean"),
+                          "amount_nok": [float(fund)], "description": ["x"]})
+    rows = []
+    for i, d in enumerate(changes or []):
+        rows += [("lekse", f"p-{i:02d}", "pilot", measure, "baseline", "2025-01-06", 10.0),
+                 ("lekse", f"p-{i:02d}", "pilot", measure, "followup", "2025-02-10", 10.0 + d)]
+    outcomes = pd.DataFrame(rows, columns=["pilot_id", "participant_id", "group", "measure",
+                                           "timepoint", "measured_on", "value"])
+    outcomes["measured_on"] = pd.to_datetime(outcomes["measured_on"])
+    measures = pd.concat([BASE.measures, BASE.measures.assign(
+        measure="mestring", label_nb="Mestring", label_en="Mastery", mid=3.0)],
+        ignore_index=True)
+    agreement = BASE.agreement
+    if rules is not None:
+        agreement = dataclasses.replace(
+            agreement, rules=MappingProxyType({**DEFAULT_RULES, **rules}),
+            rules_overridden=tuple(rules))
+    return dataclasses.replace(
+        BASE, agreement=agreement, pilots=pilots, participants=participants, costs=costs,
+        outcomes=outcomes, measures=measures, sessions=BASE.sessions.iloc[:0],
+        as_of_date=pd.Timestamp(as_of))
+
+
+def card(**kw: object) -> pd.Series:
+    return scorecard(dataset(**kw)).loc["lekse"]
+
+
+def test_numbers_behind_the_statuses() -> None:
+    row = card(enrolled=18, fund=40_000)
+    assert row["state"] == "running"
+    assert row["elapsed_share"] == pytest.approx(0.5)
+    assert row["expected_enrolled"] == pytest.approx(20)
+    assert row["reach_ratio"] == pytest.approx(18 / 20)
+    assert row["grant_used_share"] == pytest.approx(0.4)
+    assert row["run_rate"] == pytest.approx(0.8)
+    assert row["outcome_measure"] == "trivsel" and row["outcome_measure_source"] == "primary"
+    assert row["outcome_design"] == "pre_post" and row["outcome_n"] == 10
+    assert row["outcome_min_required"] == 10
+    assert row["outcome_improvement"] == pytest.approx(4.0)
+    assert row["outcome_ci_low"] > 0 and row["outcome_mid"] == 2.0
+    assert row["outcome_label"] == "Trivsel" and row["outcome_unit"] == "poeng"
+    assert (row["reach_status"], row["cost_status"], row["outcome_status"]) == (
+        "green", "green", "green")
+    assert (row["recommendation"], row["recommendation_reason"]) == ("scale", "all_green")
+
+
+@pytest.mark.parametrize(("enrolled", "status", "reason"), [
+    (18, "green", "on_track"),  # 18 / 20 = 0.9 exactly: green (≥)
+    (17, "yellow", "behind"),
+    (12, "yellow", "behind"),  # 0.6 exactly: yellow
+    (11, "red", "far_behind"),
+    (0, "red", "far_behind"),
+])
+def test_reach_thresholds(enrolled: int, status: str, reason: str) -> None:
+    row = card(enrolled=enrolled)
+    assert (row["reach_status"], row["reach_reason"]) == (status, reason)
+
+
+@pytest.mark.parametrize(("fund", "status", "reason"), [
+    (55_000, "green", "on_budget"),  # run-rate 1.1 exactly: green (≤)
+    (55_500, "yellow", "overspending"),
+    (65_000, "yellow", "overspending"),  # 1.3 exactly: yellow
+    (66_000, "red", "far_overspending"),
+    (25_000, "green", "on_budget"),  # 0.5 exactly: not under-use
+    (24_000, "yellow", "underspending"),
+    (0, "yellow", "underspending"),  # zero fund cost
+])
+def test_cost_thresholds(fund: float, status: str, reason: str) -> None:
+    row = card(fund=fund)
+    assert (row["cost_status"], row["cost_reason"]) == (status, reason)
+
+
+@pytest.mark.parametrize(("changes", "status", "reason"), [
+    (GREEN, "green", "clear_improvement"),
+    (RED, "red", "below_mid"),
+    (YELLOW, "yellow", "uncertain"),
+    ([1.5, 2.5] * 5, "yellow", "uncertain"),  # CI above 0 but the estimate 2.0 = MID … green?
+    (GREEN[:9], "grey", "too_few_measured"),  # 9 < max(10, 5)
+    (None, "grey", "no_outcome_data"),
+    ([2] * 10, "grey", "not_estimable"),  # everyone changed by 2: no variance
+])
+def test_outcome_rules(changes: list[float] | None, status: str, reason: str) -> None:
+    row = card(changes=changes)
+    if changes == [1.5, 2.5] * 5:
+        # improvement 2.0 ≥ MID 2 and CI (1.6–2.4) above 0: green by DESIGN's rule
+        assert (row["outcome_status"], row["outcome_reason"]) == ("green", "clear_improvement")
+        return
+    assert (row["outcome_status"], row["outcome_reason"]) == (status, reason)
+
+
+def test_min_cell_size_raises_the_outcome_minimum() -> None:
+    ds = dataset(changes=GREEN + [4, 4])
+    ds = dataclasses.replace(ds, agreement=dataclasses.replace(ds.agreement, min_cell_size=15))
+    row = scorecard(ds).loc["lekse"]
+    assert row["outcome_min_required"] == 15 and row["outcome_status"] == "grey"
+
+
+@pytest.mark.parametrize(("kw", "recommendation", "reason"), [
+    ({}, "scale", "all_green"),
+    ({"fund": 60_000}, "scale", "all_green"),  # cost yellow does not block scaling
+    ({"fund": 66_000}, "adjust", "cost_red"),
+    ({"enrolled": 11}, "adjust", "reach_red"),
+    ({"enrolled": 11, "fund": 66_000}, "adjust", "reach_and_cost_red"),
+    ({"enrolled": 15}, "continue", "not_all_green"),  # reach yellow
+    ({"changes": YELLOW}, "continue", "not_all_green"),
+    ({"changes": YELLOW, "enrolled": 11}, "adjust", "reach_red"),
+    ({"changes": RED}, "stop", "outcome_red"),  # half the period passed: not "early"
+    ({"changes": RED, "as_of": "2025-02-18"}, "adjust", "outcome_red_early"),  # 49 %
+    ({"changes": GREEN[:5]}, "insufficient_data", "outcome_grey"),
+    ({"changes": GREEN[:5], "enrolled": 11}, "insufficient_data", "outcome_grey"),
+])
+def test_recommendations(kw: dict, recommendation: str, reason: str) -> None:
+    row = card(**kw)
+    assert (row["recommendation"], row["recommendation_reason"]) == (recommendation, reason)
+
+
+def test_not_started_is_grey_everywhere() -> None:
+    row = card(as_of="2024-12-31", enrolled=0, fund=0, changes=None)
+    assert row["state"] == "not_started" and row["elapsed_share"] == 0
+    for dim in ("reach", "cost", "outcome"):
+        assert (row[f"{dim}_status"], row[f"{dim}_reason"]) == ("grey", "not_started")
+    assert (row["recommendation"], row["recommendation_reason"]) == (
+        "insufficient_data", "not_started")
+    assert np.isnan(row["reach_ratio"]) and np.isnan(row["run_rate"])
+    assert row["outcome_mid"] == 2.0  # the measure's facts are there even without data
+
+
+def test_ended_pilot_uses_the_whole_period() -> None:
+    row = card(as_of="2025-06-30", enrolled=36, fund=100_000)
+    assert row["state"] == "ended" and row["elapsed_share"] == 1.0
+    assert row["reach_ratio"] == pytest.approx(0.9) and row["run_rate"] == pytest.approx(1.0)
+    assert row["recommendation"] == "scale"
+
+
+def test_no_grant_and_no_reach_target_are_grey() -> None:
+    row = card(grant=0, reach_target=0)
+    assert (row["cost_status"], row["cost_reason"]) == ("grey", "no_grant")
+    assert (row["reach_status"], row["reach_reason"]) == ("grey", "no_reach_target")
+    assert row["recommendation"] == "continue"  # outcome green, but reach not green
+
+
+def test_primary_measure_without_data_is_grey_not_replaced() -> None:
+    row = card(primary="mestring")  # data only for trivsel
+    assert row["outcome_measure"] == "mestring"
+    assert (row["outcome_status"], row["outcome_reason"]) == ("grey", "no_outcome_data")
+    assert row["outcome_mid"] == 3.0 and row["outcome_label"] == "Mestring"
+
+
+def test_without_primary_measure_the_first_measured_is_used() -> None:
+    row = card(primary=None, measure="mestring")
+    assert row["outcome_measure"] == "mestring"
+    assert row["outcome_measure_source"] == "first_measured"
+    row = card(primary=None, changes=None)
+    assert pd.isna(row["outcome_measure"]) and row["outcome_reason"] == "no_outcome_data"
+
+
+def test_no_participants_at_all() -> None:
+    row = card(enrolled=0, changes=None)
+    assert row["reach_status"] == "red" and row["outcome_status"] == "grey"
+    assert row["recommendation"] == "insufficient_data"
+
+
+def test_rules_are_read_from_the_agreement() -> None:
+    row = card(enrolled=17, rules={"reach_green": 0.8, "outcome_min_n": 12})
+    assert row["reach_status"] == "green"
+    assert row["outcome_status"] == "grey" and row["outcome_min_required"] == 12
+
+
+def test_values_are_known_keys_and_columns_typed() -> None:
+    out = pd.concat([scorecard(dataset(**kw)) for kw in (
+        {}, {"changes": RED}, {"as_of": "2024-12-01"}, {"grant": 0}, {"fund": 66_000})])
+    for dim in ("reach", "cost", "outcome"):
+        assert set(out[f"{dim}_status"]) <= set(STATUSES)
+        assert set(out[f"{dim}_reason"]) <= set(REASONS[f"{dim}_reason"])
+    assert set(out["recommendation"]) <= set(RECOMMENDATIONS)
+    assert set(out["recommendation_reason"]) <= set(REASONS["recommendation_reason"])
+    assert not np.isinf(out.select_dtypes("number").to_numpy(dtype=float)).any()
+
+
+def test_sample_fixture_runs_and_no_pilots() -> None:
+    out = scorecard(BASE)
+    assert list(out.index) == ["lekse", "jobb"]
+    empty = scorecard(dataclasses.replace(BASE, pilots=BASE.pilots.iloc[:0]))
+    assert empty.empty and "recommendation" in empty.columns
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def test_rules_in_force_and_hash() -> None:
+    ds = dataset(rules={"reach_green": 0.8})
+    table = rules_in_force(ds)
+    assert list(table.index) == list(DEFAULT_RULES)
+    assert table.loc["reach_green", "value"] == 0.8 and table.loc["reach_green", "default"] == 0.9
+    assert table.loc["reach_green", "overridden"]
+    assert not table.loc["cost_green", "overridden"]
+    assert table["description_en"].notna().all()
+    canonical = json.dumps({k: float(v) for k, v in {**DEFAULT_RULES, "reach_green": 0.8}.items()},
+                           sort_keys=True, separators=(",", ":"))
+    assert rules_hash(ds) == hashlib.sha256(canonical.encode()).hexdigest()
+    assert rules_hash(ds) != rules_hash(BASE)
+    # 10 and 10.0 are the same rule
+    assert rules_hash(dataset(rules={"outcome_min_n": 10})) == rules_hash(BASE)
+    assert len(rules_hash(BASE)) == 64

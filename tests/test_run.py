@@ -1,0 +1,258 @@
+"""Tests for pilot_eval.render.run: Papermill execution, staged publishing, manifest.
+
+One real report (tests/data/notebooks/tiny_report.ipynb) is rendered once per module and
+shared; tests/data/notebooks/failing_report.ipynb raises in its fifth cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pikepdf
+import pytest
+
+from pilot_eval.errors import ReportError, UsageError
+from pilot_eval.render import execute_notebook, render_report, sha256_file, write_manifest
+
+DATA = Path(__file__).parent / "data" / "notebooks"
+TINY = DATA / "tiny_report.ipynb"
+FAILING = DATA / "failing_report.ipynb"
+TITLE = "Sosiale entreprenører i Bærum"
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> dict:
+    out_dir = tmp_path_factory.mktemp("reports") / "2026-06-30"
+    return render_report(
+        TINY,
+        out_dir,
+        {"as_of": "2026-06-30", "marker": "INJECTED-MARKER"},
+        stem="tiny",
+        title=TITLE,
+        language="nb",
+        as_of_text="status per 30. juni 2026",
+    )
+
+
+@pytest.fixture(scope="module")
+def html(rendered) -> str:
+    return rendered["html"].read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def pdf_pages(rendered) -> list[str]:
+    if PDFTOTEXT is None:
+        pytest.skip("poppler-utils (pdftotext) not installed")
+    text = subprocess.run(
+        [PDFTOTEXT, "-layout", str(rendered["pdf"]), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return text.split("\f")
+
+
+# ---- render_report: success ------------------------------------------------------------------
+
+
+def test_render_report_publishes_three_files_and_timings(rendered):
+    out_dir = rendered["pdf"].parent
+    assert {p.name for p in out_dir.iterdir()} == {"tiny.ipynb", "tiny.html", "tiny.pdf"}
+    for key in ("notebook", "html", "pdf"):
+        assert rendered[key].is_file() and rendered[key].stat().st_size > 0
+    assert set(rendered["timings"]) == {"execute", "html", "pdf"}
+    assert all(isinstance(s, float) and s > 0 for s in rendered["timings"].values())
+
+
+def test_published_files_get_umask_permissions_not_tempfile_0600(rendered):
+    import os
+
+    umask = os.umask(0)
+    os.umask(umask)
+    for key in ("html", "pdf"):
+        assert rendered[key].stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_executed_notebook_has_outputs_and_injected_parameters(rendered):
+    nb = nbformat.read(rendered["notebook"], as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and "INJECTED-MARKER" in injected[0].source
+    assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+
+
+def test_html_shows_no_code_prompts_or_parameters(html):
+    for forbidden in (
+        "In&nbsp;[",
+        "In [",
+        "Out[",
+        "import matplotlib",
+        "fmt.nok",
+        "PARAMETER-CELL-OUTPUT",
+        "INJECTED-MARKER",
+        "REMOVED-CELL-OUTPUT",
+        "STDERR-NOISE",
+        "<script",
+    ):
+        assert forbidden not in html, forbidden
+
+
+def test_html_keeps_markdown_tables_and_svg_figures(html):
+    assert "Økonomi og måloppnåelse" in html
+    assert "Blåbærsyltetøy" in html
+    assert html.count("<table") >= 2
+    assert "data:image/svg+xml;base64," in html
+    assert "1\u00a0200\u00a0000\u00a0kr" in html  # Babel formatting ran inside the kernel
+
+
+def test_pdf_is_tagged_pdf_ua_with_metadata_and_embedded_fonts(rendered):
+    with pikepdf.open(rendered["pdf"]) as pdf:
+        assert str(pdf.Root.Lang) == "nb"
+        assert str(pdf.docinfo["/Title"]) == TITLE
+        xmp = pdf.Root.Metadata.read_bytes().decode("utf-8")
+        assert TITLE in xmp and 'pdfuaid:part="1"' in xmp
+        assert "/StructTreeRoot" in pdf.Root and bool(pdf.Root.MarkInfo.Marked)
+        fonts = {}
+        for page in pdf.pages:
+            for font in (page.Resources.get("/Font") or {}).values():
+                fonts[str(font.BaseFont)] = font
+        assert fonts and any("Inter" in name for name in fonts)
+        for name, font in fonts.items():
+            desc = (
+                font.DescendantFonts[0].FontDescriptor
+                if "/DescendantFonts" in font
+                else font.FontDescriptor
+            )
+            assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(desc.keys()), name
+
+
+def test_pdf_text_keeps_norwegian_letters_and_page_numbers(pdf_pages):
+    text = "\n".join(pdf_pages)
+    assert "æøå ÆØÅ" in text and "Blåbærsyltetøy" in text
+    assert "Side 1 av" not in pdf_pages[0]  # title page: no header, no footer
+    assert re.search(r"Side 2 av \d+", pdf_pages[1])
+    assert "status per 30. juni 2026" in pdf_pages[1]
+    assert "Innhold" in pdf_pages[1]  # table of contents on page 2
+
+
+def test_pdf_paragraph_with_strong_does_not_break_after_first_word(pdf_pages):
+    # The markdown paragraph holds "<strong>2,1 av 4,0 mill. kr</strong>" (WeasyPrint 70 bug).
+    line = next(ln for ln in "\n".join(pdf_pages).splitlines() if "Blåbærsyltetøy" in ln)
+    assert len(line.split()) > 3, line
+
+
+# ---- failures --------------------------------------------------------------------------------
+
+
+def test_failed_render_keeps_previous_report_and_failed_notebook(rendered):
+    out_dir = rendered["pdf"].parent
+    before = {p.name: p.read_bytes() for p in out_dir.iterdir() if p.is_file()}
+    with pytest.raises(ReportError) as err:
+        render_report(
+            FAILING,
+            out_dir,
+            {"as_of": "2026-06-30"},
+            stem="tiny",
+            title=TITLE,
+            language="nb",
+            as_of_text="status per 30. juni 2026",
+        )
+    msg = str(err.value)
+    assert "cell 5 of 6" in msg
+    assert "'# compute the reach table'" in msg
+    assert "'Rekkevidde som feiler'" in msg
+    assert "ValueError: deliberate failure in the test notebook" in msg
+    assert "\n" not in msg  # one paragraph
+    failed = out_dir / "failed" / "tiny.ipynb"
+    assert str(failed) in msg
+    assert {p.name: p.read_bytes() for p in out_dir.iterdir() if p.is_file()} == before
+    assert not [p for p in out_dir.iterdir() if p.name.startswith(".staging")]
+    nb = nbformat.read(failed, as_version=4)
+    assert any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
+
+
+def test_execute_notebook_failure_names_the_cell_and_is_quiet(tmp_path, capfd):
+    out = tmp_path / "executed.ipynb"
+    with pytest.raises(ReportError) as err:
+        execute_notebook(FAILING, out, {"as_of": "2026-07-31"})
+    msg = str(err.value)
+    assert "cell 5 of 6" in msg and "ValueError" in msg and str(out) in msg
+    assert out.is_file()
+    captured = capfd.readouterr()
+    assert "%|" not in captured.err  # no progress bar when not on a terminal
+    assert "without encryption" not in captured.err
+    assert "Executing" not in captured.err + captured.out
+
+
+def test_missing_kernel_says_how_to_install_it(tmp_path):
+    with pytest.raises(ReportError, match="ipykernel install --sys-prefix"):
+        execute_notebook(TINY, tmp_path / "x.ipynb", {}, kernel_name="no-such-kernel-xyz")
+
+
+def test_bad_arguments_are_usage_errors(tmp_path):
+    with pytest.raises(UsageError, match="does not exist"):
+        execute_notebook(tmp_path / "nope.ipynb", tmp_path / "x.ipynb", {})
+    with pytest.raises(UsageError, match="stem"):
+        render_report(TINY, tmp_path, {}, stem="../evil", title="T")
+
+
+# ---- hashing and manifest ----------------------------------------------------------------------
+
+
+def test_sha256_file_matches_hashlib(tmp_path):
+    f = tmp_path / "a.bin"
+    data = bytes(range(256)) * 5000
+    f.write_bytes(data)
+    assert sha256_file(f) == hashlib.sha256(data).hexdigest()
+    assert sha256_file(f, chunk_size=7) == hashlib.sha256(data).hexdigest()
+
+
+def test_write_manifest(tmp_path):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "pilots.csv").write_text("pilot_id\nA\n", encoding="utf-8")
+    (data_dir / "agreement.toml").write_text('name = "x"\n', encoding="utf-8")
+    out_dir = tmp_path / "reports" / "2026-06-30"
+    out_dir.mkdir(parents=True)
+    pdf = out_dir / "portfolio_report.pdf"
+    pdf.write_bytes(b"%PDF-1.7 fake")
+    path = write_manifest(
+        out_dir,
+        parameters={"as_of": dt.date(2026, 6, 30), "language": "nb", "data_dir": data_dir},
+        inputs=[data_dir],
+        outputs=[pdf],
+        timings={"portfolio_report": {"execute": 1.5, "html": 0.2, "pdf": 1.1}},
+        package_version="0.1.0",
+    )
+    assert path == out_dir / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    assert manifest["version"] == "0.1.0"
+    assert manifest["parameters"]["as_of"] == "2026-06-30"
+    assert [e["path"].rsplit("/", 1)[-1] for e in manifest["inputs"]] == [
+        "agreement.toml",
+        "pilots.csv",
+    ]
+    assert manifest["outputs"] == [
+        {"path": "portfolio_report.pdf", "bytes": 13, "sha256": sha256_file(pdf)}
+    ]
+    assert manifest["timings"]["portfolio_report"]["pdf"] == 1.1
+    assert sorted(p.name for p in out_dir.iterdir()) == ["manifest.json", "portfolio_report.pdf"]
+
+
+def test_write_manifest_refuses_missing_input(tmp_path):
+    with pytest.raises(UsageError, match="no such file"):
+        write_manifest(
+            tmp_path,
+            parameters={},
+            inputs=[tmp_path / "missing.csv"],
+            outputs=[],
+            timings={},
+            package_version="0",
+        )
