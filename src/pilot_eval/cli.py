@@ -42,9 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="pilot-eval", description=(
         "Evaluate a municipality's innovation pilots: validate a data folder, compute cost, "
         "reach, outcome and value-for-money metrics, and render the reports."))
-    from . import __version__
+    from importlib.metadata import version  # not `import pilot_eval`: keep --help fast
 
-    parser.add_argument("--version", action="version", version=f"pilot-eval {__version__}")
+    parser.add_argument("--version", action="version", version=f"pilot-eval {version('pilot_eval')}")
     parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 

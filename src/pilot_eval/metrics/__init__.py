@@ -1,1 +1,44 @@
-"""Metrics: cost, reach, outcomes, value for money and the scorecard (DESIGN §3)."""
+"""Pilot metrics at a dataset's ``as_of`` date: cost, reach, outcomes, value, scorecard.
+
+Every function takes a :class:`pilot_eval.Dataset` and returns a tidy DataFrame indexed
+by ``pilot_id`` (or ``pilot_id`` and a second key). Formulas: ``docs/metrics.md``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..dataset import Dataset
+from .cost import cost_by_funder, cost_by_month, cost_summary, pilot_periods
+from .outcomes import its_fit, its_summary, outcome_changes, outcome_summary
+from .portfolio import overlap_matrix, portfolio_summary
+from .reach import enrolment_by_month, reach_by, reach_summary
+from .scorecard import rules_hash, rules_in_force, scorecard
+from .value import sensitivity, value_for_money, value_for_money_by_pilot
+
+__all__ = [
+    "cost_by_funder", "cost_by_month", "cost_summary", "enrolment_by_month", "its_fit",
+    "its_summary", "metric_tables", "outcome_changes", "outcome_summary", "overlap_matrix",
+    "pilot_periods", "portfolio_summary", "reach_by", "reach_summary", "rules_hash",
+    "rules_in_force", "scorecard", "sensitivity", "value_for_money", "value_for_money_by_pilot",
+]
+
+
+def metric_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
+    """Every metric table of a dataset, by name, for export (``pilot-eval metrics``)."""
+    return {
+        "portfolio": portfolio_summary(ds),
+        "scorecard": scorecard(ds),
+        "cost": cost_summary(ds),
+        "cost_by_funder": cost_by_funder(ds),
+        "reach": reach_summary(ds),
+        "reach_by_area": reach_by(ds, "area"),
+        "reach_by_gender": reach_by(ds, "gender"),
+        "reach_by_age_group": reach_by(ds, "age_group"),
+        "outcomes": outcome_summary(ds),
+        "indicators": its_summary(ds),
+        "value_for_money": value_for_money(ds),
+        "value_by_pilot": value_for_money_by_pilot(ds),
+        "sensitivity": sensitivity(ds),
+        "rules": rules_in_force(ds),
+    }
