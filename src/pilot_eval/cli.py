@@ -151,15 +151,58 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_metrics(args: argparse.Namespace) -> int:
+    from .dataset import load_dataset
     from .errors import UsageError
+    from .metrics import metric_tables
+    from .render.workbook import check_output_path, prepare, write_metrics
 
-    raise UsageError("The metrics command is not available in this version yet.")
+    if args.out is not None:
+        check_output_path(args.out)
+    if not args.data_dir.is_dir():
+        raise UsageError(f"The data folder '{args.data_dir}' does not exist. Check the path.")
+    ds = load_dataset(args.data_dir, as_of=args.as_of)
+    tables = metric_tables(ds)
+    k = ds.agreement.min_cell_size
+    if args.out is not None:
+        write_metrics(tables, args.out, min_cell_size=k)
+        log.info("Wrote the metric tables (as of %s) to %s.", ds.as_of_date.date(), args.out)
+        return EXIT_OK
+    import pandas as pd
+
+    shown = prepare({n: tables[n] for n in _TERMINAL_COLUMNS}, k)
+    shown = {n: frame[[c for c in frame.columns if c in _TERMINAL_COLUMNS[n]]] for n, frame in shown.items()}
+    with pd.option_context("display.width", 160, "display.max_columns", 12, "display.precision", 2,
+                           "display.float_format", "{:,.2f}".format):
+        print(f"{ds.agreement.name} – as of {ds.as_of_date.date()} (counts below {k} hidden)\n")
+        for name, frame in shown.items():
+            print(f"## {name}\n{frame.to_string(index=False, max_colwidth=24)}\n")
+    return EXIT_OK
+
+
+#: What `pilot-eval metrics` prints on a terminal; --out writes every column.
+_TERMINAL_COLUMNS = {
+    "scorecard": ("pilot_id", "reach_status", "cost_status", "outcome_status", "recommendation"),
+    "cost": ("pilot_id", "total_cost_nok", "fund_cost_nok", "grant_used_share", "elapsed_share",
+             "cost_per_participant_nok"),
+    "reach": ("pilot_id", "enrolled", "active", "completed", "dropped_out", "completion_rate",
+              "coverage_share"),
+    "outcomes": ("pilot_id", "measure", "design", "n_pilot", "improvement", "improvement_ci_low",
+                 "improvement_ci_high", "mde"),
+    "value_by_pilot": ("pilot_id", "social_value_pv_nok", "cost_for_ratio_nok", "benefit_cost_ratio"),
+}
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from .errors import UsageError
+    from .render.batch import render_reports
 
-    raise UsageError("The report command is not available in this version yet.")
+    if not args.data_dir.is_dir():
+        raise UsageError(f"The data folder '{args.data_dir}' does not exist. Check the path.")
+    result = render_reports(args.data_dir, as_of=args.as_of, pilots=args.pilot,
+                            portfolio=not args.pilot, language=args.lang, out=args.out,
+                            jobs=args.jobs)
+    print(result["out_dir"])
+    return EXIT_OK
 
 
 _COMMANDS = {"sample": _cmd_sample, "validate": _cmd_validate, "metrics": _cmd_metrics,

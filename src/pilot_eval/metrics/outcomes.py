@@ -98,7 +98,8 @@ def _measurements(ds: Dataset) -> pd.DataFrame:
     """
     key = ["pilot_id", "measure", "group", "participant_id"]
     o = ds.outcomes
-    o = o[o["value"].notna()]
+    # only what was known at as_of, also for a dataset built without Dataset.as_of
+    o = o[o["value"].notna() & (o["measured_on"] <= ds.as_of_date).to_numpy(dtype=bool)]
     cols = ["baseline", "followup", "baseline_on", "followup_on"]
     if o.empty:
         empty = {c: pd.Series(dtype=object) for c in key}
@@ -252,7 +253,7 @@ def outcome_summary(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
 def _active_keys(ds: Dataset) -> pd.Index:
     """(pilot_id, participant_id) of participants still enrolled at as_of, as 'pid\\x1fid'."""
     p = ds.participants
-    p = p[p["exited_on"].isna()]
+    p = p[(p["exited_on"].isna() | (p["exited_on"] > ds.as_of_date)).to_numpy(dtype=bool)]
     return pd.Index(p["pilot_id"].astype(str) + "\x1f" + p["participant_id"].astype(str))
 
 
@@ -426,7 +427,8 @@ def _typed(out: pd.DataFrame) -> pd.DataFrame:
 def _series_frame(ds: Dataset, series: str) -> tuple[pd.DataFrame, pd.Timestamp | None, str]:
     """Monthly data of one series ready for :func:`stats.its`, its change month, pilot id."""
     ind = ds.indicators
-    rows = ind[ind["series"].astype(str) == str(series)].sort_values("month")
+    rows = ind[(ind["series"].astype(str) == str(series)).to_numpy(dtype=bool)
+               & (ind["month"] <= ds.as_of_date).to_numpy(dtype=bool)].sort_values("month")
     if rows.empty:
         from ..errors import UsageError
 
@@ -516,7 +518,9 @@ def its_summary(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
         pre-trend and season predict; whether that is better depends on the series.
     """
     stats._check_alpha(alpha)
-    names = list(dict.fromkeys(ds.indicators["series"].astype(str)))
+    ind = ds.indicators
+    known = ind[(ind["month"] <= ds.as_of_date).to_numpy(dtype=bool)]
+    names = list(dict.fromkeys(known["series"].astype(str)))
     if not names:
         return _empty(_ITS_COLUMNS, ["pilot_id", "series"])
     rows = []
