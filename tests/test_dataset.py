@@ -6,9 +6,9 @@ import dataclasses
 
 import pandas as pd
 import pytest
-from tests.conftest import MINIMAL, edit
 
 import pilot_eval as pe
+from tests.conftest import MINIMAL, edit
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from tests.conftest import DATA, MINIMAL
 
 import pilot_eval as pe
 from pilot_eval.io import atomic_directory, atomic_write_text, read_table
 from pilot_eval.schema import parse_bool, parse_date, parse_number
+from tests.conftest import DATA, MINIMAL
 
 TABLES = ("pilots", "costs", "participants", "sessions", "measures", "outcomes", "population")
 

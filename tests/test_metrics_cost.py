@@ -25,7 +25,6 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from tests.conftest import DATA, MINIMAL
 
 import pilot_eval as pe
 from pilot_eval.metrics.cost import (
@@ -36,6 +35,7 @@ from pilot_eval.metrics.cost import (
     pilot_periods,
 )
 from pilot_eval.schema import FUNDERS
+from tests.conftest import DATA, MINIMAL
 
 DESIGN_COLUMNS = [
     "total_cost_nok", "fund_cost_nok", "in_kind_nok", "cofunding_nok", "leverage",

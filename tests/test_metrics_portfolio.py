@@ -14,13 +14,13 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from tests.conftest import DATA, MINIMAL
 
 import pilot_eval as pe
 from pilot_eval.metrics.cost import cost_summary
 from pilot_eval.metrics.portfolio import overlap_matrix, portfolio_summary
 from pilot_eval.metrics.reach import COVERAGE_NOTES, reach_summary
 from pilot_eval.schema import GENDERS
+from tests.conftest import DATA, MINIMAL
 
 SAMPLE = DATA.parent.parent / "data" / "sample"
 

@@ -23,7 +23,6 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from tests.conftest import DATA, MINIMAL
 
 import pilot_eval as pe
 from pilot_eval.metrics.reach import (
@@ -36,6 +35,7 @@ from pilot_eval.metrics.reach import (
     reach_summary,
 )
 from pilot_eval.schema import GENDERS
+from tests.conftest import DATA, MINIMAL
 
 DESIGN_COLUMNS = [
     "enrolled", "active", "completed", "dropped_out", "moved", "completion_rate",

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from tests.conftest import MINIMAL, edit
 
 import pilot_eval as pe
+from tests.conftest import MINIMAL, edit
 
 # Each case: rule, mutation of the minimal folder, expected (file, row, column, severity).
 Case = tuple[str, Callable[[Path], None], tuple[str, int | None, str | None, str]]

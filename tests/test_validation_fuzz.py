@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.conftest import MINIMAL
 
 import pilot_eval as pe
+from tests.conftest import MINIMAL
 
 TABLE_FILES = sorted(p.name for p in MINIMAL.glob("*.csv"))
 GARBAGE = st.one_of(
