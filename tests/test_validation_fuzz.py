@@ -66,7 +66,8 @@ def _apply(folder: Path, file: str, kind: str, arg: tuple[int, int, str]) -> Non
     frame.to_csv(path, index=False)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: the same examples on every run, so CI cannot turn red by chance
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(damage(), min_size=1, max_size=3))
 def test_damage_is_reported_not_raised(damages: list[tuple[str, str, object]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:

@@ -782,7 +782,8 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
         # a month cost counts as inside when its month overlaps the pilot period
         start_month = per["start_date"].dt.to_period("M").dt.to_timestamp()
         out = _outside(c["date"], start_month, per["end_date"])
-        problems.add_rows(costs.file, "cost.outside_pilot", costs.raw.loc[out, "date"],
+        shown = costs.raw["date"] if "date" in costs.raw.columns else c["date"]
+        problems.add_rows(costs.file, "cost.outside_pilot", shown[out],
                           "Kostnaden er datert utenfor pilotens periode. Sjekk datoen.",
                           "The cost is dated outside the pilot's period. Check the date.",
                           column="date", severity="warning")
