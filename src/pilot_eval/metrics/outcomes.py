@@ -237,28 +237,31 @@ def outcome_summary(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
     if m.empty:
         return _empty(_SUMMARY_COLUMNS)
     m["both"] = m["baseline"].notna() & m["followup"].notna()
-    active = _active_keys(ds)
+    m["active"] = pd.MultiIndex.from_arrays(
+        [m["pilot_id"].to_numpy(object), m["participant_id"].to_numpy(object)]
+    ).isin(_active_keys(ds))
     measures = ds.measures.drop_duplicates("measure").assign(
         measure=lambda f: f["measure"].astype(str)).set_index("measure")
     language = "en" if ds.agreement.language == "en" else "nb"
     rows: list[dict[str, object]] = []
     for (pid, key), sub in m.groupby(["pilot_id", "measure"], sort=False):
         info = measures.loc[key] if key in measures.index else None
-        rows.append(_summarise(pid, key, sub, info, active, alpha, language))
+        rows.append(_summarise(pid, key, sub, info, alpha, language))
     out = pd.DataFrame(rows).set_index(_INDEX)
     out = out.loc[_order(out.index, ds)]
     return _typed(out[_SUMMARY_COLUMNS])
 
 
-def _active_keys(ds: Dataset) -> pd.Index:
-    """(pilot_id, participant_id) of participants still enrolled at as_of, as 'pid\\x1fid'."""
+def _active_keys(ds: Dataset) -> pd.MultiIndex:
+    """(pilot_id, participant_id) of the participants still enrolled at as_of."""
     p = ds.participants
     p = p[(p["exited_on"].isna() | (p["exited_on"] > ds.as_of_date)).to_numpy(dtype=bool)]
-    return pd.Index(p["pilot_id"].astype(str) + "\x1f" + p["participant_id"].astype(str))
+    return pd.MultiIndex.from_arrays([p["pilot_id"].astype(str).to_numpy(object),
+                                      p["participant_id"].astype(str).to_numpy(object)])
 
 
 def _summarise(pid: Hashable, key: Hashable, sub: pd.DataFrame, info: pd.Series | None,
-               active: pd.Index, alpha: float, language: str) -> dict[str, object]:
+               alpha: float, language: str) -> dict[str, object]:
     """One row of :func:`outcome_summary`."""
     pilot = sub[sub["group"] == "pilot"]
     comp = sub[sub["group"] == "comparison"]
@@ -268,7 +271,7 @@ def _summarise(pid: Hashable, key: Hashable, sub: pd.DataFrame, info: pd.Series 
     design = "did" if n_comp >= 1 else "pre_post"
     base = pilot[pilot["baseline"].notna()]
     missing = base[base["followup"].isna()]
-    n_missing_active = int(pd.Index(str(pid) + "\x1f" + missing["participant_id"]).isin(active).sum())
+    n_missing_active = int(missing["active"].sum())
 
     hib = True if info is None or pd.isna(info["higher_is_better"]) else bool(info["higher_is_better"])
     sign = 1.0 if hib else -1.0

@@ -31,7 +31,7 @@ import pandas as pd
 
 from ..dataset import Dataset
 from .cost import _pilot_index, _ratio, cost_summary, pilot_periods
-from .reach import _enrolled, _pilots_per_person, _target_cells
+from .reach import _enrolled, _person_codes, _pilots_per_person, _target_cells
 
 __all__ = ["portfolio_summary", "overlap_matrix"]
 
@@ -180,8 +180,7 @@ def overlap_matrix(ds: Dataset) -> pd.DataFrame:
     index = _pilot_index(ds)
     n = len(index)
     e = _enrolled(ds, index)
-    person, _ = pd.factorize(ds.participants["participant_id"].to_numpy()[e["row"].to_numpy()])
-    pairs = pd.DataFrame({"person": person, "pos": e["pos"].to_numpy()})
+    pairs = pd.DataFrame({"person": _person_codes(ds, e), "pos": e["pos"].to_numpy()})
     pairs = pairs[pairs["person"] >= 0].drop_duplicates()
     # only people in several pilots can fill off-diagonal cells: keep the self-join small
     several = pairs[pairs.duplicated("person", keep=False)]

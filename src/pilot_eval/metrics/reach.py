@@ -124,14 +124,23 @@ def _enrolled(ds: Dataset, index: pd.Index) -> pd.DataFrame:
     return frame[keep].reset_index(drop=True)
 
 
+def _person_codes(ds: Dataset, e: pd.DataFrame) -> np.ndarray:
+    """A number per distinct ``participant_id`` for the rows of :func:`_enrolled`; -1 if none."""
+    ids = ds.participants["participant_id"]
+    rows = e["row"].to_numpy()
+    if isinstance(ids.dtype, pd.CategoricalDtype):  # the codes already number the people
+        return ids.cat.codes.to_numpy()[rows].astype(np.int64)
+    return pd.factorize(ids.iloc[rows])[0].astype(np.int64)
+
+
 def _pilots_per_person(ds: Dataset, e: pd.DataFrame, n: int) -> tuple[np.ndarray, np.ndarray]:
     """For the rows of :func:`_enrolled`: (person code, -1 if no id; pilots per person code).
 
     Counts distinct (person, pilot) pairs, so a duplicated row is not taken for overlap.
     """
-    person, _ = pd.factorize(ds.participants["participant_id"].to_numpy()[e["row"].to_numpy()])
+    person = _person_codes(ds, e)
     ok = person >= 0
-    pairs = np.unique(person[ok].astype(np.int64) * max(n, 1) + e["pos"].to_numpy()[ok])
+    pairs = pd.unique(person[ok].astype(np.int64) * max(n, 1) + e["pos"].to_numpy()[ok])
     return person, np.bincount(pairs // max(n, 1), minlength=max(person.max(initial=-1) + 1, 1))
 
 
@@ -358,7 +367,7 @@ def reach_summary(ds: Dataset) -> pd.DataFrame:
         "target_population": target,
         "coverage_share": _ratio(enrolled, target),
         "coverage_note": pd.array(note, dtype="string"),
-        "reach_target": ds.pilots["reach_target"].to_numpy(),
+        "reach_target": ds.pilots["reach_target"].astype("Int64").to_numpy(),
         "reach_target_share": _ratio(enrolled, reach_target),
         "median_days_in_programme": median_days,
         "session_hours": hours,
@@ -431,7 +440,8 @@ def reach_by(ds: Dataset, by: Literal["area", "gender", "age_group"], *,
     index = _pilot_index(ds)
     n = len(index)
     e = _enrolled(ds, index)
-    people = ds.participants.iloc[e["row"].to_numpy()]
+    rows = e["row"].to_numpy()
+    people = {name: ds.participants[name].iloc[rows] for name in ("gender", "birth_year", "area")}
     pos = e["pos"].to_numpy()
     cells, exact, _ = _target_cells(ds, index)
     cpos = cells["pos"].to_numpy(dtype=np.int64)
@@ -464,8 +474,7 @@ def reach_by(ds: Dataset, by: Literal["area", "gender", "age_group"], *,
         pop_areas = set() if pop_cells is None else set(pop_cells["area"]) - {"all"}
         named = set(labels) | set(_pilot_areas(ds)["area"]) | pop_areas
         groups = sorted(named - {UNKNOWN})
-        gcode = pd.Index(groups).get_indexer(np.append(labels, "")[codes]) if len(codes) \
-            else np.array([], dtype=np.int64)
+        gcode = np.append(pd.Index(groups).get_indexer(labels), -1)[codes]
         if (gcode < 0).any() or UNKNOWN in named:
             groups = [*groups, UNKNOWN]
             gcode = np.where(gcode < 0, len(groups) - 1, gcode)

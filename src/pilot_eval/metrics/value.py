@@ -138,9 +138,11 @@ _TEXT = {"label", "basis", "design", "confidence", "source", "note"}
 # --------------------------------------------------------------------------- inputs
 
 
-def _successes(ds: Dataset) -> pd.DataFrame:
-    """Successes and people measured at both times, per (pilot_id, measure, group)."""
-    m = _outcomes._measurements(ds)
+def _successes(ds: Dataset, m: pd.DataFrame) -> pd.DataFrame:
+    """Successes and people measured at both times, per (pilot_id, measure, group).
+
+    ``m`` is :func:`pilot_eval.metrics.outcomes._measurements` of ``ds``.
+    """
     m = m[m["baseline"].notna() & m["followup"].notna()]
     meas = ds.measures.drop_duplicates("measure").assign(
         measure=lambda f: f["measure"].astype(str)).set_index("measure")
@@ -153,9 +155,8 @@ def _successes(ds: Dataset) -> pd.DataFrame:
             .agg(successes="sum", measured="size").reset_index())
 
 
-def _observed_share(ds: Dataset) -> pd.Series:
+def _observed_share(ds: Dataset, m: pd.DataFrame) -> pd.Series:
     """Mean share of year 1 after follow-up that lies before min(pilot end, as_of)."""
-    m = _outcomes._measurements(ds)
     m = m[(m["group"] == "pilot") & m["baseline"].notna() & m["followup"].notna()]
     end = m["pilot_id"].map(ds.pilots.assign(pilot_id=ds.pilots["pilot_id"].astype(str))
                             .set_index("pilot_id")["end_date"])
@@ -188,14 +189,15 @@ def _inputs(ds: Dataset) -> pd.DataFrame:
         "measure").set_index("measure")["success_threshold"]
     inp["has_threshold"] = thr.reindex(inp.index.get_level_values("measure")).notna().to_numpy()
 
-    succ = _successes(ds)
+    people = _outcomes._measurements(ds)
+    succ = _successes(ds, people)
     pilot, comp = (succ[succ["group"] == g].set_index(["pilot_id", "measure"])
                    for g in ("pilot", "comparison"))
     inp["successes"] = pilot["successes"].reindex(inp.index).astype(float).to_numpy()
     inp["success_rate_pilot"] = (pilot["successes"] / pilot["measured"]).reindex(inp.index)
     rate_c = (comp["successes"] / comp["measured"]).astype(float)
     inp["success_rate_comparison"] = rate_c.reindex(inp.index).where(inp["design"] == "did")
-    inp["observed_share_of_year1"] = _observed_share(ds).reindex(inp.index).to_numpy()
+    inp["observed_share_of_year1"] = _observed_share(ds, people).reindex(inp.index).to_numpy()
 
     costs = cost_summary(ds)
     pids = inp.index.get_level_values("pilot_id")

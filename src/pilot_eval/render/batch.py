@@ -78,7 +78,8 @@ def plan_reports(ds: Dataset, *, data_dir: Path, pilots: Sequence[str] | None = 
     """The reports to render: the portfolio report and one per pilot (or those asked for)."""
     from .. import __version__
 
-    language = fmt.check_language(language or ds.agreement.language)
+    language = language or ds.agreement.language
+    fmt.check_language(language)
     words = _TITLES[language]
     notebooks = notebooks or notebooks_dir()
     known = ds.pilot_ids

@@ -1,0 +1,494 @@
+"""The report a notebook shows: one method per block, so each notebook cell is one call.
+
+``PortfolioReport`` (all pilots, for politicians) and ``PilotReport`` (one pilot, deeper)
+load and validate the data once, compute the metrics once (on first use) and hand out
+headings, texts, tables and figures that display in JupyterLab and export through
+nbconvert to the printed report. The notebooks in ``notebooks/`` call these methods in
+order; the words come from :mod:`pilot_eval.present.text`, the tables from
+:mod:`~pilot_eval.present.tables` and the charts from :mod:`~pilot_eval.present.figures`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from .. import metrics
+from ..dataset import Dataset, load_dataset
+from ..errors import UsageError
+from . import figures, fmt, tables, text
+
+SectionKey = Literal["summary", "money", "reach", "outcomes", "value", "method", "activity"]
+
+#: Section headings and the one-paragraph introduction under each (klarspråk).
+SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
+    "summary": {"nb": ("Sammendrag", ""), "en": ("Summary", "")},
+    "money": {
+        "nb": ("Penger", "Her ser du hva pilotene har fått fra fondet, hva de har brukt, og hvor "
+                         "mye andre har bidratt med. Vi sammenligner pengebruken med hvor langt "
+                         "pilotperioden har kommet."),
+        "en": ("Money", "This section shows what the pilots were granted by the fund, what they "
+                        "have spent, and what others have contributed. Spending is compared "
+                        "with how far the pilot period has come."),
+    },
+    "activity": {
+        "nb": ("Aktivitet", "Her ser du hvor mye piloten har vært i bruk måned for måned, og hvor "
+                            "mange timer deltakerne har vært med."),
+        "en": ("Activity", "This section shows how much the pilot has been used month by month, "
+                           "and how many hours the participants have taken part."),
+    },
+    "reach": {
+        "nb": ("Rekkevidde", "Her ser du hvor mange som er med, hvor stor del av målgruppen i "
+                             "kommunen de utgjør, og hvem som er nådd. Tall under {k} vises ikke, "
+                             "av personvernhensyn."),
+        "en": ("Reach", "This section shows how many take part, what share of the target "
+                        "population in the municipality they are, and who is reached. Counts "
+                        "below {k} are not shown, to protect privacy."),
+    },
+    "outcomes": {
+        "nb": ("Resultater for innbyggerne", "Her ser du hva som endret seg for deltakerne, og "
+                                              "hvor sikre vi kan være. Streken viser 95 % "
+                                              "konfidensintervall. Der det finnes en "
+                                              "sammenligningsgruppe, trekker vi fra endringen i "
+                                              "den."),
+        "en": ("Results for residents", "This section shows what changed for the participants "
+                                        "and how sure we can be. The bar shows the 95 % "
+                                        "confidence interval. Where there is a comparison "
+                                        "group, its change is subtracted."),
+    },
+    "value": {
+        "nb": ("Verdi for samfunnet", "Her sammenligner vi verdien av resultatene med hva "
+                                      "pilotene koster samfunnet. Verdiene bygger på "
+                                      "forutsetninger. Det som ligger etter pilotperioden er "
+                                      "framskrevet, ikke observert."),
+        "en": ("Value for society", "This section compares the value of the results with what "
+                                    "the pilots cost society. The values rest on assumptions. "
+                                    "What lies beyond the pilot period is projected, not "
+                                    "observed."),
+    },
+    "method": {
+        "nb": ("Data og metode", "Her står hvilke data rapporten bygger på, hva vi har "
+                                 "forutsatt, og hva ordene betyr."),
+        "en": ("Data and method", "This section lists the data the report rests on, what we "
+                                  "have assumed, and what the words mean."),
+    },
+}
+
+_SOURCE = {"nb": "Kilde: pilotenes data per {date}; befolkning: Statistisk sentralbyrå (SSB).",
+           "en": "Source: the pilots' data as of {date}; population: Statistics Norway (SSB)."}
+_NO_DATA = {"nb": "Det finnes ingen data til dette ennå.", "en": "There are no data for this yet."}
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of report HTML (heading, paragraph, list) that a notebook displays."""
+
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+
+def _slug(text_: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text_.lower()).strip("-") or "section"
+
+
+def _p(text_: str, cls: str | None = None) -> str:
+    attr = f' class="{cls}"' if cls else ""
+    return f"<p{attr}>{html.escape(text_)}</p>" if text_ else ""
+
+
+class _Report:
+    """What both reports share: the dataset, the language and the metrics (computed once)."""
+
+    def __init__(self, data_dir: str | Path | Dataset, as_of: str | None = None,
+                 language: str | None = None) -> None:
+        self.ds = data_dir if isinstance(data_dir, Dataset) else load_dataset(data_dir)
+        if as_of is not None:
+            self.ds = self.ds.as_of(as_of)
+        self.language = language or self.ds.agreement.language
+        fmt.check_language(self.language)
+        self.min_cell_size = self.ds.agreement.min_cell_size
+        self.names = figures.pilot_names(self.ds.pilots)
+
+    # -- metrics, each computed once ---------------------------------------------------
+    @cached_property
+    def cost(self) -> pd.DataFrame:
+        return metrics.cost_summary(self.ds)
+
+    @cached_property
+    def cost_by_month(self) -> pd.DataFrame:
+        return metrics.cost_by_month(self.ds)
+
+    @cached_property
+    def reach(self) -> pd.DataFrame:
+        return metrics.reach_summary(self.ds)
+
+    @cached_property
+    def enrolment(self) -> pd.DataFrame:
+        return metrics.enrolment_by_month(self.ds)
+
+    @cached_property
+    def outcomes(self) -> pd.DataFrame:
+        return metrics.outcome_summary(self.ds)
+
+    @cached_property
+    def its(self) -> pd.DataFrame:
+        return metrics.its_summary(self.ds)
+
+    @cached_property
+    def value(self) -> pd.DataFrame:
+        return metrics.value_for_money(self.ds)
+
+    @cached_property
+    def value_by_pilot(self) -> pd.DataFrame:
+        return metrics.value_for_money_by_pilot(self.ds)
+
+    @cached_property
+    def sensitivity(self) -> pd.DataFrame:
+        return metrics.sensitivity(self.ds)
+
+    @cached_property
+    def scorecard(self) -> pd.DataFrame:
+        return metrics.scorecard(self.ds)
+
+    @cached_property
+    def portfolio(self) -> pd.DataFrame:
+        return metrics.portfolio_summary(self.ds)
+
+    def reach_by(self, by: str) -> pd.DataFrame:
+        return self._reach_by[by]
+
+    @cached_property
+    def _reach_by(self) -> dict[str, pd.DataFrame]:
+        return {by: metrics.reach_by(self.ds, by) for by in ("area", "gender", "age_group")}
+
+    @property
+    def source(self) -> str:
+        return _SOURCE[self.language].format(date=fmt.date(self.ds.as_of_date, language=self.language))
+
+    # -- blocks --------------------------------------------------------------------------
+    def section(self, key: SectionKey) -> Block:
+        """A section heading (starts a new page in print) with its introduction."""
+        if key not in SECTIONS:
+            raise UsageError(f"Unknown section {key!r}; the sections are: {', '.join(SECTIONS)}.")
+        heading, intro = SECTIONS[key][self.language]
+        intro = intro.format(k=self.min_cell_size)
+        return Block(f'<h2 id="{_slug(heading)}">{html.escape(heading)}</h2>' + _p(intro, "lead"))
+
+    def _sub(self, nb: str, en: str) -> Block:
+        return Block(f"<h3>{html.escape(nb if self.language == 'nb' else en)}</h3>")
+
+    def data_quality(self) -> Block:
+        """Warnings found when the data were checked, in words and as a table."""
+        warnings = self.ds.warnings
+        sentence = text.data_quality_sentence(warnings, self.language)
+        head = self._sub("Datakvalitet", "Data quality").html
+        body = _p(sentence)
+        if len(warnings):
+            body += tables.quality_table(warnings, self.language).html
+        return Block(head + body)
+
+    def assumptions(self) -> Block:
+        """Assumptions with their sources (discount rate, tax-financing cost, privacy)."""
+        a = self.ds.agreement
+        notes = text.method_notes(self.language, discount_rate=a.discount_rate,
+                                  tax_financing_cost=a.tax_financing_cost,
+                                  min_cell_size=a.min_cell_size)
+        items = "".join(
+            f"<li><strong>{html.escape(title)}.</strong> {html.escape(body)}"
+            + (f' <span class="source">{html.escape(src)}</span>' if src else "") + "</li>"
+            for title, body, src in notes)
+        return Block(self._sub("Forutsetninger", "Assumptions").html + f"<ul class=\"notes\">{items}</ul>")
+
+    def rules(self) -> Block:
+        """The scorecard rules in force (printed so the goalposts cannot move unseen)."""
+        table = tables.rules_table(metrics.rules_in_force(self.ds), self.language)
+        digest = metrics.rules_hash(self.ds)[:12]
+        note = (f"Reglene har fingeravtrykket {digest} (SHA-256), som også står i manifest.json."
+                if self.language == "nb" else
+                f"The rules have the fingerprint {digest} (SHA-256), also recorded in manifest.json.")
+        return Block(self._sub("Regler for statusoversikten", "Scorecard rules").html + table.html
+                     + _p(note, "source"))
+
+    def glossary(self) -> Block:
+        """The words of the report, explained."""
+        return Block(self._sub("Ordliste", "Glossary").html
+                     + tables.glossary_table(self.language).html)
+
+    def _empty(self) -> Block:
+        return Block(_p(_NO_DATA[self.language]))
+
+
+class PortfolioReport(_Report):
+    """The portfolio report: every pilot of the agreement, for politicians.
+
+    Parameters
+    ----------
+    data_dir : path or Dataset
+        The data folder (validated on load) or an already loaded dataset.
+    as_of : str, optional
+        ISO date; everything dated later is left out. Default: latest date in the data.
+    language : {"nb", "en"}, optional
+        Default: the agreement's language.
+    """
+
+    def summary(self) -> Block:
+        """The one-page summary: status per pilot with reasons, money, reach, results,
+        caveats — in plain language."""
+        s = text.summary(self.ds, self.language, scorecard=self.scorecard,
+                         portfolio=self.portfolio, outcomes=self.outcomes)
+        heading = SECTIONS["summary"][self.language][0]
+        status = tables.status_table(self.scorecard, self.ds.pilots, self.language,
+                                     min_cell_size=self.min_cell_size, measures=self.ds.measures)
+        parts = [f'<section class="summary"><h2 id="{_slug(heading)}">{html.escape(heading)}</h2>']
+        parts += [_p(p, "lead") for p in s.overview]
+        parts.append(status.html)
+        parts.append(f"<h3>{html.escape(s.changes_heading)}</h3>")
+        parts += [_p(p) for p in s.changes]
+        parts.append(f"<h3>{html.escape(s.caveats_heading)}</h3>")
+        parts.append("<ul>" + "".join(f"<li>{html.escape(c)}</li>" for c in s.caveats) + "</ul>")
+        parts.append("</section>")
+        return Block("".join(parts))
+
+    # money
+    def grant_vs_spent(self) -> figures.Figure:
+        return figures.grant_vs_spent(self.cost, self.names, language=self.language, source=self.source)
+
+    def cumulative_spend(self) -> figures.Figure:
+        return figures.cumulative_spend(self.cost_by_month, self.names, language=self.language,
+                                        source=self.source)
+
+    def money_table(self) -> tables.Table:
+        return tables.money_table(self.cost, self.names, self.language, min_cell_size=self.min_cell_size)
+
+    # reach
+    def enrolment_vs_target(self) -> figures.Figure:
+        return figures.enrolment_vs_target(self.enrolment, self.names, min_cell_size=self.min_cell_size,
+                                           language=self.language, source=self.source)
+
+    def coverage(self) -> figures.Figure:
+        return figures.coverage(self.reach, self.names, min_cell_size=self.min_cell_size,
+                                language=self.language, source=self.source)
+
+    def reach_breakdown(self, by: Literal["area", "gender", "age_group"]) -> figures.Figure:
+        return figures.reach_breakdown(self.reach_by(by), by, self.names,
+                                       min_cell_size=self.min_cell_size, language=self.language,
+                                       source=self.source)
+
+    def completion(self) -> figures.Figure:
+        return figures.completion(self.reach, self.names, min_cell_size=self.min_cell_size,
+                                  language=self.language, source=self.source)
+
+    def reach_table(self) -> tables.Table:
+        return tables.reach_table(self.reach, self.names, self.min_cell_size, self.language)
+
+    # outcomes
+    def forest(self) -> figures.Figure | Block:
+        if self.outcomes.empty:
+            return self._empty()
+        return figures.forest(self.outcomes, self.names, min_cell_size=self.min_cell_size,
+                              language=self.language, source=self.source)
+
+    def outcome_table(self) -> tables.Table | Block:
+        if self.outcomes.empty:
+            return self._empty()
+        return tables.outcome_table(self.outcomes, self.names, self.min_cell_size, self.language)
+
+    def indicators(self) -> Block:
+        """Interrupted time series of every indicator series: chart and table."""
+        if self.its.empty:
+            return self._empty()
+        parts = [self._sub("Utvikling i kommunen (avbrutt tidsserie)",
+                           "Trends in the municipality (interrupted time series)").html]
+        for pilot_id, series in self.its.index:
+            fit = metrics.its_fit(self.ds, series)
+            parts.append(figures.its_chart(fit, label=str(series), pilot_name=self.names.get(str(pilot_id)),
+                                           min_cell_size=self.min_cell_size, language=self.language,
+                                           source=self.source)._repr_html_())
+        parts.append(tables.its_table(self.its, self.names, self.language).html)
+        return Block("".join(parts))
+
+    # value
+    def value_vs_cost(self) -> figures.Figure | Block:
+        if self.value_by_pilot.empty:
+            return self._empty()
+        return figures.value_vs_cost(self.value_by_pilot, self.names, min_cell_size=self.min_cell_size,
+                                     language=self.language, source=self.source)
+
+    def value_table(self) -> tables.Table | Block:
+        if self.value.empty:
+            return self._empty()
+        return tables.value_table(self.value, self.names, self.language, min_cell_size=self.min_cell_size)
+
+    def tornado(self) -> Block:
+        """Sensitivity of the benefit–cost ratio, one chart per pilot's main valued measure."""
+        if self.sensitivity.empty:
+            return self._empty()
+        parts = []
+        keys = self.sensitivity[["pilot_id", "measure"]].drop_duplicates()
+        for pilot_id, measure in keys.itertuples(index=False):
+            parts.append(figures.tornado(self.sensitivity, str(pilot_id), str(measure), names=self.names,
+                                         language=self.language, source=self.source)._repr_html_())
+        return Block("".join(parts))
+
+
+class PilotReport(_Report):
+    """The report of one pilot, in more depth (activity, dosage, subgroups, distributions).
+
+    Parameters
+    ----------
+    data_dir, as_of, language
+        As for :class:`PortfolioReport`.
+    pilot_id : str
+        The pilot; a :class:`~pilot_eval.UsageError` lists the pilots when it is unknown.
+    """
+
+    def __init__(self, data_dir: str | Path | Dataset, pilot_id: str, as_of: str | None = None,
+                 language: str | None = None) -> None:
+        super().__init__(data_dir, as_of=as_of, language=language)
+        if pilot_id not in self.ds.pilot_ids:
+            raise UsageError(f"Unknown pilot {pilot_id!r}; the pilots are: {', '.join(self.ds.pilot_ids)}.")
+        self.pilot_id = pilot_id
+        self.name = self.names[pilot_id]
+
+    def _one(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Rows of this pilot (index level or column ``pilot_id``)."""
+        if "pilot_id" in (frame.index.names or []):
+            level = frame.index.get_level_values("pilot_id").astype(str)
+            return frame[level == self.pilot_id]
+        if "pilot_id" in frame.columns:
+            return frame[frame["pilot_id"].astype(str) == self.pilot_id]
+        return frame
+
+    def summary(self) -> Block:
+        """Status of the pilot: each dimension with its reason, and the recommendation."""
+        row = self.scorecard.loc[self.pilot_id]
+        card = tables.status_table(self._one(self.scorecard), self.ds.pilots, self.language,
+                                   min_cell_size=self.min_cell_size, measures=self.ds.measures)
+        explained = text.explain(row, self.language, min_cell_size=self.min_cell_size)
+        pilot = self.ds.pilots.set_index(self.ds.pilots["pilot_id"].astype(str)).loc[self.pilot_id]
+        nb = self.language == "nb"
+        facts = (f"{pilot['organisation']} · {pilot['target_group']} · "
+                 f"{fmt.date(pilot['start_date'], language=self.language)}–"
+                 f"{fmt.date(pilot['end_date'], language=self.language)}")
+        heading = SECTIONS["summary"][self.language][0]
+        items = "".join(f"<li>{html.escape(s)}</li>" for s in explained.values() if s)
+        return Block(f'<section class="summary"><h2 id="{_slug(heading)}">{html.escape(heading)}</h2>'
+                     + _p(facts, "lead") + card.html
+                     + f"<h3>{'Hvorfor' if nb else 'Why'}</h3><ul>{items}</ul></section>")
+
+    def cumulative_spend(self) -> figures.Figure:
+        return figures.cumulative_spend(self.cost_by_month, self.names, pilot_id=self.pilot_id,
+                                        language=self.language, source=self.source)
+
+    def money_table(self) -> tables.Table:
+        return tables.money_table(self._one(self.cost), self.names, self.language,
+                                  min_cell_size=self.min_cell_size)
+
+    def monthly_activity(self) -> figures.Figure:
+        return figures.monthly_activity(self.enrolment, self.pilot_id, sessions=self.ds.sessions,
+                                        names=self.names, min_cell_size=self.min_cell_size,
+                                        language=self.language, source=self.source)
+
+    def dosage(self) -> figures.Figure:
+        return figures.dosage(self.ds.sessions, self.names, pilot_id=self.pilot_id,
+                              min_cell_size=self.min_cell_size, language=self.language,
+                              source=self.source)
+
+    def enrolment_vs_target(self) -> figures.Figure:
+        return figures.enrolment_vs_target(self.enrolment, self.names, pilot_id=self.pilot_id,
+                                           min_cell_size=self.min_cell_size, language=self.language,
+                                           source=self.source)
+
+    def reach_breakdown(self, by: Literal["area", "gender", "age_group"]) -> figures.Figure:
+        return figures.reach_breakdown(self.reach_by(by), by, self.names, pilot_id=self.pilot_id,
+                                       min_cell_size=self.min_cell_size, language=self.language,
+                                       source=self.source)
+
+    def reach_table(self) -> tables.Table:
+        return tables.reach_table(self._one(self.reach), self.names, self.min_cell_size, self.language)
+
+    def outcome_table(self) -> tables.Table | Block:
+        rows = self._one(self.outcomes)
+        if rows.empty:
+            return self._empty()
+        return tables.outcome_table(rows, self.names, self.min_cell_size, self.language)
+
+    def forest(self) -> figures.Figure | Block:
+        rows = self._one(self.outcomes)
+        if rows.empty:
+            return self._empty()
+        return figures.forest(rows, self.names, min_cell_size=self.min_cell_size,
+                              language=self.language, source=self.source)
+
+    def outcome_distributions(self) -> Block:
+        """Baseline and follow-up distributions per measure (binned; small bins hidden)."""
+        rows = self._one(self.outcomes)
+        if rows.empty:
+            return self._empty()
+        changes = metrics.outcome_changes(self.ds)
+        measures = self.ds.measures.set_index(self.ds.measures["measure"].astype(str))
+        parts = []
+        for measure in rows.index.get_level_values("measure").astype(str):
+            m = measures.loc[measure]
+            label_col = "label_nb" if self.language == "nb" else "label_en"
+            scale = ((float(m["scale_min"]), float(m["scale_max"]))
+                     if pd.notna(m["scale_min"]) and pd.notna(m["scale_max"]) else None)
+            threshold = float(m["success_threshold"]) if pd.notna(m["success_threshold"]) else None
+            parts.append(figures.outcome_distribution(
+                changes, self.pilot_id, measure, names=self.names, measure_label=str(m[label_col]),
+                unit=None if pd.isna(m["unit"]) else str(m["unit"]), scale=scale, threshold=threshold,
+                min_cell_size=self.min_cell_size, language=self.language, source=self.source,
+            )._repr_html_())
+        return Block("".join(parts))
+
+    def indicators(self) -> Block:
+        """Interrupted time series that evaluate this pilot, if any."""
+        rows = self._one(self.its)
+        if rows.empty:
+            return Block("")
+        parts = [self._sub("Utvikling i kommunen (avbrutt tidsserie)",
+                           "Trends in the municipality (interrupted time series)").html]
+        for _, series in rows.index:
+            fit = metrics.its_fit(self.ds, series)
+            parts.append(figures.its_chart(fit, label=str(series), pilot_name=self.name,
+                                           min_cell_size=self.min_cell_size, language=self.language,
+                                           source=self.source)._repr_html_())
+        parts.append(tables.its_table(rows, self.names, self.language).html)
+        return Block("".join(parts))
+
+    def value_table(self) -> tables.Table | Block:
+        rows = self._one(self.value)
+        if rows.empty:
+            return self._empty()
+        return tables.value_table(rows, self.names, self.language, min_cell_size=self.min_cell_size)
+
+    def tornado(self) -> Block:
+        rows = self._one(self.sensitivity)
+        if rows.empty:
+            return self._empty()
+        parts = [figures.tornado(self.sensitivity, self.pilot_id, str(measure), names=self.names,
+                                 language=self.language, source=self.source)._repr_html_()
+                 for measure in rows["measure"].drop_duplicates()]
+        return Block("".join(parts))
+
+
+def summary_lix(report: PortfolioReport) -> float:
+    """LIX of the summary's running text (the readability check of DESIGN §4)."""
+    s = text.summary(report.ds, report.language, scorecard=report.scorecard,
+                     portfolio=report.portfolio, outcomes=report.outcomes)
+    return s.lix()
+
+
+__all__ = ["Block", "PilotReport", "PortfolioReport", "SECTIONS", "summary_lix"]
+

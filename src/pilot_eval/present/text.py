@@ -1,0 +1,1648 @@
+r"""Every word a report prints, in Norwegian bokmål (default) and English.
+
+One function per message: a notebook asks for a sentence in a language and never keeps a
+copy of its own. All texts live in one catalogue (:data:`MESSAGES`, with
+:data:`LABELS` for table headers and captions), each key with a bokmål and an English
+version, so a missing translation is a failing test rather than a gap in a report.
+
+Plain language (klarspråk, Språkrådet): the reader is addressed directly, one message per
+sentence, active verbs, numbers rounded to what matters ("om lag 530 barn og unge"),
+intervals said in words in the summary. Terms follow ``GLOSSARY.md``.
+
+Privacy. Counts of people below ``min_cell_size`` are never printed, in text either: they
+read "færre enn 5" (a table cell reads "<5"), and a share that would let the reader work
+such a count out (for example "45 % av det som var ventet") is left out with it.
+
+* :func:`status_word`, :func:`recommendation_word` -- the words of the scorecard.
+* :func:`reach_sentence`, :func:`cost_sentence`, :func:`outcome_sentence`,
+  :func:`recommendation_sentence`, :func:`explain` -- one sentence per scorecard
+  dimension and a one-line recommendation with its reason, from a scorecard row.
+* :func:`note` -- the reason and note keys of the metric modules as sentences.
+* :func:`summary` -- the one-page summary for politicians (DESIGN §4).
+* :func:`lix` -- readability (Björnsson's LIX).
+* :func:`glossary`, :func:`method_notes`, :func:`data_quality_sentence`, :func:`label`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
+
+import pandas as pd
+
+from ..errors import UsageError
+from . import fmt
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..dataset import Dataset
+
+__all__ = [
+    "LABELS",
+    "MESSAGES",
+    "NOTE_KINDS",
+    "Summary",
+    "about",
+    "cost_sentence",
+    "data_quality_sentence",
+    "explain",
+    "glossary",
+    "label",
+    "lix",
+    "localise",
+    "method_notes",
+    "note",
+    "outcome_sentence",
+    "people",
+    "reach_sentence",
+    "recommendation_sentence",
+    "recommendation_word",
+    "status_word",
+    "summary",
+    "unit",
+]
+
+_NB, _EN = "nb", "en"
+_NBSP: Final[str] = "\u00a0"
+_DASH: Final[str] = "\u2013"
+
+# --------------------------------------------------------------------------- catalogue
+
+#: The scorecard's words (GLOSSARY): status and recommendation keys → (bokmål, English).
+STATUS_WORDS: Final[dict[str, tuple[str, str]]] = {
+    "green": ("god", "good"),
+    "yellow": ("usikker", "uncertain"),
+    "red": ("svak", "weak"),
+    "grey": ("for lite data", "too little data"),
+}
+RECOMMENDATION_WORDS: Final[dict[str, tuple[str, str]]] = {
+    "scale": ("skalere", "scale"),
+    "continue": ("videreføre", "continue"),
+    "adjust": ("justere", "adjust"),
+    "stop": ("avslutte", "stop"),
+    "insufficient_data": ("for tidlig å si", "too early to say"),
+}
+
+#: Which metric column each kind of note key comes from (see :func:`note`).
+NOTE_KINDS: Final[tuple[str, ...]] = (
+    "reach_reason", "cost_reason", "outcome_reason", "recommendation_reason",
+    "coverage_note", "outcome_note", "value_note", "its_note",
+)  # fmt: skip
+
+#: Sentences, by key: ``{"nb": ..., "en": ...}`` with ``str.format`` fields. Keys of the
+#: form ``"<kind>.<key>"`` explain the metric modules' reason and note keys.
+MESSAGES: Final[dict[str, dict[str, str]]] = {
+    # -- generic fall-backs
+    "note.unknown": {
+        _NB: "Det er en merknad til dette tallet som vi ikke har tekst for (kode «{key}»).",
+        _EN: "There is a note on this figure that has no text yet (code '{key}').",
+    },
+    "status.unknown": {_NB: "ukjent", _EN: "unknown"},
+    # -- scorecard: reach
+    "reach_reason.not_started": {
+        _NB: "Piloten har ikke startet ennå.", _EN: "The pilot has not started yet."},
+    "reach_reason.no_reach_target": {
+        _NB: "Piloten har ikke et mål for antall deltakere, så rekkevidden kan ikke vurderes.",
+        _EN: "The pilot has no reach target, so its reach cannot be judged."},
+    "reach_reason.on_track": {
+        _NB: "Piloten har så mange deltakere som ventet, eller flere.",
+        _EN: "The pilot has as many participants as expected, or more."},
+    "reach_reason.behind": {
+        _NB: "Piloten har noe færre deltakere enn ventet.",
+        _EN: "The pilot has somewhat fewer participants than expected."},
+    "reach_reason.far_behind": {
+        _NB: "Piloten har langt færre deltakere enn ventet.",
+        _EN: "The pilot has far fewer participants than expected."},
+    # -- scorecard: cost
+    "cost_reason.not_started": {
+        _NB: "Piloten har ikke startet ennå.", _EN: "The pilot has not started yet."},
+    "cost_reason.no_grant": {
+        _NB: "Piloten har ikke tilsagn fra fondet, så forbruket kan ikke måles mot et "
+             "tilsagn.",
+        _EN: "The pilot has no grant from the fund, so its spending cannot be measured "
+             "against one."},
+    "cost_reason.on_budget": {
+        _NB: "Piloten bruker tilsagnet i takt med tiden.",
+        _EN: "The pilot spends its grant in step with time."},
+    "cost_reason.overspending": {
+        _NB: "Piloten bruker tilsagnet litt raskere enn planen.",
+        _EN: "The pilot spends its grant a little faster than planned."},
+    "cost_reason.far_overspending": {
+        _NB: "Piloten bruker tilsagnet mye raskere enn planen.",
+        _EN: "The pilot spends its grant much faster than planned."},
+    "cost_reason.underspending": {
+        _NB: "Piloten bruker tilsagnet mye saktere enn planen. Det kan bety at arbeidet er "
+             "forsinket.",
+        _EN: "The pilot spends its grant much more slowly than planned. The work may be "
+             "delayed."},
+    # -- scorecard: outcome
+    "outcome_reason.not_started": {
+        _NB: "Piloten har ikke startet ennå.", _EN: "The pilot has not started yet."},
+    "outcome_reason.no_outcome_data": {
+        _NB: "Vi har ingen målinger av resultater for deltakerne ennå.",
+        _EN: "There are no outcome measurements of the participants yet."},
+    "outcome_reason.too_few_measured": {
+        _NB: "For få deltakere er målt før og etter til å si noe sikkert.",
+        _EN: "Too few participants are measured before and after to tell."},
+    "outcome_reason.not_estimable": {
+        _NB: "Endringen kunne ikke beregnes ut fra dataene.",
+        _EN: "The change could not be estimated from the data."},
+    "outcome_reason.clear_improvement": {
+        _NB: "Resultatet ble klart bedre, og endringen er stor nok til å bety noe.",
+        _EN: "The outcome clearly improved, by enough to matter."},
+    "outcome_reason.below_mid": {
+        _NB: "Endringen er for liten til å bety noe.",
+        _EN: "The change is too small to matter."},
+    "outcome_reason.uncertain": {
+        _NB: "Vi vet ikke sikkert om endringen er stor nok til å bety noe.",
+        _EN: "We cannot tell yet whether the change is large enough to matter."},
+    # -- scorecard: recommendation
+    "recommendation_reason.not_started": {
+        _NB: "Piloten har ikke startet, så det er for tidlig å si noe.",
+        _EN: "The pilot has not started, so it is too early to say."},
+    "recommendation_reason.outcome_grey": {
+        _NB: "Det er for lite data om resultatene til å gi et råd.",
+        _EN: "There are too few outcome data to advise."},
+    "recommendation_reason.outcome_red": {
+        _NB: "Resultatet er for svakt til å bety noe.",
+        _EN: "The outcome is too weak to matter."},
+    "recommendation_reason.outcome_red_early": {
+        _NB: "Resultatet er svakt så langt, men det er tidlig i perioden.",
+        _EN: "The outcome is weak so far, but it is early in the period."},
+    "recommendation_reason.all_green": {
+        _NB: "Resultater og rekkevidde er gode, og økonomien er ikke svak.",
+        _EN: "Outcomes and reach are good, and cost is not weak."},
+    "recommendation_reason.reach_red": {
+        _NB: "Piloten når for få deltakere.", _EN: "The pilot reaches too few participants."},
+    "recommendation_reason.cost_red": {
+        _NB: "Piloten bruker tilsagnet for raskt.", _EN: "The pilot spends its grant too fast."},
+    "recommendation_reason.reach_and_cost_red": {
+        _NB: "Piloten når for få deltakere og bruker tilsagnet for raskt.",
+        _EN: "The pilot reaches too few participants and spends its grant too fast."},
+    "recommendation_reason.not_all_green": {
+        _NB: "Ingenting er svakt, men ikke alt er godt ennå.",
+        _EN: "Nothing is weak, but not everything is good yet."},
+    # -- reach: coverage of the target population
+    "coverage_note.no_population_table": {
+        _NB: "Vi har ikke tall for hvor mange som er i målgruppen, så andelen av målgruppen "
+             "nådd kan ikke beregnes.",
+        _EN: "There are no figures for the size of the target population, so coverage "
+             "cannot be computed."},
+    "coverage_note.population_no_year": {
+        _NB: "Befolkningstallene gjelder ikke et år vi kan bruke, så andelen av målgruppen "
+             "nådd kan ikke beregnes.",
+        _EN: "The population figures are for no year we can use, so coverage cannot be "
+             "computed."},
+    "coverage_note.population_has_no_areas": {
+        _NB: "Piloten gjelder bestemte områder, men befolkningstallene gjelder bare hele "
+             "kommunen. Derfor kan andelen av målgruppen nådd ikke beregnes.",
+        _EN: "The pilot serves certain areas, but the population figures cover only the "
+             "whole municipality. So coverage cannot be computed."},
+    "coverage_note.area_not_in_population": {
+        _NB: "Et av pilotens områder mangler i befolkningstallene, så andelen av målgruppen "
+             "nådd kan ikke beregnes.",
+        _EN: "One of the pilot's areas is missing from the population figures, so coverage "
+             "cannot be computed."},
+    "coverage_note.target_population_zero": {
+        _NB: "Befolkningstallene har ingen i pilotens aldersgruppe og områder.",
+        _EN: "The population figures have nobody in the pilot's age group and areas."},
+    "coverage_note.areas_ignored": {
+        _NB: "Noen piloter gjelder områder som befolkningstallene ikke viser. For dem er hele "
+             "kommunen brukt, så andelen nådd er minst så stor som vist.",
+        _EN: "Some pilots serve areas the population figures do not show. The whole "
+             "municipality is used for them, so coverage is at least as high as shown."},
+    # -- outcomes
+    "outcome_note.no_pilot_data": {
+        _NB: "Ingen av deltakerne er målt på dette resultatmålet.",
+        _EN: "None of the participants is measured on this measure."},
+    "outcome_note.no_followup": {
+        _NB: "Deltakerne er målt ved start, men ingen er målt igjen ennå.",
+        _EN: "Participants were measured at the start, but nobody has been measured again yet."},
+    "outcome_note.too_few": {
+        _NB: "Færre enn 2 deltakere er målt både før og etter.",
+        _EN: "Fewer than 2 participants are measured both before and after."},
+    "outcome_note.too_few_comparison": {
+        _NB: "Færre enn 2 i sammenligningsgruppen er målt både før og etter.",
+        _EN: "Fewer than 2 people in the comparison group are measured before and after."},
+    "outcome_note.comparison_without_followup": {
+        _NB: "Sammenligningsgruppen er ikke målt igjen, så tallet er en før–etter-"
+             "sammenligning av deltakerne.",
+        _EN: "The comparison group has not been measured again, so the figure is a "
+             "pre–post comparison of the participants."},
+    "outcome_note.not_estimable": {
+        _NB: "Endringen kunne ikke beregnes.", _EN: "The change could not be estimated."},
+    # -- interrupted time series
+    "its_note.no_pre_period": {
+        _NB: "Tidsserien har ingen måneder før piloten startet, så vi har ikke noe å "
+             "sammenligne med.",
+        _EN: "The series has no months before the pilot started, so there is nothing to "
+             "compare with."},
+    "its_note.no_post_period": {
+        _NB: "Tidsserien har ingen måneder etter at piloten startet ennå.",
+        _EN: "The series has no months after the pilot started yet."},
+    "its_note.not_estimable": {
+        _NB: "Endringen i tidsserien kunne ikke beregnes.",
+        _EN: "The change in the series could not be estimated."},
+    # -- value for money
+    "value_note.outcome_not_estimated": {
+        _NB: "Effekten kunne ikke beregnes, så verdien er ikke regnet ut.",
+        _EN: "The effect could not be estimated, so no value is computed."},
+    "value_note.no_success_threshold": {
+        _NB: "Resultatmålet har ingen grense for hva som er et godt resultat, så vi kan ikke "
+             "telle hvem som lyktes.",
+        _EN: "The measure has no success threshold, so successes cannot be counted."},
+    "value_note.no_cost": {
+        _NB: "Piloten har ingen kostnader ført, så nytte–kostnadsforholdet kan ikke "
+             "beregnes.",
+        _EN: "The pilot has no costs recorded, so there is no benefit–cost ratio."},
+    "value_note.negative_effect": {
+        _NB: "Effekten er negativ, så verdien for samfunnet er negativ.",
+        _EN: "The effect is negative, so the social value is negative."},
+    "value_note.few_measured": {
+        _NB: "Få deltakere er målt før og etter, så verdien er svært usikker.",
+        _EN: "Few participants are measured before and after, so the value is very "
+             "uncertain."},
+    "value_note.may_double_count": {
+        _NB: "Verdiene av flere resultatmål er lagt sammen. De kan overlappe, så summen kan "
+             "telle samme gevinst to ganger.",
+        _EN: "The values of several measures are added up. They may overlap, so the sum may "
+             "count the same gain twice."},
+    "value_note.some_measures_not_valued": {
+        _NB: "Et resultatmål kunne ikke verdsettes og er ikke med i summen.",
+        _EN: "A measure could not be valued and is left out of the sum."},
+    # -- scorecard sentences with numbers
+    "reach.count": {
+        _NB: "Piloten har {n} deltakere, {pct} av det som var ventet på dette tidspunktet.",
+        _EN: "The pilot has {n} participants, {pct} of the number expected by now."},
+    "reach.count_behind": {
+        _NB: "Piloten har {n} deltakere, bare {pct} av det som var ventet på dette "
+             "tidspunktet.",
+        _EN: "The pilot has {n} participants, only {pct} of the number expected by now."},
+    "reach.few_on_track": {
+        _NB: "Piloten har {n} deltakere, så mange som ventet på dette tidspunktet.",
+        _EN: "The pilot has {n} participants, as many as expected by now."},
+    "reach.few_behind": {
+        _NB: "Piloten har {n} deltakere, noe færre enn ventet på dette tidspunktet.",
+        _EN: "The pilot has {n} participants, somewhat fewer than expected by now."},
+    "reach.few_far_behind": {
+        _NB: "Piloten har {n} deltakere, langt færre enn ventet på dette tidspunktet.",
+        _EN: "The pilot has {n} participants, far fewer than expected by now."},
+    "reach.no_target": {
+        _NB: "Piloten har {n} deltakere, men ikke et mål for antall deltakere å måle mot.",
+        _EN: "The pilot has {n} participants, but no reach target to compare with."},
+    "cost.on_budget": {
+        _NB: "Piloten har brukt {used} av tilsagnet etter {elapsed} av perioden.",
+        _EN: "The pilot has spent {used} of its grant after {elapsed} of the period."},
+    "cost.overspending": {
+        _NB: "Piloten har brukt {used} av tilsagnet etter {elapsed} av perioden, litt "
+             "raskere enn planen.",
+        _EN: "The pilot has spent {used} of its grant after {elapsed} of the period, a "
+             "little faster than planned."},
+    "cost.far_overspending": {
+        _NB: "Piloten har brukt {used} av tilsagnet etter {elapsed} av perioden, mye "
+             "raskere enn planen.",
+        _EN: "The pilot has spent {used} of its grant after {elapsed} of the period, much "
+             "faster than planned."},
+    "cost.underspending": {
+        _NB: "Piloten har brukt {used} av tilsagnet etter {elapsed} av perioden, mye "
+             "saktere enn planen.",
+        _EN: "The pilot has spent {used} of its grant after {elapsed} of the period, much "
+             "more slowly than planned."},
+    "outcome.change": {
+        _NB: "{label} {verb} {x} {unit} (95\u00a0% KI {ci}), {judgement}.",
+        _EN: "{label} {verb} {x} {unit} (95% CI {ci}), {judgement}."},
+    "outcome.change_did": {
+        _NB: "{label} {verb} {x} {unit} mer enn i sammenligningsgruppen (95\u00a0% KI {ci}), "
+             "{judgement}.",
+        _EN: "{label} {verb} {x} {unit} more than in the comparison group (95% CI {ci}), "
+             "{judgement}."},
+    "outcome.verb_up": {_NB: "økte med", _EN: "rose by"},
+    "outcome.verb_down": {_NB: "gikk ned med", _EN: "fell by"},
+    "outcome.verb_up_did": {_NB: "økte", _EN: "rose"},
+    "outcome.verb_down_did": {_NB: "gikk ned", _EN: "fell"},
+    "outcome.judge_green": {
+        _NB: "over minste betydningsfulle endring på {mid} {unit}",
+        _EN: "above the minimal important difference of {mid} {unit}"},
+    "outcome.judge_red": {
+        _NB: "klart under minste betydningsfulle endring på {mid} {unit}",
+        _EN: "clearly below the minimal important difference of {mid} {unit}"},
+    "outcome.judge_yellow": {
+        _NB: "men vi vet ikke om endringen når minste betydningsfulle endring på {mid} {unit}",
+        _EN: "but we cannot tell whether it reaches the minimal important difference of "
+             "{mid} {unit}"},
+    "outcome.none_measured": {
+        _NB: "Ingen deltakere er målt både før og etter ennå.",
+        _EN: "No participant has been measured both before and after yet."},
+    "outcome.few_measured": {
+        _NB: "{n} deltakere er målt både før og etter, og det trengs minst {need} for å si "
+             "noe sikkert.",
+        _EN: "{n} participants are measured both before and after; at least {need} are "
+             "needed to tell."},
+    # -- one-line recommendation reasons (status table)
+    "rec.line": {_NB: "{word} {dash} {reason}", _EN: "{word} {dash} {reason}"},
+    "rec.up": {_NB: "{label} opp {x} {unit}", _EN: "{label} up {x} {unit}"},
+    "rec.down": {_NB: "{label} ned {x} {unit}", _EN: "{label} down {x} {unit}"},
+    "rec.sure": {_NB: "sikker bedring", _EN: "a clear improvement"},
+    "rec.unsure": {_NB: "usikkert om det er nok", _EN: "unclear if it is enough"},
+    "rec.too_little": {_NB: "for lite til å bety noe", _EN: "too little to matter"},
+    "rec.too_little_early": {_NB: "for lite så langt", _EN: "too little so far"},
+    "rec.reach_yellow": {_NB: "noe færre deltakere enn ventet",
+                         _EN: "somewhat fewer participants than expected"},
+    "rec.cost_over": {_NB: "bruker pengene litt raskt", _EN: "spending a little fast"},
+    "rec.cost_under": {_NB: "bruker lite av pengene", _EN: "spending little of the grant"},
+    "rec.reach_red": {_NB: "for få deltakere ({pct} av ventet)",
+                      _EN: "too few participants ({pct} of expected)"},
+    "rec.reach_red_few": {_NB: "for få deltakere", _EN: "too few participants"},
+    "rec.cost_red": {_NB: "har brukt {used} av tilsagnet etter {elapsed} av tiden",
+                     _EN: "has spent {used} of the grant after {elapsed} of the time"},
+    "rec.reach_and_cost_red": {_NB: "for få deltakere og for raskt forbruk",
+                               _EN: "too few participants and spending too fast"},
+    "rec.measured": {_NB: "bare {n} målt før og etter, trenger {need}",
+                     _EN: "only {n} measured before and after, {need} needed"},
+    "rec.measured_few": {_NB: "{n} målt før og etter, trenger {need}",
+                         _EN: "{n} measured before and after, {need} needed"},
+    "rec.measured_none": {_NB: "ingen målt før og etter ennå",
+                          _EN: "nobody measured before and after yet"},
+    "rec.no_outcome_data": {_NB: "ingen resultatmålinger ennå", _EN: "no outcome data yet"},
+    "rec.not_estimable": {_NB: "endringen kan ikke beregnes", _EN: "the change cannot be "
+                                                                    "estimated"},
+    "rec.not_started": {_NB: "piloten har ikke startet", _EN: "the pilot has not started"},
+    # -- counts in running text
+    "people.fewer_than": {_NB: "færre enn {n}", _EN: "fewer than {n}"},
+    "people.about": {_NB: "om lag {n}", _EN: "about {n}"},
+    "people.at_least": {_NB: "minst {n}", _EN: "at least {n}"},
+    "people.none": {_NB: "ingen", _EN: "no"},
+    # -- summary page
+    "sum.money": {
+        _NB: "Pilotene har brukt {spent} av {budget} fra fondet. Det er {share}.",
+        _EN: "The pilots have spent {spent} of the fund's {budget}. That is {share}."},
+    "sum.time": {
+        _NB: "Det har gått {m} av {total} måneder av avtalen.",
+        _EN: "So far, {m} of the agreement's {total} months have passed."},
+    "sum.cofunding": {
+        _NB: "Andre har lagt til {amount}, i penger og arbeidstid.",
+        _EN: "Others have added {amount}, in money and working time."},
+    "sum.reach": {
+        _NB: "Pilotene har nådd {n} {who}.",
+        _EN: "The pilots have reached {n} {who}."},
+    "sum.coverage": {
+        _NB: "Det er {pct} av målgruppen i kommunen.",
+        _EN: "That is {pct} of the target population in the municipality."},
+    "sum.coverage_min": {
+        _NB: "Det er minst {pct} av målgruppen i kommunen.",
+        _EN: "That is at least {pct} of the target population in the municipality."},
+    "sum.target": {
+        _NB: "Målet er {n} deltakere til sammen.",
+        _EN: "The target is {n} participants in all."},
+    "sum.who_young": {_NB: "barn og unge", _EN: "children and young people"},
+    "sum.who_all": {_NB: "innbyggere", _EN: "residents"},
+    "sum.green": {
+        _NB: "{label} {verb} om lag {x} {unit} i {name}.",
+        _EN: "{label} {verb} by about {x} {unit} in {name}."},
+    "sum.green_did": {
+        _NB: "{label} {verb} om lag {x} {unit} mer i {name} enn hos dem som ikke var med.",
+        _EN: "{label} {verb} by about {x} {unit} more in {name} than among those who did "
+             "not take part."},
+    "sum.sure": {
+        _NB: "Vi er nokså sikre på at {change} er mellom {lo} og {hi} {unit}. Det er nok "
+             "til å bety noe.",
+        _EN: "We are fairly sure that the {change} is between {lo} and {hi} {unit}. That "
+             "is enough to matter."},
+    "sum.yellow": {
+        _NB: "Vi vet ikke om {change} er stor nok til å bety noe. Den er trolig mellom "
+             "{lo} og {hi} {unit}.",
+        _EN: "We cannot tell if the {change} is large enough to matter. It is probably "
+             "between {lo} and {hi} {unit}."},
+    "sum.yellow_cross": {
+        _NB: "Vi vet ikke om det er en reell endring. Den kan være alt fra {lo} til {hi}.",
+        _EN: "We cannot tell if the change is real. It could be anything from {lo} to {hi}."},
+    "sum.red": {
+        _NB: "{label} endret seg lite i {name}. Endringen er trolig under {mid} {unit}, "
+             "som er grensen for en endring som betyr noe.",
+        _EN: "{label} changed little in {name}. The change is probably below {mid} {unit}, "
+             "the smallest change that matters."},
+    "sum.verb_up": {_NB: "økte", _EN: "rose"},
+    "sum.verb_down": {_NB: "gikk ned", _EN: "fell"},
+    "sum.noun_up": {_NB: "økningen", _EN: "increase"},
+    "sum.noun_down": {_NB: "nedgangen", _EN: "decrease"},
+    "sum.rise_of": {_NB: "en økning på {x}", _EN: "a rise of {x}"},
+    "sum.fall_of": {_NB: "en nedgang på {x}", _EN: "a fall of {x}"},
+    "sum.grey": {
+        _NB: "For {names} er det for tidlig å si noe om resultatene.",
+        _EN: "For {names} it is too early to say anything about outcomes."},
+    "sum.not_started": {
+        _NB: "{names} har ikke startet ennå.",
+        _EN: "{names} has not started yet."},
+    "sum.none_yet": {
+        _NB: "Det er for tidlig å si hva som har endret seg. For få er målt før og etter.",
+        _EN: "It is too early to say what has changed. Too few are measured before and "
+             "after."},
+    "sum.unknown": {
+        _NB: "Vi vet ennå ikke om endringene varer etter at pilotene er slutt.",
+        _EN: "We do not know yet whether the changes last after the pilots end."},
+    "sum.and": {_NB: "og", _EN: "and"},
+    "caveat.comparison_one": {
+        _NB: "Bare 1 av {n} piloter har en gruppe å sammenligne med. For de andre vet vi "
+             "ikke hva som ville skjedd uten piloten.",
+        _EN: "Only 1 of {n} pilots has a comparison group. For the others we do not know "
+             "what would have happened without the pilot."},
+    "caveat.comparison_some": {
+        _NB: "Bare {k} av {n} piloter har en gruppe å sammenligne med. For de andre vet vi "
+             "ikke hva som ville skjedd uten piloten.",
+        _EN: "Only {k} of {n} pilots have a comparison group. For the others we do not "
+             "know what would have happened without the pilot."},
+    "caveat.comparison_none": {
+        _NB: "Ingen av pilotene har en gruppe å sammenligne med. Vi vet derfor ikke hva "
+             "som ville skjedd uten dem.",
+        _EN: "None of the pilots has a comparison group. So we do not know what would have "
+             "happened without them."},
+    "caveat.followup": {
+        _NB: "Vi mangler måling nummer to for {pct} av dem som ble målt ved start.",
+        _EN: "The second measurement is missing for {pct} of those measured at the start."},
+    "caveat.followup_active": {
+        _NB: "Vi mangler måling nummer to for {pct} av dem som ble målt ved start. De "
+             "fleste av dem er fortsatt med, så målingen kommer senere.",
+        _EN: "The second measurement is missing for {pct} of those measured at the start. "
+             "Most of them are still taking part, so it will come later."},
+    "caveat.projected": {
+        _NB: "Verdien for samfunnet etter pilotperioden er et anslag ut fra forutsetninger. "
+             "Den er ikke målt.",
+        _EN: "The value to society after the pilot period is projected from assumptions. "
+             "It is not observed."},
+    "caveat.warnings": {
+        _NB: "Dataene har {n} advarsler. Du finner dem under datakvalitet.",
+        _EN: "The data have {n} warnings. You find them under data quality."},
+    # -- data quality
+    "quality.none": {
+        _NB: "Vi fant ingen feil eller advarsler i dataene.",
+        _EN: "We found no errors or warnings in the data."},
+    "quality.one": {
+        _NB: "Vi fant 1 advarsel i dataene. Den står i tabellen nedenfor. Advarselen "
+             "stopper ikke rapporten, men bør sjekkes.",
+        _EN: "We found 1 warning in the data. It is in the table below. It does not stop "
+             "the report, but should be checked."},
+    "quality.many": {
+        _NB: "Vi fant {n} advarsler i dataene. De står i tabellen nedenfor. Advarslene "
+             "stopper ikke rapporten, men bør sjekkes.",
+        _EN: "We found {n} warnings in the data. They are in the table below. They do not "
+             "stop the report, but should be checked."},
+    # -- table notes
+    "table.small_cells": {
+        _NB: "«<{n}»: færre enn {n} personer. Små tall vises ikke, av personvernhensyn.",
+        _EN: "'<{n}': fewer than {n} people. Small numbers are not shown, to protect "
+             "privacy."},
+    "table.complementary": {
+        _NB: "«:»: skjult for at de små tallene ikke skal kunne regnes ut fra summen.",
+        _EN: "':': hidden so that the small numbers cannot be worked out from the total."},
+    "table.derived": {
+        _NB: "«–»: ikke beregnet, eller bygger på færre enn {n} personer og vises ikke.",
+        _EN: "'–': not computed, or based on fewer than {n} people and not shown."},
+    "table.more_rows": {
+        _NB: "Tabellen viser de første {shown} av {total} radene.",
+        _EN: "The table shows the first {shown} of {total} rows."},
+}  # fmt: skip
+
+#: Short labels: table headers, captions, headings, words in cells.
+LABELS: Final[dict[str, dict[str, str]]] = {
+    # summary
+    "summary": {_NB: "Sammendrag", _EN: "Summary"},
+    "changes": {_NB: "Hva endret seg for innbyggerne?", _EN: "What changed for residents?"},
+    "caveats": {_NB: "Viktige forbehold", _EN: "Main caveats"},
+    # common headers
+    "pilot": {_NB: "Pilot", _EN: "Pilot"},
+    "entrepreneur": {_NB: "Entreprenør", _EN: "Entrepreneur"},
+    "reach": {_NB: "Rekkevidde", _EN: "Reach"},
+    "cost": {_NB: "Økonomi", _EN: "Cost"},
+    "outcome": {_NB: "Resultater", _EN: "Outcomes"},
+    "recommendation": {_NB: "Anbefaling – fordi …", _EN: "Recommendation – because …"},
+    "total": {_NB: "I alt", _EN: "Total"},
+    "measure": {_NB: "Resultatmål", _EN: "Measure"},
+    "unknown": {_NB: "Ukjent", _EN: "Unknown"},
+    "yes": {_NB: "ja", _EN: "yes"},
+    "no": {_NB: "nei", _EN: "no"},
+    # status table
+    "cap.status": {_NB: "Statusoversikt per pilot", _EN: "Scorecard by pilot"},
+    # money table
+    "cap.money": {_NB: "Økonomi per pilot", _EN: "Money by pilot"},
+    "h.grant": {_NB: "Tilsagn fra fondet", _EN: "Grant from the fund"},
+    "h.fund_cost": {_NB: "Brukt av fonds­midler", _EN: "Fund money spent"},
+    "h.grant_used": {_NB: "Andel av tilsagnet brukt", _EN: "Share of grant used"},
+    "h.elapsed": {_NB: "Andel av perioden gått", _EN: "Share of period elapsed"},
+    "h.total_cost": {_NB: "Samlet ressursbruk", _EN: "Total cost"},
+    "h.leverage": {_NB: "Giring", _EN: "Leverage"},
+    "h.per_participant": {_NB: "Kostnad per deltaker", _EN: "Cost per participant"},
+    "unit.mnok": {_NB: "mill.\u00a0kr", _EN: "NOK\u00a0m"},
+    "unit.nok": {_NB: "kr", _EN: "NOK"},
+    "unit.knok": {_NB: "1\u00a0000\u00a0kr", _EN: "NOK\u00a01,000"},
+    "note.money": {
+        _NB: "Samlet ressursbruk er alle kostnader, også naturalytelser som arbeidstid. "
+             "Giring er kroner i alt per krone fra fondet.",
+        _EN: "Total cost is all costs, in-kind contributions such as working time included. "
+             "Leverage is kroner in all per krone from the fund."},
+    # reach table
+    "cap.reach": {_NB: "Rekkevidde per pilot", _EN: "Reach by pilot"},
+    "h.enrolled": {_NB: "Deltakere", _EN: "Participants"},
+    "h.reach_target": {_NB: "Mål for antall deltakere", _EN: "Reach target"},
+    "h.completed": {_NB: "Fullført", _EN: "Completed"},
+    "h.dropped_out": {_NB: "Avbrutt", _EN: "Dropped out"},
+    "h.completion_rate": {_NB: "Fullførings\u00adgrad", _EN: "Completion rate"},
+    "h.target_population": {_NB: "Antall i målgruppen", _EN: "Target population"},
+    "h.coverage": {_NB: "Andel av målgruppen nådd", _EN: "Coverage"},
+    "note.reach": {
+        _NB: "Fullføringsgrad: fullført / (fullført + avbrutt). De som flyttet, er ikke "
+             "med i den.",
+        _EN: "Completion rate: completed / (completed + dropped out). People who moved are "
+             "left out of it."},
+    # reach by
+    "cap.reach_by.area": {_NB: "Deltakere etter område", _EN: "Participants by area"},
+    "cap.reach_by.gender": {_NB: "Deltakere etter kjønn", _EN: "Participants by gender"},
+    "cap.reach_by.age_group": {_NB: "Deltakere etter alder", _EN: "Participants by age"},
+    "h.area": {_NB: "Område", _EN: "Area"},
+    "h.gender": {_NB: "Kjønn", _EN: "Gender"},
+    "h.age_group": {_NB: "Alder", _EN: "Age"},
+    "h.share": {_NB: "Andel av deltakerne", _EN: "Share of participants"},
+    "h.target_share": {_NB: "Andel av målgruppen", _EN: "Share of target population"},
+    "gender.female": {_NB: "Jente / kvinne", _EN: "Female"},
+    "gender.male": {_NB: "Gutt / mann", _EN: "Male"},
+    "gender.other": {_NB: "Annet", _EN: "Other"},
+    "age.years": {_NB: "{g} år", _EN: "{g} years"},
+    "note.reach_by": {
+        _NB: "Andel av målgruppen viser hvor stor del av målgruppen gruppen er. Sammenlign "
+             "den med andel av deltakerne for å se hvem piloten når, og hvem den ikke når.",
+        _EN: "Share of target population is the group's part of the target population. "
+             "Compare it with the share of participants to see who the pilot reaches."},
+    "note.reach_by_wide": {
+        _NB: "Tallene er antall deltakere i hver pilot.",
+        _EN: "The figures are numbers of participants in each pilot."},
+    # outcome table
+    "cap.outcome": {_NB: "Resultater for innbyggerne", _EN: "Citizen outcomes"},
+    "h.design": {_NB: "Metode", _EN: "Design"},
+    "h.n": {_NB: "Målt før og etter", _EN: "Measured twice"},
+    "h.improvement": {_NB: "Forbedring (95\u00a0% KI)", _EN: "Improvement (95% CI)"},
+    "h.mid": {_NB: "Betyr noe fra", _EN: "Matters from"},
+    "h.mde": {_NB: "Kan påvises fra", _EN: "Detectable from"},
+    "h.attrition": {_NB: "Frafall i oppfølgingen", _EN: "Attrition"},
+    "design.did": {_NB: "FiF", _EN: "DiD"},
+    "design.pre_post": {_NB: "før–etter", _EN: "pre–post"},
+    "design.its": {_NB: "avbrutt tidsserie", _EN: "interrupted time series"},
+    "note.outcome": {
+        _NB: "Forbedring: endringen regnet slik at et positivt tall er bedre. FiF: "
+             "forskjell-i-forskjeller, endringen utover sammenligningsgruppens. "
+             "«Målt før og etter»: deltakere / sammenligningsgruppe. «Betyr noe fra» er "
+             "minste betydningsfulle endring, «kan påvises fra» er minste effekt dataene kan "
+             "påvise.",
+        _EN: "Improvement: the change signed so that positive is better. DiD: "
+             "difference-in-differences, the change beyond the comparison group's. "
+             "'Measured twice': participants / comparison group. 'Matters from' is the "
+             "minimal important difference, 'detectable from' the minimum detectable effect."},
+    # its table
+    "cap.its": {_NB: "Kommunens tall før og etter at piloten startet (avbrutt tidsserie)",
+                _EN: "Municipal figures before and after the pilot started (interrupted "
+                     "time series)"},
+    "h.series": {_NB: "Tidsserie", _EN: "Series"},
+    "h.months": {_NB: "Måneder før / etter", _EN: "Months before / after"},
+    "h.change_month": {_NB: "Piloten startet", _EN: "Pilot started"},
+    "h.level": {_NB: "Endring i nivå", _EN: "Change in level"},
+    "h.ci": {_NB: "95\u00a0% KI", _EN: "95% CI"},
+    "note.its": {
+        _NB: "Endring i nivå: hvor mye høyere eller lavere tallet ble enn trenden og "
+             "årstiden før piloten tilsier. Om lavere er bedre, avhenger av hva som telles.",
+        _EN: "Change in level: how much higher or lower the figure became than the trend "
+             "and season before the pilot predict. Whether lower is better depends on "
+             "what is counted."},
+    # value table
+    "cap.value": {_NB: "Samfunnsøkonomisk vurdering", _EN: "Value for money"},
+    "h.observed": {_NB: "Observert nytte", _EN: "Observed value"},
+    "h.projected": {_NB: "Framskrevet nytte", _EN: "Projected value"},
+    "h.social_value": {_NB: "Samfunnsnytte, nåverdi", _EN: "Social value, present value"},
+    "h.cost_for_ratio": {_NB: "Kostnad med skattekostnad", _EN: "Cost incl. tax cost"},
+    "h.bcr": {_NB: "Nytte–kostnads\u00adforhold", _EN: "Benefit–cost ratio"},
+    "h.n_measured": {_NB: "Målt", _EN: "Measured"},
+    "all_measures": {_NB: "alle verdsatte", _EN: "all valued"},
+    "note.value": {
+        _NB: "Observert: nytte innenfor pilotperioden, fra data. Framskrevet: nytte etter "
+             "perioden, fra forutsetninger. Samfunnsnytte er summen av de to. Kostnaden "
+             "har med 20 øre per krone offentlige midler (skattefinansieringskostnad).",
+        _EN: "Observed: value inside the pilot period, from data. Projected: value after "
+             "it, from assumptions. Social value is the sum of the two. The cost includes "
+             "20 øre per krone of public money (tax-financing cost)."},
+    # rules table
+    "cap.rules": {_NB: "Regler for statusoversikten", _EN: "Scorecard rules in force"},
+    "h.rule": {_NB: "Regel", _EN: "Rule"},
+    "h.value": {_NB: "Verdi", _EN: "Value"},
+    "h.default": {_NB: "Standard", _EN: "Default"},
+    "h.overridden": {_NB: "Endret i avtalen", _EN: "Set in the agreement"},
+    # quality table
+    "cap.quality": {_NB: "Datakvalitet: advarsler", _EN: "Data quality: warnings"},
+    "h.file": {_NB: "Fil", _EN: "File"},
+    "h.row": {_NB: "Rad", _EN: "Row"},
+    "h.column": {_NB: "Kolonne", _EN: "Column"},
+    "h.message": {_NB: "Melding", _EN: "Message"},
+    "hidden": {_NB: "[skjult]", _EN: "[hidden]"},
+    # glossary table
+    "cap.glossary": {_NB: "Ordliste", _EN: "Glossary"},
+    "h.term": {_NB: "Begrep", _EN: "Term"},
+    "h.explanation": {_NB: "Forklaring", _EN: "Explanation"},
+}  # fmt: skip
+
+
+def _lang(language: str) -> str:
+    fmt.check_language(language)
+    return language
+
+
+def _t(key: str, language: str, /, **fields: Any) -> str:
+    """The message ``key`` in ``language`` with its fields filled in.
+
+    A unit is tied to its number with a non-breaking space ("3 poeng" never breaks across
+    lines), and left out with its space when the measure has none.
+    """
+    template = MESSAGES[key][_lang(language)]
+    if "unit" in fields:
+        template = template.replace(" {unit}", _NBSP + "{unit}" if fields["unit"] else "")
+    return template.format(**fields)
+
+
+def label(key: str, language: str = "nb", **fields: Any) -> str:
+    """A short label (table header, caption, heading) from :data:`LABELS`.
+
+    Parameters
+    ----------
+    key : str
+        For example ``"pilot"``, ``"cap.money"``.
+    language : {"nb", "en"}, default "nb"
+
+    Raises
+    ------
+    UsageError
+        When ``key`` is not in :data:`LABELS`.
+    """
+    try:
+        text = LABELS[key][_lang(language)]
+    except KeyError:
+        raise UsageError(f"Unknown label {key!r}; see pilot_eval.present.text.LABELS.") from None
+    return text.format(**fields) if fields else text
+
+
+# --------------------------------------------------------------------------- small words
+
+
+def _missing(x: Any) -> bool:
+    if x is None or x is pd.NA:
+        return True
+    try:
+        return not math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return bool(pd.isna(x)) if not isinstance(x, str) else False
+
+
+def _get(row: Mapping[str, Any] | pd.Series, key: str) -> Any:
+    value = row.get(key) if hasattr(row, "get") else None
+    return None if _missing(value) and not isinstance(value, str) else value
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _lower_first(text: str) -> str:
+    """Lower-case the first letter of a common noun ("Trivsel" → "trivsel"), not of an
+    acronym ("PHQ-9" stays)."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def status_word(status: str | None, language: str = "nb") -> str:
+    """The word for a scorecard status (GLOSSARY): never a colour alone.
+
+    Parameters
+    ----------
+    status : {"green", "yellow", "red", "grey"} or None
+        A missing status reads as grey ("for lite data"): there is nothing to judge.
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    str
+        ``god``, ``usikker``, ``svak``, ``for lite data`` (``good``, ``uncertain``,
+        ``weak``, ``too little data``); an unknown key gives ``ukjent`` / ``unknown``
+        rather than an error, so a report never shows a colour without a word.
+    """
+    i = 0 if _lang(language) == _NB else 1
+    if _missing(status):
+        return STATUS_WORDS["grey"][i]
+    words = STATUS_WORDS.get(str(status))
+    return words[i] if words else MESSAGES["status.unknown"][language]
+
+
+def recommendation_word(recommendation: str | None, language: str = "nb", *,
+                        capital: bool = False) -> str:
+    """The word for a recommendation key (GLOSSARY).
+
+    Parameters
+    ----------
+    recommendation : {"scale", "continue", "adjust", "stop", "insufficient_data"}
+        A missing or unknown key reads as ``insufficient_data`` ("for tidlig å si"): the
+        report must not advise what the rules did not decide.
+    language : {"nb", "en"}, default "nb"
+    capital : bool, default False
+        Capitalise the first letter, for the start of a line.
+    """
+    i = 0 if _lang(language) == _NB else 1
+    words = RECOMMENDATION_WORDS.get(str(recommendation)) if not _missing(recommendation) \
+        else None
+    word = (words or RECOMMENDATION_WORDS["insufficient_data"])[i]
+    return _cap(word) if capital else word
+
+
+def people(n: float | None, min_cell_size: int = 5, language: str = "nb") -> str:
+    """A count of people for running text, small counts hidden.
+
+    ``0 < n < min_cell_size`` reads "færre enn 5" / "fewer than 5" (a table cell would
+    read "<5"; in a sentence the words read better and a screen reader says them right).
+
+    Examples
+    --------
+    >>> people(266)
+    '266'
+    >>> people(3)
+    'færre enn 5'
+    """
+    _lang(language)
+    if _missing(n):
+        return fmt.MISSING
+    if 0 < float(n) < min_cell_size:
+        return _t("people.fewer_than", language, n=min_cell_size)
+    return fmt.count(n, suppress=False, language=language)
+
+
+def about(n: float | None, min_cell_size: int = 5, language: str = "nb") -> str:
+    """A count of people rounded to what matters: "om lag 530", "om lag 1 200".
+
+    Below 20 the exact count is given (small counts hidden as in :func:`people`); up to
+    1 000 it is rounded to the nearest 10; above that to two significant digits.
+
+    Examples
+    --------
+    >>> about(532).replace("\\xa0", " ")
+    'om lag 530'
+    >>> about(26703).replace("\\xa0", " ")
+    'om lag 27 000'
+    """
+    _lang(language)
+    if _missing(n):
+        return fmt.MISSING
+    value = float(n)
+    if value < 20:
+        return people(value, min_cell_size, language)
+    if value < 1000:
+        rounded = round(value / 10) * 10
+    else:
+        step = 10 ** (int(math.floor(math.log10(value))) - 1)
+        rounded = round(value / step) * step
+    return _t("people.about", language, n=fmt.count(rounded, suppress=False, language=language))
+
+
+def _round_down(n: float) -> float:
+    """Round a count down to what matters (10s below 1 000, else two significant
+    digits), for an "at least" figure."""
+    if n < 20:
+        return max(math.floor(n), 0)
+    step = 10 if n < 1000 else 10 ** (int(math.floor(math.log10(n))) - 1)
+    return math.floor(n / step) * step
+
+
+def _pct(share: float | None, language: str) -> str:
+    return fmt.percent(share, language=language)
+
+
+def _smart(x: float | None, language: str) -> str:
+    """A threshold or MID: "2", "2,5" (no trailing ",0")."""
+    if _missing(x):
+        return fmt.MISSING
+    v = float(x)
+    return fmt.number(v, 0 if abs(v - round(v)) < 1e-9 else 1, language=language)
+
+
+def _rounded(x: float, language: str) -> str:
+    """An effect rounded to what matters: whole units from 2 up, else one decimal."""
+    return fmt.number(abs(x), 0 if abs(x) >= 2 else 1, language=language)
+
+
+# Norwegian words of common measure units and their English twins; a unit with a word not
+# listed is printed as written in the measures table.
+_UNIT_WORDS_EN: Final[dict[str, str]] = {
+    "poeng": "points", "dager": "days", "dag": "day", "per": "per", "halvår": "half-year",
+    "år": "year", "måned": "month", "måneder": "months", "uke": "week", "uker": "weeks",
+    "timer": "hours", "time": "hour", "prosent": "per cent", "prosentpoeng":
+    "percentage points", "antall": "number", "kr": "NOK", "i": "a", "skoledager":
+    "school days",
+}  # fmt: skip
+
+
+def unit(text: str | None, language: str = "nb") -> str:
+    """A measure's unit in the report's language ("dager per halvår" → "days per
+    half-year"); units are written in Norwegian in the measures table."""
+    if text is None or _missing(text):
+        return ""
+    text = str(text)
+    if _lang(language) == _NB:
+        return text
+    words = text.split()
+    if words and all(w.lower() in _UNIT_WORDS_EN for w in words):
+        return " ".join(_UNIT_WORDS_EN[w.lower()] for w in words)
+    return text
+
+
+def localise(scorecard: pd.DataFrame, measures: pd.DataFrame | None,
+             language: str = "nb") -> pd.DataFrame:
+    """A scorecard whose ``outcome_label`` and ``outcome_unit`` are in ``language``.
+
+    The scorecard labels measures in the agreement's language; a report in the other
+    language takes ``label_nb`` / ``label_en`` from the measures table (``ds.measures``)
+    and the unit from :func:`unit`.
+    """
+    _lang(language)
+    out = scorecard.copy()
+    if measures is not None and len(measures) and "outcome_measure" in out:
+        m = measures.assign(measure=measures["measure"].astype(str)).drop_duplicates(
+            "measure").set_index("measure")
+        col = "label_en" if language == _EN else "label_nb"
+        if col in m:
+            found = out["outcome_measure"].astype(object).map(m[col].astype(object))
+            out["outcome_label"] = found.where(found.notna(), out["outcome_label"].astype(object))
+    if "outcome_unit" in out:
+        out["outcome_unit"] = [unit(u, language) for u in out["outcome_unit"].astype(object)]
+    return out
+
+
+# --------------------------------------------------------------------------- notes
+
+
+def note(keys: str | Sequence[str] | None, kind: str, language: str = "nb") -> str:
+    """The reason or note key(s) of a metric table as plain sentences.
+
+    Parameters
+    ----------
+    keys : str, sequence of str or None
+        One key, several keys, or keys joined by ``";"`` as in ``outcome_summary``'s
+        ``note`` column. Missing gives ``""``.
+    kind : str
+        The column the keys come from, one of :data:`NOTE_KINDS`: ``reach_reason``,
+        ``cost_reason``, ``outcome_reason``, ``recommendation_reason`` (scorecard),
+        ``coverage_note`` (reach and portfolio), ``outcome_note``, ``value_note``,
+        ``its_note``.
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    str
+        One sentence per key, joined by spaces. A key this module has no text for gets a
+        generic sentence naming the key, so a new key in a metric module never breaks a
+        report.
+    """
+    _lang(language)
+    if kind not in NOTE_KINDS:
+        raise UsageError(f"kind={kind!r} is not known; use one of: {', '.join(NOTE_KINDS)}.")
+    if keys is None or (not isinstance(keys, str | list | tuple) and _missing(keys)):
+        return ""
+    parts = keys.split(";") if isinstance(keys, str) else [str(k) for k in keys]
+    out = []
+    for key in (p.strip() for p in parts):
+        if not key:
+            continue
+        msg = MESSAGES.get(f"{kind}.{key}")
+        out.append(msg[language] if msg else _t("note.unknown", language, key=key))
+    return " ".join(dict.fromkeys(out))
+
+
+# --------------------------------------------------------------------------- scorecard
+
+
+def reach_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb", *,
+                   min_cell_size: int = 5) -> str:
+    """One sentence on a pilot's reach, from a row of :func:`~pilot_eval.metrics.scorecard.
+    scorecard`.
+
+    Examples: "Piloten har 266 deltakere, 113 % av det som var ventet på dette
+    tidspunktet." When fewer than ``min_cell_size`` are enrolled, the count reads "færre
+    enn 5" and the share of expected is left out (it would reveal the count).
+    """
+    _lang(language)
+    reason = str(_get(row, "reach_reason") or "")
+    n = _get(row, "enrolled")
+    n_text = people(n, min_cell_size, language)
+    small = n is not None and 0 < float(n) < min_cell_size
+    if reason in ("on_track", "behind", "far_behind"):
+        if small or _get(row, "reach_ratio") is None:
+            return _t(f"reach.few_{reason}", language, n=n_text)
+        key = "reach.count" if reason == "on_track" else "reach.count_behind"
+        return _t(key, language, n=n_text, pct=_pct(_get(row, "reach_ratio"), language))
+    if reason == "no_reach_target" and n is not None:
+        return _t("reach.no_target", language, n=n_text)
+    return note(reason or "unknown", "reach_reason", language)
+
+
+def cost_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb") -> str:
+    """One sentence on a pilot's spending against its grant, from a scorecard row.
+
+    Example: "Piloten har brukt 74 % av tilsagnet etter 74 % av perioden."
+    """
+    _lang(language)
+    reason = str(_get(row, "cost_reason") or "")
+    used, elapsed = _get(row, "grant_used_share"), _get(row, "elapsed_share")
+    key = f"cost.{reason}"
+    if key in MESSAGES and used is not None and elapsed is not None:
+        return _t(key, language, used=_pct(used, language), elapsed=_pct(elapsed, language))
+    return note(reason or "unknown", "cost_reason", language)
+
+
+def _direction(row: Mapping[str, Any] | pd.Series) -> tuple[bool, float, float, float]:
+    """(raw change goes up, |change|, CI of |change| low, high) from the signed
+    improvement: the interval is of the change in the direction the verb says."""
+    imp = float(_get(row, "outcome_improvement"))
+    lo, hi = float(_get(row, "outcome_ci_low")), float(_get(row, "outcome_ci_high"))
+    hib = _get(row, "outcome_higher_is_better")
+    sign = 1.0 if hib is None or bool(hib) else -1.0
+    raw, raw_lo, raw_hi = sign * imp, *sorted((sign * lo, sign * hi))
+    if raw >= 0:
+        return True, raw, raw_lo, raw_hi
+    return False, -raw, -raw_hi, -raw_lo
+
+
+def _label_of(row: Mapping[str, Any] | pd.Series, language: str) -> str:
+    text = _get(row, "outcome_label") or _get(row, "outcome_measure")
+    return str(text) if text else ("Resultatet" if language == _NB else "The outcome")
+
+
+def outcome_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb", *,
+                     min_cell_size: int = 5) -> str:
+    """One sentence on the pilot's outcome (its primary measure), from a scorecard row.
+
+    Example: "Trivsel økte med 3,2 poeng (95 % KI 2,2–4,1), over minste betydningsfulle
+    endring på 2 poeng." With a comparison group the change is said to be "mer enn i
+    sammenligningsgruppen". The interval is of the change in the direction the verb
+    says (a fall in school absence is a fall, with the interval of the fall).
+    """
+    _lang(language)
+    reason = str(_get(row, "outcome_reason") or "")
+    unit = str(_get(row, "outcome_unit") or "")
+    if reason in ("clear_improvement", "below_mid", "uncertain") and \
+            _get(row, "outcome_improvement") is not None and \
+            _get(row, "outcome_ci_low") is not None:
+        up, x, lo, hi = _direction(row)
+        did = _get(row, "outcome_design") == "did"
+        verb = _t(("outcome.verb_up" if up else "outcome.verb_down") + ("_did" if did else ""),
+                  language)
+        judge = {"clear_improvement": "outcome.judge_green", "below_mid": "outcome.judge_red",
+                 "uncertain": "outcome.judge_yellow"}[reason]
+        judgement = _t(judge, language, mid=_smart(_get(row, "outcome_mid"), language),
+                       unit=unit)
+        text = _t("outcome.change_did" if did else "outcome.change", language,
+                  label=_cap(_label_of(row, language)), verb=verb,
+                  x=fmt.number(x, 1, language=language), unit=unit,
+                  ci=fmt.interval(lo, hi, 1, language=language), judgement=judgement)
+        return text
+    if reason == "too_few_measured":
+        n = _get(row, "outcome_n")
+        if n is None or float(n) == 0:
+            return _t("outcome.none_measured", language)
+        need = _get(row, "outcome_min_required") or max(10, min_cell_size)
+        return _t("outcome.few_measured", language,
+                  n=_cap(people(n, min_cell_size, language)),
+                  need=fmt.count(need, suppress=False, language=language))
+    return note(reason or "unknown", "outcome_reason", language)
+
+
+def _outcome_phrase(row: Mapping[str, Any] | pd.Series, language: str) -> str:
+    """"trivsel opp 3 poeng" for the recommendation line."""
+    up, x, _, _ = _direction(row)
+    return _t("rec.up" if up else "rec.down", language,
+              label=_lower_first(_label_of(row, language)), x=_rounded(x, language),
+              unit=str(_get(row, "outcome_unit") or "")).strip()
+
+
+def recommendation_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb", *,
+                            min_cell_size: int = 5) -> str:
+    """The recommendation with its reason in one line, from a scorecard row.
+
+    Examples: "Skalere – trivsel opp 3 poeng, sikker bedring"; "For tidlig å si – bare 5
+    målt før og etter, trenger 10"; "Justere – for få deltakere (45 % av ventet)".
+    """
+    _lang(language)
+    word = recommendation_word(_get(row, "recommendation"), language, capital=True)
+    reason = str(_get(row, "recommendation_reason") or "")
+    has_change = _get(row, "outcome_improvement") is not None and \
+        _get(row, "outcome_ci_low") is not None
+
+    def line(text: str) -> str:
+        return _t("rec.line", language, word=word, dash=_DASH, reason=text)
+
+    if reason == "all_green" and has_change:
+        return line(f"{_outcome_phrase(row, language)}, {_t('rec.sure', language)}")
+    if reason in ("outcome_red", "outcome_red_early") and has_change:
+        key = "rec.too_little" if reason == "outcome_red" else "rec.too_little_early"
+        return line(f"{_outcome_phrase(row, language)}, {_t(key, language)}")
+    if reason == "not_all_green":
+        parts = []
+        if has_change:
+            phrase = _outcome_phrase(row, language)
+            if _get(row, "outcome_status") == "yellow":
+                phrase += ", " + _t("rec.unsure", language)
+            parts.append(phrase)
+        if _get(row, "reach_status") == "yellow":
+            parts.append(_t("rec.reach_yellow", language))
+        if _get(row, "cost_status") == "yellow":
+            under = _get(row, "cost_reason") == "underspending"
+            parts.append(_t("rec.cost_under" if under else "rec.cost_over", language))
+        if parts:
+            return line("; ".join(parts))
+    if reason == "reach_red" or reason == "reach_and_cost_red":
+        if reason == "reach_and_cost_red":
+            return line(_t("rec.reach_and_cost_red", language))
+        n, ratio = _get(row, "enrolled"), _get(row, "reach_ratio")
+        if ratio is None or (n is not None and 0 < float(n) < min_cell_size):
+            return line(_t("rec.reach_red_few", language))
+        return line(_t("rec.reach_red", language, pct=_pct(ratio, language)))
+    if reason == "cost_red":
+        used, elapsed = _get(row, "grant_used_share"), _get(row, "elapsed_share")
+        if used is not None and elapsed is not None:
+            return line(_t("rec.cost_red", language, used=_pct(used, language),
+                           elapsed=_pct(elapsed, language)))
+    if reason == "outcome_grey":
+        why = str(_get(row, "outcome_reason") or "")
+        n = _get(row, "outcome_n")
+        if why == "too_few_measured" and n is not None and float(n) > 0:
+            need = _get(row, "outcome_min_required") or max(10, min_cell_size)
+            key = "rec.measured_few" if float(n) < min_cell_size else "rec.measured"
+            return line(_t(key, language, n=people(n, min_cell_size, language),
+                           need=fmt.count(need, suppress=False, language=language)))
+        if why == "too_few_measured":
+            return line(_t("rec.measured_none", language))
+        if why in ("no_outcome_data", "not_estimable"):
+            return line(_t(f"rec.{why}", language))
+    if reason == "not_started":
+        return line(_t("rec.not_started", language))
+    text = note(reason or "unknown", "recommendation_reason", language)
+    return line(_lower_first(text.rstrip(".")))
+
+
+def explain(row: Mapping[str, Any] | pd.Series, language: str = "nb", *,
+            min_cell_size: int = 5) -> dict[str, str]:
+    """All sentences of one scorecard row: ``{"reach", "cost", "outcome",
+    "recommendation"}`` → sentence."""
+    return {
+        "reach": reach_sentence(row, language, min_cell_size=min_cell_size),
+        "cost": cost_sentence(row, language),
+        "outcome": outcome_sentence(row, language, min_cell_size=min_cell_size),
+        "recommendation": recommendation_sentence(row, language, min_cell_size=min_cell_size),
+    }
+
+
+# --------------------------------------------------------------------------- LIX
+
+
+# A word: letters or digits, with inner hyphens or apostrophes ("før–etter" is two words,
+# "forskjell-i-forskjeller" one, "2,5" one).
+_WORD = re.compile(r"[^\W_]+(?:[-'’.,][^\W_]+)*")
+# A sentence ends at . ! ? followed by the end of the text or by space and a word that does
+# not start with a lower-case letter or a digit ("30. juni", "2,1 mill. kr" do not end
+# one); at a colon or semicolon only before a line break; and at every line break between
+# text (a list item without a full stop is a sentence).
+_SENTENCE_END = re.compile(r"[.!?…]+[»”\"')\]]*(?=\s*$|\s+[^\s\da-zæøåäöü])|[:;](?=\s*\n)|\n+")
+
+
+def lix(text: str) -> float:
+    r"""Readability index LIX (läsbarhetsindex) of a text.
+
+    .. math::
+
+        \mathrm{LIX} = \frac{\text{words}}{\text{sentences}} +
+                       100 \times \frac{\text{long words}}{\text{words}}
+
+    where a long word has more than six letters. Below 30 reads as very easy, 30–40 easy
+    (newspapers for the general public, klarspråk target), 40–50 medium (ordinary public
+    documents), 50–60 difficult, above 60 very difficult (specialist text).
+
+    Parameters
+    ----------
+    text : str
+        Plain text; paragraphs and list items separated by line breaks.
+
+    Returns
+    -------
+    float
+        The index; NaN for a text with no words.
+
+    Notes
+    -----
+    Sentences are counted conservatively, so the index is never flattered: a full stop
+    only ends a sentence when the next word does not begin with a small letter or a digit
+    (so "30. juni" and "2,6 mill. kr" are one sentence), a colon only before a line break.
+    Numbers count as words, but never as long ones (they have no letters).
+
+    References
+    ----------
+    Björnsson, C.-H. (1968). *Läsbarhet*. Stockholm: Liber.
+    Anderson, J. (1983). Lix and Rix: variations on a little-known readability index.
+    *Journal of Reading* 26(6), 490–496.
+    """
+    words = _WORD.findall(text or "")
+    if not words:
+        return float("nan")
+    long_words = sum(1 for w in words if sum(ch.isalpha() for ch in w) > 6)
+    # a sentence is a stretch between two ends that holds at least one word
+    sentences = sum(1 for part in _SENTENCE_END.split(text.strip()) if _WORD.search(part))
+    sentences = max(sentences, 1)
+    return len(words) / sentences + 100.0 * long_words / len(words)
+
+
+# --------------------------------------------------------------------------- summary
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The one-page summary in plain language, as structured pieces (no HTML).
+
+    Attributes
+    ----------
+    heading : str
+        "Sammendrag".
+    overview : list of str
+        Paragraphs: money spent against the fund's allocation and time passed; citizens
+        reached and the share of the target population.
+    changes_heading : str
+        "Hva endret seg for innbyggerne?".
+    changes : list of str
+        What changed for them and how sure we are, and what we cannot know yet.
+    caveats_heading : str
+        "Viktige forbehold".
+    caveats : list of str
+        Two or three caveats, one bullet each.
+    language : str
+    """
+
+    heading: str
+    overview: list[str]
+    changes_heading: str
+    changes: list[str]
+    caveats_heading: str
+    caveats: list[str]
+    language: str = "nb"
+    facts: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """Overview and changes paragraphs, in reading order."""
+        return [*self.overview, *self.changes]
+
+    @property
+    def text(self) -> str:
+        """All the summary's sentences as plain text (one paragraph or bullet a line)."""
+        return "\n".join([*self.paragraphs, *self.caveats])
+
+    def lix(self) -> float:
+        """LIX of :attr:`text` (see :func:`lix`)."""
+        return lix(self.text)
+
+    def to_markdown(self, *, headings: bool = True) -> str:
+        """Markdown for a notebook cell (the status table goes between overview and
+        changes; call with ``headings=False`` and place the parts yourself if needed)."""
+        out = [*self.overview]
+        out += [f"### {self.changes_heading}" if headings else "", *self.changes]
+        out += [f"### {self.caveats_heading}" if headings else ""]
+        out += ["\n".join(f"- {c}" for c in self.caveats)]
+        return "\n\n".join(p for p in out if p)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+
+def _join_names(names: list[str], language: str) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {_t('sum.and', language)} {names[-1]}"
+
+
+def _names_of(ds: Dataset) -> dict[str, str]:
+    p = ds.pilots
+    ids = p["pilot_id"].astype(str)
+    name = p["name"].astype("string") if "name" in p else ids
+    return dict(zip(ids, name.fillna(ids).astype(str), strict=True))
+
+
+def _change_sentences(row: pd.Series, name: str, language: str) -> list[str]:
+    """Two short sentences on one pilot's primary outcome for the summary."""
+    up, x, lo, hi = _direction(row)
+    unit = str(_get(row, "outcome_unit") or "")
+    status = _get(row, "outcome_status")
+    label = _cap(_label_of(row, language))
+    decimals = 0 if x >= 2 and (hi - lo) >= 1.5 else 1
+
+    def n(v: float) -> str:
+        return fmt.number(v, decimals, language=language)
+
+    if status == "red":
+        return [_t("sum.red", language, label=label, name=name, unit=unit,
+                   mid=_smart(_get(row, "outcome_mid"), language))]
+    verb = _t("sum.verb_up" if up else "sum.verb_down", language)
+    key = "sum.green_did" if _get(row, "outcome_design") == "did" else "sum.green"
+    first = _t(key, language, label=label, verb=verb, x=n(x), unit=unit, name=name)
+    change = _t("sum.noun_up" if up else "sum.noun_down", language)
+    if status == "green":
+        return [first, _t("sum.sure", language, change=change, lo=n(lo), hi=n(hi), unit=unit)]
+    if lo < 0 < hi:  # the interval spans no change: say both ends as words
+        word_lo = _t("sum.fall_of" if up else "sum.rise_of", language, x=n(-lo))
+        word_hi = _t("sum.rise_of" if up else "sum.fall_of", language,
+                     x=f"{n(hi)}{_NBSP}{unit}" if unit else n(hi))
+        return [first, _t("sum.yellow_cross", language, lo=word_lo, hi=word_hi)]
+    return [first, _t("sum.yellow", language, change=change, lo=n(lo), hi=n(hi), unit=unit)]
+
+
+def summary(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame | None = None,
+            portfolio: pd.DataFrame | None = None, outcomes: pd.DataFrame | None = None,
+            max_caveats: int = 3) -> Summary:
+    """The one-page plain-language summary of the portfolio (DESIGN §4).
+
+    Parameters
+    ----------
+    ds : Dataset
+        At its ``as_of`` date.
+    language : {"nb", "en"}, optional
+        Defaults to the agreement's language.
+    scorecard, portfolio, outcomes : DataFrame, optional
+        :func:`~pilot_eval.metrics.scorecard.scorecard`,
+        :func:`~pilot_eval.metrics.portfolio.portfolio_summary` and
+        :func:`~pilot_eval.metrics.outcomes.outcome_summary` of ``ds`` when the caller has
+        them already; computed otherwise.
+    max_caveats : int, default 3
+
+    Returns
+    -------
+    Summary
+        Paragraphs and caveats as plain strings. The status table
+        (:func:`pilot_eval.present.tables.status_table`) goes between the overview and the
+        changes.
+
+    Notes
+    -----
+    What the text says, and where the numbers come from:
+
+    * money: fund money spent of the fund's allocation (``portfolio.fund_cost_nok`` /
+      ``budget_nok``), months passed, co-funding;
+    * reach: distinct citizens reached, rounded (:func:`about`), their share of the
+      combined target population ("minst" when pilots' areas could not be resolved);
+    * changes: one or two sentences per pilot on its primary measure, by status; the 95 %
+      interval in words ("trolig mellom 2 og 4 poeng"); grey pilots together; one
+      sentence on what nobody can know yet (whether effects last);
+    * caveats, at most ``max_caveats``, in this order: only some pilots have a comparison
+      group; follow-up missing for a share of those measured at baseline; value after the
+      pilot period is projected; the data have warnings.
+
+    Counts below ``min_cell_size`` never appear (see :func:`people`).
+    """
+    from ..metrics.outcomes import outcome_summary
+    from ..metrics.portfolio import portfolio_summary
+    from ..metrics.scorecard import scorecard as _scorecard
+
+    language = _lang(language or ds.agreement.language or _NB)
+    min_cell = int(ds.agreement.min_cell_size)
+    card = localise(_scorecard(ds) if scorecard is None else scorecard, ds.measures, language)
+    port = (portfolio_summary(ds) if portfolio is None else portfolio).iloc[0]
+    outs = outcome_summary(ds) if outcomes is None else outcomes
+    names = _names_of(ds)
+
+    # -- money and time
+    overview: list[str] = []
+    money = [_t("sum.money", language, spent=fmt.mnok(port["fund_cost_nok"], language=language),
+                budget=fmt.mnok(port["budget_nok"], language=language),
+                share=_pct(port["fund_spent_share"], language))]
+    money.append(_t("sum.time", language, m=fmt.number(port["months_elapsed"], 0,
+                                                        language=language),
+                    total=fmt.number(port["months_total"], 0, language=language)))
+    if not _missing(port["cofunding_nok"]) and float(port["cofunding_nok"]) > 0:
+        money.append(_t("sum.cofunding", language,
+                        amount=fmt.mnok(port["cofunding_nok"], language=language)))
+    overview.append(" ".join(money))
+
+    # -- reach
+    ages = ds.pilots["target_age_max"].astype("Float64")
+    young = bool(len(ages.dropna())) and float(ages.max()) <= 25
+    # Every pilot's count is printed elsewhere (reach sentences), so with a pilot of a few
+    # participants a rounded total could give it away at a rounding border: say then only
+    # what the other pilots' people add up to.
+    enrolled = card["enrolled"].astype("Float64").fillna(0)
+    small = float(enrolled[(enrolled > 0) & (enrolled < min_cell)].sum())
+    reached = float(port["citizens_reached"])
+    n_text = about(reached, min_cell, language) if small == 0 else \
+        _t("people.at_least", language, n=fmt.count(_round_down(reached - small), suppress=False,
+                                                     language=language))
+    reach = [_t("sum.reach", language, n=n_text,
+                who=_t("sum.who_young" if young else "sum.who_all", language))]
+    cov = port["coverage_share"]
+    if not _missing(cov) and reached >= min_cell and small == 0:
+        lower = port["target_population_note"] == "areas_ignored"  # coverage is a lower bound
+        decimals = 1 if float(cov) < 0.1 else 0
+        shown = float(cov)
+        if lower:  # round down, so "minst" stays true
+            step = 10 ** (2 + decimals)
+            shown = math.floor(float(cov) * step + 1e-9) / step
+        pct = fmt.percent(shown, decimals, language=language)
+        reach.append(_t("sum.coverage_min" if lower else "sum.coverage", language, pct=pct))
+    if not _missing(port["reach_target"]) and float(port["reach_target"]) > 0:
+        reach.append(_t("sum.target", language,
+                        n=fmt.count(port["reach_target"], suppress=False, language=language)))
+    overview.append(" ".join(reach))
+
+    # -- what changed
+    changes: list[str] = []
+    judged = card[card["outcome_status"].isin(["green", "yellow", "red"])]
+    order = {"green": 0, "yellow": 1, "red": 2}
+    judged = judged.iloc[sorted(range(len(judged)),
+                                key=lambda i: order[str(judged["outcome_status"].iloc[i])])]
+    sentences = [s for pid, row in judged.iterrows()
+                 for s in _change_sentences(row, names.get(str(pid), str(pid)), language)]
+    grey = card[(card["outcome_status"] == "grey") & (card["state"] != "not_started")]
+    waiting = card[card["state"] == "not_started"]
+    if not sentences:
+        sentences.append(_t("sum.none_yet", language))
+    elif len(grey):
+        sentences.append(_t("sum.grey", language, names=_join_names(
+            [names.get(str(p), str(p)) for p in grey.index], language)))
+    if len(waiting):
+        sentences.append(_t("sum.not_started", language, names=_join_names(
+            [names.get(str(p), str(p)) for p in waiting.index], language)))
+    if len(judged):
+        sentences.append(_t("sum.unknown", language))
+    changes.append(" ".join(sentences))
+
+    # -- caveats
+    caveats: list[str] = []
+    started = card[card["state"] != "not_started"]
+    designs = started["outcome_design"].dropna()
+    k, n = int((designs == "did").sum()), len(started)
+    if n and k == 0:
+        caveats.append(_t("caveat.comparison_none", language))
+    elif n and k < n:
+        key = "caveat.comparison_one" if k == 1 else "caveat.comparison_some"
+        caveats.append(_t(key, language, k=k, n=n))
+    primary = [(str(p), str(m)) for p, m in zip(card.index, card["outcome_measure"],
+                                                 strict=True) if not _missing(m)]
+    rows = outs.reindex(pd.MultiIndex.from_tuples(primary, names=["pilot_id", "measure"])) \
+        if primary and len(outs) else outs.iloc[0:0]
+    base = float(rows["n_baseline"].fillna(0).sum()) if len(rows) else 0.0
+    if base >= min_cell:
+        missing = float(rows["n_missing_followup"].fillna(0).sum())
+        active = float(rows["n_missing_followup_active"].fillna(0).sum())
+        if missing / base >= 0.05:
+            key = "caveat.followup_active" if active / missing > 0.5 else "caveat.followup"
+            caveats.append(_t(key, language, pct=_pct(missing / base, language)))
+    if len(ds.valuation):
+        caveats.append(_t("caveat.projected", language))
+    if len(ds.warnings):
+        caveats.append(_t("caveat.warnings", language, n=len(ds.warnings)))
+
+    return Summary(
+        heading=label("summary", language), overview=overview,
+        changes_heading=label("changes", language), changes=changes,
+        caveats_heading=label("caveats", language), caveats=caveats[:max_caveats],
+        language=language,
+        facts={"as_of": ds.as_of_date, "citizens_reached": port["citizens_reached"]},
+    )
+
+
+# --------------------------------------------------------------------------- glossary
+
+
+#: Terms explained in one plain sentence each (GLOSSARY.md): (bokmål term, explanation),
+#: (English term, explanation).
+_GLOSSARY: Final[list[tuple[tuple[str, str], tuple[str, str]]]] = [
+    (("Anslått effekt", "Vår beste beregning av hvor mye piloten endret resultatet."),
+     ("Estimate", "Our best calculation of how much the pilot changed the outcome.")),
+    (("Konfidensintervall (95 % KI)",
+      "Et spenn som viser usikkerheten: tallet vi leter etter ligger trolig innenfor, og "
+      "et smalt spenn betyr at vi er sikrere."),
+     ("Confidence interval (95% CI)",
+      "A range that shows the uncertainty: the true figure probably lies inside it, and a "
+      "narrow range means we are more certain.")),
+    (("Minste betydningsfulle endring",
+      "Den minste endringen som betyr noe i livet til dem det gjelder, satt på forhånd for "
+      "hvert resultatmål."),
+     ("Minimal important difference",
+      "The smallest change that matters in people's lives, set in advance for each "
+      "measure.")),
+    (("Minste effekt dataene kan påvise",
+      "Den minste effekten vi har gode sjanser (80 %) til å oppdage med så mange målte "
+      "deltakere; mindre effekter kan finnes uten at vi ser dem."),
+     ("Minimum detectable effect",
+      "The smallest effect we have a good chance (80%) of detecting with this many people "
+      "measured; smaller effects may exist unseen.")),
+    (("Sammenligningsgruppe",
+      "Personer som ligner deltakerne, men som ikke er med i piloten, målt på samme tider."),
+     ("Comparison group",
+      "People like the participants who are not in the pilot, measured at the same "
+      "times.")),
+    (("Før–etter-sammenligning",
+      "Vi sammenligner deltakernes resultat før og etter; uten sammenligningsgruppe vet "
+      "vi ikke hvor mye som ville skjedd uansett."),
+     ("Pre–post comparison",
+      "We compare participants' results before and after; without a comparison group we "
+      "do not know how much would have happened anyway.")),
+    (("Forskjell-i-forskjeller",
+      "Vi trekker endringen i sammenligningsgruppen fra endringen hos deltakerne, så det "
+      "som ville skjedd uansett, ikke blir regnet som pilotens effekt."),
+     ("Difference-in-differences",
+      "We subtract the comparison group's change from the participants' change, so what "
+      "would have happened anyway is not counted as the pilot's effect.")),
+    (("Avbrutt tidsserie",
+      "Vi ser om kommunens månedstall brøt med trenden og årstidsmønsteret fra før piloten "
+      "startet."),
+     ("Interrupted time series",
+      "We check whether the municipality's monthly figures broke from the trend and "
+      "seasonal pattern seen before the pilot started.")),
+    (("Frafall i oppfølgingen",
+      "Andelen av dem som ble målt ved start, som ikke er målt igjen."),
+     ("Attrition at follow-up",
+      "The share of those measured at the start who have not been measured again.")),
+    (("Effektstørrelse",
+      "Effekten målt i standardavvik, så resultatmål på ulike skalaer kan sammenlignes."),
+     ("Effect size",
+      "The effect in standard deviations, so measures on different scales can be "
+      "compared.")),
+    (("Andel av målgruppen nådd",
+      "Deltakere delt på alle i kommunen som er i pilotens målgruppe (alder og område)."),
+     ("Coverage of the target population",
+      "Participants divided by everyone in the municipality in the pilot's target group "
+      "(age and area).")),
+    (("Fullføringsgrad", "Andelen som fullførte, av dem som enten fullførte eller avbrøt."),
+     ("Completion rate", "The share who completed, of those who either completed or "
+                         "dropped out.")),
+    (("Giring", "Hvor mange kroner piloten bruker i alt for hver krone fra fondet."),
+     ("Leverage", "How many kroner the pilot uses in all for each krone from the fund.")),
+    (("Naturalytelser",
+      "Bidrag i form av arbeidstid, lokaler eller utstyr i stedet for penger, regnet om "
+      "til kroner."),
+     ("In-kind contributions",
+      "Contributions of working time, premises or equipment instead of money, valued in "
+      "kroner.")),
+    (("Samfunnsnytte (nåverdi)",
+      "Verdien for samfunnet av bedre resultater, regnet om til kroner i dag."),
+     ("Social value (present value)",
+      "The value to society of better outcomes, converted to kroner today.")),
+    (("Nytte–kostnadsforhold",
+      "Samfunnsnytte delt på kostnad: over 1 betyr at nytten er større enn kostnaden."),
+     ("Benefit–cost ratio",
+      "Social value divided by cost: above 1 means the value exceeds the cost.")),
+    (("Dødvekt", "Den delen av resultatet som ville kommet også uten piloten."),
+     ("Deadweight", "The part of the outcome that would have happened without the pilot.")),
+    (("Tilskriving", "Den delen av resultatet som andre enn piloten bidro til."),
+     ("Attribution", "The part of the outcome that others than the pilot contributed to.")),
+    (("Fortrengning",
+      "Den delen av gevinsten som bare flyttes fra andre, for eksempel en jobb som ellers "
+      "ville gått til en annen."),
+     ("Displacement",
+      "The part of the gain that is only moved from others, such as a job that would "
+      "have gone to someone else.")),
+    (("Avtagende effekt", "Hvor mye effekten antas å svekkes hvert år etter det første."),
+     ("Drop-off", "How much the effect is assumed to fade each year after the first.")),
+    (("Kalkulasjonsrente",
+      "Renten som regner framtidige kroner om til verdi i dag; 4 % etter R-109/2021."),
+     ("Discount rate",
+      "The rate that converts future kroner into value today; 4% under R-109/2021.")),
+    (("Skattefinansieringskostnad",
+      "Hver krone fra det offentlige koster samfunnet 1,20 kr, fordi skatt gir tap i "
+      "økonomien."),
+     ("Tax-financing cost",
+      "Each public krone costs society NOK 1.20, because taxes cause losses in the "
+      "economy.")),
+    (("Observert og framskrevet",
+      "Observert er målt innenfor pilotperioden; framskrevet er beregnet for tiden etter, "
+      "ut fra forutsetninger."),
+     ("Observed and projected",
+      "Observed is measured inside the pilot period; projected is calculated for the time "
+      "after, from assumptions.")),
+    (("Følsomhetsanalyse",
+      "Vi endrer én forutsetning om gangen for å se hvor mye resultatet avhenger av den."),
+     ("Sensitivity analysis",
+      "We change one assumption at a time to see how much the result depends on it.")),
+    (("Skjult av personvernhensyn («<5»)",
+      "Grupper med færre enn 5 personer vises ikke, så ingen kan kjennes igjen."),
+     ("Suppressed for privacy ('<5')",
+      "Groups of fewer than 5 people are not shown, so nobody can be recognised.")),
+    (("Statusoversikt",
+      "Vurdering av rekkevidde, økonomi og resultater per pilot som god, usikker, svak "
+      "eller for lite data, etter faste regler."),
+     ("Scorecard",
+      "Each pilot's reach, cost and outcomes rated good, uncertain, weak or too little "
+      "data, by fixed rules.")),
+]
+
+
+def glossary(language: str = "nb") -> list[tuple[str, str]]:
+    """The report's glossary: (term, one plain sentence) pairs, terms from GLOSSARY.md."""
+    i = 0 if _lang(language) == _NB else 1
+    return [pair[i] for pair in _GLOSSARY]
+
+
+def method_notes(language: str = "nb", *, discount_rate: float = 0.04,
+                 tax_financing_cost: float = 0.20,
+                 min_cell_size: int = 5) -> list[tuple[str, str, str]]:
+    """The assumptions behind the numbers, with their sources.
+
+    Parameters
+    ----------
+    language : {"nb", "en"}, default "nb"
+    discount_rate, tax_financing_cost, min_cell_size
+        The values in force (from the agreement), printed in the notes.
+
+    Returns
+    -------
+    list of (topic, explanation, source)
+    """
+    _lang(language)
+    r = fmt.percent(discount_rate, 1 if round(discount_rate * 100, 6) % 1 else 0,
+                    language=language)
+    ore = fmt.number(tax_financing_cost * 100, 0, language=language)
+    krone = fmt.number(1 + tax_financing_cost, 2, language=language)
+    r109 = ("Finansdepartementet (2021). Rundskriv R-109/2021: Prinsipper og krav ved "
+            "utarbeidelse av samfunnsøkonomiske analyser.")
+    dfo = ("Finansdepartementet, Rundskriv R-109/2021, punkt 5; DFØ (2023), Veileder i "
+           "samfunnsøkonomiske analyser.")
+    if language == _NB:
+        return [
+            ("Kalkulasjonsrente",
+             f"Framtidig nytte er regnet om til verdi i dag med en reell rente på {r} per år.",
+             r109),
+            ("Skattefinansieringskostnad",
+             f"Hver krone fra fondet og kommunen er regnet som {krone} kr for samfunnet "
+             f"({ore} øre per krone).", dfo),
+            ("Personvern",
+             f"Grupper med færre enn {min_cell_size} personer vises som «<{min_cell_size}». "
+             "Der en sum vises, skjules ett tall til, så det lille tallet ikke kan regnes "
+             "ut. Andeler og snitt av færre enn "
+             f"{min_cell_size} personer vises ikke.",
+             "Statistisk sentralbyrå, praksis for konfidensialitet i tabeller; "
+             "personopplysningsloven (GDPR) art. 5 og 89."),
+            ("Sammenligning",
+             "Der en sammenligningsgruppe er målt før og etter, brukes "
+             "forskjell-i-forskjeller. Ellers sammenlignes deltakerne før og etter.",
+             "Wooldridge, J. M., Introductory Econometrics, kap. 13."),
+            ("Minste effekt dataene kan påvise",
+             "Beregnet med 5 % signifikansnivå og 80 % styrke.",
+             "Bloom, H. S. (1995). Minimum detectable effects. Evaluation Review 19(5)."),
+            ("Verdsetting",
+             "Verdien per person og år er justert for dødvekt, tilskriving, fortrengning og "
+             "avtagende effekt. Bare deltakere målt før og etter er med.",
+             "HM Treasury (2022), The Green Book; GMCA (2019), Cost Benefit Analysis "
+             "guidance; HACT, Social Value Bank."),
+        ]
+    return [
+        ("Discount rate",
+         f"Future value is converted to value today at a real rate of {r} a year.", r109),
+        ("Tax-financing cost",
+         f"Each krone from the fund and the municipality counts as NOK {krone} to society "
+         f"({ore} øre per krone).", dfo),
+        ("Privacy",
+         f"Groups of fewer than {min_cell_size} people show as '<{min_cell_size}'. Where a "
+         "total is shown, one more number is hidden so the small one cannot be worked out. "
+         f"Shares and means of fewer than {min_cell_size} people are not shown.",
+         "Statistics Norway, confidentiality practice for tables; GDPR art. 5 and 89."),
+        ("Comparison",
+         "Where a comparison group is measured before and after, difference-in-differences "
+         "is used. Otherwise participants are compared before and after.",
+         "Wooldridge, J. M., Introductory Econometrics, ch. 13."),
+        ("Minimum detectable effect",
+         "Computed at a 5% significance level and 80% power.",
+         "Bloom, H. S. (1995). Minimum detectable effects. Evaluation Review 19(5)."),
+        ("Valuation",
+         "The value per person and year is adjusted for deadweight, attribution, "
+         "displacement and drop-off. Only participants measured before and after count.",
+         "HM Treasury (2022), The Green Book; GMCA (2019), Cost Benefit Analysis guidance; "
+         "HACT, Social Value Bank."),
+    ]
+
+
+def data_quality_sentence(warnings: pd.DataFrame | None, language: str = "nb") -> str:
+    """One or two sentences on the data's warnings (``Dataset.warnings``).
+
+    Examples: "Vi fant ingen feil eller advarsler i dataene." / "Vi fant 3 advarsler i
+    dataene. De står i tabellen nedenfor. …"
+    """
+    _lang(language)
+    n = 0 if warnings is None else len(warnings)
+    if n == 0:
+        return _t("quality.none", language)
+    if n == 1:
+        return _t("quality.one", language)
+    return _t("quality.many", language, n=fmt.count(n, suppress=False, language=language))
+
+
+def message_fields(key: str) -> dict[str, set[str]]:
+    """The ``str.format`` fields of a message per language (for tests of the catalogue)."""
+    msgs = MESSAGES.get(key) or LABELS[key]
+    return {lang: {f for _, f, _, _ in string.Formatter().parse(text) if f}
+            for lang, text in msgs.items()}

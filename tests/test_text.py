@@ -1,0 +1,559 @@
+"""Tests for pilot_eval.present.text: words, sentences, the summary and its readability.
+
+The sample data (data/sample, synthetic, see its README) is read at four as_of dates that
+cover a pilot with too few participants (2025-09-30), grey and judged outcomes, and a
+pilot near its end.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import pilot_eval as pe
+from pilot_eval.errors import UsageError
+from pilot_eval.metrics.outcomes import outcome_summary
+from pilot_eval.metrics.portfolio import portfolio_summary
+from pilot_eval.metrics.scorecard import scorecard
+from pilot_eval.present import text
+
+# the metric modules (the package re-exports functions of the same names)
+outcomes_mod = importlib.import_module("pilot_eval.metrics.outcomes")
+portfolio_mod = importlib.import_module("pilot_eval.metrics.portfolio")
+reach_mod = importlib.import_module("pilot_eval.metrics.reach")
+scorecard_mod = importlib.import_module("pilot_eval.metrics.scorecard")
+value_mod = importlib.import_module("pilot_eval.metrics.value")
+
+SAMPLE = Path(__file__).parent.parent / "data" / "sample"
+DATES = ["2025-09-30", "2026-03-31", "2026-06-30", "2026-10-31"]
+NBSP = "\u00a0"
+PARTICIPANT_ID = re.compile(r"p-[0-9a-f]{8}")
+
+
+def plain(s: str) -> str:
+    return s.replace(NBSP, " ")
+
+
+@pytest.fixture(scope="module")
+def sample() -> pe.Dataset:
+    return pe.load_dataset(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def frames(sample: pe.Dataset) -> dict[str, tuple[pe.Dataset, pd.DataFrame, pd.DataFrame,
+                                                 pd.DataFrame]]:
+    """Per date: the dataset, scorecard, portfolio summary and outcome summary."""
+    out = {}
+    for d in DATES:
+        ds = sample.as_of(d)
+        out[d] = (ds, scorecard(ds), portfolio_summary(ds), outcome_summary(ds))
+    return out
+
+
+def _summary(frames, d: str, language: str) -> text.Summary:
+    ds, card, port, outs = frames[d]
+    return text.summary(ds, language, scorecard=card, portfolio=port, outcomes=outs)
+
+
+# --------------------------------------------------------------------------- LIX
+
+
+def test_lix_by_hand():
+    # 9 words, 2 sentences, no word longer than 6 letters: 9/2 + 0
+    assert text.lix("Dette er en kort tekst. Her er en til.") == pytest.approx(4.5)
+    # 2 words, 1 sentence, both long: 2 + 100
+    assert text.lix("Forskningsprosjektet startet.") == pytest.approx(102.0)
+
+
+def test_lix_does_not_end_sentences_at_abbreviations_or_ordinals():
+    # "30. juni" and "mill. kr" do not end a sentence: 9 words, 1 sentence, 1 long word
+    s = "Vi brukte 2,6 mill. kr innen 30. juni i fjor."  # 10 words, none long
+    assert text.lix(s) == pytest.approx(10.0)
+    # a list item without full stop is its own sentence
+    assert text.lix("Første punkt\nAndre punkt") == pytest.approx(2.0)
+
+
+def test_lix_numbers_are_words_but_never_long():
+    assert text.lix("Det kostet 1234567 kroner.") == pytest.approx(4.0)
+    assert text.lix("Det kostet 1234567 kronestykker.") == pytest.approx(4 + 100 * 1 / 4)
+
+
+def test_lix_empty_is_nan():
+    assert math.isnan(text.lix(""))
+    assert math.isnan(text.lix("  ... "))
+
+
+@pytest.mark.parametrize("d", DATES)
+def test_summary_nb_is_easy_to_read(frames, d):
+    s = _summary(frames, d, "nb")
+    assert s.lix() < 40, s.text
+    assert text.lix(s.text) == s.lix()
+
+
+# --------------------------------------------------------------------------- summary
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_summary_pieces(frames, language):
+    s = _summary(frames, "2026-06-30", language)
+    assert s.language == language
+    assert len(s.overview) == 2
+    assert s.changes and all(p.strip() for p in s.changes)
+    assert 2 <= len(s.caveats) <= 3
+    for piece in [*s.paragraphs, *s.caveats]:
+        assert "{" not in piece and "}" not in piece
+        assert piece.rstrip().endswith((".", "?"))
+    md = s.to_markdown()
+    assert s.changes_heading in md and s.caveats_heading in md
+    assert s._repr_markdown_() == md
+
+
+def test_summary_nb_content(frames):
+    s = _summary(frames, "2026-06-30", "nb")
+    overview = plain(" ".join(s.overview))
+    assert "2,6 mill. kr av 4,0 mill. kr" in overview
+    assert "18 av 24 måneder" in overview
+    assert "om lag 530 barn og unge" in overview
+    assert "minst 1,9 % av målgruppen" in overview  # areas_ignored: a lower bound
+    changes = plain(" ".join(s.changes))
+    assert "Trivsel økte om lag 3 poeng mer i Leksehjelp med matpakke" in changes
+    assert "mellom 2 og 4 poeng" in changes  # the interval in words
+    assert "Fritidsguiden" in changes  # grey: too early to say
+    assert "varer" in changes  # what we cannot know yet
+    caveats = plain(" ".join(s.caveats))
+    assert "Bare 2 av 4 piloter" in caveats
+    assert "63 %" in caveats
+    assert "anslag" in caveats
+
+
+def test_summary_en_uses_english_labels_and_units(frames):
+    s = _summary(frames, "2026-06-30", "en")
+    changes = plain(" ".join(s.changes))
+    assert "Well-being rose by about 3 points more in Leksehjelp med matpakke" in changes
+    assert "poeng" not in changes and "Trivsel" not in changes
+
+
+def test_summary_says_too_early_when_nothing_is_judged(frames):
+    s = _summary(frames, "2025-09-30", "nb")
+    assert "for tidlig" in " ".join(s.changes)
+
+
+def test_summary_hides_a_small_pilot_in_the_total(frames):
+    # 2025-09-30: Fritidsguiden has 1 participant; the total must not give it away at a
+    # rounding border, so the text gives a lower bound from the other pilots instead.
+    s = _summary(frames, "2025-09-30", "nb")
+    overview = plain(" ".join(s.overview))
+    assert "minst 220 barn og unge" in overview
+    assert "om lag" not in overview
+
+
+def test_summary_small_portfolio_never_prints_small_counts(frames):
+    ds, card, port, outs = frames["2026-06-30"]
+    tiny = port.copy()
+    tiny["citizens_reached"] = 3
+    s = text.summary(ds, "nb", scorecard=card, portfolio=tiny, outcomes=outs)
+    overview = plain(" ".join(s.overview))
+    assert "færre enn 5 barn og unge" in overview
+    assert not re.search(r"\b3 barn", overview)
+    assert "målgruppen i kommunen" not in overview  # no share of 3 people
+
+
+# --------------------------------------------------------------------------- words
+
+
+@pytest.mark.parametrize(("status", "nb", "en"), [
+    ("green", "god", "good"), ("yellow", "usikker", "uncertain"), ("red", "svak", "weak"),
+    ("grey", "for lite data", "too little data")])
+def test_status_word(status, nb, en):
+    assert text.status_word(status) == nb
+    assert text.status_word(status, "en") == en
+
+
+def test_status_always_has_a_word():
+    assert text.status_word(None) == "for lite data"
+    assert text.status_word(pd.NA, "en") == "too little data"
+    assert text.status_word("purple") == "ukjent"
+    assert text.status_word("purple", "en") == "unknown"
+
+
+@pytest.mark.parametrize(("rec", "nb", "en"), [
+    ("scale", "skalere", "scale"), ("continue", "videreføre", "continue"),
+    ("adjust", "justere", "adjust"), ("stop", "avslutte", "stop"),
+    ("insufficient_data", "for tidlig å si", "too early to say")])
+def test_recommendation_word(rec, nb, en):
+    assert text.recommendation_word(rec) == nb
+    assert text.recommendation_word(rec, "en") == en
+    assert text.recommendation_word(rec, capital=True) == nb[0].upper() + nb[1:]
+
+
+def test_unknown_language_is_refused():
+    with pytest.raises(UsageError, match="'nb'"):
+        text.status_word("green", "sv")
+    with pytest.raises(UsageError):
+        text.note("on_track", "reach_reason", "de")
+
+
+def test_about_and_people():
+    assert plain(text.about(532)) == "om lag 530"
+    assert plain(text.about(26703)) == "om lag 27 000"
+    assert plain(text.about(1234, language="en")) == "about 1,200"
+    assert text.about(12) == "12"
+    assert text.about(3) == "færre enn 5"
+    assert text.people(0) == "0"
+    assert text.people(4, 10, "en") == "fewer than 10"
+
+
+def test_unit_translation():
+    assert text.unit("dager per halvår", "en") == "days per half-year"
+    assert text.unit("poeng", "en") == "points"
+    assert text.unit("poeng", "nb") == "poeng"
+    assert text.unit("kg CO2", "en") == "kg CO2"  # unknown words: as written
+    assert text.unit(None) == ""
+
+
+# --------------------------------------------------------------------------- catalogue
+
+
+@pytest.mark.parametrize("catalogue", ["MESSAGES", "LABELS"])
+def test_every_message_has_both_languages_with_the_same_fields(catalogue):
+    for key, versions in getattr(text, catalogue).items():
+        assert set(versions) == {"nb", "en"}, key
+        assert all(v.strip() for v in versions.values()), key
+        fields = text.message_fields(key)
+        assert fields["nb"] == fields["en"], key
+
+
+def test_label_unknown_key():
+    with pytest.raises(UsageError, match="Unknown label"):
+        text.label("no.such.label")
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def _row(**kw):
+    base = {"state": "running", "elapsed_share": 0.74, "reach_status": "green",
+            "reach_reason": "on_track", "enrolled": 266, "reach_target": 320.0,
+            "expected_enrolled": 235.8, "reach_ratio": 1.128, "cost_status": "green",
+            "cost_reason": "on_budget", "grant_nok": 1.2e6, "fund_cost_nok": 8.9e5,
+            "grant_used_share": 0.741, "run_rate": 1.006, "outcome_status": "green",
+            "outcome_reason": "clear_improvement", "outcome_measure": "trivsel",
+            "outcome_label": "Trivsel", "outcome_unit": "poeng",
+            "outcome_higher_is_better": True, "outcome_design": "pre_post", "outcome_n": 112,
+            "outcome_min_required": 10, "outcome_improvement": 3.2, "outcome_ci_low": 2.2,
+            "outcome_ci_high": 4.1, "outcome_mid": 2.0, "outcome_meets_mid": True,
+            "recommendation": "scale", "recommendation_reason": "all_green"}
+    base.update(kw)
+    return pd.Series(base, name="leksehjelp")
+
+
+def test_brief_examples():
+    row = _row()
+    assert plain(text.outcome_sentence(row)) == (
+        "Trivsel økte med 3,2 poeng (95 % KI 2,2–4,1), over minste betydningsfulle endring "
+        "på 2 poeng.")
+    assert plain(text.reach_sentence(row)) == (
+        "Piloten har 266 deltakere, 113 % av det som var ventet på dette tidspunktet.")
+    assert plain(text.cost_sentence(_row(grant_used_share=0.74, elapsed_share=0.74))) == (
+        "Piloten har brukt 74 % av tilsagnet etter 74 % av perioden.")
+    assert plain(text.recommendation_sentence(row)) == (
+        "Skalere – trivsel opp 3 poeng, sikker bedring")
+
+
+def test_outcome_with_comparison_group_and_lower_is_better():
+    row = _row(outcome_label="Skolefravær", outcome_unit="dager per halvår",
+               outcome_higher_is_better=False, outcome_design="did",
+               outcome_improvement=2.44, outcome_ci_low=1.38, outcome_ci_high=3.51)
+    assert plain(text.outcome_sentence(row)) == (
+        "Skolefravær gikk ned 2,4 dager per halvår mer enn i sammenligningsgruppen "
+        "(95 % KI 1,4–3,5), over minste betydningsfulle endring på 2 dager per halvår.")
+    assert plain(text.outcome_sentence(row, "en")).startswith(
+        "Skolefravær fell 2.4 dager per halvår more than in the comparison group")
+
+
+def test_outcome_interval_across_zero_and_judgements():
+    red = _row(outcome_status="red", outcome_reason="below_mid", outcome_improvement=0.14,
+               outcome_ci_low=-1.16, outcome_ci_high=1.43, outcome_mid=3.0)
+    assert "(95 % KI −1,2 til 1,4), klart under" in plain(text.outcome_sentence(red))
+    yellow = _row(outcome_status="yellow", outcome_reason="uncertain",
+                  outcome_improvement=1.3, outcome_ci_low=0.27, outcome_ci_high=2.34)
+    assert "vi vet ikke om endringen når" in text.outcome_sentence(yellow)
+    worse = _row(outcome_status="red", outcome_reason="below_mid", outcome_improvement=-0.5,
+                 outcome_ci_low=-1.0, outcome_ci_high=0.2)
+    # a worsening of a higher-is-better measure is a fall, with the interval of the fall
+    assert plain(text.outcome_sentence(worse)).startswith(
+        "Trivsel gikk ned med 0,5 poeng (95 % KI −0,2 til 1,0)")
+
+
+def test_small_counts_never_appear_in_sentences():
+    row = _row(enrolled=3, reach_ratio=0.11, reach_status="red", reach_reason="far_behind",
+               outcome_status="grey", outcome_reason="too_few_measured", outcome_n=3,
+               outcome_improvement=float("nan"), outcome_ci_low=float("nan"),
+               outcome_ci_high=float("nan"), recommendation="insufficient_data",
+               recommendation_reason="outcome_grey")
+    sentences = text.explain(row)
+    for language in ("nb", "en"):
+        for s in text.explain(row, language).values():
+            assert not re.search(r"(?<![\d,.])3(?![\d,.])", s), s
+            assert "11" not in s  # the share of expected would reveal the count
+    assert "færre enn 5 deltakere" in sentences["reach"]
+    assert sentences["outcome"].startswith("Færre enn 5 deltakere")
+    assert "færre enn 5 målt" in sentences["recommendation"]
+
+
+def test_too_few_measured_with_none_and_some():
+    none = _row(outcome_status="grey", outcome_reason="too_few_measured", outcome_n=0,
+                recommendation="insufficient_data", recommendation_reason="outcome_grey")
+    assert text.outcome_sentence(none) == "Ingen deltakere er målt både før og etter ennå."
+    assert text.recommendation_sentence(none) == "For tidlig å si – ingen målt før og etter ennå"
+    some = _row(outcome_status="grey", outcome_reason="too_few_measured", outcome_n=7,
+                recommendation="insufficient_data", recommendation_reason="outcome_grey")
+    assert plain(text.recommendation_sentence(some)) == (
+        "For tidlig å si – bare 7 målt før og etter, trenger 10")
+
+
+@pytest.mark.parametrize(("reason", "expected"), [
+    ("reach_red", "Justere – for få deltakere (45 % av ventet)"),
+    ("cost_red", "Justere – har brukt 74 % av tilsagnet etter 74 % av tiden"),
+    ("reach_and_cost_red", "Justere – for få deltakere og for raskt forbruk"),
+    ("not_started", "Justere – piloten har ikke startet"),
+])
+def test_recommendation_reasons(reason, expected):
+    row = _row(recommendation="adjust", recommendation_reason=reason, reach_ratio=0.45,
+               grant_used_share=0.74, elapsed_share=0.74)
+    assert plain(text.recommendation_sentence(row)) == expected
+
+
+def test_recommendation_unknown_reason_falls_back():
+    row = _row(recommendation="continue", recommendation_reason="brand_new_reason")
+    line = text.recommendation_sentence(row)
+    assert line.startswith("Videreføre – ") and "brand_new_reason" in line
+
+
+@pytest.mark.parametrize("d", DATES)
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_every_sample_row_has_sentences(frames, d, language):
+    ds, card, _, _ = frames[d]
+    card = text.localise(card, ds.measures, language)
+    generic = re.compile(r"kode «|code '")
+    for _, row in card.iterrows():
+        parts = text.explain(row, language, min_cell_size=ds.agreement.min_cell_size)
+        assert set(parts) == {"reach", "cost", "outcome", "recommendation"}
+        for key, s in parts.items():
+            assert s and "{" not in s and not generic.search(s), (key, s)
+            assert not PARTICIPANT_ID.search(s)
+        assert " – " in parts["recommendation"]
+
+
+# --------------------------------------------------------------------------- note keys
+
+
+def _documented_keys() -> dict[str, set[str]]:
+    keys = {kind: set(reasons) for kind, reasons in scorecard_mod.REASONS.items()}
+    keys["coverage_note"] = set(reach_mod.COVERAGE_NOTES)
+    keys["outcome_note"] = set(outcomes_mod.OUTCOME_NOTES)
+    keys["value_note"] = set(value_mod.VALUE_NOTES)
+    return keys
+
+
+def _str_values(node: ast.AST, assigned: dict[str, ast.AST], depth: int = 0) -> set[str]:
+    """String constants a value expression can evaluate to (not those it compares)."""
+    if depth > 5:
+        return set()
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return {node.value}
+    if isinstance(node, ast.IfExp):
+        return _str_values(node.body, assigned, depth + 1) | _str_values(node.orelse, assigned,
+                                                                          depth + 1)
+    if isinstance(node, ast.Name) and node.id in assigned:
+        return _str_values(assigned[node.id], assigned, depth + 1)
+    if isinstance(node, ast.List | ast.Tuple):
+        return set().union(*(_str_values(e, assigned, depth + 1) for e in node.elts))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr == "select":  # np.select(conditions, choices, default)
+            return set().union(*(_str_values(a, assigned, depth + 1) for a in node.args[1:]))
+        if node.func.attr == "where":  # np.where(condition, a, b)
+            return set().union(*(_str_values(a, assigned, depth + 1) for a in node.args[1:]))
+    return set()
+
+
+def _target_name(target: ast.AST) -> str:
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Subscript):
+        if isinstance(target.slice, ast.Constant) and isinstance(target.slice.value, str):
+            return target.slice.value
+        return _target_name(target.value)
+    return ""
+
+
+def _emitted_keys(module) -> dict[str, set[str]]:
+    """Reason and note keys a metric module emits, found in its source: values assigned
+    to a ``*note*``/``*reason*``/``why`` name or column, appended to ``notes``, returned
+    next to a table as its note, or used as flag names for ``_join_notes``."""
+    tree = ast.parse(inspect.getsource(module))
+    found: dict[str, set[str]] = {}
+    for func in [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]:
+        assigned: dict[str, ast.AST] = {}
+        for node in ast.walk(func):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+                    isinstance(node.targets[0], ast.Name):
+                assigned[node.targets[0].id] = node.value
+        for node in ast.walk(func):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    name = _target_name(target)
+                    if re.search(r"note|reason|why", name):
+                        found.setdefault(name, set()).update(_str_values(node.value, assigned))
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    node.func.attr == "append" and _target_name(node.func.value) == "notes":
+                found.setdefault("notes", set()).update(_str_values(node.args[0], assigned))
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                    node.func.id == "_join_notes":
+                arg = node.args[0]
+                arg = assigned.get(arg.id, arg) if isinstance(arg, ast.Name) else arg
+                if isinstance(arg, ast.Call) and arg.args and isinstance(arg.args[0], ast.Dict):
+                    found.setdefault("flags", set()).update(
+                        k.value for k in arg.args[0].keys if isinstance(k, ast.Constant))
+            elif isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple):
+                for element in node.value.elts:
+                    if isinstance(element, ast.Constant | ast.IfExp):
+                        found.setdefault("return", set()).update(
+                            _str_values(element, assigned))
+    key = re.compile(r"^[a-z]+(_[a-z]+)*$")
+    return {k: {v for v in vals if key.match(v)} for k, vals in found.items()}
+
+
+# module → (kinds its keys belong to, how many keys the scan must at least find)
+_SCORECARD_KINDS = ("reach_reason", "cost_reason", "outcome_reason", "recommendation_reason")
+_MODULES = {
+    "scorecard": (scorecard_mod, _SCORECARD_KINDS, 20),
+    "outcomes": (outcomes_mod, ("outcome_note", "its_note"), 8),
+    "reach": (reach_mod, ("coverage_note",), 4),
+    "portfolio": (portfolio_mod, ("coverage_note",), 1),
+    "value": (value_mod, ("value_note",), 7),
+}
+
+
+@pytest.mark.parametrize("name", list(_MODULES))
+def test_every_key_emitted_by_a_metric_module_has_a_sentence(name):
+    module, kinds, at_least = _MODULES[name]
+    emitted = _emitted_keys(module)
+    keys = set().union(*emitted.values()) if emitted else set()
+    assert len(keys) >= at_least, f"the scan found too few note keys in {name}: {keys}"
+    for key in keys:
+        assert any(f"{k}.{key}" in text.MESSAGES for k in kinds), (name, key)
+
+
+def test_the_scan_finds_every_documented_key():
+    documented = _documented_keys()
+    scorecard_keys = set().union(*_emitted_keys(scorecard_mod).values())
+    for kind in scorecard_mod.REASONS:
+        assert documented[kind] <= scorecard_keys, kind
+    outcome_keys = set().union(*_emitted_keys(outcomes_mod).values())
+    assert documented["outcome_note"] <= outcome_keys
+    assert {"no_pre_period", "no_post_period", "not_estimable"} <= outcome_keys  # ITS
+    coverage = set().union(*_emitted_keys(reach_mod).values(),
+                           *_emitted_keys(portfolio_mod).values())
+    assert documented["coverage_note"] <= coverage
+    assert documented["value_note"] <= set().union(*_emitted_keys(value_mod).values())
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_every_documented_key_has_its_own_sentence(language):
+    generic = text.MESSAGES["note.unknown"][language].split("{")[0]
+    for kind, keys in {**_documented_keys(),
+                       "its_note": {"no_pre_period", "no_post_period", "not_estimable"}}.items():
+        for key in keys:
+            sentence = text.note(key, kind, language)
+            assert sentence and not sentence.startswith(generic), (kind, key)
+            assert sentence.endswith("."), (kind, key)
+
+
+def test_note_unknown_keys_and_joined_keys():
+    s = text.note("brand_new", "value_note")
+    assert "brand_new" in s and s.endswith(".")
+    assert "brand_new" in text.note("brand_new", "value_note", "en")
+    joined = text.note("no_followup;too_few_comparison", "outcome_note")
+    assert joined.count(".") == 2
+    assert text.note(["no_cost", "few_measured"], "value_note").count(".") == 2
+    assert text.note(None, "outcome_note") == ""
+    assert text.note(pd.NA, "outcome_note") == ""
+    with pytest.raises(UsageError, match="kind="):
+        text.note("x", "no_such_kind")
+
+
+# --------------------------------------------------------------------------- back matter
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_glossary(language):
+    pairs = text.glossary(language)
+    assert len(pairs) == len(text.glossary("nb" if language == "en" else "en"))
+    terms = " ".join(t.lower() for t, _ in pairs)
+    must = (["konfidensintervall", "minste betydningsfulle endring",
+             "minste effekt dataene kan påvise", "forskjell-i-forskjeller",
+             "avbrutt tidsserie", "dødvekt", "tilskriving", "fortrengning",
+             "kalkulasjonsrente", "skattefinansieringskostnad"] if language == "nb" else
+            ["confidence interval", "minimal important difference",
+             "minimum detectable effect", "difference-in-differences",
+             "interrupted time series", "deadweight", "attribution", "displacement",
+             "discount rate", "tax-financing cost"])
+    for term in must:
+        assert term in terms, term
+    for term, explanation in pairs:
+        assert explanation.endswith(".")
+        assert not re.search(r"\.\s+[A-ZÆØÅ]", explanation), explanation  # one sentence
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_method_notes_name_their_sources(language):
+    notes = text.method_notes(language)
+    joined = plain(" ".join(" ".join(n) for n in notes))
+    assert "R-109/2021" in joined and "Finansdepartementet" in joined
+    assert ("4 %" if language == "nb" else "4%") in joined
+    assert "20 øre" in joined
+    assert ("færre enn 5" if language == "nb" else "fewer than 5") in joined
+    assert all(len(n) == 3 and all(n) for n in notes)
+    other = plain(" ".join(" ".join(n) for n in text.method_notes(
+        language, discount_rate=0.035, min_cell_size=10)))
+    assert ("3,5 %" if language == "nb" else "3.5%") in other
+    assert "10" in other
+
+
+def test_data_quality_sentence():
+    assert text.data_quality_sentence(None) == "Vi fant ingen feil eller advarsler i dataene."
+    one = pd.DataFrame({"file": ["costs.csv"]})
+    assert text.data_quality_sentence(one).startswith("Vi fant 1 advarsel")
+    many = pd.DataFrame({"file": ["a"] * 3})
+    assert text.data_quality_sentence(many, "en").startswith("We found 3 warnings")
+
+
+def test_no_participant_ids_in_any_text(frames):
+    for d in ("2025-09-30", "2026-06-30"):
+        ds, card, port, outs = frames[d]
+        for language in ("nb", "en"):
+            s = text.summary(ds, language, scorecard=card, portfolio=port, outcomes=outs)
+            everything = [s.text, *(x for pair in text.glossary(language) for x in pair),
+                          *(x for n in text.method_notes(language) for x in n),
+                          text.data_quality_sentence(ds.warnings, language)]
+            assert not any(PARTICIPANT_ID.search(x) for x in everything)
+
+
+def test_localise_keeps_the_scorecard_and_translates():
+    card = pd.DataFrame({"outcome_measure": ["trivsel", None],
+                         "outcome_label": ["Trivsel", None],
+                         "outcome_unit": ["poeng", None]}, index=["a", "b"])
+    measures = pd.DataFrame({"measure": ["trivsel"], "label_nb": ["Trivsel"],
+                             "label_en": ["Well-being"]})
+    en = text.localise(card, measures, "en")
+    assert en.loc["a", "outcome_label"] == "Well-being"
+    assert en.loc["a", "outcome_unit"] == "points"
+    assert card.loc["a", "outcome_label"] == "Trivsel"  # not changed in place
