@@ -4,13 +4,14 @@ For each scale, the synthetic sample (:mod:`pilot_eval.sample`) is generated and
 CSV into a temporary folder (or ``--workdir``), loaded with :func:`pilot_eval.load_dataset`,
 and every metric function is run on it. Each step runs twice: once untimed by tracing for
 the wall-clock seconds, and once under :mod:`tracemalloc` for the peak of memory allocated
-during the step (Python and numpy allocations; ``--no-memory`` skips this second run).
+during the step (Python and numpy allocations). ``--memory metrics`` skips the second run
+of ``load_dataset`` (minutes at scale 1000), ``--memory none`` every second run.
 
 Usage::
 
     .venv/bin/python benchmarks/bench_metrics.py                 # scales 1, 100, 1000
     .venv/bin/python benchmarks/bench_metrics.py --scales 1 100
-    .venv/bin/python benchmarks/bench_metrics.py --scales 1000 --no-memory --workdir /tmp/pe
+    .venv/bin/python benchmarks/bench_metrics.py --scales 1000 --memory metrics --workdir /tmp/pe
 
 Scale 1 is about 700 participants and 22 000 attendance rows; scale K multiplies both by K.
 """
@@ -73,7 +74,7 @@ def metric_steps(ds: pe.Dataset) -> list[tuple[str, Callable[[], Any]]]:
     ]
 
 
-def run_scale(scale: int, seed: int, workdir: Path, *, memory: bool) -> list[dict[str, Any]]:
+def run_scale(scale: int, seed: int, workdir: Path, *, memory: str) -> list[dict[str, Any]]:
     folder = workdir / f"sample-{seed}-{scale}"
     rows: list[dict[str, Any]] = []
     if not (folder / "pilots.csv").is_file():
@@ -81,7 +82,7 @@ def run_scale(scale: int, seed: int, workdir: Path, *, memory: bool) -> list[dic
         sample.write(sample.generate(seed, scale), folder)
         print(f"# scale {scale}: generated and wrote {folder} in "
               f"{time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
-    seconds, peak, ds = measure(lambda: pe.load_dataset(folder), memory=memory)
+    seconds, peak, ds = measure(lambda: pe.load_dataset(folder), memory=memory == "all")
     n_part, n_sess = len(ds.participants), len(ds.sessions)
 
     def add(name: str, s: float, mb: float) -> None:
@@ -91,7 +92,7 @@ def run_scale(scale: int, seed: int, workdir: Path, *, memory: bool) -> list[dic
 
     add("load_dataset", seconds, peak)
     for name, fn in metric_steps(ds):
-        s, mb, _ = measure(fn, memory=memory)
+        s, mb, _ = measure(fn, memory=memory != "none")
         add(name, s, mb)
     return rows
 
@@ -110,8 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 100, 1000],
                         help="sample scales to run (default: 1 100 1000)")
     parser.add_argument("--seed", type=int, default=2025)
-    parser.add_argument("--no-memory", action="store_true",
-                        help="skip the tracemalloc run (halves the time)")
+    parser.add_argument("--memory", choices=["all", "metrics", "none"], default="all",
+                        help="which steps get a second, tracemalloc run for peak memory "
+                             "(default: all; 'metrics' skips load_dataset)")
     parser.add_argument("--workdir", type=Path, default=None,
                         help="keep generated data here and reuse it (default: a temp folder, removed)")
     args = parser.parse_args(argv)
@@ -120,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict[str, Any]] = []
     try:
         for scale in args.scales:
-            rows.extend(run_scale(scale, args.seed, workdir, memory=not args.no_memory))
+            rows.extend(run_scale(scale, args.seed, workdir, memory=args.memory))
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)

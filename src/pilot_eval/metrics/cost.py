@@ -66,8 +66,10 @@ def _sum_by(pos: np.ndarray, n: int, weights: np.ndarray | None = None,
             mask: np.ndarray | None = None) -> np.ndarray:
     """Sum ``weights`` (or count rows) per position 0..n-1, over rows where ``mask``."""
     keep = pos >= 0 if mask is None else (pos >= 0) & mask
-    w = None if weights is None else np.asarray(weights, dtype=float)[keep]
-    out = np.bincount(pos[keep], weights=w, minlength=n)
+    # rows left out go to an extra bin n (cheaper than compacting long arrays)
+    bins = np.where(keep, pos, n)
+    w = None if weights is None else np.asarray(weights, dtype=float)
+    out = np.bincount(bins, weights=w, minlength=n + 1)[:n]
     return out if weights is not None else out.astype(np.int64)
 
 

@@ -407,7 +407,9 @@ def reach_by(ds: Dataset, by: Literal["area", "gender", "age_group"], *,
           population (0 for a group outside the target ages or areas; NaN where the
           population table does not tell: ``unknown``, a gender or area it does not
           list, gender when some of the pilot's population rows are not split by gender,
-          or a pilot whose target population is NaN in :func:`reach_summary`);
+          every area when the table has only ``all``, and, by gender or age group, a pilot
+          whose target population is NaN in :func:`reach_summary`; by area, a pilot with
+          target areas gets 0 for the areas outside them);
         * ``target_share`` = the group's share of the pilot's target population, to be
           compared with ``share`` (who is over- and under-represented);
         * ``coverage_share`` = enrolled / target_population.

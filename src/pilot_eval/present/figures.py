@@ -686,6 +686,28 @@ def _hide_small(values: pd.Series, min_cell_size: int) -> pd.Series:
     return v.where(~((v > 0) & (v < min_cell_size)))
 
 
+def _placeholder(title: str, message: str, *, kind: tuple[str, str], language: str,
+                 source: str | None = None) -> Figure:
+    """A chart with nothing to draw yet (a pilot not started, no measurements): the title
+    and one sentence saying why, so a scheduled report still runs and says so."""
+    alt = f"{_tr(language, *kind)}: {message}"
+
+    def build() -> tuple[_MplFigure, None]:
+        fig, axes = _new(16)
+        ax = axes[0, 0]
+        ax.text(0, 0.5, message, transform=ax.transAxes, ha="left", va="center",
+                color=_C["muted"], style="italic")
+        ax.set_axis_off()
+        return fig, None
+
+    return Figure(svg=_draw(build, title=title, alt=alt), title=title, alt=alt,
+                  caption=_caption(source=source, language=language))
+
+
+_BAR = ("Stolpediagram", "Bar chart")
+_LINE = ("Linjediagram", "Line chart")
+
+
 # =========================================================================== portfolio
 
 
@@ -723,12 +745,15 @@ def grant_vs_spent(cost_summary: pd.DataFrame, names: Mapping[str, str] | None =
                                        "forecast_fund_cost_nok"],
                         "pilot_eval.metrics.cost_summary(ds)"))
     n = len(df)
+    title = _tr(lang, "Tilsagn fra fondet, brukt hittil og prognose ved periodens slutt",
+                "Grant from the fund, money spent so far and forecast at period end")
+    if n == 0:
+        return _placeholder(title, _tr(lang, "Ingen piloter i tabellen.",
+                                       "No pilots in the table."), kind=_BAR, language=lang)
     grant = df["grant_nok"].to_numpy(float)
     spent = df["fund_cost_nok"].to_numpy(float)
     fc = df["forecast_fund_cost_nok"].to_numpy(float)
     used = df["grant_used_share"].to_numpy(float)
-    title = _tr(lang, "Tilsagn fra fondet, brukt hittil og prognose ved periodens slutt",
-                "Grant from the fund, money spent so far and forecast at period end")
     parts = []
     for i, pid in enumerate(df["pilot_id"]):
         part = _tr(lang, "{n} har brukt {p} av tilsagnet ({s} av {g}) når {e} av perioden er gått",
@@ -1112,7 +1137,7 @@ def coverage(reach_summary: pd.DataFrame, names: Mapping[str, str] | None = None
         for i in range(n):
             texts.append("")
             if np.isfinite(share[i]):
-                texts[i] = _tr(lang, "{s}  ({e} av {t})", "{s}  ({e} of {t})").format(
+                texts[i] = _tr(lang, "{s} ({e} av {t})", "{s} ({e} of {t})").format(
                     s=fmt.percent(share[i], 1, language=lang),
                     e=fmt.count(enrolled[i], k, language=lang),
                     t=fmt.number(df["target_population"].iloc[i], 0, language=lang))
@@ -1381,6 +1406,10 @@ def completion(reach_summary: pd.DataFrame, names: Mapping[str, str] | None = No
                 "Participants' status: completed, dropped out, moved and active")
     parts = []
     for i, pid in enumerate(df["pilot_id"]):
+        if total[i] <= 0:
+            parts.append(_tr(lang, "{n}: ingen deltakere ennå", "{n}: no participants yet"
+                             ).format(n=_name(names, pid)))
+            continue
         bits = [f"{fmt.percent(counts[i, j] / total[i], language=lang)} {label[c].lower()}"
                 for j, c in enumerate(cols) if not hide[i, j] and total[i] > 0]
         if hide[i].any():
@@ -1507,6 +1536,12 @@ def forest(outcome_summary: pd.DataFrame, names: Mapping[str, str] | None = None
                                           "n_comparison", "improvement",
                                           "improvement_ci_low", "improvement_ci_high", "mid"],
                         "pilot_eval.metrics.outcome_summary(ds)"))
+    if df.empty:
+        return _placeholder(
+            _tr(lang, "Endring for deltakerne per resultatmål, med 95 % konfidensintervall",
+                "Change for participants by measure, with 95% confidence intervals"),
+            _tr(lang, "Ingen resultatmålinger ennå.", "No outcome measurements yet."),
+            kind=("Punktdiagram", "Dot plot"), language=lang, source=source)
     est = df["improvement"].to_numpy(float)
     lo = df["improvement_ci_low"].to_numpy(float)
     hi = df["improvement_ci_high"].to_numpy(float)
@@ -1690,11 +1725,15 @@ def its_chart(its: Any, *, label: str | None = None, pilot_name: str | None = No
     fit = pred["fitted" + suffix].to_numpy(float) * factor
     cf = pred["counterfactual" + suffix].to_numpy(float) * factor
     post = pred["post"].to_numpy(float) > 0
-    if not post.any() or post.all():
-        raise UsageError("the series has no months before or no months after the pilot's start; "
-                         "an interrupted time series needs both.")
-    start = x[np.argmax(post)]
     label = label or _tr(lang, "Indikatoren", "The indicator")
+    if not post.any() or post.all() or not np.isfinite(fit).any():
+        return _placeholder(
+            _tr(lang, "{l} per måned", "{l} per month").format(l=label),
+            _tr(lang, "Ingen måneder før eller etter at piloten startet: avbrutt tidsserie kan "
+                      "ikke beregnes ennå.",
+                "No months before or after the pilot started: the interrupted time series "
+                "cannot be computed yet."), kind=_LINE, language=lang, source=source)
+    start = x[np.argmax(post)]
     unit = (_tr(lang, "per {p} innbyggere", "per {p} population").format(
         p=fmt.number(per, 0, language=lang)) if rate else _tr(lang, "antall", "number"))
     who = pilot_name or _tr(lang, "piloten", "the pilot")
@@ -1809,6 +1848,12 @@ def value_vs_cost(value: pd.DataFrame, names: Mapping[str, str] | None = None, *
                         "pilot_eval.metrics.value_for_money_by_pilot(ds) or value_for_money(ds)"))
     per_measure = "measure" in df.columns
     n = len(df)
+    if n == 0:
+        return _placeholder(
+            _tr(lang, "Samfunnsnytte (nåverdi) mot kostnad, observert og framskrevet",
+                "Social value (present value) against cost, observed and projected"),
+            _tr(lang, "Ingen verdsatte resultater ennå.", "No valued outcomes yet."),
+            kind=_BAR, language=lang, source=source)
     obs = df["observed_value_nok"].to_numpy(float)
     proj = df["projected_value_nok"].to_numpy(float)
     total = df["social_value_pv_nok"].to_numpy(float)
@@ -1970,6 +2015,16 @@ def tornado(sensitivity: pd.DataFrame, pilot_id: str, measure: str, *,
                                       "low_value", "high_value", "ratio_base", "ratio_low",
                                       "ratio_high"], "pilot_eval.metrics.sensitivity(ds)"))
     d = df[(df["pilot_id"] == str(pilot_id)) & (df["measure"].astype(str) == str(measure))]
+    who = _name(names, pilot_id)
+    mlabel = measure_label or str(measure)
+    title = _tr(lang, "Følsomhetsanalyse: nytte–kostnadsforhold for {p}, {m}",
+                "Sensitivity analysis: benefit–cost ratio for {p}, {m}").format(
+        p=who, m=mlabel.lower() if lang == "nb" else mlabel)
+    if df.empty or (not d.empty and not np.isfinite(d["ratio_base"].to_numpy(float)).any()):
+        return _placeholder(title, _tr(lang, "Nytte–kostnadsforholdet kan ikke beregnes ennå.",
+                                       "The benefit–cost ratio cannot be computed yet."),
+                            kind=("Tornadodiagram", "Tornado chart"), language=lang,
+                            source=source)
     if d.empty:
         pairs = sorted(set(zip(df["pilot_id"], df["measure"].astype(str), strict=False)))
         raise UsageError(f"no sensitivity rows for pilot_id={pilot_id!r}, measure={measure!r}; "
@@ -1985,11 +2040,6 @@ def tornado(sensitivity: pd.DataFrame, pilot_id: str, measure: str, *,
     order = np.argsort(-spread, kind="stable")
     d, r_lo, r_hi, applied = d.iloc[order].reset_index(drop=True), r_lo[order], r_hi[order], \
         applied[order]
-    mlabel = measure_label or str(measure)
-    who = _name(names, pilot_id)
-    title = _tr(lang, "Følsomhetsanalyse: nytte–kostnadsforhold for {p}, {m}",
-                "Sensitivity analysis: benefit–cost ratio for {p}, {m}").format(
-        p=who, m=mlabel.lower() if lang == "nb" else mlabel)
     nice = {a: v[0 if lang == "nb" else 1] for a, v in _ASSUMPTIONS.items()}
     top2 = [f"{nice.get(a, a).lower()} ({fmt.number(min(lo_, hi_), dec, language=lang)} "
             f"{_tr(lang, 'til', 'to')} {fmt.number(max(lo_, hi_), dec, language=lang)})"
@@ -2187,6 +2237,8 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
         bits.append(_tr(lang, "{a} aktive deltakere i {m}", "{a} active participants in {m}"
                         ).format(a=fmt.count(last["active"], k, language=lang),
                                  m=fmt.month(last["month"], language=lang)))
+    if not bits or obs["active"].isna().all() and (act is None or act["hours"].isna().all()):
+        bits = [_tr(lang, "Ingen aktivitet å vise ennå", "No activity to show yet")]
     alt = (_tr(lang, "Stolpe- og linjediagram: ", "Bar and line chart: ")
            + ". ".join(bits) + ".")
 
@@ -2242,18 +2294,22 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
 _DOSAGE_BINS = (0.0, 5.0, 10.0, 20.0, 40.0, 80.0)
 
 
-def _bin_labels(edges: Sequence[float], language: str) -> list[str]:
+def _bin_labels(edges: Sequence[float], language: str, unit: str = "") -> list[str]:
+    """Band names: "under 5", "5–10", "80 eller mer"; with ``unit`` "80 timer eller mer"."""
     def num(x: float) -> str:
         return fmt.number(x, _decimals_needed(np.array([x])), language=language)
 
+    u = f" {unit}" if unit else ""
     labels = []
     for i, a in enumerate(edges):
         if i == len(edges) - 1:
-            labels.append(_tr(language, "{a} eller mer", "{a} or more").format(a=num(a)))
+            labels.append(_tr(language, "{a}{u} eller mer", "{a}{u} or more").format(
+                a=num(a), u=u))
         elif i == 0 and a == 0:
-            labels.append(_tr(language, "under {b}", "under {b}").format(b=num(edges[1])))
+            labels.append(_tr(language, "under {b}{u}", "under {b}{u}").format(
+                b=num(edges[1]), u=u))
         else:
-            labels.append(f"{num(a)}\u2013{num(edges[i + 1])}")
+            labels.append(f"{num(a)}\u2013{num(edges[i + 1])}{u}")
     return labels
 
 
@@ -2294,6 +2350,7 @@ def dosage(sessions: pd.DataFrame, names: Mapping[str, str] | None = None,
     k = _cell_min(min_cell_size)
     _require(sessions, ["pilot_id", "participant_id", "hours"], "the sessions table (ds.sessions)")
     edges = np.asarray(bins, dtype=float)
+    title = _tr(lang, "Timer med oppmøte per deltaker", "Hours attended per participant")
     if edges.ndim != 1 or len(edges) < 2 or np.any(np.diff(edges) <= 0) or edges[0] < 0:
         raise UsageError(f"bins={tuple(bins)!r} must be increasing lower bounds ≥ 0, at least two.")
     per_person = sessions.groupby([sessions["pilot_id"].astype(str),
@@ -2306,6 +2363,10 @@ def dosage(sessions: pd.DataFrame, names: Mapping[str, str] | None = None,
     size = per_person.groupby(level=0).size()
     del per_person, band  # nothing per person past this point
     ids = [str(p) for p in table.index]
+    if pilot_id is not None and not ids or (pilot_id is None and not ids):
+        return _placeholder(title, _tr(lang, "Ingen oppmøte registrert ennå.",
+                                       "No attendance registered yet."), kind=_BAR,
+                            language=lang, source=source)
     if names is not None:  # the pilots table's order, not the sessions' sort order
         ids = [p for p in names if p in ids] + [p for p in ids if p not in names]
     if pilot_id is not None:
@@ -2317,7 +2378,7 @@ def dosage(sessions: pd.DataFrame, names: Mapping[str, str] | None = None,
     counts.index.names = ["pilot_id", "band"]
     hide = suppression_mask(counts, k, groups="pilot_id")
     labels = _bin_labels(edges, lang)
-    title = _tr(lang, "Timer med oppmøte per deltaker", "Hours attended per participant")
+    spoken = _bin_labels(edges, lang, unit=_tr(lang, "timer", "hours"))
     if len(ids) == 1:
         title = f"{_name(names, ids[0])}: {title[:1].lower()}{title[1:]}"
     parts = []
@@ -2330,10 +2391,10 @@ def dosage(sessions: pd.DataFrame, names: Mapping[str, str] | None = None,
             parts.append(_tr(lang, "{p}: for få", "{p}: too few").format(p=_name(names, pid)))
             continue
         top = shown.idxmax()
-        parts.append(_tr(lang, "{p} ({n} deltakere, snitt {m} timer): flest i {b} timer ({s})",
-                         "{p} ({n} participants, mean {m} hours): most in {b} hours ({s})").format(
+        parts.append(_tr(lang, "{p} ({n} deltakere, snitt {m} timer): flest har {b} ({s})",
+                         "{p} ({n} participants, mean {m} hours): most have {b} ({s})").format(
             p=_name(names, pid), n=fmt.count(n, k, language=lang),
-            m=fmt.number(means[pid], 0, language=lang), b=labels[int(top)],
+            m=fmt.number(means[pid], 0, language=lang), b=spoken[int(top)],
             s=fmt.percent(shown[top] / n, language=lang)))
     alt = _tr(lang, "Stolpediagram: ", "Bar chart: ") + "; ".join(parts) + "."
 
@@ -2439,6 +2500,13 @@ def outcome_distribution(outcome_changes: pd.DataFrame, pilot_id: str, measure: 
                   "pilot_eval.metrics.outcome_changes(ds)")
     sel = (df["pilot_id"].astype(str) == str(pilot_id)) & (df["measure"].astype(str) == str(measure))
     d = df[sel & df["baseline"].notna() & df["followup"].notna()]
+    label = measure_label or str(measure)
+    title = _tr(lang, "{p}: {m} før og etter", "{p}: {m} before and after").format(
+        p=_name(names, pilot_id), m=label.lower() if lang == "nb" else label)
+    if df.empty or (sel.any() and d.empty):
+        return _placeholder(title, _tr(lang, "Ingen er målt både før og etter ennå.",
+                                       "Nobody has been measured both before and after yet."),
+                            kind=_BAR, language=lang, source=source)
     if not sel.any():
         pairs = sorted(set(zip(df["pilot_id"].astype(str), df["measure"].astype(str),
                                strict=False)))
@@ -2471,13 +2539,9 @@ def outcome_distribution(outcome_changes: pd.DataFrame, pilot_id: str, measure: 
     means = {g: (float(d.loc[d["group"] == g, "baseline"].mean()),
                  float(d.loc[d["group"] == g, "followup"].mean()))
              for g in groups if sizes[g] >= k}
-    label = measure_label or str(measure)
     u = _unit(unit, lang)
-    who = _name(names, pilot_id)
     gname = {"pilot": _tr(lang, "Deltakerne i piloten", "Pilot participants"),
              "comparison": _tr(lang, "Sammenligningsgruppen", "Comparison group")}
-    title = _tr(lang, "{p}: {m} før og etter", "{p}: {m} before and after").format(
-        p=who, m=label.lower() if lang == "nb" else label)
     bits = []
     for g in groups:
         if g in means:

@@ -159,7 +159,10 @@ def _render(caption: str, cols: Sequence[_Col], body: pd.DataFrame, *,
         colgroup = "<colgroup>" + "".join(
             f'<col style="width: {c.width}">' if c.width else "<col>" for c in cols) + \
             "</colgroup>"
-    out = (f'<table class="{classes}"><caption>{_esc(caption)}</caption>{colgroup}'
+    # WeasyPrint 69 crashes tagging a PDF/UA page that holds a caption without its table
+    # (Kozea/WeasyPrint#2761): the caption must stay with the rows below it
+    out = (f'<table class="{classes}"><caption style="break-after: avoid">'
+           f'{_esc(caption)}</caption>{colgroup}'
            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
     out += "".join(f'<p class="source">{_esc(n)}</p>' for n in notes)
     return f'<div class="pe-table-block">{out}</div>'
@@ -537,6 +540,8 @@ def money_table(cost_summary: pd.DataFrame,
             _Col("leverage", _h("h.leverage", language), True),
             _Col("cost_per_participant_nok", _h("h.per_participant", language, "unit.nok"),
                  True)]
+    if len(frame) < 2:
+        row, small = None, False
     notes = [text.label("note.money", language),
              *_suppression_notes(shown, [c.key for c in cols], language, total=row,
                                  total_hidden=small)]
@@ -609,6 +614,8 @@ def reach_table(reach_summary: pd.DataFrame,
         for pid, key in r["coverage_note"].items():
             if not pd.isna(key):
                 notes.append(f"{_name(pid, names_)}: {text.note(key, 'coverage_note', language)}")
+    if len(frame) < 2:
+        total, rate_hidden = None, False
     notes += _suppression_notes(shown, [c.key for c in cols], language, total=total,
                                 total_hidden=rate_hidden)
     return _table(text.label("cap.reach", language), cols, shown, total=total, notes=notes)

@@ -1,0 +1,468 @@
+"""Tests for pilot_eval.present.tables: semantic HTML, Norwegian formats, suppression.
+
+Tiny frames written here test suppression by hand; the sample data (data/sample,
+synthetic) at 2025-09-30 has a pilot with one participant, at 2026-06-30 small groups by
+area, gender and age.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import pilot_eval as pe
+from pilot_eval.errors import UsageError
+from pilot_eval.metrics import (
+    cost_summary,
+    its_summary,
+    outcome_summary,
+    reach_by,
+    reach_summary,
+    rules_in_force,
+    scorecard,
+    value_for_money,
+    value_for_money_by_pilot,
+)
+from pilot_eval.present import tables
+from pilot_eval.present.tables import COMPLEMENTARY, Table, suppress
+
+SAMPLE = Path(__file__).parent.parent / "data" / "sample"
+PARTICIPANT_ID = re.compile(r"p-[0-9a-f]{8}")
+NBSP = "\u00a0"
+
+
+def plain(s: str) -> str:
+    return s.replace(NBSP, " ")
+
+
+# --------------------------------------------------------------------------- HTML checker
+
+
+class _Cells(HTMLParser):
+    """Collects the table's structure: caption, header cells, body rows of (tag, attrs)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.section: str | None = None
+        self.caption = ""
+        self.in_caption = False
+        self.head: list[dict[str, str]] = []
+        self.rows: list[list[tuple[str, dict[str, str]]]] = []
+        self.tables = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "table":
+            self.tables += 1
+        elif tag in ("thead", "tbody"):
+            self.section = tag
+        elif tag == "caption":
+            self.in_caption = True
+        elif tag == "tr" and self.section == "tbody":
+            self.rows.append([])
+        elif tag in ("th", "td"):
+            if self.section == "thead":
+                self.head.append({"tag": tag, **a})
+            elif self.section == "tbody":
+                self.rows[-1].append((tag, a))
+
+    def handle_endtag(self, tag):
+        if tag == "caption":
+            self.in_caption = False
+        elif tag in ("thead", "tbody"):
+            self.section = None
+
+    def handle_data(self, data):
+        if self.in_caption:
+            self.caption += data
+
+
+def check_semantic(table: Table, *, max_columns: int = 8) -> _Cells:
+    p = _Cells()
+    p.feed(table.html)
+    assert p.tables == 1
+    assert p.caption.strip() == table.caption
+    assert p.head and all(h["tag"] == "th" and h.get("scope") == "col" for h in p.head)
+    assert len(p.head) <= max_columns, table.caption
+    for row in p.rows:
+        first_tag, first = row[0]
+        if first_tag == "th":
+            assert first.get("scope") in ("row", "rowgroup")
+        else:  # the row continues a row group: its header spans it
+            assert any(r[0][1].get("scope") == "rowgroup" for r in p.rows)
+    return p
+
+
+def numeric_cells_are_num(table: Table, numeric_headers: list[str]) -> None:
+    """Every body cell under a numeric header has class num."""
+    p = _Cells()
+    p.feed(table.html)
+    headers = [h for h in table.data.columns]
+    idx = [headers.index(h) for h in numeric_headers]
+    for row in p.rows:
+        if len(row) != len(headers):  # a row under a rowspan lacks its first cell
+            row = [("th", {}), *row]
+        for i in idx:
+            assert row[i][1].get("class") == "num", (table.caption, headers[i])
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def sample() -> pe.Dataset:
+    return pe.load_dataset(SAMPLE)
+
+
+def _all_tables(ds: pe.Dataset, language: str) -> list[Table]:
+    m = ds.agreement.min_cell_size
+    card = scorecard(ds)
+    outs = outcome_summary(ds)
+    return [
+        tables.status_table(card, ds.pilots, language, min_cell_size=m, measures=ds.measures),
+        tables.money_table(cost_summary(ds), ds.pilots, language, min_cell_size=m),
+        tables.reach_table(reach_summary(ds), ds.pilots, m, language),
+        tables.reach_by_table(reach_by(ds, "area"), "area", ds.pilots, m, language),
+        tables.reach_by_table(reach_by(ds, "gender"), "gender", ds.pilots, m, language),
+        tables.reach_by_table(reach_by(ds, "age_group"), "age_group", ds.pilots, m, language,
+                              pilot_id="fritid"),
+        tables.outcome_table(outs, ds.pilots, m, language),
+        tables.its_table(its_summary(ds), ds.pilots, language),
+        tables.value_table(value_for_money(ds), ds.pilots, language, min_cell_size=m),
+        tables.value_table(value_for_money_by_pilot(ds), ds.pilots, language,
+                           min_cell_size=m),
+        tables.rules_table(rules_in_force(ds), language),
+        tables.quality_table(ds.warnings, language),
+        tables.glossary_table(language),
+    ]
+
+
+@pytest.fixture(scope="module")
+def mid(sample):
+    return {lang: _all_tables(sample.as_of("2026-06-30"), lang) for lang in ("nb", "en")}
+
+
+@pytest.fixture(scope="module")
+def early(sample):
+    return _all_tables(sample.as_of("2025-09-30"), "nb")
+
+
+# --------------------------------------------------------------------------- suppress
+
+
+def test_suppress_area_with_three_participants():
+    """An area with 3 participants shows "<5"; the smallest other area of the same pilot
+    is hidden too, so the pilot's published total cannot give the 3 away."""
+    frame = pd.DataFrame({
+        "pilot_id": ["a", "a", "a", "b", "b"],
+        "area": ["Rud", "Sandvika", "Fornebu", "Rud", "Sandvika"],
+        "enrolled": [3, 10, 12, 20, 30],
+    }).set_index(["pilot_id", "area"])
+    out = suppress(frame, counts=["enrolled"], min_cell_size=5, groups="pilot_id")
+    assert out["enrolled"].tolist() == ["<5", COMPLEMENTARY, "12", "20", "30"]
+    assert out.attrs["primary"] and out.attrs["complementary"]
+    # total minus what is shown leaves two unknowns: 25 - 12 = 13 = Rud + Sandvika
+    shown = pd.to_numeric(out["enrolled"], errors="coerce")
+    total_a = frame.loc["a", "enrolled"].sum()
+    hidden = frame.loc["a", "enrolled"][shown.loc["a"].isna().to_numpy()]
+    assert len(hidden) == 2 and total_a - shown.loc["a"].sum() == hidden.sum()
+
+
+def test_suppress_groups_can_be_a_column_and_zero_is_shown():
+    frame = pd.DataFrame({"pilot": ["a", "a", "a"], "n": [0, 2, 40]})
+    out = suppress(frame, counts=["n"], groups="pilot")
+    assert out["n"].tolist() == ["0", "<5", COMPLEMENTARY]  # 0 reveals nobody
+
+
+def test_suppress_derived_rates_and_means():
+    frame = pd.DataFrame({"n": [3, 10, 12, 50], "share": [0.1, 0.3, 0.4, 0.2],
+                          "mean_hours": [20.0, 11.5, 9.25, 8.0]})
+    out = suppress(frame, counts=["n"], derived={"share": "n", "mean_hours": ["n"]},
+                   min_cell_size=5)
+    assert out["n"].tolist() == ["<5", COMPLEMENTARY, "12", "50"]
+    # built on 3 people: not shown; a share of the hidden 10 would reveal it: not shown
+    assert out["share"].tolist()[:2] == ["–", "–"]
+    assert plain(out["share"].iloc[2]) == "40 %"
+    assert out["mean_hours"].tolist()[:2] == ["–", "–"]
+    assert out["mean_hours"].iloc[3] == "8,0"
+    assert out.attrs["derived"]
+    assert out.attrs["hidden"]["share"].tolist() == [True, True, False, False]
+
+
+def test_suppress_formats_and_errors():
+    frame = pd.DataFrame({"n": [1234.0], "amount": [2_500_000.0], "name": ["Rud"]})
+    out = suppress(frame, counts=["n"], formats={"amount": lambda v: f"{v / 1e6:.1f}"},
+                   language="en")
+    assert out.loc[0, "n"] == "1,234" and out.loc[0, "amount"] == "2.5"
+    assert out.loc[0, "name"] == "Rud"
+    with pytest.raises(UsageError, match="not in the frame"):
+        suppress(frame, counts=["missing"])
+    with pytest.raises(UsageError, match="not in the frame"):
+        suppress(frame, derived={"amount": "nope"})
+    with pytest.raises(UsageError, match="at least 1"):
+        suppress(frame, counts=["n"], min_cell_size=0)
+    with pytest.raises(UsageError, match="neither an index level nor a column"):
+        suppress(frame, counts=["n"], groups="pilot")
+
+
+def test_suppress_respects_min_cell_size():
+    frame = pd.DataFrame({"n": [7, 12, 30]})
+    assert suppress(frame, counts=["n"], min_cell_size=10)["n"].tolist() == [
+        "<10", COMPLEMENTARY, "30"]
+
+
+# --------------------------------------------------------------------------- small tables
+
+
+def _reach(enrolled, completed, dropped):
+    k = len(enrolled)
+    return pd.DataFrame({
+        "enrolled": enrolled, "active": [0] * k, "completed": completed,
+        "dropped_out": dropped, "completion_rate": [
+            c / (c + d) if c + d else np.nan for c, d in zip(completed, dropped, strict=True)],
+        "target_population": [1000.0] * k,
+        "coverage_share": [e / 1000 for e in enrolled],
+        "coverage_note": pd.array([pd.NA] * k, dtype="string"),
+        "reach_target": [100] * k,
+    }, index=pd.Index([f"p{i}" for i in range(k)], name="pilot_id"))
+
+
+def test_reach_table_hides_the_total_next_to_a_small_pilot():
+    """Every pilot's count is in the report's text, so the column total is what must go."""
+    t = tables.reach_table(_reach([3, 40, 50], [1, 20, 30], [1, 10, 10]), None, 5)
+    d = t.data
+    assert d["Deltakere"].tolist() == ["<5", "40", "50", COMPLEMENTARY]
+    assert d["Fullføringsgrad"].iloc[0] == "–"  # built on 2 people
+    assert d["Fullføringsgrad"].iloc[3] == "–"  # would give the hidden totals away
+    notes = " ".join(t.notes)
+    assert "«<5»" in notes and "«:»" in notes and "«–»" in notes
+
+
+def test_reach_table_total_is_the_true_total_when_nothing_is_small():
+    t = tables.reach_table(_reach([30, 40, 50], [10, 20, 30], [10, 10, 10]), None, 5)
+    d = t.data
+    assert d["Deltakere"].tolist() == ["30", "40", "50", "120"]
+    assert d["Fullført"].iloc[3] == "60"
+    assert plain(d["Fullføringsgrad"].iloc[3]) == "67 %"
+    assert not any("«<5»" in n for n in t.notes)
+
+
+def test_one_pilot_tables_have_no_total_row(sample):
+    ds = sample.as_of("2026-06-30")
+    money = tables.money_table(cost_summary(ds).loc[["mentor"]], ds.pilots)
+    reach = tables.reach_table(reach_summary(ds).loc[["mentor"]], ds.pilots)
+    assert len(money.data) == 1 and len(reach.data) == 1
+    assert 'class="total"' not in money.html and 'class="total"' not in reach.html
+
+
+def test_money_table_hides_cost_per_participant_of_small_pilots(early):
+    money = early[1].data
+    per = [c for c in money.columns if "per deltaker" in c][0]
+    assert money[per].iloc[3] == "–"  # Fritidsguiden: 1 participant
+    assert money[per].iloc[4] == "–"  # the total's would give it away
+    assert money[per].iloc[0] != "–"
+    assert plain(money.iloc[4, 1]) == "4,00"  # grants in mill. kr
+
+
+def test_early_reach_table_on_the_sample(early):
+    reach = early[2].data
+    assert reach["Deltakere"].iloc[3] == "<5"
+    assert reach["Deltakere"].iloc[4] == COMPLEMENTARY
+    assert reach["Deltakere"].iloc[:3].tolist() == ["131", "50", "42"]
+
+
+# --------------------------------------------------------------------------- all tables
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_every_table_is_semantic_and_narrow(mid, language):
+    for t in mid[language]:
+        check_semantic(t)
+        assert t._repr_html_() == t.html == str(t)
+        assert "<caption>" in t.html and "</table>" in t.html
+
+
+def test_numeric_cells_carry_num(mid):
+    by = {t.caption: t for t in mid["nb"]}
+    numeric_cells_are_num(by["Økonomi per pilot"], [
+        "Tilsagn fra fondet (mill. kr)", "Giring", "Kostnad per deltaker (kr)"])
+    numeric_cells_are_num(by["Rekkevidde per pilot"], [
+        "Deltakere", "Fullført", "Avbrutt", "Fullføringsgrad"])
+    numeric_cells_are_num(by["Resultater for innbyggerne"], [
+        "Målt før og etter", "Forbedring (95 % KI)", "Betyr noe fra"])
+
+
+def test_no_participant_ids_anywhere(mid, early):
+    for t in [*mid["nb"], *mid["en"], *early]:
+        assert not PARTICIPANT_ID.search(t.html), t.caption
+        assert not any(PARTICIPANT_ID.search(c) for c in t.data.to_numpy().ravel()), t.caption
+
+
+def test_status_table_has_colour_and_word(mid):
+    t = mid["nb"][0]
+    badges = re.findall(r'<span class="status status-(\w+)">([^<]+)</span>', t.html)
+    assert len(badges) == 4 * 3
+    words = {"green": "god", "yellow": "usikker", "red": "svak", "grey": "for lite data"}
+    assert all(words[c] == w for c, w in badges)
+    rec = t.data["Anbefaling – fordi …"].tolist()
+    assert plain(rec[0]) == "Skalere – trivsel opp 3 poeng, sikker bedring"
+    assert all(" – " in r for r in rec)
+    assert "<strong>Skalere</strong>" in t.html
+    en = mid["en"][0]
+    assert "Scale – well-being up 3" in plain(" ".join(en.data.iloc[:, -1]))
+
+
+def test_status_table_unknown_status_still_has_a_word():
+    card = pd.DataFrame({
+        "reach_status": ["purple"], "cost_status": [None], "outcome_status": ["grey"],
+        "recommendation": ["continue"], "recommendation_reason": ["not_all_green"],
+        "reach_reason": ["on_track"], "cost_reason": ["on_budget"],
+        "outcome_reason": ["too_few_measured"], "outcome_n": [0]},
+        index=pd.Index(["x"], name="pilot_id"))
+    t = tables.status_table(card, {"x": "Pilot X"})
+    assert 'status-grey">ukjent<' in t.html
+    assert 'status-grey">for lite data<' in t.html
+    assert t.data.iloc[0, 0] == "Pilot X"
+
+
+def test_outcome_table_content(mid):
+    t = {x.caption: x for x in mid["nb"]}["Resultater for innbyggerne"]
+    first = t.data.iloc[0]
+    assert first["Målt før og etter"] == "112 / 103"
+    assert plain(first["Forbedring (95 % KI)"]) == "3,2 (2,2–4,1)"
+    assert first["Metode"] == "FiF"
+    assert plain(first["Frafall i oppfølgingen"]) == "57 %"
+    assert 'rowspan="2"' in t.html and 'scope="rowgroup"' in t.html
+    assert len(t.data.columns) <= 8
+
+
+def test_outcome_table_hides_estimates_of_few_people(sample):
+    outs = outcome_summary(sample.as_of("2026-06-30")).copy()
+    outs.loc[("fritid", "trivsel"), ["n_pilot", "n_missing_followup"]] = [3, 2]
+    t = tables.outcome_table(outs, sample.pilots)
+    row = t.data[t.data["Pilot"] == "Fritidsguiden"].iloc[0]
+    assert row["Målt før og etter"] == "<5"
+    assert row["Forbedring (95 % KI)"] == "–"
+    assert row["Kan påvises fra"] == "–"
+    assert row["Frafall i oppfølgingen"] == "–"  # 2 missing would be revealed
+    assert any("«<5»" in n for n in t.notes)
+
+
+def test_value_table_keeps_observed_and_projected_apart(mid):
+    t = [x for x in mid["nb"] if x.caption == "Samfunnsøkonomisk vurdering"][0]
+    cols = list(t.data.columns)
+    assert any(c.startswith("Observert") for c in cols)
+    assert any(c.startswith("Framskrevet") for c in cols)
+    first = t.data.iloc[0]
+    obs = float(plain(first[cols[3]]).replace(" ", ""))
+    proj = float(plain(first[cols[4]]).replace(" ", ""))
+    total = float(plain(first[cols[5]]).replace(" ", ""))
+    assert abs(obs + proj - total) <= 1  # the sum is labelled, and adds up (rounding)
+    assert "Framskrevet" in " ".join(t.notes)
+
+
+def test_value_table_hides_values_of_few_people(sample):
+    v = value_for_money(sample.as_of("2026-06-30")).copy()
+    v.loc[("fritid", "trivsel"), "n_measured"] = 4
+    t = tables.value_table(v, sample.pilots)
+    row = t.data[t.data["Pilot"] == "Fritidsguiden"].iloc[0]
+    assert row["Målt"] == "<5"
+    assert row.iloc[3] == "–" and row.iloc[5] == "–" and row.iloc[-1] == "–"
+
+
+def test_reach_by_tables(mid, early):
+    by = {t.caption: t for t in mid["nb"]}
+    area = by["Deltakere etter område"]
+    assert list(area.data.columns)[0] == "Område"
+    assert "Ukjent" in area.data["Område"].tolist()
+    # within each pilot a single small area gets a complementary partner
+    for col in area.data.columns[1:]:
+        cells = area.data[col].tolist()
+        if cells.count("<5") == 1:
+            assert cells.count(COMPLEMENTARY) == 1, col
+    gender = by["Deltakere etter kjønn"]
+    assert gender.data["Kjønn"].tolist()[:2] == ["Jente / kvinne", "Gutt / mann"]
+    age = by["Deltakere etter alder: Fritidsguiden"]
+    assert all(a.endswith(" år") for a in age.data["Alder"])
+    with pytest.raises(UsageError, match="by="):
+        tables.reach_by_table(pd.DataFrame(), "colour")
+
+
+def test_its_table(mid):
+    t = [x for x in mid["nb"] if x.caption.startswith("Kommunens tall")][0]
+    row = t.data.iloc[0]
+    assert plain(row["Endring i nivå"]) == "−22 %"
+    assert plain(row["95 % KI"]) == "−31 % til −12 %"
+    assert row["Måneder før / etter"] == "73 / 17"
+
+
+def test_rules_table(mid):
+    t = [x for x in mid["nb"] if x.caption == "Regler for statusoversikten"][0]
+    assert t.data["Verdi"].tolist() == ["0,9", "0,6", "1,1", "1,3", "0,5", "10", "0,5"]
+    assert set(t.data["Endret i avtalen"]) == {"nei"}
+
+
+def test_quality_table_masks_participant_ids():
+    warnings = pd.DataFrame({
+        "file": ["sessions.csv", "outcomes.csv", "participants.csv"],
+        "row": [12, 40, pd.NA],
+        "column": ["participant_id", "value", "birth_year"],
+        "value": ["anna-2011", "p-1234abcd", "12057512345"],
+        "severity": ["warning"] * 3, "rule": ["x"] * 3,
+        "message_nb": ["Deltakeren anna-2011 finnes ikke.", "Verdi for p-1234abcd utenfor.",
+                       "Rart tall 120575 12345."],
+        "message_en": ["Participant anna-2011 not found.", "Value for p-1234abcd outside.",
+                       "Odd number 120575 12345."],
+    })
+    for language in ("nb", "en"):
+        t = tables.quality_table(warnings, language)
+        check_semantic(t)
+        html = t.html
+        assert "anna-2011" not in html and "p-1234abcd" not in html
+        assert "120575 12345" not in html
+        assert list(t.data.columns) == (["Fil", "Rad", "Kolonne", "Melding"] if language == "nb"
+                                        else ["File", "Row", "Column", "Message"])
+    t = tables.quality_table(warnings, max_rows=2)
+    assert len(t.data) == 2 and "2 av 3" in " ".join(t.notes)
+
+
+def test_glossary_table():
+    t = tables.glossary_table("en")
+    assert t.caption == "Glossary"
+    assert "Difference-in-differences" in t.data["Term"].tolist()
+
+
+def test_english_headers(mid):
+    captions = [t.caption for t in mid["en"]]
+    assert "Money by pilot" in captions and "Reach by pilot" in captions
+    money = mid["en"][1]
+    assert "Grant from the fund (NOK m)" in [plain(c) for c in money.data.columns]
+
+
+# --------------------------------------------------------------------------- print
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_tables_print_to_pdf(mid, tmp_path):
+    """All tables through the real HTML → PDF export: the text survives, nothing is lost."""
+    from pilot_eval.render.export import font_face_css, html_to_pdf
+
+    css = (Path(__file__).parent.parent / "src" / "pilot_eval" / "render" / "templates"
+           / "pilot_eval_print" / "print.css.j2").read_text(encoding="utf-8")
+    css = re.sub(r"\{\{.*?\}\}", '""', css)  # template fields (running header) left empty
+    body = "".join(t.html for t in mid["nb"])
+    html = (f'<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>t</title>'
+            f"<style>{font_face_css()}{css}</style></head><body>{body}</body></html>")
+    pdf = html_to_pdf(html, tmp_path / "tables.pdf", title="Tabeller", language="nb")
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    for needle in ("Statusoversikt per pilot", "Skalere", "Rekkevidde per pilot", "<5",
+                   "Samfunnsøkonomisk vurdering", "Ordliste"):
+        assert needle in out, needle
