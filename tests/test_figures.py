@@ -291,9 +291,12 @@ def test_reach_breakdown_shows_small_groups_as_less_than_5():
                           "target_share": [0.49, 0.51, np.nan, np.nan]}, index=idx)
     fig = F.reach_breakdown(frame, "gender", {"a": "Pilot A"}, min_cell_size=K)
     text = texts(fig.svg)
-    assert "<5" in text and "skjult" in text
+    assert "<5" in text
     assert "5 %" not in text  # 3 of 58
-    assert "52 %" in text  # female is shown
+    # shares are of the groups drawn (30 + 25), so 100 % − the others does not give the 3
+    assert "55 %" in text and "45 %" in text
+    assert "58" not in plain(fig.alt) and "55 deltakere" not in plain(fig.alt)
+    assert "personvernhensyn" in fig.caption
 
 
 def test_coverage_does_not_draw_a_rate_on_fewer_than_5():
@@ -372,6 +375,26 @@ def test_its_hides_small_monthly_counts():
     fig = F.its_chart(pred, label="X", min_cell_size=K)
     assert "personvernhensyn" in fig.caption
     assert "20 % lavere" in plain(fig.alt)  # 8 vs 10 expected
+
+
+# ---- nothing to draw yet ---------------------------------------------------------------------
+
+
+def test_empty_tables_give_a_chart_that_says_why(fr):
+    """A scheduled report before the first measurement must still run and say why."""
+    cases = [
+        (F.forest(fr["outcomes"].iloc[:0], min_cell_size=K), "Ingen resultatmålinger"),
+        (F.value_vs_cost(fr["vfm_pilot"].iloc[:0], min_cell_size=K), "Ingen verdsatte"),
+        (F.tornado(fr["sens"].iloc[:0], "leksehjelp", "trivsel"), "kan ikke beregnes"),
+        (F.outcome_distribution(fr["changes"].iloc[:0], "leksehjelp", "trivsel",
+                                min_cell_size=K), "Ingen er målt"),
+        (F.dosage(fr["ds"].sessions.iloc[:0], min_cell_size=K), "Ingen oppmøte"),
+        (F.its_chart(fr["its"].predictions.assign(post=0.0), min_cell_size=K),
+         "kan ikke beregnes"),
+    ]
+    for fig, words in cases:
+        ET.fromstring(fig.svg)
+        assert words in fig.alt and words in all_text(fig), fig.alt
 
 
 # ---- usage errors --------------------------------------------------------------------------

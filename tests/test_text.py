@@ -508,7 +508,7 @@ def test_glossary(language):
              "discount rate", "tax-financing cost"])
     for term in must:
         assert term in terms, term
-    for term, explanation in pairs:
+    for _term, explanation in pairs:
         assert explanation.endswith(".")
         assert not re.search(r"\.\s+[A-ZÆØÅ]", explanation), explanation  # one sentence
 

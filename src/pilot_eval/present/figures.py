@@ -983,6 +983,7 @@ def enrolment_vs_target(enrolment_by_month: pd.DataFrame,
     df["date"] = pd.to_datetime(df["date"])
     hidden_any = bool(((df[["enrolled_cumulative", "active"]] > 0)
                        & (df[["enrolled_cumulative", "active"]] < k)).any().any())
+    raw_enrolled = df["enrolled_cumulative"].copy()
     df["enrolled_cumulative"] = _hide_small(df["enrolled_cumulative"], k)
     df["active"] = _hide_small(df["active"], k)
     ids = _pilots_of(df, pilot_id)
@@ -995,7 +996,11 @@ def enrolment_vs_target(enrolment_by_month: pd.DataFrame,
     parts = []
     for pid in ids:
         d = df[(df["pilot_id"] == pid) & df["observed"].astype(bool)]
-        if d.empty or d["enrolled_cumulative"].isna().all():
+        if d.empty or not (raw_enrolled[d.index].fillna(0) > 0).any():
+            parts.append(_tr(lang, "{n}: ingen påmeldt ennå", "{n}: nobody enrolled yet"
+                             ).format(n=_name(names, pid)))
+            continue
+        if d["enrolled_cumulative"].isna().all():
             parts.append(_tr(lang, "{n}: færre enn {k} påmeldt", "{n}: fewer than {k} enrolled"
                              ).format(n=_name(names, pid), k=k))
             continue
@@ -1208,9 +1213,7 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
     pilot_id : str, optional
         Draw one pilot only.
     min_cell_size : int
-        Groups with ``0 < enrolled < min_cell_size`` are not drawn ("<5"); when exactly one
-        group of a pilot is hidden, the next smallest is hidden too ("skjult"), so the
-        shares cannot reveal it by subtraction.
+        Groups with ``0 < enrolled < min_cell_size`` are not drawn ("<5").
     language : {"nb", "en"}, default "nb"
     source : str, optional
 
@@ -1220,8 +1223,15 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
 
     Notes
     -----
-    Groups nobody is enrolled in and that are not part of any target population shown are
-    left out (for example age groups outside every pilot's target ages).
+    Shares are of the participants in the groups drawn, and the target population's shares
+    of the same groups, so both bars and marks add up to 100 % over the same groups. That is
+    also what protects a small group: it is left out of the denominator, so it cannot be
+    worked out as 100 % less the others. (Complementary suppression would do the same by
+    hiding a second group, but that is often the largest one: one participant of unknown
+    age would hide a group of a hundred.) People whose area, gender or age is unknown are
+    not a group one can reach or miss, and are left out the same way; the caption says so.
+    Groups nobody is enrolled in and that are outside every target population shown are
+    left out (for example age groups outside all pilots' target ages).
     """
     lang = _lang(language)
     k = _cell_min(min_cell_size)
@@ -1232,10 +1242,18 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
     ids = _pilots_of(df, pilot_id)
     df = df[df["pilot_id"].isin(ids)].copy()
     df["group"] = df[by].astype(str)
-    hide = suppression_mask(df.set_index(["pilot_id", "group"])["enrolled"], k,
-                            groups="pilot_id").to_numpy()
+    had_unknown = bool((df.loc[df["group"] == "unknown", "enrolled"] > 0).any())
+    df = df[df["group"] != "unknown"].copy()
+    enrolled = df["enrolled"].to_numpy(float)
+    hide = (enrolled > 0) & (enrolled < k)
     df["hidden"] = hide
-    df["shown_share"] = np.where(hide, np.nan, df["share"].to_numpy(float))
+    drawn = df[~hide].groupby("pilot_id")
+    base = df["pilot_id"].map(drawn["enrolled"].sum()).to_numpy(float)
+    t_base = df["pilot_id"].map(drawn["target_share"].sum(min_count=1)).to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df["shown_share"] = np.where(hide | (base <= 0), np.nan, enrolled / base)
+        df["target_share"] = np.where(hide | ~(t_base > 0), np.nan,
+                                      df["target_share"].to_numpy(float) / t_base)
     groups = list(dict.fromkeys(df["group"]))
     keep = (df.groupby("group", sort=False)
               .apply(lambda g: bool((g["enrolled"] > 0).any()
@@ -1262,9 +1280,14 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
                 b += _tr(lang, " (målgruppen {t})", " (target population {t})").format(
                     t=fmt.percent(r["target_share"], language=lang))
             bits.append(b)
-        total = fmt.count(d["enrolled"].sum(), k, language=lang)
-        parts.append(_tr(lang, "{n} ({t} deltakere): {b}", "{n} ({t} participants): {b}").format(
-            n=_name(names, pid), t=total, b=_join(bits, lang) or _tr(lang, "for få", "too few")))
+        # no count here: with the pilot's total known elsewhere, the count of the groups
+        # drawn would give away the hidden ones
+        if d["enrolled"].sum() == 0:
+            parts.append(_tr(lang, "{n}: ingen deltakere ennå", "{n}: no participants yet"
+                             ).format(n=_name(names, pid)))
+            continue
+        parts.append(f"{_name(names, pid)}: " + (_join(bits, lang) or _tr(lang, "for få",
+                                                                            "too few")))
     alt = (_tr(lang, "Stolpediagram: deltakernes fordeling etter {w}. Største grupper: ",
                "Bar chart: participants by {w}. Largest groups: ").format(w=word)
            + "; ".join(parts) + ".")
@@ -1316,6 +1339,17 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
 
     svg = _draw(build, title=title, alt=alt)
     notes = []
+    if df["hidden"].any() or had_unknown:
+        notes.append(_tr(lang, "Andelene er regnet av deltakerne i gruppene som vises. Ikke med: "
+                               "{h}{o}{u}.",
+                         "Shares are of the participants in the groups shown. Left out: "
+                         "{h}{o}{u}.").format(
+            h=_tr(lang, "grupper med færre enn {k} deltakere («<{k}», av personvernhensyn)",
+                  "groups with fewer than {k} participants (\"<{k}\", for privacy)").format(k=k)
+            if df["hidden"].any() else "",
+            o=_tr(lang, " og ", " and ") if df["hidden"].any() and had_unknown else "",
+            u=_tr(lang, "deltakere med ukjent {w}", "participants whose {w} is unknown").format(
+                w=word) if had_unknown else ""))
     if not has_target:
         notes.append(_tr(lang, "Befolkningstallene er ikke delt på {w}, så målgruppens "
                                "fordeling kan ikke vises.",
@@ -1326,12 +1360,6 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
                                "gruppen.",
                          "The target population's share is missing where the population "
                          "figures do not have the group."))
-    if df["hidden"].any():
-        notes.append(_privacy_note(k, lang) + _tr(
-            lang, " «skjult» er skjult for at «<{k}» ikke skal kunne regnes ut.",
-            " \"hidden\" is suppressed so that \"<{k}\" cannot be worked out.").format(k=k)
-            if (df["hidden"] & ~((df["enrolled"] > 0) & (df["enrolled"] < k))).any()
-            else _privacy_note(k, lang))
     return Figure(svg=svg, title=title, alt=alt,
                   caption=_caption(*notes, source=source, language=lang))
 
@@ -2363,16 +2391,16 @@ def dosage(sessions: pd.DataFrame, names: Mapping[str, str] | None = None,
     size = per_person.groupby(level=0).size()
     del per_person, band  # nothing per person past this point
     ids = [str(p) for p in table.index]
-    if pilot_id is not None and not ids or (pilot_id is None and not ids):
+    if not ids or (pilot_id is not None and str(pilot_id) not in ids):
+        # a pilot that has not started has no sessions: say so rather than fail the report
+        if pilot_id is not None:
+            title = f"{_name(names, pilot_id)}: {title[:1].lower()}{title[1:]}"
         return _placeholder(title, _tr(lang, "Ingen oppmøte registrert ennå.",
                                        "No attendance registered yet."), kind=_BAR,
                             language=lang, source=source)
     if names is not None:  # the pilots table's order, not the sessions' sort order
         ids = [p for p in names if p in ids] + [p for p in ids if p not in names]
     if pilot_id is not None:
-        if str(pilot_id) not in ids:
-            raise UsageError(f"pilot_id={pilot_id!r} has no sessions; pilots with sessions: "
-                             f"{', '.join(ids) or '(none)'}.")
         ids = [str(pilot_id)]
     counts = table.loc[ids].stack()
     counts.index.names = ["pilot_id", "band"]

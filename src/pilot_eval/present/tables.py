@@ -76,7 +76,8 @@ class Table:
         ``<table>`` with its caption, followed by its notes (``<p class="source">``).
     caption : str
     data : pandas.DataFrame
-        The cells as displayed (strings, status as words), for tests and exports.
+        The cells as displayed (strings, status as words; numbers keep their
+        non-breaking spaces), headers as plain text, for tests and exports.
     notes : tuple of str
         The notes under the table, in order.
     """
@@ -103,6 +104,7 @@ class _Col:
     num: bool = False
     html: bool = False
     prose: bool = False  # running text: may hyphenate; other cells break between words
+    nowrap: bool = False  # short terms that must not break ("før–etter")
     width: str | None = None  # preferred width ("35%"), for a column of long text
 
 
@@ -146,7 +148,8 @@ def _render(caption: str, cols: Sequence[_Col], body: pd.DataFrame, *,
                              f'{_esc(value)}</th>')
             else:
                 cell = str(value) if col.html else _esc(value)
-                style = "" if col.num or col.prose else _NOHYPH
+                style = (' style="white-space: nowrap"' if col.nowrap else
+                         "" if col.num or col.prose else _NOHYPH)
                 cells.append(f'<td class="{_cls(col)}"{style}>{cell}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     if total is not None:
@@ -192,7 +195,8 @@ def _table(caption: str, cols: Sequence[_Col], body: pd.DataFrame, *,
             data[c.key] = [_plain(v) for v in data[c.key]]
     if total is not None:
         data.loc["__total__"] = [str(total.get(c.key, "")) for c in cols]
-    data.columns = [c.header.replace("\u00ad", "") for c in cols]
+    # headers as plain text (no soft hyphens, ordinary spaces), for lookups and exports
+    data.columns = [c.header.replace("\u00ad", "").replace("\u00a0", " ") for c in cols]
     return Table(html=html, caption=caption, data=data.reset_index(drop=True),
                  notes=tuple(notes))
 
@@ -770,7 +774,7 @@ def outcome_table(outcome_summary: pd.DataFrame,
                   zip(shown["n_pilot"], shown["n_comparison"], did, strict=True)]
     cols = [_Col("pilot", text.label("pilot", language)),
             _Col("measure", text.label("measure", language)),
-            _Col("design", text.label("h.design", language)),
+            _Col("design", text.label("h.design", language), nowrap=True),
             _Col("n", text.label("h.n", language), True),
             _Col("improvement", text.label("h.improvement", language), True),
             _Col("mid", text.label("h.mid", language), True),

@@ -1,0 +1,200 @@
+"""The reports as a politician gets them: the sample set rendered through the real
+notebooks, then checked as PDF files (pikepdf, pdftotext) and as a published folder."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pikepdf
+import pytest
+
+from pilot_eval.cli import main
+from pilot_eval.errors import ReportError
+from pilot_eval.render.batch import render_reports
+from pilot_eval.render.run import sha256_file
+from tests.conftest import DATA, MINIMAL, ROOT, edit
+
+SAMPLE = ROOT / "data" / "sample"
+NOTEBOOKS = ROOT / "notebooks"
+PARTICIPANT_ID = re.compile(r"\b[pc]-[0-9a-f]{8}\b")
+AS_OF = "2026-06-30"
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def report_set(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    out = tmp_path_factory.mktemp("reports")
+    return render_reports(SAMPLE, as_of=AS_OF, out=out, jobs=2)
+
+
+def test_the_whole_set_is_published(report_set: dict) -> None:
+    out_dir = report_set["out_dir"]
+    assert out_dir.name == AS_OF
+    names = {p.name for p in out_dir.iterdir()}
+    expected = {"portfolio_report.pdf", "portfolio_report.html", "portfolio_report.ipynb",
+                "metrics.xlsx", "manifest.json"}
+    for pid in ("leksehjelp", "jobbtrening", "mentor", "fritid"):
+        expected |= {f"pilot_{pid}.pdf", f"pilot_{pid}.html", f"pilot_{pid}.ipynb"}
+    assert expected == names  # nothing half-written, no staging left over
+    assert not any(p.name.startswith(".") for p in out_dir.parent.iterdir())
+
+
+def test_manifest_hashes_match(report_set: dict) -> None:
+    out_dir = report_set["out_dir"]
+    manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["as_of"] == AS_OF
+    assert len(manifest["rules_sha256"]) == 64
+    for entry in manifest["outputs"]:
+        assert sha256_file(out_dir / entry["path"]) == entry["sha256"]
+    inputs = {Path(e["path"]).name: e["sha256"] for e in manifest["inputs"]}
+    assert inputs["participants.csv"] == sha256_file(SAMPLE / "participants.csv")
+    assert {"execute", "html", "pdf"} <= set(manifest["timings"]["portfolio_report"])
+
+
+@pytest.mark.parametrize("stem", ["portfolio_report", "pilot_leksehjelp"])
+def test_pdf_is_tagged_and_self_contained(report_set: dict, stem: str) -> None:
+    with pikepdf.open(report_set["out_dir"] / f"{stem}.pdf") as pdf:
+        assert str(pdf.Root.Lang) == "nb"
+        assert "/StructTreeRoot" in pdf.Root and bool(pdf.Root.MarkInfo.Marked)
+        with pdf.open_metadata() as meta:
+            assert meta.get("pdfuaid:part") == "1"
+            assert meta.get("dc:title")
+        fonts = {}
+        for page in pdf.pages:
+            for name, font in (page.Resources.get("/Font") or {}).items():
+                fonts[str(font.get("/BaseFont"))] = font
+        assert fonts
+        for name, font in fonts.items():
+            descriptor = font.get("/FontDescriptor") or font.DescendantFonts[0].FontDescriptor
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), name
+        assert len(pdf.pages) >= 8
+
+
+def test_portfolio_pdf_text(report_set: dict) -> None:
+    text = pdf_text(report_set["out_dir"] / "portfolio_report.pdf")
+    for title in ("Sammendrag", "Penger", "Rekkevidde", "Resultater for innbyggerne",
+                  "Verdi for samfunnet", "Data og metode", "Innhold", "Ordliste"):
+        assert title in text, title
+    assert "Bærum kommune" in text and "Økonomi" in text and "målgruppen" in text  # æøå intact
+    assert re.search(r"Side 2 av \d+", text)
+    assert "30. juni 2026" in text
+    assert not PARTICIPANT_ID.search(text)
+    for leak in ("Traceback", "report.", "In [", "Error", "pilot_eval.present"):
+        assert leak not in text, leak
+
+
+def test_summary_page_is_one_page_with_status_words(report_set: dict) -> None:
+    with pikepdf.open(report_set["out_dir"] / "portfolio_report.pdf"):
+        pass
+    pages = pdf_text(report_set["out_dir"] / "portfolio_report.pdf").split("\f")
+    summary = next(p for p in pages if "Sammendrag" in p and "Statusoversikt" in p)
+    assert "Viktige forbehold" in summary  # the whole summary fits on its page
+    assert re.search(r"\b(god|usikker|svak)\b", summary)
+    for word in ("Skalere", "Videreføre", "Justere", "Avslutte", "For tidlig å si"):
+        if word in summary:
+            break
+    else:
+        pytest.fail("no recommendation word on the summary page")
+
+
+def test_pilot_reports_have_no_ids(report_set: dict) -> None:
+    for pdf in report_set["out_dir"].glob("pilot_*.pdf"):
+        text = pdf_text(pdf)
+        assert not PARTICIPANT_ID.search(text), pdf.name
+        assert "Aktivitet" in text
+
+
+def test_html_is_self_contained_without_code(report_set: dict) -> None:
+    html = (report_set["out_dir"] / "portfolio_report.html").read_text(encoding="utf-8")
+    assert "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")
+    assert "report.summary()" not in html and "data_dir" not in html
+    assert 'lang="nb"' in html
+
+
+def test_executed_notebooks_keep_parameters(report_set: dict) -> None:
+    nb = nbformat.read(report_set["out_dir"] / "pilot_mentor.ipynb", as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and '"mentor"' in injected[0].source
+
+
+def test_committed_notebooks_have_no_outputs() -> None:
+    for path in NOTEBOOKS.glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert not cell.outputs and cell.execution_count is None, path.name
+        assert any("parameters" in c.metadata.get("tags", []) for c in nb.cells)
+
+
+def _tiny_area_folder(tmp_path: Path) -> Path:
+    """The minimal folder plus people in three areas: Rud has exactly three."""
+    folder = tmp_path / "tiny"
+    shutil.copytree(MINIMAL, folder)
+    rows = []
+    for area, n in (("Rud", 3), ("Stabekk", 9), ("Fornebu", 12)):
+        rows += [f"x-{area[:3].lower()}{i:02d},lekse,2025-03-{i + 1:02d},,,2012,female,{area}" for i in range(n)]
+    edit(folder, "participants.csv", None, "\n".join(rows))
+    return folder
+
+
+def test_small_area_is_suppressed_in_the_pdf(tmp_path: Path) -> None:
+    folder = _tiny_area_folder(tmp_path)
+    result = render_reports(folder, as_of="2025-12-31", pilots=["lekse"], out=tmp_path / "out")
+    text = pdf_text(result["out_dir"] / "pilot_lekse.pdf")
+    rud = [line for line in text.splitlines() if "Rud" in line and "%" not in line]
+    assert rud, "the area should be listed"
+    assert all(re.search(r"\b3\b", line) is None for line in rud), rud
+    assert "<5" in text
+    assert not re.search(r"\bx-[a-z]{3}\d{2}\b", text)
+
+
+def test_failed_run_keeps_old_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS, broken)
+    nb = nbformat.read(broken / "pilot_report.ipynb", as_version=4)
+    nb.cells.insert(4, nbformat.v4.new_code_cell("raise RuntimeError('the reach table broke')"))
+    nbformat.write(nb, broken / "pilot_report.ipynb")
+    out = tmp_path / "reports"
+    good = out / "2025-12-31"
+    good.mkdir(parents=True)
+    (good / "pilot_lekse.pdf").write_bytes(b"%PDF good old report")
+    (good / "manifest.json").write_text("{}")
+    before = {p.name: p.read_bytes() for p in good.iterdir()}
+    with pytest.raises(ReportError, match="the reach table broke") as info:
+        render_reports(MINIMAL, as_of="2025-12-31", pilots=["lekse"], out=out, notebooks=broken)
+    assert "cell" in str(info.value) and "Nothing in" in str(info.value)
+    after = {p.name: p.read_bytes() for p in good.iterdir() if p.is_file()}
+    assert after == before
+    assert (good / "failed" / "pilot_lekse.ipynb").is_file()
+    assert not any(p.name.startswith(".staging") for p in out.iterdir())
+    # the same through the command line: exit code 3, one paragraph, no traceback
+    monkeypatch.setenv("PILOT_EVAL_NOTEBOOKS", str(broken))
+    assert main(["report", str(MINIMAL), "--as-of", "2025-12-31", "--pilot", "lekse",
+                 "--out", str(out)]) == 3
+
+
+def test_english_report(tmp_path: Path) -> None:
+    result = render_reports(MINIMAL, as_of="2025-12-31", pilots=["lekse"], language="en",
+                            out=tmp_path / "out")
+    pdf = result["out_dir"] / "pilot_lekse.pdf"
+    text = pdf_text(pdf)
+    assert re.search(r"Page 2 of \d+", text)
+    for title in ("Summary", "Money", "Reach", "Data and method", "31 December 2025"):
+        assert title in text, title
+    with pikepdf.open(pdf) as doc:
+        assert str(doc.Root.Lang) == "en"
+
+
+def test_report_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["report", str(MINIMAL), "--pilot", "nope", "--out", str(tmp_path)]) == 2
+    assert "lekse" in capsys.readouterr().err  # lists the pilots there are
+    assert main(["report", str(DATA / "ten_defects"), "--out", str(tmp_path)]) == 1
