@@ -1184,6 +1184,8 @@ _BY_WORDS = {
 
 def _group_label(by: str, group: Any, language: str) -> str:
     g = str(group)
+    if g in ("Andre, samlet", "Others, combined"):
+        return g
     if by == "gender" and g in _GENDER_LABELS:
         return _GENDER_LABELS[g][0 if language == "nb" else 1]
     if g == "unknown":
@@ -1247,6 +1249,18 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
     enrolled = df["enrolled"].to_numpy(float)
     hide = (enrolled > 0) & (enrolled < k)
     df["hidden"] = hide
+    # Small groups that together reach min_cell_size are drawn as one "others" bar, so the
+    # shares stay shares of everyone; fewer than that are left out of the denominator.
+    other = _tr(lang, "Andre, samlet", "Others, combined")
+    pooled = df[hide].groupby("pilot_id").agg(enrolled=("enrolled", "sum"),
+                                             target_share=("target_share",
+                                                           lambda t: t.sum(min_count=1)))
+    pooled = pooled[pooled["enrolled"] >= k]
+    if len(pooled):
+        df = pd.concat([df, pooled.reset_index().assign(group=other, hidden=False)],
+                       ignore_index=True)
+    hide = df["hidden"].to_numpy(bool)
+    enrolled = df["enrolled"].to_numpy(float)
     drawn = df[~hide].groupby("pilot_id")
     base = df["pilot_id"].map(drawn["enrolled"].sum()).to_numpy(float)
     t_base = df["pilot_id"].map(drawn["target_share"].sum(min_count=1)).to_numpy(float)
@@ -1260,6 +1274,8 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
                                     or (g["target_share"].fillna(0) > 0).any()),
                      include_groups=False))
     groups = [g for g in groups if keep.get(g, True)]
+    if other in groups:  # the pooled bar goes last
+        groups = [g for g in groups if g != other] + [other]
     df = df[df["group"].isin(groups)]
     has_target = bool(df["target_share"].notna().any())
     word = _BY_WORDS[by][0 if lang == "nb" else 1]
@@ -1307,6 +1323,7 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
         y = np.arange(n_groups)
         for ax, pid in zip(flat, ids, strict=False):
             d = df[df["pilot_id"] == pid].set_index("group").reindex(groups)
+            d["hidden"] = d["hidden"].astype("boolean").fillna(False).astype(bool)
             sh = d["shown_share"].to_numpy(float)
             ax.barh(y, np.nan_to_num(sh), height=0.62, color=_C["blue"], zorder=2)
             ts = d["target_share"].to_numpy(float)
@@ -1339,17 +1356,28 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
 
     svg = _draw(build, title=title, alt=alt)
     notes = []
-    if df["hidden"].any() or had_unknown:
-        notes.append(_tr(lang, "Andelene er regnet av deltakerne i gruppene som vises. Ikke med: "
-                               "{h}{o}{u}.",
-                         "Shares are of the participants in the groups shown. Left out: "
-                         "{h}{o}{u}.").format(
-            h=_tr(lang, "grupper med færre enn {k} deltakere («<{k}», av personvernhensyn)",
-                  "groups with fewer than {k} participants (\"<{k}\", for privacy)").format(k=k)
-            if df["hidden"].any() else "",
-            o=_tr(lang, " og ", " and ") if df["hidden"].any() and had_unknown else "",
-            u=_tr(lang, "deltakere med ukjent {w}", "participants whose {w} is unknown").format(
-                w=word) if had_unknown else ""))
+    if df["hidden"].any():
+        notes.append(_tr(lang, "Grupper med færre enn {k} deltakere vises som «<{k}» av "
+                               "personvernhensyn",
+                         "Groups with fewer than {k} participants show as \"<{k}\" for "
+                         "privacy").format(k=k)
+                     + (_tr(lang, "; der de til sammen er minst {k}, er de slått sammen i "
+                                  "«{o}».",
+                            "; where they add up to at least {k}, they are pooled in "
+                            "\"{o}\".").format(k=k, o=other) if len(pooled) else "."))
+    left_out = (df.groupby("pilot_id")["hidden"].any()
+                & ~df.groupby("pilot_id")["pilot_id"].first().isin(pooled.index)).any()
+    if left_out or had_unknown:
+        what = []
+        if left_out:
+            what.append(_tr(lang, "grupper med færre enn {k} deltakere som ikke kunne slås "
+                                  "sammen", "groups with fewer than {k} participants that "
+                                  "could not be pooled").format(k=k))
+        if had_unknown:
+            what.append(_tr(lang, "deltakere med ukjent {w}",
+                            "participants whose {w} is unknown").format(w=word))
+        notes.append(_tr(lang, "Andelene er regnet uten {x}.", "Shares leave out {x}.").format(
+            x=_join(what, lang)))
     if not has_target:
         notes.append(_tr(lang, "Befolkningstallene er ikke delt på {w}, så målgruppens "
                                "fordeling kan ikke vises.",
