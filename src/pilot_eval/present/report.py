@@ -165,6 +165,20 @@ class _Report:
     def portfolio(self) -> pd.DataFrame:
         return metrics.portfolio_summary(self.ds)
 
+    def measure_label(self, measure: str) -> str:
+        """The measure's label in the report's language (the key when it has none)."""
+        measures = self.ds.measures.set_index(self.ds.measures["measure"].astype(str))
+        column = "label_nb" if self.language == "nb" else "label_en"
+        if measure in measures.index and pd.notna(measures.loc[measure, column]):
+            return str(measures.loc[measure, column])
+        return measure
+
+    @staticmethod
+    def series_label(series: str) -> str:
+        """An indicator series key as words ("barnevernsmeldinger" → "Barnevernsmeldinger")."""
+        words = str(series).replace("_", " ").strip()
+        return words[:1].upper() + words[1:]
+
     def reach_by(self, by: str) -> pd.DataFrame:
         return self._reach_by[by]
 
@@ -312,7 +326,8 @@ class PortfolioReport(_Report):
                            "Trends in the municipality (interrupted time series)").html]
         for pilot_id, series in self.its.index:
             fit = metrics.its_fit(self.ds, series)
-            parts.append(figures.its_chart(fit, label=str(series), pilot_name=self.names.get(str(pilot_id)),
+            parts.append(figures.its_chart(fit, label=self.series_label(series),
+                                           pilot_name=self.names.get(str(pilot_id)),
                                            min_cell_size=self.min_cell_size, language=self.language,
                                            source=self.source)._repr_html_())
         parts.append(tables.its_table(self.its, self.names, self.language).html)
@@ -331,14 +346,19 @@ class PortfolioReport(_Report):
         return tables.value_table(self.value, self.names, self.language, min_cell_size=self.min_cell_size)
 
     def tornado(self) -> Block:
-        """Sensitivity of the benefit–cost ratio, one chart per pilot's main valued measure."""
-        if self.sensitivity.empty:
+        """Sensitivity of the benefit–cost ratio: one chart per pilot, for the measure with
+        the largest social value (the pilot reports show every measure)."""
+        value = self.value.reset_index()
+        value = value[value["social_value_pv_nok"].notna()]
+        if self.sensitivity.empty or value.empty:
             return self._empty()
-        parts = []
-        keys = self.sensitivity[["pilot_id", "measure"]].drop_duplicates()
-        for pilot_id, measure in keys.itertuples(index=False):
-            parts.append(figures.tornado(self.sensitivity, str(pilot_id), str(measure), names=self.names,
-                                         language=self.language, source=self.source)._repr_html_())
+        main = value.sort_values("social_value_pv_nok", ascending=False).drop_duplicates("pilot_id")
+        order = {pid: i for i, pid in enumerate(self.ds.pilot_ids)}
+        main = main.sort_values("pilot_id", key=lambda s: s.astype(str).map(order))
+        parts = [figures.tornado(self.sensitivity, str(pid), str(measure), names=self.names,
+                                 measure_label=self.measure_label(str(measure)),
+                                 language=self.language, source=self.source)._repr_html_()
+                 for pid, measure in main[["pilot_id", "measure"]].itertuples(index=False)]
         return Block("".join(parts))
 
 
@@ -461,7 +481,7 @@ class PilotReport(_Report):
                            "Trends in the municipality (interrupted time series)").html]
         for _, series in rows.index:
             fit = metrics.its_fit(self.ds, series)
-            parts.append(figures.its_chart(fit, label=str(series), pilot_name=self.name,
+            parts.append(figures.its_chart(fit, label=self.series_label(series), pilot_name=self.name,
                                            min_cell_size=self.min_cell_size, language=self.language,
                                            source=self.source)._repr_html_())
         parts.append(tables.its_table(rows, self.names, self.language).html)
@@ -478,6 +498,7 @@ class PilotReport(_Report):
         if rows.empty:
             return self._empty()
         parts = [figures.tornado(self.sensitivity, self.pilot_id, str(measure), names=self.names,
+                                 measure_label=self.measure_label(str(measure)),
                                  language=self.language, source=self.source)._repr_html_()
                  for measure in rows["measure"].drop_duplicates()]
         return Block("".join(parts))
