@@ -14,7 +14,6 @@ from the header is a reported problem.
 from __future__ import annotations
 
 import contextlib
-import io as _io
 import os
 import re
 import shutil
@@ -113,23 +112,6 @@ def read_table(path: Path, name: str | None = None) -> RawTable:
 
 # --- CSV -------------------------------------------------------------------------------
 
-def _decode(data: bytes) -> tuple[str | None, str]:
-    """Decode bytes: BOMs first, then strict UTF-8, then Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    # Windows-1252 leaves five bytes undefined: text with them is not Windows-1252 either.
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return None, "unknown"
-
-
 _SEPARATORS = {";": "semikolon", ",": "komma", "\t": "tabulator"}
 
 
@@ -157,27 +139,49 @@ def _normalise_column(name: Any) -> str:
     return re.sub(r"[\s\-]+", "_", text)
 
 
+_SNIFF_BYTES = 1 << 16
+
+
+def _sniff_encoding(head: bytes) -> tuple[str | None, str]:
+    """Encoding from the first bytes: BOMs, then UTF-8 (a cut multi-byte character at the
+    end is fine), then Windows-1252. Returns (decoded head, encoding)."""
+    import codecs
+
+    if head.startswith(b"\xef\xbb\xbf"):
+        return codecs.getincrementaldecoder("utf-8")().decode(head[3:]), "utf-8-sig"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return codecs.getincrementaldecoder("utf-16")().decode(head), "utf-16"
+    try:
+        return codecs.getincrementaldecoder("utf-8")().decode(head), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # Windows-1252 leaves five bytes undefined: text with them is not Windows-1252 either.
+    try:
+        return head.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return None, "unknown"
+
+
 def _read_csv(path: Path, name: str, known_columns: set[str] | None = None) -> RawTable:
     from .schema import known_columns as _known  # schema owns the column names
 
     known = known_columns if known_columns is not None else _known(name)
-    data = path.read_bytes()
     file = path.name
-    if not data.strip():
-        return RawTable(name, path, None, problems_frame([_problem(
-            file, "file.empty",
-            "Filen er tom. Den må minst ha en overskriftsrad med kolonnenavnene.",
-            "The file is empty. It needs at least a header row with the column names.",
-        )]))
-    text, encoding = _decode(data)
+    with open(path, "rb") as fh:  # sniff the start; pandas streams the rest from disk
+        head = fh.read(_SNIFF_BYTES)
+    empty = _problem(file, "file.empty",
+                     "Filen er tom. Den må minst ha en overskriftsrad med kolonnenavnene.",
+                     "The file is empty. It needs at least a header row with the column names.")
+    bad_encoding = _problem(
+        file, "file.encoding",
+        "Tegnkodingen i filen er ukjent. Lagre filen på nytt som «CSV UTF-8» i Excel.",
+        "The file's character encoding is unknown. Save it again as 'CSV UTF-8' in Excel.")
+    if not head.strip() and path.stat().st_size <= _SNIFF_BYTES:
+        return RawTable(name, path, None, problems_frame([empty]))
+    text, encoding = _sniff_encoding(head)
     if text is None:
-        return RawTable(name, path, None, problems_frame([_problem(
-            file, "file.encoding",
-            "Tegnkodingen i filen er ukjent. Lagre filen på nytt som «CSV UTF-8» i Excel.",
-            "The file's character encoding is unknown. Save it again as 'CSV UTF-8' in Excel.",
-        )]))
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    header_line = text.split("\n", 1)[0]
+        return RawTable(name, path, None, problems_frame([bad_encoding]))
+    header_line = text.replace("\r\n", "\n").replace("\r", "\n").split("\n", 1)[0]
     sep = _detect_separator(header_line, known)
     if sep is None:
         return RawTable(name, path, None, problems_frame([_problem(
@@ -188,12 +192,24 @@ def _read_csv(path: Path, name: str, known_columns: set[str] | None = None) -> R
             "contains both. Use one separator, preferably semicolons.",
             row=1, value=header_line[:60],
         )]), {"encoding": encoding, "format": "csv"})
-    problems: list[dict[str, Any]] = []
+
+    def read(enc: str) -> pd.DataFrame:
+        return pd.read_csv(path, sep=sep, header=None, dtype=str, keep_default_na=False,
+                           na_filter=False, skip_blank_lines=False, engine="c", quotechar='"',
+                           encoding=enc)
+
     try:
-        frame = pd.read_csv(
-            _io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
-            na_filter=False, skip_blank_lines=False, engine="c", quotechar='"',
-        )
+        try:
+            frame = read(encoding)
+        except UnicodeDecodeError:
+            if encoding != "utf-8":
+                return RawTable(name, path, None, problems_frame([bad_encoding]))
+            encoding = "cp1252"  # valid UTF-8 at the start only: Windows-1252 after all
+            frame = read(encoding)
+    except UnicodeDecodeError:
+        return RawTable(name, path, None, problems_frame([bad_encoding]))
+    except pd.errors.EmptyDataError:
+        return RawTable(name, path, None, problems_frame([empty]))
     except pd.errors.ParserError as exc:
         match = re.search(r"line (\d+)", str(exc))
         row = int(match.group(1)) if match else None
@@ -205,7 +221,7 @@ def _read_csv(path: Path, name: str, known_columns: set[str] | None = None) -> R
             "a text contains the separator without quotes.",
             row=row,
         )]), {"encoding": encoding, "sep": sep, "format": "csv"})
-    return _finish(name, path, frame, problems, {"encoding": encoding, "sep": sep, "format": "csv"})
+    return _finish(name, path, frame, [], {"encoding": encoding, "sep": sep, "format": "csv"})
 
 
 def _finish(name: str, path: Path, frame: pd.DataFrame, problems: list[dict[str, Any]],
@@ -218,7 +234,7 @@ def _finish(name: str, path: Path, frame: pd.DataFrame, problems: list[dict[str,
             "The file is empty. It needs at least a header row with the column names.",
         )]), dialect)
     header = [_normalise_column(c) for c in frame.iloc[0].fillna("")]
-    body = frame.iloc[1:].copy()
+    body = frame.iloc[1:]
     body.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(body))
     keep: list[int] = []
     seen: dict[str, int] = {}

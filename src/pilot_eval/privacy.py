@@ -27,7 +27,7 @@ _ORG_W = np.array([3, 2, 7, 6, 5, 4, 3, 2])
 
 def _digits(text: pd.Series, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Rows of ``text`` that are exactly ``n`` digits (spaces allowed) → (mask, digit matrix)."""
-    clean = text.astype("string").fillna("").str.replace(r"[\s.]", "", regex=True)
+    clean = text.astype("str").fillna("").str.replace(r"[ \t\u00a0.]", "", regex=True)
     mask = clean.str.fullmatch(rf"\d{{{n}}}").fillna(False).to_numpy(dtype=bool)
     if not mask.any():
         return mask, np.zeros((0, n), dtype=np.int64)

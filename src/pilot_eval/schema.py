@@ -398,7 +398,7 @@ def type_table(spec: TableSpec, raw: pd.DataFrame, file: str, sep: str | None,
         typed[col.name] = _type_column(col, text, file, sep, problems)
     for extra in raw.columns:  # unknown columns are kept, as text, and ignored
         if extra not in typed.columns:
-            typed[extra] = raw[extra].astype("string")
+            typed[extra] = raw[extra]
     return TypedTable(spec.name, file, typed, raw, present)
 
 
@@ -411,14 +411,26 @@ def _empty_of(col: Col, n: int, index: pd.Index) -> pd.Series:
         return pd.Series(np.nan if col.default is None else col.default, index=index, dtype="float64")
     if col.kind == "bool":
         return pd.Series(col.default if col.default is not None else pd.NA, index=index, dtype="boolean")
-    return pd.Series(col.default if col.default is not None else pd.NA, index=index, dtype="string")
+    return pd.Series(col.default if col.default is not None else None, index=index, dtype="str")
+
+
+def on_uniques(text: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, ...]]
+               ) -> tuple[pd.Series, ...]:
+    """Run ``parse`` once per distinct value and spread the results back to every row.
+
+    Columns that grow (dates, ids, hours) repeat few values, so parsing the distinct
+    ones keeps loading millions of rows fast; the regexes never see the same text twice.
+    """
+    codes, uniques = pd.factorize(text, use_na_sentinel=False)
+    results = parse(pd.Series(uniques, dtype="str").fillna(""))
+    return tuple(pd.Series(r.to_numpy()[codes], index=text.index, dtype=r.dtype) for r in results)
 
 
 def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
                  problems: Problems) -> pd.Series:
     name = col.name
     if col.kind in ("float", "int"):
-        values, bad, ambiguous = parse_number(text, sep)
+        values, bad, ambiguous = on_uniques(text, lambda u: parse_number(u, sep))
         problems.add_rows(file, "value.ambiguous_number", text[ambiguous],
                           lambda v: f"«{v}» kan bety både {v.replace('.', '')} og {v.replace('.', ',')}. "
                                     "Skriv tallet uten tusenskille, med desimalkomma.",
@@ -438,7 +450,8 @@ def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
         return _fill_default(values, col)
     if col.kind in ("date", "month"):
         monthly = col.kind == "month" or col.month_ok
-        values, bad = parse_date(text, month=col.kind == "month", month_ok=col.month_ok)
+        values, bad = on_uniques(text, lambda u: parse_date(u, month=col.kind == "month",
+                                                            month_ok=col.month_ok))
         hint_nb = "ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ" + (" (eller ÅÅÅÅ-MM for en måned)" if monthly else "")
         hint_en = "YYYY-MM-DD or DD.MM.YYYY" + (" (or YYYY-MM for a month)" if monthly else "")
         problems.add_rows(file, "value.not_date", text[bad],
@@ -447,7 +460,7 @@ def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
                           column=name)
         return values
     if col.kind == "bool":
-        values, bad = parse_bool(text)
+        values, bad = on_uniques(text, parse_bool)
         problems.add_rows(file, "value.not_bool", text[bad],
                           lambda v: f"«{v}» er ikke ja eller nei. Skriv ja/nei, true/false eller 1/0.",
                           lambda v: f"'{v}' is not yes or no. Write ja/nei, true/false or 1/0.",
@@ -464,7 +477,7 @@ def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
         values = low.where(low.ne("") & ~bad)
         values = _fill_default(values, col)
         return pd.Categorical(values, categories=list(col.choices))  # type: ignore[return-value]
-    values = text.where(text.ne("")).astype("string")
+    values = text.where(text.ne(""))  # stays pandas' Arrow-backed str: no Python objects
     return _fill_default(values, col)
 
 
@@ -569,7 +582,7 @@ def check_identity_numbers(table: TypedTable, problems: Problems) -> None:
     """Refuse any column whose values are Norwegian national identity numbers."""
     for column in table.raw.columns:
         text = table.raw[column]
-        hits = looks_like_identity_number(text)
+        (hits,) = on_uniques(text, lambda u: (looks_like_identity_number(u),))
         if hits.any():
             problems.add_rows(
                 table.file, "privacy.identity_number", text[hits],
