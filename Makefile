@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DATA ?= data/sample
 AS_OF ?=
 
-.PHONY: report test lab lock sample validate metrics sysdeps clean help docs-img bench
+.PHONY: report test lab lock sample validate metrics sysdeps clean help docs-img bench bench-reports
 
 help:
 	@echo "make report   set up, then validate and report on $(DATA)"
@@ -16,6 +16,7 @@ help:
 	@echo "make lab      open JupyterLab on notebooks/"
 	@echo "make lock     refresh $(LOCK) from pyproject.toml"
 	@echo "make sample   regenerate data/sample"
+	@echo "make docs-img redraw docs/img/summary.png from the sample report"
 
 # System libraries WeasyPrint needs (Pango) and pdftotext for the PDF tests.
 sysdeps:
@@ -54,7 +55,14 @@ metrics: setup
 	$(VENV)/bin/pilot-eval metrics $(DATA) $(if $(AS_OF),--as-of $(AS_OF))
 
 bench: setup
-	$(PY) benchmarks/bench_metrics.py
+	$(PY) benchmarks/bench_metrics.py --scales 1 100
+
+bench-reports: setup
+	$(PY) benchmarks/bench_reports.py --jobs 1 2
+
+# The picture of the summary page in the README.
+docs-img: setup
+	$(PY) tools/summary_image.py
 
 # Re-resolve every dependency from pyproject.toml in a scratch venv and pin the result.
 lock:
