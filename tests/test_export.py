@@ -366,3 +366,17 @@ def test_tables_with_many_columns_get_smaller_type():
         '<table class="dataframe wide">',
         '<table class="xwide">',
     ]
+
+
+def test_cover_lists_municipality_period_and_version_one_per_line():
+    """The title page names the municipality, the agreement period and when and with which
+    version the report was made, each on its own line (not one run-on line of small print)."""
+    note = ("Bærum kommune · samarbeidsavtale 1. januar 2025–31. desember 2026 · "
+            "laget 27. november 2026 med pilot_eval 0.1.0")
+    html = notebook_to_html(_executed_notebook(), title="T", language="nb",
+                            as_of_text="status per 30. juni 2026", cover_note=note)
+    foot = re.search(r'<div class="pe-cover-foot">(.*?)</div>', html, re.DOTALL).group(1)
+    assert re.findall(r"<p>(.*?)</p>", foot) == [
+        "Bærum kommune", "Samarbeidsavtale 1. januar 2025–31. desember 2026",
+        "Laget 27. november 2026 med pilot_eval 0.1.0"]
+    assert "Status per 30. juni 2026" in html

@@ -447,3 +447,120 @@ def test_figures_render_in_the_pdf_as_inter_text(figs, tmp_path):
                 for _n, font in xobj.get("/Resources", {}).get("/Font", {}).items():
                     fonts.add(str(font.get("/BaseFont", "")))
     assert any("Inter" in f for f in fonts), fonts
+
+
+# ---- review fixes: captions, early dates, axes ----------------------------------------------
+
+
+def test_source_that_already_says_kilde_is_not_prefixed_twice():
+    cap = F._caption("Note.", source="Kilde: pilotenes data per 30. juni 2026.", language="nb")
+    assert cap == "Note. Kilde: pilotenes data per 30. juni 2026."
+    assert F._caption(source="Source: x", language="en") == "Source: x."
+    assert F._caption(source="pilotenes data", language="nb") == "Kilde: pilotenes data."
+
+
+def test_money_axis_is_in_millions_from_100_000_like_the_labels():
+    ticks = F._Ticks("money", "nb")
+    assert [t.replace(NBSP, " ") for t in ticks.format_ticks([0, 2e5, 4e5, 6e5])] == [
+        "0", "0,2 mill. kr", "0,4 mill. kr", "0,6 mill. kr"]
+    assert ticks.format_ticks([0, 5e4])[1].replace(NBSP, " ") == "50 000 kr"
+
+
+def test_outcome_distribution_bands_the_data_when_they_fill_little_of_the_scale():
+    """School absence 0–27 days on a 0–95 scale: bands over the whole scale put nearly
+    everyone in one band, which suppression then hid, leaving an empty chart."""
+    rng = np.random.default_rng(1)
+    n = 60
+    changes = pd.DataFrame({"pilot_id": "a", "measure": "m", "group": "pilot",
+                            "baseline": rng.integers(0, 28, n).astype(float),
+                            "followup": rng.integers(0, 22, n).astype(float), "both": True})
+    fig = F.outcome_distribution(changes, "a", "m", scale=(0, 95), min_cell_size=K)
+    ticks = texts(fig.svg)
+    assert "95" not in ticks and "100" not in ticks  # the axis follows the data
+    assert "25" in ticks or "30" in ticks
+    assert "For få i hvert intervall" not in all_text(fig)
+
+
+def test_outcome_distribution_says_why_a_panel_is_empty():
+    changes = pd.DataFrame({"pilot_id": "a", "measure": "m", "group": "pilot",
+                            "baseline": [10.0, 12, 14, 16, 30], "followup": [12.0, 14, 16, 30, 32],
+                            "both": True})
+    fig = F.outcome_distribution(changes, "a", "m", scale=(0, 40), bins=[0, 20, 40],
+                                 min_cell_size=K)
+    assert "For få i hvert intervall" in all_text(fig)
+
+
+def test_forest_with_nobody_measured_is_one_sentence_not_empty_rows():
+    idx = pd.MultiIndex.from_tuples([("a", "m"), ("b", "m")], names=["pilot_id", "measure"])
+    frame = pd.DataFrame({"design": ["pre_post"] * 2, "n_pilot": [0, 0], "n_comparison": [0, 0],
+                          "improvement": [np.nan] * 2, "improvement_ci_low": [np.nan] * 2,
+                          "improvement_ci_high": [np.nan] * 2, "mid": [2.0, 2.0]}, index=idx)
+    fig = F.forest(frame, {"a": "A", "b": "B"}, min_cell_size=K)
+    assert "Ingen er målt både før og etter ennå." in all_text(fig)
+    assert "Forbedring (95 % KI)" not in all_text(fig)
+
+
+def _enrolment(new: list[float], active: list[float]) -> pd.DataFrame:
+    months = pd.date_range("2025-03-01", periods=len(new), freq="MS")
+    return pd.DataFrame({"pilot_id": "a", "month": months,
+                         "date": months + pd.offsets.MonthEnd(0), "observed": True,
+                         "new_enrolled": new, "active": active})
+
+
+def test_monthly_activity_counts_start_at_zero():
+    fig = F.monthly_activity(_enrolment([3.0, 6.0], [6.0, 7.0]), "a", names={"a": "A"},
+                             min_cell_size=K)
+    ticks = texts(fig.svg)
+    assert "0" in ticks and "<5" in ticks  # a cut axis hid the "<5" mark and exaggerated 6 → 7
+
+
+def test_monthly_activity_before_any_activity_says_so():
+    sessions = pd.DataFrame({"pilot_id": ["b"], "participant_id": ["x"],
+                             "date": [pd.Timestamp("2025-01-10")], "hours": [1.0]})
+    fig = F.monthly_activity(_enrolment([0.0, 0.0], [0.0, 0.0]), "a", sessions=sessions,
+                             names={"a": "A"}, min_cell_size=K)
+    assert "Ingen aktivitet registrert ennå." in all_text(fig)
+    assert "−0,05" not in all_text(fig)
+
+
+def test_reach_breakdown_hides_a_lone_group_beside_a_small_one():
+    """Nine participants, 7 girls and 2 boys: "100 %" beside "<5" says nothing true."""
+    idx = pd.MultiIndex.from_product([["a"], ["female", "male"]], names=["pilot_id", "gender"])
+    frame = pd.DataFrame({"enrolled": [7, 2], "share": [7 / 9, 2 / 9],
+                          "target_share": [0.5, 0.5]}, index=idx)
+    fig = F.reach_breakdown(frame, "gender", {"a": "A"}, min_cell_size=K)
+    text = texts(fig.svg)
+    assert text.count("100 %") == 1  # the axis tick only, no bar says 100 %
+    assert "skjult" in text and "<5" in text and "78 %" not in text
+    assert "Skjult" in fig.caption
+
+
+def test_reach_breakdown_and_coverage_before_anyone_enrolled():
+    idx = pd.MultiIndex.from_product([["a"], ["female", "male"]], names=["pilot_id", "gender"])
+    frame = pd.DataFrame({"enrolled": [0, 0], "share": [np.nan, np.nan],
+                          "target_share": [0.5, 0.5]}, index=idx)
+    fig = F.reach_breakdown(frame, "gender", {"a": "A"}, min_cell_size=K)
+    assert "Ingen deltakere ennå." in all_text(fig)
+    cov = pd.DataFrame({"enrolled": [0, 40], "target_population": [1000.0, 2000.0],
+                        "coverage_share": [0.0, 0.02]},
+                       index=pd.Index(["a", "b"], name="pilot_id"))
+    text = all_text(F.coverage(cov, {"a": "A", "b": "B"}, min_cell_size=K))
+    assert "Ingen deltakere ennå" in text and "0,0 %" not in text
+
+
+def test_its_start_label_stays_inside_the_chart(figs):
+    """The "… starter feb. 2025" label ran past the plot on the right, and the layout then
+    shrank the plot to make room; it now sits left of the line when that is to the right."""
+    svg = figs["its_chart"].svg
+    clip = re.search(r'<clipPath id="[^"]+">\s*<rect x="([\d.]+)" y="[\d.]+" '
+                     r'width="([\d.]+)"', svg)
+    right_of_plot = float(clip.group(1)) + float(clip.group(2))
+    box = svg[:svg.find("starter")].rsplit("<path d=", 1)[1]  # the label's white ground
+    xs = [float(v) for v in re.findall(r"[ML] ([\d.]+) [\d.]+", box)]
+    assert xs and max(xs) <= right_of_plot + 0.5
+
+
+def test_english_tornado_title_keeps_the_measure_lower_case_mid_sentence(fr):
+    fig = F.tornado(fr["sens"], "leksehjelp", "skolefravaer", names=fr["names"],
+                    measure_label="School absence", language="en")
+    assert fig.title.endswith("Leksehjelp med matpakke, school absence")

@@ -485,3 +485,72 @@ def test_tables_print_to_pdf(mid, tmp_path):
     for needle in ("Statusoversikt per pilot", "Skalere", "Rekkevidde per pilot", "<5",
                    "Samfunnsøkonomisk vurdering", "Ordliste"):
         assert needle in out, needle
+
+
+# --------------------------------------------------------------------------- review fixes
+
+
+def test_one_pilot_tables_do_not_say_per_pilot(sample):
+    ds = sample.as_of("2026-06-30")
+    one = cost_summary(ds).loc[["mentor"]]
+    assert tables.money_table(one, ds.pilots).caption == "Økonomi i tall"
+    assert tables.reach_table(reach_summary(ds).loc[["mentor"]], ds.pilots).caption == \
+        "Rekkevidde i tall"
+    card = scorecard(ds).loc[["mentor"]]
+    assert tables.status_table(card, ds.pilots, "en").caption == "Scorecard"
+
+
+def test_notes_shared_by_rows_are_given_once(sample):
+    """Before any follow-up every row had the same note: six near-identical lines."""
+    early = sample.as_of("2025-05-31")
+    t = tables.outcome_table(outcome_summary(early), early.pilots)
+    extra = t.notes[1:]
+    assert len(extra) == len(set(n.split(": ", 1)[1] for n in extra))  # each sentence once
+    assert any("Leksehjelp med matpakke (trivsel, skolefravær)" in n for n in extra)
+    v = tables.value_table(value_for_money(early), early.pilots)
+    assert v.notes[1] == ("Alle radene i tabellen: Ingen er målt både før og etter ennå, så "
+                          "verdien kan ikke regnes ut.")
+    assert not any("svært usikker" in n for n in v.notes)  # not "cannot compute" and "uncertain"
+
+
+def test_value_table_names_measures_in_english_when_given_the_measures(sample):
+    ds = sample.as_of("2026-06-30")
+    t = tables.value_table(value_for_money(ds), ds.pilots, "en", measures=ds.measures)
+    assert t.data["Measure"].tolist()[:2] == ["Well-being", "School absence"]
+    assert "Trivsel" in tables.value_table(value_for_money(ds), ds.pilots, "en").data[
+        "Measure"].tolist()  # without the measures table: the agreement's labels
+
+
+def test_tables_fit_the_page_width(mid):
+    """Its headers were too long to wrap inside A4: the table ran 13 mm into the right
+    margin. Laid out with the real stylesheet, every table stays inside the text width."""
+    from weasyprint import HTML
+
+    from pilot_eval.render.export import font_face_css
+
+    css = (Path(__file__).parent.parent / "src" / "pilot_eval" / "render" / "templates"
+           / "pilot_eval_print" / "print.css.j2").read_text(encoding="utf-8")
+    css = re.sub(r"\{\{.*?\}\}", '""', css)
+    for language, t in [("nb", t) for t in mid["nb"]] + [("en", t) for t in mid["en"]]:
+        html = (f'<!doctype html><html lang="{language}"><head><meta charset="utf-8"><style>'
+                f"{font_face_css()}{css}</style></head><body><main>{t.html}</main></body>"
+                "</html>")
+        page = HTML(string=html).render().pages[0]._page_box
+        content = page.content_box_x() + page.width
+
+        def widest(box):
+            right = box.position_x + box.margin_width() if type(box).__name__ == "TableBox" \
+                else 0.0
+            return max([right, *(widest(c) for c in getattr(box, "children", []))])
+
+        assert widest(page) <= content + 0.5, t.caption
+
+
+def test_rules_and_glossary_captions_can_differ_from_the_heading_above_them(sample):
+    from pilot_eval.metrics.scorecard import rules_in_force as rules
+
+    t = tables.rules_table(rules(sample), caption="Terskler for god, usikker og svak")
+    assert t.caption == "Terskler for god, usikker og svak" and "<caption" in t.html
+    assert tables.glossary_table("nb", caption="Begreper i rapporten").caption == \
+        "Begreper i rapporten"
+    assert tables.glossary_table("nb").caption == "Ordliste"

@@ -557,3 +557,50 @@ def test_localise_keeps_the_scorecard_and_translates():
     assert en.loc["a", "outcome_label"] == "Well-being"
     assert en.loc["a", "outcome_unit"] == "points"
     assert card.loc["a", "outcome_label"] == "Trivsel"  # not changed in place
+
+
+# --------------------------------------------------------------------------- review fixes
+
+
+def test_explain_in_english_has_english_units_and_with_measures_english_labels(sample):
+    row = _row()
+    plain_en = {k: plain(v) for k, v in text.explain(row, "en").items()}
+    assert "poeng" not in " ".join(plain_en.values())
+    assert "3.2 points" in plain_en["outcome"]
+    named = text.explain(row, "en", measures=sample.measures)
+    assert plain(named["outcome"]).startswith("Well-being rose by 3.2 points")
+    assert "Trivsel" not in " ".join(named.values())
+    assert text.explain(row)["outcome"].startswith("Trivsel")  # bokmål unchanged
+
+
+def test_a_sentence_never_starts_with_a_numeral():
+    some = _row(outcome_status="grey", outcome_reason="too_few_measured", outcome_n=5,
+                recommendation="insufficient_data", recommendation_reason="outcome_grey")
+    sentence = plain(text.outcome_sentence(some))
+    assert sentence == ("Bare 5 deltakere er målt både før og etter. Det trengs minst 10 for "
+                        "å si noe sikkert.")
+    for s in re.split(r"(?<=\.) ", sentence):
+        assert not s[:1].isdigit(), s
+
+
+def test_a_pilot_not_started_gets_one_sentence_per_dimension_not_the_same_three():
+    row = _row(state="not_started", reach_status="grey", reach_reason="not_started",
+               cost_status="grey", cost_reason="not_started", outcome_status="grey",
+               outcome_reason="not_started", recommendation="insufficient_data",
+               recommendation_reason="not_started")
+    parts = text.explain(row)
+    first_three = [parts["reach"], parts["cost"], parts["outcome"]]
+    assert len(set(first_three)) == 3
+    assert parts["reach"] == "Piloten har ikke startet ennå."
+
+
+def test_early_summary_says_nobody_is_measured_twice_in_words(sample):
+    """At 31 May 2025 no participant has a follow-up yet: no "100 %" and no claim that no
+    pilot has a comparison group (two have one; it is not measured twice yet)."""
+    ds = sample.as_of("2025-05-31")
+    s = text.summary(ds, "nb")
+    caveats = plain(" ".join(s.caveats))
+    assert "100 %" not in caveats
+    assert "Ingen av dem som ble målt ved start, er målt en gang til ennå." in caveats
+    assert "gruppe å sammenligne med" not in caveats
+    assert s.lix() < 40

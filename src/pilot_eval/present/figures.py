@@ -74,6 +74,7 @@ import html
 import io
 import math
 import os
+import re
 import tempfile
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -251,6 +252,11 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(str(text), width=width, break_long_words=False)) or str(text)
 
 
+def _mid_sentence(text: str) -> str:
+    """A label inside a sentence: "School absence" → "school absence", "MDE" stays."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
 def _first_upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -297,9 +303,13 @@ def _privacy_note(min_cell_size: int, language: str) -> str:
 def _caption(*parts: str | None, source: str | None = None, language: str = "nb") -> str | None:
     items = [p.strip() for p in parts if p and p.strip()]
     if source:
-        items.append(_tr(language, f"Kilde: {source.strip().rstrip('.')}.",
-                         f"Source: {source.strip().rstrip('.')}."))
+        # a source that already says "Kilde:" (the reports pass one) is not prefixed twice
+        src = _SOURCE_WORD.sub("", source.strip()).rstrip(".")
+        items.append(_tr(language, f"Kilde: {src}.", f"Source: {src}."))
     return " ".join(items) or None
+
+
+_SOURCE_WORD = re.compile(r"^(kilde|kilder|source|sources)\s*:\s*", re.IGNORECASE)
 
 
 _UNITS_EN = {
@@ -416,7 +426,8 @@ def _rc() -> dict[str, Any]:
 class _Ticks(mticker.Formatter):
     """Tick labels in the report's number style, with as many decimals as the steps need.
 
-    ``kind``: ``"money"`` (kroner: "500 000 kr" below a million, else "1,5 mill. kr"),
+    ``kind``: ``"money"`` (kroner: "50 000 kr" when every tick is below 100 000, else
+    "0,5 mill. kr"),
     ``"percent"`` (share 0–1), ``"number"``, ``"signed"`` (number with "+" when positive).
     Zero prints as "0" (plus " %" for percent).
     """
@@ -429,7 +440,9 @@ class _Ticks(mticker.Formatter):
 
     def format_ticks(self, values: Sequence[float]) -> list[str]:
         vals = np.asarray(values, dtype=float)
-        self._millions = self.kind == "money" and np.nanmax(np.abs(vals), initial=0) >= 1e6
+        # millions from 100 000 kr up, as the direct labels (_money), so axis and labels
+        # of one chart share their unit ("0,2 mill. kr", never "200 000 kr" beside "0,45 mill. kr")
+        self._millions = self.kind == "money" and np.nanmax(np.abs(vals), initial=0) >= 1e5
         scale = 1e-6 if self._millions else 100.0 if self.kind == "percent" else 1.0
         self._decimals = _decimals_needed(vals * scale)
         return [self(v) for v in values]
@@ -702,6 +715,13 @@ def _placeholder(title: str, message: str, *, kind: tuple[str, str], language: s
 
     return Figure(svg=_draw(build, title=title, alt=alt), title=title, alt=alt,
                   caption=_caption(source=source, language=language))
+
+
+def _empty_note(ax: Any, message: str) -> None:
+    """One muted sentence in the middle of a panel whose bars are all hidden."""
+    ax.text(0.5, 0.55, message, transform=ax.transAxes, ha="center", va="center",
+            color=_C["muted"], style="italic", fontsize=_TEXT_PT, linespacing=1.3, zorder=6,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 2.0})
 
 
 _BAR = ("Stolpediagram", "Bar chart")
@@ -1027,6 +1047,8 @@ def enrolment_vs_target(enrolment_by_month: pd.DataFrame,
             ax.plot(obs["date"], obs["active"], color=_C["sky"], lw=1.5, zorder=3)
             ax.plot(obs["date"], obs["enrolled_cumulative"], color=_C["blue"], lw=2.0, zorder=4)
             ax.set_ylim(0, top * 1.12 if top > 0 else 1)
+            if obs.empty or not (raw_enrolled[obs.index].fillna(0) > 0).any():
+                _empty_note(ax, _tr(lang, "Ingen påmeldt ennå", "Nobody enrolled yet"))
             ok = obs[obs["enrolled_cumulative"].notna()]
             if not ok.empty:
                 last = ok.iloc[-1]
@@ -1108,7 +1130,8 @@ def coverage(reach_summary: pd.DataFrame, names: Mapping[str, str] | None = None
     n = len(df)
     enrolled = df["enrolled"].to_numpy(float)
     small = (enrolled > 0) & (enrolled < k)
-    share = np.where(small, np.nan, df["coverage_share"].to_numpy(float))
+    none = ~(enrolled > 0)  # not started, or nobody enrolled yet: "0,0 % (0 av 15 760)" says less
+    share = np.where(small | none, np.nan, df["coverage_share"].to_numpy(float))
     notes = (df["coverage_note"].astype("string") if "coverage_note" in df
              else pd.Series(pd.NA, index=df.index, dtype="string"))
     why = [(_COVERAGE_WHY.get(str(v), (str(v), str(v)))[0 if lang == "nb" else 1]
@@ -1125,6 +1148,9 @@ def coverage(reach_summary: pd.DataFrame, names: Mapping[str, str] | None = None
         elif small[i]:
             parts.append(_tr(lang, "{n}: færre enn {k} deltakere", "{n}: fewer than {k} "
                              "participants").format(n=nm, k=k))
+        elif none[i]:
+            parts.append(_tr(lang, "{n}: ingen deltakere ennå", "{n}: no participants yet"
+                             ).format(n=nm))
         else:
             parts.append(_tr(lang, "{n}: kan ikke beregnes fordi {w}",
                              "{n}: cannot be computed because {w}").format(
@@ -1150,6 +1176,9 @@ def coverage(reach_summary: pd.DataFrame, names: Mapping[str, str] | None = None
             elif small[i]:
                 _label(ax, f"<{k} " + _tr(lang, "deltakere", "participants"), (0, i), dx=5,
                        color=_C["muted"])
+            elif none[i]:
+                _label(ax, _tr(lang, "Ingen deltakere ennå", "No participants yet"), (0, i),
+                       dx=5, color=_C["muted"], style="italic")
             else:
                 _label(ax, _first_upper(_tr(lang, "kan ikke beregnes: ", "cannot be computed: "))
                        + (why[i] or ""), (0, i), dx=5, color=_C["muted"], style="italic")
@@ -1164,10 +1193,10 @@ def coverage(reach_summary: pd.DataFrame, names: Mapping[str, str] | None = None
         return fig, None
 
     svg = _draw(build, title=title, alt=alt)
-    note = _tr(lang, "Andel = påmeldte deltakere / antall i målgruppen (alder og område) i "
-                     "befolkningstallene.",
-               "Share = participants enrolled / people in the target group (ages and areas) in "
-               "the population figures.")
+    note = _tr(lang, "Andelen er påmeldte deltakere delt på antall personer i målgruppen "
+                     "(alder og område) i befolkningstallene.",
+               "The share is participants enrolled divided by the people in the target group "
+               "(ages and areas) in the population figures.")
     return Figure(svg=svg, title=title, alt=alt, caption=_caption(
         note, _privacy_note(k, lang) if small.any() else None, source=source, language=lang))
 
@@ -1259,6 +1288,13 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
     if len(pooled):
         df = pd.concat([df, pooled.reset_index().assign(group=other, hidden=False)],
                        ignore_index=True)
+    # A pilot left with one group drawn beside hidden ones would show "100 %" next to "<5":
+    # the share says nothing and reads as if nobody else took part. Hide that one too.
+    visible = ~df["hidden"].astype(bool) & (df["enrolled"] > 0)
+    lone = df["pilot_id"].map(visible.groupby(df["pilot_id"]).sum()).eq(1)
+    beside = df["pilot_id"].map(df["hidden"].astype(bool).groupby(df["pilot_id"]).any())
+    also_hidden = visible & lone & beside.astype(bool) & (df["group"] != other)
+    df.loc[also_hidden, "hidden"] = True
     hide = df["hidden"].to_numpy(bool)
     enrolled = df["enrolled"].to_numpy(float)
     drawn = df[~hide].groupby("pilot_id")
@@ -1285,6 +1321,9 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
              ).format(w=word)
     if len(ids) == 1:
         title = f"{_name(names, ids[0])}: {title[:1].lower()}{title[1:]}"
+    if not (df["enrolled"] > 0).any():  # nobody enrolled yet: no bars, only target marks
+        return _placeholder(title, _tr(lang, "Ingen deltakere ennå.", "No participants yet."),
+                            kind=_BAR, language=lang, source=source)
     parts = []
     for pid in ids:
         d = df[df["pilot_id"] == pid].sort_values("shown_share", ascending=False)
@@ -1312,7 +1351,7 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
         n_groups = len(groups)
         ncols = min(len(ids), 4)
         nrows = math.ceil(len(ids) / ncols)
-        panel = 14 + 5.6 * n_groups
+        panel = 13 + 4.9 * n_groups  # compact rows: 8 pt labels need no more than 4.9 mm
         fig, axes = _new(panel * nrows, nrows, ncols, sharey=True, sharex=True)
         flat = list(axes.ravel())
         for ax in flat[len(ids):]:
@@ -1365,6 +1404,11 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
                                   "«{o}».",
                             "; where they add up to at least {k}, they are pooled in "
                             "\"{o}\".").format(k=k, o=other) if len(pooled) else "."))
+    if also_hidden.any():
+        notes.append(_tr(lang, "«Skjult»: vises ikke, fordi tallet sammen med summen ville "
+                               "avsløre en liten gruppe.",
+                         "\"Hidden\": not shown, because with the total it would reveal a "
+                         "small group."))
     left_out = (df.groupby("pilot_id")["hidden"].any()
                 & ~df.groupby("pilot_id")["pilot_id"].first().isin(pooled.index)).any()
     if left_out or had_unknown:
@@ -1605,6 +1649,16 @@ def forest(outcome_summary: pd.DataFrame, names: Mapping[str, str] | None = None
     n_p = df["n_pilot"].to_numpy(float)
     n_c = df["n_comparison"].to_numpy(float)
     few = (n_p < k) | (did & (n_c < k)) | ~np.isfinite(est) | ~np.isfinite(lo) | ~np.isfinite(hi)
+    if few.all():  # early in a pilot: a chart of empty rows says less than one sentence
+        return _placeholder(
+            _tr(lang, "Endring for deltakerne per resultatmål, med 95 % konfidensintervall",
+                "Change for participants by measure, with 95% confidence intervals"),
+            _tr(lang, "Ingen er målt både før og etter ennå." if np.nansum(n_p) == 0 else
+                "For få deltakere er målt både før og etter til å vise endringer ennå.",
+                "Nobody has been measured both before and after yet." if np.nansum(n_p) == 0
+                else "Too few participants are measured before and after to show changes "
+                "yet."),
+            kind=("Punktdiagram", "Dot plot"), language=lang, source=source)
     df = df.assign(_few=few)
     measures = list(dict.fromkeys(df["measure"].astype(str)))
     labels = {m: _measure_label(df[df["measure"].astype(str) == m].iloc[0], lang)
@@ -1671,9 +1725,12 @@ def forest(outcome_summary: pd.DataFrame, names: Mapping[str, str] | None = None
             ax.set_xlim(x0 - pad, x1 + pad)
             for i in range(len(d)):
                 if ff[i]:
+                    # on a white ground, so the zero line does not run through the words
                     _label(ax, _tr(lang, "for få deltakere til å si noe sikkert",
                                    "too few participants to tell"),
-                           (x0 - pad, i), dx=4, color=_C["muted"], style="italic")
+                           (x0 - pad, i), dx=4, color=_C["muted"], style="italic",
+                           bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
+                           zorder=5)
                     est_text = fmt.MISSING
                 else:
                     est_text = f"{_signed(e[i], 1, lang)} ({fmt.interval(a[i], b[i], 1, language=lang)})"
@@ -1825,10 +1882,16 @@ def its_chart(its: Any, *, label: str | None = None, pilot_name: str | None = No
         ax.plot(x[post], fit[post], color=_C["blue"], lw=1.9, zorder=3)
         ax.plot(x[post], cf[post], color=_C["orange"], lw=1.6, ls=(0, (4, 2)), zorder=3)
         ax.axvline(start - pd.Timedelta(days=15), color=_C["ink"], lw=0.8, zorder=2)
+        # the label goes on the side of the start line with room: to its right it ran past
+        # the plot, and the layout then shrank the whole chart to make room for it
+        t0, t1 = mdates.date2num(x.min() - pd.Timedelta(days=20)), mdates.date2num(end)
+        at = (mdates.date2num(start - pd.Timedelta(days=15)) - t0) / max(t1 - t0, 1.0)
         _label(ax, _tr(lang, "{w} starter\n{s}", "{w} starts\n{s}").format(
             w=_first_upper(who), s=fmt.month(start, language=lang)),
-            (start - pd.Timedelta(days=15), 1), coords=("data", "axes fraction"), dx=4,
-            dy=-2, va="top", color=_C["ink"], size=_TEXT_PT)
+            (start - pd.Timedelta(days=15), 1), coords=("data", "axes fraction"),
+            dx=-4 if at > 0.5 else 4, dy=-2, ha="right" if at > 0.5 else "left", va="top",
+            color=_C["ink"], size=_TEXT_PT,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0, "alpha": 0.85})
         top = float(np.nanmax(np.concatenate([obs, fit, cf])))
         ax.set_ylim(0, top * 1.15 if top > 0 else 1)
         ax.set_xlim(x.min() - pd.Timedelta(days=20), end)
@@ -1848,12 +1911,15 @@ def its_chart(its: Any, *, label: str | None = None, pilot_name: str | None = No
         return fig, handles
 
     svg = _draw(build, title=title, alt=alt)
-    note = _tr(lang, "Avbrutt tidsserie (kvasi-Poisson-regresjon med trend og sesong). "
-                     "Avstanden mellom modellen og den stiplede linjen er anslått effekt; den "
-                     "kan også skyldes andre endringer som skjedde samtidig.",
-               "Interrupted time series (quasi-Poisson regression with trend and season). The "
-               "gap between the model and the dashed line is the estimated effect; other "
-               "changes at the same time may also explain it.")
+    note = _tr(lang, "Den stiplede linjen viser hva vi ville ventet uten piloten, ut fra "
+                     "trenden og årstidsmønsteret før den startet. Avstanden mellom modellen og "
+                     "den stiplede linjen er anslått effekt; den kan også skyldes andre "
+                     "endringer som skjedde samtidig. Metode: avbrutt tidsserie "
+                     "(kvasi-Poisson-regresjon).",
+               "The dashed line shows what we would expect without the pilot, from the trend "
+               "and seasonal pattern before it started. The gap between the model and the "
+               "dashed line is the estimated effect; other changes at the same time may also "
+               "explain it. Method: interrupted time series (quasi-Poisson regression).")
     return Figure(svg=svg, title=title, alt=alt, caption=_caption(
         note, _privacy_note(k, lang) if small.any() else None, source=source, language=lang))
 
@@ -2075,7 +2141,7 @@ def tornado(sensitivity: pd.DataFrame, pilot_id: str, measure: str, *,
     mlabel = measure_label or str(measure)
     title = _tr(lang, "Følsomhetsanalyse: nytte–kostnadsforhold for {p}, {m}",
                 "Sensitivity analysis: benefit–cost ratio for {p}, {m}").format(
-        p=who, m=mlabel.lower() if lang == "nb" else mlabel)
+        p=who, m=mlabel.lower() if lang == "nb" else _mid_sentence(mlabel))
     if df.empty or (not d.empty and not np.isfinite(d["ratio_base"].to_numpy(float)).any()):
         return _placeholder(title, _tr(lang, "Nytte–kostnadsforholdet kan ikke beregnes ennå.",
                                        "The benefit–cost ratio cannot be computed yet."),
@@ -2295,6 +2361,16 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
                                  m=fmt.month(last["month"], language=lang)))
     if not bits or obs["active"].isna().all() and (act is None or act["hours"].isna().all()):
         bits = [_tr(lang, "Ingen aktivitet å vise ennå", "No activity to show yet")]
+    # nothing at all to draw (a pilot not started): say so instead of empty axes
+    anything = bool(new_small[e["observed"].astype(bool).to_numpy()].any()) \
+        or bool(obs["active"].fillna(0).gt(0).any()) \
+        or bool(obs["new_enrolled"].fillna(0).gt(0).any()) \
+        or (act is not None and bool(act["hours"].fillna(0).gt(0).any()))
+    if not anything:
+        return _placeholder(title, _tr(lang, "Ingen aktivitet registrert ennå.",
+                                       "No activity registered yet."),
+                            kind=("Stolpe- og linjediagram", "Bar and line chart"),
+                            language=lang, source=source)
     alt = (_tr(lang, "Stolpe- og linjediagram: ", "Bar and line chart: ")
            + ". ".join(bits) + ".")
 
@@ -2313,6 +2389,7 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
             _value_axis(ax.yaxis, "number", lang, nbins=4, integer=True)
             _clean(ax, grid="y", bottom=True)
             ax.set_xlim(x0, x1)
+            ax.set_ylim(bottom=0)  # counts start at 0: a cut axis exaggerates change
         ax = axes[-1, 0]
         mid = e["month"] + pd.Timedelta(days=15)
         ax.bar(mid, e["new_enrolled"].to_numpy(float), width=width, color=_C["sky"], zorder=2)
@@ -2322,6 +2399,8 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
                    color=_C["muted"])
         ax.set_title(_tr(lang, "Deltakere per måned", "Participants per month"))
         _value_axis(ax.yaxis, "number", lang, nbins=4, integer=True)
+        # from 0, also when only a few months are drawn (and so the "<5" marks at 0 show)
+        ax.set_ylim(bottom=0)
         span = (e["month"].max() - e["month"].min()).days / 30.4
         _month_axis(ax.xaxis, lang, span_months=span)
         if as_of is not None and pd.notna(as_of):
@@ -2465,6 +2544,10 @@ def dosage(sessions: pd.DataFrame, names: Mapping[str, str] | None = None,
             share = np.where(h | (n < k), np.nan, c / n)
             top = max(top, float(np.nanmax(share, initial=0.0)))
             ax.bar(x, np.nan_to_num(share), width=0.7, color=_C["blue"], zorder=2)
+            if not np.nanmax(share, initial=0.0) > 0:  # every band hidden: say why it is empty
+                _empty_note(ax, _tr(lang, "For få deltakere i hvert intervall til å vise "
+                                          "fordelingen", "Too few participants per band to "
+                                          "show the distribution"))
             for i in range(len(x)):
                 if h[i]:
                     _label(ax, _hidden_label(c[i], k, lang), (x[i], 0), dx=0, dy=3, ha="center",
@@ -2534,7 +2617,9 @@ def outcome_distribution(outcome_changes: pd.DataFrame, pilot_id: str, measure: 
         The measure's name and unit to print (``outcome_changes`` has only the key).
     scale : (float, float), optional
         The measure's ``scale_min`` and ``scale_max``: bands cover the whole scale, so band
-        edges do not follow the data's extremes.
+        edges do not follow the data's extremes; unless the data fill less than half of
+        it, when the bands cover the data's range (inside the scale) instead, so that most
+        people do not fall in one band that suppression would then hide.
     bins : sequence of float, optional
         Band edges; by default about 8 equal bands over ``scale`` (or the data range).
     threshold : float, optional
@@ -2572,9 +2657,14 @@ def outcome_distribution(outcome_changes: pd.DataFrame, pilot_id: str, measure: 
     if bins is not None:
         edges = np.asarray(bins, dtype=float)
     else:
-        lo, hi = scale if scale is not None else (
-            (float(np.floor(np.nanmin(values))), float(np.ceil(np.nanmax(values))))
-            if values.size else (0.0, 1.0))
+        data_lo, data_hi = ((float(np.floor(np.nanmin(values))), float(np.ceil(np.nanmax(values))))
+                            if values.size else (0.0, 1.0))
+        lo, hi = scale if scale is not None else (data_lo, data_hi)
+        if scale is not None and data_hi > data_lo and data_hi - data_lo < 0.5 * (hi - lo):
+            # the data fill a small part of a long scale (school absence 0–27 of 0–95 days):
+            # bands over the whole scale would put nearly everyone in one band, which small-
+            # cell suppression then hides too; band the data's range instead
+            lo, hi = max(lo, data_lo), min(hi, data_hi)
         step = _nice_step(hi - lo, 8)
         start = math.floor(lo / step) * step
         edges = np.arange(start, hi + step * 0.999, step)
@@ -2633,16 +2723,21 @@ def outcome_distribution(outcome_changes: pd.DataFrame, pilot_id: str, measure: 
                 _clean(ax, grid=None)
                 continue
             # a histogram on the measure's own scale: two bars side by side in each band
+            drawn_any = False
             for tp, off, colour in (("baseline", 0.28, _C["sky"]), ("followup", 0.72, _C["blue"])):
                 c, h = hist[(g, tp)], hidden[(g, tp)]
                 share = np.where(h, np.nan, c / n)
                 top = max(top, float(np.nanmax(share, initial=0.0)))
+                drawn_any |= bool(np.nanmax(share, initial=0.0) > 0)
                 xs = left + step * off
                 ax.bar(xs, np.nan_to_num(share), width=step * 0.42, color=colour, zorder=2)
                 for i in np.flatnonzero(h):
                     _label(ax, _hidden_label(c[i], k, lang), (xs[i], 0), dx=0, dy=2,
                            ha="center", va="bottom", size=_TEXT_PT, color=_C["muted"],
                            rotation=90)
+            if not drawn_any:  # every band hidden: say why the panel is empty
+                _empty_note(ax, _tr(lang, "For få i hvert intervall til å\nvise fordelingen",
+                                    "Too few per band to\nshow the distribution"))
             head = f"{gname[g]} ({fmt.count(n, k, language=lang)})"
             if g in means:
                 head += _tr(lang, "\nsnitt før {b}, etter {a}", "\nmean before {b}, after {a}"

@@ -390,6 +390,31 @@ def _name(pid: Any, names: dict[str, str]) -> str:
     return names.get(str(pid), str(pid))
 
 
+def _row_notes(items: Sequence[tuple[str, str | None, str]], n_rows: int,
+               language: str) -> list[str]:
+    """Notes on single rows, ``(pilot, measure or None, sentence)``, with the rows that
+    share a sentence named together: six rows saying "nobody is measured twice yet" make
+    one note ("Leksehjelp (trivsel, skolefravær); Jobbtrening Ung (trivsel): …"), not six.
+    When every row of the table shares it, the note says so instead of naming them."""
+    groups: dict[str, dict[str, list[str]]] = {}
+    count: dict[str, int] = {}
+    for pilot, measure, sentence in items:
+        by_pilot = groups.setdefault(sentence, {})
+        by_pilot.setdefault(pilot, [])
+        if measure:
+            by_pilot[pilot].append(measure)
+        count[sentence] = count.get(sentence, 0) + 1
+    out = []
+    for sentence, by_pilot in groups.items():
+        if count[sentence] > 1 and count[sentence] == n_rows:
+            out.append(f"{text.label('all_rows', language)}: {sentence}")
+            continue
+        where = "; ".join(f"{p} ({', '.join(ms)})" if len(ms) > 1 else
+                          f"{p}, {ms[0]}" if ms else p for p, ms in by_pilot.items())
+        out.append(f"{where}: {sentence}")
+    return out
+
+
 def _mnok(language: str) -> Formatter:
     return lambda v: fmt.number(None if pd.isna(v) else float(v) / 1e6, 2, language=language)
 
@@ -480,8 +505,9 @@ def status_table(scorecard: pd.DataFrame, pilots: pd.DataFrame | Mapping[str, st
                     "Reglene står bakerst i rapporten.",
               "en": "Status is shown by symbol and word: ● good, ▲ uncertain, ■ weak, ○ too "
                     "little data. The rules are at the back of the report."}[language]
-    return _table(text.label("cap.status", language), cols, body, notes=[legend],
-                  css="pe-status")
+    # "per pilot" reads oddly in the report of one pilot
+    caption = text.label("cap.status" if len(body) != 1 else "cap.status.one", language)
+    return _table(caption, cols, body, notes=[legend], css="pe-status")
 
 
 def money_table(cost_summary: pd.DataFrame,
@@ -549,7 +575,8 @@ def money_table(cost_summary: pd.DataFrame,
     notes = [text.label("note.money", language),
              *_suppression_notes(shown, [c.key for c in cols], language, total=row,
                                  total_hidden=small)]
-    return _table(text.label("cap.money", language), cols, shown, total=row, notes=notes)
+    caption = text.label("cap.money" if len(frame) != 1 else "cap.money.one", language)
+    return _table(caption, cols, shown, total=row, notes=notes)
 
 
 def reach_table(reach_summary: pd.DataFrame,
@@ -622,7 +649,8 @@ def reach_table(reach_summary: pd.DataFrame,
         total, rate_hidden = None, False
     notes += _suppression_notes(shown, [c.key for c in cols], language, total=total,
                                 total_hidden=rate_hidden)
-    return _table(text.label("cap.reach", language), cols, shown, total=total, notes=notes)
+    caption = text.label("cap.reach" if len(frame) != 1 else "cap.reach.one", language)
+    return _table(caption, cols, shown, total=total, notes=notes)
 
 
 def _group_label(value: Any, by: str, language: str) -> str:
@@ -782,10 +810,10 @@ def outcome_table(outcome_summary: pd.DataFrame,
             _Col("attrition_share", text.label("h.attrition", language), True)]
     notes = [text.label("note.outcome", language)]
     if "note" in o:
-        for i, key in o["note"].items():
-            if not pd.isna(key):
-                notes.append(f"{frame.at[i, 'pilot']}, {_lower(labels.iloc[i])}: "
-                             f"{text.note(key, 'outcome_note', language)}")
+        notes += _row_notes([(frame.at[i, "pilot"], _lower(labels.iloc[i]),
+                              text.note(key, "outcome_note", language))
+                             for i, key in o["note"].items() if not pd.isna(key)],
+                            len(o), language)
     notes += _suppression_notes(shown, [*(c.key for c in cols), "n_pilot", "n_comparison"],
                                 language)
     return _table(text.label("cap.outcome", language), cols, shown, notes=notes,
@@ -852,7 +880,8 @@ def its_table(its_summary: pd.DataFrame,
 
 def value_table(value_for_money: pd.DataFrame,
                 names: Mapping[str, str] | pd.Series | pd.DataFrame | None = None,
-                language: str = "nb", *, min_cell_size: int = 5) -> Table:
+                language: str = "nb", *, min_cell_size: int = 5,
+                measures: pd.DataFrame | None = None) -> Table:
     """Value for money per pilot and measure: observed and projected value in separate
     columns, their sum (social value, present value), the cost for the ratio and the
     benefit–cost ratio.
@@ -860,7 +889,9 @@ def value_table(value_for_money: pd.DataFrame,
     Values rest on the people measured twice: for fewer than ``min_cell_size`` they are
     not shown. Accepts :func:`~pilot_eval.metrics.value.value_for_money` (per measure) or
     :func:`~pilot_eval.metrics.value.value_for_money_by_pilot` (per pilot, measures added
-    up; its note warns they may overlap).
+    up; its note warns they may overlap). ``measures`` (``ds.measures``) names each measure
+    in ``language``; without it the table's ``label`` is used, which is in the agreement's
+    language.
     """
     fmt.check_language(language)
     names_ = _names(names)
@@ -869,6 +900,12 @@ def value_table(value_for_money: pd.DataFrame,
     if per_measure:
         lab = v["label"].astype("string").fillna(v["measure"].astype(str)) if "label" in v \
             else v["measure"].astype(str)
+        col = "label_en" if language == "en" else "label_nb"
+        if measures is not None and col in measures:
+            m = measures.drop_duplicates("measure").set_index(
+                measures.drop_duplicates("measure")["measure"].astype(str))[col]
+            found = v["measure"].astype(str).map(m).astype("string")
+            lab = found.fillna(lab)
         measure = lab.astype(str).tolist()
         n = v["n_measured"].to_numpy(float)
     else:
@@ -907,19 +944,32 @@ def value_table(value_for_money: pd.DataFrame,
             _Col("cost_for_ratio_nok", _h("h.cost_for_ratio", language, "unit.knok"), True),
             _Col("benefit_cost_ratio", text.label("h.bcr", language), True)]
     notes = [text.label("note.value", language)]
+
+    def why(i: int, key: str) -> str:
+        keys = [k.strip() for k in str(key).split(";") if k.strip()]
+        if "outcome_not_estimated" in keys:
+            if per_measure and n[i] == 0:  # early in a pilot: say it plainly
+                return text.label("note.value_none_measured", language)
+            # "could not be computed" and "very uncertain" together contradict each other
+            keys = [k for k in keys if k != "few_measured"]
+        return text.note(keys, "value_note", language)
+
     if "note" in v:
-        for i, key in v["note"].items():
-            if not pd.isna(key):
-                where = frame.at[i, "pilot"] + (f", {_lower(measure[i])}" if per_measure else "")
-                notes.append(f"{where}: {text.note(key, 'value_note', language)}")
+        notes += _row_notes([(frame.at[i, "pilot"],
+                              _lower(measure[i]) if per_measure else None, why(i, key))
+                             for i, key in v["note"].items() if not pd.isna(key)],
+                            len(v), language)
     notes += _suppression_notes(shown, [c.key for c in cols], language)
     return _table(text.label("cap.value", language), cols, shown, notes=notes,
-                  group_first=per_measure)
+                  group_first=per_measure, css="pe-value")
 
 
-def rules_table(rules_in_force: pd.DataFrame, language: str = "nb") -> Table:
+def rules_table(rules_in_force: pd.DataFrame, language: str = "nb", *,
+                caption: str | None = None) -> Table:
     """The scorecard rules in force (:func:`pilot_eval.metrics.scorecard.rules_in_force`):
-    what each rule says, its value, the default, and whether the agreement changed it."""
+    what each rule says, its value, the default, and whether the agreement changed it.
+    ``caption`` replaces the default caption (a report whose heading already says
+    "Regler for statusoversikten" should not repeat it word for word)."""
     fmt.check_language(language)
     r = rules_in_force
     desc_col = "description_en" if language == "en" else "description_nb"
@@ -936,7 +986,7 @@ def rules_table(rules_in_force: pd.DataFrame, language: str = "nb") -> Table:
             _Col("value", text.label("h.value", language), True),
             _Col("default", text.label("h.default", language), True),
             _Col("overridden", text.label("h.overridden", language))]
-    return _table(text.label("cap.rules", language), cols, body)
+    return _table(caption or text.label("cap.rules", language), cols, body)
 
 
 # pseudonyms (pilot_eval.privacy.pseudonymise: "p-" + hex) and 11-digit numbers that could
@@ -991,10 +1041,12 @@ def quality_table(warnings: pd.DataFrame, language: str = "nb", *, max_rows: int
     return _table(text.label("cap.quality", language), cols, body, notes=notes)
 
 
-def glossary_table(language: str = "nb") -> Table:
-    """The report's glossary: each term with one plain sentence (:func:`text.glossary`)."""
+def glossary_table(language: str = "nb", *, caption: str | None = None) -> Table:
+    """The report's glossary: each term with one plain sentence (:func:`text.glossary`).
+    ``caption`` replaces the default caption ("Ordliste"), as for :func:`rules_table`."""
     pairs = text.glossary(language)
     body = pd.DataFrame({"term": [t for t, _ in pairs], "explanation": [e for _, e in pairs]})
     cols = [_Col("term", text.label("h.term", language)),
             _Col("explanation", text.label("h.explanation", language), prose=True)]
-    return _table(text.label("cap.glossary", language), cols, body, css="pe-glossary")
+    return _table(caption or text.label("cap.glossary", language), cols, body,
+                  css="pe-glossary")

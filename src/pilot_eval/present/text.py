@@ -118,7 +118,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         _EN: "The pilot has far fewer participants than expected."},
     # -- scorecard: cost
     "cost_reason.not_started": {
-        _NB: "Piloten har ikke startet ennå.", _EN: "The pilot has not started yet."},
+        _NB: "Pengebruken kan ikke vurderes før piloten har startet.",
+        _EN: "Spending cannot be judged before the pilot has started."},
     "cost_reason.no_grant": {
         _NB: "Piloten har ikke tilsagn fra fondet, så forbruket kan ikke måles mot et "
              "tilsagn.",
@@ -140,7 +141,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
              "delayed."},
     # -- scorecard: outcome
     "outcome_reason.not_started": {
-        _NB: "Piloten har ikke startet ennå.", _EN: "The pilot has not started yet."},
+        _NB: "Resultatene kan ikke vurderes før piloten har startet.",
+        _EN: "Outcomes cannot be judged before the pilot has started."},
     "outcome_reason.no_outcome_data": {
         _NB: "Vi har ingen målinger av resultater for deltakerne ennå.",
         _EN: "There are no outcome measurements of the participants yet."},
@@ -341,6 +343,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
              "noe sikkert.",
         _EN: "{n} participants are measured both before and after; at least {need} are "
              "needed to tell."},
+    # a sentence never starts with a numeral (Språkrådet): "Bare 5 deltakere", not "5 deltakere"
+    "outcome.few_measured_n": {
+        _NB: "Bare {n} deltakere er målt både før og etter. Det trengs minst {need} for å si "
+             "noe sikkert.",
+        _EN: "Only {n} participants are measured both before and after; at least {need} "
+             "are needed to tell."},
     # -- one-line recommendation reasons (status table)
     "rec.line": {_NB: "{word} {dash} {reason}", _EN: "{word} {dash} {reason}"},
     "rec.up": {_NB: "{label} opp {x} {unit}", _EN: "{label} up {x} {unit}"},
@@ -467,6 +475,14 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
              "fleste av dem er fortsatt med, så målingen kommer senere.",
         _EN: "The second measurement is missing for {pct} of those measured at the start. "
              "Most of them are still taking part, so it will come later."},
+    "caveat.followup_none": {
+        _NB: "Ingen av dem som ble målt ved start, er målt en gang til ennå.",
+        _EN: "Nobody measured at the start has been measured a second time yet."},
+    "caveat.followup_none_active": {
+        _NB: "Ingen av dem som ble målt ved start, er målt en gang til ennå. De fleste er "
+             "fortsatt med, så målingen kommer senere.",
+        _EN: "Nobody measured at the start has been measured a second time yet. Most of "
+             "them are still taking part, so it will come later."},
     "caveat.projected": {
         _NB: "Verdien for samfunnet etter pilotperioden er et anslag ut fra forutsetninger. "
              "Den er ikke målt.",
@@ -519,14 +535,17 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "outcome": {_NB: "Resultater", _EN: "Outcomes"},
     "recommendation": {_NB: "Anbefaling – fordi …", _EN: "Recommendation – because …"},
     "total": {_NB: "I alt", _EN: "Total"},
+    "all_rows": {_NB: "Alle radene i tabellen", _EN: "All rows of the table"},
     "measure": {_NB: "Resultatmål", _EN: "Measure"},
     "unknown": {_NB: "Ukjent", _EN: "Unknown"},
     "yes": {_NB: "ja", _EN: "yes"},
     "no": {_NB: "nei", _EN: "no"},
     # status table
     "cap.status": {_NB: "Statusoversikt per pilot", _EN: "Scorecard by pilot"},
+    "cap.status.one": {_NB: "Statusoversikt", _EN: "Scorecard"},
     # money table
     "cap.money": {_NB: "Økonomi per pilot", _EN: "Money by pilot"},
+    "cap.money.one": {_NB: "Økonomi i tall", _EN: "Money in figures"},
     "h.grant": {_NB: "Tilsagn fra fondet", _EN: "Grant from the fund"},
     "h.fund_cost": {_NB: "Brukt av fonds­midler", _EN: "Fund money spent"},
     "h.grant_used": {_NB: "Andel av tilsagnet brukt", _EN: "Share of grant used"},
@@ -544,6 +563,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
              "Leverage is kroner in all per krone from the fund."},
     # reach table
     "cap.reach": {_NB: "Rekkevidde per pilot", _EN: "Reach by pilot"},
+    "cap.reach.one": {_NB: "Rekkevidde i tall", _EN: "Reach in figures"},
     "h.enrolled": {_NB: "Deltakere", _EN: "Participants"},
     "h.reach_target": {_NB: "Mål for antall deltakere", _EN: "Reach target"},
     "h.completed": {_NB: "Fullført", _EN: "Completed"},
@@ -581,7 +601,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "cap.outcome": {_NB: "Resultater for innbyggerne", _EN: "Citizen outcomes"},
     "h.design": {_NB: "Metode", _EN: "Design"},
     "h.n": {_NB: "Målt før og etter", _EN: "Measured twice"},
-    "h.improvement": {_NB: "Forbedring (95\u00a0% KI)", _EN: "Improvement (95% CI)"},
+    "h.improvement": {_NB: "Forbedring (95\u00a0%\u00a0KI)", _EN: "Improvement (95%\u00a0CI)"},
     "h.mid": {_NB: "Betyr noe fra", _EN: "Matters from"},
     "h.mde": {_NB: "Kan påvises fra", _EN: "Detectable from"},
     "h.attrition": {_NB: "Frafall i oppfølgingen", _EN: "Attrition"},
@@ -616,19 +636,23 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     # value table
     "cap.value": {_NB: "Samfunnsøkonomisk vurdering", _EN: "Value for money"},
     "h.observed": {_NB: "Observert nytte", _EN: "Observed value"},
-    "h.projected": {_NB: "Framskrevet nytte", _EN: "Projected value"},
-    "h.social_value": {_NB: "Samfunnsnytte, nåverdi", _EN: "Social value, present value"},
-    "h.cost_for_ratio": {_NB: "Kostnad med skattekostnad", _EN: "Cost incl. tax cost"},
+    "h.projected": {_NB: "Fram\u00adskrevet nytte", _EN: "Projected value"},
+    "h.social_value": {_NB: "Samfunns\u00adnytte, nåverdi", _EN: "Social value, present value"},
+    "h.cost_for_ratio": {_NB: "Kostnad for samfunnet", _EN: "Cost to society"},
     "h.bcr": {_NB: "Nytte–kostnads\u00adforhold", _EN: "Benefit–cost ratio"},
     "h.n_measured": {_NB: "Målt", _EN: "Measured"},
+    "note.value_none_measured": {
+        _NB: "Ingen er målt både før og etter ennå, så verdien kan ikke regnes ut.",
+        _EN: "Nobody has been measured both before and after yet, so no value is computed."},
     "all_measures": {_NB: "alle verdsatte", _EN: "all valued"},
     "note.value": {
         _NB: "Observert: nytte innenfor pilotperioden, fra data. Framskrevet: nytte etter "
              "perioden, fra forutsetninger. Samfunnsnytte er summen av de to. Kostnaden "
-             "har med 20 øre per krone offentlige midler (skattefinansieringskostnad).",
+             "for samfunnet er samlet ressursbruk pluss 20 øre per krone offentlige midler "
+             "(skattefinansieringskostnad).",
         _EN: "Observed: value inside the pilot period, from data. Projected: value after "
-             "it, from assumptions. Social value is the sum of the two. The cost includes "
-             "20 øre per krone of public money (tax-financing cost)."},
+             "it, from assumptions. Social value is the sum of the two. The cost to society "
+             "is the total cost plus 20 øre per krone of public money (tax-financing cost)."},
     # rules table
     "cap.rules": {_NB: "Regler for statusoversikten", _EN: "Scorecard rules in force"},
     "h.rule": {_NB: "Regel", _EN: "Rule"},
@@ -1012,8 +1036,8 @@ def outcome_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb", *
         if n is None or float(n) == 0:
             return _t("outcome.none_measured", language)
         need = _get(row, "outcome_min_required") or max(10, min_cell_size)
-        return _t("outcome.few_measured", language,
-                  n=_cap(people(n, min_cell_size, language)),
+        key = "outcome.few_measured" if float(n) < min_cell_size else "outcome.few_measured_n"
+        return _t(key, language, n=_cap(people(n, min_cell_size, language)),
                   need=fmt.count(need, suppress=False, language=language))
     return note(reason or "unknown", "outcome_reason", language)
 
@@ -1092,9 +1116,16 @@ def recommendation_sentence(row: Mapping[str, Any] | pd.Series, language: str = 
 
 
 def explain(row: Mapping[str, Any] | pd.Series, language: str = "nb", *,
-            min_cell_size: int = 5) -> dict[str, str]:
+            min_cell_size: int = 5, measures: pd.DataFrame | None = None) -> dict[str, str]:
     """All sentences of one scorecard row: ``{"reach", "cost", "outcome",
-    "recommendation"}`` → sentence."""
+    "recommendation"}`` → sentence.
+
+    The scorecard names measures in the agreement's language. The unit is always put in
+    ``language`` (:func:`unit`); give ``measures`` (``ds.measures``) for the measure's
+    name too (:func:`localise`), or a report in English says "Trivsel rose 3.2 points".
+    """
+    if measures is not None or _lang(language) == _EN:
+        row = localise(pd.DataFrame([dict(row)]), measures, language).iloc[0]
     return {
         "reach": reach_sentence(row, language, min_cell_size=min_cell_size),
         "cost": cost_sentence(row, language),
@@ -1385,6 +1416,11 @@ def summary(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
     started = card[card["state"] != "not_started"]
     designs = started["outcome_design"].dropna()
     k, n = int((designs == "did").sum()), len(started)
+    # Before anyone is measured twice every design reads "pre_post", also for pilots whose
+    # comparison group simply has no follow-up yet: "none has a comparison group" would
+    # be wrong then, and the follow-up caveat says what matters.
+    if "outcome_n" in started and not (started["outcome_n"].astype("Float64").fillna(0) > 0).any():
+        n = 0
     if n and k == 0:
         caveats.append(_t("caveat.comparison_none", language))
     elif n and k < n:
@@ -1400,6 +1436,8 @@ def summary(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
         active = float(rows["n_missing_followup_active"].fillna(0).sum())
         if missing / base >= 0.05:
             key = "caveat.followup_active" if active / missing > 0.5 else "caveat.followup"
+            if missing >= base:  # "for 100 % av dem" reads oddly: say it in words
+                key = key.replace("followup", "followup_none")
             caveats.append(_t(key, language, pct=_pct(missing / base, language)))
     if len(ds.valuation):
         caveats.append(_t("caveat.projected", language))
