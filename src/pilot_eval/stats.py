@@ -430,7 +430,7 @@ def paired_change(before: ArrayLike, after: ArrayLike, alpha: float = 0.05) -> E
     if n < 2:
         return _nan_estimate(n, f"{name}: not estimable, fewer than 2 complete pairs", alpha)
     d = a - b
-    if np.ptp(d) == 0:
+    if d.var(ddof=1) == 0:  # variance, not range (denormal differences)
         return _nan_estimate(
             n, f"{name}: not estimable, every pair changed by the same amount", alpha
         )
@@ -501,7 +501,8 @@ def two_group(treated: ArrayLike, control: ArrayLike, alpha: float = 0.05) -> Es
             f"(treated {n_t}, control {n_c})",
             alpha,
         )
-    if np.ptp(t_vals) == 0 and np.ptp(c_vals) == 0:
+    # variance, not range: values that differ by a denormal still have zero variance
+    if t_vals.var(ddof=1) + c_vals.var(ddof=1) == 0:
         return _nan_estimate(n, f"{name}: not estimable, neither group varies", alpha)
     cm = CompareMeans(DescrStatsW(t_vals), DescrStatsW(c_vals))
     t, p, df = cm.ttest_ind(usevar="unequal", value=0.0)
@@ -510,7 +511,7 @@ def two_group(treated: ArrayLike, control: ArrayLike, alpha: float = 0.05) -> Es
     pooled = math.sqrt(
         ((n_t - 1) * t_vals.var(ddof=1) + (n_c - 1) * c_vals.var(ddof=1)) / (n - 2)
     )
-    g_s = diff / pooled * _hedges_j(n - 2)
+    g_s = diff / pooled * _hedges_j(n - 2) if pooled > 0 else math.nan
     return Estimate(
         estimate=diff,
         se=float(cm.std_meandiff_separatevar),
