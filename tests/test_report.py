@@ -10,13 +10,26 @@ import subprocess
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pikepdf
 import pytest
 
 from pilot_eval.cli import main
-from pilot_eval.errors import ReportError
-from pilot_eval.render.batch import render_reports
+from pilot_eval.dataset import load_dataset
+from pilot_eval.errors import ReportError, UsageError
+from pilot_eval.metrics import metric_tables
+from pilot_eval.present.report import (
+    REPORT_DATA_ENV,
+    PilotReport,
+    PortfolioReport,
+    data_key,
+    load_report_data,
+    report_data,
+    save_report_data,
+)
+from pilot_eval.render.batch import longest_first, plan_reports, render_reports
 from pilot_eval.render.run import sha256_file
+from pilot_eval.render.workbook import write_metrics
 from tests.conftest import DATA, MINIMAL, ROOT, edit
 
 SAMPLE = ROOT / "data" / "sample"
@@ -196,3 +209,101 @@ def test_report_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     assert main(["report", str(MINIMAL), "--pilot", "nope", "--out", str(tmp_path)]) == 2
     assert "lekse" in capsys.readouterr().err  # lists the pilots there are
     assert main(["report", str(DATA / "ten_defects"), "--out", str(tmp_path)]) == 1
+
+
+# ---- metric tables computed once for the whole set ---------------------------------------------
+
+
+def _blocks(report: object, notebook: Path) -> list[str]:
+    """The HTML of every cell after the constructor, as the notebook calls them."""
+    nb = nbformat.read(notebook, as_version=4)
+    calls = [c.source for c in nb.cells if c.cell_type == "code" and c.source.startswith("report.")]
+    assert calls
+    return [eval(call, {"report": report})._repr_html_() for call in calls]  # noqa: S307
+
+
+def test_reports_from_shared_data_are_the_same(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    as_of = "2025-12-31"
+    shared = save_report_data(report_data(load_dataset(MINIMAL, as_of=as_of), key=data_key(MINIMAL)),
+                              tmp_path / "data.pickle")
+    cases = [(PortfolioReport, (), NOTEBOOKS / "portfolio_report.ipynb"),
+             (PilotReport, ("lekse",), NOTEBOOKS / "pilot_report.ipynb")]
+    for cls, args, notebook in cases:
+        alone = cls(MINIMAL, *args, as_of=as_of, language="nb")
+        monkeypatch.setenv(REPORT_DATA_ENV, str(shared))
+        together = cls(MINIMAL, *args, as_of=as_of, language="nb")
+        monkeypatch.delenv(REPORT_DATA_ENV)
+        assert alone._data is None and together._data is not None
+        assert _blocks(together, notebook) == _blocks(alone, notebook)
+
+
+def test_shared_data_are_used_only_for_the_same_folder_and_date(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    shutil.copytree(MINIMAL, folder)
+    key = data_key(folder)
+    assert key == data_key(MINIMAL) and len(key) == 64  # contents, not the folder's name
+    path = save_report_data(report_data(load_dataset(folder, as_of="2025-12-31"), key=key),
+                            tmp_path / "data.pickle")
+    assert load_report_data(path, folder, "2025-12-31") is not None
+    assert load_report_data(path, folder, "2025-11-30") is None  # another date
+    assert load_report_data(path, folder, None) is None  # "latest": the report finds it
+    assert load_report_data(tmp_path / "missing.pickle", folder, "2025-12-31") is None
+    (tmp_path / "junk.pickle").write_bytes(b"not a pickle")
+    assert load_report_data(tmp_path / "junk.pickle", folder, "2025-12-31") is None
+    edit(folder, "costs.csv", "200000", "200001")
+    assert data_key(folder) != key
+    assert load_report_data(path, folder, "2025-12-31") is None  # the data changed
+    (folder / "costs.csv").unlink()
+    assert load_report_data(path, folder, "2025-12-31") is None
+
+
+def test_report_data_with_another_date_is_refused() -> None:
+    data = report_data(load_dataset(MINIMAL, as_of="2025-12-31"))
+    assert PortfolioReport(data).ds is data.ds
+    with pytest.raises(UsageError, match="as_of"):
+        PortfolioReport(data, as_of="2025-06-30")
+
+
+def test_longest_report_first() -> None:
+    ds = load_dataset(SAMPLE, as_of=AS_OF)
+    order = longest_first(plan_reports(ds, data_dir=SAMPLE), ds)
+    assert order[0].stem == "portfolio_report"
+    rows = {pid: int((ds.participants["pilot_id"].astype(str) == pid).sum()
+                     + (ds.sessions["pilot_id"].astype(str) == pid).sum())
+            for pid in ds.pilot_ids}
+    pilots = [job.parameters["pilot_id"] for job in order[1:]]
+    assert sorted(pilots) == sorted(ds.pilot_ids)
+    assert rows[pilots[0]] >= rows[pilots[-1]]
+
+
+def test_workbook_holds_the_metric_tables(report_set: dict) -> None:
+    ds = load_dataset(SAMPLE, as_of=AS_OF)
+    fresh = write_metrics(metric_tables(ds), report_set["out_dir"].parent / "fresh.xlsx",
+                          min_cell_size=ds.agreement.min_cell_size)
+    made = pd.read_excel(report_set["out_dir"] / "metrics.xlsx", sheet_name=None)
+    expected = pd.read_excel(fresh, sheet_name=None)
+    assert list(made) == list(expected)
+    for name, frame in expected.items():
+        pd.testing.assert_frame_equal(made[name], frame, obj=name)
+    fresh.unlink()
+
+
+def test_failures_in_parallel_workers_keep_every_failed_notebook(tmp_path: Path) -> None:
+    broken = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS, broken)
+    nb = nbformat.read(broken / "pilot_report.ipynb", as_version=4)
+    nb.cells.insert(4, nbformat.v4.new_code_cell("raise RuntimeError('the reach table broke')"))
+    nbformat.write(nb, broken / "pilot_report.ipynb")
+    out = tmp_path / "reports"
+    with pytest.raises(ReportError, match="the reach table broke") as info:
+        render_reports(MINIMAL, as_of="2025-12-31", pilots=["lekse", "jobb"], portfolio=False,
+                       out=out, notebooks=broken, jobs=2)
+    message = str(info.value)
+    assert "cell 5 of" in message and "1 other report(s) failed too" in message
+    assert "\n" not in message
+    failed = out / "2025-12-31" / "failed"
+    assert {p.name for p in failed.iterdir()} == {"pilot_lekse.ipynb", "pilot_jobb.ipynb"}
+    assert str(failed) in message
+    assert not any(p.name.startswith(".staging") for p in out.iterdir())
+    assert not (out / "2025-12-31" / "manifest.json").exists()

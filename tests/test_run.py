@@ -256,3 +256,104 @@ def test_write_manifest_refuses_missing_input(tmp_path):
             timings={},
             package_version="0",
         )
+
+
+# ---- one kernel for several notebooks ----------------------------------------------------------
+
+
+def _notebook(path: Path, *sources: str) -> Path:
+    """A notebook with a ``parameters`` cell (``marker``) and the given code cells."""
+    cells = [nbformat.v4.new_code_cell('marker = "default"', metadata={"tags": ["parameters"]})]
+    cells += [nbformat.v4.new_code_cell(src) for src in sources]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def _outputs(nb, *, stderr: bool = True) -> str:
+    """Text of the outputs (stdout, stderr, text/plain) of every code cell."""
+    return "".join(
+        o.get("text", "") + str(o.get("data", {}).get("text/plain", ""))
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if stderr or o.get("name") != "stderr"  # warnings name the kernel's temporary files
+    )
+
+
+def test_session_gives_every_notebook_a_fresh_namespace(tmp_path):
+    from pilot_eval.render.run import KernelSession
+
+    writer = _notebook(
+        tmp_path / "writer.ipynb",
+        "import os, sys, warnings, json\n"
+        "leaked = 'FROM-THE-FIRST-REPORT'\n"
+        "os.environ['PILOT_EVAL_TEST_LEAK'] = 'yes'\n"
+        "sys.path.append('/leaked/path')\n"
+        "warnings.simplefilter('error')\n"
+        "os.chdir('/')\n"
+        "print('pid', os.getpid())",
+    )
+    reader = _notebook(
+        tmp_path / "reader.ipynb",
+        "import os, sys, warnings\n"
+        "print('leaked' in globals(), 'json' in globals(), 'marker=' + marker)\n"
+        "print(os.environ.get('PILOT_EVAL_TEST_LEAK'), '/leaked/path' in sys.path)\n"
+        "print('cwd', os.getcwd())\n"
+        "print('given', os.environ.get('PILOT_EVAL_TEST_GIVEN'))\n"
+        "warnings.warn('only a warning')\n"
+        "print('pid', os.getpid())",
+    )
+    with KernelSession(preload=["json"]) as session:
+        first = execute_notebook(writer, tmp_path / "w.ipynb", {"marker": "a"}, session=session,
+                                 cwd=tmp_path, env={"PILOT_EVAL_TEST_GIVEN": "first"})
+        second = execute_notebook(reader, tmp_path / "r.ipynb", {"marker": "b"}, session=session,
+                                  cwd=tmp_path, env={"PILOT_EVAL_TEST_GIVEN": "second"})
+        assert session.kernels_started == 1 and session.notebooks_run == 2
+    out = _outputs(second)
+    assert "False False marker=b" in out  # no variable of the first report, nor the preload's
+    assert "None False" in out  # environment and sys.path put back
+    assert f"cwd {tmp_path.resolve()}" in out
+    assert "given second" in out
+    assert "only a warning" in out  # a warning, not an error: the filters were put back
+    pid = [line for line in _outputs(first).splitlines() if line.startswith("pid")]
+    assert pid and pid[0] in out  # one kernel ran both
+    counts = [c.execution_count for c in second.cells if c.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1))  # numbered as in a fresh kernel
+
+
+def test_session_replaces_its_kernel_after_a_failed_notebook(tmp_path):
+    from pilot_eval.render.run import KernelSession
+
+    with KernelSession() as session:
+        with pytest.raises(ReportError, match="cell 5 of 6"):
+            execute_notebook(FAILING, tmp_path / "f.ipynb", {"as_of": "2026-06-30"},
+                             session=session)
+        done = execute_notebook(TINY, tmp_path / "t.ipynb", {"marker": "AFTER"}, session=session,
+                                cwd=DATA)
+        assert session.kernels_started == 2
+    assert any(c.get("outputs") for c in done.cells if c.cell_type == "code")
+
+
+def test_timed_out_notebook_is_kept_with_its_outputs_so_far(tmp_path):
+    slow = _notebook(tmp_path / "slow.ipynb", "print('BEFORE-THE-WAIT')", "import time\ntime.sleep(60)")
+    out = tmp_path / "out" / "slow.ipynb"
+    with pytest.raises(ReportError, match="failed in execution") as err:
+        execute_notebook(slow, out, {}, timeout=3)
+    assert str(out) in str(err.value)
+    assert "BEFORE-THE-WAIT" in _outputs(nbformat.read(out, as_version=4))
+
+
+def test_execution_with_a_session_gives_the_same_notebook(rendered, tmp_path):
+    from pilot_eval.render.run import KernelSession
+
+    params = {"as_of": "2026-06-30", "marker": "INJECTED-MARKER"}
+    with KernelSession(preload=["pilot_eval.present.fmt"]) as session:
+        for name in ("one", "two"):  # the second in a used kernel
+            nb = execute_notebook(TINY, tmp_path / f"{name}.ipynb", params, session=session,
+                                  cwd=TINY.parent)
+    alone = nbformat.read(rendered["notebook"], as_version=4)
+    assert _outputs(nb, stderr=False) == _outputs(alone, stderr=False)
+    counts = [[c.execution_count for c in n.cells if c.cell_type == "code"] for n in (nb, alone)]
+    assert counts[0] == counts[1]

@@ -6,23 +6,49 @@ headings, texts, tables and figures that display in JupyterLab and export throug
 nbconvert to the printed report. The notebooks in ``notebooks/`` call these methods in
 order; the words come from :mod:`pilot_eval.present.text`, the tables from
 :mod:`~pilot_eval.present.tables` and the charts from :mod:`~pilot_eval.present.figures`.
+
+A report set (``pilot-eval report``) runs several notebooks on the same data. The batch
+computes the dataset and its metric tables once (:func:`report_data`), saves them
+(:func:`save_report_data`) and names the file in the environment variable
+:data:`REPORT_DATA_ENV`; a report built from a data folder then takes its tables from that
+file, but only when the file was made from exactly the same folder contents (SHA-256) and
+as-of date. Without the variable, e.g. in JupyterLab, a report computes everything itself.
 """
 
 from __future__ import annotations
 
+import copyreg
+import dataclasses
+import hashlib
 import html
+import io
+import logging
+import os
+import pickle
 import re
-from dataclasses import dataclass
+import types
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
-from .. import metrics
 from ..dataset import Dataset, load_dataset
 from ..errors import UsageError
+from ..io import atomic_write_bytes
 from . import figures, fmt, tables, text
+
+log = logging.getLogger("pilot_eval")
+
+
+def _metrics() -> types.ModuleType:
+    """:mod:`pilot_eval.metrics`, imported on first use: a report that gets its tables from
+    shared report data never needs the estimation libraries (statsmodels, SciPy)."""
+    from .. import metrics
+
+    return metrics
 
 SectionKey = Literal["summary", "money", "reach", "outcomes", "value", "method", "activity"]
 
@@ -107,63 +133,228 @@ def _p(text_: str, cls: str | None = None) -> str:
     return f"<p{attr}>{html.escape(text_)}</p>" if text_ else ""
 
 
+# -- metrics computed once for a whole report set -------------------------------------------
+
+#: Environment variable naming a file written by :func:`save_report_data`. Reports built
+#: from a data folder take their tables from it when :func:`data_key` of the folder and the
+#: as-of date match; otherwise (or when it is unset) they compute everything themselves.
+REPORT_DATA_ENV = "PILOT_EVAL_REPORT_DATA"
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """A dataset with the metric tables its reports show, computed once for several reports.
+
+    Attributes
+    ----------
+    ds : Dataset
+        The dataset, seen at its as-of date.
+    tables : dict of str to DataFrame
+        :func:`pilot_eval.metrics.metric_tables` of ``ds`` (also what ``metrics.xlsx`` holds).
+    extra : dict of str to DataFrame
+        Further tables the reports draw: ``cost_by_month``, ``enrolment``, ``outcome_changes``.
+    its_fits : dict of str to ITSResult
+        :func:`pilot_eval.metrics.its_fit` of every indicator series, by series, without
+        the fitted statsmodels object (``model`` is None): reports draw the predictions
+        and estimates only.
+    rules_hash : str
+        :func:`pilot_eval.metrics.rules_hash` of ``ds``.
+    key : str
+        :func:`data_key` of the folder ``ds`` was loaded from ("" when not known).
+    """
+
+    ds: Dataset
+    tables: Mapping[str, pd.DataFrame]
+    extra: Mapping[str, pd.DataFrame]
+    its_fits: Mapping[str, Any] = field(default_factory=dict)
+    rules_hash: str = ""
+    key: str = ""
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        """A table by the name :class:`PortfolioReport` uses for it, or None."""
+        found = self.tables.get(_TABLE_NAMES.get(name, name))
+        return found if found is not None else self.extra.get(name)
+
+
+# report attribute → key of metrics.metric_tables
+_TABLE_NAMES = {"its": "indicators", "value": "value_for_money"}
+
+
+def report_data(ds: Dataset, *, key: str = "") -> ReportData:
+    """Compute every metric table the reports of ``ds`` show, once.
+
+    Parameters
+    ----------
+    ds : Dataset
+        Loaded and seen at the report's as-of date.
+    key : str, default ""
+        :func:`data_key` of the data folder, taken *before* it was loaded, so that a
+        folder changed meanwhile does not match.
+
+    Returns
+    -------
+    ReportData
+    """
+    metrics = _metrics()
+    tables_ = metrics.metric_tables(ds)
+    extra = {"cost_by_month": metrics.cost_by_month(ds),
+             "enrolment": metrics.enrolment_by_month(ds),
+             "outcome_changes": metrics.outcome_changes(ds)}
+    series = tables_["indicators"].index.get_level_values("series") if len(tables_["indicators"]) else []
+    fits = {str(s): dataclasses.replace(metrics.its_fit(ds, str(s)), model=None)
+            for s in dict.fromkeys(series)}
+    return ReportData(ds=ds, tables=tables_, extra=extra, its_fits=fits,
+                      rules_hash=metrics.rules_hash(ds), key=key)
+
+
+def data_key(data_dir: str | Path) -> str:
+    """Fingerprint of a data folder's contents: SHA-256 over the name and SHA-256 of every
+    regular, non-hidden file in it, and the package version.
+
+    Parameters
+    ----------
+    data_dir : path
+
+    Returns
+    -------
+    str
+        64 hex digits. A file added, removed, renamed or changed gives another key.
+    """
+    from .. import __version__
+
+    digest = hashlib.sha256(f"pilot_eval {__version__}\n".encode())
+    for path in sorted(Path(data_dir).iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        content = hashlib.sha256()
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                content.update(chunk)
+        digest.update(f"{path.name}\0{content.hexdigest()}\n".encode())
+    return digest.hexdigest()
+
+
+def _mappingproxy(items: dict[str, Any]) -> types.MappingProxyType[str, Any]:
+    return types.MappingProxyType(items)
+
+
+def save_report_data(data: ReportData, path: str | Path) -> Path:
+    """Write ``data`` to ``path`` (a pickle, atomically) for reports in other processes.
+
+    Only ever load such a file from a folder you created yourself: unpickling runs code.
+    """
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    # Agreement.rules is a read-only mappingproxy, which pickle cannot store as it is.
+    pickler.dispatch_table = copyreg.dispatch_table.copy()
+    pickler.dispatch_table[types.MappingProxyType] = lambda m: (_mappingproxy, (dict(m),))
+    pickler.dump(data)
+    return atomic_write_bytes(Path(path), buffer.getvalue())
+
+
+def load_report_data(path: str | Path, data_dir: str | Path,
+                     as_of: str | pd.Timestamp | None) -> ReportData | None:
+    """The :class:`ReportData` in ``path`` if it was made from ``data_dir`` as it is now and at
+    ``as_of``; None when the file is missing or unreadable or does not match."""
+    if as_of is None:  # "the latest date in the data": let the report find it
+        return None
+    try:
+        with open(path, "rb") as fh:
+            data = pickle.load(fh)
+        if not isinstance(data, ReportData) or not data.key:
+            return None
+        if pd.Timestamp(as_of) != data.ds.as_of_date or data.key != data_key(data_dir):
+            log.debug("%s does not match %s at %s; computing the metrics", path, data_dir, as_of)
+            return None
+    except Exception as exc:  # noqa: BLE001 — unreadable, another version …: compute instead
+        log.debug("cannot use %s (%s); computing the metrics", path, exc)
+        return None
+    return data
+
+
 class _Report:
     """What both reports share: the dataset, the language and the metrics (computed once)."""
 
-    def __init__(self, data_dir: str | Path | Dataset, as_of: str | None = None,
+    def __init__(self, data_dir: str | Path | Dataset | ReportData, as_of: str | None = None,
                  language: str | None = None) -> None:
-        self.ds = data_dir if isinstance(data_dir, Dataset) else load_dataset(data_dir)
-        if as_of is not None:
-            self.ds = self.ds.as_of(as_of)
+        data = data_dir if isinstance(data_dir, ReportData) else None
+        if data is None and not isinstance(data_dir, Dataset) and os.environ.get(REPORT_DATA_ENV):
+            data = load_report_data(os.environ[REPORT_DATA_ENV], data_dir, as_of)
+        if data is not None:
+            if as_of is not None and pd.Timestamp(as_of) != data.ds.as_of_date:
+                raise UsageError(f"as_of={as_of!r} differs from the date the report data were "
+                                 f"computed at ({data.ds.as_of_date.date()}); pass as_of=None.")
+            self.ds = data.ds
+        else:
+            self.ds = data_dir if isinstance(data_dir, Dataset) else load_dataset(data_dir)
+            if as_of is not None:
+                self.ds = self.ds.as_of(as_of)
+        self._data = data
         self.language = language or self.ds.agreement.language
         fmt.check_language(self.language)
         self.min_cell_size = self.ds.agreement.min_cell_size
         self.names = figures.pilot_names(self.ds.pilots)
 
+    def _table(self, name: str, compute: str | Callable[[Dataset], pd.DataFrame]) -> pd.DataFrame:
+        """The shared table ``name``, or ``compute`` (a function of :mod:`pilot_eval.metrics`
+        or its name) of the dataset."""
+        found = self._data.table(name) if self._data is not None else None
+        if found is not None:
+            return found
+        return (getattr(_metrics(), compute) if isinstance(compute, str) else compute)(self.ds)
+
+    def _its_fit(self, series: str) -> Any:
+        fits = self._data.its_fits if self._data is not None else {}
+        return fits[series] if series in fits else _metrics().its_fit(self.ds, series)
+
     # -- metrics, each computed once ---------------------------------------------------
     @cached_property
     def cost(self) -> pd.DataFrame:
-        return metrics.cost_summary(self.ds)
+        return self._table("cost", "cost_summary")
 
     @cached_property
     def cost_by_month(self) -> pd.DataFrame:
-        return metrics.cost_by_month(self.ds)
+        return self._table("cost_by_month", "cost_by_month")
 
     @cached_property
     def reach(self) -> pd.DataFrame:
-        return metrics.reach_summary(self.ds)
+        return self._table("reach", "reach_summary")
 
     @cached_property
     def enrolment(self) -> pd.DataFrame:
-        return metrics.enrolment_by_month(self.ds)
+        return self._table("enrolment", "enrolment_by_month")
 
     @cached_property
     def outcomes(self) -> pd.DataFrame:
-        return metrics.outcome_summary(self.ds)
+        return self._table("outcomes", "outcome_summary")
+
+    @cached_property
+    def outcome_changes(self) -> pd.DataFrame:
+        return self._table("outcome_changes", "outcome_changes")
 
     @cached_property
     def its(self) -> pd.DataFrame:
-        return metrics.its_summary(self.ds)
+        return self._table("its", "its_summary")
 
     @cached_property
     def value(self) -> pd.DataFrame:
-        return metrics.value_for_money(self.ds)
+        return self._table("value", "value_for_money")
 
     @cached_property
     def value_by_pilot(self) -> pd.DataFrame:
-        return metrics.value_for_money_by_pilot(self.ds)
+        return self._table("value_by_pilot", "value_for_money_by_pilot")
 
     @cached_property
     def sensitivity(self) -> pd.DataFrame:
-        return metrics.sensitivity(self.ds)
+        return self._table("sensitivity", "sensitivity")
 
     @cached_property
     def scorecard(self) -> pd.DataFrame:
-        return metrics.scorecard(self.ds)
+        return self._table("scorecard", "scorecard")
 
     @cached_property
     def portfolio(self) -> pd.DataFrame:
-        return metrics.portfolio_summary(self.ds)
+        return self._table("portfolio", "portfolio_summary")
 
     def measure_label(self, measure: str) -> str:
         """The measure's label in the report's language (the key when it has none)."""
@@ -184,7 +375,8 @@ class _Report:
 
     @cached_property
     def _reach_by(self) -> dict[str, pd.DataFrame]:
-        return {by: metrics.reach_by(self.ds, by) for by in ("area", "gender", "age_group")}
+        return {by: self._table(f"reach_by_{by}", lambda ds, by=by: _metrics().reach_by(ds, by))
+                for by in ("area", "gender", "age_group")}
 
     @property
     def source(self) -> str:
@@ -226,8 +418,9 @@ class _Report:
 
     def rules(self) -> Block:
         """The scorecard rules in force (printed so the goalposts cannot move unseen)."""
-        table = tables.rules_table(metrics.rules_in_force(self.ds), self.language)
-        digest = metrics.rules_hash(self.ds)[:12]
+        table = tables.rules_table(self._table("rules", "rules_in_force"), self.language)
+        shared = self._data.rules_hash if self._data is not None else ""
+        digest = (shared or _metrics().rules_hash(self.ds))[:12]
         note = (f"Reglene har fingeravtrykket {digest} (SHA-256), som også står i manifest.json."
                 if self.language == "nb" else
                 f"The rules have the fingerprint {digest} (SHA-256), also recorded in manifest.json.")
@@ -325,7 +518,7 @@ class PortfolioReport(_Report):
         parts = [self._sub("Utvikling i kommunen (avbrutt tidsserie)",
                            "Trends in the municipality (interrupted time series)").html]
         for pilot_id, series in self.its.index:
-            fit = metrics.its_fit(self.ds, series)
+            fit = self._its_fit(str(series))
             parts.append(figures.its_chart(fit, label=self.series_label(series),
                                            pilot_name=self.names.get(str(pilot_id)),
                                            min_cell_size=self.min_cell_size, language=self.language,
@@ -456,7 +649,7 @@ class PilotReport(_Report):
         rows = self._one(self.outcomes)
         if rows.empty:
             return self._empty()
-        changes = metrics.outcome_changes(self.ds)
+        changes = self.outcome_changes
         measures = self.ds.measures.set_index(self.ds.measures["measure"].astype(str))
         parts = []
         for measure in rows.index.get_level_values("measure").astype(str):
@@ -480,7 +673,7 @@ class PilotReport(_Report):
         parts = [self._sub("Utvikling i kommunen (avbrutt tidsserie)",
                            "Trends in the municipality (interrupted time series)").html]
         for _, series in rows.index:
-            fit = metrics.its_fit(self.ds, series)
+            fit = self._its_fit(str(series))
             parts.append(figures.its_chart(fit, label=self.series_label(series), pilot_name=self.name,
                                            min_cell_size=self.min_cell_size, language=self.language,
                                            source=self.source)._repr_html_())
@@ -511,5 +704,6 @@ def summary_lix(report: PortfolioReport) -> float:
     return s.lix()
 
 
-__all__ = ["Block", "PilotReport", "PortfolioReport", "SECTIONS", "summary_lix"]
+__all__ = ["REPORT_DATA_ENV", "SECTIONS", "Block", "PilotReport", "PortfolioReport", "ReportData",
+           "data_key", "load_report_data", "report_data", "save_report_data", "summary_lix"]
 

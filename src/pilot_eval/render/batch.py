@@ -6,16 +6,32 @@ one report per pilot (in parallel with ``jobs``), writes ``metrics.xlsx`` and th
 target; only when every report succeeded are the files moved into
 ``reports/<as_of>/``, so a failed run never leaves a half-written set over a good one.
 The executed notebook of a failed report is kept in ``reports/<as_of>/failed/``.
+
+Speed (the sample set: portfolio and four pilots):
+
+* Each worker (or the process itself with ``jobs=1``) keeps one Jupyter kernel for all
+  its notebooks (:class:`~pilot_eval.render.run.KernelSession`: a fresh namespace per
+  notebook), started at once and importing the libraries while the data are prepared.
+* The metric tables are computed once, here, and handed to the notebooks in a file that
+  :data:`~pilot_eval.present.report.REPORT_DATA_ENV` names; a notebook uses it only when
+  it was made from the same folder contents and date (otherwise it computes them itself,
+  as it does in JupyterLab). The same tables fill ``metrics.xlsx``, written while the
+  workers render.
+* The reports are handed out longest first (the portfolio report, then the pilots with
+  the most data), so no worker is left with a long report at the end.
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
+import multiprocessing.util
 import os
 import shutil
+import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,11 +40,15 @@ from typing import Any
 from ..dataset import Dataset, load_dataset
 from ..errors import ReportError, UsageError
 from ..present import fmt
+from .run import KernelSession
 
 log = logging.getLogger("pilot_eval")
 
 PORTFOLIO_STEM = "portfolio_report"
 FAILED_DIR = "failed"
+KERNEL_NAME = "python3"
+#: Imported in every kernel as soon as it is up: what the report notebooks import.
+PRELOAD = ("pilot_eval.present.report",)
 
 _TITLES = {
     "nb": {"portfolio": "Sosiale entreprenører – evaluering av pilotene",
@@ -110,12 +130,86 @@ def plan_reports(ds: Dataset, *, data_dir: Path, pilots: Sequence[str] | None = 
     return jobs
 
 
-def _render_one(job: ReportJob, staging: Path) -> dict[str, Any]:
+def longest_first(plan: Sequence[ReportJob], ds: Dataset) -> list[ReportJob]:
+    """``plan`` in the order to hand out: the portfolio report (it draws every pilot) first,
+    then the pilot reports by how many rows of data the pilot has, most first."""
+    rows: dict[str, int] = {}
+    for frame in (ds.participants, ds.sessions, ds.outcomes, ds.costs, ds.indicators):
+        if "pilot_id" in frame.columns and len(frame):
+            for pid, n in frame["pilot_id"].astype(str).value_counts().items():
+                rows[pid] = rows.get(pid, 0) + int(n)
+    total = sum(rows.values()) + 1
+
+    def size(job: ReportJob) -> int:
+        pid = job.parameters.get("pilot_id")
+        return total if pid is None else rows.get(str(pid), 0)
+
+    return sorted(plan, key=size, reverse=True)  # stable: plan order among equals
+
+
+def _render_one(job: ReportJob, staging: Path, session: KernelSession | None = None,
+                env: Mapping[str, str] | None = None) -> dict[str, Any]:
     from .run import render_report
 
     return render_report(job.notebook, staging, job.parameters, stem=job.stem, title=job.title,
                          language=job.language, as_of_text=job.as_of_text,
-                         cwd=job.notebook.parent, html_options=job.html_options)
+                         cwd=job.notebook.parent, html_options=job.html_options,
+                         session=session, env=env)
+
+
+# -- worker processes: one kernel each, kept for all the worker's reports ----------------------
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(kernel_name: str, preload: tuple[str, ...]) -> None:
+    # jsonschema (imported by nbformat) imports rfc3987_syntax, which builds ~35 Lark parsers
+    # on import: 1.1 s of CPU per process, for the "iri" formats that no notebook schema
+    # uses (python-jsonschema/jsonschema#1428). A worker is our own process: go without.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    # A forked worker inherits the parent's context variables, among them the event loop
+    # jupyter_core drives kernels with; that loop's selector is shared with the parent. So
+    # everything here runs in a fresh context, which makes and keeps a loop of its own.
+    context = contextvars.Context()
+    session = KernelSession(kernel_name, preload=preload)
+    try:
+        context.run(session.start)
+    except Exception:  # e.g. no such kernel: the first report says so (it starts it again)
+        pass
+    _WORKER.update(session=session, context=context)
+    multiprocessing.util.Finalize(session, context.run, args=(session.shutdown,), exitpriority=10)
+    # papermill, nbconvert and WeasyPrint are imported when first needed, not here: until the
+    # shared tables are ready, this process's CPU is better left to the one computing them.
+
+
+def _worker_ready() -> None:
+    """A no-op task: submitting one per worker starts the workers (and kernels) at once."""
+
+
+def _render_in_worker(job: ReportJob, staging: Path, env: Mapping[str, str]) -> dict[str, Any]:
+    return _WORKER["context"].run(_render_one, job, staging, _WORKER["session"], env)
+
+
+def _same_rows(ds: Dataset, view: Dataset) -> bool:
+    """Whether ``view`` (``ds`` seen at its as-of date) holds exactly the rows of ``ds``."""
+    if view is ds:
+        return True
+    names = ("costs", "participants", "sessions", "outcomes", "indicators")
+    return (all(len(getattr(ds, n)) == len(getattr(view, n)) for n in names)
+            and ds.participants["exited_on"].equals(view.participants["exited_on"]))
+
+
+def _share(ds: Dataset, key: str, folder: Path) -> tuple[Any, dict[str, str]]:
+    """Compute the report data once and save them in ``folder`` for the notebooks; (None, {})
+    if that fails, so that the notebooks compute (and report a failure by cell) themselves."""
+    from ..present.report import REPORT_DATA_ENV, report_data, save_report_data
+
+    try:
+        data = report_data(ds, key=key)
+        path = save_report_data(data, folder / "report-data.pickle")
+    except Exception as exc:  # noqa: BLE001 — the notebooks will meet it and say where
+        log.debug("Could not precompute the metric tables (%s); each report computes them.", exc)
+        return None, {}
+    return data, {REPORT_DATA_ENV: str(path)}
 
 
 def render_reports(data_dir: str | Path, *, as_of: str | None = None,
@@ -130,35 +224,97 @@ def render_reports(data_dir: str | Path, *, as_of: str | None = None,
     bad data, :class:`~pilot_eval.UsageError` for bad arguments and
     :class:`~pilot_eval.ReportError` when a report fails (nothing replaced then).
     """
-    from .. import __version__
-    from ..metrics import metric_tables, rules_hash
-    from .run import write_manifest
-    from .workbook import write_metrics
-
     t_start = time.perf_counter()
     if jobs < 1:
         raise UsageError(f"--jobs {jobs} must be 1 or more.")
-    say = on_progress or (lambda msg: log.info(msg))
-    data_dir = Path(data_dir)
+    # Kernels first: each takes seconds to import its libraries, which it does while this
+    # process loads the data and computes the tables. (The number of reports is known only
+    # after loading; until then, at most one per pilot asked for, plus the portfolio.)
+    most = (1 if portfolio else 0) + (len(set(pilots)) if pilots else jobs)
+    workers = max(1, min(jobs, most))
+    pool: ProcessPoolExecutor | None = None
+    session: KernelSession | None = None
+    if workers > 1:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                                   initargs=(KERNEL_NAME, PRELOAD))
+        for _ in range(workers):
+            pool.submit(_worker_ready)
+    else:
+        session = KernelSession(KERNEL_NAME, preload=PRELOAD)
+    try:
+        if session is not None:
+            try:
+                session.start()
+            except ReportError:  # e.g. no such kernel: the first report says so, as it did
+                pass
+        return _render_set(Path(data_dir), as_of=as_of, pilots=pilots, portfolio=portfolio,
+                           language=language, out=Path(out), jobs=jobs, notebooks=notebooks,
+                           say=on_progress or (lambda msg: log.info(msg)), pool=pool,
+                           session=session, t_start=t_start)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if session is not None:
+            session.shutdown()
+
+
+def _render_set(data_dir: Path, *, as_of: str | None, pilots: Sequence[str] | None,
+                portfolio: bool, language: str | None, out: Path, jobs: int,
+                notebooks: Path | None, say: Callable[[str], None],
+                pool: ProcessPoolExecutor | None, session: KernelSession | None,
+                t_start: float) -> dict[str, Any]:
+    from .. import __version__
+    from ..metrics import metric_tables, rules_hash
+    from ..present.report import data_key
+    from .run import write_manifest
+    from .workbook import write_metrics
+
+    try:
+        key = data_key(data_dir)  # before loading: a folder changed meanwhile will not match
+    except OSError:
+        key = ""  # load_dataset says what is wrong with the folder
     ds = load_dataset(data_dir, as_of=as_of)
+    # What the notebooks see: they are always given the as-of date.
+    view = ds if as_of is not None else ds.as_of(ds.as_of_date)
     plan = plan_reports(ds, data_dir=data_dir, pilots=pilots, portfolio=portfolio,
                         language=language, notebooks=notebooks)
-    out_dir = Path(out) / ds.as_of_date.date().isoformat()
+    out_dir = out / ds.as_of_date.date().isoformat()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{out_dir.name}-", dir=out_dir.parent))
     timings: dict[str, Any] = {}
     failures: list[tuple[ReportJob, ReportError]] = []
     results: dict[str, dict[str, Any]] = {}
+    order = longest_first(plan, ds)
+    xlsx_error: list[BaseException] = []
+
+    def write_xlsx(data: Any) -> None:
+        # Written while the reports render; an error is raised where it used to be (after them).
+        if data is None or not _same_rows(ds, view):
+            return  # written from ds after the reports, as always
+        t0 = time.perf_counter()
+        try:
+            write_metrics(data.tables, staging / "metrics.xlsx",
+                          min_cell_size=ds.agreement.min_cell_size)
+        except Exception as exc:  # noqa: BLE001
+            xlsx_error.append(exc)
+        timings["metrics_xlsx"] = round(time.perf_counter() - t0, 3)
+
+    shared: Path | None = None
     try:
+        # The shared tables hold participant-level data: a private folder, not the reports'.
+        shared = Path(tempfile.mkdtemp(prefix="pilot-eval-shared-"))
         say(f"Rendering {len(plan)} report(s) for {ds.as_of_date.date()} with {jobs} job(s) …")
-        if jobs == 1 or len(plan) == 1:
-            for job in plan:
-                _collect(job, lambda j=job: _render_one(j, staging), results, failures, say)
+        data, env = _share(view, key, shared)
+        if pool is None:
+            write_xlsx(data)  # while the kernel is still importing
+            for job in order:
+                _collect(job, lambda j=job: _render_one(j, staging, session, env), results,
+                         failures, say)
         else:
-            with ProcessPoolExecutor(max_workers=min(jobs, len(plan))) as pool:
-                futures = {pool.submit(_render_one, job, staging): job for job in plan}
-                for future in as_completed(futures):
-                    _collect(futures[future], future.result, results, failures, say)
+            futures = {pool.submit(_render_in_worker, job, staging, env): job for job in order}
+            write_xlsx(data)
+            for future in as_completed(futures):
+                _collect(futures[future], future.result, results, failures, say)
         if failures:
             kept = []
             for job, _ in failures:
@@ -174,9 +330,13 @@ def render_reports(data_dir: str | Path, *, as_of: str | None = None,
                 text = text.replace(str(staging / FAILED_DIR / path.name), str(path))
             more = f" ({len(failures) - 1} other report(s) failed too.)" if len(failures) > 1 else ""
             raise ReportError(text + more + f" Nothing in {out_dir} was replaced.")
-        t0 = time.perf_counter()
-        write_metrics(metric_tables(ds), staging / "metrics.xlsx", min_cell_size=ds.agreement.min_cell_size)
-        timings["metrics_xlsx"] = round(time.perf_counter() - t0, 3)
+        if xlsx_error:
+            raise xlsx_error[0]
+        if "metrics_xlsx" not in timings:
+            t0 = time.perf_counter()
+            write_metrics(metric_tables(ds), staging / "metrics.xlsx",
+                          min_cell_size=ds.agreement.min_cell_size)
+            timings["metrics_xlsx"] = round(time.perf_counter() - t0, 3)
         for job in plan:
             timings[job.stem] = {k: round(v, 3) for k, v in results[job.stem]["timings"].items()}
         # publish: every file moves into place, then the manifest that describes them
@@ -199,7 +359,11 @@ def render_reports(data_dir: str | Path, *, as_of: str | None = None,
         say(f"Done in {timings['total']:.1f} s: {out_dir}")
         return {"out_dir": out_dir, "outputs": outputs, "timings": timings}
     finally:
+        if pool is not None:  # no report may still be writing into the staging folder
+            pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(staging, ignore_errors=True)
+        if shared is not None:
+            shutil.rmtree(shared, ignore_errors=True)
 
 
 def _collect(job: ReportJob, run: Callable[[], dict[str, Any]], results: dict[str, dict[str, Any]],

@@ -4,6 +4,10 @@
 them into place (``os.replace``, one file at a time) only after execution, HTML and PDF
 all succeeded. A failure leaves the previous report exactly as it was and keeps the failed
 executed notebook in ``out_dir/failed/`` for debugging.
+
+Starting a kernel and importing pandas, SciPy, statsmodels and matplotlib in it takes
+longer than most reports' own work, so a batch runs several notebooks in one
+:class:`KernelSession`, which gives each notebook a fresh namespace.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,6 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from nbformat import NotebookNode
 
 __all__ = [
+    "KernelSession",
     "execute_notebook",
     "render_report",
     "sha256_file",
@@ -36,6 +41,9 @@ __all__ = [
 ]
 
 FAILED_DIR = "failed"
+# The kernel's own start-up chatter (e.g. "running over TCP without encryption") is noise
+# in cron logs; errors still come through. History in memory: nothing written to ~/.ipython.
+_KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"]
 
 
 @dataclass(frozen=True)
@@ -138,6 +146,295 @@ def _check_kernel(kernel_name: str) -> None:
         ) from None
 
 
+# Runs in the kernel before every notebook of a session (standard library and IPython only,
+# so that it works in any Python kernel). The first call records what a fresh kernel looks
+# like after the preload; every call puts that back.
+_PREPARE = """\
+def _pilot_eval_prepare(cwd, env):
+    import os, sys, warnings
+    shell = get_ipython()
+    base = getattr(shell, "_pilot_eval_baseline", None)
+    if base is None:
+        mpl = sys.modules.get("matplotlib")
+        base = {"environ": dict(os.environ), "path": list(sys.path),
+                "filters": list(warnings.filters),
+                "rc": mpl.rcParams.copy() if mpl is not None else None}
+        shell._pilot_eval_baseline = base
+    shell.run_line_magic("reset", "-f")  # user namespace, In/Out; this function's name too
+    shell.execution_count = 1
+    os.environ.clear()
+    os.environ.update(base["environ"])
+    os.environ.update(env)
+    sys.path[:] = base["path"]
+    warnings.resetwarnings()  # also forgets which warnings were already shown
+    warnings.filters[:] = base["filters"]
+    if base["rc"] is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sys.modules["matplotlib"].rcParams.update(base["rc"])
+    if cwd is not None:
+        os.chdir(cwd)
+"""
+
+
+class KernelSession:
+    """One Jupyter kernel that runs several notebooks, one after another, each afresh.
+
+    Parameters
+    ----------
+    kernel_name : str, default "python3"
+    preload : sequence of str, default ()
+        Modules imported as soon as the kernel is up, while the caller does other work
+        (e.g. ``["pilot_eval.present.report"]``, which brings pandas, SciPy, statsmodels
+        and matplotlib).
+    startup_timeout : float, default 60
+        Seconds to wait for the kernel (and the preload) to be ready.
+
+    Notes
+    -----
+    Before every notebook :meth:`prepare` resets the kernel to how it was after the
+    preload: the user namespace is emptied (``%reset -f``, which also clears ``In`` and
+    ``Out``), the execution count starts at 1 again, and the environment variables,
+    ``sys.path``, warning filters and "already shown" warnings, matplotlib's ``rcParams``
+    (when the preload imported matplotlib) and the working folder are put back. So no
+    variable, setting or output of one report can reach the next. What a session keeps on
+    purpose is what was imported, with module-level caches: pilot_eval's are keyed by their
+    inputs and never handed out for mutation. It also keeps IPython settings changed with
+    ``%config`` (the report notebooks change none). After a failed notebook (an
+    exception, a timeout, a dead kernel) the kernel is replaced by a fresh one.
+
+    Use as a context manager, or call :meth:`shutdown`.
+
+    Examples
+    --------
+    >>> with KernelSession(preload=["pilot_eval.present.report"]) as session:  # doctest: +SKIP
+    ...     render_report(nb, out, params, stem="a", title="A", session=session)
+    ...     render_report(nb, out, other, stem="b", title="B", session=session)
+    """
+
+    def __init__(self, kernel_name: str = "python3", *, preload: Sequence[str] = (),
+                 startup_timeout: float = 60.0) -> None:
+        self.kernel_name = kernel_name
+        self.preload = tuple(preload)
+        self.startup_timeout = startup_timeout
+        self._km: Any = None
+        self._kc: Any = None  # our own client, for the reset requests
+        self._pending: list[str] = []  # ids of requests whose replies are not read yet
+        self._clients: list[Any] = []  # clients made by nbclient, closed after each notebook
+        self._broken = False
+        self.notebooks_run = 0
+        self.kernels_started = 0
+
+    def __enter__(self) -> KernelSession:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+
+    @property
+    def started(self) -> bool:
+        return self._km is not None
+
+    def start(self) -> KernelSession:
+        """Launch the kernel and queue the preload; returns without waiting for either."""
+        if self._km is not None:
+            return self
+        from jupyter_client import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        _check_kernel(self.kernel_name)
+        clients = self._clients
+
+        class _Manager(AsyncKernelManager):  # type: ignore[misc]
+            def client(self, **kwargs: Any) -> Any:
+                kc = super().client(**kwargs)
+                clients.append(kc)
+                return kc
+
+        km = _Manager(kernel_name=self.kernel_name)
+        try:
+            run_sync(km.start_kernel)(extra_arguments=list(_KERNEL_ARGUMENTS))
+        except Exception as exc:
+            raise ReportError(f"Could not start the Jupyter kernel {self.kernel_name!r} "
+                              f"({type(exc).__name__}: {' '.join(str(exc).split())}).") from exc
+        self._km = km
+        self._kc = km.blocking_client()
+        self._kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+        self.kernels_started += 1
+        self._broken = False
+        if self.preload:
+            code = "\n".join(f"import {module}" for module in self.preload)
+            self._pending.append(self._kc.execute(code, silent=True, store_history=False))
+        return self
+
+    def prepare(self, *, cwd: Path | str | None = None,
+                env: Mapping[str, str] | None = None) -> Any:
+        """Make the kernel ready for the next notebook and return its kernel manager.
+
+        Parameters
+        ----------
+        cwd : Path, optional
+            Working folder of the notebook.
+        env : mapping, optional
+            Environment variables for this notebook only.
+
+        Raises
+        ------
+        ReportError
+            The kernel did not start, or did not answer within ``startup_timeout``.
+        """
+        if self._broken or (self._km is not None and not self._alive()):
+            self._stop()
+        self.start()
+        folder = None if cwd is None else str(Path(cwd).resolve())
+        variables = {str(k): str(v) for k, v in (env or {}).items()}
+        code = f"{_PREPARE}_pilot_eval_prepare({folder!r}, {variables!r})\n"
+        self._pending.append(self._kc.execute(code, silent=True, store_history=False))
+        try:
+            reply = self._replies()
+        except Exception as exc:
+            self._broken = True
+            raise ReportError(f"The Jupyter kernel {self.kernel_name!r} did not get ready ({exc}). "
+                              "Try again; if it persists, run the notebook in JupyterLab to see "
+                              "why.") from exc
+        if reply["content"]["status"] != "ok":
+            self._broken = True
+            content = reply["content"]
+            raise ReportError(f"Could not reset the Jupyter kernel between notebooks "
+                              f"({content.get('ename')}: {content.get('evalue')}).")
+        return self._km
+
+    def finished(self, *, ok: bool) -> None:
+        """Close the clients of the notebook just run; after a failure, retire the kernel."""
+        for kc in self._clients:
+            try:
+                kc.stop_channels()
+            except Exception:  # a client of a dead kernel may fail to close; nothing to keep
+                pass
+        self._clients.clear()
+        self.notebooks_run += 1
+        if not ok:
+            self._broken = True
+
+    def shutdown(self) -> None:
+        """Stop the kernel (at once: it holds nothing worth saving)."""
+        self._stop()
+
+    def _alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+
+        try:
+            return bool(run_sync(self._km.is_alive)())
+        except Exception:
+            return False
+
+    def _replies(self) -> dict[str, Any]:
+        """Read the replies of every pending request; return the last one."""
+        import queue
+
+        deadline = time.monotonic() + self.startup_timeout
+        reply: dict[str, Any] = {}
+        while self._pending:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no answer within {self.startup_timeout:g} s")
+            try:
+                msg = self._kc.get_shell_msg(timeout=min(left, 0.5))
+            except queue.Empty:
+                if not self._alive():
+                    raise RuntimeError("the kernel process ended") from None
+                continue
+            if msg["parent_header"].get("msg_id") in self._pending:
+                self._pending.remove(msg["parent_header"]["msg_id"])
+                reply = msg
+        return reply
+
+    def _stop(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        km, kc = self._km, self._kc
+        self._km = self._kc = None
+        self._pending.clear()
+        for client in [*self._clients, kc]:
+            if client is not None:
+                try:
+                    client.stop_channels()
+                except Exception:
+                    pass
+        self._clients.clear()
+        if km is not None:
+            try:
+                run_sync(km.shutdown_kernel)(now=True)
+            except Exception:  # already gone
+                pass
+            try:
+                run_sync(km.cleanup_resources)()
+            except Exception:
+                pass
+
+
+_ENGINE = "pilot_eval"
+
+
+def _register_engine() -> str:
+    """Register (once) the Papermill engine :func:`_execute` uses, and return its name.
+
+    It is Papermill's own nbclient engine, except that the executed notebook is not
+    written twice per cell (for a report notebook that is ~60 writes of up to 600 kB of
+    JSON, about 0.4 s of CPU per report). It is still written when execution starts,
+    every 30 s during long cells, and in a ``finally`` at the end, so a notebook that
+    failed, timed out or lost its kernel is on disk with its outputs so far, as before.
+    """
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+    from papermill.exceptions import PapermillException
+
+    try:
+        papermill_engines.get_engine(_ENGINE)
+        return _ENGINE
+    except PapermillException:  # not registered yet
+        pass
+
+    class _Manager(NotebookExecutionManager):  # type: ignore[misc]
+        hold = False
+
+        def save(self, **kwargs: Any) -> None:
+            if not self.hold:
+                super().save(**kwargs)
+
+        def cell_start(self, cell: Any, cell_index: int | None = None, **kwargs: Any) -> None:
+            self.hold = True
+            try:
+                super().cell_start(cell, cell_index, **kwargs)
+            finally:
+                self.hold = False
+
+        def cell_complete(self, cell: Any, cell_index: int | None = None, **kwargs: Any) -> None:
+            self.hold = True
+            try:
+                super().cell_complete(cell, cell_index, **kwargs)
+            finally:
+                self.hold = False
+
+    class _Engine(NBClientEngine):  # type: ignore[misc]
+        @classmethod
+        def execute_notebook(cls, nb: Any, kernel_name: str, output_path: Any = None,
+                             progress_bar: bool = True, log_output: bool = False,
+                             autosave_cell_every: int = 30, **kwargs: Any) -> Any:
+            # papermill.engines.Engine.execute_notebook (papermill 2.x), with the manager above
+            nb_man = _Manager(nb, output_path=output_path, progress_bar=progress_bar,
+                              log_output=log_output, autosave_cell_every=autosave_cell_every)
+            nb_man.notebook_start()
+            try:
+                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                nb_man.cleanup_pbar()
+                nb_man.notebook_complete()
+            return nb_man.nb
+
+    papermill_engines.register(_ENGINE, _Engine)
+    return _ENGINE
+
+
 def _execute(
     input_nb: Path,
     output_nb: Path,
@@ -146,6 +443,8 @@ def _execute(
     kernel_name: str,
     cwd: Path | str | None,
     timeout: float | None,
+    session: KernelSession | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> NotebookNode:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -153,23 +452,27 @@ def _execute(
     input_nb = Path(input_nb)
     if not input_nb.is_file():
         raise UsageError(f"report notebook {str(input_nb)!r} does not exist.")
-    _check_kernel(kernel_name)
+    one_shot = session is None
+    if session is None:
+        session = KernelSession(kernel_name)
     Path(output_nb).parent.mkdir(parents=True, exist_ok=True)
+    ok = False
     try:
-        return pm.execute_notebook(
+        km = session.prepare(cwd=cwd, env=env)
+        executed = pm.execute_notebook(
             str(input_nb),
             str(output_nb),
             parameters=dict(parameters),
-            kernel_name=kernel_name,
-            cwd=str(cwd) if cwd is not None else None,
+            engine_name=_register_engine(),
+            kernel_name=session.kernel_name,
+            km=km,
             progress_bar=sys.stderr.isatty(),
             log_output=False,
             report_mode=False,
             execution_timeout=timeout,
-            # The kernel's own start-up chatter (e.g. "running over TCP without
-            # encryption") is noise in cron logs; errors still come through.
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
+        ok = True
+        return executed
     except PapermillExecutionError as exc:
         evalue = " ".join(str(exc.evalue).split()).rstrip(".")
         failure = _Failure(
@@ -178,6 +481,8 @@ def _execute(
             f"{exc.ename}: {evalue}" if evalue else exc.ename,
         )
         raise _NotebookFailed(failure, exc) from exc
+    except ReportError:  # no kernel, or it would not start: the message says what to do
+        raise
     except Exception as exc:  # dead kernel, timeout, bad notebook JSON …
         failure = _Failure(
             input_nb,
@@ -186,6 +491,11 @@ def _execute(
             "Check that the notebook opens and runs in JupyterLab with the same parameters.",
         )
         raise _NotebookFailed(failure, exc) from exc
+    finally:
+        if one_shot:
+            session.shutdown()
+        else:
+            session.finished(ok=ok)
 
 
 def execute_notebook(
@@ -196,8 +506,10 @@ def execute_notebook(
     kernel_name: str = "python3",
     cwd: Path | str | None = None,
     timeout: float | None = None,
+    session: KernelSession | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> NotebookNode:
-    """Execute a parameterised notebook in-process with Papermill.
+    """Execute a parameterised notebook with Papermill.
 
     Parameters
     ----------
@@ -210,10 +522,15 @@ def execute_notebook(
         list, dict; pass dates and paths as strings).
     kernel_name : str, default "python3"
         Jupyter kernel; ``ipykernel`` provides ``python3`` for the running interpreter.
+        Ignored when ``session`` is given (the session's kernel runs the notebook).
     cwd : Path, optional
-        Working folder of the kernel; None keeps the current one (Papermill's default).
+        Working folder of the kernel; None keeps the current one.
     timeout : float, optional
         Seconds allowed per cell; None waits for ever.
+    session : KernelSession, optional
+        Run in this session's kernel (reset first) instead of a kernel of its own.
+    env : mapping, optional
+        Environment variables the notebook sees (on top of this process's).
 
     Returns
     -------
@@ -231,7 +548,14 @@ def execute_notebook(
     """
     try:
         return _execute(
-            input_nb, output_nb, parameters, kernel_name=kernel_name, cwd=cwd, timeout=timeout
+            input_nb,
+            output_nb,
+            parameters,
+            kernel_name=kernel_name,
+            cwd=cwd,
+            timeout=timeout,
+            session=session,
+            env=env,
         )
     except _NotebookFailed as failed:
         kept = Path(output_nb) if Path(output_nb).exists() else None
@@ -251,6 +575,8 @@ def render_report(
     cwd: Path | str | None = None,
     timeout: float | None = None,
     html_options: Mapping[str, Any] | None = None,
+    session: KernelSession | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Execute a report notebook and publish ``<stem>.ipynb``, ``.html`` and ``.pdf``.
 
@@ -267,7 +593,7 @@ def render_report(
     title, language, as_of_text
         Passed to :func:`~pilot_eval.render.export.notebook_to_html` and
         :func:`~pilot_eval.render.export.html_to_pdf`.
-    kernel_name, cwd, timeout
+    kernel_name, cwd, timeout, session, env
         Passed to :func:`execute_notebook`.
     html_options : mapping, optional
         Extra keyword arguments for ``notebook_to_html`` (``subtitle``, ``organisation``,
@@ -314,6 +640,8 @@ def render_report(
                 kernel_name=kernel_name,
                 cwd=cwd,
                 timeout=timeout,
+                session=session,
+                env=env,
             )
             timings["execute"] = time.perf_counter() - t0
 
