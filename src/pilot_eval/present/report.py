@@ -418,7 +418,9 @@ class _Report:
 
     def rules(self) -> Block:
         """The scorecard rules in force (printed so the goalposts cannot move unseen)."""
-        table = tables.rules_table(self._table("rules", "rules_in_force"), self.language)
+        table = tables.rules_table(self._table("rules", "rules_in_force"), self.language,
+                                   caption="Terskler for god, usikker og svak" if self.language == "nb"
+                                   else "Thresholds for good, uncertain and weak")
         shared = self._data.rules_hash if self._data is not None else ""
         digest = (shared or _metrics().rules_hash(self.ds))[:12]
         note = (f"Reglene har fingeravtrykket {digest} (SHA-256), som også står i manifest.json."
@@ -430,7 +432,8 @@ class _Report:
     def glossary(self) -> Block:
         """The words of the report, explained."""
         return Block(self._sub("Ordliste", "Glossary").html
-                     + tables.glossary_table(self.language).html)
+                     + tables.glossary_table(self.language, caption="Begreper i rapporten"
+                                             if self.language == "nb" else "Terms used in this report").html)
 
     def _empty(self) -> Block:
         return Block(_p(_NO_DATA[self.language]))
@@ -536,7 +539,8 @@ class PortfolioReport(_Report):
     def value_table(self) -> tables.Table | Block:
         if self.value.empty:
             return self._empty()
-        return tables.value_table(self.value, self.names, self.language, min_cell_size=self.min_cell_size)
+        return tables.value_table(self.value, self.names, self.language, min_cell_size=self.min_cell_size,
+                                  measures=self.ds.measures)
 
     def tornado(self) -> Block:
         """Sensitivity of the benefit–cost ratio: one chart per pilot, for the measure with
@@ -588,14 +592,16 @@ class PilotReport(_Report):
         row = self.scorecard.loc[self.pilot_id]
         card = tables.status_table(self._one(self.scorecard), self.ds.pilots, self.language,
                                    min_cell_size=self.min_cell_size, measures=self.ds.measures)
-        explained = text.explain(row, self.language, min_cell_size=self.min_cell_size)
+        explained = text.explain(row, self.language, min_cell_size=self.min_cell_size,
+                                 measures=self.ds.measures)
         pilot = self.ds.pilots.set_index(self.ds.pilots["pilot_id"].astype(str)).loc[self.pilot_id]
         nb = self.language == "nb"
         facts = (f"{pilot['organisation']} · {pilot['target_group']} · "
                  f"{fmt.date(pilot['start_date'], language=self.language)}–"
                  f"{fmt.date(pilot['end_date'], language=self.language)}")
         heading = SECTIONS["summary"][self.language][0]
-        items = "".join(f"<li>{html.escape(s)}</li>" for s in explained.values() if s)
+        sentences = [s if s.endswith((".", "!", "?")) else s + "." for s in dict.fromkeys(explained.values()) if s]
+        items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
         return Block(f'<section class="summary"><h2 id="{_slug(heading)}">{html.escape(heading)}</h2>'
                      + _p(facts, "lead") + card.html
                      + f"<h3>{'Hvorfor' if nb else 'Why'}</h3><ul>{items}</ul></section>")
@@ -684,7 +690,8 @@ class PilotReport(_Report):
         rows = self._one(self.value)
         if rows.empty:
             return self._empty()
-        return tables.value_table(rows, self.names, self.language, min_cell_size=self.min_cell_size)
+        return tables.value_table(rows, self.names, self.language, min_cell_size=self.min_cell_size,
+                                  measures=self.ds.measures)
 
     def tornado(self) -> Block:
         rows = self._one(self.sensitivity)

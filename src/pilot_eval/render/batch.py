@@ -54,11 +54,11 @@ _TITLES = {
     "nb": {"portfolio": "Sosiale entreprenører – evaluering av pilotene",
            "pilot": "Evaluering av piloten {name}", "status": "status per {date}",
            "subtitle": "Statusrapport", "cover": "{municipality} · samarbeidsavtale {period} · "
-           "laget {made} med pilot_eval {version}"},
+           "laget {made} · pilot_eval versjon {version}"},
     "en": {"portfolio": "Social entrepreneurs – evaluation of the pilots",
            "pilot": "Evaluation of the pilot {name}", "status": "status as of {date}",
            "subtitle": "Status report", "cover": "{municipality} · agreement {period} · "
-           "made {made} with pilot_eval {version}"},
+           "made {made} · pilot_eval version {version}"},
 }
 
 
@@ -108,7 +108,7 @@ def plan_reports(ds: Dataset, *, data_dir: Path, pilots: Sequence[str] | None = 
         if unknown:
             raise UsageError(f"Unknown pilot(s) {', '.join(map(repr, unknown))}; the pilots are: "
                              f"{', '.join(known)}.")
-    chosen = list(pilots) if pilots else known
+    chosen = list(pilots) if pilots is not None else known
     as_of_iso = ds.as_of_date.date().isoformat()
     as_of_text = words["status"].format(date=fmt.date(ds.as_of_date, language=language))
     a = ds.agreement
