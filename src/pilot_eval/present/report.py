@@ -42,14 +42,6 @@ from . import figures, fmt, tables, text
 
 log = logging.getLogger("pilot_eval")
 
-
-def _metrics() -> types.ModuleType:
-    """:mod:`pilot_eval.metrics`, imported on first use: a report that gets its tables from
-    shared report data never needs the estimation libraries (statsmodels, SciPy)."""
-    from .. import metrics
-
-    return metrics
-
 SectionKey = Literal["summary", "money", "reach", "outcomes", "value", "method", "activity"]
 
 #: Section headings and the one-paragraph introduction under each (klarspråk).
@@ -134,6 +126,15 @@ def _p(text_: str, cls: str | None = None) -> str:
 
 
 # -- metrics computed once for a whole report set -------------------------------------------
+
+def _metrics() -> types.ModuleType:
+    """:mod:`pilot_eval.metrics`, imported on first use: a report that gets its tables from
+    shared report data needs none of the estimation libraries (statsmodels, SciPy) the
+    metrics import."""
+    from .. import metrics
+
+    return metrics
+
 
 #: Environment variable naming a file written by :func:`save_report_data`. Reports built
 #: from a data folder take their tables from it when :func:`data_key` of the folder and the
@@ -444,8 +445,11 @@ class PortfolioReport(_Report):
 
     Parameters
     ----------
-    data_dir : path or Dataset
-        The data folder (validated on load) or an already loaded dataset.
+    data_dir : path, Dataset or ReportData
+        The data folder (validated on load), an already loaded dataset, or a dataset with
+        its metric tables (:func:`report_data`; then ``as_of`` must be None or its date).
+        With a folder, the tables come from the file named by :data:`REPORT_DATA_ENV`
+        when it matches the folder and ``as_of``.
     as_of : str, optional
         ISO date; everything dated later is left out. Default: latest date in the data.
     language : {"nb", "en"}, optional
