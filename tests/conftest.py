@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
+import pilot_eval as pe
+
 DATA = Path(__file__).parent / "data"
 MINIMAL = DATA / "minimal"
 ROOT = Path(__file__).parent.parent
+SAMPLE = ROOT / "data" / "sample"
 
 
 @pytest.fixture
@@ -23,6 +26,20 @@ def minimal_copy(tmp_path: Path) -> Callable[[], Path]:
         return dest
 
     return make
+
+
+@pytest.fixture(scope="module")
+def ds() -> pe.Dataset:
+    """tests/data/minimal at its default as_of, loaded once per test module."""
+    return pe.load_dataset(MINIMAL)
+
+
+@pytest.fixture(scope="module")
+def sample_ds() -> pe.Dataset:
+    """data/sample at its default as_of, loaded once per test module; skips when not generated."""
+    if not (SAMPLE / "pilots.csv").exists():
+        pytest.skip("data/sample not generated yet")
+    return pe.load_dataset(SAMPLE)
 
 
 def edit(folder: Path, file: str, old: str | None, new: str, *, count: int = 1) -> None:

@@ -35,24 +35,13 @@ from pilot_eval.metrics.cost import (
     pilot_periods,
 )
 from pilot_eval.schema import FUNDERS
-from tests.conftest import DATA, MINIMAL
+from tests._helpers import assert_no_inf
 
 DESIGN_COLUMNS = [
     "total_cost_nok", "fund_cost_nok", "in_kind_nok", "cofunding_nok", "leverage",
     "participants", "completers", "cost_per_participant_nok", "cost_per_completer_nok",
     "grant_nok", "grant_used_share", "elapsed_share", "forecast_fund_cost_nok",
 ]
-SAMPLE = DATA.parent.parent / "data" / "sample"
-
-
-@pytest.fixture(scope="module")
-def ds() -> pe.Dataset:
-    return pe.load_dataset(MINIMAL)
-
-
-def assert_no_inf(frame: pd.DataFrame) -> None:
-    numeric = frame.select_dtypes("number")
-    assert not np.isinf(numeric.to_numpy(dtype=float)).any(), numeric
 
 
 # --- hand-computed values -------------------------------------------------------------------
@@ -270,9 +259,8 @@ def test_cost_by_month_widens_to_a_cost_before_the_start(ds: pe.Dataset) -> None
 
 # --- sample data ----------------------------------------------------------------------------
 
-@pytest.mark.skipif(not (SAMPLE / "pilots.csv").exists(), reason="data/sample not generated yet")
-def test_sample_smoke() -> None:
-    ds = pe.load_dataset(SAMPLE)
+def test_sample_smoke(sample_ds: pe.Dataset) -> None:
+    ds = sample_ds
     for when in (None, "2025-01-10", "2025-06-30", "2026-12-31"):
         view = ds if when is None else ds.as_of(when)
         out = cost_summary(view)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -27,8 +26,9 @@ from pilot_eval.metrics.outcomes import (
     outcome_changes,
     outcome_summary,
 )
+from tests._helpers import obs
+from tests.conftest import MINIMAL
 
-MINIMAL = Path(__file__).parent / "data" / "minimal"
 BASE = pe.load_dataset(MINIMAL)
 
 
@@ -56,20 +56,6 @@ def people(rows: list[tuple[str, str, str | None, str | None]]) -> pd.DataFrame:
         "exit_reason": [r[3] for r in rows], "birth_year": 2012, "gender": "female",
         "area": None,
     })
-
-
-def obs(pilot: str, group: str, measure: str, values: dict[str, tuple[float | None, float | None]]
-        ) -> pd.DataFrame:
-    """Outcome rows from {person: (baseline, followup)}; None = not measured."""
-    rows = []
-    for pid, (b, f) in values.items():
-        if b is not None:
-            rows.append((pilot, pid, group, measure, "baseline", "2025-02-15", b))
-        if f is not None:
-            rows.append((pilot, pid, group, measure, "followup", "2025-09-01", f))
-    return pd.DataFrame(rows, columns=["pilot_id", "participant_id", "group", "measure",
-                                       "timepoint", "measured_on", "value"]).assign(
-        measured_on=lambda d: pd.to_datetime(d["measured_on"]))
 
 
 def dataset(*frames: pd.DataFrame, participants: pd.DataFrame | None = None,

@@ -19,28 +19,7 @@ import pilot_eval as pe
 from pilot_eval.metrics.cost import cost_summary
 from pilot_eval.metrics.portfolio import overlap_matrix, portfolio_summary
 from pilot_eval.metrics.reach import COVERAGE_NOTES, reach_summary
-from pilot_eval.schema import GENDERS
-from tests.conftest import DATA, MINIMAL
-
-SAMPLE = DATA.parent.parent / "data" / "sample"
-
-
-@pytest.fixture(scope="module")
-def ds() -> pe.Dataset:
-    return pe.load_dataset(MINIMAL)
-
-
-def population(rows: list[tuple]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=["year", "area", "age", "gender", "count"])
-    return df.assign(year=df["year"].astype("Int64"), age=df["age"].astype("Int64"),
-                     area=df["area"].astype("category"),
-                     gender=pd.Categorical(df["gender"], categories=list(GENDERS)),
-                     count=df["count"].astype(float))
-
-
-def assert_no_inf(frame: pd.DataFrame) -> None:
-    numeric = frame.select_dtypes("number")
-    assert not np.isinf(numeric.to_numpy(dtype=float)).any(), numeric
+from tests._helpers import assert_no_inf, population
 
 
 def test_one_row_money_by_hand(ds: pe.Dataset) -> None:
@@ -150,9 +129,8 @@ def test_overlap_matrix(ds: pe.Dataset) -> None:
     assert portfolio_summary(alone).iloc[0]["citizens_in_several_pilots"] == 0
 
 
-@pytest.mark.skipif(not (SAMPLE / "pilots.csv").exists(), reason="data/sample not generated yet")
-def test_sample_smoke() -> None:
-    ds = pe.load_dataset(SAMPLE)
+def test_sample_smoke(sample_ds: pe.Dataset) -> None:
+    ds = sample_ds
     for when in (None, "2025-01-10", "2025-06-30"):
         view = ds if when is None else ds.as_of(when)
         row = portfolio_summary(view).iloc[0]

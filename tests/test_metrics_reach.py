@@ -35,33 +35,13 @@ from pilot_eval.metrics.reach import (
     reach_summary,
 )
 from pilot_eval.schema import GENDERS
-from tests.conftest import DATA, MINIMAL
+from tests._helpers import assert_no_inf, population
 
 DESIGN_COLUMNS = [
     "enrolled", "active", "completed", "dropped_out", "moved", "completion_rate",
     "target_population", "coverage_share", "reach_target", "reach_target_share",
     "median_days_in_programme", "hours_per_participant", "overlap", "coverage_note",
 ]
-SAMPLE = DATA.parent.parent / "data" / "sample"
-
-
-@pytest.fixture(scope="module")
-def ds() -> pe.Dataset:
-    return pe.load_dataset(MINIMAL)
-
-
-def assert_no_inf(frame: pd.DataFrame) -> None:
-    numeric = frame.select_dtypes("number")
-    assert not np.isinf(numeric.to_numpy(dtype=float)).any(), numeric
-
-
-def population(rows: list[tuple]) -> pd.DataFrame:
-    """A population table typed as load_dataset types it: (year, area, age, gender, count)."""
-    df = pd.DataFrame(rows, columns=["year", "area", "age", "gender", "count"])
-    return df.assign(year=df["year"].astype("Int64"), age=df["age"].astype("Int64"),
-                     area=df["area"].astype("category"),
-                     gender=pd.Categorical(df["gender"], categories=list(GENDERS)),
-                     count=df["count"].astype(float))
 
 
 def with_areas(ds: pe.Dataset, jobb_areas: str = "Sandvika;Rud") -> pe.Dataset:
@@ -337,9 +317,8 @@ def test_enrolment_by_month_by_hand(ds: pe.Dataset) -> None:
 
 # --- sample data --------------------------------------------------------------------------
 
-@pytest.mark.skipif(not (SAMPLE / "pilots.csv").exists(), reason="data/sample not generated yet")
-def test_sample_smoke() -> None:
-    ds = pe.load_dataset(SAMPLE)
+def test_sample_smoke(sample_ds: pe.Dataset) -> None:
+    ds = sample_ds
     for when in (None, "2025-01-10", "2025-06-30"):
         view = ds if when is None else ds.as_of(when)
         out = reach_summary(view)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
@@ -27,8 +26,8 @@ from pilot_eval.metrics.scorecard import (
     scorecard,
 )
 from pilot_eval.schema import DEFAULT_RULES
+from tests.conftest import MINIMAL
 
-MINIMAL = Path(__file__).parent / "data" / "minimal"
 BASE = pe.load_dataset(MINIMAL)
 HALF = "2025-02-19"
 GREEN = [3, 4, 5, 3, 4, 5, 3, 4, 5, 4]  # mean 4, CI about 3.4–4.6: above 0 and MID 2

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,8 +22,9 @@ from pilot_eval.metrics.value import (
     value_for_money,
     value_for_money_by_pilot,
 )
+from tests._helpers import obs
+from tests.conftest import MINIMAL
 
-MINIMAL = Path(__file__).parent / "data" / "minimal"
 BASE = pe.load_dataset(MINIMAL)  # lekse: 2025-02-01 – 2026-12-31; as_of 2026-02-01
 R = 0.04  # the agreement's default discount rate
 TFC = 0.20  # and tax-financing cost
@@ -59,19 +59,6 @@ def costs(fund: float = 100_000, municipality: float = 20_000, ferd: float = 30_
         "amount_nok": [fund, municipality, ferd], "description": "x"})
     c["in_kind"] = c["in_kind"].astype("boolean")
     return c
-
-
-def obs(pilot: str, group: str, measure: str, values: dict[str, tuple[float | None, float | None]],
-        followup_on: str = "2025-09-01") -> pd.DataFrame:
-    rows = []
-    for pid, (b, f) in values.items():
-        if b is not None:
-            rows.append((pilot, pid, group, measure, "baseline", "2025-02-15", b))
-        if f is not None:
-            rows.append((pilot, pid, group, measure, "followup", followup_on, f))
-    out = pd.DataFrame(rows, columns=["pilot_id", "participant_id", "group", "measure",
-                                      "timepoint", "measured_on", "value"])
-    return out.assign(measured_on=pd.to_datetime(out["measured_on"]))
 
 
 # 5 people; threshold 20 (higher is better): 10→21, 12→22, 16→20, 18→24 succeed, 14→15 not

@@ -26,13 +26,21 @@ that day" (costs dated that day are included).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import pandas as pd
 
 from ..dataset import Dataset
 from ..schema import FUNDERS, PUBLIC_FUNDERS
+from ._common import (
+    elapsed_share,
+    enrolled_at_as_of,
+    grid_rows,
+    month_grid,
+    pilot_index,
+    positions,
+    ratio,
+    sum_by,
+)
 
 __all__ = ["cost_summary", "cost_by_funder", "cost_by_month", "pilot_periods", "PILOT_STATES"]
 
@@ -41,131 +49,7 @@ __all__ = ["cost_summary", "cost_by_funder", "cost_by_month", "pilot_periods", "
 PILOT_STATES = ("not_started", "running", "ended")
 
 
-# --- shared helpers (also used by reach.py and portfolio.py) -----------------------------
-
-def _pilot_index(ds: Dataset) -> pd.Index:
-    """The pilots' ids, in the order of ``ds.pilots``, as the index of per-pilot tables."""
-    return pd.Index(ds.pilots["pilot_id"].astype(str), name="pilot_id")
-
-
-def _positions(ids: pd.Series, index: pd.Index) -> np.ndarray:
-    """Position in ``index`` of each row's pilot id; -1 when missing or unknown.
-
-    The lookup runs once per distinct id: on a categorical's categories, else after
-    factorising.
-    """
-    if isinstance(ids.dtype, pd.CategoricalDtype):
-        codes, uniques = ids.cat.codes.to_numpy(), ids.cat.categories
-    else:
-        codes, uniques = pd.factorize(ids)
-    lookup = index.get_indexer(pd.Index(uniques).astype(str)) if len(uniques) else np.array([], int)
-    return np.append(lookup, -1)[codes]  # code -1 (missing) picks the appended -1
-
-
-def _sum_by(pos: np.ndarray, n: int, weights: np.ndarray | None = None,
-            mask: np.ndarray | None = None) -> np.ndarray:
-    """Sum ``weights`` (or count rows) per position 0..n-1, over rows where ``mask``."""
-    keep = pos >= 0 if mask is None else (pos >= 0) & mask
-    # rows left out go to an extra bin n (cheaper than compacting long arrays)
-    bins = np.where(keep, pos, n)
-    w = None if weights is None else np.asarray(weights, dtype=float)
-    out = np.bincount(bins, weights=w, minlength=n + 1)[:n]
-    return out if weights is not None else out.astype(np.int64)
-
-
-def _ratio(num: np.ndarray | pd.Series, den: np.ndarray | pd.Series) -> np.ndarray:
-    """``num / den`` as float; NaN where ``den`` is 0 or missing (never inf)."""
-    num = np.asarray(num, dtype=float)
-    den = np.asarray(den, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = num / den
-    out[(den == 0) | ~np.isfinite(out)] = np.nan
-    return out
-
-
-def _elapsed_share(start: pd.Series | np.ndarray, end: pd.Series | np.ndarray,
-                   when: pd.Series | np.ndarray | pd.Timestamp) -> np.ndarray:
-    r"""Share of the period [start, end] passed at the end of day ``when``, in [0, 1].
-
-    .. math:: \text{elapsed\_share} = \operatorname{clip}\!\left(
-              \frac{(\text{when} - \text{start}) + 1}{(\text{end} - \text{start}) + 1}, 0, 1\right)
-
-    in days; 0 before the start, 1 from the end date on.
-    """
-    start = pd.to_datetime(pd.Series(np.asarray(start)))
-    end = pd.to_datetime(pd.Series(np.asarray(end)))
-    if isinstance(when, pd.Timestamp):
-        when_s = pd.Series(when, index=start.index)
-    else:
-        when_s = pd.to_datetime(pd.Series(np.asarray(when)))
-    period = ((end - start).dt.days + 1).to_numpy(dtype=float)
-    passed = ((when_s - start).dt.days + 1).to_numpy(dtype=float)
-    share = _ratio(np.clip(passed, 0, None), period)
-    return np.clip(share, 0.0, 1.0)
-
-
-def _month_no(dates: pd.Series) -> np.ndarray:
-    """Months since year 0 (``year·12 + month − 1``) as float; NaN for a missing date."""
-    return (dates.dt.year * 12 + dates.dt.month - 1).to_numpy(dtype=float)
-
-
-def _month_start(month_no: np.ndarray) -> pd.Series:
-    """First day of each month number of :func:`_month_no`."""
-    m = np.asarray(month_no, dtype=np.int64)
-    return pd.to_datetime(pd.DataFrame({"year": m // 12, "month": m % 12 + 1, "day": 1}))
-
-
-def _month_grid(ds: Dataset, index: pd.Index, dated: Sequence[tuple[pd.Series, np.ndarray]]
-                ) -> pd.DataFrame:
-    """One row per pilot and month, from the pilot's first to its last month.
-
-    The range covers the pilot period and is widened to include every month in
-    ``dated`` (pairs of pilot positions and dates, e.g. cost lines before the start).
-
-    Columns ``pos`` (pilot position), ``month_no``, ``month`` (first day), ``date`` (the day
-    the month's values refer to: the month's last day, or ``as_of`` in the month of
-    ``as_of``) and ``observed`` (the month has begun by ``as_of``). Vectorised: no loop
-    over pilots or months.
-    """
-    n = len(index)
-    first = _month_no(ds.pilots["start_date"])
-    last = _month_no(ds.pilots["end_date"])
-    for pos, dates in dated:
-        months = _month_no(dates)
-        ok = (pos >= 0) & np.isfinite(months)
-        np.fmin.at(first, pos[ok], months[ok])
-        np.fmax.at(last, pos[ok], months[ok])
-    first = np.nan_to_num(first, nan=0).astype(np.int64)
-    last = np.nan_to_num(last, nan=-1).astype(np.int64)
-    length = np.maximum(last - first + 1, 0)
-    pos = np.repeat(np.arange(n), length)
-    offset = np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)
-    month_no = first[pos] + offset
-    month = _month_start(month_no)
-    month_end = _month_start(month_no + 1) - pd.Timedelta(days=1)
-    when = ds.as_of_date
-    observed = (month <= when).to_numpy()
-    date = month_end.where(~observed | (month_end < when), when)
-    return pd.DataFrame({"pos": pos, "month_no": month_no, "month": month, "date": date,
-                         "observed": observed})
-
-
-def _grid_rows(grid: pd.DataFrame, n: int, pos: np.ndarray, dates: pd.Series) -> np.ndarray:
-    """Row of :func:`_month_grid` for each (pilot position, date); -1 when missing.
-
-    The grid is sorted by pilot and month without gaps, so the row is the pilot's first
-    row plus the months since the pilot's first month.
-    """
-    first_row = np.searchsorted(grid["pos"].to_numpy(), np.arange(n))
-    first_month = np.zeros(n, dtype=np.int64)
-    has = first_row < len(grid)
-    first_month[has] = grid["month_no"].to_numpy()[first_row[has]]
-    months = _month_no(dates)
-    ok = (pos >= 0) & np.isfinite(months)
-    safe = np.maximum(pos, 0)
-    steps = np.nan_to_num(months, nan=0).astype(np.int64) - first_month[safe]
-    return np.where(ok, first_row[safe] + steps, -1)
-
+# --- helpers -----------------------------------------------------------------------------
 
 def _dated_costs(ds: Dataset) -> pd.DataFrame:
     """Cost lines dated on or before ``as_of``."""
@@ -203,7 +87,7 @@ def pilot_periods(ds: Dataset) -> pd.DataFrame:
     ['running', 'running']
     """
     p = ds.pilots
-    index = _pilot_index(ds)
+    index = pilot_index(ds)
     when = ds.as_of_date
     start = p["start_date"].reset_index(drop=True)
     end = p["end_date"].reset_index(drop=True)
@@ -216,7 +100,7 @@ def pilot_periods(ds: Dataset) -> pd.DataFrame:
         "end_date": end.to_numpy(),
         "period_days": period.astype(np.int64),
         "elapsed_days": elapsed.astype(np.int64),
-        "elapsed_share": _ratio(elapsed, period),
+        "elapsed_share": ratio(elapsed, period),
         "state": pd.Categorical(state, categories=list(PILOT_STATES)),
     }, index=index)
 
@@ -279,28 +163,24 @@ def cost_summary(ds: Dataset) -> pd.DataFrame:
     >>> cost_summary(ds).loc["jobb", ["total_cost_nok", "fund_cost_nok", "leverage"]].round(4).tolist()
     [170000.0, 150000.0, 1.1333]
     """
-    index = _pilot_index(ds)
+    index = pilot_index(ds)
     n = len(index)
     c = _dated_costs(ds)
-    pos = _positions(c["pilot_id"], index)
+    pos = positions(c["pilot_id"], index)
     amount = c["amount_nok"].to_numpy(dtype=float, na_value=0.0)
     is_fund = (c["funder"] == "fund").to_numpy(dtype=bool)
     is_public = c["funder"].isin(PUBLIC_FUNDERS).to_numpy(dtype=bool)
     in_kind = c["in_kind"].fillna(False).to_numpy(dtype=bool)
 
-    total = _sum_by(pos, n, amount)
-    fund = _sum_by(pos, n, amount, is_fund)
-    public = _sum_by(pos, n, amount, is_public)
-    kind = _sum_by(pos, n, amount, in_kind)
+    total = sum_by(pos, n, amount)
+    fund = sum_by(pos, n, amount, is_fund)
+    public = sum_by(pos, n, amount, is_public)
+    kind = sum_by(pos, n, amount, in_kind)
 
-    p = ds.participants
-    when = ds.as_of_date
-    ppos = _positions(p["pilot_id"], index)
-    enrolled = (p["enrolled_on"] <= when).to_numpy(dtype=bool)
-    completed = enrolled & (p["exited_on"] <= when).to_numpy(dtype=bool) & (
-        p["exit_reason"] == "completed").to_numpy(dtype=bool)
-    participants = _sum_by(ppos, n, mask=enrolled)
-    completers = _sum_by(ppos, n, mask=completed)
+    # who counts at as_of is defined once, with reach_summary
+    e = enrolled_at_as_of(ds, index)
+    participants = sum_by(e["pos"].to_numpy(), n)
+    completers = sum_by(e["pos"].to_numpy(), n, mask=e["completed"].to_numpy())
 
     periods = pilot_periods(ds)
     elapsed = periods["elapsed_share"].to_numpy(dtype=float)
@@ -311,15 +191,15 @@ def cost_summary(ds: Dataset) -> pd.DataFrame:
         "public_cost_nok": public,
         "in_kind_nok": kind,
         "cofunding_nok": total - fund,
-        "leverage": _ratio(total, np.where(fund > 0, fund, 0.0)),
+        "leverage": ratio(total, np.where(fund > 0, fund, 0.0)),
         "participants": participants,
         "completers": completers,
-        "cost_per_participant_nok": _ratio(total, participants),
-        "cost_per_completer_nok": _ratio(total, completers),
+        "cost_per_participant_nok": ratio(total, participants),
+        "cost_per_completer_nok": ratio(total, completers),
         "grant_nok": grant,
-        "grant_used_share": _ratio(fund, grant),
+        "grant_used_share": ratio(fund, grant),
         "elapsed_share": elapsed,
-        "forecast_fund_cost_nok": _ratio(fund, elapsed),
+        "forecast_fund_cost_nok": ratio(fund, elapsed),
         "state": periods["state"].array,
     }, index=index)
 
@@ -340,16 +220,16 @@ def cost_by_funder(ds: Dataset) -> pd.DataFrame:
         ``amount_nok`` (cash and in-kind), ``cash_nok``, ``in_kind_nok`` and
         ``share_of_total`` = amount / the pilot's total cost (NaN when that is 0).
     """
-    index = _pilot_index(ds)
+    index = pilot_index(ds)
     n, k = len(index), len(FUNDERS)
     c = _dated_costs(ds)
-    pos = _positions(c["pilot_id"], index)
+    pos = positions(c["pilot_id"], index)
     fpos = pd.Index(FUNDERS).get_indexer(c["funder"].astype(object))
     cell = np.where((pos >= 0) & (fpos >= 0), pos * k + fpos, -1)
     amount = c["amount_nok"].to_numpy(dtype=float, na_value=0.0)
     in_kind = c["in_kind"].fillna(False).to_numpy(dtype=bool)
-    total = _sum_by(cell, n * k, amount)
-    kind = _sum_by(cell, n * k, amount, in_kind)
+    total = sum_by(cell, n * k, amount)
+    kind = sum_by(cell, n * k, amount, in_kind)
     pilot_total = np.repeat(total.reshape(n, k).sum(axis=1), k)
     out_index = pd.MultiIndex.from_product([index, pd.CategoricalIndex(FUNDERS, categories=FUNDERS)],
                                            names=["pilot_id", "funder"])
@@ -357,7 +237,7 @@ def cost_by_funder(ds: Dataset) -> pd.DataFrame:
         "amount_nok": total,
         "cash_nok": total - kind,
         "in_kind_nok": kind,
-        "share_of_total": _ratio(total, pilot_total),
+        "share_of_total": ratio(total, pilot_total),
     }, index=out_index)
 
 
@@ -396,15 +276,15 @@ def cost_by_month(ds: Dataset) -> pd.DataFrame:
     >>> fund.loc[fund["observed"], "cumulative_nok"].iloc[-1]
     np.float64(190000.0)
     """
-    index = _pilot_index(ds)
+    index = pilot_index(ds)
     k = len(FUNDERS)
     c = _dated_costs(ds)
-    pos = _positions(c["pilot_id"], index)
-    grid = _month_grid(ds, index, [(pos, c["date"])])
-    row = _grid_rows(grid, len(index), pos, c["date"])
+    pos = positions(c["pilot_id"], index)
+    grid = month_grid(ds, index, [(pos, c["date"])])
+    row = grid_rows(grid, len(index), pos, c["date"])
     fpos = pd.Index(FUNDERS).get_indexer(c["funder"].astype(object))
     cell = np.where((row >= 0) & (fpos >= 0), row * k + fpos, -1)
-    amount = _sum_by(cell, len(grid) * k, c["amount_nok"].to_numpy(dtype=float, na_value=0.0))
+    amount = sum_by(cell, len(grid) * k, c["amount_nok"].to_numpy(dtype=float, na_value=0.0))
 
     long = grid.loc[grid.index.repeat(k)].reset_index(drop=True)
     long["funder"] = pd.Categorical(np.tile(np.array(FUNDERS, dtype=object), len(grid)),
@@ -414,7 +294,7 @@ def cost_by_month(ds: Dataset) -> pd.DataFrame:
     future = ~long["observed"].to_numpy()
     long.loc[future, ["amount_nok", "cumulative_nok"]] = np.nan
     p = ds.pilots.reset_index(drop=True)
-    share = _elapsed_share(p["start_date"].to_numpy()[long["pos"]],
+    share = elapsed_share(p["start_date"].to_numpy()[long["pos"]],
                            p["end_date"].to_numpy()[long["pos"]], long["date"].to_numpy())
     long["grant_plan_cumulative_nok"] = p["grant_nok"].to_numpy(dtype=float)[long["pos"]] * share
     long.insert(0, "pilot_id", pd.Categorical(index.to_numpy()[long["pos"]], categories=list(index)))

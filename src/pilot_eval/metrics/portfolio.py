@@ -30,8 +30,15 @@ import numpy as np
 import pandas as pd
 
 from ..dataset import Dataset
-from .cost import _pilot_index, _ratio, cost_summary, pilot_periods
-from .reach import _enrolled, _person_codes, _pilots_per_person, _target_cells
+from ._common import (
+    count_pilots_per_person,
+    enrolled_at_as_of,
+    person_codes,
+    pilot_index,
+    ratio,
+    target_cells,
+)
+from .cost import cost_summary, pilot_periods
 
 __all__ = ["portfolio_summary", "overlap_matrix"]
 
@@ -52,8 +59,8 @@ def _months_between(start: pd.Timestamp, stop: pd.Timestamp) -> float:
 
 def _combined_target(ds: Dataset) -> tuple[float, str | None]:
     """The union of the pilots' target groups in the population table, and a note."""
-    index = _pilot_index(ds)
-    cells, exact, note = _target_cells(ds, index)
+    index = pilot_index(ds)
+    cells, exact, note = target_cells(ds, index)
     if len(index) == 0:
         return float("nan"), None
     population_notes = {"no_population_table", "population_no_year"}
@@ -117,9 +124,9 @@ def portfolio_summary(ds: Dataset) -> pd.DataFrame:
     when = ds.as_of_date
     cost = cost_summary(ds)
     states = pilot_periods(ds)["state"].value_counts()
-    index = _pilot_index(ds)
-    e = _enrolled(ds, index)
-    _, pilots_per_person = _pilots_per_person(ds, e, len(index))
+    index = pilot_index(ds)
+    e = enrolled_at_as_of(ds, index)
+    _, pilots_per_person = count_pilots_per_person(ds, e, len(index))
     target, target_note = _combined_target(ds)
 
     budget = float(a.budget_nok)
@@ -134,17 +141,17 @@ def portfolio_summary(ds: Dataset) -> pd.DataFrame:
         "as_of": when,
         "budget_nok": budget,
         "grants_nok": grants,
-        "grants_share_of_budget": _ratio([grants], [budget])[0],
+        "grants_share_of_budget": ratio([grants], [budget])[0],
         "fund_cost_nok": fund,
-        "fund_spent_share": _ratio([fund], [budget])[0],
-        "grants_used_share": _ratio([fund], [grants])[0],
+        "fund_spent_share": ratio([fund], [budget])[0],
+        "grants_used_share": ratio([fund], [grants])[0],
         "total_cost_nok": total,
         "in_kind_nok": float(cost["in_kind_nok"].sum()),
         "cofunding_nok": total - fund,
-        "leverage": _ratio([total], [fund if fund > 0 else 0.0])[0],
+        "leverage": ratio([total], [fund if fund > 0 else 0.0])[0],
         "months_total": months_total,
         "months_elapsed": min(_months_between(a.start, when + one_day), months_total),
-        "elapsed_share": float(np.clip(_ratio([(when - a.start).days + 1], [agreement_days])[0],
+        "elapsed_share": float(np.clip(ratio([(when - a.start).days + 1], [agreement_days])[0],
                                        0.0, 1.0)),
         "pilots": len(index),
         "pilots_not_started": int(states.get("not_started", 0)),
@@ -156,7 +163,7 @@ def portfolio_summary(ds: Dataset) -> pd.DataFrame:
         "reach_target": int(ds.pilots["reach_target"].sum()),
         "target_population": target,
         "target_population_note": target_note,
-        "coverage_share": _ratio([reached], [target])[0],
+        "coverage_share": ratio([reached], [target])[0],
     }
     out = pd.DataFrame([row], index=pd.Index([a.name], name="agreement"))
     out["target_population_note"] = out["target_population_note"].astype("string")
@@ -177,10 +184,10 @@ def overlap_matrix(ds: Dataset) -> pd.DataFrame:
         in both a and b (same ``participant_id``); the diagonal is each pilot's enrolled.
         Exact counts: suppress small cells before showing them.
     """
-    index = _pilot_index(ds)
+    index = pilot_index(ds)
     n = len(index)
-    e = _enrolled(ds, index)
-    pairs = pd.DataFrame({"person": _person_codes(ds, e), "pos": e["pos"].to_numpy()})
+    e = enrolled_at_as_of(ds, index)
+    pairs = pd.DataFrame({"person": person_codes(ds, e), "pos": e["pos"].to_numpy()})
     pairs = pairs[pairs["person"] >= 0].drop_duplicates()
     # only people in several pilots can fill off-diagonal cells: keep the self-join small
     several = pairs[pairs.duplicated("person", keep=False)]

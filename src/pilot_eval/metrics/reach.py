@@ -42,14 +42,20 @@ import pandas as pd
 from ..dataset import Dataset
 from ..errors import UsageError
 from ..schema import GENDERS
-from .cost import (
-    _elapsed_share,
-    _grid_rows,
-    _month_grid,
-    _pilot_index,
-    _positions,
-    _ratio,
-    _sum_by,
+from ._common import (
+    count_pilots_per_person,
+    elapsed_share,
+    enrolled_at_as_of,
+    grid_rows,
+    month_grid,
+    pilot_index,
+    pilot_target_areas,
+    population_cells,
+    positions,
+    ratio,
+    sum_by,
+    target_ages,
+    target_cells,
 )
 
 __all__ = ["reach_summary", "reach_by", "enrolment_by_month", "age_group_labels",
@@ -98,145 +104,10 @@ def _clean_labels(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, labels
 
 
-def _enrolled(ds: Dataset, index: pd.Index) -> pd.DataFrame:
-    """Participants enrolled on or before ``as_of`` in a pilot of ``index``.
-
-    Columns ``pos`` (pilot position), ``enrolled_on``, ``exited_on`` (NaT unless exited on
-    or before ``as_of``), ``exited``, ``completed``, ``dropped_out``, ``moved`` and
-    ``row`` (the row in ``ds.participants``).
-    """
-    p = ds.participants
-    when = ds.as_of_date
-    pos = _positions(p["pilot_id"], index)
-    keep = (pos >= 0) & (p["enrolled_on"] <= when).to_numpy(dtype=bool)
-    exited = (p["exited_on"] <= when).to_numpy(dtype=bool)
-    reason = p["exit_reason"]
-    frame = pd.DataFrame({
-        "pos": pos,
-        "enrolled_on": p["enrolled_on"].to_numpy(),
-        "exited_on": p["exited_on"].where(exited).to_numpy(),
-        "exited": exited,
-        "completed": exited & (reason == "completed").to_numpy(dtype=bool),
-        "dropped_out": exited & (reason == "dropped_out").to_numpy(dtype=bool),
-        "moved": exited & (reason == "moved").to_numpy(dtype=bool),
-        "row": np.arange(len(p)),
-    })
-    return frame[keep].reset_index(drop=True)
-
-
-def _person_codes(ds: Dataset, e: pd.DataFrame) -> np.ndarray:
-    """A number per distinct ``participant_id`` for the rows of :func:`_enrolled`; -1 if none."""
-    ids = ds.participants["participant_id"]
-    rows = e["row"].to_numpy()
-    if isinstance(ids.dtype, pd.CategoricalDtype):  # the codes already number the people
-        return ids.cat.codes.to_numpy()[rows].astype(np.int64)
-    return pd.factorize(ids.iloc[rows])[0].astype(np.int64)
-
-
-def _pilots_per_person(ds: Dataset, e: pd.DataFrame, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """For the rows of :func:`_enrolled`: (person code, -1 if no id; pilots per person code).
-
-    Counts distinct (person, pilot) pairs, so a duplicated row is not taken for overlap.
-    """
-    person = _person_codes(ds, e)
-    ok = person >= 0
-    pairs = pd.unique(person[ok].astype(np.int64) * max(n, 1) + e["pos"].to_numpy()[ok])
-    return person, np.bincount(pairs // max(n, 1), minlength=max(person.max(initial=-1) + 1, 1))
-
-
-def _population_cells(ds: Dataset) -> tuple[pd.DataFrame | None, str | None]:
-    """The population of the latest year at or before ``as_of``: (cells, note).
-
-    Cells have columns ``area`` (``all`` for the whole municipality), ``age``, ``gender``
-    (``all`` when the row is not split by gender) and ``count``. Where an area and age has
-    both gendered rows and a row without gender, only the gendered rows are kept.
-    """
-    pop = ds.population
-    if pop is None or len(pop) == 0:
-        return None, "no_population_table"
-    years = pop["year"].to_numpy(dtype=float, na_value=np.nan)
-    usable = years[years <= ds.as_of_date.year]
-    if len(usable) == 0:
-        return None, "population_no_year"
-    rows = pop[years == usable.max()]
-    area = rows["area"].astype(object).where(rows["area"].notna(), "all").astype(str).str.strip()
-    gender = rows["gender"].astype(object).where(rows["gender"].notna(), "all").astype(str)
-    cells = pd.DataFrame({
-        "area": area.to_numpy(dtype=object),
-        "age": rows["age"].to_numpy(dtype=float, na_value=np.nan),
-        "gender": gender.to_numpy(dtype=object),
-        "count": rows["count"].to_numpy(dtype=float, na_value=0.0),
-    }).dropna(subset=["age"])
-    gendered = cells["gender"] != "all"
-    any_gendered = gendered.groupby([cells["area"], cells["age"]]).transform("any")
-    return cells[gendered | ~any_gendered].reset_index(drop=True), None
-
-
-def _pilot_areas(ds: Dataset) -> pd.DataFrame:
-    """The pilots' target areas, one row per (pilot position, area); none for whole-municipality pilots."""
-    areas = (ds.pilots["target_areas"].astype(object).where(ds.pilots["target_areas"].notna(), "")
-             .astype(str).str.split(";"))
-    long = pd.DataFrame({"pos": np.arange(len(areas)), "area": areas.to_numpy()}).explode("area")
-    long["area"] = long["area"].astype(str).str.strip()
-    long = long[long["area"] != ""].drop_duplicates()
-    return long.reset_index(drop=True)
-
-
-def _target_cells(ds: Dataset, index: pd.Index) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """The population cells in each pilot's target group.
-
-    Returns ``(cells, exact, note)``: ``cells`` has columns ``pos``, ``area``, ``age``,
-    ``gender``, ``count``; ``exact[i]`` is False when pilot ``i``'s target areas could not
-    be resolved -- its cells are then its ages over the whole municipality (an upper bound,
-    used only to combine target groups in the portfolio); ``note[i]`` is a key of
-    :data:`COVERAGE_NOTES` or None.
-    """
-    n = len(index)
-    note = np.full(n, None, dtype=object)
-    empty = pd.DataFrame({"pos": np.array([], dtype=np.int64), "area": [], "age": [],
-                          "gender": [], "count": []})
-    cells, why = _population_cells(ds)
-    if cells is None:
-        note[:] = why
-        return empty, np.zeros(n, dtype=bool), note
-    ages = pd.DataFrame({
-        "pos": np.arange(n),
-        "age_min": ds.pilots["target_age_min"].to_numpy(dtype=float, na_value=np.nan),
-        "age_max": ds.pilots["target_age_max"].to_numpy(dtype=float, na_value=np.nan),
-    })
-    whole = cells[cells["area"] == "all"]
-    if whole.empty:  # no municipality rows: the municipality is the sum of its areas
-        whole = cells.groupby(["age", "gender"], as_index=False)["count"].sum().assign(area="all")
-    by_area = cells[cells["area"] != "all"]
-
-    def in_ages(frame: pd.DataFrame) -> pd.DataFrame:
-        frame = frame.merge(ages, on="pos")
-        keep = (frame["age"] >= frame["age_min"]) & (frame["age"] <= frame["age_max"])
-        return frame.loc[keep, ["pos", "area", "age", "gender", "count"]]
-
-    targets = _pilot_areas(ds)
-    has_areas = np.zeros(n, dtype=bool)
-    has_areas[targets["pos"].to_numpy(dtype=np.int64)] = True
-    if by_area.empty:
-        note[has_areas] = "population_has_no_areas"
-    else:
-        unknown = targets.loc[~targets["area"].isin(set(by_area["area"])), "pos"].unique()
-        note[unknown.astype(np.int64)] = "area_not_in_population"
-    exact = ~has_areas | pd.isna(note)
-    area_cells = in_ages(targets[exact[targets["pos"].to_numpy()]].merge(by_area, on="area"))
-    whole_pos = pd.DataFrame({"pos": np.flatnonzero(~has_areas | ~exact)})
-    whole_cells = in_ages(whole_pos.merge(whole.drop(columns="area"), how="cross").assign(area="all"))
-    chosen = pd.concat([whole_cells, area_cells], ignore_index=True).sort_values(
-        ["pos", "area", "age", "gender"], kind="stable").reset_index(drop=True)
-    total = _sum_by(chosen["pos"].to_numpy(dtype=np.int64), n, chosen["count"].to_numpy())
-    note[exact & (total == 0) & pd.isna(note)] = "target_population_zero"
-    return chosen, exact, note
-
-
 def _target_population(ds: Dataset, index: pd.Index) -> tuple[np.ndarray, np.ndarray]:
     """Each pilot's target population (NaN when it cannot be computed) and its note."""
-    cells, exact, note = _target_cells(ds, index)
-    total = _sum_by(cells["pos"].to_numpy(dtype=np.int64), len(index), cells["count"].to_numpy())
+    cells, exact, note = target_cells(ds, index)
+    total = sum_by(cells["pos"].to_numpy(dtype=np.int64), len(index), cells["count"].to_numpy())
     return np.where(exact, total, np.nan), note
 
 
@@ -330,16 +201,16 @@ def reach_summary(ds: Dataset) -> pd.DataFrame:
     >>> reach_summary(ds).loc["lekse", ["enrolled", "active", "completed", "dropped_out"]].tolist()
     [5, 2, 1, 1]
     """
-    index = _pilot_index(ds)
+    index = pilot_index(ds)
     n = len(index)
     when = ds.as_of_date
-    e = _enrolled(ds, index)
+    e = enrolled_at_as_of(ds, index)
     pos = e["pos"].to_numpy()
-    enrolled = _sum_by(pos, n)
-    exited = _sum_by(pos, n, mask=e["exited"].to_numpy())
-    completed = _sum_by(pos, n, mask=e["completed"].to_numpy())
-    dropped = _sum_by(pos, n, mask=e["dropped_out"].to_numpy())
-    moved = _sum_by(pos, n, mask=e["moved"].to_numpy())
+    enrolled = sum_by(pos, n)
+    exited = sum_by(pos, n, mask=e["exited"].to_numpy())
+    completed = sum_by(pos, n, mask=e["completed"].to_numpy())
+    dropped = sum_by(pos, n, mask=e["dropped_out"].to_numpy())
+    moved = sum_by(pos, n, mask=e["moved"].to_numpy())
 
     days = (e["exited_on"].fillna(when) - e["enrolled_on"]).dt.days.astype(float)
     median_days = days.groupby(pos).median().reindex(range(n)).to_numpy(dtype=float)
@@ -349,10 +220,10 @@ def reach_summary(ds: Dataset) -> pd.DataFrame:
         hours = np.full(n, np.nan)
     else:
         dated = (s["date"] <= when).to_numpy(dtype=bool)
-        hours = _sum_by(_positions(s["pilot_id"], index), n, s["hours"].to_numpy(dtype=float), dated)
+        hours = sum_by(positions(s["pilot_id"], index), n, s["hours"].to_numpy(dtype=float), dated)
 
-    person, pilots_per_person = _pilots_per_person(ds, e, n)
-    overlap = _sum_by(pos, n, mask=(person >= 0) & (pilots_per_person[np.maximum(person, 0)] > 1))
+    person, pilots_per_person = count_pilots_per_person(ds, e, n)
+    overlap = sum_by(pos, n, mask=(person >= 0) & (pilots_per_person[np.maximum(person, 0)] > 1))
 
     target, note = _target_population(ds, index)
     reach_target = ds.pilots["reach_target"].to_numpy(dtype=float, na_value=np.nan)
@@ -363,15 +234,15 @@ def reach_summary(ds: Dataset) -> pd.DataFrame:
         "dropped_out": dropped,
         "moved": moved,
         "exited_other": exited - completed - dropped - moved,
-        "completion_rate": _ratio(completed, completed + dropped),
+        "completion_rate": ratio(completed, completed + dropped),
         "target_population": target,
-        "coverage_share": _ratio(enrolled, target),
+        "coverage_share": ratio(enrolled, target),
         "coverage_note": pd.array(note, dtype="string"),
         "reach_target": ds.pilots["reach_target"].astype("Int64").to_numpy(),
-        "reach_target_share": _ratio(enrolled, reach_target),
+        "reach_target_share": ratio(enrolled, reach_target),
         "median_days_in_programme": median_days,
         "session_hours": hours,
-        "hours_per_participant": _ratio(hours, enrolled),
+        "hours_per_participant": ratio(hours, enrolled),
         "overlap": overlap,
     }, index=index)
 
@@ -439,25 +310,25 @@ def reach_by(ds: Dataset, by: Literal["area", "gender", "age_group"], *,
     if by not in BY:
         raise UsageError(f"by={by!r} is not supported; use one of: {', '.join(BY)}.")
     bounds = _check_age_groups(age_groups)
-    index = _pilot_index(ds)
+    index = pilot_index(ds)
     n = len(index)
-    e = _enrolled(ds, index)
+    e = enrolled_at_as_of(ds, index)
     rows = e["row"].to_numpy()
     people = {name: ds.participants[name].iloc[rows] for name in ("gender", "birth_year", "area")}
     pos = e["pos"].to_numpy()
-    cells, exact, _ = _target_cells(ds, index)
+    cells, exact, _ = target_cells(ds, index)
     cpos = cells["pos"].to_numpy(dtype=np.int64)
     ccount = cells["count"].to_numpy(dtype=float)
 
     if by == "gender":
         groups = list(GENDERS)
-        gcode = _positions(people["gender"], pd.Index(groups))
+        gcode = positions(people["gender"], pd.Index(groups))
         gcode = np.where(gcode < 0, groups.index(UNKNOWN), gcode)  # missing gender: unknown
         known = set(cells["gender"]) & set(groups)  # genders the population table lists
         cell_code = pd.Index(groups).get_indexer(cells["gender"])
         defined = np.array([g in known for g in groups])
         # a pilot whose target cells are not all split by gender cannot be split either
-        unsplit = _sum_by(cpos, n, mask=(cells["gender"] == "all").to_numpy()) > 0
+        unsplit = sum_by(cpos, n, mask=(cells["gender"] == "all").to_numpy()) > 0
         pop_ok = exact & ~unsplit
     elif by == "age_group":
         groups = age_group_labels(bounds)
@@ -472,9 +343,9 @@ def reach_by(ds: Dataset, by: Literal["area", "gender", "age_group"], *,
         pop_ok = exact
     else:
         codes, labels = _clean_labels(people["area"])
-        pop_cells, _ = _population_cells(ds)
+        pop_cells, _ = population_cells(ds)
         pop_areas = set() if pop_cells is None else set(pop_cells["area"]) - {"all"}
-        named = set(labels) | set(_pilot_areas(ds)["area"]) | pop_areas
+        named = set(labels) | set(pilot_target_areas(ds)["area"]) | pop_areas
         groups = sorted(named - {UNKNOWN})
         gcode = np.append(pd.Index(groups).get_indexer(labels), -1)[codes]
         if (gcode < 0).any() or UNKNOWN in named:
@@ -488,13 +359,13 @@ def reach_by(ds: Dataset, by: Literal["area", "gender", "age_group"], *,
 
     k = len(groups)
     cell = np.where(gcode >= 0, pos * k + gcode, -1)
-    enrolled = _sum_by(cell, n * k)
-    completed = _sum_by(cell, n * k, mask=e["completed"].to_numpy())
-    dropped = _sum_by(cell, n * k, mask=e["dropped_out"].to_numpy())
+    enrolled = sum_by(cell, n * k)
+    completed = sum_by(cell, n * k, mask=e["completed"].to_numpy())
+    dropped = sum_by(cell, n * k, mask=e["dropped_out"].to_numpy())
     pilot_enrolled = np.repeat(enrolled.reshape(n, k).sum(axis=1), k)
 
     pcell = np.where(cell_code >= 0, cpos * k + cell_code, -1)
-    target = _sum_by(pcell, n * k, ccount)
+    target = sum_by(pcell, n * k, ccount)
     usable = np.repeat(pop_ok, k) & np.tile(defined, n)
     target = np.where(usable, target, np.nan)
     pilot_target = np.repeat(np.nansum(target.reshape(n, k), axis=1), k)
@@ -505,10 +376,10 @@ def reach_by(ds: Dataset, by: Literal["area", "gender", "age_group"], *,
         "enrolled": enrolled,
         "completed": completed,
         "dropped_out": dropped,
-        "share": _ratio(enrolled, pilot_enrolled),
+        "share": ratio(enrolled, pilot_enrolled),
         "target_population": target,
-        "target_share": _ratio(target, np.where(np.repeat(pop_ok, k), pilot_target, np.nan)),
-        "coverage_share": _ratio(enrolled, target),
+        "target_share": ratio(target, np.where(np.repeat(pop_ok, k), pilot_target, np.nan)),
+        "coverage_share": ratio(enrolled, target),
     }, index=out_index)
 
 
@@ -524,14 +395,9 @@ def _area_cells(ds: Dataset, index: pd.Index, cells: pd.DataFrame | None
     if cells is None or (cells["area"] != "all").sum() == 0:
         return empty, np.zeros(n, dtype=bool)
     by_area = cells[cells["area"] != "all"]
-    ages = pd.DataFrame({
-        "pos": np.arange(n),
-        "age_min": ds.pilots["target_age_min"].to_numpy(dtype=float, na_value=np.nan),
-        "age_max": ds.pilots["target_age_max"].to_numpy(dtype=float, na_value=np.nan),
-    })
-    frame = ages.merge(by_area, how="cross")
+    frame = target_ages(ds).merge(by_area, how="cross")
     frame = frame[(frame["age"] >= frame["age_min"]) & (frame["age"] <= frame["age_max"])]
-    targets = _pilot_areas(ds)
+    targets = pilot_target_areas(ds)
     restricted = frame["pos"].isin(targets["pos"])
     allowed = frame.merge(targets.assign(_in=True), on=["pos", "area"], how="left")["_in"]
     frame = frame[~restricted.to_numpy() | allowed.fillna(False).to_numpy(dtype=bool)]
@@ -561,20 +427,20 @@ def enrolment_by_month(ds: Dataset) -> pd.DataFrame:
         * ``reach_target_line`` = reach_target × elapsed_share(``date``), the target
           spread evenly over the pilot period (the scorecard's reach yardstick).
     """
-    index = _pilot_index(ds)
+    index = pilot_index(ds)
     n = len(index)
-    e = _enrolled(ds, index)
+    e = enrolled_at_as_of(ds, index)
     pos = e["pos"].to_numpy()
-    grid = _month_grid(ds, index, [(pos, e["enrolled_on"]), (pos, e["exited_on"])])
+    grid = month_grid(ds, index, [(pos, e["enrolled_on"]), (pos, e["exited_on"])])
     m = len(grid)
-    new = _sum_by(_grid_rows(grid, n, pos, e["enrolled_on"]), m).astype(float)
-    out = _sum_by(_grid_rows(grid, n, pos, e["exited_on"]), m).astype(float)
+    new = sum_by(grid_rows(grid, n, pos, e["enrolled_on"]), m).astype(float)
+    out = sum_by(grid_rows(grid, n, pos, e["exited_on"]), m).astype(float)
     gpos = grid["pos"].to_numpy()
     cum_new = pd.Series(new).groupby(gpos).cumsum().to_numpy()
     cum_out = pd.Series(out).groupby(gpos).cumsum().to_numpy()
     future = ~grid["observed"].to_numpy()
     p = ds.pilots
-    share = _elapsed_share(p["start_date"].to_numpy()[gpos], p["end_date"].to_numpy()[gpos],
+    share = elapsed_share(p["start_date"].to_numpy()[gpos], p["end_date"].to_numpy()[gpos],
                            grid["date"].to_numpy())
     target = p["reach_target"].to_numpy(dtype=float, na_value=np.nan)[gpos]
     return pd.DataFrame({
