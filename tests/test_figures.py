@@ -265,6 +265,36 @@ def test_value_chart_keeps_observed_and_projected_apart(figs, fr):
     assert "observert" in fig.alt and "framskrevet" in fig.alt
 
 
+def test_value_chart_per_measure_shows_the_value_tables_figures(fr):
+    """One measure per pilot (as the portfolio report draws it): the ratio and value in the
+    chart are the value table's row, not the pilot's sum over measures."""
+    from pilot_eval.present import tables
+
+    main = fr["vfm"].loc[[("leksehjelp", "trivsel"), ("mentor", "trivsel")]]
+    fig = F.value_vs_cost(main, fr["names"], min_cell_size=K, note="Én stolpe per pilot.")
+    table = tables.value_table(main, fr["names"], min_cell_size=K)
+    for pid in ("leksehjelp", "mentor"):
+        row = fr["vfm"].loc[(pid, "trivsel")]
+        ratio = F.fmt.number(row["benefit_cost_ratio"], 2)
+        assert f"{fr['names'][pid]} – trivsel" in fig.alt
+        assert f"nytte–kostnadsforhold {ratio}" in fig.alt
+        assert ratio in table.data["Nytte–kostnadsforhold"].tolist()
+    summed = F.fmt.number(fr["vfm_pilot"].loc["leksehjelp", "benefit_cost_ratio"], 2)
+    assert summed != "0,37" and "0,37" in fig.alt and summed not in fig.alt
+    assert "Én stolpe per pilot." in fig.caption
+    assert "telle to ganger" not in fig.caption  # one measure per row: nothing is added up
+
+
+def test_value_chart_says_nobody_is_measured_yet_in_words(fr):
+    early = fr["vfm"].loc[[("leksehjelp", "trivsel")]].assign(
+        n_measured=0, social_value_pv_nok=np.nan, observed_value_nok=np.nan,
+        projected_value_nok=np.nan, benefit_cost_ratio=np.nan)
+    fig = F.value_vs_cost(early, fr["names"], min_cell_size=K)
+    assert "ingen målt før og etter ennå" in fig.alt
+    few = early.assign(n_measured=3, social_value_pv_nok=1000.0)
+    assert "for få målt" in F.value_vs_cost(few, fr["names"], min_cell_size=K).alt
+
+
 # ---- privacy: small cells are not drawn ----------------------------------------------------
 
 

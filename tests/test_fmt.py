@@ -28,7 +28,7 @@ def test_glossary_examples_nb():
     assert plain(fmt.mnok(2_500_000)) == "2,5 mill. kr"
     assert plain(fmt.percent(0.12)) == "12 %"
     assert fmt.number(0.85, 2) == "0,85"
-    assert fmt.date(dt.date(2026, 6, 30)) == "30. juni 2026"
+    assert fmt.date(dt.date(2026, 6, 30)) == f"30.{NBSP}juni 2026"
     assert fmt.month_range("2026-01-01", "2026-06-30") == "jan.\u2013jun. 2026"
     assert fmt.interval(1.9, 4.1) == "1,9\u20134,1"
     assert fmt.count(3) == "<5"
@@ -39,7 +39,7 @@ def test_english_twins():
     assert plain(fmt.mnok(2_500_000, language="en")) == "NOK 2.5 million"
     assert fmt.percent(0.12, language="en") == "12%"
     assert fmt.number(0.85, 2, language="en") == "0.85"
-    assert fmt.date("2026-06-30", language="en") == "30 June 2026"
+    assert fmt.date("2026-06-30", language="en") == f"30{NBSP}June 2026"
     assert fmt.month("2026-06-30", language="en") == "Jun 2026"
     assert fmt.interval(1.94, 4.05, language="en") == "1.9\u20134.1"
     assert fmt.count(1234, language="en") == "1,234"
@@ -98,7 +98,7 @@ def test_count_small_cell_suppression():
 
 
 def test_date_accepts_common_types():
-    expected = "30. juni 2026"
+    expected = f"30.{NBSP}juni 2026"
     for value in (
         dt.date(2026, 6, 30),
         dt.datetime(2026, 6, 30, 12, 0),
@@ -107,6 +107,16 @@ def test_date_accepts_common_types():
         np.datetime64("2026-06-30"),
     ):
         assert fmt.date(value) == expected, value
+
+
+def test_date_ties_day_and_month_but_not_month_and_year():
+    # a line may break before the year, never between "30." and "juni"
+    for language, day, text in (("nb", "2025-01-01", f"1.{NBSP}januar 2025"),
+                                ("nb", "2026-12-31", f"31.{NBSP}desember 2026"),
+                                ("en", "2025-01-01", f"1{NBSP}January 2025")):
+        out = fmt.date(day, language=language)
+        assert out == text
+        assert out.count(NBSP) == 1 and out.count(" ") == 1
 
 
 def test_month_uses_spraakraadet_abbreviations():

@@ -3,6 +3,7 @@ notebooks, then checked as PDF files (pikepdf, pdftotext) and as a published fol
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -18,10 +19,12 @@ from pilot_eval.cli import main
 from pilot_eval.dataset import load_dataset
 from pilot_eval.errors import ReportError, UsageError
 from pilot_eval.metrics import metric_tables
+from pilot_eval.present import fmt
 from pilot_eval.present.report import (
     REPORT_DATA_ENV,
     PilotReport,
     PortfolioReport,
+    ReportData,
     data_key,
     load_report_data,
     report_data,
@@ -39,8 +42,9 @@ AS_OF = "2026-06-30"
 
 
 def pdf_text(path: Path) -> str:
+    """The PDF's text; no-break spaces (dates tie "30." to "juni" with one) read as spaces."""
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+                          check=True).stdout.replace("\u00a0", " ")
 
 
 @pytest.fixture(scope="module")
@@ -307,3 +311,169 @@ def test_failures_in_parallel_workers_keep_every_failed_notebook(tmp_path: Path)
     assert str(failed) in message
     assert not any(p.name.startswith(".staging") for p in out.iterdir())
     assert not (out / "2025-12-31" / "manifest.json").exists()
+
+
+# ---- review: sources, one pilot's words, value chart = value table, empty states, warnings ----
+
+NO_DATA = "Det finnes ingen data til dette ennå."
+
+
+def plain(text_: str) -> str:
+    return text_.replace("\u00a0", " ")
+
+
+@pytest.fixture(scope="module")
+def sample_data() -> ReportData:
+    return report_data(load_dataset(SAMPLE, as_of=AS_OF))
+
+
+def test_each_chart_cites_the_data_it_rests_on(sample_data: ReportData) -> None:
+    r = PortfolioReport(sample_data)
+    caps = {name: plain(getattr(r, name)().caption)
+            for name in ("grant_vs_spent", "cumulative_spend", "enrolment_vs_target",
+                         "coverage", "completion", "forest", "value_vs_cost")}
+    caps["by_gender"] = plain(r.reach_breakdown("gender").caption)  # beside the population
+    caps["by_area"] = plain(r.reach_breakdown("area").caption)  # population has no areas
+    assert {k for k, c in caps.items() if "SSB" in c} == {"coverage", "by_gender"}
+    assert "Kilde: pilotenes regnskap per 30. juni 2026." in caps["grant_vs_spent"]
+    assert "regnskap" in caps["cumulative_spend"]
+    for name in ("enrolment_vs_target", "completion", "by_area"):
+        assert "pilotenes deltakerdata per 30. juni 2026" in caps[name], name
+    assert "pilotenes målinger" in caps["forest"]
+    assert "regnskap og målinger" in caps["value_vs_cost"]
+    assert "verdsetting: Illustrativ verdi" in caps["value_vs_cost"]
+    its = plain(r.indicators().html)
+    assert "kommunens registerdata (indikatorserier)" in its and "SSB" not in its
+    assert "verdsetting: Illustrativ verdi" in plain(r.tornado().html)
+    en = PortfolioReport(sample_data, language="en")
+    assert "Source: the pilots' accounts as of 30 June 2026." in plain(en.grant_vs_spent().caption)
+
+
+def test_pilot_report_speaks_of_one_pilot(sample_data: ReportData) -> None:
+    for language, plural in (("nb", "pilotene"), ("en", "the pilots")):
+        pilot = PilotReport(sample_data, "mentor", language=language)
+        portfolio = PortfolioReport(sample_data, language=language)
+        for key in pilot.sections:
+            assert plural not in pilot.section(key).html.lower(), (language, key)
+        assert plural in portfolio.section("money").html.lower()
+    said = PilotReport(sample_data, "mentor").section("money").html
+    assert "Her ser du hva piloten har fått fra fondet, hva den har brukt" in said
+
+
+def test_value_chart_shows_the_value_tables_figures(sample_data: ReportData) -> None:
+    for language in ("nb", "en"):
+        r = PortfolioReport(sample_data, language=language)
+        fig, table = r.value_vs_cost(), r.value_table()
+        ratio_col = "Nytte–kostnadsforhold" if language == "nb" else "Benefit–cost ratio"
+        tornado = html.unescape(r.tornado().html)
+        value = r.value.reset_index()
+        main = value.sort_values("social_value_pv_nok", ascending=False).drop_duplicates("pilot_id")
+        assert len(main) == 4
+        for row in main.itertuples():
+            ratio = fmt.number(row.benefit_cost_ratio, 2, language=language)
+            label = r.measure_label(str(row.measure))
+            name = r.names[str(row.pilot_id)]
+            assert f"{name} – {label.lower()}: " in fig.alt
+            assert ratio in fig.alt and ratio in table.data[ratio_col].tolist()
+            # the tornado is drawn for the same measure
+            assert f"for {name} ({label.lower() if language == 'nb' else label})" in tornado
+        summed = fmt.number(r.value_by_pilot.loc["leksehjelp", "benefit_cost_ratio"], 2,
+                            language=language)
+        assert summed not in fig.alt  # 0,70 summed the measures; the table's row says 0,37
+    assert "Leksehjelp med matpakke – trivsel: nytte" in PortfolioReport(sample_data).value_vs_cost().alt
+
+
+def _by_section(report: object, notebook: Path) -> dict[str, str]:
+    """The HTML of every block, by the section it stands in."""
+    nb = nbformat.read(notebook, as_version=4)
+    calls = [c.source for c in nb.cells if c.cell_type == "code" and c.source.startswith("report.")]
+    out: dict[str, str] = {}
+    key = "summary"
+    for call in calls:
+        if call.startswith("report.section("):
+            key = call.split('"')[1]
+        out[key] = out.get(key, "") + eval(call, {"report": report})._repr_html_()  # noqa: S307
+    return out
+
+
+@pytest.mark.parametrize("case", ["start", "early", "pilot_not_started", "pilot_without_outcomes"])
+def test_no_data_is_said_once_per_section(case: str) -> None:
+    if case in ("start", "early"):
+        as_of = "2025-01-01" if case == "start" else "2025-03-31"
+        report, notebook = PortfolioReport(SAMPLE, as_of=as_of), "portfolio_report.ipynb"
+    elif case == "pilot_not_started":
+        report, notebook = PilotReport(SAMPLE, "fritid", as_of="2025-06-30"), "pilot_report.ipynb"
+    else:
+        report, notebook = PilotReport(MINIMAL, "jobb", as_of="2025-12-31"), "pilot_report.ipynb"
+    sections = _by_section(report, NOTEBOOKS / notebook)
+    for key, html_ in sections.items():
+        assert html_.count(NO_DATA) <= 1, (case, key)
+        assert html_.count("Ingen deltakere ennå") <= 1, (case, key)
+    if case != "early":
+        assert sections["outcomes"].count(NO_DATA) == 1  # said, once
+    if case == "start":
+        assert sections["value"].count(NO_DATA) == 1
+        for by in ("area", "gender", "age_group"):  # the enrolment chart says "nobody yet"
+            assert report.reach_breakdown(by).html == ""
+        assert report.coverage().html == "" and report.completion().html == ""
+    if case == "early":  # values exist but rest on nobody measured twice: the table says why
+        assert report.value_vs_cost().html == "" and report.tornado().html == ""
+        assert "Ingen er målt både før og etter ennå" in report.value_table().html
+    if case == "pilot_not_started":
+        assert report.dosage().html == ""
+
+
+def test_indicator_series_are_named_in_english(sample_data: ReportData) -> None:
+    html_ = PortfolioReport(sample_data, language="en").indicators().html
+    assert "Reports of concern to child welfare services" in html_
+    assert "Barnevernsmeldinger" not in html_
+    assert "Barnevernsmeldinger" in PortfolioReport(sample_data).indicators().html
+
+
+def test_pilot_data_quality_lists_its_own_warnings(sample_data: ReportData) -> None:
+    assert len(sample_data.ds.warnings) == 1  # costs.csv row 2: a cost of leksehjelp
+    assert PortfolioReport(sample_data).warning_pilots.tolist() == ["leksehjelp"]
+    lekse = PilotReport(sample_data, "leksehjelp")
+    assert len(lekse.warnings) == 1 and "costs.csv" in lekse.data_quality().html
+    jobb = PilotReport(sample_data, "jobbtrening")
+    assert jobb.warnings.empty
+    said = jobb.data_quality().html
+    assert "costs.csv" not in said and "om denne piloten" in said
+    assert "advarsel" not in plain(jobb.summary().html).split("Viktige forbehold")[-1]
+    assert "Dataene til piloten har 1 advarsel" in plain(lekse.summary().html)
+
+
+def test_warnings_are_tied_to_pilots_by_their_spreadsheet_row(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    shutil.copytree(MINIMAL, folder)
+    # a blank line shifts the spreadsheet rows after it; 52 early costs give 50 warnings with
+    # a row and one "… and 2 more rows" without a row (whose pilot cannot be told)
+    early = "\n".join(f"lekse,2025-01-{d:02d},fund,false,100," for d in range(1, 26))
+    edit(folder, "costs.csv", None, "\n" + early + "\njobb,2025-08-15,fund,false,100,For tidlig\n"
+         + "\n".join(f"lekse,2024-12-{d:02d},fund,false,100," for d in range(1, 27)))
+    ds = load_dataset(folder, as_of="2025-12-31")
+    assert len(ds.warnings) == 51 and ds.warnings["row"].isna().sum() == 1  # 50 + "2 more"
+    who = PortfolioReport(ds).warning_pilots
+    assert (who == "lekse").sum() == 49 and (who == "jobb").sum() == 1 and who.isna().sum() == 1
+    jobb = PilotReport(folder, "jobb", as_of="2025-12-31")
+    rows = jobb.warnings
+    assert len(rows) == 2  # its own, and the one whose pilot cannot be told
+    mine = rows[rows["row"].notna()]
+    raw = (folder / "costs.csv").read_text(encoding="utf-8").splitlines()
+    assert raw[int(mine["row"].iloc[0]) - 1].startswith("jobb,2025-08-15")
+    assert len(PilotReport(folder, "lekse", as_of="2025-12-31").warnings) == 50
+
+
+def test_pilot_summary_has_money_and_its_caveats(sample_data: ReportData) -> None:
+    lekse = plain(PilotReport(sample_data, "leksehjelp").summary().html)
+    assert ("Piloten har brukt 0,9 mill. kr av tilsagnet på 1,2 mill. kr fra fondet. Det er "
+            "74 % av tilsagnet. Det har gått 74 % av pilotperioden. Pengebruken følger tiden."
+            in lekse)
+    assert "av tilsagnet etter" not in lekse  # the status reason does not say it again
+    assert "Viktige forbehold" in lekse and "anslag ut fra forutsetninger" in lekse
+    mentor = plain(PilotReport(sample_data, "mentor").summary().html)
+    assert "mye saktere enn planen" in mentor
+    assert "Piloten har ingen gruppe å sammenligne med." in mentor
+    en = plain(PilotReport(sample_data, "mentor", language="en").summary().html)
+    assert "The pilot has spent NOK 0.4 million of its NOK 1.0 million grant" in en
+    assert "Main caveats" in en

@@ -404,6 +404,13 @@ def test_its_table(mid):
     assert plain(row["Endring i nivå"]) == "−22 %"
     assert plain(row["95 % KI"]) == "−31 % til −12 %"
     assert row["Måneder før / etter"] == "73 / 17"
+    assert row["Tidsserie"] == "Barnevernsmeldinger"
+
+
+def test_its_table_names_the_series_in_english(mid):
+    t = [x for x in mid["en"] if x.caption.startswith("Municipal figures")][0]
+    assert t.data["Series"].tolist() == ["Reports of concern to child welfare services"]
+    assert "Barnevernsmeldinger" not in t.html
 
 
 def test_rules_table(mid):

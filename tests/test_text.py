@@ -28,6 +28,8 @@ from pilot_eval.present import text
 outcomes_mod = importlib.import_module("pilot_eval.metrics.outcomes")
 portfolio_mod = importlib.import_module("pilot_eval.metrics.portfolio")
 reach_mod = importlib.import_module("pilot_eval.metrics.reach")
+# the target population (and its coverage notes) is computed in the shared helpers
+common_mod = importlib.import_module("pilot_eval.metrics._common")
 scorecard_mod = importlib.import_module("pilot_eval.metrics.scorecard")
 value_mod = importlib.import_module("pilot_eval.metrics.value")
 
@@ -436,7 +438,7 @@ _SCORECARD_KINDS = ("reach_reason", "cost_reason", "outcome_reason", "recommenda
 _MODULES = {
     "scorecard": (scorecard_mod, _SCORECARD_KINDS, 20),
     "outcomes": (outcomes_mod, ("outcome_note", "its_note"), 8),
-    "reach": (reach_mod, ("coverage_note",), 4),
+    "reach": (common_mod, ("coverage_note",), 4),
     "portfolio": (portfolio_mod, ("coverage_note",), 1),
     "value": (value_mod, ("value_note",), 7),
 }
@@ -460,7 +462,7 @@ def test_the_scan_finds_every_documented_key():
     outcome_keys = set().union(*_emitted_keys(outcomes_mod).values())
     assert documented["outcome_note"] <= outcome_keys
     assert {"no_pre_period", "no_post_period", "not_estimable"} <= outcome_keys  # ITS
-    coverage = set().union(*_emitted_keys(reach_mod).values(),
+    coverage = set().union(*_emitted_keys(reach_mod).values(), *_emitted_keys(common_mod).values(),
                            *_emitted_keys(portfolio_mod).values())
     assert documented["coverage_note"] <= coverage
     assert documented["value_note"] <= set().union(*_emitted_keys(value_mod).values())
@@ -604,3 +606,131 @@ def test_early_summary_says_nobody_is_measured_twice_in_words(sample):
     assert "Ingen av dem som ble målt ved start, er målt en gang til ennå." in caveats
     assert "gruppe å sammenligne med" not in caveats
     assert s.lix() < 40
+
+
+# --------------------------------------------------------------------------- report review 2
+
+
+def test_sources_name_the_data_each_kind_rests_on_and_ssb_only_for_population():
+    for language in ("nb", "en"):
+        lines = {kind: plain(text.source(kind, language, date="2026-06-30"))
+                 for kind in ("money", "participants", "population", "outcomes", "indicators",
+                              "value")}
+        assert [k for k, line in lines.items() if "SSB" in line] == ["population"]
+        assert all(("30. juni 2026" if language == "nb" else "30 June 2026") in line
+                   for line in lines.values())
+    nb = {k: plain(text.source(k, date="2026-06-30")) for k in ("money", "outcomes",
+                                                                "indicators", "participants")}
+    assert nb["money"] == "Kilde: pilotenes regnskap per 30. juni 2026."
+    assert "målinger" in nb["outcomes"] and "registerdata" in nb["indicators"]
+    assert "deltakerdata" in nb["participants"]
+    assert text.source("money", "en", date="2026-06-30").startswith(
+        "Source: the pilots' accounts as of 30")
+
+
+def test_value_source_names_the_valuation_sources_once():
+    line = text.source("value", date="2026-06-30",
+                       valuation=["HACT Social Value Bank.", "HACT Social Value Bank", None, " "])
+    assert plain(line).endswith("verdsetting: HACT Social Value Bank.")
+    assert line.count("HACT") == 1
+    assert "verdsettingstabellen" in text.source("value", date="2026-06-30")
+    assert "valuation table" in text.source("value", "en", date="2026-06-30", valuation=[])
+
+
+def test_sources_catalogue_has_both_languages_and_unknown_kinds_are_refused():
+    for key, versions in text.SOURCES.items():
+        assert set(versions) == {"nb", "en"}, key
+    with pytest.raises(UsageError, match="kind"):
+        text.source("ssb", date="2026-06-30")
+
+
+def test_series_labels_in_both_languages_and_fallback():
+    assert text.series_label("barnevernsmeldinger", "nb") == "Barnevernsmeldinger"
+    en = text.series_label("barnevernsmeldinger", "en")
+    assert en == "Reports of concern to child welfare services"
+    # spellings with æøå, capitals or hyphens find the same entry
+    assert text.series_label("Skolefravær", "en") == text.series_label("skolefravaer", "en") \
+        == "School absence"
+    assert text.series_label("frafall-vgs", "en") == "Drop-out from upper secondary school"
+    assert text.series_label("legevakt_besok", "en") == "Legevakt besok"  # unknown: as written
+    assert text.series_label("legevakt_besok", "nb") == "Legevakt besok"
+
+
+def _cost(**kw):
+    base = {"fund_cost_nok": 371_100.0, "grant_nok": 1_000_000.0, "grant_used_share": 0.3711,
+            "elapsed_share": 0.743, "cofunding_nok": 713_720.0,
+            "forecast_fund_cost_nok": 499_450.0}
+    base.update(kw)
+    return pd.Series(base)
+
+
+def test_pilot_money_says_spent_of_grant_and_pace_in_short_sentences():
+    said, paced = text.pilot_money(_cost(), _row(cost_reason="underspending"))
+    said = plain(said)
+    assert paced
+    assert said.startswith("Piloten har brukt 0,4 mill. kr av tilsagnet på 1,0 mill. kr fra "
+                           "fondet. Det er 37 % av tilsagnet. Det har gått 74 % av "
+                           "pilotperioden. Piloten bruker pengene mye saktere enn planen.")
+    assert "har den brukt 0,5 mill. kr når perioden er slutt" in said  # the run-rate forecast
+    assert "Andre har lagt til 0,7 mill. kr" in said
+    assert text.lix(said) < 40
+    for sentence in re.split(r"(?<=\.) ", said):
+        assert len(sentence.split()) <= 15, sentence
+    on, _ = text.pilot_money(_cost(grant_used_share=0.74, elapsed_share=0.74),
+                             _row(cost_reason="on_budget"))
+    assert "Pengebruken følger tiden." in on and "Fortsetter" not in on  # no forecast needed
+    en, _ = text.pilot_money(_cost(), _row(cost_reason="overspending"), "en")
+    assert "a little faster than planned" in en and "NOK" in en
+
+
+def test_pilot_money_before_the_start_without_a_grant_and_for_small_grants():
+    said, paced = text.pilot_money(_cost(fund_cost_nok=0.0, cofunding_nok=0.0),
+                                   _row(state="not_started", cost_reason="not_started"))
+    assert plain(said) == "Piloten har et tilsagn på 1,0 mill. kr fra fondet." and not paced
+    said, paced = text.pilot_money(_cost(grant_nok=0.0), _row(cost_reason="no_grant"))
+    assert "ikke et tilsagn" in said and not paced
+    small, _ = text.pilot_money(_cost(fund_cost_nok=49_250.0, grant_nok=70_000.0,
+                                      cofunding_nok=0.0), _row(cost_reason="on_budget"))
+    assert plain(small).startswith("Piloten har brukt 49 000 kr av tilsagnet på 70 000 kr")
+
+
+def test_caveats_of_one_pilot_are_said_of_that_pilot(frames):
+    ds, card, _, outs = frames["2026-06-30"]
+    mentor = text.caveats(ds, "nb", scorecard=card, outcomes=outs, pilot_id="mentor",
+                          warnings=ds.warnings.iloc[0:0])
+    assert mentor[0] == ("Piloten har ingen gruppe å sammenligne med. Vi vet derfor ikke hva "
+                         "som ville skjedd uten den.")
+    assert not any("piloter" in c or "pilotene" in c for c in mentor)
+    lekse = text.caveats(ds, "nb", scorecard=card, outcomes=outs, pilot_id="leksehjelp",
+                         warnings=ds.warnings.iloc[:1])
+    assert not any("sammenligne" in c for c in lekse)  # it has a comparison group
+    assert lekse[-1] == "Dataene til piloten har 1 advarsel. Du finner den under datakvalitet."
+    en = text.caveats(ds, "en", scorecard=card, outcomes=outs, pilot_id="mentor")
+    assert en[0].startswith("The pilot has no comparison group.")
+
+
+def test_caveats_say_projected_value_only_for_a_pilot_with_a_valued_measure(frames):
+    import dataclasses
+
+    ds, card, _, outs = frames["2026-06-30"]
+    only = dataclasses.replace(ds, valuation=ds.valuation[ds.valuation["measure"] == "skolefravaer"])
+    projected = text.MESSAGES["caveat.projected"]["nb"]
+    jobb = text.caveats(only, "nb", scorecard=card, outcomes=outs, pilot_id="jobbtrening")
+    lekse = text.caveats(only, "nb", scorecard=card, outcomes=outs, pilot_id="leksehjelp")
+    assert projected not in jobb and projected in lekse  # jobbtrening measures no skolefravær
+
+
+def test_portfolio_caveats_unchanged_and_one_warning_is_singular(frames):
+    ds, card, port, outs = frames["2026-06-30"]
+    s = text.summary(ds, "nb", scorecard=card, portfolio=port, outcomes=outs, max_caveats=4)
+    assert s.caveats[0].startswith("Bare 2 av 4 piloter har en gruppe å sammenligne med.")
+    assert s.caveats == text.caveats(ds, "nb", scorecard=card, outcomes=outs, max_caveats=4)
+    assert len(ds.warnings) == 1
+    assert s.caveats[-1] == "Dataene har 1 advarsel. Du finner den under datakvalitet."
+
+
+def test_data_quality_sentence_of_one_pilot():
+    none = text.data_quality_sentence(None, pilot=True)
+    assert none == "Vi fant ingen feil eller advarsler i dataene om denne piloten."
+    one = text.data_quality_sentence(pd.DataFrame({"file": ["costs.csv"]}), "en", pilot=True)
+    assert one.startswith("We found 1 warning") and "about this pilot" in one

@@ -1936,13 +1936,18 @@ _VALUE_WHY = {
 
 def value_vs_cost(value: pd.DataFrame, names: Mapping[str, str] | None = None, *,
                   min_cell_size: int, language: Language = "nb",
-                  source: str | None = None) -> Figure:
+                  source: str | None = None, note: str | None = None) -> Figure:
     """Social value (present value) against cost, with observed and projected value apart.
 
     Per pilot (or per pilot and measure) a grey bar is the cost used in the ratio and a
     blue bar the social value: solid for the part *observed* in the pilot period, hatched
     and lighter for the part *projected* from assumptions. The label says both parts, and
     the benefit–cost ratio stands on the right.
+
+    Given :func:`~pilot_eval.metrics.value.value_for_money` rows (one measure per row,
+    labelled "pilot – measure"), the bars and ratios are exactly those of the value table
+    (:func:`pilot_eval.present.tables.value_table`); a report that draws one measure per
+    pilot passes just those rows and says which in ``note``.
 
     Parameters
     ----------
@@ -1957,6 +1962,9 @@ def value_vs_cost(value: pd.DataFrame, names: Mapping[str, str] | None = None, *
         measured (``n_measured``) is not drawn.
     language : {"nb", "en"}, default "nb"
     source : str, optional
+    note : str, optional
+        A sentence added to the caption before the source (for example which measure
+        each bar shows).
 
     Returns
     -------
@@ -1993,7 +2001,9 @@ def value_vs_cost(value: pd.DataFrame, names: Mapping[str, str] | None = None, *
     parts = []
     for i in range(n):
         if not shown[i]:
-            why = (_tr(lang, "for få målt", "too few measured") if few[i] else
+            nobody = few[i] and float(df["n_measured"].iloc[i]) == 0  # early: say it plainly
+            why = (_tr(lang, "ingen målt før og etter ennå", "nobody measured twice yet")
+                   if nobody else _tr(lang, "for få målt", "too few measured") if few[i] else
                    next((_VALUE_WHY[w][0 if lang == "nb" else 1] for w in
                          str(notes.iloc[i]).split(";") if w in _VALUE_WHY),
                         _tr(lang, "ikke verdsatt", "not valued")))
@@ -2081,7 +2091,7 @@ def value_vs_cost(value: pd.DataFrame, names: Mapping[str, str] | None = None, *
                               "to ganger.",
                         "Where several measures are added, the same gain may count twice."))
     return Figure(svg=svg, title=title, alt=alt,
-                  caption=_caption(*text, source=source, language=lang))
+                  caption=_caption(*text, note, source=source, language=lang))
 
 
 _ASSUMPTIONS = {

@@ -22,9 +22,9 @@ Examples
 >>> number(0.853, 2)
 '0,85'
 >>> date("2026-06-30")
-'30. juni 2026'
+'30.\\xa0juni 2026'
 >>> date("2026-06-30", language="en")
-'30 June 2026'
+'30\\xa0June 2026'
 
 References
 ----------
@@ -338,13 +338,15 @@ def date(d: Any, *, language: str = "nb") -> str:
     Returns
     -------
     str
-        ``"30. juni 2026"`` or ``"30 June 2026"``.
+        ``"30. juni 2026"`` or ``"30 June 2026"``, the day tied to the month with a
+        non-breaking space (U+00A0) so that a line never breaks between "30." and "juni".
     """
     locale = check_language(language)
     day = _as_date(d)
     if day is None:
         return MISSING
-    return _babel_format_date(day, format="long", locale=locale)
+    # CLDR's long pattern starts with the day in both locales ("d. MMMM y", "d MMMM y")
+    return _babel_format_date(day, format="long", locale=locale).replace(" ", _NBSP, 1)
 
 
 def _month_name(day: _dt.date, locale: str, language: str) -> str:

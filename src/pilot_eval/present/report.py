@@ -27,7 +27,7 @@ import os
 import pickle
 import re
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -37,14 +37,17 @@ import pandas as pd
 
 from ..dataset import Dataset, load_dataset
 from ..errors import UsageError
-from ..io import atomic_write_bytes
+from ..io import atomic_write_bytes, read_table
 from . import figures, fmt, tables, text
 
 log = logging.getLogger("pilot_eval")
 
 SectionKey = Literal["summary", "money", "reach", "outcomes", "value", "method", "activity"]
+SourceKind = Literal["money", "participants", "population", "outcomes", "indicators", "value"]
 
-#: Section headings and the one-paragraph introduction under each (klarspråk).
+#: Section headings and the one-paragraph introduction under each (klarspråk), as the
+#: portfolio report says them (of all pilots); :data:`PILOT_SECTIONS` are the pilot
+#: report's.
 SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
     "summary": {"nb": ("Sammendrag", ""), "en": ("Summary", "")},
     "money": {
@@ -98,8 +101,48 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
-_SOURCE = {"nb": "Kilde: pilotenes data per {date}; befolkning: Statistisk sentralbyrå (SSB).",
-           "en": "Source: the pilots' data as of {date}; population: Statistics Norway (SSB)."}
+#: The pilot report's headings and introductions: the same sections, said of one pilot.
+PILOT_SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
+    **SECTIONS,
+    "money": {
+        "nb": ("Penger", "Her ser du hva piloten har fått fra fondet, hva den har brukt, og hvor "
+                         "mye andre har bidratt med. Vi sammenligner pengebruken med hvor langt "
+                         "pilotperioden har kommet."),
+        "en": ("Money", "This section shows what the pilot was granted by the fund, what it has "
+                        "spent, and what others have contributed. Spending is compared with how "
+                        "far the pilot period has come."),
+    },
+    "reach": {
+        "nb": ("Rekkevidde", "Her ser du hvor mange som er med i piloten, hvor stor del av "
+                             "målgruppen i kommunen de utgjør, og hvem som er nådd. Tall under {k} "
+                             "vises ikke, av personvernhensyn."),
+        "en": ("Reach", "This section shows how many take part in the pilot, what share of the "
+                        "target population in the municipality they are, and who is reached. "
+                        "Counts below {k} are not shown, to protect privacy."),
+    },
+    "outcomes": {
+        "nb": ("Resultater for innbyggerne", "Her ser du hva som endret seg for deltakerne i "
+                                              "piloten, og hvor sikre vi kan være. Streken viser "
+                                              "95 % konfidensintervall. Der det finnes en "
+                                              "sammenligningsgruppe, trekker vi fra endringen i "
+                                              "den."),
+        "en": ("Results for residents", "This section shows what changed for the pilot's "
+                                        "participants and how sure we can be. The bar shows the "
+                                        "95 % confidence interval. Where there is a comparison "
+                                        "group, its change is subtracted."),
+    },
+    "value": {
+        "nb": ("Verdi for samfunnet", "Her sammenligner vi verdien av resultatene med hva "
+                                      "piloten koster samfunnet. Verdiene bygger på "
+                                      "forutsetninger. Det som ligger etter pilotperioden er "
+                                      "framskrevet, ikke observert."),
+        "en": ("Value for society", "This section compares the value of the results with what "
+                                    "the pilot costs society. The values rest on assumptions. "
+                                    "What lies beyond the pilot period is projected, not "
+                                    "observed."),
+    },
+}
+
 _NO_DATA = {"nb": "Det finnes ingen data til dette ennå.", "en": "There are no data for this yet."}
 
 
@@ -276,6 +319,10 @@ def load_report_data(path: str | Path, data_dir: str | Path,
 class _Report:
     """What both reports share: the dataset, the language and the metrics (computed once)."""
 
+    #: Headings and introductions of the sections (see :meth:`section`).
+    sections: Mapping[str, Mapping[str, tuple[str, str]]] = SECTIONS
+    _one_pilot = False  # the pilot report says things of one pilot
+
     def __init__(self, data_dir: str | Path | Dataset | ReportData, as_of: str | None = None,
                  language: str | None = None) -> None:
         data = data_dir if isinstance(data_dir, ReportData) else None
@@ -291,6 +338,9 @@ class _Report:
             if as_of is not None:
                 self.ds = self.ds.as_of(as_of)
         self._data = data
+        # the folder the warnings' rows point into (to tell which pilot a warning concerns)
+        self._folder = (Path(data_dir) if isinstance(data_dir, str | os.PathLike)
+                        else self.ds.source)
         self.language = language or self.ds.agreement.language
         fmt.check_language(self.language)
         self.min_cell_size = self.ds.agreement.min_cell_size
@@ -365,11 +415,10 @@ class _Report:
             return str(measures.loc[measure, column])
         return measure
 
-    @staticmethod
-    def series_label(series: str) -> str:
-        """An indicator series key as words ("barnevernsmeldinger" → "Barnevernsmeldinger")."""
-        words = str(series).replace("_", " ").strip()
-        return words[:1].upper() + words[1:]
+    def series_label(self, series: str) -> str:
+        """An indicator series key as words in the report's language
+        (:func:`pilot_eval.present.text.series_label`)."""
+        return text.series_label(series, self.language)
 
     def reach_by(self, by: str) -> pd.DataFrame:
         return self._reach_by[by]
@@ -379,16 +428,97 @@ class _Report:
         return {by: self._table(f"reach_by_{by}", lambda ds, by=by: _metrics().reach_by(ds, by))
                 for by in ("area", "gender", "age_group")}
 
+    def source(self, kind: SourceKind, measures: Iterable[str] = ()) -> str:
+        """The source line of a chart of ``kind`` (:data:`pilot_eval.present.text.SOURCES`):
+        for ``value``, with the valuation table's sources of ``measures``."""
+        valuation: list[str] = []
+        if kind == "value" and len(self.ds.valuation) and "source" in self.ds.valuation:
+            v = self.ds.valuation
+            wanted = {str(m) for m in measures}
+            valuation = [str(x) for x in v.loc[v["measure"].astype(str).isin(wanted), "source"]
+                         .dropna()]
+        return text.source(kind, self.language, date=self.ds.as_of_date, valuation=valuation)
+
+    def _main_values(self, value: pd.DataFrame) -> pd.DataFrame:
+        """One row of ``value`` (:func:`~pilot_eval.metrics.value.value_for_money`) per
+        pilot, in the pilots' order: the measure with the largest social value among those
+        resting on at least ``min_cell_size`` people measured twice. A pilot with no such
+        measure keeps its first row, so a chart can say why. Column ``drawn`` tells which
+        rows have a value to draw."""
+        v = value.reset_index()
+        if v.empty:
+            return v.assign(drawn=pd.Series(dtype=bool))
+        v["pilot_id"] = v["pilot_id"].astype(str)
+        drawn = (v["social_value_pv_nok"].notna()
+                 & (v["n_measured"].astype("Float64").fillna(0) >= self.min_cell_size))
+        v = v.assign(drawn=drawn.astype(bool),
+                     _value=v["social_value_pv_nok"].where(drawn), _row=range(len(v)))
+        main = v.sort_values(["drawn", "_value", "_row"], ascending=[False, False, True],
+                             na_position="last").drop_duplicates("pilot_id")
+        order = {pid: i for i, pid in enumerate(self.ds.pilot_ids)}
+        main = main.sort_values("pilot_id", key=lambda s: s.map(order))
+        return main.drop(columns=["_value", "_row"]).reset_index(drop=True)
+
+    def _enrolled(self, pilot_id: str | None = None) -> float:
+        """People enrolled by the as-of date (in one pilot, or in all)."""
+        reach = self.reach
+        if pilot_id is not None:
+            reach = reach[reach.index.astype(str) == pilot_id]
+        return float(reach["enrolled"].astype("Float64").fillna(0).sum())
+
+    def _breakdown_source(self, frame: pd.DataFrame) -> str:
+        """A breakdown drawn beside the target population's shares rests on the population
+        figures too."""
+        uses = "target_share" in frame and bool(frame["target_share"].notna().any())
+        return self.source("population" if uses else "participants")
+
+    @cached_property
+    def warning_pilots(self) -> pd.Series:
+        """The pilot each of ``ds.warnings`` concerns, by the row it points at.
+
+        The warnings table names a file and a spreadsheet row, not a pilot: the row is looked
+        up in the file again (its ``pilot_id`` column). Values: the pilot id; ``""`` when the
+        file has no ``pilot_id`` column (the warning concerns no pilot, e.g. the valuation
+        table); ``<NA>`` when it cannot be told (no row, as for "… and 12 more rows"; or the
+        file cannot be read again).
+        """
+        w = self.ds.warnings
+        out = pd.Series(pd.NA, index=w.index, dtype="string")
+        if w.empty or "file" not in w or self._folder is None:
+            return out
+        for file, rows in w.groupby(w["file"].astype(str)).groups.items():
+            path = Path(self._folder) / file
+            if path.suffix.lower() == ".toml":  # the agreement: about no pilot in particular
+                out[rows] = ""
+                continue
+            try:
+                frame = read_table(path).frame if path.is_file() else None
+            except Exception as exc:  # noqa: BLE001 — unreadable now: the pilot is unknown
+                log.debug("cannot read %s again (%s); its warnings stay in every report", path, exc)
+                frame = None
+            if frame is None:
+                continue
+            if "pilot_id" not in frame.columns:
+                out[rows] = ""
+                continue
+            at = w.loc[rows, "row"].astype("Int64")
+            found = frame["pilot_id"].reindex(at.fillna(-1).astype(int)).to_numpy(object)
+            ids = pd.Series(found, index=rows, dtype="string").replace("", pd.NA)
+            out[rows] = ids.where(at.notna().to_numpy(bool))
+        return out
+
     @property
-    def source(self) -> str:
-        return _SOURCE[self.language].format(date=fmt.date(self.ds.as_of_date, language=self.language))
+    def warnings(self) -> pd.DataFrame:
+        """The warnings this report shows (all of them in the portfolio report)."""
+        return self.ds.warnings
 
     # -- blocks --------------------------------------------------------------------------
     def section(self, key: SectionKey) -> Block:
         """A section heading (starts a new page in print) with its introduction."""
-        if key not in SECTIONS:
-            raise UsageError(f"Unknown section {key!r}; the sections are: {', '.join(SECTIONS)}.")
-        heading, intro = SECTIONS[key][self.language]
+        if key not in self.sections:
+            raise UsageError(f"Unknown section {key!r}; the sections are: "
+                             f"{', '.join(self.sections)}.")
+        heading, intro = self.sections[key][self.language]
         intro = intro.format(k=self.min_cell_size)
         return Block(f'<h2 id="{_slug(heading)}">{html.escape(heading)}</h2>' + _p(intro, "lead"))
 
@@ -397,8 +527,8 @@ class _Report:
 
     def data_quality(self) -> Block:
         """Warnings found when the data were checked, in words and as a table."""
-        warnings = self.ds.warnings
-        sentence = text.data_quality_sentence(warnings, self.language)
+        warnings = self.warnings
+        sentence = text.data_quality_sentence(warnings, self.language, pilot=self._one_pilot)
         head = self._sub("Datakvalitet", "Data quality").html
         body = _p(sentence)
         if len(warnings):
@@ -454,6 +584,11 @@ class PortfolioReport(_Report):
         ISO date; everything dated later is left out. Default: latest date in the data.
     language : {"nb", "en"}, optional
         Default: the agreement's language.
+
+    Notes
+    -----
+    A section with no data says so once: its first block prints "Det finnes ingen data
+    til dette ennå." and the blocks after it, which check the same data, print nothing.
     """
 
     def summary(self) -> Block:
@@ -476,52 +611,62 @@ class PortfolioReport(_Report):
 
     # money
     def grant_vs_spent(self) -> figures.Figure:
-        return figures.grant_vs_spent(self.cost, self.names, language=self.language, source=self.source)
+        return figures.grant_vs_spent(self.cost, self.names, language=self.language,
+                                      source=self.source("money"))
 
     def cumulative_spend(self) -> figures.Figure:
         return figures.cumulative_spend(self.cost_by_month, self.names, language=self.language,
-                                        source=self.source)
+                                        source=self.source("money"))
 
     def money_table(self) -> tables.Table:
         return tables.money_table(self.cost, self.names, self.language, min_cell_size=self.min_cell_size)
 
-    # reach
+    # reach: with nobody enrolled yet, the enrolment chart says so and the charts after it
+    # (each of which would say "nobody yet" again) are left out
     def enrolment_vs_target(self) -> figures.Figure:
         return figures.enrolment_vs_target(self.enrolment, self.names, min_cell_size=self.min_cell_size,
-                                           language=self.language, source=self.source)
+                                           language=self.language, source=self.source("participants"))
 
-    def coverage(self) -> figures.Figure:
+    def coverage(self) -> figures.Figure | Block:
+        if self._enrolled() == 0:
+            return Block("")
         return figures.coverage(self.reach, self.names, min_cell_size=self.min_cell_size,
-                                language=self.language, source=self.source)
+                                language=self.language, source=self.source("population"))
 
-    def reach_breakdown(self, by: Literal["area", "gender", "age_group"]) -> figures.Figure:
-        return figures.reach_breakdown(self.reach_by(by), by, self.names,
-                                       min_cell_size=self.min_cell_size, language=self.language,
-                                       source=self.source)
+    def reach_breakdown(self, by: Literal["area", "gender", "age_group"]) -> figures.Figure | Block:
+        if self._enrolled() == 0:
+            return Block("")
+        frame = self.reach_by(by)
+        return figures.reach_breakdown(frame, by, self.names, min_cell_size=self.min_cell_size,
+                                       language=self.language,
+                                       source=self._breakdown_source(frame))
 
-    def completion(self) -> figures.Figure:
+    def completion(self) -> figures.Figure | Block:
+        if self._enrolled() == 0:
+            return Block("")
         return figures.completion(self.reach, self.names, min_cell_size=self.min_cell_size,
-                                  language=self.language, source=self.source)
+                                  language=self.language, source=self.source("participants"))
 
     def reach_table(self) -> tables.Table:
         return tables.reach_table(self.reach, self.names, self.min_cell_size, self.language)
 
-    # outcomes
+    # outcomes: the forest speaks for the section when there are no outcome data
     def forest(self) -> figures.Figure | Block:
         if self.outcomes.empty:
             return self._empty()
         return figures.forest(self.outcomes, self.names, min_cell_size=self.min_cell_size,
-                              language=self.language, source=self.source)
+                              language=self.language, source=self.source("outcomes"))
 
     def outcome_table(self) -> tables.Table | Block:
         if self.outcomes.empty:
-            return self._empty()
+            return Block("")  # the forest said so
         return tables.outcome_table(self.outcomes, self.names, self.min_cell_size, self.language)
 
     def indicators(self) -> Block:
-        """Interrupted time series of every indicator series: chart and table."""
+        """Interrupted time series of every indicator series: chart and table (nothing when
+        there are none: the indicator series are optional)."""
         if self.its.empty:
-            return self._empty()
+            return Block("")
         parts = [self._sub("Utvikling i kommunen (avbrutt tidsserie)",
                            "Trends in the municipality (interrupted time series)").html]
         for pilot_id, series in self.its.index:
@@ -529,36 +674,59 @@ class PortfolioReport(_Report):
             parts.append(figures.its_chart(fit, label=self.series_label(series),
                                            pilot_name=self.names.get(str(pilot_id)),
                                            min_cell_size=self.min_cell_size, language=self.language,
-                                           source=self.source)._repr_html_())
+                                           source=self.source("indicators"))._repr_html_())
         parts.append(tables.its_table(self.its, self.names, self.language).html)
         return Block("".join(parts))
 
-    # value
+    # value: the chart speaks for the section when nothing is valued; when values exist but
+    # none can be drawn yet, the table says why row by row
     def value_vs_cost(self) -> figures.Figure | Block:
-        if self.value_by_pilot.empty:
+        """Social value against cost, one bar pair per pilot for its main valued measure
+        (the largest social value, as in :meth:`tornado`), with the value table's figures.
+
+        Measures are not added up: two measures of one pilot may count the same gain twice.
+        """
+        if self.value.empty:
             return self._empty()
-        return figures.value_vs_cost(self.value_by_pilot, self.names, min_cell_size=self.min_cell_size,
-                                     language=self.language, source=self.source)
+        main = self._main_values(self.value)
+        if not main["drawn"].any():
+            return Block("")
+        label = f"label_{self.language}"
+        rows = main.drop(columns="drawn").assign(
+            **{label: [self.measure_label(str(m)) for m in main["measure"]]})
+        several = bool((self.value.reset_index()["pilot_id"].astype(str)
+                        .value_counts() > 1).any())
+        note = None
+        if several:
+            note = ("Stolpene viser resultatmålet med størst samfunnsnytte for hver pilot. "
+                    "Tabellen viser alle resultatmålene. De er ikke lagt sammen, fordi de kan "
+                    "overlappe." if self.language == "nb" else
+                    "The bars show each pilot's measure with the largest social value. The "
+                    "table shows every measure. They are not added up, because they may "
+                    "overlap.")
+        measures = main.loc[main["drawn"], "measure"].astype(str)
+        return figures.value_vs_cost(rows.set_index(["pilot_id", "measure"]), self.names,
+                                     min_cell_size=self.min_cell_size, language=self.language,
+                                     source=self.source("value", measures), note=note)
 
     def value_table(self) -> tables.Table | Block:
         if self.value.empty:
-            return self._empty()
+            return Block("")  # the chart said so
         return tables.value_table(self.value, self.names, self.language, min_cell_size=self.min_cell_size,
                                   measures=self.ds.measures)
 
     def tornado(self) -> Block:
         """Sensitivity of the benefit–cost ratio: one chart per pilot, for the measure with
-        the largest social value (the pilot reports show every measure)."""
-        value = self.value.reset_index()
-        value = value[value["social_value_pv_nok"].notna()]
-        if self.sensitivity.empty or value.empty:
-            return self._empty()
-        main = value.sort_values("social_value_pv_nok", ascending=False).drop_duplicates("pilot_id")
-        order = {pid: i for i, pid in enumerate(self.ds.pilot_ids)}
-        main = main.sort_values("pilot_id", key=lambda s: s.astype(str).map(order))
+        the largest social value (the pilot reports show every measure). Nothing when no
+        value can be drawn: the chart or the table above has said why."""
+        main = self._main_values(self.value)
+        main = main[main["drawn"]] if len(main) else main
+        if self.sensitivity.empty or main.empty:
+            return Block("")
         parts = [figures.tornado(self.sensitivity, str(pid), str(measure), names=self.names,
                                  measure_label=self.measure_label(str(measure)),
-                                 language=self.language, source=self.source)._repr_html_()
+                                 language=self.language,
+                                 source=self.source("value", [str(measure)]))._repr_html_()
                  for pid, measure in main[["pilot_id", "measure"]].itertuples(index=False)]
         return Block("".join(parts))
 
@@ -572,10 +740,19 @@ class PilotReport(_Report):
         As for :class:`PortfolioReport`.
     pilot_id : str
         The pilot; a :class:`~pilot_eval.UsageError` lists the pilots when it is unknown.
+
+    Notes
+    -----
+    The section introductions speak of one pilot (:data:`PILOT_SECTIONS`). The
+    data-quality section lists the warnings about this pilot and those about no pilot
+    (:attr:`warnings`). As in the portfolio report, a section with no data says so once.
     """
 
-    def __init__(self, data_dir: str | Path | Dataset, pilot_id: str, as_of: str | None = None,
-                 language: str | None = None) -> None:
+    sections = PILOT_SECTIONS
+    _one_pilot = True
+
+    def __init__(self, data_dir: str | Path | Dataset | ReportData, pilot_id: str,
+                 as_of: str | None = None, language: str | None = None) -> None:
         super().__init__(data_dir, as_of=as_of, language=language)
         if pilot_id not in self.ds.pilot_ids:
             raise UsageError(f"Unknown pilot {pilot_id!r}; the pilots are: {', '.join(self.ds.pilot_ids)}.")
@@ -591,28 +768,49 @@ class PilotReport(_Report):
             return frame[frame["pilot_id"].astype(str) == self.pilot_id]
         return frame
 
+    @property
+    def warnings(self) -> pd.DataFrame:
+        """The warnings about this pilot, those about no pilot, and those whose pilot cannot
+        be told (:attr:`warning_pilots`): better shown once too often than hidden."""
+        who = self.warning_pilots
+        keep = who.isna() | (who == "") | (who == self.pilot_id)
+        return self.ds.warnings[keep.to_numpy(bool)]
+
     def summary(self) -> Block:
-        """Status of the pilot: each dimension with its reason, and the recommendation."""
+        """Status of the pilot: money against time, each dimension with its reason, the
+        recommendation, and the main caveats."""
         row = self.scorecard.loc[self.pilot_id]
         card = tables.status_table(self._one(self.scorecard), self.ds.pilots, self.language,
                                    min_cell_size=self.min_cell_size, measures=self.ds.measures)
         explained = text.explain(row, self.language, min_cell_size=self.min_cell_size,
                                  measures=self.ds.measures)
+        money, paced = text.pilot_money(self.cost.loc[self.pilot_id], row, self.language)
+        if paced:  # the money paragraph has said how fast the grant is spent
+            explained = {k: v for k, v in explained.items() if k != "cost"}
+        caveats = text.caveats(self.ds, self.language, scorecard=self.scorecard,
+                               outcomes=self.outcomes, pilot_id=self.pilot_id,
+                               warnings=self.warnings)
         pilot = self.ds.pilots.set_index(self.ds.pilots["pilot_id"].astype(str)).loc[self.pilot_id]
         nb = self.language == "nb"
         facts = (f"{pilot['organisation']} · {pilot['target_group']} · "
                  f"{fmt.date(pilot['start_date'], language=self.language)}–"
                  f"{fmt.date(pilot['end_date'], language=self.language)}")
-        heading = SECTIONS["summary"][self.language][0]
+        heading = self.sections["summary"][self.language][0]
         sentences = [s if s.endswith((".", "!", "?")) else s + "." for s in dict.fromkeys(explained.values()) if s]
         items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
-        return Block(f'<section class="summary"><h2 id="{_slug(heading)}">{html.escape(heading)}</h2>'
-                     + _p(facts, "lead") + card.html
-                     + f"<h3>{'Hvorfor' if nb else 'Why'}</h3><ul>{items}</ul></section>")
+        parts = [f'<section class="summary"><h2 id="{_slug(heading)}">{html.escape(heading)}</h2>',
+                 _p(facts, "lead"), _p(money, "lead"), card.html,
+                 f"<h3>{'Hvorfor' if nb else 'Why'}</h3><ul>{items}</ul>"]
+        if caveats:
+            parts.append(f"<h3>{html.escape(text.label('caveats', self.language))}</h3>"
+                         + "<ul>" + "".join(f"<li>{html.escape(c)}</li>" for c in caveats)
+                         + "</ul>")
+        parts.append("</section>")
+        return Block("".join(parts))
 
     def cumulative_spend(self) -> figures.Figure:
         return figures.cumulative_spend(self.cost_by_month, self.names, pilot_id=self.pilot_id,
-                                        language=self.language, source=self.source)
+                                        language=self.language, source=self.source("money"))
 
     def money_table(self) -> tables.Table:
         return tables.money_table(self._one(self.cost), self.names, self.language,
@@ -621,44 +819,54 @@ class PilotReport(_Report):
     def monthly_activity(self) -> figures.Figure:
         return figures.monthly_activity(self.enrolment, self.pilot_id, sessions=self.ds.sessions,
                                         names=self.names, min_cell_size=self.min_cell_size,
-                                        language=self.language, source=self.source)
+                                        language=self.language, source=self.source("participants"))
 
-    def dosage(self) -> figures.Figure:
+    def _no_activity(self) -> bool:
+        """Nobody enrolled and no attendance: the activity chart says so already."""
+        sessions = self._one(self.ds.sessions)
+        return self._enrolled(self.pilot_id) == 0 and sessions.empty
+
+    def dosage(self) -> figures.Figure | Block:
+        if self._no_activity():
+            return Block("")
         return figures.dosage(self.ds.sessions, self.names, pilot_id=self.pilot_id,
                               min_cell_size=self.min_cell_size, language=self.language,
-                              source=self.source)
+                              source=self.source("participants"))
 
     def enrolment_vs_target(self) -> figures.Figure:
         return figures.enrolment_vs_target(self.enrolment, self.names, pilot_id=self.pilot_id,
                                            min_cell_size=self.min_cell_size, language=self.language,
-                                           source=self.source)
+                                           source=self.source("participants"))
 
-    def reach_breakdown(self, by: Literal["area", "gender", "age_group"]) -> figures.Figure:
-        return figures.reach_breakdown(self.reach_by(by), by, self.names, pilot_id=self.pilot_id,
+    def reach_breakdown(self, by: Literal["area", "gender", "age_group"]) -> figures.Figure | Block:
+        if self._enrolled(self.pilot_id) == 0:
+            return Block("")  # the enrolment chart said "nobody yet"
+        frame = self.reach_by(by)
+        return figures.reach_breakdown(frame, by, self.names, pilot_id=self.pilot_id,
                                        min_cell_size=self.min_cell_size, language=self.language,
-                                       source=self.source)
+                                       source=self._breakdown_source(self._one(frame)))
 
     def reach_table(self) -> tables.Table:
         return tables.reach_table(self._one(self.reach), self.names, self.min_cell_size, self.language)
-
-    def outcome_table(self) -> tables.Table | Block:
-        rows = self._one(self.outcomes)
-        if rows.empty:
-            return self._empty()
-        return tables.outcome_table(rows, self.names, self.min_cell_size, self.language)
 
     def forest(self) -> figures.Figure | Block:
         rows = self._one(self.outcomes)
         if rows.empty:
             return self._empty()
         return figures.forest(rows, self.names, min_cell_size=self.min_cell_size,
-                              language=self.language, source=self.source)
+                              language=self.language, source=self.source("outcomes"))
+
+    def outcome_table(self) -> tables.Table | Block:
+        rows = self._one(self.outcomes)
+        if rows.empty:
+            return Block("")  # the forest said so
+        return tables.outcome_table(rows, self.names, self.min_cell_size, self.language)
 
     def outcome_distributions(self) -> Block:
         """Baseline and follow-up distributions per measure (binned; small bins hidden)."""
         rows = self._one(self.outcomes)
         if rows.empty:
-            return self._empty()
+            return Block("")  # the forest said so
         changes = self.outcome_changes
         measures = self.ds.measures.set_index(self.ds.measures["measure"].astype(str))
         parts = []
@@ -671,7 +879,8 @@ class PilotReport(_Report):
             parts.append(figures.outcome_distribution(
                 changes, self.pilot_id, measure, names=self.names, measure_label=str(m[label_col]),
                 unit=None if pd.isna(m["unit"]) else str(m["unit"]), scale=scale, threshold=threshold,
-                min_cell_size=self.min_cell_size, language=self.language, source=self.source,
+                min_cell_size=self.min_cell_size, language=self.language,
+                source=self.source("outcomes"),
             )._repr_html_())
         return Block("".join(parts))
 
@@ -686,7 +895,7 @@ class PilotReport(_Report):
             fit = self._its_fit(str(series))
             parts.append(figures.its_chart(fit, label=self.series_label(series), pilot_name=self.name,
                                            min_cell_size=self.min_cell_size, language=self.language,
-                                           source=self.source)._repr_html_())
+                                           source=self.source("indicators"))._repr_html_())
         parts.append(tables.its_table(rows, self.names, self.language).html)
         return Block("".join(parts))
 
@@ -698,13 +907,21 @@ class PilotReport(_Report):
                                   measures=self.ds.measures)
 
     def tornado(self) -> Block:
+        """Sensitivity of the benefit–cost ratio for every measure with a value resting on
+        at least ``min_cell_size`` people; nothing otherwise (the value table says why)."""
+        value = self._one(self.value).reset_index()
+        drawn = value[value["social_value_pv_nok"].notna()
+                      & (value["n_measured"].astype("Float64").fillna(0) >= self.min_cell_size)]
+        measures = set(drawn["measure"].astype(str)) if len(drawn) else set()
         rows = self._one(self.sensitivity)
-        if rows.empty:
-            return self._empty()
+        if rows.empty or not measures:
+            return Block("")
         parts = [figures.tornado(self.sensitivity, self.pilot_id, str(measure), names=self.names,
                                  measure_label=self.measure_label(str(measure)),
-                                 language=self.language, source=self.source)._repr_html_()
-                 for measure in rows["measure"].drop_duplicates()]
+                                 language=self.language,
+                                 source=self.source("value", [str(measure)]))._repr_html_()
+                 for measure in rows["measure"].astype(str).drop_duplicates()
+                 if measure in measures]
         return Block("".join(parts))
 
 
@@ -715,6 +932,6 @@ def summary_lix(report: PortfolioReport) -> float:
     return s.lix()
 
 
-__all__ = ["REPORT_DATA_ENV", "SECTIONS", "Block", "PilotReport", "PortfolioReport", "ReportData",
+__all__ = ["PILOT_SECTIONS", "REPORT_DATA_ENV", "SECTIONS", "Block", "PilotReport", "PortfolioReport", "ReportData",
            "data_key", "load_report_data", "report_data", "save_report_data", "summary_lix"]
 

@@ -858,7 +858,7 @@ def its_table(its_summary: pd.DataFrame,
                                    s["level_change_ci_high"].iloc[i], 2, language=language))
     body = pd.DataFrame({
         "pilot": [_name(p, names_) for p in s["pilot_id"]],
-        "series": [str(x).replace("_", " ").capitalize() for x in s["series"]],
+        "series": [text.series_label(x, language) for x in s["series"]],
         "change_month": [fmt.month(m, language=language) for m in s["change_month"]],
         "months": [f"{int(a)} / {int(b)}" for a, b in zip(s["n_pre"], s["n_post"],
                                                           strict=True)],
@@ -873,7 +873,7 @@ def its_table(its_summary: pd.DataFrame,
     notes = [text.label("note.its", language)]
     for i, key in (s["note"].items() if "note" in s else []):
         if not pd.isna(key):
-            notes.append(f"{body.at[i, 'pilot']}, {body.at[i, 'series'].lower()}: "
+            notes.append(f"{body.at[i, 'pilot']}, {_lower(body.at[i, 'series'])}: "
                          f"{text.note(key, 'its_note', language)}")
     return _table(text.label("cap.its", language), cols, body, notes=notes)
 

@@ -44,8 +44,11 @@ __all__ = [
     "LABELS",
     "MESSAGES",
     "NOTE_KINDS",
+    "SERIES_LABELS",
+    "SOURCES",
     "Summary",
     "about",
+    "caveats",
     "cost_sentence",
     "data_quality_sentence",
     "explain",
@@ -57,9 +60,12 @@ __all__ = [
     "note",
     "outcome_sentence",
     "people",
+    "pilot_money",
     "reach_sentence",
     "recommendation_sentence",
     "recommendation_word",
+    "series_label",
+    "source",
     "status_word",
     "summary",
     "unit",
@@ -491,6 +497,50 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "caveat.warnings": {
         _NB: "Dataene har {n} advarsler. Du finner dem under datakvalitet.",
         _EN: "The data have {n} warnings. You find them under data quality."},
+    "caveat.warnings_one": {
+        _NB: "Dataene har 1 advarsel. Du finner den under datakvalitet.",
+        _EN: "The data have 1 warning. You find it under data quality."},
+    # -- caveats of one pilot (its report)
+    "caveat.pilot_no_comparison": {
+        _NB: "Piloten har ingen gruppe å sammenligne med. Vi vet derfor ikke hva som ville "
+             "skjedd uten den.",
+        _EN: "The pilot has no comparison group. So we do not know what would have happened "
+             "without it."},
+    "caveat.pilot_warnings": {
+        _NB: "Dataene til piloten har {n} advarsler. Du finner dem under datakvalitet.",
+        _EN: "The pilot's data have {n} warnings. You find them under data quality."},
+    "caveat.pilot_warnings_one": {
+        _NB: "Dataene til piloten har 1 advarsel. Du finner den under datakvalitet.",
+        _EN: "The pilot's data have 1 warning. You find it under data quality."},
+    # -- money of one pilot (its summary)
+    "pilot.money": {
+        _NB: "Piloten har brukt {spent} av tilsagnet på {grant} fra fondet.",
+        _EN: "The pilot has spent {spent} of its {grant} grant from the fund."},
+    "pilot.money_not_started": {
+        _NB: "Piloten har et tilsagn på {grant} fra fondet.",
+        _EN: "The pilot has a grant of {grant} from the fund."},
+    "pilot.money_no_grant": {
+        _NB: "Piloten har brukt {spent} fra fondet, men har ikke et tilsagn å måle mot.",
+        _EN: "The pilot has spent {spent} from the fund, but has no grant to measure it "
+             "against."},
+    "pilot.shares": {
+        _NB: "Det er {used} av tilsagnet. Det har gått {elapsed} av pilotperioden.",
+        _EN: "That is {used} of the grant. So far, {elapsed} of the pilot period has passed."},
+    "pilot.pace.on_budget": {
+        _NB: "Pengebruken følger tiden.", _EN: "Spending keeps pace with time."},
+    "pilot.pace.overspending": {
+        _NB: "Piloten bruker pengene litt raskere enn planen.",
+        _EN: "The pilot spends a little faster than planned."},
+    "pilot.pace.far_overspending": {
+        _NB: "Piloten bruker pengene mye raskere enn planen.",
+        _EN: "The pilot spends much faster than planned."},
+    "pilot.pace.underspending": {
+        _NB: "Piloten bruker pengene mye saktere enn planen. Det kan bety at arbeidet er "
+             "forsinket.",
+        _EN: "The pilot spends much more slowly than planned. The work may be delayed."},
+    "pilot.forecast": {
+        _NB: "Fortsetter den i samme tempo, har den brukt {forecast} når perioden er slutt.",
+        _EN: "At the same pace, it will have spent {forecast} when the period ends."},
     # -- data quality
     "quality.none": {
         _NB: "Vi fant ingen feil eller advarsler i dataene.",
@@ -505,6 +555,14 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
              "stopper ikke rapporten, men bør sjekkes.",
         _EN: "We found {n} warnings in the data. They are in the table below. They do not "
              "stop the report, but should be checked."},
+    "quality.pilot_none": {
+        _NB: "Vi fant ingen feil eller advarsler i dataene om denne piloten.",
+        _EN: "We found no errors or warnings in the data about this pilot."},
+    "quality.pilot_scope": {
+        _NB: "Her står bare advarsler om denne piloten og advarsler som ikke gjelder én "
+             "bestemt pilot.",
+        _EN: "Only warnings about this pilot, and warnings about no pilot in particular, are "
+             "listed here."},
     # -- table notes
     "table.small_cells": {
         _NB: "«<{n}»: færre enn {n} personer. Små tall vises ikke, av personvernhensyn.",
@@ -673,9 +731,121 @@ LABELS: Final[dict[str, dict[str, str]]] = {
 }  # fmt: skip
 
 
+#: Where a chart's figures come from (the "Kilde:" of its caption), by kind of chart:
+#: ``money`` (cost lines), ``participants`` (enrolment, activity, attendance, completion,
+#: breakdowns), ``population`` (participants divided by the population: coverage, a
+#: breakdown beside the target population), ``outcomes`` (measurements), ``indicators``
+#: (the municipality's series, interrupted time series) and ``value`` (value for money:
+#: costs, measurements and the valuation table's sources). Fields: ``{date}`` (the as-of
+#: date) and, for ``value``, ``{valuation}``. Only the population charts cite Statistics
+#: Norway.
+SOURCES: Final[dict[str, dict[str, str]]] = {
+    "money": {_NB: "Kilde: pilotenes regnskap per {date}.",
+              _EN: "Source: the pilots' accounts as of {date}."},
+    "participants": {_NB: "Kilde: pilotenes deltakerdata per {date}.",
+                     _EN: "Source: the pilots' participant records as of {date}."},
+    "population": {_NB: "Kilde: pilotenes deltakerdata per {date}; befolkning: Statistisk "
+                        "sentralbyrå (SSB).",
+                   _EN: "Source: the pilots' participant records as of {date}; population: "
+                        "Statistics Norway (SSB)."},
+    "outcomes": {_NB: "Kilde: pilotenes målinger per {date}.",
+                 _EN: "Source: the pilots' measurements as of {date}."},
+    "indicators": {_NB: "Kilde: kommunens registerdata (indikatorserier) per {date}.",
+                   _EN: "Source: the municipality's administrative records (indicator series) "
+                        "as of {date}."},
+    "value": {_NB: "Kilde: pilotenes regnskap og målinger per {date}; verdsetting: {valuation}.",
+              _EN: "Source: the pilots' accounts and measurements as of {date}; valuation: "
+                   "{valuation}."},
+    # the valuation table gives no source for the values shown
+    "valuation_table": {_NB: "verdsettingstabellen i datagrunnlaget",
+                        _EN: "the valuation table in the data"},
+}  # fmt: skip
+
+#: Names of common Norwegian municipal indicator series (``indicators.series``), in bokmål
+#: and English. The data model has no label columns for series; a key not listed here is
+#: printed as written, with "_" as a space and a capital first letter.
+SERIES_LABELS: Final[dict[str, tuple[str, str]]] = {
+    "barnevernsmeldinger": ("Barnevernsmeldinger",
+                            "Reports of concern to child welfare services"),
+    "bekymringsmeldinger": ("Bekymringsmeldinger til barnevernet",
+                            "Reports of concern to child welfare services"),
+    "barnevernstiltak": ("Barn med tiltak fra barnevernet",
+                         "Children receiving child welfare measures"),
+    "sosialhjelp": ("Mottakere av økonomisk sosialhjelp", "Recipients of social assistance"),
+    "sosialhjelpsmottakere": ("Mottakere av økonomisk sosialhjelp",
+                              "Recipients of social assistance"),
+    "skolefravaer": ("Skolefravær", "School absence"),
+    "frafall_vgs": ("Frafall i videregående skole", "Drop-out from upper secondary school"),
+    "unge_utenfor": ("Unge utenfor arbeid og utdanning",
+                     "Young people not in employment, education or training"),
+    "neet": ("Unge utenfor arbeid og utdanning",
+             "Young people not in employment, education or training"),
+    "ungdomskriminalitet": ("Anmeldte lovbrudd blant unge", "Reported offences by young people"),
+    "arbeidsledighet": ("Registrert arbeidsledighet", "Registered unemployment"),
+}  # fmt: skip
+
+
 def _lang(language: str) -> str:
     fmt.check_language(language)
     return language
+
+
+def source(kind: str, language: str = "nb", *, date: Any,
+           valuation: Sequence[str] = ()) -> str:
+    """The source line of a chart of ``kind`` (see :data:`SOURCES`).
+
+    Parameters
+    ----------
+    kind : str
+        A key of :data:`SOURCES` (not ``valuation_table``).
+    language : {"nb", "en"}, default "nb"
+    date : date-like
+        The report's as-of date.
+    valuation : sequence of str, optional
+        The ``source`` texts of the valuation rows a ``value`` chart rests on; repeated
+        and empty ones are left out. Without any, the valuation table itself is named.
+
+    Examples
+    --------
+    >>> source("money", date="2026-06-30").replace("\\xa0", " ")
+    'Kilde: pilotenes regnskap per 30. juni 2026.'
+    """
+    _lang(language)
+    if kind not in SOURCES or kind == "valuation_table":
+        kinds = ", ".join(k for k in SOURCES if k != "valuation_table")
+        raise UsageError(f"kind={kind!r} is not a kind of source; use one of: {kinds}.")
+    found = [str(v).strip().rstrip(".") for v in valuation
+             if v is not None and not _missing(v) and str(v).strip()]
+    named = "; ".join(dict.fromkeys(found)) or SOURCES["valuation_table"][language]
+    return SOURCES[kind][language].format(date=fmt.date(date, language=language),
+                                          valuation=named)
+
+
+def _series_key(series: str) -> str:
+    key = re.sub(r"[\s-]+", "_", str(series).strip().lower())
+    return key.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+
+
+def series_label(series: Any, language: str = "nb") -> str:
+    """An indicator series key as words in ``language``.
+
+    Known Norwegian administrative series (:data:`SERIES_LABELS`; "skolefravær" and
+    "skolefravaer" alike) get their name in bokmål or English; any other key is printed
+    as written, "_" as a space, with a capital first letter.
+
+    Examples
+    --------
+    >>> series_label("barnevernsmeldinger", "en")
+    'Reports of concern to child welfare services'
+    >>> series_label("legevakt_besok", "en")
+    'Legevakt besok'
+    """
+    i = 0 if _lang(language) == _NB else 1
+    found = SERIES_LABELS.get(_series_key(series))
+    if found:
+        return found[i]
+    words = str(series).replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
 
 
 def _t(key: str, language: str, /, **fields: Any) -> str:
@@ -1412,7 +1582,55 @@ def summary(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
     changes.append(" ".join(sentences))
 
     # -- caveats
-    caveats: list[str] = []
+    found = caveats(ds, language, scorecard=card, outcomes=outs, max_caveats=max_caveats)
+
+    return Summary(
+        heading=label("summary", language), overview=overview,
+        changes_heading=label("changes", language), changes=changes,
+        caveats_heading=label("caveats", language), caveats=found,
+        language=language,
+        facts={"as_of": ds.as_of_date, "citizens_reached": port["citizens_reached"]},
+    )
+
+
+def caveats(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame | None = None,
+            outcomes: pd.DataFrame | None = None, pilot_id: str | None = None,
+            warnings: pd.DataFrame | None = None, max_caveats: int = 3) -> list[str]:
+    """The main caveats of the portfolio, or of one pilot, one sentence pair each.
+
+    Parameters
+    ----------
+    ds : Dataset
+        At its ``as_of`` date.
+    language : {"nb", "en"}, optional
+        Defaults to the agreement's language.
+    scorecard, outcomes : DataFrame, optional
+        :func:`~pilot_eval.metrics.scorecard.scorecard` and
+        :func:`~pilot_eval.metrics.outcomes.outcome_summary` of ``ds``; computed otherwise.
+    pilot_id : str, optional
+        The caveats of this pilot only (its report), said of one pilot.
+    warnings : DataFrame, optional
+        The warnings that concern the report (default ``ds.warnings``; a pilot report
+        passes the pilot's own and those tied to no pilot).
+    max_caveats : int, default 3
+
+    Returns
+    -------
+    list of str
+        In this order: no (or only some) comparison groups; follow-up missing for a share
+        of those measured at baseline (primary measures); value after the pilot period is
+        projected (when a measure is valued); the data have warnings.
+    """
+    from ..metrics.outcomes import outcome_summary
+    from ..metrics.scorecard import scorecard as _scorecard
+
+    language = _lang(language or ds.agreement.language or _NB)
+    min_cell = int(ds.agreement.min_cell_size)
+    card = _scorecard(ds) if scorecard is None else scorecard
+    outs = outcome_summary(ds) if outcomes is None else outcomes
+    if pilot_id is not None:
+        card = card[card.index.astype(str) == str(pilot_id)]
+    found: list[str] = []
     started = card[card["state"] != "not_started"]
     designs = started["outcome_design"].dropna()
     k, n = int((designs == "did").sum()), len(started)
@@ -1421,11 +1639,14 @@ def summary(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
     # be wrong then, and the follow-up caveat says what matters.
     if "outcome_n" in started and not (started["outcome_n"].astype("Float64").fillna(0) > 0).any():
         n = 0
-    if n and k == 0:
-        caveats.append(_t("caveat.comparison_none", language))
+    if pilot_id is not None:
+        if n and k == 0:
+            found.append(_t("caveat.pilot_no_comparison", language))
+    elif n and k == 0:
+        found.append(_t("caveat.comparison_none", language))
     elif n and k < n:
         key = "caveat.comparison_one" if k == 1 else "caveat.comparison_some"
-        caveats.append(_t(key, language, k=k, n=n))
+        found.append(_t(key, language, k=k, n=n))
     primary = [(str(p), str(m)) for p, m in zip(card.index, card["outcome_measure"],
                                                  strict=True) if not _missing(m)]
     rows = outs.reindex(pd.MultiIndex.from_tuples(primary, names=["pilot_id", "measure"])) \
@@ -1438,19 +1659,84 @@ def summary(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
             key = "caveat.followup_active" if active / missing > 0.5 else "caveat.followup"
             if missing >= base:  # "for 100 % av dem" reads oddly: say it in words
                 key = key.replace("followup", "followup_none")
-            caveats.append(_t(key, language, pct=_pct(missing / base, language)))
-    if len(ds.valuation):
-        caveats.append(_t("caveat.projected", language))
-    if len(ds.warnings):
-        caveats.append(_t("caveat.warnings", language, n=len(ds.warnings)))
+            found.append(_t(key, language, pct=_pct(missing / base, language)))
+    valued = set(ds.valuation["measure"].astype(str)) if len(ds.valuation) else set()
+    if pilot_id is not None and valued:  # only when a measure of this pilot is valued
+        mine = outs.index.get_level_values("pilot_id").astype(str) == str(pilot_id) \
+            if len(outs) else []
+        measured = set(outs[mine].index.get_level_values("measure").astype(str)) \
+            if len(outs) else set()
+        valued &= measured
+    if valued:
+        found.append(_t("caveat.projected", language))
+    n_warnings = len(ds.warnings if warnings is None else warnings)
+    if n_warnings:
+        key = "caveat.pilot_warnings" if pilot_id is not None else "caveat.warnings"
+        found.append(_t(key + ("_one" if n_warnings == 1 else ""), language, n=n_warnings))
+    return found[:max_caveats]
 
-    return Summary(
-        heading=label("summary", language), overview=overview,
-        changes_heading=label("changes", language), changes=changes,
-        caveats_heading=label("caveats", language), caveats=caveats[:max_caveats],
-        language=language,
-        facts={"as_of": ds.as_of_date, "citizens_reached": port["citizens_reached"]},
-    )
+
+def _kroner(x: float, scale: float, language: str) -> str:
+    """An amount for running text: in millions when ``scale`` (the grant) is a million or
+    more ("0,9 mill. kr"), else in whole thousands ("890 000 kr")."""
+    if scale >= 1e6:
+        return fmt.mnok(x, language=language)
+    return fmt.nok(round(float(x), -3), language=language)
+
+
+def pilot_money(cost: Mapping[str, Any] | pd.Series, card: Mapping[str, Any] | pd.Series,
+                language: str = "nb") -> tuple[str, bool]:
+    """What one pilot has spent of its grant, against the time passed, in plain words.
+
+    Parameters
+    ----------
+    cost : row of :func:`~pilot_eval.metrics.cost.cost_summary`
+        ``fund_cost_nok``, ``grant_nok``, ``grant_used_share``, ``elapsed_share``,
+        ``cofunding_nok``, ``forecast_fund_cost_nok``.
+    card : row of :func:`~pilot_eval.metrics.scorecard.scorecard`
+        ``state`` and ``cost_reason`` (the pace the scorecard's rules judged).
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    text : str
+        For example "Piloten har brukt 0,4 mill. kr av tilsagnet på 1,0 mill. kr fra
+        fondet. Det er 37 % av tilsagnet. Det har gått 74 % av pilotperioden. Piloten
+        bruker pengene mye saktere enn planen. …"
+    paced : bool
+        True when the text says the pace against time (then the scorecard's cost sentence
+        would say it again).
+    """
+    _lang(language)
+    spent, grant = _get(cost, "fund_cost_nok") or 0.0, _get(cost, "grant_nok")
+    reason = str(_get(card, "cost_reason") or "")
+    state = str(_get(card, "state") or "")
+    scale = max(float(grant or 0.0), float(spent))
+    out: list[str] = []
+    paced = False
+    if grant is None or float(grant) <= 0:
+        out.append(_t("pilot.money_no_grant", language, spent=_kroner(spent, scale, language)))
+    elif state == "not_started" or reason == "not_started":
+        out.append(_t("pilot.money_not_started", language,
+                      grant=_kroner(grant, scale, language)))
+    else:
+        out.append(_t("pilot.money", language, spent=_kroner(spent, scale, language),
+                      grant=_kroner(grant, scale, language)))
+        used, elapsed = _get(cost, "grant_used_share"), _get(cost, "elapsed_share")
+        if used is not None and elapsed is not None:
+            out.append(_t("pilot.shares", language, used=_pct(used, language),
+                          elapsed=_pct(elapsed, language)))
+            if f"pilot.pace.{reason}" in MESSAGES:
+                out.append(_t(f"pilot.pace.{reason}", language))
+                paced = True
+            forecast = _get(cost, "forecast_fund_cost_nok")
+            if paced and reason != "on_budget" and forecast is not None:
+                out.append(_t("pilot.forecast", language,
+                              forecast=_kroner(forecast, scale, language)))
+    co = _get(cost, "cofunding_nok")
+    if co is not None and float(co) > 0:
+        out.append(_t("sum.cofunding", language, amount=_kroner(co, scale, language)))
+    return " ".join(out), paced
 
 
 # --------------------------------------------------------------------------- glossary
@@ -1664,19 +1950,26 @@ def method_notes(language: str = "nb", *, discount_rate: float = 0.04,
     ]
 
 
-def data_quality_sentence(warnings: pd.DataFrame | None, language: str = "nb") -> str:
+def data_quality_sentence(warnings: pd.DataFrame | None, language: str = "nb", *,
+                          pilot: bool = False) -> str:
     """One or two sentences on the data's warnings (``Dataset.warnings``).
 
     Examples: "Vi fant ingen feil eller advarsler i dataene." / "Vi fant 3 advarsler i
     dataene. De står i tabellen nedenfor. …"
+
+    With ``pilot=True`` (a pilot report, which lists only the warnings about its pilot and
+    those about no pilot) the text says so, and "no warnings" is said of the pilot: other
+    pilots' data may have some.
     """
     _lang(language)
     n = 0 if warnings is None else len(warnings)
     if n == 0:
-        return _t("quality.none", language)
+        return _t("quality.pilot_none" if pilot else "quality.none", language)
     if n == 1:
-        return _t("quality.one", language)
-    return _t("quality.many", language, n=fmt.count(n, suppress=False, language=language))
+        said = _t("quality.one", language)
+    else:
+        said = _t("quality.many", language, n=fmt.count(n, suppress=False, language=language))
+    return f"{said} {_t('quality.pilot_scope', language)}" if pilot else said
 
 
 def message_fields(key: str) -> dict[str, set[str]]:
