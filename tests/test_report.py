@@ -432,7 +432,7 @@ def test_indicator_series_are_named_in_english(sample_data: ReportData) -> None:
 
 def test_pilot_data_quality_lists_its_own_warnings(sample_data: ReportData) -> None:
     assert len(sample_data.ds.warnings) == 1  # costs.csv row 2: a cost of leksehjelp
-    assert PortfolioReport(sample_data).warning_pilots.tolist() == ["leksehjelp"]
+    assert sample_data.ds.warnings["pilot_id"].tolist() == ["leksehjelp"]
     lekse = PilotReport(sample_data, "leksehjelp")
     assert len(lekse.warnings) == 1 and "costs.csv" in lekse.data_quality().html
     jobb = PilotReport(sample_data, "jobbtrening")
@@ -447,21 +447,33 @@ def test_warnings_are_tied_to_pilots_by_their_spreadsheet_row(tmp_path: Path) ->
     folder = tmp_path / "data"
     shutil.copytree(MINIMAL, folder)
     # a blank line shifts the spreadsheet rows after it; 52 early costs give 50 warnings with
-    # a row and one "… and 2 more rows" without a row (whose pilot cannot be told)
+    # a row and one "… and 2 more rows" without a row (both of lekse, so it is lekse's)
     early = "\n".join(f"lekse,2025-01-{d:02d},fund,false,100," for d in range(1, 26))
     edit(folder, "costs.csv", None, "\n" + early + "\njobb,2025-08-15,fund,false,100,For tidlig\n"
          + "\n".join(f"lekse,2024-12-{d:02d},fund,false,100," for d in range(1, 27)))
     ds = load_dataset(folder, as_of="2025-12-31")
     assert len(ds.warnings) == 51 and ds.warnings["row"].isna().sum() == 1  # 50 + "2 more"
-    who = PortfolioReport(ds).warning_pilots
-    assert (who == "lekse").sum() == 49 and (who == "jobb").sum() == 1 and who.isna().sum() == 1
+    who = ds.warnings["pilot_id"]
+    assert (who == "lekse").sum() == 50 and (who == "jobb").sum() == 1 and who.isna().sum() == 0
     jobb = PilotReport(folder, "jobb", as_of="2025-12-31")
     rows = jobb.warnings
-    assert len(rows) == 2  # its own, and the one whose pilot cannot be told
-    mine = rows[rows["row"].notna()]
+    assert len(rows) == 1
     raw = (folder / "costs.csv").read_text(encoding="utf-8").splitlines()
-    assert raw[int(mine["row"].iloc[0]) - 1].startswith("jobb,2025-08-15")
+    assert raw[int(rows["row"].iloc[0]) - 1].startswith("jobb,2025-08-15")
     assert len(PilotReport(folder, "lekse", as_of="2025-12-31").warnings) == 50
+
+
+def test_a_more_rows_line_spanning_pilots_is_shown_to_every_pilot(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    shutil.copytree(MINIMAL, folder)
+    early = "\n".join(f"{p},2025-01-{d:02d},fund,false,100," for d in range(1, 27)
+                      for p in ("lekse", "jobb"))  # alternating: the last two differ
+    edit(folder, "costs.csv", None, "\n" + early)
+    ds = load_dataset(folder, as_of="2025-12-31")
+    more = ds.warnings[ds.warnings["row"].isna()]
+    assert len(more) == 1 and more["pilot_id"].isna().all()  # lekse and jobb rows in it
+    jobb = PilotReport(ds, "jobb")
+    assert len(jobb.warnings) == 25 + 1 and jobb.warnings["row"].isna().sum() == 1
 
 
 def test_pilot_summary_has_money_and_its_caveats(sample_data: ReportData) -> None:

@@ -200,7 +200,7 @@ def _check_folder(path: str | Path) -> tuple[pd.DataFrame, dict[str, TypedTable]
 def validate(path: str | Path) -> pd.DataFrame:
     """Check a data folder and return every problem found as a DataFrame.
 
-    Columns: ``file, row, column, value, severity, rule, message_nb, message_en``; ``row``
+    Columns: ``file, row, column, value, severity, rule, message_nb, message_en, pilot_id``; ``row``
     is the spreadsheet row a person sees (header = row 1). An empty frame means the folder
     is fine. Never raises on bad data.
     """

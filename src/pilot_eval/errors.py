@@ -11,7 +11,10 @@ from typing import Any
 import pandas as pd
 
 #: Columns of a problems table, in order.
-PROBLEM_COLUMNS = ("file", "row", "column", "value", "severity", "rule", "message_nb", "message_en")
+#: ``pilot_id`` says which pilot a problem concerns, when a row of a table tied to one pilot
+#: shows it (so a pilot's report lists only its own warnings); missing otherwise.
+PROBLEM_COLUMNS = ("file", "row", "column", "value", "severity", "rule", "message_nb", "message_en",
+                   "pilot_id")
 SEVERITIES = ("error", "warning")
 LANGUAGES = ("nb", "en")
 
@@ -40,7 +43,8 @@ def problems_frame(records: Iterable[Mapping[str, Any]] | pd.DataFrame | None = 
             frame[col] = pd.NA
     frame = frame.loc[:, list(PROBLEM_COLUMNS)].reset_index(drop=True)
     frame["row"] = pd.to_numeric(frame["row"], errors="coerce").astype("Int64")
-    for col in ("file", "column", "value", "severity", "rule", "message_nb", "message_en"):
+    for col in ("file", "column", "value", "severity", "rule", "message_nb", "message_en",
+                "pilot_id"):
         frame[col] = frame[col].astype("string")
     return frame
 

@@ -231,32 +231,43 @@ class Problems:
         self.records: list[dict[str, Any]] = []
 
     def add(self, file: str, rule: str, nb: str, en: str, *, row: Any = None,
-            column: str | None = None, value: Any = None, severity: str = "error") -> None:
+            column: str | None = None, value: Any = None, severity: str = "error",
+            pilot_id: Any = None) -> None:
         self.records.append({
             "file": file, "row": None if row is None or pd.isna(row) else int(row),
             "column": column, "value": None if value is None else _fmt_value(value),
             "severity": severity, "rule": rule, "message_nb": nb, "message_en": en,
+            "pilot_id": None if pilot_id is None or pd.isna(pilot_id) else str(pilot_id),
         })
 
     def add_rows(self, file: str, rule: str, values: pd.Series, nb: str | Callable[[str], str],
                  en: str | Callable[[str], str], *, column: str | None,
-                 severity: str = "error", mask_value: bool = False) -> None:
-        """Add one problem per row of ``values`` (index = spreadsheet row), capped."""
+                 severity: str = "error", mask_value: bool = False,
+                 pilot_ids: pd.Series | None = None) -> None:
+        """Add one problem per row of ``values`` (index = spreadsheet row), capped.
+
+        ``pilot_ids`` (same index) names the pilot of each row; the "… and N more rows" line
+        gets a pilot only when all the rows it stands for have the same one.
+        """
         if len(values) == 0:
             return
+        pilots = (pd.Series(None, index=values.index, dtype=object) if pilot_ids is None
+                  else pilot_ids.reindex(values.index).astype(object))
         shown = values.iloc[:MAX_ROWS_PER_PROBLEM]
-        for row, value in zip(shown.index, shown.tolist()):
+        for row, value, pilot in zip(shown.index, shown.tolist(), pilots.iloc[:len(shown)].tolist()):
             text = "" if value is None or pd.isna(value) else _fmt_value(value)
             if mask_value:
                 text = text[:6] + "*****" if text else text
             self.add(file, rule, nb(text) if callable(nb) else nb, en(text) if callable(en) else en,
-                     row=row, column=column, value=text, severity=severity)
+                     row=row, column=column, value=text, severity=severity, pilot_id=pilot)
         rest = len(values) - len(shown)
         if rest > 0:
+            others = pilots.iloc[len(shown):]
+            one = others.iloc[0] if others.notna().all() and others.nunique() == 1 else None
             self.add(file, rule,
                      f"… og {rest} rader til med samme problem i kolonnen «{column}».",
                      f"… and {rest} more rows with the same problem in column '{column}'.",
-                     column=column, severity=severity)
+                     column=column, severity=severity, pilot_id=one)
 
     def frame(self) -> pd.DataFrame:
         return problems_frame(self.records)
@@ -749,7 +760,7 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
             problems.add_rows(pf, "pilot.outside_agreement", p.loc[out, col],
                               "Datoen er utenfor avtaleperioden.",
                               "The date is outside the agreement period.", column=col,
-                              severity="warning")
+                              severity="warning", pilot_ids=p["pilot_id"])
     pilot_ids = set(p["pilot_id"].dropna())
     periods = p.dropna(subset=["pilot_id"]).drop_duplicates("pilot_id").set_index("pilot_id")[["start_date", "end_date"]]
 
@@ -799,7 +810,7 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
         problems.add_rows(costs.file, "cost.outside_pilot", shown[out],
                           "Kostnaden er datert utenfor pilotens periode. Sjekk datoen.",
                           "The cost is dated outside the pilot's period. Check the date.",
-                          column="date", severity="warning")
+                          column="date", severity="warning", pilot_ids=c["pilot_id"])
         totals = c.groupby(c["pilot_id"].astype(object))["amount_nok"].sum()
         for pid, total in totals[totals < 0].items():
             problems.add(costs.file, "cost.negative_total",
@@ -835,7 +846,7 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
         problems.add_rows(participants.file, "participant.outside_pilot", pt.loc[out, "enrolled_on"],
                           "Påmeldingsdatoen er utenfor pilotens periode.",
                           "The enrolment date is outside the pilot's period.", column="enrolled_on",
-                          severity="warning")
+                          severity="warning", pilot_ids=pt["pilot_id"])
         part_keys = pt[["pilot_id", "participant_id", "enrolled_on", "exited_on"]].dropna(
             subset=["pilot_id", "participant_id"]).drop_duplicates(["pilot_id", "participant_id"])
         part_keys = part_keys.assign(pilot_id=part_keys["pilot_id"].astype(str),
@@ -864,7 +875,7 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
             problems.add_rows(sessions.file, "session.outside_enrolment", s.loc[out, "date"],
                               "Oppmøtet er registrert før deltakeren ble påmeldt eller etter at hen sluttet.",
                               "The attendance is dated before the participant enrolled or after they left.",
-                              column="date", severity="warning")
+                              column="date", severity="warning", pilot_ids=s["pilot_id"])
 
     outcomes = tables.get("outcomes")
     if outcomes is not None:

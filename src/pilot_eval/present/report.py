@@ -37,7 +37,7 @@ import pandas as pd
 
 from ..dataset import Dataset, load_dataset
 from ..errors import UsageError
-from ..io import atomic_write_bytes, read_table
+from ..io import atomic_write_bytes
 from . import figures, fmt, tables, text
 
 log = logging.getLogger("pilot_eval")
@@ -338,9 +338,6 @@ class _Report:
             if as_of is not None:
                 self.ds = self.ds.as_of(as_of)
         self._data = data
-        # the folder the warnings' rows point into (to tell which pilot a warning concerns)
-        self._folder = (Path(data_dir) if isinstance(data_dir, str | os.PathLike)
-                        else self.ds.source)
         self.language = language or self.ds.agreement.language
         fmt.check_language(self.language)
         self.min_cell_size = self.ds.agreement.min_cell_size
@@ -471,41 +468,6 @@ class _Report:
         figures too."""
         uses = "target_share" in frame and bool(frame["target_share"].notna().any())
         return self.source("population" if uses else "participants")
-
-    @cached_property
-    def warning_pilots(self) -> pd.Series:
-        """The pilot each of ``ds.warnings`` concerns, by the row it points at.
-
-        The warnings table names a file and a spreadsheet row, not a pilot: the row is looked
-        up in the file again (its ``pilot_id`` column). Values: the pilot id; ``""`` when the
-        file has no ``pilot_id`` column (the warning concerns no pilot, e.g. the valuation
-        table); ``<NA>`` when it cannot be told (no row, as for "… and 12 more rows"; or the
-        file cannot be read again).
-        """
-        w = self.ds.warnings
-        out = pd.Series(pd.NA, index=w.index, dtype="string")
-        if w.empty or "file" not in w or self._folder is None:
-            return out
-        for file, rows in w.groupby(w["file"].astype(str)).groups.items():
-            path = Path(self._folder) / file
-            if path.suffix.lower() == ".toml":  # the agreement: about no pilot in particular
-                out[rows] = ""
-                continue
-            try:
-                frame = read_table(path).frame if path.is_file() else None
-            except Exception as exc:  # noqa: BLE001 — unreadable now: the pilot is unknown
-                log.debug("cannot read %s again (%s); its warnings stay in every report", path, exc)
-                frame = None
-            if frame is None:
-                continue
-            if "pilot_id" not in frame.columns:
-                out[rows] = ""
-                continue
-            at = w.loc[rows, "row"].astype("Int64")
-            found = frame["pilot_id"].reindex(at.fillna(-1).astype(int)).to_numpy(object)
-            ids = pd.Series(found, index=rows, dtype="string").replace("", pd.NA)
-            out[rows] = ids.where(at.notna().to_numpy(bool))
-        return out
 
     @property
     def warnings(self) -> pd.DataFrame:
@@ -770,11 +732,14 @@ class PilotReport(_Report):
 
     @property
     def warnings(self) -> pd.DataFrame:
-        """The warnings about this pilot, those about no pilot, and those whose pilot cannot
-        be told (:attr:`warning_pilots`): better shown once too often than hidden."""
-        who = self.warning_pilots
-        keep = who.isna() | (who == "") | (who == self.pilot_id)
-        return self.ds.warnings[keep.to_numpy(bool)]
+        """The warnings about this pilot and those about no single pilot (their ``pilot_id``
+        is missing, as for "… and 12 more rows" spanning pilots): better shown once too
+        often than hidden."""
+        w = self.ds.warnings
+        if "pilot_id" not in w:
+            return w
+        who = w["pilot_id"]
+        return w[(who.isna() | (who == self.pilot_id)).to_numpy(bool)]
 
     def summary(self) -> Block:
         """Status of the pilot: money against time, each dimension with its reason, the
