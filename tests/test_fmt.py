@@ -130,7 +130,7 @@ def test_month_uses_spraakraadet_abbreviations():
 
 def test_mnok_decimals():
     assert plain(fmt.mnok(2_149_000, decimals=2)) == "2,15 mill. kr"
-    assert plain(fmt.mnok(0)) == "0,0 mill. kr"
+    assert plain(fmt.mnok(0)) == "0 kr"
 
 
 @pytest.mark.parametrize("bad", ["de", "no", "NB", "", None])
@@ -149,3 +149,11 @@ def test_bad_date_string_is_a_usage_error():
 def test_check_language_returns_babel_locale():
     assert fmt.check_language("nb") == "nb_NO"
     assert fmt.check_language("en") == "en_GB"
+
+
+def test_mnok_never_says_zero_millions():
+    assert plain(fmt.mnok(0)) == "0 kr"
+    assert plain(fmt.mnok(12_345)) == "12 000 kr"
+    assert plain(fmt.mnok(12_345, language="en")) == "NOK 12,000"
+    assert plain(fmt.mnok(50_000)) == "0,1 mill. kr"
+    assert plain(fmt.mnok(12_345, decimals=2)) == "0,01 mill. kr"

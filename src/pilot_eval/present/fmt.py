@@ -205,11 +205,15 @@ def mnok(x: float | None, *, decimals: int = 1, language: str = "nb") -> str:
     Returns
     -------
     str
-        ``mnok(2_500_000)`` → ``"2,5 mill. kr"`` or ``"NOK 2.5 million"``.
+        ``mnok(2_500_000)`` → ``"2,5 mill. kr"`` or ``"NOK 2.5 million"``. An amount that
+        would round to 0 millions is written in kroner (``"0 kr"``, ``"12 000 kr"``), never
+        as "0,0 mill. kr".
     """
     locale = check_language(language)
     if _is_missing(x):
         return MISSING
+    if abs(float(x)) < 0.5 * 10.0 ** (6 - decimals):
+        return nok(round(float(x), -3 if abs(float(x)) >= 1000 else 0), language=language)
     s = _decimal_str(float(x) / 1e6, decimals, locale)
     return f"{s}{_NBSP}mill.{_NBSP}kr" if language == "nb" else f"NOK{_NBSP}{s}{_NBSP}million"
 

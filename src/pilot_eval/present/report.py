@@ -482,7 +482,9 @@ class _Report:
                              f"{', '.join(self.sections)}.")
         heading, intro = self.sections[key][self.language]
         intro = intro.format(k=self.min_cell_size)
-        return Block(f'<h2 id="{_slug(heading)}">{html.escape(heading)}</h2>' + _p(intro, "lead"))
+        # the class tells the print template to keep this cell with the next (no orphan)
+        return Block(f'<div class="pe-section-head"><h2 id="{_slug(heading)}">'
+                     f'{html.escape(heading)}</h2>{_p(intro, "lead")}</div>')
 
     def _sub(self, nb: str, en: str) -> Block:
         return Block(f"<h3>{html.escape(nb if self.language == 'nb' else en)}</h3>")
