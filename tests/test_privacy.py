@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -74,3 +75,26 @@ def test_no_complementary_needed_when_two_hidden() -> None:
     counts = pd.Series([3, 2, 40])
     assert suppression_mask(counts, 5).tolist() == [True, True, False]
     assert suppression_mask(pd.Series([0, 7, 9]), 5).tolist() == [False, False, False]
+
+
+def test_hidden_cells_together_reach_the_minimum() -> None:
+    # 1 and 2 hidden add up to 3 < 5: total − the shown cells would reveal a group of 3
+    assert suppression_mask(pd.Series([1, 2, 40, 50]), 5).tolist() == [True, True, True, False]
+    # per group: only the group with the small cells loses more
+    counts = pd.Series([1, 1, 1, 30, 2, 9, 30], index=pd.MultiIndex.from_tuples(
+        [("a", i) for i in range(4)] + [("b", i) for i in range(3)], names=["pilot", "cell"]))
+    assert suppression_mask(counts, 5, groups="pilot").tolist() == [
+        True, True, True, True, True, True, False]
+
+
+def test_suppression_rule_holds_on_random_tables() -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        k = int(rng.integers(2, 11))
+        n = pd.Series(rng.integers(0, 25, size=int(rng.integers(1, 8))))
+        hide = suppression_mask(n, k)
+        small = (n > 0) & (n < k)
+        assert (hide[small]).all() and not hide[n == 0].any()
+        if hide.any():
+            assert hide.sum() >= 2 or (n > 0).sum() == 1
+            assert n[hide].sum() >= k or hide.sum() == (n > 0).sum()

@@ -88,7 +88,7 @@ def pseudonymise(ids: pd.Series | Iterable[str], key: str | bytes, *, prefix: st
 
     Examples
     --------
-    >>> pseudonymise(["12345678901"], key="a long secret")[0][:2]
+    >>> pseudonymise(["p-1001"], key="a long random project secret")[0][:2]
     'p-'
     """
     if isinstance(key, str):
@@ -113,26 +113,50 @@ def suppression_mask(counts: pd.Series, min_cell_size: int, *,
     ----------
     counts : Series of non-negative counts.
     min_cell_size : counts ``0 < n < min_cell_size`` are hidden (primary suppression).
-    groups : index level(s) whose totals are published. Within each group, when exactly
-        one cell is hidden, the smallest other non-zero cell is hidden too
-        (complementary suppression), so the hidden one cannot be found as
-        total − the rest. ``None`` treats the whole Series as one group.
+    groups : index level(s) whose totals are published. ``None`` treats the whole Series
+        as one group.
 
     Returns
     -------
     Series of bool, True = hide.
+
+    Notes
+    -----
+    Complementary suppression: within a group that has a hidden cell, the smallest other
+    non-zero cells are hidden too until at least two cells are hidden *and* the hidden
+    cells add up to at least ``min_cell_size``. Otherwise the total less the shown cells
+    would reveal the hidden one (one hidden cell), or reveal that a few people
+    (fewer than ``min_cell_size``) share the hidden categories. Zero is never hidden.
+    The same rule serves tables, charts and the workbook.
+
+    Examples
+    --------
+    >>> suppression_mask(pd.Series([3, 40, 12]), 5).tolist()
+    [True, False, True]
+    >>> suppression_mask(pd.Series([1, 2, 40, 50]), 5).tolist()
+    [True, True, True, False]
     """
     if min_cell_size < 1:
         raise UsageError(f"min_cell_size={min_cell_size!r} must be at least 1.")
-    n = pd.to_numeric(counts, errors="coerce")
-    hide = (n > 0) & (n < min_cell_size)
-    key = (n.index.get_level_values(groups) if isinstance(groups, str) else
-           pd.MultiIndex.from_arrays([n.index.get_level_values(g) for g in groups])
+    n = pd.to_numeric(counts, errors="coerce").to_numpy(dtype=float)
+    primary = (n > 0) & (n < min_cell_size)
+    key = (counts.index.get_level_values(groups) if isinstance(groups, str) else
+           pd.MultiIndex.from_arrays([counts.index.get_level_values(g) for g in groups])
            if groups else np.zeros(len(n), dtype=int))
-    frame = pd.DataFrame({"n": n.to_numpy(), "hide": hide.to_numpy(), "g": pd.factorize(key)[0]})
-    hidden_per_group = frame.groupby("g")["hide"].transform("sum")
-    candidates = frame[(hidden_per_group == 1) & ~frame["hide"] & (frame["n"] > 0)]
-    if len(candidates):
-        pick = candidates.sort_values(["g", "n"], kind="stable").drop_duplicates("g").index
-        frame.loc[pick, "hide"] = True
+    frame = pd.DataFrame({"n": n, "hide": primary, "g": pd.factorize(key)[0]})
+    grouped = frame.groupby("g")
+    hidden_count = grouped["hide"].transform("sum").to_numpy()
+    hidden_sum = frame["n"].where(frame["hide"], 0.0).groupby(frame["g"]).transform("sum").to_numpy()
+    # candidates: shown non-zero cells of groups with a hidden cell, smallest first; a
+    # candidate is hidden while the hidden set (before it) is still too small: a prefix
+    is_candidate = (hidden_count > 0) & ~frame["hide"].to_numpy() & (frame["n"].to_numpy() > 0)
+    cand = frame[is_candidate].assign(hc=hidden_count[is_candidate], hs=hidden_sum[is_candidate])
+    if len(cand):
+        cand = cand.sort_values(["g", "n"], kind="stable")
+        by = cand.groupby("g")
+        rank_before = by.cumcount().to_numpy()
+        sum_before = (by["n"].cumsum() - cand["n"]).to_numpy()
+        still_short = ((cand["hc"].to_numpy() + rank_before < 2)
+                       | (cand["hs"].to_numpy() + sum_before < min_cell_size))
+        frame.loc[cand.index[still_short], "hide"] = True
     return pd.Series(frame["hide"].to_numpy(), index=counts.index)
