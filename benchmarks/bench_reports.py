@@ -11,11 +11,15 @@ Wall time depends on what else the machine is doing, so each run also prints the
 seconds it used (this process and every process it started: workers, kernels) and the
 load average before it started. On an idle machine wall ≈ CPU / cores plus the part that
 cannot run in parallel; with other work running, compare the CPU seconds.
+
+The header says whether HarfBuzz's subsetter is installed (``tools/sysdeps.sh``): without it
+WeasyPrint subsets fonts with fontTools and the PDFs take about twice the CPU.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes.util
 import os
 import resource
 import tempfile
@@ -41,7 +45,9 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT / "data" / "sample")
     parser.add_argument("--repeat", type=int, default=1, help="runs per --jobs value")
     args = parser.parse_args()
-    print(f"cores: {os.cpu_count()}  data: {args.data}  as of: {args.as_of}\n")
+    subset = "yes" if ctypes.util.find_library("harfbuzz-subset") else "NO (slower PDFs)"
+    print(f"cores: {os.cpu_count()}  data: {args.data}  as of: {args.as_of}  "
+          f"harfbuzz-subset: {subset}\n")
     print(f"{'jobs':>4}  {'report':<22} {'execute':>8} {'html':>6} {'pdf':>6} {'sum':>6}")
     for jobs in args.jobs:
         for _ in range(args.repeat):

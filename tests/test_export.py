@@ -201,6 +201,23 @@ def test_running_header_and_page_footer_in_the_right_language(html_nb):
     assert '<html lang="en">' in en and ">Contents</h2>" in en
 
 
+
+def test_one_exporter_serves_reports_with_different_titles_and_languages(nb_path, html_nb):
+    # The exporter is made once per process; nothing of one report may reach the next.
+    exporter = export._html_exporter()
+    other = notebook_to_html(nb_path, title="Annen rapport", language="en", as_of_text="x")
+    again = notebook_to_html(
+        nb_path,
+        title="Sosiale entreprenører i Bærum",
+        language="nb",
+        as_of_text="status per 30. juni 2026",
+        organisation="Bærum kommune",
+    )
+    assert export._html_exporter() is exporter
+    assert "<title>Annen rapport</title>" in other and '<html lang="en">' in other
+    assert "Sosiale entreprenører" not in other and "Bærum kommune" not in other
+    assert again == html_nb
+
 def test_table_of_contents_links_every_h2(html_nb):
     nav = re.search(r'<nav class="pe-toc".*?</nav>', html_nb, re.DOTALL).group(0)
     targets = re.findall(r'href="#([^"]+)"', nav)
@@ -281,6 +298,22 @@ def test_pdf_embeds_every_font_and_uses_the_shipped_typeface(pdf_en):
             )
             assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(desc.keys()), name
 
+
+
+def test_font_configuration_is_reused_and_later_pdfs_still_embed_the_fonts(tmp_path, pdf_en):
+    # pdf_en made the process's font configuration; a second PDF reuses it (WeasyPrint
+    # adds the @font-face files once) and must still embed and use Inter.
+    config = export._font_config()
+    html = notebook_to_html(_executed_notebook(), title="Andre rapport", language="nb")
+    out = html_to_pdf(html, tmp_path / "second.pdf", title="Andre rapport", language="nb")
+    assert export._font_config() is config
+    with pikepdf.open(out) as pdf, pikepdf.open(pdf_en) as first:
+        fonts = _fonts(pdf)
+        assert any("Inter" in name for name in fonts), fonts.keys()
+        assert set(fonts) == set(_fonts(first))
+        for name, font in fonts.items():
+            desc = font.DescendantFonts[0].FontDescriptor
+            assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(desc.keys()), name
 
 @needs_pdftotext
 def test_pdf_text_has_page_footer(pdf_en):

@@ -594,3 +594,24 @@ def test_english_tornado_title_keeps_the_measure_lower_case_mid_sentence(fr):
     fig = F.tornado(fr["sens"], "leksehjelp", "skolefravaer", names=fr["names"],
                     measure_label="School absence", language="en")
     assert fig.title.endswith("Leksehjelp med matpakke, school absence")
+
+
+def test_one_layout_pass_and_shared_text_sizes_give_the_same_svg(fr, monkeypatch):
+    """_render lays a chart out once before drawing it and measures each label once per
+    process; the SVG is byte for byte what matplotlib's own savefig makes without either."""
+    import matplotlib.figure
+
+    monkeypatch.setattr(F, "_MEASURED", {})
+    cold = build(fr, "cumulative_spend").svg
+    measured = len(F._MEASURED)
+    assert measured > 10
+    assert build(fr, "cumulative_spend").svg == cold
+    assert len(F._MEASURED) == measured  # every label of the second chart came from the cache
+
+    def savefig_lays_out(fig):  # instead of FigureCanvasSVG(fig): _render sees no engine
+        engine, asked = fig.get_layout_engine, []
+        fig.get_layout_engine = lambda: engine() if asked or asked.append(1) else None
+
+    monkeypatch.setattr(F, "_ChartFigure", matplotlib.figure.Figure)
+    monkeypatch.setattr(F, "FigureCanvasSVG", savefig_lays_out)
+    assert build(fr, "cumulative_spend").svg == cold

@@ -281,3 +281,15 @@ def test_sensitivity_one_at_a_time() -> None:
     assert not s2.loc["deadweight", "applied"]
     assert s2.loc["deadweight", "ratio_low"] == s2.loc["deadweight", "ratio_high"] == \
         s2.loc["deadweight", "ratio_base"]
+
+
+def test_metric_tables_share_the_value_computation_and_match_each_function() -> None:
+    comp = {"c-1": (10, 21), "c-2": (12, 12), "c-3": (14, 15), "c-4": (15, 16)}
+    ds = dataset(obs("lekse", "pilot", "trivsel", PILOT), obs("lekse", "comparison", "trivsel", comp),
+                 obs("lekse", "pilot", "fravaer", {"p-1": (10, 6), "p-2": (8, 5), "p-3": (12, 12)}))
+    tables = pe.metrics.metric_tables(ds)
+    pd.testing.assert_frame_equal(tables["outcomes"], pe.metrics.outcome_summary(ds))
+    pd.testing.assert_frame_equal(tables["value_for_money"], value_for_money(ds))
+    pd.testing.assert_frame_equal(tables["value_by_pilot"], value_for_money_by_pilot(ds))
+    pd.testing.assert_frame_equal(tables["sensitivity"], sensitivity(ds))
+    assert len(tables["value_for_money"]) == 2 and len(tables["sensitivity"]) == 14

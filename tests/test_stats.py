@@ -562,3 +562,22 @@ def test_simulated_coverage_paired_two_group_did() -> None:
     # 400 reps: binomial SE of a 95% coverage is 0.011
     for hits in (paired_hits, welch_hits, did_hits):
         assert 0.92 <= coverage(hits) <= 0.98
+
+
+def test_results_can_be_read_without_importing_statsmodels(tmp_path):
+    """statsmodels and SciPy (about 1 s of CPU) are imported by the estimators only: a
+    process that just reads results (a report kernel unpickling the shared tables) skips it."""
+    import pickle
+    import subprocess
+    import sys
+
+    path = tmp_path / "estimate.pickle"
+    path.write_bytes(pickle.dumps(stats.paired_change(MOVIE_1, MOVIE_2)))
+    code = (
+        "import pickle, sys\n"
+        f"e = pickle.loads(open({str(path)!r}, 'rb').read())\n"
+        "assert e.n == 10, e\n"
+        "print(sorted(m for m in ('statsmodels', 'scipy') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

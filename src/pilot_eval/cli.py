@@ -193,6 +193,8 @@ _TERMINAL_COLUMNS = {
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    # Our own process, as the workers are: go without rfc3987_syntax (see render/batch.py).
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     from .errors import UsageError
     from .render.batch import render_reports
 

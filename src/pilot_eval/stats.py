@@ -36,11 +36,12 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from statsmodels.stats.power import TTestIndPower, TTestPower
-from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 from .errors import UsageError
+
+# statsmodels (and the SciPy it brings) is imported inside the estimators, from its modules
+# rather than statsmodels.api: about 1 s of CPU that a process only reading results (an
+# unpickled Estimate or ITSResult in a report kernel) does not need.
 
 __all__ = [
     "Estimate",
@@ -434,6 +435,8 @@ def paired_change(before: ArrayLike, after: ArrayLike, alpha: float = 0.05) -> E
         return _nan_estimate(
             n, f"{name}: not estimable, every pair changed by the same amount", alpha
         )
+    from statsmodels.stats.weightstats import DescrStatsW
+
     stats = DescrStatsW(d)
     t, p, df = stats.ttest_mean(0.0)
     lo, hi = stats.tconfint_mean(alpha=alpha)
@@ -504,6 +507,8 @@ def two_group(treated: ArrayLike, control: ArrayLike, alpha: float = 0.05) -> Es
     # variance, not range: values that differ by a denormal still have zero variance
     if t_vals.var(ddof=1) + c_vals.var(ddof=1) == 0:
         return _nan_estimate(n, f"{name}: not estimable, neither group varies", alpha)
+    from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+
     cm = CompareMeans(DescrStatsW(t_vals), DescrStatsW(c_vals))
     t, p, df = cm.ttest_ind(usevar="unequal", value=0.0)
     lo, hi = cm.tconfint_diff(alpha=alpha, usevar="unequal")
@@ -657,8 +662,10 @@ def did(
         se_label = f"cluster-robust SE by {cluster} ({n_groups} clusters)"
     elif cov_kwds:
         fit_kwds["cov_kwds"] = dict(cov_kwds)
+    from statsmodels.regression.linear_model import OLS
+
     try:
-        res = sm.OLS(y.astype(float), x).fit(**fit_kwds)
+        res = OLS(y.astype(float), x).fit(**fit_kwds)
     except (TypeError, KeyError, ValueError) as exc:
         raise UsageError(f"did(): statsmodels rejected cov_type={cov_type!r}: {exc}") from None
     controls = f", controls: {', '.join(covariates)}" if covariates else ""
@@ -826,14 +833,18 @@ def its(
         reason = "all counts are zero"
     res = None
     if reason is None:
+        from statsmodels.genmod.families import Poisson
+        from statsmodels.genmod.generalized_linear_model import GLM
+        from statsmodels.regression.linear_model import OLS
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", category=RuntimeWarning)
             try:
                 if family == "gaussian":
-                    res = sm.OLS(y.astype(float), x).fit()
+                    res = OLS(y.astype(float), x).fit()
                 else:
-                    res = sm.GLM(
-                        y.astype(float), x, family=sm.families.Poisson(), offset=offset
+                    res = GLM(
+                        y.astype(float), x, family=Poisson(), offset=offset
                     ).fit(scale="X2" if overdispersion else None)
             except np.linalg.LinAlgError as exc:
                 reason = f"fit failed ({exc})"
@@ -1028,6 +1039,8 @@ def min_detectable_effect(
         raise UsageError(f"min_detectable_effect(): sd must be >= 0; got {sd!r}.")
     if n is None or (isinstance(n, float) and math.isnan(n)) or n < 2:
         return np.nan
+    from statsmodels.stats.power import TTestIndPower, TTestPower
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..dataset import Dataset
+from . import value as _value
 from .cost import cost_by_funder, cost_by_month, cost_summary, pilot_periods
 from .outcomes import its_fit, its_summary, outcome_changes, outcome_summary
 from .portfolio import overlap_matrix, portfolio_summary
@@ -25,7 +26,14 @@ __all__ = [
 
 
 def metric_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
-    """Every metric table of a dataset, by name, for export (``pilot-eval metrics``)."""
+    """Every metric table of a dataset, by name, for export (``pilot-eval metrics``).
+
+    The same tables as calling each function, but what several of them start from (the
+    outcome summary, the value-for-money inputs and table) is computed once.
+    """
+    outcomes = outcome_summary(ds)
+    value_inputs = _value._inputs(ds, outcomes)
+    vfm = _value._value_for_money(value_inputs)
     return {
         "portfolio": portfolio_summary(ds),
         "scorecard": scorecard(ds),
@@ -35,10 +43,10 @@ def metric_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
         "reach_by_area": reach_by(ds, "area"),
         "reach_by_gender": reach_by(ds, "gender"),
         "reach_by_age_group": reach_by(ds, "age_group"),
-        "outcomes": outcome_summary(ds),
+        "outcomes": outcomes,
         "indicators": its_summary(ds),
-        "value_for_money": value_for_money(ds),
-        "value_by_pilot": value_for_money_by_pilot(ds),
-        "sensitivity": sensitivity(ds),
+        "value_for_money": vfm,
+        "value_by_pilot": _value._by_pilot(vfm),
+        "sensitivity": _value._sensitivity(value_inputs),
         "rules": rules_in_force(ds),
     }

@@ -166,9 +166,14 @@ def _observed_share(ds: Dataset, m: pd.DataFrame) -> pd.Series:
     return share.groupby([m["pilot_id"], m["measure"]]).mean()
 
 
-def _inputs(ds: Dataset) -> pd.DataFrame:
-    """One row per valued (pilot, measure): everything :func:`_appraise` needs."""
-    summary = _outcomes.outcome_summary(ds)
+def _inputs(ds: Dataset, summary: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per valued (pilot, measure): everything :func:`_appraise` needs.
+
+    ``summary`` is :func:`~pilot_eval.metrics.outcomes.outcome_summary` of ``ds`` when the
+    caller has it already (it is only read).
+    """
+    if summary is None:
+        summary = _outcomes.outcome_summary(ds)
     valuation = ds.valuation.drop_duplicates("measure").assign(
         measure=lambda f: f["measure"].astype(str)).set_index("measure")
     if summary.empty or valuation.empty:
@@ -328,7 +333,11 @@ def value_for_money(ds: Dataset) -> pd.DataFrame:
         :data:`VALUE_NOTES`). :data:`VALUE_FIGURE_KINDS` says which figures are observed
         and which projected.
     """
-    inp = _inputs(ds)
+    return _value_for_money(_inputs(ds))
+
+
+def _value_for_money(inp: pd.DataFrame) -> pd.DataFrame:
+    """:func:`value_for_money` from its :func:`_inputs` (computed once by ``metric_tables``)."""
     if inp.empty:
         return _empty_frame(_VALUE_COLUMNS, ["pilot_id", "measure"])
     return _finish(_appraise(inp), _VALUE_COLUMNS)
@@ -350,10 +359,14 @@ def value_for_money_by_pilot(ds: Dataset) -> pd.DataFrame:
         ``social_value_pv_nok`` (sums over measures), ``cost_for_ratio_nok``,
         ``net_value_nok``, ``benefit_cost_ratio``, ``note``.
     """
+    return _by_pilot(value_for_money(ds))
+
+
+def _by_pilot(vfm: pd.DataFrame) -> pd.DataFrame:
+    """:func:`value_for_money_by_pilot` from :func:`value_for_money` (only read)."""
     cols = ["measures", "n_measures", "observed_value_nok", "projected_value_nok",
             "social_value_pv_nok", "cost_for_ratio_nok", "net_value_nok",
             "benefit_cost_ratio", "note"]
-    vfm = value_for_money(ds)
     if vfm.empty:
         out = pd.DataFrame({c: [] for c in cols}, index=pd.Index([], name="pilot_id"))
         return out.astype({c: "string" if c in ("measures", "note") else
@@ -397,9 +410,13 @@ def sensitivity(ds: Dataset) -> pd.DataFrame:
         higher deadweight lowers the ratio). ``applied`` is False for ``deadweight`` with a
         comparison group: it is not used there, so the ratio does not move.
     """
+    return _sensitivity(_inputs(ds))
+
+
+def _sensitivity(inp: pd.DataFrame) -> pd.DataFrame:
+    """:func:`sensitivity` from :func:`_inputs` (only read: each scenario is a copy)."""
     cols = ["pilot_id", "measure", "assumption", "base_value", "low_value", "high_value",
             "ratio_base", "ratio_low", "ratio_high", "applied"]
-    inp = _inputs(ds)
     if inp.empty:
         return pd.DataFrame({c: [] for c in cols}).astype(
             {"pilot_id": "string", "measure": "string", "assumption": "string",

@@ -88,6 +88,7 @@ import matplotlib.dates as mdates
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure as _MplFigure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -417,6 +418,9 @@ def _rc() -> dict[str, Any]:
         "savefig.transparent": False,
         "svg.image_inline": True,
         "path.simplify": True,
+        # the layout engine is chosen per figure (_new); None must mean none (see _render)
+        "figure.autolayout": False,
+        "figure.constrained_layout.use": False,
     }
 
 
@@ -437,8 +441,18 @@ class _Ticks(mticker.Formatter):
         self.language = language
         self._decimals = 0
         self._millions = False
+        # Matplotlib asks for the same ticks again at every layout pass and draw.
+        self._done: dict[tuple[float, ...], tuple[list[str], int, bool]] = {}
 
     def format_ticks(self, values: Sequence[float]) -> list[str]:
+        key = tuple(map(float, values))
+        if key not in self._done:
+            labels = self._format_ticks(values)
+            self._done[key] = (labels, self._decimals, self._millions)
+        labels, self._decimals, self._millions = self._done[key]
+        return list(labels)
+
+    def _format_ticks(self, values: Sequence[float]) -> list[str]:
         vals = np.asarray(values, dtype=float)
         # millions from 100 000 kr up, as the direct labels (_money), so axis and labels
         # of one chart share their unit ("0,2 mill. kr", never "200 000 kr" beside "0,45 mill. kr")
@@ -523,7 +537,7 @@ def _text_width_pt(text: str, size: float = _TEXT_PT) -> float:
     from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.font_manager import FontProperties
 
-    renderer = RendererAgg(1, 1, 72)
+    renderer = _measure_once(RendererAgg(1, 1, 72))
     width, _, _ = renderer.get_text_width_height_descent(text, FontProperties(size=size),
                                                          ismath=False)
     return float(width)
@@ -593,9 +607,60 @@ def _key_layout(handles: Sequence[Any], width_pt: float) -> tuple[list[Any], int
     return ordered, ncols, rows
 
 
+# Text sizes measured in this process. Matplotlib measures every label again with each new
+# renderer (two per chart: layout and drawing), about 0.3 ms a time with Inter's kerning;
+# a report set measures a few hundred strings thousands of times.
+_MEASURED: dict[tuple[Any, ...], Any] = {}
+# rc settings a measurement depends on besides the font properties themselves
+_MEASURE_RC = ("font.sans-serif", "font.serif", "font.monospace", "font.cursive",
+               "font.fantasy", "text.hinting", "text.hinting_factor", "text.kerning_factor")
+_MEASURE = "get_text_width_height_descent"
+
+
+def _measure_once(renderer: Any) -> Any:
+    """Make ``renderer`` take sizes of plain text measured before (by a renderer of the same
+    kind) from :data:`_MEASURED`; mathtext and TeX are measured as usual. Returns it."""
+    if getattr(getattr(renderer, _MEASURE, None), "_pe_cached", False):
+        return renderer
+    cls = type(renderer)
+
+    def measure() -> Any:  # the method this wrapper hides (a proxy delegates it on, at call time)
+        own = getattr(cls, _MEASURE, None)
+        return own.__get__(renderer) if own is not None else cls.__getattr__(renderer, _MEASURE)
+
+    def cached(s: str, prop: Any, ismath: Any) -> Any:
+        method = measure()
+        if ismath is not False:
+            return method(s, prop, ismath)
+        owner = getattr(method, "__self__", renderer)
+        rc = matplotlib.rcParams
+        key = (type(owner), getattr(owner, "dpi", None), s, prop.copy(),
+               *(tuple(v) if isinstance(v, list) else v for v in map(rc.__getitem__, _MEASURE_RC)))
+        found = _MEASURED.get(key)
+        if found is None:
+            if len(_MEASURED) >= 50_000:
+                _MEASURED.clear()
+            found = _MEASURED[key] = method(s, prop, ismath)
+        return found
+
+    cached._pe_cached = True  # type: ignore[attr-defined]
+    setattr(renderer, _MEASURE, cached)
+    return renderer
+
+
+class _ChartFigure(_MplFigure):
+    """A matplotlib figure whose renderers share :data:`_MEASURED`."""
+
+    def draw(self, renderer: Any) -> None:
+        super().draw(_measure_once(renderer))
+
+    def _get_renderer(self) -> Any:  # the renderer the layout engine measures with
+        return _measure_once(super()._get_renderer())
+
+
 def _new(body_mm: float, nrows: int = 1, ncols: int = 1, **kw: Any) -> tuple[_MplFigure, Any]:
     """A figure 160 mm wide whose plot area is ``body_mm`` high, with constrained layout."""
-    fig = _MplFigure(figsize=(WIDTH_MM / 25.4, body_mm / 25.4), layout="constrained")
+    fig = _ChartFigure(figsize=(WIDTH_MM / 25.4, body_mm / 25.4), layout="constrained")
     fig.get_layout_engine().set(w_pad=2 / 72, h_pad=2 / 72, wspace=0.04, hspace=0.04)
     axes = fig.subplots(nrows, ncols, squeeze=False, **kw)
     fig._pe_body_mm = body_mm  # type: ignore[attr-defined]
@@ -632,8 +697,17 @@ def _render(fig: _MplFigure, *, title: str, alt: str,
                    columnspacing=1.4, labelspacing=0.45, frameon=False,
                    labelcolor=_C["ink"])
     buf = io.StringIO()
+    # Lay out once, then draw once. savefig with a layout engine draws the figure twice (a
+    # pass with drawing switched off, to run the engine, then the real one); the positions
+    # and the SVG are the same when the engine runs first, measuring text as SVG does.
+    FigureCanvasSVG(fig)
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+        fig.set_layout_engine(None)  # the positions are final now
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-    fig.clear()  # drop the artists now; the figure was never registered with pyplot
+    # No fig.clear(): it resets every axes (as costly as making it); the figure was never
+    # registered with pyplot, so it is garbage as soon as this returns.
     return _describe(buf.getvalue(), title, alt)
 
 
@@ -1445,22 +1519,6 @@ _STATUS_PARTS = (
 )
 
 
-def _suppress_parts(counts: np.ndarray, k: int) -> np.ndarray:
-    """Which parts of one whole to hide: small cells, then the smallest others until the
-    hidden parts add up to at least ``k`` (so their sum reveals no small group either)."""
-    hide = (counts > 0) & (counts < k)
-    if not hide.any():
-        return hide
-    order = np.argsort(np.where(hide | (counts <= 0), np.inf, counts), kind="stable")
-    for j in order:
-        if counts[hide].sum() >= k and hide.sum() >= 2:
-            break
-        if not np.isfinite(counts[j]) or counts[j] <= 0 or hide[j]:
-            continue
-        hide[j] = True
-    return hide
-
-
 def completion(reach_summary: pd.DataFrame, names: Mapping[str, str] | None = None, *,
                min_cell_size: int, language: Language = "nb",
                source: str | None = None) -> Figure:
@@ -1495,7 +1553,10 @@ def completion(reach_summary: pd.DataFrame, names: Mapping[str, str] | None = No
                         "pilot_eval.metrics.reach_summary(ds)"))
     n = len(df)
     counts = df[cols].to_numpy(float)
-    hide = np.vstack([_suppress_parts(row, k) for row in counts]) if n else counts.astype(bool)
+    # each pilot's parts add up to its shown total: one group per row
+    stacked = pd.Series(counts.ravel(), index=pd.MultiIndex.from_product(
+        [range(n), range(len(cols))], names=["row", "part"]))
+    hide = suppression_mask(stacked, k, groups="row").to_numpy(bool).reshape(counts.shape)
     total = counts.sum(axis=1)
     c_i, d_i = cols.index("completed"), cols.index("dropped_out")
     base = counts[:, c_i] + counts[:, d_i]
