@@ -7,28 +7,22 @@ nbconvert to the printed report. The notebooks in ``notebooks/`` call these meth
 order; the words come from :mod:`pilot_eval.present.text`, the tables from
 :mod:`~pilot_eval.present.tables` and the charts from :mod:`~pilot_eval.present.figures`.
 
-A report set (``pilot-eval report``) runs several notebooks on the same data. The batch
-computes the dataset and its metric tables once (:func:`report_data`), saves them
-(:func:`save_report_data`) and names the file in the environment variable
-:data:`REPORT_DATA_ENV`; a report built from a data folder then takes its tables from that
-file, but only when the file was made from exactly the same folder contents (SHA-256) and
-as-of date. Without the variable, e.g. in JupyterLab, a report computes everything itself.
+A report set (``pilot-eval report``) runs several notebooks on the same data: their metric
+tables are computed once (:mod:`pilot_eval.present.report_data`) and a report built from a
+data folder takes them from the file :data:`REPORT_DATA_ENV` names, when it was made from
+exactly the same folder contents and as-of date. Without it, e.g. in JupyterLab, a report
+computes everything itself.
 """
 
 from __future__ import annotations
 
-import copyreg
-import dataclasses
-import hashlib
 import html
-import io
 import logging
 import os
-import pickle
 import re
 import types
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -37,8 +31,15 @@ import pandas as pd
 
 from ..dataset import Dataset, load_dataset
 from ..errors import UsageError
-from ..io import atomic_write_bytes
 from . import figures, fmt, tables, text
+from .report_data import (
+    REPORT_DATA_ENV,
+    ReportData,
+    data_key,
+    load_report_data,
+    report_data,
+    save_report_data,
+)
 
 log = logging.getLogger("pilot_eval")
 
@@ -159,6 +160,13 @@ class Block:
         return self.html
 
 
+def _metrics() -> types.ModuleType:
+    """:mod:`pilot_eval.metrics`, imported on first use (see :mod:`.report_data`)."""
+    from .. import metrics
+
+    return metrics
+
+
 def _slug(text_: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text_.lower()).strip("-") or "section"
 
@@ -166,154 +174,6 @@ def _slug(text_: str) -> str:
 def _p(text_: str, cls: str | None = None) -> str:
     attr = f' class="{cls}"' if cls else ""
     return f"<p{attr}>{html.escape(text_)}</p>" if text_ else ""
-
-
-# -- metrics computed once for a whole report set -------------------------------------------
-
-def _metrics() -> types.ModuleType:
-    """:mod:`pilot_eval.metrics`, imported on first use: a report that gets its tables from
-    shared report data needs none of the estimation libraries (statsmodels, SciPy) the
-    metrics import."""
-    from .. import metrics
-
-    return metrics
-
-
-#: Environment variable naming a file written by :func:`save_report_data`. Reports built
-#: from a data folder take their tables from it when :func:`data_key` of the folder and the
-#: as-of date match; otherwise (or when it is unset) they compute everything themselves.
-REPORT_DATA_ENV = "PILOT_EVAL_REPORT_DATA"
-
-
-@dataclass(frozen=True)
-class ReportData:
-    """A dataset with the metric tables its reports show, computed once for several reports.
-
-    Attributes
-    ----------
-    ds : Dataset
-        The dataset, seen at its as-of date.
-    tables : dict of str to DataFrame
-        :func:`pilot_eval.metrics.metric_tables` of ``ds`` (also what ``metrics.xlsx`` holds).
-    extra : dict of str to DataFrame
-        Further tables the reports draw: ``cost_by_month``, ``enrolment``, ``outcome_changes``.
-    its_fits : dict of str to ITSResult
-        :func:`pilot_eval.metrics.its_fit` of every indicator series, by series, without
-        the fitted statsmodels object (``model`` is None): reports draw the predictions
-        and estimates only.
-    rules_hash : str
-        :func:`pilot_eval.metrics.rules_hash` of ``ds``.
-    key : str
-        :func:`data_key` of the folder ``ds`` was loaded from ("" when not known).
-    """
-
-    ds: Dataset
-    tables: Mapping[str, pd.DataFrame]
-    extra: Mapping[str, pd.DataFrame]
-    its_fits: Mapping[str, Any] = field(default_factory=dict)
-    rules_hash: str = ""
-    key: str = ""
-
-    def table(self, name: str) -> pd.DataFrame | None:
-        """A table by the name :class:`PortfolioReport` uses for it, or None."""
-        found = self.tables.get(_TABLE_NAMES.get(name, name))
-        return found if found is not None else self.extra.get(name)
-
-
-# report attribute → key of metrics.metric_tables
-_TABLE_NAMES = {"its": "indicators", "value": "value_for_money"}
-
-
-def report_data(ds: Dataset, *, key: str = "") -> ReportData:
-    """Compute every metric table the reports of ``ds`` show, once.
-
-    Parameters
-    ----------
-    ds : Dataset
-        Loaded and seen at the report's as-of date.
-    key : str, default ""
-        :func:`data_key` of the data folder, taken *before* it was loaded, so that a
-        folder changed meanwhile does not match.
-
-    Returns
-    -------
-    ReportData
-    """
-    metrics = _metrics()
-    tables_ = metrics.metric_tables(ds)
-    extra = {"cost_by_month": metrics.cost_by_month(ds),
-             "enrolment": metrics.enrolment_by_month(ds),
-             "outcome_changes": metrics.outcome_changes(ds)}
-    series = tables_["indicators"].index.get_level_values("series") if len(tables_["indicators"]) else []
-    fits = {str(s): dataclasses.replace(metrics.its_fit(ds, str(s)), model=None)
-            for s in dict.fromkeys(series)}
-    return ReportData(ds=ds, tables=tables_, extra=extra, its_fits=fits,
-                      rules_hash=metrics.rules_hash(ds), key=key)
-
-
-def data_key(data_dir: str | Path) -> str:
-    """Fingerprint of a data folder's contents: SHA-256 over the name and SHA-256 of every
-    regular, non-hidden file in it, and the package version.
-
-    Parameters
-    ----------
-    data_dir : path
-
-    Returns
-    -------
-    str
-        64 hex digits. A file added, removed, renamed or changed gives another key.
-    """
-    from .. import __version__
-
-    digest = hashlib.sha256(f"pilot_eval {__version__}\n".encode())
-    for path in sorted(Path(data_dir).iterdir()):
-        if path.name.startswith(".") or not path.is_file():
-            continue
-        content = hashlib.sha256()
-        with open(path, "rb") as fh:
-            while chunk := fh.read(1 << 20):
-                content.update(chunk)
-        digest.update(f"{path.name}\0{content.hexdigest()}\n".encode())
-    return digest.hexdigest()
-
-
-def _mappingproxy(items: dict[str, Any]) -> types.MappingProxyType[str, Any]:
-    return types.MappingProxyType(items)
-
-
-def save_report_data(data: ReportData, path: str | Path) -> Path:
-    """Write ``data`` to ``path`` (a pickle, atomically) for reports in other processes.
-
-    Only ever load such a file from a folder you created yourself: unpickling runs code.
-    """
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    # Agreement.rules is a read-only mappingproxy, which pickle cannot store as it is.
-    pickler.dispatch_table = copyreg.dispatch_table.copy()
-    pickler.dispatch_table[types.MappingProxyType] = lambda m: (_mappingproxy, (dict(m),))
-    pickler.dump(data)
-    return atomic_write_bytes(Path(path), buffer.getvalue())
-
-
-def load_report_data(path: str | Path, data_dir: str | Path,
-                     as_of: str | pd.Timestamp | None) -> ReportData | None:
-    """The :class:`ReportData` in ``path`` if it was made from ``data_dir`` as it is now and at
-    ``as_of``; None when the file is missing or unreadable or does not match."""
-    if as_of is None:  # "the latest date in the data": let the report find it
-        return None
-    try:
-        with open(path, "rb") as fh:
-            data = pickle.load(fh)
-        if not isinstance(data, ReportData) or not data.key:
-            return None
-        if pd.Timestamp(as_of) != data.ds.as_of_date or data.key != data_key(data_dir):
-            log.debug("%s does not match %s at %s; computing the metrics", path, data_dir, as_of)
-            return None
-    except Exception as exc:  # noqa: BLE001 — unreadable, another version …: compute instead
-        log.debug("cannot use %s (%s); computing the metrics", path, exc)
-        return None
-    return data
 
 
 class _Report:

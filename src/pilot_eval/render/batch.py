@@ -13,7 +13,7 @@ Speed (the sample set: portfolio and four pilots):
   its notebooks (:class:`~pilot_eval.render.run.KernelSession`: a fresh namespace per
   notebook), started at once and importing the libraries while the data are prepared.
 * The metric tables are computed once, here, and handed to the notebooks in a file that
-  :data:`~pilot_eval.present.report.REPORT_DATA_ENV` names; a notebook uses it only when
+  :data:`~pilot_eval.present.report_data.REPORT_DATA_ENV` names; a notebook uses it only when
   it was made from the same folder contents and date (otherwise it computes them itself,
   as it does in JupyterLab). The same tables fill ``metrics.xlsx``, written while the
   workers render.
@@ -201,7 +201,7 @@ def _same_rows(ds: Dataset, view: Dataset) -> bool:
 def _share(ds: Dataset, key: str, folder: Path) -> tuple[Any, dict[str, str]]:
     """Compute the report data once and save them in ``folder`` for the notebooks; (None, {})
     if that fails, so that the notebooks compute (and report a failure by cell) themselves."""
-    from ..present.report import REPORT_DATA_ENV, report_data, save_report_data
+    from ..present.report_data import REPORT_DATA_ENV, report_data, save_report_data
 
     try:
         data = report_data(ds, key=key)
@@ -265,7 +265,7 @@ def _render_set(data_dir: Path, *, as_of: str | None, pilots: Sequence[str] | No
                 t_start: float) -> dict[str, Any]:
     from .. import __version__
     from ..metrics import metric_tables, rules_hash
-    from ..present.report import data_key
+    from ..present.report_data import data_key
     from .run import write_manifest
     from .workbook import write_metrics
 
