@@ -175,6 +175,26 @@ def test_template_removes_tagged_cells_even_without_the_preprocessor():
     assert "RESULT-TEXT" in body
 
 
+def test_empty_outputs_make_no_cell_and_a_section_head_keeps_with_the_next():
+    """An empty block (nothing to add) must not leave a cell where a page may break between
+    a section heading and what follows it (an orphaned heading at the page foot)."""
+    from nbconvert import HTMLExporter
+
+    def html_cell(html: str) -> nbformat.NotebookNode:
+        return new_code_cell("x", outputs=[new_output(
+            "execute_result", data={"text/html": html, "text/plain": "Block"}, execution_count=1)])
+
+    head = '<div class="pe-section-head"><h2 id="verdi">Verdi</h2><p class="lead">Intro</p></div>'
+    nb = new_notebook(cells=[html_cell(head), html_cell(""), html_cell("<p>TABLE-HERE</p>")])
+    exporter = HTMLExporter(template_name=export.TEMPLATE_NAME,
+                            extra_template_basedirs=[str(export.TEMPLATES_DIR)], exclude_input=True)
+    body, _ = exporter.from_notebook_node(nb)
+    cells = re.findall(r'<div class="cell code_cell([^"]*)"', body)
+    assert len(cells) == 2  # the empty one is gone
+    assert "pe-ends-with-heading" in cells[0] and "pe-ends-with-heading" not in cells[1]
+    assert ".pe-ends-with-heading { break-after: avoid; }" in body
+
+
 def test_html_is_self_contained(html_nb):
     assert '<html lang="nb">' in html_nb
     assert "<title>Sosiale entreprenører i Bærum</title>" in html_nb
