@@ -347,7 +347,9 @@ def test_every_sample_row_has_sentences(frames, d, language):
     generic = re.compile(r"kode «|code '")
     for _, row in card.iterrows():
         parts = text.explain(row, language, min_cell_size=ds.agreement.min_cell_size)
-        assert set(parts) == {"reach", "cost", "outcome", "recommendation"}
+        assert set(parts) == {"reach", "cost", "outcome", "basis", "recommendation"}
+        # the measure the outcome rests on is named whenever there is one
+        assert bool(parts.pop("basis")) == bool(pd.notna(row["outcome_measure"]))
         for key, s in parts.items():
             assert s and "{" not in s and not generic.search(s), (key, s)
             assert not PARTICIPANT_ID.search(s)
@@ -683,6 +685,15 @@ def test_pilot_money_says_spent_of_grant_and_pace_in_short_sentences():
     assert "a little faster than planned" in en and "NOK" in en
 
 
+def test_outcome_basis_names_the_main_or_the_first_measured_measure():
+    row = {"outcome_measure": "trivsel", "outcome_label": "Trivsel",
+           "outcome_measure_source": "primary"}
+    assert text.outcome_basis(row) == "Statusen for resultater bygger på pilotens hovedmål, trivsel."
+    first = text.outcome_basis({**row, "outcome_measure_source": "first_measured"}, "en")
+    assert "has not chosen a main measure" in first and first.endswith(", trivsel.")
+    assert text.outcome_basis({**row, "outcome_measure": None, "outcome_measure_source": None}) == ""
+
+
 def test_pilot_money_before_the_start_without_a_grant_and_for_small_grants():
     said, paced = text.pilot_money(_cost(fund_cost_nok=0.0, cofunding_nok=0.0),
                                    _row(state="not_started", cost_reason="not_started"))
@@ -692,6 +703,9 @@ def test_pilot_money_before_the_start_without_a_grant_and_for_small_grants():
     small, _ = text.pilot_money(_cost(fund_cost_nok=49_250.0, grant_nok=70_000.0,
                                       cofunding_nok=0.0), _row(cost_reason="on_budget"))
     assert plain(small).startswith("Piloten har brukt 49 000 kr av tilsagnet på 70 000 kr")
+    mid, _ = text.pilot_money(_cost(fund_cost_nok=492_000.0, grant_nok=700_000.0),
+                              _row(cost_reason="on_budget"))  # as the money chart writes it
+    assert plain(mid).startswith("Piloten har brukt 0,49 mill. kr av tilsagnet på 0,70 mill. kr")
 
 
 def test_caveats_of_one_pilot_are_said_of_that_pilot(frames):

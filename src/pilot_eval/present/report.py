@@ -612,8 +612,10 @@ class PilotReport(_Report):
         explained = text.explain(row, self.language, min_cell_size=self.min_cell_size,
                                  measures=self.ds.measures)
         money, paced = text.pilot_money(self.cost.loc[self.pilot_id], row, self.language)
-        if paced:  # the money paragraph has said how fast the grant is spent
-            explained = {k: v for k, v in explained.items() if k != "cost"}
+        # the money paragraph says how fast the grant is spent, the status table the
+        # recommendation: the list gives the rest
+        said = {"cost", "recommendation"} if paced else {"recommendation"}
+        explained = {k: v for k, v in explained.items() if k not in said}
         caveats = text.caveats(self.ds, self.language, scorecard=self.scorecard,
                                outcomes=self.outcomes, pilot_id=self.pilot_id,
                                warnings=self.warnings)

@@ -142,9 +142,9 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         _EN: "The pilot spends its grant much faster than planned."},
     "cost_reason.underspending": {
         _NB: "Piloten bruker tilsagnet mye saktere enn planen. Det kan bety at arbeidet er "
-             "forsinket.",
+             "forsinket, eller at det koster mindre enn ventet.",
         _EN: "The pilot spends its grant much more slowly than planned. The work may be "
-             "delayed."},
+             "delayed, or cost less than expected."},
     # -- scorecard: outcome
     "outcome_reason.not_started": {
         _NB: "Resultatene kan ikke vurderes før piloten har startet.",
@@ -536,8 +536,17 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         _EN: "The pilot spends much faster than planned."},
     "pilot.pace.underspending": {
         _NB: "Piloten bruker pengene mye saktere enn planen. Det kan bety at arbeidet er "
-             "forsinket.",
-        _EN: "The pilot spends much more slowly than planned. The work may be delayed."},
+             "forsinket, eller at det koster mindre enn ventet.",
+        _EN: "The pilot spends much more slowly than planned. The work may be delayed, or "
+             "cost less than expected."},
+    "outcome_basis.primary": {
+        _NB: "Statusen for resultater bygger på pilotens hovedmål, {label}.",
+        _EN: "The outcome status rests on the pilot's main measure, {label}."},
+    "outcome_basis.first_measured": {
+        _NB: "Piloten har ikke valgt et hovedmål. Statusen for resultater bygger på det "
+             "første målet som er målt, {label}.",
+        _EN: "The pilot has not chosen a main measure. The outcome status rests on the first "
+             "measure taken, {label}."},
     "pilot.forecast": {
         _NB: "Fortsetter den i samme tempo, har den brukt {forecast} når perioden er slutt.",
         _EN: "At the same pace, it will have spent {forecast} when the period ends."},
@@ -1285,10 +1294,23 @@ def recommendation_sentence(row: Mapping[str, Any] | pd.Series, language: str = 
     return line(_lower_first(text.rstrip(".")))
 
 
+def outcome_basis(row: Mapping[str, Any] | pd.Series, language: str = "nb") -> str:
+    """Which measure the outcome status rests on, and why that one ("" when none).
+
+    Reads ``outcome_measure_source`` (``primary`` or ``first_measured``) and the measure's
+    label from a (:func:`localise`-d) scorecard row.
+    """
+    source = _get(row, "outcome_measure_source")
+    if source not in ("primary", "first_measured") or not _get(row, "outcome_measure"):
+        return ""
+    label = _label_of(row, language)
+    return _t(f"outcome_basis.{source}", language, label=_lower_first(label))
+
+
 def explain(row: Mapping[str, Any] | pd.Series, language: str = "nb", *,
             min_cell_size: int = 5, measures: pd.DataFrame | None = None) -> dict[str, str]:
-    """All sentences of one scorecard row: ``{"reach", "cost", "outcome",
-    "recommendation"}`` → sentence.
+    """All sentences of one scorecard row: ``{"reach", "cost", "outcome", "basis",
+    "recommendation"}`` → sentence (``basis``: :func:`outcome_basis`).
 
     The scorecard names measures in the agreement's language. The unit is always put in
     ``language`` (:func:`unit`); give ``measures`` (``ds.measures``) for the measure's
@@ -1300,6 +1322,7 @@ def explain(row: Mapping[str, Any] | pd.Series, language: str = "nb", *,
         "reach": reach_sentence(row, language, min_cell_size=min_cell_size),
         "cost": cost_sentence(row, language),
         "outcome": outcome_sentence(row, language, min_cell_size=min_cell_size),
+        "basis": outcome_basis(row, language),
         "recommendation": recommendation_sentence(row, language, min_cell_size=min_cell_size),
     }
 
@@ -1677,10 +1700,11 @@ def caveats(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
 
 
 def _kroner(x: float, scale: float, language: str) -> str:
-    """An amount for running text: in millions when ``scale`` (the grant) is a million or
-    more ("0,9 mill. kr"), else in whole thousands ("890 000 kr")."""
-    if scale >= 1e6:
-        return fmt.mnok(x, language=language)
+    """An amount for running text, in millions as the charts write it: one decimal when
+    ``scale`` (the grant) is a million or more ("0,9 mill. kr"), two from 100 000 kr
+    ("0,49 mill. kr"), and whole thousands below ("49 000 kr")."""
+    if scale >= 1e5:
+        return fmt.mnok(x, decimals=1 if scale >= 1e6 else 2, language=language)
     return fmt.nok(round(float(x), -3), language=language)
 
 
