@@ -23,6 +23,8 @@ import pilot_eval as pe
 from pilot_eval import metrics as m
 from pilot_eval.errors import UsageError
 from pilot_eval.present import figures as F
+from pilot_eval.present import fmt
+from pilot_eval.present.figures import _core
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -275,11 +277,11 @@ def test_value_chart_per_measure_shows_the_value_tables_figures(fr):
     table = tables.value_table(main, fr["names"], min_cell_size=K)
     for pid in ("leksehjelp", "mentor"):
         row = fr["vfm"].loc[(pid, "trivsel")]
-        ratio = F.fmt.number(row["benefit_cost_ratio"], 2)
+        ratio = fmt.number(row["benefit_cost_ratio"], 2)
         assert f"{fr['names'][pid]} – trivsel" in fig.alt
         assert f"nytte–kostnadsforhold {ratio}" in fig.alt
         assert ratio in table.data["Nytte–kostnadsforhold"].tolist()
-    summed = F.fmt.number(fr["vfm_pilot"].loc["leksehjelp", "benefit_cost_ratio"], 2)
+    summed = fmt.number(fr["vfm_pilot"].loc["leksehjelp", "benefit_cost_ratio"], 2)
     assert summed != "0,37" and "0,37" in fig.alt and summed not in fig.alt
     assert "Én stolpe per pilot." in fig.caption
     assert "telle to ganger" not in fig.caption  # one measure per row: nothing is added up
@@ -483,14 +485,14 @@ def test_figures_render_in_the_pdf_as_inter_text(figs, tmp_path):
 
 
 def test_source_that_already_says_kilde_is_not_prefixed_twice():
-    cap = F._caption("Note.", source="Kilde: pilotenes data per 30. juni 2026.", language="nb")
+    cap = _core._caption("Note.", source="Kilde: pilotenes data per 30. juni 2026.", language="nb")
     assert cap == "Note. Kilde: pilotenes data per 30. juni 2026."
-    assert F._caption(source="Source: x", language="en") == "Source: x."
-    assert F._caption(source="pilotenes data", language="nb") == "Kilde: pilotenes data."
+    assert _core._caption(source="Source: x", language="en") == "Source: x."
+    assert _core._caption(source="pilotenes data", language="nb") == "Kilde: pilotenes data."
 
 
 def test_money_axis_is_in_millions_from_100_000_like_the_labels():
-    ticks = F._Ticks("money", "nb")
+    ticks = _core._Ticks("money", "nb")
     assert [t.replace(NBSP, " ") for t in ticks.format_ticks([0, 2e5, 4e5, 6e5])] == [
         "0", "0,2 mill. kr", "0,4 mill. kr", "0,6 mill. kr"]
     assert ticks.format_ticks([0, 5e4])[1].replace(NBSP, " ") == "50 000 kr"
@@ -601,17 +603,17 @@ def test_one_layout_pass_and_shared_text_sizes_give_the_same_svg(fr, monkeypatch
     process; the SVG is byte for byte what matplotlib's own savefig makes without either."""
     import matplotlib.figure
 
-    monkeypatch.setattr(F, "_MEASURED", {})
+    monkeypatch.setattr(_core, "_MEASURED", {})
     cold = build(fr, "cumulative_spend").svg
-    measured = len(F._MEASURED)
+    measured = len(_core._MEASURED)
     assert measured > 10
     assert build(fr, "cumulative_spend").svg == cold
-    assert len(F._MEASURED) == measured  # every label of the second chart came from the cache
+    assert len(_core._MEASURED) == measured  # every label of the second chart came from the cache
 
     def savefig_lays_out(fig):  # instead of FigureCanvasSVG(fig): _render sees no engine
         engine, asked = fig.get_layout_engine, []
         fig.get_layout_engine = lambda: engine() if asked or asked.append(1) else None
 
-    monkeypatch.setattr(F, "_ChartFigure", matplotlib.figure.Figure)
-    monkeypatch.setattr(F, "FigureCanvasSVG", savefig_lays_out)
+    monkeypatch.setattr(_core, "_ChartFigure", matplotlib.figure.Figure)
+    monkeypatch.setattr(_core, "FigureCanvasSVG", savefig_lays_out)
     assert build(fr, "cumulative_spend").svg == cold

@@ -1,0 +1,864 @@
+"""Shared machinery of the charts: the result class, look, layout, text measuring and words.
+
+Every chart family (:mod:`.money`, :mod:`.reach`, :mod:`.outcomes`, :mod:`.value`) builds on
+what is here and on nothing of another family, so a helper two families need lives here:
+
+* :class:`Figure`, the finished chart, and :data:`PALETTE`, :data:`WIDTH_MM`;
+* words: translation (``_tr``), names, amounts, captions, privacy notes;
+* the typeface and rc settings (``_font_family``, ``_rc``);
+* axes: tick formatting (``_Ticks``), value and month axes, direct labels, room for labels;
+* text measuring shared by all renderers of a process (``_MEASURED``);
+* making, laying out and rendering a figure (``_new``, ``_render``, ``_draw``, ``_figure``)
+  and the panels, placeholders and notes several charts share.
+
+See the package docstring (:mod:`pilot_eval.present.figures`) for the conventions.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import html
+import io
+import math
+import os
+import re
+import tempfile
+import textwrap
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import matplotlib
+import matplotlib.dates as mdates
+import matplotlib.ticker as mticker
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.figure import Figure as _MplFigure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from ...errors import UsageError
+from .. import fmt
+
+Language = Literal["nb", "en"]
+
+#: Width of every chart, in millimetres: the A4 text column (164 mm) less a little air.
+WIDTH_MM = 160.0
+
+#: Okabe & Ito (2008) colours, by name, plus the report's neutral inks.
+PALETTE: dict[str, str] = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "sky": "#56B4E9",
+    "purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "black": "#000000",
+    "ink": "#1b1f24",
+    "heading": "#0b2e4f",
+    "muted": "#4a5561",
+    "rule": "#8a96a3",
+    "grid": "#dde3e9",
+    "track": "#d9e0e7",
+    "shade": "#f1f4f7",
+    "light_blue": "#cfe3f1",
+}
+_C = PALETTE
+_PT_PER_MM = 72 / 25.4
+_X0_PT = 1.0  # left edge of the title and key, in points from the figure's edge
+_TITLE_PT, _TEXT_PT = 10.0, 8.0
+_HATCH = "////"
+
+# --------------------------------------------------------------------------- the result
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A finished chart: SVG text plus the words that go with it.
+
+    Attributes
+    ----------
+    svg : str
+        A standalone SVG document (text kept as text, in Inter), 160 mm wide. It carries
+        ``<title>`` and ``<desc>`` (the alt text) for use outside a report.
+    title : str
+        The chart's title, also drawn at the top of the SVG.
+    alt : str
+        Text alternative for screen readers and the tagged PDF: the kind of chart and its
+        main message with numbers, in the chart's language.
+    caption : str or None
+        Notes and source, printed under the chart ("Kilde: …", "Tall under 5 er skjult
+        av personvernhensyn.").
+    """
+
+    svg: str
+    title: str
+    alt: str
+    caption: str | None = None
+
+    def _repr_html_(self) -> str:
+        """``<figure class="chart">`` with the SVG as a data-URI image and the caption."""
+        data = base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
+        caption = (
+            f"<figcaption>{html.escape(self.caption)}</figcaption>" if self.caption else ""
+        )
+        return (
+            f'<figure class="chart"><img src="data:image/svg+xml;base64,{data}" '
+            f'alt="{html.escape(self.alt, quote=True)}">{caption}</figure>'
+        )
+
+    def __repr__(self) -> str:
+        return f"Figure(title={self.title!r}, alt={self.alt[:60]!r}…, {len(self.svg)} chars)"
+
+
+# --------------------------------------------------------------------------- helpers: words
+
+
+def _tr(language: str, nb: str, en: str) -> str:
+    return nb if language == "nb" else en
+
+
+def _lang(language: str) -> Language:
+    fmt.check_language(language)
+    return language  # type: ignore[return-value]
+
+
+def _cell_min(min_cell_size: int) -> int:
+    if isinstance(min_cell_size, bool) or not isinstance(min_cell_size, (int, np.integer)) \
+            or min_cell_size < 1:
+        raise UsageError(
+            f"min_cell_size={min_cell_size!r} must be a whole number of at least 1; pass the "
+            "agreement's value, e.g. min_cell_size=ds.agreement.min_cell_size."
+        )
+    return int(min_cell_size)
+
+
+def _require(frame: pd.DataFrame, columns: Iterable[str], producer: str) -> pd.DataFrame:
+    """Check ``frame`` is a DataFrame with ``columns`` (index levels count as columns)."""
+    if not isinstance(frame, pd.DataFrame):
+        raise UsageError(
+            f"expected a pandas DataFrame from {producer}, got {type(frame).__name__}."
+        )
+    have = set(frame.columns) | {n for n in frame.index.names if n is not None}
+    missing = [c for c in columns if c not in have]
+    if missing:
+        raise UsageError(
+            f"the table lacks column(s) {', '.join(missing)}; pass the output of {producer} "
+            f"(it has {', '.join(map(str, frame.columns[:12]))}…)."
+        )
+    return frame
+
+
+def pilot_names(pilots: pd.DataFrame) -> dict[str, str]:
+    """Map ``pilot_id`` → ``name`` from the pilots table (``ds.pilots``), for chart labels.
+
+    Parameters
+    ----------
+    pilots : pandas.DataFrame
+        With columns ``pilot_id`` and ``name``.
+
+    Returns
+    -------
+    dict of str to str
+    """
+    _require(pilots, ["pilot_id", "name"], "ds.pilots")
+    return {str(k): str(v) for k, v in zip(pilots["pilot_id"], pilots["name"], strict=False)}
+
+
+def _name(names: Mapping[str, str] | None, pid: Any) -> str:
+    if names is not None and str(pid) in names:
+        return str(names[str(pid)])
+    return str(pid)
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(str(text), width=width, break_long_words=False)) or str(text)
+
+
+def _mid_sentence(text: str) -> str:
+    """A label inside a sentence: "School absence" → "school absence", "MDE" stays."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _money(x: float, language: str) -> str:
+    """An amount rounded to what a reader needs: "1,2 mill. kr", "0,25 mill. kr", "38 000 kr"."""
+    if x is None or not np.isfinite(x):
+        return fmt.MISSING
+    a = abs(float(x))
+    if a >= 1e6:
+        return fmt.mnok(x, decimals=1, language=language)
+    if a >= 1e5:
+        return fmt.mnok(x, decimals=2, language=language)
+    if a >= 1e3:
+        return fmt.nok(round(float(x), -3), language=language)
+    return fmt.nok(x, language=language)
+
+
+def _money_pair(a: float, b: float, language: str, word: tuple[str, str] = ("av", "of")) -> str:
+    """Two amounts in one unit: "0,89 av 1,2 mill. kr", "NOK 0.89 of 1.2 million"."""
+    if not (np.isfinite(a) and np.isfinite(b)) or max(abs(a), abs(b)) < 1e5:
+        return f"{_money(a, language)} {_tr(language, *word)} {_money(b, language)}"
+    def num(x: float) -> str:
+        return fmt.number(x / 1e6, 1 if abs(x) >= 1e6 else 2, language=language)
+    w = _tr(language, *word)
+    if language == "nb":
+        return f"{num(a)} {w} {num(b)}\u00a0mill.\u00a0kr"
+    return f"NOK\u00a0{num(a)} {w} {num(b)}\u00a0million"
+
+
+def _hidden_label(n: float, min_cell_size: int, language: str) -> str:
+    """"<5" for a small cell, "skjult" for a cell hidden to protect another."""
+    if 0 < n < min_cell_size:
+        return f"<{min_cell_size}"
+    return _tr(language, "skjult", "hidden")
+
+
+def _privacy_note(min_cell_size: int, language: str) -> str:
+    return _tr(language,
+               f"Tall under {min_cell_size} er skjult av personvernhensyn (vises som «<{min_cell_size}»).",
+               f"Numbers below {min_cell_size} are suppressed for privacy (shown as \"<{min_cell_size}\").")
+
+
+def _caption(*parts: str | None, source: str | None = None, language: str = "nb") -> str | None:
+    items = [p.strip() for p in parts if p and p.strip()]
+    if source:
+        # a source that already says "Kilde:" (the reports pass one) is not prefixed twice
+        src = _SOURCE_WORD.sub("", source.strip()).rstrip(".")
+        items.append(_tr(language, f"Kilde: {src}.", f"Source: {src}."))
+    return " ".join(items) or None
+
+
+_SOURCE_WORD = re.compile(r"^(kilde|kilder|source|sources)\s*:\s*", re.IGNORECASE)
+
+
+_UNITS_EN = {
+    "poeng": "points", "dager": "days", "dager per halvår": "days per half-year",
+    "timer": "hours", "prosent": "per cent", "kr": "NOK", "antall": "number",
+}
+
+
+def _unit(unit: Any, language: str) -> str:
+    if unit is None or (isinstance(unit, float) and math.isnan(unit)) or unit is pd.NA:
+        return ""
+    unit = str(unit)
+    return _UNITS_EN.get(unit, unit) if language == "en" else unit
+
+
+# --------------------------------------------------------------------------- helpers: font
+
+
+_FACES = ("Regular", "SemiBold", "Bold")
+
+
+@functools.lru_cache(maxsize=1)
+def _font_family() -> str:
+    """Register the report typeface (Inter) with matplotlib and return its family name.
+
+    Matplotlib's FreeType cannot read WOFF2, so each face is decompressed once into an
+    OpenType file in matplotlib's cache folder (named by the WOFF2's hash, written
+    atomically so parallel report jobs do not trip over each other). On any failure the
+    charts fall back to DejaVu Sans, which matplotlib always has.
+    """
+    try:
+        from fontTools.ttLib import TTFont
+        from matplotlib import font_manager
+
+        # A file of the render layer, read as package data (no import of a higher layer).
+        fonts = resources.files("pilot_eval").joinpath("render", "fonts")
+        try:
+            cache = Path(matplotlib.get_cachedir()) / "pilot_eval_fonts"
+            cache.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            cache = Path(tempfile.gettempdir()) / "pilot_eval_fonts"
+            cache.mkdir(parents=True, exist_ok=True)
+        for face in _FACES:
+            data = fonts.joinpath(f"Inter-{face}.woff2").read_bytes()
+            target = cache / f"Inter-{face}-{hashlib.sha256(data).hexdigest()[:12]}.otf"
+            if not target.is_file():
+                font = TTFont(io.BytesIO(data))
+                font.flavor = None
+                fd, tmp = tempfile.mkstemp(dir=cache, suffix=".otf")
+                with os.fdopen(fd, "wb") as fh:
+                    font.save(fh)
+                os.replace(tmp, target)
+            font_manager.fontManager.addfont(str(target))
+        return "Inter"
+    except Exception:  # any failure: a chart in DejaVu is better than no chart
+        return "DejaVu Sans"
+
+
+def _rc() -> dict[str, Any]:
+    family = _font_family()
+    return {
+        "svg.fonttype": "none",
+        "svg.hashsalt": "pilot_eval",
+        "font.family": "sans-serif",
+        "font.sans-serif": [family, "DejaVu Sans"],
+        "font.size": _TEXT_PT,
+        "text.color": _C["ink"],
+        "axes.titlesize": 8.5,
+        "axes.titleweight": "semibold",
+        "axes.titlelocation": "left",
+        "axes.titlecolor": _C["ink"],
+        "axes.titlepad": 5.0,
+        "axes.labelsize": _TEXT_PT,
+        "axes.labelcolor": _C["muted"],
+        "axes.labelpad": 4.0,
+        "axes.edgecolor": _C["rule"],
+        "axes.linewidth": 0.6,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": False,
+        "axes.axisbelow": True,
+        "axes.unicode_minus": True,
+        "axes.facecolor": "white",
+        "grid.color": _C["grid"],
+        "grid.linewidth": 0.6,
+        "xtick.labelsize": _TEXT_PT,
+        "ytick.labelsize": _TEXT_PT,
+        "xtick.color": _C["rule"],
+        "ytick.color": _C["rule"],
+        "xtick.labelcolor": _C["ink"],
+        "ytick.labelcolor": _C["ink"],
+        "xtick.major.size": 3.0,
+        "ytick.major.size": 3.0,
+        "xtick.major.width": 0.6,
+        "ytick.major.width": 0.6,
+        "xtick.minor.size": 1.8,
+        "xtick.minor.width": 0.5,
+        "legend.fontsize": _TEXT_PT,
+        "legend.frameon": False,
+        "hatch.linewidth": 0.6,
+        "lines.solid_capstyle": "butt",
+        "lines.dash_capstyle": "butt",
+        "figure.facecolor": "white",
+        "savefig.facecolor": "white",
+        "savefig.transparent": False,
+        "svg.image_inline": True,
+        "path.simplify": True,
+        # the layout engine is chosen per figure (_new); None must mean none (see _render)
+        "figure.autolayout": False,
+        "figure.constrained_layout.use": False,
+    }
+
+
+# --------------------------------------------------------------------------- helpers: axes
+
+
+class _Ticks(mticker.Formatter):
+    """Tick labels in the report's number style, with as many decimals as the steps need.
+
+    ``kind``: ``"money"`` (kroner: "50 000 kr" when every tick is below 100 000, else
+    "0,5 mill. kr"),
+    ``"percent"`` (share 0–1), ``"number"``, ``"signed"`` (number with "+" when positive).
+    Zero prints as "0" (plus " %" for percent).
+    """
+
+    def __init__(self, kind: str, language: str) -> None:
+        self.kind = kind
+        self.language = language
+        self._decimals = 0
+        self._millions = False
+        # Matplotlib asks for the same ticks again at every layout pass and draw.
+        self._done: dict[tuple[float, ...], tuple[list[str], int, bool]] = {}
+
+    def format_ticks(self, values: Sequence[float]) -> list[str]:
+        key = tuple(map(float, values))
+        if key not in self._done:
+            labels = self._format_ticks(values)
+            self._done[key] = (labels, self._decimals, self._millions)
+        labels, self._decimals, self._millions = self._done[key]
+        return list(labels)
+
+    def _format_ticks(self, values: Sequence[float]) -> list[str]:
+        vals = np.asarray(values, dtype=float)
+        # millions from 100 000 kr up, as the direct labels (_money), so axis and labels
+        # of one chart share their unit ("0,2 mill. kr", never "200 000 kr" beside "0,45 mill. kr")
+        self._millions = self.kind == "money" and np.nanmax(np.abs(vals), initial=0) >= 1e5
+        scale = 1e-6 if self._millions else 100.0 if self.kind == "percent" else 1.0
+        self._decimals = _decimals_needed(vals * scale)
+        return [self(v) for v in values]
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        lang = self.language
+        if abs(x) < 1e-12:
+            return "0" + ("\u00a0%" if self.kind == "percent" and lang == "nb" else
+                          "%" if self.kind == "percent" else "")
+        if self.kind == "money":
+            if self._millions:
+                return fmt.mnok(x, decimals=self._decimals, language=lang)
+            return fmt.nok(x, decimals=self._decimals, language=lang)
+        if self.kind == "percent":
+            return fmt.percent(x, self._decimals, language=lang)
+        text = fmt.number(x, self._decimals, language=lang)
+        return ("+" + text) if self.kind == "signed" and x > 0 else text
+
+
+def _decimals_needed(values: np.ndarray) -> int:
+    vals = values[np.isfinite(values)]
+    for d in range(4):
+        scaled = vals * 10**d
+        if np.all(np.abs(scaled - np.round(scaled)) < 1e-6):
+            return d
+    return 3
+
+
+def _tidy_number(x: float, language: str) -> str:
+    """``x`` with the decimals it has (up to three): "5", "0,5", "2,25"."""
+    return fmt.number(x, _decimals_needed(np.array([x])), language=language)
+
+
+def _value_axis(axis: Any, kind: str, language: str, *, nbins: int = 5,
+                integer: bool = False) -> None:
+    steps = [1, 2, 2.5, 5, 10] if kind in ("number", "signed") else [1, 2, 5, 10]
+    axis.set_major_locator(mticker.MaxNLocator(nbins=nbins, steps=steps, integer=integer))
+    axis.set_major_formatter(_Ticks(kind, language))
+
+
+def _month_axis(axis: Any, language: str, *, months: Sequence[int] | None = None,
+                years_only: bool = False, span_months: float | None = None) -> None:
+    if years_only:
+        axis.set_major_locator(mdates.YearLocator())
+        axis.set_major_formatter(mticker.FuncFormatter(
+            lambda x, _pos: str(mdates.num2date(x).year)))
+        return
+    if months is None:  # quarterly ticks on a short axis, half-yearly on a long one
+        months = (1, 4, 7, 10) if span_months is not None and span_months <= 20 else (1, 7)
+    axis.set_major_locator(mdates.MonthLocator(bymonth=list(months)))
+    axis.set_major_formatter(mticker.FuncFormatter(
+        lambda x, _pos: fmt.month(mdates.num2date(x), language=language)))
+
+
+def _clean(ax: Any, *, grid: str | None = "x", left: bool = False, bottom: bool = False) -> None:
+    """Strip chart junk: no frame, a light grid on the value axis, no tick marks on bars."""
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.spines["left"].set_visible(left)
+    ax.spines["bottom"].set_visible(bottom)
+    if grid:
+        ax.grid(True, axis=grid, which="major")
+    if grid == "x":
+        ax.tick_params(axis="y", length=0, pad=5)
+        ax.tick_params(axis="x", length=0, pad=4)
+    elif grid == "y":
+        ax.tick_params(axis="y", length=0, pad=4)
+
+
+def _label(ax: Any, text: str, xy: tuple[float, float], *, dx: float = 4.0, dy: float = 0.0,
+           ha: str = "left", va: str = "center", color: str | None = None,
+           size: float = _TEXT_PT, weight: str = "normal", coords: Any = "data",
+           **kw: Any) -> Any:
+    """A direct label next to a data point, offset in points, never clipped."""
+    return ax.annotate(text, xy=xy, xycoords=coords, xytext=(dx, dy),
+                       textcoords="offset points", ha=ha, va=va, fontsize=size,
+                       color=color or _C["ink"], fontweight=weight, annotation_clip=False,
+                       **kw)
+
+
+def _text_width_pt(text: str, size: float = _TEXT_PT) -> float:
+    """Width of one line of text in points, measured with the chart font (Agg)."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    renderer = _measure_once(RendererAgg(1, 1, 72))
+    width, _, _ = renderer.get_text_width_height_descent(text, FontProperties(size=size),
+                                                         ismath=False)
+    return float(width)
+
+
+def _lines_width_pt(text: str, size: float = _TEXT_PT) -> float:
+    return max((_text_width_pt(line, size) for line in str(text).split("\n")), default=0.0)
+
+
+def _axes_width_pt(ylabels: Iterable[str], *, right_pt: float = 0.0, ncols: int = 1) -> float:
+    """Rough width of one plot area: the figure less the y labels, paddings and a column of
+    text to the right of it."""
+    label = max((_lines_width_pt(t) for t in ylabels), default=0.0)
+    return (WIDTH_MM * _PT_PER_MM - 16.0) / ncols - label - 10.0 - right_pt
+
+
+def _room_right(ends: Iterable[float], texts: Iterable[str], *, axes_width_pt: float,
+                dx_pt: float = 5.0, x0: float = 0.0) -> float:
+    """The upper x-limit that keeps every label (placed ``dx_pt`` right of its bar end)
+    inside the plot area, so labels never run into the margin or a column beside it."""
+    best = x0
+    for end, text in zip(ends, texts, strict=True):
+        if not np.isfinite(end):
+            continue
+        best = max(best, end)
+        room = 1.0 - (_lines_width_pt(text) + dx_pt + 3.0) / max(axes_width_pt, 1.0)
+        if room > 0.15:
+            best = max(best, x0 + (max(end, x0) - x0) / room)
+    return best
+
+
+def _facet_title(ax: Any, text: str, note: str | None = None) -> None:
+    """A panel title that starts at the figure's left edge (over the y labels), with an
+    optional note in regular weight after it."""
+    from matplotlib.transforms import blended_transform_factory
+
+    fig = ax.get_figure()
+    where = blended_transform_factory(fig.transFigure, ax.transAxes)
+    x0 = _X0_PT / (WIDTH_MM * _PT_PER_MM)
+    ax.annotate(text, xy=(x0, 1), xycoords=where, xytext=(0, 7), textcoords="offset points",
+                ha="left", va="bottom", fontsize=8.5, fontweight="semibold",
+                color=_C["ink"], annotation_clip=False)
+    if note:
+        ax.annotate(note, xy=(x0, 1), xycoords=where,
+                    xytext=(_text_width_pt(text, 8.5) * 1.04 + 6, 7),
+                    textcoords="offset points", ha="left", va="bottom", fontsize=_TEXT_PT,
+                    color=_C["muted"], annotation_clip=False)
+
+
+def _key_width_pt(labels: Sequence[str]) -> float:
+    # text + handle (1.6 em) + pad (0.5 em) + column gap (1.4 em), at 8 pt
+    return sum(_text_width_pt(s) + (1.6 + 0.5 + 1.4) * _TEXT_PT for s in labels)
+
+
+def _key_layout(handles: Sequence[Any], width_pt: float) -> tuple[list[Any], int, int]:
+    """Columns and rows for the key, and the handles reordered so it reads row by row
+    (matplotlib fills a legend column by column)."""
+    labels = [h.get_label() for h in handles]
+    n = len(handles)
+    rows = 1
+    while rows < n and max(_key_width_pt(labels[i:i + math.ceil(n / rows)])
+                           for i in range(0, n, math.ceil(n / rows))) > width_pt:
+        rows += 1
+    ncols = math.ceil(n / rows)
+    grid = [list(handles[r * ncols:(r + 1) * ncols]) for r in range(rows)]
+    ordered = [grid[r][c] for c in range(ncols) for r in range(rows) if c < len(grid[r])]
+    return ordered, ncols, rows
+
+
+# Text sizes measured in this process. Matplotlib measures every label again with each new
+# renderer (two per chart: layout and drawing), about 0.3 ms a time with Inter's kerning;
+# a report set measures a few hundred strings thousands of times.
+_MEASURED: dict[tuple[Any, ...], Any] = {}
+# rc settings a measurement depends on besides the font properties themselves
+_MEASURE_RC = ("font.sans-serif", "font.serif", "font.monospace", "font.cursive",
+               "font.fantasy", "text.hinting", "text.hinting_factor", "text.kerning_factor")
+_MEASURE = "get_text_width_height_descent"
+
+
+def _measure_once(renderer: Any) -> Any:
+    """Make ``renderer`` take sizes of plain text measured before (by a renderer of the same
+    kind) from :data:`_MEASURED`; mathtext and TeX are measured as usual. Returns it."""
+    if getattr(getattr(renderer, _MEASURE, None), "_pe_cached", False):
+        return renderer
+    cls = type(renderer)
+
+    def measure() -> Any:  # the method this wrapper hides (a proxy delegates it on, at call time)
+        own = getattr(cls, _MEASURE, None)
+        return own.__get__(renderer) if own is not None else cls.__getattr__(renderer, _MEASURE)
+
+    def cached(s: str, prop: Any, ismath: Any) -> Any:
+        method = measure()
+        if ismath is not False:
+            return method(s, prop, ismath)
+        owner = getattr(method, "__self__", renderer)
+        rc = matplotlib.rcParams
+        key = (type(owner), getattr(owner, "dpi", None), s, prop.copy(),
+               *(tuple(v) if isinstance(v, list) else v for v in map(rc.__getitem__, _MEASURE_RC)))
+        found = _MEASURED.get(key)
+        if found is None:
+            if len(_MEASURED) >= 50_000:
+                _MEASURED.clear()
+            found = _MEASURED[key] = method(s, prop, ismath)
+        return found
+
+    cached._pe_cached = True  # type: ignore[attr-defined]
+    setattr(renderer, _MEASURE, cached)
+    return renderer
+
+
+class _ChartFigure(_MplFigure):
+    """A matplotlib figure whose renderers share :data:`_MEASURED`."""
+
+    def draw(self, renderer: Any) -> None:
+        super().draw(_measure_once(renderer))
+
+    def _get_renderer(self) -> Any:  # the renderer the layout engine measures with
+        return _measure_once(super()._get_renderer())
+
+
+def _new(body_mm: float, nrows: int = 1, ncols: int = 1, **kw: Any) -> tuple[_MplFigure, Any]:
+    """A figure 160 mm wide whose plot area is ``body_mm`` high, with constrained layout."""
+    fig = _ChartFigure(figsize=(WIDTH_MM / 25.4, body_mm / 25.4), layout="constrained")
+    fig.get_layout_engine().set(w_pad=2 / 72, h_pad=2 / 72, wspace=0.04, hspace=0.04)
+    axes = fig.subplots(nrows, ncols, squeeze=False, **kw)
+    fig._pe_body_mm = body_mm  # type: ignore[attr-defined]
+    return fig, axes
+
+
+def _render(fig: _MplFigure, *, title: str, alt: str,
+            handles: Sequence[Any] | None = None) -> str:
+    """Add the title and the key above the plot, lay out, and return the SVG text.
+
+    The title (10 pt semibold) and the key (one or two rows) sit in a band reserved above
+    the constrained-layout area, left-aligned with the figure's edge as in SSB's figures.
+    """
+    width_pt = WIDTH_MM * _PT_PER_MM
+    lines = textwrap.wrap(title, width=int((width_pt - 4) / 5.4)) or [title]
+    header = 3.0 + len(lines) * _TITLE_PT * 1.28
+    ncols = 0
+    if handles:
+        handles, ncols, rows = _key_layout(handles, width_pt - 8)
+        header += 5.0 + rows * 12.0
+    header += 6.0
+    body_pt = fig._pe_body_mm * _PT_PER_MM  # type: ignore[attr-defined]
+    height_pt = body_pt + header
+    fig.set_size_inches(width_pt / 72, height_pt / 72)
+    fig.get_layout_engine().set(rect=(0, 0, 1, 1 - header / height_pt))
+    x0 = _X0_PT / width_pt
+    fig.text(x0, 1 - 3.0 / height_pt, "\n".join(lines), ha="left", va="top",
+             fontsize=_TITLE_PT, fontweight="semibold", color=_C["heading"], linespacing=1.2)
+    if handles:
+        top = 3.0 + len(lines) * _TITLE_PT * 1.28 + 5.0
+        fig.legend(handles=list(handles), loc="upper left",
+                   bbox_to_anchor=(x0, 1 - top / height_pt), ncols=ncols, borderpad=0,
+                   borderaxespad=0, handlelength=1.6, handleheight=0.8, handletextpad=0.5,
+                   columnspacing=1.4, labelspacing=0.45, frameon=False,
+                   labelcolor=_C["ink"])
+    buf = io.StringIO()
+    # Lay out once, then draw once. savefig with a layout engine draws the figure twice (a
+    # pass with drawing switched off, to run the engine, then the real one); the positions
+    # and the SVG are the same when the engine runs first, measuring text as SVG does.
+    FigureCanvasSVG(fig)
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+        fig.set_layout_engine(None)  # the positions are final now
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    # No fig.clear(): it resets every axes (as costly as making it); the figure was never
+    # registered with pyplot, so it is garbage as soon as this returns.
+    return _describe(buf.getvalue(), title, alt)
+
+
+def _describe(svg: str, title: str, alt: str) -> str:
+    """Insert ``<title>`` and ``<desc>`` as the first children of the root ``<svg>``."""
+    start = svg.find("<svg")
+    end = svg.find(">", start) + 1
+    extra = (f"\n <title>{html.escape(title, quote=False)}</title>"
+             f"\n <desc>{html.escape(alt, quote=False)}</desc>")
+    return svg[:end] + extra + svg[end:]
+
+
+def _draw(build: Callable[[], tuple[_MplFigure, Sequence[Any] | None]], *, title: str,
+          alt: str) -> str:
+    """Run ``build`` (which makes the figure and returns it with its key) and render it,
+    both under the chart rc settings."""
+    with matplotlib.rc_context(_rc()):
+        fig, handles = build()
+        return _render(fig, title=title, alt=alt, handles=handles)
+
+
+def _figure(build: Callable[[], tuple[_MplFigure, Sequence[Any] | None]], *, title: str,
+            alt: str, notes: Iterable[str | None] = (), source: str | None = None,
+            language: str = "nb") -> Figure:
+    """The finished chart: ``build`` rendered (:func:`_draw`), with its title, alt text and
+    a caption of ``notes`` (empty ones left out) and ``source``."""
+    return Figure(svg=_draw(build, title=title, alt=alt), title=title, alt=alt,
+                  caption=_caption(*notes, source=source, language=language))
+
+
+def _patch(color: str, label: str, **kw: Any) -> Patch:
+    return Patch(facecolor=color, edgecolor=kw.pop("edgecolor", "none"), label=label, **kw)
+
+
+def _line(color: str, label: str, **kw: Any) -> Line2D:
+    return Line2D([], [], color=color, label=label, **kw)
+
+
+def _pilots_of(frame: pd.DataFrame, pilot_id: str | None, column: str = "pilot_id") -> list[str]:
+    ids = [str(p) for p in dict.fromkeys(frame[column].astype(str))]
+    if pilot_id is None:
+        return ids
+    if str(pilot_id) not in ids:
+        raise UsageError(f"pilot_id={pilot_id!r} is not in the table; the pilots are: "
+                         f"{', '.join(ids) or '(none)'}.")
+    return [str(pilot_id)]
+
+
+def _flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """Index levels as columns, ids as plain strings."""
+    out = frame.reset_index() if any(n is not None for n in frame.index.names) else frame.copy()
+    if "pilot_id" in out.columns:
+        out["pilot_id"] = out["pilot_id"].astype(str)
+    return out
+
+
+def _join(items: Sequence[str], language: str) -> str:
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    word = _tr(language, " og ", " and ")
+    return ", ".join(items[:-1]) + word + items[-1]
+
+
+def _hide_small(values: pd.Series, min_cell_size: int) -> pd.Series:
+    """Counts with ``0 < n < min_cell_size`` become NaN (not drawn)."""
+    v = pd.to_numeric(values, errors="coerce").astype(float)
+    return v.where(~((v > 0) & (v < min_cell_size)))
+
+
+def _placeholder(title: str, message: str, *, kind: tuple[str, str], language: str,
+                 source: str | None = None) -> Figure:
+    """A chart with nothing to draw yet (a pilot not started, no measurements): the title
+    and one sentence saying why, so a scheduled report still runs and says so."""
+    alt = f"{_tr(language, *kind)}: {message}"
+
+    def build() -> tuple[_MplFigure, None]:
+        fig, axes = _new(16)
+        ax = axes[0, 0]
+        ax.text(0, 0.5, message, transform=ax.transAxes, ha="left", va="center",
+                color=_C["muted"], style="italic")
+        ax.set_axis_off()
+        return fig, None
+
+    return _figure(build, title=title, alt=alt, source=source, language=language)
+
+
+def _empty_note(ax: Any, message: str) -> None:
+    """One muted sentence in the middle of a panel whose bars are all hidden."""
+    ax.text(0.5, 0.55, message, transform=ax.transAxes, ha="center", va="center",
+            color=_C["muted"], style="italic", fontsize=_TEXT_PT, linespacing=1.3, zorder=6,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 2.0})
+
+
+_BAR = ("Stolpediagram", "Bar chart")
+_LINE = ("Linjediagram", "Line chart")
+
+
+# --------------------------------------------------------------------------- helpers: panels
+
+
+def _pilot_title(title: str, name: str) -> str:
+    """A chart title for one pilot: "Leksehjelp: timer med oppmøte per deltaker"."""
+    return f"{name}: {title[:1].lower()}{title[1:]}"
+
+
+def _small_multiples(ids: Sequence[str], panel_mm: float, single_mm: float | None = None, *,
+                     max_cols: int = 2, **kw: Any) -> tuple[_MplFigure, list[Any]]:
+    """One panel per pilot in ``ids``, ``max_cols`` to a row, each ``panel_mm`` high (the
+    whole plot ``single_mm`` high when there is one pilot); the figure and the panels in
+    the order of ``ids``, the grid's spare cells hidden. ``kw`` goes to
+    :meth:`~matplotlib.figure.Figure.subplots` (``sharex``, ``sharey``)."""
+    ncols = max(min(len(ids), max_cols), 1)
+    nrows = max(math.ceil(len(ids) / ncols), 1)
+    body = single_mm if single_mm is not None and len(ids) <= 1 else nrows * panel_mm
+    fig, axes = _new(body, nrows, ncols, **kw)
+    flat = list(axes.ravel())
+    for ax in flat[len(ids):]:
+        ax.set_visible(False)
+    return fig, flat[: len(ids)]
+
+
+def _rows_top_down(ax: Any, labels: Sequence[str]) -> None:
+    """One row per label, the first at the top (horizontal bars, read like a table)."""
+    n = len(labels)
+    ax.set_yticks(np.arange(n), labels)
+    ax.set_ylim(n - 0.5, -0.5)
+
+
+def _bar_value_axis(ax: Any, kind: str, language: str, *, nbins: int) -> None:
+    """The value axis of horizontal bars: ticks below, a light vertical grid and a rule at 0."""
+    _value_axis(ax.xaxis, kind, language, nbins=nbins)
+    _clean(ax, grid="x")
+    ax.axvline(0, color=_C["rule"], lw=0.8, zorder=4)
+
+
+def _date_span(frame: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """From the first month's first day to the last day of the period, no margins."""
+    start = pd.to_datetime(frame["month"] if "month" in frame else frame["date"]).min()
+    return start, pd.to_datetime(frame["date"]).max()
+
+
+def _end_labels(ax: Any, items: Sequence[tuple[Any, float, str, str, str]], *,
+                axes_height_pt: float, gap_pt: float = 10.0) -> None:
+    """Label line ends (x, y, text, colour, weight), pushed apart vertically so they never
+    overlap, each on a white box so a dashed line behind stays out of the way."""
+    items = [it for it in items if np.isfinite(it[1])]
+    if not items:
+        return
+    lo, hi = ax.get_ylim()
+    per_pt = (hi - lo) / max(axes_height_pt, 1.0)
+    order = sorted(range(len(items)), key=lambda i: items[i][1])
+    placed: dict[int, float] = {}
+    prev = -np.inf
+    for i in order:
+        y = max(items[i][1], prev + gap_pt * per_pt)
+        placed[i] = y
+        prev = y
+    for i, (x, y, text, colour, weight) in enumerate(items):
+        ax.plot([x], [y], marker="o", markersize=3.6, color=colour, zorder=5, clip_on=False)
+        _label(ax, text, (x, y), dx=5, dy=(placed[i] - y) / per_pt, weight=weight,
+               color=_C["ink"] if colour == _C["sky"] else colour, zorder=6,
+               bbox={"boxstyle": "square,pad=0.15", "fc": "white", "ec": "none"})
+
+
+# The lines over the pilot period against a straight-line plan (cumulative_spend in .money,
+# enrolment_vs_target in .reach): the plan is dashed and muted, the panels share their scales.
+_PLAN_STYLE: dict[str, Any] = {"color": _C["muted"], "lw": 1.1, "ls": (0, (4, 2.5))}
+
+
+def _plan_panels(ids: Sequence[str]) -> tuple[_MplFigure, list[Any], float]:
+    """The panels of a chart against a plan (one per pilot, two to a row, shared scales) and
+    the height of one plot area in points, for :func:`_end_labels`."""
+    fig, axes = _small_multiples(ids, 47, 62, sharex=True, sharey=True)
+    return fig, axes, (62 if len(ids) <= 1 else 47) * _PT_PER_MM - 42
+
+
+def _plan_line(ax: Any, d: pd.DataFrame, column: str) -> None:
+    """The plan ``column`` of one pilot's months ``d``, to the end of the period."""
+    ax.plot(d["date"], d[column], **_PLAN_STYLE, zorder=2)
+
+
+def _plan_key(label: str) -> Line2D:
+    """The plan's entry in the key."""
+    return _line(_PLAN_STYLE["color"], label, lw=_PLAN_STYLE["lw"], ls=_PLAN_STYLE["ls"])
+
+
+def _finish_plan_panel(ax: Any, d: pd.DataFrame, column: str, end_text: Callable[[float], str],
+                       *, title: str | None, kind: str, language: str,
+                       span: tuple[pd.Timestamp, pd.Timestamp], integer: bool = False) -> None:
+    """Write the plan's value at the end of the period (``end_text`` of it) over the plan
+    line's end, then the panel's title, value axis (from the caller's y-limits), month axis
+    and time span."""
+    end = d.iloc[-1] if len(d) else None
+    if end is not None and np.isfinite(end[column]):
+        _label(ax, end_text(end[column]), (end["date"], end[column]), dx=0, dy=5, ha="right",
+               va="bottom", color=_C["muted"])
+    if title is not None:
+        ax.set_title(title)
+    _value_axis(ax.yaxis, kind, language, nbins=4, integer=integer)
+    _month_axis(ax.xaxis, language)
+    _clean(ax, grid="y", bottom=True)
+    ax.set_xlim(*span)
+
+
+# --------------------------------------------------------------------------- helpers: measures
+
+
+def _measure_label(row: pd.Series, language: str) -> str:
+    for col in (f"label_{language}", "label"):
+        if col in row.index and not pd.isna(row[col]) and str(row[col]).strip():
+            return str(row[col])
+    return str(row.get("measure", ""))
+
+
+def _no_rows(frame: pd.DataFrame, what: str, pilot_id: str, measure: str) -> UsageError:
+    """The error for a pilot and measure ``frame`` has no rows of, listing the pairs it has."""
+    pairs = sorted(set(zip(frame["pilot_id"].astype(str), frame["measure"].astype(str),
+                           strict=False)))
+    return UsageError(f"no {what} rows for pilot_id={pilot_id!r}, measure={measure!r}; the "
+                      f"table has: {', '.join(f'{p}/{m}' for p, m in pairs) or '(none)'}.")

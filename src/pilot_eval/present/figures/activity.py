@@ -1,0 +1,367 @@
+"""Charts of activity: attendance per month and hours per participant (the pilot report).
+
+* :func:`monthly_activity` -- hours attended, new and active participants per month;
+* :func:`dosage` -- participants by hours attended, in bands.
+
+Both aggregate the sessions table themselves (the metrics package has no attendance tables
+yet); no person's value goes further than the aggregation.
+
+Conventions: see :mod:`pilot_eval.present.figures`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ...errors import UsageError
+from ...privacy import suppression_mask
+from .. import fmt
+from ._core import (
+    _BAR,
+    _C,
+    _TEXT_PT,
+    Figure,
+    Language,
+    _cell_min,
+    _clean,
+    _empty_note,
+    _figure,
+    _flat,
+    _hidden_label,
+    _label,
+    _lang,
+    _line,
+    _month_axis,
+    _MplFigure,
+    _name,
+    _new,
+    _patch,
+    _pilot_title,
+    _pilots_of,
+    _placeholder,
+    _privacy_note,
+    _require,
+    _small_multiples,
+    _tidy_number,
+    _tr,
+    _value_axis,
+)
+
+__all__ = ["dosage", "monthly_activity"]
+
+
+def _sessions_by_month(sessions: pd.DataFrame, pilot_id: str) -> pd.DataFrame:
+    """Hours, sessions and people attending per month of one pilot.
+
+    Takes the sessions table (``pilot_id, participant_id, date, hours``) and aggregates it
+    at once, so no person's rows go further; or an already monthly table (``month``,
+    ``hours`` and optionally ``sessions``, ``attendees``).
+    """
+    s = sessions[sessions["pilot_id"].astype(str) == str(pilot_id)]
+    if {"participant_id", "date", "hours"} <= set(s.columns):
+        month = pd.to_datetime(s["date"]).dt.to_period("M").dt.to_timestamp()
+        g = s.groupby(month)
+        return pd.DataFrame({"hours": g["hours"].sum(), "sessions": g.size(),
+                             "attendees": g["participant_id"].nunique()}).rename_axis("month")
+    _require(s, ["month", "hours"], "the sessions table (ds.sessions) or a monthly table")
+    out = s.assign(month=pd.to_datetime(s["month"])).set_index("month")
+    return out[[c for c in ("hours", "sessions", "attendees") if c in out]]
+
+
+def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
+                     sessions: pd.DataFrame | None = None,
+                     names: Mapping[str, str] | None = None, min_cell_size: int,
+                     language: Language = "nb", source: str | None = None) -> Figure:
+    """Activity of one pilot per month: hours of attendance, new and active participants.
+
+    Two panels on one time axis (the whole pilot period, months after the status date left
+    empty): hours attended per month (when ``sessions`` is given), and new participants
+    (bars) with active participants (line).
+
+    Parameters
+    ----------
+    enrolment_by_month : pandas.DataFrame
+        Output of :func:`pilot_eval.metrics.reach.enrolment_by_month` (``pilot_id``,
+        ``month``, ``observed``, ``new_enrolled``, ``active``).
+    pilot_id : str
+    sessions : pandas.DataFrame, optional
+        The sessions table ``ds.sessions`` (``pilot_id, participant_id, date, hours``),
+        aggregated here to months (hours, sessions and distinct people attending), or a
+        monthly table with ``pilot_id, month, hours`` and optionally ``attendees``. The
+        metrics package has no monthly attendance table yet.
+    names : mapping of pilot_id to name, optional
+    min_cell_size : int
+        Months with ``0 < people < min_cell_size`` (new, active, or attending) are not
+        drawn; hours of a month with fewer people attending are not drawn either.
+    language : {"nb", "en"}, default "nb"
+    source : str, optional
+
+    Returns
+    -------
+    Figure
+    """
+    lang = _lang(language)
+    k = _cell_min(min_cell_size)
+    e = _flat(_require(enrolment_by_month, ["pilot_id", "month", "observed", "new_enrolled",
+                                            "active"],
+                       "pilot_eval.metrics.enrolment_by_month(ds)"))
+    _pilots_of(e, pilot_id)
+    e = e[e["pilot_id"] == str(pilot_id)].copy()
+    e["month"] = pd.to_datetime(e["month"])
+    hidden = False
+    new_small = ((e["new_enrolled"] > 0) & (e["new_enrolled"] < k)).to_numpy()
+    for col in ("new_enrolled", "active"):
+        small = (e[col] > 0) & (e[col] < k)
+        hidden |= bool(small.any())
+        e[col] = e[col].where(~small)
+    as_of = pd.to_datetime(e.loc[e["observed"].astype(bool), "date"]).max() \
+        if "date" in e else None
+    act = None
+    if sessions is not None:
+        act = _sessions_by_month(sessions, str(pilot_id))
+        act = act[act.index <= e.loc[e["observed"].astype(bool), "month"].max()]
+        if "attendees" in act:
+            small = (act["attendees"] > 0) & (act["attendees"] < k)
+            hidden |= bool(small.any())
+            act.loc[small, ["hours"] + [c for c in ("sessions", "attendees") if c in act]] = np.nan
+    who = _name(names, pilot_id)
+    title = _tr(lang, "{n}: aktivitet og deltakere per måned", "{n}: activity and participants "
+                "per month").format(n=who)
+    obs = e[e["observed"].astype(bool)]
+    bits = []
+    if act is not None and act["hours"].notna().any():
+        peak = act["hours"].idxmax()
+        bits.append(_tr(lang, "Deltakerne møtte i alt {t} timer fra {a} til {b}, flest i {p} "
+                              "({h} timer)",
+                        "Participants attended {t} hours in all from {a} to {b}, most in {p} "
+                        "({h} hours)").format(
+            t=fmt.number(act["hours"].sum(), 0, language=lang),
+            a=fmt.month(act.index.min(), language=lang),
+            b=fmt.month(act.index.max(), language=lang), p=fmt.month(peak, language=lang),
+            h=fmt.number(act["hours"].max(), 0, language=lang)))
+    if not obs.empty:
+        last = obs.iloc[-1]
+        bits.append(_tr(lang, "{a} aktive deltakere i {m}", "{a} active participants in {m}"
+                        ).format(a=fmt.count(last["active"], k, language=lang),
+                                 m=fmt.month(last["month"], language=lang)))
+    if not bits or obs["active"].isna().all() and (act is None or act["hours"].isna().all()):
+        bits = [_tr(lang, "Ingen aktivitet å vise ennå", "No activity to show yet")]
+    # nothing at all to draw (a pilot not started): say so instead of empty axes
+    anything = bool(new_small[e["observed"].astype(bool).to_numpy()].any()) \
+        or bool(obs["active"].fillna(0).gt(0).any()) \
+        or bool(obs["new_enrolled"].fillna(0).gt(0).any()) \
+        or (act is not None and bool(act["hours"].fillna(0).gt(0).any()))
+    if not anything:
+        return _placeholder(title, _tr(lang, "Ingen aktivitet registrert ennå.",
+                                       "No activity registered yet."),
+                            kind=("Stolpe- og linjediagram", "Bar and line chart"),
+                            language=lang, source=source)
+    alt = (_tr(lang, "Stolpe- og linjediagram: ", "Bar and line chart: ")
+           + ". ".join(bits) + ".")
+
+    def build() -> tuple[_MplFigure, list[Any]]:
+        two = act is not None
+        fig, axes = _new(96 if two else 54, 2 if two else 1, 1, sharex=True)
+        x0, x1 = e["month"].min() - pd.Timedelta(days=20), e["month"].max() + pd.Timedelta(
+            days=20)
+        width = 20.0
+        handles: list[Any] = []
+        if two:
+            ax = axes[0, 0]
+            ax.bar(act.index + pd.Timedelta(days=15), act["hours"].to_numpy(float), width=width,
+                   color=_C["blue"], zorder=2)
+            ax.set_title(_tr(lang, "Timer med oppmøte per måned", "Hours attended per month"))
+            _value_axis(ax.yaxis, "number", lang, nbins=4, integer=True)
+            _clean(ax, grid="y", bottom=True)
+            ax.set_xlim(x0, x1)
+            ax.set_ylim(bottom=0)  # counts start at 0: a cut axis exaggerates change
+        ax = axes[-1, 0]
+        mid = e["month"] + pd.Timedelta(days=15)
+        ax.bar(mid, e["new_enrolled"].to_numpy(float), width=width, color=_C["sky"], zorder=2)
+        ax.plot(mid, e["active"].to_numpy(float), color=_C["blue"], lw=1.9, zorder=3)
+        for xm in mid[new_small]:
+            _label(ax, f"<{k}", (xm, 0), dx=0, dy=2, ha="center", va="bottom",
+                   color=_C["muted"])
+        ax.set_title(_tr(lang, "Deltakere per måned", "Participants per month"))
+        _value_axis(ax.yaxis, "number", lang, nbins=4, integer=True)
+        # from 0, also when only a few months are drawn (and so the "<5" marks at 0 show)
+        ax.set_ylim(bottom=0)
+        span = (e["month"].max() - e["month"].min()).days / 30.4
+        _month_axis(ax.xaxis, lang, span_months=span)
+        if as_of is not None and pd.notna(as_of):
+            for a in axes[:, 0]:
+                a.axvline(as_of, color=_C["muted"], lw=0.8, ls=(0, (1, 2)), zorder=1)
+            _label(axes[0, 0], _tr(lang, "status {d}", "status {d}").format(
+                d=fmt.date(as_of, language=lang)), (as_of, 1),
+                coords=("data", "axes fraction"), dx=4, dy=-2, va="top", color=_C["muted"])
+        _clean(ax, grid="y", bottom=True)
+        ax.set_xlim(x0, x1)
+        handles += [_patch(_C["sky"], _tr(lang, "Nye deltakere", "New participants")),
+                    _line(_C["blue"], _tr(lang, "Aktive deltakere", "Active participants"),
+                          lw=1.9)]
+        if two:
+            handles.insert(0, _patch(_C["blue"], _tr(lang, "Timer med oppmøte",
+                                                     "Hours attended")))
+        return fig, handles
+
+    note = _privacy_note(k, lang) + _tr(lang, " Måneder med færre deltakere er ikke tegnet.",
+                                        " Months with fewer participants are not drawn.")
+    return _figure(build, title=title, alt=alt, notes=[note if hidden else None],
+                   source=source, language=lang)
+
+
+_DOSAGE_BINS = (0.0, 5.0, 10.0, 20.0, 40.0, 80.0)
+
+
+def _bin_labels(edges: Sequence[float], language: str, unit: str = "") -> list[str]:
+    """Band names: "under 5", "5–10", "80 eller mer"; with ``unit`` "80 timer eller mer"."""
+    u = f" {unit}" if unit else ""
+    labels = []
+    for i, a in enumerate(edges):
+        if i == len(edges) - 1:
+            labels.append(_tr(language, "{a}{u} eller mer", "{a}{u} or more").format(
+                a=_tidy_number(a, language), u=u))
+        elif i == 0 and a == 0:
+            labels.append(_tr(language, "under {b}{u}", "under {b}{u}").format(
+                b=_tidy_number(edges[1], language), u=u))
+        else:
+            labels.append(f"{_tidy_number(a, language)}\u2013"
+                          f"{_tidy_number(edges[i + 1], language)}{u}")
+    return labels
+
+
+def dosage(sessions: pd.DataFrame, names: Mapping[str, str] | None = None,
+           pilot_id: str | None = None, *, bins: Sequence[float] = _DOSAGE_BINS,
+           min_cell_size: int, language: Language = "nb",
+           source: str | None = None) -> Figure:
+    """How many hours each participant attended, in bands: share of participants per band.
+
+    Parameters
+    ----------
+    sessions : pandas.DataFrame
+        The sessions table ``ds.sessions`` (``pilot_id, participant_id, hours``). It is
+        summed per person and counted into bands at once; no person's value is drawn and
+        ids go no further. (The metrics package has no per-person dosage table yet.)
+    names : mapping of pilot_id to name, optional
+    pilot_id : str, optional
+        Draw one pilot only; otherwise one panel per pilot.
+    bins : sequence of float, default (0, 5, 10, 20, 40, 80)
+        Lower bounds of the bands in hours; the last band is open-ended.
+    min_cell_size : int
+        Bands with ``0 < people < min_cell_size`` are not drawn ("<5"); when one band of a
+        pilot is hidden, the next smallest is hidden too ("skjult"). The mean is shown only
+        for pilots with at least ``min_cell_size`` participants.
+    language : {"nb", "en"}, default "nb"
+    source : str, optional
+
+    Returns
+    -------
+    Figure
+
+    Notes
+    -----
+    Only participants with attendance registered are counted; people enrolled without any
+    session are not in the sessions table.
+    """
+    lang = _lang(language)
+    k = _cell_min(min_cell_size)
+    _require(sessions, ["pilot_id", "participant_id", "hours"], "the sessions table (ds.sessions)")
+    edges = np.asarray(bins, dtype=float)
+    title = _tr(lang, "Timer med oppmøte per deltaker", "Hours attended per participant")
+    if edges.ndim != 1 or len(edges) < 2 or np.any(np.diff(edges) <= 0) or edges[0] < 0:
+        raise UsageError(f"bins={tuple(bins)!r} must be increasing lower bounds ≥ 0, at least two.")
+    per_person = sessions.groupby([sessions["pilot_id"].astype(str),
+                                   sessions["participant_id"].astype(str)])["hours"].sum()
+    band = np.searchsorted(edges, per_person.to_numpy(float), side="right") - 1
+    pilots_col = per_person.index.get_level_values(0)
+    table = pd.crosstab(pilots_col, np.where(band < 0, 0, band)).reindex(
+        columns=range(len(edges)), fill_value=0)
+    means = per_person.groupby(level=0).mean()
+    size = per_person.groupby(level=0).size()
+    del per_person, band  # nothing per person past this point
+    ids = [str(p) for p in table.index]
+    if not ids or (pilot_id is not None and str(pilot_id) not in ids):
+        # a pilot that has not started has no sessions: say so rather than fail the report
+        if pilot_id is not None:
+            title = _pilot_title(title, _name(names, pilot_id))
+        return _placeholder(title, _tr(lang, "Ingen oppmøte registrert ennå.",
+                                       "No attendance registered yet."), kind=_BAR,
+                            language=lang, source=source)
+    if names is not None:  # the pilots table's order, not the sessions' sort order
+        ids = [p for p in names if p in ids] + [p for p in ids if p not in names]
+    if pilot_id is not None:
+        ids = [str(pilot_id)]
+    counts = table.loc[ids].stack()
+    counts.index.names = ["pilot_id", "band"]
+    hide = suppression_mask(counts, k, groups="pilot_id")
+    labels = _bin_labels(edges, lang)
+    spoken = _bin_labels(edges, lang, unit=_tr(lang, "timer", "hours"))
+    if len(ids) == 1:
+        title = _pilot_title(title, _name(names, ids[0]))
+    parts = []
+    for pid in ids:
+        c = counts.loc[pid]
+        h = hide.loc[pid]
+        n = int(size[pid])
+        shown = c[~h.to_numpy()]
+        if shown.empty or n < k:
+            parts.append(_tr(lang, "{p}: for få", "{p}: too few").format(p=_name(names, pid)))
+            continue
+        top = shown.idxmax()
+        parts.append(_tr(lang, "{p} ({n} deltakere, snitt {m} timer): flest har {b} ({s})",
+                         "{p} ({n} participants, mean {m} hours): most have {b} ({s})").format(
+            p=_name(names, pid), n=fmt.count(n, k, language=lang),
+            m=fmt.number(means[pid], 0, language=lang), b=spoken[int(top)],
+            s=fmt.percent(shown[top] / n, language=lang)))
+    alt = _tr(lang, "Stolpediagram: ", "Bar chart: ") + "; ".join(parts) + "."
+
+    def build() -> tuple[_MplFigure, None]:
+        fig, axes = _small_multiples(ids, 50, 58, sharey=True)
+        x = np.arange(len(edges))
+        top = 0.0
+        for ax, pid in zip(axes, ids, strict=True):
+            c = counts.loc[pid].to_numpy(float)
+            h = hide.loc[pid].to_numpy(bool)
+            n = float(size[pid])
+            share = np.where(h | (n < k), np.nan, c / n)
+            top = max(top, float(np.nanmax(share, initial=0.0)))
+            ax.bar(x, np.nan_to_num(share), width=0.7, color=_C["blue"], zorder=2)
+            if not np.nanmax(share, initial=0.0) > 0:  # every band hidden: say why it is empty
+                _empty_note(ax, _tr(lang, "For få deltakere i hvert intervall til å vise "
+                                          "fordelingen", "Too few participants per band to "
+                                          "show the distribution"))
+            for i in range(len(x)):
+                if h[i]:
+                    _label(ax, _hidden_label(c[i], k, lang), (x[i], 0), dx=0, dy=3, ha="center",
+                           va="bottom", size=_TEXT_PT, color=_C["muted"])
+                elif np.isfinite(share[i]):
+                    _label(ax, fmt.percent(share[i], language=lang), (x[i], share[i]), dx=0,
+                           dy=2, ha="center", va="bottom", size=_TEXT_PT)
+            head = _tr(lang, "{n} deltakere", "{n} participants").format(
+                n=fmt.count(n, k, language=lang))
+            if n >= k:
+                head += _tr(lang, ", snitt {m} timer", ", mean {m} hours").format(
+                    m=fmt.number(means[pid], 0, language=lang))
+            ax.set_title((_name(names, pid) + "\n" if len(ids) > 1 else "") + head,
+                         linespacing=1.3)
+            ax.set_xticks(x, [t.replace(" ", "\n", 1) if len(ids) > 1 and len(t) > 8 else t
+                              for t in labels], fontsize=_TEXT_PT)
+            _value_axis(ax.yaxis, "percent", lang, nbins=4)
+            _clean(ax, grid="y", bottom=True)
+            ax.tick_params(axis="x", length=0)
+            ax.set_xlabel(_tr(lang, "Timer per deltaker", "Hours per participant"))
+        for ax in axes:
+            ax.set_ylim(0, top * 1.18 if top > 0 else 1)
+        return fig, None
+
+    notes = [_tr(lang, "Andel av deltakerne med registrert oppmøte; deltakere uten oppmøte er "
+                       "ikke med.",
+                 "Share of participants with registered attendance; participants without any "
+                 "are not included.")]
+    if hide.any():
+        notes.append(_privacy_note(k, lang))
+    return _figure(build, title=title, alt=alt, notes=notes, source=source, language=lang)

@@ -1,0 +1,649 @@
+"""Charts of reach: enrolment, coverage, who is reached and where participants are now.
+
+* :func:`enrolment_vs_target` -- participants enrolled and active against the target;
+* :func:`coverage` -- share of the target population reached;
+* :func:`reach_breakdown` -- participants by area, gender or age group;
+* :func:`completion` -- completed, dropped out, moved, active.
+
+Conventions: see :mod:`pilot_eval.present.figures`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from ...errors import UsageError
+from ...privacy import suppression_mask
+from .. import fmt
+from ._core import (
+    _BAR,
+    _C,
+    _HATCH,
+    _TEXT_PT,
+    Figure,
+    Language,
+    _axes_width_pt,
+    _bar_value_axis,
+    _cell_min,
+    _clean,
+    _date_span,
+    _empty_note,
+    _end_labels,
+    _figure,
+    _finish_plan_panel,
+    _first_upper,
+    _flat,
+    _hidden_label,
+    _hide_small,
+    _join,
+    _label,
+    _lang,
+    _line,
+    _MplFigure,
+    _name,
+    _new,
+    _patch,
+    _pilot_title,
+    _pilots_of,
+    _placeholder,
+    _plan_key,
+    _plan_line,
+    _plan_panels,
+    _privacy_note,
+    _require,
+    _room_right,
+    _rows_top_down,
+    _small_multiples,
+    _tr,
+    _value_axis,
+    _wrap,
+)
+
+__all__ = ["completion", "coverage", "enrolment_vs_target", "reach_breakdown"]
+
+
+def enrolment_vs_target(enrolment_by_month: pd.DataFrame,
+                        names: Mapping[str, str] | None = None, pilot_id: str | None = None, *,
+                        min_cell_size: int, language: Language = "nb",
+                        source: str | None = None) -> Figure:
+    """Participants enrolled (cumulative) and active per month, against the reach target.
+
+    Parameters
+    ----------
+    enrolment_by_month : pandas.DataFrame
+        Output of :func:`pilot_eval.metrics.reach.enrolment_by_month` (``pilot_id``,
+        ``date``, ``observed``, ``enrolled_cumulative``, ``active``,
+        ``reach_target_line``).
+    names : mapping of pilot_id to name, optional
+    pilot_id : str, optional
+        Draw one pilot only.
+    min_cell_size : int
+        Months with ``0 < count < min_cell_size`` are not drawn (the line starts later).
+    language : {"nb", "en"}, default "nb"
+    source : str, optional
+
+    Returns
+    -------
+    Figure
+    """
+    lang = _lang(language)
+    k = _cell_min(min_cell_size)
+    df = _flat(_require(enrolment_by_month, ["pilot_id", "date", "observed",
+                                             "enrolled_cumulative", "active",
+                                             "reach_target_line"],
+                        "pilot_eval.metrics.enrolment_by_month(ds)"))
+    df["date"] = pd.to_datetime(df["date"])
+    hidden_any = bool(((df[["enrolled_cumulative", "active"]] > 0)
+                       & (df[["enrolled_cumulative", "active"]] < k)).any().any())
+    raw_enrolled = df["enrolled_cumulative"].copy()
+    df["enrolled_cumulative"] = _hide_small(df["enrolled_cumulative"], k)
+    df["active"] = _hide_small(df["active"], k)
+    ids = _pilots_of(df, pilot_id)
+    title = (_tr(lang, "Deltakere påmeldt (akkumulert) og aktive, mot målet for antall deltakere",
+                 "Participants enrolled (cumulative) and active, against the reach target")
+             if len(ids) > 1 else
+             _tr(lang, "{n}: deltakere påmeldt og aktive, mot målet for antall deltakere",
+                 "{n}: participants enrolled and active, against the reach target"
+                 ).format(n=_name(names, ids[0])))
+    parts = []
+    for pid in ids:
+        d = df[(df["pilot_id"] == pid) & df["observed"].astype(bool)]
+        if d.empty or not (raw_enrolled[d.index].fillna(0) > 0).any():
+            parts.append(_tr(lang, "{n}: ingen påmeldt ennå", "{n}: nobody enrolled yet"
+                             ).format(n=_name(names, pid)))
+            continue
+        if d["enrolled_cumulative"].isna().all():
+            parts.append(_tr(lang, "{n}: færre enn {k} påmeldt", "{n}: fewer than {k} enrolled"
+                             ).format(n=_name(names, pid), k=k))
+            continue
+        last = d.iloc[-1]
+        parts.append(_tr(lang, "{n}: {e} påmeldt mot {t} etter målet, {a} aktive",
+                         "{n}: {e} enrolled against {t} by the target, {a} active").format(
+            n=_name(names, pid), e=fmt.count(last["enrolled_cumulative"], k, language=lang),
+            t=fmt.number(last["reach_target_line"], 0, language=lang),
+            a=fmt.count(last["active"], k, language=lang)))
+    as_of = df.loc[df["observed"].astype(bool), "date"].max()
+    alt = (_tr(lang, "Linjediagram: deltakere per {d}. ", "Line chart: participants as of {d}. "
+               ).format(d=fmt.date(as_of, language=lang)) + "; ".join(parts) + ".")
+
+    def build() -> tuple[_MplFigure, list[Any]]:
+        fig, axes, height_pt = _plan_panels(ids)
+        top = float(np.nanmax(df[["enrolled_cumulative", "reach_target_line"]].to_numpy(float),
+                              initial=0.0))
+        span = _date_span(df[df["pilot_id"].isin(ids)])
+        for ax, pid in zip(axes, ids, strict=True):
+            d = df[df["pilot_id"] == pid].sort_values("date")
+            obs = d[d["observed"].astype(bool)]
+            _plan_line(ax, d, "reach_target_line")
+            ax.plot(obs["date"], obs["active"], color=_C["sky"], lw=1.5, zorder=3)
+            ax.plot(obs["date"], obs["enrolled_cumulative"], color=_C["blue"], lw=2.0, zorder=4)
+            ax.set_ylim(0, top * 1.12 if top > 0 else 1)
+            if obs.empty or not (raw_enrolled[obs.index].fillna(0) > 0).any():
+                _empty_note(ax, _tr(lang, "Ingen påmeldt ennå", "Nobody enrolled yet"))
+            ok = obs[obs["enrolled_cumulative"].notna()]
+            if not ok.empty:
+                last = ok.iloc[-1]
+                _end_labels(ax, [
+                    (last["date"], last["enrolled_cumulative"],
+                     fmt.count(last["enrolled_cumulative"], k, language=lang), _C["blue"],
+                     "semibold"),
+                    (last["date"], last["active"], fmt.count(last["active"], k, language=lang),
+                     _C["sky"], "normal")], axes_height_pt=height_pt)
+            _finish_plan_panel(
+                ax, d, "reach_target_line",
+                lambda t: _tr(lang, "mål {t}", "target {t}").format(
+                    t=fmt.number(t, 0, language=lang)),
+                title=_name(names, pid) if len(ids) > 1 else None, kind="number",
+                language=lang, span=span, integer=True)
+        handles = [_line(_C["blue"], _tr(lang, "Påmeldt i alt", "Enrolled in total"), lw=2.0),
+                   _line(_C["sky"], _tr(lang, "Aktive deltakere", "Active participants"),
+                         lw=1.5),
+                   _plan_key(_tr(lang, "Mål, fordelt jevnt over perioden",
+                                 "Target, spread evenly over the period"))]
+        return fig, handles
+
+    return _figure(build, title=title, alt=alt,
+                   notes=[_privacy_note(k, lang) if hidden_any else None], source=source,
+                   language=lang)
+
+
+_COVERAGE_WHY = {
+    "no_population_table": ("datasettet har ingen befolkningstall",
+                            "the dataset has no population figures"),
+    "population_no_year": ("befolkningstallene gjelder ikke et år før statusdatoen",
+                           "the population figures are for no year before the status date"),
+    "population_has_no_areas": ("befolkningstallene er ikke delt på områdene piloten retter "
+                                "seg mot",
+                                "the population figures are not split by the pilot's areas"),
+    "area_not_in_population": ("et målområde mangler i befolkningstallene",
+                               "a target area is missing from the population figures"),
+    "target_population_zero": ("befolkningstallene har ingen i målgruppen",
+                               "the population figures have nobody in the target group"),
+}
+
+
+def coverage(reach_summary: pd.DataFrame, names: Mapping[str, str] | None = None, *,
+             min_cell_size: int, language: Language = "nb",
+             source: str | None = None) -> Figure:
+    """Share of each pilot's target population reached (participants enrolled / target group).
+
+    Pilots for which the share cannot be computed get a row that says why, instead of a bar
+    (DESIGN §2: a pilot with target areas and population figures for the whole municipality
+    only).
+
+    Parameters
+    ----------
+    reach_summary : pandas.DataFrame
+        Output of :func:`pilot_eval.metrics.reach.reach_summary` (``enrolled``,
+        ``target_population``, ``coverage_share``, ``coverage_note``).
+    names : mapping of pilot_id to name, optional
+    min_cell_size : int
+        A pilot with ``0 < enrolled < min_cell_size`` shows "<5" and no bar.
+    language : {"nb", "en"}, default "nb"
+    source : str, optional
+
+    Returns
+    -------
+    Figure
+    """
+    lang = _lang(language)
+    k = _cell_min(min_cell_size)
+    df = _flat(_require(reach_summary, ["pilot_id", "enrolled", "target_population",
+                                        "coverage_share"],
+                        "pilot_eval.metrics.reach_summary(ds)"))
+    n = len(df)
+    enrolled = df["enrolled"].to_numpy(float)
+    small = (enrolled > 0) & (enrolled < k)
+    none = ~(enrolled > 0)  # not started, or nobody enrolled yet: "0,0 % (0 av 15 760)" says less
+    share = np.where(small | none, np.nan, df["coverage_share"].to_numpy(float))
+    notes = (df["coverage_note"].astype("string") if "coverage_note" in df
+             else pd.Series(pd.NA, index=df.index, dtype="string"))
+    why = [(_COVERAGE_WHY.get(str(v), (str(v), str(v)))[0 if lang == "nb" else 1]
+            if not pd.isna(v) else None) for v in notes]
+    title = _tr(lang, "Andel av målgruppen nådd", "Coverage of the target population")
+    parts = []
+    for i, pid in enumerate(df["pilot_id"]):
+        nm = _name(names, pid)
+        if np.isfinite(share[i]):
+            parts.append(_tr(lang, "{n} {s} ({e} av {t})", "{n} {s} ({e} of {t})").format(
+                n=nm, s=fmt.percent(share[i], 1, language=lang),
+                e=fmt.count(enrolled[i], k, language=lang),
+                t=fmt.number(df["target_population"].iloc[i], 0, language=lang)))
+        elif small[i]:
+            parts.append(_tr(lang, "{n}: færre enn {k} deltakere", "{n}: fewer than {k} "
+                             "participants").format(n=nm, k=k))
+        elif none[i]:
+            parts.append(_tr(lang, "{n}: ingen deltakere ennå", "{n}: no participants yet"
+                             ).format(n=nm))
+        else:
+            parts.append(_tr(lang, "{n}: kan ikke beregnes fordi {w}",
+                             "{n}: cannot be computed because {w}").format(
+                n=nm, w=why[i] or _tr(lang, "målgruppen er ukjent", "the target group is unknown")))
+    alt = _tr(lang, "Stolpediagram: andel av målgruppen som er nådd. ",
+              "Bar chart: share of the target population reached. ") + "; ".join(parts) + "."
+
+    def build() -> tuple[_MplFigure, None]:
+        fig, axes = _new(6 + 10 * max(n, 1))
+        ax = axes[0, 0]
+        y = np.arange(n)
+        ax.barh(y, np.nan_to_num(share), height=0.55, color=_C["blue"], zorder=2)
+        top = float(np.nanmax(share, initial=0.0))
+        texts = []
+        for i in range(n):
+            texts.append("")
+            if np.isfinite(share[i]):
+                texts[i] = _tr(lang, "{s} ({e} av {t})", "{s} ({e} of {t})").format(
+                    s=fmt.percent(share[i], 1, language=lang),
+                    e=fmt.count(enrolled[i], k, language=lang),
+                    t=fmt.number(df["target_population"].iloc[i], 0, language=lang))
+                _label(ax, texts[i], (share[i], i), dx=5)
+            elif small[i]:
+                _label(ax, f"<{k} " + _tr(lang, "deltakere", "participants"), (0, i), dx=5,
+                       color=_C["muted"])
+            elif none[i]:
+                _label(ax, _tr(lang, "Ingen deltakere ennå", "No participants yet"), (0, i),
+                       dx=5, color=_C["muted"], style="italic")
+            else:
+                _label(ax, _first_upper(_tr(lang, "kan ikke beregnes: ", "cannot be computed: "))
+                       + (why[i] or ""), (0, i), dx=5, color=_C["muted"], style="italic")
+        ylabels = [_wrap(_name(names, p), 24) for p in df["pilot_id"]]
+        _rows_top_down(ax, ylabels)
+        right = _room_right(np.nan_to_num(share), texts, axes_width_pt=_axes_width_pt(ylabels))
+        ax.set_xlim(0, max(right, top * 1.05) if top > 0 else 0.01)
+        _bar_value_axis(ax, "percent", lang, nbins=4)
+        return fig, None
+
+    note = _tr(lang, "Andelen er påmeldte deltakere delt på antall personer i målgruppen "
+                     "(alder og område) i befolkningstallene.",
+               "The share is participants enrolled divided by the people in the target group "
+               "(ages and areas) in the population figures.")
+    return _figure(build, title=title, alt=alt,
+                   notes=[note, _privacy_note(k, lang) if small.any() else None],
+                   source=source, language=lang)
+
+
+_GENDER_LABELS = {
+    "female": ("Jenter", "Female"), "male": ("Gutter", "Male"), "other": ("Annet", "Other"),
+    "unknown": ("Ukjent", "Unknown"),
+}
+_BY_WORDS = {
+    "gender": ("kjønn", "gender"), "age_group": ("aldersgruppe", "age group"),
+    "area": ("område", "area"),
+}
+
+
+def _group_label(by: str, group: Any, language: str) -> str:
+    g = str(group)
+    if g in ("Andre, samlet", "Others, combined"):
+        return g
+    if by == "gender" and g in _GENDER_LABELS:
+        return _GENDER_LABELS[g][0 if language == "nb" else 1]
+    if g == "unknown":
+        return _tr(language, "Ukjent", "Unknown")
+    if by == "age_group":
+        return g + _tr(language, " år", " years")
+    return g
+
+
+def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", "age_group"],
+                    names: Mapping[str, str] | None = None, pilot_id: str | None = None, *,
+                    min_cell_size: int, language: Language = "nb",
+                    source: str | None = None) -> Figure:
+    """Who is reached: participants by area, gender or age group, next to the target group.
+
+    One panel per pilot. The bar is the group's share of the pilot's participants; the
+    black mark the group's share of the pilot's target population (where the population
+    figures tell), so over- and under-represented groups stand out.
+
+    Parameters
+    ----------
+    reach_by_frame : pandas.DataFrame
+        Output of :func:`pilot_eval.metrics.reach.reach_by` for the same ``by`` (index
+        ``(pilot_id, by)``; ``enrolled``, ``share``, ``target_share``).
+    by : {"area", "gender", "age_group"}
+    names : mapping of pilot_id to name, optional
+    pilot_id : str, optional
+        Draw one pilot only.
+    min_cell_size : int
+        Groups with ``0 < enrolled < min_cell_size`` are not drawn ("<5").
+    language : {"nb", "en"}, default "nb"
+    source : str, optional
+
+    Returns
+    -------
+    Figure
+
+    Notes
+    -----
+    Shares are of the participants in the groups drawn, and the target population's shares
+    of the same groups, so both bars and marks add up to 100 % over the same groups. That is
+    also what protects a small group: it is left out of the denominator, so it cannot be
+    worked out as 100 % less the others. (Complementary suppression would do the same by
+    hiding a second group, but that is often the largest one: one participant of unknown
+    age would hide a group of a hundred.) People whose area, gender or age is unknown are
+    not a group one can reach or miss, and are left out the same way; the caption says so.
+    Groups nobody is enrolled in and that are outside every target population shown are
+    left out (for example age groups outside all pilots' target ages).
+    """
+    lang = _lang(language)
+    k = _cell_min(min_cell_size)
+    if by not in _BY_WORDS:
+        raise UsageError(f"by={by!r} is not supported; use one of: area, gender, age_group.")
+    df = _flat(_require(reach_by_frame, ["pilot_id", by, "enrolled", "share", "target_share"],
+                        f"pilot_eval.metrics.reach_by(ds, {by!r})"))
+    ids = _pilots_of(df, pilot_id)
+    df = df[df["pilot_id"].isin(ids)].copy()
+    df["group"] = df[by].astype(str)
+    had_unknown = bool((df.loc[df["group"] == "unknown", "enrolled"] > 0).any())
+    df = df[df["group"] != "unknown"].copy()
+    enrolled = df["enrolled"].to_numpy(float)
+    hide = (enrolled > 0) & (enrolled < k)
+    df["hidden"] = hide
+    # Small groups that together reach min_cell_size are drawn as one "others" bar, so the
+    # shares stay shares of everyone; fewer than that are left out of the denominator.
+    other = _tr(lang, "Andre, samlet", "Others, combined")
+    pooled = df[hide].groupby("pilot_id").agg(enrolled=("enrolled", "sum"),
+                                             target_share=("target_share",
+                                                           lambda t: t.sum(min_count=1)))
+    pooled = pooled[pooled["enrolled"] >= k]
+    if len(pooled):
+        df = pd.concat([df, pooled.reset_index().assign(group=other, hidden=False)],
+                       ignore_index=True)
+    # A pilot left with one group drawn beside hidden ones would show "100 %" next to "<5":
+    # the share says nothing and reads as if nobody else took part. Hide that one too.
+    visible = ~df["hidden"].astype(bool) & (df["enrolled"] > 0)
+    lone = df["pilot_id"].map(visible.groupby(df["pilot_id"]).sum()).eq(1)
+    beside = df["pilot_id"].map(df["hidden"].astype(bool).groupby(df["pilot_id"]).any())
+    also_hidden = visible & lone & beside.astype(bool) & (df["group"] != other)
+    df.loc[also_hidden, "hidden"] = True
+    hide = df["hidden"].to_numpy(bool)
+    enrolled = df["enrolled"].to_numpy(float)
+    drawn = df[~hide].groupby("pilot_id")
+    base = df["pilot_id"].map(drawn["enrolled"].sum()).to_numpy(float)
+    t_base = df["pilot_id"].map(drawn["target_share"].sum(min_count=1)).to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df["shown_share"] = np.where(hide | (base <= 0), np.nan, enrolled / base)
+        df["target_share"] = np.where(hide | ~(t_base > 0), np.nan,
+                                      df["target_share"].to_numpy(float) / t_base)
+    groups = list(dict.fromkeys(df["group"]))
+    keep = (df.groupby("group", sort=False)
+              .apply(lambda g: bool((g["enrolled"] > 0).any()
+                                    or (g["target_share"].fillna(0) > 0).any()),
+                     include_groups=False))
+    groups = [g for g in groups if keep.get(g, True)]
+    if other in groups:  # the pooled bar goes last
+        groups = [g for g in groups if g != other] + [other]
+    df = df[df["group"].isin(groups)]
+    has_target = bool(df["target_share"].notna().any())
+    word = _BY_WORDS[by][0 if lang == "nb" else 1]
+    title = (_tr(lang, "Deltakerne etter {w}, sammenlignet med målgruppen",
+                 "Participants by {w}, compared with the target population")
+             if has_target else _tr(lang, "Deltakerne etter {w}", "Participants by {w}")
+             ).format(w=word)
+    if len(ids) == 1:
+        title = _pilot_title(title, _name(names, ids[0]))
+    if not (df["enrolled"] > 0).any():  # nobody enrolled yet: no bars, only target marks
+        return _placeholder(title, _tr(lang, "Ingen deltakere ennå.", "No participants yet."),
+                            kind=_BAR, language=lang, source=source)
+    parts = []
+    for pid in ids:
+        d = df[df["pilot_id"] == pid].sort_values("shown_share", ascending=False)
+        top = d[d["shown_share"].notna() & (d["enrolled"] > 0)].head(2)
+        bits = []
+        for _, r in top.iterrows():
+            b = f"{_group_label(by, r['group'], lang).lower()} {fmt.percent(r['shown_share'], language=lang)}"
+            if np.isfinite(r["target_share"]):
+                b += _tr(lang, " (målgruppen {t})", " (target population {t})").format(
+                    t=fmt.percent(r["target_share"], language=lang))
+            bits.append(b)
+        # no count here: with the pilot's total known elsewhere, the count of the groups
+        # drawn would give away the hidden ones
+        if d["enrolled"].sum() == 0:
+            parts.append(_tr(lang, "{n}: ingen deltakere ennå", "{n}: no participants yet"
+                             ).format(n=_name(names, pid)))
+            continue
+        parts.append(f"{_name(names, pid)}: " + (_join(bits, lang) or _tr(lang, "for få",
+                                                                            "too few")))
+    alt = (_tr(lang, "Stolpediagram: deltakernes fordeling etter {w}. Største grupper: ",
+               "Bar chart: participants by {w}. Largest groups: ").format(w=word)
+           + "; ".join(parts) + ".")
+
+    def build() -> tuple[_MplFigure, list[Any]]:
+        n_groups = len(groups)
+        ncols = min(len(ids), 4)
+        # compact rows: 8 pt labels need no more than 4.9 mm
+        fig, axes = _small_multiples(ids, 13 + 4.9 * n_groups, max_cols=ncols, sharey=True,
+                                     sharex=True)
+        top = float(np.nanmax(np.concatenate([df["shown_share"].to_numpy(float),
+                                              df["target_share"].to_numpy(float), [0.0]])))
+        width = max(12, int(110 / ncols / 4.6))
+        y = np.arange(n_groups)
+        for ax, pid in zip(axes, ids, strict=True):
+            d = df[df["pilot_id"] == pid].set_index("group").reindex(groups)
+            d["hidden"] = d["hidden"].astype("boolean").fillna(False).astype(bool)
+            sh = d["shown_share"].to_numpy(float)
+            ax.barh(y, np.nan_to_num(sh), height=0.62, color=_C["blue"], zorder=2)
+            ts = d["target_share"].to_numpy(float)
+            ok = np.isfinite(ts)
+            ax.plot(ts[ok], y[ok], linestyle="none", marker="|", markersize=9,
+                    markeredgewidth=1.6, color=_C["ink"], zorder=3)
+            for i in range(n_groups):
+                if bool(d["hidden"].iloc[i]):
+                    _label(ax, _hidden_label(d["enrolled"].iloc[i], k, lang), (0, i), dx=3,
+                           color=_C["muted"], size=_TEXT_PT)
+                elif np.isfinite(sh[i]):
+                    x = max(sh[i], ts[i] if ok[i] else 0.0)
+                    _label(ax, fmt.percent(sh[i], language=lang), (x, i), dx=3, size=_TEXT_PT,
+                           color=_C["ink"] if sh[i] > 0 else _C["muted"])
+            if len(ids) > 1:
+                ax.set_title(_wrap(_name(names, pid), width))
+            _rows_top_down(ax, [_group_label(by, g, lang) for g in groups])
+            ax.set_xlim(0, top * 1.45 if top > 0 else 1)
+            _bar_value_axis(ax, "percent", lang, nbins=3)
+        handles = [_patch(_C["blue"], _tr(lang, "Andel av deltakerne", "Share of participants"))]
+        if has_target:
+            handles.append(_line(_C["ink"], _tr(lang, "Andel av målgruppen",
+                                                "Share of the target population"),
+                                 marker="|", markersize=9, markeredgewidth=1.6,
+                                 linestyle="none"))
+        return fig, handles
+
+    notes = []
+    if df["hidden"].any():
+        notes.append(_tr(lang, "Grupper med færre enn {k} deltakere vises som «<{k}» av "
+                               "personvernhensyn",
+                         "Groups with fewer than {k} participants show as \"<{k}\" for "
+                         "privacy").format(k=k)
+                     + (_tr(lang, "; der de til sammen er minst {k}, er de slått sammen i "
+                                  "«{o}».",
+                            "; where they add up to at least {k}, they are pooled in "
+                            "\"{o}\".").format(k=k, o=other) if len(pooled) else "."))
+    if also_hidden.any():
+        notes.append(_tr(lang, "«Skjult»: vises ikke, fordi tallet sammen med summen ville "
+                               "avsløre en liten gruppe.",
+                         "\"Hidden\": not shown, because with the total it would reveal a "
+                         "small group."))
+    left_out = (df.groupby("pilot_id")["hidden"].any()
+                & ~df.groupby("pilot_id")["pilot_id"].first().isin(pooled.index)).any()
+    if left_out or had_unknown:
+        what = []
+        if left_out:
+            what.append(_tr(lang, "grupper med færre enn {k} deltakere som ikke kunne slås "
+                                  "sammen", "groups with fewer than {k} participants that "
+                                  "could not be pooled").format(k=k))
+        if had_unknown:
+            what.append(_tr(lang, "deltakere med ukjent {w}",
+                            "participants whose {w} is unknown").format(w=word))
+        notes.append(_tr(lang, "Andelene er regnet uten {x}.", "Shares leave out {x}.").format(
+            x=_join(what, lang)))
+    if not has_target:
+        notes.append(_tr(lang, "Befolkningstallene er ikke delt på {w}, så målgruppens "
+                               "fordeling kan ikke vises.",
+                         "The population figures are not split by {w}, so the target "
+                         "population's distribution cannot be shown.").format(w=word))
+    elif df["target_share"].isna().any():
+        notes.append(_tr(lang, "Målgruppens andel mangler der befolkningstallene ikke har "
+                               "gruppen.",
+                         "The target population's share is missing where the population "
+                         "figures do not have the group."))
+    return _figure(build, title=title, alt=alt, notes=notes, source=source, language=lang)
+
+
+_STATUS_PARTS = (
+    ("completed", ("Fullført", "Completed"), "green"),
+    ("dropped_out", ("Avbrutt", "Dropped out"), "vermillion"),
+    ("moved", ("Flyttet", "Moved"), "yellow"),
+    ("exited_other", ("Annen avslutning", "Other exit"), "purple"),
+    ("active", ("Aktive", "Active"), "sky"),
+)
+
+
+def completion(reach_summary: pd.DataFrame, names: Mapping[str, str] | None = None, *,
+               min_cell_size: int, language: Language = "nb",
+               source: str | None = None) -> Figure:
+    """Where the participants are now: completed, dropped out, moved, other exit, active.
+
+    A 100 % bar per pilot with the share of each status written on it, the number of
+    participants under the name and the completion rate on the right.
+
+    Parameters
+    ----------
+    reach_summary : pandas.DataFrame
+        Output of :func:`pilot_eval.metrics.reach.reach_summary` (``enrolled``,
+        ``completed``, ``dropped_out``, ``moved``, ``exited_other``, ``active``,
+        ``completion_rate``).
+    names : mapping of pilot_id to name, optional
+    min_cell_size : int
+        A status with ``0 < n < min_cell_size`` is not drawn on its own: it is merged with
+        the next smallest into one grey "skjult" part (at the bar's end) so neither can be
+        worked out. The completion rate is not shown when it rests on fewer people, or on
+        a hidden part.
+    language : {"nb", "en"}, default "nb"
+    source : str, optional
+
+    Returns
+    -------
+    Figure
+    """
+    lang = _lang(language)
+    k = _cell_min(min_cell_size)
+    cols = [c for c, *_ in _STATUS_PARTS]
+    df = _flat(_require(reach_summary, ["pilot_id", "enrolled", *cols],
+                        "pilot_eval.metrics.reach_summary(ds)"))
+    n = len(df)
+    counts = df[cols].to_numpy(float)
+    # each pilot's parts add up to its shown total: one group per row
+    stacked = pd.Series(counts.ravel(), index=pd.MultiIndex.from_product(
+        [range(n), range(len(cols))], names=["row", "part"]))
+    hide = suppression_mask(stacked, k, groups="row").to_numpy(bool).reshape(counts.shape)
+    total = counts.sum(axis=1)
+    c_i, d_i = cols.index("completed"), cols.index("dropped_out")
+    base = counts[:, c_i] + counts[:, d_i]
+    rate = np.where((base >= k) & ~hide[:, c_i] & ~hide[:, d_i],
+                    counts[:, c_i] / np.where(base > 0, base, np.nan), np.nan)
+    label = {c: lab[0 if lang == "nb" else 1] for c, lab, *_ in _STATUS_PARTS}
+    title = _tr(lang, "Status for deltakerne: fullført, avbrutt, flyttet og aktive",
+                "Participants' status: completed, dropped out, moved and active")
+    parts = []
+    for i, pid in enumerate(df["pilot_id"]):
+        if total[i] <= 0:
+            parts.append(_tr(lang, "{n}: ingen deltakere ennå", "{n}: no participants yet"
+                             ).format(n=_name(names, pid)))
+            continue
+        bits = [f"{fmt.percent(counts[i, j] / total[i], language=lang)} {label[c].lower()}"
+                for j, c in enumerate(cols) if not hide[i, j] and total[i] > 0]
+        if hide[i].any():
+            bits.append(_tr(lang, "noen skjult", "some hidden"))
+        r = (_tr(lang, "; fullføringsgrad {r}", "; completion rate {r}").format(
+            r=fmt.percent(rate[i], language=lang)) if np.isfinite(rate[i]) else "")
+        parts.append(_tr(lang, "{n} ({t} deltakere): {b}{r}", "{n} ({t} participants): {b}{r}"
+                         ).format(n=_name(names, pid), t=fmt.count(total[i], k, language=lang),
+                                  b=", ".join(bits), r=r))
+    alt = _tr(lang, "Stolpediagram: ", "Bar chart: ") + "; ".join(parts) + "."
+
+    def build() -> tuple[_MplFigure, list[Any]]:
+        fig, axes = _new(4 + 11.5 * max(n, 1))
+        ax = axes[0, 0]
+        for i in range(n):
+            left = 0.0
+            if total[i] <= 0:
+                continue
+            segs = [(j, counts[i, j]) for j in range(len(cols)) if not hide[i, j]]
+            if hide[i].any():
+                segs.append((-1, counts[i, hide[i]].sum()))
+            for j, v in segs:
+                w = v / total[i]
+                if w <= 0:
+                    continue
+                if j < 0:
+                    ax.barh(i, w, left=left, height=0.62, color="white", edgecolor=_C["rule"],
+                            hatch=_HATCH, hatchcolor=_C["rule"], linewidth=0.6, zorder=2)
+                    text, tc = _hidden_label(0, k, lang), _C["ink"]
+                else:
+                    colour = _STATUS_PARTS[j][2]
+                    ax.barh(i, w, left=left, height=0.62, color=_C[colour], zorder=2,
+                            edgecolor="white", linewidth=0.8)
+                    # dark text on every fill: contrast >= 4.5:1 (white on green is ~3.3:1)
+                    text, tc = fmt.percent(w, language=lang), _C["ink"]
+                if w >= 0.075:
+                    ax.text(left + w / 2, i, text, ha="center", va="center", fontsize=_TEXT_PT,
+                            color=tc, zorder=3,
+                            bbox=({"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none"}
+                                  if j < 0 else None))
+                left += w
+            r = (fmt.percent(rate[i], language=lang) if np.isfinite(rate[i])
+                 else _tr(lang, "for få", "too few"))
+            _label(ax, r, (1, i), dx=8, weight="semibold" if np.isfinite(rate[i]) else "normal",
+                   color=_C["ink"] if np.isfinite(rate[i]) else _C["muted"])
+        _label(ax, _tr(lang, "Fullførings-\ngrad", "Completion\nrate"), (1, -0.5), dx=8,
+               va="bottom", color=_C["muted"], size=_TEXT_PT)
+        _rows_top_down(ax, [
+            _wrap(_name(names, p), 24) + "\n" + _tr(lang, "{t} deltakere", "{t} participants")
+            .format(t=fmt.count(total[i], k, language=lang))
+            for i, p in enumerate(df["pilot_id"])])
+        ax.set_xlim(0, 1)
+        _value_axis(ax.xaxis, "percent", lang, nbins=5)
+        _clean(ax, grid=None)
+        ax.tick_params(axis="y", length=0, pad=5)
+        ax.tick_params(axis="x", length=0, pad=3)
+        for lbl in ax.get_yticklabels():
+            lbl.set_linespacing(1.35)
+        handles = [_patch(_C[c], lab[0 if lang == "nb" else 1]) for _, lab, c in _STATUS_PARTS]
+        if hide.any():
+            handles.append(_patch("white", _tr(lang, "Skjult av personvernhensyn",
+                                               "Suppressed for privacy"),
+                                  edgecolor=_C["rule"], hatch=_HATCH, hatchcolor=_C["rule"],
+                                  linewidth=0.6))
+        return fig, handles
+
+    note = _tr(lang, "Fullføringsgrad = fullført / (fullført + avbrutt); de som flyttet eller "
+                     "sluttet av andre grunner er ikke med.",
+               "Completion rate = completed / (completed + dropped out); those who moved or "
+               "left for other reasons are left out.")
+    return _figure(build, title=title, alt=alt,
+                   notes=[note, _privacy_note(k, lang) if hide.any() else None],
+                   source=source, language=lang)
