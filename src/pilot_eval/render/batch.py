@@ -54,11 +54,11 @@ _TITLES = {
     "nb": {"portfolio": "Sosiale entreprenører – evaluering av pilotene",
            "pilot": "Evaluering av piloten {name}", "status": "status per {date}",
            "subtitle": "Statusrapport", "cover": "{municipality} · samarbeidsavtale {period} · "
-           "laget {made} · pilot_eval versjon {version}"},
+           "utarbeidet {made} · verktøy: pilot_eval {version}"},
     "en": {"portfolio": "Social entrepreneurs – evaluation of the pilots",
            "pilot": "Evaluation of the pilot {name}", "status": "status as of {date}",
            "subtitle": "Status report", "cover": "{municipality} · agreement {period} · "
-           "made {made} · pilot_eval version {version}"},
+           "produced {made} · tool: pilot_eval {version}"},
 }
 
 
