@@ -400,10 +400,10 @@ def test_outcome_distribution_hides_groups_and_bands_below_5():
 
 
 def test_its_hides_small_monthly_counts():
-    months = pd.date_range("2024-01-01", periods=6, freq="MS")
-    pred = pd.DataFrame({"observed": [10.0, 3.0, 12.0, 8.0, 9.0, 2.0],
-                         "fitted": [10.0, 10, 10, 8, 8, 8], "counterfactual": [10.0] * 6,
-                         "post": [0, 0, 0, 1, 1, 1]}, index=months)
+    months = pd.date_range("2024-01-01", periods=12, freq="MS")
+    pred = pd.DataFrame({"observed": [10.0, 3.0, 12.0, 11, 10, 9, 8.0, 9.0, 2.0, 8, 7, 9],
+                         "fitted": [10.0] * 6 + [8.0] * 6, "counterfactual": [10.0] * 12,
+                         "post": [0] * 6 + [1] * 6}, index=months)
     fig = F.its_chart(pred, label="X", min_cell_size=K)
     assert "personvernhensyn" in fig.caption
     assert "20 % lavere" in plain(fig.alt)  # 8 vs 10 expected
@@ -422,11 +422,13 @@ def test_empty_tables_give_a_chart_that_says_why(fr):
                                 min_cell_size=K), "Ingen er målt"),
         (F.dosage(fr["ds"].sessions.iloc[:0], min_cell_size=K), "Ingen oppmøte"),
         (F.its_chart(fr["its"].predictions.assign(post=0.0), min_cell_size=K),
-         "kan ikke beregnes"),
+         "kan ikke sammenlignes ennå"),
     ]
     for fig, words in cases:
-        ET.fromstring(fig.svg)
-        assert words in fig.alt and words in all_text(fig), fig.alt
+        # one sentence, no chart frame, title or source line (said once, in a line)
+        assert not fig.is_chart and fig.svg == "" and fig.caption is None
+        assert words in fig.alt, fig.alt
+        assert fig._repr_html_() == f'<p class="pe-chart-note">{html.escape(fig.alt)}</p>'
 
 
 # ---- usage errors --------------------------------------------------------------------------
@@ -519,7 +521,9 @@ def test_outcome_distribution_says_why_a_panel_is_empty():
                             "both": True})
     fig = F.outcome_distribution(changes, "a", "m", scale=(0, 40), bins=[0, 20, 40],
                                  min_cell_size=K)
-    assert "For få i hvert intervall" in all_text(fig)
+    # every band hidden: one sentence, and no "<5" marks that show where the 5 scored
+    assert not fig.is_chart and "<5" not in fig._repr_html_()
+    assert fig.alt == "M før og etter: for få i hvert intervall til å vise fordelingen."
 
 
 def test_forest_with_nobody_measured_is_one_sentence_not_empty_rows():
@@ -528,8 +532,8 @@ def test_forest_with_nobody_measured_is_one_sentence_not_empty_rows():
                           "improvement": [np.nan] * 2, "improvement_ci_low": [np.nan] * 2,
                           "improvement_ci_high": [np.nan] * 2, "mid": [2.0, 2.0]}, index=idx)
     fig = F.forest(frame, {"a": "A", "b": "B"}, min_cell_size=K)
-    assert "Ingen er målt både før og etter ennå." in all_text(fig)
-    assert "Forbedring (95 % KI)" not in all_text(fig)
+    assert fig.alt == "Ingen er målt både før og etter ennå." and not fig.is_chart
+    assert not F.measured_enough(frame, K).any()
 
 
 def _enrolment(new: list[float], active: list[float]) -> pd.DataFrame:
@@ -551,20 +555,18 @@ def test_monthly_activity_before_any_activity_says_so():
                              "date": [pd.Timestamp("2025-01-10")], "hours": [1.0]})
     fig = F.monthly_activity(_enrolment([0.0, 0.0], [0.0, 0.0]), "a", sessions=sessions,
                              names={"a": "A"}, min_cell_size=K)
-    assert "Ingen aktivitet registrert ennå." in all_text(fig)
-    assert "−0,05" not in all_text(fig)
+    assert fig.alt == "Ingen aktivitet registrert ennå." and not fig.is_chart
 
 
 def test_reach_breakdown_hides_a_lone_group_beside_a_small_one():
-    """Nine participants, 7 girls and 2 boys: "100 %" beside "<5" says nothing true."""
+    """Nine participants, 7 girls and 2 boys: "100 %" beside "<5" says nothing true, and a
+    panel of "<5" and "skjult" says nothing at all: one sentence instead."""
     idx = pd.MultiIndex.from_product([["a"], ["female", "male"]], names=["pilot_id", "gender"])
     frame = pd.DataFrame({"enrolled": [7, 2], "share": [7 / 9, 2 / 9],
                           "target_share": [0.5, 0.5]}, index=idx)
     fig = F.reach_breakdown(frame, "gender", {"a": "A"}, min_cell_size=K)
-    text = texts(fig.svg)
-    assert text.count("100 %") == 1  # the axis tick only, no bar says 100 %
-    assert "skjult" in text and "<5" in text and "78 %" not in text
-    assert "Skjult" in fig.caption
+    assert not fig.is_chart
+    assert fig.alt == "Deltakerne etter kjønn: for få i hver gruppe til å vise fordelingen."
 
 
 def test_reach_breakdown_and_coverage_before_anyone_enrolled():
@@ -572,7 +574,7 @@ def test_reach_breakdown_and_coverage_before_anyone_enrolled():
     frame = pd.DataFrame({"enrolled": [0, 0], "share": [np.nan, np.nan],
                           "target_share": [0.5, 0.5]}, index=idx)
     fig = F.reach_breakdown(frame, "gender", {"a": "A"}, min_cell_size=K)
-    assert "Ingen deltakere ennå." in all_text(fig)
+    assert fig.alt == "Ingen deltakere ennå." and not fig.is_chart
     cov = pd.DataFrame({"enrolled": [0, 40], "target_population": [1000.0, 2000.0],
                         "coverage_share": [0.0, 0.02]},
                        index=pd.Index(["a", "b"], name="pilot_id"))
@@ -617,3 +619,302 @@ def test_one_layout_pass_and_shared_text_sizes_give_the_same_svg(fr, monkeypatch
     monkeypatch.setattr(_core, "_ChartFigure", matplotlib.figure.Figure)
     monkeypatch.setattr(_core, "FigureCanvasSVG", savefig_lays_out)
     assert build(fr, "cumulative_spend").svg == cold
+
+
+# ---- review 4: privacy of counts, sentences for empty charts, early dates, scales -----------
+
+
+def _people(pilot: str, n: int) -> list[str]:
+    return [f"{pilot}{i}" for i in range(n)]
+
+
+def test_dosage_counts_everyone_enrolled_with_0_hours_for_those_without_attendance():
+    """100 of 104 with attendance: "100 deltakere" beside 104 enrolled gave away the 4."""
+    participants = pd.DataFrame({"pilot_id": "a", "participant_id": _people("x", 30)})
+    sessions = pd.DataFrame({"pilot_id": "a", "participant_id": _people("x", 26),
+                             "hours": [12.0] * 13 + [30.0] * 13})
+    fig = F.dosage(sessions, {"a": "A"}, "a", participants=participants, min_cell_size=K)
+    assert "30 deltakere" in all_text(fig) and "26 deltakere" not in all_text(fig)
+    assert "(30 deltakere, snitt 18 timer)" in plain(fig.alt)  # 546 hours / 30 people
+    text = texts(fig.svg)
+    assert "0" in text and "<5" in text  # the "0" band has the 4 without attendance
+    # 4 in "0" is hidden, and with it the smallest other band (13): never one alone
+    assert "skjult" in text and text.count("43 %") == 1  # 13/30: one of the two shown
+    assert "«Skjult»" in fig.caption and "«0» er de som ikke har registrert oppmøte" in fig.caption
+
+
+def test_dosage_n_equals_the_enrolled_count_of_the_sample(fr):
+    ds = fr["ds"]
+    fig = F.dosage(ds.sessions, fr["names"], "mentor", participants=ds.participants,
+                   min_cell_size=K)
+    enrolled = int(fr["reach"].loc["mentor", "enrolled"])
+    assert enrolled == 104 and ds.sessions.loc[ds.sessions["pilot_id"] == "mentor",
+                                               "participant_id"].nunique() == 100
+    assert f"({enrolled} deltakere," in plain(fig.alt)
+    assert "100 deltakere" not in plain(fig.alt) + all_text(fig)
+
+
+def test_dosage_of_a_few_people_or_all_bands_hidden_is_one_sentence():
+    participants = pd.DataFrame({"pilot_id": "a", "participant_id": _people("x", 3)})
+    sessions = participants.assign(hours=[1.0, 2.0, 30.0])
+    few = F.dosage(sessions, {"a": "A"}, "a", participants=participants, min_cell_size=K)
+    assert not few.is_chart and "færre enn 5 deltakere" in few.alt
+    participants = pd.DataFrame({"pilot_id": "a", "participant_id": _people("x", 8)})
+    spread = participants.iloc[1:].assign(hours=[1.0, 2, 7, 8, 12, 30, 50])  # 1 with 0 hours
+    fig = F.dosage(spread, {"a": "A"}, "a", participants=participants, min_cell_size=K)
+    assert not fig.is_chart and "for få deltakere i hvert intervall" in fig.alt
+    # in a chart of several pilots, the small one is left out and named in the caption
+    both = pd.concat([participants, pd.DataFrame({"pilot_id": "b",
+                                                  "participant_id": _people("y", 40)})])
+    sess = pd.concat([spread, pd.DataFrame({"pilot_id": "b", "participant_id": _people("y", 40),
+                                            "hours": [12.0] * 40})])
+    fig = F.dosage(sess, {"a": "A", "b": "B"}, participants=both, min_cell_size=K)
+    assert fig.is_chart and "Ikke vist: A (for få deltakere i hvert intervall)." in fig.caption
+    assert "40 deltakere" in all_text(fig) and "8 deltakere" not in all_text(fig)
+
+
+def test_monthly_new_participants_use_complementary_suppression():
+    """3 new in a month with the total published: hide the next smallest month too, so the
+    total less the months shown does not give 3."""
+    new = [3.0, 20.0, 12.0, 30.0]
+    fig = F.monthly_activity(_enrolment(new, [3.0, 23.0, 35.0, 60.0]), "a", names={"a": "A"},
+                             min_cell_size=K)
+    text = texts(fig.svg)
+    assert text.count("<5") == 1 and text.count("skjult") == 1
+    hidden = pe.privacy.suppression_mask(pd.Series(new), K)
+    assert hidden.sum() >= 2 and sum(np.array(new)[hidden.to_numpy()]) >= K
+    assert "«Skjult»" in fig.caption
+
+
+@pytest.mark.parametrize("new", [[4.0, 20.0], [3.0, 20.0, 12.0, 30.0], [1.0, 2.0, 9.0, 9.0],
+                                 [6.0, 1.0, 0.0, 7.0, 8.0]])
+def test_monthly_hidden_months_never_leave_one_alone_or_add_to_less_than_k(new):
+    active = list(np.cumsum(new))
+    fig = F.monthly_activity(_enrolment(new, active), "a", names={"a": "A"}, min_cell_size=K)
+    text = texts(fig.svg) if fig.is_chart else []
+    n_hidden = text.count("<5") + text.count("skjult")
+    small = sum(1 for v in new if 0 < v < K)
+    assert n_hidden == 0 or n_hidden >= 2
+    assert n_hidden >= small or not fig.is_chart
+    shown = [v for v in new if not (0 < v < K)]
+    if n_hidden:
+        # what is not marked: the total less what is drawn is at least k
+        marked = sorted(v for v in new if v > 0)[:n_hidden]
+        assert sum(marked) >= K, (new, marked, shown)
+
+
+def test_monthly_activity_with_every_month_suppressed_is_a_sentence():
+    fig = F.monthly_activity(_enrolment([2.0, 1.0], [2.0, 3.0]), "a", names={"a": "A"},
+                             min_cell_size=K)
+    assert not fig.is_chart and fig.svg == ""
+    assert fig.alt == ("Aktiviteten per måned vises ikke ennå: det er færre enn 5 deltakere i "
+                       "hver måned.")
+
+
+def test_a_pilot_with_fewer_than_5_participants_gets_no_breakdown():
+    idx = pd.MultiIndex.from_product([["a", "b"], ["Haslum", "Østerås", "unknown"]],
+                                     names=["pilot_id", "area"])
+    frame = pd.DataFrame({"enrolled": [2, 1, 0, 30, 20, 0], "share": np.nan,
+                          "target_share": np.nan}, index=idx)
+    one = F.reach_breakdown(frame, "area", {"a": "A", "b": "B"}, "a", min_cell_size=K)
+    assert not one.is_chart and one.alt == "Færre enn 5 deltakere: fordelingen vises ikke."
+    both = F.reach_breakdown(frame, "area", {"a": "A", "b": "B"}, min_cell_size=K)
+    assert both.is_chart
+    assert "<5" not in texts(both.svg) and "Haslum" in texts(both.svg)  # only B's panel
+    assert "Ikke vist: A (færre enn 5 deltakere)." in both.caption
+    assert "A: færre enn 5 deltakere" in both.alt
+
+
+def test_a_breakdown_of_only_small_groups_is_a_sentence_not_others_100_percent():
+    idx = pd.MultiIndex.from_product([["a"], ["Bekkestua", "Fornebu", "Haslum", "Rud"]],
+                                     names=["pilot_id", "area"])
+    frame = pd.DataFrame({"enrolled": [2, 1, 3, 2], "share": np.nan, "target_share": np.nan},
+                         index=idx)
+    fig = F.reach_breakdown(frame, "area", {"a": "A"}, min_cell_size=K)
+    assert not fig.is_chart and "Andre, samlet" not in fig.alt
+    assert fig.alt == "Deltakerne etter område: for få i hver gruppe til å vise fordelingen."
+
+
+def test_the_caption_gives_the_real_reason_a_target_share_is_missing():
+    """Mentor targets two areas and the population has no areas: its gender shares of the
+    target population are missing for that reason, not because gender is not split."""
+    idx = pd.MultiIndex.from_product([["lekse", "mentor"], ["female", "male"]],
+                                     names=["pilot_id", "gender"])
+    frame = pd.DataFrame({"enrolled": [30, 25, 20, 22], "share": np.nan,
+                          "target_share": [0.48, 0.52, np.nan, np.nan]}, index=idx)
+    notes = pd.Series({"lekse": pd.NA, "mentor": "population_has_no_areas"})
+    fig = F.reach_breakdown(frame, "gender", {"lekse": "L", "mentor": "M"}, min_cell_size=K,
+                            target_notes=notes)
+    assert "ikke delt på kjønn" not in fig.caption
+    assert ("Målgruppens fordeling mangler for M: befolkningstallene er ikke delt på områdene "
+            "piloten retter seg mot.") in fig.caption
+    one = F.reach_breakdown(frame, "gender", {"lekse": "L", "mentor": "M"}, "mentor",
+                            min_cell_size=K, target_notes=notes)
+    assert "Målgruppens fordeling kan ikke vises: befolkningstallene er ikke delt på områdene" \
+        in one.caption
+    en = F.reach_breakdown(frame, "gender", {"lekse": "L", "mentor": "M"}, "mentor",
+                           min_cell_size=K, target_notes=notes, language="en")
+    assert "not split by the pilot's areas" in en.caption and "by gender" not in en.caption
+
+
+def _label_share(svg: str, label: str) -> tuple[float, float]:
+    """Where a text starts, in axis units, from the positions of the first two axis ticks;
+    and the points per axis unit."""
+    svg = svg.replace(NBSP, " ")
+    ticks = [(float(v) / 100, float(x)) for x, v in re.findall(
+        r'text-anchor: middle[^"]*" x="([\d.]+)"[^>]*>(\d+) %</text>', svg)]
+    (v0, x0), (v1, x1) = ticks[:2]
+    m = re.search(r'x="([\d.]+)"[^>]*>' + re.escape(label) + "</text>", svg)
+    assert m, label
+    return v0 + (float(m.group(1)) - x0) / (x1 - x0) * (v1 - v0), (x1 - x0) / (v1 - v0)
+
+
+def test_value_labels_stand_clear_of_the_target_mark():
+    idx = pd.MultiIndex.from_product([["a"], ["female", "male"]], names=["pilot_id", "gender"])
+    far = pd.DataFrame({"enrolled": [68, 32], "share": np.nan, "target_share": [0.48, 0.52]},
+                       index=idx)
+    svg = F.reach_breakdown(far, "gender", {"a": "A"}, min_cell_size=K).svg
+    at, _ = _label_share(svg, "32 %")
+    assert 0.32 < at < 0.40  # by its bar, not beyond the mark at 52 %
+    near = pd.DataFrame({"enrolled": [52, 48], "share": np.nan, "target_share": [0.5, 0.5]},
+                        index=idx)
+    svg = F.reach_breakdown(near, "gender", {"a": "A"}, min_cell_size=K).svg
+    at, pt = _label_share(svg, "48 %")
+    assert (at - 0.5) * pt >= 4.0  # after the mark at 50 %, 4 pt or more from it
+
+
+def test_outcome_distribution_with_every_band_hidden_shows_no_marks():
+    """Five children measured, all in bands of fewer than 5: "<5" marks on the occupied
+    bands would show where they scored."""
+    changes = pd.DataFrame({"pilot_id": "a", "measure": "m", "group": "pilot",
+                            "baseline": [3.0, 12, 17, 25, 33], "followup": [8.0, 15, 22, 28, 38],
+                            "both": True})
+    fig = F.outcome_distribution(changes, "a", "m", measure_label="Trivsel", scale=(0, 40),
+                                 min_cell_size=K)
+    assert not fig.is_chart and "<5" not in fig._repr_html_()
+    assert fig.alt == "Trivsel før og etter: for få i hvert intervall til å vise fordelingen."
+
+
+def _its(post_months: int) -> pd.DataFrame:
+    months = pd.date_range("2022-01-01", periods=36 + post_months, freq="MS")
+    n = len(months)
+    return pd.DataFrame({"observed": 20.0 + np.arange(n) % 3, "fitted": 20.0,
+                         "counterfactual": 21.0, "post": [0] * 36 + [1] * post_months},
+                        index=months)
+
+
+def test_its_after_2_months_shows_the_series_but_no_estimate():
+    fig = F.its_chart(_its(2), label="Meldinger", pilot_name="Leksehjelp", min_cell_size=K)
+    assert fig.is_chart
+    assert ("Piloten har bare vart i 2 måneder. Det er for tidlig å se en endring i kommunens "
+            "tall (vi venter til det har gått minst 6 måneder).") in plain(fig.caption)
+    for word in ("lavere", "høyere", "rateforhold", "%"):
+        assert word not in plain(fig.alt), word
+    text = all_text(fig)
+    assert "Observert" in text and "Forventet uten piloten" not in text and "Modell" not in text
+    assert F.MIN_MONTHS_AFTER_START == 6
+    later = F.its_chart(_its(F.MIN_MONTHS_AFTER_START), label="Meldinger", min_cell_size=K)
+    assert "lavere enn forventet" in plain(later.alt)  # 20 against 21: 5 % lower
+    assert "Forventet uten piloten" in all_text(later)
+
+
+def test_its_too_early_says_month_or_months():
+    assert F.its_too_early(1).startswith("Piloten har bare vart i 1 måned. ")
+    assert F.its_too_early(5, "en").startswith("The pilot has only been running for 5 months.")
+    assert F.its_too_early(6) is None and F.its_too_early(40, "en") is None
+
+
+def test_grant_chart_has_no_forecast_before_a_quarter_of_the_period(fr):
+    from pilot_eval.present.text import MIN_ELAPSED_FOR_FORECAST
+
+    early = fr["cost"].assign(elapsed_share=MIN_ELAPSED_FOR_FORECAST - 0.01)
+    fig = F.grant_vs_spent(early, fr["names"])
+    assert "prognose" not in plain(fig.alt) and "ingen prognose ennå" in all_text(fig)
+    assert "Prognose ved periodens slutt" not in all_text(fig)  # no key for what is not drawn
+    assert "Prognosen vises først når 25 % av perioden er gått" in plain(fig.caption)
+    ready = fr["cost"].assign(elapsed_share=MIN_ELAPSED_FOR_FORECAST)
+    assert "prognose" in plain(F.grant_vs_spent(ready, fr["names"]).alt)
+
+
+def _y_ticks(svg: str) -> list[str]:
+    return [t for t in texts(svg) if re.fullmatch(r"[\d ,.]+( mill\. kr)?", t)]
+
+
+def test_one_pilot_charts_are_scaled_to_the_pilot(fr):
+    """Fritid (42 participants, 0,7 mill. kr) on the portfolio's 0–300 and 0–1,2 scales
+    looked flat."""
+    spend = F.cumulative_spend(fr["cost_month"], fr["names"], "fritid")
+    assert "1,0 mill. kr" not in texts(spend.svg) and "1,2 mill. kr" not in texts(spend.svg)
+    assert "0,6 mill. kr" in texts(spend.svg)
+    enrol = F.enrolment_vs_target(fr["enrol"], fr["names"], "fritid", min_cell_size=K)
+    ticks = texts(enrol.svg)
+    assert "300" not in ticks and "200" not in ticks and "150" in ticks
+
+
+def test_enrolled_and_active_equal_get_one_label():
+    months = pd.date_range("2025-01-01", periods=3, freq="MS")
+    frame = pd.DataFrame({"pilot_id": "a", "month": months,
+                          "date": months + pd.offsets.MonthEnd(0), "observed": True,
+                          "new_enrolled": [10.0, 8.0, 6.0], "exited": 0.0,
+                          "enrolled_cumulative": [10.0, 18.0, 24.0],
+                          "active": [10.0, 18.0, 24.0],
+                          "reach_target_line": [10.0, 20.0, 30.0]})
+    fig = F.enrolment_vs_target(frame, {"a": "A"}, min_cell_size=K)
+    assert texts(fig.svg).count("24") == 1
+
+
+def test_completion_row_with_every_part_hidden_says_so():
+    frame = pd.DataFrame({"enrolled": [3, 50], "completed": [0, 20], "dropped_out": [0, 10],
+                          "moved": [0, 5], "exited_other": [0, 0], "active": [3, 15]},
+                         index=pd.Index(["a", "b"], name="pilot_id"))
+    fig = F.completion(frame, {"a": "A", "b": "B"}, min_cell_size=K)
+    text = all_text(fig)
+    assert "For få deltakere til å vise status" in text and "skjult" not in text
+    assert "Skjult av personvernhensyn" not in text and "«Skjult»" not in fig.caption
+
+
+# ---- the report blocks that call the charts ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def early() -> dict:
+    from pilot_eval.present.report import PilotReport, PortfolioReport, report_data
+
+    data = report_data(pe.load_dataset(SAMPLE, as_of="2025-03-31"))
+    return {"portfolio": PortfolioReport(data),
+            **{pid: PilotReport(data, pid) for pid in ("leksehjelp", "jobbtrening", "mentor")}}
+
+
+def test_report_dosage_counts_everyone_enrolled(fr):
+    from pilot_eval.present.report import PilotReport
+
+    for pid in ("mentor", "fritid"):
+        report = PilotReport(fr["ds"], pid)
+        n = int(report.reach.loc[pid, "enrolled"])
+        assert f"({n} deltakere," in plain(report.dosage().alt), pid
+
+
+def test_report_breakdowns_of_a_pilot_with_2_participants_say_it_once(early):
+    jobb = early["jobbtrening"]
+    assert jobb.reach.loc["jobbtrening", "enrolled"] == 2
+    said = [jobb.reach_breakdown(by)._repr_html_() for by in ("area", "gender", "age_group")]
+    assert said[0] == '<p class="pe-chart-note">Færre enn 5 deltakere: fordelingen vises ikke.</p>'
+    assert said[1:] == ["", ""]
+    for by in ("area", "gender", "age_group"):  # and no panel of it in the portfolio either
+        fig = early["portfolio"].reach_breakdown(by)
+        assert "Ikke vist: Jobbtrening Ung (færre enn 5 deltakere)" in fig.caption
+        assert "Jobbtrening" not in " ".join(texts(fig.svg))
+
+
+def test_report_early_outcomes_say_nobody_measured_once(early):
+    lekse = early["leksehjelp"]
+    assert lekse.forest()._repr_html_() == (
+        '<p class="pe-chart-note">Ingen er målt både før og etter ennå.</p>')
+    assert lekse.outcome_distributions().html == ""
+
+
+def test_report_indicators_have_no_estimate_two_months_in(early):
+    for report in (early["leksehjelp"], early["portfolio"]):
+        said = plain(report.indicators().html)
+        assert "Piloten har bare vart i 2 måneder." in said
+        assert "<table" not in said  # the estimate table is left out

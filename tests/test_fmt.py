@@ -157,3 +157,32 @@ def test_mnok_never_says_zero_millions():
     assert plain(fmt.mnok(12_345, language="en")) == "NOK 12,000"
     assert plain(fmt.mnok(50_000)) == "0,1 mill. kr"
     assert plain(fmt.mnok(12_345, decimals=2)) == "0,01 mill. kr"
+
+
+# ---- percent_pair -------------------------------------------------------------------------
+
+
+def test_percent_pair_adds_decimals_until_the_order_shows():
+    assert [plain(s) for s in fmt.percent_pair(0.054, 0.049, 1)] == ["5,4 %", "4,9 %"]
+    assert [plain(s) for s in fmt.percent_pair(0.0504, 0.0496, 1)] == ["5,04 %", "4,96 %"]
+    assert fmt.percent_pair(0.002, 0.0049, -1, language="en") == ("0.2%", "0.5%")
+    # whole percents that show the order already stay whole
+    assert [plain(s) for s in fmt.percent_pair(0.114, 0.083, 1)] == ["11 %", "8 %"]
+
+
+def test_percent_pair_without_an_order_or_beyond_max_decimals():
+    assert [plain(s) for s in fmt.percent_pair(0.74, 0.741)] == ["74 %", "74 %"]
+    # truly equal: the search stops at max_decimals rather than looping
+    assert [plain(s) for s in fmt.percent_pair(0.05, 0.05, 1)] == ["5,00 %", "5,00 %"]
+    assert [plain(s) for s in fmt.percent_pair(0.05, 0.05, 1, max_decimals=1)] == \
+        ["5,0 %", "5,0 %"]
+    # the order asserted is wrong: no decimals can fix that, so it stops at max_decimals
+    assert fmt.percent_pair(0.04, 0.05, 1, max_decimals=2)[0] == fmt.percent(0.04, 2)
+    assert fmt.percent_pair(None, 0.05, 1) == (fmt.MISSING, fmt.percent(0.05))
+    with pytest.raises(UsageError):
+        fmt.percent_pair(0.1, 0.2, language="sv")
+
+
+def test_percent_pair_rounds_half_up_like_percent():
+    # 0.0125 → 1,3 % (half up), 0.0124 → 1,2 %: the order shows at one decimal
+    assert [plain(s) for s in fmt.percent_pair(0.0125, 0.0124, 1)] == ["1,3 %", "1,2 %"]

@@ -53,6 +53,32 @@ def report_set(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return render_reports(SAMPLE, as_of=AS_OF, out=out, jobs=2)
 
 
+def test_title_page_says_what_when_and_by_which_version(report_set: dict) -> None:
+    from pilot_eval import __version__
+
+    first = subprocess.run(["pdftotext", "-l", "1", str(report_set["out_dir"] / "portfolio_report.pdf"),
+                            "-"], capture_output=True, text=True, check=True).stdout.replace("\u00a0", " ")
+    for words in ("Sosiale entreprenører", "Status per 30. juni 2026", "Bærum kommune",
+                  "1. januar 2025–31. desember 2026", f"pilot_eval {__version__}"):
+        assert words in " ".join(first.split()), words
+    second = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(report_set["out_dir"] /
+                             "pilot_mentor.pdf"), "-"], capture_output=True, text=True,
+                            check=True).stdout
+    assert "Innhold" in second and "Slik leser du rapporten" in second  # on one page
+    assert "syntetiske eksempeldata" in second
+
+
+def test_reading_guide_says_synthetic_only_for_simulated_data(tmp_path: Path) -> None:
+    sample = PortfolioReport(SAMPLE, as_of=AS_OF).reading_guide().html
+    assert "syntetiske" in sample and "Tall under 5 vises ikke" in sample
+    assert "Hver pilot vurderes" in sample
+    folder = tmp_path / "data"
+    shutil.copytree(MINIMAL, folder)
+    assert not (folder / "truth.json").exists()
+    real = PilotReport(folder, "jobb", language="en").reading_guide().html
+    assert "synthetic" not in real and "The pilot is rated" in real
+
+
 def test_the_whole_set_is_published(report_set: dict) -> None:
     out_dir = report_set["out_dir"]
     assert out_dir.name == AS_OF
@@ -478,7 +504,7 @@ def test_a_more_rows_line_spanning_pilots_is_shown_to_every_pilot(tmp_path: Path
 
 def test_pilot_summary_has_money_and_its_caveats(sample_data: ReportData) -> None:
     lekse = plain(PilotReport(sample_data, "leksehjelp").summary().html)
-    assert ("Piloten har brukt 0,9 mill. kr av tilsagnet på 1,2 mill. kr fra fondet. Det er "
+    assert ("Piloten har brukt 0,89 mill. kr av tilsagnet på 1,2 mill. kr fra fondet. Det er "
             "74 % av tilsagnet. Det har gått 74 % av pilotperioden. Pengebruken følger tiden."
             in lekse)
     assert "av tilsagnet etter" not in lekse  # the status reason does not say it again
@@ -487,5 +513,71 @@ def test_pilot_summary_has_money_and_its_caveats(sample_data: ReportData) -> Non
     assert "mye saktere enn planen" in mentor
     assert "Piloten har ingen gruppe å sammenligne med." in mentor
     en = plain(PilotReport(sample_data, "mentor", language="en").summary().html)
-    assert "The pilot has spent NOK 0.4 million of its NOK 1.0 million grant" in en
+    assert "The pilot has spent NOK 0.37 million of its NOK 1.0 million grant" in en
     assert "Main caveats" in en
+
+
+# --------------------------------------------------------------------------- report review 3
+
+
+@pytest.fixture(scope="module")
+def early_data() -> ReportData:
+    """31 March 2025: two or three months into three pilots, one not started."""
+    return report_data(load_dataset(SAMPLE, as_of="2025-03-31"))
+
+
+def test_early_pilot_summaries_say_each_thing_once(early_data: ReportData) -> None:
+    fritid = plain(PilotReport(early_data, "fritid").summary().html)
+    why = fritid.split("<h3>Hvorfor</h3>")[1].split("</ul>")[0]
+    assert why.count("<li>") == 2  # not started (once) and the measure it will be judged on
+    assert why.count("ikke startet") == 1
+    for pid in ("leksehjelp", "jobbtrening", "mentor"):
+        said = plain(PilotReport(early_data, pid).summary().html)
+        assert "Fortsetter den" not in said, pid  # no forecast from two months of costs
+        assert "anslag ut fra forutsetninger" not in said, pid  # no value computed yet
+        assert "er målt en gang til" not in said, pid  # the outcome sentence said it
+        # the status table's reason says nobody is measured twice; the list does not repeat it
+        assert said.lower().count("ingen målt før og etter ennå") == 1, pid
+        assert "Ingen deltakere er målt både før og etter ennå." not in said, pid
+    mentor = plain(PilotReport(early_data, "mentor").summary().html)
+    assert "Det er 6 % av tilsagnet. Det har gått 11 % av pilotperioden." in mentor
+    assert "noe saktere enn planen" in mentor and "følger tiden" not in mentor
+    jobb = plain(PilotReport(early_data, "jobbtrening").summary().html)
+    assert "Det er 5,2 % av tilsagnet. Det har gått 4,6 % av pilotperioden." in jobb
+
+
+def test_early_portfolio_summary_and_outcome_table(early_data: ReportData) -> None:
+    r = PortfolioReport(early_data)
+    said = plain(r.summary().html)
+    assert "Pilotene har brukt 0,26 mill. kr av 4,0 mill. kr fra fondet." in said
+    assert said.count("Ingen er målt både før og etter ennå.") == 1
+    assert "anslag" not in said
+    # nobody is measured twice: the forest says so once, no table of zeros and dashes after
+    # it (the table's "–" for attrition is tested in test_tables)
+    assert "Ingen er målt både før og etter ennå" in plain(r.forest()._repr_html_())
+    assert r.outcome_table().html == ""
+    assert PilotReport(early_data, "mentor").outcome_table().html == ""
+
+
+def test_method_blocks_name_pilots_and_say_the_rules(sample_data: ReportData) -> None:
+    r = PortfolioReport(sample_data)
+    quality = plain(r.data_quality().html)
+    assert "Leksehjelp med matpakke" in quality and "costs.csv" in quality
+    rules = plain(r.rules().html)
+    assert "«Skalere» når resultater og rekkevidde er gode" in rules
+    assert "færre enn 10 er målt både før og etter" in rules
+    en = plain(PortfolioReport(sample_data, language="en").rules().html)
+    assert not re.search(r"\b(green|yellow|red)\b", en)
+    assert "'Too little data'" in html.unescape(en)
+    # the series method is explained where the report shows a series
+    assert "kvasi-Poisson-regresjon. Det er en modell" in plain(r.assumptions().html)
+    assert "kvasi-Poisson" not in plain(PilotReport(sample_data, "mentor").assumptions().html)
+    assert "NOK 0.20 per krone" in plain(PortfolioReport(sample_data, language="en")
+                                         .value_table().notes[0])
+
+
+def test_english_outcome_section_says_residents_and_95_percent(sample_data: ReportData) -> None:
+    r = PortfolioReport(sample_data, language="en")
+    section = plain(r.section("outcomes").html)
+    assert "Results for residents" in section and "95% confidence interval" in section
+    assert r.outcome_table().caption == "Change per outcome measure"

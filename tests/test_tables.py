@@ -298,7 +298,7 @@ def test_numeric_cells_carry_num(mid):
         "Tilsagn fra fondet (mill. kr)", "Giring", "Kostnad per deltaker (kr)"])
     numeric_cells_are_num(by["Rekkevidde per pilot"], [
         "Deltakere", "Fullført", "Avbrutt", "Fullføringsgrad"])
-    numeric_cells_are_num(by["Resultater for innbyggerne"], [
+    numeric_cells_are_num(by["Endring per resultatmål"], [
         "Målt før og etter", "Forbedring (95 % KI)", "Betyr noe fra"])
 
 
@@ -336,7 +336,7 @@ def test_status_table_unknown_status_still_has_a_word():
 
 
 def test_outcome_table_content(mid):
-    t = {x.caption: x for x in mid["nb"]}["Resultater for innbyggerne"]
+    t = {x.caption: x for x in mid["nb"]}["Endring per resultatmål"]
     first = t.data.iloc[0]
     assert first["Målt før og etter"] == "112 / 103"
     assert plain(first["Forbedring (95 % KI)"]) == "3,2 (2,2–4,1)"
@@ -437,8 +437,10 @@ def test_quality_table_masks_participant_ids():
         html = t.html
         assert "anna-2011" not in html and "p-1234abcd" not in html
         assert "120575 12345" not in html
-        assert list(t.data.columns) == (["Fil", "Rad", "Kolonne", "Melding"] if language == "nb"
-                                        else ["File", "Row", "Column", "Message"])
+        assert list(t.data.columns) == (
+            ["Pilot", "Fil", "Rad", "Kolonne", "Melding"] if language == "nb"
+            else ["Pilot", "File", "Row", "Column", "Message"])
+        assert set(t.data["Pilot"]) == {""}  # no pilot_id column: about no pilot
     t = tables.quality_table(warnings, max_rows=2)
     assert len(t.data) == 2 and "2 av 3" in " ".join(t.notes)
 
@@ -513,7 +515,9 @@ def test_notes_shared_by_rows_are_given_once(sample):
     t = tables.outcome_table(outcome_summary(early), early.pilots)
     extra = t.notes[1:]
     assert len(extra) == len(set(n.split(": ", 1)[1] for n in extra))  # each sentence once
-    assert any("Leksehjelp med matpakke (trivsel, skolefravær)" in n for n in extra)
+    # nobody is measured twice yet: one note says so for every row, not one per reason
+    assert list(extra) == ["Alle radene i tabellen: Ingen er målt både før og etter ennå, så "
+                           "endring og frafall i oppfølgingen vises ikke."]
     v = tables.value_table(value_for_money(early), early.pilots)
     assert v.notes[1] == ("Alle radene i tabellen: Ingen er målt både før og etter ennå, så "
                           "verdien kan ikke regnes ut.")
@@ -561,3 +565,113 @@ def test_rules_and_glossary_captions_can_differ_from_the_heading_above_them(samp
     assert tables.glossary_table("nb", caption="Begreper i rapporten").caption == \
         "Begreper i rapporten"
     assert tables.glossary_table("nb").caption == "Ordliste"
+
+
+# --------------------------------------------------------------------------- report review 3
+
+
+def test_outcome_table_shows_no_attrition_while_nobody_is_measured_twice(sample):
+    """Early on nobody is due for a follow-up: "100 %" attrition read as if all had left."""
+    ds = sample.as_of("2025-03-31")
+    outs = outcome_summary(ds)
+    lekse = outs.loc[("leksehjelp", "trivsel")]
+    assert lekse["n_pilot"] == 0 and lekse["attrition_share"] == 1.0  # the metric says 100 %
+    for language, col in (("nb", "Frafall i oppfølgingen"), ("en", "Attrition at follow-up")):
+        t = tables.outcome_table(outs, ds.pilots, language=language)
+        assert set(t.data[col]) == {"–"}
+        assert "100" not in " ".join(t.data[col])
+    t = tables.outcome_table(outs, ds.pilots)
+    said = " ".join(t.notes)
+    assert "Ingen er målt både før og etter ennå, så endring og frafall i oppfølgingen vises " \
+           "ikke." in said
+    # what follows from nobody measured twice is not said again
+    assert "ingen er målt igjen" not in said and "før–etter-sammenligning" not in said
+    assert not any(n.startswith("«–»") for n in t.notes)  # the row note explains the "–"
+
+
+def test_outcome_table_keeps_attrition_where_someone_is_measured_twice(sample):
+    outs = outcome_summary(sample.as_of("2026-06-30")).copy()
+    outs.loc[("fritid", "trivsel"), ["n_pilot"]] = [0]
+    t = tables.outcome_table(outs, sample.pilots)
+    by_pilot = dict(zip(t.data["Pilot"], t.data["Frafall i oppfølgingen"], strict=False))
+    assert by_pilot["Fritidsguiden"] == "–"
+    assert plain(t.data["Frafall i oppfølgingen"].iloc[0]) == "57 %"
+    assert any(n.startswith("Fritidsguiden, trivsel: Ingen er målt både før og etter")
+               for n in t.notes)
+
+
+def test_outcome_table_caption_says_what_the_table_is(mid):
+    captions = {language: [t.caption for t in mid[language]] for language in ("nb", "en")}
+    assert "Endring per resultatmål" in captions["nb"]
+    assert "Change per outcome measure" in captions["en"]
+    # the section heading is "Resultater for innbyggerne" / "Results for residents"
+    assert "Resultater for innbyggerne" not in captions["nb"]
+    assert not any("itizen" in c for c in captions["en"])
+
+
+def test_rules_table_in_the_reports_words_with_how_outcomes_and_advice_are_decided(sample):
+    rules = rules_in_force(sample)
+    for language, words, colours in (
+            ("nb", ("god", "usikker", "svak"), ("grønn", "gul", "rød")),
+            ("en", ("good", "uncertain", "weak"), ("green", "yellow", "red"))):
+        t = tables.rules_table(rules, language)
+        said = " ".join(t.data.iloc[:, 0]).lower()
+        assert all(w in said for w in words), said
+        assert not any(re.search(rf"\b{c}\b", said) for c in colours), said
+        notes = plain(" ".join(t.notes))
+        assert not any(re.search(rf"\b{c}\b", notes.lower()) for c in colours)
+        assert len(t.notes) == 3
+    nb = plain(" ".join(tables.rules_table(rules, "nb").notes))
+    assert "færre enn 10 er målt både før og etter" in nb
+    assert "minste betydningsfulle endring" in nb
+    for word in ("for tidlig å si", "avslutte", "justere", "skalere", "videreføre"):
+        assert word in nb.lower(), word
+    assert "før 50 % av perioden" in nb
+    en = plain(" ".join(tables.rules_table(rules, "en", min_cell_size=12).notes))
+    assert "fewer than 12 people" in en  # the minimum cell size raises the number needed
+    for word in ("too early to say", "stop", "adjust", "scale", "continue"):
+        assert word in en.lower(), word
+
+
+def test_rules_table_can_leave_the_explanation_to_the_text(sample):
+    assert tables.rules_table(rules_in_force(sample), explain=False).notes == ()
+
+
+def test_rules_table_keeps_a_rule_it_has_no_words_for():
+    rules = pd.DataFrame({"value": [2.0], "default": [np.nan], "overridden": [True],
+                          "description_nb": ["Ny regel"], "description_en": ["New rule"]},
+                         index=pd.Index(["brand_new"], name="rule"))
+    assert tables.rules_table(rules, "en").data.iloc[0, 0] == "New rule"
+
+
+def test_quality_table_names_the_pilot(sample):
+    warnings = pd.DataFrame({
+        "file": ["costs.csv", "participants.csv"], "row": [2, pd.NA],
+        "column": ["date", "area"], "value": ["2024-12-15", None],
+        "message_nb": ["Kostnaden er datert utenfor pilotens periode.", "… og 3 rader til."],
+        "message_en": ["The cost is dated outside the pilot's period.", "… and 3 more rows."],
+        "pilot_id": ["leksehjelp", pd.NA],
+    })
+    t = tables.quality_table(warnings, "nb", names=sample.pilots)
+    assert t.data["Pilot"].tolist() == ["Leksehjelp med matpakke", ""]
+    assert t.data["Fil"].tolist() == ["costs.csv", "participants.csv"]  # analysts' columns kept
+    assert t.data["Rad"].tolist() == ["2", ""] and t.data["Kolonne"].tolist() == ["date", "area"]
+    check_semantic(t)
+    assert tables.quality_table(warnings, "en").data["Pilot"].tolist() == ["leksehjelp", ""]
+
+
+def test_value_table_note_says_the_tax_financing_cost_in_force(sample):
+    ds = sample.as_of("2026-06-30")
+    v = value_for_money(ds)
+    assert "20 øre per krone" in plain(tables.value_table(v, ds.pilots).notes[0])
+    assert "25 øre per krone" in plain(tables.value_table(v, ds.pilots,
+                                                          tax_financing_cost=0.25).notes[0])
+    en = plain(tables.value_table(v, ds.pilots, "en").notes[0])
+    assert "NOK 0.20 per krone" in en and "øre" not in en
+
+
+def test_money_note_in_english_says_what_leverage_is(mid):
+    money = [t for t in mid["en"] if t.caption == "Money by pilot"][0]
+    note = money.notes[0]
+    assert "Leverage is the total cost in NOK for each NOK from the fund." in note
+    assert "kroner in all" not in note

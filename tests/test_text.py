@@ -122,8 +122,14 @@ def test_summary_nb_content(frames):
     overview = plain(" ".join(s.overview))
     assert "2,6 mill. kr av 4,0 mill. kr" in overview
     assert "18 av 24 måneder" in overview
-    assert "om lag 530 barn og unge" in overview
-    assert "minst 1,9 % av målgruppen" in overview  # areas_ignored: a lower bound
+    # the reach table's total (532 enrolments; 2 people are in two pilots, a small count
+    # the text must not give away by printing the distinct 530 too)
+    assert "Pilotene har 532 deltakere." in overview and "530" not in overview
+    # the share with the population it is of, rounded as usual (530 / 26 703 = 1,98 %)
+    assert "Det er 2,0 % av de 26 703 barna og de unge i pilotenes målgrupper." in overview
+    assert "minst" not in overview
+    # areas_ignored: the population is too large for the mentor pilot, said in words
+    assert "Andelen kan være høyere" in overview
     changes = plain(" ".join(s.changes))
     assert "Trivsel økte om lag 3 poeng mer i Leksehjelp med matpakke" in changes
     assert "mellom 2 og 4 poeng" in changes  # the interval in words
@@ -159,7 +165,7 @@ def test_summary_hides_a_small_pilot_in_the_total(frames):
 def test_summary_small_portfolio_never_prints_small_counts(frames):
     ds, card, port, outs = frames["2026-06-30"]
     tiny = port.copy()
-    tiny["citizens_reached"] = 3
+    tiny[["citizens_reached", "enrolments", "citizens_in_several_pilots"]] = [3, 3, 0]
     s = text.summary(ds, "nb", scorecard=card, portfolio=tiny, outcomes=outs)
     overview = plain(" ".join(s.overview))
     assert "færre enn 5 barn og unge" in overview
@@ -323,13 +329,13 @@ def test_too_few_measured_with_none_and_some():
 
 @pytest.mark.parametrize(("reason", "expected"), [
     ("reach_red", "Justere – for få deltakere (45 % av ventet)"),
-    ("cost_red", "Justere – har brukt 74 % av tilsagnet etter 74 % av tiden"),
+    ("cost_red", "Justere – har brukt 74,4 % av tilsagnet etter 74,0 % av tiden"),
     ("reach_and_cost_red", "Justere – for få deltakere og for raskt forbruk"),
     ("not_started", "Justere – piloten har ikke startet"),
 ])
 def test_recommendation_reasons(reason, expected):
     row = _row(recommendation="adjust", recommendation_reason=reason, reach_ratio=0.45,
-               grant_used_share=0.74, elapsed_share=0.74)
+               grant_used_share=0.744, elapsed_share=0.74)
     assert plain(text.recommendation_sentence(row)) == expected
 
 
@@ -523,7 +529,7 @@ def test_method_notes_name_their_sources(language):
     joined = plain(" ".join(" ".join(n) for n in notes))
     assert "R-109/2021" in joined and "Finansdepartementet" in joined
     assert ("4 %" if language == "nb" else "4%") in joined
-    assert "20 øre" in joined
+    assert ("20 øre" if language == "nb" else "NOK 0.20 per krone") in joined
     assert ("færre enn 5" if language == "nb" else "fewer than 5") in joined
     assert all(len(n) == 3 and all(n) for n in notes)
     other = plain(" ".join(" ".join(n) for n in text.method_notes(
@@ -587,15 +593,21 @@ def test_a_sentence_never_starts_with_a_numeral():
         assert not s[:1].isdigit(), s
 
 
-def test_a_pilot_not_started_gets_one_sentence_per_dimension_not_the_same_three():
+def test_a_pilot_not_started_gets_one_sentence_not_one_per_dimension():
     row = _row(state="not_started", reach_status="grey", reach_reason="not_started",
                cost_status="grey", cost_reason="not_started", outcome_status="grey",
                outcome_reason="not_started", recommendation="insufficient_data",
-               recommendation_reason="not_started")
+               recommendation_reason="not_started", outcome_measure_source="primary")
     parts = text.explain(row)
-    first_three = [parts["reach"], parts["cost"], parts["outcome"]]
-    assert len(set(first_three)) == 3
-    assert parts["reach"] == "Piloten har ikke startet ennå."
+    assert parts["reach"] == ("Piloten har ikke startet ennå. Rekkevidde, økonomi og "
+                              "resultater kan derfor ikke vurderes.")
+    assert parts["cost"] == parts["outcome"] == ""
+    # the main measure is named, as what will be judged (no status rests on it yet)
+    assert parts["basis"] == "Resultatene skal vurderes ut fra pilotens hovedmål, trivsel."
+    said = " ".join(v for v in parts.values() if v)
+    assert said.count("ikke startet") == 2  # the sentence and the recommendation line
+    en = text.explain(row, "en")
+    assert en["reach"].startswith("The pilot has not started yet, so its reach, cost and")
 
 
 def test_early_summary_says_nobody_is_measured_twice_in_words(sample):
@@ -605,7 +617,12 @@ def test_early_summary_says_nobody_is_measured_twice_in_words(sample):
     s = text.summary(ds, "nb")
     caveats = plain(" ".join(s.caveats))
     assert "100 %" not in caveats
-    assert "Ingen av dem som ble målt ved start, er målt en gang til ennå." in caveats
+    changes = plain(" ".join(s.changes))
+    assert "Ingen er målt både før og etter ennå." in changes
+    assert "For få er målt" not in changes
+    # said once: the caveat says only that the second measurement is still to come
+    assert "er målt en gang til" not in caveats
+    assert "Den andre målingen kommer senere." in caveats
     assert "gruppe å sammenligne med" not in caveats
     assert s.lix() < 40
 
@@ -670,11 +687,11 @@ def test_pilot_money_says_spent_of_grant_and_pace_in_short_sentences():
     said, paced = text.pilot_money(_cost(), _row(cost_reason="underspending"))
     said = plain(said)
     assert paced
-    assert said.startswith("Piloten har brukt 0,4 mill. kr av tilsagnet på 1,0 mill. kr fra "
+    assert said.startswith("Piloten har brukt 0,37 mill. kr av tilsagnet på 1,0 mill. kr fra "
                            "fondet. Det er 37 % av tilsagnet. Det har gått 74 % av "
                            "pilotperioden. Piloten bruker pengene mye saktere enn planen.")
-    assert "har den brukt 0,5 mill. kr når perioden er slutt" in said  # the run-rate forecast
-    assert "Andre har lagt til 0,7 mill. kr" in said
+    assert "har den brukt 0,50 mill. kr når perioden er slutt" in said  # the run-rate forecast
+    assert "Andre har lagt til 0,71 mill. kr" in said
     assert text.lix(said) < 40
     for sentence in re.split(r"(?<=\.) ", said):
         assert len(sentence.split()) <= 15, sentence
@@ -748,3 +765,223 @@ def test_data_quality_sentence_of_one_pilot():
     assert none == "Vi fant ingen feil eller advarsler i dataene om denne piloten."
     one = text.data_quality_sentence(pd.DataFrame({"file": ["costs.csv"]}), "en", pilot=True)
     assert one.startswith("We found 1 warning") and "about this pilot" in one
+
+
+# --------------------------------------------------------------------------- report review 3
+
+
+@pytest.mark.parametrize(("reason", "used", "elapsed", "expected"), [
+    # the shares round to the same whole percent: one decimal shows the pace judged
+    ("overspending", 0.054, 0.049, ("5,4 %", "4,9 %")),
+    ("far_overspending", 0.0504, 0.0496, ("5,04 %", "4,96 %")),
+    ("underspending", 0.002, 0.0049, ("0,2 %", "0,5 %")),
+    # whole percents that already show the order stay whole
+    ("overspending", 0.114, 0.083, ("11 %", "8 %")),
+    # in step with time: equal percents say just that
+    ("on_budget", 0.74, 0.741, ("74 %", "74 %")),
+])
+def test_shares_get_decimals_when_whole_percents_would_contradict_the_pace(
+        reason, used, elapsed, expected):
+    said, _ = text.pilot_money(_cost(grant_used_share=used, elapsed_share=elapsed),
+                               _row(cost_reason=reason))
+    assert (f"Det er {expected[0]} av tilsagnet. Det har gått {expected[1]} av "
+            "pilotperioden.") in plain(said)
+    if reason in ("overspending", "far_overspending", "underspending"):
+        sentence = plain(text.cost_sentence(_row(cost_reason=reason, grant_used_share=used,
+                                                 elapsed_share=elapsed)))
+        assert f"brukt {expected[0]} av tilsagnet etter {expected[1]} av perioden" in sentence
+
+
+def test_early_money_reads_as_the_scorecard_judged():
+    """31 March 2025: 5,2 % of Jobbtrening's grant after 4,6 % of its period read "5 % …
+    5 % … litt raskere enn planen"."""
+    from pilot_eval.metrics.cost import cost_summary
+
+    ds = pe.load_dataset(SAMPLE, as_of="2025-03-31")
+    card, cost = scorecard(ds), cost_summary(ds)
+    for pid in ("leksehjelp", "jobbtrening", "mentor"):
+        said = plain(text.pilot_money(cost.loc[pid], card.loc[pid])[0])
+        shares = re.findall(r"Det er ([\d,]+) % av tilsagnet\. Det har gått ([\d,]+) %", said)
+        used, elapsed = (float(x.replace(",", ".")) for x in shares[0])
+        reason = card.loc[pid, "cost_reason"]
+        if reason in ("overspending", "far_overspending"):
+            assert used > elapsed, said
+        elif reason == "underspending":
+            assert used < elapsed, said
+        assert "Fortsetter den" not in said  # a forecast after two months is noise
+    jobb = plain(text.pilot_money(cost.loc["jobbtrening"], card.loc["jobbtrening"])[0])
+    assert "Det er 5,2 % av tilsagnet. Det har gått 4,6 % av pilotperioden." in jobb
+    mentor = plain(text.pilot_money(cost.loc["mentor"], card.loc["mentor"])[0])
+    # 6 % of the grant after 11 % of the time is "good" by the rules (run-rate ≥ 0.5), but
+    # it does not follow time: the text says both
+    assert card.loc["mentor", "cost_status"] == "green"
+    assert "Pengebruken følger tiden" not in mentor
+    assert "noe saktere enn planen. Det er innenfor det reglene regner som godt." in mentor
+    assert mentor.startswith("Piloten har brukt 0,06 mill. kr av tilsagnet på 1,0 mill. kr")
+
+
+@pytest.mark.parametrize(("used", "in_step"), [(0.70, True), (0.667, True), (0.66, False),
+                                               (0.40, False)])
+def test_on_budget_pace_says_in_step_only_near_the_plan(used, in_step):
+    said, paced = text.pilot_money(_cost(grant_used_share=used, elapsed_share=0.74),
+                                   _row(cost_reason="on_budget"))
+    assert paced
+    assert ("Pengebruken følger tiden." in said) is in_step
+    assert ("noe saktere enn planen" in said) is not in_step
+    en, _ = text.pilot_money(_cost(grant_used_share=used, elapsed_share=0.74),
+                             _row(cost_reason="on_budget"), "en")
+    assert ("keeps pace with time" in en) is in_step
+
+
+def test_forecast_only_after_a_quarter_of_the_period():
+    assert text.MIN_ELAPSED_FOR_FORECAST == 0.25
+    early, _ = text.pilot_money(_cost(grant_used_share=0.114, elapsed_share=0.083),
+                                _row(cost_reason="far_overspending"))
+    assert "Fortsetter den" not in early and "mye raskere enn planen" in early
+    edge, _ = text.pilot_money(_cost(grant_used_share=0.40, elapsed_share=0.25),
+                               _row(cost_reason="far_overspending"))
+    assert "Fortsetter den i samme tempo" in edge
+    just_before, _ = text.pilot_money(_cost(grant_used_share=0.40, elapsed_share=0.249),
+                                      _row(cost_reason="far_overspending"))
+    assert "Fortsetter den" not in just_before
+
+
+@pytest.mark.parametrize(("amount", "grant", "expected"), [
+    (63_000.0, 1_000_000.0, "0,06 mill. kr"),  # as the money table, not "0,1"
+    (140_000.0, 1_200_000.0, "0,14 mill. kr"),
+    (890_000.0, 1_200_000.0, "0,89 mill. kr"),
+    (1_640_000.0, 1_200_000.0, "1,6 mill. kr"),
+    (492_000.0, 700_000.0, "0,49 mill. kr"),
+    (49_250.0, 70_000.0, "49 000 kr"),
+])
+def test_amounts_in_running_text_match_the_tables(amount, grant, expected):
+    said, _ = text.pilot_money(_cost(fund_cost_nok=amount, grant_nok=grant, cofunding_nok=0.0),
+                               _row(cost_reason="on_budget"))
+    assert plain(said).startswith(f"Piloten har brukt {expected} av tilsagnet")
+
+
+def test_portfolio_money_in_two_decimals_below_a_million(frames):
+    ds = pe.load_dataset(SAMPLE, as_of="2025-03-31")
+    s = text.summary(ds, "nb")
+    money = plain(s.overview[0])
+    assert money.startswith("Pilotene har brukt 0,26 mill. kr av 4,0 mill. kr fra fondet.")
+    assert "Andre har lagt til 0,30 mill. kr" in money
+    en = plain(text.summary(ds, "en").overview[0])
+    assert "NOK 0.26 million of the fund's NOK 4.0 million" in en
+
+
+def test_early_summary_says_nothing_twice(sample):
+    """31 March 2025: nobody measured twice, one pilot not started, values not computed."""
+    ds = sample.as_of("2025-03-31")
+    for language, nobody, projected in (
+            ("nb", "Ingen er målt både før og etter ennå.", "anslag"),
+            ("en", "Nobody has been measured both before and after yet.", "projected")):
+        s = text.summary(ds, language)
+        said = plain(s.text)
+        assert said.count(nobody) == 1, said
+        assert projected not in " ".join(s.caveats)  # no value is computed yet
+        assert "Too few" not in said and "For få" not in said
+        assert s.lix() < 40
+
+
+def test_summary_says_too_few_when_some_are_measured(frames):
+    s = _summary(frames, "2025-09-30", "nb")
+    assert "For få er målt før og etter." in " ".join(s.changes)
+    # values are computed for fewer than 5 people measured twice and not shown: no caveat
+    assert not any("anslag" in c for c in s.caveats)
+
+
+def test_projected_caveat_follows_the_value_table(frames):
+    ds, card, _, outs = frames["2026-06-30"]
+    projected = text.MESSAGES["caveat.projected"]["nb"]
+    value = value_mod.value_for_money(ds)
+    assert projected in text.caveats(ds, "nb", scorecard=card, outcomes=outs, value=value)
+    hidden = value.assign(n_measured=3)  # every value rests on fewer than 5: not shown
+    assert projected not in text.caveats(ds, "nb", scorecard=card, outcomes=outs,
+                                         value=hidden, max_caveats=5)
+    none = value.assign(projected_value_nok=float("nan"))
+    assert projected not in text.caveats(ds, "nb", scorecard=card, outcomes=outs, value=none,
+                                         max_caveats=5)
+    # of one pilot: only its own values count
+    fritid = value.copy()
+    fritid.loc[fritid.index.get_level_values("pilot_id") != "fritid", "n_measured"] = 0
+    assert projected in text.caveats(ds, "nb", scorecard=card, outcomes=outs, value=fritid,
+                                     pilot_id="fritid", max_caveats=5)
+    assert projected not in text.caveats(ds, "nb", scorecard=card, outcomes=outs,
+                                         value=fritid, pilot_id="mentor", max_caveats=5)
+
+
+def test_coverage_sentence_names_its_population_and_rounds_as_usual(frames):
+    ds, card, port, outs = frames["2026-06-30"]
+    exact = port.copy()
+    exact[["target_population_note", "citizens_in_several_pilots"]] = [pd.NA, 0]
+    s = text.summary(ds, "en", scorecard=card, portfolio=exact, outcomes=outs)
+    overview = plain(" ".join(s.overview))
+    assert "The pilots have reached 530 children and young people." in overview
+    assert "That is 2.0% of the 26,703 children and young people in the pilots' target " \
+           "groups." in overview
+    assert "may be higher" not in overview and "at least" not in overview
+    one = text.summary(ds, "nb", scorecard=card.iloc[:1], portfolio=exact, outcomes=outs)
+    assert "i pilotens målgruppe." in plain(" ".join(one.overview))
+
+
+@pytest.mark.parametrize("d", ["2025-03-31", "2025-05-31"])
+def test_early_summaries_are_easy_to_read(sample, d):
+    for language in ("nb", "en"):
+        s = text.summary(sample.as_of(d), language)
+        if language == "nb":
+            assert s.lix() < 40, s.text
+        assert all(p.rstrip().endswith((".", "?")) for p in [*s.paragraphs, *s.caveats])
+
+
+def test_rule_texts_use_the_reports_words():
+    for rule in ("reach_green", "reach_yellow", "cost_green", "cost_yellow", "cost_underuse",
+                 "outcome_min_n", "adjust_before_elapsed"):
+        en = text.rule_text(rule, "en").lower()
+        assert not re.search(r"\b(green|yellow|red|grey)\b", en), en
+    assert "good" in text.rule_text("reach_green", "en")
+    assert "weak" in text.rule_text("cost_yellow", "en")
+    assert text.rule_text("brand_new", "en", "New rule") == "New rule"
+    assert text.rule_text("brand_new", "en") == "brand_new"
+    notes = text.rule_notes({"adjust_before_elapsed": 0.4, "outcome_min_n": 15}, "nb")
+    said = plain(" ".join(notes))
+    assert "færre enn 15 er målt" in said and "før 40 % av perioden" in said
+    assert "færre enn 20" in plain(" ".join(text.rule_notes({}, "nb", min_cell_size=20)))
+
+
+def test_method_notes_write_out_abbreviations_and_explain_the_series_method():
+    nb = plain(" ".join(" ".join(n) for n in text.method_notes("nb", series=True)))
+    for written_out in ("Direktoratet for forvaltning og økonomistyring (DFØ)",
+                        "Greater Manchester Combined Authority (GMCA)",
+                        "HACT (Housing Associations' Charitable Trust)",
+                        "personvernforordning (GDPR)"):
+        assert written_out in nb, written_out
+    assert "kvasi-Poisson-regresjon. Det er en modell for antall hendelser" in nb
+    assert "kvasi-Poisson" not in " ".join(" ".join(n) for n in text.method_notes("nb"))
+    en = plain(" ".join(" ".join(n) for n in text.method_notes("en", series=True)))
+    assert "R-109/2021, section 5" in en and "punkt" not in en and "øre" not in en
+    assert "NOK 0.20 per krone" in en and "quasi-Poisson" in en
+    assert "General Data Protection Regulation (GDPR)" in en
+    assert "NOK 0.25 per krone" in plain(" ".join(
+        " ".join(n) for n in text.method_notes("en", tax_financing_cost=0.25)))
+
+
+def test_english_caveats_about_warnings_read_naturally():
+    assert text.MESSAGES["caveat.pilot_warnings_one"]["en"] == (
+        "There is 1 warning about the pilot's data; see Data quality.")
+    assert not any("You find" in m["en"] for m in text.MESSAGES.values())
+    assert not any("øre" in m["en"] for m in [*text.MESSAGES.values(), *text.LABELS.values()])
+    assert not any("95 %" in m["en"].replace(NBSP, " ")
+                   for m in [*text.MESSAGES.values(), *text.LABELS.values()])
+
+
+def test_glossary_explains_threshold_and_hidden_and_drops_unused_terms():
+    nb = dict(text.glossary("nb"))
+    en = dict(text.glossary("en"))
+    assert "Terskel for suksess" in nb and "Success threshold" in en
+    assert "suksess" in nb["Terskel for suksess"] and "figurene før og etter" in \
+        nb["Terskel for suksess"]
+    assert "Skjult («:»)" in nb and "Hidden (':')" in en
+    assert "regnes ut fra summen" in nb["Skjult («:»)"]
+    # never used in a report
+    assert "Effektstørrelse" not in nb and "Effect size" not in en

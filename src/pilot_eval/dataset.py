@@ -242,7 +242,7 @@ def load_dataset(path: str | Path, *, as_of: str | pd.Timestamp | None = None) -
         agreement=agreement,
         as_of_date=_latest_date(frames, agreement),
         warnings=problems[problems["severity"] == "warning"].reset_index(drop=True),
-        source=Path(path),
+        source=Path(path).resolve(),
         input_files=tuple(files),
         tables_present=frozenset(typed),
         **frames,

@@ -59,6 +59,7 @@ __all__ = [
     "nok",
     "number",
     "percent",
+    "percent_pair",
 ]
 
 #: Languages a report can be written in, with the Babel locale used for each.
@@ -239,6 +240,51 @@ def percent(share: float | None, decimals: int = 0, *, language: str = "nb") -> 
         return MISSING
     s = _decimal_str(float(share) * 100.0, decimals, locale)
     return f"{s}{_NBSP}%" if language == "nb" else f"{s}%"
+
+
+def percent_pair(a: float | None, b: float | None, order: int = 0, *, decimals: int = 0,
+                 max_decimals: int = 2, language: str = "nb") -> tuple[str, str]:
+    """Two shares as percentages, with enough decimals that their order shows.
+
+    A sentence such as "Det er 5 % av tilsagnet. Det har gått 5 % av perioden. Piloten
+    bruker pengene litt raskere enn planen." contradicts itself: the shares were compared
+    before rounding. Here the decimals grow (up to ``max_decimals``) until the printed
+    figures are in the order the text asserts.
+
+    Parameters
+    ----------
+    a, b : float or None
+        Shares (0–1); a missing one prints as "–" and needs no decimals.
+    order : {1, -1, 0}, default 0
+        ``1``: ``a`` must read larger than ``b``; ``-1``: smaller; ``0``: no claim is made
+        about their order, so both print with ``decimals``.
+    decimals : int, default 0
+        The decimals used when they suffice.
+    max_decimals : int, default 2
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    (str, str)
+        Both with the same number of decimals.
+
+    Examples
+    --------
+    >>> [s.replace("\\xa0", " ") for s in percent_pair(0.054, 0.049, order=1)]
+    ['5,4 %', '4,9 %']
+    >>> [s.replace("\\xa0", " ") for s in percent_pair(0.74, 0.741)]
+    ['74 %', '74 %']
+    """
+    check_language(language)
+    d = decimals
+    if order and not (_is_missing(a) or _is_missing(b)):
+        while d < max_decimals:
+            shown_a = _rounded(float(a) * 100.0, d)
+            shown_b = _rounded(float(b) * 100.0, d)
+            if (shown_a - shown_b) * order > 0:
+                break
+            d += 1
+    return (percent(a, d, language=language), percent(b, d, language=language))
 
 
 def interval(lo: float | None, hi: float | None, decimals: int = 1, *, language: str = "nb") -> str:

@@ -80,7 +80,7 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
                                               "sammenligningsgruppe, trekker vi fra endringen i "
                                               "den."),
         "en": ("Results for residents", "This section shows what changed for the participants "
-                                        "and how sure we can be. The bar shows the 95 % "
+                                        "and how sure we can be. The bar shows the 95% "
                                         "confidence interval. Where there is a comparison "
                                         "group, its change is subtracted."),
     },
@@ -129,7 +129,7 @@ PILOT_SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
                                               "den."),
         "en": ("Results for residents", "This section shows what changed for the pilot's "
                                         "participants and how sure we can be. The bar shows the "
-                                        "95 % confidence interval. Where there is a comparison "
+                                        "95% confidence interval. Where there is a comparison "
                                         "group, its change is subtracted."),
     },
     "value": {
@@ -145,6 +145,53 @@ PILOT_SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 _NO_DATA = {"nb": "Det finnes ingen data til dette ennå.", "en": "There are no data for this yet."}
+
+#: "How to read this report": the box on the contents page (items; {k} = min_cell_size).
+GUIDE: dict[str, dict[str, Any]] = {
+    "nb": {
+        "title": "Slik leser du rapporten",
+        "date": "Rapporten viser situasjonen per {date}. Det som skjer senere, er ikke med.",
+        "status": "{who} vurderes på tre ting: rekkevidde, økonomi og resultater. Vurderingen "
+                  "er ●\u00a0god, ▲\u00a0usikker, ■\u00a0svak eller ○\u00a0for lite data. Reglene står bakerst.",
+        "who": ("Hver pilot", "Piloten"),
+        "recommendation": "Anbefalingen er et forslag: skalere, videreføre, justere, avslutte "
+                          "eller vente til det finnes nok data.",
+        "privacy": "Tall under {k} vises ikke, av personvernhensyn. De står som «<{k}». Noen "
+                   "ganger skjuler vi et tall til, så det lille ikke kan regnes ut. Det står "
+                   "som «:» i tabeller og «skjult» i figurer.",
+        "value": "Verdien for samfunnet etter pilotperioden er et anslag ut fra "
+                 "forutsetninger. Den er ikke målt.",
+        "synthetic": "Dataene i denne rapporten er syntetiske eksempeldata. Pilotene, "
+                     "deltakerne og pengene er oppdiktet. Bare befolkningstallene er ekte.",
+    },
+    "en": {
+        "title": "How to read this report",
+        "date": "The report shows the situation as of {date}. Anything later is not included.",
+        "status": "{who} on three things: reach, cost and outcomes. Each is rated ●\u00a0good, "
+                  "▲\u00a0uncertain, ■\u00a0weak or ○\u00a0too little data. The rules are at the back.",
+        "who": ("Each pilot is rated", "The pilot is rated"),
+        "recommendation": "The recommendation is a proposal: scale, continue, adjust, stop, or "
+                          "wait until there are enough data.",
+        "privacy": "To protect privacy, counts below {k} are not shown; they read \u201c<{k}\u201d. "
+                   "Sometimes one more count is hidden so that the small one cannot be worked "
+                   "out: \u201c:\u201d in tables, \u201chidden\u201d in charts.",
+        "value": "The value to society after the pilot period is projected from assumptions. "
+                 "It is not observed.",
+        "synthetic": "The data in this report are synthetic sample data. The pilots, "
+                     "participants and money are invented. Only the population figures are "
+                     "real.",
+    },
+}
+
+#: A data folder holding this file was made by ``pilot-eval sample``: simulated data whose
+#: true effects are known. Reports on it say that the data are synthetic.
+SYNTHETIC_MARKER = "truth.json"
+
+
+def _nobody_measured_twice(outcomes: pd.DataFrame) -> bool:
+    """No participant in any row is measured both before and after: the forest says so in
+    one sentence, and a table of zeros and dashes would only say it again."""
+    return not (outcomes["n_pilot"].astype("Float64").fillna(0) > 0).any()
 
 
 @dataclass(frozen=True)
@@ -349,6 +396,22 @@ class _Report:
     def _sub(self, nb: str, en: str) -> Block:
         return Block(f"<h3>{html.escape(nb if self.language == 'nb' else en)}</h3>")
 
+    @property
+    def synthetic(self) -> bool:
+        """Whether the data are simulated (the folder holds :data:`SYNTHETIC_MARKER`)."""
+        return self.ds.source is not None and (Path(self.ds.source) / SYNTHETIC_MARKER).is_file()
+
+    def reading_guide(self) -> Block:
+        """"How to read this report": date, ratings, privacy marks, projections (and, for
+        simulated data, that they are invented). Printed on the contents page."""
+        g = GUIDE[self.language]
+        items = [g["date"].format(date=fmt.date(self.ds.as_of_date, language=self.language)),
+                 g["status"].format(who=g["who"][1 if self._one_pilot else 0]),
+                 g["recommendation"], g["privacy"].format(k=self.min_cell_size), g["value"]]
+        warn = _p(g["synthetic"], "pe-synthetic") if self.synthetic else ""
+        return Block(f'<aside class="pe-guide"><h3>{html.escape(g["title"])}</h3>{warn}<ul>'
+                     + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul></aside>")
+
     def data_quality(self) -> Block:
         """Warnings found when the data were checked, in words and as a table."""
         warnings = self.warnings
@@ -356,15 +419,16 @@ class _Report:
         head = self._sub("Datakvalitet", "Data quality").html
         body = _p(sentence)
         if len(warnings):
-            body += tables.quality_table(warnings, self.language).html
+            body += tables.quality_table(warnings, self.language, names=self.names).html
         return Block(head + body)
 
     def assumptions(self) -> Block:
         """Assumptions with their sources (discount rate, tax-financing cost, privacy)."""
         a = self.ds.agreement
+        its = self._one(self.its) if isinstance(self, PilotReport) else self.its
         notes = text.method_notes(self.language, discount_rate=a.discount_rate,
                                   tax_financing_cost=a.tax_financing_cost,
-                                  min_cell_size=a.min_cell_size)
+                                  min_cell_size=a.min_cell_size, series=not its.empty)
         items = "".join(
             f"<li><strong>{html.escape(title)}.</strong> {html.escape(body)}"
             + (f' <span class="source">{html.escape(src)}</span>' if src else "") + "</li>"
@@ -373,16 +437,22 @@ class _Report:
 
     def rules(self) -> Block:
         """The scorecard rules in force (printed so the goalposts cannot move unseen)."""
-        table = tables.rules_table(self._table("rules", "rules_in_force"), self.language,
+        rules = self._table("rules", "rules_in_force")
+        table = tables.rules_table(rules, self.language,
                                    caption="Terskler for god, usikker og svak" if self.language == "nb"
-                                   else "Thresholds for good, uncertain and weak")
+                                   else "Thresholds for good, uncertain and weak",
+                                   min_cell_size=self.min_cell_size, explain=False)
+        # how outcomes and the recommendation are decided: running text a reader can read,
+        # not the small print of a table note
+        said = text.rule_notes(pd.to_numeric(rules["value"], errors="coerce").dropna().to_dict(),
+                               self.language, min_cell_size=self.min_cell_size)
         shared = self._data.rules_hash if self._data is not None else ""
         digest = (shared or _metrics().rules_hash(self.ds))[:12]
         note = (f"Reglene har fingeravtrykket {digest} (SHA-256), som også står i manifest.json."
                 if self.language == "nb" else
                 f"The rules have the fingerprint {digest} (SHA-256), also recorded in manifest.json.")
         return Block(self._sub("Regler for statusoversikten", "Scorecard rules").html + table.html
-                     + _p(note, "source"))
+                     + "".join(_p(x) for x in said) + _p(note, "source"))
 
     def glossary(self) -> Block:
         """The words of the report, explained."""
@@ -419,7 +489,7 @@ class PortfolioReport(_Report):
         """The one-page summary: status per pilot with reasons, money, reach, results,
         caveats — in plain language."""
         s = text.summary(self.ds, self.language, scorecard=self.scorecard,
-                         portfolio=self.portfolio, outcomes=self.outcomes)
+                         portfolio=self.portfolio, outcomes=self.outcomes, value=self.value)
         heading = SECTIONS["summary"][self.language][0]
         status = tables.status_table(self.scorecard, self.ds.pilots, self.language,
                                      min_cell_size=self.min_cell_size, measures=self.ds.measures)
@@ -463,7 +533,8 @@ class PortfolioReport(_Report):
         frame = self.reach_by(by)
         return figures.reach_breakdown(frame, by, self.names, min_cell_size=self.min_cell_size,
                                        language=self.language,
-                                       source=self._breakdown_source(frame))
+                                       source=self._breakdown_source(frame),
+                                       target_notes=self.reach.get("coverage_note"))
 
     def completion(self) -> figures.Figure | Block:
         if self._enrolled() == 0:
@@ -482,7 +553,7 @@ class PortfolioReport(_Report):
                               language=self.language, source=self.source("outcomes"))
 
     def outcome_table(self) -> tables.Table | Block:
-        if self.outcomes.empty:
+        if self.outcomes.empty or _nobody_measured_twice(self.outcomes):
             return Block("")  # the forest said so
         return tables.outcome_table(self.outcomes, self.names, self.min_cell_size, self.language)
 
@@ -499,7 +570,11 @@ class PortfolioReport(_Report):
                                            pilot_name=self.names.get(str(pilot_id)),
                                            min_cell_size=self.min_cell_size, language=self.language,
                                            source=self.source("indicators"))._repr_html_())
-        parts.append(tables.its_table(self.its, self.names, self.language).html)
+        # no estimate for a pilot a few months in: its chart's caption says why
+        rows = self.its[self.its["n_post"].astype("Float64").fillna(0)
+                        >= figures.MIN_MONTHS_AFTER_START]
+        if len(rows):
+            parts.append(tables.its_table(rows, self.names, self.language).html)
         return Block("".join(parts))
 
     # value: the chart speaks for the section when nothing is valued; when values exist but
@@ -537,7 +612,8 @@ class PortfolioReport(_Report):
         if self.value.empty:
             return Block("")  # the chart said so
         return tables.value_table(self.value, self.names, self.language, min_cell_size=self.min_cell_size,
-                                  measures=self.ds.measures)
+                                  measures=self.ds.measures,
+                                  tax_financing_cost=self.ds.agreement.tax_financing_cost)
 
     def tornado(self) -> Block:
         """Sensitivity of the benefit–cost ratio: one chart per pilot, for the measure with
@@ -615,9 +691,11 @@ class PilotReport(_Report):
         # the money paragraph says how fast the grant is spent, the status table the
         # recommendation: the list gives the rest
         said = {"cost", "recommendation"} if paced else {"recommendation"}
+        if row.get("recommendation_reason") == "outcome_grey":
+            said.add("outcome")  # the recommendation's reason is the outcome's: said there
         explained = {k: v for k, v in explained.items() if k not in said}
         caveats = text.caveats(self.ds, self.language, scorecard=self.scorecard,
-                               outcomes=self.outcomes, pilot_id=self.pilot_id,
+                               outcomes=self.outcomes, value=self.value, pilot_id=self.pilot_id,
                                warnings=self.warnings)
         pilot = self.ds.pilots.set_index(self.ds.pilots["pilot_id"].astype(str)).loc[self.pilot_id]
         nb = self.language == "nb"
@@ -658,7 +736,10 @@ class PilotReport(_Report):
     def dosage(self) -> figures.Figure | Block:
         if self._no_activity():
             return Block("")
+        # everyone enrolled at the status date counts (0 hours without attendance), so the
+        # chart's number of participants is the one the rest of the report shows
         return figures.dosage(self.ds.sessions, self.names, pilot_id=self.pilot_id,
+                              participants=self.ds.participants,
                               min_cell_size=self.min_cell_size, language=self.language,
                               source=self.source("participants"))
 
@@ -668,12 +749,16 @@ class PilotReport(_Report):
                                            source=self.source("participants"))
 
     def reach_breakdown(self, by: Literal["area", "gender", "age_group"]) -> figures.Figure | Block:
-        if self._enrolled(self.pilot_id) == 0:
+        enrolled = self._enrolled(self.pilot_id)
+        if enrolled == 0:
             return Block("")  # the enrolment chart said "nobody yet"
+        if enrolled < self.min_cell_size and by != "area":
+            return Block("")  # no breakdown of a handful of people: the first one said so
         frame = self.reach_by(by)
         return figures.reach_breakdown(frame, by, self.names, pilot_id=self.pilot_id,
                                        min_cell_size=self.min_cell_size, language=self.language,
-                                       source=self._breakdown_source(self._one(frame)))
+                                       source=self._breakdown_source(self._one(frame)),
+                                       target_notes=self.reach.get("coverage_note"))
 
     def reach_table(self) -> tables.Table:
         return tables.reach_table(self._one(self.reach), self.names, self.min_cell_size, self.language)
@@ -687,15 +772,15 @@ class PilotReport(_Report):
 
     def outcome_table(self) -> tables.Table | Block:
         rows = self._one(self.outcomes)
-        if rows.empty:
+        if rows.empty or _nobody_measured_twice(rows):
             return Block("")  # the forest said so
         return tables.outcome_table(rows, self.names, self.min_cell_size, self.language)
 
     def outcome_distributions(self) -> Block:
         """Baseline and follow-up distributions per measure (binned; small bins hidden)."""
         rows = self._one(self.outcomes)
-        if rows.empty:
-            return Block("")  # the forest said so
+        if rows.empty or not figures.measured_enough(rows, self.min_cell_size).any():
+            return Block("")  # the forest said "nobody (or too few) measured yet"
         changes = self.outcome_changes
         measures = self.ds.measures.set_index(self.ds.measures["measure"].astype(str))
         parts = []
@@ -725,7 +810,10 @@ class PilotReport(_Report):
             parts.append(figures.its_chart(fit, label=self.series_label(series), pilot_name=self.name,
                                            min_cell_size=self.min_cell_size, language=self.language,
                                            source=self.source("indicators"))._repr_html_())
-        parts.append(tables.its_table(rows, self.names, self.language).html)
+        # no estimate for a pilot a few months in: its chart's caption says why
+        rows = rows[rows["n_post"].astype("Float64").fillna(0) >= figures.MIN_MONTHS_AFTER_START]
+        if len(rows):
+            parts.append(tables.its_table(rows, self.names, self.language).html)
         return Block("".join(parts))
 
     def value_table(self) -> tables.Table | Block:
@@ -733,7 +821,8 @@ class PilotReport(_Report):
         if rows.empty:
             return self._empty()
         return tables.value_table(rows, self.names, self.language, min_cell_size=self.min_cell_size,
-                                  measures=self.ds.measures)
+                                  measures=self.ds.measures,
+                                  tax_financing_cost=self.ds.agreement.tax_financing_cost)
 
     def tornado(self) -> Block:
         """Sensitivity of the benefit–cost ratio for every measure with a value resting on
@@ -757,7 +846,7 @@ class PilotReport(_Report):
 def summary_lix(report: PortfolioReport) -> float:
     """LIX of the summary's running text (the readability check of DESIGN §4)."""
     s = text.summary(report.ds, report.language, scorecard=report.scorecard,
-                     portfolio=report.portfolio, outcomes=report.outcomes)
+                     portfolio=report.portfolio, outcomes=report.outcomes, value=report.value)
     return s.lix()
 
 

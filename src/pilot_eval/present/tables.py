@@ -750,8 +750,11 @@ def outcome_table(outcome_summary: pd.DataFrame,
 
     The improvement, the detectable effect and attrition are not shown when fewer than
     ``min_cell_size`` people (in either group) are measured twice; attrition not either
-    when the number missing is a small count. Rows where no participant of the pilot was
-    measured are left out. Notes of ``outcome_summary`` become notes under the table.
+    when the number missing is a small count, nor while nobody is measured both before and
+    after (early in a pilot nobody is due for a follow-up yet: "100 %" would read as if
+    everyone had dropped out). Rows where no participant of the pilot was measured are
+    left out. Notes of ``outcome_summary`` become notes under the table; a row nobody is
+    measured twice in gets one note saying so, instead of the notes that follow from it.
     """
     fmt.check_language(language)
     names_ = _names(names)
@@ -798,6 +801,10 @@ def outcome_table(outcome_summary: pd.DataFrame,
         language=language)
     shown["improvement"] = [fmt.MISSING if shown.at[i, "improvement"] == fmt.MISSING
                             else improvement_text[i] for i in range(len(frame))]
+    nobody = np.nan_to_num(n_p, nan=0.0) == 0  # nobody measured both before and after
+    shown.loc[nobody, "attrition_share"] = fmt.MISSING
+    # those rows' "–" is explained by their own note, not by the note on small numbers
+    shown.attrs["hidden"].loc[nobody, "attrition_share"] = False
     shown["n"] = [f"{a} / {b}" if d else a for a, b, d in
                   zip(shown["n_pilot"], shown["n_comparison"], did, strict=True)]
     cols = [_Col("pilot", text.label("pilot", language)),
@@ -809,15 +816,31 @@ def outcome_table(outcome_summary: pd.DataFrame,
             _Col("mde", text.label("h.mde", language), True),
             _Col("attrition_share", text.label("h.attrition", language), True)]
     notes = [text.label("note.outcome", language)]
-    if "note" in o:
-        notes += _row_notes([(frame.at[i, "pilot"], _lower(labels.iloc[i]),
-                              text.note(key, "outcome_note", language))
-                             for i, key in o["note"].items() if not pd.isna(key)],
-                            len(o), language)
+    keys = o["note"] if "note" in o else pd.Series(pd.NA, index=o.index)
+    said = [(frame.at[i, "pilot"], _lower(labels.iloc[i]), _outcome_row_note(key, nobody[i],
+                                                                             language))
+            for i, key in keys.items()]
+    notes += _row_notes([item for item in said if item[2]], len(o), language)
     notes += _suppression_notes(shown, [*(c.key for c in cols), "n_pilot", "n_comparison"],
                                 language)
     return _table(text.label("cap.outcome", language), cols, shown, notes=notes,
                   group_first=True)
+
+
+# what "nobody measured both before and after" implies: said once, by that note
+_NOBODY_IMPLIES = {"no_followup", "too_few", "too_few_comparison", "comparison_without_followup",
+                   "not_estimable"}
+
+
+def _outcome_row_note(key: Any, nobody: bool, language: str) -> str:
+    """The note of one row of the outcome table: its note keys as sentences, or, when nobody
+    is measured both before and after, one sentence saying so (and why the change and
+    attrition show "–") with only the keys that say something else."""
+    keys = [] if pd.isna(key) else [k.strip() for k in str(key).split(";") if k.strip()]
+    if not nobody:
+        return text.note(keys, "outcome_note", language) if keys else ""
+    rest = text.note([k for k in keys if k not in _NOBODY_IMPLIES], "outcome_note", language)
+    return " ".join(x for x in (text.label("note.outcome_none_measured", language), rest) if x)
 
 
 def _lower(label: Any) -> str:
@@ -881,7 +904,8 @@ def its_table(its_summary: pd.DataFrame,
 def value_table(value_for_money: pd.DataFrame,
                 names: Mapping[str, str] | pd.Series | pd.DataFrame | None = None,
                 language: str = "nb", *, min_cell_size: int = 5,
-                measures: pd.DataFrame | None = None) -> Table:
+                measures: pd.DataFrame | None = None,
+                tax_financing_cost: float = 0.20) -> Table:
     """Value for money per pilot and measure: observed and projected value in separate
     columns, their sum (social value, present value), the cost for the ratio and the
     benefit–cost ratio.
@@ -891,7 +915,7 @@ def value_table(value_for_money: pd.DataFrame,
     :func:`~pilot_eval.metrics.value.value_for_money_by_pilot` (per pilot, measures added
     up; its note warns they may overlap). ``measures`` (``ds.measures``) names each measure
     in ``language``; without it the table's ``label`` is used, which is in the agreement's
-    language.
+    language. ``tax_financing_cost`` (the agreement's) is said in the note.
     """
     fmt.check_language(language)
     names_ = _names(names)
@@ -943,7 +967,8 @@ def value_table(value_for_money: pd.DataFrame,
             _Col("social_value_pv_nok", _h("h.social_value", language, "unit.knok"), True),
             _Col("cost_for_ratio_nok", _h("h.cost_for_ratio", language, "unit.knok"), True),
             _Col("benefit_cost_ratio", text.label("h.bcr", language), True)]
-    notes = [text.label("note.value", language)]
+    notes = [text.label("note.value", language,
+                        per_krone=text.per_krone(tax_financing_cost, language))]
 
     def why(i: int, key: str) -> str:
         keys = [k.strip() for k in str(key).split(";") if k.strip()]
@@ -965,18 +990,25 @@ def value_table(value_for_money: pd.DataFrame,
 
 
 def rules_table(rules_in_force: pd.DataFrame, language: str = "nb", *,
-                caption: str | None = None) -> Table:
+                caption: str | None = None, min_cell_size: int = 5,
+                explain: bool = True) -> Table:
     """The scorecard rules in force (:func:`pilot_eval.metrics.scorecard.rules_in_force`):
     what each rule says, its value, the default, and whether the agreement changed it.
-    ``caption`` replaces the default caption (a report whose heading already says
-    "Regler for statusoversikten" should not repeat it word for word)."""
+
+    Each rule is said in the report's words (:func:`text.rule_text`: good / uncertain /
+    weak, not the colours). The notes under the table say in plain words how the outcome
+    status and the recommendation are decided with these thresholds
+    (:func:`text.rule_notes`; ``min_cell_size`` is the agreement's, which can raise the
+    number of people needed); ``explain=False`` leaves them out, for a report that prints
+    them as running text. ``caption`` replaces the default caption (a report whose heading
+    already says "Regler for statusoversikten" should not repeat it word for word)."""
     fmt.check_language(language)
     r = rules_in_force
     desc_col = "description_en" if language == "en" else "description_nb"
     desc = r[desc_col].astype("string") if desc_col in r else pd.Series(pd.NA, index=r.index)
     body = pd.DataFrame({
-        "rule": [str(d) if not pd.isna(d) else str(k) for k, d in zip(r.index, desc,
-                                                                      strict=True)],
+        "rule": [text.rule_text(str(k), language, None if pd.isna(d) else str(d))
+                 for k, d in zip(r.index, desc, strict=True)],
         "value": [_plain_number(x, language) for x in r["value"]],
         "default": [_plain_number(x, language) for x in r["default"]],
         "overridden": [text.label("yes" if bool(x) else "no", language)
@@ -986,7 +1018,9 @@ def rules_table(rules_in_force: pd.DataFrame, language: str = "nb", *,
             _Col("value", text.label("h.value", language), True),
             _Col("default", text.label("h.default", language), True),
             _Col("overridden", text.label("h.overridden", language))]
-    return _table(caption or text.label("cap.rules", language), cols, body)
+    notes = text.rule_notes(pd.to_numeric(r["value"], errors="coerce").dropna().to_dict(),
+                            language, min_cell_size=min_cell_size) if explain else []
+    return _table(caption or text.label("cap.rules", language), cols, body, notes=notes)
 
 
 # pseudonyms (pilot_eval.privacy.pseudonymise: "p-" + hex) and 11-digit numbers that could
@@ -994,8 +1028,11 @@ def rules_table(rules_in_force: pd.DataFrame, language: str = "nb", *,
 _ID_LIKE = re.compile(r"\bp-[0-9a-f]{8,64}\b|\b\d{6}\s?\d{5}\b", re.IGNORECASE)
 
 
-def quality_table(warnings: pd.DataFrame, language: str = "nb", *, max_rows: int = 60) -> Table:
-    """The data's warnings (``Dataset.warnings``): file, row, column and message.
+def quality_table(warnings: pd.DataFrame, language: str = "nb", *, max_rows: int = 60,
+                  names: Mapping[str, str] | pd.Series | pd.DataFrame | None = None) -> Table:
+    """The data's warnings (``Dataset.warnings``): the pilot a warning is about (so a
+    politician sees whose data it concerns), and file, row, column and message (so an
+    analyst finds the cell).
 
     No participant id is shown: the value column is left out, and in the messages the
     value of a participant-id cell, pseudonyms (``p-`` and hex digits) and 11-digit
@@ -1004,10 +1041,13 @@ def quality_table(warnings: pd.DataFrame, language: str = "nb", *, max_rows: int
     Parameters
     ----------
     warnings : DataFrame
-        A problems table (columns ``file, row, column, value, message_nb, message_en``).
+        A problems table (columns ``file, row, column, value, message_nb, message_en``,
+        and ``pilot_id`` when the warning concerns one pilot; empty when none does).
     language : {"nb", "en"}, default "nb"
     max_rows : int, default 60
         Longer lists are cut, with a note saying how many rows there are.
+    names : mapping, Series or the pilots table, optional
+        pilot_id → the pilot's name (the id itself is shown without one).
     """
     fmt.check_language(language)
     w = warnings.reset_index(drop=True) if warnings is not None else pd.DataFrame()
@@ -1024,14 +1064,18 @@ def quality_table(warnings: pd.DataFrame, language: str = "nb", *, max_rows: int
                 and str(value):
             msg = msg.replace(str(value), hidden)
         messages.append(_ID_LIKE.sub(hidden, msg))
+    names_ = _names(names)
+    who = rows["pilot_id"] if "pilot_id" in rows else pd.Series(pd.NA, index=rows.index)
     body = pd.DataFrame({
+        "pilot": ["" if pd.isna(p) or not str(p) else _name(p, names_) for p in who],
         "file": [str(x) if not pd.isna(x) else "" for x in rows.get("file", [])],
         "row": [fmt.number(x, 0, language=language) if not pd.isna(x) else ""
                 for x in rows.get("row", [])],
         "column": [str(x) if not pd.isna(x) else "" for x in rows.get("column", [])],
         "message": messages,
     })
-    cols = [_Col("file", text.label("h.file", language)),
+    cols = [_Col("pilot", text.label("pilot", language)),
+            _Col("file", text.label("h.file", language)),
             _Col("row", text.label("h.row", language), True),
             _Col("column", text.label("h.column", language)),
             _Col("message", text.label("h.message", language), prose=True)]

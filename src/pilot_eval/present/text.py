@@ -6,8 +6,12 @@ copy of its own. All texts live in one catalogue (:data:`MESSAGES`, with
 version, so a missing translation is a failing test rather than a gap in a report.
 
 Plain language (klarspråk, Språkrådet): the reader is addressed directly, one message per
-sentence, active verbs, numbers rounded to what matters ("om lag 530 barn og unge"),
-intervals said in words in the summary. Terms follow ``GLOSSARY.md``.
+sentence, active verbs, intervals said in words in the summary. Terms follow
+``GLOSSARY.md``. A number in the text is one the reader can find again in a table: the
+summary says "532 deltakere" as the reach table does, amounts in millions have the
+tables' decimals below a million ("0,14 mill. kr"), and two shares whose order a sentence
+asserts get the decimals that show it ("5,2 % … 4,6 %"). Each thing is said once: a pilot
+that has not started gets one sentence, not one per dimension.
 
 Privacy. Counts of people below ``min_cell_size`` are never printed, in text either: they
 read "færre enn 5" (a table cell reads "<5"), and a share that would let the reader work
@@ -43,6 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "LABELS",
     "MESSAGES",
+    "MIN_ELAPSED_FOR_FORECAST",
     "NOTE_KINDS",
     "SERIES_LABELS",
     "SOURCES",
@@ -60,10 +65,13 @@ __all__ = [
     "note",
     "outcome_sentence",
     "people",
+    "per_krone",
     "pilot_money",
     "reach_sentence",
     "recommendation_sentence",
     "recommendation_word",
+    "rule_notes",
+    "rule_text",
     "series_label",
     "source",
     "status_word",
@@ -74,6 +82,25 @@ __all__ = [
 _NB, _EN = "nb", "en"
 _NBSP: Final[str] = "\u00a0"
 _DASH: Final[str] = "\u2013"
+
+#: Share of a pilot's period that must have passed before running text forecasts what it
+#: will have spent at the end ("Fortsetter den i samme tempo, …").
+#:
+#: The forecast is the linear run-rate, fund money spent / ``elapsed_share``
+#: (:func:`~pilot_eval.metrics.cost.cost_summary`). One or two months in, it rests on a
+#: handful of cost lines and is dominated by start-up costs (equipment, recruiting) and by
+#: when invoices happen to be booked: a pilot 8 % into its period that has spent 11 % of
+#: its grant is "forecast" to spend 137 %. Such a figure reads as a finding while it is
+#: mostly noise, so it is left out until a quarter of the period has passed (a full
+#: quarter of a two-year pilot: six months of costs). Charts that draw a forecast should
+#: use the same threshold, so text and chart never disagree.
+MIN_ELAPSED_FOR_FORECAST: Final[float] = 0.25
+
+# Within the scorecard's "good" band for spending (cost_underuse ≤ run-rate ≤ cost_green),
+# a run-rate below this is said to be "somewhat slower than planned" rather than "in step
+# with time": 6 % of the grant spent after 11 % of the period is good by the rules, but
+# does not follow time. 0.9 mirrors the 10 % margin above plan of the default cost_green.
+_PACE_IN_STEP_FROM: Final[float] = 0.9
 
 # --------------------------------------------------------------------------- catalogue
 
@@ -402,12 +429,24 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "sum.reach": {
         _NB: "Pilotene har nådd {n} {who}.",
         _EN: "The pilots have reached {n} {who}."},
+    # with people in more than one pilot: the count of enrolments, as the reach table's total
+    "sum.reach_enrolments": {
+        _NB: "Pilotene har {n} deltakere.", _EN: "The pilots have {n} participants."},
+    "sum.overlap": {
+        _NB: "Noen av deltakerne er med i mer enn én pilot.",
+        _EN: "Some participants take part in more than one pilot."},
     "sum.coverage": {
-        _NB: "Det er {pct} av målgruppen i kommunen.",
-        _EN: "That is {pct} of the target population in the municipality."},
-    "sum.coverage_min": {
-        _NB: "Det er minst {pct} av målgruppen i kommunen.",
-        _EN: "That is at least {pct} of the target population in the municipality."},
+        _NB: "Det er {pct} av de {population} {who} i {groups}.",
+        _EN: "That is {pct} of the {population} {who} in {groups}."},
+    "sum.coverage_lower": {
+        _NB: "Andelen kan være høyere, fordi befolkningstallene ikke viser alle områdene "
+             "pilotene gjelder.",
+        _EN: "The share may be higher, because the population figures do not show all the "
+             "areas the pilots serve."},
+    "sum.groups": {_NB: "pilotenes målgrupper", _EN: "the pilots' target groups"},
+    "sum.groups_one": {_NB: "pilotens målgruppe", _EN: "the pilot's target group"},
+    "sum.who_young_def": {_NB: "barna og de unge", _EN: "children and young people"},
+    "sum.who_all_def": {_NB: "innbyggerne", _EN: "residents"},
     "sum.target": {
         _NB: "Målet er {n} deltakere til sammen.",
         _EN: "The target is {n} participants in all."},
@@ -454,6 +493,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         _NB: "Det er for tidlig å si hva som har endret seg. For få er målt før og etter.",
         _EN: "It is too early to say what has changed. Too few are measured before and "
              "after."},
+    "sum.none_measured": {
+        _NB: "Det er for tidlig å si hva som har endret seg. Ingen er målt både før og etter "
+             "ennå.",
+        _EN: "It is too early to say what has changed. Nobody has been measured both before "
+             "and after yet."},
     "sum.unknown": {
         _NB: "Vi vet ennå ikke om endringene varer etter at pilotene er slutt.",
         _EN: "We do not know yet whether the changes last after the pilots end."},
@@ -481,14 +525,13 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
              "fleste av dem er fortsatt med, så målingen kommer senere.",
         _EN: "The second measurement is missing for {pct} of those measured at the start. "
              "Most of them are still taking part, so it will come later."},
-    "caveat.followup_none": {
-        _NB: "Ingen av dem som ble målt ved start, er målt en gang til ennå.",
-        _EN: "Nobody measured at the start has been measured a second time yet."},
-    "caveat.followup_none_active": {
-        _NB: "Ingen av dem som ble målt ved start, er målt en gang til ennå. De fleste er "
-             "fortsatt med, så målingen kommer senere.",
-        _EN: "Nobody measured at the start has been measured a second time yet. Most of "
-             "them are still taking part, so it will come later."},
+    # nobody has a second measurement: the outcome text says "nobody is measured before and
+    # after yet" already, so the caveat only says why that is no failure
+    "caveat.followup_later": {
+        _NB: "De fleste som ble målt ved start, er fortsatt med. Den andre målingen kommer "
+             "senere.",
+        _EN: "Most of those measured at the start are still taking part. Their second "
+             "measurement will come later."},
     "caveat.projected": {
         _NB: "Verdien for samfunnet etter pilotperioden er et anslag ut fra forutsetninger. "
              "Den er ikke målt.",
@@ -496,10 +539,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
              "It is not observed."},
     "caveat.warnings": {
         _NB: "Dataene har {n} advarsler. Du finner dem under datakvalitet.",
-        _EN: "The data have {n} warnings. You find them under data quality."},
+        _EN: "There are {n} warnings about the data; see Data quality."},
     "caveat.warnings_one": {
         _NB: "Dataene har 1 advarsel. Du finner den under datakvalitet.",
-        _EN: "The data have 1 warning. You find it under data quality."},
+        _EN: "There is 1 warning about the data; see Data quality."},
     # -- caveats of one pilot (its report)
     "caveat.pilot_no_comparison": {
         _NB: "Piloten har ingen gruppe å sammenligne med. Vi vet derfor ikke hva som ville "
@@ -508,10 +551,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
              "without it."},
     "caveat.pilot_warnings": {
         _NB: "Dataene til piloten har {n} advarsler. Du finner dem under datakvalitet.",
-        _EN: "The pilot's data have {n} warnings. You find them under data quality."},
+        _EN: "There are {n} warnings about the pilot's data; see Data quality."},
     "caveat.pilot_warnings_one": {
         _NB: "Dataene til piloten har 1 advarsel. Du finner den under datakvalitet.",
-        _EN: "The pilot's data have 1 warning. You find it under data quality."},
+        _EN: "There is 1 warning about the pilot's data; see Data quality."},
     # -- money of one pilot (its summary)
     "pilot.money": {
         _NB: "Piloten har brukt {spent} av tilsagnet på {grant} fra fondet.",
@@ -528,6 +571,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         _EN: "That is {used} of the grant. So far, {elapsed} of the pilot period has passed."},
     "pilot.pace.on_budget": {
         _NB: "Pengebruken følger tiden.", _EN: "Spending keeps pace with time."},
+    "pilot.pace.on_budget_slow": {
+        _NB: "Piloten bruker pengene noe saktere enn planen. Det er innenfor det reglene "
+             "regner som godt.",
+        _EN: "The pilot spends somewhat more slowly than planned. That is within what the "
+             "rules count as good."},
     "pilot.pace.overspending": {
         _NB: "Piloten bruker pengene litt raskere enn planen.",
         _EN: "The pilot spends a little faster than planned."},
@@ -542,6 +590,15 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "outcome_basis.primary": {
         _NB: "Statusen for resultater bygger på pilotens hovedmål, {label}.",
         _EN: "The outcome status rests on the pilot's main measure, {label}."},
+    "outcome_basis.primary_future": {
+        _NB: "Resultatene skal vurderes ut fra pilotens hovedmål, {label}.",
+        _EN: "Outcomes will be judged on the pilot's main measure, {label}."},
+    # a pilot not started: one sentence instead of one per dimension
+    "pilot.not_started": {
+        _NB: "Piloten har ikke startet ennå. Rekkevidde, økonomi og resultater kan derfor "
+             "ikke vurderes.",
+        _EN: "The pilot has not started yet, so its reach, cost and outcomes cannot be "
+             "judged."},
     "outcome_basis.first_measured": {
         _NB: "Piloten har ikke valgt et hovedmål. Statusen for resultater bygger på det "
              "første målet som er målt, {label}.",
@@ -627,7 +684,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         _NB: "Samlet ressursbruk er alle kostnader, også naturalytelser som arbeidstid. "
              "Giring er kroner i alt per krone fra fondet.",
         _EN: "Total cost is all costs, in-kind contributions such as working time included. "
-             "Leverage is kroner in all per krone from the fund."},
+             "Leverage is the total cost in NOK for each NOK from the fund."},
     # reach table
     "cap.reach": {_NB: "Rekkevidde per pilot", _EN: "Reach by pilot"},
     "cap.reach.one": {_NB: "Rekkevidde i tall", _EN: "Reach in figures"},
@@ -665,13 +722,13 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         _NB: "Tallene er antall deltakere i hver pilot.",
         _EN: "The figures are numbers of participants in each pilot."},
     # outcome table
-    "cap.outcome": {_NB: "Resultater for innbyggerne", _EN: "Citizen outcomes"},
+    "cap.outcome": {_NB: "Endring per resultatmål", _EN: "Change per outcome measure"},
     "h.design": {_NB: "Metode", _EN: "Design"},
     "h.n": {_NB: "Målt før og etter", _EN: "Measured twice"},
     "h.improvement": {_NB: "Forbedring (95\u00a0%\u00a0KI)", _EN: "Improvement (95%\u00a0CI)"},
     "h.mid": {_NB: "Betyr noe fra", _EN: "Matters from"},
     "h.mde": {_NB: "Kan påvises fra", _EN: "Detectable from"},
-    "h.attrition": {_NB: "Frafall i oppfølgingen", _EN: "Attrition"},
+    "h.attrition": {_NB: "Frafall i oppfølgingen", _EN: "Attrition at follow-up"},
     "design.did": {_NB: "FiF", _EN: "DiD"},
     "design.pre_post": {_NB: "før–etter", _EN: "pre–post"},
     "design.its": {_NB: "avbrutt tidsserie", _EN: "interrupted time series"},
@@ -708,6 +765,11 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "h.cost_for_ratio": {_NB: "Kostnad for samfunnet", _EN: "Cost to society"},
     "h.bcr": {_NB: "Nytte–kostnads\u00adforhold", _EN: "Benefit–cost ratio"},
     "h.n_measured": {_NB: "Målt", _EN: "Measured"},
+    "note.outcome_none_measured": {
+        _NB: "Ingen er målt både før og etter ennå, så endring og frafall i oppfølgingen "
+             "vises ikke.",
+        _EN: "Nobody has been measured both before and after yet, so no change or attrition "
+             "at follow-up is shown."},
     "note.value_none_measured": {
         _NB: "Ingen er målt både før og etter ennå, så verdien kan ikke regnes ut.",
         _EN: "Nobody has been measured both before and after yet, so no value is computed."},
@@ -715,17 +777,73 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "note.value": {
         _NB: "Observert: nytte innenfor pilotperioden, fra data. Framskrevet: nytte etter "
              "perioden, fra forutsetninger. Samfunnsnytte er summen av de to. Kostnaden "
-             "for samfunnet er samlet ressursbruk pluss 20 øre per krone offentlige midler "
-             "(skattefinansieringskostnad).",
+             "for samfunnet er samlet ressursbruk pluss {per_krone} per krone offentlige "
+             "midler (skattefinansieringskostnad).",
         _EN: "Observed: value inside the pilot period, from data. Projected: value after "
              "it, from assumptions. Social value is the sum of the two. The cost to society "
-             "is the total cost plus 20 øre per krone of public money (tax-financing cost)."},
+             "is the total cost plus {per_krone} per krone of public money (tax-financing "
+             "cost)."},
     # rules table
     "cap.rules": {_NB: "Regler for statusoversikten", _EN: "Scorecard rules in force"},
     "h.rule": {_NB: "Regel", _EN: "Rule"},
     "h.value": {_NB: "Verdi", _EN: "Value"},
     "h.default": {_NB: "Standard", _EN: "Default"},
     "h.overridden": {_NB: "Endret i avtalen", _EN: "Set in the agreement"},
+    # what each threshold means, in the report's words (the metric module's own
+    # descriptions say "green/yellow/red"); the value column follows the text
+    "rule.reach_green": {
+        _NB: "Rekkevidde god når deltakere / (mål for antall deltakere × andel av perioden "
+             "gått) er minst",
+        _EN: "Reach good when participants / (reach target × share of period elapsed) is at "
+             "least"},
+    "rule.reach_yellow": {
+        _NB: "Rekkevidde usikker når forholdet er minst (lavere: svak)",
+        _EN: "Reach uncertain when the ratio is at least (lower: weak)"},
+    "rule.cost_green": {
+        _NB: "Økonomi god når andel av tilsagnet brukt / andel av perioden gått er høyst",
+        _EN: "Cost good when share of grant used / share of period elapsed is at most"},
+    "rule.cost_yellow": {
+        _NB: "Økonomi usikker når forholdet er høyst (høyere: svak)",
+        _EN: "Cost uncertain when the ratio is at most (higher: weak)"},
+    "rule.cost_underuse": {
+        _NB: "Økonomi også usikker når forholdet er under (pengene blir ikke brukt)",
+        _EN: "Cost also uncertain when the ratio is below (the money is not being used)"},
+    "rule.outcome_min_n": {
+        _NB: "Resultater «for lite data» når færre enn dette (eller minste gruppestørrelse) "
+             "er målt før og etter",
+        _EN: "Outcomes 'too little data' when fewer than this (or the minimum group size) "
+             "are measured before and after"},
+    "rule.adjust_before_elapsed": {
+        _NB: "Svake resultater gir «justere», ikke «avslutte», før denne andelen av perioden "
+             "er gått",
+        _EN: "Weak outcomes give 'adjust', not 'stop', before this share of the period has "
+             "passed"},
+    "rules.outcome": {
+        _NB: "Resultatene vurderes ut fra pilotens hovedmål, eller ut fra det første "
+             "resultatmålet som er målt. «For lite data»: færre enn {n} er målt både før og "
+             "etter. «God»: hele 95\u00a0% konfidensintervallet for forbedringen ligger over 0, "
+             "og forbedringen er minst like stor som minste betydningsfulle endring. «Svak»: "
+             "hele intervallet ligger under minste betydningsfulle endring. Ellers «usikker».",
+        _EN: "Outcomes are judged on the pilot's main measure, or else on the first measure "
+             "taken. 'Too little data': fewer than {n} people are measured both before and "
+             "after. 'Good': the whole 95% confidence interval of the improvement lies above "
+             "0, and the improvement is at least the minimal important difference. 'Weak': "
+             "the whole interval lies below the minimal important difference. Otherwise "
+             "'uncertain'."},
+    "rules.recommendation": {
+        _NB: "Anbefalingen: «for tidlig å si» når resultatene har for lite data. «Avslutte» "
+             "når resultatene er svake, men «justere» før {share} av perioden er gått. "
+             "«Skalere» når resultater og rekkevidde er gode og økonomien ikke er svak. "
+             "«Justere» når rekkevidde eller økonomi er svak. Ellers «videreføre».",
+        _EN: "The recommendation: 'too early to say' when the outcomes have too little data. "
+             "'Stop' when the outcomes are weak, but 'adjust' before {share} of the period "
+             "has passed. 'Scale' when outcomes and reach are good and cost is not weak. "
+             "'Adjust' when reach or cost is weak. Otherwise 'continue'."},
+    "rules.grey": {
+        _NB: "Før en pilot har startet, er alt «for lite data». Det samme gjelder rekkevidde "
+             "uten mål for antall deltakere, og økonomi uten tilsagn.",
+        _EN: "Before a pilot has started, everything is 'too little data'. So is reach "
+             "without a reach target, and cost without a grant."},
     # quality table
     "cap.quality": {_NB: "Datakvalitet: advarsler", _EN: "Data quality: warnings"},
     "h.file": {_NB: "Fil", _EN: "File"},
@@ -1023,6 +1141,18 @@ def _pct(share: float | None, language: str) -> str:
     return fmt.percent(share, language=language)
 
 
+#: The order of "share of grant used" and "share of period elapsed" a cost reason asserts.
+_PACE_ORDER: Final[dict[str, int]] = {"overspending": 1, "far_overspending": 1,
+                                      "underspending": -1}
+
+
+def _shares(used: float, elapsed: float, reason: str, language: str) -> tuple[str, str]:
+    """Share of grant used and share of period elapsed, printed so that their order agrees
+    with the pace the scorecard judged: "5,4 % … 4,9 %", not "5 % … 5 % … faster than
+    planned" (:func:`~pilot_eval.present.fmt.percent_pair`)."""
+    return fmt.percent_pair(used, elapsed, _PACE_ORDER.get(reason, 0), language=language)
+
+
 def _smart(x: float | None, language: str) -> str:
     """A threshold or MID: "2", "2,5" (no trailing ",0")."""
     if _missing(x):
@@ -1160,7 +1290,8 @@ def cost_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb") -> s
     used, elapsed = _get(row, "grant_used_share"), _get(row, "elapsed_share")
     key = f"cost.{reason}"
     if key in MESSAGES and used is not None and elapsed is not None:
-        return _t(key, language, used=_pct(used, language), elapsed=_pct(elapsed, language))
+        used_text, elapsed_text = _shares(used, elapsed, reason, language)
+        return _t(key, language, used=used_text, elapsed=elapsed_text)
     return note(reason or "unknown", "cost_reason", language)
 
 
@@ -1274,8 +1405,8 @@ def recommendation_sentence(row: Mapping[str, Any] | pd.Series, language: str = 
     if reason == "cost_red":
         used, elapsed = _get(row, "grant_used_share"), _get(row, "elapsed_share")
         if used is not None and elapsed is not None:
-            return line(_t("rec.cost_red", language, used=_pct(used, language),
-                           elapsed=_pct(elapsed, language)))
+            used_text, elapsed_text = _shares(used, elapsed, "far_overspending", language)
+            return line(_t("rec.cost_red", language, used=used_text, elapsed=elapsed_text))
     if reason == "outcome_grey":
         why = str(_get(row, "outcome_reason") or "")
         n = _get(row, "outcome_n")
@@ -1304,7 +1435,14 @@ def outcome_basis(row: Mapping[str, Any] | pd.Series, language: str = "nb") -> s
     if source not in ("primary", "first_measured") or not _get(row, "outcome_measure"):
         return ""
     label = _label_of(row, language)
+    if _not_started(row) and source == "primary":  # nothing judged yet: what will be
+        return _t("outcome_basis.primary_future", language, label=_lower_first(label))
     return _t(f"outcome_basis.{source}", language, label=_lower_first(label))
+
+
+def _not_started(row: Mapping[str, Any] | pd.Series) -> bool:
+    return _get(row, "state") == "not_started" or (
+        _get(row, "state") is None and _get(row, "reach_reason") == "not_started")
 
 
 def explain(row: Mapping[str, Any] | pd.Series, language: str = "nb", *,
@@ -1312,12 +1450,20 @@ def explain(row: Mapping[str, Any] | pd.Series, language: str = "nb", *,
     """All sentences of one scorecard row: ``{"reach", "cost", "outcome", "basis",
     "recommendation"}`` → sentence (``basis``: :func:`outcome_basis`).
 
+    For a pilot that has not started, ``reach`` says so once for all three dimensions and
+    ``cost`` and ``outcome`` are empty.
+
     The scorecard names measures in the agreement's language. The unit is always put in
     ``language`` (:func:`unit`); give ``measures`` (``ds.measures``) for the measure's
     name too (:func:`localise`), or a report in English says "Trivsel rose 3.2 points".
     """
     if measures is not None or _lang(language) == _EN:
         row = localise(pd.DataFrame([dict(row)]), measures, language).iloc[0]
+    if _not_started(row):  # one sentence, not "has not started" once per dimension
+        return {"reach": _t("pilot.not_started", language), "cost": "", "outcome": "",
+                "basis": outcome_basis(row, language),
+                "recommendation": recommendation_sentence(row, language,
+                                                          min_cell_size=min_cell_size)}
     return {
         "reach": reach_sentence(row, language, min_cell_size=min_cell_size),
         "cost": cost_sentence(row, language),
@@ -1489,7 +1635,7 @@ def _change_sentences(row: pd.Series, name: str, language: str) -> list[str]:
 
 def summary(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame | None = None,
             portfolio: pd.DataFrame | None = None, outcomes: pd.DataFrame | None = None,
-            max_caveats: int = 3) -> Summary:
+            value: pd.DataFrame | None = None, max_caveats: int = 3) -> Summary:
     """The one-page plain-language summary of the portfolio (DESIGN §4).
 
     Parameters
@@ -1498,11 +1644,13 @@ def summary(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
         At its ``as_of`` date.
     language : {"nb", "en"}, optional
         Defaults to the agreement's language.
-    scorecard, portfolio, outcomes : DataFrame, optional
+    scorecard, portfolio, outcomes, value : DataFrame, optional
         :func:`~pilot_eval.metrics.scorecard.scorecard`,
-        :func:`~pilot_eval.metrics.portfolio.portfolio_summary` and
-        :func:`~pilot_eval.metrics.outcomes.outcome_summary` of ``ds`` when the caller has
-        them already; computed otherwise.
+        :func:`~pilot_eval.metrics.portfolio.portfolio_summary`,
+        :func:`~pilot_eval.metrics.outcomes.outcome_summary` and
+        :func:`~pilot_eval.metrics.value.value_for_money` of ``ds`` when the caller has
+        them already; computed otherwise (``value`` only when it can matter, see
+        :func:`caveats`).
     max_caveats : int, default 3
 
     Returns
@@ -1518,8 +1666,11 @@ def summary(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
 
     * money: fund money spent of the fund's allocation (``portfolio.fund_cost_nok`` /
       ``budget_nok``), months passed, co-funding;
-    * reach: distinct citizens reached, rounded (:func:`about`), their share of the
-      combined target population ("minst" when pilots' areas could not be resolved);
+    * reach: citizens reached, as the reach table's total (enrolments, when some take part
+      in more than one pilot; a lower bound from the other pilots when one pilot has a
+      small count), and their share of the combined target population, with its size so
+      the reader can check it; when some pilots' areas are not in the population figures,
+      that population is too large and the text says the share may be higher;
     * changes: one or two sentences per pilot on its primary measure, by status; the 95 %
       interval in words ("trolig mellom 2 og 4 poeng"); grey pilots together; one
       sentence on what nobody can know yet (whether effects last);
@@ -1542,41 +1693,59 @@ def summary(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
 
     # -- money and time
     overview: list[str] = []
-    money = [_t("sum.money", language, spent=fmt.mnok(port["fund_cost_nok"], language=language),
-                budget=fmt.mnok(port["budget_nok"], language=language),
+    budget = float(port["budget_nok"]) if not _missing(port["budget_nok"]) else 0.0
+    money = [_t("sum.money", language, spent=_kroner(port["fund_cost_nok"], budget, language),
+                budget=_kroner(budget, budget, language),
                 share=_pct(port["fund_spent_share"], language))]
     money.append(_t("sum.time", language, m=fmt.number(port["months_elapsed"], 0,
                                                         language=language),
                     total=fmt.number(port["months_total"], 0, language=language)))
     if not _missing(port["cofunding_nok"]) and float(port["cofunding_nok"]) > 0:
         money.append(_t("sum.cofunding", language,
-                        amount=fmt.mnok(port["cofunding_nok"], language=language)))
+                        amount=_kroner(port["cofunding_nok"], budget, language)))
     overview.append(" ".join(money))
 
     # -- reach
     ages = ds.pilots["target_age_max"].astype("Float64")
     young = bool(len(ages.dropna())) and float(ages.max()) <= 25
     # Every pilot's count is printed elsewhere (reach sentences), so with a pilot of a few
-    # participants a rounded total could give it away at a rounding border: say then only
-    # what the other pilots' people add up to.
+    # participants the total would give its count away (total minus the others): say then
+    # only what the other pilots' people add up to, rounded down.
     enrolled = card["enrolled"].astype("Float64").fillna(0)
     small = float(enrolled[(enrolled > 0) & (enrolled < min_cell)].sum())
     reached = float(port["citizens_reached"])
-    n_text = about(reached, min_cell, language) if small == 0 else \
-        _t("people.at_least", language, n=fmt.count(_round_down(reached - small), suppress=False,
-                                                     language=language))
-    reach = [_t("sum.reach", language, n=n_text,
-                who=_t("sum.who_young" if young else "sum.who_all", language))]
+    who = "sum.who_young" if young else "sum.who_all"
+    several = port.get("citizens_in_several_pilots")
+    several = 0.0 if _missing(several) else float(several)
+    if small:
+        n_text = _t("people.at_least", language, n=fmt.count(
+            _round_down(reached - small), suppress=False, language=language))
+        reach = [_t("sum.reach", language, n=n_text, who=_t(who, language))]
+    elif several > 0 and not _missing(port.get("enrolments")):
+        # the reach table's total counts enrolments: say that figure, so the reader finds
+        # it again, and not the distinct count (their difference may be a small count)
+        reach = [_t("sum.reach_enrolments", language,
+                    n=people(port["enrolments"], min_cell, language))]
+    else:  # the exact count: it is the reach table's total
+        reach = [_t("sum.reach", language, n=people(reached, min_cell, language),
+                    who=_t(who, language))]
     cov = port["coverage_share"]
     if not _missing(cov) and reached >= min_cell and small == 0:
-        lower = port["target_population_note"] == "areas_ignored"  # coverage is a lower bound
+        # Rounded as usual, not down: the share is of the target population shown, so the
+        # reader can check it; when that population is too large (areas the population
+        # figures do not show), the next sentence says the share may be higher.
         decimals = 1 if float(cov) < 0.1 else 0
-        shown = float(cov)
-        if lower:  # round down, so "minst" stays true
-            step = 10 ** (2 + decimals)
-            shown = math.floor(float(cov) * step + 1e-9) / step
-        pct = fmt.percent(shown, decimals, language=language)
-        reach.append(_t("sum.coverage_min" if lower else "sum.coverage", language, pct=pct))
+        one = len(card) == 1
+        reach.append(_t("sum.coverage", language,
+                        pct=fmt.percent(cov, decimals, language=language),
+                        population=fmt.count(port["target_population"], suppress=False,
+                                             language=language),
+                        who=_t(who + "_def", language),
+                        groups=_t("sum.groups_one" if one else "sum.groups", language)))
+        if _get(port, "target_population_note") == "areas_ignored":
+            reach.append(_t("sum.coverage_lower", language))
+    if several > 0 and not small:
+        reach.append(_t("sum.overlap", language))
     if not _missing(port["reach_target"]) and float(port["reach_target"]) > 0:
         reach.append(_t("sum.target", language,
                         n=fmt.count(port["reach_target"], suppress=False, language=language)))
@@ -1593,7 +1762,9 @@ def summary(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
     grey = card[(card["outcome_status"] == "grey") & (card["state"] != "not_started")]
     waiting = card[card["state"] == "not_started"]
     if not sentences:
-        sentences.append(_t("sum.none_yet", language))
+        started = card[card["state"] != "not_started"]
+        nobody = not (started["outcome_n"].astype("Float64").fillna(0) > 0).any()
+        sentences.append(_t("sum.none_measured" if nobody else "sum.none_yet", language))
     elif len(grey):
         sentences.append(_t("sum.grey", language, names=_join_names(
             [names.get(str(p), str(p)) for p in grey.index], language)))
@@ -1605,7 +1776,8 @@ def summary(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
     changes.append(" ".join(sentences))
 
     # -- caveats
-    found = caveats(ds, language, scorecard=card, outcomes=outs, max_caveats=max_caveats)
+    found = caveats(ds, language, scorecard=card, outcomes=outs, value=value,
+                    max_caveats=max_caveats)
 
     return Summary(
         heading=label("summary", language), overview=overview,
@@ -1617,8 +1789,9 @@ def summary(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
 
 
 def caveats(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame | None = None,
-            outcomes: pd.DataFrame | None = None, pilot_id: str | None = None,
-            warnings: pd.DataFrame | None = None, max_caveats: int = 3) -> list[str]:
+            outcomes: pd.DataFrame | None = None, value: pd.DataFrame | None = None,
+            pilot_id: str | None = None, warnings: pd.DataFrame | None = None,
+            max_caveats: int = 3) -> list[str]:
     """The main caveats of the portfolio, or of one pilot, one sentence pair each.
 
     Parameters
@@ -1630,6 +1803,10 @@ def caveats(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
     scorecard, outcomes : DataFrame, optional
         :func:`~pilot_eval.metrics.scorecard.scorecard` and
         :func:`~pilot_eval.metrics.outcomes.outcome_summary` of ``ds``; computed otherwise.
+    value : DataFrame, optional
+        :func:`~pilot_eval.metrics.value.value_for_money` of ``ds``; computed otherwise, but
+        only when a valued measure has at least ``min_cell_size`` people measured twice
+        (before that, no value can be shown).
     pilot_id : str, optional
         The caveats of this pilot only (its report), said of one pilot.
     warnings : DataFrame, optional
@@ -1641,8 +1818,11 @@ def caveats(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
     -------
     list of str
         In this order: no (or only some) comparison groups; follow-up missing for a share
-        of those measured at baseline (primary measures); value after the pilot period is
-        projected (when a measure is valued); the data have warnings.
+        of those measured at baseline (primary measures) -- when nobody has a follow-up
+        yet, the outcome text says so, and the caveat only says that the second
+        measurement is still to come (when most are still taking part); value after the
+        pilot period is projected (only when such a value is shown: computed, and resting
+        on at least ``min_cell_size`` people); the data have warnings.
     """
     from ..metrics.outcomes import outcome_summary
     from ..metrics.scorecard import scorecard as _scorecard
@@ -1678,19 +1858,15 @@ def caveats(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
     if base >= min_cell:
         missing = float(rows["n_missing_followup"].fillna(0).sum())
         active = float(rows["n_missing_followup_active"].fillna(0).sum())
-        if missing / base >= 0.05:
+        if missing >= base:
+            # Nobody has a second measurement: the outcome text ("nobody is measured before
+            # and after yet") has said so; here only why that is no failure, if it is not.
+            if active / missing > 0.5:
+                found.append(_t("caveat.followup_later", language))
+        elif missing / base >= 0.05:
             key = "caveat.followup_active" if active / missing > 0.5 else "caveat.followup"
-            if missing >= base:  # "for 100 % av dem" reads oddly: say it in words
-                key = key.replace("followup", "followup_none")
             found.append(_t(key, language, pct=_pct(missing / base, language)))
-    valued = set(ds.valuation["measure"].astype(str)) if len(ds.valuation) else set()
-    if pilot_id is not None and valued:  # only when a measure of this pilot is valued
-        mine = outs.index.get_level_values("pilot_id").astype(str) == str(pilot_id) \
-            if len(outs) else []
-        measured = set(outs[mine].index.get_level_values("measure").astype(str)) \
-            if len(outs) else set()
-        valued &= measured
-    if valued:
+    if _projected_value_shown(ds, outs, value, pilot_id, min_cell):
         found.append(_t("caveat.projected", language))
     n_warnings = len(ds.warnings if warnings is None else warnings)
     if n_warnings:
@@ -1699,12 +1875,49 @@ def caveats(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
     return found[:max_caveats]
 
 
+def _projected_value_shown(ds: Dataset, outcomes: pd.DataFrame, value: pd.DataFrame | None,
+                           pilot_id: str | None, min_cell: int) -> bool:
+    """Whether the report shows a value after the pilot period (of one pilot, or of any):
+    a projected value computed for a measure with at least ``min_cell`` people measured
+    twice (the value table hides the rest)."""
+    if not len(ds.valuation):
+        return False
+    if value is None:
+        # value for money needs people measured twice on a valued measure: look first
+        valued = set(ds.valuation["measure"].astype(str))
+        if not len(outcomes):
+            return False
+        o = outcomes.reset_index()
+        if pilot_id is not None:
+            o = o[o["pilot_id"].astype(str) == str(pilot_id)]
+        enough = o["measure"].astype(str).isin(valued) & \
+            (o["n_pilot"].astype("Float64").fillna(0) >= min_cell)
+        if not enough.any():
+            return False
+        from ..metrics.value import value_for_money
+
+        value = value_for_money(ds)
+    v = value.reset_index()
+    if pilot_id is not None and len(v):
+        v = v[v["pilot_id"].astype(str) == str(pilot_id)]
+    if v.empty:
+        return False
+    projected = v["projected_value_nok"].astype("Float64").fillna(0) != 0
+    measured = v["n_measured"].astype("Float64").fillna(0) >= min_cell
+    return bool((projected & measured).any())
+
+
 def _kroner(x: float, scale: float, language: str) -> str:
-    """An amount for running text, in millions as the charts write it: one decimal when
-    ``scale`` (the grant) is a million or more ("0,9 mill. kr"), two from 100 000 kr
-    ("0,49 mill. kr"), and whole thousands below ("49 000 kr")."""
+    """An amount for running text, in millions as the tables write it.
+
+    When ``scale`` (the grant, or the fund's allocation) is a million or more, amounts of
+    a million or more get one decimal ("1,2 mill. kr") and smaller ones two ("0,14 mill.
+    kr", as in the money table, not "0,1"); from 100 000 kr two decimals ("0,49 mill.
+    kr"); below that whole thousands ("49 000 kr").
+    """
     if scale >= 1e5:
-        return fmt.mnok(x, decimals=1 if scale >= 1e6 else 2, language=language)
+        decimals = 1 if scale >= 1e6 and abs(float(x)) >= 1e6 else 2
+        return fmt.mnok(x, decimals=decimals, language=language)
     return fmt.nok(round(float(x), -3), language=language)
 
 
@@ -1724,9 +1937,12 @@ def pilot_money(cost: Mapping[str, Any] | pd.Series, card: Mapping[str, Any] | p
     Returns
     -------
     text : str
-        For example "Piloten har brukt 0,4 mill. kr av tilsagnet på 1,0 mill. kr fra
+        For example "Piloten har brukt 0,37 mill. kr av tilsagnet på 1,0 mill. kr fra
         fondet. Det er 37 % av tilsagnet. Det har gått 74 % av pilotperioden. Piloten
-        bruker pengene mye saktere enn planen. …"
+        bruker pengene mye saktere enn planen. …" The two shares get a decimal when whole
+        percentages would not show the pace the scorecard judged ("5,4 % … 4,9 %"). The
+        forecast at the period's end is given only when the pace is off plan and at least
+        :data:`MIN_ELAPSED_FOR_FORECAST` of the period has passed.
     paced : bool
         True when the text says the pace against time (then the scorecard's cost sentence
         would say it again).
@@ -1748,13 +1964,18 @@ def pilot_money(cost: Mapping[str, Any] | pd.Series, card: Mapping[str, Any] | p
                       grant=_kroner(grant, scale, language)))
         used, elapsed = _get(cost, "grant_used_share"), _get(cost, "elapsed_share")
         if used is not None and elapsed is not None:
-            out.append(_t("pilot.shares", language, used=_pct(used, language),
-                          elapsed=_pct(elapsed, language)))
-            if f"pilot.pace.{reason}" in MESSAGES:
-                out.append(_t(f"pilot.pace.{reason}", language))
+            used_text, elapsed_text = _shares(used, elapsed, reason, language)
+            out.append(_t("pilot.shares", language, used=used_text, elapsed=elapsed_text))
+            pace = reason
+            if reason == "on_budget" and float(elapsed) > 0 and \
+                    float(used) / float(elapsed) < _PACE_IN_STEP_FROM:
+                pace = "on_budget_slow"  # good by the rules, yet not in step with time
+            if f"pilot.pace.{pace}" in MESSAGES:
+                out.append(_t(f"pilot.pace.{pace}", language))
                 paced = True
             forecast = _get(cost, "forecast_fund_cost_nok")
-            if paced and reason != "on_budget" and forecast is not None:
+            if paced and reason != "on_budget" and forecast is not None and \
+                    float(elapsed) >= MIN_ELAPSED_FOR_FORECAST:
                 out.append(_t("pilot.forecast", language,
                               forecast=_kroner(forecast, scale, language)))
     co = _get(cost, "cofunding_nok")
@@ -1816,11 +2037,12 @@ _GLOSSARY: Final[list[tuple[tuple[str, str], tuple[str, str]]]] = [
       "Andelen av dem som ble målt ved start, som ikke er målt igjen."),
      ("Attrition at follow-up",
       "The share of those measured at the start who have not been measured again.")),
-    (("Effektstørrelse",
-      "Effekten målt i standardavvik, så resultatmål på ulike skalaer kan sammenlignes."),
-     ("Effect size",
-      "The effect in standard deviations, so measures on different scales can be "
-      "compared.")),
+    (("Terskel for suksess",
+      "Grensen en deltaker må krysse fra start til oppfølging for å regnes som en suksess "
+      "i figurene før og etter og i verdien for samfunnet."),
+     ("Success threshold",
+      "The value a participant must cross between start and follow-up to count as a "
+      "success in the before-and-after charts and the value for society.")),
     (("Andel av målgruppen nådd",
       "Deltakere delt på alle i kommunen som er i pilotens målgruppe (alder og område)."),
      ("Coverage of the target population",
@@ -1881,6 +2103,10 @@ _GLOSSARY: Final[list[tuple[tuple[str, str], tuple[str, str]]]] = [
       "Grupper med færre enn 5 personer vises ikke, så ingen kan kjennes igjen."),
      ("Suppressed for privacy ('<5')",
       "Groups of fewer than 5 people are not shown, so nobody can be recognised.")),
+    (("Skjult («:»)",
+      "Skjult bare for at et lite tall ikke skal kunne regnes ut fra summen."),
+     ("Hidden (':')",
+      "Hidden only so that a small number cannot be worked out from the total.")),
     (("Statusoversikt",
       "Vurdering av rekkevidde, økonomi og resultater per pilot som god, usikker, svak "
       "eller for lite data, etter faste regler."),
@@ -1896,16 +2122,73 @@ def glossary(language: str = "nb") -> list[tuple[str, str]]:
     return [pair[i] for pair in _GLOSSARY]
 
 
+def rule_text(rule: str, language: str = "nb", default: str | None = None) -> str:
+    """What a scorecard threshold means, in the report's words (good / uncertain / weak).
+
+    Parameters
+    ----------
+    rule : str
+        A key of :data:`pilot_eval.schema.DEFAULT_RULES` (``reach_green``, …).
+    language : {"nb", "en"}, default "nb"
+    default : str, optional
+        Said for a rule this module has no text for (the metric module's description);
+        else the key itself.
+    """
+    found = LABELS.get(f"rule.{rule}")
+    if found:
+        return found[_lang(language)]
+    return default if default else str(rule)
+
+
+def rule_notes(rules: Mapping[str, float], language: str = "nb", *,
+               min_cell_size: int = 5) -> list[str]:
+    """How the outcome status and the recommendation are decided, in plain words, with the
+    thresholds in force (DESIGN §3, :mod:`pilot_eval.metrics.scorecard`): the table of
+    rules lists only the thresholds, these say what is done with them.
+
+    Parameters
+    ----------
+    rules : mapping
+        The rules in force (rule → value), e.g. ``rules_in_force(ds)["value"]``; the
+        defaults fill in what is missing.
+    language : {"nb", "en"}, default "nb"
+    min_cell_size : int, default 5
+        Fewer people measured twice than this are too little data, too.
+    """
+    from ..schema import DEFAULT_RULES
+
+    _lang(language)
+    merged = {**DEFAULT_RULES, **{str(k): float(v) for k, v in dict(rules).items()}}
+    need = int(max(float(merged["outcome_min_n"]), float(min_cell_size)))
+    share = fmt.percent(merged["adjust_before_elapsed"], language=language)
+    return [label("rules.outcome", language,
+                  n=fmt.count(need, suppress=False, language=language)),
+            label("rules.recommendation", language, share=share),
+            label("rules.grey", language)]
+
+
+def per_krone(tax_financing_cost: float, language: str = "nb") -> str:
+    """The tax-financing cost per public krone: "20 øre" / "NOK 0.20"."""
+    if _lang(language) == _NB:
+        return f"{fmt.number(tax_financing_cost * 100, 0, language=language)}{_NBSP}øre"
+    return f"NOK{_NBSP}{fmt.number(tax_financing_cost, 2, language=language)}"
+
+
 def method_notes(language: str = "nb", *, discount_rate: float = 0.04,
-                 tax_financing_cost: float = 0.20,
-                 min_cell_size: int = 5) -> list[tuple[str, str, str]]:
+                 tax_financing_cost: float = 0.20, min_cell_size: int = 5,
+                 series: bool = False) -> list[tuple[str, str, str]]:
     """The assumptions behind the numbers, with their sources.
+
+    Abbreviations (DFØ, GMCA, HACT, GDPR) are written out where they first appear, and the
+    interrupted time series' method ("kvasi-Poisson") is explained when the report has one.
 
     Parameters
     ----------
     language : {"nb", "en"}, default "nb"
     discount_rate, tax_financing_cost, min_cell_size
         The values in force (from the agreement), printed in the notes.
+    series : bool, default False
+        The report shows an interrupted time series: explain its method.
 
     Returns
     -------
@@ -1914,27 +2197,31 @@ def method_notes(language: str = "nb", *, discount_rate: float = 0.04,
     _lang(language)
     r = fmt.percent(discount_rate, 1 if round(discount_rate * 100, 6) % 1 else 0,
                     language=language)
-    ore = fmt.number(tax_financing_cost * 100, 0, language=language)
     krone = fmt.number(1 + tax_financing_cost, 2, language=language)
+    extra = per_krone(tax_financing_cost, language)
     r109 = ("Finansdepartementet (2021). Rundskriv R-109/2021: Prinsipper og krav ved "
             "utarbeidelse av samfunnsøkonomiske analyser.")
-    dfo = ("Finansdepartementet, Rundskriv R-109/2021, punkt 5; DFØ (2023), Veileder i "
-           "samfunnsøkonomiske analyser.")
+    its_source = ("Bernal, J. L., Cummins, S. og Gasparrini, A. (2017). Interrupted time series "
+                  "regression for the evaluation of public health interventions: a tutorial. "
+                  "International Journal of Epidemiology 46(1).")
     if language == _NB:
-        return [
+        notes = [
             ("Kalkulasjonsrente",
              f"Framtidig nytte er regnet om til verdi i dag med en reell rente på {r} per år.",
              r109),
             ("Skattefinansieringskostnad",
              f"Hver krone fra fondet og kommunen er regnet som {krone} kr for samfunnet "
-             f"({ore} øre per krone).", dfo),
+             f"({extra} per krone).",
+             "Finansdepartementet, Rundskriv R-109/2021, punkt 5; Direktoratet for "
+             "forvaltning og økonomistyring (DFØ) (2023), Veileder i samfunnsøkonomiske "
+             "analyser."),
             ("Personvern",
              f"Grupper med færre enn {min_cell_size} personer vises som «<{min_cell_size}». "
              "Der en sum vises, skjules ett tall til, så det lille tallet ikke kan regnes "
              "ut. Andeler og snitt av færre enn "
              f"{min_cell_size} personer vises ikke.",
              "Statistisk sentralbyrå, praksis for konfidensialitet i tabeller; "
-             "personopplysningsloven (GDPR) art. 5 og 89."),
+             "personopplysningsloven og EUs personvernforordning (GDPR), artikkel 5 og 89."),
             ("Sammenligning",
              "Der en sammenligningsgruppe er målt før og etter, brukes "
              "forskjell-i-forskjeller. Ellers sammenlignes deltakerne før og etter.",
@@ -1945,20 +2232,32 @@ def method_notes(language: str = "nb", *, discount_rate: float = 0.04,
             ("Verdsetting",
              "Verdien per person og år er justert for dødvekt, tilskriving, fortrengning og "
              "avtagende effekt. Bare deltakere målt før og etter er med.",
-             "HM Treasury (2022), The Green Book; GMCA (2019), Cost Benefit Analysis "
-             "guidance; HACT, Social Value Bank."),
+             "HM Treasury (2022), The Green Book; Greater Manchester Combined Authority "
+             "(GMCA) (2019), Cost Benefit Analysis guidance; HACT (Housing Associations' "
+             "Charitable Trust), Social Value Bank."),
         ]
-    return [
+        if series:
+            notes.insert(4, (
+                "Avbrutt tidsserie",
+                "Kommunens månedstall er regnet med kvasi-Poisson-regresjon. Det er en modell "
+                "for antall hendelser per måned som tillater at tallene varierer mer enn ren "
+                "tilfeldighet tilsier.", its_source))
+        return notes
+    notes = [
         ("Discount rate",
          f"Future value is converted to value today at a real rate of {r} a year.", r109),
         ("Tax-financing cost",
          f"Each krone from the fund and the municipality counts as NOK {krone} to society "
-         f"({ore} øre per krone).", dfo),
+         f"({extra} per krone).",
+         "Finansdepartementet (Ministry of Finance), Rundskriv R-109/2021, section 5; "
+         "Norwegian Agency for Public and Financial Management (DFØ) (2023), Veileder i "
+         "samfunnsøkonomiske analyser (guide to cost–benefit analysis)."),
         ("Privacy",
          f"Groups of fewer than {min_cell_size} people show as '<{min_cell_size}'. Where a "
          "total is shown, one more number is hidden so the small one cannot be worked out. "
          f"Shares and means of fewer than {min_cell_size} people are not shown.",
-         "Statistics Norway, confidentiality practice for tables; GDPR art. 5 and 89."),
+         "Statistics Norway, confidentiality practice for tables; EU General Data Protection "
+         "Regulation (GDPR), articles 5 and 89."),
         ("Comparison",
          "Where a comparison group is measured before and after, difference-in-differences "
          "is used. Otherwise participants are compared before and after.",
@@ -1969,9 +2268,17 @@ def method_notes(language: str = "nb", *, discount_rate: float = 0.04,
         ("Valuation",
          "The value per person and year is adjusted for deadweight, attribution, "
          "displacement and drop-off. Only participants measured before and after count.",
-         "HM Treasury (2022), The Green Book; GMCA (2019), Cost Benefit Analysis guidance; "
-         "HACT, Social Value Bank."),
+         "HM Treasury (2022), The Green Book; Greater Manchester Combined Authority (GMCA) "
+         "(2019), Cost Benefit Analysis guidance; HACT (Housing Associations' Charitable "
+         "Trust), Social Value Bank."),
     ]
+    if series:
+        notes.insert(4, (
+            "Interrupted time series",
+            "The municipality's monthly figures are modelled by quasi-Poisson regression: a "
+            "model for numbers of events per month that allows them to vary more than chance "
+            "alone would.", its_source.replace(" og ", " and ")))
+    return notes
 
 
 def data_quality_sentence(warnings: pd.DataFrame | None, language: str = "nb", *,

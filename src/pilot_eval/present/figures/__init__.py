@@ -23,8 +23,13 @@ Conventions (DESIGN §4):
   ("1,2 mill. kr", "50 %", "0,85", "jan. 2026"); English with ``language="en"``.
 * **Privacy.** No chart draws an individual's value. Counts ``0 < n < min_cell_size`` are
   not drawn and print as "<5"; where a total or the shares of a whole are shown, one more
-  cell is hidden (:func:`pilot_eval.privacy.suppression_mask`) and marked "skjult".
-  Rates, means and estimates built on fewer than ``min_cell_size`` people are not drawn.
+  cell is hidden (:func:`pilot_eval.privacy.suppression_mask`) and marked "skjult"; a
+  caption that shows "skjult" says what it means. Rates, means and estimates built on fewer
+  than ``min_cell_size`` people are not drawn, and a pilot with fewer participants is not
+  broken down by area, gender, age or hours at all.
+* **Nothing to draw.** A chart that would show only suppressed marks or an empty frame
+  (a pilot not started, nobody measured twice, every cell hidden) is one sentence instead:
+  a :class:`Figure` with no SVG, shown as a paragraph (``Figure.is_chart`` is False).
 * **Deterministic output.** No dates or versions in the SVG metadata, fixed ``svg.hashsalt``:
   the same input gives the same bytes, so reports can be compared and tests are stable.
 * **No global state.** Figures are built with :class:`matplotlib.figure.Figure` directly,
@@ -50,7 +55,8 @@ chart                          input
 :func:`tornado`                :func:`~pilot_eval.metrics.value.sensitivity`
 :func:`monthly_activity`       :func:`~pilot_eval.metrics.reach.enrolment_by_month` and the
                                sessions table (aggregated here, see the function)
-:func:`dosage`                 the sessions table (aggregated here, see the function)
+:func:`dosage`                 the sessions table (aggregated here, see the function) and
+                               the participants table at the status date
 :func:`outcome_distribution`   :func:`~pilot_eval.metrics.outcomes.outcome_changes`
 ============================  ===============================================================
 
@@ -70,11 +76,19 @@ from __future__ import annotations
 from ._core import PALETTE, WIDTH_MM, Figure, pilot_names
 from .activity import dosage, monthly_activity
 from .money import cumulative_spend, grant_vs_spent
-from .outcomes import forest, its_chart, outcome_distribution
+from .outcomes import (
+    MIN_MONTHS_AFTER_START,
+    forest,
+    its_chart,
+    its_too_early,
+    measured_enough,
+    outcome_distribution,
+)
 from .reach import completion, coverage, enrolment_vs_target, reach_breakdown
 from .value import tornado, value_vs_cost
 
 __all__ = [
+    "MIN_MONTHS_AFTER_START",
     "Figure",
     "PALETTE",
     "WIDTH_MM",
@@ -86,6 +100,8 @@ __all__ = [
     "forest",
     "grant_vs_spent",
     "its_chart",
+    "its_too_early",
+    "measured_enough",
     "monthly_activity",
     "outcome_distribution",
     "pilot_names",

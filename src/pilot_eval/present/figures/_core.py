@@ -95,6 +95,12 @@ class Figure:
     caption : str or None
         Notes and source, printed under the chart ("Kilde: …", "Tall under 5 er skjult
         av personvernhensyn.").
+
+    Notes
+    -----
+    A chart that would show nothing but suppressed marks or an empty frame is not drawn:
+    ``svg`` is empty, ``alt`` is the one sentence that says why (shown as a paragraph in
+    the report) and ``caption`` is None (:attr:`is_chart` is False).
     """
 
     svg: str
@@ -102,8 +108,16 @@ class Figure:
     alt: str
     caption: str | None = None
 
+    @property
+    def is_chart(self) -> bool:
+        """False for a sentence in place of a chart (nothing to draw: see :func:`_placeholder`)."""
+        return bool(self.svg)
+
     def _repr_html_(self) -> str:
-        """``<figure class="chart">`` with the SVG as a data-URI image and the caption."""
+        """``<figure class="chart">`` with the SVG as a data-URI image and the caption; a
+        sentence in place of a chart is one paragraph, with no frame, title or source."""
+        if not self.svg:
+            return f'<p class="pe-chart-note">{html.escape(self.alt)}</p>'
         data = base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
         caption = (
             f"<figcaption>{html.escape(self.caption)}</figcaption>" if self.caption else ""
@@ -223,10 +237,21 @@ def _hidden_label(n: float, min_cell_size: int, language: str) -> str:
     return _tr(language, "skjult", "hidden")
 
 
-def _privacy_note(min_cell_size: int, language: str) -> str:
-    return _tr(language,
+def _privacy_note(min_cell_size: int, language: str, *, hidden: bool = False) -> str:
+    """The caption's privacy sentence; with ``hidden``, also what a "skjult" mark means."""
+    note = _tr(language,
                f"Tall under {min_cell_size} er skjult av personvernhensyn (vises som «<{min_cell_size}»).",
                f"Numbers below {min_cell_size} are suppressed for privacy (shown as \"<{min_cell_size}\").")
+    return note + (" " + _hidden_note(min_cell_size, language) if hidden else "")
+
+
+def _hidden_note(min_cell_size: int, language: str) -> str:
+    """What "skjult" means, in one clause: the caption of every chart that shows it says it."""
+    return _tr(language,
+               f"«Skjult»: holdt tilbake fordi et tall under {min_cell_size} ellers kunne "
+               "regnes ut fra summen.",
+               f"\"Hidden\": withheld because a number below {min_cell_size} could otherwise be "
+               "worked out from the total.")
 
 
 def _caption(*parts: str | None, source: str | None = None, language: str = "nb") -> str | None:
@@ -711,21 +736,14 @@ def _hide_small(values: pd.Series, min_cell_size: int) -> pd.Series:
     return v.where(~((v > 0) & (v < min_cell_size)))
 
 
-def _placeholder(title: str, message: str, *, kind: tuple[str, str], language: str,
-                 source: str | None = None) -> Figure:
-    """A chart with nothing to draw yet (a pilot not started, no measurements): the title
-    and one sentence saying why, so a scheduled report still runs and says so."""
-    alt = f"{_tr(language, *kind)}: {message}"
-
-    def build() -> tuple[_MplFigure, None]:
-        fig, axes = _new(16)
-        ax = axes[0, 0]
-        ax.text(0, 0.5, message, transform=ax.transAxes, ha="left", va="center",
-                color=_C["muted"], style="italic")
-        ax.set_axis_off()
-        return fig, None
-
-    return _figure(build, title=title, alt=alt, source=source, language=language)
+def _placeholder(title: str, message: str, *, language: str) -> Figure:
+    """A sentence in place of a chart with nothing to draw (a pilot not started, nobody
+    measured yet, every cell suppressed): no frame, no axes, no source line, so a report
+    says it once in a line instead of an empty chart. ``message`` must read on its own
+    (name what is missing when the section heading does not); ``title`` is kept for
+    :attr:`Figure.title` only."""
+    _lang(language)
+    return Figure(svg="", title=title, alt=message.strip(), caption=None)
 
 
 def _empty_note(ax: Any, message: str) -> None:

@@ -21,17 +21,16 @@ from ...errors import UsageError
 from ...privacy import suppression_mask
 from .. import fmt
 from ._core import (
-    _BAR,
     _C,
     _TEXT_PT,
     Figure,
     Language,
     _cell_min,
     _clean,
-    _empty_note,
     _figure,
     _flat,
     _hidden_label,
+    _join,
     _label,
     _lang,
     _line,
@@ -80,7 +79,8 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
 
     Two panels on one time axis (the whole pilot period, months after the status date left
     empty): hours attended per month (when ``sessions`` is given), and new participants
-    (bars) with active participants (line).
+    (bars) with active participants (line). A panel with nothing to draw is left out; when
+    neither has anything, the result is one sentence (:attr:`Figure.is_chart` is False).
 
     Parameters
     ----------
@@ -95,8 +95,12 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
         metrics package has no monthly attendance table yet.
     names : mapping of pilot_id to name, optional
     min_cell_size : int
-        Months with ``0 < people < min_cell_size`` (new, active, or attending) are not
-        drawn; hours of a month with fewer people attending are not drawn either.
+        New participants per month are the parts of the pilot's total, which the reports
+        publish: months are hidden by :func:`pilot_eval.privacy.suppression_mask` over the
+        pilot's months ("<5", and "skjult" for the months hidden with them so the total
+        less the months shown does not give a small one away). Active participants and
+        hours are not drawn in a month with ``0 < people < min_cell_size`` (active, or
+        attending).
     language : {"nb", "en"}, default "nb"
     source : str, optional
 
@@ -110,20 +114,28 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
                                             "active"],
                        "pilot_eval.metrics.enrolment_by_month(ds)"))
     _pilots_of(e, pilot_id)
-    e = e[e["pilot_id"] == str(pilot_id)].copy()
+    e = e[e["pilot_id"] == str(pilot_id)].reset_index(drop=True)
     e["month"] = pd.to_datetime(e["month"])
-    hidden = False
-    new_small = ((e["new_enrolled"] > 0) & (e["new_enrolled"] < k)).to_numpy()
-    for col in ("new_enrolled", "active"):
-        small = (e[col] > 0) & (e[col] < k)
-        hidden |= bool(small.any())
-        e[col] = e[col].where(~small)
-    as_of = pd.to_datetime(e.loc[e["observed"].astype(bool), "date"]).max() \
-        if "date" in e else None
+    observed = e["observed"].astype(bool).to_numpy()
+    new_raw = e["new_enrolled"].fillna(0).to_numpy(float)
+    active_raw = e["active"].fillna(0).to_numpy(float)
+    # the one rule over the pilot's months: its total is published (enrolled), so a single
+    # hidden month would be the total less the others
+    hide_new = np.zeros(len(e), dtype=bool)
+    hide_new[observed] = suppression_mask(pd.Series(new_raw[observed]), k).to_numpy(bool)
+    new_small = hide_new & (new_raw > 0) & (new_raw < k)
+    new_skjult = hide_new & ~new_small
+    small_active = (active_raw > 0) & (active_raw < k)
+    e["new_enrolled"] = e["new_enrolled"].where(~hide_new)
+    e["active"] = e["active"].where(~small_active)
+    hidden = bool(hide_new.any() or small_active.any())
+    as_of = pd.to_datetime(e.loc[observed, "date"]).max() if "date" in e else None
     act = None
+    raw_hours = 0.0
     if sessions is not None:
         act = _sessions_by_month(sessions, str(pilot_id))
-        act = act[act.index <= e.loc[e["observed"].astype(bool), "month"].max()]
+        act = act[act.index <= e.loc[observed, "month"].max()]
+        raw_hours = float(act["hours"].fillna(0).sum())
         if "attendees" in act:
             small = (act["attendees"] > 0) & (act["attendees"] < k)
             hidden |= bool(small.any())
@@ -131,9 +143,22 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
     who = _name(names, pilot_id)
     title = _tr(lang, "{n}: aktivitet og deltakere per måned", "{n}: activity and participants "
                 "per month").format(n=who)
-    obs = e[e["observed"].astype(bool)]
+    obs = e[observed]
+    # what can be drawn: a panel of nothing but "<5" marks (or an axis of 0,02 steps) is none
+    hours_shown = act is not None and bool(act["hours"].fillna(0).gt(0).any())
+    people_shown = bool(obs["active"].fillna(0).gt(0).any()
+                        or obs["new_enrolled"].fillna(0).gt(0).any())
+    if not (hours_shown or people_shown):
+        anything = bool(new_raw[observed].sum() > 0 or active_raw[observed].sum() > 0
+                        or raw_hours > 0)
+        return _placeholder(title, _tr(
+            lang, "Aktiviteten per måned vises ikke ennå: det er færre enn {k} deltakere i "
+                  "hver måned." if anything else "Ingen aktivitet registrert ennå.",
+            "Monthly activity is not shown yet: there are fewer than {k} participants in each "
+            "month." if anything else "No activity registered yet.").format(k=k),
+                            language=lang)
     bits = []
-    if act is not None and act["hours"].notna().any():
+    if hours_shown:
         peak = act["hours"].idxmax()
         bits.append(_tr(lang, "Deltakerne møtte i alt {t} timer fra {a} til {b}, flest i {p} "
                               "({h} timer)",
@@ -146,31 +171,19 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
     if not obs.empty:
         last = obs.iloc[-1]
         bits.append(_tr(lang, "{a} aktive deltakere i {m}", "{a} active participants in {m}"
-                        ).format(a=fmt.count(last["active"], k, language=lang),
+                        ).format(a=fmt.count(active_raw[observed][-1], k, language=lang),
                                  m=fmt.month(last["month"], language=lang)))
-    if not bits or obs["active"].isna().all() and (act is None or act["hours"].isna().all()):
-        bits = [_tr(lang, "Ingen aktivitet å vise ennå", "No activity to show yet")]
-    # nothing at all to draw (a pilot not started): say so instead of empty axes
-    anything = bool(new_small[e["observed"].astype(bool).to_numpy()].any()) \
-        or bool(obs["active"].fillna(0).gt(0).any()) \
-        or bool(obs["new_enrolled"].fillna(0).gt(0).any()) \
-        or (act is not None and bool(act["hours"].fillna(0).gt(0).any()))
-    if not anything:
-        return _placeholder(title, _tr(lang, "Ingen aktivitet registrert ennå.",
-                                       "No activity registered yet."),
-                            kind=("Stolpe- og linjediagram", "Bar and line chart"),
-                            language=lang, source=source)
     alt = (_tr(lang, "Stolpe- og linjediagram: ", "Bar and line chart: ")
            + ". ".join(bits) + ".")
 
     def build() -> tuple[_MplFigure, list[Any]]:
-        two = act is not None
-        fig, axes = _new(96 if two else 54, 2 if two else 1, 1, sharex=True)
+        panels = (["hours"] if hours_shown else []) + (["people"] if people_shown else [])
+        fig, axes = _new(96 if len(panels) == 2 else 54, len(panels), 1, sharex=True)
         x0, x1 = e["month"].min() - pd.Timedelta(days=20), e["month"].max() + pd.Timedelta(
             days=20)
         width = 20.0
         handles: list[Any] = []
-        if two:
+        if hours_shown:
             ax = axes[0, 0]
             ax.bar(act.index + pd.Timedelta(days=15), act["hours"].to_numpy(float), width=width,
                    color=_C["blue"], zorder=2)
@@ -179,17 +192,32 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
             _clean(ax, grid="y", bottom=True)
             ax.set_xlim(x0, x1)
             ax.set_ylim(bottom=0)  # counts start at 0: a cut axis exaggerates change
+            handles.append(_patch(_C["blue"], _tr(lang, "Timer med oppmøte", "Hours attended")))
         ax = axes[-1, 0]
-        mid = e["month"] + pd.Timedelta(days=15)
-        ax.bar(mid, e["new_enrolled"].to_numpy(float), width=width, color=_C["sky"], zorder=2)
-        ax.plot(mid, e["active"].to_numpy(float), color=_C["blue"], lw=1.9, zorder=3)
-        for xm in mid[new_small]:
-            _label(ax, f"<{k}", (xm, 0), dx=0, dy=2, ha="center", va="bottom",
-                   color=_C["muted"])
-        ax.set_title(_tr(lang, "Deltakere per måned", "Participants per month"))
-        _value_axis(ax.yaxis, "number", lang, nbins=4, integer=True)
-        # from 0, also when only a few months are drawn (and so the "<5" marks at 0 show)
-        ax.set_ylim(bottom=0)
+        if people_shown:
+            mid = e["month"] + pd.Timedelta(days=15)
+            ax.bar(mid, e["new_enrolled"].to_numpy(float), width=width, color=_C["sky"],
+                   zorder=2)
+            active = e["active"].to_numpy(float)
+            ax.plot(mid, active, color=_C["blue"], lw=1.9, zorder=3)
+            # a month between hidden ones is a line of no length: mark it with a dot
+            ok = np.isfinite(active)
+            alone = ok & ~np.r_[False, ok[:-1]] & ~np.r_[ok[1:], False]
+            ax.plot(mid[alone], active[alone], linestyle="none", marker="o", ms=3.6,
+                    color=_C["blue"], zorder=3)
+            for xm in mid[new_small]:
+                _label(ax, f"<{k}", (xm, 0), dx=0, dy=2, ha="center", va="bottom",
+                       color=_C["muted"])
+            for xm in mid[new_skjult]:
+                _label(ax, _tr(lang, "skjult", "hidden"), (xm, 0), dx=0, dy=2, ha="center",
+                       va="bottom", color=_C["muted"], rotation=90)
+            ax.set_title(_tr(lang, "Deltakere per måned", "Participants per month"))
+            _value_axis(ax.yaxis, "number", lang, nbins=4, integer=True)
+            # from 0, also when only a few months are drawn (and so the "<5" marks at 0 show)
+            ax.set_ylim(bottom=0)
+            handles += [_patch(_C["sky"], _tr(lang, "Nye deltakere", "New participants")),
+                        _line(_C["blue"], _tr(lang, "Aktive deltakere", "Active participants"),
+                              lw=1.9)]
         span = (e["month"].max() - e["month"].min()).days / 30.4
         _month_axis(ax.xaxis, lang, span_months=span)
         if as_of is not None and pd.notna(as_of):
@@ -200,18 +228,21 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
                 coords=("data", "axes fraction"), dx=4, dy=-2, va="top", color=_C["muted"])
         _clean(ax, grid="y", bottom=True)
         ax.set_xlim(x0, x1)
-        handles += [_patch(_C["sky"], _tr(lang, "Nye deltakere", "New participants")),
-                    _line(_C["blue"], _tr(lang, "Aktive deltakere", "Active participants"),
-                          lw=1.9)]
-        if two:
-            handles.insert(0, _patch(_C["blue"], _tr(lang, "Timer med oppmøte",
-                                                     "Hours attended")))
         return fig, handles
 
-    note = _privacy_note(k, lang) + _tr(lang, " Måneder med færre deltakere er ikke tegnet.",
-                                        " Months with fewer participants are not drawn.")
-    return _figure(build, title=title, alt=alt, notes=[note if hidden else None],
-                   source=source, language=lang)
+    notes = [(_privacy_note(k, lang, hidden=bool(new_skjult.any()))
+              + _tr(lang, " Måneder med færre deltakere er ikke tegnet.",
+                    " Months with fewer participants are not drawn.")) if hidden else None]
+    if not people_shown:
+        notes.append(_tr(lang, "Nye og aktive deltakere per måned vises ikke: færre enn {k} "
+                               "hver måned.",
+                         "New and active participants per month are not shown: fewer than {k} "
+                         "each month.").format(k=k))
+    elif act is not None and not hours_shown:
+        notes.append(_tr(lang, "Timer per måned vises ikke: færre enn {k} møtte hver måned.",
+                         "Hours per month are not shown: fewer than {k} attended each month."
+                         ).format(k=k))
+    return _figure(build, title=title, alt=alt, notes=notes, source=source, language=lang)
 
 
 _DOSAGE_BINS = (0.0, 5.0, 10.0, 20.0, 40.0, 80.0)
@@ -235,9 +266,9 @@ def _bin_labels(edges: Sequence[float], language: str, unit: str = "") -> list[s
 
 
 def dosage(sessions: pd.DataFrame, names: Mapping[str, str] | None = None,
-           pilot_id: str | None = None, *, bins: Sequence[float] = _DOSAGE_BINS,
-           min_cell_size: int, language: Language = "nb",
-           source: str | None = None) -> Figure:
+           pilot_id: str | None = None, *, participants: pd.DataFrame | None = None,
+           bins: Sequence[float] = _DOSAGE_BINS, min_cell_size: int,
+           language: Language = "nb", source: str | None = None) -> Figure:
     """How many hours each participant attended, in bands: share of participants per band.
 
     Parameters
@@ -249,91 +280,123 @@ def dosage(sessions: pd.DataFrame, names: Mapping[str, str] | None = None,
     names : mapping of pilot_id to name, optional
     pilot_id : str, optional
         Draw one pilot only; otherwise one panel per pilot.
+    participants : pandas.DataFrame, optional
+        The participants table at the status date (``ds.participants`` of a dataset cut
+        with ``as_of``; ``pilot_id, participant_id``). Every participant is counted, those
+        without attendance in a "0" band, so a pilot's number of participants is the
+        number enrolled that the rest of the report shows; without it, only people with
+        attendance are counted (and the 4 enrolled without any could be worked out as
+        the difference). Pass it in reports.
     bins : sequence of float, default (0, 5, 10, 20, 40, 80)
         Lower bounds of the bands in hours; the last band is open-ended.
     min_cell_size : int
-        Bands with ``0 < people < min_cell_size`` are not drawn ("<5"); when one band of a
-        pilot is hidden, the next smallest is hidden too ("skjult"). The mean is shown only
-        for pilots with at least ``min_cell_size`` participants.
+        Bands are hidden by :func:`pilot_eval.privacy.suppression_mask` per pilot ("<5",
+        and "skjult" for a band hidden with it so the pilot's total less the bands shown
+        does not give it away). A pilot with fewer participants, or whose bands are all
+        hidden, gets no panel (the caption says so); with no panel at all the result is
+        one sentence (:attr:`Figure.is_chart` is False).
     language : {"nb", "en"}, default "nb"
     source : str, optional
 
     Returns
     -------
     Figure
-
-    Notes
-    -----
-    Only participants with attendance registered are counted; people enrolled without any
-    session are not in the sessions table.
     """
     lang = _lang(language)
     k = _cell_min(min_cell_size)
     _require(sessions, ["pilot_id", "participant_id", "hours"], "the sessions table (ds.sessions)")
+    if participants is not None:
+        _require(participants, ["pilot_id", "participant_id"],
+                 "the participants table at the status date (ds.participants)")
     edges = np.asarray(bins, dtype=float)
     title = _tr(lang, "Timer med oppmøte per deltaker", "Hours attended per participant")
     if edges.ndim != 1 or len(edges) < 2 or np.any(np.diff(edges) <= 0) or edges[0] < 0:
         raise UsageError(f"bins={tuple(bins)!r} must be increasing lower bounds ≥ 0, at least two.")
     per_person = sessions.groupby([sessions["pilot_id"].astype(str),
                                    sessions["participant_id"].astype(str)])["hours"].sum()
-    band = np.searchsorted(edges, per_person.to_numpy(float), side="right") - 1
+    zero_band = participants is not None
+    if zero_band:
+        # everyone enrolled, 0 hours for those without attendance: n is the enrolled count
+        everyone = pd.MultiIndex.from_arrays([participants["pilot_id"].astype(str),
+                                              participants["participant_id"].astype(str)])
+        per_person = per_person.reindex(everyone.unique(), fill_value=0.0)
+    hours = per_person.to_numpy(float)
+    band = np.clip(np.searchsorted(edges, hours, side="right") - 1, 0, None)
+    if zero_band:
+        band = np.where(hours > 0, band + 1, 0)
+    n_bands = len(edges) + int(zero_band)
     pilots_col = per_person.index.get_level_values(0)
-    table = pd.crosstab(pilots_col, np.where(band < 0, 0, band)).reindex(
-        columns=range(len(edges)), fill_value=0)
+    table = pd.crosstab(pilots_col, band).reindex(columns=range(n_bands), fill_value=0)
     means = per_person.groupby(level=0).mean()
     size = per_person.groupby(level=0).size()
-    del per_person, band  # nothing per person past this point
+    del per_person, band, hours  # nothing per person past this point
     ids = [str(p) for p in table.index]
-    if not ids or (pilot_id is not None and str(pilot_id) not in ids):
-        # a pilot that has not started has no sessions: say so rather than fail the report
-        if pilot_id is not None:
-            title = _pilot_title(title, _name(names, pilot_id))
-        return _placeholder(title, _tr(lang, "Ingen oppmøte registrert ennå.",
-                                       "No attendance registered yet."), kind=_BAR,
-                            language=lang, source=source)
     if names is not None:  # the pilots table's order, not the sessions' sort order
         ids = [p for p in names if p in ids] + [p for p in ids if p not in names]
     if pilot_id is not None:
+        title = _pilot_title(title, _name(names, pilot_id))
+        if str(pilot_id) not in ids:
+            # a pilot that has not started has no sessions: say so rather than fail the report
+            return _placeholder(title, _tr(lang, "Ingen oppmøte registrert ennå.",
+                                           "No attendance registered yet."), language=lang)
         ids = [str(pilot_id)]
+    if not ids:
+        return _placeholder(title, _tr(lang, "Ingen oppmøte registrert ennå.",
+                                       "No attendance registered yet."), language=lang)
     counts = table.loc[ids].stack()
     counts.index.names = ["pilot_id", "band"]
     hide = suppression_mask(counts, k, groups="pilot_id")
     labels = _bin_labels(edges, lang)
     spoken = _bin_labels(edges, lang, unit=_tr(lang, "timer", "hours"))
-    if len(ids) == 1:
-        title = _pilot_title(title, _name(names, ids[0]))
-    parts = []
+    if zero_band:
+        labels, spoken = ["0", *labels], [_tr(lang, "0 timer", "0 hours"), *spoken]
+    why_not: dict[str, str] = {}
     for pid in ids:
+        c, h = counts.loc[pid].to_numpy(float), hide.loc[pid].to_numpy(bool)
+        if size[pid] < k:
+            why_not[pid] = _tr(lang, "færre enn {k} deltakere", "fewer than {k} participants"
+                               ).format(k=k)
+        elif not (c[~h] > 0).any():
+            why_not[pid] = _tr(lang, "for få deltakere i hvert intervall",
+                               "too few participants in each band")
+    shown = [p for p in ids if p not in why_not]
+    if not shown:
+        if len(ids) == 1:
+            return _placeholder(title, _tr(lang, "Timer med oppmøte per deltaker vises ikke: "
+                                                 "{w}.",
+                                           "Hours attended per participant are not shown: {w}."
+                                           ).format(w=why_not[ids[0]]), language=lang)
+        return _placeholder(title, _tr(lang, "Timer med oppmøte per deltaker vises ikke ennå: ",
+                                       "Hours attended per participant are not shown yet: ")
+                            + "; ".join(f"{_name(names, p)}: {w}" for p, w in why_not.items())
+                            + ".", language=lang)
+    parts = []
+    for pid in shown:
         c = counts.loc[pid]
-        h = hide.loc[pid]
+        vis = c[~hide.loc[pid].to_numpy()]
         n = int(size[pid])
-        shown = c[~h.to_numpy()]
-        if shown.empty or n < k:
-            parts.append(_tr(lang, "{p}: for få", "{p}: too few").format(p=_name(names, pid)))
-            continue
-        top = shown.idxmax()
+        top = vis.idxmax()
         parts.append(_tr(lang, "{p} ({n} deltakere, snitt {m} timer): flest har {b} ({s})",
                          "{p} ({n} participants, mean {m} hours): most have {b} ({s})").format(
             p=_name(names, pid), n=fmt.count(n, k, language=lang),
             m=fmt.number(means[pid], 0, language=lang), b=spoken[int(top)],
-            s=fmt.percent(shown[top] / n, language=lang)))
+            s=fmt.percent(vis[top] / n, language=lang)))
+    parts += [f"{_name(names, p)}: {w}" for p, w in why_not.items()]
     alt = _tr(lang, "Stolpediagram: ", "Bar chart: ") + "; ".join(parts) + "."
+    multi = len(ids) > 1
+    skjult = bool((hide & (counts >= k)).loc[shown].any())
 
     def build() -> tuple[_MplFigure, None]:
-        fig, axes = _small_multiples(ids, 50, 58, sharey=True)
-        x = np.arange(len(edges))
+        fig, axes = _small_multiples(shown, 50, 58, sharey=True)
+        x = np.arange(n_bands)
         top = 0.0
-        for ax, pid in zip(axes, ids, strict=True):
+        for ax, pid in zip(axes, shown, strict=True):
             c = counts.loc[pid].to_numpy(float)
             h = hide.loc[pid].to_numpy(bool)
             n = float(size[pid])
-            share = np.where(h | (n < k), np.nan, c / n)
+            share = np.where(h, np.nan, c / n)
             top = max(top, float(np.nanmax(share, initial=0.0)))
             ax.bar(x, np.nan_to_num(share), width=0.7, color=_C["blue"], zorder=2)
-            if not np.nanmax(share, initial=0.0) > 0:  # every band hidden: say why it is empty
-                _empty_note(ax, _tr(lang, "For få deltakere i hvert intervall til å vise "
-                                          "fordelingen", "Too few participants per band to "
-                                          "show the distribution"))
             for i in range(len(x)):
                 if h[i]:
                     _label(ax, _hidden_label(c[i], k, lang), (x[i], 0), dx=0, dy=3, ha="center",
@@ -341,14 +404,11 @@ def dosage(sessions: pd.DataFrame, names: Mapping[str, str] | None = None,
                 elif np.isfinite(share[i]):
                     _label(ax, fmt.percent(share[i], language=lang), (x[i], share[i]), dx=0,
                            dy=2, ha="center", va="bottom", size=_TEXT_PT)
-            head = _tr(lang, "{n} deltakere", "{n} participants").format(
-                n=fmt.count(n, k, language=lang))
-            if n >= k:
-                head += _tr(lang, ", snitt {m} timer", ", mean {m} hours").format(
-                    m=fmt.number(means[pid], 0, language=lang))
-            ax.set_title((_name(names, pid) + "\n" if len(ids) > 1 else "") + head,
-                         linespacing=1.3)
-            ax.set_xticks(x, [t.replace(" ", "\n", 1) if len(ids) > 1 and len(t) > 8 else t
+            head = _tr(lang, "{n} deltakere, snitt {m} timer", "{n} participants, mean {m} hours"
+                       ).format(n=fmt.count(n, k, language=lang),
+                                m=fmt.number(means[pid], 0, language=lang))
+            ax.set_title((_name(names, pid) + "\n" if multi else "") + head, linespacing=1.3)
+            ax.set_xticks(x, [t.replace(" ", "\n", 1) if len(shown) > 1 and len(t) > 8 else t
                               for t in labels], fontsize=_TEXT_PT)
             _value_axis(ax.yaxis, "percent", lang, nbins=4)
             _clean(ax, grid="y", bottom=True)
@@ -358,10 +418,18 @@ def dosage(sessions: pd.DataFrame, names: Mapping[str, str] | None = None,
             ax.set_ylim(0, top * 1.18 if top > 0 else 1)
         return fig, None
 
-    notes = [_tr(lang, "Andel av deltakerne med registrert oppmøte; deltakere uten oppmøte er "
-                       "ikke med.",
-                 "Share of participants with registered attendance; participants without any "
-                 "are not included.")]
-    if hide.any():
-        notes.append(_privacy_note(k, lang))
+    notes = []
+    if why_not:
+        notes.append(_tr(lang, "Ikke vist: {x}.", "Not shown: {x}.").format(x=_join(
+            [f"{_name(names, p)} ({w})" for p, w in why_not.items()], lang)))
+    notes.append(
+        _tr(lang, "Andel av alle påmeldte deltakere; «0» er de som ikke har registrert oppmøte.",
+            "Share of all participants enrolled; \"0\" are those with no attendance "
+            "registered.") if zero_band else
+        _tr(lang, "Andel av deltakerne med registrert oppmøte; deltakere uten oppmøte er "
+                  "ikke med.",
+            "Share of participants with registered attendance; participants without any "
+            "are not included."))
+    if hide.loc[shown].any():
+        notes.append(_privacy_note(k, lang, hidden=skjult))
     return _figure(build, title=title, alt=alt, notes=notes, source=source, language=lang)

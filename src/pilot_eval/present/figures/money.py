@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from .. import fmt
+from ..text import MIN_ELAPSED_FOR_FORECAST
 from ._core import (
-    _BAR,
     _C,
     Figure,
     Language,
@@ -78,7 +78,10 @@ def grant_vs_spent(cost_summary: pd.DataFrame, names: Mapping[str, str] | None =
     Notes
     -----
     forecast = fund money spent / share of the period passed (DESIGN §3): the rest of the
-    period is assumed to be spent at the average rate so far.
+    period is assumed to be spent at the average rate so far. It is drawn only once
+    :data:`~pilot_eval.present.text.MIN_ELAPSED_FOR_FORECAST` of the period has passed
+    (the same threshold as the running text): a month or two in, start-up costs and the
+    timing of invoices dominate, and the run-rate is noise that reads as a finding.
     """
     lang = _lang(language)
     df = _flat(_require(cost_summary, ["pilot_id", "grant_nok", "fund_cost_nok",
@@ -90,10 +93,12 @@ def grant_vs_spent(cost_summary: pd.DataFrame, names: Mapping[str, str] | None =
                 "Grant from the fund, money spent so far and forecast at period end")
     if n == 0:
         return _placeholder(title, _tr(lang, "Ingen piloter i tabellen.",
-                                       "No pilots in the table."), kind=_BAR, language=lang)
+                                       "No pilots in the table."), language=lang)
     grant = df["grant_nok"].to_numpy(float)
     spent = df["fund_cost_nok"].to_numpy(float)
-    fc = df["forecast_fund_cost_nok"].to_numpy(float)
+    # no forecast from the first months (see Notes): text and chart use one threshold
+    early = ~(df["elapsed_share"].to_numpy(float) >= MIN_ELAPSED_FOR_FORECAST)
+    fc = np.where(early, np.nan, df["forecast_fund_cost_nok"].to_numpy(float))
     used = df["grant_used_share"].to_numpy(float)
     parts = []
     for i, pid in enumerate(df["pilot_id"]):
@@ -137,13 +142,23 @@ def grant_vs_spent(cost_summary: pd.DataFrame, names: Mapping[str, str] | None =
                    _line(_C["ink"], _tr(lang, "Prognose ved periodens slutt",
                                         "Forecast at period end"),
                          marker="|", markersize=10, markeredgewidth=1.8, linestyle="none")]
+        if not np.isfinite(fc).any():
+            handles.pop()  # no forecast drawn: no key for it
         return fig, handles
 
-    note = _tr(lang, "Prognosen forutsetter at pengene brukes like raskt resten av perioden "
-                     "som hittil.",
-               "The forecast assumes the money is spent at the same average rate for the rest "
-               "of the period.")
-    return _figure(build, title=title, alt=alt, notes=[note], source=source, language=lang)
+    notes = []
+    if np.isfinite(fc).any():
+        notes.append(_tr(lang, "Prognosen forutsetter at pengene brukes like raskt resten av "
+                               "perioden som hittil.",
+                         "The forecast assumes the money is spent at the same average rate for "
+                         "the rest of the period."))
+    if early.any():
+        notes.append(_tr(lang, "Prognosen vises først når {s} av perioden er gått; før det sier "
+                               "den lite.",
+                         "The forecast is shown once {s} of the period has passed; before that "
+                         "it says little.").format(
+            s=fmt.percent(MIN_ELAPSED_FOR_FORECAST, language=lang)))
+    return _figure(build, title=title, alt=alt, notes=notes, source=source, language=lang)
 
 
 def cumulative_spend(cost_by_month: pd.DataFrame, names: Mapping[str, str] | None = None,
@@ -204,8 +219,10 @@ def cumulative_spend(cost_by_month: pd.DataFrame, names: Mapping[str, str] | Non
 
     def build() -> tuple[_MplFigure, list[Any]]:
         fig, axes, height_pt = _plan_panels(ids)
-        top = float(np.nanmax(df[["cumulative_nok", "grant_plan_cumulative_nok"]].to_numpy(
-            float), initial=0.0))
+        # the pilots drawn set the scale: one pilot's 0,7 mill. kr on a 0–1,2 axis of all
+        top = float(np.nanmax(df.loc[df["pilot_id"].isin(ids), ["cumulative_nok",
+                                                                "grant_plan_cumulative_nok"]]
+                              .to_numpy(float), initial=0.0))
         span = _date_span(df[df["pilot_id"].isin(ids)])
         for ax, pid in zip(axes, ids, strict=True):
             d = df[df["pilot_id"] == pid].sort_values("date")

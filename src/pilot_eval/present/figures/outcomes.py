@@ -20,9 +20,7 @@ import pandas as pd
 from ...privacy import suppression_mask
 from .. import fmt
 from ._core import (
-    _BAR,
     _C,
-    _LINE,
     _TEXT_PT,
     Figure,
     Language,
@@ -54,7 +52,55 @@ from ._core import (
     _wrap,
 )
 
-__all__ = ["forest", "its_chart", "outcome_distribution"]
+__all__ = ["MIN_MONTHS_AFTER_START", "forest", "its_chart", "its_too_early",
+           "measured_enough", "outcome_distribution"]
+
+#: Months with the pilot (counting the start month) before an interrupted time series shows
+#: an effect estimate. The level change is read off the months after the start against the
+#: trend and season before it; with one or two post-period points it rests on one or two
+#: noisy monthly counts, and a monthly indicator's month-to-month noise and seasonal swing
+#: (often ±20 %) are as large as the effects a pilot can have, so an estimate such as
+#: "−1 % (−22 % til +25 %)" after two months says nothing yet reads as a finding. Six
+#: months give half a seasonal cycle after the start, the usual minimum for a segmented
+#: regression to separate a level change from noise (Bernal, Cummins & Gasparrini 2017,
+#: Int J Epidemiol 46:348; Wagner et al. 2002, J Clin Pharm Ther 27:299, who ask for
+#: several points on each side). The series itself is still drawn.
+MIN_MONTHS_AFTER_START = 6
+
+
+def its_too_early(months_after: int, language: Language = "nb") -> str | None:
+    """The sentence a report shows instead of an interrupted time series' estimate when the
+    pilot has run for fewer than :data:`MIN_MONTHS_AFTER_START` months; None when not.
+
+    Parameters
+    ----------
+    months_after : int
+        Months since the pilot started, the start month included (``n_post`` of
+        :func:`pilot_eval.metrics.outcomes.its_summary`).
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> its_too_early(2)[:36]
+    'Piloten har bare vart i 2 måneder. D'
+    >>> its_too_early(6) is None
+    True
+    """
+    lang = _lang(language)
+    if months_after >= MIN_MONTHS_AFTER_START:
+        return None
+    n = int(months_after)
+    months = (_tr(lang, "{n} måned", "{n} month") if n == 1 else
+              _tr(lang, "{n} måneder", "{n} months")).format(n=n)
+    return _tr(lang, "Piloten har bare vart i {m}. Det er for tidlig å se en endring i kommunens "
+                     "tall (vi venter til det har gått minst {k} måneder).",
+               "The pilot has only been running for {m}. It is too early to see a change in "
+               "the municipality's figures (we wait until at least {k} months have passed)."
+               ).format(m=months, k=MIN_MONTHS_AFTER_START)
 
 
 _DOT = ("Punktdiagram", "Dot plot")
@@ -63,6 +109,37 @@ _DOT = ("Punktdiagram", "Dot plot")
 def _signed(x: float, decimals: int, language: str) -> str:
     text = fmt.number(x, decimals, language=language)
     return "+" + text if np.isfinite(x) and round(x, decimals) > 0 else text
+
+
+def measured_enough(outcome_summary: pd.DataFrame, min_cell_size: int) -> pd.Series:
+    """Which rows of an outcome summary :func:`forest` draws: an estimate with its interval,
+    resting on at least ``min_cell_size`` people measured before and after (in the pilot,
+    and in the comparison group of a difference-in-differences).
+
+    Parameters
+    ----------
+    outcome_summary : pandas.DataFrame
+        Output of :func:`pilot_eval.metrics.outcomes.outcome_summary`.
+    min_cell_size : int
+
+    Returns
+    -------
+    pandas.Series of bool
+        Aligned with ``outcome_summary``. When none is True the forest is one sentence, and
+        a report leaves out what would say "nobody measured yet" again after it.
+    """
+    k = _cell_min(min_cell_size)
+    _require(outcome_summary, ["design", "n_pilot", "n_comparison", "improvement",
+                               "improvement_ci_low", "improvement_ci_high"],
+             "pilot_eval.metrics.outcome_summary(ds)")
+    f = outcome_summary
+    did = (f["design"].astype(str) == "did").to_numpy()
+    n_p = pd.to_numeric(f["n_pilot"]).to_numpy(float)
+    n_c = pd.to_numeric(f["n_comparison"]).to_numpy(float)
+    finite = np.isfinite(f[["improvement", "improvement_ci_low", "improvement_ci_high"]]
+                         .to_numpy(float)).all(axis=1)
+    ok = (n_p >= k) & ~(did & ~(n_c >= k)) & finite
+    return pd.Series(ok, index=f.index)
 
 
 def forest(outcome_summary: pd.DataFrame, names: Mapping[str, str] | None = None, *,
@@ -104,15 +181,13 @@ def forest(outcome_summary: pd.DataFrame, names: Mapping[str, str] | None = None
                 "Change for participants by measure, with 95% confidence intervals")
     if df.empty:
         return _placeholder(title, _tr(lang, "Ingen resultatmålinger ennå.",
-                                       "No outcome measurements yet."),
-                            kind=_DOT, language=lang, source=source)
+                                       "No outcome measurements yet."), language=lang)
     est = df["improvement"].to_numpy(float)
     lo = df["improvement_ci_low"].to_numpy(float)
     hi = df["improvement_ci_high"].to_numpy(float)
     did = (df["design"].astype(str) == "did").to_numpy()
     n_p = df["n_pilot"].to_numpy(float)
-    n_c = df["n_comparison"].to_numpy(float)
-    few = (n_p < k) | (did & (n_c < k)) | ~np.isfinite(est) | ~np.isfinite(lo) | ~np.isfinite(hi)
+    few = ~measured_enough(df, k).to_numpy(bool)
     if few.all():  # early in a pilot: a chart of empty rows says less than one sentence
         return _placeholder(
             title,
@@ -121,7 +196,7 @@ def forest(outcome_summary: pd.DataFrame, names: Mapping[str, str] | None = None
                 "Nobody has been measured both before and after yet." if np.nansum(n_p) == 0
                 else "Too few participants are measured before and after to show changes "
                 "yet."),
-            kind=_DOT, language=lang, source=source)
+            language=lang)
     df = df.assign(_few=few)
     measures = list(dict.fromkeys(df["measure"].astype(str)))
     labels = {m: _measure_label(df[df["measure"].astype(str) == m].iloc[0], lang)
@@ -277,6 +352,12 @@ def its_chart(its: Any, *, label: str | None = None, pilot_name: str | None = No
     Returns
     -------
     Figure
+
+    Notes
+    -----
+    Before the pilot has run for :data:`MIN_MONTHS_AFTER_START` months only the observed
+    series is drawn, with no model, counterfactual or estimate; the caption says why
+    (:func:`its_too_early`).
     """
     lang = _lang(language)
     k = _cell_min(min_cell_size)
@@ -299,16 +380,21 @@ def its_chart(its: Any, *, label: str | None = None, pilot_name: str | None = No
     if not post.any() or post.all() or not np.isfinite(fit).any():
         return _placeholder(
             _tr(lang, "{l} per måned", "{l} per month").format(l=label),
-            _tr(lang, "Ingen måneder før eller etter at piloten startet: avbrutt tidsserie kan "
-                      "ikke beregnes ennå.",
-                "No months before or after the pilot started: the interrupted time series "
-                "cannot be computed yet."), kind=_LINE, language=lang, source=source)
+            _tr(lang, "{l}: ingen måneder før eller etter at piloten startet, så utviklingen "
+                      "kan ikke sammenlignes ennå.",
+                "{l}: no months before or after the pilot started, so the trend cannot be "
+                "compared yet.").format(l=label), language=lang)
     start = x[np.argmax(post)]
     unit = (_tr(lang, "per {p} innbyggere", "per {p} population").format(
         p=fmt.number(per, 0, language=lang)) if rate else _tr(lang, "antall", "number"))
     who = pilot_name or _tr(lang, "piloten", "the pilot")
     title = _tr(lang, "{l} per måned, før og etter at {w} startet",
                 "{l} per month, before and after {w} started").format(l=label, w=who)
+    too_early = its_too_early(int(post.sum()), lang)
+    if too_early is not None:
+        return _its_series_only(x, obs, start, title=title, label=label, unit=unit,
+                                rate=rate, who=who, sentence=too_early,
+                                hidden=bool(small.any()), k=k, language=lang, source=source)
     rr = getattr(its, "level_rr", None)
     rr_ci = getattr(its, "level_rr_ci", None)
     if rr is None or not np.isfinite(rr):
@@ -381,6 +467,50 @@ def its_chart(its: Any, *, label: str | None = None, pilot_name: str | None = No
                    source=source, language=lang)
 
 
+def _its_series_only(x: pd.DatetimeIndex, obs: np.ndarray, start: pd.Timestamp, *, title: str, label: str, unit: str, rate: bool,
+                     who: str, sentence: str, hidden: bool, k: int, language: str,
+                     source: str | None) -> Figure:
+    """The series alone (no model, no counterfactual, no estimate) for a pilot that has run
+    for fewer than :data:`MIN_MONTHS_AFTER_START` months; the caption says why."""
+    lang = language
+    alt = (_tr(lang, "Linjediagram: {l} {u} per måned fra {a} til {b}. ",
+               "Line chart: {l} {u} per month from {a} to {b}. ").format(
+        l=label.lower() if lang == "nb" else label, u=unit,
+        a=fmt.month(x.min(), language=lang), b=fmt.month(x.max(), language=lang)) + sentence)
+
+    def build() -> tuple[_MplFigure, list[Any]]:
+        fig, axes = _new(66)
+        ax = axes[0, 0]
+        end = x.max() + pd.Timedelta(days=20)
+        line = start - pd.Timedelta(days=15)
+        ax.axvspan(line, end, color=_C["shade"], zorder=0, lw=0)
+        ax.plot(x, obs, color="#8d99a6", lw=0.7, marker="o", ms=2.4, zorder=2)
+        ax.axvline(line, color=_C["ink"], lw=0.8, zorder=2)
+        # the start is near the right edge (a few months in): the label goes left of it
+        _label(ax, _tr(lang, "{w} starter\n{s}", "{w} starts\n{s}").format(
+            w=_first_upper(who), s=fmt.month(start, language=lang)), (line, 1),
+            coords=("data", "axes fraction"), dx=-4, dy=-2, ha="right", va="top",
+            color=_C["ink"], size=_TEXT_PT,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0, "alpha": 0.85})
+        top = float(np.nanmax(obs, initial=0.0))
+        ax.set_ylim(0, top * 1.15 if top > 0 else 1)
+        ax.set_xlim(x.min() - pd.Timedelta(days=20), end)
+        _value_axis(ax.yaxis, "number", lang, nbins=5)
+        _month_axis(ax.xaxis, lang, years_only=True)
+        ax.set_ylabel(_first_upper(unit) + _tr(lang, " per måned", " per month")
+                      if not rate else _first_upper(unit))
+        _clean(ax, grid="y", bottom=True)
+        handles = [
+            _line("#8d99a6", _tr(lang, "Observert", "Observed"), lw=0.7, marker="o", ms=2.4),
+            _patch(_C["shade"], _tr(lang, "Perioden med piloten", "Period with the pilot")),
+        ]
+        return fig, handles
+
+    return _figure(build, title=title, alt=alt,
+                   notes=[sentence, _privacy_note(k, lang) if hidden else None],
+                   source=source, language=lang)
+
+
 def _nice_step(span: float, max_bins: int) -> float:
     raw = span / max(max_bins, 1)
     power = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
@@ -445,7 +575,7 @@ def outcome_distribution(outcome_changes: pd.DataFrame, pilot_id: str, measure: 
     if df.empty or (sel.any() and d.empty):
         return _placeholder(title, _tr(lang, "Ingen er målt både før og etter ennå.",
                                        "Nobody has been measured both before and after yet."),
-                            kind=_BAR, language=lang, source=source)
+                            language=lang)
     if not sel.any():
         raise _no_rows(df, "outcome", pilot_id, measure)
     values = d[["baseline", "followup"]].to_numpy(float)
@@ -477,6 +607,21 @@ def outcome_distribution(outcome_changes: pd.DataFrame, pilot_id: str, measure: 
             hist[(g, tp)] = np.histogram(v, bins=edges)[0].astype(float)
     hidden: dict[tuple[str, str], np.ndarray] = {
         key: suppression_mask(pd.Series(c), k).to_numpy(bool) for key, c in hist.items()}
+    # a group panel shows something only when a band of it is drawn; a panel of nothing but
+    # "<5" marks would show where a handful of people scored, so it gets no marks
+    shows = {g: sizes.get(g, 0) >= k
+             and any(bool((hist[(g, tp)][~hidden[(g, tp)]] > 0).any())
+                     for tp in ("baseline", "followup")) for g in drawn}
+    if not any(shows.values()):
+        m = _first_upper(label.lower() if lang == "nb" else label)
+        why = (_tr(lang, "for få i hvert intervall til å vise fordelingen",
+                   "too few in each band to show the distribution")
+               if any(sizes.get(g, 0) >= k for g in drawn) else
+               _tr(lang, "for få er målt både før og etter til å vise fordelingen",
+                   "too few measured both before and after to show the distribution"))
+        return _placeholder(title, _tr(lang, "{m} før og etter: {w}.",
+                                       "{m} before and after: {w}.").format(m=m, w=why),
+                            language=lang)
     means = {g: (float(d.loc[d["group"] == g, "baseline"].mean()),
                  float(d.loc[d["group"] == g, "followup"].mean()))
              for g in groups if sizes[g] >= k}
@@ -526,7 +671,7 @@ def outcome_distribution(outcome_changes: pd.DataFrame, pilot_id: str, measure: 
                 drawn_any |= bool(np.nanmax(share, initial=0.0) > 0)
                 xs = left + step * off
                 ax.bar(xs, np.nan_to_num(share), width=step * 0.42, color=colour, zorder=2)
-                for i in np.flatnonzero(h):
+                for i in np.flatnonzero(h if shows[g] else np.zeros_like(h)):
                     _label(ax, _hidden_label(c[i], k, lang), (xs[i], 0), dx=0, dy=2,
                            ha="center", va="bottom", size=_TEXT_PT, color=_C["muted"],
                            rotation=90)
@@ -560,5 +705,8 @@ def outcome_distribution(outcome_changes: pd.DataFrame, pilot_id: str, measure: 
     notes = [_tr(lang, "Andel av dem som er målt både før og etter.",
                  "Share of those measured both before and after.")]
     if any(h.any() for h in hidden.values()) or any(sizes[g] < k for g in groups):
-        notes.append(_privacy_note(k, lang))
+        # "skjult" marks a band hidden to protect another (k or more people in it)
+        skjult = any(bool((hidden[(g, tp)] & (hist[(g, tp)] >= k)).any())
+                     for g in drawn if shows[g] for tp in ("baseline", "followup"))
+        notes.append(_privacy_note(k, lang, hidden=skjult))
     return _figure(build, title=title, alt=alt, notes=notes, source=source, language=lang)

@@ -20,7 +20,6 @@ from ...errors import UsageError
 from ...privacy import suppression_mask
 from .. import fmt
 from ._core import (
-    _BAR,
     _C,
     _HATCH,
     _TEXT_PT,
@@ -58,6 +57,7 @@ from ._core import (
     _room_right,
     _rows_top_down,
     _small_multiples,
+    _text_width_pt,
     _tr,
     _value_axis,
     _wrap,
@@ -132,8 +132,11 @@ def enrolment_vs_target(enrolment_by_month: pd.DataFrame,
 
     def build() -> tuple[_MplFigure, list[Any]]:
         fig, axes, height_pt = _plan_panels(ids)
-        top = float(np.nanmax(df[["enrolled_cumulative", "reach_target_line"]].to_numpy(float),
-                              initial=0.0))
+        # the pilots drawn set the scale: 42 participants on a 0–300 axis of all pilots say
+        # little about one pilot
+        top = float(np.nanmax(df.loc[df["pilot_id"].isin(ids), ["enrolled_cumulative",
+                                                                "reach_target_line"]]
+                              .to_numpy(float), initial=0.0))
         span = _date_span(df[df["pilot_id"].isin(ids)])
         for ax, pid in zip(axes, ids, strict=True):
             d = df[df["pilot_id"] == pid].sort_values("date")
@@ -147,12 +150,16 @@ def enrolment_vs_target(enrolment_by_month: pd.DataFrame,
             ok = obs[obs["enrolled_cumulative"].notna()]
             if not ok.empty:
                 last = ok.iloc[-1]
-                _end_labels(ax, [
-                    (last["date"], last["enrolled_cumulative"],
-                     fmt.count(last["enrolled_cumulative"], k, language=lang), _C["blue"],
-                     "semibold"),
-                    (last["date"], last["active"], fmt.count(last["active"], k, language=lang),
-                     _C["sky"], "normal")], axes_height_pt=height_pt)
+                ends = [(last["date"], last["enrolled_cumulative"],
+                         fmt.count(last["enrolled_cumulative"], k, language=lang), _C["blue"],
+                         "semibold")]
+                # everyone still active: the lines end together, one label says it ("24",
+                # not "24" over "24")
+                if not last["active"] == last["enrolled_cumulative"]:
+                    ends.append((last["date"], last["active"],
+                                 fmt.count(last["active"], k, language=lang), _C["sky"],
+                                 "normal"))
+                _end_labels(ax, ends, axes_height_pt=height_pt)
             _finish_plan_panel(
                 ax, d, "reach_target_line",
                 lambda t: _tr(lang, "mål {t}", "target {t}").format(
@@ -312,12 +319,18 @@ def _group_label(by: str, group: Any, language: str) -> str:
 def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", "age_group"],
                     names: Mapping[str, str] | None = None, pilot_id: str | None = None, *,
                     min_cell_size: int, language: Language = "nb",
-                    source: str | None = None) -> Figure:
+                    source: str | None = None,
+                    target_notes: Mapping[str, Any] | pd.Series | None = None) -> Figure:
     """Who is reached: participants by area, gender or age group, next to the target group.
 
     One panel per pilot. The bar is the group's share of the pilot's participants; the
     black mark the group's share of the pilot's target population (where the population
     figures tell), so over- and under-represented groups stand out.
+
+    A pilot with no participants, with fewer than ``min_cell_size``, or whose groups are all
+    too small to show (so only the pooled "others" bar would be left) gets no panel: the
+    caption names it and says why. When no pilot has a panel, the result is that sentence
+    alone (:attr:`Figure.is_chart` is False).
 
     Parameters
     ----------
@@ -329,9 +342,16 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
     pilot_id : str, optional
         Draw one pilot only.
     min_cell_size : int
-        Groups with ``0 < enrolled < min_cell_size`` are not drawn ("<5").
+        Groups with ``0 < enrolled < min_cell_size`` are not drawn ("<5"); a pilot with
+        ``0 < participants < min_cell_size`` is not broken down at all (its groups would
+        describe two to four identifiable people).
     language : {"nb", "en"}, default "nb"
     source : str, optional
+    target_notes : mapping or Series of pilot_id to str, optional
+        Why a pilot's target population is unknown: the ``coverage_note`` column of
+        :func:`pilot_eval.metrics.reach.reach_summary` (``population_has_no_areas``, …).
+        The caption then gives that reason where the target population's shares are
+        missing; without it, it says the population figures are not split by ``by``.
 
     Returns
     -------
@@ -358,6 +378,13 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
     ids = _pilots_of(df, pilot_id)
     df = df[df["pilot_id"].isin(ids)].copy()
     df["group"] = df[by].astype(str)
+    word = _BY_WORDS[by][0 if lang == "nb" else 1]
+    # what each pilot can show, from the exact counts (nothing of them is drawn)
+    known = df[df["group"] != "unknown"]
+    total = df.groupby("pilot_id")["enrolled"].sum().reindex(ids, fill_value=0)
+    known_total = known.groupby("pilot_id")["enrolled"].sum().reindex(ids, fill_value=0)
+    raw_target = known.groupby("pilot_id")["target_share"].apply(
+        lambda t: bool(t.notna().any())).reindex(ids, fill_value=False)
     had_unknown = bool((df.loc[df["group"] == "unknown", "enrolled"] > 0).any())
     df = df[df["group"] != "unknown"].copy()
     enrolled = df["enrolled"].to_numpy(float)
@@ -380,6 +407,27 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
     beside = df["pilot_id"].map(df["hidden"].astype(bool).groupby(df["pilot_id"]).any())
     also_hidden = visible & lone & beside.astype(bool) & (df["group"] != other)
     df.loc[also_hidden, "hidden"] = True
+    # A pilot shows a panel only when a group of its own is drawn: with none, or with the
+    # pooled "others" alone ("Andre, samlet 100 %"), the panel would say nothing.
+    own = (~df["hidden"].astype(bool) & (df["enrolled"] > 0) & (df["group"] != other))
+    has_own = own.groupby(df["pilot_id"]).any().reindex(ids, fill_value=False)
+    why_not: dict[str, str] = {}  # pilot → why it has no panel (a key of _NO_PANEL)
+    for pid in ids:
+        if total[pid] <= 0:
+            why_not[pid] = "none"
+        elif total[pid] < k:
+            why_not[pid] = "few"
+        elif known_total[pid] <= 0:
+            why_not[pid] = "unknown"
+        elif not has_own[pid]:
+            why_not[pid] = "groups"
+    shown_ids = [p for p in ids if p not in why_not]
+    title_plain = _tr(lang, "Deltakerne etter {w}", "Participants by {w}").format(w=word)
+    if not shown_ids:
+        return _placeholder(title_plain, _not_broken_down(ids, why_not, names, k, word, lang),
+                            language=lang)
+    df = df[df["pilot_id"].isin(shown_ids)].copy()
+    also_hidden = also_hidden[df.index]
     hide = df["hidden"].to_numpy(bool)
     enrolled = df["enrolled"].to_numpy(float)
     drawn = df[~hide].groupby("pilot_id")
@@ -399,18 +447,14 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
         groups = [g for g in groups if g != other] + [other]
     df = df[df["group"].isin(groups)]
     has_target = bool(df["target_share"].notna().any())
-    word = _BY_WORDS[by][0 if lang == "nb" else 1]
     title = (_tr(lang, "Deltakerne etter {w}, sammenlignet med målgruppen",
                  "Participants by {w}, compared with the target population")
-             if has_target else _tr(lang, "Deltakerne etter {w}", "Participants by {w}")
-             ).format(w=word)
-    if len(ids) == 1:
+             if has_target else title_plain).format(w=word)
+    multi = len(ids) > 1  # a portfolio chart names its pilots, also when one panel is left
+    if not multi:
         title = _pilot_title(title, _name(names, ids[0]))
-    if not (df["enrolled"] > 0).any():  # nobody enrolled yet: no bars, only target marks
-        return _placeholder(title, _tr(lang, "Ingen deltakere ennå.", "No participants yet."),
-                            kind=_BAR, language=lang, source=source)
     parts = []
-    for pid in ids:
+    for pid in shown_ids:
         d = df[df["pilot_id"] == pid].sort_values("shown_share", ascending=False)
         top = d[d["shown_share"].notna() & (d["enrolled"] > 0)].head(2)
         bits = []
@@ -422,27 +466,34 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
             bits.append(b)
         # no count here: with the pilot's total known elsewhere, the count of the groups
         # drawn would give away the hidden ones
-        if d["enrolled"].sum() == 0:
-            parts.append(_tr(lang, "{n}: ingen deltakere ennå", "{n}: no participants yet"
-                             ).format(n=_name(names, pid)))
-            continue
-        parts.append(f"{_name(names, pid)}: " + (_join(bits, lang) or _tr(lang, "for få",
-                                                                            "too few")))
+        parts.append(f"{_name(names, pid)}: " + _join(bits, lang))
+    parts += [f"{_name(names, pid)}: {_no_panel(why, k, word, lang)}"
+              for pid, why in why_not.items()]
     alt = (_tr(lang, "Stolpediagram: deltakernes fordeling etter {w}. Største grupper: ",
                "Bar chart: participants by {w}. Largest groups: ").format(w=word)
            + "; ".join(parts) + ".")
+    ylabels = [_group_label(by, g, lang) for g in groups]
+    ncols = min(len(shown_ids), 4)
+    label_dx = 5.0  # points between a value label and the bar end or target mark before it
+    top_share = float(np.nanmax(np.concatenate([df["shown_share"].to_numpy(float),
+                                                df["target_share"].to_numpy(float), [0.0]])))
+    ends = np.fmax(df["shown_share"].to_numpy(float),
+                   np.nan_to_num(df["target_share"].to_numpy(float), nan=-np.inf))
+    texts = [fmt.percent(v, language=lang) if np.isfinite(v) else ""
+             for v in df["shown_share"].to_numpy(float)]
+    axes_pt = _axes_width_pt(ylabels, ncols=ncols)
+    right = _room_right(np.where(np.isfinite(df["shown_share"].to_numpy(float)), ends, np.nan),
+                        texts, axes_width_pt=axes_pt, dx_pt=label_dx)
+    xmax = max(right, top_share * 1.05) if top_share > 0 else 1.0
 
     def build() -> tuple[_MplFigure, list[Any]]:
         n_groups = len(groups)
-        ncols = min(len(ids), 4)
         # compact rows: 8 pt labels need no more than 4.9 mm
-        fig, axes = _small_multiples(ids, 13 + 4.9 * n_groups, max_cols=ncols, sharey=True,
-                                     sharex=True)
-        top = float(np.nanmax(np.concatenate([df["shown_share"].to_numpy(float),
-                                              df["target_share"].to_numpy(float), [0.0]])))
+        fig, axes = _small_multiples(shown_ids, 13 + 4.9 * n_groups, max_cols=ncols,
+                                     sharey=True, sharex=True)
         width = max(12, int(110 / ncols / 4.6))
         y = np.arange(n_groups)
-        for ax, pid in zip(axes, ids, strict=True):
+        for ax, pid in zip(axes, shown_ids, strict=True):
             d = df[df["pilot_id"] == pid].set_index("group").reindex(groups)
             d["hidden"] = d["hidden"].astype("boolean").fillna(False).astype(bool)
             sh = d["shown_share"].to_numpy(float)
@@ -456,13 +507,19 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
                     _label(ax, _hidden_label(d["enrolled"].iloc[i], k, lang), (0, i), dx=3,
                            color=_C["muted"], size=_TEXT_PT)
                 elif np.isfinite(sh[i]):
-                    x = max(sh[i], ts[i] if ok[i] else 0.0)
-                    _label(ax, fmt.percent(sh[i], language=lang), (x, i), dx=3, size=_TEXT_PT,
+                    # at the bar's end when it fits before a target mark further out (so the
+                    # value stays by its bar), else after the mark, never touching it: "|48 %"
+                    # reads as the mark's value
+                    text = fmt.percent(sh[i], language=lang)
+                    room = (_text_width_pt(text) + 2 * label_dx + 2.0) * xmax / axes_pt
+                    x = (sh[i] if not ok[i] or ts[i] <= sh[i] or ts[i] - sh[i] >= room
+                         else ts[i])
+                    _label(ax, text, (x, i), dx=label_dx, size=_TEXT_PT,
                            color=_C["ink"] if sh[i] > 0 else _C["muted"])
-            if len(ids) > 1:
+            if multi:
                 ax.set_title(_wrap(_name(names, pid), width))
-            _rows_top_down(ax, [_group_label(by, g, lang) for g in groups])
-            ax.set_xlim(0, top * 1.45 if top > 0 else 1)
+            _rows_top_down(ax, ylabels)
+            ax.set_xlim(0, xmax)
             _bar_value_axis(ax, "percent", lang, nbins=3)
         handles = [_patch(_C["blue"], _tr(lang, "Andel av deltakerne", "Share of participants"))]
         if has_target:
@@ -473,6 +530,11 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
         return fig, handles
 
     notes = []
+    if why_not:
+        notes.append(_tr(lang, "Ikke vist: {x}.", "Not shown: {x}.").format(x=_join(
+            [f"{_name(names, p)} ({_no_panel(w, k, word, lang)})" for p, w in why_not.items()],
+            lang)))
+    pooled = pooled[pooled.index.isin(shown_ids)]
     if df["hidden"].any():
         notes.append(_tr(lang, "Grupper med færre enn {k} deltakere vises som «<{k}» av "
                                "personvernhensyn",
@@ -489,28 +551,103 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
                          "small group."))
     left_out = (df.groupby("pilot_id")["hidden"].any()
                 & ~df.groupby("pilot_id")["pilot_id"].first().isin(pooled.index)).any()
-    if left_out or had_unknown:
+    unknown_shown = had_unknown and bool((total[shown_ids] > known_total[shown_ids]).any())
+    if left_out or unknown_shown:
         what = []
         if left_out:
             what.append(_tr(lang, "grupper med færre enn {k} deltakere som ikke kunne slås "
                                   "sammen", "groups with fewer than {k} participants that "
                                   "could not be pooled").format(k=k))
-        if had_unknown:
+        if unknown_shown:
             what.append(_tr(lang, "deltakere med ukjent {w}",
                             "participants whose {w} is unknown").format(w=word))
         notes.append(_tr(lang, "Andelene er regnet uten {x}.", "Shares leave out {x}.").format(
             x=_join(what, lang)))
-    if not has_target:
-        notes.append(_tr(lang, "Befolkningstallene er ikke delt på {w}, så målgruppens "
-                               "fordeling kan ikke vises.",
-                         "The population figures are not split by {w}, so the target "
-                         "population's distribution cannot be shown.").format(w=word))
-    elif df["target_share"].isna().any():
-        notes.append(_tr(lang, "Målgruppens andel mangler der befolkningstallene ikke har "
+    notes.append(_target_note([p for p in shown_ids if not raw_target[p]],
+                              any(raw_target[p] for p in shown_ids), by, word, target_notes,
+                              names, multi, lang)
+                 or (_tr(lang, "Målgruppens andel mangler der befolkningstallene ikke har "
                                "gruppen.",
                          "The target population's share is missing where the population "
-                         "figures do not have the group."))
+                         "figures do not have the group.")
+                     if has_target and _target_gap(df, raw_target) else None))
     return _figure(build, title=title, alt=alt, notes=notes, source=source, language=lang)
+
+
+_NO_PANEL = {
+    "none": ("ingen deltakere ennå", "no participants yet"),
+    "few": ("færre enn {k} deltakere", "fewer than {k} participants"),
+    "unknown": ("{w} er ukjent for deltakerne", "the participants' {w} is unknown"),
+    "groups": ("for få i hver gruppe", "too few in each group"),
+}
+
+
+def _no_panel(why: str, k: int, word: str, lang: str) -> str:
+    """Why a pilot has no panel, in a few words ("færre enn 5 deltakere")."""
+    return _tr(lang, *_NO_PANEL[why]).format(k=k, w=word)
+
+
+def _not_broken_down(ids: list[str], why_not: Mapping[str, str],
+                     names: Mapping[str, str] | None, k: int, word: str, lang: str) -> str:
+    """The sentence that stands for a breakdown with no pilot to draw."""
+    if len(ids) == 1:
+        why = why_not[ids[0]]
+        if why == "few":
+            return _tr(lang, "Færre enn {k} deltakere: fordelingen vises ikke.",
+                       "Fewer than {k} participants: the distribution is not shown.").format(k=k)
+        if why == "groups":
+            return _tr(lang, "Deltakerne etter {w}: for få i hver gruppe til å vise "
+                             "fordelingen.",
+                       "Participants by {w}: too few in each group to show the "
+                       "distribution.").format(w=word)
+        return _first_upper(_no_panel(why, k, word, lang)) + "."
+    return (_tr(lang, "Fordelingen etter {w} vises ikke ennå: ",
+                "The distribution by {w} is not shown yet: ").format(w=word)
+            + "; ".join(f"{_name(names, p)}: {_no_panel(w, k, word, lang)}"
+                        for p, w in why_not.items()) + ".")
+
+
+def _target_gap(df: pd.DataFrame, raw_target: pd.Series) -> bool:
+    """A group drawn with participants but no target share, in a pilot that has target
+    shares (hidden groups have none by design; pilots with none are said apart)."""
+    drawn = ~df["hidden"].astype(bool) & (df["enrolled"] > 0)
+    with_target = df["pilot_id"].map(raw_target).astype(bool)
+    return bool((drawn & with_target & df["target_share"].isna()).any())
+
+
+def _target_note(missing: list[str], some: bool, by: str, word: str,
+                 target_notes: Mapping[str, Any] | pd.Series | None,
+                 names: Mapping[str, str] | None, multi: bool, lang: str) -> str | None:
+    """Why the target population's shares are missing for the pilots ``missing`` (drawn
+    pilots with no target share in any group), with the real reason where it is known:
+    "the population figures are not split by the pilot's areas" rather than "not split by
+    gender" when other pilots show gender shares."""
+    if not missing:
+        return None
+    notes = dict(target_notes.items()) if target_notes is not None else {}
+    reasons: dict[str, list[str]] = {}
+    for pid in missing:
+        code = notes.get(pid)
+        code = None if code is None or pd.isna(code) else str(code)
+        if code in _COVERAGE_WHY and not (by == "area" and code == "population_has_no_areas"):
+            why = _COVERAGE_WHY[code][0 if lang == "nb" else 1]
+        else:
+            # by area, "not split by the pilot's areas" is the same fact as for every pilot:
+            # one reason, said once
+            why = _tr(lang, "befolkningstallene er ikke delt på {w}",
+                      "the population figures are not split by {w}").format(w=word)
+        reasons.setdefault(why, []).append(pid)
+    out = []
+    for why, pids in reasons.items():
+        if not multi or (not some and len(reasons) == 1):
+            out.append(_tr(lang, "Målgruppens fordeling kan ikke vises: {w}.",
+                           "The target population's distribution cannot be shown: {w}."
+                           ).format(w=why))
+        else:
+            out.append(_tr(lang, "Målgruppens fordeling mangler for {p}: {w}.",
+                           "The target population's distribution is missing for {p}: {w}."
+                           ).format(p=_join([_name(names, p) for p in pids], lang), w=why))
+    return " ".join(out)
 
 
 _STATUS_PARTS = (
@@ -584,6 +721,8 @@ def completion(reach_summary: pd.DataFrame, names: Mapping[str, str] | None = No
                          ).format(n=_name(names, pid), t=fmt.count(total[i], k, language=lang),
                                   b=", ".join(bits), r=r))
     alt = _tr(lang, "Stolpediagram: ", "Bar chart: ") + "; ".join(parts) + "."
+    # a "skjult" part is drawn in a bar that shows another part too
+    skjult_drawn = bool((hide.any(axis=1) & ((counts > 0) & ~hide).any(axis=1)).any())
 
     def build() -> tuple[_MplFigure, list[Any]]:
         fig, axes = _new(4 + 11.5 * max(n, 1))
@@ -591,6 +730,13 @@ def completion(reach_summary: pd.DataFrame, names: Mapping[str, str] | None = No
         for i in range(n):
             left = 0.0
             if total[i] <= 0:
+                continue
+            if not ((counts[i] > 0) & ~hide[i]).any():
+                # every part hidden: a bar that is all "skjult" says nothing; say why instead
+                _label(ax, _tr(lang, "For få deltakere til å vise status",
+                               "Too few participants to show their status"), (0, i), dx=3,
+                       color=_C["muted"], style="italic")
+                _label(ax, _tr(lang, "for få", "too few"), (1, i), dx=8, color=_C["muted"])
                 continue
             segs = [(j, counts[i, j]) for j in range(len(cols)) if not hide[i, j]]
             if hide[i].any():
@@ -633,7 +779,7 @@ def completion(reach_summary: pd.DataFrame, names: Mapping[str, str] | None = No
         for lbl in ax.get_yticklabels():
             lbl.set_linespacing(1.35)
         handles = [_patch(_C[c], lab[0 if lang == "nb" else 1]) for _, lab, c in _STATUS_PARTS]
-        if hide.any():
+        if skjult_drawn:
             handles.append(_patch("white", _tr(lang, "Skjult av personvernhensyn",
                                                "Suppressed for privacy"),
                                   edgecolor=_C["rule"], hatch=_HATCH, hatchcolor=_C["rule"],
@@ -645,5 +791,6 @@ def completion(reach_summary: pd.DataFrame, names: Mapping[str, str] | None = No
                "Completion rate = completed / (completed + dropped out); those who moved or "
                "left for other reasons are left out.")
     return _figure(build, title=title, alt=alt,
-                   notes=[note, _privacy_note(k, lang) if hide.any() else None],
+                   notes=[note, _privacy_note(k, lang, hidden=skjult_drawn)
+                          if hide.any() else None],
                    source=source, language=lang)

@@ -16,7 +16,6 @@ import pandas as pd
 
 from .. import fmt
 from ._core import (
-    _BAR,
     _C,
     _HATCH,
     _TEXT_PT,
@@ -107,8 +106,7 @@ def value_vs_cost(value: pd.DataFrame, names: Mapping[str, str] | None = None, *
                 "Social value (present value) against cost, observed and projected")
     if n == 0:
         return _placeholder(title, _tr(lang, "Ingen verdsatte resultater ennå.",
-                                       "No valued outcomes yet."),
-                            kind=_BAR, language=lang, source=source)
+                                       "No valued outcomes yet."), language=lang)
     obs = df["observed_value_nok"].to_numpy(float)
     proj = df["projected_value_nok"].to_numpy(float)
     total = df["social_value_pv_nok"].to_numpy(float)
@@ -272,10 +270,11 @@ def tornado(sensitivity: pd.DataFrame, pilot_id: str, measure: str, *,
                 "Sensitivity analysis: benefit–cost ratio for {p}, {m}").format(
         p=who, m=mlabel.lower() if lang == "nb" else _mid_sentence(mlabel))
     if df.empty or (not d.empty and not np.isfinite(d["ratio_base"].to_numpy(float)).any()):
-        return _placeholder(title, _tr(lang, "Nytte–kostnadsforholdet kan ikke beregnes ennå.",
-                                       "The benefit–cost ratio cannot be computed yet."),
-                            kind=("Tornadodiagram", "Tornado chart"), language=lang,
-                            source=source)
+        return _placeholder(title, _tr(lang, "Nytte–kostnadsforholdet for {p} ({m}) kan ikke "
+                                             "beregnes ennå.",
+                                       "The benefit–cost ratio for {p} ({m}) cannot be "
+                                       "computed yet.").format(
+            p=who, m=mlabel.lower() if lang == "nb" else _mid_sentence(mlabel)), language=lang)
     if d.empty:
         raise _no_rows(df, "sensitivity", pilot_id, measure)
     d = d.reset_index(drop=True)
