@@ -581,3 +581,14 @@ def test_english_outcome_section_says_residents_and_95_percent(sample_data: Repo
     section = plain(r.section("outcomes").html)
     assert "Results for residents" in section and "95% confidence interval" in section
     assert r.outcome_table().caption == "Change per outcome measure"
+
+
+def test_value_section_early_is_one_sentence_not_a_table_of_dashes() -> None:
+    early = PortfolioReport(SAMPLE, as_of="2025-03-31")
+    said = early.value_table().html
+    assert said.startswith('<p class="pe-chart-note">') and "<table" not in said
+    assert "Ingen er målt både før og etter ennå" in said
+    assert early.value_vs_cost().html == "" and early.tornado().html == ""
+    pilot = PilotReport(SAMPLE, "mentor", as_of="2025-03-31", language="en").value_table().html
+    assert "Nobody has been measured" in pilot and "<table" not in pilot
+    assert "<table" in PilotReport(SAMPLE, "mentor", as_of=AS_OF).value_table().html

@@ -460,6 +460,17 @@ class _Report:
                      + tables.glossary_table(self.language, caption="Begreper i rapporten"
                                              if self.language == "nb" else "Terms used in this report").html)
 
+    def _nobody_valued(self, rows: pd.DataFrame) -> Block | None:
+        """One sentence instead of a table of dashes, when nobody is measured twice yet."""
+        measured = pd.to_numeric(rows.get("n_measured"), errors="coerce")
+        if measured is None or len(rows) == 0 or measured.fillna(0).gt(0).any():
+            return None
+        said = {"nb": "Ingen er målt både før og etter ennå, så verdien for samfunnet kan ikke "
+                      "regnes ut. Kostnadene står under Penger.",
+                "en": "Nobody has been measured both before and after yet, so the value to "
+                      "society cannot be worked out. The costs are under Money."}[self.language]
+        return Block(_p(said, "pe-chart-note"))
+
     def _empty(self) -> Block:
         return Block(_p(_NO_DATA[self.language]))
 
@@ -611,6 +622,8 @@ class PortfolioReport(_Report):
     def value_table(self) -> tables.Table | Block:
         if self.value.empty:
             return Block("")  # the chart said so
+        if (early := self._nobody_valued(self.value)) is not None:
+            return early
         return tables.value_table(self.value, self.names, self.language, min_cell_size=self.min_cell_size,
                                   measures=self.ds.measures,
                                   tax_financing_cost=self.ds.agreement.tax_financing_cost)
@@ -820,6 +833,8 @@ class PilotReport(_Report):
         rows = self._one(self.value)
         if rows.empty:
             return self._empty()
+        if (early := self._nobody_valued(rows)) is not None:
+            return early
         return tables.value_table(rows, self.names, self.language, min_cell_size=self.min_cell_size,
                                   measures=self.ds.measures,
                                   tax_financing_cost=self.ds.agreement.tax_financing_cost)
