@@ -322,13 +322,69 @@ def test_reach_breakdown_shows_small_groups_as_less_than_5():
     frame = pd.DataFrame({"enrolled": [30, 25, 3, 0], "share": [30 / 58, 25 / 58, 3 / 58, 0],
                           "target_share": [0.49, 0.51, np.nan, np.nan]}, index=idx)
     fig = F.reach_breakdown(frame, "gender", {"a": "Pilot A"}, min_cell_size=K)
-    text = texts(fig.svg)
-    assert "<5" in text
-    assert "5 %" not in text  # 3 of 58
-    # shares are of the groups drawn (30 + 25), so 100 % − the others does not give the 3
-    assert "55 %" in text and "45 %" in text
+    rows = _breakdown_rows(fig.svg)
+    assert rows["Annet"] == "<5" and rows["Gutter"] == "skjult"  # 3, and 25 to protect it
+    # shares are of all 58, and the hidden ones are drawn together (28 of 58)
+    assert rows["Jenter"] == "52 %" and rows["Andre, samlet"] == "48 %"
+    assert "5 %" not in texts(fig.svg)  # 3 of 58
     assert "58" not in plain(fig.alt) and "55 deltakere" not in plain(fig.alt)
-    assert "personvernhensyn" in fig.caption
+    assert "personvernhensyn" in fig.caption and "«Skjult»" in fig.caption
+
+
+def _breakdown_rows(svg: str) -> dict[str, str]:
+    """Row label → the value written on that row ("52 %", "<5", "skjult") of a one-panel
+    breakdown: the row labels are end-anchored, the values start-anchored at the same y."""
+    svg = svg.replace(NBSP, " ")
+    found = re.findall(r'text-anchor: (end|start); fill: (#\w+)" x="[\d.]+" y="([\d.]+)"'
+                       r'[^>]*>([^<]+)<', svg)
+    # a value inside its bar's end is end-anchored too, in white
+    labels = [(float(y), html.unescape(t)) for a, c, y, t in found
+              if a == "end" and c != "#ffffff"]
+    values = [(float(y), html.unescape(t)) for a, c, y, t in found
+              if a == "start" or c == "#ffffff"]
+    return {lab: v for ly, lab in labels for vy, v in values if abs(ly - vy) < 3}
+
+
+def _derivable_hidden_sum(frame: pd.DataFrame, by: str, rows: dict[str, str],
+                          labels: dict[str, str]) -> tuple[list[float], float]:
+    """The exact counts of the groups not shown, and what the published total less the
+    groups shown gives away about them."""
+    counts = frame.reset_index().set_index(by)["enrolled"]
+    shown = [g for g, lab in labels.items() if rows.get(lab, "").endswith("%")]
+    hidden = [float(counts[g]) for g in counts.index if g not in shown and counts[g] > 0]
+    return hidden, float(counts.sum() - counts[shown].sum())
+
+
+@pytest.mark.parametrize("by, groups, counts, labels", [
+    # the reviewer's Fritidsguiden by age: 8, 15, 17 and 2 aged 16–19 (42 in all)
+    ("age_group", ["10–12", "13–15", "16–18", "16–19"], [8, 15, 17, 2],
+     {"10–12": "10–12 år", "13–15": "13–15 år", "16–18": "16–18 år", "16–19": "16–19 år"}),
+    # and by gender: 28 + 13 = 41, one of unknown gender
+    ("gender", ["female", "male", "unknown"], [28, 13, 1],
+     {"female": "Jenter", "male": "Gutter", "unknown": "Ukjent"}),
+])
+def test_reach_breakdown_leaves_no_small_count_derivable_from_shares_and_total(
+        by, groups, counts, labels):
+    idx = pd.MultiIndex.from_product([["fritid"], groups], names=["pilot_id", by])
+    frame = pd.DataFrame({"enrolled": counts, "share": np.nan, "target_share": np.nan},
+                         index=idx)
+    fig = F.reach_breakdown(frame, by, {"fritid": "Fritidsguiden"}, min_cell_size=K)
+    rows = _breakdown_rows(fig.svg)
+    total = sum(counts)
+    # every shown share is of everyone (the published total), to the rounding of a percent
+    for g, lab in labels.items():
+        if rows.get(lab, "").endswith("%"):
+            n = counts[groups.index(g)]
+            assert rows[lab] == fmt.percent(n / total).replace(NBSP, " "), (lab, rows[lab])
+    hidden, derivable = _derivable_hidden_sum(frame, by, rows, labels)
+    assert len(hidden) >= 2 and derivable == sum(hidden) >= K
+    # nothing on the chart or in the text is the share of a small count
+    small = {fmt.percent(n / total).replace(NBSP, " ") for n in range(1, K)}
+    assert not small & set(rows.values())
+    assert not any(re.search(r"(?<![\d,])" + s, plain(fig.alt)) for s in small)
+    assert "Ukjent" not in rows or rows["Ukjent"] in ("<5", "skjult")
+    if "Andre, samlet" in rows:
+        assert rows["Andre, samlet"] == fmt.percent(derivable / total).replace(NBSP, " ")
 
 
 def test_coverage_does_not_draw_a_rate_on_fewer_than_5():
@@ -751,7 +807,7 @@ def test_the_caption_gives_the_real_reason_a_target_share_is_missing():
     one = F.reach_breakdown(frame, "gender", {"lekse": "L", "mentor": "M"}, "mentor",
                             min_cell_size=K, target_notes=notes)
     assert "Målgruppens fordeling kan ikke vises: befolkningstallene er ikke delt på områdene" \
-        in one.caption
+        in plain(one.caption)
     en = F.reach_breakdown(frame, "gender", {"lekse": "L", "mentor": "M"}, "mentor",
                            min_cell_size=K, target_notes=notes, language="en")
     assert "not split by the pilot's areas" in en.caption and "by gender" not in en.caption
@@ -780,7 +836,13 @@ def test_value_labels_stand_clear_of_the_target_mark():
                         index=idx)
     svg = F.reach_breakdown(near, "gender", {"a": "A"}, min_cell_size=K).svg
     at, pt = _label_share(svg, "48 %")
-    assert (at - 0.5) * pt >= 4.0  # after the mark at 50 %, 4 pt or more from it
+    # no room between the bar at 48 % and the mark at 50 %: inside the bar's end, in white
+    assert at <= 0.48 and re.search(r'fill: #ffffff" x="[\d.]+" y="[\d.]+"[^>]*>48', svg)
+    narrow = pd.DataFrame({"enrolled": [388, 12], "share": np.nan,
+                           "target_share": [0.95, 0.05]}, index=idx)
+    svg = F.reach_breakdown(narrow, "gender", {"a": "A"}, min_cell_size=K).svg
+    at, pt = _label_share(svg, "3 %")
+    assert (at - 0.05) * pt >= 4.0  # a bar too short to hold it: after the mark, clear of it
 
 
 def test_outcome_distribution_with_every_band_hidden_shows_no_marks():
@@ -829,9 +891,10 @@ def test_grant_chart_has_no_forecast_before_a_quarter_of_the_period(fr):
 
     early = fr["cost"].assign(elapsed_share=MIN_ELAPSED_FOR_FORECAST - 0.01)
     fig = F.grant_vs_spent(early, fr["names"])
-    assert "prognose" not in plain(fig.alt) and "ingen prognose ennå" in all_text(fig)
+    assert "prognose" not in plain(fig.alt) and "ingen prognose" not in all_text(fig).lower()
     assert "Prognose ved periodens slutt" not in all_text(fig)  # no key for what is not drawn
-    assert "Prognosen vises først når 25 % av perioden er gått" in plain(fig.caption)
+    assert ("Ingen prognose ennå: den vises først når 25 % av perioden er gått"
+            in plain(fig.caption))  # said once, not on every row
     ready = fr["cost"].assign(elapsed_share=MIN_ELAPSED_FOR_FORECAST)
     assert "prognose" in plain(F.grant_vs_spent(ready, fr["names"]).alt)
 
@@ -918,3 +981,70 @@ def test_report_indicators_have_no_estimate_two_months_in(early):
         said = plain(report.indicators().html)
         assert "Piloten har bare vart i 2 måneder." in said
         assert "<table" not in said  # the estimate table is left out
+
+
+def test_tornado_says_what_the_valuation_is_per(fr):
+    """School absence is valued per day avoided (basis per_unit), not per person and year."""
+    sens = fr["sens"]
+    row = sens.reset_index() if any(sens.index.names) else sens
+    pid, measure = row[["pilot_id", "measure"]].iloc[0]
+    unit = F.tornado(sens, pid, measure, basis="per_unit", unit="dager per halvår")
+    assert "Verdsetting per dag (" in all_text(unit)
+    assert "per person og år" not in all_text(unit)
+    en = F.tornado(sens, pid, measure, basis="per_unit", unit="dager per halvår", language="en")
+    assert "Value per day (" in all_text(en)
+    odd = F.tornado(sens, pid, measure, basis="per_unit", unit="kroner spart")
+    assert "Verdsetting per enhet (kroner spart) (" in all_text(odd)
+    success = F.tornado(sens, pid, measure, basis="per_success", unit="dager per halvår")
+    assert "Verdsetting per person og år (" in all_text(success)
+
+
+def test_enrolment_of_fewer_than_5_says_so_where_the_line_would_end():
+    enrolment = pd.DataFrame({
+        "pilot_id": "a", "date": pd.to_datetime(["2025-01-31", "2025-02-28", "2025-03-31",
+                                                 "2025-04-30"]),
+        "observed": [True, True, True, False], "enrolled_cumulative": [1.0, 2, 3, np.nan],
+        "active": [1.0, 2, 3, np.nan], "reach_target_line": [5.0, 10, 15, 20]})
+    fig = F.enrolment_vs_target(enrolment, {"a": "A"}, "a", min_cell_size=K)
+    assert "<5 påmeldt" in texts(fig.svg)
+    assert "færre enn 5 påmeldt" in fig.alt
+
+
+def test_spending_of_a_pilot_not_started_says_when_it_starts():
+    cost = pd.DataFrame({
+        "pilot_id": ["a"] * 2 + ["b"] * 2, "funder": "fund",
+        "month": pd.to_datetime(["2025-02-01", "2025-03-01", "2025-09-01", "2025-10-01"]),
+        "date": pd.to_datetime(["2025-02-28", "2025-03-31", "2025-09-30", "2025-10-31"]),
+        "observed": [True, True, False, False], "cumulative_nok": [1e4, 2e4, np.nan, np.nan],
+        "grant_plan_cumulative_nok": [1e4, 2e4, 5e4, 1e5]})
+    one = F.cumulative_spend(cost, {"a": "A", "b": "B"}, "b",
+                             start_dates={"b": pd.Timestamp("2025-09-01")})
+    assert "Piloten starter 1. september 2025." in texts(one.svg)
+    assert "Piloten starter 1. september 2025." in plain(one.caption)
+    assert "statusdatoen" not in plain(one.caption)
+    both = F.cumulative_spend(cost, {"a": "A", "b": "B"})
+    assert "B starter 1. september 2025." in plain(both.caption)
+    assert "statusdatoen 31. mars 2025" in plain(both.caption)
+
+
+def test_report_breakdowns_too_few_in_each_group_say_it_once(early):
+    said = [early["mentor"].reach_breakdown(by)._repr_html_()
+            for by in ("area", "gender", "age_group")]
+    assert said[0] == ('<p class="pe-chart-note">Deltakerne etter område, kjønn og '
+                       'aldersgruppe: for få i hver gruppe til å vise fordelingen.</p>')
+    assert said[1:] == ["", ""]
+
+
+def test_grant_chart_says_no_forecast_yet_once_in_the_caption(early):
+    fig = early["portfolio"].grant_vs_spent()
+    assert "ingen prognose" not in all_text(fig).lower()
+    assert plain(fig.caption).count("Ingen prognose ennå") == 1
+
+
+def test_monthly_activity_draws_no_dot_at_0_before_the_hidden_first_months():
+    """Mentor, January 2025: nobody active yet, then months of fewer than 5: no lone dot at 0."""
+    fig = F.monthly_activity(_enrolment([0.0, 3.0, 3.0, 6.0, 2.0], [0.0, 3.0, 4.0, 9.0, 11.0]),
+                             "a", names={"a": "A"}, min_cell_size=K)
+    dots = re.findall(r'<use xlink:href="#m[0-9a-f]+" x="([\d.]+)" y="([\d.]+)" '
+                      r'style="fill: #0072b2', fig.svg)
+    assert not dots, dots

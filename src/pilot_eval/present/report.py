@@ -521,7 +521,9 @@ class PortfolioReport(_Report):
 
     def cumulative_spend(self) -> figures.Figure:
         return figures.cumulative_spend(self.cost_by_month, self.names, language=self.language,
-                                        source=self.source("money"))
+                                        source=self.source("money"),
+                                        start_dates=self.ds.pilots.set_index(
+                                            self.ds.pilots["pilot_id"].astype(str))["start_date"])
 
     def money_table(self) -> tables.Table:
         return tables.money_table(self.cost, self.names, self.language, min_cell_size=self.min_cell_size)
@@ -636,8 +638,15 @@ class PortfolioReport(_Report):
         main = main[main["drawn"]] if len(main) else main
         if self.sensitivity.empty or main.empty:
             return Block("")
+        valuation = self.ds.valuation.set_index(self.ds.valuation["measure"].astype(str))
+        units = self.ds.measures.set_index(self.ds.measures["measure"].astype(str))
         parts = [figures.tornado(self.sensitivity, str(pid), str(measure), names=self.names,
                                  measure_label=self.measure_label(str(measure)),
+                                 basis=(str(valuation.loc[measure, "basis"])
+                                        if measure in valuation.index else None),
+                                 unit=(str(units.loc[measure, "unit"])
+                                       if measure in units.index and "unit" in units
+                                       and pd.notna(units.loc[measure, "unit"]) else None),
                                  language=self.language,
                                  source=self.source("value", [str(measure)]))._repr_html_()
                  for pid, measure in main[["pilot_id", "measure"]].itertuples(index=False)]
@@ -730,7 +739,9 @@ class PilotReport(_Report):
 
     def cumulative_spend(self) -> figures.Figure:
         return figures.cumulative_spend(self.cost_by_month, self.names, pilot_id=self.pilot_id,
-                                        language=self.language, source=self.source("money"))
+                                        language=self.language, source=self.source("money"),
+                                        start_dates=self.ds.pilots.set_index(
+                                            self.ds.pilots["pilot_id"].astype(str))["start_date"])
 
     def money_table(self) -> tables.Table:
         return tables.money_table(self._one(self.cost), self.names, self.language,
@@ -767,11 +778,38 @@ class PilotReport(_Report):
             return Block("")  # the enrolment chart said "nobody yet"
         if enrolled < self.min_cell_size and by != "area":
             return Block("")  # no breakdown of a handful of people: the first one said so
-        frame = self.reach_by(by)
-        return figures.reach_breakdown(frame, by, self.names, pilot_id=self.pilot_id,
-                                       min_cell_size=self.min_cell_size, language=self.language,
-                                       source=self._breakdown_source(self._one(frame)),
-                                       target_notes=self.reach.get("coverage_note"))
+
+        def breakdown(b: Literal["area", "gender", "age_group"]) -> figures.Figure:
+            frame = self.reach_by(b)
+            return figures.reach_breakdown(frame, b, self.names, pilot_id=self.pilot_id,
+                                           min_cell_size=self.min_cell_size,
+                                           language=self.language,
+                                           source=self._breakdown_source(self._one(frame)),
+                                           target_notes=self.reach.get("coverage_note"))
+
+        nb = self.language == "nb"
+        few = "for få i hver gruppe" if nb else "too few in each group"
+
+        def too_few(fig: figures.Figure) -> bool:
+            return not fig.is_chart and few in (fig.alt or "")
+
+        fig = breakdown(by)
+        if not too_few(fig):
+            return fig
+        if by != "area":
+            # the area block said it for every breakdown: once is enough
+            return Block("") if too_few(breakdown("area")) else fig
+        also = [b for b in ("gender", "age_group") if too_few(breakdown(b))]
+        if not also:
+            return fig
+        words = {"area": ("område", "area"), "gender": ("kjønn", "gender"),
+                 "age_group": ("aldersgruppe", "age group")}
+        named = [words[b][0 if nb else 1] for b in ("area", *also)]
+        joined = ", ".join(named[:-1]) + (" og " if nb else " and ") + named[-1]
+        said = (f"Deltakerne etter {joined}: for få i hver gruppe til å vise fordelingen."
+                if nb else f"Participants by {joined}: too few in each group to show the "
+                "distribution.")
+        return Block(f'<p class="pe-chart-note">{html.escape(said)}</p>')
 
     def reach_table(self) -> tables.Table:
         return tables.reach_table(self._one(self.reach), self.names, self.min_cell_size, self.language)
@@ -849,8 +887,15 @@ class PilotReport(_Report):
         rows = self._one(self.sensitivity)
         if rows.empty or not measures:
             return Block("")
+        valuation = self.ds.valuation.set_index(self.ds.valuation["measure"].astype(str))
+        units = self.ds.measures.set_index(self.ds.measures["measure"].astype(str))
         parts = [figures.tornado(self.sensitivity, self.pilot_id, str(measure), names=self.names,
                                  measure_label=self.measure_label(str(measure)),
+                                 basis=(str(valuation.loc[measure, "basis"])
+                                        if measure in valuation.index else None),
+                                 unit=(str(units.loc[measure, "unit"])
+                                       if measure in units.index and "unit" in units
+                                       and pd.notna(units.loc[measure, "unit"]) else None),
                                  language=self.language,
                                  source=self.source("value", [str(measure)]))._repr_html_()
                  for measure in rows["measure"].astype(str).drop_duplicates()

@@ -505,10 +505,15 @@ def _lines_width_pt(text: str, size: float = _TEXT_PT) -> float:
     return max((_text_width_pt(line, size) for line in str(text).split("\n")), default=0.0)
 
 
-def _axes_width_pt(ylabels: Iterable[str], *, right_pt: float = 0.0, ncols: int = 1) -> float:
+def _axes_width_pt(ylabels: Iterable[str], *, right_pt: float = 0.0, ncols: int = 1,
+                   shared_labels: bool = False) -> float:
     """Rough width of one plot area: the figure less the y labels, paddings and a column of
-    text to the right of it."""
+    text to the right of it. With ``shared_labels`` (panels side by side that share the y
+    axis) the labels stand once, left of the first column, and columns are ~14 pt apart."""
     label = max((_lines_width_pt(t) for t in ylabels), default=0.0)
+    if shared_labels:
+        return ((WIDTH_MM * _PT_PER_MM - 16.0 - label - 10.0 - 14.0 * (ncols - 1)) / ncols
+                - right_pt)
     return (WIDTH_MM * _PT_PER_MM - 16.0) / ncols - label - 10.0 - right_pt
 
 

@@ -198,10 +198,13 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
             mid = e["month"] + pd.Timedelta(days=15)
             ax.bar(mid, e["new_enrolled"].to_numpy(float), width=width, color=_C["sky"],
                    zorder=2)
-            active = e["active"].to_numpy(float)
+            active = e["active"].to_numpy(float, copy=True)
+            # the months before anyone was active are not part of the line: a lone "0" before
+            # the hidden first months reads as a data point, not as "not started yet"
+            active[np.cumsum(active_raw > 0) == 0] = np.nan
             ax.plot(mid, active, color=_C["blue"], lw=1.9, zorder=3)
             # a month between hidden ones is a line of no length: mark it with a dot
-            ok = np.isfinite(active)
+            ok = np.isfinite(active) & (active > 0)
             alone = ok & ~np.r_[False, ok[:-1]] & ~np.r_[ok[1:], False]
             ax.plot(mid[alone], active[alone], linestyle="none", marker="o", ms=3.6,
                     color=_C["blue"], zorder=3)

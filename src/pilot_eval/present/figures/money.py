@@ -19,6 +19,7 @@ from .. import fmt
 from ..text import MIN_ELAPSED_FOR_FORECAST
 from ._core import (
     _C,
+    _TEXT_PT,
     Figure,
     Language,
     _axes_width_pt,
@@ -28,6 +29,7 @@ from ._core import (
     _figure,
     _finish_plan_panel,
     _flat,
+    _join,
     _label,
     _lang,
     _line,
@@ -124,12 +126,15 @@ def grant_vs_spent(cost_summary: pd.DataFrame, names: Mapping[str, str] | None =
                 ax.plot([fc[i], fc[i]], [i - 0.42, i + 0.42], color=_C["ink"], lw=1.8, zorder=3)
             right = np.nanmax([grant[i], spent[i], fc[i] if np.isfinite(fc[i]) else 0.0, 0.0])
             line1 = f"{_money_pair(spent[i], grant[i], lang)} ({fmt.percent(used[i], language=lang)})"
-            line2 = (_tr(lang, "prognose {f}", "forecast {f}").format(f=_money(fc[i], lang))
-                     if np.isfinite(fc[i]) else _tr(lang, "ingen prognose ennå",
-                                                    "no forecast yet"))
-            _label(ax, line1, (right, i), dx=6, dy=4.6)
-            _label(ax, line2, (right, i), dx=6, dy=-5.6, color=_C["muted"])
-            texts.append(f"{line1}\n{line2}")
+            # "no forecast yet" is said once, in the caption, not on every row
+            if np.isfinite(fc[i]):
+                line2 = _tr(lang, "prognose {f}", "forecast {f}").format(f=_money(fc[i], lang))
+                _label(ax, line1, (right, i), dx=6, dy=4.6)
+                _label(ax, line2, (right, i), dx=6, dy=-5.6, color=_C["muted"])
+                texts.append(f"{line1}\n{line2}")
+            else:
+                _label(ax, line1, (right, i), dx=6)
+                texts.append(line1)
         ylabels = [_wrap(_name(names, p), 24) for p in df["pilot_id"]]
         _rows_top_down(ax, ylabels)
         ends = np.nanmax(np.vstack([grant, spent, np.where(np.isfinite(fc), fc, 0),
@@ -153,17 +158,20 @@ def grant_vs_spent(cost_summary: pd.DataFrame, names: Mapping[str, str] | None =
                          "The forecast assumes the money is spent at the same average rate for "
                          "the rest of the period."))
     if early.any():
-        notes.append(_tr(lang, "Prognosen vises først når {s} av perioden er gått; før det sier "
-                               "den lite.",
-                         "The forecast is shown once {s} of the period has passed; before that "
-                         "it says little.").format(
-            s=fmt.percent(MIN_ELAPSED_FOR_FORECAST, language=lang)))
+        which = ("" if early.all() else " " + _tr(lang, "for {p}", "for {p}").format(
+            p=_join([_name(names, p) for p in df.loc[early, "pilot_id"]], lang)))
+        notes.append(_tr(lang, "Ingen prognose ennå{w}: den vises først når {s} av perioden er "
+                               "gått; før det sier den lite.",
+                         "No forecast yet{w}: it is shown once {s} of the period has passed; "
+                         "before that it says little.").format(
+            w=which, s=fmt.percent(MIN_ELAPSED_FOR_FORECAST, language=lang)))
     return _figure(build, title=title, alt=alt, notes=notes, source=source, language=lang)
 
 
 def cumulative_spend(cost_by_month: pd.DataFrame, names: Mapping[str, str] | None = None,
                      pilot_id: str | None = None, *, language: Language = "nb",
-                     source: str | None = None) -> Figure:
+                     source: str | None = None,
+                     start_dates: Mapping[str, Any] | pd.Series | None = None) -> Figure:
     """Cumulative fund money spent per month against the grant spread evenly over the period.
 
     One panel per pilot (two columns, shared scales, so pilots compare at a glance), or one
@@ -181,6 +189,11 @@ def cumulative_spend(cost_by_month: pd.DataFrame, names: Mapping[str, str] | Non
         Draw one pilot only.
     language : {"nb", "en"}, default "nb"
     source : str, optional
+    start_dates : mapping or Series of pilot_id to date, optional
+        The pilots' start dates (``pilots.start_date``). A pilot with no month observed has
+        not started: its panel and the caption say when it starts ("Piloten starter
+        1. september 2025.") instead of drawing a spending line. Without it, the first month
+        of the pilot's period is taken.
 
     Returns
     -------
@@ -199,10 +212,26 @@ def cumulative_spend(cost_by_month: pd.DataFrame, names: Mapping[str, str] | Non
              _tr(lang, "{n}: fondsmidler brukt, akkumulert, mot jevn fordeling av tilsagnet",
                  "{n}: fund money spent, cumulative, against the grant spread evenly"
                  ).format(n=_name(names, ids[0])))
+    # a pilot with no month observed has not started: say when it starts, not "no spending"
+    starts = dict(start_dates.items()) if start_dates is not None else {}
+    first = pd.to_datetime(df["month"] if "month" in df else df["date"]).groupby(
+        df["pilot_id"]).min()
+    observed_any = df["observed"].astype(bool).groupby(df["pilot_id"]).any()
+    not_started = {pid: pd.Timestamp(starts.get(pid, first.get(pid))) for pid in ids
+                   if not observed_any.get(pid, False)
+                   and not pd.isna(starts.get(pid, first.get(pid)))}
+
+    def starts_on(pid: str) -> str:
+        return fmt.date(not_started[pid], language=lang)
+
     parts = []
     for pid in ids:
         d = df[df["pilot_id"] == pid]
         obs = d[d["observed"].astype(bool) & d["cumulative_nok"].notna()]
+        if pid in not_started:
+            parts.append(_tr(lang, "{n} starter {d}", "{n} starts on {d}").format(
+                n=_name(names, pid), d=starts_on(pid)))
+            continue
         if obs.empty:
             parts.append(_tr(lang, "{n}: ingen utgifter ennå", "{n}: no spending yet").format(
                 n=_name(names, pid)))
@@ -213,9 +242,11 @@ def cumulative_spend(cost_by_month: pd.DataFrame, names: Mapping[str, str] | Non
                          "{n} has spent {s}, against {p} by the plan").format(
             n=_name(names, pid), s=_money(last["cumulative_nok"], lang), p=_money(plan, lang)))
     as_of = df.loc[df["observed"].astype(bool), "date"].max()
-    alt = (_tr(lang, "Linjediagram: fondsmidler brukt per {d}. ",
-               "Line chart: fund money spent as of {d}. ").format(
-        d=fmt.date(as_of, language=lang)) + "; ".join(parts) + ".")
+    alt = ((_tr(lang, "Linjediagram: fondsmidler brukt per {d}. ",
+                "Line chart: fund money spent as of {d}. ").format(
+        d=fmt.date(as_of, language=lang)) if not pd.isna(as_of) else
+        _tr(lang, "Linjediagram: plan for fondsmidlene. ", "Line chart: plan for the fund money. "))
+        + "; ".join(parts) + ".")
 
     def build() -> tuple[_MplFigure, list[Any]]:
         fig, axes, height_pt = _plan_panels(ids)
@@ -230,6 +261,13 @@ def cumulative_spend(cost_by_month: pd.DataFrame, names: Mapping[str, str] | Non
             _plan_line(ax, d, "grant_plan_cumulative_nok")
             ax.plot(obs["date"], obs["cumulative_nok"], color=_C["blue"], lw=2.0, zorder=3)
             ax.set_ylim(0, top * 1.12 if top > 0 else 1)
+            if pid in not_started:
+                # top left: the plan line rises to the right, its grant label sits top right
+                ax.text(0.03, 0.8, _tr(lang, "Piloten starter {d}.", "The pilot starts on {d}."
+                                       ).format(d=starts_on(pid)), transform=ax.transAxes,
+                        ha="left", va="center", color=_C["muted"], style="italic",
+                        fontsize=_TEXT_PT, zorder=6,
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 2.0})
             if not obs.empty:
                 last = obs.iloc[-1]
                 _end_labels(ax, [(last["date"], last["cumulative_nok"],
@@ -246,7 +284,15 @@ def cumulative_spend(cost_by_month: pd.DataFrame, names: Mapping[str, str] | Non
                                  "Plan: grant spread evenly over the period"))]
         return fig, handles
 
-    note = _tr(lang, "Linjen for brukte midler slutter ved statusdatoen {d}.",
-               "The spending line ends at the status date, {d}.").format(
-        d=fmt.date(as_of, language=lang))
-    return _figure(build, title=title, alt=alt, notes=[note], source=source, language=lang)
+    notes = []
+    if any(p not in not_started for p in ids) and not pd.isna(as_of):
+        notes.append(_tr(lang, "Linjen for brukte midler slutter ved statusdatoen {d}.",
+                         "The spending line ends at the status date, {d}.").format(
+            d=fmt.date(as_of, language=lang)))
+    if len(ids) == 1 and not_started:
+        notes.append(_tr(lang, "Piloten starter {d}.", "The pilot starts on {d}.").format(
+            d=starts_on(ids[0])))
+    elif not_started:
+        notes.append(_join([_tr(lang, "{n} starter {d}", "{n} starts on {d}").format(
+            n=_name(names, p), d=starts_on(p)) for p in not_started], lang) + ".")
+    return _figure(build, title=title, alt=alt, notes=notes, source=source, language=lang)

@@ -148,6 +148,12 @@ def enrolment_vs_target(enrolment_by_month: pd.DataFrame,
             if obs.empty or not (raw_enrolled[obs.index].fillna(0) > 0).any():
                 _empty_note(ax, _tr(lang, "Ingen påmeldt ennå", "Nobody enrolled yet"))
             ok = obs[obs["enrolled_cumulative"].notna()]
+            if ok.empty and (raw_enrolled[obs.index].fillna(0) > 0).any():
+                # a few enrolled: no line is drawn, so say it where the line would end
+                _label(ax, _tr(lang, "<{k} påmeldt", "<{k} enrolled").format(k=k),
+                       (obs["date"].iloc[-1], 0), dx=2, dy=9, va="bottom", color=_C["muted"],
+                       zorder=6, bbox={"boxstyle": "square,pad=0.15", "fc": "white",
+                                       "ec": "none"})
             if not ok.empty:
                 last = ok.iloc[-1]
                 ends = [(last["date"], last["enrolled_cumulative"],
@@ -342,7 +348,8 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
     pilot_id : str, optional
         Draw one pilot only.
     min_cell_size : int
-        Groups with ``0 < enrolled < min_cell_size`` are not drawn ("<5"); a pilot with
+        Groups with ``0 < enrolled < min_cell_size`` are not drawn ("<5"), nor the others
+        hidden with them ("skjult", see Notes); a pilot with
         ``0 < participants < min_cell_size`` is not broken down at all (its groups would
         describe two to four identifiable people).
     language : {"nb", "en"}, default "nb"
@@ -359,13 +366,15 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
 
     Notes
     -----
-    Shares are of the participants in the groups drawn, and the target population's shares
-    of the same groups, so both bars and marks add up to 100 % over the same groups. That is
-    also what protects a small group: it is left out of the denominator, so it cannot be
-    worked out as 100 % less the others. (Complementary suppression would do the same by
-    hiding a second group, but that is often the largest one: one participant of unknown
-    age would hide a group of a hundred.) People whose area, gender or age is unknown are
-    not a group one can reach or miss, and are left out the same way; the caption says so.
+    The pilot's number of participants is published elsewhere, so every count it is made
+    of -- people whose area, gender or age is unknown included -- goes through the one
+    suppression rule, :func:`pilot_eval.privacy.suppression_mask`, with the pilot as the
+    group: a small group (``0 < n < min_cell_size``, "<5") is hidden together with the
+    smallest others ("skjult") until at least two are hidden and they add up to
+    ``min_cell_size`` or more. Shares are of all the pilot's participants, so the shown
+    shares and the total give away only that sum, which the chart draws as one bar,
+    "Andre, samlet". People of unknown group that are not hidden are drawn as "Ukjent".
+    The target marks are the groups' shares of the pilot's target population.
     Groups nobody is enrolled in and that are outside every target population shown are
     left out (for example age groups outside all pilots' target ages).
     """
@@ -380,36 +389,34 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
     df["group"] = df[by].astype(str)
     word = _BY_WORDS[by][0 if lang == "nb" else 1]
     # what each pilot can show, from the exact counts (nothing of them is drawn)
+    df["enrolled"] = pd.to_numeric(df["enrolled"], errors="coerce").fillna(0.0)
     known = df[df["group"] != "unknown"]
     total = df.groupby("pilot_id")["enrolled"].sum().reindex(ids, fill_value=0)
     known_total = known.groupby("pilot_id")["enrolled"].sum().reindex(ids, fill_value=0)
     raw_target = known.groupby("pilot_id")["target_share"].apply(
         lambda t: bool(t.notna().any())).reindex(ids, fill_value=False)
-    had_unknown = bool((df.loc[df["group"] == "unknown", "enrolled"] > 0).any())
-    df = df[df["group"] != "unknown"].copy()
-    enrolled = df["enrolled"].to_numpy(float)
-    hide = (enrolled > 0) & (enrolled < k)
-    df["hidden"] = hide
-    # Small groups that together reach min_cell_size are drawn as one "others" bar, so the
-    # shares stay shares of everyone; fewer than that are left out of the denominator.
+    # The pilot's total is published, so every count it is made of -- "unknown" too -- goes
+    # through the one rule: a hidden cell always has company, and the hidden cells add up to
+    # at least k. Shares are of the pilot's total, so nothing else is left out.
+    cells = pd.Series(df["enrolled"].to_numpy(float), index=pd.MultiIndex.from_arrays(
+        [df["pilot_id"], df["group"]], names=["pilot_id", "group"]))
+    df["hidden"] = suppression_mask(cells, k, groups="pilot_id").to_numpy(bool)
+    df["primary"] = (df["enrolled"] > 0) & (df["enrolled"] < k)
+    # the hidden cells are drawn as one "others" bar (their sum can be worked out from the
+    # total anyway, and the rule keeps it at k or more), so the bars add up to 100 %
     other = _tr(lang, "Andre, samlet", "Others, combined")
-    pooled = df[hide].groupby("pilot_id").agg(enrolled=("enrolled", "sum"),
-                                             target_share=("target_share",
-                                                           lambda t: t.sum(min_count=1)))
+    pooled = df[df["hidden"]].groupby("pilot_id").agg(
+        enrolled=("enrolled", "sum"),
+        target_share=("target_share", lambda t: t.sum(min_count=1)))
     pooled = pooled[pooled["enrolled"] >= k]
     if len(pooled):
-        df = pd.concat([df, pooled.reset_index().assign(group=other, hidden=False)],
+        df = pd.concat([df, pooled.reset_index().assign(group=other, hidden=False,
+                                                        primary=False)],
                        ignore_index=True)
-    # A pilot left with one group drawn beside hidden ones would show "100 %" next to "<5":
-    # the share says nothing and reads as if nobody else took part. Hide that one too.
-    visible = ~df["hidden"].astype(bool) & (df["enrolled"] > 0)
-    lone = df["pilot_id"].map(visible.groupby(df["pilot_id"]).sum()).eq(1)
-    beside = df["pilot_id"].map(df["hidden"].astype(bool).groupby(df["pilot_id"]).any())
-    also_hidden = visible & lone & beside.astype(bool) & (df["group"] != other)
-    df.loc[also_hidden, "hidden"] = True
-    # A pilot shows a panel only when a group of its own is drawn: with none, or with the
-    # pooled "others" alone ("Andre, samlet 100 %"), the panel would say nothing.
-    own = (~df["hidden"].astype(bool) & (df["enrolled"] > 0) & (df["group"] != other))
+    # A pilot shows a panel only when a group of its own is drawn: with none, or with only
+    # "others" and "unknown", the panel would say nothing.
+    own = (~df["hidden"].astype(bool) & (df["enrolled"] > 0)
+           & ~df["group"].isin([other, "unknown"]))
     has_own = own.groupby(df["pilot_id"]).any().reindex(ids, fill_value=False)
     why_not: dict[str, str] = {}  # pilot → why it has no panel (a key of _NO_PANEL)
     for pid in ids:
@@ -427,24 +434,22 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
         return _placeholder(title_plain, _not_broken_down(ids, why_not, names, k, word, lang),
                             language=lang)
     df = df[df["pilot_id"].isin(shown_ids)].copy()
-    also_hidden = also_hidden[df.index]
     hide = df["hidden"].to_numpy(bool)
     enrolled = df["enrolled"].to_numpy(float)
-    drawn = df[~hide].groupby("pilot_id")
-    base = df["pilot_id"].map(drawn["enrolled"].sum()).to_numpy(float)
-    t_base = df["pilot_id"].map(drawn["target_share"].sum(min_count=1)).to_numpy(float)
+    base = df["pilot_id"].map(total).to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         df["shown_share"] = np.where(hide | (base <= 0), np.nan, enrolled / base)
-        df["target_share"] = np.where(hide | ~(t_base > 0), np.nan,
-                                      df["target_share"].to_numpy(float) / t_base)
+        # the target population's shares are of its whole, like the participants' of theirs
+        df["target_share"] = np.where(hide, np.nan, df["target_share"].to_numpy(float))
     groups = list(dict.fromkeys(df["group"]))
     keep = (df.groupby("group", sort=False)
               .apply(lambda g: bool((g["enrolled"] > 0).any()
                                     or (g["target_share"].fillna(0) > 0).any()),
                      include_groups=False))
     groups = [g for g in groups if keep.get(g, True)]
-    if other in groups:  # the pooled bar goes last
-        groups = [g for g in groups if g != other] + [other]
+    # "unknown", then the pooled bar, go last
+    groups = ([g for g in groups if g not in (other, "unknown")]
+              + [g for g in ("unknown", other) if g in groups])
     df = df[df["group"].isin(groups)]
     has_target = bool(df["target_share"].notna().any())
     title = (_tr(lang, "Deltakerne etter {w}, sammenlignet med målgruppen",
@@ -481,7 +486,8 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
                    np.nan_to_num(df["target_share"].to_numpy(float), nan=-np.inf))
     texts = [fmt.percent(v, language=lang) if np.isfinite(v) else ""
              for v in df["shown_share"].to_numpy(float)]
-    axes_pt = _axes_width_pt(ylabels, ncols=ncols)
+    # the panels share their row labels (sharey): they stand once, left of the first
+    axes_pt = _axes_width_pt(ylabels, ncols=ncols, shared_labels=True)
     right = _room_right(np.where(np.isfinite(df["shown_share"].to_numpy(float)), ends, np.nan),
                         texts, axes_width_pt=axes_pt, dx_pt=label_dx)
     xmax = max(right, top_share * 1.05) if top_share > 0 else 1.0
@@ -507,15 +513,22 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
                     _label(ax, _hidden_label(d["enrolled"].iloc[i], k, lang), (0, i), dx=3,
                            color=_C["muted"], size=_TEXT_PT)
                 elif np.isfinite(sh[i]):
-                    # at the bar's end when it fits before a target mark further out (so the
-                    # value stays by its bar), else after the mark, never touching it: "|48 %"
-                    # reads as the mark's value
+                    # the value stays by its bar: after the bar's end when it fits before a
+                    # target mark further out; else inside the bar's end (white on blue,
+                    # 5.1:1) when the bar is long enough; else after the mark, never touching
+                    # it ("|48 %" reads as the mark's value)
                     text = fmt.percent(sh[i], language=lang)
-                    room = (_text_width_pt(text) + 2 * label_dx + 2.0) * xmax / axes_pt
-                    x = (sh[i] if not ok[i] or ts[i] <= sh[i] or ts[i] - sh[i] >= room
-                         else ts[i])
-                    _label(ax, text, (x, i), dx=label_dx, size=_TEXT_PT,
-                           color=_C["ink"] if sh[i] > 0 else _C["muted"])
+                    width = _text_width_pt(text)
+                    room = (width + 2 * label_dx + 2.0) * xmax / axes_pt
+                    if not ok[i] or ts[i] <= sh[i] or ts[i] - sh[i] >= room:
+                        _label(ax, text, (sh[i], i), dx=label_dx, size=_TEXT_PT,
+                               color=_C["ink"] if sh[i] > 0 else _C["muted"])
+                    elif sh[i] * axes_pt / xmax >= width + 6.0:
+                        _label(ax, text, (sh[i], i), dx=-3.0, ha="right", size=_TEXT_PT,
+                               color="white", zorder=4)
+                    else:
+                        _label(ax, text, (ts[i], i), dx=label_dx, size=_TEXT_PT,
+                               color=_C["ink"])
             if multi:
                 ax.set_title(_wrap(_name(names, pid), width))
             _rows_top_down(ax, ylabels)
@@ -540,29 +553,19 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
                                "personvernhensyn",
                          "Groups with fewer than {k} participants show as \"<{k}\" for "
                          "privacy").format(k=k)
-                     + (_tr(lang, "; der de til sammen er minst {k}, er de slått sammen i "
-                                  "«{o}».",
-                            "; where they add up to at least {k}, they are pooled in "
-                            "\"{o}\".").format(k=k, o=other) if len(pooled) else "."))
-    if also_hidden.any():
+                     + (_tr(lang, "; de er slått sammen med andre i «{o}».",
+                            "; they are pooled with others in \"{o}\".").format(o=other)
+                        if len(pooled) else "."))
+    if (df["hidden"] & ~df["primary"].astype(bool)).any():
         notes.append(_tr(lang, "«Skjult»: vises ikke, fordi tallet sammen med summen ville "
                                "avsløre en liten gruppe.",
                          "\"Hidden\": not shown, because with the total it would reveal a "
                          "small group."))
-    left_out = (df.groupby("pilot_id")["hidden"].any()
-                & ~df.groupby("pilot_id")["pilot_id"].first().isin(pooled.index)).any()
-    unknown_shown = had_unknown and bool((total[shown_ids] > known_total[shown_ids]).any())
-    if left_out or unknown_shown:
-        what = []
-        if left_out:
-            what.append(_tr(lang, "grupper med færre enn {k} deltakere som ikke kunne slås "
-                                  "sammen", "groups with fewer than {k} participants that "
-                                  "could not be pooled").format(k=k))
-        if unknown_shown:
-            what.append(_tr(lang, "deltakere med ukjent {w}",
-                            "participants whose {w} is unknown").format(w=word))
-        notes.append(_tr(lang, "Andelene er regnet uten {x}.", "Shares leave out {x}.").format(
-            x=_join(what, lang)))
+    if (df["group"] == "unknown").any() and (df.loc[df["group"] == "unknown", "enrolled"]
+                                              > 0).any():
+        notes.append(_tr(lang, "Andelene er av alle deltakerne, også dem med ukjent {w}.",
+                         "Shares are of all participants, including those whose {w} is "
+                         "unknown.").format(w=word))
     notes.append(_target_note([p for p in shown_ids if not raw_target[p]],
                               any(raw_target[p] for p in shown_ids), by, word, target_notes,
                               names, multi, lang)

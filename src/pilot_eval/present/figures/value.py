@@ -222,6 +222,27 @@ _ASSUMPTIONS = {
 }
 
 
+# the valuation of a per_unit measure is per one of its unit: "dager per halvår" → per day
+_UNIT_ONE = {"dager": ("dag", "day"), "dag": ("dag", "day"), "timer": ("time", "hour"),
+             "uker": ("uke", "week"), "måneder": ("måned", "month"), "poeng": ("poeng", "point"),
+             "ganger": ("gang", "time"), "episoder": ("episode", "episode")}
+
+
+def _value_label(basis: str | None, unit: str | None, language: str) -> str:
+    """What the valuation is per: a person and year (``per_success``) or one unit of the
+    measure (``per_unit``: "Verdsetting per dag", or "per enhet (…)" for an unknown unit)."""
+    if basis != "per_unit":
+        return _tr(language, *_ASSUMPTIONS["value_nok"])
+    word = str(unit or "").strip()
+    one = _UNIT_ONE.get(word.split(" ")[0].lower()) if word else None
+    if one:
+        return _tr(language, "Verdsetting per {u}", "Value per {u}").format(
+            u=one[0 if language == "nb" else 1])
+    if word:
+        return _tr(language, "Verdsetting per enhet ({u})", "Value per unit ({u})").format(u=word)
+    return _tr(language, "Verdsetting per enhet", "Value per unit")
+
+
 def _assumption_value(name: str, x: float, language: str) -> str:
     if name == "value_nok":
         return fmt.nok(x, language=language)
@@ -233,6 +254,7 @@ def _assumption_value(name: str, x: float, language: str) -> str:
 
 def tornado(sensitivity: pd.DataFrame, pilot_id: str, measure: str, *,
             names: Mapping[str, str] | None = None, measure_label: str | None = None,
+            basis: str | None = None, unit: str | None = None,
             language: Language = "nb", source: str | None = None) -> Figure:
     """Sensitivity of the benefit–cost ratio to each assumption, one at a time (tornado).
 
@@ -252,6 +274,11 @@ def tornado(sensitivity: pd.DataFrame, pilot_id: str, measure: str, *,
     names : mapping of pilot_id to name, optional
     measure_label : str, optional
         The measure's name to print (the sensitivity table has only its key).
+    basis : {"per_success", "per_unit"}, optional
+        The valuation table's ``basis`` for the measure: the valuation row says "per person
+        og år" for ``per_success`` (the default) and "per {unit}" for ``per_unit``.
+    unit : str, optional
+        The measure's unit (``measures.unit``, e.g. "dager per halvår" → "per dag").
     language : {"nb", "en"}, default "nb"
     source : str, optional
 
@@ -289,6 +316,7 @@ def tornado(sensitivity: pd.DataFrame, pilot_id: str, measure: str, *,
     d, r_lo, r_hi, applied = d.iloc[order].reset_index(drop=True), r_lo[order], r_hi[order], \
         applied[order]
     nice = {a: v[0 if lang == "nb" else 1] for a, v in _ASSUMPTIONS.items()}
+    nice["value_nok"] = _value_label(basis, unit, lang)
     top2 = [f"{nice.get(a, a).lower()} ({fmt.number(min(lo_, hi_), dec, language=lang)} "
             f"{_tr(lang, 'til', 'to')} {fmt.number(max(lo_, hi_), dec, language=lang)})"
             for a, lo_, hi_, ap in zip(d["assumption"], r_lo, r_hi, applied, strict=True) if ap][:2]
