@@ -244,7 +244,8 @@ def _finish(name: str, path: Path, frame: pd.DataFrame, problems: list[dict[str,
                 problems.append(_problem(
                     file, "column.unnamed",
                     f"Kolonne nummer {i + 1} har data, men ikke noe navn i overskriftsraden.",
-                    f"Column number {i + 1} has data but no name in the header row.", row=1))
+                    f"Column number {i + 1} has data but no name in the header row.", row=1,
+                    column=f"#{i + 1}"))  # it has no name: its position is what the user can find
             continue
         if col in seen:
             problems.append(_problem(

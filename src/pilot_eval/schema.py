@@ -19,11 +19,13 @@ import datetime as _dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
+
+if TYPE_CHECKING:  # imported where used: a report kernel loads this module, never validates
+    import pandera.pandas as pa
 
 from .errors import problems_frame
 from .privacy import looks_like_identity_number
@@ -502,6 +504,8 @@ def _fill_default(values: pd.Series, col: Col) -> pd.Series:
 
 def pandera_schema(spec: TableSpec) -> pa.DataFrameSchema:
     """The pandera schema of a typed table (its checks are named after the problem rule)."""
+    import pandera.pandas as pa
+
     columns = {}
     for col in spec.columns:
         checks = []
@@ -552,6 +556,8 @@ def check_table(spec: TableSpec, table: TypedTable, problems: Problems) -> None:
         problems.add_rows(file, "value.empty", table.raw[col.name][empty],
                           "Feltet er tomt, men må fylles ut.",
                           "This cell is empty but must be filled in.", column=col.name)
+    import pandera.pandas as pa
+
     schema = pandera_schema(spec)
     try:
         schema.validate(frame, lazy=True)
