@@ -353,8 +353,7 @@ class _Report:
         if v.empty:
             return v.assign(drawn=pd.Series(dtype=bool))
         v["pilot_id"] = v["pilot_id"].astype(str)
-        drawn = (v["social_value_pv_nok"].notna()
-                 & (v["n_measured"].astype("Float64").fillna(0) >= self.min_cell_size))
+        drawn = self._value_drawn(v)
         v = v.assign(drawn=drawn.astype(bool),
                      _value=v["social_value_pv_nok"].where(drawn), _row=range(len(v)))
         main = v.sort_values(["drawn", "_value", "_row"], ascending=[False, False, True],
@@ -362,6 +361,25 @@ class _Report:
         order = {pid: i for i, pid in enumerate(self.ds.pilot_ids)}
         main = main.sort_values("pilot_id", key=lambda s: s.map(order))
         return main.drop(columns=["_value", "_row"]).reset_index(drop=True)
+
+    def _value_drawn(self, value: pd.DataFrame) -> pd.Series:
+        """Rows of ``value`` with a social value resting on at least ``min_cell_size`` people
+        measured twice: the ones a chart may draw (the table shows the rest with a reason)."""
+        return (value["social_value_pv_nok"].notna()
+                & (value["n_measured"].astype("Float64").fillna(0) >= self.min_cell_size)
+                ).astype(bool)
+
+    def _tornado(self, pilot_id: str, measure: str) -> str:
+        """The sensitivity chart of one pilot and measure, saying what its value is per."""
+        valuation = self.ds.valuation.set_index(self.ds.valuation["measure"].astype(str))
+        units = self.ds.measures.set_index(self.ds.measures["measure"].astype(str))
+        unit = units["unit"].get(measure) if "unit" in units else None
+        return figures.tornado(
+            self.sensitivity, pilot_id, measure, names=self.names,
+            measure_label=self.measure_label(measure),
+            basis=str(valuation.loc[measure, "basis"]) if measure in valuation.index else None,
+            unit=str(unit) if unit is not None and pd.notna(unit) else None,
+            language=self.language, source=self.source("value", [measure]))._repr_html_()
 
     def _enrolled(self, pilot_id: str | None = None) -> float:
         """People enrolled by the as-of date (in one pilot, or in all)."""
@@ -462,8 +480,8 @@ class _Report:
 
     def _nobody_valued(self, rows: pd.DataFrame) -> Block | None:
         """One sentence instead of a table of dashes, when nobody is measured twice yet."""
-        measured = pd.to_numeric(rows.get("n_measured"), errors="coerce")
-        if measured is None or len(rows) == 0 or measured.fillna(0).gt(0).any():
+        if rows.empty or "n_measured" not in rows or \
+                pd.to_numeric(rows["n_measured"], errors="coerce").fillna(0).gt(0).any():
             return None
         said = {"nb": "Ingen er målt både før og etter ennå, så verdien for samfunnet kan ikke "
                       "regnes ut. Kostnadene står under Penger.",
@@ -638,17 +656,7 @@ class PortfolioReport(_Report):
         main = main[main["drawn"]] if len(main) else main
         if self.sensitivity.empty or main.empty:
             return Block("")
-        valuation = self.ds.valuation.set_index(self.ds.valuation["measure"].astype(str))
-        units = self.ds.measures.set_index(self.ds.measures["measure"].astype(str))
-        parts = [figures.tornado(self.sensitivity, str(pid), str(measure), names=self.names,
-                                 measure_label=self.measure_label(str(measure)),
-                                 basis=(str(valuation.loc[measure, "basis"])
-                                        if measure in valuation.index else None),
-                                 unit=(str(units.loc[measure, "unit"])
-                                       if measure in units.index and "unit" in units
-                                       and pd.notna(units.loc[measure, "unit"]) else None),
-                                 language=self.language,
-                                 source=self.source("value", [str(measure)]))._repr_html_()
+        parts = [self._tornado(str(pid), str(measure))
                  for pid, measure in main[["pilot_id", "measure"]].itertuples(index=False)]
         return Block("".join(parts))
 
@@ -881,23 +889,12 @@ class PilotReport(_Report):
         """Sensitivity of the benefit–cost ratio for every measure with a value resting on
         at least ``min_cell_size`` people; nothing otherwise (the value table says why)."""
         value = self._one(self.value).reset_index()
-        drawn = value[value["social_value_pv_nok"].notna()
-                      & (value["n_measured"].astype("Float64").fillna(0) >= self.min_cell_size)]
-        measures = set(drawn["measure"].astype(str)) if len(drawn) else set()
+        measures = set(value.loc[self._value_drawn(value), "measure"].astype(str)) if len(value) \
+            else set()
         rows = self._one(self.sensitivity)
         if rows.empty or not measures:
             return Block("")
-        valuation = self.ds.valuation.set_index(self.ds.valuation["measure"].astype(str))
-        units = self.ds.measures.set_index(self.ds.measures["measure"].astype(str))
-        parts = [figures.tornado(self.sensitivity, self.pilot_id, str(measure), names=self.names,
-                                 measure_label=self.measure_label(str(measure)),
-                                 basis=(str(valuation.loc[measure, "basis"])
-                                        if measure in valuation.index else None),
-                                 unit=(str(units.loc[measure, "unit"])
-                                       if measure in units.index and "unit" in units
-                                       and pd.notna(units.loc[measure, "unit"]) else None),
-                                 language=self.language,
-                                 source=self.source("value", [str(measure)]))._repr_html_()
+        parts = [self._tornado(self.pilot_id, measure)
                  for measure in rows["measure"].astype(str).drop_duplicates()
                  if measure in measures]
         return Block("".join(parts))

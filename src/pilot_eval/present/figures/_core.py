@@ -841,6 +841,15 @@ def _plan_panels(ids: Sequence[str]) -> tuple[_MplFigure, list[Any], float]:
     return fig, axes, (62 if len(ids) <= 1 else 47) * _PT_PER_MM - 42
 
 
+def _plan_extent(df: pd.DataFrame, ids: Sequence[str], columns: Sequence[str]
+                 ) -> tuple[float, tuple[pd.Timestamp, pd.Timestamp]]:
+    """The top of the value axis and the time span of the pilots drawn: they alone set the
+    scale (one pilot's 42 participants on the 0–300 axis of all pilots would say little)."""
+    drawn = df[df["pilot_id"].isin(ids)]
+    top = float(np.nanmax(drawn[list(columns)].to_numpy(float), initial=0.0))
+    return top, _date_span(drawn)
+
+
 def _plan_line(ax: Any, d: pd.DataFrame, column: str) -> None:
     """The plan ``column`` of one pilot's months ``d``, to the end of the period."""
     ax.plot(d["date"], d[column], **_PLAN_STYLE, zorder=2)

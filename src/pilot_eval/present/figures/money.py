@@ -24,7 +24,6 @@ from ._core import (
     Language,
     _axes_width_pt,
     _bar_value_axis,
-    _date_span,
     _end_labels,
     _figure,
     _finish_plan_panel,
@@ -41,6 +40,7 @@ from ._core import (
     _patch,
     _pilots_of,
     _placeholder,
+    _plan_extent,
     _plan_key,
     _plan_line,
     _plan_panels,
@@ -250,11 +250,7 @@ def cumulative_spend(cost_by_month: pd.DataFrame, names: Mapping[str, str] | Non
 
     def build() -> tuple[_MplFigure, list[Any]]:
         fig, axes, height_pt = _plan_panels(ids)
-        # the pilots drawn set the scale: one pilot's 0,7 mill. kr on a 0–1,2 axis of all
-        top = float(np.nanmax(df.loc[df["pilot_id"].isin(ids), ["cumulative_nok",
-                                                                "grant_plan_cumulative_nok"]]
-                              .to_numpy(float), initial=0.0))
-        span = _date_span(df[df["pilot_id"].isin(ids)])
+        top, span = _plan_extent(df, ids, ["cumulative_nok", "grant_plan_cumulative_nok"])
         for ax, pid in zip(axes, ids, strict=True):
             d = df[df["pilot_id"] == pid].sort_values("date")
             obs = d[d["observed"].astype(bool) & d["cumulative_nok"].notna()]

@@ -29,7 +29,6 @@ from ._core import (
     _bar_value_axis,
     _cell_min,
     _clean,
-    _date_span,
     _empty_note,
     _end_labels,
     _figure,
@@ -49,6 +48,7 @@ from ._core import (
     _pilot_title,
     _pilots_of,
     _placeholder,
+    _plan_extent,
     _plan_key,
     _plan_line,
     _plan_panels,
@@ -132,12 +132,7 @@ def enrolment_vs_target(enrolment_by_month: pd.DataFrame,
 
     def build() -> tuple[_MplFigure, list[Any]]:
         fig, axes, height_pt = _plan_panels(ids)
-        # the pilots drawn set the scale: 42 participants on a 0–300 axis of all pilots say
-        # little about one pilot
-        top = float(np.nanmax(df.loc[df["pilot_id"].isin(ids), ["enrolled_cumulative",
-                                                                "reach_target_line"]]
-                              .to_numpy(float), initial=0.0))
-        span = _date_span(df[df["pilot_id"].isin(ids)])
+        top, span = _plan_extent(df, ids, ["enrolled_cumulative", "reach_target_line"])
         for ax, pid in zip(axes, ids, strict=True):
             d = df[df["pilot_id"] == pid].sort_values("date")
             obs = d[d["observed"].astype(bool)]
