@@ -144,6 +144,37 @@ def test_chart_is_valid_svg_with_title_and_description(figs, name):
 
 
 @pytest.mark.parametrize("name", CHARTS)
+def test_chart_keeps_no_group_that_only_names_an_artist(figs, name):
+    """matplotlib's id-only ``<g>`` wrappers are dropped (each costs the PDF a graphics
+    state); groups that clip or style, and everything drawn, stay."""
+    root = ET.fromstring(figs[name].svg)
+    groups = [el for el in root.iter() if el.tag.endswith("}g")]
+    assert all(set(g.attrib) - {"id"} for g in groups), [g.attrib for g in groups]
+    assert all(len(g) for g in groups)
+
+
+def test_flattening_groups_keeps_every_drawn_element():
+    import io
+
+    import matplotlib
+
+    with matplotlib.rc_context(_core._rc()):
+        mpl_fig = _core._MplFigure(figsize=(4, 3))
+        ax = mpl_fig.add_subplot()
+        ax.plot([0, 1, 2], [1, 3, 2], label="a")
+        ax.bar([0, 1], [2, 1])
+        ax.set_title("Tittel")
+        buf = io.StringIO()
+        mpl_fig.savefig(buf, format="svg")
+    raw = buf.getvalue()
+    flat = _core._flatten_groups(raw)
+    ET.fromstring(flat)  # still well-formed
+    for tag in ("<path", "<use", "<text", "<clipPath", "clip-path="):
+        assert flat.count(tag) == raw.count(tag), tag
+    assert flat.count("<g") < raw.count("<g")
+
+
+@pytest.mark.parametrize("name", CHARTS)
 def test_alt_text_states_the_message_with_numbers(figs, name):
     alt = figs[name].alt
     assert len(alt) > 40

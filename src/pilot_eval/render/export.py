@@ -430,6 +430,9 @@ def html_to_pdf(
         raise UsageError("title must be a non-empty string; it becomes the PDF's title.")
     from weasyprint import HTML
 
+    from .svg_text import install
+
+    install()  # chart labels drawn as whole strings: same page, a fraction of the work
     options = {"pdf_variant": "pdf/ua-1"}
     try:
         document = HTML(

@@ -671,7 +671,44 @@ def _render(fig: _MplFigure, *, title: str, alt: str,
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     # No fig.clear(): it resets every axes (as costly as making it); the figure was never
     # registered with pyplot, so it is garbage as soon as this returns.
-    return _describe(buf.getvalue(), title, alt)
+    return _describe(_flatten_groups(buf.getvalue()), title, alt)
+
+
+_GROUP_TAG = re.compile(r"<g(\s[^>]*)?/>|<g(\s[^>]*)?>|</g>")
+_ID_ONLY = re.compile(r"""^\s*id="[^"]*"\s*$""")
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+def _flatten_groups(svg: str) -> str:
+    """Drop matplotlib's ``<g>`` wrappers that carry nothing but an ``id``, and empty ones.
+
+    Matplotlib wraps every artist in a named group (``<g id="xtick_1">``, ``<g>``, …);
+    nothing refers to those ids, and each group costs the PDF printer a saved and
+    restored graphics state. Groups with any other attribute (clip path, transform,
+    style) stay, so the drawing is the same. The SVG is matplotlib's own, well-formed
+    output, so a scan over ``<g>`` tags is enough.
+
+    >>> _flatten_groups('<svg><g id="a"><g/><g clip-path="url(#c)"><path/></g></g></svg>')
+    '<svg><g clip-path="url(#c)"><path/></g></svg>'
+    """
+    out: list[str] = []
+    kept: list[bool] = []  # per open <g>: whether its start tag was written
+    pos = 0
+    for match in _GROUP_TAG.finditer(svg):
+        out.append(svg[pos:match.start()])
+        pos = match.end()
+        tag = match.group(0)
+        if tag == "</g>":
+            if kept.pop():
+                out.append(tag)
+        elif not tag.endswith("/>"):
+            attributes = match.group(2) or ""
+            keep = bool(attributes.strip()) and not _ID_ONLY.match(attributes)
+            kept.append(keep)
+            if keep:
+                out.append(tag)
+    out.append(svg[pos:])
+    return _BLANK_LINES.sub("\n", "".join(out))
 
 
 def _describe(svg: str, title: str, alt: str) -> str:
