@@ -478,6 +478,33 @@ def test_caption_never_ends_a_page_alone(tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_glossary_splits_across_pages_without_losing_a_term(tmp_path):
+    """The glossary may split (so the text before it does not end on a page of its own);
+    wherever the page break falls, the PDF/UA export works and every term is printed."""
+    from pilot_eval.render.export import font_face_css, html_to_pdf
+
+    css = (Path(__file__).parent.parent / "src" / "pilot_eval" / "render" / "templates"
+           / "pilot_eval_print" / "print.css.j2").read_text(encoding="utf-8")
+    css = re.sub(r"\{\{.*?\}\}", '""', css)
+    glossary = tables.glossary_table("nb")
+    terms = [plain(t) for t in glossary.data.iloc[:, 0]]
+    pages = set()
+    for gap in (120, 180, 236, 246, 252):  # from mid-table breaks to the caption at the foot
+        html = (f'<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>t</title>'
+                f"<style>{font_face_css()}{css}</style></head><body>"
+                f'<div style="height: {gap}mm"></div>{glossary.html}</body></html>')
+        pdf = html_to_pdf(html, tmp_path / f"gap{gap}.pdf", title="t")
+        out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                             check=True).stdout
+        flat = " ".join(out.split())
+        assert all(" ".join(t.split()) in flat for t in terms), gap
+        pages.add(out.count("\f"))
+        if gap == 120:  # room for the caption and many rows: it starts on page 1 and splits
+            assert out.split("\f")[0].count("Forklaring") == 1
+    assert max(pages) >= 2
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_tables_print_to_pdf(mid, tmp_path):
     """All tables through the real HTML → PDF export: the text survives, nothing is lost."""
     from pilot_eval.render.export import font_face_css, html_to_pdf
