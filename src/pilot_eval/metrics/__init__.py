@@ -14,7 +14,7 @@ from .cost import cost_by_funder, cost_by_month, cost_summary, pilot_periods
 from .outcomes import its_fit, its_summary, outcome_changes, outcome_summary
 from .portfolio import overlap_matrix, portfolio_summary
 from .reach import enrolment_by_month, reach_by, reach_summary
-from .scorecard import rules_hash, rules_in_force, scorecard
+from .scorecard import _scorecard, rules_hash, rules_in_force, scorecard
 from .value import sensitivity, value_for_money, value_for_money_by_pilot
 
 __all__ = [
@@ -36,7 +36,7 @@ def metric_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
     vfm = _value._value_for_money(value_inputs)
     return {
         "portfolio": portfolio_summary(ds),
-        "scorecard": scorecard(ds),
+        "scorecard": _scorecard(ds, summary=outcomes),
         "cost": cost_summary(ds),
         "cost_by_funder": cost_by_funder(ds),
         "reach": reach_summary(ds),

@@ -242,6 +242,13 @@ def scorecard(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
         Statuses are keys of :data:`STATUSES`, recommendations of
         :data:`RECOMMENDATIONS`, reasons of :data:`REASONS`. Nothing is formatted.
     """
+    return _scorecard(ds, alpha)
+
+
+def _scorecard(ds: Dataset, alpha: float = 0.05,
+               summary: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`scorecard`; ``summary`` is ``outcome_summary(ds, alpha=alpha)`` when the
+    caller has it already (it is only read)."""
     rules = _rules(ds)
     costs = cost_summary(ds)
     index = costs.index
@@ -249,7 +256,8 @@ def scorecard(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
         return _typed(pd.DataFrame({c: [] for c in _COLUMNS},
                                    index=pd.Index([], name="pilot_id", dtype=object)))
     reach = reach_summary(ds).reindex(index)
-    summary = outcome_summary(ds, alpha=alpha)
+    if summary is None:
+        summary = outcome_summary(ds, alpha=alpha)
     out = pd.DataFrame(index=index)
     started = (costs["state"].astype(str) != "not_started").to_numpy()
     elapsed = costs["elapsed_share"].astype(float)

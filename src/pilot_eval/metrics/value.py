@@ -421,8 +421,10 @@ def _sensitivity(inp: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({c: [] for c in cols}).astype(
             {"pilot_id": "string", "measure": "string", "assumption": "string",
              "applied": "boolean"} | {c: "float64" for c in cols[3:-1]})
-    base = _appraise(inp)["benefit_cost_ratio"]
-    frames = []
+    # Every scenario (base, then each assumption low and high) as a block of rows of one
+    # frame, appraised in one vectorised pass rather than fifteen.
+    scenarios: dict[tuple[str, str], pd.DataFrame] = {("base", ""): inp}
+    bounds: dict[str, tuple[pd.Series, pd.Series, pd.Series]] = {}
     for name in SENSITIVITY_ASSUMPTIONS:
         value = inp[name].astype(float)
         if name == "value_nok":
@@ -433,11 +435,24 @@ def _sensitivity(inp: pd.DataFrame) -> pd.DataFrame:
             low, high = value * 0 + 0.02, value * 0 + 0.06
         else:
             low, high = (value - 0.10).clip(0.0, 1.0), (value + 0.10).clip(0.0, 1.0)
-        ratio_low = _appraise(inp.assign(**{name: low}))["benefit_cost_ratio"]
-        ratio_high = _appraise(inp.assign(**{name: high}))["benefit_cost_ratio"]
+        bounds[name] = (value, low, high)
+        scenarios[(name, "low")] = inp.assign(**{name: low})
+        scenarios[(name, "high")] = inp.assign(**{name: high})
+    # _appraise works row by row, so block i of the result is scenario i
+    ratios = _appraise(pd.concat(scenarios.values()))["benefit_cost_ratio"].to_numpy(
+        dtype=float).reshape(len(scenarios), len(inp))
+    position = {key: i for i, key in enumerate(scenarios)}
+
+    def ratio(name: str, side: str) -> pd.Series:
+        return pd.Series(ratios[position[(name, side)]], index=inp.index)
+
+    base = ratio("base", "")
+    frames = []
+    for name, (value, low, high) in bounds.items():
         frames.append(pd.DataFrame({
             "assumption": name, "base_value": value, "low_value": low, "high_value": high,
-            "ratio_base": base, "ratio_low": ratio_low, "ratio_high": ratio_high,
+            "ratio_base": base, "ratio_low": ratio(name, "low"),
+            "ratio_high": ratio(name, "high"),
             "applied": ~((name == "deadweight") & (inp["design"] == "did")),
         }, index=inp.index))
     out = pd.concat(frames).reset_index()

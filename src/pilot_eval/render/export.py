@@ -17,6 +17,7 @@ import multiprocessing.util
 import os
 import re
 import shutil
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -208,6 +209,12 @@ def _add_toc(html: str, language: str) -> str:
     return head.replace(_TOC_MARK, nav) + sep + main
 
 
+# One export at a time per process: the exporter, WeasyPrint's font configuration and the
+# Pango and Fontconfig state under it are shared and not made for threads (a report
+# worker warms them up in a thread while its first notebook runs; see render/batch.py).
+_RENDER_LOCK = threading.Lock()
+
+
 @functools.lru_cache(maxsize=1)
 def _html_exporter() -> Any:
     """The nbconvert exporter of the print template, made once per process.
@@ -306,12 +313,12 @@ def notebook_to_html(
         "figure_alt": labels["figure"],
         "keep_stderr": keep_stderr,
     }
-    exporter = _html_exporter()
     resources: dict[str, Any] = {"pilot_eval": pe}
     if path is not None:
         resources["metadata"] = {"path": str(path.parent), "name": path.stem}
     try:
-        body, _ = exporter.from_notebook_node(node, resources=resources)
+        with _RENDER_LOCK:
+            body, _ = _html_exporter().from_notebook_node(node, resources=resources)
     except Exception as exc:  # nbconvert raises many types; the caller needs one
         raise ReportError(
             f"Could not convert the notebook to HTML ({type(exc).__name__}: {exc}). "
@@ -364,6 +371,9 @@ def _remove_font_files(config: Any) -> None:
     folder = getattr(config, "_folder", None)
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
+        # and __del__ has nothing left to do: at interpreter exit it may run after the
+        # module globals it needs are gone ("'NoneType' object is not callable")
+        config._folder = None
 
 
 def _font_config() -> Any:
@@ -435,14 +445,15 @@ def html_to_pdf(
     install()  # chart labels drawn as whole strings: same page, a fraction of the work
     options = {"pdf_variant": "pdf/ua-1"}
     try:
-        document = HTML(
-            string=html,
-            base_url=str(base_url) if base_url is not None else None,
-            url_fetcher=_local_fetcher(Path(base_url) if base_url is not None else None),
-        ).render(font_config=_font_config(), **options)
-        document.metadata.title = title
-        document.metadata.lang = language
-        data = document.write_pdf(**options)
+        with _RENDER_LOCK:
+            document = HTML(
+                string=html,
+                base_url=str(base_url) if base_url is not None else None,
+                url_fetcher=_local_fetcher(Path(base_url) if base_url is not None else None),
+            ).render(font_config=_font_config(), **options)
+            document.metadata.title = title
+            document.metadata.lang = language
+            data = document.write_pdf(**options)
     except Exception as exc:
         raise ReportError(
             f"WeasyPrint could not make the PDF {str(out_pdf)!r} ({type(exc).__name__}: "

@@ -671,7 +671,7 @@ def _render(fig: _MplFigure, *, title: str, alt: str,
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     # No fig.clear(): it resets every axes (as costly as making it); the figure was never
     # registered with pyplot, so it is garbage as soon as this returns.
-    return _describe(_flatten_groups(buf.getvalue()), title, alt)
+    return _describe(_presentation_attributes(_flatten_groups(buf.getvalue())), title, alt)
 
 
 _GROUP_TAG = re.compile(r"<g(\s[^>]*)?/>|<g(\s[^>]*)?>|</g>")
@@ -709,6 +709,38 @@ def _flatten_groups(svg: str) -> str:
                 out.append(tag)
     out.append(svg[pos:])
     return _BLANK_LINES.sub("\n", "".join(out))
+
+
+_STYLE_ATTR = re.compile(r' style="([^"]*)"')
+_STAR_RULE = re.compile(r'\s*<defs>\s*<style type="text/css">\*\{([^}]*)\}</style>\s*</defs>')
+
+
+def _declarations(css: str) -> str:
+    """``"fill: #fff; stroke: none"`` → ``' fill="#fff" stroke="none"'``."""
+    pairs = (part.split(":", 1) for part in css.split(";") if ":" in part)
+    return "".join(f' {name.strip()}="{value.strip()}"' for name, value in pairs)
+
+
+def _presentation_attributes(svg: str) -> str:
+    """Write matplotlib's ``style="…"`` declarations as SVG presentation attributes.
+
+    The PDF printer parses every ``style`` attribute as CSS and matches every element
+    against the stylesheet; attributes it reads as they are (5 % of a report's PDF time).
+    The stylesheet's one rule, ``*{stroke-linejoin: round; stroke-linecap: butt}``, goes on
+    the root ``<svg>``, from where it is inherited: no matplotlib group sets either, so
+    every element ends up with the same values. Pixel-identical in the PDF and a browser.
+
+    >>> _presentation_attributes('<svg><defs><style type="text/css">*{stroke-linecap: butt}'
+    ...                          '</style></defs><path style="fill: #fff; stroke: none"/></svg>')
+    '<svg stroke-linecap="butt"><path fill="#fff" stroke="none"/></svg>'
+    """
+    root = ""
+    if rule := _STAR_RULE.search(svg):
+        root = _declarations(rule.group(1))
+        svg = svg[:rule.start()] + svg[rule.end():]
+    svg = _STYLE_ATTR.sub(lambda m: _declarations(m.group(1)), svg)
+    end = svg.index(">", svg.index("<svg"))
+    return svg[:end] + root + svg[end:]
 
 
 def _describe(svg: str, title: str, alt: str) -> str:
