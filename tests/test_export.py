@@ -433,3 +433,28 @@ def test_cover_lists_municipality_period_and_version_one_per_line():
         "Bærum kommune", "Samarbeidsavtale 1. januar 2025–31. desember 2026",
         "Laget 27. november 2026 med pilot_eval 0.1.0"]
     assert "Status per 30. juni 2026" in html
+
+
+def test_exports_from_two_threads_are_taken_one_at_a_time(tmp_path, html_nb):
+    """A report worker warms WeasyPrint and nbconvert up in a thread while its first report
+    may already export: the exports share one font configuration and one exporter, so
+    they run one after the other and both PDFs come out whole."""
+    import threading
+
+    results: dict[int, Path] = {}
+    errors: list[BaseException] = []
+
+    def export(i: int) -> None:
+        try:
+            results[i] = html_to_pdf(html_nb, tmp_path / f"t{i}.pdf", title=f"Tråd {i}")
+        except BaseException as exc:  # noqa: BLE001 — reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=export, args=(i,)) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    pages = {len(pikepdf.open(results[i]).pages) for i in range(3)}
+    assert len(pages) == 1 and pages.pop() >= 1
