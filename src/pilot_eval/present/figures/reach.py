@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
+import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 
@@ -317,6 +318,22 @@ def _group_label(by: str, group: Any, language: str) -> str:
     return g
 
 
+def _ticks_clear_of_edge(top: float) -> list[float]:
+    """Share ticks for a panel running from 0 to ``top``, none in its right-hand 15 %:
+    0, 50 % (or finer steps when 50 % would be the only other one and sits at the edge).
+
+    >>> [round(t, 2) for t in _ticks_clear_of_edge(1.07)], _ticks_clear_of_edge(0.55)
+    ([0.0, 0.5], [0.0, 0.2, 0.4])
+    """
+    ticks: list[float] = []
+    for nbins in (3, 5):
+        values = mticker.MaxNLocator(nbins=nbins, steps=[1, 2, 5, 10]).tick_values(0, top)
+        ticks = [float(t) for t in values if 0 <= t <= 0.85 * top]
+        if len(ticks) >= 2:
+            break
+    return ticks
+
+
 def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", "age_group"],
                     names: Mapping[str, str] | None = None, pilot_id: str | None = None, *,
                     min_cell_size: int, language: Language = "nb",
@@ -529,6 +546,8 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
             _rows_top_down(ax, ylabels)
             ax.set_xlim(0, xmax)
             _bar_value_axis(ax, "percent", lang, nbins=3)
+            if multi:  # no tick at a panel's right edge, where it runs into the next one's 0
+                ax.set_xticks(_ticks_clear_of_edge(xmax))
         handles = [_patch(_C["blue"], _tr(lang, "Andel av deltakerne", "Share of participants"))]
         if has_target:
             handles.append(_line(_C["ink"], _tr(lang, "Andel av målgruppen",
