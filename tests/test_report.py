@@ -559,6 +559,19 @@ def test_early_portfolio_summary_and_outcome_table(early_data: ReportData) -> No
     assert PilotReport(early_data, "mentor").outcome_table().html == ""
 
 
+def test_summary_says_what_the_municipality_series_did_once_it_can(
+        sample_data: ReportData, early_data: ReportData) -> None:
+    """The interrupted time series' level change, as in its table (−22 %, interval below
+    0), in one sentence with its limit; nothing while the pilot is too young for one."""
+    said = plain(PortfolioReport(sample_data).summary().html)
+    assert ("I hele kommunen var det om lag 22 % færre barnevernsmeldinger enn ventet ut fra "
+            "trenden før Leksehjelp med matpakke startet. Det kan også ha andre årsaker."
+            in said)
+    table = plain(PortfolioReport(sample_data).indicators().html)
+    assert "−22 %" in table
+    assert "barnevernsmeldinger" not in plain(PortfolioReport(early_data).summary().html)
+
+
 def test_method_blocks_name_pilots_and_say_the_rules(sample_data: ReportData) -> None:
     r = PortfolioReport(sample_data)
     quality = plain(r.data_quality().html)

@@ -295,6 +295,11 @@ class _Report:
     def value(self) -> pd.DataFrame:
         return self._table("value", "value_for_money")
 
+    def _its_estimated(self) -> pd.DataFrame:
+        """The indicator series whose pilot has run long enough for an estimate."""
+        months_after = self.its["n_post"].astype("Float64").fillna(0)
+        return self.its[months_after >= figures.MIN_MONTHS_AFTER_START]
+
     @cached_property
     def value_by_pilot(self) -> pd.DataFrame:
         return self._table("value_by_pilot", "value_for_money_by_pilot")
@@ -518,7 +523,8 @@ class PortfolioReport(_Report):
         """The one-page summary: status per pilot with reasons, money, reach, results,
         caveats — in plain language."""
         s = text.summary(self.ds, self.language, scorecard=self.scorecard,
-                         portfolio=self.portfolio, outcomes=self.outcomes, value=self.value)
+                         portfolio=self.portfolio, outcomes=self.outcomes, value=self.value,
+                         indicators=self._its_estimated())
         heading = SECTIONS["summary"][self.language][0]
         status = tables.status_table(self.scorecard, self.ds.pilots, self.language,
                                      min_cell_size=self.min_cell_size, measures=self.ds.measures)
@@ -602,8 +608,7 @@ class PortfolioReport(_Report):
                                            min_cell_size=self.min_cell_size, language=self.language,
                                            source=self.source("indicators"))._repr_html_())
         # no estimate for a pilot a few months in: its chart's caption says why
-        rows = self.its[self.its["n_post"].astype("Float64").fillna(0)
-                        >= figures.MIN_MONTHS_AFTER_START]
+        rows = self._its_estimated()
         if len(rows):
             parts.append(tables.its_table(rows, self.names, self.language).html)
         return Block("".join(parts))
@@ -870,7 +875,7 @@ class PilotReport(_Report):
                                            min_cell_size=self.min_cell_size, language=self.language,
                                            source=self.source("indicators"))._repr_html_())
         # no estimate for a pilot a few months in: its chart's caption says why
-        rows = rows[rows["n_post"].astype("Float64").fillna(0) >= figures.MIN_MONTHS_AFTER_START]
+        rows = self._one(self._its_estimated())
         if len(rows):
             parts.append(tables.its_table(rows, self.names, self.language).html)
         return Block("".join(parts))
@@ -903,7 +908,8 @@ class PilotReport(_Report):
 def summary_lix(report: PortfolioReport) -> float:
     """LIX of the summary's running text (the readability check of DESIGN §4)."""
     s = text.summary(report.ds, report.language, scorecard=report.scorecard,
-                     portfolio=report.portfolio, outcomes=report.outcomes, value=report.value)
+                     portfolio=report.portfolio, outcomes=report.outcomes, value=report.value,
+                     indicators=report._its_estimated())
     return s.lix()
 
 

@@ -501,6 +501,21 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "sum.unknown": {
         _NB: "Vi vet ennå ikke om endringene varer etter at pilotene er slutt.",
         _EN: "We do not know yet whether the changes last after the pilots end."},
+    "sum.its_down": {
+        _NB: "I hele kommunen var det om lag {pct} færre {what} enn ventet ut fra "
+             "trenden før {name} startet. Det kan også ha andre årsaker.",
+        _EN: "Across the municipality there were about {pct} fewer {what} than expected "
+             "from the trend before {name} started. This may also have other causes."},
+    "sum.its_up": {
+        _NB: "I hele kommunen var det om lag {pct} flere {what} enn ventet ut fra "
+             "trenden før {name} startet. Det kan også ha andre årsaker.",
+        _EN: "Across the municipality there were about {pct} more {what} than expected "
+             "from the trend before {name} started. This may also have other causes."},
+    "sum.its_unclear": {
+        _NB: "Tallet på {what} i hele kommunen endret seg ikke tydelig etter at {name} "
+             "startet.",
+        _EN: "The number of {what} across the municipality did not change clearly after "
+             "{name} started."},
     "sum.and": {_NB: "og", _EN: "and"},
     "caveat.comparison_one": {
         _NB: "Bare 1 av {n} piloter har en gruppe å sammenligne med. For de andre vet vi "
@@ -753,10 +768,13 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "h.ci": {_NB: "95\u00a0% KI", _EN: "95% CI"},
     "note.its": {
         _NB: "Endring i nivå: hvor mye høyere eller lavere tallet ble enn trenden og "
-             "årstiden før piloten tilsier. Om lavere er bedre, avhenger av hva som telles.",
+             "årstiden før piloten tilsier. Et minustall betyr færre enn ventet. Tallet "
+             "gjelder hele kommunen, ikke bare deltakerne, og kan også skyldes andre "
+             "endringer i samme periode.",
         _EN: "Change in level: how much higher or lower the figure became than the trend "
-             "and season before the pilot predict. Whether lower is better depends on "
-             "what is counted."},
+             "and season before the pilot predict. A negative figure means fewer than "
+             "expected. It covers the whole municipality, not only the participants, and "
+             "may also come from other changes in the same period."},
     # value table
     "cap.value": {_NB: "Samfunnsøkonomisk vurdering", _EN: "Value for money"},
     "h.observed": {_NB: "Observert nytte", _EN: "Observed value"},
@@ -1633,9 +1651,35 @@ def _change_sentences(row: pd.Series, name: str, language: str) -> list[str]:
     return [first, _t("sum.yellow", language, change=change, lo=n(lo), hi=n(hi), unit=unit)]
 
 
+def _its_sentence(key: Any, row: pd.Series, names: Mapping[str, str], language: str) -> str:
+    """One indicator series against its trend, in words: the level change as a percentage
+    (rate ratio − 1) when its 95 % interval is all on one side of no change.
+
+    >>> row = pd.Series({"level_rr": 0.78, "level_rr_ci_low": 0.69, "level_rr_ci_high": 0.88})
+    >>> _its_sentence(("a", "barnevernsmeldinger"), row, {"a": "Leksehjelp"}, "nb")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    'I hele kommunen var det om lag 22\xa0% færre barnevernsmeldinger enn ventet ut fra
+     trenden før Leksehjelp startet. Det kan også ha andre årsaker.'
+    """
+    pilot_id, series = key
+    label = series_label(series, language)
+    what = label[:1].lower() + label[1:]
+    name = names.get(str(pilot_id), str(pilot_id))
+    rr, lo, hi = (float(row[c]) if not _missing(row[c]) else math.nan
+                  for c in ("level_rr", "level_rr_ci_low", "level_rr_ci_high"))
+    if math.isfinite(rr) and hi < 1:
+        return _t("sum.its_down", language, what=what, name=name,
+                  pct=fmt.percent(1 - rr, 0, language=language))
+    if math.isfinite(rr) and lo > 1:
+        return _t("sum.its_up", language, what=what, name=name,
+                  pct=fmt.percent(rr - 1, 0, language=language))
+    return _t("sum.its_unclear", language, what=what, name=name)
+
+
 def summary(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame | None = None,
             portfolio: pd.DataFrame | None = None, outcomes: pd.DataFrame | None = None,
-            value: pd.DataFrame | None = None, max_caveats: int = 3) -> Summary:
+            value: pd.DataFrame | None = None, indicators: pd.DataFrame | None = None,
+            max_caveats: int = 3) -> Summary:
     """The one-page plain-language summary of the portfolio (DESIGN §4).
 
     Parameters
@@ -1651,6 +1695,10 @@ def summary(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
         :func:`~pilot_eval.metrics.value.value_for_money` of ``ds`` when the caller has
         them already; computed otherwise (``value`` only when it can matter, see
         :func:`caveats`).
+    indicators : DataFrame, optional
+        Rows of :func:`~pilot_eval.metrics.outcomes.its_summary` to report in words (one
+        sentence each: the municipality's figure against its trend). The caller chooses
+        them: the reports pass those with enough months since the pilot started.
     max_caveats : int, default 3
 
     Returns
@@ -1774,6 +1822,9 @@ def summary(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
     if len(judged):
         sentences.append(_t("sum.unknown", language))
     changes.append(" ".join(sentences))
+    if indicators is not None and len(indicators):
+        changes.append(" ".join(_its_sentence(key, row, names, language)
+                                for key, row in indicators.iterrows()))
 
     # -- caveats
     found = caveats(ds, language, scorecard=card, outcomes=outs, value=value,
