@@ -19,6 +19,10 @@ Speed (the sample set: portfolio and four pilots):
   workers render.
 * The reports are handed out longest first (the portfolio report, then the pilots with
   the most data), so no worker is left with a long report at the end.
+* While the parent computes the tables, each worker warms up in a lowest-priority thread
+  (imports Papermill, nbconvert and WeasyPrint, compiles the templates, loads the fonts:
+  what its first report would pay for) until its first report arrives; ``metrics.xlsx`` is
+  written once a worker has nothing left to do.
 """
 
 from __future__ import annotations
