@@ -1086,3 +1086,37 @@ def test_monthly_activity_draws_no_dot_at_0_before_the_hidden_first_months():
     lone = F.monthly_activity(_enrolment([0.0, 3.0, 6.0, 0.0, 0.0], [0.0, 3.0, 9.0, 3.0, 2.0]),
                               "a", names={"a": "A"}, min_cell_size=K)
     assert len(re.findall(dot, lone.svg)) == 1
+
+
+def _line_points(svg: str, colour: str, width: str) -> list[float]:
+    """The y of each vertex of the one data line drawn in ``colour`` at ``width`` (a data
+    line is clipped to its axes; the key's sample line is not)."""
+    paths = re.findall(r'<path d="([^"]*)" clip-path="[^"]*" fill="none" stroke="' + colour
+                       + r'" stroke-width="' + width + '"', svg)
+    assert len(paths) == 1, paths
+    return [float(y) for _, y in re.findall(r"[ML] ([\d.]+) ([\d.]+)", paths[0])]
+
+
+def test_enrolment_lines_give_no_small_monthly_count_away():
+    """The SVG's coordinates are exact: the running total may only step by 0 or ≥ 5 people
+    between the points it passes through, and the active line is drawn rounded to 5."""
+    months = pd.date_range("2025-01-01", periods=7, freq="MS")
+    cumulative = [5.0, 6.0, 8.0, 12.0, 13.0, 13.0, 20.0]
+    frame = pd.DataFrame({"pilot_id": "a", "month": months,
+                          "date": months + pd.offsets.MonthEnd(0), "observed": True,
+                          "new_enrolled": np.diff([0.0, *cumulative]), "exited": 0.0,
+                          "enrolled_cumulative": cumulative,
+                          "active": [5.0, 6.0, 8.0, 12.0, 13.0, 11.0, 17.0],
+                          "reach_target_line": np.linspace(5, 35, 7)})
+    fig = F.enrolment_vs_target(frame, {"a": "A"}, min_cell_size=K)
+    grid = re.findall(r'<path d="M [\d.]+ ([\d.]+) \nL [\d.]+ \1 \n"[^>]*stroke="#dde3e9"',
+                      fig.svg)
+    zero = max(float(y) for y in grid)  # the lowest grid line is 0 (the axis starts there)
+    ys = _line_points(fig.svg, "#0072b2", "2")
+    per_person = (zero - ys[-1]) / 20  # the line ends at the exact total, 20
+    total = [(zero - y) / per_person for y in ys]
+    assert len(total) == 4 and np.allclose(total, [8, 13, 13, 20]), total
+    assert all(s == 0 or s >= K for s in np.round(np.diff(total), 6))
+    active = [(zero - y) / per_person for y in _line_points(fig.svg, "#56b4e9", "1.5")]
+    assert np.allclose(active, [5, 5, 10, 10, 15, 10, 15]), active
+    assert "minst 5 har kommet til" in fig.caption and "avrundet til nærmeste 5" in fig.caption

@@ -810,6 +810,50 @@ def _hide_small(values: pd.Series, min_cell_size: int) -> pd.Series:
     return v.where(~((v > 0) & (v < min_cell_size)))
 
 
+def _steps_of_at_least(cumulative: pd.Series, min_cell_size: int) -> pd.Series:
+    """A running total (one pilot, in date order) with only the points a line may pass
+    through: every step between two kept points is 0 or at least ``min_cell_size`` people,
+    so the drawing (whose coordinates are exact in the SVG) gives no small monthly count
+    away. The last value is always kept; NaN (hidden) values stay NaN.
+
+    >>> _steps_of_at_least(pd.Series([5.0, 6, 8, 12, 13, 13, 20]), 5).tolist()
+    [nan, nan, 8.0, nan, 13.0, 13.0, 20.0]
+    """
+    values = pd.to_numeric(cumulative, errors="coerce").to_numpy(float)
+    keep = np.zeros(len(values), dtype=bool)
+    kept = np.nan
+    # Walks back from the latest total, so that total is exact; a pilot has a few dozen
+    # months, so this loop runs over a short, fixed-size series.
+    for i in range(len(values) - 1, -1, -1):
+        v = values[i]
+        if np.isnan(v):
+            continue
+        if np.isnan(kept) or kept - v == 0 or kept - v >= min_cell_size:
+            keep[i] = True
+            kept = v
+    return pd.Series(np.where(keep, values, np.nan), index=cumulative.index)
+
+
+def _rounded_to(values: pd.Series, base: int) -> pd.Series:
+    """Counts rounded to the nearest multiple of ``base`` for a line's shape (its labels
+    stay exact), so that month-to-month changes below ``base`` cannot be read off it.
+
+    >>> _rounded_to(pd.Series([5.0, 7, 8, None, 12]), 5).tolist()
+    [5.0, 5.0, 10.0, nan, 10.0]
+    """
+    v = pd.to_numeric(values, errors="coerce").astype(float)
+    return np.floor(v / base + 0.5) * base
+
+
+def _active_rounded_note(min_cell_size: int, language: str) -> str:
+    """The caption's sentence for a line of active participants drawn rounded."""
+    return _tr(language,
+               f"Linjen for aktive deltakere er tegnet avrundet til nærmeste {min_cell_size}, "
+               "så små endringer fra måned til måned ikke kan leses av.",
+               f"The line of active participants is drawn rounded to the nearest "
+               f"{min_cell_size}, so small month-to-month changes cannot be read off it.")
+
+
 def _placeholder(title: str, message: str, *, language: str) -> Figure:
     """A sentence in place of a chart with nothing to draw (a pilot not started, nobody
     measured yet, every cell suppressed): no frame, no axes, no source line, so a report

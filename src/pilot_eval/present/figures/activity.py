@@ -25,6 +25,7 @@ from ._core import (
     _TEXT_PT,
     Figure,
     Language,
+    _active_rounded_note,
     _cell_min,
     _clean,
     _figure,
@@ -44,6 +45,7 @@ from ._core import (
     _placeholder,
     _privacy_note,
     _require,
+    _rounded_to,
     _small_multiples,
     _tidy_number,
     _tr,
@@ -129,6 +131,9 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
     e["new_enrolled"] = e["new_enrolled"].where(~hide_new)
     e["active"] = e["active"].where(~small_active)
     hidden = bool(hide_new.any() or small_active.any())
+    shown_active = e["active"].to_numpy(float)
+    rounded = bool((np.isfinite(shown_active)
+                    & (_rounded_to(e["active"], k).to_numpy(float) != shown_active)).any())
     as_of = pd.to_datetime(e.loc[observed, "date"]).max() if "date" in e else None
     act = None
     raw_hours = 0.0
@@ -198,7 +203,9 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
             mid = e["month"] + pd.Timedelta(days=15)
             ax.bar(mid, e["new_enrolled"].to_numpy(float), width=width, color=_C["sky"],
                    zorder=2)
-            active = e["active"].to_numpy(float, copy=True)
+            # drawn rounded to k (the SVG's coordinates are exact), so the line's steps give
+            # no small number of joiners or leavers away
+            active = _rounded_to(e["active"], k).to_numpy(float, copy=True)
             # the months before anyone was active are not part of the line: a lone "0" before
             # the hidden first months reads as a data point, not as "not started yet"
             active[np.cumsum(active_raw > 0) == 0] = np.nan
@@ -236,6 +243,8 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
     notes = [(_privacy_note(k, lang, hidden=bool(new_skjult.any()))
               + _tr(lang, " Måneder med færre deltakere er ikke tegnet.",
                     " Months with fewer participants are not drawn.")) if hidden else None]
+    if people_shown and rounded:
+        notes.append(_active_rounded_note(k, lang))
     if not people_shown:
         notes.append(_tr(lang, "Nye og aktive deltakere per måned vises ikke: færre enn {k} "
                                "hver måned.",
