@@ -164,6 +164,8 @@ def _render_one(job: ReportJob, staging: Path, session: KernelSession | None = N
 
 # -- worker processes: one kernel each, kept for all the worker's reports ----------------------
 _WORKER: dict[str, Any] = {}
+#: Added to a worker's niceness (its kernel inherits it); see _start_worker.
+_WORKER_NICENESS = 5
 
 
 def _start_worker(kernel_name: str, preload: tuple[str, ...]) -> None:
@@ -175,6 +177,14 @@ def _start_worker(kernel_name: str, preload: tuple[str, ...]) -> None:
     # jupyter_core drives kernels with; that loop's selector is shared with the parent. So
     # everything here runs in a fresh context, which makes and keeps a loop of its own.
     context = contextvars.Context()
+    # The reports' processes (this worker and the kernel it starts, which inherits it) run
+    # at a slightly lower priority than the parent: until it has the shared tables no report
+    # can start, so its CPU comes first while the kernels import. Later the parent waits,
+    # and the workers only compete with each other.
+    try:
+        os.nice(_WORKER_NICENESS)
+    except (AttributeError, OSError):  # no nice() on Windows; the order is only a speed-up
+        pass
     session = KernelSession(kernel_name, preload=preload)
     try:
         context.run(session.start)
