@@ -83,3 +83,21 @@ def test_sample_command(tmp_path: Path) -> None:
     assert (out / "truth.json").is_file() and (out / "README.md").is_file()
     assert main(["validate", str(out)]) == 0
     assert main(["sample", "--out", str(out), "--scale", "0"]) == 2
+
+
+def test_command_exits_at_once_after_running_exit_handlers_and_flushing(tmp_path: Path) -> None:
+    """``run`` (the console command) skips the interpreter's slow teardown, but exit
+    handlers still run and everything printed reaches a pipe, with the command's code."""
+    marker = tmp_path / "exit-handler-ran"
+    code = ("import atexit, sys\n"
+            "from pathlib import Path\n"
+            f"atexit.register(lambda: Path({str(marker)!r}).write_text('yes'))\n"
+            f"sys.argv = ['pilot-eval', 'validate', {str(DATA / 'ten_defects')!r}]\n"
+            "from pilot_eval.cli import run\n"
+            "run()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120)
+    assert result.returncode == 1
+    assert marker.read_text() == "yes"
+    direct = run("validate", str(DATA / "ten_defects"))
+    assert result.stdout == direct.stdout and result.stdout.count("\n") >= 10
