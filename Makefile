@@ -33,6 +33,9 @@ $(STAMP): $(LOCK) pyproject.toml | $(PY)
 	@touch $(STAMP)
 
 setup: sysdeps $(STAMP)
+	@# byte-code for the package now: where PYTHONDONTWRITEBYTECODE is set, each of a
+	@# report set's processes would otherwise compile it again (only changed files are)
+	@$(PY) -m compileall -q src
 
 report: setup
 	$(VENV)/bin/pilot-eval validate $(DATA)
