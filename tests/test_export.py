@@ -435,12 +435,31 @@ def test_cover_lists_municipality_period_and_version_one_per_line():
     assert "Status per 30. juni 2026" in html
 
 
-def test_exports_from_two_threads_are_taken_one_at_a_time(tmp_path, html_nb):
+def test_exports_from_two_threads_are_taken_one_at_a_time(tmp_path, html_nb, monkeypatch):
     """A report worker warms WeasyPrint and nbconvert up in a thread while its first report
-    may already export: the exports share one font configuration and one exporter, so
-    they run one after the other and both PDFs come out whole."""
+    may already export: they share one font configuration and one exporter, so exports
+    never run at the same time (counted inside WeasyPrint's render), and all come out."""
     import threading
+    import time
 
+    from weasyprint import HTML
+
+    running, most = [0], [0]
+    guard = threading.Lock()
+    render = HTML.render
+
+    def counted(self, *args, **kwargs):
+        with guard:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            time.sleep(0.05)  # long enough for another thread to get in if it could
+            return render(self, *args, **kwargs)
+        finally:
+            with guard:
+                running[0] -= 1
+
+    monkeypatch.setattr(HTML, "render", counted)
     results: dict[int, Path] = {}
     errors: list[BaseException] = []
 
@@ -456,5 +475,5 @@ def test_exports_from_two_threads_are_taken_one_at_a_time(tmp_path, html_nb):
     for t in threads:
         t.join()
     assert not errors, errors
-    pages = {len(pikepdf.open(results[i]).pages) for i in range(3)}
-    assert len(pages) == 1 and pages.pop() >= 1
+    assert most[0] == 1
+    assert all(len(pikepdf.open(results[i]).pages) >= 1 for i in range(3))

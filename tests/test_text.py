@@ -985,3 +985,21 @@ def test_glossary_explains_threshold_and_hidden_and_drops_unused_terms():
     assert "regnes ut fra summen" in nb["Skjult («:»)"]
     # never used in a report
     assert "Effektstørrelse" not in nb and "Effect size" not in en
+
+
+def test_indicator_sentences_edge_cases():
+    """No estimate: nothing said; an interval across no change, or a change that rounds
+    to 0 %: "no clear change"; an upper-case series name keeps its capitals."""
+    from pilot_eval.present.text import _its_sentences
+
+    idx = pd.MultiIndex.from_tuples([("a", "NAV_saker"), ("a", "legevakt"), ("a", "x")],
+                                    names=["pilot_id", "series"])
+    frame = pd.DataFrame({"level_rr": [0.998, 1.05, float("nan")],
+                          "level_rr_ci_low": [0.996, 0.97, float("nan")],
+                          "level_rr_ci_high": [0.999, 1.12, float("nan")]}, index=idx)
+    said = _its_sentences(frame, {"a": "Piloten"}, "nb")
+    assert said[0] == "Tallet på NAV saker i hele kommunen endret seg ikke tydelig etter at " \
+                      "Piloten startet."
+    assert said[1].startswith("Tallet på legevakt i hele kommunen endret seg ikke tydelig")
+    assert len(said) == 3 and "vet ikke om piloten er årsaken" in said[2]
+    assert _its_sentences(frame.iloc[[2]], {}, "nb") == []

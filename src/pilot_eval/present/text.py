@@ -502,20 +502,27 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         _NB: "Vi vet ennå ikke om endringene varer etter at pilotene er slutt.",
         _EN: "We do not know yet whether the changes last after the pilots end."},
     "sum.its_down": {
-        _NB: "I hele kommunen var det om lag {pct} færre {what} enn ventet ut fra "
-             "trenden før {name} startet. Det kan også ha andre årsaker.",
-        _EN: "Across the municipality there were about {pct} fewer {what} than expected "
-             "from the trend before {name} started. This may also have other causes."},
+        _NB: "Etter at {name} startet, kom det i hele kommunen om lag {pct} færre {what} enn "
+             "trenden fra før tilsa (trolig mellom {lo} og {hi} færre).",
+        _EN: "After {name} started, there were about {pct} fewer {what} across the "
+             "municipality than the earlier trend predicted (probably between {lo} and {hi} "
+             "fewer)."},
     "sum.its_up": {
-        _NB: "I hele kommunen var det om lag {pct} flere {what} enn ventet ut fra "
-             "trenden før {name} startet. Det kan også ha andre årsaker.",
-        _EN: "Across the municipality there were about {pct} more {what} than expected "
-             "from the trend before {name} started. This may also have other causes."},
+        _NB: "Etter at {name} startet, kom det i hele kommunen om lag {pct} flere {what} enn "
+             "trenden fra før tilsa (trolig mellom {lo} og {hi} flere).",
+        _EN: "After {name} started, there were about {pct} more {what} across the "
+             "municipality than the earlier trend predicted (probably between {lo} and {hi} "
+             "more)."},
     "sum.its_unclear": {
         _NB: "Tallet på {what} i hele kommunen endret seg ikke tydelig etter at {name} "
              "startet.",
         _EN: "The number of {what} across the municipality did not change clearly after "
              "{name} started."},
+    "sum.its_cause": {
+        _NB: "Tallet gjelder hele kommunen, ikke bare deltakerne, så vi vet ikke om piloten "
+             "er årsaken.",
+        _EN: "The figure covers the whole municipality, not only the participants, so we do "
+             "not know whether the pilot is the cause."},
     "sum.and": {_NB: "og", _EN: "and"},
     "caveat.comparison_one": {
         _NB: "Bare 1 av {n} piloter har en gruppe å sammenligne med. For de andre vet vi "
@@ -1651,29 +1658,45 @@ def _change_sentences(row: pd.Series, name: str, language: str) -> list[str]:
     return [first, _t("sum.yellow", language, change=change, lo=n(lo), hi=n(hi), unit=unit)]
 
 
-def _its_sentence(key: Any, row: pd.Series, names: Mapping[str, str], language: str) -> str:
-    """One indicator series against its trend, in words: the level change as a percentage
-    (rate ratio − 1) when its 95 % interval is all on one side of no change.
+def _its_sentences(indicators: pd.DataFrame, names: Mapping[str, str],
+                   language: str) -> list[str]:
+    """The municipality's indicator series against their trends, in words: a level change
+    (rate ratio − 1) whose 95 % interval lies all on one side of no change, with that
+    interval; "no clear change" otherwise; nothing for a series without an estimate. Then
+    once what such a figure cannot say.
 
-    >>> row = pd.Series({"level_rr": 0.78, "level_rr_ci_low": 0.69, "level_rr_ci_high": 0.88})
-    >>> _its_sentence(("a", "barnevernsmeldinger"), row, {"a": "Leksehjelp"}, "nb")
+    >>> row = {"level_rr": 0.78, "level_rr_ci_low": 0.69, "level_rr_ci_high": 0.88}
+    >>> frame = pd.DataFrame([row], index=pd.MultiIndex.from_tuples(
+    ...     [("a", "barnevernsmeldinger")], names=["pilot_id", "series"]))
+    >>> print(" ".join(_its_sentences(frame, {"a": "Leksehjelp"}, "nb")).replace("\xa0", " "))
     ... # doctest: +NORMALIZE_WHITESPACE
-    'I hele kommunen var det om lag 22\xa0% færre barnevernsmeldinger enn ventet ut fra
-     trenden før Leksehjelp startet. Det kan også ha andre årsaker.'
+    Etter at Leksehjelp startet, kom det i hele kommunen om lag 22 % færre
+    barnevernsmeldinger enn trenden fra før tilsa (trolig mellom 12 % og 31 % færre).
+    Tallet gjelder hele kommunen, ikke bare deltakerne, så vi vet ikke om piloten er årsaken.
     """
-    pilot_id, series = key
-    label = series_label(series, language)
-    what = label[:1].lower() + label[1:]
-    name = names.get(str(pilot_id), str(pilot_id))
-    rr, lo, hi = (float(row[c]) if not _missing(row[c]) else math.nan
-                  for c in ("level_rr", "level_rr_ci_low", "level_rr_ci_high"))
-    if math.isfinite(rr) and hi < 1:
-        return _t("sum.its_down", language, what=what, name=name,
-                  pct=fmt.percent(1 - rr, 0, language=language))
-    if math.isfinite(rr) and lo > 1:
-        return _t("sum.its_up", language, what=what, name=name,
-                  pct=fmt.percent(rr - 1, 0, language=language))
-    return _t("sum.its_unclear", language, what=what, name=name)
+    said: list[str] = []
+    for (pilot_id, series), row in indicators.iterrows():
+        rr, lo, hi = (float(row[c]) if not _missing(row[c]) else math.nan
+                      for c in ("level_rr", "level_rr_ci_low", "level_rr_ci_high"))
+        if not all(math.isfinite(v) for v in (rr, lo, hi)):
+            continue  # no estimate: the section says why
+        label = series_label(series, language)
+        # "Barnevernsmeldinger" → "barnevernsmeldinger", but "NAV saker" stays as it is
+        what = label[:1].lower() + label[1:] if label[1:2].islower() else label
+        name = names.get(str(pilot_id), str(pilot_id))
+        change = {"what": what, "name": name}
+        down = [1 - rr, 1 - hi, 1 - lo]
+        up = [rr - 1, lo - 1, hi - 1]
+        for key, (mid, low, high) in (("sum.its_down", down), ("sum.its_up", up)):
+            texts = [fmt.percent(v, 0, language=language) for v in (mid, low, high)]
+            if low > 0 and texts[0] != fmt.percent(0, 0, language=language):
+                said.append(_t(key, language, pct=texts[0], lo=texts[1], hi=texts[2], **change))
+                break
+        else:
+            said.append(_t("sum.its_unclear", language, **change))
+    if said:
+        said.append(_t("sum.its_cause", language))
+    return said
 
 
 def summary(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame | None = None,
@@ -1823,8 +1846,8 @@ def summary(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
         sentences.append(_t("sum.unknown", language))
     changes.append(" ".join(sentences))
     if indicators is not None and len(indicators):
-        changes.append(" ".join(_its_sentence(key, row, names, language)
-                                for key, row in indicators.iterrows()))
+        if its := _its_sentences(indicators, names, language):
+            changes.append(" ".join(its))
 
     # -- caveats
     found = caveats(ds, language, scorecard=card, outcomes=outs, value=value,

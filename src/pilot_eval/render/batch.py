@@ -19,7 +19,8 @@ Speed (the sample set: portfolio and four pilots):
   workers render.
 * The reports are handed out longest first (the portfolio report, then the pilots with
   the most data), so no worker is left with a long report at the end.
-* While the parent computes the tables, each worker warms up in a lowest-priority thread
+* The workers and their kernels run at a slightly lower priority than the parent, whose
+  tables every report waits for. While the parent computes them, each worker warms up in a thread
   (imports Papermill, nbconvert and WeasyPrint, compiles the templates, loads the fonts:
   what its first report would pay for) until its first report arrives; ``metrics.xlsx`` is
   written once a worker has nothing left to do.
@@ -192,10 +193,10 @@ def _start_worker(kernel_name: str, preload: tuple[str, ...]) -> None:
         pass
     _WORKER.update(session=session, context=context, report_started=threading.Event())
     multiprocessing.util.Finalize(session, context.run, args=(session.shutdown,), exitpriority=10)
-    # Once the kernels have imported their libraries, one core is idle until the parent has
-    # the shared tables ready. A thread uses it for what the worker's first report would
-    # otherwise pay for (importing Papermill, nbconvert and WeasyPrint, compiling the
-    # templates, loading the fonts), at the lowest priority and only until a report starts.
+    # Until the parent has the shared tables, this worker has nothing to do. A thread uses
+    # the time for what the worker's first report would otherwise pay for (importing
+    # Papermill, nbconvert and WeasyPrint, compiling the templates, loading the fonts),
+    # at the worker's lowered priority and only until a report starts.
     _WORKER["warm_up"] = threading.Thread(target=_warm_up, name="pilot-eval-warm-up",
                                           daemon=True)
     _WORKER["warm_up"].start()
@@ -204,16 +205,12 @@ def _start_worker(kernel_name: str, preload: tuple[str, ...]) -> None:
 def _warm_up() -> None:
     """Make the first report's one-off costs now, step by step, until a report starts.
 
-    Runs in a thread of a pool worker. On Linux its niceness is the thread's own, so it
-    takes only CPU nobody else wants; elsewhere it runs at normal priority. Each step is
-    one of a report's own calls on a one-cell notebook, so what it leaves behind is what
-    the report would have made (the export functions hold a lock: one export at a time).
+    Runs in a thread of a pool worker, at the worker's priority: below the parent's, so it
+    does not delay the tables, and no lower, so that a report never waits long on it (the
+    export functions hold a lock: one export at a time). Each step is one of a report's
+    own calls on a one-cell notebook, so what it leaves behind is what the report would
+    have made.
     """
-    if sys.platform.startswith("linux"):
-        try:
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
-        except OSError:
-            pass
     started = _WORKER["report_started"]
     try:
         from .run import _register_engine

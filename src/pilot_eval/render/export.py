@@ -368,12 +368,18 @@ _FONT_CONFIGS: dict[int, Any] = {}
 def _remove_font_files(config: Any) -> None:
     # WeasyPrint deletes the folder of decoded @font-face files in FontConfiguration.__del__,
     # which a process that ends with os._exit (a pool worker) never runs.
-    folder = getattr(config, "_folder", None)
-    if folder:
-        shutil.rmtree(folder, ignore_errors=True)
-        # and __del__ has nothing left to do: at interpreter exit it may run after the
-        # module globals it needs are gone ("'NoneType' object is not callable")
-        config._folder = None
+    # after an export still running in another thread (a worker's warm-up), if any
+    locked = _RENDER_LOCK.acquire(timeout=10)
+    try:
+        folder = getattr(config, "_folder", None)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+            # and __del__ has nothing left to do: at interpreter exit it may run after the
+            # module globals it needs are gone ("'NoneType' object is not callable")
+            config._folder = None
+    finally:
+        if locked:
+            _RENDER_LOCK.release()
 
 
 def _font_config() -> Any:
@@ -442,10 +448,10 @@ def html_to_pdf(
 
     from .svg_text import install
 
-    install()  # chart labels drawn as whole strings: same page, a fraction of the work
     options = {"pdf_variant": "pdf/ua-1"}
     try:
         with _RENDER_LOCK:
+            install()  # chart labels drawn as whole strings: same page, a fraction of the work
             document = HTML(
                 string=html,
                 base_url=str(base_url) if base_url is not None else None,

@@ -712,6 +712,7 @@ def _flatten_groups(svg: str) -> str:
 
 
 _STYLE_ATTR = re.compile(r' style="([^"]*)"')
+_TAG = re.compile(r"<[^<>]+>")
 _STAR_RULE = re.compile(r'\s*<defs>\s*<style type="text/css">\*\{([^}]*)\}</style>\s*</defs>')
 
 
@@ -733,14 +734,21 @@ def _presentation_attributes(svg: str) -> str:
     >>> _presentation_attributes('<svg><defs><style type="text/css">*{stroke-linecap: butt}'
     ...                          '</style></defs><path style="fill: #fff; stroke: none"/></svg>')
     '<svg stroke-linecap="butt"><path fill="#fff" stroke="none"/></svg>'
+    >>> _presentation_attributes('<svg><text style="fill: red">a style="b"</text></svg>')
+    '<svg><text fill="red">a style="b"</text></svg>'
     """
     root = ""
-    if rule := _STAR_RULE.search(svg):
+    out = svg
+    if rule := _STAR_RULE.search(out):
         root = _declarations(rule.group(1))
-        svg = svg[:rule.start()] + svg[rule.end():]
-    svg = _STYLE_ATTR.sub(lambda m: _declarations(m.group(1)), svg)
-    end = svg.index(">", svg.index("<svg"))
-    return svg[:end] + root + svg[end:]
+        out = out[:rule.start()] + out[rule.end():]
+    if "<style" in out:  # a stylesheet of another shape: as CSS it would win over attributes
+        return svg
+    # inside tags only: a label's text may hold ' style="' (matplotlib escapes no quotes)
+    out = _TAG.sub(lambda t: _STYLE_ATTR.sub(lambda m: _declarations(m.group(1)), t.group(0)),
+                   out)
+    end = out.index(">", out.index("<svg"))
+    return out[:end] + root + out[end:]
 
 
 def _describe(svg: str, title: str, alt: str) -> str:
@@ -810,30 +818,6 @@ def _hide_small(values: pd.Series, min_cell_size: int) -> pd.Series:
     return v.where(~((v > 0) & (v < min_cell_size)))
 
 
-def _steps_of_at_least(cumulative: pd.Series, min_cell_size: int) -> pd.Series:
-    """A running total (one pilot, in date order) with only the points a line may pass
-    through: every step between two kept points is 0 or at least ``min_cell_size`` people,
-    so the drawing (whose coordinates are exact in the SVG) gives no small monthly count
-    away. The last value is always kept; NaN (hidden) values stay NaN.
-
-    >>> _steps_of_at_least(pd.Series([5.0, 6, 8, 12, 13, 13, 20]), 5).tolist()
-    [nan, nan, 8.0, nan, 13.0, 13.0, 20.0]
-    """
-    values = pd.to_numeric(cumulative, errors="coerce").to_numpy(float)
-    keep = np.zeros(len(values), dtype=bool)
-    kept = np.nan
-    # Walks back from the latest total, so that total is exact; a pilot has a few dozen
-    # months, so this loop runs over a short, fixed-size series.
-    for i in range(len(values) - 1, -1, -1):
-        v = values[i]
-        if np.isnan(v):
-            continue
-        if np.isnan(kept) or kept - v == 0 or kept - v >= min_cell_size:
-            keep[i] = True
-            kept = v
-    return pd.Series(np.where(keep, values, np.nan), index=cumulative.index)
-
-
 def _rounded_to(values: pd.Series, base: int) -> pd.Series:
     """Counts rounded to the nearest multiple of ``base`` for a line's shape (its labels
     stay exact), so that month-to-month changes below ``base`` cannot be read off it.
@@ -845,13 +829,38 @@ def _rounded_to(values: pd.Series, base: int) -> pd.Series:
     return np.floor(v / base + 0.5) * base
 
 
-def _active_rounded_note(min_cell_size: int, language: str) -> str:
-    """The caption's sentence for a line of active participants drawn rounded."""
+def _rounded_line(values: pd.Series, base: int) -> pd.Series:
+    """A line of people per month (one pilot, in date order) as drawn: every point but the
+    last rounded to the nearest multiple of ``base``, the last exact (it is labelled).
+
+    Read together with a chart of monthly counts (where small and complementary-hidden
+    months are suppressed), exact points would give those months away by subtraction;
+    rounded ones only bound them.
+
+    >>> _rounded_line(pd.Series([6.0, 8, None, 12, 13]), 5).tolist()
+    [5.0, 10.0, nan, 10.0, 13.0]
+    """
+    out = _rounded_to(values, base)
+    if len(out):
+        out.iloc[-1] = pd.to_numeric(values, errors="coerce").astype(float).iloc[-1]
+    return out
+
+
+def _rounded_note(what: str, min_cell_size: int, language: str) -> str:
+    """The caption's sentence for lines drawn rounded (``what``: "enrolled_active" or
+    "active")."""
+    if what == "active":
+        return _tr(language,
+                   f"Linjen for aktive deltakere er tegnet avrundet til nærmeste {min_cell_size}, "
+                   "så små endringer fra måned til måned ikke kan leses av.",
+                   f"The line of active participants is drawn rounded to the nearest "
+                   f"{min_cell_size}, so small month-to-month changes cannot be read off it.")
     return _tr(language,
-               f"Linjen for aktive deltakere er tegnet avrundet til nærmeste {min_cell_size}, "
-               "så små endringer fra måned til måned ikke kan leses av.",
-               f"The line of active participants is drawn rounded to the nearest "
-               f"{min_cell_size}, so small month-to-month changes cannot be read off it.")
+               f"Linjene er tegnet avrundet til nærmeste {min_cell_size}, så små endringer fra "
+               "måned til måned ikke kan leses av; tallene ved linjenes ende er eksakte.",
+               f"The lines are drawn rounded to the nearest {min_cell_size}, so small "
+               "month-to-month changes cannot be read off them; the numbers at their ends "
+               "are exact.")
 
 
 def _placeholder(title: str, message: str, *, language: str) -> Figure:

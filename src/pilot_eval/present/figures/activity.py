@@ -25,7 +25,6 @@ from ._core import (
     _TEXT_PT,
     Figure,
     Language,
-    _active_rounded_note,
     _cell_min,
     _clean,
     _figure,
@@ -45,7 +44,8 @@ from ._core import (
     _placeholder,
     _privacy_note,
     _require,
-    _rounded_to,
+    _rounded_line,
+    _rounded_note,
     _small_multiples,
     _tidy_number,
     _tr,
@@ -133,7 +133,7 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
     hidden = bool(hide_new.any() or small_active.any())
     shown_active = e["active"].to_numpy(float)
     rounded = bool((np.isfinite(shown_active)
-                    & (_rounded_to(e["active"], k).to_numpy(float) != shown_active)).any())
+                    & (_rounded_line(e["active"], k).to_numpy(float) != shown_active)).any())
     as_of = pd.to_datetime(e.loc[observed, "date"]).max() if "date" in e else None
     act = None
     raw_hours = 0.0
@@ -205,7 +205,7 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
                    zorder=2)
             # drawn rounded to k (the SVG's coordinates are exact), so the line's steps give
             # no small number of joiners or leavers away
-            active = _rounded_to(e["active"], k).to_numpy(float, copy=True)
+            active = _rounded_line(e["active"], k).to_numpy(float, copy=True)
             # the months before anyone was active are not part of the line: a lone "0" before
             # the hidden first months reads as a data point, not as "not started yet"
             active[np.cumsum(active_raw > 0) == 0] = np.nan
@@ -244,7 +244,7 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
               + _tr(lang, " Måneder med færre deltakere er ikke tegnet.",
                     " Months with fewer participants are not drawn.")) if hidden else None]
     if people_shown and rounded:
-        notes.append(_active_rounded_note(k, lang))
+        notes.append(_rounded_note("active", k, lang))
     if not people_shown:
         notes.append(_tr(lang, "Nye og aktive deltakere per måned vises ikke: færre enn {k} "
                                "hver måned.",

@@ -26,7 +26,6 @@ from ._core import (
     _TEXT_PT,
     Figure,
     Language,
-    _active_rounded_note,
     _axes_width_pt,
     _bar_value_axis,
     _cell_min,
@@ -57,10 +56,11 @@ from ._core import (
     _privacy_note,
     _require,
     _room_right,
+    _rounded_line,
+    _rounded_note,
     _rounded_to,
     _rows_top_down,
     _small_multiples,
-    _steps_of_at_least,
     _text_width_pt,
     _tr,
     _value_axis,
@@ -141,15 +141,13 @@ def enrolment_vs_target(enrolment_by_month: pd.DataFrame,
             d = df[df["pilot_id"] == pid].sort_values("date")
             obs = d[d["observed"].astype(bool)]
             _plan_line(ax, d, "reach_target_line")
-            # The lines' shapes give no small monthly count away (their SVG coordinates are
-            # exact): the running total steps by 0 or at least k between the points drawn,
-            # the active count is drawn rounded to k. The labels at the ends are exact.
-            active = _rounded_to(obs["active"], k)
-            ax.plot(obs["date"], active, color=_C["sky"], lw=1.5, zorder=3)
-            total = obs.assign(line=_steps_of_at_least(obs["enrolled_cumulative"], k))
-            total = total[total["line"].notna()]
-            ax.plot(total["date"], total["line"], color=_C["blue"], lw=2.0, zorder=4,
-                    marker="o" if len(total) == 1 else None, ms=3.6)
+            # The lines' SVG coordinates are exact: drawn rounded to k (the ends, which are
+            # labelled, exact), so that with the pilot report's monthly bars they give no
+            # small or hidden month away by subtraction.
+            ax.plot(obs["date"], _rounded_line(obs["active"], k), color=_C["sky"], lw=1.5,
+                    zorder=3)
+            ax.plot(obs["date"], _rounded_line(obs["enrolled_cumulative"], k),
+                    color=_C["blue"], lw=2.0, zorder=4)
             ax.set_ylim(0, top * 1.12 if top > 0 else 1)
             if obs.empty or not (raw_enrolled[obs.index].fillna(0) > 0).any():
                 _empty_note(ax, _tr(lang, "Ingen påmeldt ennå", "Nobody enrolled yet"))
@@ -186,17 +184,11 @@ def enrolment_vs_target(enrolment_by_month: pd.DataFrame,
         return fig, handles
 
     observed = df[df["observed"].astype(bool) & df["pilot_id"].isin(ids)]
-    active = observed["active"]
-    rounded = bool((active.notna() & (_rounded_to(active, k) != active)).any())
-    thinned = bool(observed.groupby("pilot_id", sort=False)["enrolled_cumulative"].apply(
-        lambda s: bool((s.notna() & _steps_of_at_least(s, k).isna()).any())).any())
-    steps = (_tr(lang, "Linjen for påmeldte går bare gjennom måneder der minst {k} har kommet "
-                       "til siden forrige punkt.",
-                 "The enrolled line only passes through months where at least {k} have "
-                 "joined since the previous point.").format(k=k) if thinned else None)
+    rounded = any(bool((v.notna() & (_rounded_to(v, k) != v)).any())
+                  for v in (observed["enrolled_cumulative"], observed["active"]))
     return _figure(build, title=title, alt=alt,
-                   notes=[_privacy_note(k, lang) if hidden_any else None, steps,
-                          _active_rounded_note(k, lang) if rounded else None],
+                   notes=[_privacy_note(k, lang) if hidden_any else None,
+                          _rounded_note("enrolled_active", k, lang) if rounded else None],
                    source=source, language=lang)
 
 
