@@ -20,10 +20,10 @@ Speed (the sample set: portfolio and four pilots):
 * The reports are handed out longest first (the portfolio report, then the pilots with
   the most data), so no worker is left with a long report at the end.
 * The workers and their kernels run at a slightly lower priority than the parent, whose
-  tables every report waits for. While the parent computes them, each worker warms up in a thread
-  (imports Papermill, nbconvert and WeasyPrint, compiles the templates, loads the fonts:
-  what its first report would pay for) until its first report arrives; ``metrics.xlsx`` is
-  written once a worker has nothing left to do.
+  tables every report waits for. While the parent computes them, each worker warms up in
+  a thread (imports Papermill, nbconvert and WeasyPrint, compiles the templates, loads the
+  fonts: what its first report would pay for) until its first report arrives;
+  ``metrics.xlsx`` is written once a worker has nothing left to do.
 """
 
 from __future__ import annotations
