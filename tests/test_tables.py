@@ -38,6 +38,13 @@ PARTICIPANT_ID = re.compile(r"p-[0-9a-f]{8}")
 NBSP = "\u00a0"
 
 
+def _print_css() -> str:
+    """The report's print stylesheet, its template fields (running header) left empty."""
+    css = (Path(__file__).parent.parent / "src" / "pilot_eval" / "render" / "templates"
+           / "pilot_eval_print" / "print.css.j2").read_text(encoding="utf-8")
+    return re.sub(r"\{\{.*?\}\}", '""', css)
+
+
 def plain(s: str) -> str:
     return s.replace(NBSP, " ")
 
@@ -483,9 +490,7 @@ def test_glossary_splits_across_pages_without_losing_a_term(tmp_path):
     wherever the page break falls, the PDF/UA export works and every term is printed."""
     from pilot_eval.render.export import font_face_css, html_to_pdf
 
-    css = (Path(__file__).parent.parent / "src" / "pilot_eval" / "render" / "templates"
-           / "pilot_eval_print" / "print.css.j2").read_text(encoding="utf-8")
-    css = re.sub(r"\{\{.*?\}\}", '""', css)
+    css = _print_css()
     glossary = tables.glossary_table("nb")
     terms = [plain(t) for t in glossary.data.iloc[:, 0]]
     pages = set()
@@ -509,9 +514,7 @@ def test_tables_print_to_pdf(mid, tmp_path):
     """All tables through the real HTML → PDF export: the text survives, nothing is lost."""
     from pilot_eval.render.export import font_face_css, html_to_pdf
 
-    css = (Path(__file__).parent.parent / "src" / "pilot_eval" / "render" / "templates"
-           / "pilot_eval_print" / "print.css.j2").read_text(encoding="utf-8")
-    css = re.sub(r"\{\{.*?\}\}", '""', css)  # template fields (running header) left empty
+    css = _print_css()
     body = "".join(t.html for t in mid["nb"])
     html = (f'<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>t</title>'
             f"<style>{font_face_css()}{css}</style></head><body>{body}</body></html>")
@@ -566,9 +569,7 @@ def test_tables_fit_the_page_width(mid):
 
     from pilot_eval.render.export import font_face_css
 
-    css = (Path(__file__).parent.parent / "src" / "pilot_eval" / "render" / "templates"
-           / "pilot_eval_print" / "print.css.j2").read_text(encoding="utf-8")
-    css = re.sub(r"\{\{.*?\}\}", '""', css)
+    css = _print_css()
     for language, t in [("nb", t) for t in mid["nb"]] + [("en", t) for t in mid["en"]]:
         html = (f'<!doctype html><html lang="{language}"><head><meta charset="utf-8"><style>'
                 f"{font_face_css()}{css}</style></head><body><main>{t.html}</main></body>"

@@ -197,9 +197,7 @@ def _start_worker(kernel_name: str, preload: tuple[str, ...]) -> None:
     # the time for what the worker's first report would otherwise pay for (importing
     # Papermill, nbconvert and WeasyPrint, compiling the templates, loading the fonts),
     # at the worker's lowered priority and only until a report starts.
-    _WORKER["warm_up"] = threading.Thread(target=_warm_up, name="pilot-eval-warm-up",
-                                          daemon=True)
-    _WORKER["warm_up"].start()
+    threading.Thread(target=_warm_up, name="pilot-eval-warm-up", daemon=True).start()
 
 
 def _warm_up() -> None:

@@ -846,6 +846,12 @@ def _rounded_line(values: pd.Series, base: int) -> pd.Series:
     return out
 
 
+def _drawn_rounded(values: pd.Series, base: int) -> bool:
+    """Whether :func:`_rounded_line` moves any point of ``values`` (the caption says so)."""
+    v = pd.to_numeric(values, errors="coerce").astype(float)
+    return bool((v.notna() & (_rounded_line(v, base) != v)).any())
+
+
 def _rounded_note(what: str, min_cell_size: int, language: str) -> str:
     """The caption's sentence for lines drawn rounded (``what``: "enrolled_active" or
     "active")."""

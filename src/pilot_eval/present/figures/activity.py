@@ -27,6 +27,7 @@ from ._core import (
     Language,
     _cell_min,
     _clean,
+    _drawn_rounded,
     _figure,
     _flat,
     _hidden_label,
@@ -131,9 +132,7 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
     e["new_enrolled"] = e["new_enrolled"].where(~hide_new)
     e["active"] = e["active"].where(~small_active)
     hidden = bool(hide_new.any() or small_active.any())
-    shown_active = e["active"].to_numpy(float)
-    rounded = bool((np.isfinite(shown_active)
-                    & (_rounded_line(e["active"], k).to_numpy(float) != shown_active)).any())
+    rounded = _drawn_rounded(e["active"], k)
     as_of = pd.to_datetime(e.loc[observed, "date"]).max() if "date" in e else None
     act = None
     raw_hours = 0.0

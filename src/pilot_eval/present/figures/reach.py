@@ -30,6 +30,7 @@ from ._core import (
     _bar_value_axis,
     _cell_min,
     _clean,
+    _drawn_rounded,
     _empty_note,
     _end_labels,
     _figure,
@@ -58,7 +59,6 @@ from ._core import (
     _room_right,
     _rounded_line,
     _rounded_note,
-    _rounded_to,
     _rows_top_down,
     _small_multiples,
     _text_width_pt,
@@ -183,9 +183,10 @@ def enrolment_vs_target(enrolment_by_month: pd.DataFrame,
                                  "Target, spread evenly over the period"))]
         return fig, handles
 
-    observed = df[df["observed"].astype(bool) & df["pilot_id"].isin(ids)]
-    rounded = any(bool((v.notna() & (_rounded_to(v, k) != v)).any())
-                  for v in (observed["enrolled_cumulative"], observed["active"]))
+    observed = df[df["observed"].astype(bool) & df["pilot_id"].isin(ids)].sort_values("date")
+    rounded = any(_drawn_rounded(line[column], k)  # as build() draws them: per pilot
+                  for _, line in observed.groupby("pilot_id", sort=False)
+                  for column in ("enrolled_cumulative", "active"))
     return _figure(build, title=title, alt=alt,
                    notes=[_privacy_note(k, lang) if hidden_any else None,
                           _rounded_note("enrolled_active", k, lang) if rounded else None],
