@@ -117,6 +117,8 @@ _MEASURES = pd.DataFrame(
         "mid": [2.0, 2.0, 3.0],
         "reliability": [0.85, 0.75, 0.85],
         "sd_reference": [6.0, 5.0, 5.0],
+        # invented reference means "in the age group", for the regression-to-the-mean check
+        "mean_reference": [25.0, 7.0, 27.0],
         "success_threshold": [24, 10, 28],
     }
 )

@@ -134,6 +134,7 @@ TABLES: dict[str, TableSpec] = {
             Col("mid", "float", gt=0),
             Col("reliability", "float", required=False, nullable=True, ge=0, le=1),
             Col("sd_reference", "float", required=False, nullable=True, gt=0),
+            Col("mean_reference", "float", required=False, nullable=True),
             Col("success_threshold", "float", required=False, nullable=True),
         )),
         TableSpec("outcomes", False, (
@@ -144,6 +145,7 @@ TABLES: dict[str, TableSpec] = {
             Col("timepoint", "enum", choices=TIMEPOINTS),
             Col("measured_on", "date"),
             Col("value", "float"),
+            Col("cluster", "text", required=False, nullable=True),
         ), unique_on=("pilot_id", "participant_id", "group", "measure", "timepoint")),
         TableSpec("indicators", False, (
             Col("series", "id"),
@@ -192,6 +194,15 @@ DEFAULT_RULES: dict[str, float] = {
     "cost_underuse": 0.5,  # below: yellow (money not being used is a delivery risk)
     "outcome_min_n": 10,  # fewer people with baseline and follow-up: grey
     "adjust_before_elapsed": 0.5,  # a red outcome before this share of the period: adjust
+    # evidence rating (metrics/evidence.py, docs/metrics.md "Evidence rating")
+    "outcome_min_evidence": 2,  # green or red outcome needs at least this level (2 = moderate)
+    "outcome_attrition_cap": 0.4,  # more missing follow-ups (of those due): never green
+    "evidence_attrition_max": 0.2,  # one-group attrition above this lowers the rating
+    "evidence_comparison_ratio": 0.5,  # comparison group smaller than this × pilot group
+    "evidence_imbalance_max": 0.25,  # |standardised baseline difference| above this
+    "evidence_ceiling_share": 0.15,  # share of baselines at a scale limit above this
+    "evidence_rtm_share_of_mid": 0.5,  # regression to the mean ≥ this × MID (before/after)
+    "evidence_min_clusters": 10,  # fewer clusters in all lowers the rating
 }
 
 AGREEMENT_KEYS: dict[str, tuple[str, Any]] = {

@@ -43,12 +43,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from .. import stats
 from ..dataset import Dataset
+from . import evidence
 from ..stats import ITSResult
 
 __all__ = ["outcome_summary", "outcome_changes", "its_summary", "its_fit", "OUTCOME_NOTES"]
@@ -71,20 +73,29 @@ MIN_PAIRS = 2
 
 _INDEX = ["pilot_id", "measure"]
 _SUMMARY_COLUMNS = [
-    "design", "n_pilot", "n_comparison", "n_baseline", "n_missing_followup",
-    "n_missing_followup_active", "attrition_share", "baseline_mean", "followup_mean",
-    "comparison_baseline_mean", "comparison_followup_mean", "estimate", "se", "ci_low",
-    "ci_high", "p_value", "effect_size", "improvement", "improvement_ci_low",
-    "improvement_ci_high", "mid", "meets_mid", "share_reliably_improved",
-    "share_reliably_deteriorated", "rci_sd", "mde", "mde_sd", "label", "label_nb",
-    "label_en", "unit", "higher_is_better", "method", "note",
+    "design", "role", "n_pilot", "n_comparison", "n_baseline", "n_followup",
+    "n_missing_followup", "n_missing_followup_active", "n_not_yet_due", "attrition_share",
+    "attrition_due_share", "n_comparison_baseline", "comparison_attrition_share",
+    "overall_attrition", "differential_attrition", "tipping_point_improvement",
+    "baseline_mean", "followup_mean", "comparison_baseline_mean", "comparison_followup_mean",
+    "baseline_std_diff", "rtm_expected_improvement", "ceiling_share", "n_clusters",
+    "estimate", "se", "ci_low", "ci_high", "p_value", "effect_size", "improvement",
+    "improvement_ci_low", "improvement_ci_high", "mid", "meets_mid", "clears_mid",
+    "share_reliably_improved", "share_reliably_deteriorated", "rci_sd", "rci_sd_source",
+    "mde", "mde_sd", "evidence_level", "evidence_rating", "evidence_reasons", "label",
+    "label_nb", "label_en", "unit", "higher_is_better", "method", "note",
 ]  # fmt: skip
 _ITS_COLUMNS = [
     "design", "family", "exposure", "first_month", "change_month", "last_month",
     "n_months", "n_pre", "n_post", "level_change", "level_change_se", "level_change_ci_low",
     "level_change_ci_high", "p_value", "level_rr", "level_rr_ci_low", "level_rr_ci_high",
-    "dispersion", "method", "note",
+    "dispersion", "autocorrelation", "autocorrelation_p", "autocorrelated", "cov_type",
+    "pre_trend_break_p", "pre_trend_break", "evidence_level", "evidence_rating",
+    "evidence_reasons", "method", "note",
 ]  # fmt: skip
+#: Below this p-value the residuals count as autocorrelated (Newey–West errors are used)
+#: and the pre-period as having a break in its trend.
+CHECK_ALPHA = 0.05
 
 
 # --------------------------------------------------------------------------- per person
@@ -111,6 +122,11 @@ def _measurements(ds: Dataset) -> pd.DataFrame:
     frame["measured_on"] = o["measured_on"].to_numpy()
     wide = frame.set_index([*key, "timepoint"]).unstack("timepoint")
     out = pd.DataFrame(index=wide.index)
+    if "cluster" in o.columns and o["cluster"].notna().any():
+        # a person's cluster (school, class, area): the first one given
+        cluster = o["cluster"].astype("string").str.strip().replace("", pd.NA)
+        out["cluster"] = cluster.groupby([frame[c] for c in key]).first().reindex(
+            wide.index).to_numpy(dtype=object)
     for tp in ("baseline", "followup"):
         has = ("value", tp) in wide.columns
         out[tp] = wide[("value", tp)].astype(float) if has else np.nan
@@ -246,10 +262,44 @@ def outcome_summary(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
     rows: list[dict[str, object]] = []
     for (pid, key), sub in m.groupby(["pilot_id", "measure"], sort=False):
         info = measures.loc[key] if key in measures.index else None
-        rows.append(_summarise(pid, key, sub, info, alpha, language))
+        rows.append(_summarise(pid, key, sub, info, alpha, language, ds.as_of_date))
     out = pd.DataFrame(rows).set_index(_INDEX)
     out = out.loc[_order(out.index, ds)]
+    out["role"] = _roles(ds, out)
+    out = out.join(evidence.rate_outcomes(out, ds.agreement.rules,
+                                          min_cell_size=int(ds.agreement.min_cell_size)))
     return _typed(out[_SUMMARY_COLUMNS])
+
+
+def primary_measures(ds: Dataset, summary: pd.DataFrame, pilots: pd.Index) -> pd.DataFrame:
+    """Per pilot: the measure its verdict rests on, and where that choice comes from.
+
+    The pilot's ``primary_measure``, else the first measure in the measures table that its
+    participants were measured on (``summary`` is :func:`outcome_summary`'s frame, or its
+    rows so far). Returns columns ``measure`` (``None`` when there is none) and ``source``
+    (``"primary"``, ``"first_measured"`` or ``None``), index ``pilots``.
+    """
+    table = ds.pilots.assign(pilot_id=ds.pilots["pilot_id"].astype(str)).set_index("pilot_id")
+    primary = (table["primary_measure"].reindex(pilots) if "primary_measure" in table
+               else pd.Series(pd.NA, index=pilots))
+    declared = primary.notna() & primary.astype("string").str.strip().ne("")
+    measured = summary[~summary["note"].astype("string").fillna("").str.contains(
+        "no_pilot_data")].reset_index()
+    first = (measured.groupby("pilot_id", sort=False)["measure"].first() if len(measured)
+             else pd.Series(dtype=object))
+    use = primary.where(declared, first.reindex(pilots))
+    return pd.DataFrame({
+        "measure": use.astype(object).where(use.notna(), None),
+        "source": np.where(declared, "primary", np.where(use.notna(), "first_measured", None)),
+    }, index=pilots)
+
+
+def _roles(ds: Dataset, out: pd.DataFrame) -> np.ndarray:
+    """``primary`` for the measure a pilot's verdict rests on, else ``exploratory``."""
+    pilots = pd.Index(out.index.get_level_values("pilot_id").unique(), name="pilot_id")
+    chosen = primary_measures(ds, out, pilots)["measure"]
+    keys = out.index.get_level_values("pilot_id").map(chosen)
+    return np.where(keys == out.index.get_level_values("measure"), "primary", "exploratory")
 
 
 def _active_keys(ds: Dataset) -> pd.MultiIndex:
@@ -261,7 +311,7 @@ def _active_keys(ds: Dataset) -> pd.MultiIndex:
 
 
 def _summarise(pid: Hashable, key: Hashable, sub: pd.DataFrame, info: pd.Series | None,
-               alpha: float, language: str) -> dict[str, object]:
+               alpha: float, language: str, as_of: pd.Timestamp) -> dict[str, object]:
     """One row of :func:`outcome_summary`."""
     pilot = sub[sub["group"] == "pilot"]
     comp = sub[sub["group"] == "comparison"]
@@ -272,6 +322,8 @@ def _summarise(pid: Hashable, key: Hashable, sub: pd.DataFrame, info: pd.Series 
     base = pilot[pilot["baseline"].notna()]
     missing = base[base["followup"].isna()]
     n_missing_active = int(missing["active"].sum())
+    comp_base = comp[comp["baseline"].notna()]
+    comp_missing = int(comp_base["followup"].isna().sum())
 
     hib = True if info is None or pd.isna(info["higher_is_better"]) else bool(info["higher_is_better"])
     sign = 1.0 if hib else -1.0
@@ -289,17 +341,30 @@ def _summarise(pid: Hashable, key: Hashable, sub: pd.DataFrame, info: pd.Series 
     if design == "did" and n_comp < MIN_PAIRS:
         notes.append("too_few_comparison")
     enough = n_pilot >= MIN_PAIRS and (design == "pre_post" or n_comp >= MIN_PAIRS)
+    analysed = pd.concat([pb, cb]) if design == "did" else pb
+    clusters = _clusters(analysed)
+    n_clusters = clusters.nunique() if clusters is not None else np.nan
     d_p = pb["followup"] - pb["baseline"]
     if not enough:
         # one person per group leaves no within-group residual: any SE would be too small
         est = _not_estimated(n_pilot + n_comp, design, alpha)
         mde_sd = mde = np.nan
     elif design == "did":
-        est = stats.did(_long(pb, cb), outcome="value", treated="treated", post="post",
-                        cluster="person", alpha=alpha)
+        long = _long(pb, cb, clusters)
+        est = stats.did(long, outcome="value", treated="treated", post="post",
+                        cluster="cluster", small_sample="cr2", alpha=alpha)
         n_h = 2 * n_pilot * n_comp / (n_pilot + n_comp)
         mde_sd = _pooled_sd(d_p, cb["followup"] - cb["baseline"])
         mde = stats.min_detectable_effect(n_h, mde_sd, alpha=alpha, paired=False)
+    elif clusters is not None and n_clusters >= MIN_PAIRS:
+        # people in one school share its shocks: the cluster means are the independent units
+        means = pb.groupby(clusters.to_numpy())[["baseline", "followup"]].mean()
+        est = stats.paired_change(means["baseline"].to_numpy(), means["followup"].to_numpy(),
+                                  alpha=alpha)
+        est = replace(est, n=n_pilot, method=f"{est.method}, on the means of "
+                                             f"{len(means)} clusters")
+        mde_sd = float((means["followup"] - means["baseline"]).std(ddof=1))
+        mde = stats.min_detectable_effect(len(means), mde_sd, alpha=alpha, paired=True)
     else:
         est = stats.paired_change(pb["baseline"].to_numpy(), pb["followup"].to_numpy(),
                                   alpha=alpha)
@@ -308,9 +373,11 @@ def _summarise(pid: Hashable, key: Hashable, sub: pd.DataFrame, info: pd.Series 
     if not est.is_estimable and not notes:
         notes.append("not_estimable")
 
-    rci_sd = _num(info, "sd_reference")
-    if math.isnan(rci_sd) and base["baseline"].size >= 2:
-        rci_sd = float(base["baseline"].std(ddof=1))
+    # reliable change needs a reference SD: the measure's, else the pooled SD of both
+    # groups' baselines -- never the pilot's own (narrow, screened) baselines alone
+    rci_sd, rci_source = _num(info, "sd_reference"), "reference"
+    if math.isnan(rci_sd):
+        rci_sd, rci_source = _pooled_sd(base["baseline"], comp_base["baseline"]), "pooled"
     rel = _num(info, "reliability")
     improved = deteriorated = np.nan
     if n_pilot and not math.isnan(rel) and rel < 1 and rci_sd > 0:
@@ -322,27 +389,79 @@ def _summarise(pid: Hashable, key: Hashable, sub: pd.DataFrame, info: pd.Series 
     lo, hi = sorted((sign * est.ci_low, sign * est.ci_high)) if est.is_estimable else (np.nan,) * 2
     label_nb = None if info is None else info["label_nb"]
     label_en = None if info is None else info["label_en"]
+
+    # attrition: only follow-ups that are due count. A follow-up is not yet due when the
+    # baseline is more recent than the usual time between the two measurements (the median
+    # of both groups' pairs): the same rule for both groups, so the difference is fair
+    lag = (sub["followup_on"] - sub["baseline_on"]).median()
+    def not_due(people: pd.DataFrame) -> int:
+        gone = people[people["followup"].isna()]
+        if pd.isna(lag):
+            return len(gone)
+        return int((gone["baseline_on"] + lag > as_of).sum())
+    n_not_due, comp_not_due = not_due(base), not_due(comp_base)
+    due, comp_due = len(base) - n_not_due, len(comp_base) - comp_not_due
+    missing_due = len(missing) - n_not_due
+    comp_missing_due = comp_missing - comp_not_due
+    attr_pilot = missing_due / due if due else np.nan
+    attr_comp = comp_missing_due / comp_due if design == "did" and comp_due else np.nan
+    overall = ((missing_due + comp_missing_due) / (due + comp_due)
+               if design == "did" and due + comp_due else attr_pilot)
+    tipping = (-n_pilot * improvement / missing_due
+               if missing_due and improvement > 0 else np.nan)
+
+    base_mean, comp_base_mean = _mean(pb["baseline"]), _mean(cb["baseline"])
+    std_diff = ((base_mean - comp_base_mean) / _pooled_sd(pb["baseline"], cb["baseline"])
+                if design == "did" else np.nan)
+    reference = comp_base_mean if design == "did" else _num(info, "mean_reference")
+    rtm = sign * (1 - rel) * (reference - base_mean)  # NaN without reliability or reference
+    limit = _num(info, "scale_max" if hib else "scale_min")
+    at_limit = (analysed["baseline"] >= limit) if hib else (analysed["baseline"] <= limit)
+    ceiling = float(at_limit.mean()) if len(analysed) and not math.isnan(limit) else np.nan
     return {
         "pilot_id": str(pid), "measure": str(key), "design": design,
         "n_pilot": n_pilot, "n_comparison": n_comp, "n_baseline": len(base),
+        "n_followup": int(pilot["followup"].notna().sum()),
         "n_missing_followup": len(missing), "n_missing_followup_active": n_missing_active,
+        "n_not_yet_due": n_not_due,
         "attrition_share": len(missing) / len(base) if len(base) else np.nan,
-        "baseline_mean": _mean(pb["baseline"]), "followup_mean": _mean(pb["followup"]),
-        "comparison_baseline_mean": _mean(cb["baseline"]) if design == "did" else np.nan,
+        "attrition_due_share": attr_pilot,
+        "n_comparison_baseline": len(comp_base) if design == "did" else 0,
+        "comparison_attrition_share": attr_comp, "overall_attrition": overall,
+        "differential_attrition": abs(attr_pilot - attr_comp) if design == "did" else np.nan,
+        "tipping_point_improvement": tipping,
+        "baseline_mean": base_mean, "followup_mean": _mean(pb["followup"]),
+        "comparison_baseline_mean": comp_base_mean if design == "did" else np.nan,
         "comparison_followup_mean": _mean(cb["followup"]) if design == "did" else np.nan,
+        "baseline_std_diff": std_diff, "rtm_expected_improvement": rtm,
+        "ceiling_share": ceiling, "n_clusters": n_clusters,
         "estimate": est.estimate, "se": est.se, "ci_low": est.ci_low, "ci_high": est.ci_high,
         "p_value": est.p_value,
         "effect_size": np.nan if est.effect_size is None else est.effect_size,
         "improvement": improvement, "improvement_ci_low": lo, "improvement_ci_high": hi,
         "mid": mid,
         "meets_mid": pd.NA if math.isnan(improvement) or math.isnan(mid) else improvement >= mid,
+        "clears_mid": pd.NA if math.isnan(lo) or math.isnan(mid) else lo >= mid,
         "share_reliably_improved": improved, "share_reliably_deteriorated": deteriorated,
-        "rci_sd": rci_sd, "mde": mde, "mde_sd": mde_sd,
+        "rci_sd": rci_sd, "rci_sd_source": rci_source if rci_sd > 0 else None,
+        "mde": mde, "mde_sd": mde_sd,
         "label": label_en if language == "en" else label_nb,
         "label_nb": label_nb, "label_en": label_en,
         "unit": None if info is None else info["unit"], "higher_is_better": hib,
         "method": est.method, "note": ";".join(notes) if notes else pd.NA,
     }
+
+
+def _clusters(people: pd.DataFrame) -> pd.Series | None:
+    """Each analysed person's declared cluster, or None when nobody has one.
+
+    People without a cluster are their own cluster (a cluster of one is still independent
+    of the others).
+    """
+    if "cluster" not in people.columns or people["cluster"].isna().all():
+        return None
+    own = "person:" + people["group"].astype(str) + ":" + people["participant_id"].astype(str)
+    return people["cluster"].astype(object).where(people["cluster"].notna(), own).astype(str)
 
 
 def _not_estimated(n: int, design: str, alpha: float) -> stats.Estimate:
@@ -353,16 +472,19 @@ def _not_estimated(n: int, design: str, alpha: float) -> stats.Estimate:
                                  "measured at both times in a group")
 
 
-def _long(pilot: pd.DataFrame, comp: pd.DataFrame) -> pd.DataFrame:
-    """Two rows per person measured twice: value, treated, post, person (cluster id)."""
+def _long(pilot: pd.DataFrame, comp: pd.DataFrame, clusters: pd.Series | None = None
+          ) -> pd.DataFrame:
+    """Two rows per person measured twice: value, treated, post, cluster (the person's
+    declared cluster, else the person)."""
     both = pd.concat([pilot, comp], ignore_index=True)
-    person = both["group"] + ":" + both["participant_id"]
+    cluster = (both["group"] + ":" + both["participant_id"] if clusters is None
+               else pd.Series(clusters.to_numpy(), index=both.index))
     treated = (both["group"] == "pilot").astype(float)
     return pd.DataFrame({
         "value": np.concatenate([both["baseline"].to_numpy(), both["followup"].to_numpy()]),
         "treated": np.tile(treated.to_numpy(), 2),
         "post": np.repeat([0.0, 1.0], len(both)),
-        "person": np.tile(person.to_numpy(), 2),
+        "cluster": np.tile(cluster.to_numpy(), 2),
     })
 
 
@@ -399,11 +521,15 @@ def _empty(columns: list[str], index: list[str] | None = None) -> pd.DataFrame:
     return _typed(pd.DataFrame({c: [] for c in columns}, index=idx))
 
 
-_INT_COLUMNS = {"n_pilot", "n_comparison", "n_baseline", "n_missing_followup",
-                "n_missing_followup_active", "n_months", "n_pre", "n_post"}
-_TEXT_COLUMNS = {"design", "label", "label_nb", "label_en", "unit", "method", "note", "family",
-                 "exposure"}
-_BOOL_COLUMNS = {"meets_mid", "higher_is_better"}
+_INT_COLUMNS = {"n_pilot", "n_comparison", "n_baseline", "n_followup", "n_missing_followup",
+                "n_missing_followup_active", "n_not_yet_due", "n_comparison_baseline", "n_months", "n_pre",
+                "n_post"}
+_NULLABLE_INT_COLUMNS = {"evidence_level"}
+_TEXT_COLUMNS = {"design", "role", "label", "label_nb", "label_en", "unit", "method", "note",
+                 "family", "exposure", "rci_sd_source", "evidence_rating", "evidence_reasons",
+                 "cov_type"}
+_BOOL_COLUMNS = {"meets_mid", "clears_mid", "higher_is_better", "autocorrelation_remaining",
+                 "pre_trend_break"}
 _DATE_COLUMNS = {"first_month", "change_month", "last_month"}
 
 
@@ -413,6 +539,8 @@ def _typed(out: pd.DataFrame) -> pd.DataFrame:
     for c in out.columns:
         if c in _INT_COLUMNS:
             types[c] = "int64"
+        elif c in _NULLABLE_INT_COLUMNS:
+            types[c] = "Int64"
         elif c in _TEXT_COLUMNS:
             types[c] = "string"
         elif c in _BOOL_COLUMNS:
@@ -497,9 +625,16 @@ def its_fit(ds: Dataset, series: str, alpha: float = 0.05) -> ITSResult:
     frame, _, _ = _series_frame(ds, series)
     exposure = "population" if frame["population"].notna().all() else None
     data = frame if exposure else frame.drop(columns="population")
-    return stats.its(data, outcome="value", time="time", post="post", family="poisson",
-                     exposure=exposure, seasonality="month_of_year", overdispersion=True,
-                     alpha=alpha)
+    fit = stats.its(data, outcome="value", time="time", post="post", family="poisson",
+                    exposure=exposure, seasonality="month_of_year", overdispersion=True,
+                    alpha=alpha)
+    if fit.autocorrelation_p < CHECK_ALPHA:
+        # months that follow each other are alike: Newey-West errors, or the interval is
+        # too narrow
+        fit = stats.its(data, outcome="value", time="time", post="post", family="poisson",
+                        exposure=exposure, seasonality="month_of_year", overdispersion=True,
+                        alpha=alpha, hac_maxlags="auto")
+    return fit
 
 
 def its_summary(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
@@ -516,8 +651,13 @@ def its_summary(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
         ratio) with ``level_change_se``, ``level_change_ci_low``, ``level_change_ci_high``,
         ``p_value``, ``level_rr`` with ``level_rr_ci_low``, ``level_rr_ci_high`` (Wald
         interval on the log scale, exponentiated), ``dispersion`` (Pearson
-        :math:`X^2/df`), ``method`` and ``note`` (``no_pre_period``, ``no_post_period``,
-        ``not_estimable`` or ``<NA>``). A rate ratio below 1 means fewer events than the
+        :math:`X^2/df`), ``autocorrelation`` (lag-1, of the residuals) with its test's
+        ``autocorrelation_p`` and ``autocorrelated`` (p < :data:`CHECK_ALPHA`: the fit then
+        uses Newey–West errors, ``cov_type``), ``pre_trend_break_p`` and
+        ``pre_trend_break`` (a change of slope inside the pre-period), the evidence rating
+        (``evidence_level``, ``evidence_rating``, ``evidence_reasons``; see
+        :mod:`pilot_eval.metrics.evidence`), ``method`` and ``note`` (``no_pre_period``,
+        ``no_post_period``, ``not_estimable`` or ``<NA>``). A rate ratio below 1 means fewer events than the
         pre-trend and season predict; whether that is better depends on the series.
     """
     stats._check_alpha(alpha)
@@ -545,6 +685,13 @@ def its_summary(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
             "p_value": lc.p_value,
             "level_rr": np.nan if res.level_rr is None else res.level_rr,
             "level_rr_ci_low": rr_lo, "level_rr_ci_high": rr_hi,
-            "dispersion": res.dispersion, "method": res.method, "note": note,
+            "dispersion": res.dispersion, "autocorrelation": res.autocorrelation,
+            "autocorrelation_p": res.autocorrelation_p,
+            "autocorrelated": bool(res.autocorrelation_p < CHECK_ALPHA),
+            "cov_type": res.cov_type, "pre_trend_break_p": res.pre_trend_break_p,
+            "pre_trend_break": bool(res.pre_trend_break_p < CHECK_ALPHA),
+            "method": res.method, "note": note,
         })
-    return _typed(pd.DataFrame(rows).set_index(["pilot_id", "series"])[_ITS_COLUMNS])
+    out = pd.DataFrame(rows).set_index(["pilot_id", "series"])
+    out = out.join(evidence.rate_series(out))
+    return _typed(out[_ITS_COLUMNS])

@@ -14,13 +14,19 @@ defaults of :data:`pilot_eval.schema.DEFAULT_RULES`, overridable in ``[rules]`` 
 * **outcome** (the pilot's ``primary_measure``, else the first measure in the measures
   table that the pilot's participants were measured on): grey when fewer than
   :math:`\max(`` outcome_min_n ``, min\_cell\_size)` people have a baseline and a follow-up
-  (or the estimate could not be computed); green when the improvement's CI lies above 0
-  (``improvement_ci_low > 0``) and ``improvement >= mid``; red when the CI's upper end is
-  below the MID (``improvement_ci_high < mid``); yellow otherwise.
+  in the pilot group *or*, with a comparison group, in the comparison group (or the
+  estimate could not be computed); green when the improvement's CI lies above 0
+  (``improvement_ci_low > 0``), ``improvement >= mid``, the result's evidence rating
+  (:mod:`pilot_eval.metrics.evidence`) is at least ``outcome_min_evidence`` (2, moderate)
+  and no more than ``outcome_attrition_cap`` (0.4) of the follow-ups due are missing in
+  either group; red when the CI's upper end is below the MID (``improvement_ci_high <
+  mid``) and the evidence is at least ``outcome_min_evidence``; yellow otherwise. A
+  before/after change without a comparison group is therefore never green or red
+  (``change_without_comparison``).
 * every dimension is grey while the pilot has not started (``as_of`` before its start).
 * **recommendation**: outcome grey → ``insufficient_data``; outcome red → ``stop``, or
   ``adjust`` while :math:`e <` ``adjust_before_elapsed`` (0.5); outcome green and reach green
-  and cost not red → ``scale``; reach or cost red → ``adjust``; otherwise ``continue``.
+  and cost not red → ``scale`` (so never on before/after evidence alone); reach or cost red → ``adjust``; otherwise ``continue``.
 
 Ratios are rounded to 9 decimals before they are compared with a threshold, so that a
 ratio that is exactly on a threshold by hand (for example 1.1) is not pushed over it by
@@ -42,7 +48,7 @@ import pandas as pd
 from ..dataset import Dataset
 from ..schema import DEFAULT_RULES
 from .cost import cost_summary
-from .outcomes import outcome_summary
+from .outcomes import outcome_summary, primary_measures
 from .reach import reach_summary
 
 __all__ = ["scorecard", "rules_in_force", "rules_hash", "STATUSES", "RECOMMENDATIONS",
@@ -73,8 +79,16 @@ REASONS: dict[str, dict[str, str]] = {
         "no_outcome_data": "no measurement of the pilot's participants on the outcome measure",
         "too_few_measured": "fewer than outcome_min_required people measured at both times",
         "not_estimable": "enough people, but the change could not be estimated",
-        "clear_improvement": "CI above 0 and improvement >= MID",
-        "below_mid": "the CI's upper end is below the MID",
+        "clear_improvement": "CI above 0 and improvement >= MID, evidence at least "
+                             "outcome_min_evidence",
+        "below_mid": "the CI's upper end is below the MID, evidence at least "
+                     "outcome_min_evidence",
+        "change_without_comparison": "clearly above or below, but a before/after change "
+                                     "without a comparison group: at most uncertain",
+        "evidence_too_weak": "clearly above or below, but the evidence rating is below "
+                             "outcome_min_evidence",
+        "attrition_too_high": "clearly above, but more than outcome_attrition_cap of the "
+                              "follow-ups due are missing",
         "uncertain": "neither clearly above nor clearly below the MID",
     },
     "recommendation_reason": {
@@ -110,6 +124,32 @@ RULE_DESCRIPTIONS: dict[str, tuple[str, str]] = {
                               "andelen av perioden er gått",
                               "A red outcome gives 'adjust', not 'stop', before this share "
                               "of the period has passed"),
+    "outcome_min_evidence": ("Grønt eller rødt resultat krever minst dette nivået av "
+                             "evidens (0 svært svak – 3 sterk)",
+                             "A green or red outcome needs at least this evidence level "
+                             "(0 very weak – 3 strong)"),
+    "outcome_attrition_cap": ("Aldri grønt resultat når en større andel av oppfølgingene "
+                              "mangler", "Never a green outcome when a larger share of the "
+                              "follow-ups due is missing"),
+    "evidence_attrition_max": ("Evidensen svekkes når en større andel mangler oppfølging "
+                               "(én gruppe)", "Evidence lowered when a larger share misses "
+                               "follow-up (one group)"),
+    "evidence_comparison_ratio": ("Evidensen svekkes når sammenligningsgruppen er mindre "
+                                  "enn denne andelen av pilotgruppen",
+                                  "Evidence lowered when the comparison group is smaller "
+                                  "than this share of the pilot group"),
+    "evidence_imbalance_max": ("Evidensen svekkes når standardisert forskjell ved start er "
+                               "større enn", "Evidence lowered when the standardised "
+                               "baseline difference exceeds"),
+    "evidence_ceiling_share": ("Evidensen svekkes når en større andel starter på skalaens "
+                               "grense", "Evidence lowered when a larger share starts at the "
+                               "scale's limit"),
+    "evidence_rtm_share_of_mid": ("Evidensen svekkes når regresjon mot gjennomsnittet alene "
+                                  "gir minst denne andelen av minste betydningsfulle endring",
+                                  "Evidence lowered when regression to the mean alone gives "
+                                  "at least this share of the minimal important change"),
+    "evidence_min_clusters": ("Evidensen svekkes med færre klynger (skoler, klasser) enn",
+                              "Evidence lowered with fewer clusters (schools, classes) than"),
 }
 
 _COLUMNS = [
@@ -120,15 +160,16 @@ _COLUMNS = [
     "outcome_status", "outcome_reason", "outcome_measure", "outcome_measure_source",
     "outcome_label", "outcome_unit", "outcome_higher_is_better", "outcome_design", "outcome_n",
     "outcome_min_required", "outcome_improvement", "outcome_ci_low", "outcome_ci_high",
-    "outcome_mid", "outcome_meets_mid",
-    "recommendation", "recommendation_reason",
+    "outcome_mid", "outcome_meets_mid", "outcome_clears_mid", "outcome_evidence_rating",
+    "outcome_evidence_reasons", "outcome_attrition", "outcome_rtm_expected_improvement",
+    "outcome_tipping_point", "recommendation", "recommendation_reason",
 ]  # fmt: skip
 _TEXT = {"state", "reach_status", "reach_reason", "cost_status", "cost_reason",
          "outcome_status", "outcome_reason", "outcome_measure", "outcome_measure_source",
          "outcome_label", "outcome_unit", "outcome_design", "recommendation",
-         "recommendation_reason"}
+         "recommendation_reason", "outcome_evidence_rating", "outcome_evidence_reasons"}
 _INT = {"enrolled", "outcome_n", "outcome_min_required"}
-_BOOL = {"outcome_higher_is_better", "outcome_meets_mid"}
+_BOOL = {"outcome_higher_is_better", "outcome_meets_mid", "outcome_clears_mid"}
 _DIGITS = 9  # rounding before comparison with a threshold
 
 
@@ -175,27 +216,14 @@ def rules_hash(ds: Dataset) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _no_pilot_data(rows: pd.DataFrame) -> pd.Series:
-    """True where outcome_summary has no measurement of the pilot's own participants."""
-    return rows["note"].astype("string").fillna("").str.contains("no_pilot_data")
-
-
 def _outcome_rows(ds: Dataset, summary: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     """Per pilot: the outcome measure used and its row of ``outcome_summary``."""
-    pilots = ds.pilots.assign(pilot_id=ds.pilots["pilot_id"].astype(str)).set_index("pilot_id")
-    primary = pilots["primary_measure"].reindex(index) if "primary_measure" in pilots else \
-        pd.Series(pd.NA, index=index)
-    measured = summary[~_no_pilot_data(summary)].reset_index()
-    first = measured.groupby("pilot_id", sort=False)["measure"].first() if len(measured) \
-        else pd.Series(dtype=object)
-    use = primary.where(primary.notna() & primary.astype("string").str.strip().ne(""),
-                        first.reindex(index))
-    source = np.where(primary.notna() & primary.astype("string").str.strip().ne(""),
-                      "primary", np.where(use.notna(), "first_measured", None))
-    keys = pd.MultiIndex.from_arrays([index, use.astype(object).where(use.notna(), "")])
+    chosen = primary_measures(ds, summary, index)
+    use = chosen["measure"]
+    keys = pd.MultiIndex.from_arrays([index, use.where(use.notna(), "")])
     rows = summary.reindex(keys)
     rows.index = index
-    rows["outcome_measure"] = use.astype(object).where(use.notna(), None).to_numpy()
+    rows["outcome_measure"] = use.to_numpy()
     # the measure's own facts, also when it has no data yet
     meas = ds.measures.assign(measure=ds.measures["measure"].astype(str)).drop_duplicates(
         "measure").set_index("measure")
@@ -205,7 +233,7 @@ def _outcome_rows(ds: Dataset, summary: pd.DataFrame, index: pd.Index) -> pd.Dat
     for col, src in (("label", label), ("unit", "unit"), ("higher_is_better", "higher_is_better"),
                      ("mid", "mid")):
         rows[col] = rows[col].astype(object).where(rows[col].notna(), facts[src].astype(object))
-    rows["outcome_measure_source"] = source
+    rows["outcome_measure_source"] = chosen["source"].to_numpy()
     return rows
 
 
@@ -296,16 +324,31 @@ def _scorecard(ds: Dataset, alpha: float = 0.05,
     rows = _outcome_rows(ds, summary, index)
     min_n = int(max(rules["outcome_min_n"], float(ds.agreement.min_cell_size)))
     n = rows["n_pilot"].fillna(0).astype(int)
+    n_comp = rows["n_comparison"].fillna(0).astype(int)
+    did = (rows["design"].astype("string") == "did").fillna(False).to_numpy(dtype=bool)
     imp = rows["improvement"].astype(float)
     lo = rows["improvement_ci_low"].astype(float).round(_DIGITS)
     hi = rows["improvement_ci_high"].astype(float).round(_DIGITS)
     mid = rows["mid"].astype(float)
-    has_data = rows["design"].notna() & ~_no_pilot_data(rows)
+    has_data = rows["design"].notna() & ~rows["note"].astype("string").fillna("").str.contains(
+        "no_pilot_data")
+    level = rows["evidence_level"].astype("Float64").fillna(-1).astype(float)
+    enough_evidence = (level >= rules["outcome_min_evidence"]).to_numpy()
+    # missing follow-ups of those due, in the worse-off group
+    attrition = np.fmax(rows["attrition_due_share"].astype(float),
+                        rows["comparison_attrition_share"].astype(float))
+    capped = (attrition.round(_DIGITS) > rules["outcome_attrition_cap"]).to_numpy()
+    clear = ((lo > 0) & (imp.round(_DIGITS) >= mid)).to_numpy()
     out["outcome_reason"] = np.select(
-        [~started, rows["outcome_measure"].isna() | ~has_data, n < min_n,
-         imp.isna() | lo.isna() | hi.isna(), (lo > 0) & (imp.round(_DIGITS) >= mid), hi < mid],
+        [~started, rows["outcome_measure"].isna() | ~has_data,
+         (n < min_n) | (did & (n_comp < min_n)),
+         imp.isna() | lo.isna() | hi.isna(),
+         clear & ~did, clear & capped, clear & ~enough_evidence, clear,
+         (hi < mid) & ~did, (hi < mid) & ~enough_evidence, hi < mid],
         ["not_started", "no_outcome_data", "too_few_measured", "not_estimable",
-         "clear_improvement", "below_mid"], "uncertain")
+         "change_without_comparison", "attrition_too_high", "evidence_too_weak",
+         "clear_improvement", "change_without_comparison", "evidence_too_weak", "below_mid"],
+        "uncertain")
     out["outcome_measure"] = rows["outcome_measure"]
     out["outcome_measure_source"] = rows["outcome_measure_source"]
     out["outcome_label"] = rows["label"]
@@ -319,6 +362,12 @@ def _scorecard(ds: Dataset, alpha: float = 0.05,
     out["outcome_ci_high"] = rows["improvement_ci_high"].astype(float)
     out["outcome_mid"] = mid
     out["outcome_meets_mid"] = rows["meets_mid"]
+    out["outcome_clears_mid"] = rows["clears_mid"]
+    out["outcome_evidence_rating"] = rows["evidence_rating"]
+    out["outcome_evidence_reasons"] = rows["evidence_reasons"]
+    out["outcome_attrition"] = attrition
+    out["outcome_rtm_expected_improvement"] = rows["rtm_expected_improvement"].astype(float)
+    out["outcome_tipping_point"] = rows["tipping_point_improvement"].astype(float)
 
     status_of = {
         "not_started": "grey", "no_reach_target": "grey", "on_track": "green",
@@ -326,6 +375,8 @@ def _scorecard(ds: Dataset, alpha: float = 0.05,
         "overspending": "yellow", "underspending": "yellow", "far_overspending": "red",
         "no_outcome_data": "grey", "too_few_measured": "grey", "not_estimable": "grey",
         "clear_improvement": "green", "below_mid": "red", "uncertain": "yellow",
+        "change_without_comparison": "yellow", "evidence_too_weak": "yellow",
+        "attrition_too_high": "yellow",
     }
     for dim in ("reach", "cost", "outcome"):
         out[f"{dim}_status"] = out[f"{dim}_reason"].map(status_of)

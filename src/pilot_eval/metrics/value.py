@@ -11,7 +11,10 @@ as DESIGN §3 specifies; every step is a column so an adviser can redo it by han
      better: :math:`y_0 > c \ge y_1`). With a comparison group (design ``did``):
      :math:`n_{measured}\,(p_P - p_C)`, each group's rate :math:`p` being its successes over
      its people measured at both times; ``deadweight`` is *not* applied because the
-     counterfactual is measured. Without one: :math:`successes \times (1 - deadweight)`.
+     counterfactual is measured. Without one: *net* successes, those who crossed the
+     threshold the right way minus those who crossed it the wrong way (``reversals``),
+     :math:`(successes - reversals) \times (1 - deadweight)`: with no effect, measurement
+     noise moves as many people each way, so counting only one way pays for noise.
    * ``basis = per_unit``: :math:`improvement \times n_{measured}` (``improvement`` from
      :func:`~pilot_eval.metrics.outcomes.outcome_summary`: a DiD is already net of the
      counterfactual, so deadweight is applied to pre-post only, as for successes).
@@ -32,6 +35,14 @@ as DESIGN §3 specifies; every step is a column so an adviser can redo it by han
 6. ``net_value_nok`` :math:`= PV - C`; ``benefit_cost_ratio`` :math:`= PV / C`;
    ``break_even_value_nok`` :math:`= C / (Q \times pv\_factor)`, the ``value_nok`` at
    which the net value is 0 (PV is proportional to ``value_nok``).
+
+Uncertainty. The outcome's 95 % interval is carried through the same steps
+(``quantity_ci_low/high`` → ``social_value_pv_low/high_nok`` → ``benefit_cost_ratio_low/
+high``): for ``per_unit`` the improvement's interval; for ``per_success`` a t interval of
+the net crossing score (+1/0/−1 per person) without a comparison group, and a
+Welch–Satterthwaite interval of the difference of the groups' success rates with one.
+No value and no ratio are computed when fewer than the scorecard's minimum (``outcome_min_n``
+or ``min_cell_size``) are measured at both times in a group (note ``few_measured``).
 
 Observed and projected. Only people measured at both times are valued (no extrapolation).
 The part of the first year's (discounted) value that falls between each person's follow-up
@@ -86,6 +97,10 @@ __all__ = [
 #: difference of figures that include projections).
 VALUE_FIGURE_KINDS: dict[str, str] = {
     "n_measured": "observed", "n_comparison": "observed", "successes": "observed",
+    "reversals": "observed", "net_successes": "observed", "quantity_ci_low": "observed",
+    "quantity_ci_high": "observed", "social_value_pv_low_nok": "observed+projected",
+    "social_value_pv_high_nok": "observed+projected", "benefit_cost_ratio_low": "derived",
+    "benefit_cost_ratio_high": "derived",
     "success_rate_pilot": "observed", "success_rate_comparison": "observed",
     "improvement": "observed", "quantity_net_of_counterfactual": "observed",
     "attributable_successes": "observed", "attributable_units": "observed",
@@ -106,7 +121,12 @@ VALUE_NOTES: dict[str, str] = {
     "no_success_threshold": "per-success valuation but the measure has no success_threshold",
     "no_cost": "the pilot has no cost recorded, so no ratio",
     "negative_effect": "the net effect is negative: the value is negative",
-    "few_measured": "fewer people measured at both times than the scorecard's minimum",
+    "few_measured": "fewer people measured at both times (in a group) than the scorecard's "
+                    "minimum: no value and no ratio",
+    "net_crossings": "no comparison group: successes net of those who crossed the threshold "
+                     "the wrong way",
+    "change_not_effect": "no comparison group: the value rests on a before/after change, "
+                         "not an effect (evidence rating weak at best)",
     "may_double_count": "values of several measures added: they may overlap",
     "some_measures_not_valued": "a valued measure could not be valued and is left out of the sum",
 }
@@ -123,16 +143,19 @@ SENSITIVITY_ASSUMPTIONS: dict[str, str] = {
 }
 
 _VALUE_COLUMNS = [
-    "label", "basis", "design", "deadweight_applied", "n_measured", "n_comparison",
-    "successes", "success_rate_pilot", "success_rate_comparison", "improvement",
-    "quantity_net_of_counterfactual", "attributable_successes", "attributable_units",
+    "label", "basis", "design", "role", "evidence_rating", "deadweight_applied", "n_measured",
+    "n_comparison", "successes", "reversals", "net_successes", "success_rate_pilot",
+    "success_rate_comparison", "improvement", "quantity_net_of_counterfactual",
+    "quantity_ci_low", "quantity_ci_high", "attributable_successes", "attributable_units",
     "value_nok", "deadweight", "attribution", "displacement", "drop_off", "duration_years",
     "discount_rate", "annual_value_nok", "pv_factor", "observed_share_of_year1",
-    "observed_value_nok", "projected_value_nok", "social_value_pv_nok", "total_cost_nok",
+    "observed_value_nok", "projected_value_nok", "social_value_pv_nok",
+    "social_value_pv_low_nok", "social_value_pv_high_nok", "total_cost_nok",
     "public_cost_nok", "tax_financing_cost", "cost_for_ratio_nok", "net_value_nok",
-    "benefit_cost_ratio", "break_even_value_nok", "confidence", "source", "note",
+    "benefit_cost_ratio", "benefit_cost_ratio_low", "benefit_cost_ratio_high",
+    "break_even_value_nok", "confidence", "source", "note",
 ]  # fmt: skip
-_TEXT = {"label", "basis", "design", "confidence", "source", "note"}
+_TEXT = {"label", "basis", "design", "role", "evidence_rating", "confidence", "source", "note"}
 
 
 # --------------------------------------------------------------------------- inputs
@@ -148,11 +171,14 @@ def _successes(ds: Dataset, m: pd.DataFrame) -> pd.DataFrame:
         measure=lambda f: f["measure"].astype(str)).set_index("measure")
     thr = m["measure"].map(meas["success_threshold"]).astype(float)
     hib = m["measure"].map(meas["higher_is_better"].astype("boolean").fillna(True)).astype(bool)
-    up = (m["baseline"] < thr) & (m["followup"] >= thr)
-    down = (m["baseline"] > thr) & (m["followup"] <= thr)
-    m = m.assign(success=np.where(hib, up, down))
-    return (m.groupby(["pilot_id", "measure", "group"])["success"]
-            .agg(successes="sum", measured="size").reset_index())
+    rise = (m["baseline"] < thr) & (m["followup"] >= thr)
+    fall = (m["baseline"] >= thr) & (m["followup"] < thr)
+    success = np.where(hib, rise, (m["baseline"] > thr) & (m["followup"] <= thr))
+    reverse = np.where(hib, fall, (m["baseline"] <= thr) & (m["followup"] > thr))
+    m = m.assign(success=success.astype(float), reverse=reverse.astype(float))
+    return (m.groupby(["pilot_id", "measure", "group"])
+            .agg(successes=("success", "sum"), reversals=("reverse", "sum"),
+                 measured=("success", "size")).reset_index())
 
 
 def _observed_share(ds: Dataset, m: pd.DataFrame) -> pd.Series:
@@ -166,14 +192,60 @@ def _observed_share(ds: Dataset, m: pd.DataFrame) -> pd.Series:
     return share.groupby([m["pilot_id"], m["measure"]]).mean()
 
 
-def _inputs(ds: Dataset, summary: pd.DataFrame | None = None) -> pd.DataFrame:
+def _quantity_interval(inp: pd.DataFrame, pilot: pd.DataFrame, comp: pd.DataFrame,
+                       alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    r"""The outcome's interval carried to the quantity *before* deadweight and attribution.
+
+    * ``per_unit``: the improvement's interval × ``n_measured``.
+    * ``per_success`` without a comparison group: each person scores +1 (crossed the
+      threshold the right way), -1 (the wrong way) or 0; the net count is
+      :math:`n \bar x`, with a t interval of the mean (:math:`n - 1` df).
+    * ``per_success`` with one: :math:`n_P (p_P - p_C)`, the two rates' difference with a
+      Welch–Satterthwaite t interval (each person 1 or 0).
+    """
+    from scipy import stats as st
+
+    idx = inp.index
+    n_p = pilot["measured"].reindex(idx).astype(float).to_numpy()
+    s_p = pilot["successes"].reindex(idx).astype(float).to_numpy()
+    r_p = pilot["reversals"].reindex(idx).astype(float).to_numpy()
+    did = (inp["design"] == "did").to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # one group: x in {-1, 0, 1}; mean and variance (ddof 1) from the counts
+        mean_net = (s_p - r_p) / n_p
+        var_net = ((s_p + r_p) - n_p * mean_net ** 2) / (n_p - 1)
+        se_one = np.sqrt(var_net / n_p)
+        t_one = st.t.ppf(1 - alpha / 2, n_p - 1)
+        # two groups: success indicators, Welch
+        n_c = comp["measured"].reindex(idx).astype(float).to_numpy()
+        p_p = s_p / n_p
+        p_c = comp["successes"].reindex(idx).astype(float).to_numpy() / n_c
+        v_p = p_p * (1 - p_p) * n_p / (n_p - 1) / n_p
+        v_c = p_c * (1 - p_c) * n_c / (n_c - 1) / n_c
+        df = (v_p + v_c) ** 2 / (v_p ** 2 / (n_p - 1) + v_c ** 2 / (n_c - 1))
+        t_two = st.t.ppf(1 - alpha / 2, np.where(np.isfinite(df), df, 1.0))
+        se_two = np.sqrt(v_p + v_c)
+    success_lo = np.where(did, n_p * (p_p - p_c - t_two * se_two),
+                          n_p * (mean_net - t_one * se_one))
+    success_hi = np.where(did, n_p * (p_p - p_c + t_two * se_two),
+                          n_p * (mean_net + t_one * se_one))
+    n = inp["n_measured"].astype(float).to_numpy()
+    unit_lo = inp["improvement_ci_low"].astype(float).to_numpy() * n
+    unit_hi = inp["improvement_ci_high"].astype(float).to_numpy() * n
+    per_success = (inp["basis"] == "per_success").to_numpy()
+    return (np.where(per_success, success_lo, unit_lo),
+            np.where(per_success, success_hi, unit_hi))
+
+
+def _inputs(ds: Dataset, summary: pd.DataFrame | None = None, alpha: float = 0.05
+            ) -> pd.DataFrame:
     """One row per valued (pilot, measure): everything :func:`_appraise` needs.
 
     ``summary`` is :func:`~pilot_eval.metrics.outcomes.outcome_summary` of ``ds`` when the
     caller has it already (it is only read).
     """
     if summary is None:
-        summary = _outcomes.outcome_summary(ds)
+        summary = _outcomes.outcome_summary(ds, alpha=alpha)
     valuation = ds.valuation.drop_duplicates("measure").assign(
         measure=lambda f: f["measure"].astype(str)).set_index("measure")
     if summary.empty or valuation.empty:
@@ -182,7 +254,8 @@ def _inputs(ds: Dataset, summary: pd.DataFrame | None = None) -> pd.DataFrame:
     summary = summary[keep]
     if summary.empty:
         return pd.DataFrame()
-    inp = summary[["label", "design", "n_pilot", "n_comparison", "improvement", "note"]].rename(
+    inp = summary[["label", "design", "role", "evidence_rating", "n_pilot", "n_comparison",
+                   "improvement", "improvement_ci_low", "improvement_ci_high", "note"]].rename(
         columns={"n_pilot": "n_measured", "note": "outcome_note"})
     val = valuation.reindex(inp.index.get_level_values("measure"))
     for col in ("basis", "value_nok", "deadweight", "attribution", "displacement", "drop_off",
@@ -199,9 +272,12 @@ def _inputs(ds: Dataset, summary: pd.DataFrame | None = None) -> pd.DataFrame:
     pilot, comp = (succ[succ["group"] == g].set_index(["pilot_id", "measure"])
                    for g in ("pilot", "comparison"))
     inp["successes"] = pilot["successes"].reindex(inp.index).astype(float).to_numpy()
+    inp["reversals"] = pilot["reversals"].reindex(inp.index).astype(float).to_numpy()
     inp["success_rate_pilot"] = (pilot["successes"] / pilot["measured"]).reindex(inp.index)
     rate_c = (comp["successes"] / comp["measured"]).astype(float)
     inp["success_rate_comparison"] = rate_c.reindex(inp.index).where(inp["design"] == "did")
+    low, high = _quantity_interval(inp, pilot, comp, alpha)
+    inp["quantity_ci_low"], inp["quantity_ci_high"] = low, high
     inp["observed_share_of_year1"] = _observed_share(ds, people).reindex(inp.index).to_numpy()
 
     costs = cost_summary(ds)
@@ -239,22 +315,33 @@ def _appraise(inp: pd.DataFrame) -> pd.DataFrame:
     out["deadweight_applied"] = ~did
     keep_dw = np.where(did, 1.0, 1.0 - out["deadweight"])
     n = out["n_measured"].astype(float)
+    # without a comparison group, people who crossed the threshold the wrong way cancel as
+    # many who crossed it the right way: otherwise measurement noise alone pays out
+    net = out["successes"] - out["reversals"]
     success_q = np.where(did, n * (out["success_rate_pilot"] - out["success_rate_comparison"]),
-                         out["successes"] * keep_dw)
+                         net * keep_dw)
     unit_q = out["improvement"] * n * keep_dw
     quantity = pd.Series(np.where(per_success, success_q, unit_q), index=out.index)
     ok = out["outcome_note"].isna() | ~out["outcome_note"].astype(str).str.contains(
         "too_few|no_followup|no_pilot_data|not_estimable", regex=True)
     ok &= np.isfinite(out["improvement"].astype(float))
     ok &= ~per_success | out["has_threshold"]
-    quantity = quantity.where(ok)
+    # no value, and so no ratio, on fewer people than the scorecard's minimum in a group
+    few = (n < out["min_n"]) | (did & (out["n_comparison"].astype(float) < out["min_n"]))
+    quantity = quantity.where(ok & ~few)
+    out["net_successes"] = net.where(per_success & ~did)
     out["quantity_net_of_counterfactual"] = quantity
-    q = quantity * (1.0 - out["attribution"]) * (1.0 - out["displacement"])
+    keep = (1.0 - out["attribution"]) * (1.0 - out["displacement"])
+    q = quantity * keep
     out["attributable_successes"] = q.where(per_success)
     out["attributable_units"] = q.where(~per_success)
     out["annual_value_nok"] = q * out["value_nok"]
     out["pv_factor"] = _pv_factor(out["drop_off"], out["duration_years"], out["discount_rate"])
     out["social_value_pv_nok"] = out["annual_value_nok"] * out["pv_factor"]
+    per_quantity = keep * keep_dw * out["value_nok"] * out["pv_factor"]
+    for side in ("low", "high"):
+        bound = out[f"quantity_ci_{side}"].where(quantity.notna()) * per_quantity
+        out[f"social_value_pv_{side}_nok"] = bound
     year1 = out["annual_value_nok"] / (1.0 + out["discount_rate"])
     out["observed_value_nok"] = year1 * out["observed_share_of_year1"].fillna(0.0)
     out["projected_value_nok"] = out["social_value_pv_nok"] - out["observed_value_nok"]
@@ -262,6 +349,9 @@ def _appraise(inp: pd.DataFrame) -> pd.DataFrame:
     out["cost_for_ratio_nok"] = cost
     out["net_value_nok"] = out["social_value_pv_nok"] - cost
     out["benefit_cost_ratio"] = (out["social_value_pv_nok"] / cost).where(cost > 0)
+    for side in ("low", "high"):
+        out[f"benefit_cost_ratio_{side}"] = (out[f"social_value_pv_{side}_nok"] / cost).where(
+            cost > 0)
     per_krone = q * out["pv_factor"]  # PV per krone of value_nok
     out["break_even_value_nok"] = (cost / per_krone).where((per_krone > 0) & cost.notna())
 
@@ -270,7 +360,9 @@ def _appraise(inp: pd.DataFrame) -> pd.DataFrame:
         "no_success_threshold": per_success & ~out["has_threshold"],
         "no_cost": ~(cost > 0),
         "negative_effect": q < 0,
-        "few_measured": n < out["min_n"],
+        "few_measured": few,
+        "net_crossings": per_success & ~did & ok,
+        "change_not_effect": ~did & ok,
     }, index=out.index)
     out["note"] = _join_notes(notes)
     return out
@@ -384,6 +476,9 @@ def _by_pilot(vfm: pd.DataFrame) -> pd.DataFrame:
     out["net_value_nok"] = out["social_value_pv_nok"] - out["cost_for_ratio_nok"]
     cost = out["cost_for_ratio_nok"]
     out["benefit_cost_ratio"] = (out["social_value_pv_nok"] / cost).where(cost > 0)
+    for side in ("low", "high"):
+        out[f"benefit_cost_ratio_{side}"] = (out[f"social_value_pv_{side}_nok"] / cost).where(
+            cost > 0)
     n_rows = vfm.groupby(level="pilot_id", sort=False).size().reindex(out.index)
     out["note"] = _join_notes(pd.DataFrame({
         "may_double_count": out["n_measures"] > 1,

@@ -194,6 +194,57 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "outcome_reason.uncertain": {
         _NB: "Vi vet ikke sikkert om endringen er stor nok til å bety noe.",
         _EN: "We cannot tell yet whether the change is large enough to matter."},
+    "outcome_reason.change_without_comparison": {
+        _NB: "Uten sammenligningsgruppe vet vi ikke hvor mye av endringen piloten står for.",
+        _EN: "Without a comparison group we cannot tell how much of the change is the "
+             "pilot's doing."},
+    "outcome_reason.evidence_too_weak": {
+        _NB: "Evidensen er for svak til at vi kan si sikkert at piloten står for endringen.",
+        _EN: "The evidence is too weak to say that the pilot caused the change."},
+    "outcome_reason.attrition_too_high": {
+        _NB: "For mange mangler oppfølgingsmåling til at vi kan stole på endringen.",
+        _EN: "Too many follow-up measurements are missing to trust the change."},
+    # -- evidence rating: why a result is rated as it is (metrics/evidence.py)
+    "evidence.sentence": {
+        _NB: "Evidensen er {rating}: {reasons}.",
+        _EN: "The evidence is {rating}: {reasons}."},
+    "evidence.base.did": {_NB: "sammenligningsgruppe målt før og etter",
+                          _EN: "a comparison group measured before and after"},
+    "evidence.base.pre_post": {_NB: "bare målt før og etter, uten sammenligningsgruppe",
+                               _EN: "measured before and after only, with no comparison group"},
+    "evidence.base.its": {_NB: "tidsserie for hele kommunen",
+                          _EN: "a time series for the whole municipality"},
+    "evidence.reason.too_few": {_NB: "for få er målt i en av gruppene",
+                                _EN: "too few are measured in one of the groups"},
+    "evidence.reason.attrition_high": {_NB: "mange mangler oppfølgingsmåling",
+                                       _EN: "many follow-up measurements are missing"},
+    "evidence.reason.comparison_small": {_NB: "sammenligningsgruppen er liten",
+                                         _EN: "the comparison group is small"},
+    "evidence.reason.baseline_imbalance": {_NB: "gruppene var ulike ved start",
+                                           _EN: "the groups differed at the start"},
+    "evidence.reason.regression_to_mean": {
+        _NB: "deltakerne startet lavt og ville trolig bedret seg noe uansett",
+        _EN: "the participants started low and would probably have improved somewhat anyway"},
+    "evidence.reason.ceiling": {_NB: "mange startet på grensen av skalaen",
+                                _EN: "many started at the limit of the scale"},
+    "evidence.reason.few_clusters": {_NB: "få skoler eller grupper",
+                                     _EN: "few schools or groups"},
+    "evidence.reason.autocorrelation": {_NB: "månedene henger sammen",
+                                        _EN: "the months are correlated"},
+    "evidence.reason.pre_trend_break": {_NB: "trenden endret seg alt før piloten",
+                                        _EN: "the trend changed before the pilot"},
+    "evidence.reason.short_pre_period": {_NB: "under ett år med tall fra før",
+                                         _EN: "less than a year of figures from before"},
+    "outcome.rtm": {
+        _NB: "Deltakerne startet under gjennomsnittet. Bare det kan gi om lag {x} {unit} "
+             "bedring ved neste måling, uten noen virkning av piloten.",
+        _EN: "The participants started below average. That alone can give about {x} {unit} "
+             "of improvement at the next measurement, without any effect of the pilot."},
+    "outcome.tipping": {
+        _NB: "De som mangler oppfølgingsmåling, måtte i snitt ha blitt {x} {unit} dårligere "
+             "for at endringen skulle forsvinne.",
+        _EN: "Those missing a follow-up would have had to get worse by {x} {unit} on average "
+             "for the change to vanish."},
     # -- scorecard: recommendation
     "recommendation_reason.not_started": {
         _NB: "Piloten har ikke startet, så det er for tidlig å si noe.",
@@ -297,9 +348,16 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         _NB: "Effekten er negativ, så verdien for samfunnet er negativ.",
         _EN: "The effect is negative, so the social value is negative."},
     "value_note.few_measured": {
-        _NB: "Få deltakere er målt før og etter, så verdien er svært usikker.",
-        _EN: "Few participants are measured before and after, so the value is very "
-             "uncertain."},
+        _NB: "For få er målt før og etter til å regne ut en verdi.",
+        _EN: "Too few are measured before and after to compute a value."},
+    "value_note.net_crossings": {
+        _NB: "Uten sammenligningsgruppe er de som krysset grensen feil vei, trukket fra dem "
+             "som krysset den riktig vei.",
+        _EN: "Without a comparison group, those who crossed the threshold the wrong way are "
+             "subtracted from those who crossed it the right way."},
+    "value_note.change_not_effect": {
+        _NB: "Verdien bygger på en endring fra før til etter, ikke på en påvist effekt.",
+        _EN: "The value rests on a change from before to after, not on a shown effect."},
     "value_note.may_double_count": {
         _NB: "Verdiene av flere resultatmål er lagt sammen. De kan overlappe, så summen kan "
              "telle samme gevinst to ganger.",
@@ -347,8 +405,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         _EN: "The pilot has spent {used} of its grant after {elapsed} of the period, much "
              "more slowly than planned."},
     "outcome.change": {
-        _NB: "{label} {verb} {x} {unit} (95\u00a0% KI {ci}), {judgement}.",
-        _EN: "{label} {verb} {x} {unit} (95% CI {ci}), {judgement}."},
+        _NB: "{label} {verb} {x} {unit} fra før til etter (95\u00a0% KI {ci}), {judgement}.",
+        _EN: "{label} {verb} {x} {unit} from before to after (95% CI {ci}), {judgement}."},
     "outcome.change_did": {
         _NB: "{label} {verb} {x} {unit} mer enn i sammenligningsgruppen (95\u00a0% KI {ci}), "
              "{judgement}.",
@@ -361,6 +419,13 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "outcome.judge_green": {
         _NB: "over minste betydningsfulle endring på {mid} {unit}",
         _EN: "above the minimal important difference of {mid} {unit}"},
+    "outcome.judge_green_may": {
+        _NB: "kanskje stor nok til å bety noe (minste betydningsfulle endring er {mid} {unit})",
+        _EN: "perhaps large enough to matter (the minimal important difference is {mid} "
+             "{unit})"},
+    "outcome.judge_capped": {
+        _NB: "men vi vet ikke hvor mye av den piloten står for",
+        _EN: "but we cannot tell how much of it is the pilot's doing"},
     "outcome.judge_red": {
         _NB: "klart under minste betydningsfulle endring på {mid} {unit}",
         _EN: "clearly below the minimal important difference of {mid} {unit}"},
@@ -388,6 +453,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "rec.down": {_NB: "{label} ned {x} {unit}", _EN: "{label} down {x} {unit}"},
     "rec.sure": {_NB: "sikker bedring", _EN: "a clear improvement"},
     "rec.unsure": {_NB: "usikkert om det er nok", _EN: "unclear if it is enough"},
+    "rec.may_matter": {_NB: "trolig bedring", _EN: "a likely improvement"},
+    "rec.no_comparison": {_NB: "uten sammenligningsgruppe", _EN: "no comparison group"},
+    "rec.weak_evidence": {_NB: "svak evidens", _EN: "weak evidence"},
+    "rec.attrition": {_NB: "mange mangler oppfølging", _EN: "many follow-ups missing"},
     "rec.too_little": {_NB: "for lite til å bety noe", _EN: "too little to matter"},
     "rec.too_little_early": {_NB: "for lite så langt", _EN: "too little so far"},
     "rec.reach_yellow": {_NB: "noe færre deltakere enn ventet",
@@ -469,6 +538,26 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
              "{lo} og {hi} {unit}.",
         _EN: "We cannot tell if the {change} is large enough to matter. It is probably "
              "between {lo} and {hi} {unit}."},
+    "sum.may_matter": {
+        _NB: "Vi er nokså sikre på at {change} er mellom {lo} og {hi} {unit}. Den kan være "
+             "stor nok til å bety noe.",
+        _EN: "We are fairly sure that the {change} is between {lo} and {hi} {unit}. It may "
+             "be large enough to matter."},
+    "sum.before_after": {
+        _NB: "{label} {verb} om lag {x} {unit} fra før til etter i {name}.",
+        _EN: "{label} {verb} by about {x} {unit} from before to after in {name}."},
+    "sum.capped": {
+        _NB: "Endringen er trolig mellom {lo} og {hi} {unit}, men {why}.",
+        _EN: "The change is probably between {lo} and {hi} {unit}, but {why}."},
+    "sum.why.change_without_comparison": {
+        _NB: "uten sammenligningsgruppe vet vi ikke hvor mye av den piloten står for",
+        _EN: "without a comparison group we cannot tell how much of it is the pilot's doing"},
+    "sum.why.evidence_too_weak": {
+        _NB: "evidensen er {rating}, så vi vet ikke sikkert om piloten står for den",
+        _EN: "the evidence is {rating}, so we cannot be sure the pilot caused it"},
+    "sum.why.attrition_too_high": {
+        _NB: "mange mangler oppfølgingsmåling, så den kan være for høy",
+        _EN: "many follow-ups are missing, so it may be too high"},
     "sum.yellow_cross": {
         _NB: "Vi vet ikke om det er en reell endring. Den kan være alt fra {lo} til {hi}.",
         _EN: "We cannot tell if the change is real. It could be anything from {lo} to {hi}."},
@@ -751,6 +840,12 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "h.mid": {_NB: "Betyr noe fra", _EN: "Matters from"},
     "h.mde": {_NB: "Kan påvises fra", _EN: "Detectable from"},
     "h.attrition": {_NB: "Frafall i oppfølgingen", _EN: "Attrition at follow-up"},
+    "evidence.strong": {_NB: "sterk", _EN: "strong"},
+    "evidence.moderate": {_NB: "moderat", _EN: "moderate"},
+    "evidence.weak": {_NB: "svak", _EN: "weak"},
+    "evidence.very_weak": {_NB: "svært svak", _EN: "very weak"},
+    "h.evidence": {_NB: "Evidens", _EN: "Evidence"},
+    "exploratory": {_NB: "utforskende", _EN: "exploratory"},
     "design.did": {_NB: "FiF", _EN: "DiD"},
     "design.pre_post": {_NB: "før–etter", _EN: "pre–post"},
     "design.its": {_NB: "avbrutt tidsserie", _EN: "interrupted time series"},
@@ -843,27 +938,85 @@ LABELS: Final[dict[str, dict[str, str]]] = {
              "er gått",
         _EN: "Weak outcomes give 'adjust', not 'stop', before this share of the period has "
              "passed"},
+    "rule.outcome_min_evidence": {
+        _NB: "Resultater «god» eller «svak» bare med minst dette evidensnivået (0 svært svak, "
+             "1 svak, 2 moderat, 3 sterk)",
+        _EN: "Outcomes 'good' or 'weak' only with at least this evidence level (0 very weak, "
+             "1 weak, 2 moderate, 3 strong)"},
+    "rule.outcome_attrition_cap": {
+        _NB: "Resultater aldri «god» når en større andel av oppfølgingsmålingene mangler",
+        _EN: "Outcomes never 'good' when a larger share of the follow-ups due is missing"},
+    "rule.evidence_attrition_max": {
+        _NB: "Evidensen ett nivå ned når en større andel mangler oppfølging (uten "
+             "sammenligningsgruppe)",
+        _EN: "Evidence one level down when a larger share misses follow-up (no comparison "
+             "group)"},
+    "rule.evidence_comparison_ratio": {
+        _NB: "Evidensen ett nivå ned når sammenligningsgruppen er mindre enn denne andelen av "
+             "pilotgruppen",
+        _EN: "Evidence one level down when the comparison group is smaller than this share "
+             "of the pilot group"},
+    "rule.evidence_imbalance_max": {
+        _NB: "Evidensen ett nivå ned når gruppene ved start skiller seg mer enn dette (i "
+             "standardavvik)",
+        _EN: "Evidence one level down when the groups differ at the start by more than this "
+             "(in standard deviations)"},
+    "rule.evidence_ceiling_share": {
+        _NB: "Evidensen ett nivå ned når en større andel starter på grensen av skalaen",
+        _EN: "Evidence one level down when a larger share starts at the limit of the scale"},
+    "rule.evidence_rtm_share_of_mid": {
+        _NB: "Evidensen ett nivå ned når regresjon mot gjennomsnittet alene gir minst denne "
+             "andelen av minste betydningsfulle endring",
+        _EN: "Evidence one level down when regression to the mean alone gives at least this "
+             "share of the minimal important difference"},
+    "rule.evidence_min_clusters": {
+        _NB: "Evidensen ett nivå ned med færre skoler eller grupper enn",
+        _EN: "Evidence one level down with fewer schools or groups than"},
     "rules.outcome": {
         _NB: "Resultatene vurderes ut fra pilotens hovedmål, eller ut fra det første "
-             "resultatmålet som er målt. «For lite data»: færre enn {n} er målt både før og "
-             "etter. «God»: hele 95\u00a0% konfidensintervallet for forbedringen ligger over 0, "
-             "og forbedringen er minst like stor som minste betydningsfulle endring. «Svak»: "
-             "hele intervallet ligger under minste betydningsfulle endring. Ellers «usikker».",
+             "resultatmålet som er målt; andre mål er utforskende. «For lite data»: færre enn "
+             "{n} er målt både før og etter i pilotgruppen eller i sammenligningsgruppen. "
+             "«God»: hele 95\u00a0% konfidensintervallet for forbedringen ligger over 0, "
+             "forbedringen er minst like stor som minste betydningsfulle endring, evidensen "
+             "er minst moderat og høyst {cap} av oppfølgingsmålingene mangler. «Svak»: hele "
+             "intervallet ligger under minste betydningsfulle endring, og evidensen er minst "
+             "moderat. Ellers «usikker». En endring fra før til etter uten "
+             "sammenligningsgruppe er derfor aldri «god» eller «svak».",
         _EN: "Outcomes are judged on the pilot's main measure, or else on the first measure "
-             "taken. 'Too little data': fewer than {n} people are measured both before and "
-             "after. 'Good': the whole 95% confidence interval of the improvement lies above "
-             "0, and the improvement is at least the minimal important difference. 'Weak': "
-             "the whole interval lies below the minimal important difference. Otherwise "
-             "'uncertain'."},
+             "taken; other measures are exploratory. 'Too little data': fewer than {n} "
+             "people are measured both before and after in the pilot group or in the "
+             "comparison group. 'Good': the whole 95% confidence interval of the improvement "
+             "lies above 0, the improvement is at least the minimal important difference, "
+             "the evidence is at least moderate and at most {cap} of the follow-ups due are "
+             "missing. 'Weak': the whole interval lies below the minimal important difference "
+             "and the evidence is at least moderate. Otherwise 'uncertain'. A change from "
+             "before to after without a comparison group is therefore never 'good' or "
+             "'weak'."},
+    "rules.evidence": {
+        _NB: "Evidensen (sterk, moderat, svak, svært svak) sier hvor godt oppsettet kan skille "
+             "pilotens virkning fra alt annet. Sammenligningsgruppe målt før og etter starter "
+             "som sterk, tidsserie for hele kommunen som moderat, før–etter uten "
+             "sammenligningsgruppe som svak. Hvert forhold i tabellen over trekker ett nivå "
+             "ned; mange manglende oppfølgingsmålinger i en sammenligning (over grensene til "
+             "What Works Clearinghouse) trekker to; for få målt gir svært svak.",
+        _EN: "The evidence (strong, moderate, weak, very weak) says how well the design can "
+             "tell the pilot's effect from everything else. A comparison group measured "
+             "before and after starts as strong, a time series for the whole municipality as "
+             "moderate, before/after without a comparison group as weak. Each concern in the "
+             "table above takes one level off; many missing follow-ups in a comparison "
+             "(beyond the What Works Clearinghouse boundaries) take two; too few measured "
+             "gives very weak."},
     "rules.recommendation": {
         _NB: "Anbefalingen: «for tidlig å si» når resultatene har for lite data. «Avslutte» "
              "når resultatene er svake, men «justere» før {share} av perioden er gått. "
-             "«Skalere» når resultater og rekkevidde er gode og økonomien ikke er svak. "
-             "«Justere» når rekkevidde eller økonomi er svak. Ellers «videreføre».",
+             "«Skalere» når resultater og rekkevidde er gode og økonomien ikke er svak – "
+             "aldri på en før–etter-endring alene. «Justere» når rekkevidde eller økonomi er "
+             "svak. Ellers «videreføre».",
         _EN: "The recommendation: 'too early to say' when the outcomes have too little data. "
              "'Stop' when the outcomes are weak, but 'adjust' before {share} of the period "
-             "has passed. 'Scale' when outcomes and reach are good and cost is not weak. "
-             "'Adjust' when reach or cost is weak. Otherwise 'continue'."},
+             "has passed. 'Scale' when outcomes and reach are good and cost is not weak – "
+             "never on a before/after change alone. 'Adjust' when reach or cost is weak. "
+             "Otherwise 'continue'."},
     "rules.grey": {
         _NB: "Før en pilot har startet, er alt «for lite data». Det samme gjelder rekkevidde "
              "uten mål for antall deltakere, og økonomi uten tilsagn.",
@@ -1350,21 +1503,23 @@ def outcome_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb", *
     _lang(language)
     reason = str(_get(row, "outcome_reason") or "")
     unit = str(_get(row, "outcome_unit") or "")
-    if reason in ("clear_improvement", "below_mid", "uncertain") and \
-            _get(row, "outcome_improvement") is not None and \
+    if reason in _JUDGED and _get(row, "outcome_improvement") is not None and \
             _get(row, "outcome_ci_low") is not None:
         up, x, lo, hi = _direction(row)
         did = _get(row, "outcome_design") == "did"
         verb = _t(("outcome.verb_up" if up else "outcome.verb_down") + ("_did" if did else ""),
                   language)
-        judge = {"clear_improvement": "outcome.judge_green", "below_mid": "outcome.judge_red",
-                 "uncertain": "outcome.judge_yellow"}[reason]
+        judge = _JUDGED[reason]
+        if reason == "clear_improvement" and not _get(row, "outcome_clears_mid"):
+            judge = "outcome.judge_green_may"  # the interval reaches below the MID
         judgement = _t(judge, language, mid=_smart(_get(row, "outcome_mid"), language),
                        unit=unit)
         text = _t("outcome.change_did" if did else "outcome.change", language,
                   label=_cap(_label_of(row, language)), verb=verb,
                   x=fmt.number(x, 1, language=language), unit=unit,
                   ci=fmt.interval(lo, hi, 1, language=language), judgement=judgement)
+        if judge == "outcome.judge_capped":
+            text += " " + note(reason, "outcome_reason", language)
         return text
     if reason == "too_few_measured":
         n = _get(row, "outcome_n")
@@ -1377,12 +1532,74 @@ def outcome_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb", *
     return note(reason or "unknown", "outcome_reason", language)
 
 
+#: Outcome reasons whose sentence states the change with its interval, and their judgement.
+_JUDGED = {"clear_improvement": "outcome.judge_green", "below_mid": "outcome.judge_red",
+           "uncertain": "outcome.judge_yellow", "change_without_comparison":
+           "outcome.judge_capped", "evidence_too_weak": "outcome.judge_capped",
+           "attrition_too_high": "outcome.judge_capped"}
+
+
+def evidence_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb") -> str:
+    """How strong the evidence under a result is, and why ("" without a rating).
+
+    Reads ``evidence_rating``, ``evidence_reasons`` and ``design`` of an
+    ``outcome_summary`` row, or the ``outcome_*`` columns of a scorecard row.
+
+    >>> print(evidence_sentence({"design": "pre_post", "evidence_rating": "very_weak",
+    ...                          "evidence_reasons": "attrition_high"}))
+    Evidensen er svært svak: bare målt før og etter, uten sammenligningsgruppe, og mange mangler oppfølgingsmåling.
+    """
+    _lang(language)
+    rating = _get(row, "evidence_rating") or _get(row, "outcome_evidence_rating")
+    if not rating:
+        return ""
+    design = _get(row, "design") or _get(row, "outcome_design") or ""
+    reasons = _get(row, "evidence_reasons") or _get(row, "outcome_evidence_reasons") or ""
+    parts = [_t(f"evidence.base.{design}", language)] if f"evidence.base.{design}" in \
+        MESSAGES else []
+    parts += [_t(f"evidence.reason.{k}", language) for k in str(reasons).split(";")
+              if f"evidence.reason.{k}" in MESSAGES]
+    joined = (", ".join(parts[:-1]) + f" {_t('sum.and', language)} " + parts[-1]
+              if len(parts) > 1 else "".join(parts))
+    return _t("evidence.sentence", language, rating=evidence_word(rating, language),
+              reasons=joined)
+
+
+def evidence_word(rating: Any, language: str = "nb") -> str:
+    """"sterk" / "moderat" / "svak" / "svært svak" (or the English) for a rating key."""
+    key = f"evidence.{rating}"
+    return label(key, language) if key in LABELS else str(rating)
+
+
+def caution_sentences(row: Mapping[str, Any] | pd.Series, language: str = "nb") -> list[str]:
+    """What may explain a change besides the pilot, with numbers, from a scorecard row:
+    regression to the mean (participants picked for low scores) and how much worse the
+    missing follow-ups would have to be to erase the change."""
+    _lang(language)
+    unit = str(_get(row, "outcome_unit") or "")
+    out = []
+    rtm = _get(row, "outcome_rtm_expected_improvement")
+    if rtm is not None and not _missing(rtm) and float(rtm) >= 0.05 and \
+            _get(row, "outcome_design") != "did":
+        out.append(_t("outcome.rtm", language, x=fmt.number(float(rtm), 1, language=language),
+                      unit=unit))
+    tip = _get(row, "outcome_tipping_point")
+    if tip is not None and not _missing(tip) and float(tip) < 0:
+        out.append(_t("outcome.tipping", language,
+                      x=fmt.number(-float(tip), 1, language=language), unit=unit))
+    return out
+
+
 def _outcome_phrase(row: Mapping[str, Any] | pd.Series, language: str) -> str:
     """"trivsel opp 3 poeng" for the recommendation line."""
     up, x, _, _ = _direction(row)
     return _t("rec.up" if up else "rec.down", language,
               label=_lower_first(_label_of(row, language)), x=_rounded(x, language),
               unit=str(_get(row, "outcome_unit") or "")).strip()
+
+
+_REC_CAPPED = {"change_without_comparison": "rec.no_comparison",
+               "evidence_too_weak": "rec.weak_evidence", "attrition_too_high": "rec.attrition"}
 
 
 def recommendation_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb", *,
@@ -1402,7 +1619,8 @@ def recommendation_sentence(row: Mapping[str, Any] | pd.Series, language: str = 
         return _t("rec.line", language, word=word, dash=_DASH, reason=text)
 
     if reason == "all_green" and has_change:
-        return line(f"{_outcome_phrase(row, language)}, {_t('rec.sure', language)}")
+        sure = "rec.sure" if _get(row, "outcome_clears_mid") else "rec.may_matter"
+        return line(f"{_outcome_phrase(row, language)}, {_t(sure, language)}")
     if reason in ("outcome_red", "outcome_red_early") and has_change:
         key = "rec.too_little" if reason == "outcome_red" else "rec.too_little_early"
         return line(f"{_outcome_phrase(row, language)}, {_t(key, language)}")
@@ -1411,7 +1629,8 @@ def recommendation_sentence(row: Mapping[str, Any] | pd.Series, language: str = 
         if has_change:
             phrase = _outcome_phrase(row, language)
             if _get(row, "outcome_status") == "yellow":
-                phrase += ", " + _t("rec.unsure", language)
+                phrase += ", " + _t(_REC_CAPPED.get(str(_get(row, "outcome_reason")),
+                                                    "rec.unsure"), language)
             parts.append(phrase)
         if _get(row, "reach_status") == "yellow":
             parts.append(_t("rec.reach_yellow", language))
@@ -1645,16 +1864,23 @@ def _change_sentences(row: pd.Series, name: str, language: str) -> list[str]:
         return [_t("sum.red", language, label=label, name=name, unit=unit,
                    mid=_smart(_get(row, "outcome_mid"), language))]
     verb = _t("sum.verb_up" if up else "sum.verb_down", language)
-    key = "sum.green_did" if _get(row, "outcome_design") == "did" else "sum.green"
+    did = _get(row, "outcome_design") == "did"
+    key = "sum.green_did" if did else "sum.before_after"
     first = _t(key, language, label=label, verb=verb, x=n(x), unit=unit, name=name)
     change = _t("sum.noun_up" if up else "sum.noun_down", language)
+    reason = str(_get(row, "outcome_reason") or "")
     if status == "green":
-        return [first, _t("sum.sure", language, change=change, lo=n(lo), hi=n(hi), unit=unit)]
+        sure = "sum.sure" if _get(row, "outcome_clears_mid") else "sum.may_matter"
+        return [first, _t(sure, language, change=change, lo=n(lo), hi=n(hi), unit=unit)]
     if lo < 0 < hi:  # the interval spans no change: say both ends as words
         word_lo = _t("sum.fall_of" if up else "sum.rise_of", language, x=n(-lo))
         word_hi = _t("sum.rise_of" if up else "sum.fall_of", language,
                      x=f"{n(hi)}{_NBSP}{unit}" if unit else n(hi))
         return [first, _t("sum.yellow_cross", language, lo=word_lo, hi=word_hi)]
+    if f"sum.why.{reason}" in MESSAGES:
+        rating = evidence_word(_get(row, "outcome_evidence_rating") or "", language)
+        why = _t(f"sum.why.{reason}", language, rating=rating)
+        return [first, _t("sum.capped", language, lo=n(lo), hi=n(hi), unit=unit, why=why)]
     return [first, _t("sum.yellow", language, change=change, lo=n(lo), hi=n(hi), unit=unit)]
 
 
@@ -1662,8 +1888,9 @@ def _its_sentences(indicators: pd.DataFrame, names: Mapping[str, str],
                    language: str) -> list[str]:
     """The municipality's indicator series against their trends, in words: a level change
     (rate ratio − 1) whose 95 % interval lies all on one side of no change, with that
-    interval; "no clear change" otherwise; nothing for a series without an estimate. Then
-    once what such a figure cannot say.
+    interval; "no clear change" otherwise; nothing for a series without an estimate or whose
+    evidence is below moderate (a break in the trend before the pilot, too short a
+    pre-period, correlated months). Then once what such a figure cannot say.
 
     >>> row = {"level_rr": 0.78, "level_rr_ci_low": 0.69, "level_rr_ci_high": 0.88}
     >>> frame = pd.DataFrame([row], index=pd.MultiIndex.from_tuples(
@@ -1680,6 +1907,9 @@ def _its_sentences(indicators: pd.DataFrame, names: Mapping[str, str],
                       for c in ("level_rr", "level_rr_ci_low", "level_rr_ci_high"))
         if not all(math.isfinite(v) for v in (rr, lo, hi)):
             continue  # no estimate: the section says why
+        level = row.get("evidence_level")
+        if level is not None and not _missing(level) and int(level) < 2:
+            continue  # a trend break or short pre-period: the section says why, not the summary
         label = series_label(series, language)
         # "Barnevernsmeldinger" → "barnevernsmeldinger", but "NAV saker" stays as it is
         what = label[:1].lower() + label[1:] if label[1:2].islower() else label
@@ -2235,8 +2465,10 @@ def rule_notes(rules: Mapping[str, float], language: str = "nb", *,
     merged = {**DEFAULT_RULES, **{str(k): float(v) for k, v in dict(rules).items()}}
     need = int(max(float(merged["outcome_min_n"]), float(min_cell_size)))
     share = fmt.percent(merged["adjust_before_elapsed"], language=language)
+    cap = fmt.percent(merged["outcome_attrition_cap"], language=language)
     return [label("rules.outcome", language,
-                  n=fmt.count(need, suppress=False, language=language)),
+                  n=fmt.count(need, suppress=False, language=language), cap=cap),
+            label("rules.evidence", language),
             label("rules.recommendation", language, share=share),
             label("rules.grey", language)]
 

@@ -1,0 +1,293 @@
+r"""Evidence rating: how strong the design under an outcome result is (DESIGN §3, issue #5).
+
+Every row of :func:`~pilot_eval.metrics.outcomes.outcome_summary` gets one of four levels,
+with the reasons that lowered it, so that no verdict in a report is stronger than the
+design under it. The rules are data (:data:`EVIDENCE_RULES`), with their thresholds in the
+agreement's ``[rules]`` (so they are printed in the reports and hashed into the manifest).
+
+The levels, anchored in the Maryland Scientific Methods Scale (Sherman et al. 1997; Farrington
+et al. 2002) and the Education Endowment Foundation's "padlock" security rating (EEF 2019):
+
+=====  ==============  =========================================================================
+level  key             meaning
+=====  ==============  =========================================================================
+3      ``strong``      a comparison group measured before and after (difference-in-differences,
+                       SMS level 3) with nothing below lowering it
+2      ``moderate``    a comparison design with one concern, or an interrupted time series of
+                       a municipal indicator (SMS level 2–3)
+1      ``weak``        before/after of the participants only (SMS level 1–2): drift over time,
+                       regression to the mean and selection cannot be told apart from an effect
+0      ``very_weak``   too few people in a group, or a design with several concerns
+=====  ==============  =========================================================================
+
+The starting level is the design's (``did`` 3, ``its`` 2, ``pre_post`` 1). Each concern
+found lowers it by one level (high attrition in a comparison design by two), never below 0:
+
+``too_few``
+    Fewer than ``max(outcome_min_n, min_cell_size)`` people measured at both times in the
+    pilot group *or* the comparison group: level 0, whatever else holds.
+``attrition_high``
+    With a comparison group: overall and differential attrition outside the What Works
+    Clearinghouse's *cautious* boundary (Standards Handbook 4.1, Table II.1) — two levels,
+    since the WWC then treats the groups as no longer comparable. Without one: more than
+    ``evidence_attrition_max`` (20 %) of those whose follow-up is due are missing (the EEF
+    padlock table takes a padlock off from 10–20 % attrition). Only follow-ups that are due
+    count: participants still enrolled at ``as_of`` are "not yet due".
+``comparison_small``
+    The comparison group has fewer than ``evidence_comparison_ratio`` (0.5) times the pilot
+    group's people: its mean carries most of the uncertainty and its selection most of the
+    bias.
+``baseline_imbalance``
+    :math:`|\bar y_{P,0} - \bar y_{C,0}| / s_{pooled} >` ``evidence_imbalance_max`` (0.25):
+    the WWC's limit for baseline equivalence (Handbook 4.1): differencing cannot be trusted
+    to remove a gap that large.
+``regression_to_mean``
+    Before/after only, with the measure's ``mean_reference`` and ``reliability``: the change
+    regression to the mean alone would produce, :math:`(1 - r_{xx})(\mu_{ref} - \bar y_0)`
+    (signed as an improvement), is at least ``evidence_rtm_share_of_mid`` (0.5) × MID: the
+    participants were picked for low scores (Barnett, van der Pols & Dobson 2005).
+``ceiling``
+    More than ``evidence_ceiling_share`` (15 %) of the analysed baselines lie at the scale's
+    limit in the direction of improvement (Terwee et al. 2007): those people cannot improve,
+    so the change is understated and its spread too.
+``few_clusters``
+    A ``cluster`` column (school, class, area) is given and there are fewer than
+    ``evidence_min_clusters`` (10) clusters in all: the interval uses a few-cluster method
+    but still rests on few independent units (Cameron & Miller 2015).
+``autocorrelation`` / ``pre_trend_break`` / ``short_pre_period`` (time series)
+    Residual autocorrelation (the interval then uses Newey–West errors, which are
+    themselves uncertain with a few dozen months), a slope change inside the pre-period,
+    or fewer than 12 months before the start.
+
+References
+----------
+Barnett, A. G., van der Pols, J. C. & Dobson, A. J. (2005). Regression to the mean: what it is
+and how to deal with it. *Int J Epidemiol* 34(1), 215-220.
+Cameron, A. C. & Miller, D. L. (2015). A practitioner's guide to cluster-robust inference.
+*J Human Resources* 50(2), 317-372.
+Education Endowment Foundation (2019). *Classifying the security of EEF findings*.
+Farrington, D. P., Gottfredson, D. C., Sherman, L. W. & Welsh, B. C. (2002). The Maryland
+Scientific Methods Scale. In *Evidence-Based Crime Prevention*, Routledge.
+Terwee, C. B. et al. (2007). Quality criteria were proposed for measurement properties of
+health status questionnaires. *J Clin Epidemiol* 60(1), 34-42.
+What Works Clearinghouse (2020). *Standards Handbook, Version 4.1*, Table II.1. U.S.
+Department of Education, Institute of Education Sciences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["rate_outcomes", "rate_series", "wwc_low_attrition", "EVIDENCE_LEVELS",
+           "EVIDENCE_REASONS", "EVIDENCE_RULES", "DESIGN_LEVEL"]
+
+#: Level → key, weakest first.
+EVIDENCE_LEVELS: tuple[str, ...] = ("very_weak", "weak", "moderate", "strong")
+
+#: The level each design starts at.
+DESIGN_LEVEL: dict[str, int] = {"did": 3, "its": 2, "pre_post": 1}
+
+
+class EvidenceRule(NamedTuple):
+    """One concern: its reason key, the threshold rule it reads, how many levels it costs."""
+
+    reason: str
+    threshold: str | None
+    levels: int
+    meaning: str
+
+
+#: Every concern that lowers a rating, in the order the reasons are listed.
+EVIDENCE_RULES: tuple[EvidenceRule, ...] = (
+    EvidenceRule("too_few", "outcome_min_n", 3,
+                 "fewer than the minimum measured at both times in a group"),
+    EvidenceRule("attrition_high", "evidence_attrition_max", 1,
+                 "missing follow-ups outside the WWC cautious boundary (two groups, 2 levels) "
+                 "or above evidence_attrition_max (one group)"),
+    EvidenceRule("comparison_small", "evidence_comparison_ratio", 1,
+                 "comparison group smaller than evidence_comparison_ratio × pilot group"),
+    EvidenceRule("baseline_imbalance", "evidence_imbalance_max", 1,
+                 "standardised baseline difference above evidence_imbalance_max"),
+    EvidenceRule("regression_to_mean", "evidence_rtm_share_of_mid", 1,
+                 "regression to the mean alone ≥ evidence_rtm_share_of_mid × MID"),
+    EvidenceRule("ceiling", "evidence_ceiling_share", 1,
+                 "share of baselines at the scale's limit above evidence_ceiling_share"),
+    EvidenceRule("few_clusters", "evidence_min_clusters", 1,
+                 "fewer clusters than evidence_min_clusters"),
+    EvidenceRule("autocorrelation", None, 1,
+                 "months correlated (Newey-West errors used, themselves uncertain)"),
+    EvidenceRule("pre_trend_break", None, 1, "the trend changed within the pre-period"),
+    EvidenceRule("short_pre_period", None, 1, "fewer than 12 months before the start"),
+)
+
+EVIDENCE_REASONS: dict[str, str] = {r.reason: r.meaning for r in EVIDENCE_RULES}
+
+# WWC Standards Handbook 4.1, Table II.1, cautious boundary: the largest differential
+# attrition (percentage points) still "low" at overall attrition 0, 1, ..., 57 %; from 58 %
+# overall, attrition is high whatever the differential.
+_WWC_CAUTIOUS = np.array([
+    5.7, 5.8, 5.9, 5.9, 6.0, 6.1, 6.2, 6.3, 6.3, 6.3, 6.3, 6.2, 6.2, 6.1, 6.0, 5.9, 5.9, 5.8,
+    5.7, 5.5, 5.4, 5.3, 5.2, 5.1, 4.9, 4.8, 4.7, 4.5, 4.4, 4.3, 4.1, 4.0, 3.8, 3.6, 3.5, 3.3,
+    3.2, 3.1, 2.9, 2.8, 2.6, 2.5, 2.3, 2.1, 2.0, 1.8, 1.6, 1.5, 1.3, 1.2, 1.0, 0.9, 0.7, 0.6,
+    0.4, 0.3, 0.2, 0.0,
+])  # fmt: skip
+
+_MIN_PRE_MONTHS = 12
+
+
+def wwc_low_attrition(overall: pd.Series | np.ndarray, differential: pd.Series | np.ndarray
+                      ) -> np.ndarray:
+    """True where attrition is *low* by the WWC's cautious boundary (Handbook 4.1, II.1).
+
+    Parameters
+    ----------
+    overall, differential : array-like
+        Shares in [0, 1]: overall attrition of both groups together, and the absolute
+        difference between the groups' attrition. NaN gives False (not shown to be low).
+
+    Examples
+    --------
+    >>> wwc_low_attrition([0.08, 0.30, 0.30, 0.60], [0.03, 0.04, 0.06, 0.0]).tolist()
+    [True, True, False, False]
+    """
+    o = np.asarray(overall, dtype=float)
+    d = np.asarray(differential, dtype=float)
+    pct = np.round(o * 100)
+    inside = np.isfinite(pct) & (pct >= 0) & (pct < len(_WWC_CAUTIOUS))
+    bound = np.full(o.shape, -np.inf)
+    bound[inside] = _WWC_CAUTIOUS[pct[inside].astype(int)]
+    return np.isfinite(d) & (d * 100 <= bound + 1e-9)
+
+
+def _rule(rules: Mapping[str, float], key: str) -> float:
+    from ..schema import DEFAULT_RULES
+
+    return float(rules.get(key, DEFAULT_RULES[key]))
+
+
+def _level_and_reasons(start: np.ndarray, costs: dict[str, np.ndarray], index: pd.Index
+                       ) -> pd.DataFrame:
+    """Lower the starting levels by each concern's per-row cost (0 where it does not apply)."""
+    level = start.astype(float)
+    reasons = pd.Series("", index=index, dtype=object)
+    for reason in (r.reason for r in EVIDENCE_RULES if r.reason in costs):
+        cost = np.asarray(costs[reason], dtype=float)
+        level = level - cost
+        reasons = reasons.where(~(cost > 0), reasons + ";" + reason)
+    level = np.clip(level, 0, 3)
+    known = np.isfinite(start)
+    level = np.where(known, level, np.nan)
+    reasons = reasons.str.lstrip(";")
+    return pd.DataFrame({
+        "evidence_level": pd.array(level, dtype="Float64").astype("Int64"),
+        "evidence_rating": pd.array(
+            [EVIDENCE_LEVELS[int(v)] if np.isfinite(v) else None for v in level],
+            dtype="string"),
+        "evidence_reasons": reasons.where((reasons != "") & known, None).astype("string"),
+    }, index=index)
+
+
+def rate_outcomes(facts: pd.DataFrame, rules: Mapping[str, float], *, min_cell_size: int
+                  ) -> pd.DataFrame:
+    """Evidence level, rating and reasons for rows of outcome facts (vectorised).
+
+    Parameters
+    ----------
+    facts : DataFrame
+        Columns of :func:`~pilot_eval.metrics.outcomes.outcome_summary`: ``design``,
+        ``n_pilot``, ``n_comparison``, ``attrition_due_share``, ``overall_attrition``,
+        ``differential_attrition``, ``baseline_std_diff``, ``rtm_expected_improvement``,
+        ``mid``, ``ceiling_share``, ``n_clusters``, ``estimate``.
+    rules : mapping
+        The rules in force (``ds.agreement.rules``); missing keys take their defaults.
+    min_cell_size : int
+        The agreement's minimum cell size (the minimum n is the larger of it and
+        ``outcome_min_n``).
+
+    Returns
+    -------
+    DataFrame
+        Same index; ``evidence_level`` (Int64, 0–3, ``<NA>`` without an estimate),
+        ``evidence_rating`` (a key of :data:`EVIDENCE_LEVELS`), ``evidence_reasons``
+        (keys of :data:`EVIDENCE_REASONS` joined by ``";"``, or ``<NA>``).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"design": ["did", "pre_post"], "n_pilot": [40, 40],
+    ...                   "n_comparison": [35, 0], "attrition_due_share": [0.05, 0.05],
+    ...                   "overall_attrition": [0.05, 0.05], "differential_attrition": [0.01, np.nan],
+    ...                   "baseline_std_diff": [0.1, np.nan], "rtm_expected_improvement": np.nan,
+    ...                   "mid": 2.0, "ceiling_share": 0.0, "n_clusters": np.nan,
+    ...                   "estimate": [1.0, 1.0]})
+    >>> rate_outcomes(f, {}, min_cell_size=5)["evidence_rating"].tolist()
+    ['strong', 'weak']
+    """
+    design = facts["design"].astype("string").fillna("")
+    did = (design == "did").to_numpy()
+    start = design.map(DESIGN_LEVEL).astype(float).to_numpy()
+    start = np.where(np.isfinite(facts["estimate"].astype(float).to_numpy()), start, np.nan)
+    min_n = max(_rule(rules, "outcome_min_n"), float(min_cell_size))
+
+    def col(name: str) -> np.ndarray:
+        return facts[name].astype(float).to_numpy() if name in facts else \
+            np.full(len(facts), np.nan)
+
+    n_p, n_c = col("n_pilot"), col("n_comparison")
+    attr_one = col("attrition_due_share")
+    wwc_ok = wwc_low_attrition(col("overall_attrition"), col("differential_attrition"))
+    rtm, mid = col("rtm_expected_improvement"), col("mid")
+    clusters = col("n_clusters")
+    one = np.ones(len(facts))
+    costs = {
+        # too few: straight to the lowest level, whatever else holds
+        "too_few": np.where((n_p < min_n) | (did & (n_c < min_n)), 3, 0),
+        # two groups: the WWC boundary, two levels; one group: the share due but missing
+        "attrition_high": np.where(did, np.where(wwc_ok, 0, 2),
+                                   attr_one > _rule(rules, "evidence_attrition_max") + 1e-9),
+        "comparison_small": did & (n_c < _rule(rules, "evidence_comparison_ratio") * n_p),
+        "baseline_imbalance": did & (np.abs(col("baseline_std_diff"))
+                                     > _rule(rules, "evidence_imbalance_max") + 1e-9),
+        "regression_to_mean": ~did & (rtm > 0)
+        & (rtm >= _rule(rules, "evidence_rtm_share_of_mid") * mid - 1e-9),
+        "ceiling": col("ceiling_share") > _rule(rules, "evidence_ceiling_share") + 1e-9,
+        "few_clusters": np.isfinite(clusters)
+        & (clusters < _rule(rules, "evidence_min_clusters")),
+    }
+    return _level_and_reasons(start, {k: v * one for k, v in costs.items()}, facts.index)
+
+
+def rate_series(facts: pd.DataFrame) -> pd.DataFrame:
+    """Evidence level, rating and reasons for interrupted time series rows.
+
+    Parameters
+    ----------
+    facts : DataFrame
+        Columns of :func:`~pilot_eval.metrics.outcomes.its_summary`: ``n_pre``,
+        ``level_change``, ``autocorrelated`` (bool: the residuals are correlated month to
+        month; the interval then uses Newey–West errors, but with a few dozen months that
+        correction is itself uncertain) and ``pre_trend_break`` (bool).
+
+    Returns
+    -------
+    DataFrame
+        ``evidence_level``, ``evidence_rating``, ``evidence_reasons`` as
+        :func:`rate_outcomes`.
+    """
+    start = np.where(np.isfinite(facts["level_change"].astype(float).to_numpy()),
+                     DESIGN_LEVEL["its"], np.nan)
+
+    def flag(name: str) -> np.ndarray:
+        return (facts[name].astype("boolean").fillna(False).to_numpy(dtype=bool)
+                if name in facts else np.zeros(len(facts), dtype=bool))
+
+    costs = {
+        "autocorrelation": flag("autocorrelated"),
+        "pre_trend_break": flag("pre_trend_break"),
+        "short_pre_period": facts["n_pre"].astype(float).to_numpy() < _MIN_PRE_MONTHS,
+    }
+    return _level_and_reasons(start, {k: v.astype(float) for k, v in costs.items()},
+                              facts.index)
