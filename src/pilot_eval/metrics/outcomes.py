@@ -50,8 +50,8 @@ import pandas as pd
 
 from .. import stats
 from ..dataset import Dataset
-from . import evidence
 from ..stats import ITSResult
+from . import evidence
 
 __all__ = ["outcome_summary", "outcome_changes", "its_summary", "its_fit", "OUTCOME_NOTES"]
 

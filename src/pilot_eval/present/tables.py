@@ -769,19 +769,26 @@ def outcome_table(outcome_summary: pd.DataFrame,
     did = (o["design"] == "did").to_numpy(bool)
     n_p = o["n_pilot"].to_numpy(float)
     n_c = np.where(did, o["n_comparison"].to_numpy(float), np.inf)
+    exploratory = (o["role"].astype("string") == "exploratory").fillna(False).to_numpy(bool) \
+        if "role" in o else np.zeros(len(o), dtype=bool)
+    mark = f" ({text.label('exploratory', language)})"
     frame = pd.DataFrame({
         "pilot": [_name(p, names_) for p in o["pilot_id"]],
-        "measure": [f"{lab}, {u}" if u else str(lab) for lab, u in zip(labels, units,
-                                                                          strict=True)],
+        "measure": [(f"{lab}, {u}" if u else str(lab)) + (mark if x else "")
+                    for lab, u, x in zip(labels, units, exploratory, strict=True)],
         "design": [text.label(f"design.{d}", language) if f"design.{d}" in text.LABELS
                    else str(d) for d in o["design"]],
         "n_pilot": n_p, "n_comparison": o["n_comparison"].to_numpy(float),
         "n_min": np.minimum(n_p, n_c),
         "improvement": o["improvement"].to_numpy(float),
         "mid": o["mid"].to_numpy(float), "mde": o["mde"].to_numpy(float),
-        "attrition_share": o["attrition_share"].to_numpy(float),
+        # attrition among the follow-ups that are due (those not yet due are not lost)
+        "attrition_share": o["attrition_due_share"].to_numpy(float)
+        if "attrition_due_share" in o else o["attrition_share"].to_numpy(float),
         "n_baseline": o["n_baseline"].to_numpy(float),
         "n_missing_followup": o["n_missing_followup"].to_numpy(float),
+        "evidence": [text.evidence_word(r, language) if not pd.isna(r) else fmt.MISSING
+                     for r in o.get("evidence_rating", pd.Series(pd.NA, index=o.index))],
         "row": np.arange(len(o)),
     })
     lo, hi = o["improvement_ci_low"].to_numpy(float), o["improvement_ci_high"].to_numpy(float)
@@ -814,7 +821,8 @@ def outcome_table(outcome_summary: pd.DataFrame,
             _Col("improvement", text.label("h.improvement", language), True),
             _Col("mid", text.label("h.mid", language), True),
             _Col("mde", text.label("h.mde", language), True),
-            _Col("attrition_share", text.label("h.attrition", language), True)]
+            _Col("attrition_share", text.label("h.attrition", language), True),
+            _Col("evidence", text.label("h.evidence", language), nowrap=True)]
     notes = [text.label("note.outcome", language)]
     keys = o["note"] if "note" in o else pd.Series(pd.NA, index=o.index)
     said = [(frame.at[i, "pilot"], _lower(labels.iloc[i]), _outcome_row_note(key, nobody[i],
@@ -958,6 +966,18 @@ def value_table(value_for_money: pd.DataFrame,
                  "n_measured": (lambda x: fmt.count(x, suppress=False, language=language))
                  if per_measure else (lambda x: fmt.MISSING)},
         language=language)
+    # the outcome's 95 % interval carried through: the range beside the point
+    for col, low, high, form in (
+            ("social_value_pv_nok", "social_value_pv_low_nok", "social_value_pv_high_nok",
+             knok), ("benefit_cost_ratio", "benefit_cost_ratio_low", "benefit_cost_ratio_high",
+                     lambda x: fmt.number(x, 2, language=language))):
+        if low not in v or high not in v:
+            continue
+        lo_, hi_ = v[low].to_numpy(float), v[high].to_numpy(float)
+        shown[col] = [cell if cell in (fmt.MISSING,) or not np.isfinite(lo_[i] + hi_[i])
+                      or shown.attrs["hidden"].at[i, col]
+                      else f"{cell} ({_range(lo_[i], hi_[i], form, language)})"
+                      for i, cell in enumerate(shown[col])]
     cols = [_Col("pilot", text.label("pilot", language)),
             _Col("measure", text.label("measure", language)),
             *([_Col("n_measured", text.label("h.n_measured", language), True)]
@@ -987,6 +1007,14 @@ def value_table(value_for_money: pd.DataFrame,
     notes += _suppression_notes(shown, [c.key for c in cols], language)
     return _table(text.label("cap.value", language), cols, shown, notes=notes,
                   group_first=per_measure, css="pe-value")
+
+
+def _range(lo: float, hi: float, form: Formatter, language: str) -> str:
+    """"544–1 390", or with words when a bound is negative (a dash would read as a minus),
+    as :func:`pilot_eval.present.fmt.interval` does for plain numbers."""
+    if lo < 0 or hi < 0:
+        return f"{form(lo)} {'til' if language == 'nb' else 'to'} {form(hi)}"
+    return f"{form(lo)}\u2013{form(hi)}"
 
 
 def rules_table(rules_in_force: pd.DataFrame, language: str = "nb", *,

@@ -64,6 +64,9 @@ __all__ = [
     "method_notes",
     "note",
     "outcome_sentence",
+    "evidence_sentence",
+    "evidence_word",
+    "caution_sentences",
     "people",
     "per_krone",
     "pilot_money",
@@ -839,7 +842,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "h.improvement": {_NB: "Forbedring (95\u00a0%\u00a0KI)", _EN: "Improvement (95%\u00a0CI)"},
     "h.mid": {_NB: "Betyr noe fra", _EN: "Matters from"},
     "h.mde": {_NB: "Kan påvises fra", _EN: "Detectable from"},
-    "h.attrition": {_NB: "Frafall i oppfølgingen", _EN: "Attrition at follow-up"},
+    "h.attrition": {_NB: "Frafall", _EN: "Attrition"},
     "evidence.strong": {_NB: "sterk", _EN: "strong"},
     "evidence.moderate": {_NB: "moderat", _EN: "moderate"},
     "evidence.weak": {_NB: "svak", _EN: "weak"},
@@ -854,11 +857,20 @@ LABELS: Final[dict[str, dict[str, str]]] = {
              "forskjell-i-forskjeller, endringen utover sammenligningsgruppens. "
              "«Målt før og etter»: deltakere / sammenligningsgruppe. «Betyr noe fra» er "
              "minste betydningsfulle endring, «kan påvises fra» er minste effekt dataene kan "
-             "påvise.",
+             "påvise. Frafall: andelen av oppfølgingsmålingene som skulle vært tatt, men "
+             "mangler. Evidens: hvor godt oppsettet skiller pilotens virkning fra alt annet "
+             "(sterk, moderat, svak, svært svak). Uten sammenligningsgruppe er forbedringen "
+             "en endring fra før til etter, ikke en påvist effekt. Utforskende: ikke pilotens "
+             "hovedmål; med mange mål vil noen se klare ut ved en tilfeldighet.",
         _EN: "Improvement: the change signed so that positive is better. DiD: "
              "difference-in-differences, the change beyond the comparison group's. "
              "'Measured twice': participants / comparison group. 'Matters from' is the "
-             "minimal important difference, 'detectable from' the minimum detectable effect."},
+             "minimal important difference, 'detectable from' the minimum detectable effect. "
+             "Attrition: the share of follow-ups due that are missing. Evidence: how well "
+             "the design tells the pilot's effect from everything else (strong, moderate, "
+             "weak, very weak). Without a comparison group the improvement is a change from "
+             "before to after, not a shown effect. Exploratory: not the pilot's main "
+             "measure; with many measures some will look clear by chance."},
     # its table
     "cap.its": {_NB: "Kommunens tall før og etter at piloten startet (avbrutt tidsserie)",
                 _EN: "Municipal figures before and after the pilot started (interrupted "
@@ -898,11 +910,16 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         _NB: "Observert: nytte innenfor pilotperioden, fra data. Framskrevet: nytte etter "
              "perioden, fra forutsetninger. Samfunnsnytte er summen av de to. Kostnaden "
              "for samfunnet er samlet ressursbruk pluss {per_krone} per krone offentlige "
-             "midler (skattefinansieringskostnad).",
+             "midler (skattefinansieringskostnad). I parentes: 95\u00a0% "
+             "konfidensintervall, usikkerheten i resultatet ført gjennom hele beregningen. "
+             "Uten sammenligningsgruppe er de som gikk feil vei over grensen for et godt "
+             "resultat, trukket fra.",
         _EN: "Observed: value inside the pilot period, from data. Projected: value after "
              "it, from assumptions. Social value is the sum of the two. The cost to society "
              "is the total cost plus {per_krone} per krone of public money (tax-financing "
-             "cost)."},
+             "cost). In brackets: the 95% confidence interval, the outcome's uncertainty "
+             "carried through the whole calculation. Without a comparison group, those who "
+             "crossed the success threshold the wrong way are subtracted."},
     # rules table
     "cap.rules": {_NB: "Regler for statusoversikten", _EN: "Scorecard rules in force"},
     "h.rule": {_NB: "Regel", _EN: "Rule"},
@@ -1691,8 +1708,10 @@ def _not_started(row: Mapping[str, Any] | pd.Series) -> bool:
 
 def explain(row: Mapping[str, Any] | pd.Series, language: str = "nb", *,
             min_cell_size: int = 5, measures: pd.DataFrame | None = None) -> dict[str, str]:
-    """All sentences of one scorecard row: ``{"reach", "cost", "outcome", "basis",
-    "recommendation"}`` → sentence (``basis``: :func:`outcome_basis`).
+    """All sentences of one scorecard row: ``{"reach", "cost", "outcome", "evidence",
+    "basis", "recommendation"}`` → sentence (``basis``: :func:`outcome_basis`;
+    ``evidence``: :func:`evidence_sentence` and :func:`caution_sentences`, when the outcome
+    has an estimate).
 
     For a pilot that has not started, ``reach`` says so once for all three dimensions and
     ``cost`` and ``outcome`` are empty.
@@ -1705,13 +1724,16 @@ def explain(row: Mapping[str, Any] | pd.Series, language: str = "nb", *,
         row = localise(pd.DataFrame([dict(row)]), measures, language).iloc[0]
     if _not_started(row):  # one sentence, not "has not started" once per dimension
         return {"reach": _t("pilot.not_started", language), "cost": "", "outcome": "",
-                "basis": outcome_basis(row, language),
+                "evidence": "", "basis": outcome_basis(row, language),
                 "recommendation": recommendation_sentence(row, language,
                                                           min_cell_size=min_cell_size)}
+    judged = str(_get(row, "outcome_reason") or "") in _JUDGED
     return {
         "reach": reach_sentence(row, language, min_cell_size=min_cell_size),
         "cost": cost_sentence(row, language),
         "outcome": outcome_sentence(row, language, min_cell_size=min_cell_size),
+        "evidence": " ".join([evidence_sentence(row, language), *caution_sentences(
+            row, language)]).strip() if judged else "",
         "basis": outcome_basis(row, language),
         "recommendation": recommendation_sentence(row, language, min_cell_size=min_cell_size),
     }
