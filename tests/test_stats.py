@@ -312,7 +312,7 @@ def test_estimate_repr_html_frame() -> None:
     html = e._repr_html_()
     assert html.startswith("<table") and "Hedges&#x27; g_av" in html
     frame = e.to_frame()
-    assert frame.shape == (1, 10)
+    assert frame.shape == (1, 11)  # ... df, alpha, n_clusters
     assert list(frame.columns[:8]) == ["estimate", "se", "ci_low", "ci_high", "p_value", "n",
                                        "effect_size", "method"]
     assert e.as_dict()["n"] == 10

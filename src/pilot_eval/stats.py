@@ -31,7 +31,7 @@ import html
 import math
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -68,6 +68,10 @@ DID_COV_TYPES: tuple[str, ...] = (
     "hac-groupsum",
     "cluster",
 )
+#: Small-sample cluster-robust methods of :func:`did` (None: statsmodels' CR1, G - 1 df).
+SMALL_SAMPLE_METHODS: tuple[str | None, ...] = (None, "cr2", "wild")
+#: Fewer clusters than this: Webb's six-point bootstrap weights instead of Rademacher.
+WEBB_BELOW_CLUSTERS: int = 12
 ITS_FAMILIES: tuple[str, ...] = ("gaussian", "poisson")
 #: Jacobson & Truax (1991): a change is reliable when |RCI| exceeds this.
 RCI_CRITICAL: float = 1.96
@@ -97,9 +101,12 @@ class Estimate:
     method : str
         What was computed, or why nothing could be.
     df : float or None
-        Degrees of freedom of the t reference distribution; None for Wald z intervals.
+        Degrees of freedom of the t reference distribution; None for Wald z intervals and
+        bootstrap intervals. Not always an integer (Welch, Bell-McCaffrey).
     alpha : float
         The significance level the interval was built for.
+    n_clusters : int or None
+        Clusters behind cluster-robust errors; None when the errors are not clustered.
     """
 
     estimate: float
@@ -112,6 +119,7 @@ class Estimate:
     method: str
     df: float | None = None
     alpha: float = 0.05
+    n_clusters: int | None = None
 
     @property
     def is_estimable(self) -> bool:
@@ -130,10 +138,11 @@ class Estimate:
         level = f"{100 * (1 - self.alpha):g}%"
         es = "None" if self.effect_size is None else _fmt(self.effect_size)
         df = "None" if self.df is None else _fmt(self.df)
+        clusters = "" if self.n_clusters is None else f", n_clusters={self.n_clusters}"
         return (
             f"Estimate(estimate={_fmt(self.estimate)}, {level} CI [{_fmt(self.ci_low)}, "
             f"{_fmt(self.ci_high)}], se={_fmt(self.se)}, p={_fmt(self.p_value)}, "
-            f"n={self.n}, df={df}, effect_size={es}, method={self.method!r})"
+            f"n={self.n}, df={df}{clusters}, effect_size={es}, method={self.method!r})"
         )
 
     def _repr_html_(self) -> str:
@@ -145,6 +154,8 @@ class Estimate:
             ("se", _fmt(self.se)),
             ("p", _fmt(self.p_value)),
             ("n", str(self.n)),
+            *((("df", _fmt(self.df)),) if self.df is not None else ()),
+            *((("clusters", str(self.n_clusters)),) if self.n_clusters is not None else ()),
             ("effect size", es),
         )
         head = "".join(f"<th>{html.escape(k)}</th>" for k, _ in cells)
@@ -531,6 +542,253 @@ def two_group(treated: ArrayLike, control: ArrayLike, alpha: float = 0.05) -> Es
     )
 
 
+# --------------------------------------------------------------------------- small-sample
+
+
+def _cluster_rows(groups: np.ndarray) -> list[np.ndarray]:
+    """Row positions of the clusters, as one (clusters x size) array per cluster size.
+
+    Clusters of equal size are stacked so the per-cluster matrix algebra of CR2 runs as
+    batched numpy calls instead of a Python loop over clusters.
+    """
+    order = np.argsort(groups, kind="stable")
+    sizes = np.bincount(groups)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    out = []
+    for size in np.unique(sizes):
+        which = np.flatnonzero(sizes == size)
+        out.append(order[starts[which][:, None] + np.arange(size)[None, :]])
+    return out
+
+
+def _cr2_coef(
+    x: np.ndarray, resid: np.ndarray, groups: np.ndarray, idx: int
+) -> tuple[float, float]:
+    r"""CR2 standard error and Bell-McCaffrey df of OLS coefficient ``idx``.
+
+    With :math:`M = (X'X)^{-1}`, :math:`H_{gg} = X_g M X_g'` and the symmetric (pseudo-)
+    inverse square root :math:`A_g = (I - H_{gg})^{-1/2}`, the CR2 variance of
+    :math:`c'\hat\beta` (``c`` the unit vector of ``idx``) is
+    :math:`\sum_g (w_g' e_g)^2` with :math:`w_g = A_g X_g M c`. The degrees of freedom
+    are :math:`(\operatorname{tr} G'G)^2 / \operatorname{tr}(G'G)^2` with
+    :math:`G'G = \operatorname{diag}(w_g'w_g) - U'MU`, :math:`U = [X_g'w_g]_g`
+    (Imbens & Kolesar 2016, eq. 11, working model :math:`\sigma^2 I`).
+    """
+    m = np.linalg.inv(x.T @ x)
+    mc = m[:, idx]
+    n_groups = int(groups.max()) + 1
+    score = np.empty(n_groups)
+    ww = np.empty(n_groups)
+    u = np.empty((x.shape[1], n_groups))
+    for rows in _cluster_rows(groups):
+        xg = x[rows]  # (clusters, size, k)
+        h = np.einsum("gik,kl,gjl->gij", xg, m, xg)
+        vals, vecs = np.linalg.eigh(np.eye(rows.shape[1]) - h)
+        # pseudo-inverse square root: directions fully explained by X get weight 0
+        inv_sqrt = np.where(vals > 1e-10, 1.0 / np.sqrt(np.clip(vals, 1e-10, None)), 0.0)
+        a = np.einsum("gij,gj,gkj->gik", vecs, inv_sqrt, vecs)
+        w = np.einsum("gij,gj->gi", a, xg @ mc)
+        g = groups[rows[:, 0]]
+        score[g] = np.einsum("gi,gi->g", w, resid[rows])
+        ww[g] = np.einsum("gi,gi->g", w, w)
+        u[:, g] = np.einsum("gik,gi->kg", xg, w)
+    gtg = np.diag(ww) - u.T @ m @ u
+    se = math.sqrt(float(score @ score))
+    df = float(np.trace(gtg) ** 2 / np.sum(gtg * gtg))
+    return se, df
+
+
+def _bootstrap_weights(
+    n_groups: int, n_boot: int, rng: np.random.Generator
+) -> tuple[np.ndarray, str]:
+    """Cluster weights (clusters x draws) and their name.
+
+    Webb's six-point distribution (+-sqrt(1/2), +-1, +-sqrt(3/2), each 1/6) below
+    ``WEBB_BELOW_CLUSTERS`` clusters, where Rademacher (+-1) has too few distinct draws;
+    every distinct draw once when there are no more of them than ``n_boot``.
+    """
+    if n_groups < WEBB_BELOW_CLUSTERS:
+        points, name = np.sqrt(np.array([0.5, 1.0, 1.5])), "Webb"
+        points = np.concatenate([-points[::-1], points])
+    else:
+        points, name = np.array([-1.0, 1.0]), "Rademacher"
+    if len(points) ** n_groups <= n_boot:
+        grid = np.stack(np.meshgrid(*[points] * n_groups, indexing="ij"), axis=0)
+        return grid.reshape(n_groups, -1), f"{name}, all {len(points) ** n_groups} draws"
+    draws = f"{n_boot:,}".replace(",", " ")
+    return rng.choice(points, size=(n_groups, n_boot)), f"{name}, {draws} draws"
+
+
+def _wild_cluster(
+    x: np.ndarray,
+    y: np.ndarray,
+    groups: np.ndarray,
+    idx: int,
+    alpha: float,
+    n_boot: int,
+    rng: np.random.Generator,
+) -> dict[str, Any]:
+    r"""Wild cluster bootstrap-t with the null imposed (WCR), vectorised over draws.
+
+    For a null value :math:`\delta_0` the restricted residuals are
+    :math:`\tilde u(\delta_0) = (I - H_r)(y - \delta_0 x_\delta)`, linear in
+    :math:`\delta_0`. With :math:`a = X M c` (so :math:`\hat\delta = a'y`), the draw
+    :math:`y^*_b = \tilde y_r + \delta_0 x_\delta + \tilde u \odot v_b` gives
+    :math:`\hat\delta^*_b - \delta_0 = \sum_g v_{gb} q_g`, :math:`q_g = a_g'\tilde u_g`,
+    and cluster scores :math:`s^*_{gb} = q_g v_{gb} - \sum_h C_{gh} v_{hb}` with
+    :math:`C = (X'a)_g' M (X'\tilde u)_h`. Numerator and squared CR1 standard error are
+    linear and quadratic in :math:`\delta_0`, so the bootstrap p-value at any null
+    value costs O(draws) after one pass (Roodman, MacKinnon, Nielsen & Webb 2019).
+    """
+    n, k = x.shape
+    n_groups = int(groups.max()) + 1
+    m = np.linalg.inv(x.T @ x)
+    a = x @ m[:, idx]
+    beta = m @ (x.T @ y)
+    est = float(beta[idx])
+    resid = y - x @ beta
+    factor = n_groups / (n_groups - 1) * (n - 1) / (n - k)  # CR1, as statsmodels/Stata
+    score = np.bincount(groups, weights=a * resid, minlength=n_groups)
+    se = math.sqrt(factor * float(score @ score))
+
+    xr = np.delete(x, idx, axis=1)
+    xd = x[:, idx]
+    proj = np.linalg.lstsq(xr, np.column_stack([y, xd]), rcond=None)[0]
+    u0, u1 = (np.column_stack([y, xd]) - xr @ proj).T  # u(d0) = u0 - d0 * u1
+
+    def cluster_sum(v: np.ndarray) -> np.ndarray:  # (n, ...) -> (G, ...)
+        out = np.zeros((n_groups,) + v.shape[1:])
+        np.add.at(out, groups, v)
+        return out
+
+    ag = cluster_sum(x * a[:, None])  # (G, k): X_g' a_g
+    q0, q1 = cluster_sum(a * u0), cluster_sum(a * u1)
+    c0 = ag @ m @ cluster_sum(x * u0[:, None]).T  # (G, G)
+    c1 = ag @ m @ cluster_sum(x * u1[:, None]).T
+    d0_mat, d1_mat = np.diag(q0) - c0, np.diag(q1) - c1
+    v, weights = _bootstrap_weights(n_groups, n_boot, rng)
+    num0, num1 = q0 @ v, q1 @ v
+    s0, s1 = d0_mat @ v, d1_mat @ v
+    ss00 = np.einsum("gb,gb->b", s0, s0)
+    ss01 = np.einsum("gb,gb->b", s0, s1)
+    ss11 = np.einsum("gb,gb->b", s1, s1)
+
+    def p_value(d0: float) -> float:
+        t_obs = abs(est - d0) / se
+        var = factor * np.clip(ss00 - 2 * d0 * ss01 + d0 * d0 * ss11, 0.0, None)
+        num = np.abs(num0 - d0 * num1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t_star = np.where(var > 0, num / np.sqrt(var), np.where(num > 0, np.inf, 0.0))
+        return float(np.mean(t_star >= t_obs * (1 - 1e-12)))
+
+    def bound(direction: float) -> float:
+        inside, step = est, se if se > 0 else max(abs(est), 1.0)
+        for _ in range(60):
+            outside = est + direction * step
+            if p_value(outside) < alpha:
+                break
+            inside, step = outside, 2 * step
+        else:
+            return np.nan  # the test never rejects: the interval is unbounded
+        for _ in range(100):
+            mid = (inside + outside) / 2
+            if p_value(mid) < alpha:
+                outside = mid
+            else:
+                inside = mid
+            if abs(outside - inside) <= 1e-9 * (abs(est) + se):
+                break
+        return (inside + outside) / 2
+
+    return {
+        "estimate": est,
+        "se": se,
+        "p_value": p_value(0.0),
+        "ci_low": bound(-1.0),
+        "ci_high": bound(1.0),
+        "weights": weights,
+    }
+
+
+def _did_small_sample(
+    y: np.ndarray,
+    x: pd.DataFrame,
+    groups: np.ndarray,
+    method: str,
+    *,
+    alpha: float,
+    n_boot: int,
+    seed: int | np.random.Generator | None,
+    label: str,
+    cluster: str,
+    controls: str,
+) -> Estimate:
+    """The interaction of :func:`did` with CR2 or wild cluster bootstrap inference."""
+    from scipy import stats as sps
+
+    def describe(se: str) -> str:
+        return f"{label}, {se}{controls}"
+
+    n = len(y)
+    n_groups = int(groups.max()) + 1 if n else 0
+    xm = x.to_numpy(dtype=float)
+    idx = list(x.columns).index("treated:post")
+    if n_groups < 2:
+        return replace(
+            _nan_estimate(n, describe("not estimable, fewer than 2 clusters"), alpha,
+                          effect_size=False),
+            n_clusters=n_groups,
+        )
+    if method == "cr2":
+        beta = np.linalg.lstsq(xm, y, rcond=None)[0]
+        se, df = _cr2_coef(xm, y - xm @ beta, groups, idx)
+        est = float(beta[idx])
+        if not (se > 0 and math.isfinite(df) and df > 0):
+            return replace(
+                _nan_estimate(n, describe("CR2: not estimable, no residual variation "
+                                                  "within the clusters"), alpha,
+                              effect_size=False),
+                n_clusters=n_groups,
+            )
+        t_crit = float(sps.t.ppf(1 - alpha / 2, df))
+        return Estimate(
+            estimate=est,
+            se=se,
+            ci_low=est - t_crit * se,
+            ci_high=est + t_crit * se,
+            p_value=float(2 * sps.t.sf(abs(est / se), df)),
+            n=n,
+            effect_size=None,
+            method=describe(
+                se=f"CR2 SE by {cluster} ({n_groups} clusters), Bell–McCaffrey df = {df:.1f}"
+            ),
+            df=df,
+            alpha=alpha,
+            n_clusters=n_groups,
+        )
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    out = _wild_cluster(xm, y, groups, idx, alpha, n_boot, rng)
+    note = "" if math.isfinite(out["ci_low"]) and math.isfinite(out["ci_high"]) else (
+        ", interval unbounded (the bootstrap test never rejects)"
+    )
+    return Estimate(
+        estimate=out["estimate"],
+        se=_finite_or_nan(out["se"]),
+        ci_low=_finite_or_nan(out["ci_low"]),
+        ci_high=_finite_or_nan(out["ci_high"]),
+        p_value=out["p_value"],
+        n=n,
+        effect_size=None,
+        method=describe(
+            se=f"wild cluster bootstrap ({out['weights']}), by {cluster} "
+               f"({n_groups} clusters), null imposed{note}"
+        ),
+        df=None,
+        alpha=alpha,
+        n_clusters=n_groups,
+    )
+
+
 # --------------------------------------------------------------------------- DiD
 
 
@@ -545,6 +803,9 @@ def did(
     alpha: float = 0.05,
     *,
     cov_kwds: Mapping[str, Any] | None = None,
+    small_sample: Literal["cr2", "wild"] | None = None,
+    n_boot: int = 9999,
+    seed: int | np.random.Generator | None = None,
 ) -> Estimate:
     r"""Difference-in-differences by OLS, reporting the interaction.
 
@@ -559,6 +820,25 @@ def did(
     reference with :math:`G-1` df); ``cov_type=`` passes any other statsmodels covariance
     (``"HC1"`` is Stata's ``robust``). Intervals and p-values always use the t
     distribution. Rows with a missing value in any column used are dropped.
+
+    With few or unequal clusters the default cluster-robust errors are too small. Two
+    small-sample methods need ``cluster=`` (the point estimate is unchanged):
+
+    * ``small_sample="cr2"``: the bias-reduced CR2 variance (Bell & McCaffrey 2002) with
+      a t reference on the Bell-McCaffrey (Satterthwaite) degrees of freedom for the
+      interaction (Imbens & Kolesar 2016; Pustejovsky & Tipton 2018), as R's
+      ``clubSandwich::coef_test(vcov = "CR2", test = "Satterthwaite")``. When every
+      cluster is one person measured once before and once after, the CR2 standard error
+      is exactly Welch's on the change scores, and the df is Welch's with equal variances.
+    * ``small_sample="wild"``: the wild cluster bootstrap-t with the null imposed (WCR;
+      Cameron, Gelbach & Miller 2008), ``n_boot`` draws of Webb's six-point weights when
+      there are fewer than 12 clusters and Rademacher weights otherwise (every distinct
+      draw once when there are no more of them than ``n_boot``). The p-value is the
+      share of bootstrap |t| at least the observed |t|; the interval inverts that test
+      (bisection on the bootstrap p-value, the same draws for every null value). ``se``
+      is the CR1 standard error the t statistics are built with; ``df`` is None.
+
+    The formulas are in ``docs/metrics.md`` ("Small-sample inference").
 
     Parameters
     ----------
@@ -579,18 +859,57 @@ def did(
     cov_kwds : mapping, optional
         Passed to statsmodels for ``cov_type`` that need it (e.g. ``{"maxlags": 2}`` for
         ``"HAC"``).
+    small_sample : {None, "cr2", "wild"}, default None
+        Small-sample cluster-robust inference (needs ``cluster=``); None keeps statsmodels'
+        cluster-robust errors with ``G - 1`` df.
+    n_boot : int, default 9999
+        Bootstrap draws for ``small_sample="wild"``.
+    seed : int or numpy.random.Generator, optional
+        Seed of the bootstrap draws (the same seed gives the same p-value and interval).
 
     Returns
     -------
     Estimate
-        ``effect_size`` is None; NaN everywhere (with the reason in ``method``) when a
-        treated x post cell is empty or the design is rank deficient.
+        ``effect_size`` is None; ``n_clusters`` set with ``cluster=``; NaN everywhere
+        (with the reason in ``method``) when a treated x post cell is empty or the design
+        is rank deficient.
 
     References
     ----------
     Wooldridge, J. M. *Introductory Econometrics: A Modern Approach*, ch. 13.2.
     Card, D. & Krueger, A. B. (1994). Minimum wages and employment. *American Economic
     Review* 84(4), 772-793.
+    Bell, R. M. & McCaffrey, D. F. (2002). Bias reduction in standard errors for linear
+    regression with multi-stage samples. *Survey Methodology* 28(2), 169-181.
+    Imbens, G. W. & Kolesar, M. (2016). Robust standard errors in small samples: some
+    practical advice. *Review of Economics and Statistics* 98(4), 701-712.
+    Pustejovsky, J. E. & Tipton, E. (2018). Small-sample methods for cluster-robust
+    variance estimation and hypothesis testing in fixed effects models. *Journal of
+    Business & Economic Statistics* 36(4), 672-683.
+    Cameron, A. C., Gelbach, J. B. & Miller, D. L. (2008). Bootstrap-based improvements
+    for inference with clustered errors. *Review of Economics and Statistics* 90(3),
+    414-427.
+    Webb, M. D. (2023). Reworking wild bootstrap-based inference for clustered errors.
+    *Canadian Journal of Economics* 56(3), 839-858 (working paper 2014).
+
+    Examples
+    --------
+    Eight people, four in each group, measured before and after; clusters are people:
+
+    >>> import pandas as pd
+    >>> panel = pd.DataFrame({
+    ...     "person": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8],
+    ...     "pilot": [1] * 8 + [0] * 8,
+    ...     "after": [0, 1] * 8,
+    ...     "score": [10, 14, 12, 15, 9, 14, 11, 13, 10, 11, 12, 12, 11, 13, 9, 10]})
+    >>> e = did(panel, outcome="score", treated="pilot", post="after", cluster="person",
+    ...         small_sample="cr2")
+    >>> round(e.estimate, 2), round(e.df, 2), e.n_clusters
+    (2.5, 6.0, 8)
+    >>> w = did(panel, outcome="score", treated="pilot", post="after", cluster="person",
+    ...         small_sample="wild", n_boot=999, seed=1)
+    >>> w.method
+    'OLS difference-in-differences (pilot x after), wild cluster bootstrap (Webb, 999 draws), ...'
     """
     func = "did"
     df = _require_frame(df, func)
@@ -602,6 +921,26 @@ def did(
                                     "cluster": cluster}
     roles.update({f"covariates[{i}]": c for i, c in enumerate(covariates)})
     _require_columns(df, func, roles)
+    if small_sample not in SMALL_SAMPLE_METHODS:
+        raise UsageError(
+            f"did(): unknown small_sample {small_sample!r}. Allowed: None, "
+            f"{', '.join(repr(m) for m in SMALL_SAMPLE_METHODS if m)}."
+        )
+    if small_sample is not None:
+        if cluster is None:
+            raise UsageError(
+                f"did(): small_sample={small_sample!r} is a cluster-robust method and needs "
+                "the cluster= column (for one row per person and period, the person id)."
+            )
+        if cov_type not in (None, "cluster"):
+            raise UsageError(
+                f"did(): small_sample={small_sample!r} sets the standard errors itself; "
+                f"leave cov_type out (got {cov_type!r})."
+            )
+        if small_sample == "wild" and (
+            isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 99
+        ):
+            raise UsageError(f"did(): n_boot must be a whole number >= 99; got {n_boot!r}.")
     if cov_type is None:
         cov_type = "cluster" if cluster is not None else "nonrobust"
     if cov_type not in DID_COV_TYPES:
@@ -649,6 +988,13 @@ def did(
             alpha,
             effect_size=False,
         )
+    if small_sample is not None:
+        return _did_small_sample(
+            y.to_numpy(dtype=float), x, pd.factorize(data[cluster])[0], small_sample,
+            alpha=alpha, n_boot=int(n_boot), seed=seed,
+            label=label, cluster=str(cluster),
+            controls=f", controls: {', '.join(covariates)}" if covariates else "",
+        )
     fit_kwds: dict[str, Any] = {"cov_type": cov_type, "use_t": True}
     se_label = "ordinary OLS SE" if cov_type == "nonrobust" else f"{cov_type} SE"
     if cov_type == "cluster":
@@ -669,7 +1015,10 @@ def did(
     except (TypeError, KeyError, ValueError) as exc:
         raise UsageError(f"did(): statsmodels rejected cov_type={cov_type!r}: {exc}") from None
     controls = f", controls: {', '.join(covariates)}" if covariates else ""
-    return _coef_estimate(res, 3, n, alpha, f"{label}, {se_label}{controls}")
+    est = _coef_estimate(res, 3, n, alpha, f"{label}, {se_label}{controls}")
+    if cov_type == "cluster":
+        est = replace(est, n_clusters=n_groups)
+    return est
 
 
 # --------------------------------------------------------------------------- ITS
