@@ -130,9 +130,10 @@ def test_lower_is_better_flips_sign_and_interval() -> None:
     assert row["improvement_ci_high"] == pytest.approx(-lo)
     assert bool(row["meets_mid"]) is True
     assert not row["higher_is_better"]
-    # no reliability: no reliable change; no sd_reference: the baseline SD would be used
+    # no reliability: no reliable change; no sd_reference and no comparison group: no SD to
+    # judge reliable change by (the pilot's own, screened baselines would be too narrow)
     assert math.isnan(row["share_reliably_improved"])
-    assert row["rci_sd"] == pytest.approx(np.std([10, 12, 9], ddof=1))
+    assert math.isnan(row["rci_sd"]) and pd.isna(row["rci_sd_source"])
 
 
 def test_language_picks_label() -> None:
@@ -156,15 +157,13 @@ def test_did_by_hand() -> None:
     assert row["estimate"] == pytest.approx(2.0)
     assert row["comparison_baseline_mean"] == pytest.approx(12.0)
     assert row["comparison_followup_mean"] == pytest.approx(13.0)
-    # the same OLS fitted directly with statsmodels, errors clustered on the person
-    y = [10, 12, 14, 11, 13, 12, 13, 14, 18, 12, 13, 14]
-    tr = [1, 1, 1, 0, 0, 0] * 2
-    po = [0] * 6 + [1] * 6
-    x = pd.DataFrame({"c": 1.0, "t": tr, "p": po, "tp": np.multiply(tr, po)}, dtype=float)
-    res = sm.OLS(np.asarray(y, float), x).fit(cov_type="cluster", use_t=True,
-                                              cov_kwds={"groups": np.tile(np.arange(6), 2)})
-    assert row["se"] == pytest.approx(res.bse["tp"])
-    assert (row["ci_low"], row["ci_high"]) == pytest.approx(tuple(res.conf_int().loc["tp"]))
+    # CR2 errors clustered on the person: for people measured twice this is Welch's test on
+    # the changes (HC2 = Welch's SE, Imbens & Kolesar 2016; here the Bell-McCaffrey df are
+    # Welch's 4 too), not CR1 with G - 1 df, which over-states certainty with small groups
+    welch = stats.two_group(np.array([3.0, 2.0, 4.0]), np.array([1.0, 0.0, 2.0]))
+    assert row["se"] == pytest.approx(welch.se)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((welch.ci_low, welch.ci_high))
+    assert "CR2" in row["method"]
     assert math.isnan(row["effect_size"])
     # MDE: two groups of the harmonic mean size 3, pooled SD of the changes
     pooled = math.sqrt((2 * np.var([3, 2, 4], ddof=1) + 2 * np.var([1, 0, 2], ddof=1)) / 4)

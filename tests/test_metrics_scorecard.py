@@ -33,12 +33,17 @@ HALF = "2025-02-19"
 GREEN = [3, 4, 5, 3, 4, 5, 3, 4, 5, 4]  # mean 4, CI about 3.4–4.6: above 0 and MID 2
 RED = [0, 1] * 5  # mean 0.5, CI about 0.1–0.9: upper end below MID 2
 YELLOW = [-2, 6] * 5  # mean 2, CI about -1–5
+# A comparison group of 10 who did not change: the difference-in-differences then has the
+# interval of the pilot group's changes (Welch with one group without spread), so the
+# boundaries below are those of the pilot's changes, with evidence rated strong.
+COMPARISON = [0.0] * 10
 
 
 def dataset(*, enrolled: int = 20, reach_target: int = 40, grant: float = 100_000,
             fund: float = 50_000, changes: list[float] | None = GREEN, as_of: str = HALF,
             primary: str | None = "trivsel", measure: str = "trivsel",
-            rules: dict[str, float] | None = None) -> pe.Dataset:
+            rules: dict[str, float] | None = None,
+            comparison: list[float] | None = COMPARISON) -> pe.Dataset:
     pilots = BASE.pilots.iloc[:1].copy()
     pilots["start_date"] = pd.Timestamp("2025-01-01")
     pilots["end_date"] = pd.Timestamp("2025-04-10")
@@ -57,6 +62,10 @@ def dataset(*, enrolled: int = 20, reach_target: int = 40, grant: float = 100_00
     for i, d in enumerate(changes or []):
         rows += [("lekse", f"p-{i:02d}", "pilot", measure, "baseline", "2025-01-06", 10.0),
                  ("lekse", f"p-{i:02d}", "pilot", measure, "followup", "2025-02-10", 10.0 + d)]
+    for i, d in enumerate((comparison or []) if changes else []):
+        rows += [("lekse", f"c-{i:02d}", "comparison", measure, "baseline", "2025-01-06", 10.0),
+                 ("lekse", f"c-{i:02d}", "comparison", measure, "followup", "2025-02-10",
+                  10.0 + d)]
     outcomes = pd.DataFrame(rows, columns=["pilot_id", "participant_id", "group", "measure",
                                            "timepoint", "measured_on", "value"])
     outcomes["measured_on"] = pd.to_datetime(outcomes["measured_on"])
@@ -87,7 +96,8 @@ def test_numbers_behind_the_statuses() -> None:
     assert row["grant_used_share"] == pytest.approx(0.4)
     assert row["run_rate"] == pytest.approx(0.8)
     assert row["outcome_measure"] == "trivsel" and row["outcome_measure_source"] == "primary"
-    assert row["outcome_design"] == "pre_post" and row["outcome_n"] == 10
+    assert row["outcome_design"] == "did" and row["outcome_n"] == 10
+    assert row["outcome_evidence_rating"] == "strong" and row["outcome_clears_mid"]
     assert row["outcome_min_required"] == 10
     assert row["outcome_improvement"] == pytest.approx(4.0)
     assert row["outcome_ci_low"] > 0 and row["outcome_mid"] == 2.0
@@ -136,6 +146,60 @@ def test_cost_thresholds(fund: float, status: str, reason: str) -> None:
 def test_outcome_rules(changes: list[float] | None, status: str, reason: str) -> None:
     row = card(changes=changes)
     assert (row["outcome_status"], row["outcome_reason"]) == (status, reason)
+
+
+@pytest.mark.parametrize(("changes", "reason"), [
+    (GREEN, "change_without_comparison"),  # clearly above the MID: capped at uncertain
+    (RED, "change_without_comparison"),  # clearly below: not "weak" on before/after alone
+    (YELLOW, "uncertain"),
+])
+def test_before_after_alone_is_never_green_or_red(changes, reason) -> None:
+    row = card(changes=changes, comparison=None)
+    assert (row["outcome_status"], row["outcome_reason"]) == ("yellow", reason)
+    assert row["outcome_design"] == "pre_post" and row["outcome_evidence_rating"] == "weak"
+    assert row["recommendation"] == "continue"  # never "scale", never "stop"
+
+
+def test_minimum_applies_to_the_comparison_group_too() -> None:
+    row = card(comparison=[0.0] * 9)  # 10 in the pilot group, 9 compared with
+    assert (row["outcome_status"], row["outcome_reason"]) == ("grey", "too_few_measured")
+    assert row["recommendation"] == "insufficient_data"
+
+
+def test_weak_evidence_caps_the_outcome() -> None:
+    # a clear result, but the groups differed at the start by far more than 0.25 SD
+    ds = dataset()
+    o = ds.outcomes.copy()
+    base = (o["group"] == "comparison") & (o["timepoint"] == "baseline")
+    comp = o["group"] == "comparison"
+    o.loc[comp, "value"] = o.loc[comp, "value"] + np.where(
+        o.loc[comp, "participant_id"].str[-1].astype(int) % 2 == 0, 4.0, 6.0)
+    assert base.any()
+    row = scorecard(dataclasses.replace(ds, outcomes=o)).loc["lekse"]
+    assert row["outcome_evidence_rating"] == "moderate"  # imbalance lowers strong by one
+    assert row["outcome_status"] == "green"
+    strict = dataclasses.replace(ds, outcomes=o, agreement=dataclasses.replace(
+        ds.agreement, rules=MappingProxyType({**DEFAULT_RULES, "outcome_min_evidence": 3})))
+    row = scorecard(strict).loc["lekse"]
+    assert (row["outcome_status"], row["outcome_reason"]) == ("yellow", "evidence_too_weak")
+    assert row["recommendation"] != "scale"
+
+
+def test_missing_follow_ups_cap_the_outcome() -> None:
+    # 10 of 22 pilot participants lack a follow-up that is due: 45 % > the 40 % cap
+    ds = dataset(enrolled=22)
+    extra = pd.DataFrame([("lekse", f"p-{i:02d}", "pilot", "trivsel", "baseline",
+                           pd.Timestamp("2025-01-06"), 10.0) for i in range(10, 20)],
+                         columns=ds.outcomes.columns)
+    o = pd.concat([ds.outcomes.assign(participant_id=lambda f: f["participant_id"].where(
+        f["group"] == "comparison", "q" + f["participant_id"].str[1:])), extra],
+        ignore_index=True)
+    participants = pd.concat([ds.participants, ds.participants.iloc[:10].assign(
+        participant_id=[f"q-{i:02d}" for i in range(10)])], ignore_index=True)
+    # the earliest follow-ups came 35 days after baseline; these baselines are 44 days old
+    row = scorecard(dataclasses.replace(ds, outcomes=o, participants=participants)).loc["lekse"]
+    assert row["outcome_attrition"] == pytest.approx(10 / 20)
+    assert (row["outcome_status"], row["outcome_reason"]) == ("yellow", "attrition_too_high")
 
 
 def test_min_cell_size_raises_the_outcome_minimum() -> None:

@@ -411,8 +411,11 @@ def _summarise(pid: Hashable, key: Hashable, sub: pd.DataFrame, info: pd.Series 
                if missing_due and improvement > 0 else np.nan)
 
     base_mean, comp_base_mean = _mean(pb["baseline"]), _mean(cb["baseline"])
-    std_diff = ((base_mean - comp_base_mean) / _pooled_sd(pb["baseline"], cb["baseline"])
-                if design == "did" else np.nan)
+    spread = _pooled_sd(pb["baseline"], cb["baseline"]) if design == "did" else np.nan
+    gap = base_mean - comp_base_mean
+    # no spread at all: any gap is a total imbalance, no gap none
+    std_diff = gap / spread if spread > 0 else (np.nan if not gap or math.isnan(gap)
+                                                else math.copysign(math.inf, gap))
     reference = comp_base_mean if design == "did" else _num(info, "mean_reference")
     rtm = sign * (1 - rel) * (reference - base_mean)  # NaN without reliability or reference
     limit = _num(info, "scale_max" if hib else "scale_min")

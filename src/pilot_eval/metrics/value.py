@@ -194,7 +194,8 @@ def _observed_share(ds: Dataset, m: pd.DataFrame) -> pd.Series:
 
 def _quantity_interval(inp: pd.DataFrame, pilot: pd.DataFrame, comp: pd.DataFrame,
                        alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    r"""The outcome's interval carried to the quantity *before* deadweight and attribution.
+    r"""The outcome's interval carried to the quantity, before deadweight (which
+    :func:`_appraise` applies, as to the quantity itself) and attribution.
 
     * ``per_unit``: the improvement's interval × ``n_measured``.
     * ``per_success`` without a comparison group: each person scores +1 (crossed the
@@ -338,10 +339,11 @@ def _appraise(inp: pd.DataFrame) -> pd.DataFrame:
     out["annual_value_nok"] = q * out["value_nok"]
     out["pv_factor"] = _pv_factor(out["drop_off"], out["duration_years"], out["discount_rate"])
     out["social_value_pv_nok"] = out["annual_value_nok"] * out["pv_factor"]
-    per_quantity = keep * keep_dw * out["value_nok"] * out["pv_factor"]
     for side in ("low", "high"):
-        bound = out[f"quantity_ci_{side}"].where(quantity.notna()) * per_quantity
-        out[f"social_value_pv_{side}_nok"] = bound
+        # on the scale of quantity_net_of_counterfactual: deadweight taken off as there
+        bound = (out[f"quantity_ci_{side}"] * keep_dw).where(quantity.notna())
+        out[f"quantity_ci_{side}"] = bound
+        out[f"social_value_pv_{side}_nok"] = bound * keep * out["value_nok"] * out["pv_factor"]
     year1 = out["annual_value_nok"] / (1.0 + out["discount_rate"])
     out["observed_value_nok"] = year1 * out["observed_share_of_year1"].fillna(0.0)
     out["projected_value_nok"] = out["social_value_pv_nok"] - out["observed_value_nok"]
@@ -476,9 +478,6 @@ def _by_pilot(vfm: pd.DataFrame) -> pd.DataFrame:
     out["net_value_nok"] = out["social_value_pv_nok"] - out["cost_for_ratio_nok"]
     cost = out["cost_for_ratio_nok"]
     out["benefit_cost_ratio"] = (out["social_value_pv_nok"] / cost).where(cost > 0)
-    for side in ("low", "high"):
-        out[f"benefit_cost_ratio_{side}"] = (out[f"social_value_pv_{side}_nok"] / cost).where(
-            cost > 0)
     n_rows = vfm.groupby(level="pilot_id", sort=False).size().reindex(out.index)
     out["note"] = _join_notes(pd.DataFrame({
         "may_double_count": out["n_measures"] > 1,
