@@ -254,9 +254,10 @@ def _row(**kw):
             "grant_used_share": 0.741, "run_rate": 1.006, "outcome_status": "green",
             "outcome_reason": "clear_improvement", "outcome_measure": "trivsel",
             "outcome_label": "Trivsel", "outcome_unit": "poeng",
-            "outcome_higher_is_better": True, "outcome_design": "pre_post", "outcome_n": 112,
+            "outcome_higher_is_better": True, "outcome_design": "did", "outcome_n": 112,
             "outcome_min_required": 10, "outcome_improvement": 3.2, "outcome_ci_low": 2.2,
             "outcome_ci_high": 4.1, "outcome_mid": 2.0, "outcome_meets_mid": True,
+            "outcome_clears_mid": True, "outcome_evidence_rating": "strong",
             "recommendation": "scale", "recommendation_reason": "all_green"}
     base.update(kw)
     return pd.Series(base, name="leksehjelp")
@@ -265,8 +266,8 @@ def _row(**kw):
 def test_brief_examples():
     row = _row()
     assert plain(text.outcome_sentence(row)) == (
-        "Trivsel økte med 3,2 poeng (95 % KI 2,2–4,1), over minste betydningsfulle endring "
-        "på 2 poeng.")
+        "Trivsel økte 3,2 poeng mer enn i sammenligningsgruppen (95 % KI 2,2–4,1), over "
+        "minste betydningsfulle endring på 2 poeng.")
     assert plain(text.reach_sentence(row)) == (
         "Piloten har 266 deltakere, 113 % av det som var ventet på dette tidspunktet.")
     assert plain(text.cost_sentence(_row(grant_used_share=0.74, elapsed_share=0.74))) == (
@@ -293,11 +294,11 @@ def test_outcome_interval_across_zero_and_judgements():
     yellow = _row(outcome_status="yellow", outcome_reason="uncertain",
                   outcome_improvement=1.3, outcome_ci_low=0.27, outcome_ci_high=2.34)
     assert "vi vet ikke om endringen når" in text.outcome_sentence(yellow)
-    worse = _row(outcome_status="red", outcome_reason="below_mid", outcome_improvement=-0.5,
-                 outcome_ci_low=-1.0, outcome_ci_high=0.2)
+    worse = _row(outcome_status="yellow", outcome_reason="uncertain", outcome_improvement=-0.5,
+                 outcome_ci_low=-1.0, outcome_ci_high=0.2, outcome_design="pre_post")
     # a worsening of a higher-is-better measure is a fall, with the interval of the fall
     assert plain(text.outcome_sentence(worse)).startswith(
-        "Trivsel gikk ned med 0,5 poeng (95 % KI −0,2 til 1,0)")
+        "Trivsel gikk ned med 0,5 poeng fra før til etter (95 % KI −0,2 til 1,0)")
 
 
 def test_small_counts_never_appear_in_sentences():
@@ -353,9 +354,15 @@ def test_every_sample_row_has_sentences(frames, d, language):
     generic = re.compile(r"kode «|code '")
     for _, row in card.iterrows():
         parts = text.explain(row, language, min_cell_size=ds.agreement.min_cell_size)
-        assert set(parts) == {"reach", "cost", "outcome", "basis", "recommendation"}
+        assert set(parts) == {"reach", "cost", "outcome", "evidence", "basis",
+                              "recommendation"}
         # the measure the outcome rests on is named whenever there is one
         assert bool(parts.pop("basis")) == bool(pd.notna(row["outcome_measure"]))
+        # how strong the evidence is, whenever the change is stated with its interval
+        evidence = parts.pop("evidence")
+        assert "{" not in evidence and not PARTICIPANT_ID.search(evidence)
+        assert bool(evidence) == (row["outcome_reason"] in text._JUDGED
+                                  and pd.notna(row["outcome_evidence_rating"]))
         for key, s in parts.items():
             assert s and "{" not in s and not generic.search(s), (key, s)
             assert not PARTICIPANT_ID.search(s)
@@ -578,7 +585,7 @@ def test_explain_in_english_has_english_units_and_with_measures_english_labels(s
     assert "poeng" not in " ".join(plain_en.values())
     assert "3.2 points" in plain_en["outcome"]
     named = text.explain(row, "en", measures=sample.measures)
-    assert plain(named["outcome"]).startswith("Well-being rose by 3.2 points")
+    assert plain(named["outcome"]).startswith("Well-being rose 3.2 points more than")
     assert "Trivsel" not in " ".join(named.values())
     assert text.explain(row)["outcome"].startswith("Trivsel")  # bokmål unchanged
 
@@ -903,12 +910,12 @@ def test_projected_caveat_follows_the_value_table(frames):
     assert projected not in text.caveats(ds, "nb", scorecard=card, outcomes=outs, value=none,
                                          max_caveats=5)
     # of one pilot: only its own values count
-    fritid = value.copy()
-    fritid.loc[fritid.index.get_level_values("pilot_id") != "fritid", "n_measured"] = 0
-    assert projected in text.caveats(ds, "nb", scorecard=card, outcomes=outs, value=fritid,
-                                     pilot_id="fritid", max_caveats=5)
+    mentor = value.copy()
+    mentor.loc[mentor.index.get_level_values("pilot_id") != "mentor", "n_measured"] = 0
+    assert projected in text.caveats(ds, "nb", scorecard=card, outcomes=outs, value=mentor,
+                                     pilot_id="mentor", max_caveats=5)
     assert projected not in text.caveats(ds, "nb", scorecard=card, outcomes=outs,
-                                         value=fritid, pilot_id="mentor", max_caveats=5)
+                                         value=mentor, pilot_id="leksehjelp", max_caveats=5)
 
 
 def test_coverage_sentence_names_its_population_and_rounds_as_usual(frames):
