@@ -1407,7 +1407,7 @@ def _residual_autocorrelation(res: Any, x: pd.DataFrame, family: str) -> tuple[f
         return _finite_or_nan(ac), np.nan
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fpval = acorr_breusch_godfrey(OLS(r, z).fit(), nlags=lags)[3]
+        fpval = acorr_breusch_godfrey(OLS(r, z).fit(), nlags=lags, result_object=False)[3]
     return _finite_or_nan(ac), _finite_or_nan(fpval)
 
 
