@@ -80,7 +80,7 @@ PRE_BREAK_MIN_SEGMENT: int = 4
 #: Share of the pre-period trimmed at each end for break candidates (Andrews 1993).
 PRE_BREAK_TRIM: float = 0.15
 #: Draws (fixed seed) for the p-value of the maximum pre-period break statistic.
-PRE_BREAK_DRAWS: int = 20000
+PRE_BREAK_DRAWS: int = 10000
 #: Jacobson & Truax (1991): a change is reliable when |RCI| exceeds this.
 RCI_CRITICAL: float = 1.96
 
@@ -609,7 +609,7 @@ def _cr2_coef(
     :math:`\sum_g (w_g' e_g)^2` with :math:`w_g = A_g X_g M c`. The degrees of freedom
     are :math:`(\operatorname{tr} G'G)^2 / \operatorname{tr}(G'G)^2` with
     :math:`G'G = \operatorname{diag}(w_g'w_g) - U'MU`, :math:`U = [X_g'w_g]_g`
-    (Imbens & Kolesar 2016, eq. 11, working model :math:`\sigma^2 I`).
+    (Imbens & Kolesar 2016, section 4; working model :math:`\sigma^2 I`).
     """
     m = np.linalg.inv(x.T @ x)
     mc = m[:, idx]
@@ -1423,16 +1423,19 @@ def _pre_trend_break_p(
 
     The pre-period is refitted alone without the intervention terms. For each candidate
     month :math:`c` the score for adding the hinge :math:`h_c = (time - c)_+` is
-    :math:`U_c = h_c'(y - \hat\mu)` with variance :math:`\hat\phi\,	ilde h_c' W 	ilde h_c`,
-    :math:`	ilde h_c` the :math:`W`-weighted residual of :math:`h_c` on the null
+    :math:`U_c = h_c'(y - \hat\mu)` with variance :math:`\hat\phi\,\tilde h_c' W \tilde h_c`,
+    :math:`\tilde h_c` the :math:`W`-weighted residual of :math:`h_c` on the null
     design (:math:`W = I` Gaussian, :math:`\operatorname{diag}\hat\mu` Poisson). The
     statistic is :math:`\max_c |U_c| / sd(U_c)`; its p-value comes from
     :data:`PRE_BREAK_DRAWS` draws (fixed seed) of the joint null distribution of the
     standardised scores, normal with their correlation matrix, divided by
-    :math:`\sqrt{\chi^2_
-u/
-u}` when the scale is estimated (:math:`
-u` = residual df).
+    :math:`\sqrt{\chi^2_\nu/\nu}` when the scale is estimated (:math:`\nu` = residual df).
+    The months are taken as independent, also when the main fit uses HAC errors: with
+    autocorrelated months the test fires more often than its level, which withholds
+    a claim rather than makes one. A version with the covariance scaled by the
+    residuals' Bartlett long-run variance factor was tried and dropped: with 24
+    pre-period months it cannot tell a slope change from autocorrelation (the null
+    residuals of a broken trend are autocorrelated), so it lost nearly all power.
     """
     pre = post == 0
     keep = [c for c in x.columns if c not in ("post", "time_since:post")]
