@@ -581,3 +581,303 @@ def test_results_can_be_read_without_importing_statsmodels(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --------------------------------------------------------------------------- small samples
+# Issue 9: DiD with few or unequal clusters (CR2, wild cluster bootstrap) and ITS checks
+# (HAC errors, residual autocorrelation, a pre-period slope break).
+
+
+def person_panel(rng: np.random.Generator, n_treated: int, n_control: int,
+                 effect: float = 0.0) -> pd.DataFrame:
+    """One row per person and period: id, tr, po, y (a person effect, a common +1 drift)."""
+    n = n_treated + n_control
+    tr = np.r_[np.ones(n_treated), np.zeros(n_control)]
+    base = rng.normal(50, 10, n)
+    follow = base + 1.0 + effect * tr + rng.normal(0, 4, n)
+    return pd.DataFrame({"id": np.tile(np.arange(n), 2), "tr": np.tile(tr, 2),
+                         "po": np.repeat([0.0, 1.0], n), "y": np.r_[base, follow]})
+
+
+def school_panel(rng: np.random.Generator, per_arm: int = 4, pupils: int = 8,
+                 icc: float = 0.1) -> pd.DataFrame:
+    """Pupils in schools, half the schools in the pilot, a school shock at follow-up."""
+    schools = np.repeat(np.arange(2 * per_arm), pupils)
+    tr = (schools < per_arm).astype(float)
+    shock = rng.normal(0, math.sqrt(icc), 2 * per_arm)[schools]
+    base = rng.normal(0, 1, schools.size)
+    follow = base + shock + rng.normal(0, math.sqrt(1 - icc), schools.size)
+    age = rng.integers(10, 16, schools.size).astype(float)
+    return pd.DataFrame({"school": np.tile(schools, 2), "tr": np.tile(tr, 2),
+                         "po": np.repeat([0.0, 1.0], schools.size),
+                         "y": np.r_[base, follow], "age": np.tile(age, 2)})
+
+
+def dense_cr2(x: np.ndarray, y: np.ndarray, groups: np.ndarray, idx: int) -> tuple[float, float]:
+    """CR2 SE and Bell-McCaffrey df the long way: n x n matrices, scipy's sqrtm, and the
+    G matrix of Imbens & Kolesar (2016, section 4) built column by column."""
+    from scipy.linalg import sqrtm
+
+    n = len(y)
+    m = np.linalg.inv(x.T @ x)
+    i_minus_h = np.eye(n) - x @ m @ x.T
+    e = i_minus_h @ y
+    c = np.zeros(x.shape[1])
+    c[idx] = 1.0
+    meat, g_cols = 0.0, []
+    for g in np.unique(groups):
+        rows = groups == g
+        a_g = np.linalg.inv(np.real(sqrtm(i_minus_h[np.ix_(rows, rows)])))
+        lin = c @ m @ x[rows].T @ a_g
+        meat += float(lin @ e[rows]) ** 2
+        g_cols.append(i_minus_h[:, rows] @ (a_g @ x[rows] @ m @ c))
+    gg = np.column_stack(g_cols)
+    gtg = gg.T @ gg
+    return math.sqrt(meat), float(np.trace(gtg) ** 2 / np.trace(gtg @ gtg))
+
+
+def test_cr2_matches_clubsandwich_intercept_formulas() -> None:
+    # clubSandwich (Pustejovsky), tests/testthat/test_intercept_formulas.R: for lm(Y ~ 1)
+    # with clusters of sizes n_j, CR2 variance sum(n_j^2 (ybar_j - ybar)^2 / (1 - n_j/N)) / N^2
+    # and Satterthwaite df N^2 / (N^2 S(n^2/(N-n)^2) - 2N S(n^3/(N-n)^2) + S(n^2/(N-n))^2).
+    rng = np.random.default_rng(20190513)
+    nj = np.array([1, 3, 7, 2, 9, 4, 4, 12, 1, 5, 6, 2, 8, 3])
+    groups = np.repeat(np.arange(nj.size), nj)
+    big_n = nj.sum()
+    y = rng.normal(0, math.sqrt(0.2), nj.size)[groups] + rng.normal(0, math.sqrt(0.8), big_n)
+    se, df = stats._cr2_coef(np.ones((big_n, 1)), y - y.mean(), groups, 0)
+    ybar = np.bincount(groups, weights=y) / nj
+    v_formula = np.sum(nj**2 * (ybar - y.mean()) ** 2 / (1 - nj / big_n)) / big_n**2
+    df_formula = big_n**2 / (
+        big_n**2 * np.sum(nj**2 / (big_n - nj) ** 2)
+        - 2 * big_n * np.sum(nj**3 / (big_n - nj) ** 2)
+        + np.sum(nj**2 / (big_n - nj)) ** 2
+    )
+    assert se == pytest.approx(math.sqrt(v_formula), rel=1e-10)
+    assert df == pytest.approx(df_formula, rel=1e-10)
+
+
+@pytest.mark.parametrize(("n_treated", "n_control"), [(30, 2), (30, 3), (30, 5), (12, 12)])
+def test_cr2_person_clusters_is_welch_on_change_scores(n_treated: int, n_control: int) -> None:
+    # One person measured twice, clustered by person: the cells are saturated, so
+    # H_gg = I / n_arm and CR2 (= HC2 on the change scores) is exactly Welch's SE; the
+    # Bell-McCaffrey df is Welch's df at equal variances (Imbens & Kolesar 2016, sec. 4).
+    panel = person_panel(np.random.default_rng(n_control), n_treated, n_control)
+    e = stats.did(panel, outcome="y", treated="tr", post="po", cluster="id",
+                  small_sample="cr2")
+    change = panel.loc[panel.po == 1, "y"].to_numpy() - panel.loc[panel.po == 0, "y"].to_numpy()
+    tr = panel.loc[panel.po == 0, "tr"].to_numpy() == 1
+    welch = stats.two_group(change[tr], change[~tr])
+    n1, n0 = n_treated, n_control
+    df_ik = (n0 + n1) ** 2 * (n0 - 1) * (n1 - 1) / (n1**2 * (n1 - 1) + n0**2 * (n0 - 1))
+    assert e.estimate == pytest.approx(welch.estimate, rel=1e-12)
+    assert e.se == pytest.approx(welch.se, rel=1e-12)
+    assert e.df == pytest.approx(df_ik, rel=1e-12)
+    assert e.n_clusters == n1 + n0 and e.n == 2 * (n1 + n0)
+    assert "CR2" in e.method and f"df = {df_ik:.1f}" in e.method
+    from scipy import stats as sps
+
+    half = sps.t.ppf(0.975, df_ik) * welch.se
+    assert (e.ci_low, e.ci_high) == pytest.approx((e.estimate - half, e.estimate + half))
+    # the default (CR1, G - 1 df) interval is the narrower one the issue measured
+    default = stats.did(panel, outcome="y", treated="tr", post="po", cluster="id")
+    assert default.df == n1 + n0 - 1 and default.n_clusters == n1 + n0
+    if n_control <= 5:
+        assert e.df < 6 and e.ci_high - e.ci_low > 1.2 * (default.ci_high - default.ci_low)
+
+
+def test_cr2_matches_dense_implementation_with_covariates() -> None:
+    panel = school_panel(np.random.default_rng(7)).iloc[3:]  # unequal clusters
+    e = stats.did(panel, outcome="y", treated="tr", post="po", cluster="school",
+                  covariates=["age"], small_sample="cr2")
+    x = np.column_stack([np.ones(len(panel)), panel.tr, panel.po, panel.tr * panel.po,
+                         panel.age])
+    se, df = dense_cr2(x, panel.y.to_numpy(), panel.school.to_numpy(), 3)
+    assert e.se == pytest.approx(se, rel=1e-9)
+    assert e.df == pytest.approx(df, rel=1e-9)
+    assert e.n_clusters == 8 and 1 < e.df < 7
+    ols = sm.OLS(panel.y.to_numpy(), x).fit()
+    assert e.estimate == pytest.approx(ols.params[3], rel=1e-12)
+
+
+def wild_p_by_refitting(panel: pd.DataFrame, weights: np.ndarray, null: float = 0.0) -> float:
+    """The bootstrap p-value the slow way: a statsmodels fit per draw (CR1 cluster SE)."""
+    x = np.column_stack([np.ones(len(panel)), panel.tr, panel.po, panel.tr * panel.po])
+    y = panel.y.to_numpy()
+    groups = pd.factorize(panel.school)[0]
+    fit = sm.OLS(y, x).fit(cov_type="cluster", cov_kwds={"groups": groups})
+    t_obs = abs(fit.params[3] - null) / fit.bse[3]
+    restricted = sm.OLS(y - null * x[:, 3], x[:, :3]).fit()
+    t_star = []
+    for b in range(weights.shape[1]):
+        y_b = restricted.fittedvalues + null * x[:, 3] + restricted.resid * weights[groups, b]
+        f_b = sm.OLS(y_b, x).fit(cov_type="cluster", cov_kwds={"groups": groups})
+        t_star.append(abs(f_b.params[3] - null) / f_b.bse[3])
+    return float(np.mean(np.array(t_star) >= t_obs * (1 - 1e-12)))
+
+
+def test_wild_bootstrap_matches_refitting_and_is_reproducible() -> None:
+    panel = school_panel(np.random.default_rng(11), per_arm=4, pupils=5, icc=0.2)
+    e = stats.did(panel, outcome="y", treated="tr", post="po", cluster="school",
+                  small_sample="wild", n_boot=199, seed=5)
+    # 8 clusters < 12: Webb's six points, drawn as the estimator draws them
+    points = np.sqrt([0.5, 1.0, 1.5])
+    points = np.concatenate([-points[::-1], points])
+    weights = np.random.default_rng(5).choice(points, size=(8, 199))
+    assert e.p_value == pytest.approx(wild_p_by_refitting(panel, weights), abs=1e-12)
+    assert "Webb, 199 draws" in e.method and e.df is None and e.n_clusters == 8
+    fit = sm.OLS(panel.y, sm.add_constant(np.column_stack(
+        [panel.tr, panel.po, panel.tr * panel.po]))).fit(
+        cov_type="cluster", cov_kwds={"groups": panel.school})
+    assert e.se == pytest.approx(fit.bse.iloc[3], rel=1e-10)
+    # the interval inverts the test: just outside it the bootstrap rejects, inside it not
+    width = e.ci_high - e.ci_low
+    assert wild_p_by_refitting(panel, weights, e.ci_high + 0.01 * width) < 0.05
+    assert wild_p_by_refitting(panel, weights, e.ci_high - 0.01 * width) >= 0.05
+    assert wild_p_by_refitting(panel, weights, e.ci_low - 0.01 * width) < 0.05
+    again = stats.did(panel, outcome="y", treated="tr", post="po", cluster="school",
+                      small_sample="wild", n_boot=199, seed=5)
+    assert again == e
+    other = stats.did(panel, outcome="y", treated="tr", post="po", cluster="school",
+                      small_sample="wild", n_boot=199, seed=6)
+    assert other.p_value != e.p_value
+
+
+def test_wild_bootstrap_enumerates_small_weight_sets() -> None:
+    # 4 clusters: 6^4 = 1296 distinct Webb draws <= n_boot, so all are used and the seed
+    # does not matter; 12 clusters switch to Rademacher (2^12 = 4096 draws, all of them).
+    panel = school_panel(np.random.default_rng(3), per_arm=2, pupils=6)
+    a = stats.did(panel, outcome="y", treated="tr", post="po", cluster="school",
+                  small_sample="wild", seed=1)
+    b = stats.did(panel, outcome="y", treated="tr", post="po", cluster="school",
+                  small_sample="wild", seed=2)
+    assert a == b and "Webb, all 1296 draws" in a.method
+    big = school_panel(np.random.default_rng(3), per_arm=6, pupils=3)
+    c = stats.did(big, outcome="y", treated="tr", post="po", cluster="school",
+                  small_sample="wild", seed=1)
+    assert "Rademacher, all 4096 draws" in c.method
+    assert c.ci_low < c.estimate < c.ci_high and 0 < c.p_value <= 1
+
+
+def test_small_sample_usage_errors() -> None:
+    panel = person_panel(np.random.default_rng(0), 5, 5)
+    kw = {"outcome": "y", "treated": "tr", "post": "po"}
+    with pytest.raises(UsageError, match="needs the cluster= column"):
+        stats.did(panel, **kw, small_sample="cr2")
+    with pytest.raises(UsageError, match="unknown small_sample 'cr3'.*'cr2', 'wild'"):
+        stats.did(panel, **kw, cluster="id", small_sample="cr3")
+    with pytest.raises(UsageError, match="leave cov_type out"):
+        stats.did(panel, **kw, cluster="id", cov_type="HC1", small_sample="cr2")
+    with pytest.raises(UsageError, match="n_boot must be"):
+        stats.did(panel, **kw, cluster="id", small_sample="wild", n_boot=10)
+    one = panel.assign(id=1)
+    for method in ("cr2", "wild"):
+        e = stats.did(one, **kw, cluster="id", small_sample=method)
+        assert_all_nan(e, 20, "fewer than 2 clusters")
+        assert e.n_clusters == 1
+    assert "n_clusters=10" in repr(stats.did(panel, **kw, cluster="id", small_sample="cr2"))
+
+
+def ar1_series(rng: np.random.Generator, n: int = 60, rho: float = 0.6, t0: int = 36,
+               pre_break: float = 0.0) -> pd.DataFrame:
+    noise = np.zeros(n)
+    noise[0] = rng.normal() / math.sqrt(1 - rho**2)
+    for i in range(1, n):
+        noise[i] = rho * noise[i - 1] + rng.normal()
+    t = np.arange(1, n + 1, dtype=float)
+    y = 10 + 0.05 * t + pre_break * np.maximum(t - t0 / 2, 0) * (t <= t0) + noise
+    return pd.DataFrame({"t": t, "post": (t > t0).astype(float), "y": y})
+
+
+def test_its_hac_matches_statsmodels_and_widens_under_ar1() -> None:
+    series = ar1_series(np.random.default_rng(4))
+    plain = stats.its(series, outcome="y", time="t", post="post")
+    hac = stats.its(series, outcome="y", time="t", post="post", hac_maxlags="auto")
+    assert hac.hac_maxlags == math.floor(4 * (60 / 100) ** (2 / 9)) == 3
+    assert (hac.cov_type, plain.cov_type, plain.hac_maxlags) == ("HAC", "nonrobust", None)
+    ref = sm.OLS(series.y, sm.add_constant(series[["t", "post"]])).fit(
+        cov_type="HAC", cov_kwds={"maxlags": 3, "use_correction": True}, use_t=True)
+    assert hac.level_change.se == pytest.approx(ref.bse["post"], rel=1e-10)
+    assert hac.level_change.estimate == pytest.approx(plain.level_change.estimate)
+    assert "Newey–West SE (3 lags)" in hac.method
+    # under AR(1) 0.6 the model-based SE is too small; HAC is larger on average
+    rng = np.random.default_rng(5)
+    ratios = []
+    for _ in range(20):
+        s = ar1_series(rng)
+        ratios.append(
+            stats.its(s, outcome="y", time="t", post="post", hac_maxlags="auto").level_change.se
+            / stats.its(s, outcome="y", time="t", post="post").level_change.se
+        )
+    assert np.mean(ratios) > 1.15
+    # the lags asked for are used; 'auto' grows with the series (T = 120: 4 lags)
+    assert stats.its(series, outcome="y", time="t", post="post", hac_maxlags=1).hac_maxlags == 1
+    long = ar1_series(np.random.default_rng(4), n=120, t0=60)
+    assert stats.its(long, outcome="y", time="t", post="post",
+                     hac_maxlags="auto").hac_maxlags == 4
+    with pytest.raises(UsageError, match="hac_maxlags"):
+        stats.its(series, outcome="y", time="t", post="post", hac_maxlags=-1)
+
+
+def test_its_hac_poisson_ignores_the_quasi_scale(sicily: pd.DataFrame) -> None:
+    kw = {"outcome": "aces", "time": "time", "post": "smokban", "family": "poisson",
+          "exposure": "stdpop", "hac_maxlags": 3}
+    quasi = stats.its(sicily, **kw)
+    plain = stats.its(sicily, **kw, overdispersion=False)
+    assert quasi.level_change.se == pytest.approx(plain.level_change.se, rel=1e-10)
+    assert quasi.level_rr == pytest.approx(R_QUASI[0], abs=5e-8)  # point estimate unchanged
+    x = sm.add_constant(sicily[["time", "smokban"]].astype(float))
+    ref = sm.GLM(sicily.aces, x, family=sm.families.Poisson(), offset=np.log(sicily.stdpop)
+                 ).fit(cov_type="HAC", cov_kwds={"maxlags": 3, "use_correction": True})
+    assert quasi.level_change.se == pytest.approx(ref.bse["smokban"], rel=1e-8)
+    assert quasi.level_change.df is None  # Poisson: Wald z intervals, as without HAC
+
+
+def test_its_autocorrelation_is_breusch_godfrey_in_time_order() -> None:
+    rng = np.random.default_rng(8)
+    series = ar1_series(rng, rho=0.7)
+    shuffled = series.sample(frac=1.0, random_state=1)
+    r = stats.its(shuffled, outcome="y", time="t", post="post")
+    from statsmodels.stats.diagnostic import acorr_breusch_godfrey
+
+    ref = sm.OLS(series.y, sm.add_constant(series[["t", "post"]])).fit()
+    bg = acorr_breusch_godfrey(ref, nlags=3, result_object=False)
+    assert r.autocorrelation_p == pytest.approx(bg[3])
+    e = ref.resid.to_numpy() - ref.resid.mean()
+    assert r.autocorrelation == pytest.approx(e[1:] @ e[:-1] / (e @ e))
+    assert r.autocorrelation > 0.4 and r.autocorrelation_p < 0.01
+    assert r.predictions.index.equals(shuffled.index)  # predictions keep the input order
+    iid = stats.its(ar1_series(rng, rho=0.0), outcome="y", time="t", post="post")
+    assert abs(iid.autocorrelation) < 0.3 and iid.autocorrelation_p > 0.05
+
+
+def test_its_pre_trend_break() -> None:
+    rng = np.random.default_rng(12)
+    broken = stats.its(ar1_series(rng, rho=0.0, pre_break=0.3), outcome="y", time="t",
+                       post="post")
+    assert broken.pre_trend_break_p < 0.01
+    straight = stats.its(ar1_series(rng, rho=0.0), outcome="y", time="t", post="post")
+    assert straight.pre_trend_break_p > 0.05
+    # too short a pre-period (fewer than 4 points on each side of any break): NaN
+    short = stats.its(ar1_series(rng, n=14, t0=7), outcome="y", time="t", post="post")
+    assert math.isnan(short.pre_trend_break_p) and short.level_change.is_estimable
+
+
+def test_its_pre_trend_break_size() -> None:
+    # the search over break months is corrected: under a straight pre-trend the test
+    # rejects at about its level (100 series; binomial SE of 5 % is 2.2 points)
+    rng = np.random.default_rng(2026)
+    t = np.arange(1.0, 37.0)
+    x = pd.DataFrame({"const": 1.0, "time": t, "post": 0.0})
+    ps = [stats._pre_trend_break_p(10 + 0.05 * t + rng.normal(size=36), x, np.zeros(36),
+                                   "gaussian", None, True) for _ in range(100)]
+    assert 0.01 <= np.mean(np.array(ps) < 0.05) <= 0.11
+
+
+def test_its_checks_on_sicily(sicily: pd.DataFrame) -> None:
+    r = stats.its(sicily, outcome="aces", time="time", post="smokban", family="poisson",
+                  exposure="stdpop", seasonality="month")
+    assert rr_triple(r) == pytest.approx(R_QUASI_HARMONIC[:3], abs=5e-8)  # unchanged
+    assert -1 < r.autocorrelation < 1 and 0 < r.autocorrelation_p < 1
+    assert 0 < r.pre_trend_break_p < 1
+    assert "pre-period slope break" in r._repr_html_()

@@ -73,6 +73,14 @@ SMALL_SAMPLE_METHODS: tuple[str | None, ...] = (None, "cr2", "wild")
 #: Fewer clusters than this: Webb's six-point bootstrap weights instead of Rademacher.
 WEBB_BELOW_CLUSTERS: int = 12
 ITS_FAMILIES: tuple[str, ...] = ("gaussian", "poisson")
+#: Lags of the Breusch-Godfrey residual autocorrelation test in :func:`its`.
+ITS_AUTOCORRELATION_LAGS: int = 3
+#: Fewest pre-period points on each side of a candidate slope break in :func:`its`.
+PRE_BREAK_MIN_SEGMENT: int = 4
+#: Share of the pre-period trimmed at each end for break candidates (Andrews 1993).
+PRE_BREAK_TRIM: float = 0.15
+#: Draws (fixed seed) for the p-value of the maximum pre-period break statistic.
+PRE_BREAK_DRAWS: int = 10000
 #: Jacobson & Truax (1991): a change is reliable when |RCI| exceeds this.
 RCI_CRITICAL: float = 1.96
 
@@ -202,6 +210,18 @@ class ITSResult:
         What was fitted, or why nothing could be.
     alpha : float
         Significance level of the intervals.
+    autocorrelation : float
+        Lag-1 autocorrelation of the Pearson residuals in time order (NaN when not fitted).
+    autocorrelation_p : float
+        Breusch-Godfrey test of residual autocorrelation at lags 1 to 3 (F form), p-value.
+    pre_trend_break_p : float
+        Test of a change of slope *within* the pre-period (a sup-score test over candidate
+        break months, corrected for searching over them); NaN when the pre-period is too
+        short (fewer than :data:`PRE_BREAK_MIN_SEGMENT` points on each side of a break).
+    cov_type : str
+        ``"nonrobust"`` (model-based errors) or ``"HAC"`` (Newey-West).
+    hac_maxlags : int or None
+        The lag truncation of the Newey-West errors (None without HAC).
     """
 
     level_change: Estimate
@@ -216,6 +236,11 @@ class ITSResult:
     dispersion: float
     method: str
     alpha: float = 0.05
+    autocorrelation: float = np.nan
+    autocorrelation_p: float = np.nan
+    pre_trend_break_p: float = np.nan
+    cov_type: str = "nonrobust"
+    hac_maxlags: int | None = None
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -255,12 +280,24 @@ class ITSResult:
         return (
             f"ITSResult(family={self.family!r}, n={self.n}{rr}, "
             f"level_change={self.level_change!r}, slope_change={self.slope_change!r}, "
+            f"autocorrelation={_fmt(self.autocorrelation)} "
+            f"(p={_fmt(self.autocorrelation_p)}), "
+            f"pre_trend_break_p={_fmt(self.pre_trend_break_p)}, cov_type={self.cov_type!r}, "
             f"method={self.method!r})"
         )
 
     def _repr_html_(self) -> str:
         table = self.summary.map(_fmt).to_html(classes="pilot-eval-its", escape=True)
-        return f"<div><p>{html.escape(self.method)}</p>{table}</div>"
+        checks = (
+            f"residual lag-1 autocorrelation {_fmt(self.autocorrelation)} "
+            f"(Breusch-Godfrey p = {_fmt(self.autocorrelation_p)}); "
+            f"pre-period slope break p = {_fmt(self.pre_trend_break_p)}; "
+            f"errors: {self.cov_type}"
+        )
+        return (
+            f"<div><p>{html.escape(self.method)}</p>{table}"
+            f"<p>{html.escape(checks)}</p></div>"
+        )
 
 
 # --------------------------------------------------------------------------- helpers
@@ -572,7 +609,7 @@ def _cr2_coef(
     :math:`\sum_g (w_g' e_g)^2` with :math:`w_g = A_g X_g M c`. The degrees of freedom
     are :math:`(\operatorname{tr} G'G)^2 / \operatorname{tr}(G'G)^2` with
     :math:`G'G = \operatorname{diag}(w_g'w_g) - U'MU`, :math:`U = [X_g'w_g]_g`
-    (Imbens & Kolesar 2016, eq. 11, working model :math:`\sigma^2 I`).
+    (Imbens & Kolesar 2016, section 4; working model :math:`\sigma^2 I`).
     """
     m = np.linalg.inv(x.T @ x)
     mc = m[:, idx]
@@ -1045,6 +1082,8 @@ def its(
     overdispersion: bool = True,
     slope_change: bool = False,
     alpha: float = 0.05,
+    *,
+    hac_maxlags: int | Literal["auto"] | None = None,
 ) -> ITSResult:
     r"""Segmented regression for an interrupted time series.
 
@@ -1067,9 +1106,25 @@ def its(
     With ``overdispersion=True`` a Poisson model's standard errors are scaled by the
     Pearson dispersion :math:`\hat\phi = X^2/(n-p)` (quasi-Poisson; statsmodels
     ``scale="X2"``, R ``family=quasipoisson``, Stata ``scale(x2)``). Poisson intervals
-    are Wald z intervals (as R's ``Epi::ci.exp``), Gaussian ones t intervals. Residual
-    autocorrelation is not modelled: inspect ``model.resid`` before trusting narrow
-    intervals.
+    are Wald z intervals (as R's ``Epi::ci.exp``), Gaussian ones t intervals.
+
+    Residual autocorrelation is not modelled, but it is measured: ``autocorrelation`` is
+    the lag-1 autocorrelation of the Pearson residuals in time order and
+    ``autocorrelation_p`` the Breusch-Godfrey test at lags 1-3 (F form; for Poisson on
+    the Pearson residuals regressed on :math:`\sqrt{\hat\mu}\,X`, the working design).
+    ``hac_maxlags`` refits with Newey-West (HAC, Bartlett kernel) errors: statsmodels
+    ``cov_type="HAC"`` with the small-sample factor :math:`n/(n-k)` (as Stata's
+    ``newey``); ``"auto"`` takes :math:`\lfloor 4 (T/100)^{2/9} \rfloor` lags. The HAC
+    sandwich does not use the quasi-Poisson scale (it cancels), so with HAC the
+    overdispersion is absorbed by the sandwich and ``dispersion`` is only reported.
+    ``pre_trend_break_p`` tests for a change of slope within the pre-period: the
+    pre-period is refitted alone (same family, offset and seasonality) and a score
+    statistic for a hinge :math:`(time - c)_+` is computed at every candidate month
+    :math:`c` (15 % trimmed at each end, at least :data:`PRE_BREAK_MIN_SEGMENT` points
+    on each side); the p-value is that of the largest absolute statistic, from its
+    joint (multivariate normal, or t when the scale is estimated) distribution, so it is
+    corrected for the search (Davies 1987; Andrews 1993). The formulas are in
+    ``docs/metrics.md``.
 
     Parameters
     ----------
@@ -1088,6 +1143,9 @@ def its(
     slope_change : bool, default False
         Also estimate a change in slope.
     alpha : float, default 0.05
+    hac_maxlags : int or "auto", optional
+        Newey-West standard errors with this many lags (``"auto"``: the Newey & West
+        1994 rule of thumb); None keeps the model-based errors.
 
     Returns
     -------
@@ -1100,12 +1158,48 @@ def its(
     *International Journal of Epidemiology* 46(1), 348-355.
     Wagner, A. K. et al. (2002). Segmented regression analysis of interrupted time series
     studies in medication use research. *J Clin Pharm Ther* 27, 299-309.
+    Newey, W. K. & West, K. D. (1987). A simple, positive semi-definite,
+    heteroskedasticity and autocorrelation consistent covariance matrix.
+    *Econometrica* 55(3), 703-708; (1994) Automatic lag selection in covariance matrix
+    estimation. *Review of Economic Studies* 61(4), 631-653.
+    Breusch, T. S. (1978). Testing for autocorrelation in dynamic linear models.
+    *Australian Economic Papers* 17, 334-355. Godfrey, L. G. (1978). *Econometrica* 46,
+    1293-1301.
+    Davies, R. B. (1987). Hypothesis testing when a nuisance parameter is present only
+    under the alternative. *Biometrika* 74(1), 33-43. Andrews, D. W. K. (1993). Tests
+    for parameter instability and structural change with unknown change point.
+    *Econometrica* 61(4), 821-856.
+
+    Examples
+    --------
+    Four years of a monthly rate with a step down after month 30 and correlated months:
+
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(7)
+    >>> noise = np.zeros(48)
+    >>> for i in range(1, 48):
+    ...     noise[i] = 0.6 * noise[i - 1] + rng.normal()
+    >>> series = pd.DataFrame({"month": np.arange(1, 49), "after": np.arange(1, 49) > 30})
+    >>> series["rate"] = 20 + 0.1 * series["month"] - 3 * series["after"] + noise
+    >>> r = its(series, outcome="rate", time="month", post="after", hac_maxlags="auto")
+    >>> r.cov_type, r.hac_maxlags, round(r.autocorrelation, 2)
+    ('HAC', 3, 0.53)
+    >>> r.autocorrelation_p < 0.05, r.pre_trend_break_p > 0.05
+    (True, True)
     """
     func = "its"
     df = _require_frame(df, func)
     alpha = _check_alpha(alpha)
     if family not in ITS_FAMILIES:
         raise UsageError(f"its(): unknown family {family!r}. Allowed: {', '.join(ITS_FAMILIES)}.")
+    if hac_maxlags is not None and hac_maxlags != "auto" and (
+        isinstance(hac_maxlags, bool)
+        or not isinstance(hac_maxlags, (int, np.integer))
+        or hac_maxlags < 0
+    ):
+        raise UsageError(
+            f"its(): hac_maxlags must be a whole number >= 0 or 'auto'; got {hac_maxlags!r}."
+        )
     if exposure is not None and family != "poisson":
         raise UsageError(
             f"its(): exposure={exposure!r} is only used with family='poisson' "
@@ -1122,6 +1216,12 @@ def its(
     n = len(data)
     y = pd.to_numeric(data[outcome], errors="coerce")
     t = pd.to_numeric(data[time], errors="coerce")
+    # time order for the HAC errors and the residual checks; predictions keep input order
+    order = np.argsort(t.to_numpy(dtype=float), kind="stable")
+    if not t.isna().any() and (np.diff(order) != 1).any():
+        data, y, t = data.iloc[order], y.iloc[order], t.iloc[order]
+    else:
+        order = np.arange(n)
     if y.isna().any():
         raise UsageError(f"its(): outcome column {outcome!r} must be numeric.")
     if t.isna().any():
@@ -1164,6 +1264,11 @@ def its(
         "2 harmonic pairs (period 12)" if seasonality else "",
         f"offset log({exposure})" if exposure else "",
     ]
+    maxlags = None
+    if hac_maxlags is not None:
+        maxlags = (int(math.floor(4 * (n / 100) ** (2 / 9))) if hac_maxlags == "auto"
+                   else int(hac_maxlags))
+        extras.append(f"Newey–West SE ({maxlags} lags)")
     label += "".join(f", {s}" for s in extras if s)
 
     preds = pd.DataFrame(
@@ -1186,15 +1291,19 @@ def its(
         from statsmodels.genmod.generalized_linear_model import GLM
         from statsmodels.regression.linear_model import OLS
 
+        robust: dict[str, Any] = {}
+        if maxlags is not None:
+            robust = {"cov_type": "HAC", "cov_kwds": {"maxlags": maxlags,
+                                                        "use_correction": True}}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", category=RuntimeWarning)
             try:
                 if family == "gaussian":
-                    res = OLS(y.astype(float), x).fit()
+                    res = OLS(y.astype(float), x).fit(**robust, use_t=True)
                 else:
                     res = GLM(
                         y.astype(float), x, family=Poisson(), offset=offset
-                    ).fit(scale="X2" if overdispersion else None)
+                    ).fit(scale="X2" if overdispersion else None, **robust)
             except np.linalg.LinAlgError as exc:
                 reason = f"fit failed ({exc})"
         if res is not None and not np.all(np.isfinite(np.asarray(res.bse))):
@@ -1205,6 +1314,7 @@ def its(
         preds["fitted"] = np.nan
         preds["counterfactual"] = np.nan
         _add_rates(preds, exposure)
+        preds = preds.iloc[np.argsort(order)]
         return ITSResult(
             level_change=nan,
             slope_change=nan if slope_change else None,
@@ -1218,6 +1328,8 @@ def its(
             dispersion=np.nan,
             method=method,
             alpha=alpha,
+            cov_type="HAC" if maxlags is not None else "nonrobust",
+            hac_maxlags=maxlags,
         )
 
     names = list(x.columns)
@@ -1244,7 +1356,11 @@ def its(
         rr = _finite_or_nan(np.exp(level.estimate))
         rr_ci = (_finite_or_nan(np.exp(level.ci_low)), _finite_or_nan(np.exp(level.ci_high)))
     _add_rates(preds, exposure)
+    preds = preds.iloc[np.argsort(order)]
     method = label + (f", dispersion {dispersion:.4g}" if family == "poisson" else "")
+    ac, ac_p = _residual_autocorrelation(res, x, family)
+    break_p = _pre_trend_break_p(y.to_numpy(dtype=float), x, po.to_numpy(dtype=float),
+                                 family, offset, overdispersion)
     return ITSResult(
         level_change=level,
         slope_change=slope,
@@ -1258,7 +1374,122 @@ def its(
         dispersion=dispersion,
         method=method,
         alpha=alpha,
+        autocorrelation=ac,
+        autocorrelation_p=ac_p,
+        pre_trend_break_p=break_p,
+        cov_type="HAC" if maxlags is not None else "nonrobust",
+        hac_maxlags=maxlags,
     )
+
+
+def _residual_autocorrelation(res: Any, x: pd.DataFrame, family: str) -> tuple[float, float]:
+    """Lag-1 autocorrelation of the Pearson residuals and the Breusch-Godfrey p-value.
+
+    Rows are in time order. For Poisson the Pearson residuals are exactly the OLS
+    residuals of themselves on sqrt(mu) X (the score equations), so the Breusch-Godfrey
+    auxiliary regression runs on that working design.
+    """
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.stats.diagnostic import acorr_breusch_godfrey
+
+    x_mat = x.to_numpy(dtype=float)
+    if family == "gaussian":
+        r = np.asarray(res.resid, dtype=float)
+        z = x_mat
+    else:
+        r = np.asarray(res.resid_pearson, dtype=float)
+        z = x_mat * np.sqrt(np.asarray(res.mu, dtype=float))[:, None]
+    centred = r - r.mean()
+    denom = float(centred @ centred)
+    ac = float(centred[1:] @ centred[:-1] / denom) if denom > 0 else np.nan
+    lags = ITS_AUTOCORRELATION_LAGS
+    if len(r) <= z.shape[1] + lags + 1 or denom == 0:
+        return _finite_or_nan(ac), np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fpval = acorr_breusch_godfrey(OLS(r, z).fit(), nlags=lags, result_object=False)[3]
+    return _finite_or_nan(ac), _finite_or_nan(fpval)
+
+
+def _pre_trend_break_p(
+    y: np.ndarray,
+    x: pd.DataFrame,
+    post: np.ndarray,
+    family: str,
+    offset: np.ndarray | None,
+    overdispersion: bool,
+) -> float:
+    r"""p-value of a sup-score test for a slope change inside the pre-period.
+
+    The pre-period is refitted alone without the intervention terms. For each candidate
+    month :math:`c` the score for adding the hinge :math:`h_c = (time - c)_+` is
+    :math:`U_c = h_c'(y - \hat\mu)` with variance :math:`\hat\phi\,\tilde h_c' W \tilde h_c`,
+    :math:`\tilde h_c` the :math:`W`-weighted residual of :math:`h_c` on the null
+    design (:math:`W = I` Gaussian, :math:`\operatorname{diag}\hat\mu` Poisson). The
+    statistic is :math:`\max_c |U_c| / sd(U_c)`; its p-value comes from
+    :data:`PRE_BREAK_DRAWS` draws (fixed seed) of the joint null distribution of the
+    standardised scores, normal with their correlation matrix, divided by
+    :math:`\sqrt{\chi^2_\nu/\nu}` when the scale is estimated (:math:`\nu` = residual df).
+    The months are taken as independent, also when the main fit uses HAC errors: with
+    autocorrelated months the test fires more often than its level, which withholds
+    a claim rather than makes one. A version with the covariance scaled by the
+    residuals' Bartlett long-run variance factor was tried and dropped: with 24
+    pre-period months it cannot tell a slope change from autocorrelation (the null
+    residuals of a broken trend are autocorrelated), so it lost nearly all power.
+    """
+    pre = post == 0
+    keep = [c for c in x.columns if c not in ("post", "time_since:post")]
+    xp = x.loc[pre, keep].to_numpy(dtype=float)
+    yp = y[pre]
+    tp = x.loc[pre, "time"].to_numpy(dtype=float)
+    n_pre, k = xp.shape
+    min_side = max(PRE_BREAK_MIN_SEGMENT, math.ceil(PRE_BREAK_TRIM * n_pre))
+    cands = np.unique(tp)
+    below = (tp[None, :] <= cands[:, None]).sum(axis=1)
+    cands = cands[(below >= min_side) & (n_pre - below >= min_side)]
+    if len(cands) == 0 or n_pre <= k + 2 or np.linalg.matrix_rank(xp) < k:
+        return np.nan
+    from statsmodels.genmod.families import Poisson
+    from statsmodels.genmod.generalized_linear_model import GLM
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            if family == "gaussian":
+                beta = np.linalg.lstsq(xp, yp, rcond=None)[0]
+                mu = xp @ beta
+                weight = np.ones(n_pre)
+                scale = float(((yp - mu) @ (yp - mu)) / (n_pre - k))
+                estimated_scale = True
+            else:
+                fit = GLM(yp, xp, family=Poisson(),
+                          offset=None if offset is None else offset[pre]).fit()
+                mu = np.asarray(fit.mu, dtype=float)
+                weight = mu
+                pearson = float(np.sum((yp - mu) ** 2 / mu) / (n_pre - k))
+                scale = pearson if overdispersion else 1.0
+                estimated_scale = overdispersion
+        except (np.linalg.LinAlgError, ValueError):
+            return np.nan
+    if not (scale > 0 and np.all(np.isfinite(mu))):
+        return np.nan
+    hinge = np.maximum(tp[:, None] - cands[None, :], 0.0)
+    xw = xp * weight[:, None]
+    h_res = hinge - xp @ np.linalg.solve(xp.T @ xw, xw.T @ hinge)
+    cov = scale * (h_res.T @ (h_res * weight[:, None]))
+    sd = np.sqrt(np.diag(cov))
+    if not np.all(sd > 0):
+        return np.nan
+    observed = float(np.max(np.abs(hinge.T @ (yp - mu)) / sd))
+    corr = cov / np.outer(sd, sd)
+    vals, vecs = np.linalg.eigh(corr)
+    root = vecs * np.sqrt(np.clip(vals, 0.0, None))
+    rng = np.random.default_rng(20260612)  # fixed: the same data give the same p-value
+    draws = rng.standard_normal((PRE_BREAK_DRAWS, len(cands))) @ root.T
+    if estimated_scale:
+        nu = n_pre - k
+        draws /= np.sqrt(rng.chisquare(nu, PRE_BREAK_DRAWS) / nu)[:, None]
+    return float(np.mean(np.max(np.abs(draws), axis=1) >= observed))
 
 
 def _add_rates(preds: pd.DataFrame, exposure: str | None) -> None:
