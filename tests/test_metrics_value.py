@@ -83,10 +83,16 @@ def dataset(*frames: pd.DataFrame, valuation_: pd.DataFrame | None = None,
 
 
 def pv_factor(drop_off: float, years: int, r: float = R) -> float:
-    return sum((1 - drop_off) ** (t - 1) / (1 + r) ** t for t in range(1, years + 1))
+    """Σ (1 − δ)^(t−1) / (1 + r)^t, discounted from the follow-ups to the base year."""
+    return sum((1 - drop_off) ** (t - 1) / (1 + r) ** t
+               for t in range(1, years + 1)) * (1 + r) ** -T_BENEFIT
 
 
-COST = 150_000 + TFC * 120_000  # total + 0.2 × (fund + municipality) = 174 000
+# Everything is discounted to the agreement's start, 2025-01-01 (R-109: one base year): the
+# costs are paid on 2025-03-01, the follow-ups (tests._helpers.obs) taken on 2025-09-01.
+T_COST = 59 / 365.25
+T_BENEFIT = 243 / 365.25
+COST = (150_000 + TFC * 120_000) * (1 + R) ** -T_COST  # 174 000 at the base year
 
 
 def test_per_success_pre_post_by_hand() -> None:
@@ -103,18 +109,20 @@ def test_per_success_pre_post_by_hand() -> None:
     assert math.isnan(row["attributable_units"])
     v = a * 10_000
     assert row["annual_value_nok"] == pytest.approx(v)
-    f = 1 / 1.04 + 0.5 / 1.04**2 + 0.25 / 1.04**3
+    f = (1 / 1.04 + 0.5 / 1.04**2 + 0.25 / 1.04**3) * 1.04 ** -T_BENEFIT
+    assert row["benefit_years_from_base"] == pytest.approx(T_BENEFIT)
     assert row["pv_factor"] == pytest.approx(f)
     assert row["social_value_pv_nok"] == pytest.approx(v * f)
     assert row["total_cost_nok"] == 150_000 and row["public_cost_nok"] == 120_000
-    assert row["cost_for_ratio_nok"] == pytest.approx(174_000)
-    assert row["net_value_nok"] == pytest.approx(v * f - 174_000)
-    assert row["benefit_cost_ratio"] == pytest.approx(v * f / 174_000)
-    assert row["break_even_value_nok"] == pytest.approx(174_000 / (a * f))
+    assert row["cost_years_from_base"] == pytest.approx(T_COST)
+    assert row["cost_for_ratio_nok"] == pytest.approx(COST)
+    assert row["net_value_nok"] == pytest.approx(v * f - COST)
+    assert row["benefit_cost_ratio"] == pytest.approx(v * f / COST)
+    assert row["break_even_value_nok"] == pytest.approx(COST / (a * f))
     # observed: follow-up 2025-09-01, as_of 2026-03-02 (before the pilot's end): 182 days
     share = 182 / 365.25
     assert row["observed_share_of_year1"] == pytest.approx(share)
-    assert row["observed_value_nok"] == pytest.approx(v / 1.04 * share)
+    assert row["observed_value_nok"] == pytest.approx(v / 1.04 * share * 1.04 ** -T_BENEFIT)
     assert row["observed_value_nok"] + row["projected_value_nok"] == pytest.approx(v * f)
     assert row["label"] == "Trivsel" and row["confidence"] == "low"
     assert row["note"] == "net_crossings;change_not_effect"
@@ -150,7 +158,8 @@ def test_per_unit_by_hand_lower_is_better() -> None:
     assert row["attributable_units"] == pytest.approx(q * 0.75)
     assert math.isnan(row["successes"]) or row["basis"] == "per_unit"
     v = q * 0.75 * 1000
-    assert row["social_value_pv_nok"] == pytest.approx(v * (1 / 1.04 + 0.7 / 1.04**2))
+    assert row["social_value_pv_nok"] == pytest.approx(
+        v * (1 / 1.04 + 0.7 / 1.04**2) * 1.04 ** -T_BENEFIT)
 
 
 def test_negative_effect_gives_negative_value() -> None:
@@ -279,8 +288,10 @@ def test_sensitivity_one_at_a_time() -> None:
     assert s.loc["duration_years", "ratio_low"] == pytest.approx(base * pv_factor(0.5, 1) / f)
     assert s.loc["duration_years", "ratio_high"] == pytest.approx(base * pv_factor(0.5, 5) / f)
     assert s.loc["drop_off", "ratio_high"] == pytest.approx(base * pv_factor(0.6, 3) / f)
+    # the discount rate moves the cost's discounting to the base year as well
+    cost_at = {r: 1.04 ** -T_COST / (1 + r) ** -T_COST for r in (0.02, 0.06)}
     assert s.loc["discount_rate", "ratio_low"] == pytest.approx(
-        base * pv_factor(0.5, 3, 0.02) / f)
+        base * pv_factor(0.5, 3, 0.02) / f * cost_at[0.02])
     assert s.loc["discount_rate", "ratio_high"] < base < s.loc["discount_rate", "ratio_low"]
     assert s["applied"].all()
     # with a comparison group deadweight is not used: the ratio does not move

@@ -400,7 +400,9 @@ def test_value_chart_shows_the_value_tables_figures(sample_data: ReportData) -> 
             label = r.measure_label(str(row.measure))
             name = r.names[str(row.pilot_id)]
             assert f"{name} – {label.lower()}: " in fig.alt
-            assert ratio in fig.alt and ratio in table.data[ratio_col].tolist()
+            # the table prints the ratio with its 95 % range beside it
+            assert ratio in fig.alt and any(
+                cell.split(" (")[0] == ratio for cell in table.data[ratio_col].tolist())
             # the tornado is drawn for the same measure
             assert f"for {name} ({label.lower() if language == 'nb' else label})" in tornado
         summed = fmt.number(r.value_by_pilot.loc["leksehjelp", "benefit_cost_ratio"], 2,

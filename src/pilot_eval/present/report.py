@@ -840,6 +840,14 @@ class PilotReport(_Report):
             return Block("")  # the forest said so
         return tables.outcome_table(rows, self.names, self.min_cell_size, self.language)
 
+    def attrition_table(self) -> tables.Table | Block:
+        """Who the outcome results rest on and who is missing (measured at the start,
+        again, not yet due, missing; how much worse the missing would have to be)."""
+        rows = self._one(self.outcomes)
+        if rows.empty or _nobody_measured_twice(rows):
+            return Block("")  # the forest said so
+        return tables.attrition_table(rows, self.names, self.min_cell_size, self.language)
+
     def outcome_distributions(self) -> Block:
         """Baseline and follow-up distributions per measure (binned; small bins hidden)."""
         rows = self._one(self.outcomes)

@@ -776,8 +776,11 @@ def outcome_table(outcome_summary: pd.DataFrame,
         "pilot": [_name(p, names_) for p in o["pilot_id"]],
         "measure": [(f"{lab}, {u}" if u else str(lab)) + (mark if x else "")
                     for lab, u, x in zip(labels, units, exploratory, strict=True)],
-        "design": [text.label(f"design.{d}", language) if f"design.{d}" in text.LABELS
-                   else str(d) for d in o["design"]],
+        # the design and how strong the evidence under the result is, side by side
+        "design": [(text.label(f"design.{d}", language) if f"design.{d}" in text.LABELS
+                    else str(d)) + ("" if pd.isna(r) else f", {text.evidence_word(r, language)}")
+                   for d, r in zip(o["design"], o.get("evidence_rating", pd.Series(
+                       pd.NA, index=o.index)), strict=True)],
         "n_pilot": n_p, "n_comparison": o["n_comparison"].to_numpy(float),
         "n_min": np.minimum(n_p, n_c),
         "improvement": o["improvement"].to_numpy(float),
@@ -787,8 +790,6 @@ def outcome_table(outcome_summary: pd.DataFrame,
         if "attrition_due_share" in o else o["attrition_share"].to_numpy(float),
         "n_baseline": o["n_baseline"].to_numpy(float),
         "n_missing_followup": o["n_missing_followup"].to_numpy(float),
-        "evidence": [text.evidence_word(r, language) if not pd.isna(r) else fmt.MISSING
-                     for r in o.get("evidence_rating", pd.Series(pd.NA, index=o.index))],
         "row": np.arange(len(o)),
     })
     lo, hi = o["improvement_ci_low"].to_numpy(float), o["improvement_ci_high"].to_numpy(float)
@@ -816,13 +817,12 @@ def outcome_table(outcome_summary: pd.DataFrame,
                   zip(shown["n_pilot"], shown["n_comparison"], did, strict=True)]
     cols = [_Col("pilot", text.label("pilot", language)),
             _Col("measure", text.label("measure", language)),
-            _Col("design", text.label("h.design", language), nowrap=True),
+            _Col("design", text.label("h.design_evidence", language)),
             _Col("n", text.label("h.n", language), True),
             _Col("improvement", text.label("h.improvement", language), True),
             _Col("mid", text.label("h.mid", language), True),
             _Col("mde", text.label("h.mde", language), True),
-            _Col("attrition_share", text.label("h.attrition", language), True),
-            _Col("evidence", text.label("h.evidence", language), nowrap=True)]
+            _Col("attrition_share", text.label("h.attrition", language), True)]
     notes = [text.label("note.outcome", language)]
     keys = o["note"] if "note" in o else pd.Series(pd.NA, index=o.index)
     said = [(frame.at[i, "pilot"], _lower(labels.iloc[i]), _outcome_row_note(key, nobody[i],
@@ -832,6 +832,82 @@ def outcome_table(outcome_summary: pd.DataFrame,
     notes += _suppression_notes(shown, [*(c.key for c in cols), "n_pilot", "n_comparison"],
                                 language)
     return _table(text.label("cap.outcome", language), cols, shown, notes=notes,
+                  group_first=True)
+
+
+def attrition_table(outcome_summary: pd.DataFrame,
+                    names: Mapping[str, str] | pd.Series | pd.DataFrame | None = None,
+                    min_cell_size: int = 5, language: str = "nb") -> Table:
+    """Who is in each outcome result and who is missing: per pilot and measure, the
+    participants measured at the start, of them measured again, not yet due for the
+    follow-up and missing it, the share of the due follow-ups that are missing, and how much
+    worse the missing would have had to get for the change to vanish.
+
+    The three groups add up to those measured at the start, so they are suppressed
+    together (complementary suppression within each row, :func:`pilot_eval.privacy.
+    suppression_mask`); the share and the tipping point are hidden with a hidden count
+    (each would give it back).
+    """
+    fmt.check_language(language)
+    names_ = _names(names)
+    o = outcome_summary.reset_index()
+    o = o[o["n_baseline"].astype(float) > 0].reset_index(drop=True)
+    label_col = "label_en" if language == "en" else "label_nb"
+    labels = (o[label_col] if label_col in o else o["measure"]).astype("string").fillna(
+        o["measure"].astype(str))
+    parts = ("n_pilot", "n_not_yet_due", "n_missing_due")
+    long = pd.DataFrame({
+        "row": np.repeat(np.arange(len(o)), 3), "part": np.tile(parts, len(o)),
+        "n": np.column_stack([o["n_pilot"].to_numpy(float), o["n_not_yet_due"].to_numpy(float),
+                              (o["n_missing_followup"] - o["n_not_yet_due"]).to_numpy(float)]
+                             ).ravel()}).set_index(["row", "part"])["n"]
+    hide = suppression_mask(long, min_cell_size, groups="row").unstack("part")
+    counts = long.unstack("part")
+    base = o["n_baseline"].to_numpy(float)
+    base_hidden = (base > 0) & (base < min_cell_size)
+
+    def cell(i: int, col: str) -> str:
+        v = counts.at[i, col]
+        if base_hidden[i] or hide.at[i, col]:
+            return f"<{min_cell_size}" if 0 < v < min_cell_size else COMPLEMENTARY
+        return fmt.count(v, suppress=False, language=language)
+
+    any_hidden = base_hidden | hide.any(axis=1).to_numpy(bool)
+    unit = [text.unit(u, language) for u in o["unit"].astype(object)]
+    tip = o["tipping_point_improvement"].to_numpy(float)
+    frame = pd.DataFrame({
+        "pilot": [_name(p, names_) for p in o["pilot_id"]],
+        "measure": labels.astype(str).tolist(),
+        "n_baseline": [f"<{min_cell_size}" if h else fmt.count(b, suppress=False,
+                                                               language=language)
+                       for b, h in zip(base, base_hidden, strict=True)],
+        **{col: [cell(i, col) for i in range(len(o))] for col in parts},
+        "attrition": [fmt.MISSING if any_hidden[i] or pd.isna(v) else
+                      fmt.percent(v, language=language)
+                      for i, v in enumerate(o["attrition_due_share"])],
+        "tipping": [fmt.MISSING if any_hidden[i] or not np.isfinite(tip[i]) else
+                    f"{fmt.number(-tip[i], 1, language=language)}"
+                    f"{chr(0xA0) + unit[i] if unit[i] else ''}" for i in range(len(o))],
+    })
+    cols = [_Col("pilot", text.label("pilot", language)),
+            _Col("measure", text.label("measure", language)),
+            _Col("n_baseline", text.label("h.at_start", language), True),
+            _Col("n_pilot", text.label("h.again", language), True),
+            _Col("n_not_yet_due", text.label("h.not_yet_due", language), True),
+            _Col("n_missing_due", text.label("h.missing_due", language), True),
+            _Col("attrition", text.label("h.attrition", language), True),
+            _Col("tipping", text.label("h.tipping", language), True)]
+    shown = frame.copy()
+    shown.attrs = {"min_cell_size": int(min_cell_size),
+                   "primary": bool(((long > 0) & (long < min_cell_size)).any()
+                                   or base_hidden.any()),
+                   "complementary": bool((hide.to_numpy() & ~((counts > 0)
+                                          & (counts < min_cell_size)).to_numpy()).any()),
+                   "derived": bool(any_hidden.any()),
+                   "hidden": pd.DataFrame(False, index=frame.index, columns=frame.columns)}
+    notes = [text.label("note.attrition", language)]
+    notes += _suppression_notes(shown, [c.key for c in cols], language)
+    return _table(text.label("cap.attrition", language), cols, shown, notes=notes,
                   group_first=True)
 
 

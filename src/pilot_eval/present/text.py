@@ -213,8 +213,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         _EN: "The evidence is {rating}: {reasons}."},
     "evidence.base.did": {_NB: "sammenligningsgruppe målt før og etter",
                           _EN: "a comparison group measured before and after"},
-    "evidence.base.pre_post": {_NB: "bare målt før og etter, uten sammenligningsgruppe",
-                               _EN: "measured before and after only, with no comparison group"},
+    "evidence.base.pre_post": {_NB: "bare før–etter-måling uten sammenligningsgruppe",
+                               _EN: "before/after only, without a comparison group"},
     "evidence.base.its": {_NB: "tidsserie for hele kommunen",
                           _EN: "a time series for the whole municipality"},
     "evidence.reason.too_few": {_NB: "for få er målt i en av gruppene",
@@ -426,9 +426,6 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         _NB: "kanskje stor nok til å bety noe (minste betydningsfulle endring er {mid} {unit})",
         _EN: "perhaps large enough to matter (the minimal important difference is {mid} "
              "{unit})"},
-    "outcome.judge_capped": {
-        _NB: "men vi vet ikke hvor mye av den piloten står for",
-        _EN: "but we cannot tell how much of it is the pilot's doing"},
     "outcome.judge_red": {
         _NB: "klart under minste betydningsfulle endring på {mid} {unit}",
         _EN: "clearly below the minimal important difference of {mid} {unit}"},
@@ -848,6 +845,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "evidence.weak": {_NB: "svak", _EN: "weak"},
     "evidence.very_weak": {_NB: "svært svak", _EN: "very weak"},
     "h.evidence": {_NB: "Evidens", _EN: "Evidence"},
+    "h.design_evidence": {_NB: "Metode, evidens", _EN: "Design, evidence"},
     "exploratory": {_NB: "utforskende", _EN: "exploratory"},
     "design.did": {_NB: "FiF", _EN: "DiD"},
     "design.pre_post": {_NB: "før–etter", _EN: "pre–post"},
@@ -871,6 +869,27 @@ LABELS: Final[dict[str, dict[str, str]]] = {
              "weak, very weak). Without a comparison group the improvement is a change from "
              "before to after, not a shown effect. Exploratory: not the pilot's main "
              "measure; with many measures some will look clear by chance."},
+    # attrition table
+    "cap.attrition": {_NB: "Hvem resultatene bygger på, og hvem som mangler",
+                      _EN: "Whom the outcomes rest on, and who is missing"},
+    "h.at_start": {_NB: "Målt ved start", _EN: "Measured at start"},
+    "h.again": {_NB: "Målt igjen", _EN: "Measured again"},
+    "h.not_yet_due": {_NB: "Ikke ennå", _EN: "Not yet due"},
+    "h.missing_due": {_NB: "Mangler", _EN: "Missing"},
+    "h.tipping": {_NB: "Må være så mye dårligere", _EN: "Must be this much worse"},
+    "note.attrition": {
+        _NB: "Målt ved start: deltakere med startmåling. Av dem er noen målt igjen, noen "
+             "har ikke kommet til oppfølgingsmålingen ennå, og resten mangler den. Frafall: "
+             "andelen som mangler av dem som skulle vært målt igjen. Mangler mange, kan "
+             "resultatet være for godt: de som faller fra, har ofte hatt mindre nytte. «Må "
+             "være så mye dårligere»: hvor mye dårligere de som mangler i snitt måtte ha "
+             "blitt for at endringen skulle forsvinne.",
+        _EN: "Measured at start: participants with a baseline. Of them some are measured "
+             "again, some have not reached the follow-up yet, and the rest miss it. "
+             "Attrition: the share missing of those due to be measured again. When many "
+             "are missing the result may be too good: those who leave have often gained "
+             "less. 'Must be this much worse': how much worse those missing would on "
+             "average have had to get for the change to vanish."},
     # its table
     "cap.its": {_NB: "Kommunens tall før og etter at piloten startet (avbrutt tidsserie)",
                 _EN: "Municipal figures before and after the pilot started (interrupted "
@@ -1527,7 +1546,11 @@ def outcome_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb", *
         verb = _t(("outcome.verb_up" if up else "outcome.verb_down") + ("_did" if did else ""),
                   language)
         judge = _JUDGED[reason]
-        if reason == "clear_improvement" and not _get(row, "outcome_clears_mid"):
+        capped = judge is None
+        if capped:  # clear one way or the other, but the design cannot carry the verdict
+            below = float(_get(row, "outcome_ci_high")) < float(_get(row, "outcome_mid"))
+            judge = "outcome.judge_red" if below else "outcome.judge_green"
+        if judge == "outcome.judge_green" and not _get(row, "outcome_clears_mid"):
             judge = "outcome.judge_green_may"  # the interval reaches below the MID
         judgement = _t(judge, language, mid=_smart(_get(row, "outcome_mid"), language),
                        unit=unit)
@@ -1535,7 +1558,7 @@ def outcome_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb", *
                   label=_cap(_label_of(row, language)), verb=verb,
                   x=fmt.number(x, 1, language=language), unit=unit,
                   ci=fmt.interval(lo, hi, 1, language=language), judgement=judgement)
-        if judge == "outcome.judge_capped":
+        if capped:
             text += " " + note(reason, "outcome_reason", language)
         return text
     if reason == "too_few_measured":
@@ -1549,11 +1572,12 @@ def outcome_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb", *
     return note(reason or "unknown", "outcome_reason", language)
 
 
-#: Outcome reasons whose sentence states the change with its interval, and their judgement.
-_JUDGED = {"clear_improvement": "outcome.judge_green", "below_mid": "outcome.judge_red",
-           "uncertain": "outcome.judge_yellow", "change_without_comparison":
-           "outcome.judge_capped", "evidence_too_weak": "outcome.judge_capped",
-           "attrition_too_high": "outcome.judge_capped"}
+#: Outcome reasons whose sentence states the change with its interval, and their judgement;
+#: None: clear one way or the other, but capped by the design (the reason says why).
+_JUDGED: dict[str, str | None] = {
+    "clear_improvement": "outcome.judge_green", "below_mid": "outcome.judge_red",
+    "uncertain": "outcome.judge_yellow", "change_without_comparison": None,
+    "evidence_too_weak": None, "attrition_too_high": None}
 
 
 def evidence_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb") -> str:
@@ -1564,7 +1588,7 @@ def evidence_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb") 
 
     >>> print(evidence_sentence({"design": "pre_post", "evidence_rating": "very_weak",
     ...                          "evidence_reasons": "attrition_high"}))
-    Evidensen er svært svak: bare målt før og etter, uten sammenligningsgruppe, og mange mangler oppfølgingsmåling.
+    Evidensen er svært svak: bare før–etter-måling uten sammenligningsgruppe og mange mangler oppfølgingsmåling.
     """
     _lang(language)
     rating = _get(row, "evidence_rating") or _get(row, "outcome_evidence_rating")
@@ -2535,7 +2559,11 @@ def method_notes(language: str = "nb", *, discount_rate: float = 0.04,
     if language == _NB:
         notes = [
             ("Kalkulasjonsrente",
-             f"Framtidig nytte er regnet om til verdi i dag med en reell rente på {r} per år.",
+             f"Nytte og kostnader er regnet om til verdi ved avtalens start (basisåret) med en "
+             f"reell rente på {r} per år. Beløpene er ikke justert for prisvekst: kostnadene "
+             "står i kroner slik de ble betalt, og verdsettingene i kronene fra kildene. "
+             "Over en toårig avtale utgjør prisveksten noen få prosent, mindre enn "
+             "usikkerheten i verdsettingene.",
              r109),
             ("Skattefinansieringskostnad",
              f"Hver krone fra fondet og kommunen er regnet som {krone} kr for samfunnet "
@@ -2573,7 +2601,11 @@ def method_notes(language: str = "nb", *, discount_rate: float = 0.04,
         return notes
     notes = [
         ("Discount rate",
-         f"Future value is converted to value today at a real rate of {r} a year.", r109),
+         f"Benefits and costs are converted to their value at the agreement's start (the base "
+         f"year) at a real rate of {r} a year. Amounts are not adjusted for price growth: "
+         "costs are in kroner as paid, valuations in the kroner of their sources. Over a "
+         "two-year agreement price growth is a few per cent, less than the uncertainty of "
+         "the valuations.", r109),
         ("Tax-financing cost",
          f"Each krone from the fund and the municipality counts as NOK {krone} to society "
          f"({extra} per krone).",
