@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import base64
 import re
+from html import escape, unescape
+from xml.etree import ElementTree
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -32,7 +34,7 @@ from tests.conftest import SAMPLE, edit
 PWN = "document.title='pwned'"
 NAME = f"</style><img src=x onerror={PWN}>"
 ORGANISATION = f'"><svg onload={PWN}>'
-TARGET_GROUP = f"<script>{PWN}</script> {{{{ 7*7 }}}}"
+TARGET_GROUP = f"<script>{PWN}</script> {{{{ 7*7 }}}} [lenke](javascript:{PWN}) <!-- x"
 LABEL = r"Trivsel $\undefinedcommand$"
 LINK = f'<a href="javascript:{PWN}">javascript:lenke</a>'
 AGREEMENT = f"<script>{PWN}</script>"
@@ -205,8 +207,9 @@ def test_report_html_has_nothing_that_runs(hostile_report: Path) -> None:
     assert _runnable(html) == []
     assert html.count("<style") == 2  # the fonts and the print stylesheet, nothing opened
     title = re.search(r"<title>(.*?)</title>", html, re.DOTALL).group(1)
-    assert title == "Evaluering av piloten &lt;/style&gt;&lt;img src=x onerror=document.title='pwned'&gt;"
+    assert "<" not in title and unescape(title) == f"Evaluering av piloten {NAME}"
     assert "{{ 7*7 }}" in html  # shown as written, never a template
+    assert escape(f"[lenke](javascript:{PWN})", quote=False) in html  # markdown stays text
 
 
 def test_running_header_shows_the_name_as_text(hostile_report: Path) -> None:
@@ -235,8 +238,32 @@ def test_charts_print_the_dollar_signs_of_a_label(hostile_report: Path) -> None:
     svgs = [base64.b64decode(m).decode("utf-8")
             for m in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)]
     assert svgs
-    assert any(LABEL in svg for svg in svgs)
-    assert all(_runnable(svg) == [] for svg in svgs)
+    words = []
+    for svg in svgs:  # well-formed XML: "<" and "&" of names and labels are escaped
+        root = ElementTree.fromstring(svg)
+        assert _runnable(svg) == []
+        words += ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert any(LABEL in text for text in words)  # as text, with its dollar signs
+
+
+def test_chart_text_from_data_is_never_mathtext() -> None:
+    from pilot_eval.present.figures import _core
+
+    words = [r"$\undefinedcommand$", "a<b&c", r"$\frac{1}{2}$", r"$x^2$", r"$\alpha$ 5 $"]
+
+    def build():  # titles, tick labels, direct labels and the key: every way text is set
+        fig, axes = _core._new(30)
+        ax = axes[0][0]
+        ax.barh([0, 1], [1, 2])
+        ax.set_yticks([0, 1], words[:2])
+        ax.set_title(words[2])
+        _core._label(ax, words[3], (1, 0))
+        return fig, [_core._patch("#000000", words[4])]
+
+    svg = _core._draw(build, title=r"$\undefinedcommand$ <&", alt="x")
+    root = ElementTree.fromstring(svg)
+    drawn = {"".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    assert set(words) | {r"$\undefinedcommand$ <&"} <= drawn
 
 
 def test_metrics_workbook_cells_are_inert_text(hostile_report: Path) -> None:
