@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import base64
 import re
-from html import escape, unescape
-from xml.etree import ElementTree
 import shutil
 import subprocess
+from html import escape, unescape
 from html.parser import HTMLParser
 from pathlib import Path
+from xml.etree import ElementTree
 
 import openpyxl
 import pandas as pd
