@@ -250,7 +250,7 @@ def test_table_of_contents_links_every_h2(html_nb):
 
 
 def test_css_string_escapes_quotes_and_newlines():
-    assert export._css_string('a "b" \\ c\nd') == '"a \\"b\\" \\\\ c d"'
+    assert export._css_string('a "b" \\ c\nd') == '"a \\22 b\\22  \\5c  c d"'
 
 
 def test_font_css_lists_each_shipped_face_once():

@@ -5,6 +5,7 @@ Every message says what went wrong and what to do next, in Norwegian and English
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -17,6 +18,46 @@ PROBLEM_COLUMNS = ("file", "row", "column", "value", "severity", "rule", "messag
                    "pilot_id")
 SEVERITIES = ("error", "warning")
 LANGUAGES = ("nb", "en")
+
+#: Characters that act instead of showing: C0 controls (ESC starts terminal escape
+#: sequences, CR overwrites a line, BEL rings), DEL, C1 controls (CSI \x9b) and the Unicode
+#: bidirectional overrides and isolates that reorder what a reader sees.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _notation(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def show_controls(text: str, *, keep: str = "") -> str:
+    """Return ``text`` with every control character written out as ``\\xNN`` / ``\\uNNNN``.
+
+    Text from a data folder is printed on terminals and written into spreadsheets; there a
+    control character would act (colour the terminal, hide a line, make openpyxl refuse the
+    cell) instead of being seen. Shown as its escape, the person who owns the data sees
+    what to correct.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+    keep : str, default ""
+        Control characters to leave as they are (for example ``"\\t\\n\\r"`` in a
+        spreadsheet cell, where they are legal and mean what they say).
+
+    Returns
+    -------
+    str
+        ``text`` without control characters other than those in ``keep``.
+
+    Examples
+    --------
+    >>> show_controls("Rud\\x07\\x1b[31m")
+    'Rud\\\\x07\\\\x1b[31m'
+    """
+    return CONTROL_CHARACTERS.sub(
+        lambda m: m.group() if m.group() in keep else _notation(m.group()), text)
 
 
 class PilotEvalError(Exception):
@@ -80,15 +121,16 @@ def format_problems(problems: pd.DataFrame, *, language: str = "nb", max_rows: i
     }[language]
     sev = {"nb": {"error": "feil", "warning": "advarsel"}, "en": {"error": "error", "warning": "warning"}}[language]
     shown = problems.head(max_rows)
+    # Every cell may quote the data: control characters are shown, never sent raw.
     rows = [
-        (
+        tuple(show_controls(cell) for cell in (
             str(r.file) if pd.notna(r.file) else "",
             str(int(r.row)) if pd.notna(r.row) else "",
             str(r.column) if pd.notna(r.column) else "",
             _short(r.value),
             sev.get(str(r.severity), str(r.severity)),
             str(getattr(r, msg_col)),
-        )
+        ))
         for r in shown.itertuples(index=False)
     ]
     widths = [min(40, max(len(h), *(len(x[i]) for x in rows))) for i, h in enumerate(head[:-1])]

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ReportError, UsageError
 from ..io import atomic_write_bytes
 from ..present.fmt import check_language
+from .sanitize import sanitize_html
 
 if TYPE_CHECKING:  # pragma: no cover
     from nbformat import NotebookNode
@@ -64,7 +65,6 @@ _H2 = re.compile(r"<h2\b([^>]*)>(.*?)</h2>", re.DOTALL | re.IGNORECASE)
 _ID_ATTR = re.compile(r"""\bid\s*=\s*(["'])(.*?)\1""", re.IGNORECASE)
 _SAFE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _TAGS = re.compile(r"<[^>]+>")
-_SCRIPT = re.compile(r"<script\b.*?</script\s*>", re.DOTALL | re.IGNORECASE)
 _IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc=")([^"]+)(")""", re.IGNORECASE)
 _TOC_MARK = "<!-- pilot_eval:toc -->"
 _TABLE = re.compile(r"<table\b([^>]*)>(.*?)</table>", re.DOTALL | re.IGNORECASE)
@@ -98,10 +98,22 @@ def font_face_css() -> str:
     return "\n".join(rules)
 
 
+# Everything a CSS string may not hold as it is, or that would end the <style> element the
+# string stands in (``</style>``), or that an HTML parser might read there.
+_CSS_STRING_UNSAFE = re.compile(r"""[\x00-\x1f\x7f-\x9f"'\\<>&\u2028\u2029]""")
+
+
 def _css_string(text: str) -> str:
-    """Quote ``text`` as a CSS string literal (for ``content:``)."""
-    out = text.replace("\\", "\\\\").replace('"', '\\"')
-    out = re.sub(r"[\r\n\f]+", " ", out)
+    """Quote ``text`` as a CSS string literal (for ``content:``) that is safe inside ``<style>``.
+
+    Line breaks become spaces (the running header is one line); quotes, backslashes,
+    ``< > &`` and control characters become CSS hex escapes (``\\3c `` is ``<``, the space
+    ends the escape), which CSS reads back as the same characters. So a pilot named
+    ``</style><img onerror=…>`` is printed as that text in the header and cannot close the
+    stylesheet: the string holds no ``<`` at all.
+    """
+    out = re.sub(r"[\r\n\f]+", " ", text)
+    out = _CSS_STRING_UNSAFE.sub(lambda m: f"\\{ord(m.group()):x} ", out)
     return f'"{out}"'
 
 
@@ -324,10 +336,10 @@ def notebook_to_html(
             f"Could not convert the notebook to HTML ({type(exc).__name__}: {exc}). "
             "Check that it is a valid executed .ipynb; open it in JupyterLab to inspect it."
         ) from exc
-    body = _SCRIPT.sub("", body)
     if path is not None:
         body = _inline_local_images(body, path.parent)
-    return _add_toc(_mark_wide_tables(body), language)
+    # Defence in depth: whatever a template or an output let through, nothing runs.
+    return sanitize_html(_add_toc(_mark_wide_tables(body), language))
 
 
 def _local_fetcher(base_dir: Path | None) -> Any:

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import UsageError
+from ..errors import UsageError, show_controls
 from ..io import atomic_write_bytes
 from ..privacy import suppression_mask
 
@@ -48,6 +48,7 @@ DERIVED: dict[str, dict[str, str]] = {
 }
 _GROUPED = {"reach_by_area", "reach_by_gender", "reach_by_age_group"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CELL_CONTROLS = "\t\n\r"  # legal in a cell and meant as written
 
 
 def suppress_table(name: str, frame: pd.DataFrame, min_cell_size: int) -> pd.DataFrame:
@@ -85,14 +86,33 @@ def suppress_table(name: str, frame: pd.DataFrame, min_cell_size: int) -> pd.Dat
     return out
 
 
+def _visible(text: str) -> str:
+    return show_controls(text, keep=_CELL_CONTROLS)
+
+
 def _safe_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells made inert for a spreadsheet, whatever the data folder holds.
+
+    * A cell that starts like a formula (``=``, ``+``, ``-``, ``@``, tab, CR; OWASP "CSV
+      injection") gets a leading ``'``. openpyxl then writes a plain string cell (it writes
+      a formula for any string starting with ``=``), and Excel or LibreOffice opening the CSV
+      show the text with its ``'`` instead of running it. A visible ``'`` rather than an
+      invisible tab: whoever reads the cell sees that the text was changed.
+    * Control characters (other than tab, line feed and CR, which a cell may hold) are
+      written out as ``\\x1b`` and the like (:func:`pilot_eval.errors.show_controls`):
+      openpyxl refuses them in a worksheet, and in a CSV they would reach a terminal raw.
+    """
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             s = out[col].astype(object)
             is_text = s.map(lambda v: isinstance(v, str))  # bounded: metric tables are small
-            risky = is_text & s.astype(str).str.startswith(_FORMULA_START) & ~s.astype(str).str.match(r"^<\d+$")
-            out[col] = s.where(~risky, "'" + s.astype(str))
+            if not is_text.any():
+                continue
+            text = s[is_text].astype(str).map(_visible)
+            risky = text.str.startswith(_FORMULA_START)
+            s[is_text] = text.where(~risky, "'" + text)
+            out[col] = s
     return out
 
 

@@ -327,6 +327,10 @@ def _rc() -> dict[str, Any]:
     return {
         "svg.fonttype": "none",
         "svg.hashsalt": "pilot_eval",
+        # Names, labels and units come from the data folder: "$" is a dollar sign, never
+        # mathtext (a name "$\\foo$" would otherwise stop the report). Every Text made
+        # under these settings (titles, labels, ticks, keys, annotations) takes it.
+        "text.parse_math": False,
         "font.family": "sans-serif",
         "font.sans-serif": [family, "DejaVu Sans"],
         "font.size": _TEXT_PT,
