@@ -44,6 +44,7 @@ import pandas as pd
 
 import pilot_eval as pe
 from pilot_eval.dataset import _CATEGORY_COLUMNS, TABLE_ORDER, Agreement
+from pilot_eval.errors import problems_frame
 from pilot_eval.schema import TABLES
 
 __all__ = ["Case", "SCENARIOS", "NULL_TARGET", "cases", "run", "score", "summarise",
@@ -117,8 +118,9 @@ def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
             out[col.name] = pd.array(s, dtype="boolean")
         elif col.kind == "enum":
             out[col.name] = pd.Categorical(s, categories=list(col.choices))
-        elif col.name in _CATEGORY_COLUMNS:
-            out[col.name] = s.astype(str).astype("category")
+        elif col.name in _CATEGORY_COLUMNS:  # as astype("category"), sorted, but quicker
+            codes, uniques = pd.factorize(s.astype(str), sort=True)
+            out[col.name] = pd.Categorical.from_codes(codes, categories=pd.Index(uniques))
         else:
             out[col.name] = s.astype("str")
     typed = pd.DataFrame(out, index=pd.RangeIndex(n))
@@ -128,17 +130,33 @@ def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return typed
 
 
+#: Typed small tables (pilots, costs, measures, valuation, empty tables) by content: they
+#: repeat across replications, and typing them is a third of a replication's build time.
+_TYPED_CACHE: dict[tuple[str, str], pd.DataFrame] = {}
+_CACHED = ("pilots", "costs", "measures", "valuation")
+_NO_WARNINGS = problems_frame()
+
+
+def _typed_cached(name: str, frame: pd.DataFrame | None) -> pd.DataFrame:
+    if frame is not None and name not in _CACHED:
+        return _typed(name, frame)
+    key = (name, "" if frame is None else repr(frame.to_dict("list")))
+    if key not in _TYPED_CACHE:
+        _TYPED_CACHE[key] = _typed(name, pd.DataFrame() if frame is None else frame)
+    return _TYPED_CACHE[key]
+
+
 def build_dataset(tables: dict[str, pd.DataFrame]) -> pe.Dataset:
     """A :class:`pilot_eval.Dataset` from plain frames, typed like the loader (no checks)."""
-    frames = {name: _typed(name, tables.get(name, pd.DataFrame())) for name in TABLE_ORDER}
+    frames = {name: _typed_cached(name, tables.get(name)) for name in TABLE_ORDER}
     pilots = list(frames["pilots"]["pilot_id"].astype(str))
-    for frame in frames.values():
-        if "pilot_id" in frame.columns:
-            frame["pilot_id"] = pd.Categorical(frame["pilot_id"].astype(object),
-                                               categories=pilots)
+    for name, frame in frames.items():
+        if "pilot_id" in frame.columns:  # a new frame: cached ones are shared
+            frames[name] = frame.assign(pilot_id=pd.Categorical(
+                frame["pilot_id"].astype(object), categories=pilots))
     agreement = Agreement(name="Simulert avtale", municipality="Simulert kommune",
                           start=START, end=END, annual_budget_nok=2 * GRANT)
-    return pe.Dataset(agreement=agreement, as_of_date=AS_OF,
+    return pe.Dataset(agreement=agreement, as_of_date=AS_OF, warnings=_NO_WARNINGS,
                       tables_present=frozenset(n for n in TABLE_ORDER if n in tables), **frames)
 
 
@@ -249,13 +267,16 @@ def _people(rng: np.random.Generator, n: int, *, mean: float = REF_MEAN, sd: flo
 
 
 def _drop_least_improved(rng: np.random.Generator, arm: _Arm, share: float) -> _Arm:
-    """Follow-ups missing for ``share`` of the people, all among the half who improved least
-    (each of that half misses with probability 2 × share)."""
+    """Follow-ups missing for ``share`` of the people on average, the more often the less a
+    person improved: the probability falls linearly with the rank of the change, from
+    ``share`` + 0.25 (least improved) to ``share`` − 0.25 (most improved). With a change SD
+    of 6.3 points and ``share`` 0.4 the people who answer improved about 1.5 points more
+    than everyone did (E[Z · (0.35 + 0.5 Φ(Z))] / 0.6 = 0.235 SD)."""
     change = arm.followup - arm.baseline
-    order = np.argsort(change + rng.uniform(0, 1e-6, len(change)), kind="stable")
-    low_half = np.zeros(len(change), dtype=bool)
-    low_half[order[: len(change) // 2]] = True
-    missing = low_half & (rng.uniform(size=len(change)) < 2 * share)
+    n = len(change)
+    rank = np.empty(n)
+    rank[np.argsort(change + rng.uniform(0, 1e-6, n), kind="stable")] = (np.arange(n) + 0.5) / n
+    missing = rng.uniform(size=n) < share + 0.25 * (1.0 - 2.0 * rank)
     follow = arm.followup.copy()
     follow[missing] = np.nan
     return _Arm(arm.baseline, follow, arm.cluster)
