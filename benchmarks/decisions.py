@@ -185,10 +185,9 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         rec = sc.run(case, args.reps, args.seed)
         rows.append(_row(case, sc.summarise(case, rec)))
-        if sys.stderr.isatty():
-            print(f"[{i + 1}/{len(chosen)}] {case.key}: "
-                  f"{1000 * (time.perf_counter() - t0) / args.reps:.0f} ms per replication",
-                  file=sys.stderr)
+        print(f"[{i + 1}/{len(chosen)}] {case.key}: "
+              f"{1000 * (time.perf_counter() - t0) / args.reps:.0f} ms per replication",
+              file=sys.stderr, flush=True)
     table = pd.DataFrame(rows, columns=_COLUMNS)
     when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     print(f"Decision simulation, {when}: {args.reps} replications per case, seed {args.seed}, "

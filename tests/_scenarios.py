@@ -379,8 +379,8 @@ def _ceiling() -> list[Case]:
 
 def _pre_post_clean() -> list[Case]:
     def make(n: int) -> Callable[[np.random.Generator], pe.Dataset]:
-        return lambda rng: _one(rng, _people(rng, n))
-    return [Case("pre_post_clean", f"n={n}", 0.0, make(n)) for n in (30, 60)]
+        return lambda rng: _one(rng, _drop_at_random(rng, _people(rng, n), 0.1))
+    return [Case("pre_post_clean", f"n={n}, 10 % MCAR", 0.0, make(n)) for n in (30, 60)]
 
 
 def _did_clean() -> list[Case]:

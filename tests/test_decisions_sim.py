@@ -74,13 +74,13 @@ REPS = {
     "clustered 4+4 schools, ICC 0.24": 40,
     "tiny_comparison 30 vs 2": 30,
     "did_clean 30+30, 10 % MCAR": 30,
-    "pre_post_clean n=30": 30,
+    "pre_post_clean n=30, 10 % MCAR": 30,
     "rct_like_real_effect 60+60 effect=6": 15,
     "its_pretrend_break slope change −0.01/month from 2023": 40,
     "its_ar1 AR(1) 0.5, no effect": 40,
 }
 #: Variants whose value for money is scored too (the slowest step).
-VALUED = {"pre_post_clean n=30"}
+VALUED = {"pre_post_clean n=30, 10 % MCAR"}
 
 
 def _result(key: str) -> dict[str, object]:
@@ -94,7 +94,7 @@ def _result(key: str) -> dict[str, object]:
     "clustered 4+4 schools, ICC 0.24",
     "tiny_comparison 30 vs 2",
     "did_clean 30+30, 10 % MCAR",
-    "pre_post_clean n=30",
+    "pre_post_clean n=30, 10 % MCAR",
 ])
 def test_no_god_or_scale_for_a_pilot_that_does_nothing(key: str) -> None:
     s = _result(key)
@@ -117,7 +117,7 @@ def test_no_stop_on_a_confident_interval_from_a_tiny_comparison_group() -> None:
     "tiny_comparison 30 vs 2",
     "clustered 4+4 schools, ICC 0.24",
     "did_clean 30+30, 10 % MCAR",
-    "pre_post_clean n=30",
+    "pre_post_clean n=30, 10 % MCAR",
 ])
 def test_intervals_cover_the_true_effect(key: str) -> None:
     s = _result(key)
@@ -144,7 +144,7 @@ def test_no_clear_change_of_an_indicator_that_did_not_change(key: str) -> None:
 
 def test_no_social_value_from_measurement_noise() -> None:
     # no effect, no trend: net threshold crossings are as often down as up
-    s = _result("pre_post_clean n=30")
+    s = _result("pre_post_clean n=30, 10 % MCAR")
     assert s["sv_pos"] <= 0.7, (
         f"social value above 0 in {s['sv_pos']:.0%} of {s['reps']} pilots that do nothing "
         f"(mean {s['sv_mean']:,.0f} kr)")
