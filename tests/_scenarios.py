@@ -482,14 +482,16 @@ def cases(names: Sequence[str] | None = None) -> list[Case]:
 
 
 def _its_claims(its: pd.DataFrame) -> bool:
-    """Whether the summary would state a clear change of the indicator (the sentence the
-    report prints; falls back to "the interval excludes no change")."""
+    """Whether the summary states a clear change of the indicator: the sentence the report
+    prints (:func:`pilot_eval.present.text._its_sentences`), or, if that function has moved
+    or changed, "the interval excludes no change"."""
     try:
         from pilot_eval.present.text import _its_sentences
-    except ImportError:  # pragma: no cover - the present layer moved
+
+        said = _its_sentences(its, {"p1": "Pilot"}, "en")
+    except (ImportError, TypeError):  # pragma: no cover - the present layer changed
         lo, hi = its["level_change_ci_low"].iloc[0], its["level_change_ci_high"].iloc[0]
         return bool(lo > 0 or hi < 0)
-    said = _its_sentences(its, {"p1": "Pilot"}, "en")
     return any("earlier trend predicted" in s for s in said)
 
 
@@ -521,10 +523,11 @@ def score(case: Case, ds: pe.Dataset, value: bool = True) -> dict[str, object]:
     if case.kind == "its":
         from pilot_eval.metrics import its_summary
 
-        row = its_summary(ds).iloc[0]
-        return {"estimate": float(row["level_change"]), "ci_low": float(row["level_change_ci_low"]),
-                "ci_high": float(row["level_change_ci_high"]), "claim": _its_claims(
-                    its_summary(ds).iloc[:1])}
+        its = its_summary(ds).iloc[:1]
+        row = its.iloc[0]
+        return {"estimate": float(row["level_change"]),
+                "ci_low": float(row["level_change_ci_low"]),
+                "ci_high": float(row["level_change_ci_high"]), "claim": _its_claims(its)}
     summary = pe.outcome_summary(ds)
     card = _scorecard(ds, summary)
     vfm = _value_for_money(ds, summary) if value else pd.DataFrame(
