@@ -610,6 +610,11 @@ def _cr2_coef(
     are :math:`(\operatorname{tr} G'G)^2 / \operatorname{tr}(G'G)^2` with
     :math:`G'G = \operatorname{diag}(w_g'w_g) - U'MU`, :math:`U = [X_g'w_g]_g`
     (Imbens & Kolesar 2016, section 4; working model :math:`\sigma^2 I`).
+
+    Returns NaN for both when a cluster that moves the coefficient is fitted exactly
+    (:math:`I - H_{gg}` singular in a direction :math:`X_g M c` uses, for example the only
+    person in a group): its variance cannot be estimated, and the pseudo-inverse would
+    silently leave it out.
     """
     m = np.linalg.inv(x.T @ x)
     mc = m[:, idx]
@@ -624,7 +629,11 @@ def _cr2_coef(
         # pseudo-inverse square root: directions fully explained by X get weight 0
         inv_sqrt = np.where(vals > 1e-10, 1.0 / np.sqrt(np.clip(vals, 1e-10, None)), 0.0)
         a = np.einsum("gij,gj,gkj->gik", vecs, inv_sqrt, vecs)
-        w = np.einsum("gij,gj->gi", a, xg @ mc)
+        lin = xg @ mc  # (clusters, size): how each row of the cluster moves the coefficient
+        lost = np.abs(np.einsum("gij,gi->gj", vecs, lin)) * (vals <= 1e-10)
+        if (lost > 1e-8 * (np.abs(lin).max() + 1e-300)).any():
+            return np.nan, np.nan
+        w = np.einsum("gij,gj->gi", a, lin)
         g = groups[rows[:, 0]]
         score[g] = np.einsum("gi,gi->g", w, resid[rows])
         ww[g] = np.einsum("gi,gi->g", w, w)
@@ -780,10 +789,12 @@ def _did_small_sample(
         beta = np.linalg.lstsq(xm, y, rcond=None)[0]
         se, df = _cr2_coef(xm, y - xm @ beta, groups, idx)
         est = float(beta[idx])
-        if not (se > 0 and math.isfinite(df) and df > 0):
+        if not (se > 0 and math.isfinite(df) and df >= 1e-6):
+            why = ("a cluster is fitted exactly (a group with a single cluster?), its "
+                   "variance cannot be estimated" if math.isnan(se)
+                   else "no residual variation within the clusters")
             return replace(
-                _nan_estimate(n, describe("CR2: not estimable, no residual variation "
-                                                  "within the clusters"), alpha,
+                _nan_estimate(n, describe(f"CR2: not estimable, {why}"), alpha,
                               effect_size=False),
                 n_clusters=n_groups,
             )
