@@ -8,10 +8,12 @@ the textbooks they are tested against (see ``tests/test_stats.py``):
 * :func:`paired_change` -- mean of within-person changes, t interval, Hedges' g_av.
 * :func:`two_group` -- difference in means, Welch t interval, Hedges' g_s.
 * :func:`did` -- OLS difference-in-differences (Wooldridge, Example 13.3 and 13.4;
-  Card & Krueger 1994, Table 3).
+  Card & Krueger 1994, Table 3), with small-sample cluster-robust inference on request:
+  CR2 with Bell-McCaffrey df, or the wild cluster bootstrap (``small_sample=``).
 * :func:`its` -- segmented regression for an interrupted time series, Gaussian or
   (quasi-)Poisson with an offset and harmonic seasonality (Lopez Bernal, Cummins &
-  Gasparrini 2017).
+  Gasparrini 2017); optional Newey-West errors, and checks of residual autocorrelation
+  and of a slope break within the pre-period.
 * :func:`reliable_change` -- Jacobson & Truax (1991) reliable change index.
 * :func:`min_detectable_effect` -- the smallest effect a sample detects with given power.
 
@@ -72,6 +74,8 @@ DID_COV_TYPES: tuple[str, ...] = (
 SMALL_SAMPLE_METHODS: tuple[str | None, ...] = (None, "cr2", "wild")
 #: Fewer clusters than this: Webb's six-point bootstrap weights instead of Rademacher.
 WEBB_BELOW_CLUSTERS: int = 12
+#: Most bootstrap weights held at once (clusters x draws) by the wild bootstrap.
+BOOT_BLOCK: int = 2_000_000
 ITS_FAMILIES: tuple[str, ...] = ("gaussian", "poisson")
 #: Lags of the Breusch-Godfrey residual autocorrelation test in :func:`its`.
 ITS_AUTOCORRELATION_LAGS: int = 3
@@ -646,12 +650,13 @@ def _cr2_coef(
 
 def _bootstrap_weights(
     n_groups: int, n_boot: int, rng: np.random.Generator
-) -> tuple[np.ndarray, str]:
-    """Cluster weights (clusters x draws) and their name.
+) -> tuple[list[np.ndarray] | Any, str]:
+    """Cluster weights (blocks of clusters x draws) and their name.
 
     Webb's six-point distribution (+-sqrt(1/2), +-1, +-sqrt(3/2), each 1/6) below
     ``WEBB_BELOW_CLUSTERS`` clusters, where Rademacher (+-1) has too few distinct draws;
-    every distinct draw once when there are no more of them than ``n_boot``.
+    every distinct draw once when there are no more of them than ``n_boot``. Drawn in
+    blocks of at most ``BOOT_BLOCK`` numbers so many clusters do not need one huge matrix.
     """
     if n_groups < WEBB_BELOW_CLUSTERS:
         points, name = np.sqrt(np.array([0.5, 1.0, 1.5])), "Webb"
@@ -660,9 +665,14 @@ def _bootstrap_weights(
         points, name = np.array([-1.0, 1.0]), "Rademacher"
     if len(points) ** n_groups <= n_boot:
         grid = np.stack(np.meshgrid(*[points] * n_groups, indexing="ij"), axis=0)
-        return grid.reshape(n_groups, -1), f"{name}, all {len(points) ** n_groups} draws"
+        return [grid.reshape(n_groups, -1)], f"{name}, all {len(points) ** n_groups} draws"
     draws = f"{n_boot:,}".replace(",", " ")
-    return rng.choice(points, size=(n_groups, n_boot)), f"{name}, {draws} draws"
+    per_block = max(1, BOOT_BLOCK // n_groups)
+    blocks = (
+        rng.choice(points, size=(n_groups, min(per_block, n_boot - start)))
+        for start in range(0, n_boot, per_block)
+    )
+    return blocks, f"{name}, {draws} draws"
 
 
 def _wild_cluster(
@@ -712,12 +722,13 @@ def _wild_cluster(
     c0 = ag @ m @ cluster_sum(x * u0[:, None]).T  # (G, G)
     c1 = ag @ m @ cluster_sum(x * u1[:, None]).T
     d0_mat, d1_mat = np.diag(q0) - c0, np.diag(q1) - c1
-    v, weights = _bootstrap_weights(n_groups, n_boot, rng)
-    num0, num1 = q0 @ v, q1 @ v
-    s0, s1 = d0_mat @ v, d1_mat @ v
-    ss00 = np.einsum("gb,gb->b", s0, s0)
-    ss01 = np.einsum("gb,gb->b", s0, s1)
-    ss11 = np.einsum("gb,gb->b", s1, s1)
+    blocks, weights = _bootstrap_weights(n_groups, n_boot, rng)
+    parts = []
+    for v in blocks:
+        s0, s1 = d0_mat @ v, d1_mat @ v
+        parts.append((q0 @ v, q1 @ v, np.einsum("gb,gb->b", s0, s0),
+                      np.einsum("gb,gb->b", s0, s1), np.einsum("gb,gb->b", s1, s1)))
+    num0, num1, ss00, ss01, ss11 = (np.concatenate(p) for p in zip(*parts))
 
     def p_value(d0: float) -> float:
         t_obs = abs(est - d0) / se
