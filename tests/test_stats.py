@@ -881,3 +881,32 @@ def test_its_checks_on_sicily(sicily: pd.DataFrame) -> None:
     assert -1 < r.autocorrelation < 1 and 0 < r.autocorrelation_p < 1
     assert 0 < r.pre_trend_break_p < 1
     assert "pre-period slope break" in r._repr_html_()
+
+
+def test_cr2_single_person_group_is_not_estimable() -> None:
+    # one pilot person: their change has no variance estimate (Welch needs 2 per group too);
+    # CR2's pseudo-inverse would silently drop them, so the estimate is withheld
+    panel = person_panel(np.random.default_rng(0), 1, 3)
+    e = stats.did(panel, outcome="y", treated="tr", post="po", cluster="id",
+                  small_sample="cr2")
+    assert_all_nan(e, 8, "a cluster is fitted exactly")
+    assert e.n_clusters == 4
+    two = stats.did(person_panel(np.random.default_rng(0), 2, 2), outcome="y", treated="tr",
+                    post="po", cluster="id", small_sample="cr2")
+    assert two.is_estimable and two.df == pytest.approx(2.0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 5), st.integers(1, 5), st.integers(0, 2**32 - 1),
+       st.sampled_from(["cr2", "wild"]))
+def test_small_sample_properties(n_treated: int, n_control: int, seed: int,
+                                 method: str) -> None:
+    panel = person_panel(np.random.default_rng(seed), n_treated, n_control)
+    e = stats.did(panel, outcome="y", treated="tr", post="po", cluster="id",
+                  small_sample=method, n_boot=99, seed=seed)
+    values = [e.estimate, e.se, e.ci_low, e.ci_high, e.p_value]
+    assert not any(math.isinf(v) for v in values)
+    if e.is_estimable:
+        assert e.ci_low <= e.estimate <= e.ci_high and 0 <= e.p_value <= 1 and e.se > 0
+    elif method == "cr2":
+        assert "not estimable" in e.method

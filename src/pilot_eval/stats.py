@@ -8,10 +8,12 @@ the textbooks they are tested against (see ``tests/test_stats.py``):
 * :func:`paired_change` -- mean of within-person changes, t interval, Hedges' g_av.
 * :func:`two_group` -- difference in means, Welch t interval, Hedges' g_s.
 * :func:`did` -- OLS difference-in-differences (Wooldridge, Example 13.3 and 13.4;
-  Card & Krueger 1994, Table 3).
+  Card & Krueger 1994, Table 3), with small-sample cluster-robust inference on request:
+  CR2 with Bell-McCaffrey df, or the wild cluster bootstrap (``small_sample=``).
 * :func:`its` -- segmented regression for an interrupted time series, Gaussian or
   (quasi-)Poisson with an offset and harmonic seasonality (Lopez Bernal, Cummins &
-  Gasparrini 2017).
+  Gasparrini 2017); optional Newey-West errors, and checks of residual autocorrelation
+  and of a slope break within the pre-period.
 * :func:`reliable_change` -- Jacobson & Truax (1991) reliable change index.
 * :func:`min_detectable_effect` -- the smallest effect a sample detects with given power.
 
@@ -72,6 +74,8 @@ DID_COV_TYPES: tuple[str, ...] = (
 SMALL_SAMPLE_METHODS: tuple[str | None, ...] = (None, "cr2", "wild")
 #: Fewer clusters than this: Webb's six-point bootstrap weights instead of Rademacher.
 WEBB_BELOW_CLUSTERS: int = 12
+#: Most bootstrap weights held at once (clusters x draws) by the wild bootstrap.
+BOOT_BLOCK: int = 2_000_000
 ITS_FAMILIES: tuple[str, ...] = ("gaussian", "poisson")
 #: Lags of the Breusch-Godfrey residual autocorrelation test in :func:`its`.
 ITS_AUTOCORRELATION_LAGS: int = 3
@@ -610,6 +614,11 @@ def _cr2_coef(
     are :math:`(\operatorname{tr} G'G)^2 / \operatorname{tr}(G'G)^2` with
     :math:`G'G = \operatorname{diag}(w_g'w_g) - U'MU`, :math:`U = [X_g'w_g]_g`
     (Imbens & Kolesar 2016, section 4; working model :math:`\sigma^2 I`).
+
+    Returns NaN for both when a cluster that moves the coefficient is fitted exactly
+    (:math:`I - H_{gg}` singular in a direction :math:`X_g M c` uses, for example the only
+    person in a group): its variance cannot be estimated, and the pseudo-inverse would
+    silently leave it out.
     """
     m = np.linalg.inv(x.T @ x)
     mc = m[:, idx]
@@ -624,7 +633,11 @@ def _cr2_coef(
         # pseudo-inverse square root: directions fully explained by X get weight 0
         inv_sqrt = np.where(vals > 1e-10, 1.0 / np.sqrt(np.clip(vals, 1e-10, None)), 0.0)
         a = np.einsum("gij,gj,gkj->gik", vecs, inv_sqrt, vecs)
-        w = np.einsum("gij,gj->gi", a, xg @ mc)
+        lin = xg @ mc  # (clusters, size): how each row of the cluster moves the coefficient
+        lost = np.abs(np.einsum("gij,gi->gj", vecs, lin)) * (vals <= 1e-10)
+        if (lost > 1e-8 * (np.abs(lin).max() + 1e-300)).any():
+            return np.nan, np.nan
+        w = np.einsum("gij,gj->gi", a, lin)
         g = groups[rows[:, 0]]
         score[g] = np.einsum("gi,gi->g", w, resid[rows])
         ww[g] = np.einsum("gi,gi->g", w, w)
@@ -637,12 +650,13 @@ def _cr2_coef(
 
 def _bootstrap_weights(
     n_groups: int, n_boot: int, rng: np.random.Generator
-) -> tuple[np.ndarray, str]:
-    """Cluster weights (clusters x draws) and their name.
+) -> tuple[list[np.ndarray] | Any, str]:
+    """Cluster weights (blocks of clusters x draws) and their name.
 
     Webb's six-point distribution (+-sqrt(1/2), +-1, +-sqrt(3/2), each 1/6) below
     ``WEBB_BELOW_CLUSTERS`` clusters, where Rademacher (+-1) has too few distinct draws;
-    every distinct draw once when there are no more of them than ``n_boot``.
+    every distinct draw once when there are no more of them than ``n_boot``. Drawn in
+    blocks of at most ``BOOT_BLOCK`` numbers so many clusters do not need one huge matrix.
     """
     if n_groups < WEBB_BELOW_CLUSTERS:
         points, name = np.sqrt(np.array([0.5, 1.0, 1.5])), "Webb"
@@ -651,9 +665,14 @@ def _bootstrap_weights(
         points, name = np.array([-1.0, 1.0]), "Rademacher"
     if len(points) ** n_groups <= n_boot:
         grid = np.stack(np.meshgrid(*[points] * n_groups, indexing="ij"), axis=0)
-        return grid.reshape(n_groups, -1), f"{name}, all {len(points) ** n_groups} draws"
+        return [grid.reshape(n_groups, -1)], f"{name}, all {len(points) ** n_groups} draws"
     draws = f"{n_boot:,}".replace(",", " ")
-    return rng.choice(points, size=(n_groups, n_boot)), f"{name}, {draws} draws"
+    per_block = max(1, BOOT_BLOCK // n_groups)
+    blocks = (
+        rng.choice(points, size=(n_groups, min(per_block, n_boot - start)))
+        for start in range(0, n_boot, per_block)
+    )
+    return blocks, f"{name}, {draws} draws"
 
 
 def _wild_cluster(
@@ -703,12 +722,13 @@ def _wild_cluster(
     c0 = ag @ m @ cluster_sum(x * u0[:, None]).T  # (G, G)
     c1 = ag @ m @ cluster_sum(x * u1[:, None]).T
     d0_mat, d1_mat = np.diag(q0) - c0, np.diag(q1) - c1
-    v, weights = _bootstrap_weights(n_groups, n_boot, rng)
-    num0, num1 = q0 @ v, q1 @ v
-    s0, s1 = d0_mat @ v, d1_mat @ v
-    ss00 = np.einsum("gb,gb->b", s0, s0)
-    ss01 = np.einsum("gb,gb->b", s0, s1)
-    ss11 = np.einsum("gb,gb->b", s1, s1)
+    blocks, weights = _bootstrap_weights(n_groups, n_boot, rng)
+    parts = []
+    for v in blocks:
+        s0, s1 = d0_mat @ v, d1_mat @ v
+        parts.append((q0 @ v, q1 @ v, np.einsum("gb,gb->b", s0, s0),
+                      np.einsum("gb,gb->b", s0, s1), np.einsum("gb,gb->b", s1, s1)))
+    num0, num1, ss00, ss01, ss11 = (np.concatenate(p) for p in zip(*parts))
 
     def p_value(d0: float) -> float:
         t_obs = abs(est - d0) / se
@@ -780,10 +800,12 @@ def _did_small_sample(
         beta = np.linalg.lstsq(xm, y, rcond=None)[0]
         se, df = _cr2_coef(xm, y - xm @ beta, groups, idx)
         est = float(beta[idx])
-        if not (se > 0 and math.isfinite(df) and df > 0):
+        if not (se > 0 and math.isfinite(df) and df >= 1e-6):
+            why = ("a cluster is fitted exactly (a group with a single cluster?), its "
+                   "variance cannot be estimated" if math.isnan(se)
+                   else "no residual variation within the clusters")
             return replace(
-                _nan_estimate(n, describe("CR2: not estimable, no residual variation "
-                                                  "within the clusters"), alpha,
+                _nan_estimate(n, describe(f"CR2: not estimable, {why}"), alpha,
                               effect_size=False),
                 n_clusters=n_groups,
             )
