@@ -970,14 +970,22 @@ def its_table(its_summary: pd.DataFrame,
         "months": [f"{int(a)} / {int(b)}" for a, b in zip(s["n_pre"], s["n_post"],
                                                           strict=True)],
         "level": level, "ci": ci,
+        "evidence": [fmt.MISSING if pd.isna(r) else text.evidence_word(r, language)
+                     for r in s.get("evidence_rating", pd.Series(pd.NA, index=s.index))],
     })
     cols = [_Col("pilot", text.label("pilot", language)),
             _Col("series", text.label("h.series", language)),
             _Col("change_month", text.label("h.change_month", language)),
             _Col("months", text.label("h.months", language), True),
             _Col("level", text.label("h.level", language), True),
-            _Col("ci", text.label("h.ci", language), True)]
+            _Col("ci", text.label("h.ci", language), True),
+            _Col("evidence", text.label("h.evidence", language), nowrap=True)]
     notes = [text.label("note.its", language)]
+    # why a series' evidence is below moderate: the checks it failed, in words
+    for i, row in s.iterrows():
+        said = text.evidence_sentence(row, language)
+        if said and str(row.get("evidence_rating")) in ("weak", "very_weak"):
+            notes.append(f"{body.at[i, 'pilot']}, {_lower(body.at[i, 'series'])}: {said}")
     for i, key in (s["note"].items() if "note" in s else []):
         if not pd.isna(key):
             notes.append(f"{body.at[i, 'pilot']}, {_lower(body.at[i, 'series'])}: "
