@@ -156,6 +156,9 @@ GUIDE: dict[str, dict[str, Any]] = {
         "who": ("Hver pilot", "Piloten"),
         "recommendation": "Anbefalingen er et forslag: skalere, videreføre, justere, avslutte "
                           "eller vente til det finnes nok data.",
+        "evidence": "Ved hvert resultat står hvor sterk evidensen er: sterk, moderat, svak "
+                    "eller svært svak. En endring fra før til etter uten sammenligningsgruppe "
+                    "er aldri nok til «god» eller til å skalere.",
         "privacy": "Tall under {k} vises ikke, av personvernhensyn. De står som «<{k}». Noen "
                    "ganger skjuler vi et tall til, så det lille ikke kan regnes ut. Det står "
                    "som «:» i tabeller og «skjult» i figurer.",
@@ -172,6 +175,9 @@ GUIDE: dict[str, dict[str, Any]] = {
         "who": ("Each pilot is rated", "The pilot is rated"),
         "recommendation": "The recommendation is a proposal: scale, continue, adjust, stop, or "
                           "wait until there are enough data.",
+        "evidence": "Each result says how strong its evidence is: strong, moderate, weak or "
+                    "very weak. A change from before to after without a comparison group is "
+                    "never enough for “good” or for scaling.",
         "privacy": "To protect privacy, counts below {k} are not shown; they read \u201c<{k}\u201d. "
                    "Sometimes one more count is hidden so that the small one cannot be worked "
                    "out: \u201c:\u201d in tables, \u201chidden\u201d in charts.",
@@ -430,7 +436,8 @@ class _Report:
         g = GUIDE[self.language]
         items = [g["date"].format(date=fmt.date(self.ds.as_of_date, language=self.language)),
                  g["status"].format(who=g["who"][1 if self._one_pilot else 0]),
-                 g["recommendation"], g["privacy"].format(k=self.min_cell_size), g["value"]]
+                 g["recommendation"], g["evidence"], g["privacy"].format(k=self.min_cell_size),
+                 g["value"]]
         warn = _p(g["synthetic"], "pe-synthetic") if self.synthetic else ""
         return Block(f'<aside class="pe-guide"><h3>{html.escape(g["title"])}</h3>{warn}<ul>'
                      + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul></aside>")
