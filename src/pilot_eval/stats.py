@@ -615,7 +615,8 @@ def _cr2_coef(
     :math:`G'G = \operatorname{diag}(w_g'w_g) - U'MU`, :math:`U = [X_g'w_g]_g`
     (Imbens & Kolesar 2016, section 4; working model :math:`\sigma^2 I`).
 
-    Returns NaN for both when a cluster that moves the coefficient is fitted exactly
+    Returns NaN for both when the residuals have no spread at all, and when a cluster that
+    moves the coefficient is fitted exactly
     (:math:`I - H_{gg}` singular in a direction :math:`X_g M c` uses, for example the only
     person in a group): its variance cannot be estimated, and the pseudo-inverse would
     silently leave it out.
@@ -643,6 +644,9 @@ def _cr2_coef(
         ww[g] = np.einsum("gi,gi->g", w, w)
         u[:, g] = np.einsum("gik,gi->kg", xg, w)
     gtg = np.diag(ww) - u.T @ m @ u
+    # no spread at all (everyone changed alike, up to rounding): no error can be estimated
+    if not (np.abs(resid) > 1e-9 * max(1.0, float(np.abs(x).max()))).any():
+        return np.nan, np.nan
     se = math.sqrt(float(score @ score))
     df = float(np.trace(gtg) ** 2 / np.sum(gtg * gtg))
     return se, df
