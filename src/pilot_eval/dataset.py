@@ -19,7 +19,7 @@ from .schema import (
     Problems,
     TypedTable,
     check_agreement,
-    check_identity_numbers,
+    check_text_cells,
     check_table,
     cross_checks,
     type_table,
@@ -191,7 +191,7 @@ def _check_folder(path: str | Path) -> tuple[pd.DataFrame, dict[str, TypedTable]
         spec = TABLES[name]
         table = type_table(spec, raw.frame, raw.path.name, raw.dialect.get("sep"), problems)
         check_table(spec, table, problems)
-        check_identity_numbers(table, problems)
+        check_text_cells(spec, table, problems)
         typed[name] = table
     cross_checks(typed, agreement, problems)
     return concat_problems([problems.frame()]), typed, agreement, files
