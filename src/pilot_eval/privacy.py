@@ -59,7 +59,7 @@ _IN_TEXT = re.compile(rf"(?<![0-9])(?:[0-9]{_SEP}?){{10}}[0-9](?![0-9])")
 _LOST_ZERO = re.compile(r"^'?\s*([0-9]{10})(?:[.,]0+)?\s*$")
 #: Norwegian bank account numbers are 11 digits grouped 4.2.5; their MOD11 digit is the
 #: fødselsnummer's second check digit, so the grouping is what tells them apart.
-_ACCOUNT = re.compile(rf"^[0-9]{{4}}[ .][0-9]{{2}}[ .][0-9]{{5}}$")
+_ACCOUNT = re.compile(r"^[0-9]{4}[ .][0-9]{2}[ .][0-9]{5}$")
 _DAYS_IN_MONTH = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # imported where used: a report kernel loads this module, nev
 
 from .errors import problems_frame
 from .io import MAX_ABS_NUMBER, MAX_YEAR, MIN_YEAR
-from .privacy import looks_like_identity_number, mask_identity_numbers, normalise_digits
+from .privacy import looks_like_identity_number, mask_identity_numbers
 
 Kind = Literal["id", "text", "int", "float", "date", "month", "bool", "enum"]
 
@@ -205,8 +205,11 @@ AGREEMENT_KEYS: dict[str, tuple[str, Any]] = {
     "discount_rate": ("float", 0.04),
     "tax_financing_cost": ("float", 0.20),
     "min_cell_size": ("int", 5),
+    "allow_small_cells": ("bool", False),  # min_cell_size 1 or 2, stated in the reports
     "language": ("text", "nb"),
 }
+#: The smallest ``min_cell_size`` accepted without ``allow_small_cells = true``.
+MIN_CELL_SIZE_FLOOR = 3
 
 
 def known_columns(table: str) -> set[str]:
@@ -710,17 +713,61 @@ def check_agreement(data: Mapping[str, Any] | None, file: str, problems: Problem
                          column=key, value=value)
             ok = False
         out[key] = parsed
-    if not ok:
-        return None
-    if out["start"] >= out["end"]:
+    # every check below runs on what could be read, so one bad value hides no other
+    for key in ("start", "end"):
+        when = out.get(key)
+        if when is not None and not MIN_YEAR <= when.year <= MAX_YEAR:
+            problems.add(file, "agreement.range",
+                         f"«{key}» = {when.date()} er utenfor det tillatte: året må være mellom "
+                         f"{MIN_YEAR} og {MAX_YEAR}.",
+                         f"'{key}' = {when.date()} is out of range: the year must be between "
+                         f"{MIN_YEAR} and {MAX_YEAR}.", column=key, value=str(when.date()))
+            out[key] = None
+            ok = False
+    for key in ("name", "municipality", "language"):
+        text = out.get(key)
+        if isinstance(text, str) and re.search(_CONTROL_IN_ID, text):
+            problems.add(file, "agreement.control_character",
+                         f"«{key}» inneholder et kontrolltegn (vist som \\x..), som rapportene "
+                         "ikke kan vise. Skriv verdien inn på nytt.",
+                         f"'{key}' contains a control character (shown as \\x..) that the "
+                         "reports cannot show. Type the value again.",
+                         column=key, value=show_controls(text))
+            ok = False
+    k = out.get("min_cell_size")
+    if k is not None and 1 <= k < MIN_CELL_SIZE_FLOOR and not out.get("allow_small_cells"):
+        problems.add(file, "agreement.small_cells",
+                     f"min_cell_size = {k} er for lite: tall under {MIN_CELL_SIZE_FLOOR} kan "
+                     f"avsløre enkeltpersoner. Bruk minst {MIN_CELL_SIZE_FLOOR} (vanlig er 5), "
+                     "eller skriv allow_small_cells = true hvis dere har avklart at så små tall "
+                     "kan publiseres (rapporten sier det da).",
+                     f"min_cell_size = {k} is too small: counts below {MIN_CELL_SIZE_FLOOR} can "
+                     f"identify a person. Use at least {MIN_CELL_SIZE_FLOOR} (5 is usual), or set "
+                     "allow_small_cells = true if you have cleared that counts this small may be "
+                     "published (the report then says so).", column="min_cell_size", value=k)
+        ok = False
+        k = None
+    checks = [("annual_budget_nok", {"gt": 0, "le": MAX_ABS_NUMBER}),
+              ("discount_rate", {"ge": 0, "le": 0.5}), ("tax_financing_cost", {"ge": 0, "le": 1})]
+    if k is not None:
+        checks.append(("min_cell_size", {"ge": 1, "le": 100}))
+    for key, bounds in checks:
+        if out.get(key) is not None:
+            ok = _setting_range(out, key, file, problems, **bounds) and ok
+    if out.get("allow_small_cells") and k is not None and 1 <= k < MIN_CELL_SIZE_FLOOR:
+        problems.add(file, "agreement.small_cells_allowed",
+                     f"min_cell_size = {k}: tall helt ned til {k} vises i rapportene "
+                     f"(allow_small_cells = true). Med så små tall kan enkeltpersoner kjennes "
+                     "igjen; rapporten må si at denne grensen er brukt.",
+                     f"min_cell_size = {k}: counts down to {k} are shown in the reports "
+                     "(allow_small_cells = true). Counts that small can identify a person; "
+                     "the report must state that this limit is used.",
+                     column="min_cell_size", value=k, severity="warning")
+    if out.get("start") is not None and out.get("end") is not None and out["start"] >= out["end"]:
         problems.add(file, "agreement.period",
                      "Avtalens slutt («end») må være etter starten («start»).",
                      "The agreement's end must be after its start.", column="end", value=out["end"])
-    _setting_range(out, "annual_budget_nok", file, problems, gt=0)
-    _setting_range(out, "discount_rate", file, problems, ge=0, le=0.5)
-    _setting_range(out, "tax_financing_cost", file, problems, ge=0, le=1)
-    _setting_range(out, "min_cell_size", file, problems, ge=1, le=100)
-    if out["language"] not in ("nb", "en"):
+    if out.get("language") is not None and out["language"] not in ("nb", "en"):
         problems.add(file, "agreement.language",
                      f"Språket «{out['language']}» støttes ikke. Bruk nb eller en.",
                      f"The language '{out['language']}' is not supported. Use nb or en.",
@@ -747,13 +794,16 @@ def check_agreement(data: Mapping[str, Any] | None, file: str, problems: Problem
             rules[key] = float(value)
     out["rules"] = rules
     out["rules_overridden"] = sorted(k for k in given if k in DEFAULT_RULES)
-    return out
+    return out if ok else None
 
 
-_KIND_NB = {"text": "tekst", "date": "dato ÅÅÅÅ-MM-DD", "float": "tall", "int": "heltall"}
+_KIND_NB = {"text": "tekst", "date": "dato ÅÅÅÅ-MM-DD", "float": "tall", "int": "heltall",
+            "bool": "true eller false"}
 
 
 def _parse_setting(kind: str, value: Any) -> Any:
+    if kind == "bool":
+        return value if isinstance(value, bool) else None
     if kind == "text":
         return str(value).strip() if isinstance(value, str) and value.strip() else None
     if kind == "date":
@@ -782,7 +832,8 @@ def _parse_setting(kind: str, value: Any) -> Any:
 
 
 def _setting_range(out: dict[str, Any], key: str, file: str, problems: Problems, *,
-                   ge: float | None = None, gt: float | None = None, le: float | None = None) -> None:
+                   ge: float | None = None, gt: float | None = None, le: float | None = None) -> bool:
+    """Add a problem when ``out[key]`` is out of range; return whether it is in range."""
     v = out[key]
     bad = (ge is not None and v < ge) or (gt is not None and v <= gt) or (le is not None and v > le)
     if bad:
@@ -794,6 +845,7 @@ def _setting_range(out: dict[str, Any], key: str, file: str, problems: Problems,
                      f"«{key}» = {_fmt_value(v)} er utenfor det tillatte: {lo}{hi}.",
                      f"'{key}' = {_fmt_value(v)} is out of range: {lo_en}{hi_en}.",
                      column=key, value=v)
+    return not bad
 
 
 # --- cross-table rules -----------------------------------------------------------------------
