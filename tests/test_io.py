@@ -263,8 +263,8 @@ def test_mostly_utf8_with_bad_bytes_names_the_rows(tmp_path: Path) -> None:
     lines[1] = lines[1].replace("Bekkestua", "Bærums Verk")
     lines[2] = lines[2].replace("Bekkestua", "Bærums Verk")
     data = "\n".join(lines).encode("utf-8").replace(
-        "Bærums Verk".encode("utf-8"), "Bærums Verk".encode("cp1252"), 1) + b"\n"
-    assert data.count("Bærums Verk".encode("utf-8")) == 1
+        "Bærums Verk".encode(), "Bærums Verk".encode("cp1252"), 1) + b"\n"
+    assert data.count("Bærums Verk".encode()) == 1
     path = tmp_path / "participants.csv"
     path.write_bytes(data)
     raw = read_table(path, "participants")
