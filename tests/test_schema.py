@@ -151,7 +151,7 @@ CASES: list[Case] = [
     ("file.not_a_file", lambda d: ((d / "sessions.csv").unlink(), (d / "sessions.csv").mkdir()),
      ("sessions.csv", None, None, "error")),
     ("file.encoding_rows", lambda d: _write("participants.csv", (d / "participants.csv").read_bytes()
-                                             .replace(b"Bekkestua", "Bærum".encode("utf-8"), 1)
+                                             .replace(b"Bekkestua", "Bærum".encode(), 1)
                                              .replace(b"Bekkestua", "Bærum".encode("cp1252"), 1))(d),
      ("participants.csv", 3, None, "error")),
     ("agreement.range", _edit("agreement.toml", "start = 2025-01-01", "start = 1500-01-01"),
