@@ -11,11 +11,9 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 import re
-import sys
 import unicodedata
 from collections.abc import Iterable
 
@@ -63,24 +61,25 @@ _ACCOUNT = re.compile(r"^[0-9]{4}[ .][0-9]{2}[ .][0-9]{5}$")
 _DAYS_IN_MONTH = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 
-@functools.cache
-def _unicode_digits() -> dict[int, int]:
-    """Every Unicode decimal digit (category Nd) → its ASCII digit, for ``str.translate``."""
-    return {cp: 48 + unicodedata.digit(chr(cp)) for cp in range(sys.maxunicode + 1)
-            if unicodedata.category(chr(cp)) == "Nd" and not 48 <= cp <= 57}
+def _ascii_digits(text: str) -> str:
+    """Every Unicode decimal digit (category Nd: Arabic-Indic, Devanagari …) as ASCII."""
+    return re.sub(r"\d", lambda m: str(unicodedata.digit(m.group())), text)
 
 
 def normalise_digits(text: pd.Series) -> pd.Series:
     """Text with full-width and other Unicode digits and spaces made plain (NFKC first).
 
-    Only values with non-ASCII characters are touched; the result is object-free ``str``.
+    Only values with non-ASCII characters are touched, and only those that still hold a
+    non-ASCII digit after NFKC go through Python one by one (rare).
     """
     text = text.astype("str").fillna("")
     wide = ~text.str.isascii().fillna(True)
     if not wide.any():
         return text
-    table = _unicode_digits()
-    fixed = text[wide].str.normalize("NFKC").map(lambda v: v.translate(table))
+    fixed = text[wide].str.normalize("NFKC").astype(object)
+    other = fixed.str.contains(r"(?![0-9])\d", regex=True).fillna(False).astype(bool)
+    if other.any():
+        fixed = fixed.where(~other, fixed[other].map(_ascii_digits))
     return text.where(~wide, fixed.astype("str"))
 
 

@@ -467,13 +467,16 @@ def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
                               lambda v: f"«{v}» må være et helt tall.",
                               lambda v: f"'{v}' must be a whole number.", column=name)
             values = values.where(~frac)
-        huge = values.notna() & (values.abs() > MAX_ABS_NUMBER)
-        problems.add_rows(file, "value.number_range", text[huge],
-                          lambda v: f"«{v}» er utenfor det tillatte (høyst {MAX_ABS_NUMBER:.0e} "
-                                    "i absoluttverdi). Sjekk tallet og enheten.",
-                          lambda v: f"'{v}' is out of range (at most {MAX_ABS_NUMBER:.0e} in "
-                                    "absolute value). Check the number and its unit.", column=name)
-        values = values.where(~huge)  # kept out of every sum: a sum of 1e300s overflows
+        huge = values.abs() > MAX_ABS_NUMBER  # NaN compares False
+        if huge.any():
+            problems.add_rows(file, "value.number_range", text[huge],
+                              lambda v: f"«{v}» er utenfor det tillatte (høyst "
+                                        f"{MAX_ABS_NUMBER:.0e} i absoluttverdi). Sjekk tallet og "
+                                        "enheten.",
+                              lambda v: f"'{v}' is out of range (at most {MAX_ABS_NUMBER:.0e} in "
+                                        "absolute value). Check the number and its unit.",
+                              column=name)
+            values = values.where(~huge)  # kept out of every sum: a sum of 1e300s overflows
         if col.kind == "int":
             values = values.round().astype("Int64")
         return _fill_default(values, col)
@@ -483,6 +486,8 @@ def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
                                                             month_ok=col.month_ok))
         hint_nb = "ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ" + (" (eller ÅÅÅÅ-MM for en måned)" if monthly else "")
         hint_en = "YYYY-MM-DD or DD.MM.YYYY" + (" (or YYYY-MM for a month)" if monthly else "")
+        if not bad.any():
+            return values
         years = pd.to_numeric(text[bad].str.extract(_DATE_YEAR).bfill(axis=1).iloc[:, 0],
                               errors="coerce")
         window = years.notna() & ((years < MIN_YEAR) | (years > MAX_YEAR))
