@@ -298,3 +298,16 @@ def test_a_table_that_is_a_folder_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "sessions.csv").mkdir()
     found, problems = find_table(tmp_path, "sessions")
     assert found is None and [p["rule"] for p in problems] == ["file.not_a_file"]
+
+
+def test_time_and_date_cells_are_text(tmp_path: Path) -> None:
+    # a time-formatted cell once made the whole workbook "unreadable"
+    import datetime as dt
+
+    rows = [["pilot_id", "participant_id", "date", "hours"],
+            ["lekse", "p-01", dt.datetime(2025, 2, 17), dt.time(1, 30)],
+            ["lekse", "p-01", dt.datetime(2025, 2, 18, 9, 15), 1.0]]
+    raw = read_table(_workbook(tmp_path / "sessions.xlsx", [("sessions", "visible", rows)]), "sessions")
+    assert raw.problems.empty
+    assert raw.frame.to_numpy().tolist() == [["lekse", "p-01", "2025-02-17", "01:30:00"],
+                                             ["lekse", "p-01", "2025-02-18T09:15:00", "1"]]

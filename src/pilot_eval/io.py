@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as _dt
 import os
 import re
 import shutil
@@ -409,16 +410,24 @@ def _finish(name: str, path: Path, frame: pd.DataFrame, problems: list[dict[str,
 
 # --- XLSX and Parquet -------------------------------------------------------------------
 
+def _one_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, _dt.datetime):  # before date: a datetime is a date too
+        return (value.strftime("%Y-%m-%d") if value.time() == _dt.time(0)
+                else value.isoformat())
+    if isinstance(value, (_dt.date, _dt.time)):  # a time-formatted cell no longer fails the file
+        return value.isoformat()
+    if isinstance(value, float):
+        if np.isnan(value):
+            return ""
+        return str(int(value)) if np.isfinite(value) and value.is_integer() else str(value)
+    return str(value)
+
+
 def _cell_text(series: pd.Series) -> pd.Series:
-    """Spreadsheet cells → text: dates as ISO, whole floats without '.0'."""
-    s = series.astype(object)
-    is_dt = s.map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "isoformat"))
-    out = s.where(~is_dt, s[is_dt].map(lambda v: pd.Timestamp(v).strftime("%Y-%m-%d")
-                                       if pd.Timestamp(v).time() == pd.Timestamp(0).time()
-                                       else pd.Timestamp(v).isoformat()))
-    is_float = out.map(lambda v: isinstance(v, float) and np.isfinite(v) and float(v).is_integer())
-    out = out.where(~is_float, out[is_float].map(lambda v: str(int(v))))
-    return out.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+    """Spreadsheet cells → text: dates as ISO, whole floats without '.0', times as ISO."""
+    return series.astype(object).map(_one_cell)
 
 
 def _read_xlsx(path: Path, name: str) -> RawTable:
