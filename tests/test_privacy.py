@@ -144,6 +144,7 @@ def test_identity_number_forms_are_found(value: str) -> None:
     "1503.12.34567",  # a bank account number grouped as one
     "2025-03-01 12:30:00",  # a date and time
     "p-3f9a21c0",
+    f"p-a{FNR}bcde",  # a hexadecimal pseudonym whose digits happen to run to 11
     FNR + "5",  # 12 digits: part of a longer number
     "Rud 150712101",
     "",
@@ -164,3 +165,8 @@ def test_masks_show_no_digit_of_the_number() -> None:
     masked = mask_identity_numbers(pd.Series(["Rud " + FNR, "150712-10100", ZERO_FNR[1:], "Rud"],
                                              dtype="str")).tolist()
     assert masked == ["Rud ***********", "******-*****", "**********", "Rud"]
+
+
+def test_pseudonyms_are_never_taken_for_identity_numbers() -> None:
+    ids = pseudonymise(pd.Series([f"id-{i}" for i in range(20_000)]), key="a key for this test only")
+    assert not looks_like_identity_number(ids).any()

@@ -47,10 +47,11 @@ def _mod11(digits: np.ndarray, weights: np.ndarray) -> np.ndarray:
 # Separators people and spreadsheets put inside a number: space, no-break, narrow no-break,
 # thin and figure space, dot, comma (thousands), hyphen and the Unicode dashes.
 _SEP = "[ .,\\-\u00a0\u202f\u2009\u2007\u2010\u2011\u2012\u2013]"
-#: 11 digits, each optionally followed by one separator, not touching other digits: the
-#: fødselsnummer in any grouping (DDMMYYNNNNN, DDMMYY-NNNNN, DD.MM.YY NNNNN …), also inside
-#: longer text and before a ``.0`` that float formatting added.
-_IN_TEXT = re.compile(rf"(?<![0-9])(?:[0-9]{_SEP}?){{10}}[0-9](?![0-9])")
+#: 11 digits, each optionally followed by one separator, not touching other digits or
+#: letters: the fødselsnummer in any grouping (DDMMYYNNNNN, DDMMYY-NNNNN, DD.MM.YY NNNNN …),
+#: also inside longer text and before a ``.0`` that float formatting added. Not next to a
+#: letter, so that a hexadecimal pseudonym (``p-3fa01234567891bc``) is not taken for one.
+_IN_TEXT = re.compile(rf"(?<!\w)(?:[0-9]{_SEP}?){{10}}[0-9](?!\w)")
 #: A whole cell that is a number of 10 digits: a fødselsnummer whose leading zero a numeric
 #: cell dropped (everyone born on the 1st–9th of a month), with Excel's text apostrophe or
 #: a float's ``.0``.
@@ -140,7 +141,8 @@ def looks_like_identity_number(values: pd.Series | Iterable[str]) -> pd.Series:
     real day and month for a fødselsnummer, D-number (day + 40) or H- or test number
     (month + 40 or + 80) and both MOD11 check digits right (Skatteetaten's algorithm).
     An 11-digit number with wrong check digits is not flagged, nor a bank account number
-    written ``NNNN.NN.NNNNN``. Vectorised; never raises on odd text.
+    written ``NNNN.NN.NNNNN``, nor digits run together with letters (as in a hexadecimal
+    pseudonym of :func:`pseudonymise`). Vectorised; never raises on odd text.
 
     Returns
     -------
