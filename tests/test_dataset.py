@@ -86,3 +86,64 @@ def test_extra_columns_are_kept(minimal_copy) -> None:
     edit(folder, "costs.csv", "amount_nok,description", "amount_nok,description,bilagsnummer")
     loaded = pe.load_dataset(folder)
     assert "bilagsnummer" in loaded.costs.columns
+
+
+# --- issue 10: a folder that validates, reports ---------------------------------------------
+
+def _header_only(folder, *names: str) -> None:
+    for name in names:
+        path = folder / f"{name}.csv"
+        path.write_text(path.read_text(encoding="utf-8").split("\n")[0] + "\n", encoding="utf-8")
+
+
+def test_header_only_optional_table_counts_as_absent(minimal_copy) -> None:
+    from pilot_eval.metrics import metric_tables
+
+    folder = minimal_copy()
+    _header_only(folder, "sessions", "outcomes", "population")
+    ds = pe.load_dataset(folder)
+    assert not {"sessions", "outcomes", "population"} & ds.tables_present
+    assert ds.sessions.empty and "hours" in ds.sessions.columns
+    assert set(metric_tables(ds))  # the metrics run on what is there
+
+
+def test_header_only_tables_are_reported_not_crashed_on(minimal_copy) -> None:
+    # Every table header-only: validate passed and `metrics` failed with a TypeError.
+    from pilot_eval.cli import EXIT_INVALID_DATA, main
+
+    folder = minimal_copy()
+    _header_only(folder, *(p.stem for p in folder.glob("*.csv")))
+    problems = pe.validate(folder)
+    assert set(problems.loc[problems["rule"] == "table.empty", "file"]) == {
+        "pilots.csv", "costs.csv", "participants.csv"}
+    assert (problems["severity"] == "error").all()
+    assert main(["-q", "metrics", str(folder)]) == EXIT_INVALID_DATA
+
+
+@pytest.mark.parametrize("as_of", ["2999-12-31", "2037-01-01", "1850-01-01", "10000-01-01"])
+def test_far_as_of_is_a_usage_error(ds: pe.Dataset, as_of: str) -> None:
+    with pytest.raises(pe.UsageError, match="as_of"):
+        ds.as_of(as_of)
+
+
+def test_far_as_of_exits_2_on_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from pilot_eval.cli import EXIT_USAGE, main
+
+    assert main(["-q", "metrics", str(MINIMAL), "--as-of", "2999-12-31"]) == EXIT_USAGE
+    assert "2100" in capsys.readouterr().err
+
+
+def test_as_of_ten_years_after_the_end_is_still_a_date(ds: pe.Dataset) -> None:
+    later = ds.as_of(ds.agreement.end + pd.DateOffset(years=10))  # a late evaluation
+    assert later.as_of_date == pd.Timestamp("2036-12-31")
+
+
+def test_small_cells_allowed_only_by_choice(minimal_copy) -> None:
+    folder = minimal_copy()
+    edit(folder, "agreement.toml", None, "min_cell_size = 2")
+    with pytest.raises(pe.DataValidationError, match="allow_small_cells"):
+        pe.load_dataset(folder)
+    edit(folder, "agreement.toml", None, "allow_small_cells = true")
+    ds = pe.load_dataset(folder)
+    assert ds.agreement.min_cell_size == 2 and ds.agreement.allow_small_cells
+    assert "agreement.small_cells_allowed" in set(ds.warnings["rule"])

@@ -152,3 +152,162 @@ def test_atomic_directory_keeps_old_on_failure(tmp_path: Path) -> None:
         raise RuntimeError("boom")
     assert (target / "a.pdf").read_text() == "good"
     assert sorted(os.listdir(tmp_path)) == ["reports"]
+
+
+# --- bounded input, sheets and encodings told, not guessed (issue 10) --------------------
+
+def _rules(raw: object) -> list[str]:
+    return raw.problems["rule"].tolist()  # type: ignore[attr-defined]
+
+
+def _workbook(path: Path, sheets: list[tuple[str, str, list[list[object]]]]) -> Path:
+    """Write an XLSX with sheets (title, state, rows)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, state, rows in sheets:
+        ws = book.create_sheet(title)
+        ws.sheet_state = state
+        for row in rows:
+            ws.append(row)
+    book.save(path)
+    return path
+
+
+COSTS_ROWS = [["pilot_id", "date", "funder", "amount_nok"], ["lekse", "2025-02-15", "fund", 200]]
+DECOY_ROWS = [["pilot_id", "date", "funder", "amount_nok"], ["skjult", "2025-02-15", "fund", 9]]
+
+
+def test_stretched_sheet_is_read_without_its_empty_range(tmp_path: Path) -> None:
+    # A 5 KB workbook with one stray cell at XFD1048576 once made validate grow to 24 GB.
+    from openpyxl import load_workbook
+
+    path = _workbook(tmp_path / "costs.xlsx", [("costs", "visible", COSTS_ROWS)])
+    book = load_workbook(path)
+    book.active["XFD1048576"] = "x"
+    book.save(path)
+    assert path.stat().st_size < 10_000
+    raw = read_table(path, "costs")
+    assert raw.frame is None and _rules(raw) == ["file.too_many_columns"]
+    assert "XFD1048576" in raw.problems["message_en"].iloc[0]
+
+
+def test_far_row_keeps_spreadsheet_row_numbers(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = _workbook(tmp_path / "costs.xlsx", [("costs", "visible", COSTS_ROWS)])
+    book = load_workbook(path)
+    book.active["A1000000"] = "jobb"
+    book.save(path)
+    raw = read_table(path, "costs")
+    assert raw.frame.index.tolist() == [2, 1000000]
+    assert raw.frame.loc[1000000, "pilot_id"] == "jobb"
+
+
+@pytest.mark.parametrize("sheets,expected_pilot,warned", [
+    # the first sheet is hidden: it is never read, and a warning says it holds data
+    ([("Skjult", "hidden", DECOY_ROWS), ("Ark1", "visible", COSTS_ROWS)], "lekse", True),
+    ([("Skjult", "veryHidden", DECOY_ROWS), ("Ark1", "visible", COSTS_ROWS)], "lekse", True),
+    # the sheet named after the table wins over the first visible one
+    ([("Notater", "visible", DECOY_ROWS), ("Costs", "visible", COSTS_ROWS)], "lekse", False),
+    ([("Ark1", "visible", COSTS_ROWS), ("Tom", "hidden", [])], "lekse", False),
+])
+def test_sheet_is_the_visible_or_named_one(tmp_path: Path, sheets: list, expected_pilot: str,
+                                           warned: bool) -> None:
+    raw = read_table(_workbook(tmp_path / "costs.xlsx", sheets), "costs")
+    assert raw.frame["pilot_id"].tolist() == [expected_pilot]
+    assert _rules(raw) == (["file.hidden_sheet"] if warned else [])
+    assert (raw.problems["severity"] == "warning").all()
+
+
+def test_wide_csv_header_is_refused_fast(tmp_path: Path) -> None:
+    # A header of 10 000 columns once ran for more than 300 s (columns inserted one by one).
+    path = tmp_path / "costs.csv"
+    path.write_text("pilot_id," + ",".join(f"x{i}" for i in range(10_000)) + "\nlekse\n")
+    raw = read_table(path, "costs")
+    assert raw.frame is None and _rules(raw) == ["file.too_many_columns"]
+    assert raw.problems["row"].tolist() == [1]
+
+
+def test_many_extra_columns_within_the_limit_are_kept(tmp_path: Path) -> None:
+    from pilot_eval.io import MAX_COLUMNS
+
+    n = MAX_COLUMNS - 6
+    path = tmp_path / "costs.csv"
+    lines = (MINIMAL / "costs.csv").read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([lines[0] + "".join(f",x{i}" for i in range(n))]
+                              + [line + "," * n for line in lines[1:]]) + "\n")
+    raw = read_table(path, "costs")
+    assert raw.frame.shape == (6, 6 + n) and raw.problems.empty
+
+
+def test_limits_stop_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pilot_eval.io as pio
+
+    path = tmp_path / "costs.csv"
+    path.write_bytes((MINIMAL / "costs.csv").read_bytes())
+    monkeypatch.setattr(pio, "MAX_CELLS", 6 * 4)  # six columns: only three rows besides the header
+    raw = read_table(path, "costs")
+    assert raw.frame is None and _rules(raw) == ["file.too_many_cells"]
+    monkeypatch.setattr(pio, "MAX_CELLS", 10**9)
+    monkeypatch.setattr(pio, "MAX_FILE_BYTES", 100)
+    raw = read_table(path, "costs")
+    assert raw.frame is None and _rules(raw) == ["file.too_large"]
+    assert "docs/data-format.md" in raw.problems["message_en"].iloc[0]
+
+
+def test_mostly_utf8_with_bad_bytes_names_the_rows(tmp_path: Path) -> None:
+    # Once re-read whole as Windows-1252: "Bærums Verk" became "BÃ¦rums Verk", a new area.
+    lines = (MINIMAL / "participants.csv").read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("Bekkestua", "Bærums Verk")
+    lines[2] = lines[2].replace("Bekkestua", "Bærums Verk")
+    data = "\n".join(lines).encode("utf-8").replace(
+        "Bærums Verk".encode(), "Bærums Verk".encode("cp1252"), 1) + b"\n"
+    assert data.count("Bærums Verk".encode()) == 1
+    path = tmp_path / "participants.csv"
+    path.write_bytes(data)
+    raw = read_table(path, "participants")
+    assert raw.frame is None
+    assert raw.problems[["rule", "row"]].values.tolist() == [["file.encoding_rows", 2]]
+
+
+def test_plain_windows_1252_is_still_read(tmp_path: Path) -> None:
+    # no valid UTF-8 sequence anywhere: Excel's "CSV (semikolondelt)" on Windows, here with
+    # its first letter beyond the part read to detect the encoding
+    text = (MINIMAL / "costs.csv").read_text(encoding="utf-8")
+    text = text.replace("Første utbetaling", "a" * 70_000).replace("Arbeidstid rektor", "Første år")
+    path = tmp_path / "costs.csv"
+    path.write_bytes(text.encode("cp1252"))
+    raw = read_table(path, "costs")
+    assert raw.dialect["encoding"] == "cp1252" and raw.problems.empty
+    assert raw.frame.loc[3, "description"] == "Første år"
+
+
+def test_unclosed_quote_names_its_row(tmp_path: Path) -> None:
+    path = tmp_path / "costs.csv"
+    path.write_text((MINIMAL / "costs.csv").read_text(encoding="utf-8").replace(
+        "Arbeidstid rektor", '"Arbeidstid, rektor'), encoding="utf-8")
+    raw = read_table(path, "costs")
+    assert raw.problems[["rule", "row"]].values.tolist() == [["file.unclosed_quote", 3]]
+
+
+def test_a_table_that_is_a_folder_is_an_error(tmp_path: Path) -> None:
+    from pilot_eval.io import find_table
+
+    (tmp_path / "sessions.csv").mkdir()
+    found, problems = find_table(tmp_path, "sessions")
+    assert found is None and [p["rule"] for p in problems] == ["file.not_a_file"]
+
+
+def test_time_and_date_cells_are_text(tmp_path: Path) -> None:
+    # a time-formatted cell once made the whole workbook "unreadable"
+    import datetime as dt
+
+    rows = [["pilot_id", "participant_id", "date", "hours"],
+            ["lekse", "p-01", dt.datetime(2025, 2, 17), dt.time(1, 30)],
+            ["lekse", "p-01", dt.datetime(2025, 2, 18, 9, 15), 1.0]]
+    raw = read_table(_workbook(tmp_path / "sessions.xlsx", [("sessions", "visible", rows)]), "sessions")
+    assert raw.problems.empty
+    assert raw.frame.to_numpy().tolist() == [["lekse", "p-01", "2025-02-17", "01:30:00"],
+                                             ["lekse", "p-01", "2025-02-18T09:15:00", "1"]]

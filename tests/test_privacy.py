@@ -9,6 +9,7 @@ import pytest
 from pilot_eval.errors import UsageError
 from pilot_eval.privacy import (
     looks_like_identity_number,
+    mask_identity_numbers,
     pseudonymise,
     suppression_mask,
     valid_org_number,
@@ -98,3 +99,74 @@ def test_suppression_rule_holds_on_random_tables() -> None:
         if hide.any():
             assert hide.sum() >= 2 or (n > 0).sum() == 1
             assert n[hide].sum() >= k or hide.sum() == (n > 0).sum()
+
+
+# --- identity numbers in every form (issue 10) ---------------------------------------------
+# 15071210100 is the issue's example; 01819010192 the synthetic number above (leading zero);
+# a D-number (day + 40) and an H-number (month + 40), each with valid check digits.
+FNR = "15071210100"
+ZERO_FNR = SYNTHETIC_FNR[0]
+DNR = _with_check_digits("418190101")
+HNR = _with_check_digits("014190102")
+
+
+@pytest.mark.parametrize("value", [
+    FNR,
+    "150712-10100",  # DDMMYY-NNNNN
+    "150712 10100",
+    "150712\u00a010100",  # no-break space
+    "150712\u202f10100",  # narrow no-break space (Excel in Norwegian)
+    "15.07.12 10100",
+    "15.07.12-10100",
+    "1 507 121 0100",
+    FNR + ".0",  # float formatting of a number
+    "'" + FNR,  # Excel's text apostrophe
+    "\uff11\uff15\uff10\uff17\uff11\uff12\uff11\uff10\uff11\uff10\uff10",  # full-width digits
+    "\u0661\u0665\u0660\u0667\u0661\u0662\u0661\u0660\u0661\u0660\u0660",  # Arabic-Indic digits
+    "Rud " + FNR,  # inside longer text (an area)
+    f"Refusjon for {FNR[:6]} {FNR[6:]}, mars",  # inside a cost description
+    ZERO_FNR,
+    ZERO_FNR[1:],  # leading zero lost in a numeric cell: 10 digits
+    ZERO_FNR[1:] + ".0",
+    "'" + ZERO_FNR[1:],
+    DNR,
+    HNR,
+])
+def test_identity_number_forms_are_found(value: str) -> None:
+    assert looks_like_identity_number(pd.Series([value], dtype="str")).tolist() == [True]
+
+
+@pytest.mark.parametrize("value", [
+    "15071210101",  # wrong check digit
+    "12345678901",
+    "1234567890",  # 10 digits that are no fødselsnummer with a zero in front
+    "31021210100",  # 31 February: no such birth date (check digits made valid below)
+    "1503.12.34567",  # a bank account number grouped as one
+    "2025-03-01 12:30:00",  # a date and time
+    "p-3f9a21c0",
+    f"p-a{FNR}bcde",  # a hexadecimal pseudonym whose digits happen to run to 11
+    FNR + "5",  # 12 digits: part of a longer number
+    "Rud 150712101",
+    "",
+])
+def test_other_numbers_are_not_identity_numbers(value: str) -> None:
+    if value == "31021210100":
+        value = _with_check_digits("310212101")
+    assert looks_like_identity_number(pd.Series([value], dtype="str")).tolist() == [False]
+
+
+def test_identity_check_never_raises_on_odd_text() -> None:
+    odd = pd.Series(["\x00" * 11, "١" * 40, "🙂" * 11, None, "9" * 400, "ﬀ1"],
+                    dtype=object)
+    assert looks_like_identity_number(odd).tolist() == [False] * 6
+
+
+def test_masks_show_no_digit_of_the_number() -> None:
+    masked = mask_identity_numbers(pd.Series(["Rud " + FNR, "150712-10100", ZERO_FNR[1:], "Rud"],
+                                             dtype="str")).tolist()
+    assert masked == ["Rud ***********", "******-*****", "**********", "Rud"]
+
+
+def test_pseudonyms_are_never_taken_for_identity_numbers() -> None:
+    ids = pseudonymise(pd.Series([f"id-{i}" for i in range(20_000)]), key="a key for this test only")
+    assert not looks_like_identity_number(ids).any()

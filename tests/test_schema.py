@@ -123,6 +123,45 @@ CASES: list[Case] = [
         _write("valuation.csv", "measure,basis,value_nok,deadweight,attribution,displacement,drop_off,"
                "duration_years,source,confidence\ntrivsel,per_success,1000,0.2,0.1,0,0.3,2,Test,low\n")(d)),
      ("valuation.csv", 2, "basis", "error")),
+    # --- issue 10: what validated and then crashed, or was wrong, before ---
+    ("value.date_range", _edit("costs.csv", "2025-02-15", "1600-02-15"), ("costs.csv", 2, "date", "error")),
+    ("value.date_range", _edit("participants.csv", "2025-02-12", "12.02.2300"),
+     ("participants.csv", 3, "enrolled_on", "error")),
+    ("value.number_range", _edit("costs.csv", "200000", "1e300"), ("costs.csv", 2, "amount_nok", "error")),
+    ("value.number_range", _edit("costs.csv", "200000", "1e23"), ("costs.csv", 2, "amount_nok", "error")),
+    ("value.control_character", _edit("participants.csv", "Bekkestua", "Bekke\x1b[31mstua"),
+     ("participants.csv", 2, "area", "error")),
+    ("value.control_character", _edit("costs.csv", "Arbeidstid rektor", "Arbeidstid\x07 rektor"),
+     ("costs.csv", 3, "description", "error")),
+    ("value.control_character", _edit("pilots.csv", "Leksehjelp Øst", "Leksehjelp\x85Øst"),
+     ("pilots.csv", 2, "name", "error")),  # C1 (next line)
+    ("privacy.identity_number", _edit("participants.csv", "Bekkestua", "Rud 15071210100"),
+     ("participants.csv", 2, "area", "error")),
+    ("privacy.identity_number", _edit("costs.csv", "Arbeidstid rektor", "Refusjon 150712-10100"),
+     ("costs.csv", 3, "description", "error")),
+    ("privacy.identity_number", _edit("participants.csv", "p-04,lekse", "1819010192,lekse"),
+     ("participants.csv", 5, "participant_id", "error")),  # leading zero lost
+    ("privacy.identity_number", _edit("participants.csv", "p-04,lekse", "１５０７１２１０１００,lekse"),
+     ("participants.csv", 5, "participant_id", "error")),  # full-width digits crashed validate
+    ("table.empty", lambda d: edit(d, "participants.csv", None, "") or _write(
+        "participants.csv", (d / "participants.csv").read_text(encoding="utf-8").split("\n")[0] + "\n")(d),
+     ("participants.csv", None, None, "error")),
+    ("file.unclosed_quote", _edit("costs.csv", "Arbeidstid rektor", '"Arbeidstid, rektor'),
+     ("costs.csv", 3, None, "error")),
+    ("file.not_a_file", lambda d: ((d / "sessions.csv").unlink(), (d / "sessions.csv").mkdir()),
+     ("sessions.csv", None, None, "error")),
+    ("file.encoding_rows", lambda d: _write("participants.csv", (d / "participants.csv").read_bytes()
+                                             .replace(b"Bekkestua", "Bærum".encode(), 1)
+                                             .replace(b"Bekkestua", "Bærum".encode("cp1252"), 1))(d),
+     ("participants.csv", 3, None, "error")),
+    ("agreement.range", _edit("agreement.toml", "start = 2025-01-01", "start = 1500-01-01"),
+     ("agreement.toml", None, "start", "error")),
+    ("agreement.small_cells", _edit("agreement.toml", None, "min_cell_size = 1"),
+     ("agreement.toml", None, "min_cell_size", "error")),
+    ("agreement.small_cells_allowed", _edit("agreement.toml", None, "min_cell_size = 2\nallow_small_cells = true"),
+     ("agreement.toml", None, "min_cell_size", "warning")),
+    ("agreement.control_character", _edit("agreement.toml", 'name = "Testavtale"', 'name = "Test\\u001b[2Javtale"'),
+     ("agreement.toml", None, "name", "error")),
 ]
 
 
@@ -204,3 +243,28 @@ def test_rules_override_is_kept(minimal_copy) -> None:
     ds = pe.load_dataset(folder)
     assert ds.agreement.rules["reach_green"] == 0.8
     assert ds.agreement.rules_overridden == ("reach_green",)
+
+
+def test_agreement_problems_are_all_reported_at_once(minimal_copy) -> None:
+    folder = minimal_copy()
+    edit(folder, "agreement.toml", "annual_budget_nok = 2000000",
+         'annual_budget_nok = "mye"\nmin_cell_size = 0\ndiscount_rate = 9\nlanguage = "sv"')
+    edit(folder, "agreement.toml", "end = 2026-12-31", "end = 2300-01-01")
+    problems = pe.validate(folder)
+    found = set(zip(problems["rule"], problems["column"]))
+    assert {("agreement.type", "annual_budget_nok"), ("agreement.range", "min_cell_size"),
+            ("agreement.range", "discount_rate"), ("agreement.language", "language"),
+            ("agreement.range", "end")} <= found
+
+
+def test_no_identity_number_or_control_character_in_any_problem(minimal_copy) -> None:
+    # The number only in sessions: the foreign-key rule echoes the id it cannot find.
+    folder = minimal_copy()
+    edit(folder, "sessions.csv", "lekse,p-03", "lekse,150712 10100")
+    edit(folder, "costs.csv", "jobb,2025-10-01", "jobb\x1b[2J,2025-10-01")
+    problems = pe.validate(folder)
+    assert {"privacy.identity_number", "fk.participant", "value.control_character",
+            "fk.pilot"} <= set(problems["rule"])
+    text = " ".join(str(v) for v in problems.to_numpy().ravel())
+    assert "150712" not in text and "10100" not in text and "\x1b" not in text
+    assert "jobb\\x1b[2J" in set(problems["value"])

@@ -19,7 +19,10 @@ GARBAGE = st.one_of(
     st.text(max_size=12),
     st.sampled_from(["NaN", "nan", "None", "NULL", "#N/A", "inf", "-inf", "1e309", "9" * 40,
                      "−0", "2025-02-30", "31.12.99", "ja", "=SUM(A1:A9)", "\u00a0", '"', ";", ",",
-                     "\x00", "🙂", "01819010192", "-1", "0"]),
+                     "\x00", "🙂", "01819010192", "-1", "0",
+                     # issue 10: forms that crashed validate or passed it and crashed later
+                     "１５０７１２１０１００", "150712\u202f10100", "1819010192.0", "Rud 15071210100",
+                     "1e300", "1e23", "1600-01-01", "01.01.2300", "\x1b[2J", "a\x85b", '"open']),
 )
 
 
@@ -27,7 +30,8 @@ GARBAGE = st.one_of(
 def damage(draw: st.DrawFn) -> tuple[str, str, object]:
     file = draw(st.sampled_from(TABLE_FILES))
     kind = draw(st.sampled_from(["drop_column", "rename_column", "cell", "empty_file", "duplicate_header",
-                                 "encoding", "truncate", "blank_cells", "binary"]))
+                                 "encoding", "truncate", "blank_cells", "binary", "header_only",
+                                 "folder", "mixed_encoding"]))
     return file, kind, draw(st.tuples(st.integers(0, 50), st.integers(0, 50), GARBAGE))
 
 
@@ -35,7 +39,7 @@ def _apply(folder: Path, file: str, kind: str, arg: tuple[int, int, str]) -> Non
     path = folder / file
     try:  # an earlier damage may have made the file unreadable for pandas itself
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError):
         return
     i, j, junk = arg
     col = frame.columns[i % len(frame.columns)]
@@ -59,6 +63,15 @@ def _apply(folder: Path, file: str, kind: str, arg: tuple[int, int, str]) -> Non
     elif kind == "truncate":
         data = path.read_bytes()
         path.write_bytes(data[: max(1, (j * len(data)) // 50)])
+        return
+    elif kind == "header_only":
+        frame = frame.iloc[:0]
+    elif kind == "folder":
+        path.unlink()
+        path.mkdir()
+        return
+    elif kind == "mixed_encoding":
+        path.write_bytes(path.read_bytes() + "\nlekse,Bærum\n".encode("cp1252") + "æ".encode())
         return
     elif kind == "binary":
         path.write_bytes(bytes(range(256)) * 3)

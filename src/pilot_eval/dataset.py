@@ -12,22 +12,29 @@ from typing import Any
 import pandas as pd
 
 from .errors import DataValidationError, UsageError, concat_problems, problems_frame
-from .io import RawTable, find_table, read_table, read_toml
+from .io import MAX_YEAR, MIN_YEAR, RawTable, find_table, read_table, read_toml
+from .privacy import mask_identity_numbers
 from .schema import (
+    CONTROL_CHARACTERS,
     DEFAULT_RULES,
+    TABLE_LABELS_NB,
     TABLES,
     Problems,
     TypedTable,
     check_agreement,
-    check_identity_numbers,
     check_table,
+    check_text_cells,
     cross_checks,
+    show_controls,
     type_table,
 )
 
 #: Tables in the order they are read and checked.
 TABLE_ORDER = ("pilots", "costs", "participants", "sessions", "measures", "outcomes",
                "indicators", "population", "valuation")
+#: How many years after the agreement's end ``as_of`` may be (a late evaluation still
+#: works; a typo such as 2999 is a usage error, not an overflow deep in a metric).
+AS_OF_YEARS_AFTER_END = 10
 #: Text columns that become categoricals (ids repeat a lot).
 _CATEGORY_COLUMNS = {"pilot_id", "participant_id", "measure", "series", "area"}
 
@@ -51,6 +58,7 @@ class Agreement:
     discount_rate: float = 0.04
     tax_financing_cost: float = 0.20
     min_cell_size: int = 5
+    allow_small_cells: bool = False  # min_cell_size below 3 by choice (a warning says so)
     language: str = "nb"
     rules: Mapping[str, float] = field(default_factory=lambda: MappingProxyType(dict(DEFAULT_RULES)))
     rules_overridden: tuple[str, ...] = ()
@@ -110,6 +118,12 @@ class Dataset:
         the latest year at or before ``date``.
         """
         when = _to_date(date)
+        latest = self.agreement.end + pd.DateOffset(years=AS_OF_YEARS_AFTER_END)
+        if when > latest:
+            raise UsageError(
+                f"as_of={when.date()} is more than {AS_OF_YEARS_AFTER_END} years after the "
+                f"agreement's end ({self.agreement.end.date()}): choose a date up to "
+                f"{latest.date()}, usually the date the data were taken out.")
         p = self.participants
         p = p[p["enrolled_on"] <= when].copy()
         later_exit = p["exited_on"] > when
@@ -139,11 +153,14 @@ class Dataset:
 def _to_date(value: str | pd.Timestamp) -> pd.Timestamp:
     try:
         when = pd.Timestamp(value)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OverflowError) as exc:
         raise UsageError(f"as_of={value!r} is not a date; write it as YYYY-MM-DD.") from exc
     if pd.isna(when):
         raise UsageError(f"as_of={value!r} is not a date; write it as YYYY-MM-DD.")
-    return when.normalize()
+    if not MIN_YEAR <= when.year <= MAX_YEAR:  # nor would it fit the tables' datetime64[ns]
+        raise UsageError(f"as_of={value!r} is out of range; the year must be between "
+                         f"{MIN_YEAR} and {MAX_YEAR}.")
+    return when.normalize().as_unit("ns")
 
 
 def _check_folder(path: str | Path) -> tuple[pd.DataFrame, dict[str, TypedTable], dict[str, Any] | None,
@@ -184,17 +201,39 @@ def _check_folder(path: str | Path) -> tuple[pd.DataFrame, dict[str, TypedTable]
         files.append(found)
         raw = read_table(found, name)
         problems.records.extend(raw.problems.to_dict("records"))
-        if raw.frame is not None:
-            raw_tables[name] = raw
+        if raw.frame is not None and raw.frame.empty and spec.required:
+            problems.add(found.name, "table.empty",
+                         f"Filen {found.name} har bare overskriftsraden, ingen rader med data. "
+                         f"{TABLE_LABELS_NB[name].capitalize()} er påkrevd: legg inn minst én rad.",
+                         f"The file {found.name} has only its header row, no rows of data. The "
+                         f"{name} table is required: add at least one row.")
+        elif raw.frame is not None and not raw.frame.empty:
+            raw_tables[name] = raw  # a header-only optional table counts as absent
     typed: dict[str, TypedTable] = {}
     for name, raw in raw_tables.items():
         spec = TABLES[name]
         table = type_table(spec, raw.frame, raw.path.name, raw.dialect.get("sep"), problems)
         check_table(spec, table, problems)
-        check_identity_numbers(table, problems)
+        check_text_cells(spec, table, problems)
         typed[name] = table
     cross_checks(typed, agreement, problems)
-    return concat_problems([problems.frame()]), typed, agreement, files
+    return _inert(concat_problems([problems.frame()])), typed, agreement, files
+
+
+def _inert(problems: pd.DataFrame) -> pd.DataFrame:
+    """Problems safe to print or publish: whatever rule echoed a cell, no identity number
+    (masked, birth date included) and no control character (shown as ``\\xNN``)."""
+    if problems.empty:
+        return problems
+    out = problems.copy()
+    for col in ("value", "message_nb", "message_en"):
+        text = out[col].astype("str").fillna("")
+        masked = mask_identity_numbers(text)
+        odd = masked.str.contains(CONTROL_CHARACTERS, regex=True).fillna(False)
+        if odd.any():
+            masked = masked.where(~odd, masked[odd].map(show_controls))
+        out[col] = masked.where(out[col].notna()).astype("string")
+    return out
 
 
 def validate(path: str | Path) -> pd.DataFrame:

@@ -14,6 +14,8 @@ from the header is a reported problem.
 from __future__ import annotations
 
 import contextlib
+import csv
+import datetime as _dt
 import os
 import re
 import shutil
@@ -33,6 +35,24 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
+
+# --- input limits (one place; docs/data-format.md "Limits" explains them) -----------------
+# Sized so a whole municipality's data pass with room to spare (a table of 1 000 000 rows ×
+# 50 columns is 50 million cells), and so a hostile or broken file fails fast, with a
+# message, before memory runs out.
+
+#: Largest file read (bytes). A CSV of 1 000 000 rows × 50 columns is about 0.5 GB.
+MAX_FILE_BYTES = 4 * 1024**3
+#: Most columns a table may have (the tables have at most 13, plus any extra columns).
+MAX_COLUMNS = 1_000
+#: Most cells (rows × columns, header included) of one table.
+MAX_CELLS = 200_000_000
+#: Most bytes an XLSX file may unpack to (a workbook is a zip of XML files).
+MAX_XLSX_UNPACKED_BYTES = 8 * 1024**3
+#: Dates are accepted from the first of these years to the end of the second.
+MIN_YEAR, MAX_YEAR = 1900, 2100
+#: Largest absolute value of a number in a table (NOK amounts and counts alike).
+MAX_ABS_NUMBER = 1e12
 
 #: File endings a table may have, in the order they are looked for.
 TABLE_SUFFIXES = (".csv", ".xlsx", ".parquet")
@@ -76,7 +96,16 @@ def find_table(folder: Path, name: str) -> tuple[Path | None, list[dict[str, Any
     A table given in two formats (``costs.csv`` and ``costs.xlsx``) is an error: which one
     is right cannot be known.
     """
-    found = [folder / f"{name}{suffix}" for suffix in TABLE_SUFFIXES if (folder / f"{name}{suffix}").is_file()]
+    candidates = [folder / f"{name}{suffix}" for suffix in TABLE_SUFFIXES]
+    odd = [p for p in candidates if p.exists() and not p.is_file()]
+    if odd:  # a folder (or a device, a pipe) named like a table: never silently skipped
+        return None, [_problem(
+            p.name, "file.not_a_file",
+            f"«{p.name}» er en mappe eller en annen type element, ikke en fil. Legg tabellen "
+            f"«{name}» i en fil med dette navnet, eller gi mappen et annet navn.",
+            f"'{p.name}' is a folder or another kind of entry, not a file. Put the table "
+            f"'{name}' in a file of that name, or rename the folder.") for p in odd]
+    found = [p for p in candidates if p.is_file()]
     if len(found) > 1:
         names = ", ".join(p.name for p in found)
         return None, [_problem(
@@ -93,6 +122,12 @@ def read_table(path: Path, name: str | None = None) -> RawTable:
     name = name or path.stem
     suffix = path.suffix.lower()
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return RawTable(name, path, None, problems_frame([_too_big(
+                path.name, f"Filen er {size / 1024**3:.1f} GB",
+                f"The file is {size / 1024**3:.1f} GB",
+                f"høyst {MAX_FILE_BYTES / 1024**3:.0f} GB", f"at most {MAX_FILE_BYTES / 1024**3:.0f} GB")]))
         if suffix == ".csv":
             return _read_csv(path, name)
         if suffix == ".xlsx":
@@ -108,6 +143,31 @@ def read_table(path: Path, name: str | None = None) -> RawTable:
             f"{suffix.lstrip('.').upper()} file, for example by opening and saving it again.",
         )]))
     raise ValueError(f"unsupported file type {suffix!r}")  # pragma: no cover - find_table filters
+
+
+def _too_big(file: str, what_nb: str, what_en: str, limit_nb: str, limit_en: str, *,
+             rule: str = "file.too_large", row: Any = None, column: Any = None) -> dict[str, Any]:
+    """A problem for a file beyond the input limits: what was found, the limit, what to do."""
+    return _problem(
+        file, rule,
+        f"{what_nb}; grensen er {limit_nb}. Sjekk at det er riktig fil, slett tomme rader og "
+        "kolonner i regnearket, eller del tabellen opp (se «Grenser» i docs/data-format.md).",
+        f"{what_en}; the limit is {limit_en}. Check that it is the right file, delete empty rows "
+        "and columns in the spreadsheet, or split the table (see 'Limits' in "
+        "docs/data-format.md).", row=row, column=column)
+
+
+def _too_many_columns(file: str, n: int | str) -> dict[str, Any]:
+    return _too_big(file, f"Tabellen har {n} kolonner", f"The table has {n} columns",
+                    f"{MAX_COLUMNS} kolonner", f"{MAX_COLUMNS} columns", rule="file.too_many_columns",
+                    row=1)
+
+
+def _too_many_cells(file: str, rows: int, columns: int) -> dict[str, Any]:
+    return _too_big(file, f"Tabellen har mer enn {rows:,} rader × {columns} kolonner".replace(",", " "),
+                    f"The table has more than {rows:,} rows × {columns} columns",
+                    f"{MAX_CELLS:,} celler".replace(",", " "), f"{MAX_CELLS:,} cells",
+                    rule="file.too_many_cells")
 
 
 # --- CSV -------------------------------------------------------------------------------
@@ -193,24 +253,53 @@ def _read_csv(path: Path, name: str, known_columns: set[str] | None = None) -> R
             row=1, value=header_line[:60],
         )]), {"encoding": encoding, "format": "csv"})
 
-    def read(enc: str) -> pd.DataFrame:
+    dialect = {"encoding": encoding, "sep": sep, "format": "csv"}
+    n_columns = len(next(csv.reader([header_line], delimiter=sep), []))
+    if n_columns > MAX_COLUMNS:  # before reading: a wide header costs time per column
+        return RawTable(name, path, None, problems_frame([_too_many_columns(file, n_columns)]),
+                        dialect)
+    max_rows = MAX_CELLS // max(n_columns, 1)
+
+    def read(enc: str, errors: str = "strict") -> pd.DataFrame:
+        # nrows: stop at the bound instead of reading a file that cannot fit in memory
         return pd.read_csv(path, sep=sep, header=None, dtype=str, keep_default_na=False,
                            na_filter=False, skip_blank_lines=False, engine="c", quotechar='"',
-                           encoding=enc)
+                           encoding=enc, encoding_errors=errors, nrows=max_rows + 1)
 
     try:
         try:
             frame = read(encoding)
         except UnicodeDecodeError:
-            if encoding != "utf-8":
+            if encoding not in ("utf-8", "utf-8-sig", "cp1252"):
                 return RawTable(name, path, None, problems_frame([bad_encoding]))
-            encoding = "cp1252"  # valid UTF-8 at the start only: Windows-1252 after all
+            if _has_utf8_sequences(path):
+                # UTF-8 with a few bytes that are not: say where, never re-read it all
+                return RawTable(name, path, None, problems_frame(_mixed_encoding(
+                    path, "utf-8-sig" if encoding == "utf-8-sig" else "utf-8", read)), dialect)
+            if encoding == "cp1252":
+                return RawTable(name, path, None, problems_frame([bad_encoding]))
+            # not one valid UTF-8 letter in the file: Windows-1252 throughout (Excel's
+            # "CSV (semikolondelt)" on Windows), whose first bad byte came late
+            encoding = dialect["encoding"] = "cp1252"
             frame = read(encoding)
+        else:
+            if encoding == "cp1252" and _has_utf8_sequences(path):
+                return RawTable(name, path, None, problems_frame(
+                    _mixed_encoding(path, "utf-8", read)), dialect)
     except UnicodeDecodeError:
         return RawTable(name, path, None, problems_frame([bad_encoding]))
     except pd.errors.EmptyDataError:
         return RawTable(name, path, None, problems_frame([empty]))
     except pd.errors.ParserError as exc:
+        unclosed = re.search(r"EOF inside string starting at row (\d+)", str(exc))
+        if unclosed:  # pandas counts records from 0 (the header): +1 is the spreadsheet row
+            return RawTable(name, path, None, problems_frame([_problem(
+                file, "file.unclosed_quote",
+                "Et anførselstegn (\") i raden lukkes aldri, så resten av filen leses som én "
+                "tekst. Legg til det avsluttende anførselstegnet eller fjern det som står alene.",
+                "A quote (\") on this row is never closed, so the rest of the file reads as one "
+                "text. Add the closing quote or remove the lone one.",
+                row=int(unclosed.group(1)) + 1)]), dialect)
         match = re.search(r"line (\d+)", str(exc))
         row = int(match.group(1)) if match else None
         return RawTable(name, path, None, problems_frame([_problem(
@@ -220,13 +309,65 @@ def _read_csv(path: Path, name: str, known_columns: set[str] | None = None) -> R
             f"The row has more fields than the header row (separator {sep!r}). Check whether "
             "a text contains the separator without quotes.",
             row=row,
-        )]), {"encoding": encoding, "sep": sep, "format": "csv"})
-    return _finish(name, path, frame, [], {"encoding": encoding, "sep": sep, "format": "csv"})
+        )]), dialect)
+    if len(frame) > max_rows:
+        return RawTable(name, path, None, problems_frame([_too_many_cells(file, max_rows - 1,
+                                                                          n_columns)]), dialect)
+    return _finish(name, path, frame, [], dialect)
+
+
+#: A valid UTF-8 sequence of two to four bytes (a letter such as æ, ø, å, or more).
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+                            rb"|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _has_utf8_sequences(path: Path) -> bool:
+    """Whether the file holds any valid UTF-8 multi-byte sequence.
+
+    Windows-1252 text practically never does (it would take, say, «Ã» followed by «¦»),
+    so a file with invalid UTF-8 *and* valid sequences is UTF-8 with a few damaged rows,
+    and a file without any is Windows-1252. Read in blocks; only for files that are not
+    valid UTF-8.
+    """
+    with open(path, "rb") as fh:
+        tail = b""
+        while block := fh.read(1 << 24):
+            if _UTF8_SEQUENCE.search(tail + block):
+                return True
+            tail = block[-3:]
+    return False
+
+
+def _mixed_encoding(path: Path, encoding: str, read: Any) -> list[dict[str, Any]]:
+    """Problems naming the rows of a mostly UTF-8 file whose bytes are not UTF-8."""
+    frame = read(encoding, "replace")  # bad bytes → U+FFFD, so the rows can be found
+    body = frame.iloc[1:].astype(object).fillna("")
+    body.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(body))
+    header_bad = frame.iloc[0].astype(str).str.contains("\ufffd", regex=False).any()
+    bad = body.apply(lambda s: s.astype(str).str.contains("\ufffd", regex=False)).any(axis=1)
+    rows = ([1] if header_bad else []) + [int(r) for r in bad.index[bad.to_numpy()]]
+    nb = ("Filen er lagret som UTF-8, men raden har tegn i en annen tegnkoding (trolig "
+          "Windows-1252, for eksempel æ, ø, å limt inn fra et annet program). Rett tegnene i "
+          "raden, eller lagre hele filen på nytt som «CSV UTF-8» i Excel.")
+    en = ("The file is saved as UTF-8, but the row has characters in another encoding "
+          "(probably Windows-1252, such as æ, ø, å pasted from another program). Correct "
+          "the characters on the row, or save the whole file again as 'CSV UTF-8' in Excel.")
+    shown = rows[:50]
+    out = [_problem(path.name, "file.encoding_rows", nb, en, row=r) for r in shown]
+    if len(rows) > len(shown):
+        out.append(_problem(path.name, "file.encoding_rows",
+                            f"… og {len(rows) - len(shown)} rader til med samme problem.",
+                            f"… and {len(rows) - len(shown)} more rows with the same problem."))
+    return out or [_problem(path.name, "file.encoding_rows", nb, en)]
 
 
 def _finish(name: str, path: Path, frame: pd.DataFrame, problems: list[dict[str, Any]],
-            dialect: dict[str, Any]) -> RawTable:
-    """Take the header from the first row, drop blank rows, index by spreadsheet row."""
+            dialect: dict[str, Any], *, rows_given: bool = False) -> RawTable:
+    """Take the header from the first row, drop blank rows, index by spreadsheet row.
+
+    ``rows_given``: the frame's index already holds the spreadsheet rows (a sheet read
+    sparsely), else the rows are counted from the header's row 1.
+    """
     file = path.name
     if frame.shape[0] == 0:
         return RawTable(name, path, None, problems_frame([_problem(
@@ -235,7 +376,8 @@ def _finish(name: str, path: Path, frame: pd.DataFrame, problems: list[dict[str,
         )]), dialect)
     header = [_normalise_column(c) for c in frame.iloc[0].fillna("")]
     body = frame.iloc[1:]
-    body.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(body))
+    if not rows_given:
+        body.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(body))
     keep: list[int] = []
     seen: dict[str, int] = {}
     for i, col in enumerate(header):
@@ -268,29 +410,148 @@ def _finish(name: str, path: Path, frame: pd.DataFrame, problems: list[dict[str,
 
 # --- XLSX and Parquet -------------------------------------------------------------------
 
+def _one_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, _dt.datetime):  # before date: a datetime is a date too
+        return (value.strftime("%Y-%m-%d") if value.time() == _dt.time(0)
+                else value.isoformat())
+    if isinstance(value, (_dt.date, _dt.time)):  # a time-formatted cell no longer fails the file
+        return value.isoformat()
+    if isinstance(value, float):
+        if np.isnan(value):
+            return ""
+        return str(int(value)) if np.isfinite(value) and value.is_integer() else str(value)
+    return str(value)
+
+
 def _cell_text(series: pd.Series) -> pd.Series:
-    """Spreadsheet cells → text: dates as ISO, whole floats without '.0'."""
-    s = series.astype(object)
-    is_dt = s.map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "isoformat"))
-    out = s.where(~is_dt, s[is_dt].map(lambda v: pd.Timestamp(v).strftime("%Y-%m-%d")
-                                       if pd.Timestamp(v).time() == pd.Timestamp(0).time()
-                                       else pd.Timestamp(v).isoformat()))
-    is_float = out.map(lambda v: isinstance(v, float) and np.isfinite(v) and float(v).is_integer())
-    out = out.where(~is_float, out[is_float].map(lambda v: str(int(v))))
-    return out.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+    """Spreadsheet cells → text: dates as ISO, whole floats without '.0', times as ISO."""
+    return series.astype(object).map(_one_cell)
 
 
 def _read_xlsx(path: Path, name: str) -> RawTable:
-    # Excel sheets are bounded (~1M rows) and openpyxl is per cell anyway.
-    frame = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
+    """Read the table's sheet: the visible one named after the table, else the first visible.
+
+    Cells are streamed from the sheet's XML and only those with a value are kept, so a
+    sheet whose used range was stretched (one stray cell at XFD1048576) costs nothing; a
+    value beyond :data:`MAX_COLUMNS` or more than :data:`MAX_CELLS` cells stop the read
+    with a problem. Hidden sheets are never read (a warning says when one holds data).
+    """
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    file = path.name
+    with zipfile.ZipFile(path) as archive:  # a zip bomb is refused before it is unpacked
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        return RawTable(name, path, None, problems_frame([_too_big(
+            file, f"Arbeidsboken pakkes ut til {unpacked / 1024**3:.1f} GB",
+            f"The workbook unpacks to {unpacked / 1024**3:.1f} GB",
+            f"{MAX_XLSX_UNPACKED_BYTES / 1024**3:.0f} GB",
+            f"{MAX_XLSX_UNPACKED_BYTES / 1024**3:.0f} GB")]), {"format": "xlsx"})
+    book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    try:
+        sheets = list(book.worksheets)
+        visible = [ws for ws in sheets if ws.sheet_state == "visible"]
+        named = [ws for ws in visible if _normalise_column(ws.title) == name]
+        sheet = named[0] if named else visible[0] if visible else None
+        dialect = {"format": "xlsx", "sheet": None if sheet is None else sheet.title}
+        problems = [_problem(
+            file, "file.hidden_sheet",
+            f"Arket «{ws.title}» er skjult og blir ikke lest, men det har data. Tabellen leses "
+            f"fra arket «{dialect['sheet']}». Flytt dataene dit om de skal med.",
+            f"The sheet '{ws.title}' is hidden and is not read, but it holds data. The table "
+            f"is read from the sheet '{dialect['sheet']}'. Move the data there if they belong "
+            "to it.", severity="warning")
+            for ws in sheets if ws.sheet_state != "visible" and _sheet_has_data(book, ws)]
+        if sheet is None:
+            return RawTable(name, path, None, problems_frame([*problems, _problem(
+                file, "file.no_visible_sheet",
+                "Arbeidsboken har ingen synlige ark. Vis arket med tabellen, eller lagre den "
+                "som et synlig ark.",
+                "The workbook has no visible sheet. Unhide the sheet with the table.")]), dialect)
+        frame, limit = _sheet_frame(book, sheet, file)
+    finally:
+        book.close()
+    if limit is not None:
+        return RawTable(name, path, None, problems_frame([*problems, limit]), dialect)
     frame = frame.apply(_cell_text) if len(frame) else frame
-    return _finish(name, path, frame, [], {"format": "xlsx"})
+    return _finish(name, path, frame, problems, dialect, rows_given=True)
+
+
+def _sheet_cells(book: Any, sheet: Any) -> Iterator[tuple[int, int, Any]]:
+    """(row, column, value) of every cell with a value, streamed from the sheet's XML.
+
+    openpyxl's own row iterator pads every row to the used range's width and yields the
+    empty rows between, which a stretched range turns into billions of cells.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(source, sheet._shared_strings, data_only=True,
+                                 epoch=book.epoch, date_formats=book._date_formats,
+                                 timedelta_formats=book._timedelta_formats)
+        for row, cells in parser.parse():
+            for cell in cells:
+                value = cell["value"]
+                if value is not None and value != "":
+                    yield row, cell["column"], value
+
+
+def _sheet_has_data(book: Any, sheet: Any) -> bool:
+    return next(iter(_sheet_cells(book, sheet)), None) is not None
+
+
+def _sheet_frame(book: Any, sheet: Any, file: str) -> tuple[pd.DataFrame, dict[str, Any] | None]:
+    """The sheet's cells as a frame indexed by spreadsheet row (row 1 first), or a limit
+    problem as soon as the sheet goes beyond the input limits."""
+    from openpyxl.utils import get_column_letter
+
+    rows: list[int] = []
+    columns: list[int] = []
+    values: list[Any] = []
+    width = 0
+    for row, column, value in _sheet_cells(book, sheet):
+        if column > MAX_COLUMNS:
+            cell = f"{get_column_letter(column)}{row}"
+            return pd.DataFrame(), _too_big(
+                file, f"Arket «{sheet.title}» har data i kolonne {get_column_letter(column)} "
+                f"(celle {cell})", f"The sheet '{sheet.title}' has data in column "
+                f"{get_column_letter(column)} (cell {cell})", f"{MAX_COLUMNS} kolonner",
+                f"{MAX_COLUMNS} columns", rule="file.too_many_columns", row=row)
+        width = max(width, column)
+        rows.append(row)
+        columns.append(column)
+        values.append(value)
+        if len(values) > MAX_CELLS:
+            return pd.DataFrame(), _too_many_cells(file, row, width)
+    if not values:
+        return pd.DataFrame(), None
+    row_ids, position = np.unique(np.asarray(rows), return_inverse=True)
+    if row_ids[0] != 1:  # the header is row 1, even when it is empty
+        row_ids, position = np.concatenate([[1], row_ids]), position + 1
+    if len(row_ids) * width > MAX_CELLS:
+        return pd.DataFrame(), _too_many_cells(file, len(row_ids), width)
+    dense = np.full((len(row_ids), width), None, dtype=object)
+    dense[position, np.asarray(columns) - 1] = values
+    return pd.DataFrame(dense, index=pd.Index(row_ids, dtype="int64")), None
 
 
 def _read_parquet(path: Path, name: str) -> RawTable:
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(path).metadata  # the size is known before anything is read
+    if meta.num_columns > MAX_COLUMNS:
+        return RawTable(name, path, None, problems_frame([_too_many_columns(
+            path.name, meta.num_columns)]), {"format": "parquet"})
+    if meta.num_rows * max(meta.num_columns, 1) > MAX_CELLS:
+        return RawTable(name, path, None, problems_frame([_too_many_cells(
+            path.name, meta.num_rows, meta.num_columns)]), {"format": "parquet"})
     frame = pd.read_parquet(path)
-    text = pd.DataFrame(index=frame.index)
-    for col in frame.columns:
+    text: dict[int, pd.Series] = {}  # built once: inserting column by column is quadratic
+    for i, col in enumerate(frame.columns):
         s = frame[col]
         if pd.api.types.is_datetime64_any_dtype(s):
             t = s.dt.strftime("%Y-%m-%d")
@@ -300,10 +561,10 @@ def _read_parquet(path: Path, name: str) -> RawTable:
             t = s.astype(str).str.replace(r"\.0$", "", regex=True)
         else:
             t = s.astype(object).where(s.notna(), "").astype(str)
-        text[str(col)] = t.fillna("").replace({"nan": "", "NaT": "", "<NA>": "", "None": ""})
-    header = pd.DataFrame([list(map(str, frame.columns))], columns=text.columns)
-    both = pd.concat([header, text], ignore_index=True)
-    both.columns = range(both.shape[1])
+        text[i] = t.fillna("").replace({"nan": "", "NaT": "", "<NA>": "", "None": ""})
+    body = pd.DataFrame(text, index=frame.index)
+    header = pd.DataFrame([list(map(str, frame.columns))], columns=body.columns)
+    both = pd.concat([header, body], ignore_index=True)
     return _finish(name, path, both, [], {"format": "parquet"})
 
 

@@ -28,7 +28,8 @@ if TYPE_CHECKING:  # imported where used: a report kernel loads this module, nev
     import pandera.pandas as pa
 
 from .errors import problems_frame
-from .privacy import looks_like_identity_number
+from .io import MAX_ABS_NUMBER, MAX_YEAR, MIN_YEAR
+from .privacy import looks_like_identity_number, mask_identity_numbers
 
 Kind = Literal["id", "text", "int", "float", "date", "month", "bool", "enum"]
 
@@ -215,8 +216,11 @@ AGREEMENT_KEYS: dict[str, tuple[str, Any]] = {
     "discount_rate": ("float", 0.04),
     "tax_financing_cost": ("float", 0.20),
     "min_cell_size": ("int", 5),
+    "allow_small_cells": ("bool", False),  # min_cell_size 1 or 2, stated in the reports
     "language": ("text", "nb"),
 }
+#: The smallest ``min_cell_size`` accepted without ``allow_small_cells = true``.
+MIN_CELL_SIZE_FLOOR = 3
 
 
 def known_columns(table: str) -> set[str]:
@@ -267,10 +271,11 @@ class Problems:
         pilots = (pd.Series(None, index=values.index, dtype=object) if pilot_ids is None
                   else pilot_ids.reindex(values.index).astype(object))
         shown = values.iloc[:MAX_ROWS_PER_PROBLEM]
-        for row, value, pilot in zip(shown.index, shown.tolist(), pilots.iloc[:len(shown)].tolist()):
-            text = "" if value is None or pd.isna(value) else _fmt_value(value)
-            if mask_value:
-                text = text[:6] + "*****" if text else text
+        texts = ["" if value is None or pd.isna(value) else _fmt_value(value)
+                 for value in shown.tolist()]
+        if mask_value:  # no digit of an identity number, so no birth date, in a message
+            texts = mask_identity_numbers(pd.Series(texts, dtype=object)).tolist()
+        for row, text, pilot in zip(shown.index, texts, pilots.iloc[:len(shown)].tolist()):
             self.add(file, rule, nb(text) if callable(nb) else nb, en(text) if callable(en) else en,
                      row=row, column=column, value=text, severity=severity, pilot_id=pilot)
         rest = len(values) - len(shown)
@@ -347,24 +352,25 @@ def parse_date(text: pd.Series, *, month: bool = False, month_ok: bool = False) 
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     iso = text.str.match(_ISO_DATE)
     nor = text.str.match(_NO_DATE)
-    if iso.any():
-        out[iso] = pd.to_datetime(text[iso].str.split(r"[ T]", n=1, regex=True).str[0],
-                                  format="%Y-%m-%d", errors="coerce")
-    if nor.any():
-        out[nor] = pd.to_datetime(text[nor].str.split(" ", n=1).str[0], format="%d.%m.%Y",
-                                  errors="coerce")
+    def put(where: pd.Series, part: pd.Series, fmt: str) -> None:
+        if where.any():  # a year outside the window would not fit datetime64[ns]: NaT
+            when = pd.to_datetime(part[where], format=fmt, errors="coerce")
+            out[where] = when.where((when.dt.year >= MIN_YEAR) & (when.dt.year <= MAX_YEAR))
+
+    put(iso, text.str.split(r"[ T]", n=1, regex=True).str[0], "%Y-%m-%d")
+    put(nor, text.str.split(" ", n=1).str[0], "%d.%m.%Y")
     if month or month_ok:
-        iso_m = text.str.match(_ISO_MONTH)
-        nor_m = text.str.match(_NO_MONTH)
-        if iso_m.any():
-            out[iso_m] = pd.to_datetime(text[iso_m], format="%Y-%m", errors="coerce")
-        if nor_m.any():
-            out[nor_m] = pd.to_datetime(text[nor_m], format="%m.%Y", errors="coerce")
+        put(text.str.match(_ISO_MONTH), text, "%Y-%m")
+        put(text.str.match(_NO_MONTH), text, "%m.%Y")
     if month:
         out = out.dt.to_period("M").dt.to_timestamp()
-    out = out.where((out.dt.year >= 1900) & (out.dt.year <= 2100))
+    out = out.where((out.dt.year >= MIN_YEAR) & (out.dt.year <= MAX_YEAR))
     bad = out.isna() & text.ne("")
     return out, bad
+
+
+#: The year of a date in any form parse_date reads: ISO first, then Norwegian.
+_DATE_YEAR = r"^(\d{4})-|^\d{1,2}\.(?:\d{1,2}\.)?(\d{4})(?:\s|$)"
 
 
 _TRUE = {"true", "1", "ja", "yes", "sann", "j", "y"}
@@ -402,8 +408,8 @@ def type_table(spec: TableSpec, raw: pd.DataFrame, file: str, sep: str | None,
                 if alias in raw.columns:
                     raw = raw.rename(columns={alias: col.name})
                     break
-    typed = pd.DataFrame(index=raw.index)
-    present: set[str] = set()
+    typed: dict[str, Any] = {}  # one frame built at the end: inserting columns one by
+    present: set[str] = set()    # one into a frame is quadratic in their number
     for col in spec.columns:
         if col.name not in raw.columns:
             if col.required:
@@ -421,9 +427,10 @@ def type_table(spec: TableSpec, raw: pd.DataFrame, file: str, sep: str | None,
         text = raw[col.name]
         typed[col.name] = _type_column(col, text, file, sep, problems)
     for extra in raw.columns:  # unknown columns are kept, as text, and ignored
-        if extra not in typed.columns:
+        if extra not in typed:
             typed[extra] = raw[extra]
-    return TypedTable(spec.name, file, typed, raw, present)
+    frame = pd.DataFrame(typed, index=raw.index)
+    return TypedTable(spec.name, file, frame, raw, present)
 
 
 def _empty_of(col: Col, n: int, index: pd.Index) -> pd.Series:
@@ -470,7 +477,19 @@ def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
             problems.add_rows(file, "value.not_integer", text[frac],
                               lambda v: f"«{v}» må være et helt tall.",
                               lambda v: f"'{v}' must be a whole number.", column=name)
-            values = values.where(~frac).round().astype("Int64")
+            values = values.where(~frac)
+        huge = values.abs() > MAX_ABS_NUMBER  # NaN compares False
+        if huge.any():
+            problems.add_rows(file, "value.number_range", text[huge],
+                              lambda v: f"«{v}» er utenfor det tillatte (høyst "
+                                        f"{MAX_ABS_NUMBER:.0e} i absoluttverdi). Sjekk tallet og "
+                                        "enheten.",
+                              lambda v: f"'{v}' is out of range (at most {MAX_ABS_NUMBER:.0e} in "
+                                        "absolute value). Check the number and its unit.",
+                              column=name)
+            values = values.where(~huge)  # kept out of every sum: a sum of 1e300s overflows
+        if col.kind == "int":
+            values = values.round().astype("Int64")
         return _fill_default(values, col)
     if col.kind in ("date", "month"):
         monthly = col.kind == "month" or col.month_ok
@@ -478,6 +497,17 @@ def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
                                                             month_ok=col.month_ok))
         hint_nb = "ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ" + (" (eller ÅÅÅÅ-MM for en måned)" if monthly else "")
         hint_en = "YYYY-MM-DD or DD.MM.YYYY" + (" (or YYYY-MM for a month)" if monthly else "")
+        if not bad.any():
+            return values
+        years = pd.to_numeric(text[bad].str.extract(_DATE_YEAR).bfill(axis=1).iloc[:, 0],
+                              errors="coerce")
+        window = years.notna() & ((years < MIN_YEAR) | (years > MAX_YEAR))
+        problems.add_rows(file, "value.date_range", text[bad][window],
+                          lambda v: f"«{v}» er utenfor det tillatte tidsrommet: året må være "
+                                    f"mellom {MIN_YEAR} og {MAX_YEAR}. Sjekk årstallet.",
+                          lambda v: f"'{v}' is out of range: the year must be between {MIN_YEAR} "
+                                    f"and {MAX_YEAR}. Check the year.", column=name)
+        bad = bad & ~bad.index.isin(window.index[window])
         problems.add_rows(file, "value.not_date", text[bad],
                           lambda v: f"«{v}» er ikke en gyldig dato. Skriv datoen som {hint_nb}.",
                           lambda v: f"'{v}' is not a valid date. Write the date as {hint_en}.",
@@ -604,23 +634,72 @@ def check_table(spec: TableSpec, table: TypedTable, problems: Problems) -> None:
                               column=keys[-1])
 
 
-# --- identity numbers ----------------------------------------------------------------------
+# --- text cells: identity numbers and control characters ----------------------------------
 
-def check_identity_numbers(table: TypedTable, problems: Problems) -> None:
-    """Refuse any column whose values are Norwegian national identity numbers."""
-    for column in table.raw.columns:
-        text = table.raw[column]
-        (hits,) = on_uniques(text, lambda u: (looks_like_identity_number(u),))
+#: Control characters no output can show (Excel refuses them, a terminal obeys them): C0
+#: but tab, newline and carriage return, which a quoted cell of free text may hold; DEL; C1.
+CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+_CONTROL_IN_ID = r"[\x00-\x1f\x7f-\x9f]"  # an id is one line, without tabs
+
+
+def show_controls(text: str) -> str:
+    """``text`` with each control character written visibly as ``\\xNN``."""
+    return re.sub(_CONTROL_IN_ID, lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def check_text_cells(spec: TableSpec, table: TypedTable, problems: Problems) -> None:
+    """Refuse identity numbers and control characters in every cell of every column.
+
+    Each column is read once per distinct value. Identity numbers are found in any form
+    and inside longer text (:func:`pilot_eval.privacy.looks_like_identity_number`); the
+    messages never show their digits. Control characters are shown as ``\\xNN``.
+    """
+    kinds = {c.name: c.kind for c in spec.columns}
+    raw = table.raw
+    # the distinct values of every column, checked together: one pass whatever the width
+    factorized = [pd.factorize(raw.iloc[:, i], use_na_sentinel=False)
+                  for i in range(raw.shape[1])]
+    if not factorized:
+        return
+    uniques = pd.Series(np.concatenate([np.asarray(u, dtype=object) for _, u in factorized]),
+                        dtype="str").fillna("")
+    is_identity = looks_like_identity_number(uniques).to_numpy(dtype=bool)
+    in_text = uniques.str.contains(CONTROL_CHARACTERS, regex=True).fillna(False).to_numpy(dtype=bool)
+    in_id = uniques.str.contains(_CONTROL_IN_ID, regex=True).fillna(False).to_numpy(dtype=bool)
+    start = 0
+    for column, (codes, u) in zip(raw.columns, factorized):
+        stop = start + len(u)
+        if not (is_identity[start:stop].any() or in_id[start:stop].any()):
+            start = stop
+            continue
+        text = raw[column]
+        control = (in_id if kinds.get(column) == "id" else in_text)[start:stop]
+        hits = pd.Series(is_identity[start:stop][codes], index=text.index)
+        controls = pd.Series(control[codes], index=text.index)
+        start = stop
         if hits.any():
             problems.add_rows(
                 table.file, "privacy.identity_number", text[hits],
-                "Kolonnen ser ut til å inneholde fødselsnumre eller D-numre. Slike opplysninger "
-                "skal ikke brukes. Erstatt dem med pseudonymer, for eksempel med "
+                "Cellen ser ut til å inneholde et fødselsnummer, D-nummer eller H-nummer (det "
+                "vises ikke her). Slike opplysninger skal ikke brukes: fjern nummeret, eller "
+                "erstatt id-er med pseudonymer, for eksempel med "
                 "pilot_eval.privacy.pseudonymise(ider, nøkkel), og slett originalfilen.",
-                "The column seems to contain Norwegian national identity numbers (fødselsnummer "
-                "or D-number). They must not be used. Replace them by pseudonyms, for example "
-                "with pilot_eval.privacy.pseudonymise(ids, key), and delete the original file.",
+                "The cell seems to contain a Norwegian national identity number (fødselsnummer, "
+                "D- or H-number; not shown here). It must not be used: remove the number, or "
+                "replace ids by pseudonyms, for example with "
+                "pilot_eval.privacy.pseudonymise(ids, key), and delete the original file.",
                 column=column, mask_value=True)
+        controls = controls & ~hits
+        if controls.any():
+            shown = text[controls].iloc[:MAX_ROWS_PER_PROBLEM].map(show_controls)
+            problems.add_rows(
+                table.file, "value.control_character",
+                pd.concat([shown, text[controls].iloc[MAX_ROWS_PER_PROBLEM:]]),
+                "Cellen inneholder et kontrolltegn (vist som \\x..), som rapportene ikke kan "
+                "vise. Fjern tegnet, for eksempel ved å skrive teksten inn på nytt.",
+                "The cell contains a control character (shown as \\x..) that the reports "
+                "cannot show. Remove it, for example by typing the text again.",
+                column=column)
 
 
 # --- agreement.toml -----------------------------------------------------------------------
@@ -650,17 +729,61 @@ def check_agreement(data: Mapping[str, Any] | None, file: str, problems: Problem
                          column=key, value=value)
             ok = False
         out[key] = parsed
-    if not ok:
-        return None
-    if out["start"] >= out["end"]:
+    # every check below runs on what could be read, so one bad value hides no other
+    for key in ("start", "end"):
+        when = out.get(key)
+        if when is not None and not MIN_YEAR <= when.year <= MAX_YEAR:
+            problems.add(file, "agreement.range",
+                         f"«{key}» = {when.date()} er utenfor det tillatte: året må være mellom "
+                         f"{MIN_YEAR} og {MAX_YEAR}.",
+                         f"'{key}' = {when.date()} is out of range: the year must be between "
+                         f"{MIN_YEAR} and {MAX_YEAR}.", column=key, value=str(when.date()))
+            out[key] = None
+            ok = False
+    for key in ("name", "municipality", "language"):
+        text = out.get(key)
+        if isinstance(text, str) and re.search(_CONTROL_IN_ID, text):
+            problems.add(file, "agreement.control_character",
+                         f"«{key}» inneholder et kontrolltegn (vist som \\x..), som rapportene "
+                         "ikke kan vise. Skriv verdien inn på nytt.",
+                         f"'{key}' contains a control character (shown as \\x..) that the "
+                         "reports cannot show. Type the value again.",
+                         column=key, value=show_controls(text))
+            ok = False
+    k = out.get("min_cell_size")
+    if k is not None and 1 <= k < MIN_CELL_SIZE_FLOOR and not out.get("allow_small_cells"):
+        problems.add(file, "agreement.small_cells",
+                     f"min_cell_size = {k} er for lite: tall under {MIN_CELL_SIZE_FLOOR} kan "
+                     f"avsløre enkeltpersoner. Bruk minst {MIN_CELL_SIZE_FLOOR} (vanlig er 5), "
+                     "eller skriv allow_small_cells = true hvis dere har avklart at så små tall "
+                     "kan publiseres (rapporten sier det da).",
+                     f"min_cell_size = {k} is too small: counts below {MIN_CELL_SIZE_FLOOR} can "
+                     f"identify a person. Use at least {MIN_CELL_SIZE_FLOOR} (5 is usual), or set "
+                     "allow_small_cells = true if you have cleared that counts this small may be "
+                     "published (the report then says so).", column="min_cell_size", value=k)
+        ok = False
+        k = None
+    checks = [("annual_budget_nok", {"gt": 0, "le": MAX_ABS_NUMBER}),
+              ("discount_rate", {"ge": 0, "le": 0.5}), ("tax_financing_cost", {"ge": 0, "le": 1})]
+    if k is not None:
+        checks.append(("min_cell_size", {"ge": 1, "le": 100}))
+    for key, bounds in checks:
+        if out.get(key) is not None:
+            ok = _setting_range(out, key, file, problems, **bounds) and ok
+    if out.get("allow_small_cells") and k is not None and 1 <= k < MIN_CELL_SIZE_FLOOR:
+        problems.add(file, "agreement.small_cells_allowed",
+                     f"min_cell_size = {k}: tall helt ned til {k} vises i rapportene "
+                     f"(allow_small_cells = true). Med så små tall kan enkeltpersoner kjennes "
+                     "igjen; rapporten må si at denne grensen er brukt.",
+                     f"min_cell_size = {k}: counts down to {k} are shown in the reports "
+                     "(allow_small_cells = true). Counts that small can identify a person; "
+                     "the report must state that this limit is used.",
+                     column="min_cell_size", value=k, severity="warning")
+    if out.get("start") is not None and out.get("end") is not None and out["start"] >= out["end"]:
         problems.add(file, "agreement.period",
                      "Avtalens slutt («end») må være etter starten («start»).",
                      "The agreement's end must be after its start.", column="end", value=out["end"])
-    _setting_range(out, "annual_budget_nok", file, problems, gt=0)
-    _setting_range(out, "discount_rate", file, problems, ge=0, le=0.5)
-    _setting_range(out, "tax_financing_cost", file, problems, ge=0, le=1)
-    _setting_range(out, "min_cell_size", file, problems, ge=1, le=100)
-    if out["language"] not in ("nb", "en"):
+    if out.get("language") is not None and out["language"] not in ("nb", "en"):
         problems.add(file, "agreement.language",
                      f"Språket «{out['language']}» støttes ikke. Bruk nb eller en.",
                      f"The language '{out['language']}' is not supported. Use nb or en.",
@@ -687,13 +810,16 @@ def check_agreement(data: Mapping[str, Any] | None, file: str, problems: Problem
             rules[key] = float(value)
     out["rules"] = rules
     out["rules_overridden"] = sorted(k for k in given if k in DEFAULT_RULES)
-    return out
+    return out if ok else None
 
 
-_KIND_NB = {"text": "tekst", "date": "dato ÅÅÅÅ-MM-DD", "float": "tall", "int": "heltall"}
+_KIND_NB = {"text": "tekst", "date": "dato ÅÅÅÅ-MM-DD", "float": "tall", "int": "heltall",
+            "bool": "true eller false"}
 
 
 def _parse_setting(kind: str, value: Any) -> Any:
+    if kind == "bool":
+        return value if isinstance(value, bool) else None
     if kind == "text":
         return str(value).strip() if isinstance(value, str) and value.strip() else None
     if kind == "date":
@@ -722,7 +848,8 @@ def _parse_setting(kind: str, value: Any) -> Any:
 
 
 def _setting_range(out: dict[str, Any], key: str, file: str, problems: Problems, *,
-                   ge: float | None = None, gt: float | None = None, le: float | None = None) -> None:
+                   ge: float | None = None, gt: float | None = None, le: float | None = None) -> bool:
+    """Add a problem when ``out[key]`` is out of range; return whether it is in range."""
     v = out[key]
     bad = (ge is not None and v < ge) or (gt is not None and v <= gt) or (le is not None and v > le)
     if bad:
@@ -734,6 +861,7 @@ def _setting_range(out: dict[str, Any], key: str, file: str, problems: Problems,
                      f"«{key}» = {_fmt_value(v)} er utenfor det tillatte: {lo}{hi}.",
                      f"'{key}' = {_fmt_value(v)} is out of range: {lo_en}{hi_en}.",
                      column=key, value=v)
+    return not bad
 
 
 # --- cross-table rules -----------------------------------------------------------------------
