@@ -13,7 +13,6 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-import statsmodels.api as sm
 from scipy import stats as sps
 
 import pilot_eval as pe

@@ -11,7 +11,13 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import DataValidationError, UsageError, concat_problems, problems_frame
+from .errors import (
+    DataValidationError,
+    UsageError,
+    concat_problems,
+    problems_frame,
+    show_controls,
+)
 from .io import MAX_YEAR, MIN_YEAR, RawTable, find_table, read_table, read_toml
 from .privacy import mask_identity_numbers
 from .schema import (
@@ -25,7 +31,6 @@ from .schema import (
     check_table,
     check_text_cells,
     cross_checks,
-    show_controls,
     type_table,
 )
 

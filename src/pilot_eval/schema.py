@@ -27,7 +27,7 @@ import pandas as pd
 if TYPE_CHECKING:  # imported where used: a report kernel loads this module, never validates
     import pandera.pandas as pa
 
-from .errors import problems_frame
+from .errors import problems_frame, show_controls
 from .io import MAX_ABS_NUMBER, MAX_YEAR, MIN_YEAR
 from .privacy import looks_like_identity_number, mask_identity_numbers
 
@@ -640,11 +640,6 @@ def check_table(spec: TableSpec, table: TypedTable, problems: Problems) -> None:
 #: but tab, newline and carriage return, which a quoted cell of free text may hold; DEL; C1.
 CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 _CONTROL_IN_ID = r"[\x00-\x1f\x7f-\x9f]"  # an id is one line, without tabs
-
-
-def show_controls(text: str) -> str:
-    """``text`` with each control character written visibly as ``\\xNN``."""
-    return re.sub(_CONTROL_IN_ID, lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def check_text_cells(spec: TableSpec, table: TypedTable, problems: Problems) -> None:

@@ -326,7 +326,7 @@ def reach_by(ds: Dataset, by: Literal["area", "gender", "age_group"], *,
         gcode = np.where(gcode < 0, groups.index(UNKNOWN), gcode)  # missing gender: unknown
         known = set(cells["gender"]) & set(groups)  # genders the population table lists
         cell_code = pd.Index(groups).get_indexer(cells["gender"])
-        defined = np.array([g in known for g in groups])
+        defined = np.array([g in known for g in groups], dtype=bool)
         # a pilot whose target cells are not all split by gender cannot be split either
         unsplit = sum_by(cpos, n, mask=(cells["gender"] == "all").to_numpy()) > 0
         pop_ok = exact & ~unsplit
@@ -339,7 +339,7 @@ def reach_by(ds: Dataset, by: Literal["area", "gender", "age_group"], *,
             groups = [*groups, UNKNOWN]
             gcode = np.where(gcode < 0, len(groups) - 1, gcode)
         cell_code = _age_codes(cells["age"].to_numpy(dtype=float), bounds)
-        defined = np.array([g != UNKNOWN for g in groups])
+        defined = np.array([g != UNKNOWN for g in groups], dtype=bool)
         pop_ok = exact
     else:
         codes, labels = _clean_labels(people["area"])
@@ -355,7 +355,7 @@ def reach_by(ds: Dataset, by: Literal["area", "gender", "age_group"], *,
         cpos = cells["pos"].to_numpy(dtype=np.int64)
         ccount = cells["count"].to_numpy(dtype=float)
         cell_code = pd.Index(groups).get_indexer(cells["area"])
-        defined = np.array([g in pop_areas for g in groups])
+        defined = np.array([g in pop_areas for g in groups], dtype=bool)
 
     k = len(groups)
     cell = np.where(gcode >= 0, pos * k + gcode, -1)
