@@ -78,6 +78,13 @@ def test_reading_guide_says_synthetic_only_for_simulated_data(tmp_path: Path) ->
     assert not (folder / "truth.json").exists()
     real = PilotReport(folder, "jobb", language="en").reading_guide().html
     assert "synthetic" not in real and "The pilot is rated" in real
+    assert "evidence" in real and "as an exception" not in real
+    # an agreement that allows counts below 3 says so where the reader starts
+    toml = folder / "agreement.toml"
+    toml.write_text(toml.read_text(encoding="utf-8")
+                    + "min_cell_size = 2\nallow_small_cells = true\n", encoding="utf-8")
+    small = PilotReport(folder, "jobb").reading_guide().html
+    assert "Tall under 2 vises ikke" in small and "så små tall som 2" in small
 
 
 def test_the_whole_set_is_published(report_set: dict) -> None:

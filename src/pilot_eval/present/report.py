@@ -156,6 +156,8 @@ GUIDE: dict[str, dict[str, Any]] = {
         "who": ("Hver pilot", "Piloten"),
         "recommendation": "Anbefalingen er et forslag: skalere, videreføre, justere, avslutte "
                           "eller vente til det finnes nok data.",
+        "small_cells": "Avtalen tillater unntaksvis så små tall som {k}. Vanlig praksis er å "
+                       "skjule tall under 3 eller 5.",
         "evidence": "Ved hvert resultat står hvor sterk evidensen er: sterk, moderat, svak "
                     "eller svært svak. En endring fra før til etter uten sammenligningsgruppe "
                     "er aldri nok til «god» eller til å skalere.",
@@ -175,6 +177,8 @@ GUIDE: dict[str, dict[str, Any]] = {
         "who": ("Each pilot is rated", "The pilot is rated"),
         "recommendation": "The recommendation is a proposal: scale, continue, adjust, stop, or "
                           "wait until there are enough data.",
+        "small_cells": "The agreement allows, as an exception, counts as small as {k}. "
+                       "Usual practice hides counts below 3 or 5.",
         "evidence": "Each result says how strong its evidence is: strong, moderate, weak or "
                     "very weak. A change from before to after without a comparison group is "
                     "never enough for “good” or for scaling.",
@@ -438,6 +442,8 @@ class _Report:
                  g["status"].format(who=g["who"][1 if self._one_pilot else 0]),
                  g["recommendation"], g["evidence"], g["privacy"].format(k=self.min_cell_size),
                  g["value"]]
+        if self.ds.agreement.allow_small_cells:
+            items.insert(-1, g["small_cells"].format(k=self.min_cell_size))
         warn = _p(g["synthetic"], "pe-synthetic") if self.synthetic else ""
         return Block(f'<aside class="pe-guide"><h3>{html.escape(g["title"])}</h3>{warn}<ul>'
                      + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul></aside>")
