@@ -14,8 +14,8 @@ def test_counts_below_min_cell_size_are_hidden_with_complement() -> None:
                          index=pd.Index(["a", "b"], name="pilot_id"))
     out = suppress_table("reach", reach, 5)
     assert out.loc["b", "completed"] == "<5"
-    assert out.loc["b", "dropped_out"] == "<5"  # complementary: 60 − 50 − 6 would give 4
-    assert pd.isna(out.loc["b", "completion_rate"])  # built on a hidden count
+    assert out.loc["b", "dropped_out"] == ":"  # complementary: 60 − 50 − 6 would give 4
+    assert out.loc["b", "completion_rate"] == ":"  # built on a hidden count
     assert out.loc["a", "completed"] == 15 and out.loc["a", "completion_rate"] == 0.75
     assert out.loc["b", "active"] == 50
 
@@ -25,8 +25,8 @@ def test_grouped_breakdown_suppression() -> None:
                                     names=["pilot_id", "area"])
     frame = pd.DataFrame({"enrolled": [3, 40, 12], "share": [3 / 55, 40 / 55, 12 / 55]}, index=idx)
     out = suppress_table("reach_by_area", frame, 5)
-    assert out["enrolled"].tolist() == ["<5", 40, "<5"]
-    assert out["share"].isna().tolist() == [True, False, True]
+    assert out["enrolled"].tolist() == ["<5", 40, ":"]  # the complement is not small
+    assert (out["share"] == ":").tolist() == [True, False, True]
 
 
 def test_formula_injection_is_neutralised() -> None:
