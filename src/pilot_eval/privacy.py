@@ -366,6 +366,10 @@ def _table_codes(name: str, frame: pd.DataFrame, k: int,
     if "successes" in frame.columns:
         extra = implied["non_successes"] & codes["successes"].eq(SHOWN) & (_num(frame, "successes") > 0)
         codes["successes"] = codes["successes"].where(~extra, COMPLEMENTARY)
+    already = frame.attrs.get("suppressed")  # a table :func:`publishable` has emptied
+    if isinstance(already, pd.DataFrame) and already.index.equals(frame.index):
+        for col in already.columns.intersection(codes.columns):
+            codes[col] = codes[col].where(~already[col].to_numpy(bool), DERIVED)
     numeric = [c for c in frame.columns if c not in counts and c in DERIVED_FROM]
     for col in numeric:
         hide = pd.Series(False, index=frame.index)
@@ -517,5 +521,18 @@ def publishable(name: str, frame: pd.DataFrame, min_cell_size: int, *,
             out[col] = out[col].astype(object).where(~mask, None)
         else:
             out[col] = out[col].mask(mask)
+    if "note" in out.columns and "social_value_pv_nok" in derived.columns:
+        # say why the value is missing; "few measured, very uncertain" no longer applies
+        rows = derived["social_value_pv_nok"].to_numpy(bool)
+        keys = out["note"].astype("string").fillna("").str.split(";")
+        said = [";".join([*(k for k in ks if k and k != "few_measured"), SUPPRESSED_NOTE])
+                for ks in keys[rows]]
+        note = out["note"].astype(object).to_numpy(copy=True)
+        note[rows] = said
+        out["note"] = pd.Series(note, index=out.index).astype(frame["note"].dtype)
     out.attrs = {**frame.attrs, "suppressed": derived}
     return out
+
+
+#: Note key :func:`publishable` adds to a value row it empties (``value_note.suppressed``).
+SUPPRESSED_NOTE = "suppressed"

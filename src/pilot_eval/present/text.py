@@ -300,6 +300,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         _NB: "Få deltakere er målt før og etter, så verdien er svært usikker.",
         _EN: "Few participants are measured before and after, so the value is very "
              "uncertain."},
+    "value_note.suppressed": {
+        _NB: "Verdien vises ikke av personvernhensyn: så få lyktes (eller lyktes ikke) at "
+             "antallet kunne regnes ut av verdien og forutsetningene.",
+        _EN: "The value is not shown for privacy: so few succeeded (or did not) that their "
+             "number could be worked out from the value and the assumptions."},
     "value_note.may_double_count": {
         _NB: "Verdiene av flere resultatmål er lagt sammen. De kan overlappe, så summen kan "
              "telle samme gevinst to ganger.",
