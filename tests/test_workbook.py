@@ -9,7 +9,8 @@ from pilot_eval.render.workbook import prepare, suppress_table
 
 def test_counts_below_min_cell_size_are_hidden_with_complement() -> None:
     reach = pd.DataFrame({"enrolled": [40, 60], "active": [20, 50], "completed": [15, 4],
-                          "dropped_out": [5, 6], "moved": [0, 0], "completion_rate": [0.75, 0.4],
+                          "dropped_out": [5, 6], "moved": [0, 0], "exited_other": [0, 0],
+                          "completion_rate": [0.75, 0.4],
                           "hours_per_participant": [10.0, 12.0]},
                          index=pd.Index(["a", "b"], name="pilot_id"))
     out = suppress_table("reach", reach, 5)

@@ -345,8 +345,8 @@ def _table_codes(name: str, frame: pd.DataFrame, k: int,
                                           COMPLEMENTARY)
     for total, parts in ROW_PARTS.items():
         present = [p for p in parts if p in frame.columns]
-        if total not in frame.columns or len(present) < 2:
-            continue
+        if total not in frame.columns or len(present) < len(parts):
+            continue  # with a part missing, the others do not add up to the total
         block = frame[present].apply(pd.to_numeric, errors="coerce").astype(float)
         stacked = pd.Series(block.to_numpy().ravel(), index=pd.MultiIndex.from_product(
             [range(len(block)), range(len(present))], names=["row", "part"]))

@@ -1,0 +1,411 @@
+"""Disclosure control seen by an attacker (docs/privacy.md).
+
+For every hidden count of the sample (at a few dates) and of small crafted folders (a
+pilot with one girl, one drop-out, a comparison group of one, two successes), try the
+obvious recoveries on everything published from that folder — the metric tables as the
+workbook, CSV and JSON write them, and the report layer the notebooks render (tables,
+text, chart alt texts) — and assert none gives the hidden count back.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pilot_eval import load_dataset
+from pilot_eval.metrics import metric_tables
+from pilot_eval.present.report import PilotReport, PortfolioReport
+from pilot_eval.present.report_data import report_data
+from pilot_eval.privacy import COUNT_COLUMNS, PRIMARY, SHOWN, disclosure_codes
+from pilot_eval.render.workbook import prepare, write_metrics
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+PARTS = ("active", "completed", "dropped_out", "moved", "exited_other")
+# the completion chart's words for the parts (alt text, nb)
+PART_WORDS = {"completed": "fullført", "dropped_out": "avbrutt", "moved": "flyttet",
+              "exited_other": "annen avslutning", "active": "aktive"}
+
+
+# --------------------------------------------------------------------------- folders
+
+
+def _craft(root: Path, name: str) -> Path:
+    """A copy of the sample with one small cell made on purpose."""
+    out = root / name
+    shutil.copytree(SAMPLE, out)
+    p = pd.read_csv(out / "participants.csv", dtype=str)
+    o = pd.read_csv(out / "outcomes.csv", dtype=str)
+    fritid = p["pilot_id"] == "fritid"
+    if name == "one_girl":
+        girls = p.index[fritid & (p["gender"] == "female")]
+        p.loc[girls[1:], "gender"] = "male"
+    elif name == "one_dropout":
+        exited = p.index[fritid & p["exit_reason"].isin(["dropped_out", "moved", "other"])]
+        dropped = p.index[fritid & (p["exit_reason"] == "dropped_out")]
+        p.loc[exited, "exit_reason"] = "completed"
+        p.loc[dropped[:1], "exit_reason"] = "dropped_out"
+    elif name == "comparison_of_one":
+        comp = (o["pilot_id"] == "leksehjelp") & (o["group"] == "comparison")
+        first = o.loc[comp, "participant_id"].iloc[0]
+        o = o[~comp | (o["participant_id"] == first)]
+    elif name == "two_successes":
+        rows = (o["pilot_id"] == "mentor") & (o["group"] == "pilot") & (o["measure"] == "trivsel")
+        wide = o[rows].pivot_table(index="participant_id", columns="timepoint", values="value",
+                                   aggfunc="first").astype(float)
+        crossed = wide.index[(wide["baseline"] < 24) & (wide["followup"] >= 24)]
+        spoil = o["participant_id"].isin(crossed[2:]) & rows & (o["timepoint"] == "followup")
+        o.loc[spoil, "value"] = "23"
+    p.to_csv(out / "participants.csv", index=False)
+    o.to_csv(out / "outcomes.csv", index=False)
+    return out
+
+
+CASES = [("sample", "2025-06-30"), ("sample", "2026-06-30"), ("sample", None),
+         ("one_girl", None), ("one_dropout", None), ("comparison_of_one", None),
+         ("two_successes", None)]
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("disclosure")
+    return {"sample": SAMPLE, **{n: _craft(root, n) for n, _ in CASES if n != "sample"}}
+
+
+# --------------------------------------------------------------------------- what is published
+
+
+def _cells(html_text: str) -> dict[str, list[str]]:
+    """Rows of an HTML table by their row header: the cells' text."""
+    out = {}
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", html_text, flags=re.S):
+        head = re.search(r'<th scope="row"[^>]*>(.*?)</th>', row, flags=re.S)
+        if head is None:
+            continue
+        cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+                 for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+        out.setdefault(html.unescape(re.sub(r"<[^>]+>", "", head.group(1))).strip(), []).append(
+            cells)
+    return out
+
+
+def _number(text: str) -> float | None:
+    """A published number ("1 234", "0,35", "72 %"), or None for a mark or a blank."""
+    t = text.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace("%", "")
+    t = t.replace("−", "-").replace(",", ".")
+    try:
+        value = float(t)
+    except ValueError:
+        return None
+    return value if np.isfinite(value) else None
+
+
+@dataclass
+class Published:
+    name: str
+    k: int
+    exact: dict[str, pd.DataFrame]
+    codes: dict[str, pd.DataFrame]
+    workbook: dict[str, pd.DataFrame]
+    names: dict[str, str]
+    texts: dict[str, str] = field(default_factory=dict)  # every alt text and table, by place
+    reach_rows: dict[str, list[str]] = field(default_factory=dict)
+    value_rows: dict[str, list[list[str]]] = field(default_factory=dict)
+
+
+@pytest.fixture(scope="module", params=CASES, ids=[f"{n}@{d or 'latest'}" for n, d in CASES])
+def pub(request: pytest.FixtureRequest, folders: dict[str, Path]) -> Published:
+    name, as_of = request.param
+    ds = load_dataset(folders[name], as_of=as_of)
+    k = int(ds.agreement.min_cell_size)
+    exact = metric_tables(ds)
+    data = report_data(ds)
+    portfolio = PortfolioReport(data, language="nb")
+    names = {str(k_): str(v) for k_, v in portfolio.names.items()}
+    out = Published(name=f"{name}@{as_of}", k=k, exact=exact, codes=disclosure_codes(exact, k),
+                    workbook=prepare(exact, k), names=names)
+    reach_html = portfolio.reach_table().html
+    value_html = str(getattr(portfolio.value_table(), "html", ""))
+    out.texts["portfolio.reach_table"] = reach_html
+    out.texts["portfolio.value_table"] = value_html
+    out.texts["portfolio.summary"] = str(portfolio.summary()._repr_html_())
+    for key, fig in (("portfolio.enrolment", portfolio.enrolment_vs_target()),
+                     ("portfolio.completion", portfolio.completion())):
+        out.texts[key] = f"{getattr(fig, 'alt', '')} {getattr(fig, 'caption', '') or ''}"
+    vf = portfolio.value_vs_cost()
+    out.texts["portfolio.value_vs_cost"] = f"{getattr(vf, 'alt', '')}"
+    out.reach_rows = {n: rows[0] for n, rows in _cells(reach_html).items()}
+    out.value_rows = _cells(value_html)
+    for pid in ds.pilot_ids:
+        pilot = PilotReport(data, pid, language="nb")
+        out.texts[f"{pid}.enrolment"] = pilot.enrolment_vs_target().alt
+        out.texts[f"{pid}.activity"] = pilot.monthly_activity().alt
+        out.texts[f"{pid}.value_table"] = str(getattr(pilot.value_table(), "html", ""))
+    return out
+
+
+# --------------------------------------------------------------------------- attacks
+
+
+def test_the_crafted_cells_are_there(pub: Published) -> None:
+    """Each crafted folder has the small cell it was made for (so the attacks can fail)."""
+    e = pub.exact
+    if pub.name.startswith("one_girl"):
+        assert e["reach_by_gender"].loc[("fritid", "female"), "enrolled"] == 1
+    if pub.name.startswith("one_dropout"):
+        r = e["reach"].loc["fritid"]
+        assert (r["dropped_out"], r["moved"], r["exited_other"]) == (1, 0, 0)
+    if pub.name.startswith("comparison_of_one"):
+        assert e["outcomes"].loc[("leksehjelp", "trivsel"), "n_comparison"] <= 1
+    if pub.name.startswith("two_successes"):
+        assert e["value_for_money"].loc[("mentor", "trivsel"), "successes"] == 2
+
+
+def test_workbook_marks_are_true(pub: Published) -> None:
+    """A small count reads "<k"; every other hidden cell ":" — never "<k" for a cell that
+    is not small (the leksehjelp boys of the issue); every count shown is 0 or ≥ k."""
+    for name, codes in pub.codes.items():
+        shown = pub.workbook[name]
+        exact = pub.exact[name]
+        for col in codes.columns:
+            c = codes[col].to_numpy(object)
+            w = shown[col].to_numpy(object)
+            small = f"<{pub.k}"
+            assert all(v == small for v in w[c == PRIMARY]), (name, col)
+            assert all(v == ":" for v in w[(c != PRIMARY) & (c != SHOWN)]), (name, col)
+            if col in COUNT_COLUMNS:
+                values = pd.to_numeric(exact[col], errors="coerce").to_numpy(float)
+                assert not ((w == small) & ~((values > 0) & (values < pub.k))).any(), (name, col)
+                nums = pd.to_numeric(pd.Series(w), errors="coerce").to_numpy(float)
+                assert not ((nums > 0) & (nums < pub.k)).any(), (name, col)
+
+
+def _known_parts(pub: Published, pid: str) -> dict[str, float]:
+    """Every exact number of a pilot's reach row an attacker can read anywhere."""
+    known: dict[str, float] = {}
+    w = pub.workbook["reach"].set_index("pilot_id").loc[pid]
+    for col in ("enrolled", *PARTS):
+        v = _number(str(w[col]))
+        if v is not None:
+            known[col] = v
+    name = pub.names.get(pid, pid)
+    row = pub.reach_rows.get(name)
+    if row:  # Deltakere, Mål, Fullført, Avbrutt, ...
+        for col, cell in (("enrolled", row[0]), ("completed", row[2]), ("dropped_out", row[3])):
+            v = _number(cell)
+            if v is not None:
+                known[col] = v
+    for key in ("portfolio.enrolment", f"{pid}.enrolment"):
+        m = re.search(re.escape(name) + r": ([\d\s\u00a0\u202f]+) påmeldt mot [^,]+, "
+                      r"([\d\s\u00a0\u202f]+) aktive", pub.texts.get(key, ""))
+        if m:  # an exact number of active participants ("ca. 30" is not)
+            known["active"] = _number(m.group(2))
+    m = re.search(re.escape(name) + r": ([\d\s\u00a0\u202f]+) aktive deltakere i",
+                  pub.texts.get(f"{pid}.activity", ""))
+    if m:
+        known["active_last_month"] = _number(m.group(1))
+    segment = next((s for s in pub.texts["portfolio.completion"].split("; ")
+                    if name in s), "")
+    total = known.get("enrolled")
+    for col, word in PART_WORDS.items():
+        m = re.search(r"(\d+) % " + word + r"\b", segment)
+        if m and total:
+            known[col] = round(float(m.group(1)) / 100 * total)
+    return known
+
+
+def test_reach_parts_cannot_be_recovered(pub: Published) -> None:
+    """Differences of totals across every output: enrolled − the parts shown anywhere (the
+    table, the workbook, the exact line ends, the completion chart's shares) leaves either
+    nothing hidden or hidden parts that add up to at least k; a hidden part is never shown
+    anywhere, and no completion rate is shown beside it."""
+    e, codes = pub.exact["reach"], pub.codes["reach"]
+    for pid in e.index.astype(str):
+        hidden = [c for c in PARTS if codes.at[pid, c] != SHOWN and e.at[pid, c] > 0]
+        if not hidden:
+            continue
+        known = _known_parts(pub, pid)
+        for col in hidden:
+            assert col not in known, (pub.name, pid, col, known)
+        unknown = [c for c in PARTS if c not in known]
+        rest = known["enrolled"] - sum(known[c] for c in PARTS if c in known)
+        assert rest == e.loc[pid, unknown].sum()
+        assert rest >= pub.k, (pub.name, pid, unknown, rest)
+        if "active" in hidden and "active_last_month" in known:
+            # the last month's count is the count at the status date when it ends a month
+            assert len(unknown) > 2 or known["active_last_month"] != e.at[pid, "active"] \
+                or rest - e.at[pid, "active"] >= pub.k, (pub.name, pid)
+        if {"completed", "dropped_out"} & set(hidden):
+            # rate inversion: dropped = completed × (1 − rate) / rate
+            assert str(pub.workbook["reach"].set_index("pilot_id").at[pid, "completion_rate"]) \
+                in (":", "nan", "None")
+            name = pub.names.get(pid, pid)
+            assert pub.reach_rows[name][4] == "–"
+            segment = next(s for s in pub.texts["portfolio.completion"].split("; ") if name in s)
+            assert "fullføringsgrad" not in segment
+
+
+def test_column_totals_do_not_give_a_hidden_cell_back(pub: Published) -> None:
+    """The reach table's total row: a column with a hidden cell has its total hidden."""
+    total = pub.reach_rows.get("I alt")
+    if total is None:
+        return
+    codes = pub.codes["reach"]
+    for pos, col in ((0, "enrolled"), (2, "completed"), (3, "dropped_out")):
+        if codes[col].ne(SHOWN).any():
+            assert total[pos] == ":", (pub.name, col, total)
+
+
+@pytest.mark.parametrize("by", ["gender", "area", "age_group"])
+def test_splits_cannot_be_recovered(pub: Published, by: str) -> None:
+    """Share × the pilot's total, coverage × target population, and the pilot's total less
+    the groups shown: none gives a hidden group back (fritid's boys, the one girl)."""
+    name = f"reach_by_{by}"
+    e, codes = pub.exact[name], pub.codes[name]
+    w = pub.workbook[name].set_index(["pilot_id", by])
+    reach = pub.workbook["reach"].set_index("pilot_id")
+    for col in ("enrolled", "completed", "dropped_out"):
+        for pid, group in e.groupby(level="pilot_id", sort=False):
+            hide = codes.loc[group.index, col].ne(SHOWN) & (group[col] > 0)
+            if not hide.any():
+                continue
+            total = _number(str(reach.at[pid, col]))
+            if total is not None:  # the total less the shown groups
+                rest = total - sum(_number(str(w.at[i, col])) or 0 for i in group.index[~hide])
+                assert rest == group.loc[hide, col].sum() and rest >= pub.k, (pub.name, pid, col)
+                assert hide.sum() >= 2
+            if col != "enrolled":
+                continue
+            for i in group.index[hide]:
+                for derived, base in (("share", _number(str(reach.at[pid, "enrolled"]))),
+                                      ("coverage_share", e.at[i, "target_population"])):
+                    got = _number(str(w.at[i, derived]))
+                    if got is not None and base is not None and np.isfinite(base):
+                        assert round(got * base) != e.at[i, col], (pub.name, i, derived)
+
+
+def test_values_do_not_give_successes_back(pub: Published) -> None:
+    """Value ÷ (unit value × the printed factors), rate × people measured, ratio × cost:
+    a value resting on a small count of successes (or of people who did not succeed) is
+    hidden in every table and chart."""
+    v = pub.exact["value_for_money"]
+    if v.empty:
+        return
+    s, n = v["successes"].astype(float), v["n_measured"].astype(float)
+    per_success = v["basis"].astype(str) != "per_unit"
+    small = per_success & ((((s > 0) & (s < pub.k)) | ((n - s > 0) & (n - s < pub.k))))
+    if pub.name.startswith("two_successes"):
+        assert small.loc[("mentor", "trivsel")]
+    w = pub.workbook["value_for_money"].set_index(["pilot_id", "measure"])
+    by_pilot = pub.workbook["value_by_pilot"].set_index("pilot_id")
+    sens = pub.workbook["sensitivity"]
+    for (pid, measure) in v.index[small & v["social_value_pv_nok"].notna()]:
+        row = v.loc[(pid, measure)]
+        for col in ("successes", "success_rate_pilot", "attributable_successes",
+                    "social_value_pv_nok", "observed_value_nok", "projected_value_nok",
+                    "net_value_nok", "benefit_cost_ratio", "break_even_value_nok"):
+            assert _number(str(w.at[(pid, measure), col])) is None, (pub.name, pid, col)
+        for col in ("social_value_pv_nok", "benefit_cost_ratio", "net_value_nok"):
+            assert _number(str(by_pilot.at[pid, col])) is None, (pub.name, pid, col)
+        rows = sens[(sens["pilot_id"] == pid) & (sens["measure"] == measure)]
+        assert all(_number(str(x)) is None for x in rows[["ratio_base", "ratio_low",
+                                                          "ratio_high"]].to_numpy().ravel())
+        # the report's value tables: the thousands of kroner with the printed assumptions
+        factor = (row["value_nok"] * row["pv_factor"] * (1 - row["attribution"])
+                  * (1 - row["displacement"])
+                  * ((1 - row["deadweight"]) if bool(row["deadweight_applied"]) else 1.0))
+        name = pub.names.get(pid, pid)
+        for key in ("portfolio.value_table", f"{pid}.value_table"):
+            for cells in _cells(pub.texts[key]).get(name, []):
+                label = cells[0] if key.startswith(pid) else ""
+                numbers = [_number(c) for c in cells]
+                pv = numbers[-3] if len(numbers) >= 3 else None  # social value, 1 000 kr
+                if pv is not None and label and measure.lower() not in label.lower():
+                    continue
+                if pv is not None and factor:
+                    assert round(pv * 1000 / factor) != s.loc[(pid, measure)] or \
+                        not label, (pub.name, key, cells)
+
+
+def test_value_rows_in_the_report_are_hidden(pub: Published) -> None:
+    """The value table's row of a measure whose successes are few shows no kroner at all."""
+    v = pub.exact["value_for_money"]
+    codes = pub.codes["value_for_money"]
+    if v.empty:
+        return
+    for (pid, measure) in v.index[codes["social_value_pv_nok"].ne(SHOWN)]:
+        label = str(v.at[(pid, measure), "label"])
+        table = _cells(pub.texts[f"{pid}.value_table"])
+        rows = [cells for cells in table.get(label, [])] + [
+            cells for cells in table.get(pub.names.get(pid, pid), []) if label in cells]
+        for cells in rows:
+            money = [c for c in cells[2:] if _number(c) is not None]
+            # only the cost of the pilot stays: it does not rest on anybody's result
+            assert len(money) <= 1, (pub.name, pid, measure, cells)
+
+
+def test_small_groups_show_no_means(pub: Published) -> None:
+    """A group of fewer than k never shows its means (a comparison group of one would show
+    that child's own scores); an effect resting on it is hidden too."""
+    o = pub.exact["outcomes"]
+    w = pub.workbook["outcomes"].set_index(["pilot_id", "measure"])
+    nc = o["n_comparison"].astype(float)
+    for i in o.index[(nc > 0) & (nc < pub.k)]:
+        for col in ("comparison_baseline_mean", "comparison_followup_mean"):
+            if pd.notna(o.at[i, col]):
+                assert _number(str(w.at[i, col])) is None, (pub.name, i, col)
+        if o.at[i, "design"] == "did":
+            assert _number(str(w.at[i, "estimate"])) is None
+    if pub.name.startswith("comparison_of_one"):
+        i = ("leksehjelp", "trivsel")
+        assert any(pd.notna(o.at[i, c]) for c in ("comparison_baseline_mean",
+                                                   "comparison_followup_mean")) or nc[i] == 0
+    npl = o["n_pilot"].astype(float)
+    for i in o.index[(npl > 0) & (npl < pub.k)]:
+        for col in ("baseline_mean", "followup_mean", "improvement"):
+            assert _number(str(w.at[i, col])) is None, (pub.name, i, col)
+
+
+def test_reliable_change_shares_give_no_small_count(pub: Published) -> None:
+    """share reliably improved × people measured is a count: shown only when it and its
+    complement are 0 or at least k."""
+    o = pub.exact["outcomes"]
+    w = pub.workbook["outcomes"].set_index(["pilot_id", "measure"])
+    for col in ("share_reliably_improved", "share_reliably_deteriorated"):
+        for i in o.index:
+            got = _number(str(w.at[i, col]))
+            if got is None:
+                continue
+            n = float(o.at[i, "n_pilot"])
+            count = round(got * n)
+            assert count == 0 or count >= pub.k, (pub.name, i, col)
+            assert n - count == 0 or n - count >= pub.k, (pub.name, i, col)
+
+
+def test_exports_write_the_same_marks(tmp_path: Path) -> None:
+    """metrics.xlsx, .csv and .json carry the same marks as the prepared tables."""
+    ds = load_dataset(SAMPLE, as_of="2026-06-30")
+    tables = metric_tables(ds)
+    k = int(ds.agreement.min_cell_size)
+    flat = prepare(tables, k)
+    for suffix in (".xlsx", ".csv", ".json"):
+        write_metrics(tables, tmp_path / f"m{suffix}", min_cell_size=k)
+    book = pd.read_excel(tmp_path / "m.xlsx", sheet_name=None)
+    long = pd.read_csv(tmp_path / "m.csv", dtype=str)
+    data = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
+    for name in ("reach", "reach_by_gender", "value_for_money", "outcomes"):
+        marks = flat[name].isin([":", f"<{k}"])
+        assert marks.to_numpy().any() or name == "outcomes"
+        sheet = book[name[:31]]
+        assert (sheet.isin([":", f"<{k}"]) == marks).all().all(), name
+        js = pd.DataFrame(data[name])
+        assert (js.isin([":", f"<{k}"]) == marks).all().all(), name
+        part = long[long["table"] == name]
+        assert int(part["value"].isin([":", f"<{k}"]).sum()) == int(marks.to_numpy().sum())
