@@ -367,7 +367,9 @@ def _table_codes(name: str, frame: pd.DataFrame, k: int,
         extra = implied["non_successes"] & codes["successes"].eq(SHOWN) & (_num(frame, "successes") > 0)
         codes["successes"] = codes["successes"].where(~extra, COMPLEMENTARY)
     already = frame.attrs.get("suppressed")  # a table :func:`publishable` has emptied
-    if isinstance(already, pd.DataFrame) and already.index.equals(frame.index):
+    if (isinstance(already, pd.DataFrame) and already.index.is_unique
+            and frame.index.isin(already.index).all()):  # also rows of it (one pilot's)
+        already = already.reindex(frame.index, fill_value=False).astype(bool)
         for col in already.columns.intersection(codes.columns):
             codes[col] = codes[col].where(~already[col].to_numpy(bool), DERIVED)
     numeric = [c for c in frame.columns if c not in counts and c in DERIVED_FROM]

@@ -29,6 +29,7 @@ from ._core import (
     _clean,
     _drawn_rounded,
     _figure,
+    _first_upper,
     _flat,
     _hidden_label,
     _join,
@@ -183,7 +184,8 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
     if not obs.empty:
         last = obs.iloc[-1]
         bits.append(_tr(lang, "{a} aktive deltakere i {m}", "{a} active participants in {m}"
-                        ).format(a=_active_text(active_raw[observed][-1], rough, k, lang),
+                        ).format(a=_first_upper(_active_text(active_raw[observed][-1], rough,
+                                                             k, lang)),
                                  m=fmt.month(last["month"], language=lang)))
     alt = (_tr(lang, "Stolpe- og linjediagram: ", "Bar and line chart: ")
            + ". ".join(bits) + ".")
