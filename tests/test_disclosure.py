@@ -63,6 +63,9 @@ def _craft(root: Path, name: str) -> Path:
         crossed = wide.index[(wide["baseline"] < 24) & (wide["followup"] >= 24)]
         spoil = o["participant_id"].isin(crossed[2:]) & rows & (o["timepoint"] == "followup")
         o.loc[spoil, "value"] = "23"
+        # and one person measured at baseline without a follow-up
+        missing = wide.index[wide["followup"].isna()]
+        o = o[~(o["participant_id"].isin(missing[1:]) & (o["pilot_id"] == "mentor"))]
     p.to_csv(out / "participants.csv", index=False)
     o.to_csv(out / "outcomes.csv", index=False)
     return out
@@ -166,6 +169,7 @@ def test_the_crafted_cells_are_there(pub: Published) -> None:
         assert e["outcomes"].loc[("leksehjelp", "trivsel"), "n_comparison"] <= 1
     if pub.name.startswith("two_successes"):
         assert e["value_for_money"].loc[("mentor", "trivsel"), "successes"] == 2
+        assert e["outcomes"].loc[("mentor", "trivsel"), "n_missing_followup"] == 1
 
 
 def test_workbook_marks_are_true(pub: Published) -> None:
@@ -394,3 +398,15 @@ def test_exports_write_the_same_marks(tmp_path: Path) -> None:
         assert (js.isin([":", f"<{k}"]) == marks).all().all(), name
         part = long[long["table"] == name]
         assert int(part["value"].isin([":", f"<{k}"]).sum()) == int(marks.to_numpy().sum())
+
+
+def test_missing_follow_ups_cannot_be_recovered(pub: Published) -> None:
+    """People measured at baseline less people measured twice is the number missing a
+    follow-up: when that is hidden, so is one of the two (the workbook's ``n_baseline``)."""
+    o, codes = pub.exact["outcomes"], pub.codes["outcomes"]
+    w = pub.workbook["outcomes"].set_index(["pilot_id", "measure"])
+    hidden = codes["n_missing_followup"].ne(SHOWN) & (o["n_missing_followup"] > 0)
+    for i in o.index[hidden]:
+        base, twice = _number(str(w.at[i, "n_baseline"])), _number(str(w.at[i, "n_pilot"]))
+        assert base is None or twice is None, (pub.name, i)
+        assert _number(str(w.at[i, "attrition_share"])) is None, (pub.name, i)

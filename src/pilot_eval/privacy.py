@@ -186,6 +186,13 @@ ROW_PARTS: dict[str, tuple[str, ...]] = {
     "enrolled": ("active", "completed", "dropped_out", "moved", "exited_other"),
 }
 
+#: Counts that are the sum of two counts of the same row where the *total* is hidden when a
+#: part is (hiding the other part instead would hide every estimate built on it): people
+#: measured at baseline = measured twice + missing a follow-up.
+TOTAL_HIDDEN_WITH_PART: dict[str, tuple[str, ...]] = {
+    "n_baseline": ("n_pilot", "n_missing_followup"),
+}
+
 #: Tables whose rows split a pilot's counts by a group (the pilot's totals are published in
 #: ``reach``): suppression is per pilot and column, and a pilot whose total is hidden has
 #: its split hidden too.
@@ -354,6 +361,11 @@ def _table_codes(name: str, frame: pd.DataFrame, k: int,
         for j, col in enumerate(present):
             codes[col] = codes[col].where(~(hide[:, j] & codes[col].eq(SHOWN).to_numpy()),
                                           COMPLEMENTARY)
+    for total, parts in TOTAL_HIDDEN_WITH_PART.items():
+        if total in codes.columns and all(p in codes.columns for p in parts):
+            part_hidden = codes[list(parts)].ne(SHOWN).any(axis=1)
+            keep = ~(part_hidden & codes[total].eq(SHOWN) & (_num(frame, total) > 0))
+            codes[total] = codes[total].where(keep, COMPLEMENTARY)
     if {"enrolments", "citizens_reached"} <= set(frame.columns):
         # enrolments less citizens reached counts the second enrolments of people in several
         # pilots: a small difference hides the number of citizens reached
