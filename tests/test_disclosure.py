@@ -410,3 +410,55 @@ def test_missing_follow_ups_cannot_be_recovered(pub: Published) -> None:
         base, twice = _number(str(w.at[i, "n_baseline"])), _number(str(w.at[i, "n_pilot"]))
         assert base is None or twice is None, (pub.name, i)
         assert _number(str(w.at[i, "attrition_share"])) is None, (pub.name, i)
+
+
+# --------------------------------------------------------------------------- the model itself
+
+
+def test_every_numeric_column_is_declared() -> None:
+    """Each numeric column of the metric tables is a count, a derived figure (with the counts
+    it rests on) or declared to rest on no count of people: a new column must say which."""
+    from pilot_eval.privacy import DERIVED_FROM, NOT_ABOUT_PEOPLE
+
+    tables = metric_tables(load_dataset(SAMPLE, as_of="2026-06-30"))
+    missing = {(name, col) for name, frame in tables.items() for col in frame.columns
+               if (pd.api.types.is_numeric_dtype(frame[col])
+                   or pd.api.types.is_bool_dtype(frame[col]))
+               and col not in COUNT_COLUMNS and col not in DERIVED_FROM
+               and col not in NOT_ABOUT_PEOPLE and not col.startswith("ratio_")}
+    assert not missing, ("declare these in pilot_eval.privacy (DERIVED_FROM or "
+                         f"NOT_ABOUT_PEOPLE): {sorted(missing)}")
+
+
+def test_derived_figures_follow_their_counts() -> None:
+    """A share beside a hidden count, a mean of a small group, a value on 2 successes."""
+    reach = pd.DataFrame({"enrolled": [70], "active": [30], "completed": [39],
+                          "dropped_out": [1], "moved": [0], "exited_other": [0],
+                          "completion_rate": [39 / 40], "coverage_share": [70 / 7557]},
+                         index=pd.Index(["fritid"], name="pilot_id"))
+    codes = disclosure_codes({"reach": reach}, 5)["reach"].loc["fritid"]
+    assert codes["dropped_out"] == PRIMARY and codes["active"] == "complementary"
+    assert codes["completion_rate"] == "derived" and codes["coverage_share"] == SHOWN
+    outcomes = pd.DataFrame({"design": ["pre_post"], "n_pilot": [40], "n_comparison": [1],
+                             "baseline_mean": [20.0], "comparison_baseline_mean": [31.0],
+                             "improvement": [2.0]},
+                            index=pd.MultiIndex.from_tuples([("a", "m")],
+                                                            names=["pilot_id", "measure"]))
+    codes = disclosure_codes({"outcomes": outcomes}, 5)["outcomes"].iloc[0]
+    assert codes["comparison_baseline_mean"] == "derived"
+    assert codes["baseline_mean"] == SHOWN and codes["improvement"] == SHOWN  # no did
+    value = pd.DataFrame({"basis": ["per_success"], "design": ["pre_post"], "n_measured": [36],
+                          "successes": [2.0], "success_rate_pilot": [2 / 36],
+                          "attributable_successes": [1.12], "social_value_pv_nok": [40_000.0],
+                          "value_nok": [25_000.0]},
+                         index=pd.MultiIndex.from_tuples([("a", "m")],
+                                                         names=["pilot_id", "measure"]))
+    codes = disclosure_codes({"value_for_money": value}, 5)["value_for_money"].iloc[0]
+    assert codes["successes"] == PRIMARY
+    assert codes[["success_rate_pilot", "attributable_successes",
+                  "social_value_pv_nok"]].eq("derived").all()
+    assert codes["value_nok"] == SHOWN  # an assumption, printed anyway
+    # 34 of 36 succeeded: the two who did not are as small a group
+    value2 = value.assign(successes=[34.0], success_rate_pilot=[34 / 36])
+    codes = disclosure_codes({"value_for_money": value2}, 5)["value_for_money"].iloc[0]
+    assert codes["successes"] == "complementary" and codes["social_value_pv_nok"] == "derived"

@@ -210,6 +210,27 @@ IMPLIED_COUNTS: dict[str, Callable[[pd.DataFrame], pd.Series]] = {}
 #: a new column, add it here; every output path reads this mapping.
 DERIVED_FROM: dict[str, tuple[str, ...]] = {}
 
+#: Numeric columns that rest on no count of people: money, targets, periods, rules and
+#: assumptions, official population statistics, and the municipality's indicator series
+#: (their charts hide small months themselves). Every numeric column of the metric tables
+#: is a count, a derived figure or one of these (tests/test_privacy.py checks it), so a new
+#: column cannot slip out unprotected.
+NOT_ABOUT_PEOPLE = frozenset({
+    "budget_nok", "grants_nok", "grants_share_of_budget", "fund_cost_nok", "fund_spent_share",
+    "grants_used_share", "total_cost_nok", "in_kind_nok", "cofunding_nok", "leverage",
+    "months_total", "months_elapsed", "elapsed_share", "pilots", "pilots_not_started",
+    "pilots_running", "pilots_ended", "reach_target", "target_population", "target_share",
+    "expected_enrolled", "grant_nok", "grant_used_share", "run_rate",
+    "outcome_higher_is_better", "outcome_min_required", "outcome_mid", "public_cost_nok",
+    "forecast_fund_cost_nok", "amount_nok", "cash_nok", "share_of_total", "mid", "rci_sd",
+    "higher_is_better", "n_months", "n_pre", "n_post", "level_change", "level_change_se",
+    "level_change_ci_low", "level_change_ci_high", "level_rr", "level_rr_ci_low",
+    "level_rr_ci_high", "dispersion", "deadweight_applied", "value_nok", "deadweight",
+    "attribution", "displacement", "drop_off", "duration_years", "discount_rate", "pv_factor",
+    "observed_share_of_year1", "tax_financing_cost", "cost_for_ratio_nok", "n_measures",
+    "base_value", "low_value", "high_value", "applied", "value", "default", "overridden",
+})
+
 #: Value-for-money figures: what turns successes (or units) into kroner. Each is hidden with
 #: the successes it rests on (:data:`DERIVED_FROM`), also in ``value_by_pilot`` (a sum over
 #: measures) and ``sensitivity`` (the ratios of one pilot and measure).
