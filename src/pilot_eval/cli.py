@@ -169,8 +169,11 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
         return EXIT_OK
     import pandas as pd
 
-    shown = prepare({n: tables[n] for n in _TERMINAL_COLUMNS}, k)
-    shown = {n: frame[[c for c in frame.columns if c in _TERMINAL_COLUMNS[n]]] for n, frame in shown.items()}
+    # suppression looks across tables (a sum over measures, the same people in two tables):
+    # prepare them all, then print a few columns
+    shown = prepare(tables, k)
+    shown = {n: shown[n][[c for c in shown[n].columns if c in cols]]
+             for n, cols in _TERMINAL_COLUMNS.items()}
     with pd.option_context("display.width", 160, "display.max_columns", 12, "display.precision", 2,
                            "display.float_format", "{:,.2f}".format):
         print(f"{ds.agreement.name} – as of {ds.as_of_date.date()} (counts below {k} hidden)\n")

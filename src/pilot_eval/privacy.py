@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -267,3 +267,414 @@ def suppression_mask(counts: pd.Series, min_cell_size: int, *,
                        | (cand["hs"].to_numpy() + sum_before < min_cell_size))
         frame.loc[cand.index[still_short], "hide"] = True
     return pd.Series(frame["hide"].to_numpy(), index=counts.index)
+
+
+# --------------------------------------------------------------------------- disclosure control
+#
+# One model for every output (docs/privacy.md): the workbook and its CSV/JSON siblings,
+# the report tables, text and charts all ask :func:`disclosure_codes` which figures to hide,
+# so no two outputs hide different cells of the same numbers.
+
+#: Codes of :func:`disclosure_codes`: shown, a small count ("<k"), a count hidden to protect
+#: another (":"), a figure built on a hidden count (":" in exports, "–" in reports).
+SHOWN, PRIMARY, COMPLEMENTARY, DERIVED = "", "primary", "complementary", "derived"
+
+#: Columns that count people. A count ``0 < n < k`` is hidden (primary suppression).
+COUNT_COLUMNS = frozenset({
+    "participants", "completers", "enrolled", "active", "completed", "dropped_out", "moved",
+    "exited_other", "overlap", "n_pilot", "n_comparison", "n_baseline", "n_missing_followup",
+    "n_missing_followup_active", "outcome_n", "n_measured", "successes", "successes_pilot",
+    "enrolments", "citizens_reached", "citizens_in_several_pilots",
+})
+
+#: Counts that add up to another count of the same row (total → parts): one hidden part
+#: gets a complement among the others, so the total less the shown parts reveals nothing.
+ROW_PARTS: dict[str, tuple[str, ...]] = {
+    "enrolled": ("active", "completed", "dropped_out", "moved", "exited_other"),
+}
+
+#: Counts that are the sum of two counts of the same row where the *total* is hidden when a
+#: part is (hiding the other part instead would hide every estimate built on it): people
+#: measured at baseline = measured twice + missing a follow-up.
+TOTAL_HIDDEN_WITH_PART: dict[str, tuple[str, ...]] = {
+    "n_baseline": ("n_pilot", "n_missing_followup"),
+}
+
+#: Tables whose rows split a pilot's counts by a group (the pilot's totals are published in
+#: ``reach``): suppression is per pilot and column, and a pilot whose total is hidden has
+#: its split hidden too.
+GROUP_SPLITS: dict[str, str] = {"reach_by_area": "pilot_id", "reach_by_gender": "pilot_id",
+                                "reach_by_age_group": "pilot_id"}
+
+#: Counts that are implied by other columns and so must be as safe as a published count:
+#: name → function of the table giving the count (NaN or 0 where it does not apply). A
+#: share times its denominator is a count; so is a denominator less its numerator.
+IMPLIED_COUNTS: dict[str, Callable[[pd.DataFrame], pd.Series]] = {}
+
+#: Derived column → the counts (columns or :data:`IMPLIED_COUNTS`) it is built on. A derived
+#: figure is hidden when any of its counts that exist in the same table is hidden: a share,
+#: rate, mean, value or per-person cost of a hidden count would give it back. To protect
+#: a new column, add it here; every output path reads this mapping.
+DERIVED_FROM: dict[str, tuple[str, ...]] = {}
+
+#: Numeric columns that rest on no count of people: money, targets, periods, rules and
+#: assumptions, official population statistics, and the municipality's indicator series
+#: (their charts hide small months themselves). Every numeric column of the metric tables
+#: is a count, a derived figure or one of these (tests/test_privacy.py checks it), so a new
+#: column cannot slip out unprotected.
+NOT_ABOUT_PEOPLE = frozenset({
+    "budget_nok", "grants_nok", "grants_share_of_budget", "fund_cost_nok", "fund_spent_share",
+    "grants_used_share", "total_cost_nok", "in_kind_nok", "cofunding_nok", "leverage",
+    "months_total", "months_elapsed", "elapsed_share", "pilots", "pilots_not_started",
+    "pilots_running", "pilots_ended", "reach_target", "target_population", "target_share",
+    "expected_enrolled", "grant_nok", "grant_used_share", "run_rate",
+    "outcome_higher_is_better", "outcome_min_required", "outcome_mid", "public_cost_nok",
+    "forecast_fund_cost_nok", "amount_nok", "cash_nok", "share_of_total", "mid", "rci_sd",
+    "higher_is_better", "n_months", "n_pre", "n_post", "level_change", "level_change_se",
+    "level_change_ci_low", "level_change_ci_high", "level_rr", "level_rr_ci_low",
+    "level_rr_ci_high", "dispersion", "deadweight_applied", "value_nok", "deadweight",
+    "attribution", "displacement", "drop_off", "duration_years", "discount_rate", "pv_factor",
+    "observed_share_of_year1", "tax_financing_cost", "cost_for_ratio_nok", "n_measures",
+    "base_value", "low_value", "high_value", "applied", "value", "default", "overridden",
+})
+
+#: Value-for-money figures: what turns successes (or units) into kroner. Each is hidden with
+#: the successes it rests on (:data:`DERIVED_FROM`), also in ``value_by_pilot`` (a sum over
+#: measures) and ``sensitivity`` (the ratios of one pilot and measure).
+VALUE_COLUMNS: tuple[str, ...] = (
+    "quantity_net_of_counterfactual", "attributable_successes", "attributable_units",
+    "annual_value_nok", "observed_value_nok", "projected_value_nok", "social_value_pv_nok",
+    "net_value_nok", "benefit_cost_ratio", "break_even_value_nok",
+)
+_SENSITIVITY_COLUMNS = ("base_value", "low_value", "high_value", "ratio_base", "ratio_low",
+                        "ratio_high")
+
+#: Counts one table publishes that are the same people as a count of another table: they
+#: carry that count's code, so two tables never hide different cells of the same numbers.
+LINKED: dict[tuple[str, str], tuple[str, str]] = {
+    ("cost", "participants"): ("reach", "enrolled"),
+    ("cost", "completers"): ("reach", "completed"),
+    ("scorecard", "enrolled"): ("reach", "enrolled"),
+}
+
+
+def _num(frame: pd.DataFrame, col: str) -> pd.Series:
+    if col not in frame.columns:
+        return pd.Series(np.nan, index=frame.index)
+    return pd.to_numeric(frame[col], errors="coerce").astype(float)
+
+
+def _where(frame: pd.DataFrame, col: str, value: str) -> pd.Series:
+    if col not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return frame[col].astype("string").fillna("").eq(value).astype(bool)
+
+
+def _per_success(f: pd.DataFrame) -> pd.Series:
+    """Rows whose value is a count of successes (``basis`` per_success, or no basis)."""
+    if "basis" not in f.columns:
+        return pd.Series(True, index=f.index)
+    return ~_where(f, "basis", "per_unit")
+
+
+def _comparison_successes(f: pd.DataFrame) -> pd.Series:
+    return (_num(f, "success_rate_comparison") * _num(f, "n_comparison")).round()
+
+
+IMPLIED_COUNTS.update({
+    # outcomes: an estimate with a comparison group rests on that group too
+    "n_comparison_in_estimate": lambda f: _num(f, "n_comparison").where(
+        _where(f, "design", "did"), 0.0),
+    "reliably_improved": lambda f: (_num(f, "share_reliably_improved") * _num(f, "n_pilot")).round(),
+    "not_reliably_improved": lambda f: (
+        _num(f, "n_pilot") - (_num(f, "share_reliably_improved") * _num(f, "n_pilot")).round()),
+    "reliably_deteriorated": lambda f: (
+        _num(f, "share_reliably_deteriorated") * _num(f, "n_pilot")).round(),
+    "not_reliably_deteriorated": lambda f: (
+        _num(f, "n_pilot")
+        - (_num(f, "share_reliably_deteriorated") * _num(f, "n_pilot")).round()),
+    # value for money: successes, those measured who did not succeed, and the same in the
+    # comparison group (its rate times its size), where the value counts successes
+    "successes_in_value": lambda f: _num(f, "successes").where(_per_success(f), 0.0),
+    "non_successes": lambda f: (_num(f, "n_measured") - _num(f, "successes")).where(
+        _per_success(f), 0.0),
+    "comparison_successes": lambda f: _comparison_successes(f).where(
+        _per_success(f) & _where(f, "design", "did"), 0.0),
+    "comparison_non_successes": lambda f: (
+        _num(f, "n_comparison") - _comparison_successes(f)).where(
+        _per_success(f) & _where(f, "design", "did"), 0.0),
+})
+
+_EFFECT = ("n_pilot", "n_comparison_in_estimate")
+_VALUE_BASES = ("n_measured", "successes_in_value", "non_successes", "comparison_successes",
+                "comparison_non_successes", "n_comparison_in_estimate")
+DERIVED_FROM.update({
+    # cost
+    "cost_per_participant_nok": ("participants",),
+    "cost_per_completer_nok": ("completers",),
+    # reach (per pilot, per group, portfolio)
+    "completion_rate": ("completed", "dropped_out"),
+    "coverage_share": ("enrolled", "citizens_reached"),
+    "reach_target_share": ("enrolled",),
+    "share": ("enrolled",),
+    "median_days_in_programme": ("enrolled",),
+    "session_hours": ("enrolled",),
+    "hours_per_participant": ("enrolled",),
+    # scorecard
+    "reach_ratio": ("enrolled",),
+    "outcome_improvement": ("outcome_n",),
+    "outcome_ci_low": ("outcome_n",),
+    "outcome_ci_high": ("outcome_n",),
+    "outcome_meets_mid": ("outcome_n",),
+    # outcomes: a group below k never shows its means
+    "baseline_mean": ("n_pilot",),
+    "followup_mean": ("n_pilot",),
+    "comparison_baseline_mean": ("n_comparison",),
+    "comparison_followup_mean": ("n_comparison",),
+    "attrition_share": ("n_baseline", "n_missing_followup"),
+    **{c: _EFFECT for c in ("estimate", "se", "ci_low", "ci_high", "p_value", "effect_size",
+                            "improvement_ci_low", "improvement_ci_high", "meets_mid", "mde",
+                            "mde_sd")},
+    "improvement": (*_EFFECT, "n_measured"),  # outcomes; value_for_money (per_unit)
+    "share_reliably_improved": ("n_pilot", "reliably_improved", "not_reliably_improved"),
+    "share_reliably_deteriorated": ("n_pilot", "reliably_deteriorated",
+                                    "not_reliably_deteriorated"),
+    # value for money: every figure that turns successes into kroner
+    "success_rate_pilot": ("n_measured", "successes_in_value", "non_successes"),
+    "success_rate_comparison": ("n_comparison", "comparison_successes",
+                                "comparison_non_successes"),
+    **{c: _VALUE_BASES for c in VALUE_COLUMNS},
+})
+
+
+def _count_codes(n: pd.Series, k: int) -> pd.Series:
+    code = pd.Series(SHOWN, index=n.index, dtype=object)
+    return code.mask((n > 0) & (n < k), PRIMARY)
+
+
+def _table_codes(name: str, frame: pd.DataFrame, k: int,
+                 linked: Mapping[tuple[str, str], pd.Series]) -> pd.DataFrame:
+    """Codes of one table; ``linked`` gives codes of counts fixed by another table."""
+    codes = pd.DataFrame(SHOWN, index=frame.index, columns=frame.columns, dtype=object)
+    counts = [c for c in frame.columns if c in COUNT_COLUMNS]
+    split = GROUP_SPLITS.get(name)
+    by_split = split is not None and split in (frame.index.names or [])
+    for col in counts:
+        n = _num(frame, col)
+        if by_split:
+            hide = suppression_mask(n, k, groups=split).to_numpy(bool)
+            primary = ((n > 0) & (n < k)).to_numpy(bool)
+            codes[col] = np.where(primary, PRIMARY, np.where(hide, COMPLEMENTARY, SHOWN))
+        else:
+            codes[col] = _count_codes(n, k)
+        if (name, col) in linked:  # the same people, hidden as the other table hides them
+            other = linked[(name, col)].reindex(frame.index.get_level_values(0))
+            other = pd.Series(other.to_numpy(object), index=frame.index).fillna(SHOWN)
+            codes[col] = codes[col].where(other.eq(SHOWN) | codes[col].ne(SHOWN), COMPLEMENTARY)
+        if by_split and ("split", col) in linked:  # a hidden total: its split must not add up to it
+            total = linked[("split", col)]
+            pilots = frame.index.get_level_values(split)
+            total_hidden = pd.Series(total.reindex(pilots).to_numpy(object),
+                                     index=frame.index).fillna(SHOWN).ne(SHOWN)
+            codes[col] = codes[col].where(~(total_hidden & (n > 0) & codes[col].eq(SHOWN)),
+                                          COMPLEMENTARY)
+    for total, parts in ROW_PARTS.items():
+        present = [p for p in parts if p in frame.columns]
+        if total not in frame.columns or len(present) < len(parts):
+            continue  # with a part missing, the others do not add up to the total
+        block = frame[present].apply(pd.to_numeric, errors="coerce").astype(float)
+        stacked = pd.Series(block.to_numpy().ravel(), index=pd.MultiIndex.from_product(
+            [range(len(block)), range(len(present))], names=["row", "part"]))
+        hide = suppression_mask(stacked, k, groups="row").to_numpy(bool).reshape(block.shape)
+        for j, col in enumerate(present):
+            codes[col] = codes[col].where(~(hide[:, j] & codes[col].eq(SHOWN).to_numpy()),
+                                          COMPLEMENTARY)
+    for total, parts in TOTAL_HIDDEN_WITH_PART.items():
+        if total in codes.columns and all(p in codes.columns for p in parts):
+            part_hidden = codes[list(parts)].ne(SHOWN).any(axis=1)
+            keep = ~(part_hidden & codes[total].eq(SHOWN) & (_num(frame, total) > 0))
+            codes[total] = codes[total].where(keep, COMPLEMENTARY)
+    if {"enrolments", "citizens_reached"} <= set(frame.columns):
+        # enrolments less citizens reached counts the second enrolments of people in several
+        # pilots: a small difference hides the number of citizens reached
+        repeat = _num(frame, "enrolments") - _num(frame, "citizens_reached")
+        small = (repeat > 0) & (repeat < k) & codes["citizens_reached"].eq(SHOWN)
+        codes["citizens_reached"] = codes["citizens_reached"].where(~small, COMPLEMENTARY)
+    implied = {name_: _count_codes(fn(frame).fillna(0.0), k).ne(SHOWN)
+               for name_, fn in IMPLIED_COUNTS.items()}
+    # a count whose complement in its group is small is itself hidden (n − s gives it)
+    if "successes" in frame.columns:
+        extra = implied["non_successes"] & codes["successes"].eq(SHOWN) & (_num(frame, "successes") > 0)
+        codes["successes"] = codes["successes"].where(~extra, COMPLEMENTARY)
+    already = frame.attrs.get("suppressed")  # a table :func:`publishable` has emptied
+    if (isinstance(already, pd.DataFrame) and already.index.is_unique
+            and frame.index.isin(already.index).all()):  # also rows of it (one pilot's)
+        already = already.reindex(frame.index, fill_value=False).astype(bool)
+        for col in already.columns.intersection(codes.columns):
+            codes[col] = codes[col].where(~already[col].to_numpy(bool), DERIVED)
+    numeric = [c for c in frame.columns if c not in counts and c in DERIVED_FROM]
+    for col in numeric:
+        hide = pd.Series(False, index=frame.index)
+        for base in DERIVED_FROM[col]:
+            if base in codes.columns and base in counts:
+                hide |= codes[base].ne(SHOWN)
+            elif base in implied and _implied_applies(base, frame):
+                hide |= implied[base]
+        has_value = frame[col].notna()
+        codes[col] = codes[col].where(~(hide & has_value), DERIVED)
+    return codes
+
+
+def _implied_applies(base: str, frame: pd.DataFrame) -> bool:
+    """An implied count is only used where the columns it is made of are in the table."""
+    needs = {"n_comparison_in_estimate": ("n_comparison", "design"),
+             "reliably_improved": ("share_reliably_improved", "n_pilot"),
+             "not_reliably_improved": ("share_reliably_improved", "n_pilot"),
+             "reliably_deteriorated": ("share_reliably_deteriorated", "n_pilot"),
+             "not_reliably_deteriorated": ("share_reliably_deteriorated", "n_pilot"),
+             "successes_in_value": ("successes",),
+             "non_successes": ("successes", "n_measured"),
+             "comparison_successes": ("success_rate_comparison", "n_comparison"),
+             "comparison_non_successes": ("success_rate_comparison", "n_comparison")}
+    return all(c in frame.columns for c in needs.get(base, ()))
+
+
+def disclosure_codes(tables: Mapping[str, pd.DataFrame], min_cell_size: int
+                     ) -> dict[str, pd.DataFrame]:
+    """Which published figures of a set of metric tables must be hidden, and why.
+
+    Parameters
+    ----------
+    tables : mapping of table name → DataFrame
+        :func:`pilot_eval.metrics.metric_tables` (or some of them), exact figures.
+    min_cell_size : int
+        ``k``: counts ``0 < n < k`` are hidden.
+
+    Returns
+    -------
+    dict of table name → DataFrame of str
+        Same index and columns as each table; each cell is :data:`SHOWN` (``""``),
+        :data:`PRIMARY` (a small count: print ``"<k"``), :data:`COMPLEMENTARY` (a count
+        hidden to protect another: print ``":"``) or :data:`DERIVED` (a rate, mean, value
+        or cost built on a hidden count).
+
+    Notes
+    -----
+    The rules, in order (docs/privacy.md):
+
+    1. Primary: every count of people (:data:`COUNT_COLUMNS`) with ``0 < n < k``.
+    2. Complementary: within a pilot's split by area, gender or age
+       (:data:`GROUP_SPLITS`) and among the parts of a row total (:data:`ROW_PARTS`), by
+       :func:`suppression_mask`; a count that is the same people as another table's
+       (:data:`LINKED`) is hidden as that one is; a split whose total is hidden is hidden.
+    3. Derived: a figure listed in :data:`DERIVED_FROM` is hidden when any of its counts,
+       or a count it implies (:data:`IMPLIED_COUNTS`: share × denominator, denominator −
+       numerator), is hidden or small. ``value_by_pilot`` (sums over measures) and
+       ``sensitivity`` hide a pilot's or measure's figures when one of its values is hidden.
+    """
+    if min_cell_size < 1:
+        raise UsageError(f"min_cell_size={min_cell_size!r} must be at least 1.")
+    k = int(min_cell_size)
+    out: dict[str, pd.DataFrame] = {}
+    linked: dict[tuple[str, str], pd.Series] = {}
+    order = ["reach", *[n for n in tables if n != "reach"]]
+    for name in order:
+        if name not in tables:
+            continue
+        frame = tables[name]
+        if name == "value_by_pilot" or name == "sensitivity":
+            continue
+        out[name] = _table_codes(name, frame, k, linked)
+        if name == "reach":
+            for (other, col), (src, src_col) in LINKED.items():
+                if src == "reach" and src_col in out["reach"].columns:
+                    linked[(other, col)] = out["reach"][src_col]
+            for col in ("enrolled", "completed", "dropped_out"):
+                if col in out["reach"].columns:
+                    linked[("split", col)] = out["reach"][col]
+    value_codes = out.get("value_for_money")
+    if value_codes is None and "value_for_money" in tables:
+        value_codes = _table_codes("value_for_money", tables["value_for_money"], k, {})
+    hidden_rows = _hidden_value_rows(tables.get("value_for_money"), value_codes)
+    for name in ("value_by_pilot", "sensitivity"):
+        if name in tables:
+            out[name] = _value_dependent_codes(name, tables[name], hidden_rows)
+    return {name: out[name] for name in tables if name in out}
+
+
+def _hidden_value_rows(value: pd.DataFrame | None, codes: pd.DataFrame | None) -> pd.DataFrame:
+    """(pilot_id, measure) of value rows whose value is hidden."""
+    if value is None or codes is None or "social_value_pv_nok" not in codes.columns:
+        return pd.DataFrame({"pilot_id": pd.Series(dtype=str), "measure": pd.Series(dtype=str)})
+    flat = value.reset_index()
+    hidden = codes["social_value_pv_nok"].eq(DERIVED).to_numpy(bool)
+    return pd.DataFrame({"pilot_id": flat["pilot_id"].astype(str).to_numpy()[hidden],
+                         "measure": flat["measure"].astype(str).to_numpy()[hidden]})
+
+
+def _value_dependent_codes(name: str, frame: pd.DataFrame, hidden_rows: pd.DataFrame
+                           ) -> pd.DataFrame:
+    codes = pd.DataFrame(SHOWN, index=frame.index, columns=frame.columns, dtype=object)
+    flat = frame.reset_index()
+    pilots = flat["pilot_id"].astype(str) if "pilot_id" in flat else pd.Series("", index=flat.index)
+    if name == "value_by_pilot":
+        hit = pilots.isin(set(hidden_rows["pilot_id"])).to_numpy(bool)
+        cols = [c for c in frame.columns if c in VALUE_COLUMNS]
+    else:
+        measure = flat["measure"].astype(str) if "measure" in flat else pd.Series("", index=flat.index)
+        keys = set(zip(hidden_rows["pilot_id"], hidden_rows["measure"], strict=True))
+        hit = np.array([(p, m) in keys for p, m in zip(pilots, measure, strict=True)], dtype=bool)
+        cols = [c for c in frame.columns if c in _SENSITIVITY_COLUMNS and c.startswith("ratio")]
+    for col in cols:
+        codes[col] = np.where(hit & frame[col].notna().to_numpy(bool), DERIVED, SHOWN)
+    return codes
+
+
+def table_disclosure_codes(name: str, frame: pd.DataFrame, min_cell_size: int) -> pd.DataFrame:
+    """:func:`disclosure_codes` of one table on its own (no links to other tables).
+
+    For a report's table or chart of one metric table (``reach``, ``outcomes``,
+    ``value_for_money`` …): the same cells are hidden as in the workbook, which links
+    tables only to hide *more* (never fewer) cells of ``cost``, ``scorecard`` and the
+    splits by group."""
+    return disclosure_codes({name: frame}, min_cell_size)[name]
+
+
+def publishable(name: str, frame: pd.DataFrame, min_cell_size: int, *,
+                value_for_money: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A copy of a metric table for a report: derived figures built on a hidden count set
+    to NaN (counts stay exact: tables and charts mark them "<k" or ":" themselves).
+
+    Every reader of the table (text, tables, charts) then has nothing to invert. Columns
+    ``value_by_pilot`` and ``sensitivity`` need the per-measure ``value_for_money`` (exact)
+    to know which of their figures rest on a hidden value.
+    """
+    tables = {name: frame}
+    if value_for_money is not None and name in ("value_by_pilot", "sensitivity"):
+        tables["value_for_money"] = value_for_money
+    codes = disclosure_codes(tables, min_cell_size)[name]
+    derived = codes.eq(DERIVED)
+    if not derived.to_numpy().any():
+        return frame
+    out = frame.copy()
+    for col in derived.columns[derived.any().to_numpy()]:
+        mask = derived[col].to_numpy(bool)
+        if pd.api.types.is_bool_dtype(out[col]) or out[col].dtype == object:
+            out[col] = out[col].astype(object).where(~mask, None)
+        else:
+            out[col] = out[col].mask(mask)
+    if "note" in out.columns and "social_value_pv_nok" in derived.columns:
+        # say why the value is missing; "few measured, very uncertain" no longer applies
+        rows = derived["social_value_pv_nok"].to_numpy(bool)
+        keys = out["note"].astype("string").fillna("").str.split(";")
+        said = [";".join([*(k for k in ks if k and k != "few_measured"), SUPPRESSED_NOTE])
+                for ks in keys[rows]]
+        note = out["note"].astype(object).to_numpy(copy=True)
+        note[rows] = said
+        out["note"] = pd.Series(note, index=out.index).astype(frame["note"].dtype)
+    out.attrs = {**frame.attrs, "suppressed": derived}
+    return out
+
+
+#: Note key :func:`publishable` adds to a value row it empties (``value_note.suppressed``).
+SUPPRESSED_NOTE = "suppressed"

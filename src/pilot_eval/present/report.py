@@ -37,6 +37,7 @@ from .report_data import (
     ReportData,
     data_key,
     load_report_data,
+    published_table,
     report_data,
     save_report_data,
 )
@@ -264,9 +265,15 @@ class _Report:
         """The shared table ``name``, or ``compute`` (a function of :mod:`pilot_eval.metrics`
         or its name) of the dataset."""
         found = self._data.table(name) if self._data is not None else None
-        if found is not None:
-            return found
-        return (getattr(_metrics(), compute) if isinstance(compute, str) else compute)(self.ds)
+        if found is None:
+            found = (getattr(_metrics(), compute) if isinstance(compute, str) else compute)(self.ds)
+        # the disclosure model: figures built on a hidden count are empty for every reader
+        return published_table(name, found, self.min_cell_size,
+                               value=(lambda: self._table_exact("value", "value_for_money")))
+
+    def _table_exact(self, name: str, compute: str) -> pd.DataFrame:
+        found = self._data.table(name) if self._data is not None else None
+        return found if found is not None else getattr(_metrics(), compute)(self.ds)
 
     def _its_fit(self, series: str) -> Any:
         fits = self._data.its_fits if self._data is not None else {}
@@ -569,7 +576,8 @@ class PortfolioReport(_Report):
     # (each of which would say "nobody yet" again) are left out
     def enrolment_vs_target(self) -> figures.Figure:
         return figures.enrolment_vs_target(self.enrolment, self.names, min_cell_size=self.min_cell_size,
-                                           language=self.language, source=self.source("participants"))
+                                           language=self.language, source=self.source("participants"),
+                                           reach_summary=self.reach)
 
     def coverage(self) -> figures.Figure | Block:
         if self._enrolled() == 0:
@@ -776,7 +784,8 @@ class PilotReport(_Report):
     def monthly_activity(self) -> figures.Figure:
         return figures.monthly_activity(self.enrolment, self.pilot_id, sessions=self.ds.sessions,
                                         names=self.names, min_cell_size=self.min_cell_size,
-                                        language=self.language, source=self.source("participants"))
+                                        language=self.language, source=self.source("participants"),
+                                        reach_summary=self.reach)
 
     def _no_activity(self) -> bool:
         """Nobody enrolled and no attendance: the activity chart says so already."""
@@ -796,7 +805,7 @@ class PilotReport(_Report):
     def enrolment_vs_target(self) -> figures.Figure:
         return figures.enrolment_vs_target(self.enrolment, self.names, pilot_id=self.pilot_id,
                                            min_cell_size=self.min_cell_size, language=self.language,
-                                           source=self.source("participants"))
+                                           source=self.source("participants"), reach_summary=self.reach)
 
     def reach_breakdown(self, by: Literal["area", "gender", "age_group"]) -> figures.Figure | Block:
         enrolled = self._enrolled(self.pilot_id)

@@ -20,7 +20,7 @@ import io
 import logging
 import pickle
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,8 +32,8 @@ from ..io import atomic_write_bytes
 
 log = logging.getLogger("pilot_eval")
 
-__all__ = ["REPORT_DATA_ENV", "ReportData", "data_key", "load_report_data", "report_data",
-           "save_report_data"]
+__all__ = ["REPORT_DATA_ENV", "ReportData", "data_key", "load_report_data", "published_table",
+           "report_data", "save_report_data"]
 
 
 def _metrics() -> types.ModuleType:
@@ -115,6 +115,46 @@ def report_data(ds: Dataset, *, key: str = "") -> ReportData:
             for s in dict.fromkeys(series)}
     return ReportData(ds=ds, tables=tables_, extra=extra, its_fits=fits,
                       rules_hash=metrics.rules_hash(ds), key=key)
+
+
+#: Report table name → metric table name, for the disclosure model (see
+#: :func:`published_table`); tables not named here have no derived figures to empty.
+_DISCLOSURE_NAMES = {"cost": "cost", "reach": "reach", "outcomes": "outcomes",
+                     "value": "value_for_money", "value_by_pilot": "value_by_pilot",
+                     "sensitivity": "sensitivity", "scorecard": "scorecard",
+                     "portfolio": "portfolio", "reach_by_area": "reach_by_area",
+                     "reach_by_gender": "reach_by_gender",
+                     "reach_by_age_group": "reach_by_age_group"}
+
+
+def published_table(name: str, frame: pd.DataFrame, min_cell_size: int, *,
+                    value: Callable[[], pd.DataFrame] | None = None) -> pd.DataFrame:
+    """A table as a report may read it: :func:`pilot_eval.privacy.publishable` of it.
+
+    Rates, means, values and costs built on a hidden count (docs/privacy.md) are NaN, so
+    no text, table or chart of the report can show or invert them; counts stay exact (the
+    tables and charts mark them "<5" or ":" by :func:`pilot_eval.privacy.disclosure_codes`).
+
+    Parameters
+    ----------
+    name : str
+        The report's name of the table (``value`` for ``value_for_money``; see
+        :attr:`ReportData.table`).
+    frame : DataFrame
+        The exact table.
+    min_cell_size : int
+    value : callable, optional
+        Gives the exact ``value_for_money``; ``value_by_pilot`` and ``sensitivity`` need it
+        to know which of their figures rest on a hidden value.
+    """
+    from ..privacy import publishable
+
+    metric = _DISCLOSURE_NAMES.get(name)
+    if metric is None or frame is None:
+        return frame
+    exact = value() if value is not None and metric in ("value_by_pilot", "sensitivity") \
+        else None
+    return publishable(metric, frame, min_cell_size, value_for_money=exact)
 
 
 def data_key(data_dir: str | Path) -> str:

@@ -37,7 +37,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
-from ..privacy import suppression_mask
+from ..privacy import COMPLEMENTARY as CODE_COMPLEMENTARY
+from ..privacy import DERIVED as CODE_DERIVED
+from ..privacy import PRIMARY, SHOWN, suppression_mask, table_disclosure_codes
 from . import fmt, text
 
 __all__ = [
@@ -359,13 +361,41 @@ def _suppression_notes(shown: pd.DataFrame, columns: Sequence[str], language: st
     return notes
 
 
-def _total_count(values: pd.Series, min_cell_size: int, language: str) -> str:
+def _total_count(values: pd.Series, min_cell_size: int, language: str, *,
+                 hidden: np.ndarray | None = None) -> str:
     """A total over rows that are each published: hidden (":") when a row is a small count,
-    because the report's text gives every other row's count (margin suppression)."""
+    or a count hidden to protect one (``hidden``), because the report's text gives every
+    other row's count (margin suppression)."""
     n = pd.to_numeric(values, errors="coerce").astype(float)
-    if ((n > 0) & (n < min_cell_size)).any():
+    if ((n > 0) & (n < min_cell_size)).any() or (hidden is not None and hidden.any()):
         return COMPLEMENTARY
     return fmt.count(n.sum(), min_cell_size, language=language)
+
+
+def _mark_hidden(shown: pd.DataFrame, codes: pd.DataFrame, counts: Sequence[str],
+                 min_cell_size: int) -> None:
+    """Write the marks of :func:`pilot_eval.privacy.disclosure_codes` into a formatted
+    table (in place): "<k" for a small count, ":" for a count hidden to protect another,
+    "–" for a figure built on a hidden count; ``attrs["hidden"]`` and the flags follow."""
+    hidden = shown.attrs["hidden"]
+    for col in codes.columns:
+        if col not in shown.columns:
+            continue
+        c = codes[col].to_numpy(object)
+        if col in counts:
+            marks = np.where(c == PRIMARY, f"<{min_cell_size}",
+                             np.where(c == CODE_COMPLEMENTARY, COMPLEMENTARY, None))
+        else:
+            marks = np.where(c == CODE_DERIVED, fmt.MISSING, None)
+        hit = np.array([m is not None for m in marks], dtype=bool)
+        if not hit.any():
+            continue
+        shown[col] = np.where(hit, marks, shown[col].to_numpy(object))
+        hidden[col] = hidden[col].to_numpy(bool) | hit
+        if col not in counts:
+            shown.attrs["derived"] = True
+            shown.attrs["derived_columns"] = tuple(dict.fromkeys(
+                [*shown.attrs.get("derived_columns", ()), col]))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -615,19 +645,26 @@ def reach_table(reach_summary: pd.DataFrame,
         "row": np.arange(len(r)),
     })
     whole = lambda v: fmt.number(v, 0, language=language)  # noqa: E731 - a tiny formatter
+    counts = ["enrolled", "completed", "dropped_out"]
     shown = suppress(
-        frame, counts=["enrolled", "completed", "dropped_out"],
-        derived={"completion_rate": ["n_rate", "completed", "dropped_out"],
-                 "coverage_share": ["enrolled"]},
-        min_cell_size=min_cell_size, groups="row",  # each pilot's counts are published
+        frame, derived={"completion_rate": ["n_rate"], "coverage_share": ["enrolled"]},
+        min_cell_size=min_cell_size, groups="row",
         formats={"reach_target": whole, "target_population": whole,
-                 "coverage_share": lambda v: fmt.percent(v, 1, language=language)},
+                 "coverage_share": lambda v: fmt.percent(v, 1, language=language),
+                 **{c: (lambda v: fmt.count(v, suppress=False, language=language))
+                    for c in counts}},
         language=language)
+    # which counts are hidden, and which figures with them: the one model, so the charts,
+    # the text and the workbook hide the same cells (a part of the row hidden in one output
+    # and shown in another would give the small one back)
+    codes = table_disclosure_codes("reach", r, min_cell_size)
+    _mark_hidden(shown, codes, counts, min_cell_size)
     total = {"pilot": text.label("total", language),
              "reach_target": whole(frame["reach_target"].sum(min_count=1)),
              "target_population": "", "coverage_share": ""}
-    for col in ("enrolled", "completed", "dropped_out"):
-        total[col] = _total_count(frame[col], min_cell_size, language)
+    for col in counts:
+        total[col] = _total_count(frame[col], min_cell_size, language,
+                                  hidden=codes[col].ne(SHOWN).to_numpy(bool))
     done, dropped = float(frame["completed"].sum()), float(frame["dropped_out"].sum())
     rate_hidden = COMPLEMENTARY in (total["completed"], total["dropped_out"])
     total["completion_rate"] = fmt.MISSING if rate_hidden or done + dropped < min_cell_size \

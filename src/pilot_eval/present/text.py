@@ -361,6 +361,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "value_note.change_not_effect": {
         _NB: "Verdien bygger på en endring fra før til etter, ikke på en påvist effekt.",
         _EN: "The value rests on a change from before to after, not on a shown effect."},
+    "value_note.suppressed": {
+        _NB: "Verdien vises ikke av personvernhensyn: så få lyktes (eller lyktes ikke) at "
+             "antallet kunne regnes ut av verdien og forutsetningene.",
+        _EN: "The value is not shown for privacy: so few succeeded (or did not) that their "
+             "number could be worked out from the value and the assumptions."},
     "value_note.may_double_count": {
         _NB: "Verdiene av flere resultatmål er lagt sammen. De kan overlappe, så summen kan "
              "telle samme gevinst to ganger.",

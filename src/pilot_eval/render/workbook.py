@@ -1,8 +1,9 @@
 """Export metric tables: Excel workbook, one tidy CSV, or JSON — privacy rules applied.
 
-Exports follow the report's privacy rules (DESIGN §4): counts below ``min_cell_size``
-become ``"<5"`` (complementary suppression within each pilot so totals cannot reveal
-them), and rates, means and money figures built on fewer people are left empty. Text
+Exports follow the report's privacy rules (DESIGN §4, docs/privacy.md), from the one
+model :func:`pilot_eval.privacy.disclosure_codes`: counts below ``min_cell_size`` become
+``"<5"``; counts hidden so that a total, share or rate cannot reveal them, and rates,
+means, values and costs built on a hidden count, become ``":"``. Text
 cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR) are
 prefixed with ``'`` (OWASP "CSV injection").
 """
@@ -19,71 +20,42 @@ import pandas as pd
 
 from ..errors import UsageError, show_controls
 from ..io import atomic_write_bytes
-from ..privacy import suppression_mask
+from ..privacy import PRIMARY, SHOWN, disclosure_codes, table_disclosure_codes
 
-#: Count columns; each is hidden below min_cell_size.
-COUNT_COLUMNS = frozenset({
-    "participants", "completers", "enrolled", "active", "completed", "dropped_out", "moved",
-    "exited_other", "overlap", "n_pilot", "n_comparison", "n_baseline", "n_missing_followup",
-    "n_missing_followup_active", "outcome_n", "n_measured", "successes", "enrolments",
-    "citizens_reached", "citizens_in_several_pilots",
-})
-#: Counts that add up to a shown total within a row: complementary suppression among them.
-ROW_PARTS = ("active", "completed", "dropped_out", "moved", "exited_other")
-#: Per table: derived column → the count it is built on (hidden when that count is small
-#: or hidden). ``*`` = every other numeric column of the table.
-DERIVED: dict[str, dict[str, str]] = {
-    "cost": {"cost_per_participant_nok": "participants", "cost_per_completer_nok": "completers"},
-    "reach": {"completion_rate": "completed", "median_days_in_programme": "enrolled",
-              "hours_per_participant": "enrolled", "coverage_share": "enrolled",
-              "reach_target_share": "enrolled", "session_hours": "enrolled"},
-    "reach_by_area": {"share": "enrolled"},
-    "reach_by_gender": {"share": "enrolled"},
-    "reach_by_age_group": {"share": "enrolled"},
-    "outcomes": {"*": "n_pilot"},
-    "value_for_money": {"*": "n_measured"},
-    "sensitivity": {},
-    "scorecard": {"outcome_improvement": "outcome_n", "outcome_ci_low": "outcome_n",
-                  "outcome_ci_high": "outcome_n", "reach_ratio": "enrolled"},
-}
-_GROUPED = {"reach_by_area", "reach_by_gender", "reach_by_age_group"}
+#: What a hidden cell holds: a small count "<k"; a count hidden to protect another, or a
+#: figure built on a hidden count, ":" (Statistics Norway's mark for "not shown for reasons
+#: of confidentiality"), never "<k": such a cell is not small.
+HIDDEN_MARK = ":"
+
+
+def _apply_codes(frame: pd.DataFrame, codes: pd.DataFrame, min_cell_size: int) -> pd.DataFrame:
+    out = frame.copy()
+    for col in out.columns:
+        code = codes[col] if col in codes.columns else None
+        if code is None or not code.ne(SHOWN).any():
+            continue
+        label = np.where(code.eq(PRIMARY), f"<{min_cell_size}", HIDDEN_MARK)
+        keep = code.eq(SHOWN).to_numpy(bool)
+        out[col] = np.where(keep, out[col].astype(object).to_numpy(), label)
+        out[col] = out[col].astype(object)
+    return out
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CELL_CONTROLS = "\t\n\r"  # legal in a cell and meant as written
 
 
 def suppress_table(name: str, frame: pd.DataFrame, min_cell_size: int) -> pd.DataFrame:
-    """Apply the privacy rules to one metric table (a copy; numbers stay numbers)."""
-    out = frame.copy()
-    hidden = pd.DataFrame(False, index=out.index, columns=out.columns)
-    counts = [c for c in out.columns if c in COUNT_COLUMNS]
-    for col in counts:
-        values = pd.to_numeric(out[col], errors="coerce")
-        if name in _GROUPED and isinstance(out.index, pd.MultiIndex):
-            hidden[col] = suppression_mask(values, min_cell_size, groups=out.index.names[0]).to_numpy()
-        else:
-            hidden[col] = ((values > 0) & (values < min_cell_size)).to_numpy()
-    parts = [c for c in ROW_PARTS if c in out.columns]
-    if len(parts) > 1:  # one hidden part of a row total → hide the smallest other part
-        block = out[parts].apply(pd.to_numeric, errors="coerce")
-        one_hidden = hidden[parts].sum(axis=1) == 1
-        candidates = block.where(~hidden[parts] & (block > 0)).to_numpy(dtype=float, na_value=np.inf)
-        smallest = candidates.argmin(axis=1)
-        has_candidate = np.isfinite(candidates.min(axis=1))
-        for i, col in enumerate(parts):
-            hidden.loc[one_hidden & has_candidate & (smallest == i), col] = True
-    rules = DERIVED.get(name, {})
-    numeric = [c for c in out.columns if pd.api.types.is_numeric_dtype(out[c]) and c not in counts]
-    for col in numeric:
-        base = rules.get(col, rules.get("*"))
-        if base is None or base not in out.columns:
-            continue
-        n = pd.to_numeric(out[base], errors="coerce")
-        hidden[col] = ((n < min_cell_size) | hidden[base]).to_numpy()
-    for col in out.columns:
-        if hidden[col].any():
-            label = f"<{min_cell_size}" if col in counts else None
-            out[col] = out[col].astype(object).where(~hidden[col], label)
-    return out
+    """Apply the privacy rules to one metric table (a copy; numbers stay numbers).
+
+    The rules are :func:`pilot_eval.privacy.disclosure_codes` (docs/privacy.md): a small
+    count reads ``"<k"``, a count hidden to protect another and a figure built on a hidden
+    count read ``":"``. On its own a table is not linked to the others; :func:`prepare`
+    applies the rules to the whole set."""
+    return _apply_codes(frame, table_disclosure_codes(name, frame, min_cell_size), min_cell_size)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _visible(text: str) -> str:
@@ -131,7 +103,9 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 def prepare(tables: Mapping[str, pd.DataFrame], min_cell_size: int) -> dict[str, pd.DataFrame]:
     """Suppressed, flat, injection-safe copies of the tables."""
-    return {name: _safe_text(_plain(suppress_table(name, frame, min_cell_size)))
+    codes = disclosure_codes(tables, min_cell_size)
+    return {name: _safe_text(_plain(_apply_codes(frame, codes[name], min_cell_size)
+                                    if name in codes else frame))
             for name, frame in tables.items()}
 
 

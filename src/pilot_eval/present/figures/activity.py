@@ -29,6 +29,7 @@ from ._core import (
     _clean,
     _drawn_rounded,
     _figure,
+    _first_upper,
     _flat,
     _hidden_label,
     _join,
@@ -47,11 +48,13 @@ from ._core import (
     _require,
     _rounded_line,
     _rounded_note,
+    _rounded_to,
     _small_multiples,
     _tidy_number,
     _tr,
     _value_axis,
 )
+from .reach import _active_hidden, _active_text
 
 __all__ = ["dosage", "monthly_activity"]
 
@@ -77,7 +80,8 @@ def _sessions_by_month(sessions: pd.DataFrame, pilot_id: str) -> pd.DataFrame:
 def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
                      sessions: pd.DataFrame | None = None,
                      names: Mapping[str, str] | None = None, min_cell_size: int,
-                     language: Language = "nb", source: str | None = None) -> Figure:
+                     language: Language = "nb", source: str | None = None,
+                     reach_summary: pd.DataFrame | None = None) -> Figure:
     """Activity of one pilot per month: hours of attendance, new and active participants.
 
     Two panels on one time axis (the whole pilot period, months after the status date left
@@ -106,6 +110,10 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
         attending).
     language : {"nb", "en"}, default "nb"
     source : str, optional
+    reach_summary : pandas.DataFrame, optional
+        :func:`pilot_eval.metrics.reach.reach_summary` at the same date: where the tables
+        hide the pilot's count of active participants, the line ends rounded too and the
+        text says "ca." (see :func:`~pilot_eval.present.figures.enrolment_vs_target`).
 
     Returns
     -------
@@ -113,6 +121,7 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
     """
     lang = _lang(language)
     k = _cell_min(min_cell_size)
+    rough = str(pilot_id) in _active_hidden(reach_summary, k)
     e = _flat(_require(enrolment_by_month, ["pilot_id", "month", "observed", "new_enrolled",
                                             "active"],
                        "pilot_eval.metrics.enrolment_by_month(ds)"))
@@ -175,7 +184,8 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
     if not obs.empty:
         last = obs.iloc[-1]
         bits.append(_tr(lang, "{a} aktive deltakere i {m}", "{a} active participants in {m}"
-                        ).format(a=fmt.count(active_raw[observed][-1], k, language=lang),
+                        ).format(a=_first_upper(_active_text(active_raw[observed][-1], rough,
+                                                             k, lang)),
                                  m=fmt.month(last["month"], language=lang)))
     alt = (_tr(lang, "Stolpe- og linjediagram: ", "Bar and line chart: ")
            + ". ".join(bits) + ".")
@@ -204,7 +214,8 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
                    zorder=2)
             # drawn rounded to k (the SVG's coordinates are exact), so the line's steps give
             # no small number of joiners or leavers away
-            active = _rounded_line(e["active"], k).to_numpy(float, copy=True)
+            active = (_rounded_to(e["active"], k) if rough else _rounded_line(e["active"], k)
+                      ).to_numpy(float, copy=True)
             # the months before anyone was active are not part of the line: a lone "0" before
             # the hidden first months reads as a data point, not as "not started yet"
             active[np.cumsum(active_raw > 0) == 0] = np.nan

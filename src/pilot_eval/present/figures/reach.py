@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import UsageError
-from ...privacy import suppression_mask
+from ...privacy import SHOWN, suppression_mask, table_disclosure_codes
 from .. import fmt
 from ._core import (
     _C,
@@ -59,6 +59,7 @@ from ._core import (
     _room_right,
     _rounded_line,
     _rounded_note,
+    _rounded_to,
     _rows_top_down,
     _small_multiples,
     _text_width_pt,
@@ -73,7 +74,8 @@ __all__ = ["completion", "coverage", "enrolment_vs_target", "reach_breakdown"]
 def enrolment_vs_target(enrolment_by_month: pd.DataFrame,
                         names: Mapping[str, str] | None = None, pilot_id: str | None = None, *,
                         min_cell_size: int, language: Language = "nb",
-                        source: str | None = None) -> Figure:
+                        source: str | None = None,
+                        reach_summary: pd.DataFrame | None = None) -> Figure:
     """Participants enrolled (cumulative) and active per month, against the reach target.
 
     Parameters
@@ -89,6 +91,12 @@ def enrolment_vs_target(enrolment_by_month: pd.DataFrame,
         Months with ``0 < count < min_cell_size`` are not drawn (the line starts later).
     language : {"nb", "en"}, default "nb"
     source : str, optional
+    reach_summary : pandas.DataFrame, optional
+        :func:`pilot_eval.metrics.reach.reach_summary` at the same date. Where its
+        ``active`` count is hidden (:func:`pilot_eval.privacy.disclosure_codes`: it
+        protects a small count of leavers, which the other tables' counts would give
+        away), the active line ends rounded to ``min_cell_size`` and is labelled "ca.".
+        Without it every end is exact.
 
     Returns
     -------
@@ -96,6 +104,7 @@ def enrolment_vs_target(enrolment_by_month: pd.DataFrame,
     """
     lang = _lang(language)
     k = _cell_min(min_cell_size)
+    rough = _active_hidden(reach_summary, k)
     df = _flat(_require(enrolment_by_month, ["pilot_id", "date", "observed",
                                              "enrolled_cumulative", "active",
                                              "reach_target_line"],
@@ -129,7 +138,7 @@ def enrolment_vs_target(enrolment_by_month: pd.DataFrame,
                          "{n}: {e} enrolled against {t} by the target, {a} active").format(
             n=_name(names, pid), e=fmt.count(last["enrolled_cumulative"], k, language=lang),
             t=fmt.number(last["reach_target_line"], 0, language=lang),
-            a=fmt.count(last["active"], k, language=lang)))
+            a=_active_text(last["active"], str(pid) in rough, k, lang)))
     as_of = df.loc[df["observed"].astype(bool), "date"].max()
     alt = (_tr(lang, "Linjediagram: deltakere per {d}. ", "Line chart: participants as of {d}. "
                ).format(d=fmt.date(as_of, language=lang)) + "; ".join(parts) + ".")
@@ -144,8 +153,9 @@ def enrolment_vs_target(enrolment_by_month: pd.DataFrame,
             # The lines' SVG coordinates are exact: drawn rounded to k (the ends, which are
             # labelled, exact), so that with the pilot report's monthly bars they give no
             # small or hidden month away by subtraction.
-            ax.plot(obs["date"], _rounded_line(obs["active"], k), color=_C["sky"], lw=1.5,
-                    zorder=3)
+            active_line = (_rounded_to(obs["active"], k) if str(pid) in rough
+                           else _rounded_line(obs["active"], k))
+            ax.plot(obs["date"], active_line, color=_C["sky"], lw=1.5, zorder=3)
             ax.plot(obs["date"], _rounded_line(obs["enrolled_cumulative"], k),
                     color=_C["blue"], lw=2.0, zorder=4)
             ax.set_ylim(0, top * 1.12 if top > 0 else 1)
@@ -165,7 +175,11 @@ def enrolment_vs_target(enrolment_by_month: pd.DataFrame,
                          "semibold")]
                 # everyone still active: the lines end together, one label says it ("24",
                 # not "24" over "24")
-                if not last["active"] == last["enrolled_cumulative"]:
+                if str(pid) in rough:  # hidden in the tables: rounded here too
+                    a = float(_rounded_to(pd.Series([last["active"]]), k).iloc[0])
+                    ends.append((last["date"], a, _active_text(last["active"], True, k, lang),
+                                 _C["sky"], "normal"))
+                elif not last["active"] == last["enrolled_cumulative"]:
                     ends.append((last["date"], last["active"],
                                  fmt.count(last["active"], k, language=lang), _C["sky"],
                                  "normal"))
@@ -189,8 +203,32 @@ def enrolment_vs_target(enrolment_by_month: pd.DataFrame,
                   for column in ("enrolled_cumulative", "active"))
     return _figure(build, title=title, alt=alt,
                    notes=[_privacy_note(k, lang) if hidden_any else None,
-                          _rounded_note("enrolled_active", k, lang) if rounded else None],
+                          _rounded_note("enrolled_active", k, lang) if rounded else None,
+                          _tr(lang, "Der antallet aktive er skjult i tabellene (det ville ellers "
+                                    "vise et lite antall som har sluttet), er også enden av "
+                                    "linjen avrundet («ca.»).",
+                              "Where the number of active participants is hidden in the tables "
+                              "(it would otherwise give away a small number who left), the "
+                              "line's end is rounded too (\"about\").")
+                          if rough & set(map(str, ids)) else None],
                    source=source, language=lang)
+
+
+def _active_hidden(reach_summary: pd.DataFrame | None, k: int) -> set[str]:
+    """Pilots whose count of active participants the disclosure model hides."""
+    if reach_summary is None or "active" not in reach_summary.columns:
+        return set()
+    codes = table_disclosure_codes("reach", reach_summary, k)["active"]
+    ids = _flat(reach_summary)["pilot_id"].astype(str).to_numpy()
+    return {pid for pid, c in zip(ids, codes.to_numpy(), strict=True) if c != SHOWN}
+
+
+def _active_text(active: float, rough: bool, k: int, lang: str) -> str:
+    """The number of active participants, or "ca. 30" when it is hidden in the tables."""
+    if not rough or pd.isna(active):
+        return fmt.count(active, k, language=lang)
+    a = float(_rounded_to(pd.Series([float(active)]), k).iloc[0])
+    return _tr(lang, "ca. {a}", "about {a}").format(a=fmt.number(a, 0, language=lang))
 
 
 _COVERAGE_WHY = {
@@ -723,10 +761,9 @@ def completion(reach_summary: pd.DataFrame, names: Mapping[str, str] | None = No
                         "pilot_eval.metrics.reach_summary(ds)"))
     n = len(df)
     counts = df[cols].to_numpy(float)
-    # each pilot's parts add up to its shown total: one group per row
-    stacked = pd.Series(counts.ravel(), index=pd.MultiIndex.from_product(
-        [range(n), range(len(cols))], names=["row", "part"]))
-    hide = suppression_mask(stacked, k, groups="row").to_numpy(bool).reshape(counts.shape)
+    # the one model: the same parts hidden as in the reach table and the workbook
+    codes = table_disclosure_codes("reach", df.set_index("pilot_id"), k)
+    hide = codes[cols].ne(SHOWN).to_numpy(bool)
     total = counts.sum(axis=1)
     c_i, d_i = cols.index("completed"), cols.index("dropped_out")
     base = counts[:, c_i] + counts[:, d_i]

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...privacy import SHOWN, table_disclosure_codes
 from .. import fmt
 from ._core import (
     _C,
@@ -55,6 +56,8 @@ _VALUE_WHY = {
     "outcome_not_estimated": ("resultatet kan ikke anslås", "the outcome cannot be estimated"),
     "no_success_threshold": ("mangler terskel for suksess", "no success threshold"),
     "no_cost": ("ingen kostnad registrert", "no cost recorded"),
+    # pilot_eval.privacy.publishable emptied it: a small count of successes
+    "suppressed": ("vises ikke av personvernhensyn", "not shown for privacy"),
 }
 
 
@@ -114,6 +117,15 @@ def value_vs_cost(value: pd.DataFrame, names: Mapping[str, str] | None = None, *
     ratio = df["benefit_cost_ratio"].to_numpy(float)
     few = (df["n_measured"].to_numpy(float) < k) if "n_measured" in df else np.zeros(n, bool)
     shown = np.isfinite(total) & ~few
+    if per_measure:  # the disclosure model: a value built on a small count of successes
+        codes = table_disclosure_codes("value_for_money", df.set_index(["pilot_id", "measure"]),
+                                       k)
+        if "social_value_pv_nok" in codes:
+            private = codes["social_value_pv_nok"].ne(SHOWN).to_numpy(bool) & ~few
+            shown &= ~private
+            notes_ = df["note"].astype("string").fillna("") if "note" in df else \
+                pd.Series([""] * n)
+            df = df.assign(note=np.where(private, "suppressed", notes_.to_numpy(object)))
     notes = df["note"].astype("string").fillna("") if "note" in df else pd.Series([""] * n)
     rows = []
     for _, r in df.iterrows():
