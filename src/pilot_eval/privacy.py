@@ -284,13 +284,16 @@ COUNT_COLUMNS = frozenset({
     "participants", "completers", "enrolled", "active", "completed", "dropped_out", "moved",
     "exited_other", "overlap", "n_pilot", "n_comparison", "n_baseline", "n_missing_followup",
     "n_missing_followup_active", "outcome_n", "n_measured", "successes", "successes_pilot",
-    "enrolments", "citizens_reached", "citizens_in_several_pilots",
+    "enrolments", "citizens_reached", "citizens_in_several_pilots", "n_not_yet_due",
+    "n_missing_due", "n_comparison_baseline", "n_comparison_missing_due", "reversals",
 })
 
 #: Counts that add up to another count of the same row (total → parts): one hidden part
 #: gets a complement among the others, so the total less the shown parts reveals nothing.
 ROW_PARTS: dict[str, tuple[str, ...]] = {
     "enrolled": ("active", "completed", "dropped_out", "moved", "exited_other"),
+    # a missing follow-up is either not yet due or missing
+    "n_missing_followup": ("n_not_yet_due", "n_missing_due"),
 }
 
 #: Counts that are the sum of two counts of the same row where the *total* is hidden when a
@@ -336,6 +339,8 @@ NOT_ABOUT_PEOPLE = frozenset({
     "attribution", "displacement", "drop_off", "duration_years", "discount_rate", "pv_factor",
     "observed_share_of_year1", "tax_financing_cost", "cost_for_ratio_nok", "n_measures",
     "base_value", "low_value", "high_value", "applied", "value", "default", "overridden",
+    # an ordinal rating and the timing of money and follow-ups, no count of people
+    "evidence_level", "benefit_years_from_base", "cost_years_from_base",
 })
 
 #: Value-for-money figures: what turns successes (or units) into kroner. Each is hidden with
@@ -344,7 +349,9 @@ NOT_ABOUT_PEOPLE = frozenset({
 VALUE_COLUMNS: tuple[str, ...] = (
     "quantity_net_of_counterfactual", "attributable_successes", "attributable_units",
     "annual_value_nok", "observed_value_nok", "projected_value_nok", "social_value_pv_nok",
-    "net_value_nok", "benefit_cost_ratio", "break_even_value_nok",
+    "net_value_nok", "benefit_cost_ratio", "break_even_value_nok", "net_successes",
+    "quantity_ci_low", "quantity_ci_high", "social_value_pv_low_nok",
+    "social_value_pv_high_nok", "benefit_cost_ratio_low", "benefit_cost_ratio_high",
 )
 _SENSITIVITY_COLUMNS = ("base_value", "low_value", "high_value", "ratio_base", "ratio_low",
                         "ratio_high")
@@ -403,11 +410,23 @@ IMPLIED_COUNTS.update({
     "comparison_non_successes": lambda f: (
         _num(f, "n_comparison") - _comparison_successes(f)).where(
         _per_success(f) & _where(f, "design", "did"), 0.0),
+    # without a comparison group the value counts successes net of reversals
+    "reversals_in_value": lambda f: _num(f, "reversals").where(
+        _per_success(f) & ~_where(f, "design", "did"), 0.0),
+    # the analysed baselines at the scale's limit, and the others
+    "at_ceiling": lambda f: (_num(f, "ceiling_share") * (
+        _num(f, "n_pilot") + _num(f, "n_comparison").where(_where(f, "design", "did"), 0.0))
+    ).round(),
+    "not_at_ceiling": lambda f: ((1 - _num(f, "ceiling_share")) * (
+        _num(f, "n_pilot") + _num(f, "n_comparison").where(_where(f, "design", "did"), 0.0))
+    ).round(),
 })
 
 _EFFECT = ("n_pilot", "n_comparison_in_estimate")
 _VALUE_BASES = ("n_measured", "successes_in_value", "non_successes", "comparison_successes",
-                "comparison_non_successes", "n_comparison_in_estimate")
+                "comparison_non_successes", "n_comparison_in_estimate", "reversals_in_value")
+_ATTRITION = ("n_baseline", "n_missing_due", "n_not_yet_due")
+_COMPARISON_ATTRITION = ("n_comparison", "n_comparison_missing_due")
 DERIVED_FROM.update({
     # cost
     "cost_per_participant_nok": ("participants",),
@@ -432,9 +451,19 @@ DERIVED_FROM.update({
     "comparison_baseline_mean": ("n_comparison",),
     "comparison_followup_mean": ("n_comparison",),
     "attrition_share": ("n_baseline", "n_missing_followup"),
+    # attrition of the follow-ups due; the tipping point gives the missing back with the
+    # improvement and n_pilot; the other checks rest on the groups' means
+    "attrition_due_share": _ATTRITION,
+    "comparison_attrition_share": _COMPARISON_ATTRITION,
+    "overall_attrition": (*_ATTRITION, *_COMPARISON_ATTRITION),
+    "differential_attrition": (*_ATTRITION, *_COMPARISON_ATTRITION),
+    "tipping_point_improvement": (*_EFFECT, "n_missing_due"),
+    "ceiling_share": (*_EFFECT, "at_ceiling", "not_at_ceiling"),
+    "outcome_clears_mid": ("outcome_n",),
     **{c: _EFFECT for c in ("estimate", "se", "ci_low", "ci_high", "p_value", "effect_size",
                             "improvement_ci_low", "improvement_ci_high", "meets_mid", "mde",
-                            "mde_sd")},
+                            "mde_sd", "clears_mid", "baseline_std_diff",
+                            "rtm_expected_improvement", "n_clusters")},
     "improvement": (*_EFFECT, "n_measured"),  # outcomes; value_for_money (per_unit)
     "share_reliably_improved": ("n_pilot", "reliably_improved", "not_reliably_improved"),
     "share_reliably_deteriorated": ("n_pilot", "reliably_deteriorated",

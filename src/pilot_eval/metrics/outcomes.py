@@ -73,9 +73,10 @@ MIN_PAIRS = 2
 
 _INDEX = ["pilot_id", "measure"]
 _SUMMARY_COLUMNS = [
-    "design", "role", "n_pilot", "n_comparison", "n_baseline", "n_followup",
-    "n_missing_followup", "n_missing_followup_active", "n_not_yet_due", "attrition_share",
-    "attrition_due_share", "n_comparison_baseline", "comparison_attrition_share",
+    "design", "role", "n_pilot", "n_comparison", "n_baseline", "n_missing_followup",
+    "n_missing_followup_active", "n_not_yet_due", "n_missing_due", "attrition_share",
+    "attrition_due_share", "n_comparison_baseline", "n_comparison_missing_due",
+    "comparison_attrition_share",
     "overall_attrition", "differential_attrition", "tipping_point_improvement",
     "baseline_mean", "followup_mean", "comparison_baseline_mean", "comparison_followup_mean",
     "baseline_std_diff", "rtm_expected_improvement", "ceiling_share", "n_clusters",
@@ -433,12 +434,12 @@ def _summarise(pid: Hashable, key: Hashable, sub: pd.DataFrame, info: pd.Series 
     return {
         "pilot_id": str(pid), "measure": str(key), "design": design,
         "n_pilot": n_pilot, "n_comparison": n_comp, "n_baseline": len(base),
-        "n_followup": int(pilot["followup"].notna().sum()),
         "n_missing_followup": len(missing), "n_missing_followup_active": n_missing_active,
-        "n_not_yet_due": n_not_due,
+        "n_not_yet_due": n_not_due, "n_missing_due": missing_due,
         "attrition_share": len(missing) / len(base) if len(base) else np.nan,
         "attrition_due_share": attr_pilot,
         "n_comparison_baseline": len(comp_base) if design == "did" else 0,
+        "n_comparison_missing_due": comp_missing_due if design == "did" else 0,
         "comparison_attrition_share": attr_comp, "overall_attrition": overall,
         "differential_attrition": abs(attr_pilot - attr_comp) if design == "did" else np.nan,
         "tipping_point_improvement": tipping,
@@ -533,8 +534,9 @@ def _empty(columns: list[str], index: list[str] | None = None) -> pd.DataFrame:
     return _typed(pd.DataFrame({c: [] for c in columns}, index=idx))
 
 
-_INT_COLUMNS = {"n_pilot", "n_comparison", "n_baseline", "n_followup", "n_missing_followup",
-                "n_missing_followup_active", "n_not_yet_due", "n_comparison_baseline", "n_months", "n_pre",
+_INT_COLUMNS = {"n_pilot", "n_comparison", "n_baseline", "n_missing_followup",
+                "n_missing_followup_active", "n_not_yet_due", "n_missing_due",
+                "n_comparison_baseline", "n_comparison_missing_due", "n_months", "n_pre",
                 "n_post"}
 _NULLABLE_INT_COLUMNS = {"evidence_level"}
 _TEXT_COLUMNS = {"design", "role", "label", "label_nb", "label_en", "unit", "method", "note",

@@ -161,8 +161,7 @@ _COLUMNS = [
     "outcome_label", "outcome_unit", "outcome_higher_is_better", "outcome_design", "outcome_n",
     "outcome_min_required", "outcome_improvement", "outcome_ci_low", "outcome_ci_high",
     "outcome_mid", "outcome_meets_mid", "outcome_clears_mid", "outcome_evidence_rating",
-    "outcome_evidence_reasons", "outcome_attrition", "outcome_rtm_expected_improvement",
-    "outcome_tipping_point", "recommendation", "recommendation_reason",
+    "outcome_evidence_reasons", "recommendation", "recommendation_reason",
 ]  # fmt: skip
 _TEXT = {"state", "reach_status", "reach_reason", "cost_status", "cost_reason",
          "outcome_status", "outcome_reason", "outcome_measure", "outcome_measure_source",
@@ -365,9 +364,6 @@ def _scorecard(ds: Dataset, alpha: float = 0.05,
     out["outcome_clears_mid"] = rows["clears_mid"]
     out["outcome_evidence_rating"] = rows["evidence_rating"]
     out["outcome_evidence_reasons"] = rows["evidence_reasons"]
-    out["outcome_attrition"] = attrition
-    out["outcome_rtm_expected_improvement"] = rows["rtm_expected_improvement"].astype(float)
-    out["outcome_tipping_point"] = rows["tipping_point_improvement"].astype(float)
 
     status_of = {
         "not_started": "grey", "no_reach_target": "grey", "on_track": "green",

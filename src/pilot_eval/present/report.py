@@ -738,7 +738,7 @@ class PilotReport(_Report):
     def summary(self) -> Block:
         """Status of the pilot: money against time, each dimension with its reason, the
         recommendation, and the main caveats."""
-        row = self.scorecard.loc[self.pilot_id]
+        row = self._with_cautions(self.scorecard.loc[self.pilot_id])
         card = tables.status_table(self._one(self.scorecard), self.ds.pilots, self.language,
                                    min_cell_size=self.min_cell_size, measures=self.ds.measures)
         explained = text.explain(row, self.language, min_cell_size=self.min_cell_size,
@@ -770,6 +770,18 @@ class PilotReport(_Report):
                          + "</ul>")
         parts.append("</section>")
         return Block("".join(parts))
+
+    def _with_cautions(self, row: pd.Series) -> pd.Series:
+        """The scorecard row with what the caution sentences need from the outcome summary
+        of the measure the verdict rests on (regression to the mean, tipping point)."""
+        key = (self.pilot_id, str(row.get("outcome_measure")))
+        if key not in self.outcomes.index:
+            return row
+        found = self.outcomes.loc[key]
+        return pd.concat([row, pd.Series({
+            "outcome_rtm_expected_improvement": found["rtm_expected_improvement"],
+            "outcome_tipping_point": found["tipping_point_improvement"],
+            "outcome_missing_due": found["n_missing_due"]})])
 
     def cumulative_spend(self) -> figures.Figure:
         return figures.cumulative_spend(self.cost_by_month, self.names, pilot_id=self.pilot_id,

@@ -892,12 +892,10 @@ def attrition_table(outcome_summary: pd.DataFrame,
     label_col = "label_en" if language == "en" else "label_nb"
     labels = (o[label_col] if label_col in o else o["measure"]).astype("string").fillna(
         o["measure"].astype(str))
-    parts = ("n_pilot", "n_not_yet_due", "n_missing_due")
+    parts = ("n_pilot", "n_not_yet_due", "n_missing_due")  # they add up to n_baseline
     long = pd.DataFrame({
         "row": np.repeat(np.arange(len(o)), 3), "part": np.tile(parts, len(o)),
-        "n": np.column_stack([o["n_pilot"].to_numpy(float), o["n_not_yet_due"].to_numpy(float),
-                              (o["n_missing_followup"] - o["n_not_yet_due"]).to_numpy(float)]
-                             ).ravel()}).set_index(["row", "part"])["n"]
+        "n": o[list(parts)].to_numpy(float).ravel()}).set_index(["row", "part"])["n"]
     hide = suppression_mask(long, min_cell_size, groups="row").unstack("part")
     counts = long.unstack("part")
     base = o["n_baseline"].to_numpy(float)

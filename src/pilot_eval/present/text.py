@@ -1617,10 +1617,19 @@ def evidence_word(rating: Any, language: str = "nb") -> str:
     return label(key, language) if key in LABELS else str(rating)
 
 
-def caution_sentences(row: Mapping[str, Any] | pd.Series, language: str = "nb") -> list[str]:
-    """What may explain a change besides the pilot, with numbers, from a scorecard row:
-    regression to the mean (participants picked for low scores) and how much worse the
-    missing follow-ups would have to be to erase the change."""
+def caution_sentences(row: Mapping[str, Any] | pd.Series, language: str = "nb", *,
+                      min_cell_size: int = 5) -> list[str]:
+    """What may explain a change besides the pilot, with numbers: regression to the mean
+    (participants picked for low scores) and how much worse the missing follow-ups would
+    have to be to erase the change.
+
+    Reads ``outcome_rtm_expected_improvement``, ``outcome_tipping_point`` and
+    ``outcome_missing_due`` (the primary measure's ``rtm_expected_improvement``,
+    ``tipping_point_improvement`` and ``n_missing_due`` of ``outcome_summary``, added to a
+    scorecard row by the report). The tipping point is said only when at least
+    ``min_cell_size`` follow-ups are missing: with the change and the people measured it
+    gives their number back.
+    """
     _lang(language)
     unit = str(_get(row, "outcome_unit") or "")
     out = []
@@ -1630,7 +1639,9 @@ def caution_sentences(row: Mapping[str, Any] | pd.Series, language: str = "nb") 
         out.append(_t("outcome.rtm", language, x=fmt.number(float(rtm), 1, language=language),
                       unit=unit))
     tip = _get(row, "outcome_tipping_point")
-    if tip is not None and not _missing(tip) and float(tip) < 0:
+    missing = _get(row, "outcome_missing_due")
+    if tip is not None and not _missing(tip) and float(tip) < 0 and missing is not None \
+            and not _missing(missing) and float(missing) >= min_cell_size:
         out.append(_t("outcome.tipping", language,
                       x=fmt.number(-float(tip), 1, language=language), unit=unit))
     return out
@@ -1762,7 +1773,7 @@ def explain(row: Mapping[str, Any] | pd.Series, language: str = "nb", *,
         "cost": cost_sentence(row, language),
         "outcome": outcome_sentence(row, language, min_cell_size=min_cell_size),
         "evidence": " ".join([evidence_sentence(row, language), *caution_sentences(
-            row, language)]).strip() if judged else "",
+            row, language, min_cell_size=min_cell_size)]).strip() if judged else "",
         "basis": outcome_basis(row, language),
         "recommendation": recommendation_sentence(row, language, min_cell_size=min_cell_size),
     }
