@@ -67,6 +67,7 @@ def test_wwc_cautious_boundary(overall, differential, low):
 
 
 def test_high_attrition_costs_two_levels_with_a_comparison_group():
+    # WWC: high attrition leaves a comparison that no longer supports a causal reading
     r = _rate(overall_attrition=0.30, differential_attrition=0.10)
     assert r["evidence_rating"] == "weak" and r["evidence_reasons"] == "attrition_high"
 
@@ -83,8 +84,9 @@ def test_small_comparison_group(n_comparison, rating):
     assert _rate(n_comparison=n_comparison)["evidence_rating"] == rating
 
 
-@pytest.mark.parametrize(("diff", "rating"), [(0.25, "strong"), (-0.26, "moderate")])
+@pytest.mark.parametrize(("diff", "rating"), [(0.25, "strong"), (-0.26, "weak")])
 def test_baseline_imbalance(diff, rating):
+    # beyond the WWC's 0.25 SD the groups are not comparable: two levels
     assert _rate(baseline_std_diff=diff)["evidence_rating"] == rating
 
 
@@ -97,8 +99,11 @@ def test_regression_to_the_mean_before_after(rtm, rating):
     assert r["evidence_rating"] == rating
 
 
-def test_regression_to_the_mean_not_applied_with_a_comparison_group():
-    assert _rate(rtm_expected_improvement=5.0)["evidence_rating"] == "strong"
+def test_regression_to_the_mean_towards_the_comparison_group():
+    # a pilot group picked for low scores moves towards the comparison group's mean by itself
+    r = _rate(rtm_expected_improvement=1.0, baseline_std_diff=-0.2)
+    assert r["evidence_rating"] == "moderate" and r["evidence_reasons"] == "regression_to_mean"
+    assert _rate(rtm_expected_improvement=0.9)["evidence_rating"] == "strong"
 
 
 @pytest.mark.parametrize(("share", "rating"), [(0.15, "strong"), (0.16, "moderate")])
@@ -120,7 +125,8 @@ def test_concerns_add_up_and_stop_at_very_weak():
 
 def test_thresholds_come_from_the_rules():
     strict = {"evidence_imbalance_max": 0.1}
-    assert _rate(rules=strict, baseline_std_diff=0.2)["evidence_rating"] == "moderate"
+    assert _rate(rules=strict, baseline_std_diff=0.2)["evidence_rating"] == "weak"
+    assert _rate(baseline_std_diff=0.2)["evidence_rating"] == "strong"
     assert set(evidence.EVIDENCE_REASONS) >= {r.reason for r in evidence.EVIDENCE_RULES}
     for rule in evidence.EVIDENCE_RULES:
         assert rule.threshold is None or rule.threshold in DEFAULT_RULES

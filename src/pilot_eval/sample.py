@@ -101,7 +101,6 @@ _EXIT_REASONS = ("completed", "dropped_out", "moved", "other")
 # Follow-up response probability by how the person left (index into _EXIT_REASONS; the last
 # entry is for people still active at extraction). Drop-outs and movers answer less often.
 _FOLLOWUP_RESPONSE = np.array([0.93, 0.60, 0.20, 0.75, 0.93])
-_COMPARISON_RESPONSE = 0.82
 _BASELINE_RESPONSE = 0.97
 _FOLLOWUP_LAG_DAYS = (183, 274)  # 6 to 9 months
 
@@ -168,6 +167,9 @@ class _Pilot:
     entrepreneur_monthly_nok: int
     fund_startup_on: str = ""  # date of the start-up line ("" = end of the first month)
     other_funding: tuple[tuple[str, int, str], ...] = field(default=())
+    # share of the comparison group who answer the follow-up (the pilot group's answers
+    # depend on how each person left the pilot)
+    comparison_response: float = 0.82
 
 
 _PILOTS: tuple[_Pilot, ...] = (
@@ -185,6 +187,9 @@ _PILOTS: tuple[_Pilot, ...] = (
         fates=(0.68, 0.20, 0.07, 0.05), programme_days=(250, 40),
         weekdays=(0, 1, 3), hours=((1.0, 1.5, 2.0), (0.25, 0.5, 0.25)), attendance=0.80,
         comparison_ratio=0.8,
+        # the school sends both groups the same follow-up: about as many answer in each,
+        # so the comparison stays comparable (WWC: low differential attrition)
+        comparison_response=0.70,
         effects=(
             _Effect("trivsel", 22.0, effect=3.0, trend=1.0, comparison_offset=1.5),
             _Effect("skolefravaer", 10.0, effect=-2.5, trend=-0.5, comparison_offset=-1.5),
@@ -628,7 +633,7 @@ def _outcomes(
             c_fu = c_base + rng.integers(lag_lo, lag_hi + 1, nc)
             c_has_base = c_base <= _EXTRACTION_DAY
             c_has_fu = c_has_base & (c_fu <= _EXTRACTION_DAY)
-            c_has_fu &= rng.random(nc) < _COMPARISON_RESPONSE
+            c_has_fu &= rng.random(nc) < pilot.comparison_response
             c_rows = n_people + n_comp + np.arange(nc)
             comparison_ids.append(_pseudonyms("c-", np.arange(n_comp, n_comp + nc), id_key))
             n_comp += nc

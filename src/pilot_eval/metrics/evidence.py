@@ -21,7 +21,8 @@ level  key             meaning
 =====  ==============  =========================================================================
 
 The starting level is the design's (``did`` 3, ``its`` 2, ``pre_post`` 1). Each concern
-found lowers it by one level (high attrition in a comparison design by two), never below 0:
+found lowers it by one level (high attrition or unequal groups in a comparison design by
+two), never below 0:
 
 ``too_few``
     Fewer than ``max(outcome_min_n, min_cell_size)`` people measured at both times in the
@@ -38,14 +39,16 @@ found lowers it by one level (high attrition in a comparison design by two), nev
     group's people: its mean carries most of the uncertainty and its selection most of the
     bias.
 ``baseline_imbalance``
-    :math:`|\bar y_{P,0} - \bar y_{C,0}| / s_{pooled} >` ``evidence_imbalance_max`` (0.25):
-    the WWC's limit for baseline equivalence (Handbook 4.1): differencing cannot be trusted
-    to remove a gap that large.
+    :math:`|\bar y_{P,0} - \bar y_{C,0}| / s_{pooled} >` ``evidence_imbalance_max`` (0.25),
+    two levels: beyond the WWC's limit for baseline equivalence (Handbook 4.1) the groups
+    do not count as comparable, and differencing cannot be trusted to remove the gap.
 ``regression_to_mean``
-    Before/after only, with the measure's ``mean_reference`` and ``reliability``: the change
-    regression to the mean alone would produce, :math:`(1 - r_{xx})(\mu_{ref} - \bar y_0)`
-    (signed as an improvement), is at least ``evidence_rtm_share_of_mid`` (0.5) × MID: the
-    participants were picked for low scores (Barnett, van der Pols & Dobson 2005).
+    With the measure's ``reliability``: the change regression to the mean alone would
+    produce, :math:`(1 - r_{xx})(\mu_{ref} - \bar y_0)` signed as an improvement, is at
+    least ``evidence_rtm_share_of_mid`` (0.5) × MID. Before/after: :math:`\mu_{ref}` is the
+    measure's ``mean_reference``; with a comparison group, the comparison group's baseline
+    mean (a pilot group picked for low scores moves towards it without any effect).
+    Barnett, van der Pols & Dobson (2005).
 ``ceiling``
     More than ``evidence_ceiling_share`` (15 %) of the analysed baselines lie at the scale's
     limit in the direction of improvement (Terwee et al. 2007): those people cannot improve,
@@ -105,12 +108,12 @@ class EvidenceRule(NamedTuple):
 EVIDENCE_RULES: tuple[EvidenceRule, ...] = (
     EvidenceRule("too_few", "outcome_min_n", 3,
                  "fewer than the minimum measured at both times in a group"),
-    EvidenceRule("attrition_high", "evidence_attrition_max", 1,
+    EvidenceRule("attrition_high", "evidence_attrition_max", 2,
                  "missing follow-ups outside the WWC cautious boundary (two groups, 2 levels) "
                  "or above evidence_attrition_max (one group)"),
     EvidenceRule("comparison_small", "evidence_comparison_ratio", 1,
                  "comparison group smaller than evidence_comparison_ratio × pilot group"),
-    EvidenceRule("baseline_imbalance", "evidence_imbalance_max", 1,
+    EvidenceRule("baseline_imbalance", "evidence_imbalance_max", 2,
                  "standardised baseline difference above evidence_imbalance_max"),
     EvidenceRule("regression_to_mean", "evidence_rtm_share_of_mid", 1,
                  "regression to the mean alone ≥ evidence_rtm_share_of_mid × MID"),
@@ -249,9 +252,13 @@ def rate_outcomes(facts: pd.DataFrame, rules: Mapping[str, float], *, min_cell_s
         "attrition_high": np.where(did, np.where(wwc_ok, 0, 2),
                                    attr_one > _rule(rules, "evidence_attrition_max") + 1e-9),
         "comparison_small": did & (n_c < _rule(rules, "evidence_comparison_ratio") * n_p),
-        "baseline_imbalance": did & (np.abs(col("baseline_std_diff"))
-                                     > _rule(rules, "evidence_imbalance_max") + 1e-9),
-        "regression_to_mean": ~did & (rtm > 0)
+        # the WWC: groups further apart than 0.25 SD at the start are not comparable
+        "baseline_imbalance": np.where(did & (np.abs(col("baseline_std_diff"))
+                                              > _rule(rules, "evidence_imbalance_max") + 1e-9),
+                                       2, 0),
+        # before/after: towards the reference mean; with a comparison group: towards the
+        # comparison group's mean (a pilot group picked for low scores "improves" by itself)
+        "regression_to_mean": (rtm > 0)
         & (rtm >= _rule(rules, "evidence_rtm_share_of_mid") * mid - 1e-9),
         "ceiling": col("ceiling_share") > _rule(rules, "evidence_ceiling_share") + 1e-9,
         "few_clusters": np.isfinite(clusters)

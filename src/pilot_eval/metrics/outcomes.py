@@ -353,7 +353,9 @@ def _summarise(pid: Hashable, key: Hashable, sub: pd.DataFrame, info: pd.Series 
     enough = n_pilot >= MIN_PAIRS and (design == "pre_post" or n_comp >= MIN_PAIRS)
     analysed = pd.concat([pb, cb]) if design == "did" else pb
     clusters = _clusters(analysed)
-    n_clusters = clusters.nunique() if clusters is not None else np.nan
+    # declared clusters only: a person without one is independent, not a small school
+    n_clusters = (analysed["cluster"].dropna().nunique() if clusters is not None
+                  else np.nan)
     d_p = pb["followup"] - pb["baseline"]
     if not enough:
         # one person per group leaves no within-group residual: any SE would be too small
@@ -402,14 +404,19 @@ def _summarise(pid: Hashable, key: Hashable, sub: pd.DataFrame, info: pd.Series 
 
     # attrition: only follow-ups that are due count. A follow-up is not yet due when the
     # baseline is more recent than the usual time between the two measurements (the median
-    # of both groups' pairs): the same rule for both groups, so the difference is fair
+    # of both groups' pairs), the same rule for both groups so the difference is fair; a
+    # participant who has left the pilot is due all the same (intention to treat)
     lag = (sub["followup_on"] - sub["baseline_on"]).median()
-    def not_due(people: pd.DataFrame) -> int:
+
+    def not_due(people: pd.DataFrame, still_in: pd.Series | None) -> int:
         gone = people[people["followup"].isna()]
+        if still_in is not None:
+            gone = gone[still_in.reindex(gone.index).to_numpy(dtype=bool)]
         if pd.isna(lag):
             return len(gone)
         return int((gone["baseline_on"] + lag > as_of).sum())
-    n_not_due, comp_not_due = not_due(base), not_due(comp_base)
+
+    n_not_due, comp_not_due = not_due(base, base["active"]), not_due(comp_base, None)
     due, comp_due = len(base) - n_not_due, len(comp_base) - comp_not_due
     missing_due = len(missing) - n_not_due
     comp_missing_due = comp_missing - comp_not_due
@@ -542,7 +549,7 @@ _NULLABLE_INT_COLUMNS = {"evidence_level"}
 _TEXT_COLUMNS = {"design", "role", "label", "label_nb", "label_en", "unit", "method", "note",
                  "family", "exposure", "rci_sd_source", "evidence_rating", "evidence_reasons",
                  "cov_type"}
-_BOOL_COLUMNS = {"meets_mid", "clears_mid", "higher_is_better", "autocorrelation_remaining",
+_BOOL_COLUMNS = {"meets_mid", "clears_mid", "higher_is_better", "autocorrelated",
                  "pre_trend_break"}
 _DATE_COLUMNS = {"first_month", "change_month", "last_month"}
 
