@@ -8,13 +8,14 @@ as DESIGN §3 specifies; every step is a column so an adviser can redo it by han
    * ``basis = per_success``: a *success* is a participant measured at both times whose
      baseline was on the wrong side of the measure's ``success_threshold`` and whose
      follow-up is on the right side (higher is better: :math:`y_0 < c \le y_1`; lower is
-     better: :math:`y_0 > c \ge y_1`). With a comparison group (design ``did``):
-     :math:`n_{measured}\,(p_P - p_C)`, each group's rate :math:`p` being its successes over
-     its people measured at both times; ``deadweight`` is *not* applied because the
-     counterfactual is measured. Without one: *net* successes, those who crossed the
-     threshold the right way minus those who crossed it the wrong way (``reversals``),
-     :math:`(successes - reversals) \times (1 - deadweight)`: with no effect, measurement
-     noise moves as many people each way, so counting only one way pays for noise.
+     better: :math:`y_0 > c \ge y_1`); a *reversal* crossed the other way. Each person
+     scores +1, -1 or 0; a group's net rate :math:`\bar x` is the mean score. Without a
+     comparison group: :math:`n_{measured}\,\bar x_P \times (1 - deadweight)` =
+     (successes - reversals) × (1 - deadweight): with no effect, measurement noise moves
+     as many people each way, so counting one way only pays for noise. With a comparison
+     group (design ``did``): :math:`n_{measured}(\bar x_P - \bar x_C)`, ``deadweight``
+     *not* applied because the counterfactual is measured (net rates in both groups: a
+     comparison group with fewer people below the threshold has fewer to cross).
    * ``basis = per_unit``: :math:`improvement \times n_{measured}` (``improvement`` from
      :func:`~pilot_eval.metrics.outcomes.outcome_summary`: a DiD is already net of the
      counterfactual, so deadweight is applied to pre-post only, as for successes).
@@ -43,9 +44,11 @@ as DESIGN §3 specifies; every step is a column so an adviser can redo it by han
 
 Uncertainty. The outcome's 95 % interval is carried through the same steps
 (``quantity_ci_low/high`` → ``social_value_pv_low/high_nok`` → ``benefit_cost_ratio_low/
-high``): for ``per_unit`` the improvement's interval; for ``per_success`` a t interval of
-the net crossing score (+1/0/−1 per person) without a comparison group, and a
-Welch–Satterthwaite interval of the difference of the groups' success rates with one.
+high``): for ``per_unit`` the improvement's interval; for ``per_success`` the interval of
+the net rate, :func:`pilot_eval.stats.paired_change` of being on the right side before
+and after without a comparison group, :func:`pilot_eval.stats.two_group` (Welch) of the
+two groups' crossing scores with one; no range where it cannot be estimated (nobody
+crossed either way).
 No value and no ratio are computed when fewer than the scorecard's minimum (``outcome_min_n``
 or ``min_cell_size``) are measured at both times in a group (note ``few_measured``).
 
@@ -83,6 +86,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import stats
 from ..dataset import Dataset
 from . import outcomes as _outcomes
 from .cost import cost_summary
@@ -168,24 +172,70 @@ _TEXT = {"label", "basis", "design", "role", "evidence_rating", "confidence", "s
 # --------------------------------------------------------------------------- inputs
 
 
-def _successes(ds: Dataset, m: pd.DataFrame) -> pd.DataFrame:
-    """Successes and people measured at both times, per (pilot_id, measure, group).
+def _crossings(ds: Dataset, m: pd.DataFrame) -> pd.DataFrame:
+    """Per person measured at both times: on the right side of the success threshold before
+    (``right_before``) and after (``right_after``), 1 or 0 (NaN without a threshold).
 
-    ``m`` is :func:`pilot_eval.metrics.outcomes._measurements` of ``ds``.
+    ``m`` is :func:`pilot_eval.metrics.outcomes._measurements` of ``ds``. "Right side":
+    at or above the threshold when higher is better, at or below it when lower is better.
+    ``right_after - right_before`` is +1 for a success (crossed the right way), -1 for a
+    reversal (crossed the wrong way) and 0 otherwise.
     """
     m = m[m["baseline"].notna() & m["followup"].notna()]
     meas = ds.measures.drop_duplicates("measure").assign(
         measure=lambda f: f["measure"].astype(str)).set_index("measure")
     thr = m["measure"].map(meas["success_threshold"]).astype(float)
     hib = m["measure"].map(meas["higher_is_better"].astype("boolean").fillna(True)).astype(bool)
-    rise = (m["baseline"] < thr) & (m["followup"] >= thr)
-    fall = (m["baseline"] >= thr) & (m["followup"] < thr)
-    success = np.where(hib, rise, (m["baseline"] > thr) & (m["followup"] <= thr))
-    reverse = np.where(hib, fall, (m["baseline"] <= thr) & (m["followup"] > thr))
-    m = m.assign(success=success.astype(float), reverse=reverse.astype(float))
-    return (m.groupby(["pilot_id", "measure", "group"])
+
+    def right(values: pd.Series) -> np.ndarray:
+        side = np.where(hib, values >= thr, values <= thr).astype(float)
+        return np.where(thr.notna(), side, np.nan)
+
+    return m[["pilot_id", "measure", "group"]].assign(
+        right_before=right(m["baseline"]), right_after=right(m["followup"]))
+
+
+def _successes(crossings: pd.DataFrame) -> pd.DataFrame:
+    """Successes, reversals and people measured at both times per (pilot_id, measure,
+    group), from :func:`_crossings`."""
+    change = crossings["right_after"] - crossings["right_before"]
+    return (crossings.assign(success=(change == 1).astype(float),
+                             reverse=(change == -1).astype(float))
+            .groupby(["pilot_id", "measure", "group"])
             .agg(successes=("success", "sum"), reversals=("reverse", "sum"),
                  measured=("success", "size")).reset_index())
+
+
+def _net_success_estimates(inp: pd.DataFrame, crossings: pd.DataFrame, alpha: float
+                           ) -> pd.DataFrame:
+    """Per valued per-success row: the net share crossing the threshold the right way, net
+    of the comparison group's with one (:func:`pilot_eval.stats.two_group`, Welch, on the
+    per-person crossing scores) or on its own (:func:`pilot_eval.stats.paired_change` of
+    being on the right side before and after). Columns ``net_rate``, ``ci_low``,
+    ``ci_high`` (NaN where not estimable, e.g. nobody crossed either way).
+
+    One call per valued pilot and measure: a handful of rows, not growing data.
+    """
+    out = pd.DataFrame(np.nan, index=inp.index, columns=["net_rate", "ci_low", "ci_high"])
+    keyed = crossings.set_index(["pilot_id", "measure"]).sort_index()
+    for key in inp.index[(inp["basis"] == "per_success").to_numpy()]:
+        if key not in keyed.index:
+            continue
+        rows = keyed.loc[[key]]
+        score = rows["right_after"] - rows["right_before"]
+        pilot = rows["group"].to_numpy() == "pilot"
+        if score.isna().all() or pilot.sum() < 2:
+            continue
+        if inp.at[key, "design"] == "did":
+            est = stats.two_group(score[pilot].to_numpy(), score[~pilot].to_numpy(),
+                                  alpha=alpha)
+        else:
+            est = stats.paired_change(rows["right_before"][pilot].to_numpy(),
+                                      rows["right_after"][pilot].to_numpy(), alpha=alpha)
+        net = (score[pilot].mean() - score[~pilot].mean() if inp.at[key, "design"] == "did"
+               else score[pilot].mean())
+        out.loc[[key]] = [[net, est.ci_low, est.ci_high]]
+    return out
 
 
 def _observed_share(ds: Dataset, m: pd.DataFrame) -> pd.Series:
@@ -197,52 +247,6 @@ def _observed_share(ds: Dataset, m: pd.DataFrame) -> pd.Series:
     days = (pd.to_datetime(end) - pd.to_datetime(m["followup_on"])).dt.days
     share = (days / 365.25).clip(lower=0.0, upper=1.0)
     return share.groupby([m["pilot_id"], m["measure"]]).mean()
-
-
-def _quantity_interval(inp: pd.DataFrame, pilot: pd.DataFrame, comp: pd.DataFrame,
-                       alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    r"""The outcome's interval carried to the quantity, before deadweight (which
-    :func:`_appraise` applies, as to the quantity itself) and attribution.
-
-    * ``per_unit``: the improvement's interval × ``n_measured``.
-    * ``per_success`` without a comparison group: each person scores +1 (crossed the
-      threshold the right way), -1 (the wrong way) or 0; the net count is
-      :math:`n \bar x`, with a t interval of the mean (:math:`n - 1` df).
-    * ``per_success`` with one: :math:`n_P (p_P - p_C)`, the two rates' difference with a
-      Welch–Satterthwaite t interval (each person 1 or 0).
-    """
-    from scipy import stats as st
-
-    idx = inp.index
-    n_p = pilot["measured"].reindex(idx).astype(float).to_numpy()
-    s_p = pilot["successes"].reindex(idx).astype(float).to_numpy()
-    r_p = pilot["reversals"].reindex(idx).astype(float).to_numpy()
-    did = (inp["design"] == "did").to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # one group: x in {-1, 0, 1}; mean and variance (ddof 1) from the counts
-        mean_net = (s_p - r_p) / n_p
-        var_net = ((s_p + r_p) - n_p * mean_net ** 2) / (n_p - 1)
-        se_one = np.sqrt(var_net / n_p)
-        t_one = st.t.ppf(1 - alpha / 2, n_p - 1)
-        # two groups: success indicators, Welch
-        n_c = comp["measured"].reindex(idx).astype(float).to_numpy()
-        p_p = s_p / n_p
-        p_c = comp["successes"].reindex(idx).astype(float).to_numpy() / n_c
-        v_p = p_p * (1 - p_p) * n_p / (n_p - 1) / n_p
-        v_c = p_c * (1 - p_c) * n_c / (n_c - 1) / n_c
-        df = (v_p + v_c) ** 2 / (v_p ** 2 / (n_p - 1) + v_c ** 2 / (n_c - 1))
-        t_two = st.t.ppf(1 - alpha / 2, np.where(np.isfinite(df), df, 1.0))
-        se_two = np.sqrt(v_p + v_c)
-    success_lo = np.where(did, n_p * (p_p - p_c - t_two * se_two),
-                          n_p * (mean_net - t_one * se_one))
-    success_hi = np.where(did, n_p * (p_p - p_c + t_two * se_two),
-                          n_p * (mean_net + t_one * se_one))
-    n = inp["n_measured"].astype(float).to_numpy()
-    unit_lo = inp["improvement_ci_low"].astype(float).to_numpy() * n
-    unit_hi = inp["improvement_ci_high"].astype(float).to_numpy() * n
-    per_success = (inp["basis"] == "per_success").to_numpy()
-    return (np.where(per_success, success_lo, unit_lo),
-            np.where(per_success, success_hi, unit_hi))
 
 
 def _years_from_base(ds: Dataset, m: pd.DataFrame) -> dict[str, pd.Series]:
@@ -298,7 +302,8 @@ def _inputs(ds: Dataset, summary: pd.DataFrame | None = None, alpha: float = 0.0
     inp["has_threshold"] = thr.reindex(inp.index.get_level_values("measure")).notna().to_numpy()
 
     people = _outcomes._measurements(ds)
-    succ = _successes(ds, people)
+    crossings = _crossings(ds, people)
+    succ = _successes(crossings)
     pilot, comp = (succ[succ["group"] == g].set_index(["pilot_id", "measure"])
                    for g in ("pilot", "comparison"))
     inp["successes"] = pilot["successes"].reindex(inp.index).astype(float).to_numpy()
@@ -306,8 +311,15 @@ def _inputs(ds: Dataset, summary: pd.DataFrame | None = None, alpha: float = 0.0
     inp["success_rate_pilot"] = (pilot["successes"] / pilot["measured"]).reindex(inp.index)
     rate_c = (comp["successes"] / comp["measured"]).astype(float)
     inp["success_rate_comparison"] = rate_c.reindex(inp.index).where(inp["design"] == "did")
-    low, high = _quantity_interval(inp, pilot, comp, alpha)
-    inp["quantity_ci_low"], inp["quantity_ci_high"] = low, high
+    net = _net_success_estimates(inp, crossings, alpha)
+    per_success = (inp["basis"] == "per_success").to_numpy()
+    n = inp["n_measured"].astype(float)
+    # the quantity's interval before deadweight (applied in _appraise, as to the quantity)
+    inp["net_success_rate"] = net["net_rate"]
+    inp["quantity_ci_low"] = np.where(per_success, n * net["ci_low"],
+                                      n * inp["improvement_ci_low"].astype(float))
+    inp["quantity_ci_high"] = np.where(per_success, n * net["ci_high"],
+                                       n * inp["improvement_ci_high"].astype(float))
     inp["observed_share_of_year1"] = _observed_share(ds, people).reindex(inp.index).to_numpy()
     timing = _years_from_base(ds, people)
     inp["benefit_years_from_base"] = timing["benefit"].reindex(inp.index).to_numpy()
@@ -349,11 +361,11 @@ def _appraise(inp: pd.DataFrame) -> pd.DataFrame:
     out["deadweight_applied"] = ~did
     keep_dw = np.where(did, 1.0, 1.0 - out["deadweight"])
     n = out["n_measured"].astype(float)
-    # without a comparison group, people who crossed the threshold the wrong way cancel as
-    # many who crossed it the right way: otherwise measurement noise alone pays out
+    # people who crossed the threshold the wrong way cancel as many who crossed it the right
+    # way, in each group: otherwise measurement noise alone pays out (and a comparison group
+    # with fewer people below the threshold would understate its own successes)
     net = out["successes"] - out["reversals"]
-    success_q = np.where(did, n * (out["success_rate_pilot"] - out["success_rate_comparison"]),
-                         net * keep_dw)
+    success_q = n * out["net_success_rate"] * keep_dw
     unit_q = out["improvement"] * n * keep_dw
     quantity = pd.Series(np.where(per_success, success_q, unit_q), index=out.index)
     ok = out["outcome_note"].isna() | ~out["outcome_note"].astype(str).str.contains(
@@ -452,16 +464,22 @@ def value_for_money(ds: Dataset) -> pd.DataFrame:
 
         ``label, basis, design, deadweight_applied`` (False with a comparison group),
         ``n_measured`` (pilot people measured at both times), ``n_comparison``,
-        ``successes``, ``success_rate_pilot``, ``success_rate_comparison`` (NaN without a
-        comparison group), ``improvement`` (from outcome_summary, positive = better),
-        ``quantity_net_of_counterfactual``, ``attributable_successes`` /
+        ``role`` and ``evidence_rating`` (of the outcome, from outcome_summary),
+        ``successes``, ``reversals`` (crossed the wrong way), ``net_successes`` (their
+        difference, without a comparison group), ``success_rate_pilot``,
+        ``success_rate_comparison`` (NaN without a comparison group), ``improvement``
+        (from outcome_summary, positive = better), ``quantity_net_of_counterfactual`` with
+        its 95 % range ``quantity_ci_low``, ``quantity_ci_high``, ``attributable_successes`` /
         ``attributable_units`` (one of the two, by basis), the assumptions ``value_nok,
         deadweight, attribution, displacement, drop_off, duration_years, discount_rate``,
-        ``annual_value_nok`` (V), ``pv_factor``, ``observed_share_of_year1``,
-        ``observed_value_nok``, ``projected_value_nok``, ``social_value_pv_nok`` (PV =
-        observed + projected), ``total_cost_nok``, ``public_cost_nok``,
+        ``annual_value_nok`` (V), ``benefit_years_from_base``, ``cost_years_from_base``
+        (years after the agreement's start, the base year), ``pv_factor``,
+        ``observed_share_of_year1``, ``observed_value_nok``, ``projected_value_nok``,
+        ``social_value_pv_nok`` (PV = observed + projected) with ``social_value_pv_low_nok``
+        and ``social_value_pv_high_nok``, ``total_cost_nok``, ``public_cost_nok``,
         ``tax_financing_cost``, ``cost_for_ratio_nok``, ``net_value_nok``,
-        ``benefit_cost_ratio`` (NaN when the cost is 0), ``break_even_value_nok`` (NaN
+        ``benefit_cost_ratio`` (NaN when the cost is 0) with ``benefit_cost_ratio_low`` and
+        ``benefit_cost_ratio_high``, ``break_even_value_nok`` (NaN
         when the effect is not positive), ``confidence``, ``source`` and ``note`` (keys of
         :data:`VALUE_NOTES`). :data:`VALUE_FIGURE_KINDS` says which figures are observed
         and which projected.

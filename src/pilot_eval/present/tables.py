@@ -880,49 +880,42 @@ def attrition_table(outcome_summary: pd.DataFrame,
     follow-up and missing it, the share of the due follow-ups that are missing, and how much
     worse the missing would have had to get for the change to vanish.
 
-    The three groups add up to those measured at the start, so they are suppressed
-    together (complementary suppression within each row, :func:`pilot_eval.privacy.
-    suppression_mask`); the share and the tipping point are hidden with a hidden count
-    (each would give it back).
+    The marks are those of the one disclosure model (:func:`pilot_eval.privacy.
+    table_disclosure_codes` of ``outcomes``): the three groups are parts of those measured
+    at the start, so a small one is hidden with a complement, and the share and the tipping
+    point are hidden with a hidden count (each would give it back).
     """
     fmt.check_language(language)
     names_ = _names(names)
-    o = outcome_summary.reset_index()
-    o = o[o["n_baseline"].astype(float) > 0].reset_index(drop=True)
+    keep = outcome_summary["n_baseline"].astype(float) > 0
+    codes = table_disclosure_codes("outcomes", outcome_summary, min_cell_size)[keep.to_numpy()]
+    o = outcome_summary[keep.to_numpy()].reset_index()
+    codes = codes.reset_index(drop=True)
     label_col = "label_en" if language == "en" else "label_nb"
     labels = (o[label_col] if label_col in o else o["measure"]).astype("string").fillna(
         o["measure"].astype(str))
-    parts = ("n_pilot", "n_not_yet_due", "n_missing_due")  # they add up to n_baseline
-    long = pd.DataFrame({
-        "row": np.repeat(np.arange(len(o)), 3), "part": np.tile(parts, len(o)),
-        "n": o[list(parts)].to_numpy(float).ravel()}).set_index(["row", "part"])["n"]
-    hide = suppression_mask(long, min_cell_size, groups="row").unstack("part")
-    counts = long.unstack("part")
-    base = o["n_baseline"].to_numpy(float)
-    base_hidden = (base > 0) & (base < min_cell_size)
-
-    def cell(i: int, col: str) -> str:
-        v = counts.at[i, col]
-        if base_hidden[i] or hide.at[i, col]:
-            return f"<{min_cell_size}" if 0 < v < min_cell_size else COMPLEMENTARY
-        return fmt.count(v, suppress=False, language=language)
-
-    any_hidden = base_hidden | hide.any(axis=1).to_numpy(bool)
     unit = [text.unit(u, language) for u in o["unit"].astype(object)]
+
+    def cells(col: str, shown: Callable[[int], str]) -> list[str]:
+        marks = {PRIMARY: f"<{min_cell_size}", CODE_COMPLEMENTARY: COMPLEMENTARY,
+                 CODE_DERIVED: fmt.MISSING}
+        return [marks.get(codes.at[i, col], "") or shown(i) for i in range(len(o))]
+
+    def count(col: str) -> list[str]:
+        return cells(col, lambda i: fmt.count(o.at[i, col], suppress=False, language=language))
+
     tip = o["tipping_point_improvement"].to_numpy(float)
     frame = pd.DataFrame({
         "pilot": [_name(p, names_) for p in o["pilot_id"]],
         "measure": labels.astype(str).tolist(),
-        "n_baseline": [f"<{min_cell_size}" if h else fmt.count(b, suppress=False,
-                                                               language=language)
-                       for b, h in zip(base, base_hidden, strict=True)],
-        **{col: [cell(i, col) for i in range(len(o))] for col in parts},
-        "attrition": [fmt.MISSING if any_hidden[i] or pd.isna(v) else
-                      fmt.percent(v, language=language)
-                      for i, v in enumerate(o["attrition_due_share"])],
-        "tipping": [fmt.MISSING if any_hidden[i] or not np.isfinite(tip[i]) else
-                    f"{fmt.number(-tip[i], 1, language=language)}"
-                    f"{chr(0xA0) + unit[i] if unit[i] else ''}" for i in range(len(o))],
+        **{col: count(col) for col in ("n_baseline", "n_pilot", "n_not_yet_due",
+                                       "n_missing_due")},
+        "attrition": cells("attrition_due_share", lambda i: fmt.percent(
+            o.at[i, "attrition_due_share"], language=language)),
+        "tipping": cells("tipping_point_improvement", lambda i: fmt.MISSING
+                         if not np.isfinite(tip[i]) else
+                         fmt.number(-tip[i], 1, language=language)
+                         + ("\u00a0" + unit[i] if unit[i] else "")),
     })
     cols = [_Col("pilot", text.label("pilot", language)),
             _Col("measure", text.label("measure", language)),
@@ -932,17 +925,17 @@ def attrition_table(outcome_summary: pd.DataFrame,
             _Col("n_missing_due", text.label("h.missing_due", language), True),
             _Col("attrition", text.label("h.attrition", language), True),
             _Col("tipping", text.label("h.tipping", language), True)]
-    shown = frame.copy()
-    shown.attrs = {"min_cell_size": int(min_cell_size),
-                   "primary": bool(((long > 0) & (long < min_cell_size)).any()
-                                   or base_hidden.any()),
-                   "complementary": bool((hide.to_numpy() & ~((counts > 0)
-                                          & (counts < min_cell_size)).to_numpy()).any()),
-                   "derived": bool(any_hidden.any()),
+    shown_codes = codes.reindex(columns=["n_baseline", "n_pilot", "n_not_yet_due",
+                                         "n_missing_due", "attrition_due_share",
+                                         "tipping_point_improvement"])
+    frame.attrs = {"min_cell_size": int(min_cell_size),
+                   "primary": bool(shown_codes.eq(PRIMARY).to_numpy().any()),
+                   "complementary": bool(shown_codes.eq(CODE_COMPLEMENTARY).to_numpy().any()),
+                   "derived": bool(shown_codes.eq(CODE_DERIVED).to_numpy().any()),
                    "hidden": pd.DataFrame(False, index=frame.index, columns=frame.columns)}
     notes = [text.label("note.attrition", language)]
-    notes += _suppression_notes(shown, [c.key for c in cols], language)
-    return _table(text.label("cap.attrition", language), cols, shown, notes=notes,
+    notes += _suppression_notes(frame, [c.key for c in cols], language)
+    return _table(text.label("cap.attrition", language), cols, frame, notes=notes,
                   group_first=True)
 
 

@@ -844,13 +844,13 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "h.improvement": {_NB: "Forbedring (95\u00a0%\u00a0KI)", _EN: "Improvement (95%\u00a0CI)"},
     "h.mid": {_NB: "Betyr noe fra", _EN: "Matters from"},
     "h.mde": {_NB: "Kan påvises fra", _EN: "Detectable from"},
-    "h.attrition": {_NB: "Frafall", _EN: "Attrition"},
+    "h.attrition": {_NB: "Frafall i oppfølgingen", _EN: "Attrition at follow-up"},
     "evidence.strong": {_NB: "sterk", _EN: "strong"},
     "evidence.moderate": {_NB: "moderat", _EN: "moderate"},
     "evidence.weak": {_NB: "svak", _EN: "weak"},
     "evidence.very_weak": {_NB: "svært svak", _EN: "very weak"},
-    "h.evidence": {_NB: "Evidens", _EN: "Evidence"},
-    "h.design_evidence": {_NB: "Metode, evidens", _EN: "Design, evidence"},
+    "h.evidence": {_NB: "Evidensstyrke", _EN: "Strength of evidence"},
+    "h.design_evidence": {_NB: "Metode, evidensstyrke", _EN: "Design, strength of evidence"},
     "exploratory": {_NB: "utforskende", _EN: "exploratory"},
     "design.did": {_NB: "FiF", _EN: "DiD"},
     "design.pre_post": {_NB: "før–etter", _EN: "pre–post"},
@@ -879,22 +879,24 @@ LABELS: Final[dict[str, dict[str, str]]] = {
                       _EN: "Whom the outcomes rest on, and who is missing"},
     "h.at_start": {_NB: "Målt ved start", _EN: "Measured at start"},
     "h.again": {_NB: "Målt igjen", _EN: "Measured again"},
-    "h.not_yet_due": {_NB: "Ikke ennå", _EN: "Not yet due"},
+    "h.not_yet_due": {_NB: "Ikke tid ennå", _EN: "Not yet due"},
     "h.missing_due": {_NB: "Mangler", _EN: "Missing"},
-    "h.tipping": {_NB: "Må være så mye dårligere", _EN: "Must be this much worse"},
+    "h.tipping": {_NB: "Måtte ha blitt så mye dårligere",
+                  _EN: "Would have had to get this much worse"},
     "note.attrition": {
         _NB: "Målt ved start: deltakere med startmåling. Av dem er noen målt igjen, noen "
              "har ikke kommet til oppfølgingsmålingen ennå, og resten mangler den. Frafall: "
              "andelen som mangler av dem som skulle vært målt igjen. Mangler mange, kan "
-             "resultatet være for godt: de som faller fra, har ofte hatt mindre nytte. «Må "
-             "være så mye dårligere»: hvor mye dårligere de som mangler i snitt måtte ha "
-             "blitt for at endringen skulle forsvinne.",
+             "resultatet være for godt: de som faller fra, har ofte hatt mindre nytte. «Måtte "
+             "ha blitt så mye dårligere»: hvor mye dårligere de som mangler i snitt måtte ha "
+             "blitt (med sammenligningsgruppe: enn den) for at endringen skulle forsvinne.",
         _EN: "Measured at start: participants with a baseline. Of them some are measured "
              "again, some have not reached the follow-up yet, and the rest miss it. "
              "Attrition: the share missing of those due to be measured again. When many "
              "are missing the result may be too good: those who leave have often gained "
-             "less. 'Must be this much worse': how much worse those missing would on "
-             "average have had to get for the change to vanish."},
+             "less. 'Would have had to get this much worse': how much worse those missing "
+             "would on average have had to get (with a comparison group: than it) for the "
+             "change to vanish."},
     # its table
     "cap.its": {_NB: "Kommunens tall før og etter at piloten startet (avbrutt tidsserie)",
                 _EN: "Municipal figures before and after the pilot started (interrupted "
