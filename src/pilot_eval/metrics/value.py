@@ -137,6 +137,8 @@ VALUE_NOTES: dict[str, str] = {
                      "the wrong way",
     "change_not_effect": "no comparison group: the value rests on a before/after change, "
                          "not an effect (evidence rating weak at best)",
+    "weak_evidence": "a comparison group, but the outcome's evidence is weak or very weak: "
+                     "the value may be far off, beyond its range",
     "may_double_count": "values of several measures added: they may overlap",
     "some_measures_not_valued": "a valued measure could not be valued and is left out of the sum",
 }
@@ -416,6 +418,8 @@ def _appraise(inp: pd.DataFrame) -> pd.DataFrame:
         "few_measured": few,
         "net_crossings": per_success & ~did & ok,
         "change_not_effect": ~did & ok,
+        "weak_evidence": did & ok & out["evidence_rating"].astype("string").isin(
+            ["weak", "very_weak"]).fillna(False).to_numpy(dtype=bool),
     }, index=out.index)
     out["note"] = _join_notes(notes)
     return out

@@ -367,22 +367,26 @@ class _Report:
 
     def _main_values(self, value: pd.DataFrame) -> pd.DataFrame:
         """One row of ``value`` (:func:`~pilot_eval.metrics.value.value_for_money`) per
-        pilot, in the pilots' order: the measure with the largest social value among those
-        resting on at least ``min_cell_size`` people measured twice. A pilot with no such
-        measure keeps its first row, so a chart can say why. Column ``drawn`` tells which
-        rows have a value to draw."""
+        pilot, in the pilots' order: the pilot's primary measure when it is valued (the
+        verdict rests on it; other measures are exploratory), else the measure with the
+        largest social value among those resting on at least ``min_cell_size`` people
+        measured twice. A pilot with no such measure keeps its first row, so a chart can
+        say why. Column ``drawn`` tells which rows have a value to draw."""
         v = value.reset_index()
         if v.empty:
             return v.assign(drawn=pd.Series(dtype=bool))
         v["pilot_id"] = v["pilot_id"].astype(str)
         drawn = self._value_drawn(v)
-        v = v.assign(drawn=drawn.astype(bool),
+        primary = (v["role"].astype("string") == "primary").fillna(False) if "role" in v \
+            else pd.Series(False, index=v.index)
+        v = v.assign(drawn=drawn.astype(bool), _primary=primary.astype(bool),
                      _value=v["social_value_pv_nok"].where(drawn), _row=range(len(v)))
-        main = v.sort_values(["drawn", "_value", "_row"], ascending=[False, False, True],
+        main = v.sort_values(["drawn", "_primary", "_value", "_row"],
+                             ascending=[False, False, False, True],
                              na_position="last").drop_duplicates("pilot_id")
         order = {pid: i for i, pid in enumerate(self.ds.pilot_ids)}
         main = main.sort_values("pilot_id", key=lambda s: s.map(order))
-        return main.drop(columns=["_value", "_row"]).reset_index(drop=True)
+        return main.drop(columns=["_value", "_row", "_primary"]).reset_index(drop=True)
 
     def _value_drawn(self, value: pd.DataFrame) -> pd.Series:
         """Rows of ``value`` with a social value resting on at least ``min_cell_size`` people
@@ -638,7 +642,7 @@ class PortfolioReport(_Report):
     # none can be drawn yet, the table says why row by row
     def value_vs_cost(self) -> figures.Figure | Block:
         """Social value against cost, one bar pair per pilot for its main valued measure
-        (the largest social value, as in :meth:`tornado`), with the value table's figures.
+        (its primary measure, as in :meth:`tornado`), with the value table's figures.
 
         Measures are not added up: two measures of one pilot may count the same gain twice.
         """
@@ -654,12 +658,11 @@ class PortfolioReport(_Report):
                         .value_counts() > 1).any())
         note = None
         if several:
-            note = ("Stolpene viser resultatmålet med størst samfunnsnytte for hver pilot. "
-                    "Tabellen viser alle resultatmålene. De er ikke lagt sammen, fordi de kan "
-                    "overlappe." if self.language == "nb" else
-                    "The bars show each pilot's measure with the largest social value. The "
-                    "table shows every measure. They are not added up, because they may "
-                    "overlap.")
+            note = ("Stolpene viser pilotens hovedresultatmål. Tabellen viser alle "
+                    "resultatmålene. De er ikke lagt sammen, fordi de kan overlappe."
+                    if self.language == "nb" else
+                    "The bars show each pilot's primary measure. The table shows every "
+                    "measure. They are not added up, because they may overlap.")
         measures = main.loc[main["drawn"], "measure"].astype(str)
         return figures.value_vs_cost(rows.set_index(["pilot_id", "measure"]), self.names,
                                      min_cell_size=self.min_cell_size, language=self.language,
@@ -675,8 +678,8 @@ class PortfolioReport(_Report):
                                   tax_financing_cost=self.ds.agreement.tax_financing_cost)
 
     def tornado(self) -> Block:
-        """Sensitivity of the benefit–cost ratio: one chart per pilot, for the measure with
-        the largest social value (the pilot reports show every measure). Nothing when no
+        """Sensitivity of the benefit–cost ratio: one chart per pilot, for its primary
+        measure when valued (the pilot reports show every measure). Nothing when no
         value can be drawn: the chart or the table above has said why."""
         main = self._main_values(self.value)
         main = main[main["drawn"]] if len(main) else main

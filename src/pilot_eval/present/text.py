@@ -358,6 +358,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
              "som krysset den riktig vei.",
         _EN: "Without a comparison group, those who crossed the threshold the wrong way are "
              "subtracted from those who crossed it the right way."},
+    "value_note.weak_evidence": {
+        _NB: "Evidensstyrken for resultatet er svak, så verdien kan være langt unna, også "
+             "utenfor intervallet.",
+        _EN: "The strength of evidence for the outcome is weak, so the value may be far off, "
+             "even outside its range."},
     "value_note.change_not_effect": {
         _NB: "Verdien bygger på en endring fra før til etter, ikke på en påvist effekt.",
         _EN: "The value rests on a change from before to after, not on a shown effect."},
