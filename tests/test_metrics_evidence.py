@@ -133,7 +133,7 @@ def test_thresholds_come_from_the_rules():
 
 
 def test_series_rating():
-    facts = pd.DataFrame({"n_pre": [24, 11, 24, 24], "level_change": [0.1, 0.1, 0.1, np.nan],
+    facts = pd.DataFrame({"n_pre": [24, 23, 24, 24], "level_change": [0.1, 0.1, 0.1, np.nan],
                           "autocorrelated": [False, False, True, False],
                           "pre_trend_break": [False, False, True, False]})
     out = evidence.rate_series(facts)

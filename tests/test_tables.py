@@ -323,7 +323,7 @@ def test_status_table_has_colour_and_word(mid):
     assert all(words[c] == w for c, w in badges)
     rec = t.data["Anbefaling – fordi …"].tolist()
     # mid-pilot a quarter of the due follow-ups are missing: the evidence is weak, no scaling
-    assert plain(rec[0]) == "Videreføre – trivsel opp 3 poeng, svak evidens"
+    assert plain(rec[0]) == "Videreføre – trivsel opp 3 poeng, svak evidensstyrke"
     assert all(" – " in r for r in rec)
     assert "<strong>Videreføre</strong>" in t.html
     en = mid["en"][0]
@@ -431,7 +431,8 @@ def test_rules_table(mid):
     t = [x for x in mid["nb"] if x.caption == "Regler for statusoversikten"][0]
     assert t.data["Verdi"].tolist() == ["0,9", "0,6", "1,1", "1,3", "0,5", "10", "0,5",
                                         # the evidence rules (issue #5)
-                                        "2", "0,4", "0,2", "0,5", "0,25", "0,15", "0,5", "10"]
+                                        "2", "0,4", "0,2", "0,5", "0,25", "0,15", "0,5", "10",
+                                        "24"]
     assert set(t.data["Endret i avtalen"]) == {"nei"}
 
 

@@ -204,6 +204,7 @@ DEFAULT_RULES: dict[str, float] = {
     "evidence_ceiling_share": 0.15,  # share of baselines at a scale limit above this
     "evidence_rtm_share_of_mid": 0.5,  # regression to the mean ≥ this × MID (before/after)
     "evidence_min_clusters": 10,  # fewer clusters in all lowers the rating
+    "its_min_pre_months": 24,  # fewer months before a time series' start lowers its rating
 }
 
 AGREEMENT_KEYS: dict[str, tuple[str, Any]] = {

@@ -59,8 +59,10 @@ two), never below 0:
     but still rests on few independent units (Cameron & Miller 2015).
 ``autocorrelation`` / ``pre_trend_break`` / ``short_pre_period`` (time series)
     Residual autocorrelation (the interval then uses Newey–West errors, which are
-    themselves uncertain with a few dozen months), a slope change inside the pre-period,
-    or fewer than 12 months before the start.
+    themselves uncertain with a few dozen months), a slope change inside the pre-period
+    (a check that cannot run for too few months counts as failed), or fewer than
+    ``its_min_pre_months`` (24) months before the start: with the season modelled by month,
+    one year before cannot tell season from trend.
 
 References
 ----------
@@ -85,7 +87,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-__all__ = ["rate_outcomes", "rate_series", "wwc_low_attrition", "EVIDENCE_LEVELS",
+from ..schema import DEFAULT_RULES
+
+__all__ = ["rate_outcomes", "rate_series", "wwc_low_attrition", "min_measured", "EVIDENCE_LEVELS",
            "EVIDENCE_REASONS", "EVIDENCE_RULES", "DESIGN_LEVEL"]
 
 #: Level → key, weakest first.
@@ -124,7 +128,8 @@ EVIDENCE_RULES: tuple[EvidenceRule, ...] = (
     EvidenceRule("autocorrelation", None, 1,
                  "months correlated (Newey-West errors used, themselves uncertain)"),
     EvidenceRule("pre_trend_break", None, 1, "the trend changed within the pre-period"),
-    EvidenceRule("short_pre_period", None, 1, "fewer than 12 months before the start"),
+    EvidenceRule("short_pre_period", "its_min_pre_months", 1,
+                 "fewer months before the start than its_min_pre_months"),
 )
 
 EVIDENCE_REASONS: dict[str, str] = {r.reason: r.meaning for r in EVIDENCE_RULES}
@@ -139,7 +144,6 @@ _WWC_CAUTIOUS = np.array([
     0.4, 0.3, 0.2, 0.0,
 ])  # fmt: skip
 
-_MIN_PRE_MONTHS = 12
 
 
 def wwc_low_attrition(overall: pd.Series | np.ndarray, differential: pd.Series | np.ndarray
@@ -167,9 +171,18 @@ def wwc_low_attrition(overall: pd.Series | np.ndarray, differential: pd.Series |
 
 
 def _rule(rules: Mapping[str, float], key: str) -> float:
-    from ..schema import DEFAULT_RULES
-
     return float(rules.get(key, DEFAULT_RULES[key]))
+
+
+def min_measured(rules: Mapping[str, float], min_cell_size: int) -> int:
+    """The fewest people measured at both times, in each group, for any verdict or value:
+    ``max(outcome_min_n, min_cell_size)`` (one rule, used by the rating, the scorecard and
+    value for money).
+
+    >>> min_measured({}, 5), min_measured({"outcome_min_n": 3}, 5)
+    (10, 5)
+    """
+    return int(max(_rule(rules, "outcome_min_n"), float(min_cell_size)))
 
 
 def _level_and_reasons(start: np.ndarray, costs: dict[str, np.ndarray], index: pd.Index
@@ -233,7 +246,7 @@ def rate_outcomes(facts: pd.DataFrame, rules: Mapping[str, float], *, min_cell_s
     did = (design == "did").to_numpy()
     start = design.map(DESIGN_LEVEL).astype(float).to_numpy()
     start = np.where(np.isfinite(facts["estimate"].astype(float).to_numpy()), start, np.nan)
-    min_n = max(_rule(rules, "outcome_min_n"), float(min_cell_size))
+    min_n = min_measured(rules, min_cell_size)
 
     def col(name: str) -> np.ndarray:
         return facts[name].astype(float).to_numpy() if name in facts else \
@@ -267,7 +280,7 @@ def rate_outcomes(facts: pd.DataFrame, rules: Mapping[str, float], *, min_cell_s
     return _level_and_reasons(start, {k: v * one for k, v in costs.items()}, facts.index)
 
 
-def rate_series(facts: pd.DataFrame) -> pd.DataFrame:
+def rate_series(facts: pd.DataFrame, rules: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Evidence level, rating and reasons for interrupted time series rows.
 
     Parameters
@@ -277,6 +290,8 @@ def rate_series(facts: pd.DataFrame) -> pd.DataFrame:
         ``level_change``, ``autocorrelated`` (bool: the residuals are correlated month to
         month; the interval then uses Newey–West errors, but with a few dozen months that
         correction is itself uncertain) and ``pre_trend_break`` (bool).
+    rules : mapping, optional
+        The rules in force (``its_min_pre_months``); missing keys take their defaults.
 
     Returns
     -------
@@ -294,7 +309,8 @@ def rate_series(facts: pd.DataFrame) -> pd.DataFrame:
     costs = {
         "autocorrelation": flag("autocorrelated"),
         "pre_trend_break": flag("pre_trend_break"),
-        "short_pre_period": facts["n_pre"].astype(float).to_numpy() < _MIN_PRE_MONTHS,
+        "short_pre_period": facts["n_pre"].astype(float).to_numpy()
+        < _rule(rules or {}, "its_min_pre_months"),
     }
     return _level_and_reasons(start, {k: v.astype(float) for k, v in costs.items()},
                               facts.index)

@@ -104,8 +104,9 @@ CHECK_AUTOCORRELATION = 0.2
 
 
 def _autocorrelated(fit: ITSResult) -> bool:
-    return bool(fit.autocorrelation_p < CHECK_ALPHA
-                or abs(fit.autocorrelation) > CHECK_AUTOCORRELATION)
+    """Correlated months, or too few to tell (a check that cannot run does not pass)."""
+    return not (fit.autocorrelation_p >= CHECK_ALPHA
+                and abs(fit.autocorrelation) <= CHECK_AUTOCORRELATION)
 
 
 # --------------------------------------------------------------------------- per person
@@ -711,9 +712,9 @@ def its_summary(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
             "autocorrelation_p": res.autocorrelation_p,
             "autocorrelated": _autocorrelated(res),
             "cov_type": res.cov_type, "pre_trend_break_p": res.pre_trend_break_p,
-            "pre_trend_break": bool(res.pre_trend_break_p < CHECK_ALPHA),
+            "pre_trend_break": not res.pre_trend_break_p >= CHECK_ALPHA,  # NaN: not shown
             "method": res.method, "note": note,
         })
     out = pd.DataFrame(rows).set_index(["pilot_id", "series"])
-    out = out.join(evidence.rate_series(out))
+    out = out.join(evidence.rate_series(out, ds.agreement.rules))
     return _typed(out[_ITS_COLUMNS])

@@ -48,6 +48,7 @@ import pandas as pd
 from ..dataset import Dataset
 from ..schema import DEFAULT_RULES
 from .cost import cost_summary
+from .evidence import min_measured
 from .outcomes import outcome_summary, primary_measures
 from .reach import reach_summary
 
@@ -150,6 +151,9 @@ RULE_DESCRIPTIONS: dict[str, tuple[str, str]] = {
                                   "at least this share of the minimal important change"),
     "evidence_min_clusters": ("Evidensen svekkes med færre klynger (skoler, klasser) enn",
                               "Evidence lowered with fewer clusters (schools, classes) than"),
+    "its_min_pre_months": ("Evidensen for en tidsserie svekkes med færre måneder før start "
+                           "enn", "Evidence of a time series lowered with fewer months "
+                           "before the start than"),
 }
 
 _COLUMNS = [
@@ -321,7 +325,7 @@ def _scorecard(ds: Dataset, alpha: float = 0.05,
 
     # outcome
     rows = _outcome_rows(ds, summary, index)
-    min_n = int(max(rules["outcome_min_n"], float(ds.agreement.min_cell_size)))
+    min_n = min_measured(rules, ds.agreement.min_cell_size)
     n = rows["n_pilot"].fillna(0).astype(int)
     n_comp = rows["n_comparison"].fillna(0).astype(int)
     did = (rows["design"].astype("string") == "did").fillna(False).to_numpy(dtype=bool)

@@ -90,6 +90,7 @@ from .. import stats
 from ..dataset import Dataset
 from . import outcomes as _outcomes
 from .cost import cost_summary
+from .evidence import min_measured
 
 __all__ = [
     "value_for_money",
@@ -334,8 +335,7 @@ def _inputs(ds: Dataset, summary: pd.DataFrame | None = None, alpha: float = 0.0
     inp["public_cost_nok"] = costs["public_cost_nok"].reindex(pids).to_numpy(dtype=float)
     inp["discount_rate"] = float(ds.agreement.discount_rate)
     inp["tax_financing_cost"] = float(ds.agreement.tax_financing_cost)
-    inp["min_n"] = max(float(ds.agreement.rules.get("outcome_min_n", 10)),
-                       float(ds.agreement.min_cell_size))
+    inp["min_n"] = float(min_measured(ds.agreement.rules, ds.agreement.min_cell_size))
     return inp
 
 

@@ -202,14 +202,23 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         _EN: "Without a comparison group we cannot tell how much of the change is the "
              "pilot's doing."},
     "outcome_reason.evidence_too_weak": {
-        _NB: "Evidensen er for svak til at vi kan si sikkert at piloten står for endringen.",
+        _NB: "Evidensstyrken er for svak til at vi kan si sikkert at piloten står for "
+             "endringen.",
         _EN: "The evidence is too weak to say that the pilot caused the change."},
+    "outcome_reason.change_without_comparison_below": {
+        _NB: "Uten sammenligningsgruppe vet vi ikke om endringen er pilotens, eller hva som "
+             "ville skjedd uten den.",
+        _EN: "Without a comparison group we cannot tell whether the change is the pilot's, "
+             "or what would have happened without it."},
+    "outcome_reason.evidence_too_weak_below": {
+        _NB: "Evidensstyrken er for svak til at vi kan si sikkert at piloten ikke virker.",
+        _EN: "The evidence is too weak to say that the pilot does not work."},
     "outcome_reason.attrition_too_high": {
         _NB: "For mange mangler oppfølgingsmåling til at vi kan stole på endringen.",
         _EN: "Too many follow-up measurements are missing to trust the change."},
     # -- evidence rating: why a result is rated as it is (metrics/evidence.py)
     "evidence.sentence": {
-        _NB: "Evidensen er {rating}: {reasons}.",
+        _NB: "Evidensstyrken er {rating}: {reasons}.",
         _EN: "The evidence is {rating}: {reasons}."},
     "evidence.base.did": {_NB: "sammenligningsgruppe målt før og etter",
                           _EN: "a comparison group measured before and after"},
@@ -239,15 +248,26 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "evidence.reason.short_pre_period": {_NB: "under ett år med tall fra før",
                                          _EN: "less than a year of figures from before"},
     "outcome.rtm": {
-        _NB: "Deltakerne startet under gjennomsnittet. Bare det kan gi om lag {x} {unit} "
-             "bedring ved neste måling, uten noen virkning av piloten.",
-        _EN: "The participants started below average. That alone can give about {x} {unit} "
-             "of improvement at the next measurement, without any effect of the pilot."},
+        _NB: "Deltakerne startet dårligere enn gjennomsnittet. Bare det kan gi om lag {x} "
+             "{unit} bedring ved neste måling, uten noen virkning av piloten.",
+        _EN: "The participants started worse off than average. That alone can give about "
+             "{x} {unit} of improvement at the next measurement, without any effect of the "
+             "pilot."},
+    "outcome.rtm_did": {
+        _NB: "Deltakerne startet dårligere enn sammenligningsgruppen. Bare det kan gi om lag "
+             "{x} {unit} av forskjellen, uten noen virkning av piloten.",
+        _EN: "The participants started worse off than the comparison group. That alone can "
+             "give about {x} {unit} of the difference, without any effect of the pilot."},
     "outcome.tipping": {
         _NB: "De som mangler oppfølgingsmåling, måtte i snitt ha blitt {x} {unit} dårligere "
              "for at endringen skulle forsvinne.",
         _EN: "Those missing a follow-up would have had to get worse by {x} {unit} on average "
              "for the change to vanish."},
+    "outcome.tipping_did": {
+        _NB: "De som mangler oppfølgingsmåling, måtte i snitt ha endret seg {x} {unit} "
+             "dårligere enn sammenligningsgruppen for at forskjellen skulle forsvinne.",
+        _EN: "Those missing a follow-up would have had to fare {x} {unit} worse than the "
+             "comparison group on average for the difference to vanish."},
     # -- scorecard: recommendation
     "recommendation_reason.not_started": {
         _NB: "Piloten har ikke startet, så det er for tidlig å si noe.",
@@ -463,9 +483,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "rec.down": {_NB: "{label} ned {x} {unit}", _EN: "{label} down {x} {unit}"},
     "rec.sure": {_NB: "sikker bedring", _EN: "a clear improvement"},
     "rec.unsure": {_NB: "usikkert om det er nok", _EN: "unclear if it is enough"},
-    "rec.may_matter": {_NB: "trolig bedring", _EN: "a likely improvement"},
+    "rec.may_matter": {_NB: "bedring, kanskje stor nok til å bety noe",
+                       _EN: "an improvement, perhaps large enough to matter"},
     "rec.no_comparison": {_NB: "uten sammenligningsgruppe", _EN: "no comparison group"},
-    "rec.weak_evidence": {_NB: "svak evidens", _EN: "weak evidence"},
+    "rec.weak_evidence": {_NB: "svak evidensstyrke", _EN: "weak evidence"},
     "rec.attrition": {_NB: "mange mangler oppfølging", _EN: "many follow-ups missing"},
     "rec.too_little": {_NB: "for lite til å bety noe", _EN: "too little to matter"},
     "rec.too_little_early": {_NB: "for lite så langt", _EN: "too little so far"},
@@ -531,9 +552,6 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         _EN: "The target is {n} participants in all."},
     "sum.who_young": {_NB: "barn og unge", _EN: "children and young people"},
     "sum.who_all": {_NB: "innbyggere", _EN: "residents"},
-    "sum.green": {
-        _NB: "{label} {verb} om lag {x} {unit} i {name}.",
-        _EN: "{label} {verb} by about {x} {unit} in {name}."},
     "sum.green_did": {
         _NB: "{label} {verb} om lag {x} {unit} mer i {name} enn hos dem som ikke var med.",
         _EN: "{label} {verb} by about {x} {unit} more in {name} than among those who did "
@@ -563,7 +581,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         _NB: "uten sammenligningsgruppe vet vi ikke hvor mye av den piloten står for",
         _EN: "without a comparison group we cannot tell how much of it is the pilot's doing"},
     "sum.why.evidence_too_weak": {
-        _NB: "evidensen er {rating}, så vi vet ikke sikkert om piloten står for den",
+        _NB: "evidensstyrken er {rating}, så vi vet ikke sikkert om piloten står for den",
         _EN: "the evidence is {rating}, so we cannot be sure the pilot caused it"},
     "sum.why.attrition_too_high": {
         _NB: "mange mangler oppfølgingsmåling, så den kan være for høy",
@@ -844,7 +862,6 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         _EN: "The figures are numbers of participants in each pilot."},
     # outcome table
     "cap.outcome": {_NB: "Endring per resultatmål", _EN: "Change per outcome measure"},
-    "h.design": {_NB: "Metode", _EN: "Design"},
     "h.n": {_NB: "Målt før og etter", _EN: "Measured twice"},
     "h.improvement": {_NB: "Forbedring (95\u00a0%\u00a0KI)", _EN: "Improvement (95%\u00a0CI)"},
     "h.mid": {_NB: "Betyr noe fra", _EN: "Matters from"},
@@ -1005,9 +1022,9 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         _EN: "Evidence one level down when the comparison group is smaller than this share "
              "of the pilot group"},
     "rule.evidence_imbalance_max": {
-        _NB: "Evidensen ett nivå ned når gruppene ved start skiller seg mer enn dette (i "
+        _NB: "Evidensen to nivåer ned når gruppene ved start skiller seg mer enn dette (i "
              "standardavvik)",
-        _EN: "Evidence one level down when the groups differ at the start by more than this "
+        _EN: "Evidence two levels down when the groups differ at the start by more than this "
              "(in standard deviations)"},
     "rule.evidence_ceiling_share": {
         _NB: "Evidensen ett nivå ned når en større andel starter på grensen av skalaen",
@@ -1017,6 +1034,11 @@ LABELS: Final[dict[str, dict[str, str]]] = {
              "andelen av minste betydningsfulle endring",
         _EN: "Evidence one level down when regression to the mean alone gives at least this "
              "share of the minimal important difference"},
+    "rule.its_min_pre_months": {
+        _NB: "Evidensen for kommunens tidsserier ett nivå ned med færre måneder før "
+             "piloten startet enn",
+        _EN: "Evidence of the municipality's time series one level down with fewer months "
+             "before the pilot started than"},
     "rule.evidence_min_clusters": {
         _NB: "Evidensen ett nivå ned med færre skoler eller grupper enn",
         _EN: "Evidence one level down with fewer schools or groups than"},
@@ -1046,14 +1068,15 @@ LABELS: Final[dict[str, dict[str, str]]] = {
              "som sterk, tidsserie for hele kommunen som moderat, før–etter uten "
              "sammenligningsgruppe som svak. Hvert forhold i tabellen over trekker ett nivå "
              "ned; mange manglende oppfølgingsmålinger i en sammenligning (over grensene til "
-             "What Works Clearinghouse) trekker to; for få målt gir svært svak.",
+             "What Works Clearinghouse) og grupper som var ulike ved start, trekker to; for "
+             "få målt gir svært svak.",
         _EN: "The evidence (strong, moderate, weak, very weak) says how well the design can "
              "tell the pilot's effect from everything else. A comparison group measured "
              "before and after starts as strong, a time series for the whole municipality as "
              "moderate, before/after without a comparison group as weak. Each concern in the "
              "table above takes one level off; many missing follow-ups in a comparison "
-             "(beyond the What Works Clearinghouse boundaries) take two; too few measured "
-             "gives very weak."},
+             "(beyond the What Works Clearinghouse boundaries) and groups that differed at "
+             "the start take two; too few measured gives very weak."},
     "rules.recommendation": {
         _NB: "Anbefalingen: «for tidlig å si» når resultatene har for lite data. «Avslutte» "
              "når resultatene er svake, men «justere» før {share} av perioden er gått. "
@@ -1570,8 +1593,8 @@ def outcome_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb", *
                   label=_cap(_label_of(row, language)), verb=verb,
                   x=fmt.number(x, 1, language=language), unit=unit,
                   ci=fmt.interval(lo, hi, 1, language=language), judgement=judgement)
-        if capped:
-            text += " " + note(reason, "outcome_reason", language)
+        if capped:  # a result below the MID says the design cannot show it does not work
+            text += " " + note(reason + ("_below" if below else ""), "outcome_reason", language)
         return text
     if reason == "too_few_measured":
         n = _get(row, "outcome_n")
@@ -1600,7 +1623,7 @@ def evidence_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb") 
 
     >>> print(evidence_sentence({"design": "pre_post", "evidence_rating": "very_weak",
     ...                          "evidence_reasons": "attrition_high"}))
-    Evidensen er svært svak: bare før–etter-måling uten sammenligningsgruppe og mange mangler oppfølgingsmåling.
+    Evidensstyrken er svært svak: bare før–etter-måling uten sammenligningsgruppe og mange mangler oppfølgingsmåling.
     """
     _lang(language)
     rating = _get(row, "evidence_rating") or _get(row, "outcome_evidence_rating")
@@ -1640,16 +1663,16 @@ def caution_sentences(row: Mapping[str, Any] | pd.Series, language: str = "nb", 
     _lang(language)
     unit = str(_get(row, "outcome_unit") or "")
     out = []
+    did = _get(row, "outcome_design") == "did"
     rtm = _get(row, "outcome_rtm_expected_improvement")
-    if rtm is not None and not _missing(rtm) and float(rtm) >= 0.05 and \
-            _get(row, "outcome_design") != "did":
-        out.append(_t("outcome.rtm", language, x=fmt.number(float(rtm), 1, language=language),
-                      unit=unit))
+    if rtm is not None and not _missing(rtm) and float(rtm) >= 0.05:
+        out.append(_t("outcome.rtm_did" if did else "outcome.rtm", language,
+                      x=fmt.number(float(rtm), 1, language=language), unit=unit))
     tip = _get(row, "outcome_tipping_point")
     missing = _get(row, "outcome_missing_due")
     if tip is not None and not _missing(tip) and float(tip) < 0 and missing is not None \
             and not _missing(missing) and float(missing) >= min_cell_size:
-        out.append(_t("outcome.tipping", language,
+        out.append(_t("outcome.tipping_did" if did else "outcome.tipping", language,
                       x=fmt.number(-float(tip), 1, language=language), unit=unit))
     return out
 
