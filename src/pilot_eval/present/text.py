@@ -866,7 +866,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "h.improvement": {_NB: "Forbedring (95\u00a0%\u00a0KI)", _EN: "Improvement (95%\u00a0CI)"},
     "h.mid": {_NB: "Betyr noe fra", _EN: "Matters from"},
     "h.mde": {_NB: "Kan påvises fra", _EN: "Detectable from"},
-    "h.attrition": {_NB: "Frafall i oppfølgingen", _EN: "Attrition at follow-up"},
+    "h.attrition": {_NB: "Frafall", _EN: "Attrition"},
     "evidence.strong": {_NB: "sterk", _EN: "strong"},
     "evidence.moderate": {_NB: "moderat", _EN: "moderate"},
     "evidence.weak": {_NB: "svak", _EN: "weak"},
@@ -882,8 +882,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
              "forskjell-i-forskjeller, endringen utover sammenligningsgruppens. "
              "«Målt før og etter»: deltakere / sammenligningsgruppe. «Betyr noe fra» er "
              "minste betydningsfulle endring, «kan påvises fra» er minste effekt dataene kan "
-             "påvise. Frafall: andelen av oppfølgingsmålingene som skulle vært tatt, men "
-             "mangler. Evidens: hvor godt oppsettet skiller pilotens virkning fra alt annet "
+             "påvise. Frafall (i oppfølgingen): andelen av oppfølgingsmålingene som skulle "
+             "vært tatt, men mangler. Evidens: hvor godt oppsettet skiller pilotens virkning fra alt annet "
              "(sterk, moderat, svak, svært svak). Uten sammenligningsgruppe er forbedringen "
              "en endring fra før til etter, ikke en påvist effekt. Utforskende: ikke pilotens "
              "hovedmål; med mange mål vil noen se klare ut ved en tilfeldighet.",
