@@ -172,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         ap.error(str(exc))
     started = time.perf_counter()
+    commit = _commit()  # at the start: the code measured, even if a commit lands meanwhile
     problems = []
     if not args.no_loader_check:
         seen = set()
@@ -192,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     table = pd.DataFrame(rows, columns=_COLUMNS)
     when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     print(f"Decision simulation, {when}: {args.reps} replications per case, seed {args.seed}, "
-          f"pilot_eval {pe.__version__} (commit {_commit()}), "
+          f"pilot_eval {pe.__version__} (commit {commit}), "
           f"{time.perf_counter() - started:.0f} s.\n")
     print(_fmt(table, args.markdown))
     for msg in problems:
