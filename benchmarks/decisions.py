@@ -13,7 +13,7 @@ Columns of the table (shares over replications):
 
 * ``truth`` the true effect (measure points; log rate ratio for the time series), ``est``
   the mean estimate, ``bias`` = est − truth, ``cover`` the share of 95 % intervals that
-  contain the truth (among replications with an interval), ``est%`` the share with one;
+  contain the truth (among replications with an interval), ``has_ci`` the share with one;
 * ``god`` outcome status green ("god"), ``scale`` recommendation "Skalere", ``stop``
   "Avslutte", ``grey`` "for lite data"; for the time series ``god`` is the share of
   summaries that state a clear change of the indicator; for the portfolio case the share of
@@ -56,7 +56,7 @@ sys.path.insert(0, str(ROOT))
 import pilot_eval as pe  # noqa: E402
 from tests import _scenarios as sc  # noqa: E402
 
-_COLUMNS = ["scenario", "variant", "truth", "reps", "est%", "est", "bias", "cover", "god",
+_COLUMNS = ["scenario", "variant", "truth", "reps", "has_ci", "est", "bias", "cover", "god",
             "scale", "stop", "grey", "excl0", "rating", "sv>0", "sv", "check"]
 
 
@@ -93,7 +93,7 @@ def _row(case: sc.Case, s: dict[str, object]) -> dict[str, object]:
     god = s.get("claim", s.get("god"))
     return {
         "scenario": case.scenario, "variant": case.variant, "truth": case.truth,
-        "reps": s["reps"], "est%": s.get("estimable"), "est": s.get("mean_est"),
+        "reps": s["reps"], "has_ci": s.get("estimable"), "est": s.get("mean_est"),
         "bias": s.get("bias"), "cover": s.get("coverage"), "god": god,
         "scale": s.get("scale"), "stop": s.get("stop"), "grey": s.get("grey"),
         "excl0": s.get("any_ci_excl_0"), "rating": _rating(s.get("rating")),
@@ -134,7 +134,7 @@ def _loader_check(case: sc.Case, seed: int) -> str:
 
 def _fmt(table: pd.DataFrame, markdown: bool) -> str:
     out = table.copy()
-    pct_cols = ["est%", "cover", "god", "scale", "stop", "grey", "excl0", "sv>0"]
+    pct_cols = ["has_ci", "cover", "god", "scale", "stop", "grey", "excl0", "sv>0"]
     for c in pct_cols:
         out[c] = out[c].map(lambda v: "" if v is None or pd.isna(v) else f"{100 * v:.0f}")
     for c in ("truth", "est", "bias"):
@@ -172,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         ap.error(str(exc))
     started = time.perf_counter()
+    commit = _commit()  # at the start: the code measured, even if a commit lands meanwhile
     problems = []
     if not args.no_loader_check:
         seen = set()
@@ -192,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     table = pd.DataFrame(rows, columns=_COLUMNS)
     when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     print(f"Decision simulation, {when}: {args.reps} replications per case, seed {args.seed}, "
-          f"pilot_eval {pe.__version__} (commit {_commit()}), "
+          f"pilot_eval {pe.__version__} (commit {commit}), "
           f"{time.perf_counter() - started:.0f} s.\n")
     print(_fmt(table, args.markdown))
     for msg in problems:

@@ -15,6 +15,8 @@ each bound is one that an implementation meeting the issue's targets passes with
   group "god" needs the estimate at or above the MID (3 points, about 2 standard errors
   here) and its interval above 0, so p is about 0.01–0.02: the test then fails with
   probability 0.3 % or less (it would be 5–6 % if p were exactly the 5 % target);
+* "god" for a true effect of half the MID seen through selective drop-out (40 %): at most
+  20 % (6 of 30); the issue's attrition cap makes it 0;
 * intervals (95 %): misses at most 17.5 % (5 of 30, 7 of 40), failed with probability
   0.3 % / 0.07 % at a miss rate of 0.05 and 1.6 % / 0.6 % at 0.07;
 * social value under the null: above 0 in at most 70 % of 30 runs (net crossings are above
@@ -69,8 +71,8 @@ def _miss(s: dict[str, object]) -> float:
 #: Scenario variant → replications (tests of one variant share them).
 REPS = {
     "pre_post_drift_screening n=60": 30,  # regression to the mean + drift, before/after
-    "dropout_mnar pre_post n=50 effect=0": 30,  # the least improved do not answer
-    "dropout_mnar did n=50 effect=0": 40,  # … in the pilot group only
+    "dropout_mnar pre_post n=50 effect=1.5": 30,  # the least improved do not answer
+    "dropout_mnar did n=50 effect=1.5": 30,  # … in the pilot group only
     "clustered 4+4 schools, ICC 0.24": 40,
     "tiny_comparison 30 vs 2": 30,
     "did_clean 30+30, 10 % MCAR": 30,
@@ -89,8 +91,6 @@ def _result(key: str) -> dict[str, object]:
 
 @pytest.mark.parametrize("key", [
     "pre_post_drift_screening n=60",
-    "dropout_mnar pre_post n=50 effect=0",
-    "dropout_mnar did n=50 effect=0",
     "clustered 4+4 schools, ICC 0.24",
     "tiny_comparison 30 vs 2",
     "did_clean 30+30, 10 % MCAR",
@@ -102,6 +102,19 @@ def test_no_god_or_scale_for_a_pilot_that_does_nothing(key: str) -> None:
         f"{key}: true effect 0, yet outcome 'god' in {s['god']:.0%} and 'Skalere' in "
         f"{s['scale']:.0%} of {s['reps']} simulated pilots (mean estimate "
         f"{s['mean_est']:+.2f})")
+
+
+@pytest.mark.parametrize("key", ["dropout_mnar pre_post n=50 effect=1.5",
+                                 "dropout_mnar did n=50 effect=1.5"])
+def test_no_god_for_an_effect_below_the_mid_seen_through_selective_dropout(key: str) -> None:
+    # true effect half the MID, 40 % of follow-ups missing, most among the least improved:
+    # those who answer overstate it by about 1.5 points. The issue caps the outcome status
+    # above an attrition threshold, and 40 % is above every published boundary, so the
+    # share should be 0; at most 20 % (6 of 30) leaves room for a milder rule
+    s = _result(key)
+    assert s["god"] <= 0.20, (
+        f"{key}: true effect {s['truth']:g} (half the MID), yet 'god' in {s['god']:.0%} "
+        f"of {s['reps']} pilots (mean estimate {s['mean_est']:+.2f})")
 
 
 def test_no_stop_on_a_confident_interval_from_a_tiny_comparison_group() -> None:
