@@ -341,6 +341,9 @@ NOT_ABOUT_PEOPLE = frozenset({
     "base_value", "low_value", "high_value", "applied", "value", "default", "overridden",
     # an ordinal rating and the timing of money and follow-ups, no count of people
     "evidence_level", "benefit_years_from_base", "cost_years_from_base",
+    # checks of the municipality's indicator series
+    "autocorrelation", "autocorrelation_p", "autocorrelated", "pre_trend_break",
+    "pre_trend_break_p",
 })
 
 #: Value-for-money figures: what turns successes (or units) into kroner. Each is hidden with
@@ -410,7 +413,9 @@ IMPLIED_COUNTS.update({
     "comparison_non_successes": lambda f: (
         _num(f, "n_comparison") - _comparison_successes(f)).where(
         _per_success(f) & _where(f, "design", "did"), 0.0),
-    # without a comparison group the value counts successes net of reversals
+    # without a comparison group the value counts successes net of reversals, so it gives
+    # the reversals back; with one it gives only reversals_P + n_P/n_C × reversals_C, and
+    # the comparison group's reversals are published nowhere
     "reversals_in_value": lambda f: _num(f, "reversals").where(
         _per_success(f) & ~_where(f, "design", "did"), 0.0),
     # the analysed baselines at the scale's limit, and the others
