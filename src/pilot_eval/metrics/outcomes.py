@@ -24,19 +24,27 @@ are left out of the estimate (complete-case analysis); how many there are is rep
 
 Difference-in-differences. :func:`pilot_eval.stats.did` is fitted on the long data of the
 people measured at both times (two rows per person, ``treated = group == "pilot"``,
-``post = timepoint == "followup"``) with standard errors clustered on the person. With a
-balanced panel and no covariates the OLS interaction equals the difference of mean
-within-person changes,
+``post = timepoint == "followup"``). With a balanced panel and no covariates the OLS
+interaction equals the difference of mean within-person changes,
 
 .. math::
 
     \hat\delta = (\bar y_{P,1} - \bar y_{P,0}) - (\bar y_{C,1} - \bar y_{C,0})
                = \bar d_P - \bar d_C ,
 
-and clustering on the person makes the standard error account for the two measurements of
-one person being correlated (ordinary OLS errors would treat them as independent and be too
-wide when the correlation is positive). The cluster-robust interval uses a t reference with
-G - 1 degrees of freedom (G = people), as Stata's ``vce(cluster)``.
+with CR2 standard errors clustered on the person (or on the declared ``cluster``: school,
+class, area) and Bell–McCaffrey degrees of freedom (``small_sample="cr2"``). With people as
+clusters this is Welch's test on the changes (Imbens & Kolesár 2016): it keeps its coverage
+with small and unequal groups, where CR1 errors with G - 1 df borrowed degrees of freedom
+from the larger group (30 against 3 comparison people: about 81 % coverage of a "95 %"
+interval). A before/after result with declared clusters is a paired t on the clusters'
+means.
+
+Evidence. Every row carries an evidence rating (:mod:`pilot_eval.metrics.evidence`) and the
+facts it rests on: attrition of the follow-ups that are due, in each group, the baseline
+difference between the groups, the change regression to the mean alone would give, the
+share of baselines at the scale's limit, the number of clusters, and the measure's role
+(the pilot's primary measure, or exploratory).
 """
 
 from __future__ import annotations
@@ -219,7 +227,7 @@ def outcome_summary(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
         ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``p_value``
             Pre-post: :func:`pilot_eval.stats.paired_change`, :math:`\bar d = \overline{
             y_1 - y_0}` with a paired t interval. DiD: :func:`pilot_eval.stats.did`,
-            :math:`\bar d_P - \bar d_C` with person-clustered errors (module notes).
+            :math:`\bar d_P - \bar d_C` with CR2 errors (module notes).
             In the measure's units, signed as measured.
         ``effect_size``
             Hedges' :math:`g_{av}` for pre-post (signed like ``estimate``); NaN for DiD
@@ -236,7 +244,10 @@ def outcome_summary(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
             1991, :func:`pilot_eval.stats.reliable_change`, :math:`|RCI| > 1.96` with
             :math:`SE_{diff} = s\sqrt{2(1-r_{xx})}`) in the better / worse direction.
             :math:`s` (``rci_sd``) is the measure's ``sd_reference``, or when missing the
-            SD (ddof 1) of all the pilot's baseline values. NaN without ``reliability``.
+            pooled SD of the pilot's and the comparison group's baselines (``rci_sd_source``
+            ``reference`` / ``pooled``); never the pilot's own baselines alone, which are
+            narrow when people were picked for low scores. NaN without ``reliability`` or
+            without either SD.
         ``mde``, ``mde_sd``
             Minimum detectable effect at power 0.8 (:func:`pilot_eval.stats.
             min_detectable_effect`), in measure units. Pre-post: paired, ``n = n_pilot``,
@@ -247,6 +258,29 @@ def outcome_summary(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
             2.8 standard errors and agrees with the interval.
         ``label``, ``label_nb``, ``label_en``, ``unit``, ``higher_is_better``
             From the measures table; ``label`` in the agreement's language.
+        ``role``
+            ``primary`` (the measure the pilot's verdict rests on) or ``exploratory``.
+        ``n_not_yet_due``, ``n_missing_due``, ``attrition_due_share``,
+        ``n_comparison_baseline``, ``n_comparison_missing_due``,
+        ``comparison_attrition_share``, ``overall_attrition``, ``differential_attrition``
+            Missing follow-ups split into not yet due (a pilot participant still enrolled
+            whose baseline is more recent than the median time between the two
+            measurements) and missing; the shares of the due follow-ups that are missing,
+            per group, together and their difference (What Works Clearinghouse).
+        ``tipping_point_improvement``
+            The mean improvement the missing (due) participants would have needed for the
+            point estimate to be 0: :math:`-n_{pilot} \times improvement / missing`.
+        ``baseline_std_diff``, ``rtm_expected_improvement``, ``ceiling_share``,
+        ``n_clusters``
+            Standardised baseline difference between the groups; the improvement
+            regression to the mean alone would give, :math:`(1 - r_{xx})(\mu - \bar y_0)`
+            signed as an improvement, towards the measure's ``mean_reference`` (pre-post)
+            or the comparison group's baseline mean (DiD); the share of analysed baselines
+            at the scale's limit in the direction of improvement; declared clusters.
+        ``clears_mid``
+            The whole interval clears the MID (``improvement_ci_low >= mid``).
+        ``evidence_level``, ``evidence_rating``, ``evidence_reasons``
+            See :mod:`pilot_eval.metrics.evidence`.
         ``method``
             What the estimator computed, or why it could not.
         ``note``
