@@ -330,6 +330,16 @@ def _pre_post_drift_screening() -> list[Case]:
             for n in (30, 60)]
 
 
+def _did_screened_pilot() -> list[Case]:
+    # the pilot group is picked for low scores, the comparison group is not: regression to
+    # the mean moves the pilot group towards the comparison group's mean by itself
+    def make(n: int) -> Callable[[np.random.Generator], pe.Dataset]:
+        return lambda rng: _one(rng, _people(rng, n, state=0.2, screen_below=42.0),
+                                _people(rng, n, state=0.2))
+    return [Case("did_screened_pilot", f"{n}+{n}, pilot screened below 42", 0.0, make(n),
+                 identified=False) for n in (60,)]
+
+
 def _dropout_mnar() -> list[Case]:
     def make(n: int, effect: float, did: bool) -> Callable[[np.random.Generator], pe.Dataset]:
         def f(rng: np.random.Generator) -> pe.Dataset:
@@ -458,6 +468,7 @@ SCENARIOS: dict[str, Callable[[], list[Case]]] = {
     "pre_post_clean": _pre_post_clean,
     "did_clean": _did_clean,
     "pre_post_drift_screening": _pre_post_drift_screening,
+    "did_screened_pilot": _did_screened_pilot,
     "dropout_mnar": _dropout_mnar,
     "tiny_comparison": _tiny_comparison,
     "clustered": _clustered,

@@ -71,6 +71,7 @@ def _miss(s: dict[str, object]) -> float:
 #: Scenario variant → replications (tests of one variant share them).
 REPS = {
     "pre_post_drift_screening n=60": 30,  # regression to the mean + drift, before/after
+    "did_screened_pilot 60+60, pilot screened below 42": 30,  # … towards the comparison
     "dropout_mnar pre_post n=50 effect=1.5": 30,  # the least improved do not answer
     "dropout_mnar did n=50 effect=1.5": 30,  # … in the pilot group only
     "clustered 4+4 schools, ICC 0.24": 40,
@@ -91,6 +92,7 @@ def _result(key: str) -> dict[str, object]:
 
 @pytest.mark.parametrize("key", [
     "pre_post_drift_screening n=60",
+    "did_screened_pilot 60+60, pilot screened below 42",
     "clustered 4+4 schools, ICC 0.24",
     "tiny_comparison 30 vs 2",
     "did_clean 30+30, 10 % MCAR",
