@@ -1665,7 +1665,10 @@ def caution_sentences(row: Mapping[str, Any] | pd.Series, language: str = "nb", 
     out = []
     did = _get(row, "outcome_design") == "did"
     rtm = _get(row, "outcome_rtm_expected_improvement")
-    if rtm is not None and not _missing(rtm) and float(rtm) >= 0.05:
+    mid = _get(row, "outcome_mid")
+    # worth a sentence from a quarter of the minimal important difference
+    enough = 0.25 * float(mid) if mid is not None and not _missing(mid) else 0.05
+    if rtm is not None and not _missing(rtm) and float(rtm) >= max(enough, 0.05):
         out.append(_t("outcome.rtm_did" if did else "outcome.rtm", language,
                       x=fmt.number(float(rtm), 1, language=language), unit=unit))
     tip = _get(row, "outcome_tipping_point")
