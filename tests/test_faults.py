@@ -361,3 +361,16 @@ def test_stale_private_folders_go_live_ones_stay(tmp_path: Path) -> None:
     assert removed == [Path(dead)] and live.path.is_dir()
     live.remove()
     assert not live.path.exists()
+
+
+def test_the_lock_refuses_then_passes_and_leaves_no_file(tmp_path: Path) -> None:
+    said: list[str] = []
+    with publish.OutputLock(tmp_path, wait=0):
+        assert (tmp_path / publish.LOCK_NAME).is_file()
+        with pytest.raises(publish.OutputBusyError, match=f"pid {os.getpid()}"):
+            with publish.OutputLock(tmp_path, wait=0.5, say=said.append):
+                pass  # pragma: no cover
+        assert said and "waiting up to 0.5 s" in said[0]
+    with publish.OutputLock(tmp_path, wait=0):
+        pass
+    assert list(tmp_path.iterdir()) == []

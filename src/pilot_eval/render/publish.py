@@ -136,9 +136,11 @@ class OutputLock:
     Notes
     -----
     ``flock`` locks belong to the open file: the kernel drops it when the holder ends,
-    however it ends, so a lock is never left behind. The file itself stays (removing it
-    would let two runs lock two different files); it holds the holder's pid, host and start
-    time, for the message the next run gives.
+    however it ends, so a lock is never left behind. The file holds the holder's pid, host
+    and start time, for the message the next run gives. The holder removes it when done,
+    while still holding the lock; a run that was waiting on the removed file sees that the
+    name no longer leads to the file it locked, and tries again on a fresh one. (After
+    ``kill -9`` the empty file stays, unlocked, and is used by the next run.)
     """
 
     def __init__(self, out: Path, *, wait: float = DEFAULT_LOCK_WAIT,
@@ -147,20 +149,28 @@ class OutputLock:
         self.wait = wait
         self.say = say
         self._fd: int | None = None
+        self._path = self.out / LOCK_NAME
 
     def __enter__(self) -> OutputLock:
         import fcntl
 
         self.out.mkdir(parents=True, exist_ok=True)
         path = self.out / LOCK_NAME
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
         deadline = time.monotonic() + max(0.0, self.wait)
         told = False
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
         try:
             while True:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
+                    if _same_file(fd, path):
+                        break
+                    # the run before removed the file we waited on: lock the current one
+                    os.close(fd)
+                    fd = -1
+                    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0),
+                                 0o666)
+                    continue
                 except BlockingIOError:
                     holder = _holder(fd)
                     if time.monotonic() >= deadline:
@@ -180,9 +190,11 @@ class OutputLock:
             started = datetime.now(timezone.utc).isoformat(timespec="seconds")
             os.pwrite(fd, f"{os.getpid()} {socket.gethostname()} {started}\n".encode(), 0)
         except BaseException:
-            os.close(fd)
+            if fd >= 0:
+                os.close(fd)
             raise
         self._fd = fd
+        self._path = path
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -191,9 +203,17 @@ class OutputLock:
     def release(self) -> None:
         fd, self._fd = self._fd, None
         if fd is not None:
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, 0)
+            with contextlib.suppress(OSError):  # while locked: nobody else has it now
+                os.unlink(self._path)
             os.close(fd)  # closing drops the lock
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        mine, now = os.fstat(fd), os.stat(path)
+    except FileNotFoundError:
+        return False
+    return (mine.st_dev, mine.st_ino) == (now.st_dev, now.st_ino)
 
 
 def _holder(fd: int) -> str:
