@@ -380,7 +380,7 @@ def render_reports(data_dir: str | Path, *, as_of: str | None = None,
         workers = max(1, min(jobs, most))
         pool: ProcessPoolExecutor | None = None
         session: KernelSession | None = None
-        finished = False
+        finished = interrupted = False
         try:
             if workers > 1:
                 pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
@@ -401,6 +401,9 @@ def render_reports(data_dir: str | Path, *, as_of: str | None = None,
                                  t_start=t_start)
             finished = True
             return result
+        except (KeyboardInterrupt, publish.Terminated):
+            interrupted = True
+            raise
         finally:
             # After a failure or a signal nothing of the reports still running will be used:
             # stop the workers and kernels now rather than wait for them.
@@ -410,10 +413,10 @@ def render_reports(data_dir: str | Path, *, as_of: str | None = None,
                 else:
                     _stop_workers(pool)
             if session is not None:
-                if finished:
-                    session.shutdown()
-                else:
+                if interrupted:
                     session.kill()
+                else:
+                    session.shutdown()
     finally:
         private.remove()
 

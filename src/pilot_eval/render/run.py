@@ -381,6 +381,22 @@ class KernelSession:
                 getattr(km, clean)()
             except Exception:  # noqa: BLE001 — best effort on the way out
                 pass
+        # Close the sockets too: a zmq context collected with open sockets blocks for ever.
+        kc, self._kc = self._kc, None
+        for client in [*self._clients, kc]:
+            if client is not None:
+                try:
+                    client.stop_channels()
+                except Exception:  # noqa: BLE001
+                    pass
+        self._clients.clear()
+        self._pending.clear()
+        control = getattr(km, "_control_socket", None)
+        if control is not None:
+            try:
+                control.close(linger=0)
+            except Exception:  # noqa: BLE001
+                pass
 
     def _alive(self) -> bool:
         from jupyter_core.utils import run_sync
