@@ -1,7 +1,8 @@
 """The ``pilot-eval`` command line (DESIGN §5).
 
 Exit codes: 0 success, 1 invalid data (problems printed as a table), 2 usage error,
-3 report execution failed. Progress goes to the terminal when there is one; run from cron
+3 report execution failed (also: the output folder could not be written, or another run
+kept it busy), 130 interrupted (Ctrl-C), 143 stopped by SIGTERM (129 by SIGHUP). Progress goes to the terminal when there is one; run from cron
 (no terminal) it writes plain, timestamped log lines instead.
 """
 
@@ -83,6 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     from .errors import DataValidationError, PilotEvalError, ReportError, UsageError
+    from .render.publish import Terminated, write_error
 
     try:
         return _COMMANDS[args.command](args)
@@ -101,14 +103,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("pilot-eval: interrupted; nothing was replaced.", file=sys.stderr)
         return 130
-    except Exception as exc:  # a bug: one clear line, not a traceback
-        print(f"pilot-eval: internal error ({type(exc).__name__}: {exc}). Please report it with "
-              "the command you ran; set PILOT_EVAL_DEBUG=1 to see the details.", file=sys.stderr)
-        import os
+    except Terminated as exc:
+        import signal
 
-        if os.environ.get("PILOT_EVAL_DEBUG"):
-            raise
+        name = signal.Signals(exc.signum).name
+        print(f"pilot-eval: stopped by {name}; nothing was replaced and the temporary files "
+              f"were removed. / Stoppet av {name}; ingenting ble erstattet.", file=sys.stderr)
+        return 128 + exc.signum
+    except OSError as exc:  # full disk, read-only folder where no command expected it
+        unwritable = write_error(exc, exc.filename or ".")
+        if unwritable is None:
+            return _internal_error(exc)
+        print(f"pilot-eval: {unwritable}", file=sys.stderr)
         return EXIT_REPORT_FAILED
+    except Exception as exc:  # a bug: one clear line, not a traceback
+        return _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> int:
+    """A bug: one clear line, not a traceback (unless PILOT_EVAL_DEBUG is set)."""
+    import os
+
+    print(f"pilot-eval: internal error ({type(exc).__name__}: {exc}). Please report it with "
+          "the command you ran; set PILOT_EVAL_DEBUG=1 to see the details.", file=sys.stderr)
+    if os.environ.get("PILOT_EVAL_DEBUG"):
+        raise exc
+    return EXIT_REPORT_FAILED
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
@@ -198,14 +218,32 @@ _TERMINAL_COLUMNS = {
 def _cmd_report(args: argparse.Namespace) -> int:
     # Our own process, as the workers are: go without rfc3987_syntax (see render/batch.py).
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    import signal
+
     from .errors import UsageError
     from .render.batch import render_reports
+    from .render.publish import Terminated
 
     if not args.data_dir.is_dir():
         raise UsageError(f"The data folder '{args.data_dir}' does not exist. Check the path.")
-    result = render_reports(args.data_dir, as_of=args.as_of, pilots=args.pilot,
-                            portfolio=not args.pilot, language=args.lang, out=args.out,
-                            jobs=args.jobs)
+
+    def stop(signum: int, frame: object) -> None:
+        # Once: the clean-up that follows (workers, kernels, temporary files) runs to its end.
+        for number in caught:
+            signal.signal(number, signal.SIG_IGN)
+        raise KeyboardInterrupt if signum == signal.SIGINT else Terminated(signum)
+
+    # A cron or CI timeout sends SIGTERM: unwind like Ctrl-C, so that every clean-up runs.
+    caught = [s for s in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGHUP", None))
+              if s is not None]
+    before = {number: signal.signal(number, stop) for number in caught}
+    try:
+        result = render_reports(args.data_dir, as_of=args.as_of, pilots=args.pilot,
+                                portfolio=not args.pilot, language=args.lang, out=args.out,
+                                jobs=args.jobs)
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
     print(result["out_dir"])
     return EXIT_OK
 

@@ -3,9 +3,16 @@
 ``render_reports`` loads and validates the data once, renders the portfolio report and
 one report per pilot (in parallel with ``jobs``), writes ``metrics.xlsx`` and then
 ``manifest.json``. Everything is first written into a hidden staging folder beside the
-target; only when every report succeeded are the files moved into
-``reports/<as_of>/``, so a failed run never leaves a half-written set over a good one.
-The executed notebook of a failed report is kept in ``reports/<as_of>/failed/``.
+target; only when every report succeeded does that folder, complete with its manifest,
+replace ``reports/<as_of>/`` in one step (:mod:`~pilot_eval.render.publish`), so a failed
+or killed run never leaves a half-written set over a good one. The executed notebook of a
+failed report is kept in ``reports/<as_of>/failed/``.
+
+Nothing is left behind: one run at a time writes an output folder (a lock in it); the
+metric tables (participant-level data) and the kernels' connection files live in a private
+0700 folder removed on every way out (and by the next run after ``kill -9``); the workers
+die with the parent (``PR_SET_PDEATHSIG``), and each kernel with its worker (a watchdog
+thread in the kernel, and the worker kills it when told to stop).
 
 Speed (the sample set: portfolio and four pilots):
 
@@ -28,11 +35,13 @@ Speed (the sample set: portfolio and four pilots):
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import logging
 import multiprocessing.util
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -46,6 +55,7 @@ from typing import Any
 from ..dataset import Dataset, load_dataset
 from ..errors import ReportError, UsageError
 from ..present import fmt
+from . import publish
 from .run import KernelSession
 
 log = logging.getLogger("pilot_eval")
@@ -100,8 +110,13 @@ class ReportJob:
 
 def plan_reports(ds: Dataset, *, data_dir: Path, pilots: Sequence[str] | None = None,
                  portfolio: bool = True, language: str | None = None,
-                 notebooks: Path | None = None) -> list[ReportJob]:
-    """The reports to render: the portfolio report and one per pilot (or those asked for)."""
+                 notebooks: Path | None = None,
+                 relative_to: Path | None = None) -> list[ReportJob]:
+    """The reports to render: the portfolio report and one per pilot (or those asked for).
+
+    The notebooks get ``data_dir`` as an absolute path, or relative to ``relative_to`` (the
+    folder they will be published in, and run in) when that is given.
+    """
     from .. import __version__
 
     language = language or ds.agreement.language
@@ -123,7 +138,11 @@ def plan_reports(ds: Dataset, *, data_dir: Path, pilots: Sequence[str] | None = 
         period=f"{fmt.date(a.start, language=language)}–{fmt.date(a.end, language=language)}",
         made=fmt.date(time.strftime("%Y-%m-%d"), language=language), version=__version__)
     common = {"subtitle": words["subtitle"], "organisation": a.municipality, "cover_note": cover}
-    base = {"data_dir": str(Path(data_dir).resolve()), "as_of": as_of_iso, "language": language}
+    shown = os.path.realpath(data_dir)
+    if relative_to is not None:
+        with contextlib.suppress(ValueError):  # another drive (Windows): keep it absolute
+            shown = os.path.relpath(shown, _real(relative_to))
+    base = {"data_dir": Path(shown).as_posix(), "as_of": as_of_iso, "language": language}
     jobs = []
     if portfolio:
         jobs.append(ReportJob(PORTFOLIO_STEM, notebooks / f"{PORTFOLIO_STEM}.ipynb", dict(base),
@@ -134,6 +153,12 @@ def plan_reports(ds: Dataset, *, data_dir: Path, pilots: Sequence[str] | None = 
                               words["pilot"].format(name=names[pid]), language, as_of_text,
                               dict(common)))
     return jobs
+
+
+def _real(path: Path) -> str:
+    """``path`` resolved through its existing parents (it may not exist yet itself)."""
+    path = Path(path)
+    return os.path.join(os.path.realpath(path.parent), path.name)
 
 
 def longest_first(plan: Sequence[ReportJob], ds: Dataset) -> list[ReportJob]:
@@ -154,13 +179,16 @@ def longest_first(plan: Sequence[ReportJob], ds: Dataset) -> list[ReportJob]:
 
 
 def _render_one(job: ReportJob, staging: Path, session: KernelSession | None = None,
-                env: Mapping[str, str] | None = None) -> dict[str, Any]:
+                env: Mapping[str, str] | None = None,
+                paths: Mapping[str, str] | None = None) -> dict[str, Any]:
     from .run import render_report
 
+    # The notebook runs in the folder it is published in (the staging folder stands in for
+    # it, at the same depth), so its relative paths hold where it is read.
     return render_report(job.notebook, staging, job.parameters, stem=job.stem, title=job.title,
                          language=job.language, as_of_text=job.as_of_text,
-                         cwd=job.notebook.parent, html_options=job.html_options,
-                         session=session, env=env)
+                         cwd=staging, html_options=job.html_options,
+                         session=session, env=env, paths=paths)
 
 
 # -- worker processes: one kernel each, kept for all the worker's reports ----------------------
@@ -169,7 +197,37 @@ _WORKER: dict[str, Any] = {}
 _WORKER_NICENESS = 5
 
 
-def _start_worker(kernel_name: str, preload: tuple[str, ...]) -> None:
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have this process get SIGTERM when its parent ends, however it ends (Linux)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        except (OSError, AttributeError):  # then the kernel watchdogs are the only guard
+            pass
+    if os.getppid() != parent:  # the parent ended before we asked
+        os._exit(128 + signal.SIGTERM)
+
+
+def _worker_stop(signum: int, frame: Any) -> None:
+    """SIGTERM in a worker (from the parent, or because the parent died): kill the kernel."""
+    session = _WORKER.get("session")
+    if session is not None:
+        session.kill()
+    os._exit(128 + signum)
+
+
+def _start_worker(kernel_name: str, preload: tuple[str, ...], parent: int | None = None,
+                  private: str | None = None) -> None:
+    if parent is not None:
+        _die_with_parent(parent)
+    # Ctrl-C reaches the whole process group: the parent decides, and stops the workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_stop)
     # jsonschema (imported by nbformat) imports rfc3987_syntax, which builds ~35 Lark parsers
     # on import: 1.1 s of CPU per process, for the "iri" formats that no notebook schema
     # uses (python-jsonschema/jsonschema#1428). A worker is our own process: go without.
@@ -186,12 +244,13 @@ def _start_worker(kernel_name: str, preload: tuple[str, ...]) -> None:
         os.nice(_WORKER_NICENESS)
     except (AttributeError, OSError):  # no nice() on Windows; the order is only a speed-up
         pass
-    session = KernelSession(kernel_name, preload=preload)
+    session = KernelSession(kernel_name, preload=preload, runtime_dir=private)
+    _WORKER.update(session=session, context=context, report_started=threading.Event(),
+                   private=private)
     try:
         context.run(session.start)
     except Exception:  # e.g. no such kernel: the first report says so (it starts it again)
         pass
-    _WORKER.update(session=session, context=context, report_started=threading.Event())
     multiprocessing.util.Finalize(session, context.run, args=(session.shutdown,), exitpriority=10)
     # Until the parent has the shared tables, this worker has nothing to do. A thread uses
     # the time for what the worker's first report would otherwise pay for (importing
@@ -225,7 +284,7 @@ def _warm_up() -> None:
         html = notebook_to_html(nb, title="pilot_eval")
         if started.is_set():
             return
-        with tempfile.TemporaryDirectory(prefix="pilot-eval-warm-up-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="warm-up-", dir=_WORKER.get("private")) as tmp:
             html_to_pdf(html, Path(tmp) / "warm-up.pdf", title="pilot_eval")
     except Exception as exc:  # noqa: BLE001 — only a head start; a report meets and says it
         log.debug("Warming up a report worker failed (%s).", exc)
@@ -235,9 +294,29 @@ def _worker_ready() -> None:
     """A no-op task: submitting one per worker starts the workers (and kernels) at once."""
 
 
-def _render_in_worker(job: ReportJob, staging: Path, env: Mapping[str, str]) -> dict[str, Any]:
+def _render_in_worker(job: ReportJob, staging: Path, env: Mapping[str, str],
+                      paths: Mapping[str, str]) -> dict[str, Any]:
     _WORKER["report_started"].set()  # the warm-up stops after its current step
-    return _WORKER["context"].run(_render_one, job, staging, _WORKER["session"], env)
+    return _WORKER["context"].run(_render_one, job, staging, _WORKER["session"], env, paths)
+
+
+def _stop_workers(pool: ProcessPoolExecutor, grace: float = 10.0) -> None:
+    """Stop the workers now (each kills its kernel on SIGTERM), not after their reports."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    deadline = time.monotonic() + grace
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        with contextlib.suppress(Exception):
+            if process.is_alive():
+                process.kill()
+                process.join(1.0)
+    with contextlib.suppress(Exception):
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _same_rows(ds: Dataset, view: Dataset) -> bool:
@@ -267,76 +346,150 @@ def render_reports(data_dir: str | Path, *, as_of: str | None = None,
                    pilots: Sequence[str] | None = None, portfolio: bool = True,
                    language: str | None = None, out: str | Path = "reports", jobs: int = 1,
                    notebooks: Path | None = None,
-                   on_progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+                   on_progress: Callable[[str], None] | None = None,
+                   lock_wait: float | None = None) -> dict[str, Any]:
     """Render the report set for ``data_dir`` into ``out/<as_of>/``.
 
     Returns a dict with ``out_dir``, ``outputs`` (paths) and ``timings`` (seconds per
     report and stage, and ``total``). Raises :class:`~pilot_eval.DataValidationError` for
     bad data, :class:`~pilot_eval.UsageError` for bad arguments and
-    :class:`~pilot_eval.ReportError` when a report fails (nothing replaced then).
+    :class:`~pilot_eval.ReportError` when a report fails (nothing replaced then), among
+    them :class:`~pilot_eval.render.publish.OutputWriteError` (disk full, read-only folder)
+    and :class:`~pilot_eval.render.publish.OutputBusyError` (another run kept writing into
+    ``out`` for longer than ``lock_wait`` seconds; default ``PILOT_EVAL_LOCK_WAIT`` or 300).
+
+    A ``pilots`` run publishes a folder with the other reports of the previous set carried
+    over, and a manifest that says which run made each file.
     """
     t_start = time.perf_counter()
     if jobs < 1:
         raise UsageError(f"--jobs {jobs} must be 1 or more.")
-    # Kernels first: each takes seconds to import its libraries, which it does while this
-    # process loads the data and computes the tables. (The number of reports is known only
-    # after loading; until then, at most one per pilot asked for, plus the portfolio.)
-    most = (1 if portfolio else 0) + (len(set(pilots)) if pilots else jobs)
-    workers = max(1, min(jobs, most))
-    pool: ProcessPoolExecutor | None = None
-    session: KernelSession | None = None
-    if workers > 1:
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                                   initargs=(KERNEL_NAME, PRELOAD))
-        for _ in range(workers):
-            pool.submit(_worker_ready)
-    else:
-        session = KernelSession(KERNEL_NAME, preload=PRELOAD)
+    if lock_wait is None:
+        try:
+            lock_wait = float(os.environ.get("PILOT_EVAL_LOCK_WAIT", publish.DEFAULT_LOCK_WAIT))
+        except ValueError:
+            raise UsageError("PILOT_EVAL_LOCK_WAIT must be a number of seconds.") from None
+    say = on_progress or (lambda msg: log.info(msg))
+    publish.clear_stale_private()  # left by runs that were killed
+    private = publish.PrivateFolder()
     try:
-        if session is not None:
-            try:
-                session.start()
-            except ReportError:  # e.g. no such kernel: the first report says so, as it did
-                pass
-        return _render_set(Path(data_dir), as_of=as_of, pilots=pilots, portfolio=portfolio,
-                           language=language, out=Path(out), jobs=jobs, notebooks=notebooks,
-                           say=on_progress or (lambda msg: log.info(msg)), pool=pool,
-                           session=session, t_start=t_start)
+        # Kernels first: each takes seconds to import its libraries, which it does while this
+        # process loads the data and computes the tables. (The number of reports is known only
+        # after loading; until then, at most one per pilot asked for, plus the portfolio.)
+        most = (1 if portfolio else 0) + (len(set(pilots)) if pilots else jobs)
+        workers = max(1, min(jobs, most))
+        pool: ProcessPoolExecutor | None = None
+        session: KernelSession | None = None
+        finished = interrupted = False
+        try:
+            if workers > 1:
+                pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                                           initargs=(KERNEL_NAME, PRELOAD, os.getpid(),
+                                                     str(private.path)))
+                for _ in range(workers):
+                    pool.submit(_worker_ready)
+            else:
+                session = KernelSession(KERNEL_NAME, preload=PRELOAD, runtime_dir=private.path)
+                try:
+                    session.start()
+                except ReportError:  # e.g. no such kernel: the first report says so, as it did
+                    pass
+            result = _render_set(Path(data_dir), as_of=as_of, pilots=pilots,
+                                 portfolio=portfolio, language=language, out=Path(out),
+                                 jobs=jobs, notebooks=notebooks, say=say, pool=pool,
+                                 session=session, private=private.path, lock_wait=lock_wait,
+                                 t_start=t_start)
+            finished = True
+            return result
+        except (KeyboardInterrupt, publish.Terminated):
+            interrupted = True
+            raise
+        finally:
+            # After a failure or a signal nothing of the reports still running will be used:
+            # stop the workers and kernels now rather than wait for them.
+            if pool is not None:
+                if finished:
+                    pool.shutdown(wait=True, cancel_futures=True)
+                else:
+                    _stop_workers(pool)
+            if session is not None:
+                if interrupted:
+                    session.kill()
+                else:
+                    session.shutdown()
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-        if session is not None:
-            session.shutdown()
+        private.remove()
 
 
 def _render_set(data_dir: Path, *, as_of: str | None, pilots: Sequence[str] | None,
                 portfolio: bool, language: str | None, out: Path, jobs: int,
                 notebooks: Path | None, say: Callable[[str], None],
                 pool: ProcessPoolExecutor | None, session: KernelSession | None,
-                t_start: float) -> dict[str, Any]:
-    from .. import __version__
-    from ..metrics import metric_tables, rules_hash
+                private: Path, lock_wait: float, t_start: float) -> dict[str, Any]:
     from ..present.report_data import data_key
-    from .run import write_manifest
-    from .workbook import write_metrics
 
     try:
         key = data_key(data_dir)  # before loading: a folder changed meanwhile will not match
     except OSError:
         key = ""  # load_dataset says what is wrong with the folder
     ds = load_dataset(data_dir, as_of=as_of)
+    out_dir = out / ds.as_of_date.date().isoformat()
+    plan = plan_reports(ds, data_dir=data_dir, pilots=pilots, portfolio=portfolio,
+                        language=language, notebooks=notebooks, relative_to=out_dir)
+    try:
+        with publish.OutputLock(out, wait=lock_wait, say=say):
+            publish.clear_stale_staging(out)
+            staging = publish.new_staging(out_dir)
+            try:
+                return _render_into(ds, data_dir=data_dir, as_of=as_of, key=key, plan=plan,
+                                    pilots=pilots, portfolio=portfolio, language=language,
+                                    out_dir=out_dir, staging=staging, jobs=jobs, say=say,
+                                    pool=pool, session=session, private=private,
+                                    t_start=t_start)
+            except BaseException:
+                if pool is not None:  # no report may still be writing into the staging folder
+                    _stop_workers(pool)
+                raise
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+    except OSError as exc:
+        unwritable = publish.write_error(exc, out)
+        if unwritable is None:
+            raise
+        raise unwritable from exc
+    except ReportError as exc:
+        unwritable = publish.write_error(exc, out)
+        if unwritable is None or isinstance(exc, publish.OutputWriteError):
+            raise
+        raise unwritable from exc
+
+
+def _render_into(ds: Dataset, *, data_dir: Path, as_of: str | None, key: str,
+                 plan: list[ReportJob], pilots: Sequence[str] | None, portfolio: bool,
+                 language: str | None, out_dir: Path, staging: Path, jobs: int,
+                 say: Callable[[str], None], pool: ProcessPoolExecutor | None,
+                 session: KernelSession | None, private: Path,
+                 t_start: float) -> dict[str, Any]:
+    from .. import __version__
+    from ..metrics import metric_tables, rules_hash
+    from .run import write_manifest
+    from .workbook import write_metrics
+
     # What the notebooks see: they are always given the as-of date.
     view = ds if as_of is not None else ds.as_of(ds.as_of_date)
-    plan = plan_reports(ds, data_dir=data_dir, pilots=pilots, portfolio=portfolio,
-                        language=language, notebooks=notebooks)
-    out_dir = out / ds.as_of_date.date().isoformat()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".staging-{out_dir.name}-", dir=out_dir.parent))
     timings: dict[str, Any] = {}
     failures: list[tuple[ReportJob, ReportError]] = []
     results: dict[str, dict[str, Any]] = {}
     order = longest_first(plan, ds)
     xlsx_error: list[BaseException] = []
+    # Absolute paths as the published notebooks show them: relative to where they lie.
+    paths = {_real(data_dir): plan[0].parameters["data_dir"] if plan else ".",
+             _real(out_dir): ".", str(private): "<temporary folder>"}
+    notebook_dirs = {job.notebook.parent for job in plan}
+    for folder in notebook_dirs:
+        with contextlib.suppress(ValueError):
+            paths.setdefault(_real(folder),
+                             Path(os.path.relpath(_real(folder), _real(out_dir))).as_posix())
 
     def write_xlsx(data: Any) -> None:
         # Written while the reports render; an error is raised where it used to be (after them).
@@ -350,77 +503,77 @@ def _render_set(data_dir: Path, *, as_of: str | None, pilots: Sequence[str] | No
             xlsx_error.append(exc)
         timings["metrics_xlsx"] = round(time.perf_counter() - t0, 3)
 
-    shared: Path | None = None
-    try:
-        # The shared tables hold participant-level data: a private folder, not the reports'.
-        shared = Path(tempfile.mkdtemp(prefix="pilot-eval-shared-"))
-        say(f"Rendering {len(plan)} report(s) for {ds.as_of_date.date()} with {jobs} job(s) …")
-        data, env = _share(view, key, shared)
-        if pool is None:
-            write_xlsx(data)  # while the kernel is still importing
-            for job in order:
-                _collect(job, lambda j=job: _render_one(j, staging, session, env), results,
-                         failures, say)
-        else:
-            futures = {pool.submit(_render_in_worker, job, staging, env): job for job in order}
-            # The workbook is written once a worker has nothing left to do: until then both
-            # cores are busy with reports, and the last report runs alone.
-            idle_after = len(order) - jobs + 1
-            if idle_after <= 0:
+    say(f"Rendering {len(plan)} report(s) for {ds.as_of_date.date()} with {jobs} job(s) …")
+    # The shared tables hold participant-level data: the private folder, not the reports'.
+    data, env = _share(view, key, private)
+    if pool is None:
+        write_xlsx(data)  # while the kernel is still importing
+        for job in order:
+            _collect(job, lambda j=job: _render_one(j, staging, session, env, paths), results,
+                     failures, say)
+    else:
+        futures = {pool.submit(_render_in_worker, job, staging, env, paths): job
+                   for job in order}
+        # The workbook is written once a worker has nothing left to do: until then both
+        # cores are busy with reports, and the last report runs alone.
+        idle_after = len(order) - jobs + 1
+        if idle_after <= 0:
+            write_xlsx(data)
+        for done, future in enumerate(as_completed(futures), start=1):
+            _collect(futures[future], future.result, results, failures, say)
+            if done == idle_after:
                 write_xlsx(data)
-            for done, future in enumerate(as_completed(futures), start=1):
-                _collect(futures[future], future.result, results, failures, say)
-                if done == idle_after:
-                    write_xlsx(data)
-        if failures:
-            kept = []
-            for job, _ in failures:
-                failed_nb = staging / FAILED_DIR / f"{job.stem}.ipynb"
-                if failed_nb.exists():
-                    target = out_dir / FAILED_DIR / failed_nb.name
+    if failures:
+        for failure in failures:  # disk full, read-only: one clear message, not per report
+            if isinstance(failure[1], publish.OutputWriteError):
+                raise failure[1]
+        kept = []
+        for job, _ in failures:
+            failed_nb = staging / FAILED_DIR / f"{job.stem}.ipynb"
+            if failed_nb.exists():
+                target = out_dir / FAILED_DIR / failed_nb.name
+                try:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     os.replace(failed_nb, target)
-                    kept.append(target)
-            first = failures[0][1]
-            text = str(first)
-            for path in kept:  # the message named the staging path; point to where it is now
-                text = text.replace(str(staging / FAILED_DIR / path.name), str(path))
-            more = f" ({len(failures) - 1} other report(s) failed too.)" if len(failures) > 1 else ""
-            raise ReportError(text + more + f" Nothing in {out_dir} was replaced.")
-        if xlsx_error:
-            raise xlsx_error[0]
-        if "metrics_xlsx" not in timings:
-            t0 = time.perf_counter()
-            write_metrics(metric_tables(ds), staging / "metrics.xlsx",
-                          min_cell_size=ds.agreement.min_cell_size)
-            timings["metrics_xlsx"] = round(time.perf_counter() - t0, 3)
-        for job in plan:
-            timings[job.stem] = {k: round(v, 3) for k, v in results[job.stem]["timings"].items()}
-        # publish: every file moves into place, then the manifest that describes them
-        out_dir.mkdir(parents=True, exist_ok=True)
-        outputs: list[Path] = []
-        for path in sorted(p for p in staging.iterdir() if p.is_file()):
-            target = out_dir / path.name
-            os.replace(path, target)
-            outputs.append(target)
-        for job in plan:
-            (out_dir / FAILED_DIR / f"{job.stem}.ipynb").unlink(missing_ok=True)
-        timings["total"] = round(time.perf_counter() - t_start, 3)
-        parameters = {"data_dir": str(data_dir), "as_of": ds.as_of_date.date().isoformat(),
-                      "language": plan[0].language if plan else language,
-                      "pilots": [j.parameters.get("pilot_id") for j in plan if "pilot_id" in j.parameters],
-                      "portfolio": portfolio, "jobs": jobs}
-        write_manifest(out_dir, parameters=parameters, inputs=list(ds.input_files), outputs=outputs,
-                       timings=timings, package_version=__version__,
-                       extra={"rules_sha256": rules_hash(ds), "rules": dict(ds.agreement.rules)})
-        say(f"Done in {timings['total']:.1f} s: {out_dir}")
-        return {"out_dir": out_dir, "outputs": outputs, "timings": timings}
-    finally:
-        if pool is not None:  # no report may still be writing into the staging folder
-            pool.shutdown(wait=True, cancel_futures=True)
-        shutil.rmtree(staging, ignore_errors=True)
-        if shared is not None:
-            shutil.rmtree(shared, ignore_errors=True)
+                except OSError:  # no room for it: the failure's message matters more
+                    continue
+                kept.append(target)
+        first = failures[0][1]
+        text = str(first)
+        for path in kept:  # the message named the staging path; point to where it is now
+            text = text.replace(str(staging / FAILED_DIR / path.name), str(path))
+        more = f" ({len(failures) - 1} other report(s) failed too.)" if len(failures) > 1 else ""
+        raise ReportError(text + more + f" Nothing in {out_dir} was replaced.")
+    if xlsx_error:
+        raise xlsx_error[0]
+    if "metrics_xlsx" not in timings:
+        t0 = time.perf_counter()
+        write_metrics(metric_tables(ds), staging / "metrics.xlsx",
+                      min_cell_size=ds.agreement.min_cell_size)
+        timings["metrics_xlsx"] = round(time.perf_counter() - t0, 3)
+    for job in plan:
+        timings[job.stem] = {k: round(v, 3) for k, v in results[job.stem]["timings"].items()}
+    made = sorted(p for p in staging.iterdir() if p.is_file())
+    # A run of some pilots only takes the rest of the set with it; a full run is the set.
+    carried = []
+    if pilots is not None:
+        carried = publish.carry_over(out_dir, staging, replaced=[p.name for p in made],
+                                     failed_replaced=[job.stem for job in plan])
+    timings["total"] = round(time.perf_counter() - t_start, 3)
+    parameters = {"data_dir": str(data_dir), "as_of": ds.as_of_date.date().isoformat(),
+                  "language": plan[0].language if plan else language,
+                  "pilots": [j.parameters.get("pilot_id") for j in plan if "pilot_id" in j.parameters],
+                  "portfolio": portfolio, "jobs": jobs}
+    extra: dict[str, Any] = {"rules_sha256": rules_hash(ds), "rules": dict(ds.agreement.rules)}
+    if carried:
+        extra["carried_over"] = carried
+    write_manifest(staging, parameters=parameters, inputs=list(ds.input_files), outputs=made,
+                   timings=timings, package_version=__version__, extra=extra)
+    # publish: the complete folder, manifest included, replaces the previous one at once
+    publish.switch_in(staging, out_dir)
+    outputs = [out_dir / p.name for p in made]
+    say(f"Done in {timings['total']:.1f} s: {out_dir}")
+    return {"out_dir": out_dir, "outputs": outputs, "timings": timings}
 
 
 def _collect(job: ReportJob, run: Callable[[], dict[str, Any]], results: dict[str, dict[str, Any]],

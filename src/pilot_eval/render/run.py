@@ -15,7 +15,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -24,10 +26,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from uuid import uuid4
 
 from ..errors import ReportError, UsageError
 from ..io import atomic_write_bytes
 from .export import html_to_pdf, notebook_to_html
+from .publish import write_error
 
 if TYPE_CHECKING:  # pragma: no cover
     from nbformat import NotebookNode
@@ -177,6 +181,20 @@ def _pilot_eval_prepare(cwd, env):
 """
 
 
+# Runs in the kernel as soon as it is up: the kernel ends when the process that started it
+# is gone, whoever adopts it (ipykernel's own check only notices an adoption by pid 1).
+_WATCHDOG = """\
+def _pilot_eval_watchdog(parent):
+    import os, threading, time
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+    threading.Thread(target=watch, name="pilot-eval-watchdog", daemon=True).start()
+_pilot_eval_watchdog({parent}); del _pilot_eval_watchdog
+"""
+
+
 class KernelSession:
     """One Jupyter kernel that runs several notebooks, one after another, each afresh.
 
@@ -189,6 +207,11 @@ class KernelSession:
         and matplotlib).
     startup_timeout : float, default 60
         Seconds to wait for the kernel (and the preload) to be ready.
+    runtime_dir : Path, optional
+        A private folder for the kernel's connection file (it holds the key to the
+        kernel). On POSIX the kernel then talks over Unix sockets in that folder instead
+        of TCP ports, so that kernels started at the same moment by other runs cannot
+        take each other's ports. None: Jupyter's runtime folder and TCP.
 
     Notes
     -----
@@ -203,6 +226,10 @@ class KernelSession:
     ``%config`` (the report notebooks change none). After a failed notebook (an
     exception, a timeout, a dead kernel) the kernel is replaced by a fresh one.
 
+    The kernel ends with the process that started it: a thread in the kernel watches its
+    parent process and exits when it is gone (also after ``kill -9``). :meth:`kill` stops it
+    at once, from a signal handler too.
+
     Use as a context manager, or call :meth:`shutdown`.
 
     Examples
@@ -213,10 +240,11 @@ class KernelSession:
     """
 
     def __init__(self, kernel_name: str = "python3", *, preload: Sequence[str] = (),
-                 startup_timeout: float = 60.0) -> None:
+                 startup_timeout: float = 60.0, runtime_dir: Path | str | None = None) -> None:
         self.kernel_name = kernel_name
         self.preload = tuple(preload)
         self.startup_timeout = startup_timeout
+        self.runtime_dir = None if runtime_dir is None else Path(runtime_dir)
         self._km: Any = None
         self._kc: Any = None  # our own client, for the reset requests
         self._pending: list[str] = []  # ids of requests whose replies are not read yet
@@ -251,7 +279,13 @@ class KernelSession:
                 clients.append(kc)
                 return kc
 
-        km = _Manager(kernel_name=self.kernel_name)
+        options: dict[str, Any] = {}
+        if self.runtime_dir is not None:
+            stem = str(self.runtime_dir / f"kernel-{uuid4().hex[:12]}")
+            options["connection_file"] = stem + ".json"
+            if os.name == "posix" and len(stem) < 90:  # Unix socket paths have ~107 bytes
+                options.update(transport="ipc", ip=stem + "-ipc")
+        km = _Manager(kernel_name=self.kernel_name, **options)
         try:
             run_sync(km.start_kernel)(extra_arguments=list(_KERNEL_ARGUMENTS))
         except Exception as exc:
@@ -262,9 +296,9 @@ class KernelSession:
         self._kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
         self.kernels_started += 1
         self._broken = False
-        if self.preload:
-            code = "\n".join(f"import {module}" for module in self.preload)
-            self._pending.append(self._kc.execute(code, silent=True, store_history=False))
+        code = "\n".join([_WATCHDOG.format(parent=os.getpid()),
+                          *(f"import {module}" for module in self.preload)])
+        self._pending.append(self._kc.execute(code, silent=True, store_history=False))
         return self
 
     def prepare(self, *, cwd: Path | str | None = None,
@@ -319,6 +353,50 @@ class KernelSession:
     def shutdown(self) -> None:
         """Stop the kernel (at once: it holds nothing worth saving)."""
         self._stop()
+
+    def kill(self) -> None:
+        """Kill the kernel and its process group now, without talking to it.
+
+        For the way out after a signal: no event loop, no messages, safe in a signal
+        handler. Removes the connection file and sockets too.
+        """
+        km, self._km = self._km, None
+        if km is None:
+            return
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        if process is not None:
+            try:
+                if os.name == "posix":  # the kernel leads its own session (jupyter_client)
+                    os.killpg(process.pid, signal.SIGKILL)
+                else:  # pragma: no cover
+                    process.kill()
+            except OSError:  # already gone
+                pass
+            try:
+                process.wait(timeout=2)  # no zombie left either
+            except Exception:  # noqa: BLE001
+                pass
+        for clean in ("cleanup_connection_file", "cleanup_ipc_files"):
+            try:
+                getattr(km, clean)()
+            except Exception:  # noqa: BLE001 — best effort on the way out
+                pass
+        # Close the sockets too: a zmq context collected with open sockets blocks for ever.
+        kc, self._kc = self._kc, None
+        for client in [*self._clients, kc]:
+            if client is not None:
+                try:
+                    client.stop_channels()
+                except Exception:  # noqa: BLE001
+                    pass
+        self._clients.clear()
+        self._pending.clear()
+        control = getattr(km, "_control_socket", None)
+        if control is not None:
+            try:
+                control.close(linger=0)
+            except Exception:  # noqa: BLE001
+                pass
 
     def _alive(self) -> bool:
         from jupyter_core.utils import run_sync
@@ -396,10 +474,17 @@ def _register_engine() -> str:
 
     class _Manager(NotebookExecutionManager):  # type: ignore[misc]
         hold = False
+        paths: Mapping[str, str] = {}
 
         def save(self, **kwargs: Any) -> None:
             if not self.hold:
                 super().save(**kwargs)
+
+        def notebook_complete(self, **kwargs: Any) -> None:
+            # The notebook as kept shows paths relative to where it is published; only
+            # now, once nothing of it runs any more.
+            _relative_paths(self.nb, self.paths)
+            super().notebook_complete(**kwargs)
 
         def cell_start(self, cell: Any, cell_index: int | None = None, **kwargs: Any) -> None:
             self.hold = True
@@ -421,8 +506,10 @@ def _register_engine() -> str:
                              progress_bar: bool = True, log_output: bool = False,
                              autosave_cell_every: int = 30, **kwargs: Any) -> Any:
             # papermill.engines.Engine.execute_notebook (papermill 2.x), with the manager above
+            paths = kwargs.pop("pilot_eval_paths", None) or {}
             nb_man = _Manager(nb, output_path=output_path, progress_bar=progress_bar,
                               log_output=log_output, autosave_cell_every=autosave_cell_every)
+            nb_man.paths = paths
             nb_man.notebook_start()
             try:
                 cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
@@ -435,6 +522,47 @@ def _register_engine() -> str:
     return _ENGINE
 
 
+def _path_map(paths: Mapping[str | Path, str]) -> dict[str, str]:
+    """``{absolute path: what to write instead}``, each path also in its resolved form."""
+    out: dict[str, str] = {}
+    for path, shown in paths.items():
+        for form in {str(Path(path).absolute()), os.path.realpath(path)}:
+            if len(form) > 1:  # never "/"
+                out.setdefault(form, shown)
+    return out
+
+
+def _relative_paths(node: Any, paths: Mapping[str, str]) -> None:
+    """Write the absolute ``paths`` (keys) in every string of a notebook as their values.
+
+    A path counts only as a whole: ``/srv/data`` is replaced in ``/srv/data/x.csv`` but not
+    in ``/srv/database``. Changes ``node`` in place.
+    """
+    if not paths:
+        return
+    alternatives = "|".join(re.escape(p) for p in sorted(paths, key=len, reverse=True))
+    pattern = re.compile(r"(?<![\w.~/\\-])" + f"(?:{alternatives})"
+                         + r"(?![^/\\\s\"'`,;:)\]}>])")
+    prefixes = tuple(paths)
+
+    def fix(text: str) -> str:
+        if not any(p in text for p in prefixes):
+            return text
+        return pattern.sub(lambda m: paths[m.group(0)], text)
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return fix(value)
+        if isinstance(value, dict):
+            for key, item in value.items():
+                value[key] = walk(item)
+        elif isinstance(value, list):
+            value[:] = [walk(item) for item in value]
+        return value
+
+    walk(node)
+
+
 def _execute(
     input_nb: Path,
     output_nb: Path,
@@ -445,6 +573,7 @@ def _execute(
     timeout: float | None,
     session: KernelSession | None = None,
     env: Mapping[str, str] | None = None,
+    paths: Mapping[str | Path, str] | None = None,
 ) -> NotebookNode:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -470,6 +599,7 @@ def _execute(
             log_output=False,
             report_mode=False,
             execution_timeout=timeout,
+            pilot_eval_paths=_path_map(paths or {}),
         )
         ok = True
         return executed
@@ -577,6 +707,7 @@ def render_report(
     html_options: Mapping[str, Any] | None = None,
     session: KernelSession | None = None,
     env: Mapping[str, str] | None = None,
+    paths: Mapping[str | Path, str] | None = None,
 ) -> dict[str, Any]:
     """Execute a report notebook and publish ``<stem>.ipynb``, ``.html`` and ``.pdf``.
 
@@ -598,6 +729,10 @@ def render_report(
     html_options : mapping, optional
         Extra keyword arguments for ``notebook_to_html`` (``subtitle``, ``organisation``,
         ``cover_note``, ...).
+    paths : mapping, optional
+        ``{absolute path: relative path}`` to write in the executed notebook instead of the
+        absolute ones (in its parameters, outputs and metadata), e.g. the data folder
+        relative to ``out_dir``. ``out_dir`` and the staging folder always become ``.``.
 
     Returns
     -------
@@ -609,7 +744,9 @@ def render_report(
     ------
     ReportError
         Any stage failed. Nothing in ``out_dir`` was replaced; the executed notebook (if
-        execution got that far) is in ``out_dir/failed/<stem>.ipynb``.
+        execution got that far) is in ``out_dir/failed/<stem>.ipynb``. An
+        :class:`~pilot_eval.render.publish.OutputWriteError` when the disk was full or the
+        folder not writable.
 
     Notes
     -----
@@ -642,6 +779,7 @@ def render_report(
                 timeout=timeout,
                 session=session,
                 env=env,
+                paths={**dict(paths or {}), str(staging): ".", str(out_dir): "."},
             )
             timings["execute"] = time.perf_counter() - t0
 
@@ -662,9 +800,15 @@ def render_report(
             html_to_pdf(html, staged["pdf"], title=title, language=language)
             timings["pdf"] = time.perf_counter() - t0
         except _NotebookFailed as failed:
+            unwritable = write_error(failed.cause, out_dir)
+            if unwritable is not None:
+                raise unwritable from failed.cause
             kept = _keep_failed(staged["notebook"], out_dir, stem)
             raise ReportError(failed.failure.message(kept)) from failed.cause
         except Exception as exc:
+            unwritable = write_error(exc, out_dir)
+            if unwritable is not None:
+                raise unwritable from exc
             kept = _keep_failed(staged["notebook"], out_dir, stem)
             message = (
                 str(exc)
@@ -690,8 +834,11 @@ def _keep_failed(executed: Path, out_dir: Path, stem: str) -> Path | None:
     if not executed.exists():
         return None
     target = out_dir / FAILED_DIR / f"{stem}.ipynb"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(executed, target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(executed, target)
+    except OSError:  # no room to keep it: the message about the failure matters more
+        return None
     return target
 
 
