@@ -343,7 +343,7 @@ NOT_ABOUT_PEOPLE = frozenset({
     "evidence_level", "benefit_years_from_base", "cost_years_from_base",
     # checks of the municipality's indicator series
     "autocorrelation", "autocorrelation_p", "autocorrelated", "pre_trend_break",
-    "pre_trend_break_p",
+    "pre_trend_break_p", "pre_period_sensitive",
 })
 
 #: Value-for-money figures: what turns successes (or units) into kroner. Each is hidden with

@@ -60,7 +60,10 @@ two), never below 0:
 ``autocorrelation`` / ``pre_trend_break`` / ``short_pre_period`` (time series)
     Residual autocorrelation (the interval then uses Newey–West errors, which are
     themselves uncertain with a few dozen months), a slope change inside the pre-period
-    (a check that cannot run for too few months counts as failed), or fewer than
+    (a check that cannot run for too few months counts as failed), a clear change that is
+    no longer clear when only the last 2 × ``its_min_pre_months`` months before the start
+    set the trend (``pre_period_sensitive``: an old change of trend bends the counterfactual),
+    or fewer than
     ``its_min_pre_months`` (24) months before the start: with the season modelled by month,
     one year before cannot tell season from trend.
 
@@ -128,6 +131,8 @@ EVIDENCE_RULES: tuple[EvidenceRule, ...] = (
     EvidenceRule("autocorrelation", None, 1,
                  "months correlated (Newey-West errors used, themselves uncertain)"),
     EvidenceRule("pre_trend_break", None, 1, "the trend changed within the pre-period"),
+    EvidenceRule("pre_period_sensitive", "its_min_pre_months", 1,
+                 "a clear change that is not clear with only the recent pre-period"),
     EvidenceRule("short_pre_period", "its_min_pre_months", 1,
                  "fewer months before the start than its_min_pre_months"),
 )
@@ -309,6 +314,7 @@ def rate_series(facts: pd.DataFrame, rules: Mapping[str, float] | None = None) -
     costs = {
         "autocorrelation": flag("autocorrelated"),
         "pre_trend_break": flag("pre_trend_break"),
+        "pre_period_sensitive": flag("pre_period_sensitive"),
         "short_pre_period": facts["n_pre"].astype(float).to_numpy()
         < _rule(rules or {}, "its_min_pre_months"),
     }

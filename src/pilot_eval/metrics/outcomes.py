@@ -99,7 +99,8 @@ _ITS_COLUMNS = [
     "n_months", "n_pre", "n_post", "level_change", "level_change_se", "level_change_ci_low",
     "level_change_ci_high", "p_value", "level_rr", "level_rr_ci_low", "level_rr_ci_high",
     "dispersion", "autocorrelation", "autocorrelation_p", "autocorrelated", "cov_type",
-    "pre_trend_break_p", "pre_trend_break", "evidence_level", "evidence_rating",
+    "pre_trend_break_p", "pre_trend_break", "pre_period_sensitive", "evidence_level",
+    "evidence_rating",
     "evidence_reasons", "method", "note",
 ]  # fmt: skip
 #: Below this p-value the residuals count as autocorrelated (Newey–West errors are used)
@@ -109,6 +110,12 @@ CHECK_ALPHA = 0.05
 #: in 90 months of counts the test misses real correlation too often (about 1 in 10 at 0.5),
 #: and independent months exceed 0.2 in about 5 % of series (SD of r ≈ 1/√90).
 CHECK_AUTOCORRELATION = 0.2
+
+
+def _rule_value(ds: Dataset, key: str) -> float:
+    from ..schema import DEFAULT_RULES
+
+    return float(ds.agreement.rules.get(key, DEFAULT_RULES[key]))
 
 
 def _autocorrelated(fit: ITSResult) -> bool:
@@ -585,7 +592,7 @@ _TEXT_COLUMNS = {"design", "role", "label", "label_nb", "label_en", "unit", "met
                  "family", "exposure", "rci_sd_source", "evidence_rating", "evidence_reasons",
                  "cov_type"}
 _BOOL_COLUMNS = {"meets_mid", "clears_mid", "higher_is_better", "autocorrelated",
-                 "pre_trend_break"}
+                 "pre_trend_break", "pre_period_sensitive"}
 _DATE_COLUMNS = {"first_month", "change_month", "last_month"}
 
 
@@ -679,6 +686,11 @@ def its_fit(ds: Dataset, series: str, alpha: float = 0.05) -> ITSResult:
     Lopez Bernal, J., Cummins, S. & Gasparrini, A. (2017). *Int J Epidemiol* 46(1), 348-355.
     """
     frame, _, _ = _series_frame(ds, series)
+    return _its_on(frame, alpha)
+
+
+def _its_on(frame: pd.DataFrame, alpha: float) -> ITSResult:
+    """:func:`its_fit` on the monthly frame of :func:`_series_frame` (or a window of it)."""
     exposure = "population" if frame["population"].notna().all() else None
     data = frame if exposure else frame.drop(columns="population")
     fit = stats.its(data, outcome="value", time="time", post="post", family="poisson",
@@ -691,6 +703,26 @@ def its_fit(ds: Dataset, series: str, alpha: float = 0.05) -> ITSResult:
                         exposure=exposure, seasonality="month_of_year", overdispersion=True,
                         alpha=alpha, hac_maxlags="auto")
     return fit
+
+
+def _recent_agrees(frame: pd.DataFrame, fit: ITSResult, months: int, alpha: float) -> bool:
+    """Whether a clear level change survives when only the last ``months`` months before
+    the start set the trend (a trend that changed years ago no longer bends the
+    counterfactual). True when the full fit shows no clear change (nothing to survive), or
+    when the recent window's interval lies on the same side of no change; False when it
+    does not, or cannot be fitted."""
+    lc = fit.level_change
+    if not lc.is_estimable or lc.ci_low <= 0 <= lc.ci_high:
+        return True
+    pre = frame["post"].to_numpy() == 0
+    if pre.sum() <= months:
+        return True  # the recent window is the whole pre-period
+    start = frame.loc[~pre, "time"].min() if (~pre).any() else frame["time"].max() + 1
+    window = frame[(frame["time"] >= start - months).to_numpy()]
+    recent = _its_on(window, alpha).level_change
+    if not recent.is_estimable:
+        return False
+    return bool(recent.ci_low > 0 if lc.ci_low > 0 else recent.ci_high < 0)
 
 
 def its_summary(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
@@ -711,7 +743,10 @@ def its_summary(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
         ``autocorrelation_p`` and ``autocorrelated`` (p < :data:`CHECK_ALPHA`: the fit then
         uses Newey–West errors, ``cov_type``; also when the lag-1 autocorrelation exceeds
         :data:`CHECK_AUTOCORRELATION`), ``pre_trend_break_p`` and
-        ``pre_trend_break`` (a change of slope inside the pre-period), the evidence rating
+        ``pre_trend_break`` (a change of slope inside the pre-period),
+        ``pre_period_sensitive`` (a clear change that is no longer clear when only the last
+        2 × ``its_min_pre_months`` months before the start set the trend), the evidence
+        rating
         (``evidence_level``, ``evidence_rating``, ``evidence_reasons``; see
         :mod:`pilot_eval.metrics.evidence`), ``method`` and ``note`` (``no_pre_period``,
         ``no_post_period``, ``not_estimable`` or ``<NA>``). A rate ratio below 1 means fewer events than the
@@ -726,7 +761,11 @@ def its_summary(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
     rows = []
     for name in names:
         frame, change, pid = _series_frame(ds, name)
-        res = its_fit(ds, name, alpha=alpha)
+        res = _its_on(frame, alpha)
+        # the last four years before the start (twice the minimum pre-period): shorter
+        # windows cannot carry a trend over the post-period (the sample's real 21 % drop
+        # was no longer clear with two or three years)
+        recent_months = 2 * int(_rule_value(ds, "its_min_pre_months"))
         n_pre, n_post = int((frame["post"] == 0).sum()), int((frame["post"] == 1).sum())
         note = ("no_pre_period" if n_pre == 0 else "no_post_period" if n_post == 0
                 else None if res.level_change.is_estimable else "not_estimable")
@@ -747,6 +786,7 @@ def its_summary(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
             "autocorrelated": _autocorrelated(res),
             "cov_type": res.cov_type, "pre_trend_break_p": res.pre_trend_break_p,
             "pre_trend_break": not res.pre_trend_break_p >= CHECK_ALPHA,  # NaN: not shown
+            "pre_period_sensitive": not _recent_agrees(frame, res, recent_months, alpha),
             "method": res.method, "note": note,
         })
     out = pd.DataFrame(rows).set_index(["pilot_id", "series"])

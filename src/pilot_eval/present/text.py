@@ -245,6 +245,9 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
                                         _EN: "the months are correlated"},
     "evidence.reason.pre_trend_break": {_NB: "trenden endret seg alt før piloten",
                                         _EN: "the trend changed before the pilot"},
+    "evidence.reason.pre_period_sensitive": {
+        _NB: "endringen er ikke tydelig når bare de siste årene før start brukes",
+        _EN: "the change is not clear when only the last years before the start are used"},
     "evidence.reason.short_pre_period": {_NB: "under ett år med tall fra før",
                                          _EN: "less than a year of figures from before"},
     "outcome.rtm": {
