@@ -347,3 +347,13 @@ def test_validate_prints_no_raw_escape_sequence(minimal_copy, capsys) -> None:
     out = capsys.readouterr()
     assert "x\\x1b[31m\\x07" in out.out
     assert "\x1b" not in out.out + out.err and "\x07" not in out.out + out.err
+
+
+def test_cli_messages_show_control_characters(tmp_path, capsys):
+    """An escape sequence in a value the command line echoes (a bad --as-of, the agreement's
+    name in `metrics`) is written out, never sent to the terminal raw."""
+    from pilot_eval import cli
+
+    assert cli.main(["metrics", str(tmp_path / "missing\x1b[31mdir")]) != 0
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\\x1b" in err

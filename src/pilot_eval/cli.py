@@ -89,16 +89,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _COMMANDS[args.command](args)
     except DataValidationError as exc:
-        print(exc, file=sys.stderr)
+        _say(str(exc))
         return EXIT_INVALID_DATA
     except UsageError as exc:
-        print(f"pilot-eval: {exc}", file=sys.stderr)
+        _say(f"pilot-eval: {exc}")
         return EXIT_USAGE
     except ReportError as exc:
-        print(f"pilot-eval: {exc}", file=sys.stderr)
+        _say(f"pilot-eval: {exc}")
         return EXIT_REPORT_FAILED
     except PilotEvalError as exc:
-        print(f"pilot-eval: {exc}", file=sys.stderr)
+        _say(f"pilot-eval: {exc}")
         return EXIT_REPORT_FAILED
     except KeyboardInterrupt:
         print("pilot-eval: interrupted; nothing was replaced.", file=sys.stderr)
@@ -114,18 +114,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         unwritable = write_error(exc, exc.filename or ".")
         if unwritable is None:
             return _internal_error(exc)
-        print(f"pilot-eval: {unwritable}", file=sys.stderr)
+        _say(f"pilot-eval: {unwritable}")
         return EXIT_REPORT_FAILED
     except Exception as exc:  # a bug: one clear line, not a traceback
         return _internal_error(exc)
+
+
+def _say(text: str) -> None:
+    """A message on standard error, with any control character from the data written out
+    (an escape sequence in a cell must not reach the terminal raw)."""
+    from .errors import show_controls
+
+    print(show_controls(text, keep="\n\t"), file=sys.stderr)
 
 
 def _internal_error(exc: Exception) -> int:
     """A bug: one clear line, not a traceback (unless PILOT_EVAL_DEBUG is set)."""
     import os
 
-    print(f"pilot-eval: internal error ({type(exc).__name__}: {exc}). Please report it with "
-          "the command you ran; set PILOT_EVAL_DEBUG=1 to see the details.", file=sys.stderr)
+    _say(f"pilot-eval: internal error ({type(exc).__name__}: {exc}). Please report it with "
+         "the command you ran; set PILOT_EVAL_DEBUG=1 to see the details.")
     if os.environ.get("PILOT_EVAL_DEBUG"):
         raise exc
     return EXIT_REPORT_FAILED
@@ -172,7 +180,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_metrics(args: argparse.Namespace) -> int:
     from .dataset import load_dataset
-    from .errors import UsageError
+    from .errors import UsageError, show_controls
     from .metrics import metric_tables
     from .render.workbook import check_output_path, prepare, write_metrics
 
@@ -196,9 +204,11 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
              for n, cols in _TERMINAL_COLUMNS.items()}
     with pd.option_context("display.width", 160, "display.max_columns", 12, "display.precision", 2,
                            "display.float_format", "{:,.2f}".format):
-        print(f"{ds.agreement.name} – as of {ds.as_of_date.date()} (counts below {k} hidden)\n")
+        print(show_controls(f"{ds.agreement.name} – as of {ds.as_of_date.date()} "
+                            f"(counts below {k} hidden)\n", keep="\n"))
         for name, frame in shown.items():
-            print(f"## {name}\n{frame.to_string(index=False, max_colwidth=24)}\n")
+            print(show_controls(f"## {name}\n{frame.to_string(index=False, max_colwidth=24)}\n",
+                                keep="\n"))
     return EXIT_OK
 
 
