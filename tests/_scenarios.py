@@ -188,7 +188,12 @@ def _tables(pilots: Sequence[_PilotData], measures: Sequence[dict],
             "target_group": "Barn 10–15 år", "target_age_min": 10, "target_age_max": 15,
             "start_date": START, "end_date": END, "grant_nok": GRANT,
             # reach ratio ≥ 1 (green), run rate 0.8 (green): only the outcome can move the verdict
-            "reach_target": int(n / ELAPSED), "primary_measure": p.primary})
+            "reach_target": int(n / ELAPSED), "primary_measure": p.primary,
+            # the simulated comparison groups are drawn from the same population as the
+            # pilot group (a lottery); the screened scenario says so too, and the rating
+            # must catch its unequal groups even then
+            "comparison_type": "randomised" if any(
+                comp is not None for _, comp in p.arms.values()) else None})
         cost_rows.append({"pilot_id": p.pilot_id, "date": pd.Timestamp("2025-03-01"),
                           "funder": "fund", "in_kind": False,
                           "amount_nok": round(0.8 * GRANT * ELAPSED), "description": "Tilskudd"})

@@ -20,7 +20,7 @@ def _facts(**changes: object) -> pd.DataFrame:
         "design": "did", "n_pilot": 40, "n_comparison": 40, "attrition_due_share": 0.05,
         "overall_attrition": 0.05, "differential_attrition": 0.0, "baseline_std_diff": 0.0,
         "rtm_expected_improvement": np.nan, "mid": 2.0, "ceiling_share": 0.0,
-        "n_clusters": np.nan, "estimate": 1.0,
+        "n_clusters": np.nan, "estimate": 1.0, "comparison_type": "matched",
     }
     row.update(changes)
     return pd.DataFrame([row])
@@ -139,3 +139,11 @@ def test_series_rating():
     out = evidence.rate_series(facts)
     assert out["evidence_rating"].tolist()[:3] == ["moderate", "weak", "very_weak"]
     assert pd.isna(out["evidence_rating"].iloc[3])
+
+
+@pytest.mark.parametrize(("kind", "rating"), [("randomised", "strong"), ("matched", "strong"),
+                                              ("other", "moderate"), (None, "moderate")])
+def test_comparison_group_formed_by_lot_or_matching(kind, rating):
+    r = _rate(comparison_type=kind)
+    assert r["evidence_rating"] == rating
+    assert ("comparison_unmatched" in str(r["evidence_reasons"])) == (rating == "moderate")

@@ -50,6 +50,7 @@ def dataset(*, enrolled: int = 20, reach_target: int = 40, grant: float = 100_00
     pilots["grant_nok"] = float(grant)
     pilots["reach_target"] = pd.array([reach_target], dtype="Int64")
     pilots["primary_measure"] = pd.array([primary], dtype="string")
+    pilots["comparison_type"] = pd.array(["matched"], dtype="string")
     ids = [f"p-{i:02d}" for i in range(enrolled)]
     participants = pd.DataFrame({
         "participant_id": ids, "pilot_id": "lekse", "enrolled_on": pd.Timestamp("2025-01-05"),

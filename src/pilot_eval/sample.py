@@ -170,6 +170,8 @@ class _Pilot:
     # share of the comparison group who answer the follow-up (the pilot group's answers
     # depend on how each person left the pilot)
     comparison_response: float = 0.82
+    # how the comparison group was formed ("" = no comparison group)
+    comparison_type: str = ""
 
 
 _PILOTS: tuple[_Pilot, ...] = (
@@ -190,6 +192,8 @@ _PILOTS: tuple[_Pilot, ...] = (
         # the school sends both groups the same follow-up: about as many answer in each,
         # so the comparison stays comparable (WWC: low differential attrition)
         comparison_response=0.70,
+        # pupils of the same schools and grades, matched on the baseline screening
+        comparison_type="matched",
         effects=(
             _Effect("trivsel", 22.0, effect=3.0, trend=1.0, comparison_offset=1.5),
             _Effect("skolefravaer", 10.0, effect=-2.5, trend=-0.5, comparison_offset=-1.5),
@@ -212,6 +216,7 @@ _PILOTS: tuple[_Pilot, ...] = (
         fates=(0.55, 0.32, 0.05, 0.08), programme_days=(180, 30),
         weekdays=(1, 3), hours=((2.0, 2.5, 3.0), (0.2, 0.3, 0.5)), attendance=0.70,
         comparison_ratio=1.0,
+        comparison_type="other",  # young people on the waiting list of another service
         effects=(
             _Effect("trivsel", 21.0, effect=0.5, trend=1.0, comparison_offset=1.0),
             _Effect("mestring", 25.0, effect=0.5, trend=2.0, comparison_offset=1.0),
@@ -923,6 +928,7 @@ def _pilots_table(scale: int) -> pd.DataFrame:
             "grant_nok": [p.grant_nok for p in _PILOTS],
             "reach_target": [p.reach_target * scale for p in _PILOTS],
             "primary_measure": [p.primary_measure for p in _PILOTS],
+            "comparison_type": [p.comparison_type or None for p in _PILOTS],
         }
     )
 

@@ -80,6 +80,8 @@ GROUPS = ("pilot", "comparison")
 TIMEPOINTS = ("baseline", "followup")
 BASES = ("per_success", "per_unit")
 CONFIDENCE = ("low", "medium", "high")
+#: How a pilot's comparison group was formed (the evidence rating's ceiling depends on it).
+COMPARISON_TYPES = ("randomised", "matched", "other")
 PUBLIC_FUNDERS = ("fund", "municipality")
 
 TABLES: dict[str, TableSpec] = {
@@ -99,6 +101,8 @@ TABLES: dict[str, TableSpec] = {
             Col("grant_nok", "float", ge=0),
             Col("reach_target", "int", ge=0),
             Col("primary_measure", "text", required=False, nullable=True),
+            Col("comparison_type", "enum", required=False, nullable=True,
+                choices=COMPARISON_TYPES),
         ), label_nb="pilotene", label_en="the pilots"),
         TableSpec("costs", True, (
             Col("pilot_id", "id"),

@@ -11,8 +11,8 @@ et al. 2002) and the Education Endowment Foundation's "padlock" security rating 
 =====  ==============  =========================================================================
 level  key             meaning
 =====  ==============  =========================================================================
-3      ``strong``      a comparison group measured before and after (difference-in-differences,
-                       SMS level 3) with nothing below lowering it
+3      ``strong``      a comparison group formed by lottery or matching, measured before and
+                       after (difference-in-differences), with nothing below lowering it
 2      ``moderate``    a comparison design with one concern, or an interrupted time series of
                        a municipal indicator (SMS level 2–3)
 1      ``weak``        before/after of the participants only (SMS level 1–2): drift over time,
@@ -34,6 +34,11 @@ two), never below 0:
     ``evidence_attrition_max`` (20 %) of those whose follow-up is due are missing (the EEF
     padlock table takes a padlock off from 10–20 % attrition). Only follow-ups that are due
     count: participants still enrolled at ``as_of`` are "not yet due".
+``comparison_unmatched``
+    The pilots table's ``comparison_type`` is not ``randomised`` or ``matched`` (or is
+    missing): a comparison group of whoever was at hand can differ in ways nobody measured,
+    so without a lottery or matching a comparison design is at most moderate (the EEF and
+    Maryland scales put unmatched comparisons a level or two below matched ones).
 ``comparison_small``
     The comparison group has fewer than ``evidence_comparison_ratio`` (0.5) times the pilot
     group's people: its mean carries most of the uncertainty and its selection most of the
@@ -118,6 +123,9 @@ EVIDENCE_RULES: tuple[EvidenceRule, ...] = (
     EvidenceRule("attrition_high", "evidence_attrition_max", 2,
                  "missing follow-ups outside the WWC cautious boundary (two groups, 2 levels) "
                  "or above evidence_attrition_max (one group)"),
+    EvidenceRule("comparison_unmatched", None, 1,
+                 "a comparison group not formed by lottery or matching (pilots' "
+                 "comparison_type not randomised or matched)"),
     EvidenceRule("comparison_small", "evidence_comparison_ratio", 1,
                  "comparison group smaller than evidence_comparison_ratio × pilot group"),
     EvidenceRule("baseline_imbalance", "evidence_imbalance_max", 2,
@@ -243,7 +251,7 @@ def rate_outcomes(facts: pd.DataFrame, rules: Mapping[str, float], *, min_cell_s
     ...                   "overall_attrition": [0.05, 0.05], "differential_attrition": [0.01, np.nan],
     ...                   "baseline_std_diff": [0.1, np.nan], "rtm_expected_improvement": np.nan,
     ...                   "mid": 2.0, "ceiling_share": 0.0, "n_clusters": np.nan,
-    ...                   "estimate": [1.0, 1.0]})
+    ...                   "estimate": [1.0, 1.0], "comparison_type": ["matched", None]})
     >>> rate_outcomes(f, {}, min_cell_size=5)["evidence_rating"].tolist()
     ['strong', 'weak']
     """
@@ -269,6 +277,11 @@ def rate_outcomes(facts: pd.DataFrame, rules: Mapping[str, float], *, min_cell_s
         # two groups: the WWC boundary, two levels; one group: the share due but missing
         "attrition_high": np.where(did, np.where(wwc_ok, 0, 2),
                                    attr_one > _rule(rules, "evidence_attrition_max") + 1e-9),
+        # a comparison group of whoever was at hand differs in ways nobody measured: strong
+        # needs a lottery or matching (EEF padlocks, Maryland SMS 4-5)
+        "comparison_unmatched": did & ~facts.get(
+            "comparison_type", pd.Series(None, index=facts.index)).astype("string").isin(
+            ["randomised", "matched"]).fillna(False).to_numpy(dtype=bool),
         "comparison_small": did & (n_c < _rule(rules, "evidence_comparison_ratio") * n_p),
         # the WWC: groups further apart than 0.25 SD at the start are not comparable
         "baseline_imbalance": np.where(did & (np.abs(col("baseline_std_diff"))

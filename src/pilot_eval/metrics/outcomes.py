@@ -81,7 +81,8 @@ MIN_PAIRS = 2
 
 _INDEX = ["pilot_id", "measure"]
 _SUMMARY_COLUMNS = [
-    "design", "role", "n_pilot", "n_comparison", "n_baseline", "n_missing_followup",
+    "design", "role", "comparison_type", "n_pilot", "n_comparison", "n_baseline",
+    "n_missing_followup",
     "n_missing_followup_active", "n_not_yet_due", "n_missing_due", "attrition_share",
     "attrition_due_share", "n_comparison_baseline", "n_comparison_missing_due",
     "comparison_attrition_share",
@@ -318,6 +319,10 @@ def outcome_summary(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
     out = pd.DataFrame(rows).set_index(_INDEX)
     out = out.loc[_order(out.index, ds)]
     out["role"] = _roles(ds, out)
+    kinds = (ds.pilots.set_index(ds.pilots["pilot_id"].astype(str))["comparison_type"]
+             if "comparison_type" in ds.pilots else pd.Series(dtype=object))
+    out["comparison_type"] = out.index.get_level_values("pilot_id").map(kinds).to_numpy(
+        dtype=object)
     out = out.join(evidence.rate_outcomes(out, ds.agreement.rules,
                                           min_cell_size=int(ds.agreement.min_cell_size)))
     return _typed(out[_SUMMARY_COLUMNS])
@@ -588,7 +593,7 @@ _INT_COLUMNS = {"n_pilot", "n_comparison", "n_baseline", "n_missing_followup",
                 "n_comparison_baseline", "n_comparison_missing_due", "n_months", "n_pre",
                 "n_post"}
 _NULLABLE_INT_COLUMNS = {"evidence_level"}
-_TEXT_COLUMNS = {"design", "role", "label", "label_nb", "label_en", "unit", "method", "note",
+_TEXT_COLUMNS = {"design", "role", "comparison_type", "label", "label_nb", "label_en", "unit", "method", "note",
                  "family", "exposure", "rci_sd_source", "evidence_rating", "evidence_reasons",
                  "cov_type"}
 _BOOL_COLUMNS = {"meets_mid", "clears_mid", "higher_is_better", "autocorrelated",

@@ -230,6 +230,9 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
                                 _EN: "too few are measured in one of the groups"},
     "evidence.reason.attrition_high": {_NB: "mange mangler oppfølgingsmåling",
                                        _EN: "many follow-up measurements are missing"},
+    "evidence.reason.comparison_unmatched": {
+        _NB: "sammenligningsgruppen er ikke trukket eller matchet",
+        _EN: "the comparison group was not drawn by lot or matched"},
     "evidence.reason.comparison_small": {_NB: "sammenligningsgruppen er liten",
                                          _EN: "the comparison group is small"},
     "evidence.reason.baseline_imbalance": {_NB: "gruppene var ulike ved start",
@@ -1066,20 +1069,22 @@ LABELS: Final[dict[str, dict[str, str]]] = {
              "before to after without a comparison group is therefore never 'good' or "
              "'weak'."},
     "rules.evidence": {
-        _NB: "Evidensen (sterk, moderat, svak, svært svak) sier hvor godt oppsettet kan skille "
-             "pilotens virkning fra alt annet. Sammenligningsgruppe målt før og etter starter "
-             "som sterk, tidsserie for hele kommunen som moderat, før–etter uten "
+        _NB: "Evidensstyrken (sterk, moderat, svak, svært svak) sier hvor godt oppsettet kan "
+             "skille pilotens virkning fra alt annet. En sammenligningsgruppe som er trukket eller "
+             "matchet og målt før og etter, starter som sterk (en annen sammenligningsgruppe "
+             "ett nivå lavere), tidsserie for hele kommunen som moderat, før–etter uten "
              "sammenligningsgruppe som svak. Hvert forhold i tabellen over trekker ett nivå "
              "ned; mange manglende oppfølgingsmålinger i en sammenligning (over grensene til "
              "What Works Clearinghouse) og grupper som var ulike ved start, trekker to; for "
              "få målt gir svært svak.",
         _EN: "The evidence (strong, moderate, weak, very weak) says how well the design can "
-             "tell the pilot's effect from everything else. A comparison group measured "
-             "before and after starts as strong, a time series for the whole municipality as "
-             "moderate, before/after without a comparison group as weak. Each concern in the "
-             "table above takes one level off; many missing follow-ups in a comparison "
-             "(beyond the What Works Clearinghouse boundaries) and groups that differed at "
-             "the start take two; too few measured gives very weak."},
+             "tell the pilot's effect from everything else. A comparison group drawn by lot "
+             "or matched and measured before and after starts as strong (another comparison "
+             "group one level lower), a time series for the whole municipality as moderate, "
+             "before/after without a comparison group as weak. Each concern in the table "
+             "above takes one level off; many missing follow-ups in a comparison (beyond the "
+             "What Works Clearinghouse boundaries) and groups that differed at the start take "
+             "two; too few measured gives very weak."},
     "rules.recommendation": {
         _NB: "Anbefalingen: «for tidlig å si» når resultatene har for lite data. «Avslutte» "
              "når resultatene er svake, men «justere» før {share} av perioden er gått. "
