@@ -447,6 +447,9 @@ def _empty_of(col: Col, n: int, index: pd.Index) -> pd.Series:
         return pd.Series(np.nan if col.default is None else col.default, index=index, dtype="float64")
     if col.kind == "bool":
         return pd.Series(col.default if col.default is not None else pd.NA, index=index, dtype="boolean")
+    if col.kind == "enum":  # the same type as a column that is given
+        return pd.Series(pd.Categorical([col.default] * n, categories=list(col.choices)),
+                         index=index)
     return pd.Series(col.default if col.default is not None else None, index=index, dtype="str")
 
 
