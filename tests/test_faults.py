@@ -22,6 +22,7 @@ import nbformat
 import psutil
 import pytest
 
+import pilot_eval.io
 from pilot_eval.cli import main
 from pilot_eval.render import publish
 from pilot_eval.render.batch import render_reports
@@ -323,7 +324,7 @@ def test_switch_without_renameat2_and_recovery_from_a_crash_between_renames(
     (target / "a.pdf").write_text("old")
     new = publish.new_staging(target)
     (new / "a.pdf").write_text("new")
-    monkeypatch.setattr(publish, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(pilot_eval.io, "_exchange", lambda a, b: False)
     publish.switch_in(new, target)
     assert (target / "a.pdf").read_text() == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["2025-12-31"]
@@ -342,8 +343,8 @@ def test_switch_exchanges_in_one_step_and_keeps_the_folder_mode(tmp_path: Path) 
     (target / "a.pdf").write_text("old")
     new = publish.new_staging(target)
     (new / "a.pdf").write_text("new")
-    assert publish._exchange(new, target)  # Linux file systems here support it
-    publish._exchange(new, target)  # and back
+    assert pilot_eval.io._exchange(new, target)  # Linux file systems here support it
+    pilot_eval.io._exchange(new, target)  # and back
     publish.switch_in(new, target)
     assert (target / "a.pdf").read_text() == "new"
     assert target.stat().st_mode & 0o777 == 0o750

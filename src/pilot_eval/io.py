@@ -616,9 +616,75 @@ def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> P
     return atomic_write_bytes(path, text.encode(encoding))
 
 
+_RENAME_EXCHANGE = 2  # renameat2 flag (linux/fs.h)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2``); False where that is not available."""
+    import ctypes
+    import errno
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                          ctypes.c_uint]
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # e.g. NFS: use two renames
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def switch_folder(staging: str | Path, target: str | Path, *, old_prefix: str = ".old-"
+                  ) -> None:
+    """Make the complete folder ``staging`` the folder ``target``, in one step.
+
+    Readers see the previous folder or the new one, never a mixture or a gap (on Linux
+    file systems with ``renameat2``; elsewhere two renames, the previous folder being
+    named ``old_prefix + name + "-" + pid`` in between, so a crash there can be undone).
+    The folder gets the permissions of the one it replaces (or the umask's), not
+    ``mkdtemp``'s 0700. The previous folder is removed afterwards.
+    """
+    import stat
+
+    staging, target = Path(staging), Path(target)
+    if target.is_dir() and not target.is_symlink():
+        mode = stat.S_IMODE(target.stat().st_mode)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o777 & ~umask
+    os.chmod(staging, mode)
+    if not os.path.lexists(target):
+        os.rename(staging, target)
+    elif _exchange(staging, target):
+        shutil.rmtree(staging, ignore_errors=True)  # now the previous folder
+    else:
+        old = target.with_name(f"{old_prefix}{target.name}-{os.getpid()}")
+        os.rename(target, old)
+        try:
+            os.rename(staging, target)
+        except BaseException:
+            os.rename(old, target)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    with contextlib.suppress(OSError):  # the renames reach the disk before we say "done"
+        fd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
 @contextlib.contextmanager
 def atomic_directory(target: str | Path) -> Iterator[Path]:
-    """Yield a staging folder that replaces ``target`` as a whole when the block succeeds.
+    """Yield a staging folder that replaces ``target`` as a whole when the block succeeds
+    (:func:`switch_folder`).
 
     On an exception the staging folder is removed and ``target`` is left as it was.
     """
@@ -627,13 +693,7 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         yield staging
+        switch_folder(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        os.replace(target, old)
-    os.replace(staging, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

@@ -40,9 +40,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import os
-import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +50,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .errors import UsageError
+from .io import atomic_directory
 
 __all__ = ["SampleData", "generate", "write", "EXTRACTION_DATE", "TABLES"]
 
@@ -1071,27 +1069,8 @@ def write(sample: SampleData, out: str | Path) -> Path:
             f"{out} is not empty and is not a sample data folder (no truth.json): "
             "choose an empty or new folder so nothing is overwritten."
         )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    try:
-        _write_files(sample, tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; give it normal rights
-        if out.exists():
-            old = tmp.with_suffix(".old")
-            os.replace(out, old)
-            try:
-                os.replace(tmp, out)
-            except BaseException:
-                os.replace(old, out)
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    with atomic_directory(out) as staging:
+        _write_files(sample, staging)
     return out
 
 

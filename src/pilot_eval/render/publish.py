@@ -18,13 +18,11 @@ files, one switch for the whole set, and clear messages when the disk says no.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import json
 import os
 import shutil
 import socket
-import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -33,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ReportError
+from ..io import switch_folder
 
 __all__ = [
     "LOCK_NAME",
@@ -340,25 +339,6 @@ def new_staging(out_dir: Path) -> Path:
                                  dir=out_dir.parent))
 
 
-_RENAME_EXCHANGE = 2
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths atomically (Linux ``renameat2``); False where that is not available."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd = -100
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
-                          ctypes.c_uint]
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # e.g. NFS: use two renames
-        return False
-    raise OSError(err, os.strerror(err), str(b))
 
 
 def switch_in(staging: Path, target: Path) -> None:
@@ -369,33 +349,9 @@ def switch_in(staging: Path, target: Path) -> None:
     microseconds, and :func:`clear_stale_staging` undoes a crash in it). The folder gets
     the permissions of the one it replaces (or the umask's), not ``mkdtemp``'s 0700.
     """
-    staging, target = Path(staging), Path(target)
-    if target.is_dir() and not target.is_symlink():
-        mode = stat.S_IMODE(target.stat().st_mode)
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o777 & ~umask
-    os.chmod(staging, mode)
-    if not os.path.lexists(target):
-        os.rename(staging, target)
-    elif _exchange(staging, target):
-        shutil.rmtree(staging, ignore_errors=True)  # now the previous set
-    else:
-        old = target.with_name(f"{_OLD_PREFIX}{target.name}-{os.getpid()}")
-        os.rename(target, old)
-        try:
-            os.rename(staging, target)
-        except BaseException:
-            os.rename(old, target)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-    with contextlib.suppress(OSError):  # the renames reach the disk before we say "done"
-        fd = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    # the one folder switch of the package (io.switch_folder); the previous set's name
+    # starts with _OLD_PREFIX so that clear_stale_staging can put it back after a crash
+    switch_folder(staging, target, old_prefix=_OLD_PREFIX)
 
 
 # -- carrying the other reports over into a --pilot run's folder -----------------------------------
