@@ -97,8 +97,8 @@ import pandas as pd
 
 from ..schema import DEFAULT_RULES
 
-__all__ = ["rate_outcomes", "rate_series", "wwc_low_attrition", "min_measured", "EVIDENCE_LEVELS",
-           "EVIDENCE_REASONS", "EVIDENCE_RULES", "DESIGN_LEVEL"]
+__all__ = ["rate_outcomes", "rate_series", "wwc_low_attrition", "min_measured", "rule",
+           "EVIDENCE_LEVELS", "EVIDENCE_REASONS", "EVIDENCE_RULES", "DESIGN_LEVEL"]
 
 #: Level → key, weakest first.
 EVIDENCE_LEVELS: tuple[str, ...] = ("very_weak", "weak", "moderate", "strong")
@@ -108,7 +108,9 @@ DESIGN_LEVEL: dict[str, int] = {"did": 3, "its": 2, "pre_post": 1}
 
 
 class EvidenceRule(NamedTuple):
-    """One concern: its reason key, the threshold rule it reads, how many levels it costs."""
+    """One concern: its reason key, the threshold rule it reads, and the most levels it
+    costs (for documentation; :func:`rate_outcomes` applies the costs, e.g. high attrition
+    costs 2 with a comparison group and 1 without)."""
 
     reason: str
     threshold: str | None
@@ -183,7 +185,8 @@ def wwc_low_attrition(overall: pd.Series | np.ndarray, differential: pd.Series |
     return np.isfinite(d) & (d * 100 <= bound + 1e-9)
 
 
-def _rule(rules: Mapping[str, float], key: str) -> float:
+def rule(rules: Mapping[str, float], key: str) -> float:
+    """The rule ``key`` in force: the agreement's value, else its default."""
     return float(rules.get(key, DEFAULT_RULES[key]))
 
 
@@ -195,7 +198,7 @@ def min_measured(rules: Mapping[str, float], min_cell_size: int) -> int:
     >>> min_measured({}, 5), min_measured({"outcome_min_n": 3}, 5)
     (10, 5)
     """
-    return int(max(_rule(rules, "outcome_min_n"), float(min_cell_size)))
+    return int(max(rule(rules, "outcome_min_n"), float(min_cell_size)))
 
 
 def _level_and_reasons(start: np.ndarray, costs: dict[str, np.ndarray], index: pd.Index
@@ -276,24 +279,24 @@ def rate_outcomes(facts: pd.DataFrame, rules: Mapping[str, float], *, min_cell_s
         "too_few": np.where((n_p < min_n) | (did & (n_c < min_n)), 3, 0),
         # two groups: the WWC boundary, two levels; one group: the share due but missing
         "attrition_high": np.where(did, np.where(wwc_ok, 0, 2),
-                                   attr_one > _rule(rules, "evidence_attrition_max") + 1e-9),
+                                   attr_one > rule(rules, "evidence_attrition_max") + 1e-9),
         # a comparison group of whoever was at hand differs in ways nobody measured: strong
         # needs a lottery or matching (EEF padlocks, Maryland SMS 4-5)
         "comparison_unmatched": did & ~facts.get(
             "comparison_type", pd.Series(None, index=facts.index)).astype("string").isin(
             ["randomised", "matched"]).fillna(False).to_numpy(dtype=bool),
-        "comparison_small": did & (n_c < _rule(rules, "evidence_comparison_ratio") * n_p),
+        "comparison_small": did & (n_c < rule(rules, "evidence_comparison_ratio") * n_p),
         # the WWC: groups further apart than 0.25 SD at the start are not comparable
         "baseline_imbalance": np.where(did & (np.abs(col("baseline_std_diff"))
-                                              > _rule(rules, "evidence_imbalance_max") + 1e-9),
+                                              > rule(rules, "evidence_imbalance_max") + 1e-9),
                                        2, 0),
         # before/after: towards the reference mean; with a comparison group: towards the
         # comparison group's mean (a pilot group picked for low scores "improves" by itself)
         "regression_to_mean": (rtm > 0)
-        & (rtm >= _rule(rules, "evidence_rtm_share_of_mid") * mid - 1e-9),
-        "ceiling": col("ceiling_share") > _rule(rules, "evidence_ceiling_share") + 1e-9,
+        & (rtm >= rule(rules, "evidence_rtm_share_of_mid") * mid - 1e-9),
+        "ceiling": col("ceiling_share") > rule(rules, "evidence_ceiling_share") + 1e-9,
         "few_clusters": np.isfinite(clusters)
-        & (clusters < _rule(rules, "evidence_min_clusters")),
+        & (clusters < rule(rules, "evidence_min_clusters")),
     }
     return _level_and_reasons(start, {k: v * one for k, v in costs.items()}, facts.index)
 
@@ -329,7 +332,7 @@ def rate_series(facts: pd.DataFrame, rules: Mapping[str, float] | None = None) -
         "pre_trend_break": flag("pre_trend_break"),
         "pre_period_sensitive": flag("pre_period_sensitive"),
         "short_pre_period": facts["n_pre"].astype(float).to_numpy()
-        < _rule(rules or {}, "its_min_pre_months"),
+        < rule(rules or {}, "its_min_pre_months"),
     }
     return _level_and_reasons(start, {k: v.astype(float) for k, v in costs.items()},
                               facts.index)

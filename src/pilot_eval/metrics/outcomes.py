@@ -113,12 +113,6 @@ CHECK_ALPHA = 0.05
 CHECK_AUTOCORRELATION = 0.2
 
 
-def _rule_value(ds: Dataset, key: str) -> float:
-    from ..schema import DEFAULT_RULES
-
-    return float(ds.agreement.rules.get(key, DEFAULT_RULES[key]))
-
-
 def _autocorrelated(fit: ITSResult) -> bool:
     """Correlated months, or too few to tell (a check that cannot run does not pass)."""
     return not (fit.autocorrelation_p >= CHECK_ALPHA
@@ -770,7 +764,7 @@ def its_summary(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
         # the last four years before the start (twice the minimum pre-period): shorter
         # windows cannot carry a trend over the post-period (the sample's real 21 % drop
         # was no longer clear with two or three years)
-        recent_months = 2 * int(_rule_value(ds, "its_min_pre_months"))
+        recent_months = 2 * int(evidence.rule(ds.agreement.rules, "its_min_pre_months"))
         n_pre, n_post = int((frame["post"] == 0).sum()), int((frame["post"] == 1).sum())
         note = ("no_pre_period" if n_pre == 0 else "no_post_period" if n_post == 0
                 else None if res.level_change.is_estimable else "not_estimable")
