@@ -28,7 +28,7 @@ Speed (the sample set: portfolio and four pilots):
   the most data), so no worker is left with a long report at the end.
 * The workers and their kernels run at a slightly lower priority than the parent, whose
   tables every report waits for. While the parent computes them, each worker warms up in
-  a thread (imports Papermill, nbconvert and WeasyPrint, compiles the templates, loads the
+  a thread (imports Papermill, nbconvert and Typst, compiles the templates, loads the
   fonts: what its first report would pay for) until its first report arrives;
   ``metrics.xlsx`` is written once a worker has nothing left to do.
 """
@@ -277,15 +277,15 @@ def _warm_up() -> None:
             return
         from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-        from .export import html_to_pdf, notebook_to_html
+        from .export import notebook_to_html, notebook_to_pdf
 
         nb = new_notebook(cells=[new_code_cell("", outputs=[new_output(
             "display_data", {"text/html": "<p>Klar <strong>æøå</strong></p>", "text/plain": ""})])])
-        html = notebook_to_html(nb, title="pilot_eval")
+        notebook_to_html(nb, title="pilot_eval")
         if started.is_set():
             return
         with tempfile.TemporaryDirectory(prefix="warm-up-", dir=_WORKER.get("private")) as tmp:
-            html_to_pdf(html, Path(tmp) / "warm-up.pdf", title="pilot_eval")
+            notebook_to_pdf(nb, Path(tmp) / "warm-up.pdf", title="pilot_eval")
     except Exception as exc:  # noqa: BLE001 — only a head start; a report meets and says it
         log.debug("Warming up a report worker failed (%s).", exc)
 

@@ -37,6 +37,8 @@ __all__ = [
     "font_face_css",
     "html_to_pdf",
     "notebook_to_html",
+    "notebook_to_pdf",
+    "notebook_to_typst",
 ]
 
 _HERE = Path(__file__).resolve().parent
@@ -478,3 +480,184 @@ def html_to_pdf(
             f"{exc}). The HTML export is fine to inspect in a browser."
         ) from exc
     return atomic_write_bytes(Path(out_pdf), data)
+
+
+# --------------------------------------------------------------------------- Typst
+
+#: The Typst template: page, cover, contents and every ``pe-*`` function the converted
+#: body calls (:mod:`pilot_eval.render.typst`).
+TYPST_TEMPLATE: Path = TEMPLATES_DIR / "report.typ"
+_REMOVED_TAGS = {"parameters", "injected-parameters", "remove_cell", "remove-cell"}
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_TYPST_LOCK = threading.Lock()
+
+
+def _output_typst(output: Mapping[str, Any], keep_stderr: bool) -> Any:
+    """One notebook output as converted Typst (``None`` when it shows nothing)."""
+    from .typst import Converted, string, to_typst
+
+    kind = output.get("output_type")
+    if kind == "stream":
+        if output.get("name") == "stderr" and not keep_stderr:
+            return None
+        text = "".join(output.get("text", ""))
+        return Converted(f"#raw(block: true, {string(text)})") if text.strip() else None
+    if kind == "error":
+        text = _ANSI.sub("", "\n".join(output.get("traceback", [])))
+        return Converted(f"#raw(block: true, {string(text)})")
+    data = output.get("data", {})
+    html = data.get("text/html")
+    if html is not None:
+        html = "".join(html) if isinstance(html, list) else html
+        return to_typst(html) if html.strip() else None
+    for mime in ("image/svg+xml", "image/png", "image/jpeg"):
+        if mime in data:
+            payload = "".join(data[mime]) if isinstance(data[mime], list) else data[mime]
+            if mime == "image/svg+xml":
+                payload = base64.b64encode(payload.encode("utf-8")).decode("ascii")
+            alt = (output.get("metadata", {}).get(mime, {}) or {}).get("alt", "")
+            return to_typst(f'<img src="data:{mime};base64,{payload}" alt="{_html.escape(alt)}">')
+    if "text/markdown" in data:
+        from nbconvert.filters.markdown import markdown2html
+
+        return to_typst(markdown2html("".join(data["text/markdown"])))
+    if "text/plain" in data:
+        text = "".join(data["text/plain"])
+        return Converted(f"#raw(block: true, {string(text)})") if text.strip() else None
+    return None
+
+
+def notebook_to_typst(
+    nb: NotebookNode | Path | str,
+    *,
+    title: str,
+    language: str = "nb",
+    as_of_text: str = "",
+    subtitle: str | None = None,
+    organisation: str | None = None,
+    description: str | None = None,
+    cover_note: str | None = None,
+    keep_stderr: bool = False,
+) -> tuple[str, dict[str, bytes]]:
+    """The Typst source of a report and the image files it uses.
+
+    Parameters are those of :func:`notebook_to_html`. Each cell's outputs are converted
+    from their HTML (the report blocks' one source) by :func:`pilot_eval.render.typst.to_typst`;
+    markdown cells through their HTML; cells tagged ``parameters``, ``injected-parameters``
+    or ``remove_cell`` are left out, as are code and prompts.
+
+    Returns
+    -------
+    (str, dict of str to bytes)
+        The whole document (template, then the body) and ``{file name: bytes}`` of its
+        images, to be placed in the compile root.
+    """
+    from .typst import string, to_typst
+
+    check_language(language)
+    if not title or not str(title).strip():
+        raise UsageError("title must be a non-empty string; it names the report and the PDF.")
+    node, _ = _read_notebook(nb)
+    parts: list[str] = []
+    files: dict[str, bytes] = {}
+    for cell in node.get("cells", []):
+        if _REMOVED_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        if cell.get("cell_type") == "markdown":
+            from nbconvert.filters.markdown import markdown2html
+
+            converted = to_typst(markdown2html(cell.get("source", "")))
+            parts.append(converted.markup)
+            files.update(converted.files)
+        elif cell.get("cell_type") == "code":
+            for output in cell.get("outputs", []):
+                converted = _output_typst(output, keep_stderr)
+                if converted is not None and converted.markup.strip():
+                    parts.append(converted.markup)
+                    files.update(converted.files)
+    labels = _LABELS[language]
+    as_of_text = " ".join(as_of_text.split())
+    header = f"{title} \u00b7 {as_of_text}" if as_of_text else title
+    notes = [i.strip()[:1].upper() + i.strip()[1:] for i in (cover_note or "").split(" · ")
+             if i.strip()]
+
+    def opt(value: str | None) -> str:
+        return "none" if value is None else string(value)
+
+    call = (
+        "#show: pe-report.with(\n"
+        f"  title: {string(title)}, language: {string(language)}, header: {string(header)},\n"
+        f"  subtitle: {opt(subtitle)}, organisation: {opt(organisation)},\n"
+        f"  description: {string(description or header)},\n"
+        f"  as-of: {opt(as_of_text[:1].upper() + as_of_text[1:] if as_of_text else None)},\n"
+        f"  cover-note: ({''.join(string(n) + ', ' for n in notes)}),\n"
+        f"  contents: {string(labels['contents'])}, page-word: {string(labels['page'])},\n"
+        f"  of-word: {string(labels['of'])},\n)\n\n"
+    )
+    source = TYPST_TEMPLATE.read_text(encoding="utf-8") + "\n" + call + "\n\n".join(parts) + "\n"
+    return source, files
+
+
+@functools.lru_cache(maxsize=1)
+def _typst_fonts() -> Any:
+    """The shipped Inter faces for Typst (read once per process); no system fonts, so a
+    report looks the same on every machine. Typst's own embedded fonts are the fallback
+    for characters Inter lacks."""
+    import typst
+
+    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True,
+                       font_paths=[str(FONTS_DIR)])
+
+
+def typst_to_pdf(source: str, files: Mapping[str, bytes], out_pdf: Path) -> Path:
+    """Compile a Typst document to a tagged PDF/UA-1 file, in-process.
+
+    ``files`` are written into a private, empty compile root (Typst reads nothing outside
+    it, and the document imports no packages), removed afterwards. The PDF is written
+    atomically. Typst refuses to write a PDF/UA-1 file that breaks a rule it can check; that
+    refusal is a :class:`~pilot_eval.ReportError` naming the rule.
+    """
+    import tempfile
+
+    import typst
+
+    with tempfile.TemporaryDirectory(prefix="pilot_eval-typst-") as root:
+        for name, data in files.items():
+            (Path(root) / name).write_bytes(data)
+        (Path(root) / "main.typ").write_text(source, encoding="utf-8")
+        try:
+            with _TYPST_LOCK:
+                compiler = typst.Compiler(root=root, font_paths=_typst_fonts(),
+                                          ignore_system_fonts=True)
+                data = compiler.compile(str(Path(root) / "main.typ"), format="pdf",
+                                        pdf_standards=["ua-1"])
+        except Exception as exc:  # TypstError carries the diagnostic
+            detail = " ".join(str(getattr(exc, "message", exc)).split())[:400]
+            hints = " ".join(getattr(exc, "hints", []) or [])[:300]
+            raise ReportError(
+                f"Typst could not make the PDF {str(out_pdf)!r}: {detail}"
+                + (f" ({hints})" if hints else "")
+                + ". The HTML export is fine to inspect in a browser."
+            ) from exc
+    return atomic_write_bytes(Path(out_pdf), data)
+
+
+def notebook_to_pdf(nb: NotebookNode | Path | str, out_pdf: Path, *, title: str,
+                    language: str = "nb", **options: Any) -> Path:
+    """Export an executed notebook as a tagged PDF/UA-1 report, through Typst.
+
+    Parameters
+    ----------
+    nb, title, language, **options
+        As for :func:`notebook_to_html` (``as_of_text``, ``subtitle``, ``organisation``,
+        ``description``, ``cover_note``, ``keep_stderr``).
+    out_pdf : Path
+        Target file, written atomically.
+
+    Returns
+    -------
+    Path
+        ``out_pdf``.
+    """
+    source, files = notebook_to_typst(nb, title=title, language=language, **options)
+    return typst_to_pdf(source, files, out_pdf)

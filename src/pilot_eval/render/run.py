@@ -30,7 +30,7 @@ from uuid import uuid4
 
 from ..errors import ReportError, UsageError
 from ..io import atomic_write_bytes
-from .export import html_to_pdf, notebook_to_html
+from .export import notebook_to_html, notebook_to_pdf
 from .publish import write_error
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -723,11 +723,12 @@ def render_report(
         File name without suffix, e.g. ``"portfolio_report"`` or ``"pilot_leksehjelp"``.
     title, language, as_of_text
         Passed to :func:`~pilot_eval.render.export.notebook_to_html` and
-        :func:`~pilot_eval.render.export.html_to_pdf`.
+        :func:`~pilot_eval.render.export.notebook_to_pdf`.
     kernel_name, cwd, timeout, session, env
         Passed to :func:`execute_notebook`.
     html_options : mapping, optional
-        Extra keyword arguments for ``notebook_to_html`` (``subtitle``, ``organisation``,
+        Extra keyword arguments for ``notebook_to_html`` and ``notebook_to_pdf``
+        (``subtitle``, ``organisation``,
         ``cover_note``, ...).
     paths : mapping, optional
         ``{absolute path: relative path}`` to write in the executed notebook instead of the
@@ -797,7 +798,8 @@ def render_report(
 
             stage = "pdf"
             t0 = time.perf_counter()
-            html_to_pdf(html, staged["pdf"], title=title, language=language)
+            notebook_to_pdf(executed, staged["pdf"], title=title, language=language,
+                            as_of_text=as_of_text, **dict(html_options or {}))
             timings["pdf"] = time.perf_counter() - t0
         except _NotebookFailed as failed:
             unwritable = write_error(failed.cause, out_dir)
