@@ -1,4 +1,4 @@
-"""Tests for pilot_eval.render.export: notebook → HTML (print template) → PDF/UA.
+"""Tests for pilot_eval.render.export: notebook → HTML (print template) and → PDF/UA (Typst).
 
 The notebook here is built in memory with outputs already in place, so no kernel runs;
 tests/test_run.py covers the real execute → HTML → PDF chain.
@@ -18,7 +18,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from pilot_eval.errors import ReportError, UsageError
 from pilot_eval.render import export
-from pilot_eval.render.export import font_face_css, html_to_pdf, notebook_to_html
+from pilot_eval.render.export import font_face_css, notebook_to_html, notebook_to_pdf
 
 PDFTOTEXT = shutil.which("pdftotext")
 needs_pdftotext = pytest.mark.skipif(PDFTOTEXT is None, reason="poppler-utils not installed")
@@ -134,15 +134,15 @@ def html_nb(nb_path) -> str:
 
 @pytest.fixture(scope="module")
 def pdf_en(tmp_path_factory) -> Path:
-    """One English PDF for the metadata tests (WeasyPrint takes a second or two)."""
-    html = notebook_to_html(
-        _executed_notebook(),
-        title="Social entrepreneurs in Bærum",
-        language="en",
-        as_of_text="status as of 30 June 2026",
-    )
+    """One English PDF for the metadata tests, as long as a real report (six pages and
+    more: outloud tells a running header from prose by its recurring on most pages)."""
     out = tmp_path_factory.mktemp("pdf") / "report.pdf"
-    return html_to_pdf(html, out, title="Social entrepreneurs in Bærum", language="en")
+    nb = _executed_notebook()
+    nb.cells.append(new_markdown_cell("## Appendix\n\n" + "\n\n".join(
+        ["A paragraph of running text that fills the pages of the appendix. " * 6] * 60)))
+    return notebook_to_pdf(nb, out, title="Social entrepreneurs in Bærum",
+                           language="en", as_of_text="status as of 30 June 2026",
+                           organisation="Bærum kommune")
 
 
 # ---- HTML ----------------------------------------------------------------------------------
@@ -266,7 +266,7 @@ def test_bad_language_is_refused(bad, tmp_path):
     with pytest.raises(UsageError, match=repr(bad)):
         notebook_to_html(_executed_notebook(), title="T", language=bad)
     with pytest.raises(UsageError, match=repr(bad)):
-        html_to_pdf("<p>x</p>", tmp_path / "x.pdf", title="T", language=bad)
+        notebook_to_pdf(_executed_notebook(), tmp_path / "x.pdf", title="T", language=bad)
 
 
 def test_empty_title_and_missing_notebook_are_usage_errors(tmp_path):
@@ -285,7 +285,7 @@ def test_pdf_metadata_title_and_language(pdf_en):
         assert str(pdf.docinfo["/Title"]) == "Social entrepreneurs in Bærum"
         xmp = pdf.Root.Metadata.read_bytes().decode("utf-8")
         assert "Social entrepreneurs in Bærum" in xmp
-        assert 'pdfuaid:part="1"' in xmp
+        assert re.search(r'pdfuaid:part(="1"|>1<)', xmp)
 
 
 def test_pdf_is_tagged_with_bookmarks(pdf_en):
@@ -320,42 +320,8 @@ def test_pdf_embeds_every_font_and_uses_the_shipped_typeface(pdf_en):
 
 
 
-def test_font_configuration_is_reused_and_later_pdfs_still_embed_the_fonts(tmp_path, pdf_en):
-    # pdf_en made the process's font configuration; a second PDF reuses it (WeasyPrint
-    # adds the @font-face files once) and must still embed and use Inter.
-    config = export._font_config()
-    html = notebook_to_html(_executed_notebook(), title="Andre rapport", language="nb")
-    out = html_to_pdf(html, tmp_path / "second.pdf", title="Andre rapport", language="nb")
-    assert export._font_config() is config
-    with pikepdf.open(out) as pdf, pikepdf.open(pdf_en) as first:
-        fonts = _fonts(pdf)
-        assert any("Inter" in name for name in fonts), fonts.keys()
-        assert set(fonts) == set(_fonts(first))
-        for name, font in fonts.items():
-            desc = font.DescendantFonts[0].FontDescriptor
-            assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(desc.keys()), name
-
-@needs_pdftotext
-def test_pdf_text_has_page_footer(pdf_en):
-    text = subprocess.run(
-        [PDFTOTEXT, "-layout", str(pdf_en), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    pages = text.split("\f")
-    assert "Page 1 of" not in pages[0]  # the title page has no footer
-    assert re.search(r"Page 2 of \d+", pages[1])
-    assert "Social entrepreneurs in Bærum · status as of 30 June 2026" in pages[1]
-
-
-def test_html_to_pdf_title_argument_wins_over_html_title(tmp_path):
-    html = '<html lang="nb"><head><title>Old</title></head><body><p>x</p></body></html>'
-    out = html_to_pdf(html, tmp_path / "t.pdf", title="Ny tittel", language="en")
-    with pikepdf.open(out) as pdf:
-        assert str(pdf.docinfo["/Title"]) == "Ny tittel"
-        assert str(pdf.Root.Lang) == "en"
-
-
-def test_html_to_pdf_is_atomic_on_failure(tmp_path, monkeypatch):
-    import weasyprint
+def test_notebook_to_pdf_is_atomic_on_failure(tmp_path, monkeypatch):
+    import typst
 
     target = tmp_path / "report.pdf"
     target.write_bytes(b"previous good report")
@@ -363,48 +329,11 @@ def test_html_to_pdf_is_atomic_on_failure(tmp_path, monkeypatch):
     def boom(self, *args, **kwargs):
         raise RuntimeError("layout exploded")
 
-    monkeypatch.setattr(weasyprint.HTML, "render", boom)
+    monkeypatch.setattr(typst.Compiler, "compile", boom)
     with pytest.raises(ReportError, match="layout exploded"):
-        html_to_pdf("<p>x</p>", target, title="T")
+        notebook_to_pdf(_executed_notebook(), target, title="T")
     assert target.read_bytes() == b"previous good report"
     assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]
-
-
-def test_weasyprint_does_not_break_after_first_word_with_inline_strong():
-    """WeasyPrint 70.0 breaks the line after "Dette"; 69.0 (pinned) fills the line."""
-    from weasyprint import HTML
-    from weasyprint.formatting_structure import boxes
-
-    html = (
-        f"<html lang='nb'><head><style>{font_face_css()}"
-        "body { font-family: Inter; font-size: 10pt } p { width: 70mm }</style></head>"
-        f"<body><p>{REGRESSION_P}</p></body></html>"
-    )
-    page = HTML(string=html).render().pages[0]
-
-    def walk(box):
-        yield box
-        for child in getattr(box, "children", None) or ():
-            yield from walk(child)
-
-    lines = [
-        "".join(t.text for t in walk(line) if isinstance(t, boxes.TextBox))
-        for line in walk(page._page_box)
-        if isinstance(line, boxes.LineBox)
-    ]
-    assert len(lines) >= 2, lines  # the box is narrow enough to wrap
-    assert lines[0].startswith("Dette er en viktig setning"), lines
-
-
-def test_html_to_pdf_never_fetches_remote_resources(tmp_path, caplog):
-    html = (
-        '<html lang="nb"><body><p>Tekst</p>'
-        '<img src="https://example.invalid/logo.png" alt="logo"></body></html>'
-    )
-    with caplog.at_level("WARNING", logger="weasyprint"):
-        out = html_to_pdf(html, tmp_path / "r.pdf", title="T")
-    assert out.stat().st_size > 0
-    assert "does not fetch 'https://example.invalid/logo.png'" in caplog.text
 
 
 def test_tables_with_many_columns_get_smaller_type():
@@ -435,45 +364,101 @@ def test_cover_lists_municipality_period_and_version_one_per_line():
     assert "Status per 30. juni 2026" in html
 
 
-def test_exports_from_two_threads_are_taken_one_at_a_time(tmp_path, html_nb, monkeypatch):
-    """A report worker warms WeasyPrint and nbconvert up in a thread while its first report
-    may already export: they share one font configuration and one exporter, so exports
-    never run at the same time (counted inside WeasyPrint's render), and all come out."""
-    import threading
-    import time
 
-    from weasyprint import HTML
 
-    running, most = [0], [0]
-    guard = threading.Lock()
-    render = HTML.render
+# ---- PDF: what Typst makes of the outputs ----------------------------------------------
 
-    def counted(self, *args, **kwargs):
-        with guard:
-            running[0] += 1
-            most[0] = max(most[0], running[0])
-        try:
-            time.sleep(0.05)  # long enough for another thread to get in if it could
-            return render(self, *args, **kwargs)
-        finally:
-            with guard:
-                running[0] -= 1
 
-    monkeypatch.setattr(HTML, "render", counted)
-    results: dict[int, Path] = {}
-    errors: list[BaseException] = []
+def _structure(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    """Every element of the PDF's tag tree, in document order."""
+    out: list[pikepdf.Dictionary] = []
 
-    def export(i: int) -> None:
-        try:
-            results[i] = html_to_pdf(html_nb, tmp_path / f"t{i}.pdf", title=f"Tråd {i}")
-        except BaseException as exc:  # noqa: BLE001 — reported below
-            errors.append(exc)
+    def walk(node: object) -> None:
+        if isinstance(node, pikepdf.Dictionary):
+            if "/S" in node:
+                out.append(node)
+            if "/K" in node:
+                walk(node.K)
+        elif isinstance(node, pikepdf.Array):
+            for child in node:
+                walk(child)
 
-    threads = [threading.Thread(target=export, args=(i,)) for i in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
-    assert most[0] == 1
-    assert all(len(pikepdf.open(results[i]).pages) >= 1 for i in range(3))
+    walk(pdf.Root.StructTreeRoot)
+    return out
+
+
+def _attributes(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+    found = element.get("/A")
+    if found is None:
+        return []
+    return list(found) if isinstance(found, pikepdf.Array) else [found]
+
+
+def test_pdf_tables_have_header_cells_with_column_scope_and_charts_alt_text(pdf_en):
+    """What a screen reader needs, checked in the tag tree: the table's header row is TH
+    with /Scope /Column (it would be TD, or TH without scope, if the header were lost),
+    and the chart is a /Figure with the notebook's alt text."""
+    with pikepdf.open(pdf_en) as pdf:
+        elements = _structure(pdf)
+        kinds = [str(e.S) for e in elements]
+        th = [e for e in elements if str(e.S) == "/TH"]
+        assert len(th) == 2, kinds  # "Pilot", "Kostnad"
+        for cell in th:
+            scopes = [str(a.get("/Scope")) for a in _attributes(cell) if "/Scope" in a]
+            assert scopes == ["/Column"], _attributes(cell)
+        figures = [str(e.get("/Alt", "")) for e in elements if str(e.S) == "/Figure"]
+        assert "Stolpediagram over kostnader" in figures
+
+
+@pytest.mark.parametrize("tool", ["outloud", "pdfua"])
+def test_pdf_passes_the_accessibility_checkers(tool, pdf_en):
+    exe = shutil.which(tool) or str(Path(__file__).resolve().parents[1] / ".venv/bin" / tool)
+    command = [exe, str(pdf_en)] if tool == "outloud" else [exe, "check", str(pdf_en)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@needs_pdftotext
+def test_pdf_shows_outputs_and_markdown_but_no_code_or_removed_cells(pdf_en):
+    text = subprocess.run([PDFTOTEXT, str(pdf_en), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    for shown in ("Økonomi og måloppnåelse", "Blåbær æøå ÆØÅ", "Leksehjelp", "RESULT-TEXT",
+                  "god", "kept", "Undertittel"):
+        assert shown in text, shown
+    assert re.search(r"1\s234\skr", text)  # a non-breaking space, as pdftotext reads it
+    for hidden in ("PARAMS-VISIBLE", "INJECTED-VISIBLE", "REMOVED-VISIBLE", "SECRET_CODE",
+                   "STDERR-NOISE", "JS-VISIBLE", "alert("):
+        assert hidden not in text, hidden
+
+
+def test_remote_and_local_file_images_are_not_loaded(tmp_path):
+    """A report is self-contained: an <img> pointing at the network or at a file is left
+    out (Typst reads only the images the exporter put into its private compile root)."""
+    nb = new_notebook(cells=[new_code_cell("x", outputs=[new_output("display_data", {
+        "text/html": '<p>Tekst</p><img src="https://example.invalid/logo.png" alt="logo">'
+                     '<img src="/etc/passwd" alt="pw"><img src="file:///etc/hostname" alt="h">',
+        "text/plain": ""})])])
+    source, files = export.notebook_to_typst(nb, title="T")
+    assert files == {} and "example.invalid" not in source and "passwd" not in source
+    out = notebook_to_pdf(nb, tmp_path / "r.pdf", title="T")
+    assert out.stat().st_size > 0
+
+
+def test_notebook_text_cannot_inject_typst(tmp_path):
+    """Text from data is escaped: a pilot named like Typst code prints as that text."""
+    evil = '#read("/etc/passwd") #import "@preview/x:1.0.0" ] [ *bold* $x$ // c'
+    nb = new_notebook(cells=[new_code_cell("x", outputs=[new_output("display_data", {
+        "text/html": f"<h2>{evil}</h2><p>{evil}</p>", "text/plain": ""})])])
+    out = notebook_to_pdf(nb, tmp_path / "r.pdf", title=evil)
+    with pikepdf.open(out) as pdf:
+        assert str(pdf.docinfo["/Title"]) == evil
+    if PDFTOTEXT:
+        text = subprocess.run([PDFTOTEXT, str(out), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert text.count('#read("/etc/passwd")') >= 2
+
+
+def test_typst_failure_is_a_report_error_naming_the_file(tmp_path):
+    with pytest.raises(ReportError, match="Typst could not make the PDF"):
+        export.typst_to_pdf("#let x = ", {}, tmp_path / "bad.pdf")
+    assert not (tmp_path / "bad.pdf").exists()

@@ -1,11 +1,13 @@
-"""Executed notebook → self-contained HTML (nbconvert) → tagged A4 PDF (WeasyPrint).
+"""Executed notebook → self-contained HTML (nbconvert) and tagged A4 PDF (Typst).
 
 The HTML carries everything inline (fonts and images as ``data:`` URIs, one ``<style>``,
-no scripts), so the same file serves the web and the PDF. The PDF is PDF/UA-1: tagged,
-with document title, language, bookmarks from the headings and every font embedded.
-
-WeasyPrint is pinned to 69.0: 70.0 breaks a line after the first word of a paragraph
-that contains an inline ``<strong>`` (see ``tests/test_export.py``).
+no scripts). The PDF is typeset by Typst, in-process (the ``typst`` package: no browser,
+no TeX, no download), from the same outputs: each output's HTML, the one source of every
+report block, is converted to Typst markup by :mod:`pilot_eval.render.typst` and set with
+the template ``templates/report.typ`` (cover, contents, running header, "Side X av Y").
+The PDF is PDF/UA-1: tagged, with document title, language, bookmarks from the headings,
+table header rows, alt text on every chart and every font embedded; Typst refuses to write
+a PDF/UA-1 file that breaks a rule it can check.
 """
 
 from __future__ import annotations
@@ -13,10 +15,8 @@ from __future__ import annotations
 import base64
 import functools
 import html as _html
-import multiprocessing.util
 import os
 import re
-import shutil
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -196,7 +196,7 @@ def _add_toc(html: str, language: str) -> str:
         if old_id and _SAFE_ID.match(old_id):
             new_id = old_id
         else:
-            # ids with æøå, spaces or "?" do not survive WeasyPrint's URL handling.
+            # ids with æøå, spaces or "?" make fragile links
             new_id = f"pe-sec-{n}"
             if old_id:
                 renamed[old_id] = new_id
@@ -223,9 +223,9 @@ def _add_toc(html: str, language: str) -> str:
     return head.replace(_TOC_MARK, nav) + sep + main
 
 
-# One export at a time per process: the exporter, WeasyPrint's font configuration and the
-# Pango and Fontconfig state under it are shared and not made for threads (a report
-# worker warms them up in a thread while its first notebook runs; see render/batch.py).
+# One HTML export at a time per process: the nbconvert exporter is shared and not made for
+# threads (a report worker warms it up in a thread while its first notebook runs; see
+# render/batch.py).
 _RENDER_LOCK = threading.Lock()
 
 
@@ -342,144 +342,6 @@ def notebook_to_html(
         body = _inline_local_images(body, path.parent)
     # Defence in depth: whatever a template or an output let through, nothing runs.
     return sanitize_html(_add_toc(_mark_wide_tables(body), language))
-
-
-def _local_fetcher(base_dir: Path | None) -> Any:
-    """A WeasyPrint URL fetcher for self-contained reports: ``data:`` URLs, and files
-    under ``base_dir`` when one is given; nothing from the network.
-
-    Reports must not change with what a web server says at render time, a cron job may
-    have no network, and untrusted remote resources are WeasyPrint's main attack surface.
-    A refused resource is logged by WeasyPrint and left out; the PDF is still written.
-    """
-    from urllib.parse import unquote, urlparse
-
-    from weasyprint.urls import URLFetcher
-
-    root = base_dir.resolve() if base_dir is not None else None
-
-    class _LocalOnly(URLFetcher):
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            if url.startswith("data:"):
-                return super().fetch(url, headers)
-            if url.startswith("file:") and root is not None:
-                path = Path(unquote(urlparse(url).path)).resolve()
-                if path == root or root in path.parents:
-                    return super().fetch(url, headers)
-            raise ValueError(
-                f"pilot_eval renders self-contained reports and does not fetch {url[:80]!r}; "
-                "embed the resource in the notebook output instead."
-            )
-
-    return _LocalOnly(allowed_protocols={"data", "file"}, allow_redirects=False)
-
-
-# One WeasyPrint font configuration per process, by process id: a forked child must neither
-# use its parent's (Fontconfig and Pango state are not shared safely) nor free it.
-_FONT_CONFIGS: dict[int, Any] = {}
-
-
-def _remove_font_files(config: Any) -> None:
-    # WeasyPrint deletes the folder of decoded @font-face files in FontConfiguration.__del__,
-    # which a process that ends with os._exit (a pool worker) never runs.
-    # after an export still running in another thread (a worker's warm-up), if any
-    locked = _RENDER_LOCK.acquire(timeout=10)
-    try:
-        folder = getattr(config, "_folder", None)
-        if folder:
-            shutil.rmtree(folder, ignore_errors=True)
-            # and __del__ has nothing left to do: at interpreter exit it may run after the
-            # module globals it needs are gone ("'NoneType' object is not callable")
-            config._folder = None
-    finally:
-        if locked:
-            _RENDER_LOCK.release()
-
-
-def _font_config() -> Any:
-    """This process's WeasyPrint ``FontConfiguration``, made on first use and then kept.
-
-    Making one per PDF costs Fontconfig set-up, decoding the four WOFF2 faces and, above
-    all, Pango's font and shaping caches, which start cold with every new configuration.
-    All reports use the same ``@font-face`` rules, which WeasyPrint adds only once.
-    """
-    pid = os.getpid()
-    config = _FONT_CONFIGS.get(pid)
-    if config is None:
-        from weasyprint.text.fonts import FontConfiguration
-
-        config = _FONT_CONFIGS[pid] = FontConfiguration()
-        # Run at exit, also in multiprocessing workers (a forked child drops its parent's).
-        multiprocessing.util.Finalize(None, _remove_font_files, args=(config,), exitpriority=0)
-    return config
-
-
-def html_to_pdf(
-    html: str,
-    out_pdf: Path,
-    *,
-    title: str,
-    language: str = "nb",
-    base_url: str | Path | None = None,
-) -> Path:
-    """Print report HTML to a tagged PDF/UA-1 file with WeasyPrint.
-
-    Parameters
-    ----------
-    html : str
-        Usually the output of :func:`notebook_to_html`.
-    out_pdf : Path
-        Target file; written atomically (a temp file in the same folder, then
-        ``os.replace``), so a reader never sees half a PDF.
-    title : str
-        PDF ``/Title`` and XMP ``dc:title`` (overrides the HTML ``<title>``).
-    language : {"nb", "en"}, default "nb"
-        PDF ``/Lang`` (overrides ``<html lang>``).
-    base_url : str or Path, optional
-        Where relative links in ``html`` resolve; not needed for self-contained HTML.
-
-    Returns
-    -------
-    Path
-        ``out_pdf``.
-
-    Notes
-    -----
-    Only ``data:`` URLs (and, with ``base_url``, local files below it) are loaded; remote
-    resources are refused and left out, so rendering never touches the network.
-
-    ``pdf_variant="pdf/ua-1"`` makes WeasyPrint write the structure tree, ``/MarkInfo``,
-    ``DisplayDocTitle`` and ``pdfuaid:part=1`` in the XMP metadata. Fonts are always
-    embedded (subset). Bookmarks come from ``h2``/``h3`` via ``bookmark-level``.
-
-    The font configuration is made once per process and reused (see :func:`_font_config`);
-    with HarfBuzz's subsetter installed (``tools/sysdeps.sh``) fonts are subset in C.
-    """
-    check_language(language)
-    if not title or not str(title).strip():
-        raise UsageError("title must be a non-empty string; it becomes the PDF's title.")
-    from weasyprint import HTML
-
-    from .svg_text import install
-
-    options = {"pdf_variant": "pdf/ua-1"}
-    try:
-        with _RENDER_LOCK:
-            install()  # chart labels drawn as whole strings: same page, a fraction of the work
-            document = HTML(
-                string=html,
-                base_url=str(base_url) if base_url is not None else None,
-                url_fetcher=_local_fetcher(Path(base_url) if base_url is not None else None),
-            ).render(font_config=_font_config(), **options)
-            document.metadata.title = title
-            document.metadata.lang = language
-            data = document.write_pdf(**options)
-    except Exception as exc:
-        raise ReportError(
-            f"WeasyPrint could not make the PDF {str(out_pdf)!r} ({type(exc).__name__}: "
-            f"{exc}). The HTML export is fine to inspect in a browser."
-        ) from exc
-    return atomic_write_bytes(Path(out_pdf), data)
 
 
 # --------------------------------------------------------------------------- Typst
@@ -661,3 +523,27 @@ def notebook_to_pdf(nb: NotebookNode | Path | str, out_pdf: Path, *, title: str,
     """
     source, files = notebook_to_typst(nb, title=title, language=language, **options)
     return typst_to_pdf(source, files, out_pdf)
+
+
+def html_to_pdf(html: str, out_pdf: Path, *, title: str, language: str = "nb",
+                **options: Any) -> Path:
+    """Typeset report HTML (a block, a table, a whole page) as a tagged PDF/UA-1 report.
+
+    The HTML goes through the same conversion as a notebook output
+    (:func:`pilot_eval.render.typst.to_typst`) and the same template, with a cover and
+    contents; ``<head>``, ``<style>`` and scripts are left out. For checking how a block
+    prints without running a notebook.
+
+    Parameters
+    ----------
+    html : str
+    out_pdf : Path
+        Target file, written atomically.
+    title, language, **options
+        As for :func:`notebook_to_pdf`.
+    """
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    nb = new_notebook(cells=[new_code_cell("", outputs=[new_output(
+        "display_data", {"text/html": html, "text/plain": ""})])])
+    return notebook_to_pdf(nb, out_pdf, title=title, language=language, **options)

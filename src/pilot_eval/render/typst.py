@@ -169,7 +169,7 @@ class _Writer:
             if isinstance(n, str):
                 out.append(escape(n))
                 continue
-            if n.tag in _DROP:
+            if n.tag in _DROP or "anchor-link" in n.classes:  # markdown headings' "¶"
                 continue
             inner = self.inline(n.children) if n.tag not in _VOID else ""
             if n.tag in ("strong", "b"):
@@ -308,9 +308,12 @@ class _Writer:
         columns = max((sum(int(c.attrs.get("colspan", "1") or 1) for c in r.children
                            if isinstance(c, _Node) and c.tag in ("td", "th"))
                        for r in head + body), default=1)
-        widths = (widths + ["auto"] * columns)[:columns]
         size = "xwide" if columns >= XWIDE_COLUMNS else "wide" if columns >= WIDE_COLUMNS else \
             "normal"
+        font_pt = {"xwide": 6.5, "wide": 7.5}.get(size, 8.0 if "pe-value" in n.classes else 8.5)
+        shares = [float(w[:-1]) / 100 for w in widths if w.endswith("%")]
+        preferred = shares if len(shares) == columns else None
+        widths = _column_weights(head, body, columns, font_pt, preferred)
         totals = [i for i, r in enumerate(body) if "total" in r.classes
                   or r in sections["tfoot"]]
         head_cells = ", ".join(self.cell(c, header=True) for r in head for c in r.children
@@ -343,6 +346,64 @@ class _Writer:
             if value.isdigit() and int(value) > 1:
                 args.append(f"{key}: {int(value)}")
         return f"({', '.join(args)})"
+
+
+# Average advance of Inter in em (text, bold headers), and a cell's side padding in em.
+_EM_TEXT, _EM_BOLD, _EM_PAD = 0.55, 0.58, 1.0
+_TEXT_WIDTH_PT = (210 - 24 - 22) * 72 / 25.4  # A4 less the page's side margins
+
+
+def _column_weights(head: list[_Node], body: list[_Node], columns: int,
+                    font_pt: float, preferred: list[float] | None = None) -> list[str]:
+    """Column widths as shares of the text width, from what the cells hold, the way a
+    browser's automatic table layout does: each column gets at least the width of its
+    longest word (a header and a pilot's name break between words only; a number or a
+    status badge never breaks), and the rest of the width goes to the columns in
+    proportion to how much more their longest cell (up to ~30 characters) would take."""
+    least = [1.0] * columns
+    most = [1.0] * columns
+    taken: set[tuple[int, int]] = set()
+    for y, row in enumerate(head + body):
+        x = 0
+        for c in row.children:
+            if not isinstance(c, _Node) or c.tag not in ("td", "th"):
+                continue
+            while (y, x) in taken:
+                x += 1
+            rs, cs = (int(v) if v.isdigit() else 1
+                      for v in (c.attrs.get("rowspan", "1"), c.attrs.get("colspan", "1")))
+            taken.update((y + dy, x + dx) for dy in range(rs) for dx in range(cs))
+            if cs == 1 and x < columns:
+                text = " ".join(c.text().split())
+                badge = any("status" in b.classes for b in c.all("span"))
+                bold = y < len(head) or c.tag == "th"
+                em = _EM_BOLD if bold else _EM_TEXT
+                whole = ("num" in c.classes and y >= len(head)) or badge
+                word = len(text) if whole else max((len(w) for w in text.split(" ")), default=0)
+                # a badge: bold word, symbol, gap and its own padding
+                need = (word * _EM_BOLD + 2.6) if badge else word * em
+                least[x] = max(least[x], need + _EM_PAD)
+                if y >= len(head):
+                    most[x] = max(most[x], min(len(text), 30) * em + _EM_PAD)
+            x += cs
+    most = [max(m, lo) for m, lo in zip(most, least, strict=True)]
+    available = _TEXT_WIDTH_PT / font_pt
+    if preferred is not None:  # the table's own widths, widened where a word needs it
+        wanted = [max(p * available, lo) for p, lo in zip(preferred, least, strict=True)]
+        spare = [w - lo for w, lo in zip(wanted, least, strict=True)]
+        excess = sum(wanted) - available
+        if excess > 0 and sum(spare) > 0:
+            wanted = [w - excess * sp / sum(spare) if excess < sum(spare) else lo
+                      for w, sp, lo in zip(wanted, spare, least, strict=True)]
+        return [f"{w:.2f}fr" for w in wanted]
+    if sum(most) <= available:
+        widths = [m * available / sum(most) for m in most]
+    elif sum(least) >= available:
+        widths = least
+    else:
+        share = (available - sum(least)) / (sum(most) - sum(least))
+        widths = [lo + (m - lo) * share for lo, m in zip(least, most, strict=True)]
+    return [f"{w:.2f}fr" for w in widths]
 
 
 _BLOCK_TAGS = {"p", "div", "section", "aside", "main", "nav", "article", "header", "footer",
