@@ -354,7 +354,7 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _TYPST_LOCK = threading.Lock()
 
 
-def _output_typst(output: Mapping[str, Any], keep_stderr: bool) -> Any:
+def _output_typst(output: Mapping[str, Any], keep_stderr: bool, image_alt: str) -> Any:
     """One notebook output as converted Typst (``None`` when it shows nothing)."""
     from .typst import Converted, string, to_typst
 
@@ -371,18 +371,19 @@ def _output_typst(output: Mapping[str, Any], keep_stderr: bool) -> Any:
     html = data.get("text/html")
     if html is not None:
         html = "".join(html) if isinstance(html, list) else html
-        return to_typst(html) if html.strip() else None
+        return to_typst(html, image_alt) if html.strip() else None
     for mime in ("image/svg+xml", "image/png", "image/jpeg"):
         if mime in data:
             payload = "".join(data[mime]) if isinstance(data[mime], list) else data[mime]
             if mime == "image/svg+xml":
                 payload = base64.b64encode(payload.encode("utf-8")).decode("ascii")
             alt = (output.get("metadata", {}).get(mime, {}) or {}).get("alt", "")
-            return to_typst(f'<img src="data:{mime};base64,{payload}" alt="{_html.escape(alt)}">')
+            return to_typst(f'<img src="data:{mime};base64,{payload}" alt="{_html.escape(alt)}">',
+                            image_alt)
     if "text/markdown" in data:
         from nbconvert.filters.markdown import markdown2html
 
-        return to_typst(markdown2html("".join(data["text/markdown"])))
+        return to_typst(markdown2html("".join(data["text/markdown"])), image_alt)
     if "text/plain" in data:
         text = "".join(data["text/plain"])
         return Converted(f"#raw(block: true, {string(text)})") if text.strip() else None
@@ -420,6 +421,7 @@ def notebook_to_typst(
     if not title or not str(title).strip():
         raise UsageError("title must be a non-empty string; it names the report and the PDF.")
     node, _ = _read_notebook(nb)
+    labels = _LABELS[language]
     parts: list[str] = []
     files: dict[str, bytes] = {}
     for cell in node.get("cells", []):
@@ -428,16 +430,15 @@ def notebook_to_typst(
         if cell.get("cell_type") == "markdown":
             from nbconvert.filters.markdown import markdown2html
 
-            converted = to_typst(markdown2html(cell.get("source", "")))
+            converted = to_typst(markdown2html(cell.get("source", "")), labels["figure"])
             parts.append(converted.markup)
             files.update(converted.files)
         elif cell.get("cell_type") == "code":
             for output in cell.get("outputs", []):
-                converted = _output_typst(output, keep_stderr)
+                converted = _output_typst(output, keep_stderr, labels["figure"])
                 if converted is not None and converted.markup.strip():
                     parts.append(converted.markup)
                     files.update(converted.files)
-    labels = _LABELS[language]
     as_of_text = " ".join(as_of_text.split())
     header = f"{title} \u00b7 {as_of_text}" if as_of_text else title
     notes = [i.strip()[:1].upper() + i.strip()[1:] for i in (cover_note or "").split(" · ")

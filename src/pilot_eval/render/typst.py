@@ -32,10 +32,11 @@ from html.parser import HTMLParser
 
 __all__ = ["Converted", "escape", "string", "to_typst"]
 
-# Every ASCII character that means something in Typst markup (and "." and ":" so that
-# "1." or "term:" at the start of a line are plain text). A backslash before any of them
-# stands for the character itself.
-_MARKUP = re.compile(r"""([\\#*_$@<>\[\]`~/=+\-."':;,!?&|^%{}()])""")
+# Every ASCII character that means something in Typst markup, "." so that "1." at the
+# start of a line is plain text, and "(", "[" and "." so that text right after a function
+# call (``#strong[…]``) cannot continue it. A backslash before any of them stands for the
+# character itself.
+_MARKUP = re.compile(r"""([\\#*_$@<>\[\]`~/=+\-."'()])""")
 _SPACE = re.compile(r"[ \t\r\n\f]+")
 _STATUS = re.compile(r"\bstatus-(green|yellow|red|grey)\b")
 _WIDTH = re.compile(r"width:\s*([0-9.]+)\s*(%|mm|pt)")
@@ -57,7 +58,7 @@ def escape(text: str) -> str:
     """``text`` as literal Typst markup: every markup character escaped, spaces collapsed.
 
     >>> escape("Side 3 -- av 12 = 25 %")
-    'Side 3 \\\\-\\\\- av 12 \\\\= 25 \\\\%'
+    'Side 3 \\\\-\\\\- av 12 \\\\= 25 %'
     """
     return _MARKUP.sub(r"\\\1", _SPACE.sub(" ", text))
 
@@ -141,8 +142,15 @@ class Converted:
 
 
 class _Writer:
-    def __init__(self) -> None:
+    def __init__(self, image_alt: str) -> None:
         self.files: dict[str, bytes] = {}
+        self.image_alt = image_alt
+
+    def alt(self, img: _Node | None) -> str:
+        """An image's alt text; the generic word when it has none (a tagged PDF/UA file
+        may hold no image without one)."""
+        found = " ".join((img.attrs.get("alt", "") if img is not None else "").split())
+        return string(found or self.image_alt)
 
     # -- images ---------------------------------------------------------------------
     def image_file(self, src: str) -> str | None:
@@ -192,7 +200,7 @@ class _Writer:
             elif n.tag == "img":
                 name = self.image_file(n.attrs.get("src", ""))
                 if name:
-                    out.append(f'#box(image("{name}", alt: {string(n.attrs.get("alt", ""))}))')
+                    out.append(f'#box(image("{name}", alt: {self.alt(n)}))')
             elif n.tag in _BLOCK_TAGS:
                 out.append(self.block([n]))  # a block inside inline content (li > p)
             else:
@@ -247,7 +255,7 @@ class _Writer:
             return self.figure(n)
         if tag == "img":
             name = self.image_file(n.attrs.get("src", ""))
-            return f'#pe-image("{name}", alt: {string(n.attrs.get("alt", ""))})' if name else ""
+            return f'#pe-image("{name}", alt: {self.alt(n)})' if name else ""
         if tag == "aside" and "pe-guide" in cls:
             return f"#pe-guide[{self.block(n.children)}]"
         if tag == "section" and "summary" in cls:
@@ -280,8 +288,7 @@ class _Writer:
         if name is None:  # a figure of something else (a table, text): its content
             return self.block([c for c in n.children if c is not caption]) + (
                 f"\n\n#pe-source[{cap[1:-1]}]" if caption is not None else "")
-        alt = img.attrs.get("alt", "") if img is not None else ""
-        return f'#pe-figure("{name}", alt: {string(alt)}, caption: {cap})'
+        return f'#pe-figure("{name}", alt: {self.alt(img)}, caption: {cap})'
 
     def table(self, n: _Node) -> str:
         caption = n.find("caption")
@@ -418,7 +425,7 @@ def _new_page(head: _Node) -> bool:
     return h2 is not None and h2.attrs.get("id") in _NEW_PAGE_IDS
 
 
-def to_typst(html: str) -> Converted:
+def to_typst(html: str, image_alt: str = "Figur") -> Converted:
     """Convert report HTML (a block, a whole output, markdown rendered as HTML) to Typst.
 
     Parameters
@@ -426,6 +433,8 @@ def to_typst(html: str) -> Converted:
     html : str
         HTML of the vocabulary described in the module docstring; anything else keeps
         its text.
+    image_alt : str, default "Figur"
+        Alt text of an image that has none ("Figure" in English).
 
     Returns
     -------
@@ -435,5 +444,5 @@ def to_typst(html: str) -> Converted:
     parser = _Parser()
     parser.feed(html)
     parser.close()
-    writer = _Writer()
+    writer = _Writer(image_alt)
     return Converted(writer.block(parser.root.children), writer.files)
