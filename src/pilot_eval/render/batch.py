@@ -383,7 +383,12 @@ def render_reports(data_dir: str | Path, *, as_of: str | None = None,
         finished = interrupted = False
         try:
             if workers > 1:
+                from .export import typst_used_here
+
+                # fork is fast; but not from a process that has run Typst (see export)
+                context = multiprocessing.get_context("spawn") if typst_used_here() else None
                 pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                                           mp_context=context,
                                            initargs=(KERNEL_NAME, PRELOAD, os.getpid(),
                                                      str(private.path)))
                 for _ in range(workers):

@@ -461,6 +461,17 @@ def notebook_to_typst(
     return source, files
 
 
+# The process that has loaded Typst. Typst's Rust core keeps worker threads that a forked
+# child does not have: a child forked after Typst ran here waits for them for ever, so
+# render/batch.py starts its workers fresh ("spawn") when this is the current process.
+_TYPST_PID: int | None = None
+
+
+def typst_used_here() -> bool:
+    """Whether this process has run Typst (a forked child of it could not)."""
+    return _TYPST_PID == os.getpid()
+
+
 @functools.lru_cache(maxsize=1)
 def _typst_fonts() -> Any:
     """The shipped Inter faces for Typst (read once per process); no system fonts, so a
@@ -490,6 +501,8 @@ def typst_to_pdf(source: str, files: Mapping[str, bytes], out_pdf: Path) -> Path
         (Path(root) / "main.typ").write_text(source, encoding="utf-8")
         try:
             with _TYPST_LOCK:
+                global _TYPST_PID
+                _TYPST_PID = os.getpid()
                 compiler = typst.Compiler(root=root, font_paths=_typst_fonts(),
                                           ignore_system_fonts=True)
                 data = compiler.compile(str(Path(root) / "main.typ"), format="pdf",
