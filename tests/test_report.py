@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -618,3 +619,38 @@ def test_value_section_early_is_one_sentence_not_a_table_of_dashes() -> None:
     pilot = PilotReport(SAMPLE, "mentor", as_of="2025-03-31", language="en").value_table().html
     assert "Nobody has been measured" in pilot and "<table" not in pilot
     assert "<table" in PilotReport(SAMPLE, "mentor", as_of=AS_OF).value_table().html
+
+
+# ---- accessibility of every sample PDF (issue: PDFs through Typst) ------------------------
+
+
+@pytest.fixture(scope="module")
+def report_set_en_early(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The English set early in the agreement: other pages, other tables, few results."""
+    out = tmp_path_factory.mktemp("reports-en")
+    return render_reports(SAMPLE, as_of="2025-03-31", out=out, jobs=2, language="en")
+
+
+def _checker(name: str) -> str:
+    found = shutil.which(name) or str(Path(sys.executable).parent / name)
+    if not Path(found).exists():
+        pytest.fail(f"{name} is a test dependency (pyproject [dev]); install it")
+    return found
+
+
+@pytest.mark.parametrize("which", ["report_set", "report_set_en_early"])
+def test_every_sample_pdf_passes_outloud_and_pdfua_with_no_errors(which: str,
+                                                                   request) -> None:
+    """PDF/UA-1 and the semantic checks a validator cannot make (table header scope, link
+    text, alt text, prose hidden as artifact, …): 0 errors from both open checkers, for
+    every PDF of the set, in Norwegian and in English."""
+    result = request.getfixturevalue(which)
+    pdfs = sorted(Path(result["out_dir"]).glob("*.pdf"))
+    assert len(pdfs) == 5  # the portfolio and four pilots
+    outloud = subprocess.run([_checker("outloud"), "-q", *map(str, pdfs)],
+                             capture_output=True, text=True)
+    assert outloud.returncode == 0, outloud.stdout + outloud.stderr
+    assert outloud.stdout.count(": 0 error(s)") == len(pdfs), outloud.stdout
+    pdfua = subprocess.run([_checker("pdfua"), "check", *map(str, pdfs)],
+                           capture_output=True, text=True)
+    assert pdfua.returncode == 0, pdfua.stdout + pdfua.stderr
