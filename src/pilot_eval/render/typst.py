@@ -368,6 +368,7 @@ def _column_weights(head: list[_Node], body: list[_Node], columns: int,
     status badge never breaks), and the rest of the width goes to the columns in
     proportion to how much more their longest cell (up to ~30 characters) would take."""
     least = [1.0] * columns
+    least_badge_by_word = [1.0] * columns  # if badges must wrap after all
     most = [1.0] * columns
     taken: set[tuple[int, int]] = set()
     for y, row in enumerate(head + body):
@@ -390,11 +391,16 @@ def _column_weights(head: list[_Node], body: list[_Node], columns: int,
                 # a badge: bold word, symbol, gap and its own padding
                 need = (word * _EM_BOLD + 2.6) if badge else word * em
                 least[x] = max(least[x], need + _EM_PAD)
+                longest = max((len(w) for w in text.split(" ")), default=0)
+                least_badge_by_word[x] = max(least_badge_by_word[x], _EM_PAD + (
+                    longest * _EM_BOLD + 2.6 if badge else need))
                 if y >= len(head):
                     most[x] = max(most[x], min(len(text), 30) * em + _EM_PAD)
             x += cs
-    most = [max(m, lo) for m, lo in zip(most, least, strict=True)]
     available = _TEXT_WIDTH_PT / font_pt
+    if sum(least) > available:  # too wide with whole badges ("too little data"): let them wrap
+        least = least_badge_by_word
+    most = [max(m, lo) for m, lo in zip(most, least, strict=True)]
     if preferred is not None:  # the table's own widths, widened where a word needs it
         wanted = [max(p * available, lo) for p, lo in zip(preferred, least, strict=True)]
         spare = [w - lo for w, lo in zip(wanted, least, strict=True)]
