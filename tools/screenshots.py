@@ -84,13 +84,25 @@ _MEASURE_JS = r"""
     out.charts += 1;
     out.chartPx = out.chartPx === null ? px : Math.min(out.chartPx, px);
   }
-  const parts = [...document.querySelectorAll(
-    '.pe-cover-band, .pe-cover-body > *, .pe-cover-foot')];
-  for (let i = 0; i < parts.length; i++) for (let j = i + 1; j < parts.length; j++) {
-    const a = parts[i].getBoundingClientRect(), b = parts[j].getBoundingClientRect();
-    if (a.height && b.height && a.left < b.right && b.left < a.right
-        && a.top < b.bottom && b.top < a.bottom) {
-      out.overlap.push(name(parts[i]) + ' / ' + name(parts[j]));
+  // cover parts over each other, and anything placed absolutely over text outside it
+  const boxes = [...document.querySelectorAll('.pe-cover-band, .pe-cover-body > *, .pe-cover-foot')]
+    .map(el => [el, [el]]);
+  for (const el of document.body.querySelectorAll('*')) {
+    const pos = getComputedStyle(el).position;
+    if (pos === 'absolute' || pos === 'fixed') {
+      boxes.push([el, [...document.body.querySelectorAll('p, h1, h2, h3, li, table, figure')]
+        .filter(t => !el.contains(t) && !t.contains(el))]);
+    }
+  }
+  const hit = (a, b) => a.height && b.height && a.left < b.right && b.left < a.right
+    && a.top < b.bottom && b.top < a.bottom;
+  for (const [el, others] of boxes) {
+    for (const other of others) {
+      if (other !== el && !el.contains(other) && !other.contains(el)
+          && hit(el.getBoundingClientRect(), other.getBoundingClientRect())) {
+        const pair = name(el) + ' / ' + name(other);
+        if (!out.overlap.includes(pair)) out.overlap.push(pair);
+      }
     }
   }
   return out;
@@ -251,25 +263,31 @@ def shoot_lab(notebook: Path, out: Path, port: int, width: int, height: int,
     cases = [("trusted", True)] + ([("untrusted", False)] if untrusted else [])
     for label, trusted in cases:
         name = f"{notebook.stem}-{label}.ipynb"
-        shutil.copy(notebook, root / name)
+        data = json.loads(notebook.read_text(encoding="utf-8"))
+        # the copies must differ: trust goes by a signature of the content
+        data.setdefault("metadata", {})["screenshot_copy"] = label
+        (root / name).write_text(json.dumps(data), encoding="utf-8")
         if trusted:
             subprocess.run([str(jupyter), "trust", str(root / name)], env=env,
                            capture_output=True, check=False, timeout=60)
     server = subprocess.Popen(
         [str(jupyter), "lab", "--no-browser", f"--port={port}", "--ServerApp.token=",
-         "--ServerApp.password=", f"--ServerApp.root_dir={root}",
-         "--LabApp.news_url=", "--ServerApp.disable_check_xsrf=True"],
+         "--ServerApp.password=", f"--ServerApp.root_dir={root}", "--ServerApp.ip=127.0.0.1",
+         "--LabApp.news_url=", "--LabApp.extension_manager=readonly",
+         *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])],
         env={**env, **({"PYTHONPATH": src} if src else {})},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         _wait_for(f"http://localhost:{port}/lab", 60)
-        with Browser() as browser:
-            for label, _ in cases:
-                browser.open(f"http://localhost:{port}/lab/tree/{notebook.stem}-{label}.ipynb",
+        for label, _ in cases:
+            # a fresh browser each: a <style> left in the page by one notebook's outputs
+            # styles every notebook open in the same JupyterLab
+            with Browser() as browser:
+                browser.open(f"http://localhost:{port}/lab/tree/{notebook.stem}-{label}.ipynb?reset",
                              width, height, mobile=False, settle=12.0)
                 png = out / f"lab-{notebook.stem}-{label}.png"
                 browser.screenshot(png, width=width, height=height)
-                print(f"JupyterLab ({label}): {png}")
+            print(f"JupyterLab ({label}): {png}")
     finally:
         os.killpg(server.pid, signal.SIGTERM)  # the server this script started, and its kernels
         try:
