@@ -90,7 +90,9 @@ class Table:
     notes: tuple[str, ...] = ()
 
     def _repr_html_(self) -> str:
-        return self.html
+        from .css import with_css  # the block's stylesheet goes with it (JupyterLab)
+
+        return with_css(self.html)
 
     def __str__(self) -> str:
         return self.html
