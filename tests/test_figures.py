@@ -1068,7 +1068,7 @@ def test_spending_of_a_pilot_not_started_says_when_it_starts():
 
 
 def test_report_breakdowns_too_few_in_each_group_say_it_once(early):
-    said = [early["mentor"].reach_breakdown(by)._repr_html_()
+    said = [early["mentor"].reach_breakdown(by).html
             for by in ("area", "gender", "age_group")]
     assert said[0] == ('<p class="pe-chart-note">Deltakerne etter område, kjønn og '
                        'aldersgruppe: for få i hver gruppe til å vise fordelingen.</p>')
