@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import gc
 import logging
 import multiprocessing.util
 import os
@@ -194,7 +195,7 @@ def _render_one(job: ReportJob, staging: Path, session: LocalSession | None = No
 
 # -- worker processes: one kernel each, kept for all the worker's reports ----------------------
 _WORKER: dict[str, Any] = {}
-#: Added to a worker's niceness (its kernel inherits it); see _start_worker.
+#: Added to a worker's niceness; see _start_worker.
 _WORKER_NICENESS = 5
 
 
@@ -237,6 +238,12 @@ def _start_worker(kernel_name: str, preload: tuple[str, ...], parent: int | None
     # jupyter_core drives nbclient with; that loop's selector is shared with the parent. So
     # everything here runs in a fresh context, which makes and keeps a loop of its own.
     context = contextvars.Context()
+    # A session of its own, as the kernels had (jupyter_client starts each in a new one):
+    # where the scheduler groups processes by session (Linux "autogroup"), the reports get
+    # a share of a busy machine per worker, not one share for the run. Ctrl-C and a closed
+    # terminal reach the parent, which stops the workers; they also end with it.
+    with contextlib.suppress(AttributeError, OSError):
+        os.setsid()
     # The workers run at a slightly lower priority than the parent: until it has the shared
     # tables no report can start, so its CPU comes first while the workers import. Later
     # the parent waits, and the workers only compete with each other.
@@ -299,8 +306,12 @@ def _worker_ready() -> None:
 
 def _render_in_worker(job: ReportJob, staging: Path, env: Mapping[str, str],
                       paths: Mapping[str, str]) -> dict[str, Any]:
-    _WORKER["report_started"].set()  # the warm-up stops after its current step
-    _WORKER["warm_up"].join()
+    if not _WORKER["report_started"].is_set():
+        _WORKER["report_started"].set()  # the warm-up stops after its current step
+        _WORKER["warm_up"].join()
+        # What is imported now stays for the worker's life: out of the collector's sight, so
+        # that the many objects the charts make are not checked against all of it each time.
+        gc.freeze()
     return _WORKER["context"].run(_render_one, job, staging, _WORKER["session"], env, paths)
 
 

@@ -636,7 +636,20 @@ class _LocalKernel:
         return True
 
     def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
-        pass  # nothing to stop; the session decides when the shell goes
+        """What nbclient calls when SIGINT or SIGTERM reaches its handler: this process is
+        the kernel, so it ends as its own SIGTERM handler (or the default) would end it."""
+        self.restore_signals()
+        handler = self.keep_signals.get(signal.SIGTERM)
+        if callable(handler):
+            handler(signal.SIGTERM, None)
+        else:
+            signal.raise_signal(signal.SIGTERM)
+
+    def restore_signals(self) -> None:
+        """Put back the handlers of :attr:`keep_signals` (nbclient replaces them)."""
+        for number, handler in self.keep_signals.items():
+            if handler is not None and signal.getsignal(number) is not handler:
+                signal.signal(number, handler)
 
     # kernel client
     def start_channels(self, *args: Any, **kwargs: Any) -> None:
@@ -679,10 +692,7 @@ class _LocalKernel:
             store_history = False
         here = os.getcwd()
         saved = sys.stdout, sys.stderr
-        # nbclient installs asyncio handlers for SIGINT and SIGTERM: the process's own come first
-        for number, handler in self.keep_signals.items():
-            if handler is not None and signal.getsignal(number) is not handler:
-                signal.signal(number, handler)
+        self.restore_signals()  # nbclient installs asyncio handlers: the process's own first
         try:
             if self.cwd is not None:
                 os.chdir(self.cwd)
@@ -817,6 +827,8 @@ class LocalSession:
         """The notebook is done: put this process's state back; after a failure, a new shell."""
         if self._baseline is not None:
             self._restore(self._baseline, {})
+        if self._kernel is not None:
+            self._kernel.restore_signals()
         self.notebooks_run += 1
         if not ok:
             self._broken = True
