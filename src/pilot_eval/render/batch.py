@@ -9,28 +9,32 @@ or killed run never leaves a half-written set over a good one. The executed note
 failed report is kept in ``reports/<as_of>/failed/``.
 
 Nothing is left behind: one run at a time writes an output folder (a lock in it); the
-metric tables (participant-level data) and the kernels' connection files live in a private
-0700 folder removed on every way out (and by the next run after ``kill -9``); the workers
-die with the parent (``PR_SET_PDEATHSIG``), and each kernel with its worker (a watchdog
-thread in the kernel, and the worker kills it when told to stop).
+metric tables (participant-level data) live in a private 0700 folder removed on every way
+out (and by the next run after ``kill -9``); the workers die with the parent
+(``PR_SET_PDEATHSIG``).
 
 Speed (the sample set: portfolio and four pilots):
 
-* Each worker (or the process itself with ``jobs=1``) keeps one Jupyter kernel for all
-  its notebooks (:class:`~pilot_eval.render.run.KernelSession`: a fresh namespace per
-  notebook), started at once and importing the libraries while the data are prepared.
-* The metric tables are computed once, here, and handed to the notebooks in a file that
+* The notebooks run in worker processes (one also with ``jobs=1``), each of which runs
+  its notebooks itself, one after another: Papermill and nbclient execute them against an
+  IPython shell in the worker (:class:`~pilot_eval.render.run.LocalSession`: a fresh
+  namespace per notebook) instead of a kernel process. So no kernel is started and the
+  report libraries are imported once per worker, while the parent prepares the data.
+* The metric tables, and their published form (the disclosure model applied), are computed
+  once, here, and handed to the notebooks in a file that
   :data:`~pilot_eval.present.report_data.REPORT_DATA_ENV` names; a notebook uses it only when
   it was made from the same folder contents and date (otherwise it computes them itself,
   as it does in JupyterLab). The same tables fill ``metrics.xlsx``, written while the
   workers render.
 * The reports are handed out longest first (the portfolio report, then the pilots with
   the most data), so no worker is left with a long report at the end.
-* The workers and their kernels run at a slightly lower priority than the parent, whose
-  tables every report waits for. While the parent computes them, each worker warms up in
-  a thread (imports Papermill, nbconvert and WeasyPrint, compiles the templates, loads the
-  fonts: what its first report would pay for) until its first report arrives;
-  ``metrics.xlsx`` is written once a worker has nothing left to do.
+* Each worker is a session of its own (where Linux groups the scheduling by session, the
+  reports get a worker's share of a busy machine each) and runs at a slightly lower
+  priority than the parent, whose tables every report waits for. While the parent
+  computes them, each worker warms up in a thread (imports the report libraries, IPython,
+  Papermill, nbconvert and the PDF engine, compiles the templates, loads the fonts: what
+  its first report would pay for) until its first report arrives; ``metrics.xlsx`` is
+  written once a worker has nothing left to do.
 """
 
 from __future__ import annotations
@@ -65,7 +69,7 @@ log = logging.getLogger("pilot_eval")
 PORTFOLIO_STEM = "portfolio_report"
 FAILED_DIR = "failed"
 KERNEL_NAME = "python3"
-#: Imported in every kernel as soon as it is up: what the report notebooks import.
+#: Imported by every worker before its first report: what the report notebooks import.
 PRELOAD = ("pilot_eval.present.report",)
 
 _TITLES = {
@@ -193,7 +197,7 @@ def _render_one(job: ReportJob, staging: Path, session: LocalSession | None = No
                          session=session, env=env, paths=paths)
 
 
-# -- worker processes: one kernel each, kept for all the worker's reports ----------------------
+# -- worker processes: each runs its reports' notebooks itself (LocalSession) ------------------
 _WORKER: dict[str, Any] = {}
 #: Added to a worker's niceness; see _start_worker.
 _WORKER_NICENESS = 5
@@ -209,14 +213,14 @@ def _die_with_parent(parent: int) -> None:
 
         try:
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-        except (OSError, AttributeError):  # then the kernel watchdogs are the only guard
+        except (OSError, AttributeError):  # then only the closed task queue ends a worker
             pass
     if os.getppid() != parent:  # the parent ended before we asked
         os._exit(128 + signal.SIGTERM)
 
 
 def _worker_stop(signum: int, frame: Any) -> None:
-    """SIGTERM in a worker (from the parent, or because the parent died): kill the kernel."""
+    """SIGTERM in a worker (from the parent, or because the parent died): end at once."""
     session = _WORKER.get("session")
     if session is not None:
         session.kill()
@@ -301,7 +305,7 @@ def _warm_up() -> None:
 
 
 def _worker_ready() -> None:
-    """A no-op task: submitting one per worker starts the workers (and kernels) at once."""
+    """A no-op task: submitting one per worker starts the workers at once."""
 
 
 def _render_in_worker(job: ReportJob, staging: Path, env: Mapping[str, str],
@@ -316,7 +320,7 @@ def _render_in_worker(job: ReportJob, staging: Path, env: Mapping[str, str],
 
 
 def _stop_workers(pool: ProcessPoolExecutor, grace: float = 10.0) -> None:
-    """Stop the workers now (each kills its kernel on SIGTERM), not after their reports."""
+    """Stop the workers now (each ends at once on SIGTERM), not after their reports."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
         with contextlib.suppress(Exception):

@@ -5,9 +5,11 @@ them into place (``os.replace``, one file at a time) only after execution, HTML 
 all succeeded. A failure leaves the previous report exactly as it was and keeps the failed
 executed notebook in ``out_dir/failed/`` for debugging.
 
-Starting a kernel and importing pandas, SciPy, statsmodels and matplotlib in it takes
-longer than most reports' own work, so a batch runs several notebooks in one
-:class:`KernelSession`, which gives each notebook a fresh namespace.
+Starting a kernel and importing pandas and matplotlib in it takes longer than most
+reports' own work, so several notebooks run one after another in one session, which gives
+each notebook a fresh namespace: a :class:`KernelSession` (one kernel process), or in a
+process of our own (a report set's worker) a :class:`LocalSession`, which runs them in
+that process, without a kernel. Both give the same executed notebook.
 """
 
 from __future__ import annotations
@@ -618,13 +620,14 @@ class _LocalKernel:
         # No history database: the kernels keep one in memory, which notebooks run one after
         # another with their counts started at 1 again only fill with "not unique" errors.
         config.HistoryManager.enabled = False
-        _Shell.clear_instance()
+        InteractiveShell.clear_instance()  # a shell before this one (or inherited by fork)
         self.shell = _Shell.instance(config=config)
         self.shell._last_traceback = None
         self.iopub_channel = _Channel()
         self.shell_channel = _Channel()
         self.stdout, self.stderr = _Stream("stdout"), _Stream("stderr")
         self.cwd: str | None = None
+        self.filters: list[Any] = list(warnings.filters)
         self.keep_signals = {number: signal.getsignal(number) for number in keep_signals}
         self._request = ""
 
@@ -692,6 +695,12 @@ class _LocalKernel:
             store_history = False
         here = os.getcwd()
         saved = sys.stdout, sys.stderr
+        # The notebook's warning filters hold while its cells run, this process's in between
+        # (a notebook that turns warnings into errors must not break the saving of it). No
+        # warnings._filters_mutated(): what was shown once stays shown, as in a kernel.
+        filters = list(warnings.filters)
+        warnings.filters[:] = self.filters
+        shown = _plain_warnings()
         self.restore_signals()  # nbclient installs asyncio handlers: the process's own first
         try:
             if self.cwd is not None:
@@ -703,6 +712,9 @@ class _LocalKernel:
             self.flush()
             self.cwd = os.getcwd()  # a cell may change it: the next one starts there
             os.chdir(here)
+            self.filters = list(warnings.filters)
+            warnings.filters[:] = filters
+            _plain_warnings(shown)
         reply: dict[str, Any] = {"execution_count": shell.execution_count - 1}
         if result.success:
             reply["status"] = "ok"
@@ -717,6 +729,44 @@ class _LocalKernel:
         self.shell_channel.messages.append(_message("execute_reply", reply, request))
         self.emit("status", {"execution_state": "idle"})
         return request
+
+
+_INLINE = "module://matplotlib_inline.backend_inline"
+
+
+def _inline_matplotlib() -> None:
+    """matplotlib's backend as in a kernel (ipykernel sets ``MPLBACKEND``): a pyplot figure
+    a notebook draws is shown in it, as a PNG, as in JupyterLab. Only while pyplot has not
+    been imported (the report charts do not use it)."""
+    if os.environ.get("MPLBACKEND") or "matplotlib.pyplot" in sys.modules:
+        return
+    with contextlib.suppress(ImportError):
+        import matplotlib
+
+        matplotlib.rcParams["backend"] = _INLINE
+
+
+def _show_warning(msg: Any) -> None:
+    """The standard library's way to show a warning: its text on ``sys.stderr``."""
+    file = msg.file if msg.file is not None else sys.stderr
+    if file is not None:
+        with contextlib.suppress(OSError):
+            file.write(warnings._formatwarnmsg(msg))  # type: ignore[attr-defined]
+
+
+def _plain_warnings(saved: tuple[Any, Any] | None = None) -> tuple[Any, Any] | None:
+    """Show warnings as a kernel does, on ``sys.stderr`` (not as this process may have been
+    told to, e.g. by pytest or ``logging.captureWarnings``), and return what to put back;
+    with ``saved``, put that back."""
+    if not (hasattr(warnings, "_showwarnmsg_impl") and hasattr(warnings, "_showwarning_orig")):
+        return None  # another implementation of the module: leave it as it is
+    if saved is not None:
+        warnings.showwarning, warnings._showwarnmsg_impl = saved
+        return None
+    before = (warnings.showwarning, warnings._showwarnmsg_impl)
+    warnings.showwarning = warnings._showwarning_orig
+    warnings._showwarnmsg_impl = _show_warning
+    return before
 
 
 def _ipython_version() -> str:
@@ -753,12 +803,14 @@ class LocalSession:
     and the environment variables (with those ipykernel sets in a kernel), ``sys.path``,
     the warning filters and matplotlib's ``rcParams`` are put back as they were after the
     preload. Each cell runs in the notebook's working folder, with ``sys.stdout`` and
-    ``sys.stderr`` captured; this process's own folder and streams are back between cells.
-    After the notebook (:meth:`finished`) the process's environment, ``sys.path`` and
-    warning filters are put back too, and after a failed notebook the shell is replaced
-    by a new one. Unlike a kernel, a cell cannot be interrupted (no ``timeout``) and output
-    written to the file descriptors directly (by C code) is not captured; matplotlib keeps
-    this process's backend (the report charts do not use pyplot).
+    ``sys.stderr`` captured and the notebook's warning filters; this process's own folder,
+    streams and filters are back between cells. After the notebook (:meth:`finished`) the
+    process's environment and ``sys.path`` are put back too, and after a failed notebook
+    the shell is replaced by a new one. matplotlib gets the inline backend, as in a kernel,
+    when pyplot has not been imported yet. Unlike a kernel, a cell cannot be interrupted
+    (no ``timeout``), output written to the file descriptors directly (by C code) is not
+    captured, and the shell is this process's IPython singleton: use it in a process of
+    your own (a worker), not in a Jupyter kernel.
     """
 
     def __init__(self, kernel_name: str = "python3", *, preload: Sequence[str] = (),
@@ -797,6 +849,7 @@ class LocalSession:
         self._broken = False
         self.kernels_started += 1
         if self._baseline is None:
+            _inline_matplotlib()
             mpl = sys.modules.get("matplotlib")
             self._baseline = {"environ": dict(os.environ), "path": list(sys.path),
                               "filters": list(warnings.filters),
@@ -815,12 +868,16 @@ class LocalSession:
         shell.execution_count = 1
         kernel.iopub_channel.messages.clear()
         kernel.shell_channel.messages.clear()
-        self._restore(base, {**_KERNEL_ENVIRON, **{str(k): str(v) for k, v in (env or {}).items()}})
+        kernel_environ = dict(_KERNEL_ENVIRON)
+        if not base["environ"].get("MPLBACKEND"):
+            kernel_environ["MPLBACKEND"] = _INLINE
+        self._restore(base, {**kernel_environ, **{str(k): str(v) for k, v in (env or {}).items()}})
         if base["rc"] is not None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 sys.modules["matplotlib"].rcParams.update(base["rc"])
         kernel.cwd = None if cwd is None else str(Path(cwd).resolve())
+        kernel.filters = list(warnings.filters)
         return kernel
 
     def finished(self, *, ok: bool) -> None:
