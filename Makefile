@@ -18,7 +18,7 @@ help:
 	@echo "make sample   regenerate data/sample"
 	@echo "make docs-img redraw docs/img/summary.png from the sample report"
 
-# System libraries WeasyPrint needs (Pango) and pdftotext for the PDF tests.
+# System programs the tests use: pdftotext/pdftoppm (poppler-utils), Chromium (optional).
 sysdeps:
 	@bash tools/sysdeps.sh
 
@@ -60,8 +60,9 @@ metrics: setup
 bench: setup
 	$(PY) benchmarks/bench_metrics.py --scales 1 100
 
+# BASELINE=REV runs that commit's set beside this tree's (alternating) and prints the ratios.
 bench-reports: setup
-	$(PY) benchmarks/bench_reports.py --jobs 1 2
+	$(PY) benchmarks/bench_reports.py --jobs 2 $(if $(BASELINE),--baseline $(BASELINE) --repeat 3)
 
 # The picture of the summary page in the README.
 docs-img: setup

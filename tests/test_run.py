@@ -9,9 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
+import warnings
 from pathlib import Path
 
 import nbformat
@@ -283,9 +286,14 @@ def _outputs(nb, *, stderr: bool = True) -> str:
     )
 
 
-def test_session_gives_every_notebook_a_fresh_namespace(tmp_path):
-    from pilot_eval.render.run import KernelSession
+def _session(kind: str, **kwargs):
+    from pilot_eval.render.run import KernelSession, LocalSession
 
+    return (KernelSession if kind == "kernel" else LocalSession)(**kwargs)
+
+
+@pytest.mark.parametrize("kind", ["kernel", "local"])
+def test_session_gives_every_notebook_a_fresh_namespace(tmp_path, kind):
     writer = _notebook(
         tmp_path / "writer.ipynb",
         "import os, sys, warnings, json\n"
@@ -306,7 +314,8 @@ def test_session_gives_every_notebook_a_fresh_namespace(tmp_path):
         "warnings.warn('only a warning')\n"
         "print('pid', os.getpid())",
     )
-    with KernelSession(preload=["json"]) as session:
+    here = os.getcwd()
+    with _session(kind, preload=["json"]) as session:
         first = execute_notebook(writer, tmp_path / "w.ipynb", {"marker": "a"}, session=session,
                                  cwd=tmp_path, env={"PILOT_EVAL_TEST_GIVEN": "first"})
         second = execute_notebook(reader, tmp_path / "r.ipynb", {"marker": "b"}, session=session,
@@ -322,12 +331,15 @@ def test_session_gives_every_notebook_a_fresh_namespace(tmp_path):
     assert pid and pid[0] in out  # one kernel ran both
     counts = [c.execution_count for c in second.cells if c.cell_type == "code"]
     assert counts == list(range(1, len(counts) + 1))  # numbered as in a fresh kernel
+    # in this process (LocalSession) too, nothing of the notebooks is left
+    assert os.getcwd() == here and "/leaked/path" not in sys.path
+    assert ("error", None, Warning, None, 0) not in warnings.filters  # the writer's
+    assert "PILOT_EVAL_TEST_LEAK" not in os.environ and "PILOT_EVAL_TEST_GIVEN" not in os.environ
 
 
-def test_session_replaces_its_kernel_after_a_failed_notebook(tmp_path):
-    from pilot_eval.render.run import KernelSession
-
-    with KernelSession() as session:
+@pytest.mark.parametrize("kind", ["kernel", "local"])
+def test_session_replaces_its_kernel_after_a_failed_notebook(tmp_path, kind):
+    with _session(kind) as session:
         with pytest.raises(ReportError, match="cell 5 of 6"):
             execute_notebook(FAILING, tmp_path / "f.ipynb", {"as_of": "2026-06-30"},
                              session=session)
@@ -346,11 +358,10 @@ def test_timed_out_notebook_is_kept_with_its_outputs_so_far(tmp_path):
     assert "BEFORE-THE-WAIT" in _outputs(nbformat.read(out, as_version=4))
 
 
-def test_execution_with_a_session_gives_the_same_notebook(rendered, tmp_path):
-    from pilot_eval.render.run import KernelSession
-
+@pytest.mark.parametrize("kind", ["kernel", "local"])
+def test_execution_with_a_session_gives_the_same_notebook(rendered, tmp_path, kind):
     params = {"as_of": "2026-06-30", "marker": "INJECTED-MARKER"}
-    with KernelSession(preload=["pilot_eval.present.fmt"]) as session:
+    with _session(kind, preload=["pilot_eval.present.fmt"]) as session:
         for name in ("one", "two"):  # the second in a used kernel
             nb = execute_notebook(TINY, tmp_path / f"{name}.ipynb", params, session=session,
                                   cwd=TINY.parent)
@@ -358,3 +369,36 @@ def test_execution_with_a_session_gives_the_same_notebook(rendered, tmp_path):
     assert _outputs(nb, stderr=False) == _outputs(alone, stderr=False)
     counts = [[c.execution_count for c in n.cells if c.cell_type == "code"] for n in (nb, alone)]
     assert counts[0] == counts[1]
+
+
+def test_local_session_gives_the_outputs_a_kernel_gives(tmp_path):
+    """Streams, displays, a cell's value, an error: as nbclient records a kernel's."""
+    from pilot_eval.render.run import KernelSession, LocalSession
+
+    nb = _notebook(
+        tmp_path / "kinds.ipynb",
+        "print('one'); print('two')\nimport sys; print('err', file=sys.stderr)",
+        "from IPython.display import display, HTML\ndisplay(HTML('<b>x</b>'))\n41 + 1",
+        "'quiet';",
+        "raise ValueError('on purpose')",
+    )
+
+    def run(session, name):
+        with pytest.raises(ReportError, match="ValueError: on purpose"):
+            execute_notebook(nb, tmp_path / name, {}, session=session, cwd=tmp_path)
+        got = nbformat.read(tmp_path / name, as_version=4)
+        for cell in got.cells:
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    output["traceback"] = output["traceback"][-1:]  # the kernel's has colours
+        return [(c.get("execution_count"), c.get("outputs")) for c in got.cells
+                if c.cell_type == "code"], got.metadata.language_info
+
+    with KernelSession() as kernel, LocalSession() as local:
+        expected, local_result = run(kernel, "k.ipynb"), run(local, "l.ipynb")
+    assert local_result[1] == expected[1]
+    assert [c for c, _ in local_result[0]] == [c for c, _ in expected[0]]
+    for (_, got), (_, want) in zip(local_result[0], expected[0], strict=True):
+        assert [o.get("output_type") for o in got] == [o.get("output_type") for o in want]
+        assert [o.get("data") or o.get("text") or o.get("ename") for o in got] == \
+            [o.get("data") or o.get("text") or o.get("ename") for o in want]

@@ -9,34 +9,39 @@ or killed run never leaves a half-written set over a good one. The executed note
 failed report is kept in ``reports/<as_of>/failed/``.
 
 Nothing is left behind: one run at a time writes an output folder (a lock in it); the
-metric tables (participant-level data) and the kernels' connection files live in a private
-0700 folder removed on every way out (and by the next run after ``kill -9``); the workers
-die with the parent (``PR_SET_PDEATHSIG``), and each kernel with its worker (a watchdog
-thread in the kernel, and the worker kills it when told to stop).
+metric tables (participant-level data) live in a private 0700 folder removed on every way
+out (and by the next run after ``kill -9``); the workers die with the parent
+(``PR_SET_PDEATHSIG``).
 
 Speed (the sample set: portfolio and four pilots):
 
-* Each worker (or the process itself with ``jobs=1``) keeps one Jupyter kernel for all
-  its notebooks (:class:`~pilot_eval.render.run.KernelSession`: a fresh namespace per
-  notebook), started at once and importing the libraries while the data are prepared.
-* The metric tables are computed once, here, and handed to the notebooks in a file that
+* The notebooks run in worker processes (one also with ``jobs=1``), each of which runs
+  its notebooks itself, one after another: Papermill and nbclient execute them against an
+  IPython shell in the worker (:class:`~pilot_eval.render.run.LocalSession`: a fresh
+  namespace per notebook) instead of a kernel process. So no kernel is started and the
+  report libraries are imported once per worker, while the parent prepares the data.
+* The metric tables, and their published form (the disclosure model applied), are computed
+  once, here, and handed to the notebooks in a file that
   :data:`~pilot_eval.present.report_data.REPORT_DATA_ENV` names; a notebook uses it only when
   it was made from the same folder contents and date (otherwise it computes them itself,
   as it does in JupyterLab). The same tables fill ``metrics.xlsx``, written while the
   workers render.
 * The reports are handed out longest first (the portfolio report, then the pilots with
   the most data), so no worker is left with a long report at the end.
-* The workers and their kernels run at a slightly lower priority than the parent, whose
-  tables every report waits for. While the parent computes them, each worker warms up in
-  a thread (imports Papermill, nbconvert and Typst, compiles the templates, loads the
-  fonts: what its first report would pay for) until its first report arrives;
-  ``metrics.xlsx`` is written once a worker has nothing left to do.
+* Each worker is a session of its own (where Linux groups the scheduling by session, the
+  reports get a worker's share of a busy machine each) and runs at a slightly lower
+  priority than the parent, whose tables every report waits for. While the parent
+  computes them, each worker warms up in a thread (imports the report libraries, IPython,
+  Papermill, nbconvert and Typst, compiles the templates, loads the fonts: what
+  its first report would pay for) until its first report arrives; ``metrics.xlsx`` is
+  written once a worker has nothing left to do.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import gc
 import logging
 import multiprocessing.util
 import os
@@ -48,6 +53,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,14 +62,14 @@ from ..dataset import Dataset, load_dataset
 from ..errors import ReportError, UsageError
 from ..present import fmt
 from . import publish
-from .run import KernelSession
+from .run import LocalSession
 
 log = logging.getLogger("pilot_eval")
 
 PORTFOLIO_STEM = "portfolio_report"
 FAILED_DIR = "failed"
 KERNEL_NAME = "python3"
-#: Imported in every kernel as soon as it is up: what the report notebooks import.
+#: Imported by every worker before its first report: what the report notebooks import.
 PRELOAD = ("pilot_eval.present.report",)
 
 _TITLES = {
@@ -178,7 +184,7 @@ def longest_first(plan: Sequence[ReportJob], ds: Dataset) -> list[ReportJob]:
     return sorted(plan, key=size, reverse=True)  # stable: plan order among equals
 
 
-def _render_one(job: ReportJob, staging: Path, session: KernelSession | None = None,
+def _render_one(job: ReportJob, staging: Path, session: LocalSession | None = None,
                 env: Mapping[str, str] | None = None,
                 paths: Mapping[str, str] | None = None) -> dict[str, Any]:
     from .run import render_report
@@ -191,9 +197,9 @@ def _render_one(job: ReportJob, staging: Path, session: KernelSession | None = N
                          session=session, env=env, paths=paths)
 
 
-# -- worker processes: one kernel each, kept for all the worker's reports ----------------------
+# -- worker processes: each runs its reports' notebooks itself (LocalSession) ------------------
 _WORKER: dict[str, Any] = {}
-#: Added to a worker's niceness (its kernel inherits it); see _start_worker.
+#: Added to a worker's niceness; see _start_worker.
 _WORKER_NICENESS = 5
 
 
@@ -207,14 +213,14 @@ def _die_with_parent(parent: int) -> None:
 
         try:
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-        except (OSError, AttributeError):  # then the kernel watchdogs are the only guard
+        except (OSError, AttributeError):  # then only the closed task queue ends a worker
             pass
     if os.getppid() != parent:  # the parent ended before we asked
         os._exit(128 + signal.SIGTERM)
 
 
 def _worker_stop(signum: int, frame: Any) -> None:
-    """SIGTERM in a worker (from the parent, or because the parent died): kill the kernel."""
+    """SIGTERM in a worker (from the parent, or because the parent died): end at once."""
     session = _WORKER.get("session")
     if session is not None:
         session.kill()
@@ -233,43 +239,51 @@ def _start_worker(kernel_name: str, preload: tuple[str, ...], parent: int | None
     # uses (python-jsonschema/jsonschema#1428). A worker is our own process: go without.
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     # A forked worker inherits the parent's context variables, among them the event loop
-    # jupyter_core drives kernels with; that loop's selector is shared with the parent. So
+    # jupyter_core drives nbclient with; that loop's selector is shared with the parent. So
     # everything here runs in a fresh context, which makes and keeps a loop of its own.
     context = contextvars.Context()
-    # The reports' processes (this worker and the kernel it starts, which inherits it) run
-    # at a slightly lower priority than the parent: until it has the shared tables no report
-    # can start, so its CPU comes first while the kernels import. Later the parent waits,
-    # and the workers only compete with each other.
+    # A session of its own, as the kernels had (jupyter_client starts each in a new one):
+    # where the scheduler groups processes by session (Linux "autogroup"), the reports get
+    # a share of a busy machine per worker, not one share for the run. Ctrl-C and a closed
+    # terminal reach the parent, which stops the workers; they also end with it.
+    with contextlib.suppress(AttributeError, OSError):
+        os.setsid()
+    # The workers run at a slightly lower priority than the parent: until it has the shared
+    # tables no report can start, so its CPU comes first while the workers import. Later
+    # the parent waits, and the workers only compete with each other.
     try:
         os.nice(_WORKER_NICENESS)
     except (AttributeError, OSError):  # no nice() on Windows; the order is only a speed-up
         pass
-    session = KernelSession(kernel_name, preload=preload, runtime_dir=private)
+    # The notebooks run in this process (no kernel process: LocalSession), one after another.
+    session = LocalSession(kernel_name, preload=preload)
     _WORKER.update(session=session, context=context, report_started=threading.Event(),
                    private=private)
-    try:
-        context.run(session.start)
-    except Exception:  # e.g. no such kernel: the first report says so (it starts it again)
-        pass
-    multiprocessing.util.Finalize(session, context.run, args=(session.shutdown,), exitpriority=10)
+    multiprocessing.util.Finalize(session, session.shutdown, exitpriority=10)
     # Until the parent has the shared tables, this worker has nothing to do. A thread uses
-    # the time for what the worker's first report would otherwise pay for (importing
-    # Papermill, nbconvert and WeasyPrint, compiling the templates, loading the fonts),
-    # at the worker's lowered priority and only until a report starts.
-    threading.Thread(target=_warm_up, name="pilot-eval-warm-up", daemon=True).start()
+    # the time for what the worker's first report would otherwise pay for (importing the
+    # report libraries, IPython, Papermill, nbconvert and the PDF engine, compiling the
+    # templates, loading the fonts), at the worker's lowered priority, until a report
+    # arrives; the report then waits for the step under way.
+    warm_up = threading.Thread(target=_warm_up, name="pilot-eval-warm-up", daemon=True)
+    _WORKER["warm_up"] = warm_up
+    warm_up.start()
 
 
 def _warm_up() -> None:
     """Make the first report's one-off costs now, step by step, until a report starts.
 
     Runs in a thread of a pool worker, at the worker's priority: below the parent's, so it
-    does not delay the tables, and no lower, so that a report never waits long on it (the
-    export functions hold a lock: one export at a time). Each step is one of a report's
-    own calls on a one-cell notebook, so what it leaves behind is what the report would
-    have made.
+    does not delay the tables, and no lower. Each step is one of a report's own calls (the
+    last ones on a one-cell notebook), so what it leaves behind is what the report would
+    have made. A report waits for the step under way (:func:`_render_in_worker`): nothing
+    of a warm-up may print into a notebook's captured output.
     """
     started = _WORKER["report_started"]
     try:
+        _WORKER["session"].start()  # imports the preload (the report libraries) and IPython
+        if started.is_set():
+            return
         from .run import _register_engine
 
         _register_engine()  # imports Papermill and nbclient
@@ -291,17 +305,22 @@ def _warm_up() -> None:
 
 
 def _worker_ready() -> None:
-    """A no-op task: submitting one per worker starts the workers (and kernels) at once."""
+    """A no-op task: submitting one per worker starts the workers at once."""
 
 
 def _render_in_worker(job: ReportJob, staging: Path, env: Mapping[str, str],
                       paths: Mapping[str, str]) -> dict[str, Any]:
-    _WORKER["report_started"].set()  # the warm-up stops after its current step
+    if not _WORKER["report_started"].is_set():
+        _WORKER["report_started"].set()  # the warm-up stops after its current step
+        _WORKER["warm_up"].join()
+        # What is imported now stays for the worker's life: out of the collector's sight, so
+        # that the many objects the charts make are not checked against all of it each time.
+        gc.freeze()
     return _WORKER["context"].run(_render_one, job, staging, _WORKER["session"], env, paths)
 
 
 def _stop_workers(pool: ProcessPoolExecutor, grace: float = 10.0) -> None:
-    """Stop the workers now (each kills its kernel on SIGTERM), not after their reports."""
+    """Stop the workers now (each ends at once on SIGTERM), not after their reports."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
         with contextlib.suppress(Exception):
@@ -373,55 +392,36 @@ def render_reports(data_dir: str | Path, *, as_of: str | None = None,
     publish.clear_stale_private()  # left by runs that were killed
     private = publish.PrivateFolder()
     try:
-        # Kernels first: each takes seconds to import its libraries, which it does while this
-        # process loads the data and computes the tables. (The number of reports is known only
-        # after loading; until then, at most one per pilot asked for, plus the portfolio.)
+        # Workers first: each takes a second or two to import the report libraries, which
+        # it does while this process loads the data and computes the tables. (The number of
+        # reports is known only after loading; until then, at most one per pilot asked for,
+        # plus the portfolio.) Also with one job: the notebooks run in a process of their own.
         most = (1 if portfolio else 0) + (len(set(pilots)) if pilots else jobs)
         workers = max(1, min(jobs, most))
-        pool: ProcessPoolExecutor | None = None
-        session: KernelSession | None = None
-        finished = interrupted = False
-        try:
-            if workers > 1:
-                from .export import typst_used_here
+        finished = False
+        from .export import typst_used_here
 
-                # fork is fast; but not from a process that has run Typst (see export)
-                context = multiprocessing.get_context("spawn") if typst_used_here() else None
-                pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                                           mp_context=context,
-                                           initargs=(KERNEL_NAME, PRELOAD, os.getpid(),
-                                                     str(private.path)))
-                for _ in range(workers):
-                    pool.submit(_worker_ready)
-            else:
-                session = KernelSession(KERNEL_NAME, preload=PRELOAD, runtime_dir=private.path)
-                try:
-                    session.start()
-                except ReportError:  # e.g. no such kernel: the first report says so, as it did
-                    pass
+        # fork is fast; but not from a process that has run Typst (see export)
+        context = multiprocessing.get_context("spawn") if typst_used_here() else None
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                                   mp_context=context,
+                                   initargs=(KERNEL_NAME, PRELOAD, os.getpid(), str(private.path)))
+        try:
+            for _ in range(workers):
+                pool.submit(_worker_ready)
             result = _render_set(Path(data_dir), as_of=as_of, pilots=pilots,
                                  portfolio=portfolio, language=language, out=Path(out),
                                  jobs=jobs, notebooks=notebooks, say=say, pool=pool,
-                                 session=session, private=private.path, lock_wait=lock_wait,
-                                 t_start=t_start)
+                                 private=private.path, lock_wait=lock_wait, t_start=t_start)
             finished = True
             return result
-        except (KeyboardInterrupt, publish.Terminated):
-            interrupted = True
-            raise
         finally:
             # After a failure or a signal nothing of the reports still running will be used:
-            # stop the workers and kernels now rather than wait for them.
-            if pool is not None:
-                if finished:
-                    pool.shutdown(wait=True, cancel_futures=True)
-                else:
-                    _stop_workers(pool)
-            if session is not None:
-                if interrupted:
-                    session.kill()
-                else:
-                    session.shutdown()
+            # stop the workers now rather than wait for them.
+            if finished:
+                pool.shutdown(wait=True, cancel_futures=True)
+            else:
+                _stop_workers(pool)
     finally:
         private.remove()
 
@@ -429,8 +429,8 @@ def render_reports(data_dir: str | Path, *, as_of: str | None = None,
 def _render_set(data_dir: Path, *, as_of: str | None, pilots: Sequence[str] | None,
                 portfolio: bool, language: str | None, out: Path, jobs: int,
                 notebooks: Path | None, say: Callable[[str], None],
-                pool: ProcessPoolExecutor | None, session: KernelSession | None,
-                private: Path, lock_wait: float, t_start: float) -> dict[str, Any]:
+                pool: ProcessPoolExecutor, private: Path, lock_wait: float,
+                t_start: float) -> dict[str, Any]:
     from ..present.report_data import data_key
 
     try:
@@ -449,11 +449,10 @@ def _render_set(data_dir: Path, *, as_of: str | None, pilots: Sequence[str] | No
                 return _render_into(ds, data_dir=data_dir, as_of=as_of, key=key, plan=plan,
                                     pilots=pilots, portfolio=portfolio, language=language,
                                     out_dir=out_dir, staging=staging, jobs=jobs, say=say,
-                                    pool=pool, session=session, private=private,
+                                    pool=pool, private=private,
                                     t_start=t_start)
             except BaseException:
-                if pool is not None:  # no report may still be writing into the staging folder
-                    _stop_workers(pool)
+                _stop_workers(pool)  # no report may still be writing into the staging folder
                 raise
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
@@ -472,8 +471,7 @@ def _render_set(data_dir: Path, *, as_of: str | None, pilots: Sequence[str] | No
 def _render_into(ds: Dataset, *, data_dir: Path, as_of: str | None, key: str,
                  plan: list[ReportJob], pilots: Sequence[str] | None, portfolio: bool,
                  language: str | None, out_dir: Path, staging: Path, jobs: int,
-                 say: Callable[[str], None], pool: ProcessPoolExecutor | None,
-                 session: KernelSession | None, private: Path,
+                 say: Callable[[str], None], pool: ProcessPoolExecutor, private: Path,
                  t_start: float) -> dict[str, Any]:
     from .. import __version__
     from ..metrics import metric_tables, rules_hash
@@ -511,23 +509,17 @@ def _render_into(ds: Dataset, *, data_dir: Path, as_of: str | None, key: str,
     say(f"Rendering {len(plan)} report(s) for {ds.as_of_date.date()} with {jobs} job(s) …")
     # The shared tables hold participant-level data: the private folder, not the reports'.
     data, env = _share(view, key, private)
-    if pool is None:
-        write_xlsx(data)  # while the kernel is still importing
-        for job in order:
-            _collect(job, lambda j=job: _render_one(j, staging, session, env, paths), results,
-                     failures, say)
-    else:
-        futures = {pool.submit(_render_in_worker, job, staging, env, paths): job
-                   for job in order}
-        # The workbook is written once a worker has nothing left to do: until then both
-        # cores are busy with reports, and the last report runs alone.
-        idle_after = len(order) - jobs + 1
-        if idle_after <= 0:
+    futures = {pool.submit(_render_in_worker, job, staging, env, paths): job for job in order}
+    # The workbook is written once a worker has nothing left to do: until then every core
+    # is busy with reports, and the last report runs alone. With one job, this process
+    # has a core to itself: at once.
+    idle_after = len(order) - jobs + 1
+    if idle_after <= 0 or jobs == 1:
+        write_xlsx(data)
+    for done, future in enumerate(as_completed(futures), start=1):
+        _collect(futures[future], future.result, results, failures, say)
+        if done == idle_after:
             write_xlsx(data)
-        for done, future in enumerate(as_completed(futures), start=1):
-            _collect(futures[future], future.result, results, failures, say)
-            if done == idle_after:
-                write_xlsx(data)
     if failures:
         for failure in failures:  # disk full, read-only: one clear message, not per report
             if isinstance(failure[1], publish.OutputWriteError):
@@ -590,4 +582,9 @@ def _collect(job: ReportJob, run: Callable[[], dict[str, Any]], results: dict[st
             f"html {t.get('html', 0):.1f}, pdf {t.get('pdf', 0):.1f})")
     except ReportError as exc:
         failures.append((job, exc))
+        say(f"  {job.stem}: FAILED")
+    except BrokenProcessPool as exc:  # the worker died (killed, out of memory, a crash in C)
+        failures.append((job, ReportError(
+            f"Report {job.stem!r} failed: the process rendering it ended unexpectedly "
+            f"({' '.join(str(exc).split())}). Earlier reports were left unchanged.")))
         say(f"  {job.stem}: FAILED")

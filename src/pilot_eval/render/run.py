@@ -5,14 +5,19 @@ them into place (``os.replace``, one file at a time) only after execution, HTML 
 all succeeded. A failure leaves the previous report exactly as it was and keeps the failed
 executed notebook in ``out_dir/failed/`` for debugging.
 
-Starting a kernel and importing pandas, SciPy, statsmodels and matplotlib in it takes
-longer than most reports' own work, so a batch runs several notebooks in one
-:class:`KernelSession`, which gives each notebook a fresh namespace.
+Starting a kernel and importing pandas and matplotlib in it takes longer than most
+reports' own work, so several notebooks run one after another in one session, which gives
+each notebook a fresh namespace: a :class:`KernelSession` (one kernel process), or in a
+process of our own (a report set's worker) a :class:`LocalSession`, which runs them in
+that process, without a kernel. Both give the same executed notebook.
 """
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import hashlib
+import io
 import json
 import os
 import re
@@ -21,6 +26,7 @@ import signal
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -38,6 +44,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "KernelSession",
+    "LocalSession",
     "execute_notebook",
     "render_report",
     "sha256_file",
@@ -451,6 +458,456 @@ class KernelSession:
                 pass
 
 
+# -- notebooks run in this process -------------------------------------------------------------
+
+#: What ipykernel tells a client about the language (kernel_info_reply); nbclient writes it
+#: into the executed notebook's metadata.
+_LANGUAGE_INFO = {
+    "name": "python",
+    "version": sys.version.split()[0],
+    "mimetype": "text/x-python",
+    "codemirror_mode": {"name": "ipython", "version": sys.version_info[0]},
+    "pygments_lexer": f"ipython{sys.version_info[0]}",
+    "nbconvert_exporter": "python",
+    "file_extension": ".py",
+}
+#: Set by ipykernel in a kernel's environment (ZMQInteractiveShell.init_environment).
+_KERNEL_ENVIRON = {"TERM": "xterm-color", "CLICOLOR": "1", "FORCE_COLOR": "1",
+                   "CLICOLOR_FORCE": "1", "PAGER": "cat", "GIT_PAGER": "cat"}
+
+
+def _message(msg_type: str, content: dict[str, Any], parent: str) -> dict[str, Any]:
+    """A Jupyter message as a client receives it from a kernel (the content through JSON, as
+    over the wire, so that an output holds exactly what a kernel's would)."""
+    from jupyter_client.session import json_packer, json_unpacker
+
+    msg_id = uuid4().hex
+    header = {"msg_id": msg_id, "msg_type": msg_type, "username": "", "session": "",
+              "date": datetime.now(timezone.utc), "version": "5.3"}
+    return {"header": header, "msg_id": msg_id, "msg_type": msg_type,
+            "parent_header": {"msg_id": parent}, "metadata": {},
+            "content": json_unpacker(json_packer(content)), "buffers": []}
+
+
+class _Channel:
+    """A channel of :class:`_LocalKernel`: every message is there before it is asked for."""
+
+    def __init__(self) -> None:
+        self.messages: collections.deque[dict[str, Any]] = collections.deque()
+
+    def get_msg(self, block: bool = True, timeout: float | None = None) -> dict[str, Any]:
+        import queue
+
+        try:
+            return self.messages.popleft()
+        except IndexError:
+            raise queue.Empty from None
+
+    def msg_ready(self) -> bool:
+        return bool(self.messages)
+
+    def is_alive(self) -> bool:
+        return True
+
+    def start(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+
+class _Stream(io.TextIOBase):
+    """``sys.stdout`` or ``sys.stderr`` while a cell runs: text kept for a ``stream`` message,
+    sent before the next display and at the end of the cell (as ipykernel's ``OutStream``
+    buffers it)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name_ = name
+        self.parts: list[str] = []
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return "UTF-8"
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        if text:
+            self.parts.append(text)
+        return len(text)
+
+    def take(self) -> str:
+        text = "".join(self.parts)
+        self.parts.clear()
+        return text
+
+
+class _LocalKernel:
+    """An IPython shell in this process that answers nbclient like a kernel does.
+
+    It is its own kernel manager and client (nbclient calls ``client()``, ``execute``,
+    ``kernel_info`` and reads the two channels). ``execute`` runs the cell at once, with
+    ``sys.stdout``/``sys.stderr`` captured and in the notebook's working folder, and queues
+    the messages ipykernel would send: status, the input, streams, displays, the result or
+    the error, the reply. nbclient turns them into outputs as it does a kernel's.
+    """
+
+    kernel_name = "python3"
+    has_kernel = True
+    ipykernel = True
+    allow_stdin = False
+
+    def __init__(self, keep_signals: Sequence[int] = ()) -> None:
+        from IPython.core.displayhook import DisplayHook
+        from IPython.core.displaypub import DisplayPublisher
+        from IPython.core.interactiveshell import InteractiveShell
+        from traitlets.config import Config
+
+        kernel = self
+
+        class _Hook(DisplayHook):  # type: ignore[misc]
+            """The value of a cell's last expression: an ``execute_result``."""
+
+            def start_displayhook(self) -> None:
+                self._pe_content: dict[str, Any] = {"data": {}, "metadata": {}}
+
+            def write_output_prompt(self) -> None:
+                self._pe_content["execution_count"] = self.prompt_count
+
+            def write_format_data(self, format_dict: dict[str, Any],
+                                  md_dict: dict[str, Any] | None = None) -> None:
+                self._pe_content["data"] = format_dict
+                self._pe_content["metadata"] = md_dict or {}
+
+            def finish_displayhook(self) -> None:
+                kernel.flush()
+                if self._pe_content["data"]:
+                    kernel.emit("execute_result", self._pe_content)
+
+        class _Publisher(DisplayPublisher):  # type: ignore[misc]
+            """``display()``, ``update_display`` and ``clear_output``."""
+
+            def publish(self, data: dict[str, Any], metadata: dict[str, Any] | None = None,
+                        source: Any = None, *, transient: dict[str, Any] | None = None,
+                        update: bool = False, **kwargs: Any) -> None:
+                kernel.flush()
+                kernel.emit("update_display_data" if update else "display_data",
+                            {"data": data, "metadata": metadata or {},
+                             "transient": transient or {}})
+
+            def clear_output(self, wait: bool = False) -> None:
+                kernel.flush()
+                kernel.emit("clear_output", {"wait": wait})
+
+        class _Shell(InteractiveShell):  # type: ignore[misc]
+            displayhook_class = _Hook
+            display_pub_class = _Publisher
+
+            def _showtraceback(self, etype: Any, evalue: Any, stb: list[str]) -> None:
+                kernel.flush()
+                kernel.emit("error", {"traceback": stb, "ename": str(etype.__name__),
+                                      "evalue": str(evalue)})
+                self._last_traceback = stb
+
+        config = Config()
+        # No history database: the kernels keep one in memory, which notebooks run one after
+        # another with their counts started at 1 again only fill with "not unique" errors.
+        config.HistoryManager.enabled = False
+        InteractiveShell.clear_instance()  # a shell before this one (or inherited by fork)
+        self.shell = _Shell.instance(config=config)
+        self.shell._last_traceback = None
+        self.iopub_channel = _Channel()
+        self.shell_channel = _Channel()
+        self.stdout, self.stderr = _Stream("stdout"), _Stream("stderr")
+        self.cwd: str | None = None
+        self.filters: list[Any] = list(warnings.filters)
+        self.keep_signals = {number: signal.getsignal(number) for number in keep_signals}
+        self._request = ""
+
+    # kernel manager
+    def client(self, **kwargs: Any) -> _LocalKernel:
+        return self
+
+    def is_alive(self) -> bool:
+        return True
+
+    def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+        """What nbclient calls when SIGINT or SIGTERM reaches its handler: this process is
+        the kernel, so it ends as its own SIGTERM handler (or the default) would end it."""
+        self.restore_signals()
+        handler = self.keep_signals.get(signal.SIGTERM)
+        if callable(handler):
+            handler(signal.SIGTERM, None)
+        else:
+            signal.raise_signal(signal.SIGTERM)
+
+    def restore_signals(self) -> None:
+        """Put back the handlers of :attr:`keep_signals` (nbclient replaces them)."""
+        for number, handler in self.keep_signals.items():
+            if handler is not None and signal.getsignal(number) is not handler:
+                signal.signal(number, handler)
+
+    # kernel client
+    def start_channels(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def stop_channels(self) -> None:
+        pass
+
+    def wait_for_ready(self, timeout: float | None = None) -> None:
+        pass
+
+    def kernel_info(self) -> str:
+        request = uuid4().hex
+        self.shell_channel.messages.append(_message("kernel_info_reply", {
+            "status": "ok", "protocol_version": "5.3", "implementation": "ipython",
+            "implementation_version": _ipython_version(), "language_info": _LANGUAGE_INFO,
+            "banner": "", "help_links": []}, request))
+        return request
+
+    def emit(self, msg_type: str, content: dict[str, Any]) -> None:
+        self.iopub_channel.messages.append(_message(msg_type, content, self._request))
+
+    def flush(self) -> None:
+        for stream in (self.stdout, self.stderr):
+            text = stream.take()
+            if text:
+                self.emit("stream", {"name": stream.name_, "text": text})
+
+    def execute(self, code: str, silent: bool = False, store_history: bool = True,
+                user_expressions: Mapping[str, str] | None = None,
+                allow_stdin: bool | None = None, stop_on_error: bool = True) -> str:
+        """Run ``code`` now, as ipykernel's ``execute_request`` would; return the request id."""
+        shell = self.shell
+        self._request = request = uuid4().hex
+        self.emit("status", {"execution_state": "busy"})
+        if not silent:
+            self.emit("execute_input", {"code": code, "execution_count": shell.execution_count})
+        shell._last_traceback = None
+        if silent:
+            store_history = False
+        here = os.getcwd()
+        saved = sys.stdout, sys.stderr
+        # The notebook's warning filters hold while its cells run, this process's in between
+        # (a notebook that turns warnings into errors must not break the saving of it). No
+        # warnings._filters_mutated(): what was shown once stays shown, as in a kernel.
+        filters = list(warnings.filters)
+        warnings.filters[:] = self.filters
+        shown = _plain_warnings()
+        self.restore_signals()  # nbclient installs asyncio handlers: the process's own first
+        try:
+            if self.cwd is not None:
+                os.chdir(self.cwd)
+            sys.stdout, sys.stderr = self.stdout, self.stderr
+            result = shell.run_cell(code, store_history=store_history, silent=silent)
+        finally:
+            sys.stdout, sys.stderr = saved
+            self.flush()
+            self.cwd = os.getcwd()  # a cell may change it: the next one starts there
+            os.chdir(here)
+            self.filters = list(warnings.filters)
+            warnings.filters[:] = filters
+            _plain_warnings(shown)
+        reply: dict[str, Any] = {"execution_count": shell.execution_count - 1}
+        if result.success:
+            reply["status"] = "ok"
+            reply["user_expressions"] = shell.user_expressions(dict(user_expressions or {}))
+        else:
+            error = result.error_before_exec or result.error_in_exec
+            reply.update(status="error", traceback=shell._last_traceback or [],
+                         ename=str(type(error).__name__), evalue=str(error),
+                         user_expressions={})
+        reply["payload"] = shell.payload_manager.read_payload()
+        shell.payload_manager.clear_payload()
+        self.shell_channel.messages.append(_message("execute_reply", reply, request))
+        self.emit("status", {"execution_state": "idle"})
+        return request
+
+
+_INLINE = "module://matplotlib_inline.backend_inline"
+
+
+def _inline_matplotlib() -> None:
+    """matplotlib's backend as in a kernel (ipykernel sets ``MPLBACKEND``): a pyplot figure
+    a notebook draws is shown in it, as a PNG, as in JupyterLab. Only while pyplot has not
+    been imported (the report charts do not use it)."""
+    if os.environ.get("MPLBACKEND") or "matplotlib.pyplot" in sys.modules:
+        return
+    with contextlib.suppress(ImportError):
+        import matplotlib
+
+        matplotlib.rcParams["backend"] = _INLINE
+
+
+def _show_warning(msg: Any) -> None:
+    """The standard library's way to show a warning: its text on ``sys.stderr``."""
+    file = msg.file if msg.file is not None else sys.stderr
+    if file is not None:
+        with contextlib.suppress(OSError):
+            file.write(warnings._formatwarnmsg(msg))  # type: ignore[attr-defined]
+
+
+def _plain_warnings(saved: tuple[Any, Any] | None = None) -> tuple[Any, Any] | None:
+    """Show warnings as a kernel does, on ``sys.stderr`` (not as this process may have been
+    told to, e.g. by pytest or ``logging.captureWarnings``), and return what to put back;
+    with ``saved``, put that back."""
+    if not (hasattr(warnings, "_showwarnmsg_impl") and hasattr(warnings, "_showwarning_orig")):
+        return None  # another implementation of the module: leave it as it is
+    if saved is not None:
+        warnings.showwarning, warnings._showwarnmsg_impl = saved
+        return None
+    before = (warnings.showwarning, warnings._showwarnmsg_impl)
+    warnings.showwarning = warnings._showwarning_orig
+    warnings._showwarnmsg_impl = _show_warning
+    return before
+
+
+def _ipython_version() -> str:
+    import IPython
+
+    return str(IPython.__version__)
+
+
+class LocalSession:
+    """Runs notebooks in this process, one after another, each afresh: no kernel to start.
+
+    A drop-in for :class:`KernelSession` in a process of our own (a report worker): the
+    notebooks are still executed by Papermill and nbclient, which talk to an IPython shell
+    in this process as to a kernel (:class:`_LocalKernel`), so the executed notebook has
+    the same injected parameters, outputs, execution counts and metadata. What a kernel
+    process costs is saved: starting the interpreter, importing the report libraries again
+    (here they are imported once, by the process), and sending every output through
+    sockets.
+
+    Parameters
+    ----------
+    kernel_name : str, default "python3"
+        Only ``"python3"``: the notebooks run in this interpreter.
+    preload : sequence of str, default ()
+        Modules imported by :meth:`start`.
+    keep_signals : sequence of int, default (SIGTERM,)
+        Signals whose handlers (as they are at :meth:`start`) are put back before each cell:
+        nbclient installs its own while it runs a notebook.
+
+    Notes
+    -----
+    Before every notebook :meth:`prepare` does what :class:`KernelSession` does in its
+    kernel: the user namespace is emptied (``%reset -f``), the execution count starts at 1,
+    and the environment variables (with those ipykernel sets in a kernel), ``sys.path``,
+    the warning filters and matplotlib's ``rcParams`` are put back as they were after the
+    preload. Each cell runs in the notebook's working folder, with ``sys.stdout`` and
+    ``sys.stderr`` captured and the notebook's warning filters; this process's own folder,
+    streams and filters are back between cells. After the notebook (:meth:`finished`) the
+    process's environment and ``sys.path`` are put back too, and after a failed notebook
+    the shell is replaced by a new one. matplotlib gets the inline backend, as in a kernel,
+    when pyplot has not been imported yet. Unlike a kernel, a cell cannot be interrupted
+    (no ``timeout``), output written to the file descriptors directly (by C code) is not
+    captured, and the shell is this process's IPython singleton: use it in a process of
+    your own (a worker), not in a Jupyter kernel.
+    """
+
+    def __init__(self, kernel_name: str = "python3", *, preload: Sequence[str] = (),
+                 keep_signals: Sequence[int] = (signal.SIGTERM,)) -> None:
+        if kernel_name != "python3":
+            raise UsageError(f"kernel_name={kernel_name!r}: notebooks run in this process are "
+                             "run by this Python ('python3').")
+        self.kernel_name = kernel_name
+        self.preload = tuple(preload)
+        self.keep_signals = tuple(keep_signals)
+        self._kernel: _LocalKernel | None = None
+        self._baseline: dict[str, Any] | None = None
+        self._broken = False
+        self.notebooks_run = 0
+        self.kernels_started = 0
+
+    def __enter__(self) -> LocalSession:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+
+    @property
+    def started(self) -> bool:
+        return self._kernel is not None
+
+    def start(self) -> LocalSession:
+        """Import the preload and make the shell (once; again after a failed notebook)."""
+        if self._kernel is not None and not self._broken:
+            return self
+        import importlib
+
+        for module in self.preload:
+            importlib.import_module(module)
+        self._kernel = _LocalKernel(self.keep_signals)
+        self._broken = False
+        self.kernels_started += 1
+        if self._baseline is None:
+            _inline_matplotlib()
+            mpl = sys.modules.get("matplotlib")
+            self._baseline = {"environ": dict(os.environ), "path": list(sys.path),
+                              "filters": list(warnings.filters),
+                              "rc": mpl.rcParams.copy() if mpl is not None else None}
+        return self
+
+    def prepare(self, *, cwd: Path | str | None = None,
+                env: Mapping[str, str] | None = None) -> Any:
+        """Make the shell ready for the next notebook and return it (as the kernel manager)."""
+        self.start()
+        kernel, base = self._kernel, self._baseline
+        assert kernel is not None and base is not None
+        shell = kernel.shell
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            shell.run_line_magic("reset", "-f")  # user namespace, In/Out
+        shell.execution_count = 1
+        kernel.iopub_channel.messages.clear()
+        kernel.shell_channel.messages.clear()
+        kernel_environ = dict(_KERNEL_ENVIRON)
+        if not base["environ"].get("MPLBACKEND"):
+            kernel_environ["MPLBACKEND"] = _INLINE
+        self._restore(base, {**kernel_environ, **{str(k): str(v) for k, v in (env or {}).items()}})
+        if base["rc"] is not None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                sys.modules["matplotlib"].rcParams.update(base["rc"])
+        kernel.cwd = None if cwd is None else str(Path(cwd).resolve())
+        kernel.filters = list(warnings.filters)
+        return kernel
+
+    def finished(self, *, ok: bool) -> None:
+        """The notebook is done: put this process's state back; after a failure, a new shell."""
+        if self._baseline is not None:
+            self._restore(self._baseline, {})
+        if self._kernel is not None:
+            self._kernel.restore_signals()
+        self.notebooks_run += 1
+        if not ok:
+            self._broken = True
+
+    @staticmethod
+    def _restore(base: Mapping[str, Any], env: Mapping[str, str]) -> None:
+        os.environ.clear()
+        os.environ.update(base["environ"])
+        os.environ.update(env)
+        sys.path[:] = base["path"]
+        warnings.resetwarnings()  # also forgets which warnings were already shown
+        warnings.filters[:] = base["filters"]
+
+    def shutdown(self) -> None:
+        """Let the shell go."""
+        self._kernel = None
+
+    def kill(self) -> None:
+        """Nothing runs elsewhere: as :meth:`shutdown` (for the signal handlers' sake)."""
+        self._kernel = None
+
+
 _ENGINE = "pilot_eval"
 
 
@@ -571,7 +1028,7 @@ def _execute(
     kernel_name: str,
     cwd: Path | str | None,
     timeout: float | None,
-    session: KernelSession | None = None,
+    session: KernelSession | LocalSession | None = None,
     env: Mapping[str, str] | None = None,
     paths: Mapping[str | Path, str] | None = None,
 ) -> NotebookNode:
@@ -636,7 +1093,7 @@ def execute_notebook(
     kernel_name: str = "python3",
     cwd: Path | str | None = None,
     timeout: float | None = None,
-    session: KernelSession | None = None,
+    session: KernelSession | LocalSession | None = None,
     env: Mapping[str, str] | None = None,
 ) -> NotebookNode:
     """Execute a parameterised notebook with Papermill.
@@ -657,8 +1114,9 @@ def execute_notebook(
         Working folder of the kernel; None keeps the current one.
     timeout : float, optional
         Seconds allowed per cell; None waits for ever.
-    session : KernelSession, optional
-        Run in this session's kernel (reset first) instead of a kernel of its own.
+    session : KernelSession or LocalSession, optional
+        Run in this session's kernel (reset first) instead of a kernel of its own; a
+        :class:`LocalSession` runs it in this process.
     env : mapping, optional
         Environment variables the notebook sees (on top of this process's).
 
@@ -705,7 +1163,7 @@ def render_report(
     cwd: Path | str | None = None,
     timeout: float | None = None,
     html_options: Mapping[str, Any] | None = None,
-    session: KernelSession | None = None,
+    session: KernelSession | LocalSession | None = None,
     env: Mapping[str, str] | None = None,
     paths: Mapping[str | Path, str] | None = None,
 ) -> dict[str, Any]:
