@@ -2,7 +2,7 @@
 
     python benchmarks/bench_figures.py [--data data/sample] [--as-of 2026-06-30]
                                        [--pilots leksehjelp] [--language nb] [--repeat 3]
-                                       [--save DIR] [--profile FILE]
+                                       [--save DIR] [--profile FILE] [--compare SRC]
 
 Each report runs in a fresh Python process, as in a notebook kernel: the report object is
 made, then its chart methods are called in the notebook's order (``notebooks/*.ipynb``).
@@ -21,6 +21,11 @@ processes and each cell is the median. ``--save DIR`` writes every SVG (for look
 them, or comparing before and after); ``--profile FILE`` writes a cProfile of the chart
 methods of the first run of each report (``FILE.<report>``; read with ``pstats``).
 
+``--compare SRC`` times the same charts with the package in ``SRC`` too (the ``src`` folder
+of an earlier commit, e.g. ``git archive <commit> src | tar -x -C /tmp/old``), the two
+runs of each report taking turns so that both see the same machine; the table then has
+both and their ratio.
+
 Nothing is asserted: speed is measured here, not unit-tested. CPU time (``time.process_time``)
 is used rather than wall time, so that other work on the machine disturbs the numbers less.
 """
@@ -29,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -106,17 +112,30 @@ def run_one(report: str, args: argparse.Namespace) -> dict[str, Any]:
     return {"report": report, "import": import_ms, "rows": rows}
 
 
-def in_fresh_process(report: str, args: argparse.Namespace) -> dict[str, Any]:
+def in_fresh_process(report: str, args: argparse.Namespace, src: str | None = None,
+                     first: bool = False) -> dict[str, Any]:
+    """:func:`run_one` in a new interpreter (with the package from ``src`` if given)."""
     cmd = [sys.executable, __file__, "--one", report, "--data", str(args.data), "--as-of",
            args.as_of, "--language", args.language]
-    if args.save:
-        cmd += ["--save", args.save]
-    if args.profile:
-        cmd += ["--profile", args.profile]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if first and args.save:
+        cmd += ["--save", args.save if src is None else f"{args.save}-compare"]
+    if first and args.profile:
+        cmd += ["--profile", args.profile if src is None else f"{args.profile}-compare"]
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(Path(src).resolve()),
+                                             env.get("PYTHONPATH", "")])
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
     if done.returncode:
         sys.exit(f"{report} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def median_rows(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per chart, the median of each timing over the runs (the sizes of the first)."""
+    return [{**row, "draw": statistics.median(r["rows"][i]["draw"] for r in runs),
+             "call": statistics.median(r["rows"][i]["call"] for r in runs)}
+            for i, row in enumerate(runs[0]["rows"])]
 
 
 def main() -> None:
@@ -129,6 +148,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="fresh processes per report")
     parser.add_argument("--save", help="write every SVG into this folder")
     parser.add_argument("--profile", help="write cProfile stats to FILE.<report>")
+    parser.add_argument("--compare", help="a src folder of another version to time beside")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # a worker: one report, JSON out
     args = parser.parse_args()
     if args.one:
@@ -136,35 +156,52 @@ def main() -> None:
         return
     import matplotlib
 
+    versions = [None] + ([args.compare] if args.compare else [])
     print(f"data: {args.data}  as of: {args.as_of}  language: {args.language}  "
-          f"matplotlib {matplotlib.__version__}  median of {args.repeat} fresh processes\n")
-    grand = {"draw": 0.0, "call": 0.0, "svg": 0, "n": 0}
+          f"matplotlib {matplotlib.__version__}  median of {args.repeat} fresh processes"
+          + (f"\nbeside: {args.compare} (\"was\" columns)" if args.compare else "") + "\n")
+    grand = {v: {"draw": 0.0, "call": 0.0, "svg": 0, "n": 0} for v in versions}
     for report in ["portfolio", *args.pilots]:
-        runs = [in_fresh_process(report, args if i == 0 else
-                                 argparse.Namespace(**{**vars(args), "save": None,
-                                                       "profile": None}))
-                for i in range(args.repeat)]
-        print(f"{report} (import of the report module: "
-              f"{statistics.median(r['import'] for r in runs):.0f} ms CPU)")
-        print(f"  {'chart':<34} {'n':>2} {'draw ms':>8} {'call ms':>8} {'SVG bytes':>10}")
-        total = {"draw": 0.0, "call": 0.0, "svg": 0, "n": 0}
-        for i, row in enumerate(runs[0]["rows"]):
-            draw = statistics.median(r["rows"][i]["draw"] for r in runs)
-            call = statistics.median(r["rows"][i]["call"] for r in runs)
-            print(f"  {row['chart']:<34} {row['n']:>2} {draw:>8.0f} {call:>8.0f} "
-                  f"{row['svg']:>10,}")
-            for key, value in (("draw", draw), ("call", call), ("svg", row["svg"]),
-                               ("n", row["n"])):
-                total[key] += value
-        per = total["draw"] / max(total["n"], 1)
-        print(f"  {'TOTAL':<34} {total['n']:>2} {total['draw']:>8.0f} {total['call']:>8.0f} "
-              f"{total['svg']:>10,}   ({per:.0f} ms and "
-              f"{total['svg'] / max(total['n'], 1) / 1024:.0f} KiB per chart)\n")
-        for key in grand:
-            grand[key] += total[key]
-    print(f"ALL REPORTS: {grand['n']} charts, {grand['draw'] / 1e3:.2f} s CPU drawing, "
-          f"{grand['call'] / 1e3:.2f} s CPU in the chart methods, "
-          f"{grand['svg'] / 1024:.0f} KiB of SVG")
+        runs: dict[str | None, list[dict[str, Any]]] = {v: [] for v in versions}
+        for i in range(args.repeat):  # the versions take turns
+            for v in versions:
+                runs[v].append(in_fresh_process(report, args, v, first=i == 0))
+        rows = {v: median_rows(runs[v]) for v in versions}
+        imports = "  ".join(f"{statistics.median(r['import'] for r in runs[v]):.0f}"
+                            for v in versions)
+        print(f"{report} (import of the report module, ms CPU: {imports})")
+        head = f"  {'chart':<30} {'n':>2} {'draw ms':>8} {'call ms':>8} {'SVG bytes':>10}"
+        if args.compare:
+            head += f" {'was draw':>9} {'was SVG':>10} {'draw ×':>7}"
+        print(head)
+        for i, row in enumerate(rows[None]):
+            line = (f"  {row['chart']:<30} {row['n']:>2} {row['draw']:>8.0f} {row['call']:>8.0f} "
+                    f"{row['svg']:>10,}")
+            if args.compare:
+                was = rows[args.compare][i]
+                line += (f" {was['draw']:>9.0f} {was['svg']:>10,} "
+                         f"{row['draw'] / max(was['draw'], 1e-9):>7.2f}")
+            print(line)
+        totals = {}
+        for v in versions:
+            totals[v] = {key: sum(r[key] for r in rows[v]) for key in ("draw", "call", "svg", "n")}
+            for key in grand[v]:
+                grand[v][key] += totals[v][key]
+        t = totals[None]
+        line = (f"  {'TOTAL':<30} {t['n']:>2} {t['draw']:>8.0f} {t['call']:>8.0f} "
+                f"{t['svg']:>10,}")
+        if args.compare:
+            w = totals[args.compare]
+            line += f" {w['draw']:>9.0f} {w['svg']:>10,} {t['draw'] / max(w['draw'], 1e-9):>7.2f}"
+        print(line + f"\n  per chart: {t['draw'] / max(t['n'], 1):.0f} ms, "
+              f"{t['svg'] / max(t['n'], 1) / 1024:.0f} KiB\n")
+    for v in versions:
+        g = grand[v]
+        print(f"{'ALL REPORTS' if v is None else 'WAS (' + v + ')'}: {g['n']} charts, "
+              f"{g['draw'] / 1e3:.2f} s CPU drawing, {g['call'] / 1e3:.2f} s CPU in the chart "
+              f"methods, {g['svg'] / 1024:.0f} KiB of SVG")
+    if args.compare:
+        print(f"drawing time now / was: {grand[None]['draw'] / grand[args.compare]['draw']:.2f}")
 
 
 if __name__ == "__main__":

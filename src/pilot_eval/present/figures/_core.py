@@ -37,6 +37,7 @@ import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.colors import rgb2hex
 from matplotlib.figure import Figure as _MplFigure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -658,25 +659,70 @@ def _font_heights_once(renderer: Any, fig: _MplFigure) -> Any:
     return renderer
 
 
-# Glyph runs laid out in this process: text -> glyphs and their places. Matplotlib lays out
-# each text again (libraqm, then a glyph outline per letter) at every draw as paths; the
-# same tick labels, names and keys recur in every chart of a report.
-_GLYPH_RUNS: dict[tuple[Any, ...], tuple[list[Any], dict[str, Any], list[Any]]] = {}
+# Texts laid out as glyphs in this process: (font, words, features, language, fonts) ->
+# the glyphs' ids and places, and the outline of each (None for a blank one, a space).
+# Matplotlib lays each text out again (libraqm) and converts each outline again at every
+# draw; the same tick labels, names and keys recur in every chart of a report.
+_GLYPH_RUNS: dict[tuple[Any, ...], tuple[list[tuple[str, str, float]], dict[str, str | None]]] = {}
+# path codes of matplotlib.path.Path
+_MOVETO, _LINETO, _CURVE3, _CURVE4, _CLOSEPOLY = 1, 2, 3, 4, 79
+
+
+def _number(x: float) -> str:
+    """A coordinate as matplotlib's SVG writes it: six decimals at most, no trailing zeros."""
+    return f"{x:f}".rstrip("0").rstrip(".")
+
+
+def _outline(vertices: Any, codes: Any) -> str | None:
+    """A glyph's outline as SVG path data, in 1/4 of the units of matplotlib's outlines
+    (drawn with ``scale(0.25)``); None for a glyph with no outline (a space).
+
+    Matplotlib takes outlines from a 100 pt font in FreeType's 1/64 units: 1/4 unit is
+    0.02 pt on 8 pt text, far below what any screen or printer shows, and the numbers are
+    whole.
+
+    >>> _outline([[0, 0], [1, 0], [1, 1], [0, 0]], [1, 2, 2, 79])
+    'M0 0L4 0L4 4z'
+    >>> _outline([], []) is None
+    True
+    """
+    points = np.rint(np.asarray(vertices, dtype=float).reshape(-1, 2) * 4).astype(int).tolist()
+    if not points:
+        return None
+    codes = list(codes) if codes is not None else [_MOVETO] + [_LINETO] * (len(points) - 1)
+    out, i = [], 0
+    while i < len(points):
+        code = codes[i]
+        if code == _CLOSEPOLY:
+            out.append("z")
+            i += 1
+            continue
+        step = 3 if code == _CURVE4 else 2 if code == _CURVE3 else 1
+        letter = {_MOVETO: "M", _LINETO: "L", _CURVE3: "Q", _CURVE4: "C"}.get(code)
+        if letter is not None:
+            out.append(letter + " ".join(f"{x} {y}" for x, y in points[i:i + step]))
+        i += step
+    return "".join(out).replace(" -", "-")
 
 
 def _svg_text_hooks(renderer: Any) -> None:
-    """Make an SVG renderer label its texts and lay each text out once per process.
+    """Make an SVG renderer draw text as Inter's glyph outlines, labelled with its words,
+    laying each text out once per process.
 
-    * With ``svg.fonttype = "path"`` matplotlib draws a text as a group of glyph outlines
-      (``<g transform=…><use xlink:href="#Inter-Regular-61"/>…</g>``) after an XML comment
-      with the words, escaped lossily ("--" becomes "- -"). Here the comment is not
-      written; the words, exactly as drawn, go on the group that follows instead, as its
-      ``aria-label``, where a program (or a screen reader, for an SVG put inline in a page)
-      finds them.
-    * Its text-to-path converter takes a text's glyphs and their places from
-      :data:`_GLYPH_RUNS` (they depend on the font, the words and the font features, not
-      on the size, which is a transform), and defines in the SVG only the glyphs not yet
-      defined there, as matplotlib does.
+    With ``svg.fonttype = "path"`` matplotlib draws a text as a group of glyph outlines:
+    ``<g transform=…><defs>(outlines not yet in the SVG)</defs><use xlink:href=
+    "#Inter-Regular-61" x="…"/>…</g>``, after an XML comment with the words, escaped
+    lossily ("--" becomes "- -"). Here the same group is written with
+
+    * the words, exactly as drawn, as the group's ``aria-label`` (no comment), where a
+      program, or a screen reader for an SVG put inline in a page, finds them;
+    * the glyphs and their places from :data:`_GLYPH_RUNS` (they depend on the font, the
+      words and the font features, not on the size, which is the group's transform), the
+      outlines short (:func:`_outline`), each glyph placed by ``x`` (to 0.1 unit of the
+      100 pt font: 0.008 pt on 8 pt text), and no ``<use>`` of a blank glyph.
+
+    Mathematical text (never made here: ``text.parse_math`` is off) and renderers without
+    these parts are left to matplotlib; their groups get the ``aria-label`` too.
     """
     writer = getattr(renderer, "writer", None)
     if writer is None or getattr(writer, "_pe_hooked", False):
@@ -692,28 +738,64 @@ def _svg_text_hooks(renderer: Any) -> None:
     writer.comment = pending.append  # only text is commented: its words, just before its <g>
     writer.start = start_labelled
     writer._pe_hooked = True
-    text2path = getattr(renderer, "_text2path", None)
-    glyphs = getattr(text2path, "get_glyphs_with_font", None)
-    if glyphs is None:
+    svg = getattr(renderer.draw_text, "__self__", renderer)  # under a MixedModeRenderer
+    text2path = getattr(svg, "_text2path", None)
+    as_path = getattr(svg, "_draw_text_as_path", None)
+    if text2path is None or as_path is None or not hasattr(text2path, "_get_font"):
         return
+    defined: set[str] = set()  # glyphs defined in this SVG
 
-    def glyphs_once(font: Any, s: str, glyph_map: Any = None,
-                    return_new_glyphs_only: bool = False, **kw: Any) -> Any:
-        if not return_new_glyphs_only or set(kw) - {"features", "language"}:
-            return glyphs(font, s, glyph_map, return_new_glyphs_only, **kw)
-        key = (font.fname, s, kw.get("features"), kw.get("language"),
-               tuple(matplotlib.rcParams["font.sans-serif"]))
+    def draw_text_as_path(gc: Any, x: float, y: float, s: str, prop: Any, angle: float,
+                          ismath: Any, mtext: Any = None) -> None:
+        if ismath:
+            return as_path(gc, x, y, s, prop, angle, ismath, mtext)
+        font = text2path._get_font(prop)
+        features = mtext.get_fontfeatures() if mtext is not None else None
+        language = mtext.get_language() if mtext is not None else None
+        key = (font.fname, s, features, language, tuple(matplotlib.rcParams["font.sans-serif"]))
         run = _GLYPH_RUNS.get(key)
         if run is None:
+            placed, outlines, _ = text2path.get_glyphs_with_font(
+                font, s, features=features, language=language)
+            shapes = {glyph: _outline(*outline) for glyph, outline in outlines.items()}
+            run = ([(glyph, _number(gx)[:_number(gx).find(".") + 2] if "." in _number(gx)
+                     else _number(gx), gy) for glyph, gx, gy, _ in placed
+                    if shapes.get(glyph) is not None], shapes)
             if len(_GLYPH_RUNS) >= 20_000:
                 _GLYPH_RUNS.clear()
-            run = _GLYPH_RUNS[key] = glyphs(font, s, None, True, **kw)
-        placed, outlines, rects = run
-        known = glyph_map if glyph_map is not None else {}
-        new = type(outlines)((g, o) for g, o in outlines.items() if g not in known)
-        return list(placed), new, list(rects)
+            _GLYPH_RUNS[key] = run
+        uses, shapes = run
+        attrib = {"aria-label": s}
+        color = rgb2hex(gc.get_rgb())
+        if color != "#000000":
+            attrib["fill"] = color
+        alpha = gc.get_alpha() if gc.get_forced_alpha() else gc.get_rgb()[3]
+        if alpha != 1:
+            attrib["opacity"] = _number(alpha)
+        scale = _number(prop.get_size_in_points() / text2path.FONT_SCALE)
+        attrib["transform"] = " ".join(
+            [f"translate({_number(x)} {_number(y)})"] * bool(x or y)
+            + [f"rotate({_number(-angle)})"] * bool(angle) + [f"scale({scale} -{scale})"])
+        writer.start("g", attrib=attrib)
+        new = [glyph for glyph, shape in shapes.items()
+               if shape is not None and glyph not in defined]
+        if new:
+            writer.start("defs")
+            for glyph in new:
+                writer.element("path", attrib={"id": glyph, "d": shapes[glyph],
+                                               "transform": "scale(0.25)"})
+            writer.end("defs")
+            defined.update(new)
+        for glyph, gx, gy in uses:
+            place = {"xlink:href": f"#{glyph}"}
+            if gx != "0":
+                place["x"] = gx
+            if gy:
+                place["y"] = _number(gy)
+            writer.element("use", attrib=place)
+        writer.end("g")
 
-    text2path.get_glyphs_with_font = glyphs_once
+    svg._draw_text_as_path = draw_text_as_path
 
 
 class _ChartFigure(_MplFigure):
@@ -896,59 +978,20 @@ def _render(fig: _MplFigure, *, title: str, alt: str,
                      title, alt)
 
 
-_GLYPH_DEF = re.compile(r'(<path id="[^"]+" d=")([^"]*)(" transform="scale\(0\.015625\)")')
-_BLANK_GLYPH = re.compile(r'<path id="([^"]+)" transform="scale\(0\.015625\)"/>')
-_GLYPH_USE = re.compile(r'<use xlink:href="#([^"]+)"'
-                        r'(?: transform="translate\((-?\d+(?:\.\d)?)\d* 0\)")?/>')
-_NUMBER = re.compile(r"-?\d+(?:\.\d*)?")
 _INDENT = re.compile(r"\n +")
 # matplotlib's path data: "M 0 203.2 \nL 453.5 203.2 \nz\n"
 _PATH_BREAKS = ((" \nL ", "L"), (" \nC ", "C"), (" \nM ", "M"), (" \nQ ", "Q"),
                 (" \nz\n", "z"), (" \n", ""), (' d="M ', ' d="M'))
-# Glyph outlines written shorter, by matplotlib's outline (the same glyphs recur in every
-# chart of a process).
-_GLYPHS: dict[str, str] = {}
-
-
-def _short_glyph(match: re.Match[str]) -> str:
-    """A glyph's outline in 1/4 instead of 1/64 of matplotlib's font units, without the
-    spaces and line breaks it does not need.
-
-    Matplotlib draws text from outlines of a 100 pt font in FreeType's 1/64 units, scaled
-    down: 1/4 unit is 0.02 pt on 8 pt text, far below what any screen or printer shows, and
-    a quarter of the digits makes the SVG a third shorter.
-    """
-    data = _GLYPHS.get(match.group(2))
-    if data is None:
-        if len(_GLYPHS) >= 20_000:
-            _GLYPHS.clear()
-        data = _NUMBER.sub(lambda n: str(round(float(n.group(0)) / 16)), match.group(2))
-        for old, new in _PATH_BREAKS:
-            data = data.replace(old, new)
-        data = _GLYPHS[match.group(2)] = data.replace("zM ", "zM").replace(" -", "-").strip()
-    return f'{match.group(1)}{data}" transform="scale(0.25)"'
 
 
 def _short_paths(svg: str) -> str:
-    """Matplotlib's SVG written shorter, drawing the same: glyph outlines to 1/4 unit
-    (:func:`_short_glyph`), path data without its line breaks, a glyph's place in its
-    text as ``x`` (to 0.1 unit of the 100 pt font: 0.008 pt on 8 pt text) instead of a
-    transform, no uses of a blank glyph (a space), and no indentation.
+    """Matplotlib's SVG written shorter, drawing the same: path data without its line
+    breaks, and no indentation (the text's glyphs are written short already:
+    :func:`_svg_text_hooks`).
 
-    >>> _short_paths('<svg>\\n  <use xlink:href="#a" transform="translate(59.9375 0)"/>'
-    ...              '<path d="M 1 2 \\nL 3 -4 \\nz\\n"/></svg>')
-    '<svg>\\n<use xlink:href="#a" x="59.9"/><path d="M1 2L3 -4z"/></svg>'
+    >>> _short_paths('<svg>\\n  <path d="M 1 2 \\nL 3 -4 \\nz\\n"/></svg>')
+    '<svg>\\n<path d="M1 2L3 -4z"/></svg>'
     """
-    svg = _GLYPH_DEF.sub(_short_glyph, svg)
-    blanks = set(_BLANK_GLYPH.findall(svg))  # a space: its uses draw nothing
-
-    def use(match: re.Match[str]) -> str:
-        glyph, x = match.groups()
-        if glyph in blanks:
-            return ""
-        return f'<use xlink:href="#{glyph}" x="{x}"/>' if x else match.group(0)
-
-    svg = _GLYPH_USE.sub(use, svg)
     for old, new in _PATH_BREAKS:
         svg = svg.replace(old, new)
     return _INDENT.sub("\n", svg)
