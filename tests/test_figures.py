@@ -10,10 +10,9 @@ from __future__ import annotations
 import base64
 import html
 import re
-import shutil
-import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -34,11 +33,37 @@ NBSP = "\u00a0"
 K = 5
 
 
+class Label(NamedTuple):
+    """One line of text drawn in a chart: its words, colour, where it starts (the left end
+    of its baseline, in points from the top left) and its size in points."""
+
+    text: str
+    fill: str
+    x: float
+    y: float
+    size: float
+
+
+_PLACED = re.compile(r"translate\((-?[\d.]+) (-?[\d.]+)\)(?: rotate\(-?[\d.]+\))? "
+                     r"scale\(([\d.]+) -[\d.]+\)")
+
+
+def labels(svg: str) -> list[Label]:
+    """Every text of a chart. Text is drawn as glyph outlines (``svg.fonttype = "path"``):
+    a group of ``<use>`` of glyphs, its words in ``aria-label``, scaled from matplotlib's
+    100 pt outlines to its size."""
+    out = []
+    for el in ET.fromstring(svg).iter():
+        if (words := el.get("aria-label")) is not None:
+            x, y, scale = _PLACED.search(el.get("transform", "")).groups()
+            out.append(Label(words.replace(NBSP, " "), el.get("fill", "#000000"), float(x),
+                             float(y), float(scale) * 100))
+    return out
+
+
 def texts(svg: str) -> list[str]:
-    """The text of every ``<text>`` element, as a reader sees it (NBSP as space)."""
-    root = ET.fromstring(svg)
-    return ["".join(el.itertext()).replace(NBSP, " ") for el in root.iter()
-            if el.tag.endswith("}text") or el.tag == "text"]
+    """The words of every text of a chart, as a reader sees them (NBSP as space)."""
+    return [label.text for label in labels(svg)]
 
 
 def all_text(fig: F.Figure) -> str:
@@ -138,8 +163,11 @@ def test_chart_is_valid_svg_with_title_and_description(figs, name):
     assert children[:2] == ["title", "desc"]
     assert root[0].text == fig.title and fig.title.strip()
     assert root[1].text == fig.alt
-    # text stays text (svg.fonttype = "none"), so the PDF can set it in the report's font
+    # text is drawn as glyph outlines (svg.fonttype = "path"): it looks the same wherever
+    # the SVG is shown, with or without the font; the words stay in the SVG
+    assert "<text" not in fig.svg and "font-family" not in fig.svg
     assert texts(fig.svg)
+    assert any(fig.title.startswith(t) for t in texts(fig.svg) if len(t) > 10)  # its 1st line
     assert fig.title.split(":")[0].split()[0] in all_text(fig)
 
 
@@ -197,8 +225,8 @@ def test_no_participant_id_anywhere(fr, figs, name):
 
 @pytest.mark.parametrize("name", CHARTS)
 def test_text_is_at_least_8_pt(figs, name):
-    sizes = [float(s) for s in re.findall(r'font-size="([0-9.]+)px"', figs[name].svg)]
-    assert sizes and min(sizes) >= 8.0
+    sizes = [label.size for label in labels(figs[name].svg)]
+    assert sizes and min(sizes) >= 8.0 - 1e-9
 
 
 def test_repr_html_is_a_figure_with_the_svg_as_image(figs):
@@ -234,7 +262,60 @@ def test_svg_is_deterministic_and_undated(fr, figs):
 
 
 def test_charts_use_the_report_typeface(figs):
-    assert "font-family=\"'Inter'" in figs["grant_vs_spent"].svg
+    """Every glyph drawn is one of the shipped Inter's (matplotlib names a glyph outline by
+    the font's PostScript name): regular and semibold, no fallback font."""
+    import matplotlib
+    from matplotlib.font_manager import FontProperties, findfont
+
+    svg = figs["grant_vs_spent"].svg
+    glyphs = set(re.findall(r'<path id="([^"]+)-[0-9a-f]+"', svg))
+    assert glyphs == {"Inter-Regular", "Inter-SemiBold"}, glyphs
+    italic = figs["tornado"].svg  # "brukes ikke: …" under a measure that is not used
+    assert "Inter-Italic" in set(re.findall(r'<path id="([^"]+)-[0-9a-f]+"', italic))
+    assert _core._font_family() == "Inter"
+    fonts = Path(_core.resources.files("pilot_eval").joinpath("render", "fonts"))
+    with matplotlib.rc_context(_core._rc()):
+        for weight, style, face in [("normal", "normal", "Regular"),
+                                    ("semibold", "normal", "SemiBold"),
+                                    ("bold", "normal", "Bold"), ("normal", "italic", "Italic")]:
+            found = findfont(FontProperties(weight=weight, style=style),
+                             fallback_to_default=False)
+            assert Path(found) == fonts / f"Inter-{face}.otf"
+
+
+def test_chart_text_is_drawn_as_paths_with_its_words_kept(figs):
+    """No text element and no font: the SVG looks the same in the PDF (Typst, through
+    resvg), a browser's ``<img>`` and JupyterLab. The words are in ``<title>``/``<desc>``
+    and, text by text, in the ``aria-label`` of the group of glyphs that draws it, exactly
+    (no XML comment, which would turn "--" into "- -")."""
+    fig = figs["grant_vs_spent"]
+    assert "<!--" not in fig.svg
+    root = ET.fromstring(fig.svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    for group in root.iter(f"{ns}g"):
+        if group.get("aria-label") is not None:
+            assert {child.tag for child in group} <= {f"{ns}use", f"{ns}defs"}
+            assert any(child.tag == f"{ns}use" for child in group) or not group.get(
+                "aria-label").strip()
+    words = texts(fig.svg)
+    assert "Tilsagn fra fondet" in words and "Brukt av fondsmidler" in words
+    assert fig.title in words  # the title, in one line
+
+
+def test_text_groups_keep_the_words_exactly():
+    import io as _io
+
+    import matplotlib
+
+    from pilot_eval.present.figures._core import _ChartFigure
+
+    words = "a -- b <c> & \"d\" 'e'"
+    with matplotlib.rc_context(_core._rc()):
+        fig = _ChartFigure(figsize=(2, 1))
+        fig.text(0.1, 0.5, words)
+        buf = _io.StringIO()
+        fig.savefig(buf, format="svg")
+    assert texts(buf.getvalue()) == [words]
 
 
 # ---- words and numbers -----------------------------------------------------------------------
@@ -371,18 +452,20 @@ def test_reach_breakdown_shows_small_groups_as_less_than_5():
     assert "personvernhensyn" in fig.caption and "«Skjult»" in fig.caption
 
 
+def _plot_left(svg: str) -> float:
+    """The left edge of the (first) plot area: its clip rectangle."""
+    return float(re.search(r'<clipPath id="[^"]+">\s*<rect x="([\d.]+)"', svg).group(1))
+
+
 def _breakdown_rows(svg: str) -> dict[str, str]:
     """Row label → the value written on that row ("52 %", "<5", "skjult") of a one-panel
-    breakdown: the row labels are end-anchored, the values start-anchored at the same y."""
-    svg = svg.replace(NBSP, " ")
-    found = re.findall(r'text-anchor="(end|start)" fill="(#\w+)" x="[\d.]+" y="([\d.]+)"'
-                       r'[^>]*>([^<]+)<', svg)
-    # a value inside its bar's end is end-anchored too, in white
-    labels = [(float(y), html.unescape(t)) for a, c, y, t in found
-              if a == "end" and c != "#ffffff"]
-    values = [(float(y), html.unescape(t)) for a, c, y, t in found
-              if a == "start" or c == "#ffffff"]
-    return {lab: v for ly, lab in labels for vy, v in values if abs(ly - vy) < 3}
+    breakdown: the row labels stand left of the plot, the values in it at the same y
+    (a value inside its bar's end in white)."""
+    left = _plot_left(svg)
+    found = labels(svg)
+    rows = [(lab.y, lab.text) for lab in found if lab.x < left and lab.fill != "#ffffff"]
+    values = [(lab.y, lab.text) for lab in found if lab.x >= left or lab.fill == "#ffffff"]
+    return {lab: v for ly, lab in rows for vy, v in values if abs(ly - vy) < 3}
 
 
 def _derivable_hidden_sum(frame: pd.DataFrame, by: str, rows: dict[str, str],
@@ -550,35 +633,6 @@ def test_pilot_names_from_the_pilots_table(fr):
     assert names["leksehjelp"] == "Leksehjelp med matpakke"
 
 
-# ---- in the PDF ----------------------------------------------------------------------------
-
-
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
-def test_figures_render_in_the_pdf_as_inter_text(figs, tmp_path):
-    import pikepdf
-
-    from pilot_eval.render.export import font_face_css, html_to_pdf
-
-    body = "".join(figs[n]._repr_html_() for n in ("grant_vs_spent", "forest"))
-    doc = (f"<!DOCTYPE html><html lang='nb'><head><meta charset='utf-8'>"
-           f"<style>{font_face_css()} html {{ font-family: Inter; }}</style></head>"
-           f"<body><p>Figurer</p>{body}</body></html>")
-    pdf = html_to_pdf(doc, tmp_path / "figs.pdf", title="Figurer")
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
-    assert "Tilsagn fra fondet" in text  # chart text is real, searchable text
-    assert "Minste betydningsfulle endring" in text
-    fonts: set[str] = set()
-    with pikepdf.open(pdf) as p:
-        for page in p.pages:
-            for _name, font in page.resources.get("/Font", {}).items():
-                fonts.add(str(font.get("/BaseFont", "")))
-            for _name, xobj in page.resources.get("/XObject", {}).items():
-                for _n, font in xobj.get("/Resources", {}).get("/Font", {}).items():
-                    fonts.add(str(font.get("/BaseFont", "")))
-    assert any("Inter" in f for f in fonts), fonts
-
-
 # ---- review fixes: captions, early dates, axes ----------------------------------------------
 
 
@@ -686,7 +740,7 @@ def test_its_start_label_stays_inside_the_chart(figs):
                      r'width="([\d.]+)"', svg)
     right_of_plot = float(clip.group(1)) + float(clip.group(2))
     box = svg[:svg.find("starter")].rsplit("<path d=", 1)[1]  # the label's white ground
-    xs = [float(v) for v in re.findall(r"[ML] ([\d.]+) [\d.]+", box)]
+    xs = [float(v) for v in re.findall(r"[ML](-?[\d.]+) -?[\d.]+", box)]
     assert xs and max(xs) <= right_of_plot + 0.5
 
 
@@ -696,25 +750,60 @@ def test_english_tornado_title_keeps_the_measure_lower_case_mid_sentence(fr):
     assert fig.title.endswith("Leksehjelp med matpakke, school absence")
 
 
-def test_one_layout_pass_and_shared_text_sizes_give_the_same_svg(fr, monkeypatch):
-    """_render lays a chart out once before drawing it and measures each label once per
-    process; the SVG is byte for byte what matplotlib's own savefig makes without either."""
-    import matplotlib.figure
-
+def test_shared_text_sizes_give_the_same_svg(fr, monkeypatch):
+    """Each label is measured once per process (:data:`_core._MEASURED`), each text laid out
+    as glyphs once (:data:`_core._GLYPH_RUNS`): the second chart takes every size and glyph
+    from the caches, and its SVG is byte for byte the first's."""
     monkeypatch.setattr(_core, "_MEASURED", {})
+    monkeypatch.setattr(_core, "_GLYPH_RUNS", {})
     cold = build(fr, "cumulative_spend").svg
-    measured = len(_core._MEASURED)
-    assert measured > 10
+    measured, runs = len(_core._MEASURED), len(_core._GLYPH_RUNS)
+    assert measured > 10 and runs > 10
     assert build(fr, "cumulative_spend").svg == cold
     assert len(_core._MEASURED) == measured  # every label of the second chart came from the cache
+    assert len(_core._GLYPH_RUNS) == runs
 
-    def savefig_lays_out(fig):  # instead of FigureCanvasSVG(fig): _render sees no engine
-        engine, asked = fig.get_layout_engine, []
-        fig.get_layout_engine = lambda: engine() if asked or asked.append(1) else None
 
-    monkeypatch.setattr(_core, "_ChartFigure", matplotlib.figure.Figure)
-    monkeypatch.setattr(_core, "FigureCanvasSVG", savefig_lays_out)
-    assert build(fr, "cumulative_spend").svg == cold
+def _panel_places(fr, name, monkeypatch, *, ours: bool) -> list[tuple[float, ...]]:
+    """Where the panels of chart ``name`` end up, laid out by :func:`_core._lay_out` or,
+    with ``ours=False``, by matplotlib's constrained layout engine."""
+    figs, laid_out = [], []
+    ticks_once, lay_out = _core._ticks_once, _core._lay_out
+    with monkeypatch.context() as mp:
+        mp.setattr(_core, "_ticks_once", lambda fig: (figs.append(fig), ticks_once(fig))[1])
+        mp.setattr(_core, "_lay_out", lambda fig, params: laid_out.append(
+            lay_out(fig, params) if ours else False) or laid_out[-1])
+        build(fr, name)
+    assert laid_out == [ours]  # ours placed the panels, or the engine did
+    w, h = figs[0].get_size_inches() * 72
+    return [np.multiply(ax.get_position().bounds, (w, h, w, h)) for ax in figs[0].axes]
+
+
+@pytest.mark.parametrize("name", ["grant_vs_spent", "cumulative_spend", "reach_breakdown_area",
+                                  "forest", "its_chart", "tornado", "monthly_activity",
+                                  "dosage", "outcome_distribution"])
+def test_layout_places_panels_where_constrained_layout_does(fr, name, monkeypatch):
+    """One measuring pass of the axes, a second of the direct labels only, and a direct
+    solution of the grid: the panels land where matplotlib's constrained layout puts them,
+    in charts of one panel and of several, with labels at line ends, shared axes and uneven
+    heights; to half a point (a tick label at a panel's edge, which the engine measures
+    again after moving the panel, may shift a panel by a fraction of a point)."""
+    ours = _panel_places(fr, name, monkeypatch, ours=True)
+    engine = _panel_places(fr, name, monkeypatch, ours=False)
+    assert np.allclose(ours, engine, rtol=0, atol=0.5), (ours, engine)
+
+
+def test_layout_leaves_what_it_cannot_place_to_the_engine():
+    import matplotlib
+
+    with matplotlib.rc_context(_core._rc()):
+        fig, axes = _core._new(40, 2, 2)
+        span = fig.add_subplot(axes[0, 0].get_gridspec()[1, :])  # a panel over two cells
+        assert span is not None
+        assert not _core._lay_out(fig, fig.get_layout_engine().get())
+        fig, axes = _core._new(40)
+        axes[0, 0].set_yticks([0, 1], ["a very long label " * 30, "b"])  # no room left
+        assert not _core._lay_out(fig, fig.get_layout_engine().get())
 
 
 # ---- review 4: privacy of counts, sentences for empty charts, early dates, scales -----------
@@ -854,15 +943,20 @@ def test_the_caption_gives_the_real_reason_a_target_share_is_missing():
 
 
 def _label_share(svg: str, label: str) -> tuple[float, float]:
-    """Where a text starts, in axis units, from the positions of the first two axis ticks;
-    and the points per axis unit."""
-    svg = svg.replace(NBSP, " ")
-    ticks = [(float(v) / 100, float(x)) for x, v in re.findall(
-        r'text-anchor="middle"[^>]*? x="([\d.]+)"[^>]*>(\d+) %</text>', svg)]
+    """Where a text starts, in axis units, from the positions of the first two axis ticks
+    (their labels are centred on them: the lowest "N %" texts); and the points per axis
+    unit."""
+    import matplotlib
+
+    found = labels(svg)
+    bottom = max(lab.y for lab in found if re.fullmatch(r"\d+ %", lab.text))
+    with matplotlib.rc_context(_core._rc()):
+        ticks = sorted((float(lab.text[:-2]) / 100, lab.x + _core._text_width_pt(lab.text) / 2)
+                       for lab in found if re.fullmatch(r"\d+ %", lab.text) and lab.y == bottom)
     (v0, x0), (v1, x1) = ticks[:2]
-    m = re.search(r'x="([\d.]+)"[^>]*>' + re.escape(label) + "</text>", svg)
-    assert m, label
-    return v0 + (float(m.group(1)) - x0) / (x1 - x0) * (v1 - v0), (x1 - x0) / (v1 - v0)
+    starts = [lab.x for lab in found if lab.text == label]
+    assert starts, label
+    return v0 + (starts[0] - x0) / (x1 - x0) * (v1 - v0), (x1 - x0) / (v1 - v0)
 
 
 def test_value_labels_stand_clear_of_the_target_mark():
@@ -877,7 +971,8 @@ def test_value_labels_stand_clear_of_the_target_mark():
     svg = F.reach_breakdown(near, "gender", {"a": "A"}, min_cell_size=K).svg
     at, pt = _label_share(svg, "48 %")
     # no room between the bar at 48 % and the mark at 50 %: inside the bar's end, in white
-    assert at <= 0.48 and re.search(r'fill="#ffffff" x="[\d.]+" y="[\d.]+"[^>]*>48', svg)
+    assert at <= 0.48 and any(lab.fill == "#ffffff" and lab.text == "48 %"
+                              for lab in labels(svg))
     narrow = pd.DataFrame({"enrolled": [388, 12], "share": np.nan,
                            "target_share": [0.95, 0.05]}, index=idx)
     svg = F.reach_breakdown(narrow, "gender", {"a": "A"}, min_cell_size=K).svg
@@ -1099,7 +1194,7 @@ def _line_points(svg: str, colour: str, width: str) -> list[float]:
     paths = re.findall(r'<path d="([^"]*)" clip-path="[^"]*" fill="none" stroke="' + colour
                        + r'" stroke-width="' + width + '"', svg)
     assert len(paths) == 1, paths
-    return [float(y) for _, y in re.findall(r"[ML] ([\d.]+) ([\d.]+)", paths[0])]
+    return [float(y) for _, y in re.findall(r"[ML](-?[\d.]+) (-?[\d.]+)", paths[0])]
 
 
 def test_enrolment_lines_give_no_small_monthly_count_away():
@@ -1119,8 +1214,7 @@ def test_enrolment_lines_give_no_small_monthly_count_away():
     bars = texts(F.monthly_activity(frame, "a", names={"a": "A"}, min_cell_size=K).svg)
     assert "<5" in bars and "skjult" in bars
     fig = F.enrolment_vs_target(frame, {"a": "A"}, min_cell_size=K)
-    grid = re.findall(r'<path d="M [\d.]+ ([\d.]+) \nL [\d.]+ \1 \n"[^>]*stroke="#dde3e9"',
-                      fig.svg)
+    grid = re.findall(r'<path d="M[\d.]+ ([\d.]+)L[\d.]+ \1"[^>]*stroke="#dde3e9"', fig.svg)
     zero = max(float(y) for y in grid)  # the lowest grid line is 0 (the axis starts there)
     ys = _line_points(fig.svg, "#0072b2", "2")
     per_person = (zero - ys[-1]) / 20  # the line ends at the exact total, 20

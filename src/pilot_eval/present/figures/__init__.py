@@ -5,17 +5,18 @@ Every chart function takes metric tables (the output of :mod:`pilot_eval.metrics
 description for screen readers that states the main message with numbers, and a caption
 (notes and source). In a notebook a :class:`Figure` shows itself as
 ``<figure class="chart"><img …><figcaption>…</figcaption></figure>``, which nbconvert and
-WeasyPrint carry into the PDF report unchanged.
+the PDF exporter carry into the reports unchanged.
 
 Conventions (DESIGN §4):
 
 * **Size and type.** 160 mm wide (the A4 text column of the print stylesheet is 164 mm, so
   nothing is scaled and 8 pt stays 8 pt), text 8–10 pt in Inter, the typeface the report
-  ships. SVG text is kept as text (``svg.fonttype = "none"``): WeasyPrint draws it with the
-  report's ``@font-face`` Inter, so it is sharp, searchable and identical to the body text.
-  Matplotlib measures the text with the same Inter files (converted from WOFF2 once per
-  machine), so labels are laid out for the font that prints them. If the font cannot be
-  loaded, DejaVu Sans is used for both.
+  ships (``pilot_eval/render/fonts``, registered with matplotlib as the OpenType files).
+  Text is drawn as glyph outlines (``svg.fonttype = "path"``), so a chart looks the same in
+  the PDF, the HTML report and JupyterLab (where an SVG shown as ``<img>`` cannot use the
+  page's fonts) on a machine without Inter. The words stay in the SVG: ``<title>`` and
+  ``<desc>``, and each text's words as the ``aria-label`` of the group that draws it. If the
+  font cannot be loaded, DejaVu Sans is used.
 * **Look.** Okabe–Ito colours (safe for the common colour-vision deficiencies), no frame, a
   light grid on the value axis only, direct labels where they fit and a one-line key above
   the plot otherwise. Colour never carries meaning alone: every series has a word.
