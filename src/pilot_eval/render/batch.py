@@ -304,6 +304,21 @@ def _warm_up() -> None:
         log.debug("Warming up a report worker failed (%s).", exc)
 
 
+def _worker_context() -> Any:
+    """How the workers start: forked (fast), but started fresh ("spawn") from a process
+    that has run Typst, whose worker threads a forked child would wait for for ever."""
+    from .export import typst_used_here
+
+    if not typst_used_here():
+        return None
+    main = sys.modules.get("__main__")
+    if main is not None and not hasattr(main, "__spec__"):
+        # an IPython shell's __main__ (a notebook, or LocalSession in this process) has no
+        # __spec__, which spawn reads to re-import it; None means "nothing to re-import"
+        main.__spec__ = None
+    return multiprocessing.get_context("spawn")
+
+
 def _worker_ready() -> None:
     """A no-op task: submitting one per worker starts the workers at once."""
 
@@ -399,10 +414,7 @@ def render_reports(data_dir: str | Path, *, as_of: str | None = None,
         most = (1 if portfolio else 0) + (len(set(pilots)) if pilots else jobs)
         workers = max(1, min(jobs, most))
         finished = False
-        from .export import typst_used_here
-
-        # fork is fast; but not from a process that has run Typst (see export)
-        context = multiprocessing.get_context("spawn") if typst_used_here() else None
+        context = _worker_context()
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
                                    mp_context=context,
                                    initargs=(KERNEL_NAME, PRELOAD, os.getpid(), str(private.path)))

@@ -317,7 +317,8 @@ class _Writer:
                        for r in head + body), default=1)
         size = "xwide" if columns >= XWIDE_COLUMNS else "wide" if columns >= WIDE_COLUMNS else \
             "normal"
-        font_pt = {"xwide": 6.5, "wide": 7.5}.get(size, 8.0 if "pe-value" in n.classes else 8.5)
+        font_pt = {"xwide": 6.5, "wide": 7.5}.get(
+            size, 8.0 if n.classes & {"pe-value", "pe-glossary"} else 8.5)
         shares = [float(w[:-1]) / 100 for w in widths if w.endswith("%")]
         preferred = shares if len(shares) == columns else None
         widths = _column_weights(head, body, columns, font_pt, preferred)
