@@ -356,8 +356,9 @@ class _Writer:
         return f"({', '.join(args)})"
 
 
-# Average advance of Inter in em (text, bold headers), and a cell's side padding in em.
-_EM_TEXT, _EM_BOLD, _EM_PAD = 0.55, 0.58, 1.0
+# Average advance of Inter in em (text, bold names and headers, a badge's smaller bold
+# word), and a cell's side padding in em.
+_EM_TEXT, _EM_BOLD, _EM_BADGE, _EM_PAD = 0.52, 0.6, 0.54, 1.0
 _TEXT_WIDTH_PT = (210 - 24 - 22) * 72 / 25.4  # A4 less the page's side margins
 
 
@@ -389,12 +390,12 @@ def _column_weights(head: list[_Node], body: list[_Node], columns: int,
                 em = _EM_BOLD if bold else _EM_TEXT
                 whole = ("num" in c.classes and y >= len(head)) or badge
                 word = len(text) if whole else max((len(w) for w in text.split(" ")), default=0)
-                # a badge: bold word, symbol, gap and its own padding
-                need = (word * _EM_BOLD + 2.6) if badge else word * em
+                # a badge: bold word, then symbol, gap, its padding and border (~2 em)
+                need = (word * _EM_BADGE + 2.0) if badge else word * em
                 least[x] = max(least[x], need + _EM_PAD)
                 longest = max((len(w) for w in text.split(" ")), default=0)
                 least_badge_by_word[x] = max(least_badge_by_word[x], _EM_PAD + (
-                    longest * _EM_BOLD + 2.6 if badge else need))
+                    longest * _EM_BADGE + 2.0 if badge else need))
                 if y >= len(head):
                     most[x] = max(most[x], min(len(text), 30) * em + _EM_PAD)
             x += cs
