@@ -361,10 +361,27 @@ def test_timed_out_notebook_is_kept_with_its_outputs_so_far(tmp_path):
 @pytest.mark.parametrize("kind", ["kernel", "local"])
 def test_execution_with_a_session_gives_the_same_notebook(rendered, tmp_path, kind):
     params = {"as_of": "2026-06-30", "marker": "INJECTED-MARKER"}
-    with _session(kind, preload=["pilot_eval.present.fmt"]) as session:
-        for name in ("one", "two"):  # the second in a used kernel
-            nb = execute_notebook(TINY, tmp_path / f"{name}.ipynb", params, session=session,
-                                  cwd=TINY.parent)
+    if kind == "local" and "matplotlib.pyplot" in sys.modules:
+        # A LocalSession lives in a report worker, where pyplot is not yet imported and the
+        # notebook's pyplot figures get the inline backend, as in a kernel. Other tests of
+        # this process have imported pyplot already: run the session in a fresh process.
+        script = (
+            "import sys, json\nfrom pathlib import Path\n"
+            "from pilot_eval.render import execute_notebook\n"
+            "from pilot_eval.render.run import LocalSession\n"
+            "tiny, out, params = Path(sys.argv[1]), Path(sys.argv[2]), json.loads(sys.argv[3])\n"
+            "with LocalSession(preload=['pilot_eval.present.fmt']) as session:\n"
+            "    for name in ('one', 'two'):\n"
+            "        execute_notebook(tiny, out / f'{name}.ipynb', params, session=session,\n"
+            "                         cwd=tiny.parent)\n")
+        subprocess.run([sys.executable, "-c", script, str(TINY), str(tmp_path),
+                        json.dumps(params)], check=True, capture_output=True, text=True)
+        nb = nbformat.read(tmp_path / "two.ipynb", as_version=4)
+    else:
+        with _session(kind, preload=["pilot_eval.present.fmt"]) as session:
+            for name in ("one", "two"):  # the second in a used kernel
+                nb = execute_notebook(TINY, tmp_path / f"{name}.ipynb", params,
+                                      session=session, cwd=TINY.parent)
     alone = nbformat.read(rendered["notebook"], as_version=4)
     assert _outputs(nb, stderr=False) == _outputs(alone, stderr=False)
     counts = [[c.execution_count for c in n.cells if c.cell_type == "code"] for n in (nb, alone)]
