@@ -438,7 +438,10 @@ def test_remote_and_local_file_images_are_not_loaded(tmp_path):
         "text/html": '<p>Tekst</p><img src="https://example.invalid/logo.png" alt="logo">'
                      '<img src="/etc/passwd" alt="pw"><img src="file:///etc/hostname" alt="h">',
         "text/plain": ""})])])
-    source, files = export.notebook_to_typst(nb, title="T")
+    from pilot_eval.render.typst import read_page
+
+    page = read_page(notebook_to_html(nb, title="T"))
+    source, files = export.typst_source(page), page.body.files
     assert files == {} and "example.invalid" not in source and "passwd" not in source
     out = notebook_to_pdf(nb, tmp_path / "r.pdf", title="T")
     assert out.stat().st_size > 0
@@ -462,3 +465,25 @@ def test_typst_failure_is_a_report_error_naming_the_file(tmp_path):
     with pytest.raises(ReportError, match="Typst could not make the PDF"):
         export.typst_to_pdf("#let x = ", {}, tmp_path / "bad.pdf")
     assert not (tmp_path / "bad.pdf").exists()
+
+
+def test_the_pdf_shows_what_the_html_shows(tmp_path):
+    """The PDF is typeset from the exported page: an output the print template hides
+    (tag ``remove_output``) is in neither, and an image's alt text from the cell's
+    metadata reaches the tagged PDF as it reaches the HTML."""
+    nb = new_notebook(cells=[
+        new_code_cell("x", metadata={"tags": ["remove_output"]}, outputs=[new_output(
+            "display_data", {"text/html": "<p>HIDDEN-OUTPUT</p>", "text/plain": ""})]),
+        new_code_cell("y", metadata={"alt": "Stolper fra cellen"}, outputs=[new_output(
+            "display_data", {"image/svg+xml": SVG, "text/plain": "<Figure>"})]),
+    ])
+    html = notebook_to_html(nb, title="T")
+    assert "HIDDEN-OUTPUT" not in html and 'alt="Stolper fra cellen"' in html
+    out = notebook_to_pdf(nb, tmp_path / "r.pdf", title="T")
+    with pikepdf.open(out) as pdf:
+        figures = [str(e.get("/Alt", "")) for e in _structure(pdf) if str(e.S) == "/Figure"]
+        assert figures == ["Stolper fra cellen"]
+    if PDFTOTEXT:
+        text = subprocess.run([PDFTOTEXT, str(out), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "HIDDEN-OUTPUT" not in text

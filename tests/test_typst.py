@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import shutil
 import string as _string
 import subprocess
@@ -9,7 +11,7 @@ import subprocess
 import pytest
 
 from pilot_eval.render import export
-from pilot_eval.render.typst import escape, string, to_typst
+from pilot_eval.render.typst import _TEXT_WIDTH_PT, escape, string, to_typst
 
 TABLE = (
     '<div class="pe-table-block"><table class="pe-table pe-status"><caption>Status</caption>'
@@ -31,7 +33,7 @@ def test_a_table_keeps_its_header_row_spans_totals_and_badges():
     assert '#pe-badge("yellow")[usikker]' in markup
     assert "(b: [1\u00a0234], num: true)" in markup
     assert "#pe-source[Kilde: pilotene\\.]" in markup
-    assert 'kind: "pe-status"' in markup
+    assert "font: 8.5pt" in markup  # a status table is set at the body table size
 
 
 def test_columns_leave_room_for_the_longest_word():
@@ -40,7 +42,7 @@ def test_columns_leave_room_for_the_longest_word():
     columns = markup.split("columns: (")[1].split(")")[0]
     shares = [float(c.strip()[:-2]) for c in columns.split(",") if c.strip()]
     total = sum(shares)
-    text_width_pt = (210 - 24 - 22) * 72 / 25.4
+    text_width_pt = _TEXT_WIDTH_PT
     first_pt = shares[0] / total * text_width_pt
     assert first_pt >= len("Mentorprogrammet") * 0.56 * 8.5  # bold at 8.5 pt
 
@@ -82,3 +84,52 @@ def test_every_printable_character_prints_as_itself(tmp_path):
     out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                          check=True).stdout
     assert text in " ".join(out.split())
+
+
+def test_rowspans_count_in_the_columns_and_bad_spans_are_one():
+    """A cell spanning two rows takes a column in the next row too (3 columns, not 2);
+    a span that is not a whole number counts as 1 instead of stopping the report."""
+    html = ('<table><tbody><tr><td rowspan="2">a</td><td>b</td></tr>'
+            '<tr><td>c</td><td>d</td></tr>'
+            '<tr><td colspan="x">e</td><td colspan="0">f</td><td colspan="2x">g</td></tr>'
+            "</tbody></table>")
+    markup = to_typst(html).markup
+    columns = markup.split("columns: (")[1].split(")")[0]
+    assert len([c for c in columns.split(",") if c.strip()]) == 3
+    assert "cs:" not in markup
+
+
+def test_a_nested_table_lends_the_outer_one_nothing():
+    html = ("<table><tbody><tr><td><table><caption>INNER</caption><tbody><tr><td>x</td>"
+            "</tr></tbody></table></td></tr></tbody></table>")
+    outer = to_typst(html).markup
+    assert outer.startswith("#pe-table(caption: none,")
+
+
+def test_what_pdf_ua_refuses_is_mended_not_fatal(tmp_path):
+    """Data cannot stop a PDF: control characters are dropped, characters Inter lacks
+    print as "□", an empty heading and an unreadable image are left out (the image's alt
+    text printed instead)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), "#0072B2").save(buffer, format="PNG")
+    png = buffer.getvalue()
+    png_as_jpeg = "data:image/jpeg;base64," + base64.b64encode(png).decode()
+    damaged = "data:image/png;base64," + base64.b64encode(png[:40] + b"x" + png[41:]).decode()
+    outside = "data:image/svg+xml;base64," + base64.b64encode(
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        b'<image xlink:href="/etc/hostname"/></svg>').decode()
+    html = ("<h2> </h2><h2>Pilot \x1b[31m✅ 小</h2><p>nul\x00 bell\x07 ok</p>"
+            '<img src="data:image/png;base64,@@@not-base64" alt="Søyler som ikke kan leses">'
+            f'<img src="{png_as_jpeg}" alt="liten"><img src="{damaged}" alt="skadet">'
+            f'<img src="{outside}" alt="peker ut">')
+    out = to_typst(html)
+    assert out.markup.count("#pe-heading") == 1
+    assert "\x1b" not in out.markup and "\x00" not in out.markup
+    assert "□ □" in out.markup
+    assert "Søyler som ikke kan leses" in out.markup
+    assert [name.rsplit(".", 1)[1] for name in out.files] == ["png"]  # by its bytes
+    assert "skadet" in out.markup and "peker ut" in out.markup  # alt text instead
+    pdf = export.html_to_pdf(html, tmp_path / "mended.pdf", title="Tittel \x07✅")
+    assert pdf.stat().st_size > 0

@@ -194,6 +194,9 @@ GUIDE: dict[str, dict[str, Any]] = {
     },
 }
 
+#: Sections that begin a new page in print (the summary is a page of its own anyway).
+NEW_PAGE_SECTIONS: frozenset[str] = frozenset({"money", "method"})
+
 #: A data folder holding this file was made by ``pilot-eval sample``: simulated data whose
 #: true effects are known. Reports on it say that the data are synthetic.
 SYNTHETIC_MARKER = "truth.json"
@@ -429,14 +432,17 @@ class _Report:
 
     # -- blocks --------------------------------------------------------------------------
     def section(self, key: SectionKey) -> Block:
-        """A section heading (starts a new page in print) with its introduction."""
+        """A section heading with its introduction; in print, the sections of
+        :data:`NEW_PAGE_SECTIONS` begin a page."""
         if key not in self.sections:
             raise UsageError(f"Unknown section {key!r}; the sections are: "
                              f"{', '.join(self.sections)}.")
         heading, intro = self.sections[key][self.language]
         intro = intro.format(k=self.min_cell_size)
-        # the class tells the print template to keep this cell with the next (no orphan)
-        return Block(f'<div class="pe-section-head"><h2 id="{_slug(heading)}">'
+        # pe-section-head keeps this cell with the next (no orphan); pe-new-page is read
+        # by the print stylesheet and the PDF alike
+        cls = "pe-section-head" + (" pe-new-page" if key in NEW_PAGE_SECTIONS else "")
+        return Block(f'<div class="{cls}"><h2 id="{_slug(heading)}">'
                      f'{html.escape(heading)}</h2>{_p(intro, "lead")}</div>')
 
     def _sub(self, nb: str, en: str) -> Block:

@@ -291,15 +291,15 @@ def _warm_up() -> None:
             return
         from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-        from .export import notebook_to_html, notebook_to_pdf
+        from .export import html_to_pdf, notebook_to_html
 
         nb = new_notebook(cells=[new_code_cell("", outputs=[new_output(
             "display_data", {"text/html": "<p>Klar <strong>æøå</strong></p>", "text/plain": ""})])])
-        notebook_to_html(nb, title="pilot_eval")
+        html = notebook_to_html(nb, title="pilot_eval")
         if started.is_set():
             return
         with tempfile.TemporaryDirectory(prefix="warm-up-", dir=_WORKER.get("private")) as tmp:
-            notebook_to_pdf(nb, Path(tmp) / "warm-up.pdf", title="pilot_eval")
+            html_to_pdf(html, Path(tmp) / "warm-up.pdf")
     except Exception as exc:  # noqa: BLE001 — only a head start; a report meets and says it
         log.debug("Warming up a report worker failed (%s).", exc)
 

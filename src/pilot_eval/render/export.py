@@ -38,7 +38,7 @@ __all__ = [
     "html_to_pdf",
     "notebook_to_html",
     "notebook_to_pdf",
-    "notebook_to_typst",
+    "typst_to_pdf",
 ]
 
 _HERE = Path(__file__).resolve().parent
@@ -308,7 +308,7 @@ def notebook_to_html(
     node, path = _read_notebook(nb)
 
     labels = _LABELS[language]
-    as_of_text = as_of_text.strip()
+    as_of_text = " ".join(as_of_text.split())
     header = f"{title} \u00b7 {as_of_text}" if as_of_text else title
     footer = f'"{labels["page"]} " counter(page) " {labels["of"]} " counter(pages)'
     pe = {
@@ -319,7 +319,10 @@ def notebook_to_html(
         "subtitle": subtitle,
         "organisation": organisation,
         "description": description or header,
-        "cover_note": cover_note,
+        # "municipality · agreement period · made on … with version": one fact a line
+        "cover_lines": [line[:1].upper() + line[1:] for line in
+                         (i.strip() for i in (cover_note or "").split(" \u00b7 ")) if line],
+        "header": header,
         "generator": f"pilot_eval {_package_version()}",
         "font_css": font_face_css(),
         "header_css": _css_string(header),
@@ -349,118 +352,7 @@ def notebook_to_html(
 #: The Typst template: page, cover, contents and every ``pe-*`` function the converted
 #: body calls (:mod:`pilot_eval.render.typst`).
 TYPST_TEMPLATE: Path = TEMPLATES_DIR / "report.typ"
-_REMOVED_TAGS = {"parameters", "injected-parameters", "remove_cell", "remove-cell"}
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _TYPST_LOCK = threading.Lock()
-
-
-def _output_typst(output: Mapping[str, Any], keep_stderr: bool, image_alt: str) -> Any:
-    """One notebook output as converted Typst (``None`` when it shows nothing)."""
-    from .typst import Converted, string, to_typst
-
-    kind = output.get("output_type")
-    if kind == "stream":
-        if output.get("name") == "stderr" and not keep_stderr:
-            return None
-        text = "".join(output.get("text", ""))
-        return Converted(f"#raw(block: true, {string(text)})") if text.strip() else None
-    if kind == "error":
-        text = _ANSI.sub("", "\n".join(output.get("traceback", [])))
-        return Converted(f"#raw(block: true, {string(text)})")
-    data = output.get("data", {})
-    html = data.get("text/html")
-    if html is not None:
-        html = "".join(html) if isinstance(html, list) else html
-        return to_typst(html, image_alt) if html.strip() else None
-    for mime in ("image/svg+xml", "image/png", "image/jpeg"):
-        if mime in data:
-            payload = "".join(data[mime]) if isinstance(data[mime], list) else data[mime]
-            if mime == "image/svg+xml":
-                payload = base64.b64encode(payload.encode("utf-8")).decode("ascii")
-            alt = (output.get("metadata", {}).get(mime, {}) or {}).get("alt", "")
-            return to_typst(f'<img src="data:{mime};base64,{payload}" alt="{_html.escape(alt)}">',
-                            image_alt)
-    if "text/markdown" in data:
-        from nbconvert.filters.markdown import markdown2html
-
-        return to_typst(markdown2html("".join(data["text/markdown"])), image_alt)
-    if "text/plain" in data:
-        text = "".join(data["text/plain"])
-        return Converted(f"#raw(block: true, {string(text)})") if text.strip() else None
-    return None
-
-
-def notebook_to_typst(
-    nb: NotebookNode | Path | str,
-    *,
-    title: str,
-    language: str = "nb",
-    as_of_text: str = "",
-    subtitle: str | None = None,
-    organisation: str | None = None,
-    description: str | None = None,
-    cover_note: str | None = None,
-    keep_stderr: bool = False,
-) -> tuple[str, dict[str, bytes]]:
-    """The Typst source of a report and the image files it uses.
-
-    Parameters are those of :func:`notebook_to_html`. Each cell's outputs are converted
-    from their HTML (the report blocks' one source) by :func:`pilot_eval.render.typst.to_typst`;
-    markdown cells through their HTML; cells tagged ``parameters``, ``injected-parameters``
-    or ``remove_cell`` are left out, as are code and prompts.
-
-    Returns
-    -------
-    (str, dict of str to bytes)
-        The whole document (template, then the body) and ``{file name: bytes}`` of its
-        images, to be placed in the compile root.
-    """
-    from .typst import string, to_typst
-
-    check_language(language)
-    if not title or not str(title).strip():
-        raise UsageError("title must be a non-empty string; it names the report and the PDF.")
-    node, _ = _read_notebook(nb)
-    labels = _LABELS[language]
-    parts: list[str] = []
-    files: dict[str, bytes] = {}
-    for cell in node.get("cells", []):
-        if _REMOVED_TAGS & set(cell.get("metadata", {}).get("tags", [])):
-            continue
-        if cell.get("cell_type") == "markdown":
-            from nbconvert.filters.markdown import markdown2html
-
-            converted = to_typst(markdown2html(cell.get("source", "")), labels["figure"])
-            parts.append(converted.markup)
-            files.update(converted.files)
-        elif cell.get("cell_type") == "code":
-            for output in cell.get("outputs", []):
-                converted = _output_typst(output, keep_stderr, labels["figure"])
-                if converted is not None and converted.markup.strip():
-                    parts.append(converted.markup)
-                    files.update(converted.files)
-    as_of_text = " ".join(as_of_text.split())
-    header = f"{title} \u00b7 {as_of_text}" if as_of_text else title
-    notes = [i.strip()[:1].upper() + i.strip()[1:] for i in (cover_note or "").split(" · ")
-             if i.strip()]
-
-    def opt(value: str | None) -> str:
-        return "none" if value is None else string(value)
-
-    call = (
-        "#show: pe-report.with(\n"
-        f"  title: {string(title)}, language: {string(language)}, header: {string(header)},\n"
-        f"  subtitle: {opt(subtitle)}, organisation: {opt(organisation)},\n"
-        f"  description: {string(description or header)},\n"
-        f"  as-of: {opt(as_of_text[:1].upper() + as_of_text[1:] if as_of_text else None)},\n"
-        f"  cover-note: ({''.join(string(n) + ', ' for n in notes)}),\n"
-        f"  contents: {string(labels['contents'])}, page-word: {string(labels['page'])},\n"
-        f"  of-word: {string(labels['of'])},\n)\n\n"
-    )
-    source = TYPST_TEMPLATE.read_text(encoding="utf-8") + "\n" + call + "\n\n".join(parts) + "\n"
-    return source, files
-
-
 # The process that has loaded Typst. Typst's Rust core keeps worker threads that a forked
 # child does not have: a child forked after Typst ran here waits for them for ever, so
 # render/batch.py starts its workers fresh ("spawn") when this is the current process.
@@ -483,29 +375,55 @@ def _typst_fonts() -> Any:
                        font_paths=[str(FONTS_DIR)])
 
 
+def typst_source(page: Any) -> str:
+    """The Typst document of a :class:`pilot_eval.render.typst.Page`: the template, then
+    the call that sets the cover, header and footer, then the body."""
+    from .typst import PAGE_MARGINS_MM, string
+
+    language = page.language if page.language in _LABELS else "nb"
+    labels = _LABELS[language]
+
+    def opt(value: str | None) -> str:
+        return "none" if value is None else string(value)
+
+    margins = ", ".join(f"{side}: {mm}mm" for side, mm in PAGE_MARGINS_MM.items())
+    call = (
+        "#show: pe-report.with(\n"
+        f"  title: {string(page.title)}, language: {string(language)},\n"
+        f"  header: {string(page.header)}, subtitle: {opt(page.kicker)},\n"
+        f"  organisation: {opt(page.organisation)}, description: {opt(page.description)},\n"
+        f"  as-of: {opt(page.as_of)}, margins: ({margins}),\n"
+        f"  cover-note: ({''.join(string(n) + ', ' for n in page.cover_lines)}),\n"
+        f"  contents: {string(labels['contents'])}, page-word: {string(labels['page'])},\n"
+        f"  of-word: {string(labels['of'])},\n)\n\n"
+    )
+    return TYPST_TEMPLATE.read_text(encoding="utf-8") + "\n" + call + page.body.markup + "\n"
+
+
 def typst_to_pdf(source: str, files: Mapping[str, bytes], out_pdf: Path) -> Path:
     """Compile a Typst document to a tagged PDF/UA-1 file, in-process.
 
-    ``files`` are written into a private, empty compile root (Typst reads nothing outside
-    it, and the document imports no packages), removed afterwards. The PDF is written
-    atomically. Typst refuses to write a PDF/UA-1 file that breaks a rule it can check; that
-    refusal is a :class:`~pilot_eval.ReportError` naming the rule.
+    ``files`` (the images) are written into a fresh compile root beside ``out_pdf`` (a
+    report's staging folder), which Typst reads nothing outside of, and removed
+    afterwards; the document imports no packages. The PDF is written atomically. Typst
+    refuses to write a PDF/UA-1 file that breaks a rule it can check; that refusal is a
+    :class:`~pilot_eval.ReportError` naming the rule.
     """
     import tempfile
 
     import typst
 
-    with tempfile.TemporaryDirectory(prefix="pilot_eval-typst-") as root:
+    out_pdf = Path(out_pdf)
+    with tempfile.TemporaryDirectory(prefix=".typst-", dir=out_pdf.parent) as root:
         for name, data in files.items():
             (Path(root) / name).write_bytes(data)
-        (Path(root) / "main.typ").write_text(source, encoding="utf-8")
         try:
             with _TYPST_LOCK:
                 global _TYPST_PID
                 _TYPST_PID = os.getpid()
                 compiler = typst.Compiler(root=root, font_paths=_typst_fonts(),
                                           ignore_system_fonts=True)
-                data = compiler.compile(str(Path(root) / "main.typ"), format="pdf",
+                data = compiler.compile(source.encode("utf-8"), format="pdf",
                                         pdf_standards=["ua-1"])
         except Exception as exc:  # TypstError carries the diagnostic
             detail = " ".join(str(getattr(exc, "message", exc)).split())[:400]
@@ -513,51 +431,58 @@ def typst_to_pdf(source: str, files: Mapping[str, bytes], out_pdf: Path) -> Path
             raise ReportError(
                 f"Typst could not make the PDF {str(out_pdf)!r}: {detail}"
                 + (f" ({hints})" if hints else "")
-                + ". The HTML export is fine to inspect in a browser."
+                + ". Open the report's HTML in a browser to see what it holds."
             ) from exc
-    return atomic_write_bytes(Path(out_pdf), data)
+    return atomic_write_bytes(out_pdf, data)
 
 
-def notebook_to_pdf(nb: NotebookNode | Path | str, out_pdf: Path, *, title: str,
-                    language: str = "nb", **options: Any) -> Path:
-    """Export an executed notebook as a tagged PDF/UA-1 report, through Typst.
+def html_to_pdf(html: str, out_pdf: Path, *, title: str | None = None,
+                language: str | None = None) -> Path:
+    """Typeset report HTML as a tagged PDF/UA-1 report, through Typst.
 
     Parameters
     ----------
-    nb, title, language, **options
-        As for :func:`notebook_to_html` (``as_of_text``, ``subtitle``, ``organisation``,
-        ``description``, ``cover_note``, ``keep_stderr``).
+    html : str
+        A page from :func:`notebook_to_html` (its cover, running header and ``<main>``
+        are used: the PDF shows what the HTML shows), or any piece of report HTML (a
+        block, a table), typeset as the body under a plain cover.
     out_pdf : Path
         Target file, written atomically.
+    title : str, optional
+        Overrides the page's title (required for a piece of HTML without one).
+    language : {"nb", "en"}, optional
+        Overrides the page's ``<html lang>``.
 
     Returns
     -------
     Path
         ``out_pdf``.
     """
-    source, files = notebook_to_typst(nb, title=title, language=language, **options)
-    return typst_to_pdf(source, files, out_pdf)
+    from .typst import read_page
+
+    if language is not None:
+        check_language(language)
+    page = read_page(html, language=language,
+                     image_alts={lang: words["figure"] for lang, words in _LABELS.items()})
+    check_language(page.language)
+    if title is not None:
+        if page.header in ("", page.title):  # a header that was just the old title
+            page.header = title
+        page.title = title
+    if not page.title.strip():
+        raise UsageError("title must be a non-empty string; it becomes the PDF's title.")
+    return typst_to_pdf(typst_source(page), page.body.files, out_pdf)
 
 
-def html_to_pdf(html: str, out_pdf: Path, *, title: str, language: str = "nb",
-                **options: Any) -> Path:
-    """Typeset report HTML (a block, a table, a whole page) as a tagged PDF/UA-1 report.
+def notebook_to_pdf(nb: NotebookNode | Path | str, out_pdf: Path, *, title: str,
+                    language: str = "nb", **options: Any) -> Path:
+    """Export an executed notebook as a tagged PDF/UA-1 report: its HTML page
+    (:func:`notebook_to_html`, same parameters) typeset by :func:`html_to_pdf`.
 
-    The HTML goes through the same conversion as a notebook output
-    (:func:`pilot_eval.render.typst.to_typst`) and the same template, with a cover and
-    contents; ``<head>``, ``<style>`` and scripts are left out. For checking how a block
-    prints without running a notebook.
-
-    Parameters
-    ----------
-    html : str
-    out_pdf : Path
-        Target file, written atomically.
-    title, language, **options
-        As for :func:`notebook_to_pdf`.
+    Returns
+    -------
+    Path
+        ``out_pdf``.
     """
-    from nbformat.v4 import new_code_cell, new_notebook, new_output
-
-    nb = new_notebook(cells=[new_code_cell("", outputs=[new_output(
-        "display_data", {"text/html": html, "text/plain": ""})])])
-    return notebook_to_pdf(nb, out_pdf, title=title, language=language, **options)
+    html = notebook_to_html(nb, title=title, language=language, **options)
+    return html_to_pdf(html, out_pdf)

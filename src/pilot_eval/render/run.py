@@ -36,7 +36,7 @@ from uuid import uuid4
 
 from ..errors import ReportError, UsageError
 from ..io import atomic_write_bytes
-from .export import notebook_to_html, notebook_to_pdf
+from .export import html_to_pdf, notebook_to_html
 from .publish import write_error
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -1180,13 +1180,12 @@ def render_report(
     stem : str
         File name without suffix, e.g. ``"portfolio_report"`` or ``"pilot_leksehjelp"``.
     title, language, as_of_text
-        Passed to :func:`~pilot_eval.render.export.notebook_to_html` and
-        :func:`~pilot_eval.render.export.notebook_to_pdf`.
+        Passed to :func:`~pilot_eval.render.export.notebook_to_html`; the PDF is that
+        page typeset by :func:`~pilot_eval.render.export.html_to_pdf`.
     kernel_name, cwd, timeout, session, env
         Passed to :func:`execute_notebook`.
     html_options : mapping, optional
-        Extra keyword arguments for ``notebook_to_html`` and ``notebook_to_pdf``
-        (``subtitle``, ``organisation``,
+        Extra keyword arguments for ``notebook_to_html`` (``subtitle``, ``organisation``,
         ``cover_note``, ...).
     paths : mapping, optional
         ``{absolute path: relative path}`` to write in the executed notebook instead of the
@@ -1256,8 +1255,7 @@ def render_report(
 
             stage = "pdf"
             t0 = time.perf_counter()
-            notebook_to_pdf(executed, staged["pdf"], title=title, language=language,
-                            as_of_text=as_of_text, **dict(html_options or {}))
+            html_to_pdf(html, staged["pdf"])  # the page just written: PDF shows what it shows)
             timings["pdf"] = time.perf_counter() - t0
         except _NotebookFailed as failed:
             unwritable = write_error(failed.cause, out_dir)
