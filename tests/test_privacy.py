@@ -170,3 +170,78 @@ def test_masks_show_no_digit_of_the_number() -> None:
 def test_pseudonyms_are_never_taken_for_identity_numbers() -> None:
     ids = pseudonymise(pd.Series([f"id-{i}" for i in range(20_000)]), key="a key for this test only")
     assert not looks_like_identity_number(ids).any()
+
+
+def _values_a_reader_can_solve_for(counts: list[int], k: int) -> list[set[int]]:
+    """Every value each "<k" cell could hold, given what the table shows: the shown
+    cells, the group's total, that "<k" means 1 to k-1 and ":" (hidden to protect a
+    small one) means at least k."""
+    hide = suppression_mask(pd.Series(counts), k).tolist()
+    small = [i for i, (n, h) in enumerate(zip(counts, hide)) if h and 0 < n < k]
+    other = [i for i, (n, h) in enumerate(zip(counts, hide)) if h and n >= k]
+    total = sum(counts[i] for i in small + other)
+    possible: list[set[int]] = [set() for _ in small]
+    import itertools
+
+    for values in itertools.product(range(1, k), repeat=len(small)):
+        rest = total - sum(values)
+        if (other and rest >= k * len(other)) or (not other and rest == 0):
+            for j, v in enumerate(values):
+                possible[j].add(v)
+    return possible
+
+
+@pytest.mark.parametrize("counts", [
+    [13, 9, 5, 1, 60],          # an area chart: "skjult" 5 and "<5" 1 added up to 6
+    [11, 1, 1, 1, 5, 0],        # dropped out by area: three "<5" and one ":" added up to 8
+    [13, 0, 5, 1],              # by gender: 5 and 1
+    [4, 4, 30, 50],             # two "<5" adding up to 8: both 4
+    [2, 3, 40], [1, 2, 40, 50], [3, 40, 12], [1, 5, 5, 5, 100],
+])
+def test_no_small_cell_can_be_solved_for_from_the_marks_and_the_total(counts) -> None:
+    """A reader who knows the rule and the total cannot narrow a "<5" below 1 to 4."""
+    for possible in _values_a_reader_can_solve_for(counts, 5):
+        assert possible == {1, 2, 3, 4}, (counts, possible)
+
+
+def test_a_pilot_hidden_in_reach_cannot_be_had_from_the_total_nor_described_by_its_split():
+    """Four pilots, one with a single participant: the sum over the pilots (the portfolio's
+    enrolments, and the coverage share built on it) is hidden, or it would give her back;
+    and her split by gender shows no zero that would say which gender she is."""
+    from pilot_eval.privacy import COMPLEMENTARY, PRIMARY, SHOWN, disclosure_codes
+
+    pilots = pd.Index(["a", "b", "c", "d"], name="pilot_id")
+    reach = pd.DataFrame({"enrolled": [131, 50, 42, 1]}, index=pilots)
+    portfolio = pd.DataFrame({"enrolments": [224], "citizens_reached": [224],
+                              "target_population": [26_564.0],
+                              "coverage_share": [224 / 26_564]})
+    split = pd.DataFrame(
+        {"enrolled": [60, 71, 25, 25, 20, 22, 1, 0]},
+        index=pd.MultiIndex.from_product([["a", "b", "c", "d"], ["jente", "gutt"]],
+                                         names=["pilot_id", "gender"]))
+    codes = disclosure_codes({"reach": reach, "reach_by_gender": split,
+                              "portfolio": portfolio}, 5)
+    assert codes["reach"]["enrolled"].tolist() == [SHOWN, SHOWN, SHOWN, PRIMARY]
+    sums = codes["portfolio"].iloc[0]
+    assert sums["enrolments"] == COMPLEMENTARY and sums["citizens_reached"] == COMPLEMENTARY
+    assert sums["coverage_share"] != SHOWN  # 224 / 26 564 gives the sum back
+    lone = codes["reach_by_gender"].loc["d", "enrolled"].tolist()
+    assert SHOWN not in lone  # neither her 1 nor the 0 beside it
+
+
+def test_value_row_cannot_give_back_small_counts_of_reversals():
+    """The quantity of a value row is (S_P − r_P) − n_P/n_C (S_C − r_C). With both groups'
+    successes shown, 72·r_P − 59·r_C = 111 has one solution in small counts (4 and 3): a
+    small count of reversals hides its group's successes (the comparison group's rate)."""
+    from pilot_eval.privacy import COMPLEMENTARY, PRIMARY, SHOWN, disclosure_codes
+
+    row = pd.DataFrame({
+        "basis": ["per_success"], "design": ["did"], "n_measured": [59], "n_comparison": [72],
+        "successes": [7], "reversals": [4], "success_rate_comparison": [7 / 72],
+        "quantity_net_of_counterfactual": [(7 - 4) - 59 / 72 * (7 - 3)],
+        "social_value_pv_nok": [-5_000.0]},
+        index=pd.MultiIndex.from_tuples([("jobb", "trivsel")], names=["pilot_id", "measure"]))
+    codes = disclosure_codes({"value_for_money": row}, 5)["value_for_money"].iloc[0]
+    assert codes["reversals"] == PRIMARY
+    assert codes["successes"] == COMPLEMENTARY
+    assert codes["success_rate_comparison"] != SHOWN

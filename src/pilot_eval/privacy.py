@@ -230,17 +230,24 @@ def suppression_mask(counts: pd.Series, min_cell_size: int, *,
     Notes
     -----
     Complementary suppression: within a group that has a hidden cell, the smallest other
-    non-zero cells are hidden too until at least two cells are hidden *and* the hidden
-    cells add up to at least ``min_cell_size``. Otherwise the total less the shown cells
-    would reveal the hidden one (one hidden cell), or reveal that a few people
-    (fewer than ``min_cell_size``) share the hidden categories. Zero is never hidden.
-    The same rule serves tables, charts and the workbook.
+    non-zero cells are hidden too until at least two cells are hidden, the hidden cells
+    add up to at least ``min_cell_size``, *and* every "<k" cell could still hold any
+    value from 1 to ``k - 1``. A reader knows the hidden total (the group's total less
+    the shown cells) and that a "<k" cell holds 1 to ``k - 1`` and a cell hidden to
+    protect it at least ``k`` (it was not small); with the total too close to those
+    bounds the cells are pinned: a "<5" of 1 beside a ":" of 5 adding up to 6, or two
+    "<5" adding up to 8 (4 and 4). Zero is never hidden. The same rule serves tables,
+    charts and the workbook.
 
     Examples
     --------
     >>> suppression_mask(pd.Series([3, 40, 12]), 5).tolist()
     [True, False, True]
     >>> suppression_mask(pd.Series([1, 2, 40, 50]), 5).tolist()
+    [True, True, True, False]
+    >>> suppression_mask(pd.Series([1, 5, 9, 30]), 5).tolist()  # 1 and 5 alone: pinned
+    [True, True, True, False]
+    >>> suppression_mask(pd.Series([4, 4, 30, 50]), 5).tolist()  # 8 can only be 4 + 4
     [True, True, True, False]
     """
     if min_cell_size < 1:
@@ -263,8 +270,15 @@ def suppression_mask(counts: pd.Series, min_cell_size: int, *,
         by = cand.groupby("g")
         rank_before = by.cumcount().to_numpy()
         sum_before = (by["n"].cumsum() - cand["n"]).to_numpy()
-        still_short = ((cand["hc"].to_numpy() + rank_before < 2)
-                       | (cand["hs"].to_numpy() + sum_before < min_cell_size))
+        k, small = min_cell_size, cand["hc"].to_numpy()  # small: the "<k" cells
+        total = cand["hs"].to_numpy() + sum_before  # of the hidden cells so far
+        # a "<k" cell's least value is 1 and its largest k - 1; a complementary one's
+        # least is k and its largest unbounded. One "<k" cell can be as large as k - 1
+        # only if the others at their least leave room; as small as 1 only if the others
+        # at their largest can take the rest (always, once a complementary cell is hidden)
+        room_up = total - (small - 1) - rank_before * k >= k - 1
+        room_down = (rank_before > 0) | (total - (small - 1) * (k - 1) <= 1)
+        still_short = ((small + rank_before < 2) | (total < k) | ~room_up | ~room_down)
         frame.loc[cand.index[still_short], "hide"] = True
     return pd.Series(frame["hide"].to_numpy(), index=counts.index)
 
@@ -308,6 +322,15 @@ TOTAL_HIDDEN_WITH_PART: dict[str, tuple[str, ...]] = {
 #: its split hidden too.
 GROUP_SPLITS: dict[str, str] = {"reach_by_area": "pilot_id", "reach_by_gender": "pilot_id",
                                 "reach_by_age_group": "pilot_id"}
+
+#: Counts that are another table's column summed over its rows (the portfolio's
+#: enrolments are the pilots' enrolled): when a cell of that column is hidden, so is the
+#: sum, or the sum less the shown pilots would give the hidden one back. (The report's
+#: "I alt" rows and sentences follow the same codes.)
+MARGINS: dict[tuple[str, str], tuple[str, str]] = {
+    ("portfolio", "enrolments"): ("reach", "enrolled"),
+    ("portfolio", "citizens_reached"): ("reach", "enrolled"),
+}
 
 #: Counts that are implied by other columns and so must be as safe as a published count:
 #: name → function of the table giving the count (NaN or 0 where it does not apply). A
@@ -391,6 +414,16 @@ def _comparison_successes(f: pd.DataFrame) -> pd.Series:
     return (_num(f, "success_rate_comparison") * _num(f, "n_comparison")).round()
 
 
+def _comparison_reversals(f: pd.DataFrame) -> pd.Series:
+    """The comparison group's reversals as the value row gives them back: its successes
+    less its net successes, (net_P − q) × n_C / n_P, q the quantity net of the
+    counterfactual (no deadweight with a comparison group)."""
+    net_pilot = _num(f, "successes") - _num(f, "reversals")
+    net_comparison = ((net_pilot - _num(f, "quantity_net_of_counterfactual"))
+                      * _num(f, "n_comparison") / _num(f, "n_measured"))
+    return (_comparison_successes(f) - net_comparison).round()
+
+
 IMPLIED_COUNTS.update({
     # outcomes: an estimate with a comparison group rests on that group too
     "n_comparison_in_estimate": lambda f: _num(f, "n_comparison").where(
@@ -414,10 +447,16 @@ IMPLIED_COUNTS.update({
         _num(f, "n_comparison") - _comparison_successes(f)).where(
         _per_success(f) & _where(f, "design", "did"), 0.0),
     # without a comparison group the value counts successes net of reversals, so it gives
-    # the reversals back; with one it gives only reversals_P + n_P/n_C × reversals_C, and
-    # the comparison group's reversals are published nowhere
+    # the reversals back
     "reversals_in_value": lambda f: _num(f, "reversals").where(
         _per_success(f) & ~_where(f, "design", "did"), 0.0),
+    # with one it gives reversals_P + n_P/n_C × reversals_C; as people come whole, that
+    # one equation has a single solution in small counts (72·r_P − 59·r_C = 111 only for
+    # 4 and 3) once both groups' successes are known. So a small count of reversals hides
+    # its group's successes: the pilot's by rule (:func:`_table_codes`), the comparison
+    # group's rate through this implied count
+    "comparison_reversals": lambda f: _comparison_reversals(f).where(
+        _per_success(f) & _where(f, "design", "did"), 0.0),
     # the analysed baselines at the scale's limit, and the others
     "at_ceiling": lambda f: (_num(f, "ceiling_share") * (
         _num(f, "n_pilot") + _num(f, "n_comparison").where(_where(f, "design", "did"), 0.0))
@@ -469,6 +508,9 @@ DERIVED_FROM.update({
                             "improvement_ci_low", "improvement_ci_high", "meets_mid", "mde",
                             "mde_sd", "clears_mid", "baseline_std_diff",
                             "rtm_expected_improvement", "n_clusters")},
+    # the estimator's description names clusters and degrees of freedom ("4 clusters, df =
+    # 2.0") or says "fewer than 2 people": words that give a small count back
+    "method": _EFFECT,
     "improvement": (*_EFFECT, "n_measured"),  # outcomes; value_for_money (per_unit)
     "share_reliably_improved": ("n_pilot", "reliably_improved", "not_reliably_improved"),
     "share_reliably_deteriorated": ("n_pilot", "reliably_deteriorated",
@@ -476,7 +518,7 @@ DERIVED_FROM.update({
     # value for money: every figure that turns successes into kroner
     "success_rate_pilot": ("n_measured", "successes_in_value", "non_successes"),
     "success_rate_comparison": ("n_comparison", "comparison_successes",
-                                "comparison_non_successes"),
+                                "comparison_non_successes", "comparison_reversals"),
     **{c: _VALUE_BASES for c in VALUE_COLUMNS},
 })
 
@@ -501,16 +543,20 @@ def _table_codes(name: str, frame: pd.DataFrame, k: int,
             codes[col] = np.where(primary, PRIMARY, np.where(hide, COMPLEMENTARY, SHOWN))
         else:
             codes[col] = _count_codes(n, k)
+        if linked.get(("margin", name, col)) is not None:  # a sum with a hidden part
+            codes[col] = codes[col].where(codes[col].ne(SHOWN) | (n <= 0), COMPLEMENTARY)
         if (name, col) in linked:  # the same people, hidden as the other table hides them
             other = linked[(name, col)].reindex(frame.index.get_level_values(0))
             other = pd.Series(other.to_numpy(object), index=frame.index).fillna(SHOWN)
             codes[col] = codes[col].where(other.eq(SHOWN) | codes[col].ne(SHOWN), COMPLEMENTARY)
-        if by_split and ("split", col) in linked:  # a hidden total: its split must not add up to it
+        if by_split and ("split", col) in linked:
+            # a hidden total: its split must not add up to it, and its zeros must not say
+            # which group the few people are in ("0 gutter" beside a hidden 1)
             total = linked[("split", col)]
             pilots = frame.index.get_level_values(split)
             total_hidden = pd.Series(total.reindex(pilots).to_numpy(object),
                                      index=frame.index).fillna(SHOWN).ne(SHOWN)
-            codes[col] = codes[col].where(~(total_hidden & (n > 0) & codes[col].eq(SHOWN)),
+            codes[col] = codes[col].where(~(total_hidden & codes[col].eq(SHOWN)),
                                           COMPLEMENTARY)
     for total, parts in ROW_PARTS.items():
         present = [p for p in parts if p in frame.columns]
@@ -540,6 +586,11 @@ def _table_codes(name: str, frame: pd.DataFrame, k: int,
     if "successes" in frame.columns:
         extra = implied["non_successes"] & codes["successes"].eq(SHOWN) & (_num(frame, "successes") > 0)
         codes["successes"] = codes["successes"].where(~extra, COMPLEMENTARY)
+    if {"successes", "reversals"} <= set(frame.columns):
+        # successes less a small count of reversals is the net the value gives back
+        small = codes["reversals"].eq(PRIMARY) & codes["successes"].eq(SHOWN)
+        codes["successes"] = codes["successes"].where(
+            ~(small & (_num(frame, "successes") > 0)), COMPLEMENTARY)
     already = frame.attrs.get("suppressed")  # a table :func:`publishable` has emptied
     if (isinstance(already, pd.DataFrame) and already.index.is_unique
             and frame.index.isin(already.index).all()):  # also rows of it (one pilot's)
@@ -569,7 +620,11 @@ def _implied_applies(base: str, frame: pd.DataFrame) -> bool:
              "successes_in_value": ("successes",),
              "non_successes": ("successes", "n_measured"),
              "comparison_successes": ("success_rate_comparison", "n_comparison"),
-             "comparison_non_successes": ("success_rate_comparison", "n_comparison")}
+             "comparison_non_successes": ("success_rate_comparison", "n_comparison"),
+             "reversals_in_value": ("reversals",),
+             "comparison_reversals": (
+                 "reversals", "successes", "n_measured", "n_comparison",
+                 "success_rate_comparison", "quantity_net_of_counterfactual")}
     return all(c in frame.columns for c in needs.get(base, ()))
 
 
@@ -600,7 +655,8 @@ def disclosure_codes(tables: Mapping[str, pd.DataFrame], min_cell_size: int
     2. Complementary: within a pilot's split by area, gender or age
        (:data:`GROUP_SPLITS`) and among the parts of a row total (:data:`ROW_PARTS`), by
        :func:`suppression_mask`; a count that is the same people as another table's
-       (:data:`LINKED`) is hidden as that one is; a split whose total is hidden is hidden.
+       (:data:`LINKED`) is hidden as that one is; a split whose total is hidden is hidden,
+       zeros included; a sum of a column with a hidden cell (:data:`MARGINS`) is hidden.
     3. Derived: a figure listed in :data:`DERIVED_FROM` is hidden when any of its counts,
        or a count it implies (:data:`IMPLIED_COUNTS`: share × denominator, denominator −
        numerator), is hidden or small. ``value_by_pilot`` (sums over measures) and
@@ -626,6 +682,10 @@ def disclosure_codes(tables: Mapping[str, pd.DataFrame], min_cell_size: int
             for col in ("enrolled", "completed", "dropped_out"):
                 if col in out["reach"].columns:
                     linked[("split", col)] = out["reach"][col]
+            for (table, col), (src, src_col) in MARGINS.items():
+                if src == "reach" and src_col in out["reach"].columns \
+                        and out["reach"][src_col].ne(SHOWN).any():
+                    linked[("margin", table, col)] = out["reach"][src_col]
     value_codes = out.get("value_for_money")
     if value_codes is None and "value_for_money" in tables:
         value_codes = _table_codes("value_for_money", tables["value_for_money"], k, {})

@@ -337,11 +337,14 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         _NB: "Deltakerne er målt ved start, men ingen er målt igjen ennå.",
         _EN: "Participants were measured at the start, but nobody has been measured again yet."},
     "outcome_note.too_few": {
-        _NB: "Færre enn 2 deltakere er målt både før og etter.",
-        _EN: "Fewer than 2 participants are measured both before and after."},
+        # no number: beside a "<5" in the table, "fewer than 2" would say it is 1
+        _NB: "For få deltakere er målt både før og etter til å regne ut en endring.",
+        _EN: "Too few participants are measured both before and after to work out a "
+             "change."},
     "outcome_note.too_few_comparison": {
-        _NB: "Færre enn 2 i sammenligningsgruppen er målt både før og etter.",
-        _EN: "Fewer than 2 people in the comparison group are measured before and after."},
+        _NB: "For få i sammenligningsgruppen er målt både før og etter til å sammenligne.",
+        _EN: "Too few people in the comparison group are measured before and after to "
+             "compare."},
     "outcome_note.comparison_without_followup": {
         _NB: "Sammenligningsgruppen er ikke målt igjen, så tallet er en før–etter-"
              "sammenligning av deltakerne.",

@@ -521,7 +521,15 @@ def _render_into(ds: Dataset, *, data_dir: Path, as_of: str | None, key: str,
     say(f"Rendering {len(plan)} report(s) for {ds.as_of_date.date()} with {jobs} job(s) …")
     # The shared tables hold participant-level data: the private folder, not the reports'.
     data, env = _share(view, key, private)
-    futures = {pool.submit(_render_in_worker, job, staging, env, paths): job for job in order}
+    try:
+        futures = {pool.submit(_render_in_worker, job, staging, env, paths): job
+                   for job in order}
+    except BrokenProcessPool as exc:  # a worker died while starting (killed, out of memory)
+        raise ReportError(
+            f"The processes that render the reports ended before the first report "
+            f"({' '.join(str(exc).split())}). Nothing in {str(out_dir)!r} was replaced; "
+            "run the command again, and check the machine's free memory if it happens "
+            "again.") from exc
     # The workbook is written once a worker has nothing left to do: until then every core
     # is busy with reports, and the last report runs alone. With one job, this process
     # has a core to itself: at once.

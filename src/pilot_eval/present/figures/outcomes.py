@@ -215,7 +215,7 @@ def forest(outcome_summary: pd.DataFrame, names: Mapping[str, str] | None = None
         mid = float(row["mid"]) if np.isfinite(row["mid"]) else np.nan
         rel = ""
         if np.isfinite(mid):
-            if lo[i] > 0 and est[i] >= mid:
+            if lo[i] > 0 and lo[i] >= mid:  # the whole interval above: no weaker claim
                 rel = _tr(lang, ", sikkert bedre og over minste betydningsfulle endring ({m})",
                           ", clearly better and above the minimal important difference ({m})")
             elif hi[i] < mid:
