@@ -101,3 +101,14 @@ def test_command_exits_at_once_after_running_exit_handlers_and_flushing(tmp_path
     assert marker.read_text() == "yes"
     direct = run("validate", str(DATA / "ten_defects"))
     assert result.stdout == direct.stdout and result.stdout.count("\n") >= 10
+
+
+def test_out_that_is_a_file_is_a_usage_error(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """Not "internal error … please report it": the user gave a file where a folder goes."""
+    afile = tmp_path / "reports"
+    afile.write_text("not a folder")
+    assert main(["report", str(MINIMAL), "--out", str(afile)]) == 2
+    err = capsys.readouterr().err
+    assert "is a file" in err and "internal error" not in err
+    assert afile.read_text() == "not a folder"

@@ -183,6 +183,9 @@ def test_committed_notebooks_have_no_outputs() -> None:
             if cell.cell_type == "code":
                 assert not cell.outputs and cell.execution_count is None, path.name
         assert any("parameters" in c.metadata.get("tags", []) for c in nb.cells)
+        # a cell without an id makes nbformat print a warning on every report run
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        assert all(cell.get("id") for cell in raw["cells"]), path.name
 
 
 def _tiny_area_folder(tmp_path: Path) -> Path:

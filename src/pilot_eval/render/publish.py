@@ -30,7 +30,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..errors import ReportError
+from ..errors import ReportError, UsageError
 from ..io import switch_folder
 
 __all__ = [
@@ -153,7 +153,12 @@ class OutputLock:
     def __enter__(self) -> OutputLock:
         import fcntl
 
-        self.out.mkdir(parents=True, exist_ok=True)
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):  # a file where a folder must be
+            raise UsageError(
+                f"The output folder {str(self.out)!r} is a file (or lies under one); "
+                "pass a folder with --out, for example --out reports/.") from None
         path = self.out / LOCK_NAME
         deadline = time.monotonic() + max(0.0, self.wait)
         told = False
