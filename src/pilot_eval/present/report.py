@@ -269,6 +269,8 @@ class _Report:
     def _table(self, name: str, compute: str | Callable[[Dataset], pd.DataFrame]) -> pd.DataFrame:
         """The shared table ``name``, or ``compute`` (a function of :mod:`pilot_eval.metrics`
         or its name) of the dataset."""
+        if self._data is not None and name in self._data.published:
+            return self._data.published[name].copy()  # worked out once, for every report
         found = self._data.table(name) if self._data is not None else None
         if found is None:
             found = (getattr(_metrics(), compute) if isinstance(compute, str) else compute)(self.ds)

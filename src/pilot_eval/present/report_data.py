@@ -20,7 +20,6 @@ import io
 import logging
 import pickle
 import types
-import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,21 +118,16 @@ def report_data(ds: Dataset, *, key: str = "") -> ReportData:
     series = tables_["indicators"].index.get_level_values("series") if len(tables_["indicators"]) else []
     fits = {str(s): dataclasses.replace(metrics.its_fit(ds, str(s)), model=None)
             for s in dict.fromkeys(series)}
-    data = ReportData(ds=ds, tables=tables_, extra=extra, its_fits=fits,
-                      rules_hash=metrics.rules_hash(ds), key=key)
     min_cell_size = ds.agreement.min_cell_size
+    exact = ReportData(ds=ds, tables=tables_, extra=extra, its_fits=fits,
+                       rules_hash=metrics.rules_hash(ds), key=key)
 
     def value() -> pd.DataFrame:
-        return data.tables["value_for_money"]
+        return tables_["value_for_money"]
 
-    published = {}
-    for name in _DISCLOSURE_NAMES:
-        frame = data.table(name)
-        if frame is not None:
-            published[name] = published_table(name, frame, min_cell_size, value=value)
-    data = dataclasses.replace(data, published=published)
-    _remember_published(data)
-    return data
+    published = {name: published_table(name, frame, min_cell_size, value=value)
+                 for name in _DISCLOSURE_NAMES if (frame := exact.table(name)) is not None}
+    return dataclasses.replace(exact, published=published)
 
 
 #: Report table name → metric table name, for the disclosure model (see
@@ -171,56 +165,9 @@ def published_table(name: str, frame: pd.DataFrame, min_cell_size: int, *,
     metric = _DISCLOSURE_NAMES.get(name)
     if metric is None or frame is None:
         return frame
-    known = _known_published(name, frame, min_cell_size)
-    if known is not None:
-        return known
     exact = value() if value is not None and metric in ("value_by_pilot", "sensitivity") \
         else None
     return publishable(metric, frame, min_cell_size, value_for_money=exact)
-
-
-#: id of a table of a :class:`ReportData` → (a weak reference to it, its report name, the
-#: minimum cell size, its fingerprint, its published form); see :func:`_remember_published`.
-_PUBLISHED: dict[int, tuple[weakref.ref[pd.DataFrame], str, int, bytes, pd.DataFrame]] = {}
-
-
-def _fingerprint(frame: pd.DataFrame) -> bytes | None:
-    """The contents of ``frame`` (values, index, columns, types) as a digest; None when
-    they cannot be hashed (e.g. lists in cells)."""
-    try:
-        values = pd.util.hash_pandas_object(frame, index=True).to_numpy()
-    except (TypeError, ValueError):
-        return None
-    digest = hashlib.sha256(values.tobytes())
-    digest.update(repr((list(frame.columns), [str(t) for t in frame.dtypes],
-                        list(frame.index.names))).encode())
-    return digest.digest()
-
-
-def _remember_published(data: ReportData) -> None:
-    """Let :func:`published_table` answer for the tables of ``data`` from ``data.published``
-    (for as long as those tables exist and are as they were)."""
-    min_cell_size = data.ds.agreement.min_cell_size
-    for name, result in data.published.items():
-        frame = data.table(name)
-        if frame is None:
-            continue
-        fingerprint = _fingerprint(frame)
-        if fingerprint is None:
-            continue
-        key = id(frame)
-        _PUBLISHED[key] = (weakref.ref(frame), name, min_cell_size, fingerprint, result)
-        weakref.finalize(frame, _PUBLISHED.pop, key, None)
-
-
-def _known_published(name: str, frame: pd.DataFrame, min_cell_size: int) -> pd.DataFrame | None:
-    """A copy of the published form of ``frame`` if a :class:`ReportData` holding it has it."""
-    entry = _PUBLISHED.get(id(frame))
-    if entry is None or entry[0]() is not frame or entry[1:3] != (name, min_cell_size):
-        return None
-    if _fingerprint(frame) != entry[3]:  # changed in place since
-        return None
-    return entry[4].copy()
 
 
 def data_key(data_dir: str | Path) -> str:
@@ -285,5 +232,4 @@ def load_report_data(path: str | Path, data_dir: str | Path,
     except Exception as exc:  # noqa: BLE001 — unreadable, another version …: compute instead
         log.debug("cannot use %s (%s); computing the metrics", path, exc)
         return None
-    _remember_published(data)
     return data
