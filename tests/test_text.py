@@ -1010,3 +1010,15 @@ def test_indicator_sentences_edge_cases():
     assert said[1].startswith("Tallet på legevakt i hele kommunen endret seg ikke tydelig")
     assert len(said) == 3 and "vet ikke om piloten er årsaken" in said[2]
     assert _its_sentences(frame.iloc[[2]], {}, "nb") == []
+
+
+def test_recommendation_reason_is_no_surer_than_the_interval_and_the_rating():
+    """An interval holding zero is no change "up"; a very weak rating is not "weak"."""
+    row = _row(outcome_status="yellow", outcome_reason="evidence_too_weak",
+               outcome_label="Mestringstro", outcome_improvement=0.5, outcome_ci_low=-0.6,
+               outcome_ci_high=1.6, outcome_evidence_rating="very_weak",
+               recommendation="continue", recommendation_reason="not_all_green")
+    said = plain(text.recommendation_sentence(row))
+    assert said == "Videreføre – mestringstro uten sikker endring, svært svak evidensstyrke"
+    en = plain(text.recommendation_sentence(row, "en"))
+    assert "no clear change" in en and "very weak evidence" in en

@@ -495,7 +495,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "rec.may_matter": {_NB: "bedring, kanskje stor nok til å bety noe",
                        _EN: "an improvement, perhaps large enough to matter"},
     "rec.no_comparison": {_NB: "uten sammenligningsgruppe", _EN: "no comparison group"},
-    "rec.weak_evidence": {_NB: "svak evidensstyrke", _EN: "weak evidence"},
+    "rec.weak_evidence": {_NB: "{level} evidensstyrke", _EN: "{level} evidence"},
+    "rec.no_clear_change": {_NB: "{label} uten sikker endring", _EN: "{label} with no clear change"},
     "rec.attrition": {_NB: "mange mangler oppfølging", _EN: "many follow-ups missing"},
     "rec.too_little": {_NB: "for lite til å bety noe", _EN: "too little to matter"},
     "rec.too_little_early": {_NB: "for lite så langt", _EN: "too little so far"},
@@ -1692,7 +1693,12 @@ def caution_sentences(row: Mapping[str, Any] | pd.Series, language: str = "nb", 
 
 
 def _outcome_phrase(row: Mapping[str, Any] | pd.Series, language: str) -> str:
-    """"trivsel opp 3 poeng" for the recommendation line."""
+    """"trivsel opp 3 poeng" for the recommendation line; "mestringstro uten sikker
+    endring" when the interval holds zero (it may as well have gone down)."""
+    low, high = _get(row, "outcome_ci_low"), _get(row, "outcome_ci_high")
+    if low is not None and high is not None and float(low) <= 0 <= float(high):
+        return _t("rec.no_clear_change", language,
+                  label=_lower_first(_label_of(row, language)))
     up, x, _, _ = _direction(row)
     return _t("rec.up" if up else "rec.down", language,
               label=_lower_first(_label_of(row, language)), x=_rounded(x, language),
@@ -1730,8 +1736,10 @@ def recommendation_sentence(row: Mapping[str, Any] | pd.Series, language: str = 
         if has_change:
             phrase = _outcome_phrase(row, language)
             if _get(row, "outcome_status") == "yellow":
-                phrase += ", " + _t(_REC_CAPPED.get(str(_get(row, "outcome_reason")),
-                                                    "rec.unsure"), language)
+                key = _REC_CAPPED.get(str(_get(row, "outcome_reason")), "rec.unsure")
+                # the rating's own word: "svært svak" is not "svak"
+                level = evidence_word(_get(row, "outcome_evidence_rating") or "weak", language)
+                phrase += ", " + _t(key, language, level=level)
             parts.append(phrase)
         if _get(row, "reach_status") == "yellow":
             parts.append(_t("rec.reach_yellow", language))
