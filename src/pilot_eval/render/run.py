@@ -17,6 +17,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import hashlib
+import inspect
 import io
 import json
 import os
@@ -157,22 +158,26 @@ def _check_kernel(kernel_name: str) -> None:
         ) from None
 
 
-# Runs in the kernel before every notebook of a session (standard library and IPython only,
-# so that it works in any Python kernel). The first call records what a fresh kernel looks
-# like after the preload; every call puts that back.
-_PREPARE = """\
-def _pilot_eval_prepare(cwd, env):
-    import os, sys, warnings
-    shell = get_ipython()
-    base = getattr(shell, "_pilot_eval_baseline", None)
-    if base is None:
-        mpl = sys.modules.get("matplotlib")
-        base = {"environ": dict(os.environ), "path": list(sys.path),
-                "filters": list(warnings.filters),
-                "rc": mpl.rcParams.copy() if mpl is not None else None}
-        shell._pilot_eval_baseline = base
-    shell.run_line_magic("reset", "-f")  # user namespace, In/Out; this function's name too
-    shell.execution_count = 1
+def _snapshot() -> dict[str, Any]:
+    """What a fresh interpreter looks like to a notebook: its environment, ``sys.path``,
+    warning filters and matplotlib's ``rcParams`` (standard library only: it also runs in
+    a kernel, see :data:`_PREPARE`)."""
+    import os
+    import sys
+    import warnings
+
+    mpl = sys.modules.get("matplotlib")
+    return {"environ": dict(os.environ), "path": list(sys.path),
+            "filters": list(warnings.filters),
+            "rc": mpl.rcParams.copy() if mpl is not None else None}
+
+
+def _reset_to(base: dict[str, Any], env: Mapping[str, str]) -> None:
+    """Put back a :func:`_snapshot` (and set ``env`` over its environment)."""
+    import os
+    import sys
+    import warnings
+
     os.environ.clear()
     os.environ.update(base["environ"])
     os.environ.update(env)
@@ -183,9 +188,26 @@ def _pilot_eval_prepare(cwd, env):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             sys.modules["matplotlib"].rcParams.update(base["rc"])
+
+
+# Runs in the kernel before every notebook of a session: the same two functions as in
+# this process (LocalSession), then the call. The first call records what a fresh
+# kernel looks like after the preload; every call puts that back.
+_PREPARE = ("from __future__ import annotations\nfrom typing import Any, Mapping\n"
+            + inspect.getsource(_snapshot) + inspect.getsource(_reset_to) + """\
+def _pilot_eval_prepare(cwd, env):
+    import os
+    shell = get_ipython()
+    snapshot, reset_to = _snapshot, _reset_to  # %reset below forgets the names
+    base = getattr(shell, "_pilot_eval_baseline", None)
+    if base is None:
+        base = shell._pilot_eval_baseline = snapshot()
+    shell.run_line_magic("reset", "-f")  # user namespace, In/Out; these functions' names too
+    shell.execution_count = 1
+    reset_to(base, env)
     if cwd is not None:
         os.chdir(cwd)
-"""
+""")
 
 
 # Runs in the kernel as soon as it is up: the kernel ends when the process that started it
@@ -850,10 +872,7 @@ class LocalSession:
         self.kernels_started += 1
         if self._baseline is None:
             _inline_matplotlib()
-            mpl = sys.modules.get("matplotlib")
-            self._baseline = {"environ": dict(os.environ), "path": list(sys.path),
-                              "filters": list(warnings.filters),
-                              "rc": mpl.rcParams.copy() if mpl is not None else None}
+            self._baseline = _snapshot()
         return self
 
     def prepare(self, *, cwd: Path | str | None = None,
@@ -871,11 +890,7 @@ class LocalSession:
         kernel_environ = dict(_KERNEL_ENVIRON)
         if not base["environ"].get("MPLBACKEND"):
             kernel_environ["MPLBACKEND"] = _INLINE
-        self._restore(base, {**kernel_environ, **{str(k): str(v) for k, v in (env or {}).items()}})
-        if base["rc"] is not None:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                sys.modules["matplotlib"].rcParams.update(base["rc"])
+        _reset_to(base, {**kernel_environ, **{str(k): str(v) for k, v in (env or {}).items()}})
         kernel.cwd = None if cwd is None else str(Path(cwd).resolve())
         kernel.filters = list(warnings.filters)
         return kernel
@@ -883,21 +898,12 @@ class LocalSession:
     def finished(self, *, ok: bool) -> None:
         """The notebook is done: put this process's state back; after a failure, a new shell."""
         if self._baseline is not None:
-            self._restore(self._baseline, {})
+            _reset_to(self._baseline, {})
         if self._kernel is not None:
             self._kernel.restore_signals()
         self.notebooks_run += 1
         if not ok:
             self._broken = True
-
-    @staticmethod
-    def _restore(base: Mapping[str, Any], env: Mapping[str, str]) -> None:
-        os.environ.clear()
-        os.environ.update(base["environ"])
-        os.environ.update(env)
-        sys.path[:] = base["path"]
-        warnings.resetwarnings()  # also forgets which warnings were already shown
-        warnings.filters[:] = base["filters"]
 
     def shutdown(self) -> None:
         """Let the shell go."""
@@ -1038,6 +1044,10 @@ def _execute(
     input_nb = Path(input_nb)
     if not input_nb.is_file():
         raise UsageError(f"report notebook {str(input_nb)!r} does not exist.")
+    if timeout is not None and isinstance(session, LocalSession):
+        raise UsageError("A cell timeout needs a kernel of its own: notebooks run in this "
+                         "process (LocalSession) cannot be interrupted. Pass timeout=None, "
+                         "or no session.")
     one_shot = session is None
     if session is None:
         session = KernelSession(kernel_name)
