@@ -466,6 +466,9 @@ def _self_contained_svg(data: bytes) -> bool:
 # Average advance of Inter in em (text, bold names and headers, a badge's smaller bold
 # word), and a cell's side padding in em.
 _EM_TEXT, _EM_BOLD, _EM_BADGE, _EM_PAD = 0.52, 0.6, 0.54, 1.0
+# Where a line may break: a space, or after a dash or slash ("Nytte–|kostnadsforhold",
+# "611–|1 523"); a no-break space does not
+_BREAKS = re.compile(r" |(?<=[\u2013\u2014/-])")
 
 
 def _column_weights(grid: _Grid, font_pt: float,
@@ -481,17 +484,20 @@ def _column_weights(grid: _Grid, font_pt: float,
     least = [1.0] * columns
     least_badge_by_word = [1.0] * columns  # if whole badges do not fit
     most = [1.0] * columns
+    row_header_columns = {grid.places[id(c)][1] for row in grid.body for c in row
+                          if c.tag == "th"}
     for header, rows in ((True, grid.head), (False, grid.body)):
         for c in (c for row in rows for c in row):
             if _span(c, "colspan") > 1:
                 continue
             x = grid.places[id(c)][1]
-            text = " ".join(c.text().split())
+            # break only at ordinary spaces: a number is tied with no-break spaces
+            # ("1 234 kr"), so its parts stay one word; a range may break after its figure
+            text = _SPACE.sub(" ", c.text()).strip()
             badge = any("status" in b.classes for b in c.all("span"))
             em = _EM_BOLD if header or c.tag == "th" else _EM_TEXT
-            whole = ("num" in c.classes and not header) or badge
-            longest = max((len(w) for w in text.split(" ")), default=0)
-            word = len(text) if whole else longest
+            longest = max((len(w) for w in _BREAKS.split(text)), default=0)
+            word = len(text) if badge else longest
             # a badge: bold word, then symbol, gap, its padding and border (~2 em)
             need = (word * _EM_BADGE + 2.0) if badge else word * em
             least[x] = max(least[x], need + _EM_PAD)
@@ -514,7 +520,14 @@ def _column_weights(grid: _Grid, font_pt: float,
     if sum(most) <= available:
         widths = [m * available / sum(most) for m in most]
     elif sum(least) >= available:
-        widths = least
+        # too narrow even for the longest words: the row headers (a pilot's name, which
+        # never hyphenates) keep theirs, the other columns shrink (numbers and headers
+        # wrap at their dashes and spaces, words hyphenate)
+        names = [x in row_header_columns for x in range(columns)]
+        fixed = sum(w for w, keep in zip(least, names, strict=True) if keep)
+        rest = sum(w for w, keep in zip(least, names, strict=True) if not keep)
+        scale = max(available - fixed, 0.3 * rest) / rest if rest else 1.0
+        widths = [w if keep else w * scale for w, keep in zip(least, names, strict=True)]
     else:
         share = (available - sum(least)) / (sum(most) - sum(least))
         widths = [lo + (m - lo) * share for lo, m in zip(least, most, strict=True)]
