@@ -231,13 +231,12 @@ def suppression_mask(counts: pd.Series, min_cell_size: int, *,
     -----
     Complementary suppression: within a group that has a hidden cell, the smallest other
     non-zero cells are hidden too until at least two cells are hidden, the hidden cells
-    add up to at least ``min_cell_size``, *and* every "<k" cell could still hold any
-    value from 1 to ``k - 1``. A reader knows the hidden total (the group's total less
-    the shown cells) and that a "<k" cell holds 1 to ``k - 1`` and a cell hidden to
-    protect it at least ``k`` (it was not small); with the total too close to those
-    bounds the cells are pinned: a "<5" of 1 beside a ":" of 5 adding up to 6, or two
-    "<5" adding up to 8 (4 and 4). Zero is never hidden. The same rule serves tables,
-    charts and the workbook.
+    add up to at least ``min_cell_size``, *and* no "<k" cell is pinned to one value. A
+    reader knows the hidden total (the group's total less the shown cells) and that a
+    "<k" cell holds 1 to ``k - 1`` and a cell hidden to protect it at least ``k`` (it
+    was not small); with the total too close to those bounds the cells are pinned: a
+    "<5" of 1 beside a ":" of 5 adding up to 6, or two "<5" adding up to 8 (4 and 4).
+    Zero is never hidden. The same rule serves tables, charts and the workbook.
 
     Examples
     --------
@@ -272,13 +271,13 @@ def suppression_mask(counts: pd.Series, min_cell_size: int, *,
         sum_before = (by["n"].cumsum() - cand["n"]).to_numpy()
         k, small = min_cell_size, cand["hc"].to_numpy()  # small: the "<k" cells
         total = cand["hs"].to_numpy() + sum_before  # of the hidden cells so far
-        # a "<k" cell's least value is 1 and its largest k - 1; a complementary one's
-        # least is k and its largest unbounded. One "<k" cell can be as large as k - 1
-        # only if the others at their least leave room; as small as 1 only if the others
-        # at their largest can take the rest (always, once a complementary cell is hidden)
-        room_up = total - (small - 1) - rank_before * k >= k - 1
-        room_down = (rank_before > 0) | (total - (small - 1) * (k - 1) <= 1)
-        still_short = ((small + rank_before < 2) | (total < k) | ~room_up | ~room_down)
+        # a "<k" cell holds 1 to k - 1, a complementary one at least k (unbounded above).
+        # One "<k" cell is at most what the others at their least leave, and at least what
+        # the others at their largest cannot take (1, once a complementary cell is hidden):
+        # it must keep two values or more
+        largest = np.minimum(k - 1, total - (small - 1) - rank_before * k)
+        least = np.where(rank_before > 0, 1, np.maximum(1, total - (small - 1) * (k - 1)))
+        still_short = ((small + rank_before < 2) | (total < k) | (largest - least < 1))
         frame.loc[cand.index[still_short], "hide"] = True
     return pd.Series(frame["hide"].to_numpy(), index=counts.index)
 
