@@ -1,0 +1,320 @@
+"""The reporting workbook's layout, kept in one place.
+
+An entrepreneur reports four tables (participants, attendance, costs, outcome
+measurements) in one workbook per pilot. Which sheets there are, their columns, the
+Norwegian and English headers, the words in the drop-down lists and the example row are
+defined here; the template writer (:mod:`.template`), the intake reader (:mod:`.read`) and
+the feedback workbook (:mod:`.feedback`) all read this module, so they cannot disagree.
+
+Layout of every table sheet (rows as Excel numbers them):
+
+* row 1 (:data:`HEADER_ROW`): the header. Each cell holds the label in the workbook's
+  language, a line break, and the data folder's English column name
+  (``"Startet\\nenrolled_on"``), so the column is recognised whatever the label says;
+* row 2 (:data:`EXAMPLE_ROW`): a worked example in grey italics. It is skipped on intake
+  as long as it still holds the example's values; typed over, it is read as data;
+* rows 3 … (:data:`FIRST_DATA_ROW`): the entrepreneur's rows.
+
+The pilot a workbook belongs to is the workbook-level defined name :data:`PILOT_NAME`
+(a cell on the instructions sheet), not a column: the entrepreneur never types it. A sheet
+that does have a ``pilot_id`` column (a CSV flavour, or a workbook an analyst made) is
+checked row by row against the pilot being delivered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..schema import EXIT_REASONS, FUNDERS, GENDERS, GROUPS, TIMEPOINTS
+
+__all__ = [
+    "CHOICE_LABELS", "DATE_COLUMNS", "EXAMPLE_ROW", "FIRST_DATA_ROW", "HEADER_ROW",
+    "INSTRUCTIONS_TITLE", "LISTS_TITLE", "PILOT_NAME", "SHEETS", "SheetColumn", "SheetSpec",
+    "choice_code", "header_text", "sheet_for",
+]
+
+HEADER_ROW = 1
+EXAMPLE_ROW = 2
+FIRST_DATA_ROW = 3
+#: Workbook-level defined name of the cell holding the pilot id (instructions sheet).
+PILOT_NAME = "pilot_id"
+INSTRUCTIONS_TITLE = {"nb": "Veiledning", "en": "Instructions"}
+#: Hidden sheet with the drop-down lists (a list literal in a validation is limited to
+#: 255 characters; a range is not).
+LISTS_TITLE = "Lister"
+
+#: The words shown in drop-down lists, per column and code; intake takes either the word
+#: (any case) or the code. The report's own labels (present/text.py) say the same.
+CHOICE_LABELS: Mapping[str, Mapping[str, Mapping[str, str]]] = {
+    "gender": {
+        "female": {"nb": "jente/kvinne", "en": "female"},
+        "male": {"nb": "gutt/mann", "en": "male"},
+        "other": {"nb": "annet", "en": "other"},
+        "unknown": {"nb": "ukjent", "en": "unknown"},
+    },
+    "exit_reason": {
+        "completed": {"nb": "fullført", "en": "completed"},
+        "dropped_out": {"nb": "avbrutt", "en": "dropped out"},
+        "moved": {"nb": "flyttet", "en": "moved"},
+        "other": {"nb": "annet", "en": "other"},
+    },
+    "funder": {
+        "fund": {"nb": "fondet", "en": "the fund"},
+        "municipality": {"nb": "kommunen", "en": "the municipality"},
+        "ferd": {"nb": "Ferd", "en": "Ferd"},
+        "entrepreneur": {"nb": "entreprenøren", "en": "the entrepreneur"},
+        "other": {"nb": "andre", "en": "others"},
+    },
+    "group": {
+        "pilot": {"nb": "deltaker", "en": "participant"},
+        "comparison": {"nb": "sammenligning", "en": "comparison"},
+    },
+    "timepoint": {
+        "baseline": {"nb": "før", "en": "baseline"},
+        "followup": {"nb": "etter", "en": "follow-up"},
+    },
+    "in_kind": {
+        "false": {"nb": "nei", "en": "no"},
+        "true": {"nb": "ja", "en": "yes"},
+    },
+}
+assert set(CHOICE_LABELS["gender"]) == set(GENDERS)
+assert set(CHOICE_LABELS["exit_reason"]) == set(EXIT_REASONS)
+assert set(CHOICE_LABELS["funder"]) == set(FUNDERS)
+assert set(CHOICE_LABELS["group"]) == set(GROUPS)
+assert set(CHOICE_LABELS["timepoint"]) == set(TIMEPOINTS)
+
+
+@dataclass(frozen=True)
+class SheetColumn:
+    """One column of a reporting sheet.
+
+    ``kind`` says how the template formats and validates it: ``id`` and ``text`` (free
+    text), ``date`` (a date; ``month_ok`` also a month), ``year`` (a whole year), ``hours``
+    (0 < h ≤ 24), ``amount`` (kroner, may be negative), ``number``, ``choice`` (a list from
+    :data:`CHOICE_LABELS`), ``measure`` and ``area`` (lists made from the data folder).
+    """
+
+    name: str
+    kind: str
+    label_nb: str
+    label_en: str
+    help_nb: str
+    help_en: str
+    example: Any
+    width: float = 14
+    required: bool = True
+
+    def label(self, language: str) -> str:
+        return self.label_nb if language == "nb" else self.label_en
+
+    def help(self, language: str) -> str:
+        return self.help_nb if language == "nb" else self.help_en
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """One reporting sheet: the data folder's table it feeds and its columns."""
+
+    table: str
+    title_nb: str
+    title_en: str
+    about_nb: str
+    about_en: str
+    columns: tuple[SheetColumn, ...]
+    #: the column whose date places a row in time (corrections to reported periods)
+    date_column: str
+    #: columns that identify a row; empty: rows are compared as a whole (attendance, costs)
+    key: tuple[str, ...] = ()
+
+    def title(self, language: str) -> str:
+        return self.title_nb if language == "nb" else self.title_en
+
+    def about(self, language: str) -> str:
+        return self.about_nb if language == "nb" else self.about_en
+
+    def column(self, name: str) -> SheetColumn:
+        return next(c for c in self.columns if c.name == name)
+
+
+_PSEUDONYM_NB = ("Deltakerens pseudonym: deres egen kode (for eksempel D-017), aldri navn "
+                 "eller fødselsnummer. Samme kode i alle ark og alle leveranser.")
+_PSEUDONYM_EN = ("The participant's pseudonym: your own code (for example D-017), never a "
+                 "name or national identity number. The same code in every sheet and delivery.")
+_EXAMPLE_ID = "EKSEMPEL"
+
+SHEETS: tuple[SheetSpec, ...] = (
+    SheetSpec(
+        "participants", "Deltakere", "Participants",
+        "Én rad per deltaker som har startet. Når en deltaker slutter, fyller dere inn "
+        "sluttdato og årsak i samme rad.",
+        "One row per participant who has started. When a participant leaves, fill in the "
+        "exit date and reason in the same row.",
+        (
+            SheetColumn("participant_id", "id", "Deltaker (pseudonym)", "Participant (pseudonym)",
+                        _PSEUDONYM_NB, _PSEUDONYM_EN, _EXAMPLE_ID, 22),
+            SheetColumn("enrolled_on", "date", "Startet", "Enrolled on",
+                        "Datoen deltakeren startet (dd.mm.åååå).",
+                        "The date the participant started (dd.mm.yyyy).", "2025-02-03", 13),
+            SheetColumn("exited_on", "date", "Sluttet", "Exited on",
+                        "Datoen deltakeren sluttet. Tom så lenge deltakeren er med.",
+                        "The date the participant left. Empty while still taking part.",
+                        None, 13, required=False),
+            SheetColumn("exit_reason", "choice", "Årsak til slutt", "Exit reason",
+                        "Velg fra listen når deltakeren har sluttet.",
+                        "Pick from the list when the participant has left.", None, 16,
+                        required=False),
+            SheetColumn("birth_year", "year", "Fødselsår", "Birth year",
+                        "Bare året, for eksempel 2011.", "The year only, for example 2011.",
+                        2011, 11, required=False),
+            SheetColumn("gender", "choice", "Kjønn", "Gender", "Velg fra listen.",
+                        "Pick from the list.", "female", 14, required=False),
+            SheetColumn("area", "area", "Område", "Area",
+                        "Bydel eller område der deltakeren bor; velg fra listen.",
+                        "The part of the municipality the participant lives in; pick from "
+                        "the list.", None, 18, required=False),
+        ),
+        date_column="enrolled_on", key=("participant_id",),
+    ),
+    SheetSpec(
+        "sessions", "Oppmøte", "Attendance",
+        "Én rad per gang en deltaker var med på en aktivitet, med antall timer.",
+        "One row each time a participant took part in an activity, with the hours.",
+        (
+            SheetColumn("participant_id", "id", "Deltaker (pseudonym)", "Participant (pseudonym)",
+                        _PSEUDONYM_NB, _PSEUDONYM_EN, _EXAMPLE_ID, 22),
+            SheetColumn("date", "date", "Dato", "Date", "Datoen for aktiviteten (dd.mm.åååå).",
+                        "The date of the activity (dd.mm.yyyy).", "2025-02-10", 13),
+            SheetColumn("hours", "hours", "Timer", "Hours",
+                        "Timer deltakeren var med, mer enn 0 og høyst 24 (for eksempel 1,5).",
+                        "Hours the participant took part, above 0 and at most 24 (e.g. 1.5).",
+                        1.5, 9),
+        ),
+        date_column="date",
+    ),
+    SheetSpec(
+        "costs", "Kostnader", "Costs",
+        "Én rad per utgift eller per måned og finansieringskilde. Retting av en tidligere "
+        "rad gjøres med en ny rad med negativt beløp.",
+        "One row per expense, or per month and source of funding. A correction to an "
+        "earlier row is a new row with a negative amount.",
+        (
+            SheetColumn("date", "date", "Dato", "Date",
+                        "Datoen for utgiften, eller månedens første dag (dd.mm.åååå).",
+                        "The date of the expense, or the first day of its month (dd.mm.yyyy).",
+                        "2025-02-28", 13),
+            SheetColumn("funder", "choice", "Betalt av", "Paid by",
+                        "Hvem som betalte; velg fra listen.", "Who paid; pick from the list.",
+                        "fund", 16),
+            SheetColumn("in_kind", "choice", "Naturalytelse", "In kind",
+                        "«ja» for arbeidstid eller lokaler som ikke er betalt med penger.",
+                        "'yes' for working time or premises not paid for in money.",
+                        "false", 13, required=False),
+            SheetColumn("amount_nok", "amount", "Beløp (kr)", "Amount (NOK)",
+                        "Beløpet i hele kroner, uten «kr». Negativt bare som retting.",
+                        "The amount in whole kroner, without 'kr'. Negative only as a correction.",
+                        12500, 14),
+            SheetColumn("description", "text", "Beskrivelse", "Description",
+                        "Kort om hva pengene gikk til. Ingen navn på deltakere.",
+                        "What the money was for, in a few words. No names of participants.",
+                        "Eksempel: lønn prosjektleder februar", 40, required=False),
+        ),
+        date_column="date",
+    ),
+    SheetSpec(
+        "outcomes", "Resultater", "Outcomes",
+        "Én rad per måling: en deltaker (eller en i sammenligningsgruppen) målt på et "
+        "resultatmål før eller etter.",
+        "One row per measurement: a participant (or a comparison person) measured on an "
+        "outcome measure at baseline or follow-up.",
+        (
+            SheetColumn("participant_id", "id", "Person (pseudonym)", "Person (pseudonym)",
+                        _PSEUDONYM_NB + " Personer i sammenligningsgruppen får egne koder.",
+                        _PSEUDONYM_EN + " Comparison people get codes of their own.",
+                        _EXAMPLE_ID, 22),
+            SheetColumn("group", "choice", "Gruppe", "Group",
+                        "«deltaker» for deltakere i piloten, «sammenligning» for "
+                        "sammenligningsgruppen.",
+                        "'participant' for the pilot's participants, 'comparison' for the "
+                        "comparison group.", "pilot", 15),
+            SheetColumn("measure", "measure", "Resultatmål", "Measure",
+                        "Velg målet fra listen.", "Pick the measure from the list.", None, 22),
+            SheetColumn("timepoint", "choice", "Tidspunkt", "Timepoint",
+                        "«før» ved oppstart, «etter» ved oppfølging.",
+                        "'baseline' at the start, 'follow-up' later.", "baseline", 12),
+            SheetColumn("measured_on", "date", "Målt dato", "Measured on",
+                        "Datoen målingen ble gjort (dd.mm.åååå).",
+                        "The date of the measurement (dd.mm.yyyy).", "2025-02-03", 13),
+            SheetColumn("value", "number", "Verdi", "Value",
+                        "Poengsummen, innenfor målets skala.",
+                        "The score, inside the measure's scale.", None, 10),
+            SheetColumn("cluster", "text", "Skole/klasse", "School/class",
+                        "Valgfritt: skolen eller klassen personen måles i.",
+                        "Optional: the school or class the person is measured in.", None, 18,
+                        required=False),
+        ),
+        date_column="measured_on", key=("participant_id", "group", "measure", "timepoint"),
+    ),
+)
+
+DATE_COLUMNS = {s.table: s.date_column for s in SHEETS}
+
+
+def sheet_for(table: str) -> SheetSpec:
+    """The sheet spec of a data-folder table (``participants``, ``sessions`` …)."""
+    return next(s for s in SHEETS if s.table == table)
+
+
+def header_text(column: SheetColumn, language: str) -> str:
+    """A header cell's text: the label, a line break, the English column name."""
+    return f"{column.label(language)}\n{column.name}"
+
+
+def choice_code(column: str, text: str) -> str:
+    """The code for a list word in either language (any case); other text unchanged.
+
+    >>> choice_code("gender", "Jente/kvinne"), choice_code("timepoint", "etter")
+    ('female', 'followup')
+    >>> choice_code("gender", "female"), choice_code("gender", "hest")
+    ('female', 'hest')
+    """
+    words = CHOICE_LABELS.get(column)
+    if not words:
+        return text
+    folded = text.strip().casefold()
+    for code, labels in words.items():
+        if folded == code or folded in (w.casefold() for w in labels.values()):
+            return code
+    return text
+
+
+def _fold(text: str) -> str:
+    return " ".join(str(text).replace("_", " ").replace("-", " ").split()).casefold()
+
+
+def column_of_header(sheet: SheetSpec, text: Any) -> str | None:
+    """The English column name a header cell stands for, or None.
+
+    Takes the template's two-line header (the name on the last line), the English name
+    itself (any case, spaces for underscores: ``Enrolled on``), or either language's label.
+
+    >>> spec = sheet_for("participants")
+    >>> [column_of_header(spec, t) for t in ("Startet\\nenrolled_on", "Enrolled On", "Kjønn", "?")]
+    ['enrolled_on', 'enrolled_on', 'gender', None]
+    """
+    if text is None:
+        return None
+    lines = [line for line in str(text).splitlines() if line.strip()]
+    if not lines:
+        return None
+    candidates = [lines[-1], " ".join(lines), lines[0]]
+    for candidate in candidates:
+        folded = _fold(candidate)
+        for column in sheet.columns:
+            if folded in (_fold(column.name), _fold(column.label_nb), _fold(column.label_en)):
+                return column.name
+        if folded == "pilot id":  # CSV flavours and analysts' sheets may carry it
+            return "pilot_id"
+    return None
