@@ -318,3 +318,27 @@ def column_of_header(sheet: SheetSpec, text: Any) -> str | None:
         if folded == "pilot id":  # CSV flavours and analysts' sheets may carry it
             return "pilot_id"
     return None
+
+
+#: The example row's id: a real pseudonym never reads like this.
+EXAMPLE_ID = _EXAMPLE_ID
+
+
+def is_example_row(values: Mapping[str, Any]) -> bool:
+    """Whether a sheet's row 2 is still the template's example (skipped on intake).
+
+    The example is recognised by what no real row holds: the id ``EKSEMPEL`` or, on a
+    sheet without ids (costs), a description that starts with "Eksempel"/"Example".
+
+    >>> is_example_row({"participant_id": "eksempel", "hours": "1.5"})
+    True
+    >>> is_example_row({"description": "Eksempel: lønn", "amount_nok": "12500"})
+    True
+    >>> is_example_row({"participant_id": "D-017"})
+    False
+    """
+    pid = str(values.get("participant_id") or "").strip().casefold()
+    if pid:
+        return pid == EXAMPLE_ID.casefold()
+    about = str(values.get("description") or "").strip().casefold()
+    return about.startswith(("eksempel", "example"))
