@@ -64,6 +64,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", dest="as_of", help="date YYYY-MM-DD (default: latest date in the data)")
     p.add_argument("--out", type=Path, help="FILE.xlsx, FILE.csv or FILE.json (default: print)")
 
+    p = sub.add_parser("template", help="write a pilot's reporting workbook for the entrepreneur",
+                       description="Write the Excel workbook an entrepreneur fills in every "
+                       "quarter: instructions, the pilot's facts, one sheet per table with lists "
+                       "and checks, and the rows already delivered. Example: pilot-eval template "
+                       "data/ --pilot mentor --out mentor-rapportering.xlsx")
+    p.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="the data folder")
+    p.add_argument("--pilot", required=True, metavar="ID", help="the pilot's id")
+    p.add_argument("--out", type=Path, help="FILE.xlsx (default: ID-rapportering.xlsx here)")
+    p.add_argument("--lang", choices=("nb", "en"), default="nb", help="language of the workbook")
+    p.add_argument("--empty", action="store_true",
+                   help="leave out the rows already delivered (default: include them)")
+
+    p = sub.add_parser("intake", help="check a delivery and merge it into the data folder",
+                       description="Check an entrepreneur's delivery (a reporting workbook, or "
+                       "one table as CSV named after it) and, when it has no errors, merge it "
+                       "into the data folder and keep it on record in DATA_DIR/deliveries/. "
+                       "With errors nothing is merged and a feedback workbook marks each "
+                       "problem. Exit status: 0 taken in or nothing to change, 1 refused, "
+                       "2 usage error. Example: pilot-eval intake data/ mentor-2026-Q1.xlsx")
+    p.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="the data folder")
+    p.add_argument("file", type=Path, metavar="FILE", help="the delivery (.xlsx or .csv)")
+    p.add_argument("--pilot", metavar="ID", help="the pilot (default: the one the workbook names)")
+    p.add_argument("--dry-run", action="store_true", dest="dry_run",
+                   help="check and show the changes, write nothing")
+    p.add_argument("--accept-removals", action="store_true", dest="accept_removals",
+                   help="let participants missing since the last delivery be removed")
+    p.add_argument("--feedback", type=Path, metavar="FILE.xlsx",
+                   help="where to write the feedback workbook (default: beside FILE)")
+    p.add_argument("--lang", choices=("nb", "en"), default="nb", help="language of the messages")
+
     p = sub.add_parser("report", help="render the evaluation reports (PDF and HTML)")
     p.add_argument("data_dir", type=Path, metavar="DATA_DIR")
     p.add_argument("--as-of", dest="as_of", help="date YYYY-MM-DD (default: latest date in the data)")
@@ -258,8 +288,50 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_template(args: argparse.Namespace) -> int:
+    from .errors import UsageError
+    from .intake.template import write_template
+
+    if not args.data_dir.is_dir():
+        raise UsageError(f"The data folder '{args.data_dir}' does not exist. Check the path.")
+    out = write_template(args.data_dir, args.pilot, args.out, language=args.lang,
+                         include_delivered=not args.empty)
+    log.info("Wrote the reporting workbook for %s to %s.", args.pilot, out)
+    print(out)
+    return EXIT_OK
+
+
+def _cmd_intake(args: argparse.Namespace) -> int:
+    from .errors import UsageError, format_problems
+    from .intake.merge import change_lines, feedback_path, take_delivery
+
+    result = take_delivery(args.data_dir, args.file, pilot=args.pilot, dry_run=args.dry_run,
+                           accept_removals=args.accept_removals)
+    problems = result.problems
+    if len(problems):
+        print(format_problems(problems, language=args.lang, max_rows=200))
+        print()
+    print(result.summary(args.lang))
+    if len(result.changes) and not len(result.errors):
+        print("\n".join("  " + line for line in change_lines(result, args.lang)))
+    if result.accepted:
+        print(("Lagret: " if args.lang == "nb" else "Kept as: ") + str(result.record))
+    if len(result.errors) and args.file.suffix.lower() in (".xlsx", ".csv"):
+        from .intake.feedback import write_feedback
+
+        target = args.feedback or feedback_path(args.file, args.lang)
+        try:
+            write_feedback(args.file, problems, target, language=args.lang)
+        except OSError as exc:
+            raise UsageError(f"The feedback workbook could not be written to {target}: "
+                             f"{exc.strerror or exc}. Name another place with --feedback.") from exc
+        print(("Tilbakemelding til entreprenøren: " if args.lang == "nb"
+               else "Feedback for the entrepreneur: ") + str(target))
+    return EXIT_INVALID_DATA if len(result.errors) else EXIT_OK
+
+
 _COMMANDS = {"sample": _cmd_sample, "validate": _cmd_validate, "metrics": _cmd_metrics,
-             "report": _cmd_report}
+             "template": _cmd_template, "intake": _cmd_intake, "report": _cmd_report}
 
 
 def run() -> None:
