@@ -303,13 +303,13 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 def _cmd_intake(args: argparse.Namespace) -> int:
     from .errors import UsageError, format_problems
-    from .intake.merge import change_lines, feedback_path, take_delivery
+    from .intake.merge import change_lines, feedback_path, for_people, take_delivery
 
     result = take_delivery(args.data_dir, args.file, pilot=args.pilot, dry_run=args.dry_run,
                            accept_removals=args.accept_removals)
     problems = result.problems
     if len(problems):
-        print(format_problems(problems, language=args.lang, max_rows=200))
+        print(format_problems(for_people(problems, args.lang), language=args.lang, max_rows=200))
         print()
     print(result.summary(args.lang))
     if len(result.changes) and not len(result.errors):

@@ -56,7 +56,7 @@ from . import spec
 from .read import Delivery, read_delivery
 
 __all__ = ["DELIVERIES", "LOG_NAME", "IntakeResult", "change_lines", "diff_rows",
-           "feedback_path", "read_log", "take_delivery"]
+           "feedback_path", "for_people", "read_log", "take_delivery"]
 
 #: Folder inside the data folder that keeps every accepted delivery, and its log.
 DELIVERIES = "deliveries"
@@ -285,6 +285,41 @@ def _relabel(problems: pd.DataFrame, delivery: Delivery, folder_files: Mapping[s
         seen = set(map(tuple, baseline[key].astype(str).to_numpy()))
         old = out[key].astype(str).apply(tuple, axis=1).isin(seen) & ~ours
         out = out.loc[~old]
+    return out
+
+
+def _list_words(problems: pd.DataFrame, delivery: Delivery) -> pd.DataFrame:
+    """A value not in a list: name the list's words, as the sheet shows them, not codes."""
+    if problems.empty:
+        return problems
+    out = problems.copy()
+    sheets = set(delivery.sheets.values())
+    hit = out["rule"].eq("value.not_allowed") & out["file"].isin(sheets) & \
+        out["column"].isin(list(spec.CHOICE_LABELS)) & out["value"].notna()
+    for i in out.index[hit]:
+        words = spec.CHOICE_LABELS[out.at[i, "column"]]
+        value = out.at[i, "value"]
+        out.at[i, "message_nb"] = (f"«{value}» er ikke et av valgene i listen: "
+                                   + ", ".join(w["nb"] for w in words.values()) + ".")
+        out.at[i, "message_en"] = (f"'{value}' is not one of the list's choices: "
+                                   + ", ".join(w["en"] for w in words.values()) + ".")
+    return out
+
+
+def for_people(problems: pd.DataFrame, language: str = "nb") -> pd.DataFrame:
+    """Problems as an entrepreneur reads them: the column's header label and its cell
+    (``Kjønn (F5)``) instead of the data folder's English name."""
+    out = problems.copy()
+    labels = {}
+    for sheet in spec.SHEETS:
+        for title in (sheet.title_nb, sheet.title_en):
+            for column in sheet.columns:
+                labels[(title, column.name)] = column.label(language)
+    shown = [labels.get((f, c), c) if isinstance(c, str) else c
+             for f, c in zip(out["file"], out["column"])]
+    cells = out["cell"] if "cell" in out.columns else pd.Series(None, index=out.index)
+    out["column"] = [f"{s} ({cell})" if isinstance(cell, str) and isinstance(s, str) else s
+                     for s, cell in zip(shown, cells)]
     return out
 
 
@@ -556,7 +591,8 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
             cross_frame["severity"].eq("warning") if len(cross_frame) else None
         if duplicate is not None:
             cross_frame = cross_frame.loc[~duplicate]
-        result.problems = _with_cells(_mask(concat_problems([own, cross_frame])), delivery)
+        result.problems = _with_cells(
+            _list_words(_mask(concat_problems([own, cross_frame])), delivery), delivery)
 
         previous = _previous(folder, pilot_id)
         result.previous = previous
