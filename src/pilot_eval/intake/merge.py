@@ -113,7 +113,9 @@ class IntakeResult:
         if self.changes.empty:
             return pd.DataFrame(0, index=index, columns=["added", "changed", "removed",
                                                          "corrections"])
-        rows = self.changes.drop_duplicates(["table", "change", "key", "row_id"])
+        # one count per row, however many of its cells changed; a correction if any was
+        rows = self.changes.groupby(["table", "change", "row_id"], sort=False)[
+            "correction"].any().reset_index()
         out = pd.crosstab(rows["table"], rows["change"]).reindex(
             index=index, columns=["added", "changed", "removed"], fill_value=0)
         out["corrections"] = rows[rows["correction"]].groupby("table").size().reindex(
@@ -419,8 +421,8 @@ def diff_rows(table: str, before: pd.DataFrame, after: pd.DataFrame, *,
     out["correction"] = (out["date"].notna() & (out["date"] <= since)) if since is not None \
         else False
     out["row"] = out["row"].astype("Int64")
-    out["row_id"] = out["table"] + ":" + out["change"] + ":" + out["key"] + ":" + \
-        out["row"].astype(str)
+    out["row_id"] = (out["table"] + ":" + out["change"] + ":" + out["key"].astype(str) + ":"
+                     + out["row"].astype("string").fillna("")).astype(str)
     return out
 
 
@@ -616,8 +618,13 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
         if dry_run:
             return result
         result.received_at = now.isoformat(timespec="seconds")
-        result.record = _commit(folder, path, data, result, combined, typed, folder_files, now)
-        result.accepted = True
+        result.accepted = True  # as the stored summary says; undone if the commit fails
+        try:
+            result.record = _commit(folder, path, data, result, combined, typed, folder_files,
+                                    now)
+        except BaseException:
+            result.accepted = False
+            raise
         return result
 
 

@@ -1,0 +1,381 @@
+"""Intake of a delivery (src/pilot_eval/intake/merge.py, read.py): every rule, idempotent
+re-delivery, the record kept, and an interrupted or concurrent intake leaving the folder
+as it was.
+
+The deliveries are built here with openpyxl in the template's layout (spec.py), so these
+tests do not depend on the template writer; tests/test_intake_template.py checks that the
+template writer's workbooks round-trip through the same reader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook, load_workbook
+from openpyxl.workbook.defined_name import DefinedName
+
+import pilot_eval as pe
+from pilot_eval.cli import main
+from pilot_eval.errors import DataValidationError, UsageError
+from pilot_eval.intake import merge, spec
+from pilot_eval.intake.merge import read_log, take_delivery
+
+SAMPLE = Path(__file__).parent.parent / "data" / "sample"
+
+PILOT = "fritid"
+TODAY = "2026-12-07"
+NOW = dt.datetime(2026, 12, 7, 9, 30, tzinfo=dt.timezone.utc)
+
+
+def _cell(value):
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def write_delivery(path: Path, tables: dict[str, pd.DataFrame], *, pilot: str = PILOT,
+                   language: str = "nb", example: bool = True) -> Path:
+    """A workbook in the template's layout holding ``tables`` (codes as in the data folder)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = spec.INSTRUCTIONS_TITLE[language]
+    ws["A1"], ws["B1"] = "Pilot", pilot
+    wb.defined_names[spec.PILOT_NAME] = DefinedName(
+        spec.PILOT_NAME, attr_text=f"'{ws.title}'!$B$1")
+    for sheet in spec.SHEETS:
+        if sheet.table not in tables:
+            continue
+        w = wb.create_sheet(sheet.title(language))
+        w.append([spec.header_text(c, language) for c in sheet.columns])
+        if example:
+            w.append([c.example for c in sheet.columns])
+        frame = tables[sheet.table]
+        for row in frame.itertuples(index=False):
+            values = row._asdict()
+            w.append([_cell(values.get(c.name)) for c in sheet.columns])
+    wb.save(path)
+    return path
+
+
+def pilot_rows(ds: pe.Dataset, pilot: str = PILOT) -> dict[str, pd.DataFrame]:
+    out = {}
+    for sheet in spec.SHEETS:
+        frame = ds.table(sheet.table)
+        frame = frame[frame["pilot_id"].astype(str) == pilot].reset_index(drop=True)
+        out[sheet.table] = frame.astype({c: object for c in frame.columns
+                                         if isinstance(frame[c].dtype, pd.CategoricalDtype)})
+    return out
+
+
+def folder_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def full() -> pe.Dataset:
+    if not (SAMPLE / "pilots.csv").exists():
+        pytest.skip("data/sample not generated yet")
+    return pe.load_dataset(SAMPLE)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """The sample without the pilot's rows: it has not delivered anything yet."""
+    dest = tmp_path / "data"
+    shutil.copytree(SAMPLE, dest)
+    for table in ("participants", "sessions", "costs", "outcomes"):
+        path = dest / f"{table}.csv"
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame[frame["pilot_id"] != PILOT].to_csv(path, index=False)
+    return dest
+
+
+def quarter(full: pe.Dataset, as_of: str) -> dict[str, pd.DataFrame]:
+    return pilot_rows(full.as_of(as_of))
+
+
+def take(folder: Path, path: Path, **kw) -> merge.IntakeResult:
+    kw.setdefault("today", TODAY)
+    kw.setdefault("now", NOW)
+    return take_delivery(folder, path, **kw)
+
+
+# --- accepted, recorded, idempotent ----------------------------------------------------------
+
+def test_first_delivery_is_merged_and_kept_on_record(folder, full, tmp_path):
+    rows = quarter(full, "2025-12-31")
+    path = write_delivery(tmp_path / "q4.xlsx", rows)
+    others_before = pe.load_dataset(folder).participants
+    result = take(folder, path)
+    assert result.accepted and not len(result.errors), result.problems
+    counts = result.counts()
+    assert counts.loc["participants", "added"] == len(rows["participants"])
+    assert counts.loc["sessions", "added"] == len(rows["sessions"])
+    assert counts[["changed", "removed", "corrections"]].to_numpy().sum() == 0
+
+    after = pe.load_dataset(folder)
+    mine = pilot_rows(after)
+    for table in ("participants", "sessions", "costs", "outcomes"):
+        columns = [c.name for c in spec.sheet_for(table).columns]
+        pd.testing.assert_frame_equal(
+            mine[table][columns].reset_index(drop=True), rows[table][columns].reset_index(drop=True),
+            check_dtype=False, check_categorical=False)
+    others = after.participants[after.participants["pilot_id"].astype(str) != PILOT]
+    pd.testing.assert_frame_equal(others.reset_index(drop=True),
+                                  others_before.reset_index(drop=True), check_categorical=False)
+
+    log = read_log(folder)
+    assert len(log) == 1
+    entry = log[0]
+    assert entry["pilot_id"] == PILOT and entry["original_name"] == "q4.xlsx"
+    assert entry["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert entry["received_at"] == "2026-12-07T09:30:00+00:00"
+    assert entry["data_until"] <= "2025-12-31"
+    stored = folder / entry["file"]
+    assert stored.read_bytes() == path.read_bytes()  # kept unchanged
+    assert not os.access(stored, os.W_OK) or os.geteuid() == 0
+    assert (stored.with_suffix(".changes.txt")).read_text(encoding="utf-8").startswith("Tatt inn")
+    assert result.record == folder.resolve() / entry["file"]
+
+
+def test_the_same_delivery_twice_changes_nothing_and_says_so(folder, full, tmp_path):
+    path = write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31"))
+    take(folder, path)
+    before = folder_digest(folder)
+    again = take(folder, path, now=NOW + dt.timedelta(hours=1))
+    assert again.unchanged and not again.accepted and again.changes.empty
+    assert "Ingen endringer" in again.summary("nb")
+    assert folder_digest(folder) == before
+    # the same rows in a new file (saved again by Excel) change nothing either
+    copy = write_delivery(tmp_path / "q4-again.xlsx", quarter(full, "2025-12-31"), example=False)
+    assert take(folder, copy).unchanged
+
+
+def test_next_quarter_shows_additions_changes_and_corrections(folder, full, tmp_path):
+    take(folder, write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31")))
+    rows = quarter(full, "2026-03-31")
+    early = rows["participants"]["enrolled_on"].idxmin()
+    corrected_id = rows["participants"].at[early, "participant_id"]
+    rows["participants"].at[early, "gender"] = (
+        "male" if rows["participants"].at[early, "gender"] != "male" else "female")
+    result = take(folder, write_delivery(tmp_path / "q1.xlsx", rows))
+    assert result.accepted, result.problems
+    changed = result.changes[result.changes["change"] == "changed"]
+    gender = changed[changed["column"] == "gender"]
+    assert list(gender["key"]) == [corrected_id]
+    assert gender["correction"].all()  # enrolled before the last delivery's end: a correction
+    exits = changed[changed["column"] == "exited_on"]
+    assert len(exits) and not exits["correction"].any()  # news, not a correction
+    entry = read_log(folder)[-1]
+    assert entry["corrections"] == int(result.changes["correction"].sum()) >= 1
+    assert entry["corrected_until"] is not None
+    lines = merge.change_lines(result, "nb")
+    assert any("Kjønn" in line and "→" in line for line in lines)
+
+
+def test_dry_run_writes_nothing(folder, full, tmp_path):
+    before = folder_digest(folder)
+    result = take(folder, write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31")),
+                  dry_run=True)
+    assert not result.accepted and len(result.changes)
+    assert "Prøvekjøring" in result.summary("nb")
+    assert folder_digest(folder) == before
+
+
+# --- the rules ---------------------------------------------------------------------------------
+
+def test_a_participant_who_vanished_is_an_error_unless_accepted(folder, full, tmp_path):
+    take(folder, write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31")))
+    rows = quarter(full, "2025-12-31")
+    gone = rows["participants"].at[0, "participant_id"]
+    for table in ("participants", "sessions", "outcomes"):
+        rows[table] = rows[table][rows[table]["participant_id"] != gone]
+    path = write_delivery(tmp_path / "less.xlsx", rows)
+    before = folder_digest(folder)
+    refused = take(folder, path)
+    vanished = refused.errors[refused.errors["rule"] == "intake.participant_vanished"]
+    assert list(vanished["value"]) == [gone] and not refused.accepted
+    assert folder_digest(folder) == before
+    accepted = take(folder, path, accept_removals=True)
+    assert accepted.accepted
+    assert accepted.counts().loc["participants", "removed"] == 1
+    left = pe.load_dataset(folder).participants
+    assert gone not in set(left["participant_id"].astype(str))
+
+
+def test_identity_numbers_are_refused_before_anything_is_written(folder, full, tmp_path):
+    rows = quarter(full, "2025-12-31")
+    rows["participants"].at[1, "participant_id"] = "15071210100"  # valid check digits
+    path = write_delivery(tmp_path / "fnr.xlsx", rows)
+    before = folder_digest(folder)
+    result = take(folder, path)
+    hits = result.errors[result.errors["rule"] == "privacy.identity_number"]
+    assert len(hits) == 1 and hits["value"].iloc[0] == "*" * 11
+    assert "15071210100" not in result.problems.to_csv()
+    assert result.changes.empty  # never compared, never combined
+    assert folder_digest(folder) == before
+    assert not list(folder.parent.glob(f".{folder.name}.intake-*"))
+
+
+def test_cell_errors_name_sheet_row_column_and_cell(folder, full, tmp_path):
+    rows = quarter(full, "2025-12-31")
+    path = write_delivery(tmp_path / "bad.xlsx", rows)
+    wb = load_workbook(path)
+    ws = wb["Deltakere"]
+    ws["F4"] = "jentee"        # not a list word
+    ws["B5"] = dt.date(2031, 1, 1)   # in the future
+    ws["B6"] = dt.date(2019, 5, 5)   # before the pilot
+    wb["Oppmøte"]["C4"] = 30   # more than 24 hours
+    wb["Kostnader"]["B4"] = "banken"
+    wb.save(path)
+    result = take(folder, path)
+    found = {(r.file, r.row, r.cell, r.rule) for r in result.errors.itertuples()}
+    assert ("Deltakere", 4, "F4", "value.not_allowed") in found
+    assert ("Deltakere", 5, "B5", "intake.future_date") in found
+    assert ("Deltakere", 6, "B6", "intake.outside_pilot") in found
+    assert ("Oppmøte", 4, "C4", "value.too_large") in found
+    assert ("Kostnader", 4, "B4", "value.not_allowed") in found
+    words = result.errors.loc[result.errors["cell"] == "F4", "message_nb"].iloc[0]
+    assert "jente/kvinne" in words and "female" not in words
+    people = merge.for_people(result.problems, "nb")
+    assert "Kjønn (F4)" in set(people["column"])
+    assert not result.accepted
+
+
+def test_rows_of_another_pilot_are_refused(folder, full, tmp_path):
+    rows = quarter(full, "2025-12-31")["costs"]
+    other = pilot_rows(full, "mentor")["costs"].head(2)
+    both = pd.concat([rows, other], ignore_index=True)
+    path = tmp_path / "costs.csv"
+    both.to_csv(path, index=False)
+    result = take(folder, path, pilot=PILOT)
+    bad = result.errors[result.errors["rule"] == "intake.other_pilot"]
+    assert len(bad) == 2 and set(bad["value"]) == {"mentor"}
+    assert set(bad["row"]) == {len(rows) + 2, len(rows) + 3}  # the file's own row numbers
+    # without them the table alone is taken in, and only that table is touched
+    rows.to_csv(path, index=False)
+    accepted = take(folder, path, pilot=PILOT)
+    assert accepted.accepted and accepted.tables == ("costs",)
+
+
+def test_workbook_of_another_pilot_and_unknown_pilot(folder, full, tmp_path):
+    path = write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31"))
+    mismatch = take(folder, path, pilot="mentor")
+    assert "intake.pilot_mismatch" in set(mismatch.errors["rule"])
+    unknown = write_delivery(tmp_path / "x.xlsx", quarter(full, "2025-12-31"), pilot="nope")
+    assert "intake.pilot_unknown" in set(take(folder, unknown).errors["rule"])
+
+
+def test_the_example_row_is_skipped_only_while_unchanged(folder, full, tmp_path):
+    rows = quarter(full, "2025-12-31")
+    path = write_delivery(tmp_path / "q4.xlsx", rows)
+    assert take(folder, path, dry_run=True).counts().loc["participants", "added"] == \
+        len(rows["participants"])
+    wb = load_workbook(path)
+    wb["Deltakere"]["A2"] = "D-900"  # typed over the example: a real row
+    wb.save(path)
+    result = take(folder, path, dry_run=True)
+    assert result.counts().loc["participants", "added"] == len(rows["participants"]) + 1
+
+
+def test_list_words_in_either_language_become_codes(folder, full, tmp_path):
+    rows = quarter(full, "2025-12-31")
+    path = write_delivery(tmp_path / "en.xlsx", rows, language="en")
+    wb = load_workbook(path)
+    ws = wb["Participants"]
+    gender = [c.column_letter for c in ws[1] if c.value.endswith("gender")][0]
+    for r in range(3, ws.max_row + 1):  # words, not codes, as the lists offer them
+        code = ws[f"{gender}{r}"].value
+        ws[f"{gender}{r}"] = spec.CHOICE_LABELS["gender"][code]["nb"] if code else None
+    wb.save(path)
+    result = take(folder, path)
+    assert result.accepted, result.problems
+    got = pilot_rows(pe.load_dataset(folder))["participants"]["gender"].astype(str)
+    assert list(got) == list(rows["participants"]["gender"].astype(str))
+
+
+def test_the_folder_must_be_valid_first(folder, full, tmp_path):
+    (folder / "costs.csv").write_text("pilot_id,date\n", encoding="utf-8")
+    path = write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31"))
+    with pytest.raises(DataValidationError):
+        take(folder, path)
+
+
+# --- all or nothing --------------------------------------------------------------------------
+
+def test_an_interrupted_intake_leaves_the_folder_as_it_was(folder, full, tmp_path, monkeypatch):
+    path = write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31"))
+    before = folder_digest(folder)
+
+    def stop(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(merge, "switch_folder", stop)
+    with pytest.raises(KeyboardInterrupt):
+        take(folder, path)
+    assert folder_digest(folder) == before
+    assert not list(folder.parent.glob(f".{folder.name}.intake-*"))
+    monkeypatch.undo()
+    assert take(folder, path).accepted  # and the next try goes through
+
+
+def test_a_second_intake_waits_for_the_first(folder, full, tmp_path, monkeypatch):
+    path = write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31"))
+    monkeypatch.setattr(merge, "LOCK_WAIT_SECONDS", 0.3)
+    fd = os.open(folder.resolve().parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with pytest.raises(UsageError, match="Another intake"):
+            take(folder, path)
+    finally:
+        os.close(fd)
+    assert take(folder, path).accepted
+
+
+def test_a_data_folder_table_in_excel_is_rewritten_as_csv(folder, full, tmp_path):
+    costs = pd.read_csv(folder / "costs.csv", dtype=str, keep_default_na=False)
+    costs.to_excel(folder / "costs.xlsx", index=False, sheet_name="costs")
+    (folder / "costs.csv").unlink()
+    result = take(folder, write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31")))
+    assert result.accepted, result.problems
+    assert (folder / "costs.csv").exists() and not (folder / "costs.xlsx").exists()
+    assert not len(pe.validate(folder).query("severity == 'error'"))
+
+
+# --- the command ---------------------------------------------------------------------------
+
+def test_cli_exit_codes_and_feedback(folder, full, tmp_path, capsys):
+    good = write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31"))
+    assert main(["intake", str(folder), str(good), "--dry-run"]) == 0
+    assert "Prøvekjøring" in capsys.readouterr().out
+    assert main(["intake", str(folder), str(good)]) == 0
+    assert "Tatt inn" in capsys.readouterr().out
+    assert main(["intake", str(folder), str(good)]) == 0
+    assert "Ingen endringer" in capsys.readouterr().out
+    bad = write_delivery(tmp_path / "bad.xlsx", quarter(full, "2026-03-31"))
+    wb = load_workbook(bad)
+    wb["Oppmøte"]["C3"] = 30
+    wb.save(bad)
+    original = bad.read_bytes()
+    assert main(["intake", str(folder), str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert "Timer (C3)" in out and "ikke tatt inn" in out
+    assert bad.read_bytes() == original  # the delivery itself is never touched
+    feedback = tmp_path / "bad-tilbakemelding.xlsx"
+    assert feedback.exists()
+    assert main(["intake", str(folder), str(tmp_path / "missing.xlsx")]) == 2
+    assert len(read_log(folder)) == 1
+    assert json.loads((folder / "deliveries" / "log.jsonl").read_text().splitlines()[0])
