@@ -530,9 +530,10 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
 
     with _folder_lock(folder):
         baseline, folder_tables, agreement, _files = _check_folder(folder)
-        if (baseline["severity"] == "error").any():
+        if _blocking(baseline).any():
             # the folder must be mended first: its own problems, as validate lists them
-            raise DataValidationError(baseline, language=(agreement or {}).get("language", "nb"))
+            language = (agreement or {}).get("language", "nb")
+            raise DataValidationError(baseline[_blocking(baseline)], language=language)
         delivery = read_delivery(path, table=table)
         problems = Problems()
         problems.records.extend(delivery.problems.to_dict("records"))
@@ -628,6 +629,13 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
         return result
 
 
+def _blocking(problems: pd.DataFrame) -> pd.Series:
+    """Errors that stop an intake. A required table with only its header is not one: a
+    new folder is filled by its first deliveries (participants and costs may come from
+    different pilots' workbooks, one at a time)."""
+    return problems["severity"].eq("error") & problems["rule"].ne("table.empty")
+
+
 def _mask(problems: pd.DataFrame) -> pd.DataFrame:
     """Problems as shown: no identity number's digits, whatever the rule."""
     from ..dataset import _inert
@@ -689,7 +697,7 @@ def _commit(folder: Path, path: Path, data: bytes, result: IntakeResult,
         line = json.dumps(entry, ensure_ascii=False, sort_keys=False) + "\n"
         atomic_write_bytes(log, before + line.encode("utf-8"))
         check, _, _, _ = _check_folder(staging)
-        if (check["severity"] == "error").any():  # pragma: no cover - the checks above agree
+        if _blocking(check).any():  # pragma: no cover - the checks above agree
             raise RuntimeError("the merged data folder does not validate:\n"
                                + check.loc[check["severity"] == "error"].to_string())
         switch_folder(staging, folder, old_prefix=".intake-old-")
