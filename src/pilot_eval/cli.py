@@ -53,6 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="data/sample", type=Path, help="folder to write (default data/sample)")
     p.add_argument("--seed", type=int, default=2025, help="random seed (default 2025)")
     p.add_argument("--scale", type=int, default=1, help="multiply participants and attendance by K")
+    p.add_argument("--deliveries", type=Path, metavar="DIR",
+                   help="instead: write DIR/data (a folder before its first delivery) and "
+                   "DIR/leveranser (every pilot's quarterly reporting workbook), to walk the "
+                   "quarterly cycle")
 
     p = sub.add_parser("validate", help="check a data folder and list every problem")
     p.add_argument("data_dir", type=Path, metavar="DATA_DIR")
@@ -176,6 +180,13 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     if args.scale < 1:
         raise UsageError(f"--scale {args.scale} must be 1 or more.")
     t0 = time.perf_counter()
+    if args.deliveries is not None:
+        from .intake.series import write_series
+
+        out = write_series(args.deliveries, seed=args.seed)
+        log.info("Wrote a quarterly series of synthetic deliveries to %s in %.1f s.", out,
+                 time.perf_counter() - t0)
+        return EXIT_OK
     out = write(generate(seed=args.seed, scale=args.scale), args.out)
     log.info("Wrote the synthetic sample data to %s in %.1f s.", out, time.perf_counter() - t0)
     return EXIT_OK
