@@ -32,8 +32,8 @@ from typing import Any
 from ..schema import EXIT_REASONS, FUNDERS, GENDERS, GROUPS, TIMEPOINTS
 
 __all__ = [
-    "CHOICE_LABELS", "DATE_COLUMNS", "EXAMPLE_FROM_FOLDER", "EXAMPLE_ROW", "FIRST_DATA_ROW",
-    "HEADER_ROW", "INSTRUCTIONS_TITLE", "LISTS_TITLE", "PILOT_NAME", "SHEETS", "SheetColumn",
+    "CHOICE_LABELS", "DATE_COLUMNS", "EXAMPLE_FROM_FOLDER", "EXAMPLE_ROW", "FEEDBACK_TITLE",
+    "FIRST_DATA_ROW", "HEADER_ROW", "INSTRUCTIONS_TITLE", "LISTS_TITLE", "PILOT_NAME", "SHEETS", "SheetColumn",
     "SheetSpec", "choice_code", "choice_label", "column_of_header", "example_values",
     "header_text", "is_example", "sheet_for", "sheet_titled",
 ]
@@ -44,6 +44,9 @@ FIRST_DATA_ROW = 3
 #: Workbook-level defined name of the cell holding the pilot id (instructions sheet).
 PILOT_NAME = "pilot_id"
 INSTRUCTIONS_TITLE = {"nb": "Veiledning", "en": "Instructions"}
+#: First sheet of a feedback workbook (:mod:`.feedback`): the list of problems. A delivery
+#: may come back with it (the entrepreneur corrects the feedback copy); it holds no data.
+FEEDBACK_TITLE = {"nb": "Tilbakemelding", "en": "Feedback"}
 #: Hidden sheet with the drop-down lists (a list literal in a validation is limited to
 #: 255 characters; a range is not).
 LISTS_TITLE = "Lister"

@@ -34,6 +34,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.writer.excel import ExcelWriter
 
 from ..dataset import Dataset, load_dataset
 from ..errors import DataValidationError, UsageError, show_controls
@@ -237,7 +238,10 @@ def write_template(data_dir: str | Path, pilot_id: str, out: str | Path | None =
     if pilot_id not in dataset.pilot_ids:
         raise UsageError(f"There is no pilot {pilot_id!r} in {data_dir}; the pilots are: "
                          f"{', '.join(dataset.pilot_ids)}.")
-    today = today or _dt.date.today()
+    # the document's time: given a day, the same arguments give the same bytes
+    written = (_dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+               if today is None else _dt.datetime.combine(today, _dt.time(0)))
+    today = today or _dt.date.today()  # the deadline by the local calendar
     if out is None:
         out = Path(f"{pilot_id}-{'rapportering' if language == 'nb' else 'reporting'}.xlsx")
     out = Path(out)
@@ -246,9 +250,8 @@ def write_template(data_dir: str | Path, pilot_id: str, out: str | Path | None =
                          "use a name ending in .xlsx.")
     filled = _rows_to_write(dataset, pilot_id, rows, include_delivered)
     book = build_workbook(dataset, pilot_id, filled, language=language, today=today)
-    buffer = _io.BytesIO()
-    book.save(buffer)
-    return atomic_write_bytes(out, _fixed_zip_times(buffer.getvalue(), today))
+    book.properties.created = book.properties.modified = written
+    return atomic_write_bytes(out, _saved(book, written))
 
 
 def delivery_dates(start: _dt.date, end: _dt.date) -> list[_dt.date]:
@@ -303,7 +306,7 @@ def build_workbook(dataset: Dataset, pilot_id: str, rows: Mapping[str, pd.DataFr
     guide.title = spec.INSTRUCTIONS_TITLE[language]
     pilot_cell = _write_guide(guide, dataset, pilot, sheets, measures, language, today)
     book.defined_names[spec.PILOT_NAME] = DefinedName(
-        spec.PILOT_NAME, attr_text=f"{_quoted(guide.title)}!${pilot_cell[0]}${pilot_cell[1:]}")
+        spec.PILOT_NAME, attr_text=f"{quoted_title(guide.title)}!${pilot_cell[0]}${pilot_cell[1:]}")
 
     lists = _list_columns(sheets, measures, areas, language)
     for sheet in sheets:
@@ -313,13 +316,11 @@ def build_workbook(dataset: Dataset, pilot_id: str, rows: Mapping[str, pd.DataFr
     _write_lists(book.create_sheet(spec.LISTS_TITLE), lists)
 
     props = book.properties
-    written = _dt.datetime.combine(today, _dt.time(0))
     props.title = _TEXT[language]["title"].format(name=_text(pilot["name"]))
     props.subject = f"{spec.PILOT_NAME}={pilot_id}"
     props.creator = EXAMPLE_AUTHOR
     props.lastModifiedBy = EXAMPLE_AUTHOR
     props.language = "nb-NO" if language == "nb" else "en-GB"
-    props.created = props.modified = written
     book.custom_doc_props.append(StringProperty(name=spec.PILOT_NAME, value=pilot_id))
     book.active = 0
     return book
@@ -460,7 +461,7 @@ def _write_guide(ws: Any, dataset: Dataset, pilot: pd.Series, sheets: Sequence[S
     ws.sheet_view.showGridLines = False
     agreement = dataset.agreement
     row = 1
-    _put_text(ws.cell(row, 1), t["title"].format(name=_text(pilot["name"])))
+    put_text(ws.cell(row, 1), t["title"].format(name=_text(pilot["name"])))
     ws.cell(row, 1).font = _font(size=16, bold=True)
     ws.row_dimensions[row].height = 24
     row = _paragraph(ws, row + 1, t["intro"].format(municipality=agreement.municipality))
@@ -480,11 +481,11 @@ def _write_guide(ws: Any, dataset: Dataset, pilot: pd.Series, sheets: Sequence[S
     pilot_cell = ""
     for key, value in facts:
         label = ws.cell(row, 1)
-        _put_text(label, t[key])
+        put_text(label, t[key])
         label.font = _font(bold=True)
         cell = ws.cell(row, 2)
         if isinstance(value, str):
-            _put_text(cell, value)
+            put_text(cell, value)
         else:
             cell.value = value
         cell.alignment = Alignment(horizontal="left")
@@ -516,28 +517,28 @@ def _write_guide(ws: Any, dataset: Dataset, pilot: pd.Series, sheets: Sequence[S
     row = _heading(ws, row + 1, t["what"])
     for sheet in sheets:
         cell = ws.cell(row, 1)
-        _put_text(cell, sheet.title(language))
+        put_text(cell, sheet.title(language))
         cell.font = _font(bold=True)
         cell.alignment = _WRAP_TOP
-        _put_text(ws.cell(row, 2), sheet.about(language))
+        put_text(ws.cell(row, 2), sheet.about(language))
         ws.cell(row, 2).alignment = _WRAP_TOP
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
-        ws.row_dimensions[row].height = _height(sheet.about(language), sum(_GUIDE_WIDTHS[1:]))
+        ws.row_dimensions[row].height = row_height(sheet.about(language), sum(_GUIDE_WIDTHS[1:]))
         row += 1
 
     if any(s.table == "outcomes" for s in sheets):
         row = _heading(ws, row + 1, t["measures"])
         for measure in measures:
-            _put_text(ws.cell(row, 1), measure)
+            put_text(ws.cell(row, 1), measure)
             ws.cell(row, 1).font = _font(bold=True)
-            _put_text(ws.cell(row, 2), _measure_text(dataset, measure, language))
+            put_text(ws.cell(row, 2), _measure_text(dataset, measure, language))
             ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
             row += 1
 
     row = _heading(ws, row + 1, t["columns"])
     for i, key in enumerate(("col_sheet", "col_column", "col_required", "col_help"), start=1):
         cell = ws.cell(row, i)
-        _put_text(cell, t[key])
+        put_text(cell, t[key])
         cell.font = _font(bold=True)
         cell.fill = HEADER_FILL
         cell.border = Border(bottom=_THIN)
@@ -547,11 +548,11 @@ def _write_guide(ws: Any, dataset: Dataset, pilot: pd.Series, sheets: Sequence[S
             values = (sheet.title(language), column.label(language),
                       t["yes"] if column.required else t["no"], column.help(language))
             for i, value in enumerate(values, start=1):
-                _put_text(ws.cell(row, i), value)
+                put_text(ws.cell(row, i), value)
                 ws.cell(row, i).alignment = _WRAP_TOP
                 ws.cell(row, i).border = Border(bottom=Side(style="hair", color="FFBFBFBF"))
-            ws.row_dimensions[row].height = max(_height(column.help(language), _GUIDE_WIDTHS[3]),
-                                                _height(column.label(language), _GUIDE_WIDTHS[1]))
+            ws.row_dimensions[row].height = max(row_height(column.help(language), _GUIDE_WIDTHS[3]),
+                                                row_height(column.label(language), _GUIDE_WIDTHS[1]))
             row += 1
 
     ws.protection.sheet = True  # no password: the lock says "not yours to change"
@@ -563,7 +564,7 @@ def _write_guide(ws: Any, dataset: Dataset, pilot: pd.Series, sheets: Sequence[S
 
 def _heading(ws: Any, row: int, text: str) -> int:
     cell = ws.cell(row, 1)
-    _put_text(cell, text)
+    put_text(cell, text)
     cell.font = _font(size=13, bold=True, color="FF1F4E79")
     ws.row_dimensions[row].height = 20
     return row + 1
@@ -573,18 +574,18 @@ def _paragraph(ws: Any, row: int, text: str, *, font: Font | None = None,
                fill: PatternFill | None = None) -> int:
     """Text across the sheet's four columns, wrapped, in a row tall enough for it."""
     cell = ws.cell(row, 1)
-    _put_text(cell, text)
+    put_text(cell, text)
     cell.alignment = _WRAP_TOP
     if font is not None:
         cell.font = font
     if fill is not None:
         cell.fill = fill
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(_GUIDE_WIDTHS))
-    ws.row_dimensions[row].height = _height(text, sum(_GUIDE_WIDTHS))
+    ws.row_dimensions[row].height = row_height(text, sum(_GUIDE_WIDTHS))
     return row + 1
 
 
-def _height(text: str, width: float) -> float:
+def row_height(text: str, width: float) -> float:
     """Row height (points) for wrapped text in a cell ``width`` characters wide.
 
     Neither Excel nor LibreOffice fits the height of a merged cell to its text, so it is
@@ -692,7 +693,7 @@ def _cell_value(column: SheetColumn, value: Any, language: str) -> Any:
 
 def _put(cell: Any, column: SheetColumn, value: Any) -> None:
     if isinstance(value, str):
-        _put_text(cell, value)
+        put_text(cell, value)
     else:
         cell.value = value
     fmt = NUMBER_FORMATS.get(column.kind)
@@ -700,7 +701,7 @@ def _put(cell: Any, column: SheetColumn, value: Any) -> None:
         cell.number_format = fmt
 
 
-def _put_text(cell: Any, text: str) -> None:
+def put_text(cell: Any, text: str) -> None:
     """Text as a string cell whatever it starts with (openpyxl writes ``=…`` as a formula);
     control characters that a worksheet refuses are shown as ``\\xNN``."""
     cell.value = show_controls(str(text), keep="\t\n\r")
@@ -728,10 +729,10 @@ def _list_columns(sheets: Sequence[SheetSpec], measures: Sequence[str], areas: S
 def _write_lists(ws: Any, lists: Mapping[str, list[str]]) -> None:
     for i, (name, words) in enumerate(lists.items(), start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(14, *(len(w) + 2 for w in words))
-        _put_text(ws.cell(1, i), name)
+        put_text(ws.cell(1, i), name)
         ws.cell(1, i).font = _font(bold=True)
         for r, word in enumerate(words, start=2):
-            _put_text(ws.cell(r, i), word)
+            put_text(ws.cell(r, i), word)
     ws.sheet_state = "hidden"
     ws.protection.sheet = True
 
@@ -740,7 +741,7 @@ def list_range(lists: Mapping[str, list[str]], name: str) -> str:
     """The absolute reference of a list on the lists sheet (``'Lister'!$B$2:$B$5``)."""
     i = list(lists).index(name) + 1
     letter = get_column_letter(i)
-    return f"{_quoted(spec.LISTS_TITLE)}!${letter}$2:${letter}${len(lists[name]) + 1}"
+    return f"{quoted_title(spec.LISTS_TITLE)}!${letter}$2:${letter}${len(lists[name]) + 1}"
 
 
 def _validate(ws: Any, sheet: SheetSpec, lists: Mapping[str, list[str]],
@@ -801,7 +802,7 @@ def _validate(ws: Any, sheet: SheetSpec, lists: Mapping[str, list[str]],
 
 # --- small helpers ------------------------------------------------------------------------
 
-def _quoted(title: str) -> str:
+def quoted_title(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
 
 
@@ -844,17 +845,23 @@ def _clip(text: str | None, limit: int) -> str | None:
     return text[: limit - 1] + "…"
 
 
-def _fixed_zip_times(data: bytes, day: _dt.date) -> bytes:
-    """The saved workbook with every zip entry dated ``day``: the same workbook written
-    twice is the same bytes (openpyxl stamps each entry with the time of saving)."""
-    stamp = (max(day.year, 1980), day.month, day.day, 0, 0, 0)
+def _saved(book: Workbook, when: _dt.datetime) -> bytes:
+    """The workbook's bytes, every zip entry dated ``when``.
+
+    openpyxl's ``save`` stamps the document's "modified" time and each entry with the
+    time of saving; written through its ``ExcelWriter`` and re-dated, the same workbook
+    gives the same bytes.
+    """
+    raw = _io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(book, archive).save()
+    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
     out = _io.BytesIO()
-    with zipfile.ZipFile(_io.BytesIO(data)) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(raw) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as target:
         for info in source.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = info.external_attr
             target.writestr(entry, source.read(info.filename))
     return out.getvalue()
-
