@@ -589,9 +589,10 @@ def row_height(text: str, width: float) -> float:
     """Row height (points) for wrapped text in a cell ``width`` characters wide.
 
     Neither Excel nor LibreOffice fits the height of a merged cell to its text, so it is
-    estimated: about 1.15 characters of 11-point text per width unit, 15 points a line.
+    estimated: about 1.2 characters of 11-point prose per width unit (a unit is the width
+    of a digit), 15 points a line.
     """
-    per_line = max(int(width * 1.15) - 2, 10)
+    per_line = max(int(width * 1.2) - 2, 10)
     lines = sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n"))
     return 15.0 * lines + 3
 
@@ -604,7 +605,8 @@ def _measure_text(dataset: Dataset, measure: str, language: str) -> str:
     m = found.iloc[0]
     parts = [_text(m["label_nb" if language == "nb" else "label_en"])]
     low, high = _scale(dataset, measure)
-    unit = "" if pd.isna(m["unit"]) else f" {m['unit']}"
+    # the unit is the folder's own word, in Norwegian: shown in a Norwegian workbook only
+    unit = "" if pd.isna(m["unit"]) or language != "nb" else f" {m['unit']}"
     if low is not None and high is not None:
         parts.append(t["scale"].format(low=_plain(low), high=_plain(high)) + unit)
     elif low is not None:
