@@ -216,3 +216,24 @@ def test_libreoffice_opens_the_feedback(delivery: Path, tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "f.pdf").stat().st_size > 10_000
+
+
+def test_identity_numbers_are_not_sent_back(tmp_path: Path) -> None:
+    # synthetic test numbers (month + 80) with valid check digits, see tests/test_privacy.py
+    rows = {"participants": pd.DataFrame({"participant_id": ["01819010192", "D-002"],
+                                          "enrolled_on": ["2025-03-01", "2025-03-02"]}),
+            "costs": pd.DataFrame({"date": ["2025-03-31"], "funder": ["fund"],
+                                   "amount_nok": [100],
+                                   "description": ["Refusjon til 018190 10273"]})}
+    delivery = write_template(MINIMAL, "lekse", tmp_path / "d.xlsx", rows=rows,
+                              today=dt.date(2025, 4, 2))
+    problems = problems_frame([_problem("Deltakere", 3, "participant_id", "error",
+                                        "«01819010192» er et fødselsnummer.", "01819010192")])
+    book = load_workbook(write_feedback(delivery, problems, tmp_path / "f.xlsx"))
+    assert book["Deltakere"]["A3"].value == "*" * 11
+    assert book["Deltakere"]["A4"].value == "D-002"
+    assert book["Kostnader"]["E3"].value == "Refusjon til ****** *****"
+    listed = [c.value for c in book.worksheets[0][6]]
+    assert listed[3] == "*" * 11 and "01819010192" not in listed[5]
+    assert "stjerner" in book.worksheets[0]["A3"].value
+    assert "01819010192" in str(load_workbook(delivery)["Deltakere"]["A3"].value)  # as it came

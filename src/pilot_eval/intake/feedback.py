@@ -9,6 +9,9 @@ first, so only what is still wrong is marked.
 
 A CSV delivery gets a new workbook holding the CSV's rows at their file rows, marked the
 same way.
+
+A national identity number in the delivery is not sent back: in the copy its digits are
+stars, in the cells and in the list alike.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ..errors import UsageError, problems_frame, show_controls
 from ..io import atomic_write_bytes, read_table
+from ..privacy import mask_identity_numbers
 from . import spec
 from .template import EXAMPLE_FILL, FONT_NAME, HEADER_FILL, put_text, quoted_title, row_height
 
@@ -63,6 +67,8 @@ _TEXT = {
         "columns": ("Ark", "Celle", "Kolonne", "Verdi", "Alvorlighet", "Melding"),
         "error": "feil", "warning": "advarsel",
         "comment_error": "Feil", "comment_warning": "Advarsel",
+        "masked": "Fødselsnummer og D-nummer i leveransen er byttet ut med stjerner (*) i denne "
+                  "kopien. Slett dem og bruk deres egne koder (pseudonymer) i stedet.",
     },
     "en": {
         "title": "Feedback on the delivery",
@@ -80,6 +86,9 @@ _TEXT = {
         "columns": ("Sheet", "Cell", "Column", "Value", "Severity", "Message"),
         "error": "error", "warning": "warning",
         "comment_error": "Error", "comment_warning": "Warning",
+        "masked": "National identity numbers and D numbers in the delivery are replaced by "
+                  "stars (*) in this copy. Delete them and use your own codes (pseudonyms) "
+                  "instead.",
     },
 }
 
@@ -129,9 +138,10 @@ def write_feedback(delivery: str | Path, problems: pd.DataFrame, out: str | Path
     else:
         book = _csv_book(delivery)
     _clear_earlier_feedback(book)
-    places = _placed(book, problems_frame(problems), delivery, language)
+    masked = _mask_identity_numbers(book)
+    places = _placed(book, _masked_problems(problems_frame(problems)), delivery, language)
     _mark(places, language)
-    _feedback_sheet(book, places, delivery, language)
+    _feedback_sheet(book, places, delivery, language, masked=masked)
     buffer = _io.BytesIO()
     book.save(buffer)
     return atomic_write_bytes(out, buffer.getvalue())
@@ -195,6 +205,38 @@ def _clear_earlier_feedback(book: Workbook) -> None:
                     cell.fill = EXAMPLE_FILL
                 else:
                     cell.fill = PatternFill(fill_type=None)
+
+
+def _mask_identity_numbers(book: Workbook) -> int:
+    """Put stars for the digits of every identity number in the copy; return how many
+    cells had one."""
+    cells, texts = [], []
+    for ws in book.worksheets:
+        for cell in _cells(ws):
+            value = cell.value
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            if isinstance(value, (str, int)) and not isinstance(value, bool):
+                text = str(value)
+                if sum(ch.isdigit() for ch in text) >= 10:  # fewer cannot hold one
+                    cells.append(cell)
+                    texts.append(text)
+    if not cells:
+        return 0
+    masked = mask_identity_numbers(pd.Series(texts, dtype="string"))
+    changed = 0
+    for cell, before, after in zip(cells, texts, masked):
+        if after != before:
+            put_text(cell, str(after))
+            changed += 1
+    return changed
+
+
+def _masked_problems(problems: pd.DataFrame) -> pd.DataFrame:
+    out = problems.copy()
+    for column in ("value", "message_nb", "message_en"):
+        out[column] = mask_identity_numbers(out[column].fillna("")).where(out[column].notna())
+    return out
 
 
 def _cells(ws: Any) -> Iterator[Any]:
@@ -321,7 +363,8 @@ def _mark(places: list[_Place], language: str) -> None:
         cell.comment = comment
 
 
-def _feedback_sheet(book: Workbook, places: list[_Place], delivery: Path, language: str) -> None:
+def _feedback_sheet(book: Workbook, places: list[_Place], delivery: Path, language: str, *,
+                    masked: int) -> None:
     t = _TEXT[language]
     ws = book.create_sheet(spec.FEEDBACK_TITLE[language], 0)
     for i, width in enumerate(_COLUMN_WIDTHS, start=1):
@@ -334,6 +377,8 @@ def _feedback_sheet(book: Workbook, places: list[_Place], delivery: Path, langua
     counts = t["counts"].format(file=delivery.name, errors=_count(t["error_n"], n_errors),
                                 warnings=_count(t["warning_n"], n_warnings))
     advice = t["fix"] if n_errors else t["only_warnings"] if n_warnings else t["none"]
+    if masked:
+        advice += "\n" + t["masked"]
     for row, text, font in ((2, counts, Font(name=FONT_NAME, bold=True)),
                             (3, advice, Font(name=FONT_NAME))):
         put_text(ws.cell(row, 1), text)
