@@ -19,6 +19,7 @@ from pilot_eval.intake import spec
 from pilot_eval.intake.template import (
     VALIDATED_TO_ROW,
     delivery_dates,
+    list_name,
     next_delivery,
     write_template,
 )
@@ -35,9 +36,10 @@ def lekse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _list_words(book, formula: str) -> list[str]:
-    """The words of a list validation's range on the lists sheet."""
-    sheet, cells = formula.split("!")
-    assert sheet.strip("'") == spec.LISTS_TITLE  # LibreOffice saves it unquoted
+    """The words of a list validation: a workbook-level name of a range on the lists sheet."""
+    assert formula == list_name(formula.removeprefix("Liste_"))
+    (sheet, cells), = list(book.defined_names[formula].destinations)
+    assert sheet == spec.LISTS_TITLE
     min_col, min_row, max_col, max_row = range_boundaries(cells.replace("$", ""))
     ws = book[spec.LISTS_TITLE]
     return [ws.cell(r, min_col).value for r in range(min_row, max_row + 1)]
@@ -226,7 +228,7 @@ def test_given_rows_are_written_exactly_mistakes_included(tmp_path: Path) -> Non
     rows = {"participants": pd.DataFrame({
         "pilot_id": ["lekse"] * 3,
         "participant_id": ["D-001", "=HYPERLINK(\"http://x\")", "D-003"],
-        "enrolled_on": [pd.Timestamp("2025-03-01"), "31.02.2025", "2025-04-01"],
+        "enrolled_on": [pd.Timestamp("2025-03-01"), "31.02.2025", "01.04.2025"],
         "gender": ["female", "hest", None],
         "birth_year": [2012, "tolv", None],
     })}

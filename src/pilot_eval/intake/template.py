@@ -42,8 +42,8 @@ from ..io import MAX_ABS_NUMBER, MAX_YEAR, MIN_YEAR, atomic_write_bytes
 from . import spec
 from .spec import SheetColumn, SheetSpec
 
-__all__ = ["DEADLINE_DAYS", "VALIDATED_TO_ROW", "delivery_dates", "next_delivery",
-           "write_template"]
+__all__ = ["DEADLINE_DAYS", "VALIDATED_TO_ROW", "build_workbook", "delivery_dates", "list_name",
+           "next_delivery", "write_template"]
 
 #: Days after a quarter's end by which its delivery is due.
 DEADLINE_DAYS = 14
@@ -314,6 +314,9 @@ def build_workbook(dataset: Dataset, pilot_id: str, rows: Mapping[str, pd.DataFr
         _write_sheet(ws, sheet, rows.get(sheet.table), language, example)
         _validate(ws, sheet, lists, _common_scale(dataset, measures), language)
     _write_lists(book.create_sheet(spec.LISTS_TITLE), lists)
+    for name in lists:
+        book.defined_names[list_name(name)] = DefinedName(list_name(name),
+                                                          attr_text=list_range(lists, name))
 
     props = book.properties
     props.title = _TEXT[language]["title"].format(name=_text(pilot["name"]))
@@ -674,10 +677,13 @@ def _cell_value(column: SheetColumn, value: Any, language: str) -> Any:
             return value.date()
         if isinstance(value, _dt.date):
             return value
-        try:
-            return _dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            return str(value)
+        text = str(value).strip()
+        for form in ("%Y-%m-%d", "%d.%m.%Y"):  # the two ways the data folder writes a date
+            try:
+                return _dt.datetime.strptime(text, form).date()
+            except ValueError:
+                pass
+        return str(value)
     if column.kind == "choice":
         if isinstance(value, (bool, np.bool_)):
             value = bool(value)
@@ -746,6 +752,17 @@ def list_range(lists: Mapping[str, list[str]], name: str) -> str:
     return f"{quoted_title(spec.LISTS_TITLE)}!${letter}$2:${letter}${len(lists[name]) + 1}"
 
 
+def list_name(column: str) -> str:
+    """The workbook-level name of a column's list (``Liste_gender``).
+
+    Validations refer to the list by this name, not by its range: Excel keeps a
+    validation that points into another sheet only in an extension of its own, which
+    openpyxl (the feedback copy) and older readers drop; one that names a range stays in
+    the standard place.
+    """
+    return f"Liste_{column}"
+
+
 def _validate(ws: Any, sheet: SheetSpec, lists: Mapping[str, list[str]],
               scale: tuple[float, float] | None, language: str) -> None:
     t = _TEXT[language]
@@ -756,7 +773,7 @@ def _validate(ws: Any, sheet: SheetSpec, lists: Mapping[str, list[str]],
         if kind in ("choice", "measure", "area"):
             if column.name not in lists:
                 continue  # no areas known: free text, checked on intake
-            dv = DataValidation(type="list", formula1=list_range(lists, column.name),
+            dv = DataValidation(type="list", formula1=list_name(column.name),
                                 error=t["err_area"] if kind == "area" else t["err_list"],
                                 errorStyle="warning" if kind == "area" else "stop")
         elif kind == "date":
