@@ -34,7 +34,15 @@ from ..errors import UsageError, problems_frame, show_controls
 from ..io import atomic_write_bytes, read_table
 from ..privacy import mask_identity_numbers
 from . import spec
-from .template import EXAMPLE_FILL, FONT_NAME, HEADER_FILL, put_text, quoted_title, row_height
+from .template import (
+    AUTHOR,
+    EXAMPLE_FILL,
+    FONT_NAME,
+    HEADER_FILL,
+    put_text,
+    quoted_title,
+    row_height,
+)
 
 __all__ = ["ERROR_FILL", "WARNING_FILL", "write_feedback"]
 
@@ -47,7 +55,6 @@ _MARKS = {"FFF4B6B6", "FFFFE38A"}
 #: The first line of every comment this module writes; a comment's text from it on is
 #: taken off again when the copy comes back.
 _COMMENT_HEAD = {"nb": "▶ Tilbakemelding", "en": "▶ Feedback"}
-_AUTHOR = "pilot_eval"
 _COLUMN_WIDTHS = (16, 8, 24, 22, 11, 80)
 
 _TEXT = {
@@ -357,7 +364,7 @@ def _mark(places: list[_Place], language: str) -> None:
         text = show_controls("\n".join(lines), keep="\n")
         if cell.comment is not None and cell.comment.text.strip():
             text = cell.comment.text.rstrip() + "\n\n" + text
-        comment = Comment(text, _AUTHOR)
+        comment = Comment(text, AUTHOR)
         comment.width = 320
         comment.height = min(400, 40 + 16 * sum(math.ceil(len(line) / 45) for line in text.split("\n")))
         cell.comment = comment

@@ -31,6 +31,7 @@ from openpyxl.comments import Comment
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import absolute_coordinate
 from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -52,7 +53,7 @@ DEADLINE_DAYS = 14
 VALIDATED_TO_ROW = 1_048_576
 
 LANGUAGES = ("nb", "en")
-EXAMPLE_AUTHOR = "pilot_eval"
+AUTHOR = "pilot_eval"
 
 #: The typeface of every cell (the workbook's default; a font without a name falls back
 #: to a serif in LibreOffice).
@@ -306,7 +307,7 @@ def build_workbook(dataset: Dataset, pilot_id: str, rows: Mapping[str, pd.DataFr
     guide.title = spec.INSTRUCTIONS_TITLE[language]
     pilot_cell = _write_guide(guide, dataset, pilot, sheets, measures, language, today)
     book.defined_names[spec.PILOT_NAME] = DefinedName(
-        spec.PILOT_NAME, attr_text=f"{quoted_title(guide.title)}!${pilot_cell[0]}${pilot_cell[1:]}")
+        spec.PILOT_NAME, attr_text=f"{quoted_title(guide.title)}!{absolute_coordinate(pilot_cell)}")
 
     lists = _list_columns(sheets, measures, areas, language)
     for sheet in sheets:
@@ -321,8 +322,8 @@ def build_workbook(dataset: Dataset, pilot_id: str, rows: Mapping[str, pd.DataFr
     props = book.properties
     props.title = _TEXT[language]["title"].format(name=_text(pilot["name"]))
     props.subject = f"{spec.PILOT_NAME}={pilot_id}"
-    props.creator = EXAMPLE_AUTHOR
-    props.lastModifiedBy = EXAMPLE_AUTHOR
+    props.creator = AUTHOR
+    props.lastModifiedBy = AUTHOR
     props.language = "nb-NO" if language == "nb" else "en-GB"
     book.custom_doc_props.append(StringProperty(name=spec.PILOT_NAME, value=pilot_id))
     book.active = 0
@@ -644,7 +645,7 @@ def _write_sheet(ws: Any, sheet: SheetSpec, rows: pd.DataFrame | None, language:
         cell.font = EXAMPLE_FONT
         cell.fill = EXAMPLE_FILL
     ws.row_dimensions[spec.HEADER_ROW].height = 32
-    note = Comment(_TEXT[language]["example_comment"], EXAMPLE_AUTHOR)
+    note = Comment(_TEXT[language]["example_comment"], AUTHOR)
     note.width, note.height = 260, 90
     ws.cell(spec.EXAMPLE_ROW, 1).comment = note
     ws.freeze_panes = ws.cell(spec.FIRST_DATA_ROW, 1).coordinate
