@@ -23,6 +23,8 @@ checked row by row against the pilot being delivered.
 
 from __future__ import annotations
 
+import datetime as _dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -30,9 +32,10 @@ from typing import Any
 from ..schema import EXIT_REASONS, FUNDERS, GENDERS, GROUPS, TIMEPOINTS
 
 __all__ = [
-    "CHOICE_LABELS", "DATE_COLUMNS", "EXAMPLE_ROW", "FIRST_DATA_ROW", "HEADER_ROW",
-    "INSTRUCTIONS_TITLE", "LISTS_TITLE", "PILOT_NAME", "SHEETS", "SheetColumn", "SheetSpec",
-    "choice_code", "header_text", "sheet_for",
+    "CHOICE_LABELS", "DATE_COLUMNS", "EXAMPLE_FROM_FOLDER", "EXAMPLE_ROW", "FEEDBACK_TITLE",
+    "FIRST_DATA_ROW", "HEADER_ROW", "INSTRUCTIONS_TITLE", "LISTS_TITLE", "PILOT_NAME", "SHEETS", "SheetColumn",
+    "SheetSpec", "choice_code", "choice_label", "column_of_header", "example_values",
+    "header_text", "is_example", "sheet_for", "sheet_titled",
 ]
 
 HEADER_ROW = 1
@@ -41,6 +44,9 @@ FIRST_DATA_ROW = 3
 #: Workbook-level defined name of the cell holding the pilot id (instructions sheet).
 PILOT_NAME = "pilot_id"
 INSTRUCTIONS_TITLE = {"nb": "Veiledning", "en": "Instructions"}
+#: First sheet of a feedback workbook (:mod:`.feedback`): the list of problems. A delivery
+#: may come back with it (the entrepreneur corrects the feedback copy); it holds no data.
+FEEDBACK_TITLE = {"nb": "Tilbakemelding", "en": "Feedback"}
 #: Hidden sheet with the drop-down lists (a list literal in a validation is limited to
 #: 255 characters; a range is not).
 LISTS_TITLE = "Lister"
@@ -342,3 +348,94 @@ def is_example_row(values: Mapping[str, Any]) -> bool:
         return pid == EXAMPLE_ID.casefold()
     about = str(values.get("description") or "").strip().casefold()
     return about.startswith(("eksempel", "example"))
+def sheet_titled(title: str) -> SheetSpec | None:
+    """The sheet spec whose title (in either language, any case) is ``title``, or None."""
+    folded = str(title).strip().casefold()
+    return next((s for s in SHEETS
+                 if folded in (s.title_nb.casefold(), s.title_en.casefold())), None)
+
+
+def choice_label(column: str, code: Any, language: str) -> Any:
+    """The list word for a code (``choice_label("gender", "female", "nb")`` → ``"jente/kvinne"``).
+
+    Booleans (``in_kind``) are looked up as ``"true"``/``"false"``; a value that is no code
+    of the column is returned unchanged, so a wrong value stays visible as it was.
+    """
+    words = CHOICE_LABELS.get(column, {})
+    key = str(code).lower() if isinstance(code, bool) else code
+    return words[key][language] if isinstance(key, str) and key in words else code
+
+
+#: Columns whose example comes from the data folder (the pilot's measure, an area of the
+#: municipality, a value inside the measure's scale), not from :class:`SheetColumn`.
+EXAMPLE_FROM_FOLDER = ("measure", "area", "value")
+
+
+def example_values(sheet: SheetSpec, language: str, *, measure: str | None = None,
+                   area: str | None = None, value: float | None = None) -> dict[str, Any]:
+    """The example row (row 2) exactly as the template writes it, column by column.
+
+    List columns hold the list word in ``language``, dates are :class:`datetime.date`,
+    numbers ``int``/``float``, an empty cell ``None``. ``measure``, ``area`` and ``value``
+    fill the columns of :data:`EXAMPLE_FROM_FOLDER` (the template takes them from the data
+    folder; ``None`` leaves the cell empty).
+
+    >>> example_values(sheet_for("sessions"), "nb")
+    {'participant_id': 'EKSEMPEL', 'date': datetime.date(2025, 2, 10), 'hours': 1.5}
+    >>> example_values(sheet_for("costs"), "en")["funder"]
+    'the fund'
+    """
+    given = {"measure": measure, "area": area, "value": value}
+    out: dict[str, Any] = {}
+    for column in sheet.columns:
+        example = given[column.name] if column.name in given else column.example
+        if example is not None and column.kind == "choice":
+            example = choice_label(column.name, example, language)
+        elif example is not None and column.kind == "date":
+            example = _dt.date.fromisoformat(str(example))
+        out[column.name] = example
+    return out
+
+
+def is_example(sheet: SheetSpec, values: Mapping[str, Any]) -> bool:
+    """Whether a row still holds the example of :func:`example_values` (in either language).
+
+    ``values`` maps column names to the cells as read: openpyxl values (``datetime``,
+    ``float`` …) or text (``"2025-02-10"``, ``"1.5"``) alike. The columns of
+    :data:`EXAMPLE_FROM_FOLDER` are not compared: the data folder they come from grows
+    between the day the template is written and the day it is taken in, and the
+    pseudonym ``EKSEMPEL`` with the example's dates already tells the row apart. A missing
+    column counts as empty.
+
+    >>> import datetime as dt
+    >>> spec = sheet_for("sessions")
+    >>> is_example(spec, {"participant_id": "EKSEMPEL", "date": dt.datetime(2025, 2, 10),
+    ...                   "hours": 1.5})
+    True
+    >>> is_example(spec, {"participant_id": "D-017", "date": "2025-02-10", "hours": "1.5"})
+    False
+    """
+    compared = [c.name for c in sheet.columns if c.name not in EXAMPLE_FROM_FOLDER]
+    given = [_canonical(values.get(name)) for name in compared]
+    return any(given == [_canonical(example[name]) for name in compared]
+               for example in (example_values(sheet, language) for language in ("nb", "en")))
+
+
+def _canonical(value: Any) -> str:
+    """A cell as comparable text: dates ISO, whole numbers without ``.0``, text folded."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat() if value.time() == _dt.time(0) else value.isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (int, float)):
+        return str(int(value)) if float(value).is_integer() else repr(float(value))
+    text = str(value).strip().casefold()
+    try:  # "1.5" read as text equals 1.5 read as a number
+        number = float(text)
+    except ValueError:
+        return text
+    return _canonical(number) if math.isfinite(number) else text
