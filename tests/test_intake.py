@@ -308,7 +308,9 @@ def test_list_words_in_either_language_become_codes(folder, full, tmp_path):
 
 
 def test_the_folder_must_be_valid_first(folder, full, tmp_path):
-    (folder / "costs.csv").write_text("pilot_id,date\n", encoding="utf-8")
+    pilots = folder / "pilots.csv"
+    pilots.write_text(pilots.read_text(encoding="utf-8").replace("2025-02-01", "2025-02-31", 1),
+                      encoding="utf-8")
     path = write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31"))
     with pytest.raises(DataValidationError):
         take(folder, path)
