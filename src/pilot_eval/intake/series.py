@@ -136,11 +136,13 @@ def write_series(out: str | Path, *, seed: int = 2025, language: str = "nb") -> 
                     if pilot == CORRECTED[0] and label < CORRECTED[1]:
                         rows = _with_typo(rows, typo_for)
                     name = folder / f"{label}-{pilot}.xlsx"
+                    # written the day after the quarter: the same seed, the same bytes
+                    day = (end + pd.Timedelta(days=1)).date()
                     if (pilot, label) == FLAWED:
-                        write_template(full, pilot, name, language=language,
+                        write_template(ds, pilot, name, language=language, today=day,
                                        rows=_with_mistakes(rows))
                         name = folder / f"{label}-{pilot}_v2.xlsx"
-                    write_template(full, pilot, name, language=language, rows=rows)
+                    write_template(ds, pilot, name, language=language, rows=rows, today=day)
             (staging / "README.md").write_text(_README, encoding="utf-8")
     return out
 

@@ -205,7 +205,7 @@ _TEXT: dict[str, dict[str, str]] = {
 
 # --- public ---------------------------------------------------------------------------
 
-def write_template(data_dir: str | Path, pilot_id: str, out: str | Path | None = None, *,
+def write_template(data_dir: str | Path | Dataset, pilot_id: str, out: str | Path | None = None, *,
                    language: str = "nb", rows: Mapping[str, pd.DataFrame] | None = None,
                    include_delivered: bool = True, today: _dt.date | None = None) -> Path:
     """Write the reporting workbook of one pilot and return its path.
@@ -213,6 +213,7 @@ def write_template(data_dir: str | Path, pilot_id: str, out: str | Path | None =
     Parameters
     ----------
     data_dir : the data folder (see ``docs/data-format.md``); it must load without errors.
+        A :class:`~pilot_eval.dataset.Dataset` already loaded is taken as it is.
     pilot_id : the pilot the workbook is for.
     out : the file to write; default ``<pilot_id>-rapportering.xlsx`` (``language="en"``:
         ``<pilot_id>-reporting.xlsx``) in the current directory. Written atomically.
@@ -330,7 +331,9 @@ def build_workbook(dataset: Dataset, pilot_id: str, rows: Mapping[str, pd.DataFr
     return book
 
 
-def _load(data_dir: str | Path) -> Dataset:
+def _load(data_dir: str | Path | Dataset) -> Dataset:
+    if isinstance(data_dir, Dataset):  # loaded once for many workbooks (the sample series)
+        return data_dir
     try:
         return load_dataset(data_dir)
     except DataValidationError as exc:
