@@ -178,8 +178,8 @@ def _numbers(values: pd.Series | None, index: pd.Index) -> tuple[pd.Series, pd.S
 def _keys(values: pd.Series | None, allowed: frozenset[str], index: pd.Index) -> pd.Series:
     if values is None:
         return pd.Series(None, index=index, dtype=object)
-    v = pd.Series(values.to_numpy(object), index=index)
-    return v.where(v.map(lambda x: isinstance(x, str) and x in allowed), None).astype(object)
+    return pd.Series([x if isinstance(x, str) and x in allowed else None for x in values],
+                     index=index, dtype=object)
 
 
 def _from_flat(flat: Mapping[str, pd.DataFrame], *, as_of: pd.Timestamp, min_cell_size: int,
@@ -247,13 +247,17 @@ def snapshot(tables: Mapping[str, pd.DataFrame], *, as_of: Any, min_cell_size: i
 
 
 def file_hashes(paths: Iterable[str | Path]) -> dict[str, str]:
-    """File name → SHA-256 of each file, as a manifest records its inputs."""
+    """File name → SHA-256 of each file, as a manifest records its inputs; empty (not
+    known) when a file cannot be read."""
     out = {}
     for path in map(Path, paths):
         digest = hashlib.sha256()
-        with open(path, "rb") as fh:
-            while chunk := fh.read(1 << 20):
-                digest.update(chunk)
+        try:
+            with open(path, "rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    digest.update(chunk)
+        except OSError:
+            return {}
         out[path.name] = digest.hexdigest()
     return out
 

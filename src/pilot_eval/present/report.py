@@ -196,7 +196,9 @@ GUIDE: dict[str, dict[str, Any]] = {
 }
 
 #: Sections that begin a new page in print (the summary is a page of its own anyway).
-NEW_PAGE_SECTIONS: frozenset[str] = frozenset({"money", "method"})
+#: Not "money": it follows the summary, a page of its own, or the short section on what
+#: changed since the last report (:meth:`_Report.changes`), whose page it fills.
+NEW_PAGE_SECTIONS: frozenset[str] = frozenset({"method"})
 
 #: A data folder holding this file was made by ``pilot-eval sample``: simulated data whose
 #: true effects are known. Reports on it say that the data are synthetic.
@@ -524,7 +526,10 @@ class _Report:
         current = _changes.snapshot(
             {"reach": self.reach, "scorecard": self.scorecard, "outcomes": self.outcomes},
             as_of=self.ds.as_of_date, min_cell_size=self.min_cell_size,
-            inputs=_changes.file_hashes(self.ds.input_files))
+            # the tables are files of the data folder (input_files may be relative to
+            # where it was loaded, another folder than this notebook's)
+            inputs=_changes.file_hashes(self.ds.source / Path(f).name
+                                        for f in self.ds.input_files) if self.ds.source else {})
         deliveries = _changes.read_deliveries(self.ds.source) if self.ds.source else None
         return _changes.changes_since(reports_dir, current, min_cell_size=self.min_cell_size,
                                       deliveries=deliveries)

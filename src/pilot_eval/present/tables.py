@@ -1303,14 +1303,15 @@ def changes_table(changes: Any, names: Mapping[str, str] | pd.Series | pd.DataFr
         })
     shown = pd.DataFrame(body, columns=["pilot", "enrolled", "enrolled_change", "fund",
                                         "fund_change", "rated"])
-    cols = [_Col("pilot", text.label("pilot", language), width="18%"),
-            _Col("enrolled", text.label("h.enrolled", language), True),
-            _Col("enrolled_change", text.label("h.change", language), True),
-            _Col("fund", _h("h.fund_cost", language, "unit.mnok"), True),
+    # every column a width, so that print keeps them (the last one holds sentences)
+    cols = [_Col("pilot", text.label("pilot", language), width="19%"),
+            _Col("enrolled", text.label("h.enrolled", language), True, width="10%"),
+            _Col("enrolled_change", text.label("h.change", language), True, width="9%"),
+            _Col("fund", _h("h.fund_cost", language, "unit.mnok"), True, width="11%"),
             _Col("fund_change", f"{text.label('h.change', language)} "
-                 f"({text.label('unit.mnok', language)})", True),
+                 f"({text.label('unit.mnok', language)})", True, width="10%"),
             _Col("rated", text.label("h.what_changed", language), html=True, prose=True,
-                 width="38%")]
+                 width="41%")]
     old = ~enrolled.index.isin(list(new))
     notes = []
     if f"<{min_cell_size}" in set(shown["enrolled"]):
