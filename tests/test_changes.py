@@ -119,7 +119,8 @@ def test_status_changes_in_words() -> None:
     c = ch.compare(before, after, min_cell_size=5)
     assert c.rerated == ["a", "b"]
     assert ch.rated_changes(c, "a") == ["Rekkevidde: usikker → god"]
-    assert ch.rated_changes(c, "b") == ["Økonomi: god → svak", "Anbefaling: videreføre → justere"]
+    assert ch.rated_changes(c, "b") == ["Økonomi: god → svak",
+                                        "Anbefaling: videreføre → justere"]
     assert ch.rated_changes(c, "b", "en") == ["Cost: good → weak",
                                               "Recommendation: continue → adjust"]
     assert "2 piloter har fått en annen vurdering." in plain(ch.summary_sentences(c))

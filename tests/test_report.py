@@ -266,7 +266,8 @@ def _blocks(report: object, notebook: Path) -> list[str]:
     nb = nbformat.read(notebook, as_version=4)
     calls = [c.source for c in nb.cells if c.cell_type == "code" and c.source.startswith("report.")]
     assert calls
-    return [eval(call, {"report": report})._repr_html_() for call in calls]  # noqa: S307
+    scope = {"report": report, "reports_dir": None}  # the notebooks' parameter: no earlier set
+    return [eval(call, scope)._repr_html_() for call in calls]  # noqa: S307
 
 
 def test_reports_from_shared_data_are_the_same(tmp_path: Path,
@@ -452,7 +453,8 @@ def _by_section(report: object, notebook: Path) -> dict[str, str]:
     for call in calls:
         if call.startswith("report.section("):
             key = call.split('"')[1]
-        out[key] = out.get(key, "") + eval(call, {"report": report})._repr_html_()  # noqa: S307
+        scope = {"report": report, "reports_dir": None}
+        out[key] = out.get(key, "") + eval(call, scope)._repr_html_()  # noqa: S307
     return out
 
 

@@ -206,7 +206,8 @@ def _from_flat(flat: Mapping[str, pd.DataFrame], *, as_of: pd.Timestamp, min_cel
 
     out = flat.get("outcomes")
     if out is None or not {"pilot_id", "measure"} <= set(out.columns):
-        out = pd.DataFrame({"pilot_id": pd.Series(dtype=object), "measure": pd.Series(dtype=object)})
+        out = pd.DataFrame({"pilot_id": pd.Series(dtype=object),
+                            "measure": pd.Series(dtype=object)})
     good = (out["pilot_id"].map(lambda v: isinstance(v, str) and bool(_PILOT_ID.fullmatch(v)))
             & out["measure"].map(lambda v: isinstance(v, str) and bool(_MEASURE.fullmatch(v))))
     out = out[good.astype(bool)]
