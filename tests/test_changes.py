@@ -151,6 +151,16 @@ def test_results_new_gone_and_rated_differently() -> None:
     assert "There is 1 new result for residents." in plain(ch.summary_sentences(c, "en"))
 
 
+def test_results_unknown_before_are_not_new() -> None:
+    """A previous set whose file has no outcome results (another version) calls no result
+    new; one that had none to show does."""
+    now = snap("2025-12-31", results={("a", "trivsel"): (True, "weak")})
+    had_none = snap("2025-09-30", results={})
+    assert ch.compare(had_none, now, min_cell_size=5).frame["topic"].eq("result_new").any()
+    unknown = ch.Snapshot(had_none.as_of, had_none.pilots, None)
+    assert not ch.compare(unknown, now, min_cell_size=5).frame["topic"].eq("result_new").any()
+
+
 def test_pilots_new_and_gone() -> None:
     before = snap("2025-09-30", {"a": {}, "gone": {}})
     after = snap("2025-12-31", {"a": {}, "new": {"enrolled": 12.0,
@@ -404,7 +414,12 @@ def test_unreadable_previous_set_is_said(tmp_path: Path, minimal_tables: dict,
     odd = ch.read_snapshot(ch.find_previous(tmp_path, "2025-12-31"), min_cell_size=5)
     assert odd.pilots.index.tolist() == ["lekse"]
     assert odd.pilots.loc["lekse", "enrolled_code"] == "complementary"
-    assert odd.pilots.loc["lekse", "reach_status"] is None and odd.results.empty
+    assert odd.pilots.loc["lekse", "reach_status"] is None
+    # an outcomes table without the columns a result needs: no result is called new
+    assert odd.results is None
+    # no scorecard: nothing to compare
+    (folder / "metrics.json").write_text(json.dumps({"reach": []}), encoding="utf-8")
+    assert ch.changes_since(tmp_path, current, min_cell_size=5).kind == "unreadable"
 
 
 def test_plural_picks_the_form() -> None:

@@ -118,10 +118,11 @@ class Snapshot:
         ``enrolled_code`` (:data:`~pilot_eval.privacy.SHOWN`, ``PRIMARY`` for "<k",
         ``COMPLEMENTARY`` for any other hidden count), ``fund_cost_nok`` and the
         :data:`STATUS_TOPICS` (status and recommendation keys, None when unknown).
-    results : DataFrame
+    results : DataFrame or None
         Index (``pilot_id``, ``measure``); ``shown`` (an estimate the report draws: at
         least ``min_cell_size`` people measured twice in each group) and
-        ``evidence_rating`` (a key, or None).
+        ``evidence_rating`` (a key, or None). None when the set's tables have no outcome
+        results to compare (another version's file): no result is then called new.
     inputs : mapping of str to str
         Input file name → SHA-256 (empty when not known).
     created_utc : Timestamp, optional
@@ -130,7 +131,7 @@ class Snapshot:
 
     as_of: pd.Timestamp
     pilots: pd.DataFrame
-    results: pd.DataFrame
+    results: pd.DataFrame | None
     inputs: Mapping[str, str] = field(default_factory=dict)
     created_utc: pd.Timestamp | None = None
 
@@ -187,12 +188,13 @@ def _from_flat(flat: Mapping[str, pd.DataFrame], *, as_of: pd.Timestamp, min_cel
                created_utc: pd.Timestamp | None = None) -> Snapshot:
     """A :class:`Snapshot` from flat published tables (``metrics.json``'s form). Anything
     unexpected (a missing column, a word that is no status, a malformed pilot id) is left
-    out: the file may come from another version, or have been edited."""
+    out: the file may come from another version, or have been edited. Without a scorecard
+    there is nothing to compare (ValueError)."""
     from .figures.outcomes import measured_enough
 
     card = flat.get("scorecard")
     if card is None or "pilot_id" not in card.columns:
-        card = pd.DataFrame({"pilot_id": pd.Series(dtype=object)})
+        raise ValueError("the tables have no scorecard with a column pilot_id")
     ids = card["pilot_id"].map(lambda v: v if isinstance(v, str) and _PILOT_ID.fullmatch(v)
                                else None)
     card = card[ids.notna() & ~ids.duplicated()]
@@ -205,9 +207,9 @@ def _from_flat(flat: Mapping[str, pd.DataFrame], *, as_of: pd.Timestamp, min_cel
         pilots[topic] = _keys(card.get(topic), _ALLOWED[topic], index)
 
     out = flat.get("outcomes")
-    if out is None or not {"pilot_id", "measure"} <= set(out.columns):
-        out = pd.DataFrame({"pilot_id": pd.Series(dtype=object),
-                            "measure": pd.Series(dtype=object)})
+    if out is None or not {"pilot_id", "measure", *_OUTCOME_COLUMNS} <= set(out.columns):
+        return Snapshot(as_of=pd.Timestamp(as_of).normalize(), pilots=pilots, results=None,
+                        inputs=dict(inputs or {}), created_utc=created_utc)
     good = (out["pilot_id"].map(lambda v: isinstance(v, str) and bool(_PILOT_ID.fullmatch(v)))
             & out["measure"].map(lambda v: isinstance(v, str) and bool(_MEASURE.fullmatch(v))))
     out = out[good.astype(bool)]
@@ -640,7 +642,8 @@ def compare(previous: Snapshot | None, current: Snapshot, *, min_cell_size: int,
         rows.append({"pilot_id": str(pid), "topic": "pilot_gone"})
 
     res_b, res_a = previous.results, current.results
-    for key in res_a.index.union(res_b.index):
+    known = res_b is not None and res_a is not None
+    for key in res_a.index.union(res_b.index) if known else []:
         pid, measure = str(key[0]), str(key[1])
         if pid not in after_all.index or pid not in before_all.index:
             continue  # a pilot new or gone is said once, not result by result
