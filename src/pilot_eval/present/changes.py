@@ -51,8 +51,10 @@ from . import fmt, text
 log = logging.getLogger("pilot_eval")
 
 __all__ = [
+    "CHANGE_COLUMNS",
     "DELIVERY_LOG",
     "METRICS_JSON",
+    "STATUS_TOPICS",
     "Changes",
     "ReportSet",
     "Snapshot",
@@ -63,10 +65,12 @@ __all__ = [
     "find_previous",
     "heading",
     "pilot_sentences",
+    "rated_changes",
     "read_deliveries",
     "read_snapshot",
     "report_sets",
     "snapshot",
+    "status_change",
     "summary_sentences",
 ]
 
