@@ -285,7 +285,8 @@ def test_a_pilot_run_publishes_a_folder_its_manifest_describes(
         assert sha256_file(folder / path) == entry["sha256"], path
     # the other reports are the earlier ones, byte for byte; the pilot's own are new
     assert {e["path"] for e in manifest["outputs"]} == {
-        "pilot_lekse.ipynb", "pilot_lekse.html", "pilot_lekse.pdf", "metrics.xlsx"}
+        "pilot_lekse.ipynb", "pilot_lekse.html", "pilot_lekse.pdf", "metrics.xlsx",
+        "metrics.json"}
     for name in ("portfolio_report.pdf", "pilot_jobb.pdf"):
         assert (folder / name).read_bytes() == before[name]
     # a second --pilot run keeps every file described, the earliest run's files included

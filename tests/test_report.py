@@ -93,7 +93,7 @@ def test_the_whole_set_is_published(report_set: dict) -> None:
     assert out_dir.name == AS_OF
     names = {p.name for p in out_dir.iterdir()}
     expected = {"portfolio_report.pdf", "portfolio_report.html", "portfolio_report.ipynb",
-                "metrics.xlsx", "manifest.json"}
+                "metrics.xlsx", "metrics.json", "manifest.json"}
     for pid in ("leksehjelp", "jobbtrening", "mentor", "fritid"):
         expected |= {f"pilot_{pid}.pdf", f"pilot_{pid}.html", f"pilot_{pid}.ipynb"}
     assert expected == names  # nothing half-written, no staging left over
@@ -266,7 +266,8 @@ def _blocks(report: object, notebook: Path) -> list[str]:
     nb = nbformat.read(notebook, as_version=4)
     calls = [c.source for c in nb.cells if c.cell_type == "code" and c.source.startswith("report.")]
     assert calls
-    return [eval(call, {"report": report})._repr_html_() for call in calls]  # noqa: S307
+    scope = {"report": report, "reports_dir": None}  # the notebooks' parameter: no earlier set
+    return [eval(call, scope)._repr_html_() for call in calls]  # noqa: S307
 
 
 def test_reports_from_shared_data_are_the_same(tmp_path: Path,
@@ -334,6 +335,18 @@ def test_workbook_holds_the_metric_tables(report_set: dict) -> None:
     for name, frame in expected.items():
         pd.testing.assert_frame_equal(made[name], frame, obj=name)
     fresh.unlink()
+
+
+def test_metrics_json_holds_the_workbooks_cells(report_set: dict) -> None:
+    """The next report's comparison reads metrics.json: the same published cells as the
+    workbook ("<5" and ":" included), every table."""
+    made = pd.read_excel(report_set["out_dir"] / "metrics.xlsx", sheet_name=None)
+    kept = json.loads((report_set["out_dir"] / "metrics.json").read_text(encoding="utf-8"))
+    assert list(kept) == list(made)
+    for name, frame in made.items():
+        assert len(kept[name]) == len(frame), name
+    reach = pd.DataFrame(kept["reach"])
+    assert reach["enrolled"].tolist() == made["reach"]["enrolled"].tolist()
 
 
 def test_failures_in_parallel_workers_keep_every_failed_notebook(tmp_path: Path) -> None:
@@ -440,7 +453,8 @@ def _by_section(report: object, notebook: Path) -> dict[str, str]:
     for call in calls:
         if call.startswith("report.section("):
             key = call.split('"')[1]
-        out[key] = out.get(key, "") + eval(call, {"report": report})._repr_html_()  # noqa: S307
+        scope = {"report": report, "reports_dir": None}
+        out[key] = out.get(key, "") + eval(call, scope)._repr_html_()  # noqa: S307
     return out
 
 

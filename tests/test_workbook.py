@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import json
+from pathlib import Path
 
-from pilot_eval.render.workbook import prepare, suppress_table
+import pandas as pd
+import pytest
+
+from pilot_eval.errors import UsageError
+from pilot_eval.render.workbook import prepare, suppress_table, write_metric_files, write_metrics
 
 
 def test_counts_below_min_cell_size_are_hidden_with_complement() -> None:
@@ -34,3 +39,18 @@ def test_formula_injection_is_neutralised() -> None:
     frame = pd.DataFrame({"note": ["=HYPERLINK(\"x\")", "+1", "@SUM(A1)", "plain", "-x"], "n": [1.0] * 5})
     out = prepare({"rules": frame}, 5)["rules"]
     assert out["note"].tolist() == ["'=HYPERLINK(\"x\")", "'+1", "'@SUM(A1)", "plain", "'-x"]
+
+
+def test_several_files_from_one_preparation(tmp_path: Path) -> None:
+    reach = pd.DataFrame({"enrolled": [40, 3]}, index=pd.Index(["a", "b"], name="pilot_id"))
+    written = write_metric_files({"reach": reach}, [tmp_path / "m.xlsx", tmp_path / "m.json"],
+                                 min_cell_size=5)
+    assert [p.name for p in written] == ["m.xlsx", "m.json"]
+    assert json.loads((tmp_path / "m.json").read_text(encoding="utf-8")) == {
+        "reach": [{"pilot_id": "a", "enrolled": 40}, {"pilot_id": "b", "enrolled": "<5"}]}
+    one = write_metrics({"reach": reach}, tmp_path / "one.xlsx", min_cell_size=5)
+    pd.testing.assert_frame_equal(pd.read_excel(one), pd.read_excel(tmp_path / "m.xlsx"))
+    with pytest.raises(UsageError, match="xlsx, .csv or .json"):
+        write_metric_files({"reach": reach}, [tmp_path / "ok.json", tmp_path / "bad.txt"],
+                           min_cell_size=5)
+    assert not (tmp_path / "ok.json").exists()  # names checked before anything is written

@@ -31,6 +31,7 @@ import pandas as pd
 
 from ..dataset import Dataset, load_dataset
 from ..errors import UsageError
+from . import changes as _changes
 from . import figures, fmt, tables, text
 from .report_data import (
     REPORT_DATA_ENV,
@@ -195,7 +196,9 @@ GUIDE: dict[str, dict[str, Any]] = {
 }
 
 #: Sections that begin a new page in print (the summary is a page of its own anyway).
-NEW_PAGE_SECTIONS: frozenset[str] = frozenset({"money", "method"})
+#: Not "money": it follows the summary, a page of its own, or the short section on what
+#: changed since the last report (:meth:`_Report.changes`), whose page it fills.
+NEW_PAGE_SECTIONS: frozenset[str] = frozenset({"method"})
 
 #: A data folder holding this file was made by ``pilot-eval sample``: simulated data whose
 #: true effects are known. Reports on it say that the data are synthetic.
@@ -516,6 +519,53 @@ class _Report:
         return Block(self._sub("Ordliste", "Glossary").html
                      + tables.glossary_table(self.language, caption="Begreper i rapporten"
                                              if self.language == "nb" else "Terms used in this report").html)
+
+    def since_last_report(self, reports_dir: str | Path | None) -> _changes.Changes:
+        """What changed since the previous report set in ``reports_dir``
+        (:func:`pilot_eval.present.changes.changes_since`), for every pilot."""
+        current = _changes.snapshot(
+            {"reach": self.reach, "scorecard": self.scorecard, "outcomes": self.outcomes},
+            as_of=self.ds.as_of_date, min_cell_size=self.min_cell_size,
+            # the tables are files of the data folder (input_files may be relative to
+            # where it was loaded, another folder than this notebook's)
+            inputs=_changes.file_hashes(self.ds.source / Path(f).name
+                                        for f in self.ds.input_files) if self.ds.source else {})
+        deliveries = _changes.read_deliveries(self.ds.source) if self.ds.source else None
+        return _changes.changes_since(reports_dir, current, min_cell_size=self.min_cell_size,
+                                      deliveries=deliveries)
+
+    def changes(self, reports_dir: str | Path | None = None) -> Block:
+        """The section "Endringer siden forrige rapport (date)": what moved since the
+        previous report set in ``reports_dir`` (the output folder of ``pilot-eval report``;
+        None: nothing to compare with). The first report of a series says, in one
+        sentence, that it has nothing to compare with."""
+        found = self.since_last_report(reports_dir)
+        heading = _changes.heading(found, self.language)
+        labels = {m: self.measure_label(m) for m in
+                  found.frame["measure"].dropna().astype(str).unique()}
+        head = f'<h2 id="{_slug(heading)}">{html.escape(heading)}</h2>'
+        if isinstance(self, PilotReport):
+            said = _changes.pilot_sentences(found, self.pilot_id, self.language,
+                                            min_cell_size=self.min_cell_size,
+                                            measure_labels=labels, names=self.names)
+            if found.kind != "compared":
+                return Block(f'<div class="pe-changes">{head}{_p(said[0], "lead")}</div>')
+            intro = text.message("changes.intro", self.language,
+                                 date=fmt.date(found.previous_as_of, language=self.language))
+            items = "".join(f"<li>{html.escape(x)}</li>" for x in said)
+            return Block(f'<div class="pe-changes">{head}{_p(intro, "lead")}'
+                         f"<ul>{items}</ul></div>")
+        lead = _changes.summary_sentences(found, self.language, names=self.names)
+        parts = [head, *(_p(x, "lead") for x in lead)]
+        if found.kind == "compared" and (found.frame["topic"] == "enrolled").any():
+            parts.append(tables.changes_table(found, self.names, self.language,
+                                              min_cell_size=self.min_cell_size,
+                                              measure_labels=labels).html)
+        corrected = _changes.correction_sentences(found, self.language, names=self.names)
+        if corrected:
+            parts.append("<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in corrected)
+                         + "</ul>")
+        return Block(f'<div class="pe-changes">{"".join(parts)}</div>')
 
     def _nobody_valued(self, rows: pd.DataFrame) -> Block | None:
         """One sentence instead of a table of dashes, when nobody is measured twice yet."""

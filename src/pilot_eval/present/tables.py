@@ -44,6 +44,7 @@ from . import fmt, text
 
 __all__ = [
     "Table",
+    "changes_table",
     "glossary_table",
     "its_table",
     "money_table",
@@ -1236,3 +1237,92 @@ def glossary_table(language: str = "nb", *, caption: str | None = None) -> Table
             _Col("explanation", text.label("h.explanation", language), prose=True)]
     return _table(caption or text.label("cap.glossary", language), cols, body,
                   css="pe-glossary")
+
+
+def _signed_count(row: Mapping[str, Any], min_cell_size: int, language: str) -> str:
+    """A difference of counts of people as the changes table shows it: "+24", "−6", "0",
+    "+<5" (1 to k − 1 more), ":" (a count hidden in either report)."""
+    if row["shown"] == "hidden":
+        return COMPLEMENTARY
+    if row["shown"] == "small":
+        return ("+" if row["sign"] > 0 else "\u2212") + f"<{min_cell_size}"
+    change = float(row["change"])
+    said = fmt.count(abs(change), suppress=False, language=language)
+    return ("+" if change > 0 else "\u2212" if change < 0 else "") + said
+
+
+def changes_table(changes: Any, names: Mapping[str, str] | pd.Series | pd.DataFrame | None = None,
+                  language: str = "nb", *, min_cell_size: int,
+                  measure_labels: Mapping[str, str] | None = None) -> Table:
+    """What changed per pilot since the last report: participants and fund money now and
+    the difference, and the ratings and results that changed.
+
+    Parameters
+    ----------
+    changes : pilot_eval.present.changes.Changes
+        Of kind ``compared`` (:func:`pilot_eval.present.changes.compare`).
+    names : mapping, Series or the pilots table, optional
+    language : {"nb", "en"}, default "nb"
+    min_cell_size : int
+        A difference of participants below it reads "+<5" (docs/privacy.md).
+    measure_labels : mapping, optional
+        Measure key → its label in ``language``.
+
+    Notes
+    -----
+    Participants now read "<5" or ":" as in the reach table; their difference reads ":"
+    when either report hid a count, "+<5" / "−<5" when it is 1 to *k* − 1. The money is
+    the fund's money spent, in millions as in the money table. A pilot new to the report
+    reads "ny" in both difference columns.
+    """
+    from .changes import rated_changes
+
+    fmt.check_language(language)
+    names_ = _names(names)
+    frame = changes.frame
+    enrolled = frame[frame["topic"] == "enrolled"].set_index("pilot_id")
+    money = frame[frame["topic"] == "fund_cost_nok"].set_index("pilot_id")
+    new = set(frame.loc[frame["topic"] == "pilot_new", "pilot_id"])
+    mnok = _mnok(language)
+    new_word = text.label("changes.new", language)
+    body = []
+    for pid, row in enrolled.iterrows():  # one row per pilot of the report
+        after = row["after"]
+        rated = rated_changes(changes, str(pid), language, measure_labels)
+        change = money.loc[pid, "change"]
+        body.append({
+            "pilot": _name(pid, names_),
+            "enrolled": after if isinstance(after, str) else fmt.count(
+                after, suppress=False, language=language),
+            "enrolled_change": new_word if pid in new else
+            _signed_count(row, min_cell_size, language),
+            "fund": mnok(money.loc[pid, "after"]),
+            "fund_change": new_word if pid in new else
+            ("+" if round(change / 1e6, 2) > 0 else "") + mnok(change),
+            "rated": "<br>".join(_html.escape(s) for s in rated) or fmt.MISSING,
+        })
+    shown = pd.DataFrame(body, columns=["pilot", "enrolled", "enrolled_change", "fund",
+                                        "fund_change", "rated"])
+    # every column a width, so that print keeps them (the last one holds sentences)
+    cols = [_Col("pilot", text.label("pilot", language), width="19%"),
+            _Col("enrolled", text.label("h.enrolled", language), True, width="10%"),
+            _Col("enrolled_change", text.label("h.change", language), True, width="9%"),
+            _Col("fund", _h("h.fund_cost", language, "unit.mnok"), True, width="11%"),
+            _Col("fund_change", f"{text.label('h.change', language)} "
+                 f"({text.label('unit.mnok', language)})", True, width="10%"),
+            _Col("rated", text.label("h.what_changed", language), html=True, prose=True,
+                 width="41%")]
+    old = ~enrolled.index.isin(list(new))
+    notes = []
+    if f"<{min_cell_size}" in set(shown["enrolled"]):
+        notes.append(text.message("table.small_cells", language, n=min_cell_size))
+    if (enrolled["shown"].eq("small") & old).any():
+        notes.append(text.message("changes.note_small", language, k=min_cell_size,
+                                  k1=min_cell_size - 1))
+    if (enrolled["shown"].eq("hidden") & old).any():
+        notes.append(text.message("changes.note_hidden", language))
+    if new:
+        notes.append(text.message("changes.note_new", language))
+    caption = text.label("cap.changes", language,
+                         date=fmt.date(changes.previous_as_of, language=language))
+    return _table(caption, cols, shown, notes=notes)

@@ -61,6 +61,7 @@ __all__ = [
     "label",
     "lix",
     "localise",
+    "message",
     "method_notes",
     "note",
     "outcome_sentence",
@@ -70,6 +71,7 @@ __all__ = [
     "people",
     "per_krone",
     "pilot_money",
+    "plural",
     "reach_sentence",
     "recommendation_sentence",
     "recommendation_word",
@@ -756,6 +758,149 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "pilot.forecast": {
         _NB: "Fortsetter den i samme tempo, har den brukt {forecast} når perioden er slutt.",
         _EN: "At the same pace, it will have spent {forecast} when the period ends."},
+    # -- changes since the last report (present.changes); {date} is the earlier report's
+    "changes.heading": {
+        _NB: "Endringer siden forrige rapport", _EN: "Changes since the last report"},
+    "changes.heading_dated": {
+        _NB: "Endringer siden forrige rapport ({date})",
+        _EN: "Changes since the last report ({date})"},
+    "changes.first": {
+        _NB: "Det finnes ingen tidligere rapport å sammenligne med. Neste rapport viser hva "
+             "som har endret seg siden denne.",
+        _EN: "There is no earlier report to compare with. The next report will show what "
+             "has changed since this one."},
+    "changes.later": {
+        _NB: "Den siste rapporten vi har, gjelder en senere dato ({date}), så den er ikke en "
+             "tidligere rapport. Vi sammenligner ikke med den.",
+        _EN: "The latest report we have is for a later date ({date}), so it is not an "
+             "earlier report. We do not compare with it."},
+    "changes.same": {
+        _NB: "Rapporten bygger på de samme dataene og gjelder den samme datoen som rapporten "
+             "laget {made}. Ingenting er endret siden da.",
+        _EN: "The report rests on the same data and is for the same date as the report made "
+             "on {made}. Nothing has changed since then."},
+    "changes.unreadable": {
+        _NB: "Forrige rapport ({date}) kunne ikke leses, så vi kan ikke si hva som er endret "
+             "siden da.",
+        _EN: "The last report ({date}) could not be read, so we cannot say what has changed "
+             "since then."},
+    "changes.intro": {
+        _NB: "Her ser du hva som har endret seg siden forrige rapport, som viste situasjonen "
+             "per {date}.",
+        _EN: "This section shows what has changed since the last report, which showed the "
+             "situation as of {date}."},
+    "changes.total_up": {
+        _NB: "Pilotene har til sammen fått {n} nye deltakere.",
+        _EN: "Together, the pilots have {n} more participants."},
+    "changes.total_down": {
+        _NB: "Pilotene har til sammen {n} færre deltakere enn ved forrige rapport.",
+        _EN: "Together, the pilots have {n} fewer participants than at the last report."},
+    "changes.total_same": {
+        _NB: "Pilotene har like mange deltakere som ved forrige rapport.",
+        _EN: "The pilots have as many participants as at the last report."},
+    "changes.money_up": {
+        _NB: "Pilotene har brukt {amount} mer fra fondet.",
+        _EN: "The pilots have spent {amount} more from the fund."},
+    "changes.money_down": {
+        _NB: "Pengene brukt fra fondet er {amount} lavere enn ved forrige rapport.",
+        _EN: "The money spent from the fund is {amount} lower than at the last report."},
+    "changes.money_same": {
+        _NB: "Pilotene har ikke brukt mer fra fondet.",
+        _EN: "The pilots have spent no more from the fund."},
+    "changes.rated.one": {
+        _NB: "{n} pilot har fått en annen vurdering.",
+        _EN: "{n} pilot has been rated differently."},
+    "changes.rated.other": {
+        _NB: "{n} piloter har fått en annen vurdering.",
+        _EN: "{n} pilots have been rated differently."},
+    "changes.rated_none": {
+        _NB: "Ingen pilot har fått en annen vurdering.",
+        _EN: "No pilot has been rated differently."},
+    "changes.results.one": {
+        _NB: "Det er kommet {n} nytt resultat for innbyggerne.",
+        _EN: "There is {n} new result for residents."},
+    "changes.results.other": {
+        _NB: "Det er kommet {n} nye resultater for innbyggerne.",
+        _EN: "There are {n} new results for residents."},
+    "changes.same_inputs": {
+        _NB: "Datafilene er de samme som ved forrige rapport. Endringene kommer av at denne "
+             "rapporten gjelder en senere dato.",
+        _EN: "The data files are the same as for the last report. The changes come from this "
+             "report being for a later date."},
+    "changes.nothing": {
+        _NB: "Ingen tall, vurderinger eller resultater er endret siden forrige rapport.",
+        _EN: "No figures, ratings or results have changed since the last report."},
+    "changes.pilot_new": {
+        _NB: "Piloten var ikke med i forrige rapport.",
+        _EN: "The pilot was not in the last report."},
+    "changes.pilot_gone": {
+        _NB: "{name} var med i forrige rapport, men ikke i denne.",
+        _EN: "{name} was in the last report, but is not in this one."},
+    # a pilot's participants; {now} is a count of at least {k}, or "færre enn 5"
+    "changes.enrolled_up": {
+        _NB: "Piloten har {now} deltakere, {n} flere enn ved forrige rapport.",
+        _EN: "The pilot has {now} participants, {n} more than at the last report."},
+    "changes.enrolled_down": {
+        _NB: "Piloten har {now} deltakere, {n} færre enn ved forrige rapport.",
+        _EN: "The pilot has {now} participants, {n} fewer than at the last report."},
+    "changes.enrolled_same": {
+        _NB: "Piloten har {now} deltakere, like mange som ved forrige rapport.",
+        _EN: "The pilot has {now} participants, as many as at the last report."},
+    "changes.enrolled_now": {
+        _NB: "Piloten har {now} deltakere.", _EN: "The pilot has {now} participants."},
+    "changes.enrolled_was_small": {
+        _NB: "Piloten har {now} deltakere. Ved forrige rapport var det færre enn {k}.",
+        _EN: "The pilot has {now} participants. At the last report there were fewer than "
+             "{k}."},
+    "changes.money_pilot_up": {
+        _NB: "Piloten har brukt {now} fra fondet, {amount} mer enn ved forrige rapport.",
+        _EN: "The pilot has spent {now} from the fund, {amount} more than at the last "
+             "report."},
+    "changes.money_pilot_down": {
+        _NB: "Piloten har brukt {now} fra fondet. Det er {amount} mindre enn ved forrige "
+             "rapport.",
+        _EN: "The pilot has spent {now} from the fund. That is {amount} less than at the "
+             "last report."},
+    "changes.money_pilot_same": {
+        _NB: "Piloten har brukt {now} fra fondet, like mye som ved forrige rapport.",
+        _EN: "The pilot has spent {now} from the fund, as much as at the last report."},
+    # "Rekkevidde: usikker → god"
+    "changes.status": {_NB: "{what}: {before} → {after}", _EN: "{what}: {before} → {after}"},
+    "changes.result_new": {
+        _NB: "Nytt resultat: {label} (evidensen er {rating})",
+        _EN: "New result: {label} ({rating} evidence)"},
+    "changes.result_new_unrated": {
+        _NB: "Nytt resultat: {label}", _EN: "New result: {label}"},
+    "changes.result_gone": {
+        _NB: "{label}: resultatet vises ikke lenger",
+        _EN: "{label}: the result is no longer shown"},
+    "changes.rating": {
+        _NB: "{label}: evidensen er nå {after} (var {before})",
+        _EN: "{label}: the evidence is now {after} (was {before})"},
+    "changes.rated_pilot_none": {
+        _NB: "Ingen vurderinger eller resultater er endret.",
+        _EN: "No ratings or results have changed."},
+    # deliveries (deliveries/log.jsonl) with corrections, after the last report was made
+    "changes.corrected_reported": {
+        _NB: "Data for perioder som alt var rapportert, er rettet ({name}, levert {dates}).",
+        _EN: "Data for periods already reported have been corrected ({name}, delivered "
+             "{dates})."},
+    "changes.corrected_delivered": {
+        _NB: "Data som alt var levert, er rettet ({name}, levert {dates}).",
+        _EN: "Data already delivered have been corrected ({name}, delivered {dates})."},
+    # the changes table
+    "changes.note_small": {
+        _NB: "«+<{k}» og «−<{k}»: 1–{k1} flere eller færre. Det nøyaktige tallet vises ikke, "
+             "av personvernhensyn.",
+        _EN: "'+<{k}' and '−<{k}': 1–{k1} more or fewer. The exact number is not shown, to "
+             "protect privacy."},
+    "changes.note_hidden": {
+        _NB: "«:»: endringen vises ikke, fordi et av tallene den bygger på er skjult.",
+        _EN: "':': the change is not shown, because one of the numbers it rests on is "
+             "hidden."},
+    "changes.note_new": {
+        _NB: "«ny»: piloten var ikke med i forrige rapport.",
+        _EN: "'new': the pilot was not in the last report."},
     # -- data quality
     "quality.none": {
         _NB: "Vi fant ingen feil eller advarsler i dataene.",
@@ -808,6 +953,13 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "outcome": {_NB: "Resultater", _EN: "Outcomes"},
     "recommendation": {_NB: "Anbefaling – fordi …", _EN: "Recommendation – because …"},
     "total": {_NB: "I alt", _EN: "Total"},
+    "recommendation.word": {_NB: "Anbefaling", _EN: "Recommendation"},
+    # the changes table (present.changes)
+    "cap.changes": {_NB: "Endringer per pilot siden {date}", _EN: "Changes by pilot since {date}"},
+    "h.change": {_NB: "Endring", _EN: "Change"},
+    "h.what_changed": {_NB: "Vurderinger og resultater som er endret",
+                       _EN: "Ratings and results that changed"},
+    "changes.new": {_NB: "ny", _EN: "new"},
     "all_rows": {_NB: "Alle radene i tabellen", _EN: "All rows of the table"},
     "measure": {_NB: "Resultatmål", _EN: "Measure"},
     "unknown": {_NB: "Ukjent", _EN: "Unknown"},
@@ -1246,6 +1398,37 @@ def _t(key: str, language: str, /, **fields: Any) -> str:
     if "unit" in fields:
         template = template.replace(" {unit}", _NBSP + "{unit}" if fields["unit"] else "")
     return template.format(**fields)
+
+
+def message(key: str, language: str = "nb", /, **fields: Any) -> str:
+    """The sentence ``key`` of :data:`MESSAGES` in ``language``, its fields filled in.
+
+    Raises
+    ------
+    UsageError
+        When ``key`` is not in :data:`MESSAGES`.
+    """
+    if key not in MESSAGES:
+        raise UsageError(f"Unknown message {key!r}; see pilot_eval.present.text.MESSAGES.")
+    return _t(key, language, **fields)
+
+
+def plural(key: str, n: int, language: str = "nb", /, **fields: Any) -> str:
+    """The sentence ``key.one`` or ``key.other`` of :data:`MESSAGES` for ``n`` things.
+
+    Bokmål and English both use the singular for exactly one and the plural otherwise
+    (CLDR); ``n`` is given to the sentence as the field ``n``, formatted.
+
+    Examples
+    --------
+    >>> plural("changes.rated", 1)
+    '1 pilot har fått en annen vurdering.'
+    >>> plural("changes.rated", 2, "en")
+    '2 pilots have been rated differently.'
+    """
+    form = "one" if n == 1 else "other"
+    return message(f"{key}.{form}", language,
+                   n=fmt.count(n, suppress=False, language=language), **fields)
 
 
 def label(key: str, language: str = "nb", **fields: Any) -> str:

@@ -117,11 +117,14 @@ class ReportJob:
 def plan_reports(ds: Dataset, *, data_dir: Path, pilots: Sequence[str] | None = None,
                  portfolio: bool = True, language: str | None = None,
                  notebooks: Path | None = None,
-                 relative_to: Path | None = None) -> list[ReportJob]:
+                 relative_to: Path | None = None,
+                 reports_dir: Path | None = None) -> list[ReportJob]:
     """The reports to render: the portfolio report and one per pilot (or those asked for).
 
-    The notebooks get ``data_dir`` as an absolute path, or relative to ``relative_to`` (the
-    folder they will be published in, and run in) when that is given.
+    The notebooks get ``data_dir`` (and ``reports_dir``, the output folder whose earlier
+    sets "what changed since the last report" compares with) as an absolute path, or
+    relative to ``relative_to`` (the folder they will be published in, and run in) when that
+    is given.
     """
     from .. import __version__
 
@@ -144,11 +147,16 @@ def plan_reports(ds: Dataset, *, data_dir: Path, pilots: Sequence[str] | None = 
         period=f"{fmt.date(a.start, language=language)}–{fmt.date(a.end, language=language)}",
         made=fmt.date(time.strftime("%Y-%m-%d"), language=language), version=__version__)
     common = {"subtitle": words["subtitle"], "organisation": a.municipality, "cover_note": cover}
-    shown = os.path.realpath(data_dir)
-    if relative_to is not None:
-        with contextlib.suppress(ValueError):  # another drive (Windows): keep it absolute
-            shown = os.path.relpath(shown, _real(relative_to))
-    base = {"data_dir": Path(shown).as_posix(), "as_of": as_of_iso, "language": language}
+    def shown(folder: Path) -> str:
+        path = os.path.realpath(folder)
+        if relative_to is not None:
+            with contextlib.suppress(ValueError):  # another drive (Windows): keep it absolute
+                path = os.path.relpath(path, _real(relative_to))
+        return Path(path).as_posix()
+
+    base = {"data_dir": shown(data_dir), "as_of": as_of_iso, "language": language}
+    if reports_dir is not None:
+        base["reports_dir"] = shown(reports_dir)
     jobs = []
     if portfolio:
         jobs.append(ReportJob(PORTFOLIO_STEM, notebooks / f"{PORTFOLIO_STEM}.ipynb", dict(base),
@@ -452,7 +460,8 @@ def _render_set(data_dir: Path, *, as_of: str | None, pilots: Sequence[str] | No
     ds = load_dataset(data_dir, as_of=as_of)
     out_dir = out / ds.as_of_date.date().isoformat()
     plan = plan_reports(ds, data_dir=data_dir, pilots=pilots, portfolio=portfolio,
-                        language=language, notebooks=notebooks, relative_to=out_dir)
+                        language=language, notebooks=notebooks, relative_to=out_dir,
+                        reports_dir=out)
     try:
         with publish.OutputLock(out, wait=lock_wait, say=say):
             publish.clear_stale_staging(out)
@@ -487,8 +496,9 @@ def _render_into(ds: Dataset, *, data_dir: Path, as_of: str | None, key: str,
                  t_start: float) -> dict[str, Any]:
     from .. import __version__
     from ..metrics import metric_tables, rules_hash
+    from ..present.changes import METRICS_JSON, find_previous
     from .run import write_manifest
-    from .workbook import write_metrics
+    from .workbook import write_metric_files
 
     # What the notebooks see: they are always given the as-of date.
     view = ds if as_of is not None else ds.as_of(ds.as_of_date)
@@ -506,14 +516,17 @@ def _render_into(ds: Dataset, *, data_dir: Path, as_of: str | None, key: str,
             paths.setdefault(_real(folder),
                              Path(os.path.relpath(_real(folder), _real(out_dir))).as_posix())
 
+    # metrics.xlsx for people; metrics.json, the same cells, for the next report's changes
+    metric_files = [staging / "metrics.xlsx", staging / METRICS_JSON]
+
     def write_xlsx(data: Any) -> None:
         # Written while the reports render; an error is raised where it used to be (after them).
         if data is None or not _same_rows(ds, view):
             return  # written from ds after the reports, as always
         t0 = time.perf_counter()
         try:
-            write_metrics(data.tables, staging / "metrics.xlsx",
-                          min_cell_size=ds.agreement.min_cell_size)
+            write_metric_files(data.tables, metric_files,
+                               min_cell_size=ds.agreement.min_cell_size)
         except Exception as exc:  # noqa: BLE001
             xlsx_error.append(exc)
         timings["metrics_xlsx"] = round(time.perf_counter() - t0, 3)
@@ -565,8 +578,8 @@ def _render_into(ds: Dataset, *, data_dir: Path, as_of: str | None, key: str,
         raise xlsx_error[0]
     if "metrics_xlsx" not in timings:
         t0 = time.perf_counter()
-        write_metrics(metric_tables(ds), staging / "metrics.xlsx",
-                      min_cell_size=ds.agreement.min_cell_size)
+        write_metric_files(metric_tables(ds), metric_files,
+                           min_cell_size=ds.agreement.min_cell_size)
         timings["metrics_xlsx"] = round(time.perf_counter() - t0, 3)
     for job in plan:
         timings[job.stem] = {k: round(v, 3) for k, v in results[job.stem]["timings"].items()}
@@ -581,7 +594,17 @@ def _render_into(ds: Dataset, *, data_dir: Path, as_of: str | None, key: str,
                   "language": plan[0].language if plan else language,
                   "pilots": [j.parameters.get("pilot_id") for j in plan if "pilot_id" in j.parameters],
                   "portfolio": portfolio, "jobs": jobs}
-    extra: dict[str, Any] = {"rules_sha256": rules_hash(ds), "rules": dict(ds.agreement.rules)}
+    # what the next report needs to find this set and say what changed since it; and
+    # which set this one's "changes since the last report" compared with (the notebooks
+    # found the same: the output folder is locked, and this set is not yet in it)
+    previous = find_previous(out_dir.parent, ds.as_of_date)
+    extra: dict[str, Any] = {
+        "as_of": ds.as_of_date.date().isoformat(), "metric_tables": METRICS_JSON,
+        "previous_report": None if previous is None else {
+            "folder": previous.folder.name, "as_of": previous.as_of.date().isoformat(),
+            "created_utc": None if previous.created_utc is None
+            else previous.created_utc.isoformat()},
+        "rules_sha256": rules_hash(ds), "rules": dict(ds.agreement.rules)}
     if carried:
         extra["carried_over"] = carried
     write_manifest(staging, parameters=parameters, inputs=list(ds.input_files), outputs=made,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io as _io
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -120,9 +120,21 @@ def check_output_path(path: str | Path) -> Path:
 def write_metrics(tables: Mapping[str, pd.DataFrame], path: str | Path, *, min_cell_size: int) -> Path:
     """Write the metric tables to ``.xlsx`` (a sheet each), ``.csv`` (one long table:
     ``table, row, column, value``) or ``.json`` (``{table: [records]}``), atomically."""
-    path = check_output_path(path)
-    suffix = path.suffix.lower()
+    return _write(prepare(tables, min_cell_size), check_output_path(path))
+
+
+def write_metric_files(tables: Mapping[str, pd.DataFrame], paths: Sequence[str | Path], *,
+                       min_cell_size: int) -> list[Path]:
+    """Write the metric tables to several files (as :func:`write_metrics`), with the privacy
+    rules worked out once: a report set's ``metrics.xlsx`` for people and
+    ``metrics.json`` for the next report's comparison (:mod:`pilot_eval.present.changes`)."""
+    checked = [check_output_path(p) for p in paths]
     flat = prepare(tables, min_cell_size)
+    return [_write(flat, path) for path in checked]
+
+
+def _write(flat: Mapping[str, pd.DataFrame], path: Path) -> Path:
+    suffix = path.suffix.lower()
     if suffix == ".xlsx":
         buffer = _io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
