@@ -45,6 +45,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from ..intake.merge import DELIVERIES, LOG_NAME
 from ..privacy import COMPLEMENTARY, PRIMARY, SHOWN, disclosure_codes
 from . import fmt, text
 
@@ -80,7 +81,7 @@ METRICS_JSON = "metrics.json"
 _METRICS_XLSX = "metrics.xlsx"
 #: The intake's record of accepted deliveries, inside the data folder: one JSON object a
 #: line with ``received_at``, ``pilot_id``, ``corrections`` and ``corrected_until``.
-DELIVERY_LOG = Path("deliveries") / "log.jsonl"
+DELIVERY_LOG = Path(DELIVERIES) / LOG_NAME
 
 #: The scorecard columns compared, in the order they are said.
 STATUS_TOPICS: tuple[str, ...] = ("reach_status", "cost_status", "outcome_status",
