@@ -36,6 +36,13 @@ def test_a_new_folder_starts_without_the_entrepreneurs_rows(tmp_path):
     flawed = f"{series.FLAWED[1]}-{series.FLAWED[0]}"
     assert names.index(f"{flawed}.xlsx") + 1 == names.index(f"{flawed}_v2.xlsx")
     assert "synthetic" in (out / "README.md").read_text(encoding="utf-8")
+    # the first step of a new folder: the entrepreneur's empty workbook
+    from openpyxl import load_workbook
+
+    from pilot_eval.intake.template import write_template
+
+    made = write_template(out / "data", "mentor", tmp_path / "mentor.xlsx", include_delivered=False)
+    assert "Deltakere" in load_workbook(made).sheetnames
 
 
 def test_only_the_flawed_delivery_is_refused(walked):

@@ -37,7 +37,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
-from ..dataset import Dataset, load_dataset
+from ..dataset import Dataset
+from ..dataset import _load as _load_dataset
 from ..errors import DataValidationError, UsageError, show_controls
 from ..io import MAX_ABS_NUMBER, MAX_YEAR, MIN_YEAR, atomic_write_bytes
 from . import spec
@@ -334,8 +335,8 @@ def build_workbook(dataset: Dataset, pilot_id: str, rows: Mapping[str, pd.DataFr
 def _load(data_dir: str | Path | Dataset) -> Dataset:
     if isinstance(data_dir, Dataset):  # loaded once for many workbooks (the sample series)
         return data_dir
-    try:
-        return load_dataset(data_dir)
+    try:  # a new folder, before its first delivery, gets its workbooks too
+        return _load_dataset(data_dir, allow=("table.empty",))
     except DataValidationError as exc:
         n = len(exc.errors)
         raise UsageError(
