@@ -60,7 +60,8 @@ def write_delivery(path: Path, tables: dict[str, pd.DataFrame], *, pilot: str = 
         w = wb.create_sheet(sheet.title(language))
         w.append([spec.header_text(c, language) for c in sheet.columns])
         if example:
-            w.append([c.example for c in sheet.columns])
+            values = spec.example_values(sheet, language)
+            w.append([values.get(c.name) for c in sheet.columns])
         frame = tables[sheet.table]
         for row in frame.itertuples(index=False):
             values = row._asdict()
@@ -381,3 +382,63 @@ def test_cli_exit_codes_and_feedback(folder, full, tmp_path, capsys):
     assert main(["intake", str(folder), str(tmp_path / "missing.xlsx")]) == 2
     assert len(read_log(folder)) == 1
     assert json.loads((folder / "deliveries" / "log.jsonl").read_text().splitlines()[0])
+
+
+# --- found in review: exact values, identity numbers anywhere, the example, copies ----------
+
+def test_other_pilots_values_are_kept_exactly(folder, full, tmp_path):
+    costs = folder / "costs.csv"
+    frame = pd.read_csv(costs, dtype=str, keep_default_na=False)
+    others = frame.index[frame["pilot_id"] != PILOT][:3]
+    frame.loc[others, "amount_nok"] = ["12345678.91", "1234567891", "0.6666666666666666"]
+    frame.to_csv(costs, index=False)
+    before = pe.load_dataset(folder).costs
+    assert take(folder, write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31"))).accepted
+    after = pe.load_dataset(folder).costs
+    keep = lambda f: f[f["pilot_id"].astype(str) != PILOT].reset_index(drop=True)  # noqa: E731
+    pd.testing.assert_frame_equal(keep(after), keep(before), check_exact=True,
+                                  check_categorical=False)
+
+
+def test_identity_numbers_in_cells_intake_does_not_read_are_refused(folder, full, tmp_path):
+    path = write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31"))
+    wb = load_workbook(path)
+    wb["Deltakere"]["K5"] = "Fødselsnummer 15071210100"  # a column without a header
+    notes = wb.create_sheet("Notater")
+    notes["A1"] = "15071210100"
+    notes.sheet_state = "hidden"
+    wb.save(path)
+    before = folder_digest(folder)
+    result = take(folder, path)
+    hits = result.errors[result.errors["rule"] == "privacy.identity_number"]
+    assert set(hits["file"]) == {"Deltakere", "Notater"}
+    assert "15071210100" not in result.problems.to_csv()
+    assert folder_digest(folder) == before
+
+
+def test_identical_rows_removed_are_each_counted(folder, full, tmp_path):
+    rows = quarter(full, "2025-12-31")
+    sessions = rows["sessions"]
+    rows["sessions"] = pd.concat([sessions, sessions.iloc[[0, 0]]], ignore_index=True)
+    take(folder, write_delivery(tmp_path / "q4.xlsx", rows))
+    rows["sessions"] = sessions
+    result = take(folder, write_delivery(tmp_path / "q4b.xlsx", rows))
+    assert result.counts().loc["sessions", "removed"] == 2
+
+
+def test_an_edited_example_row_is_an_error_not_data(folder, full, tmp_path):
+    path = write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31"))
+    wb = load_workbook(path)
+    wb["Oppmøte"]["C2"] = 2.0  # EKSEMPEL kept, hours changed
+    wb.save(path)
+    result = take(folder, path)
+    edited = result.errors[result.errors["rule"] == "intake.example_edited"]
+    assert list(edited["file"]) == ["Oppmøte"] and not result.accepted
+
+
+def test_a_linked_record_folder_is_refused(folder, full, tmp_path):
+    (tmp_path / "archive").mkdir()
+    (folder / "deliveries").symlink_to(tmp_path / "archive")
+    with pytest.raises(UsageError, match="real folder"):
+        take(folder, write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31")))
+    assert not list((tmp_path / "archive").iterdir())

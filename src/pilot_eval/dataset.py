@@ -231,7 +231,7 @@ def _inert(problems: pd.DataFrame) -> pd.DataFrame:
     if problems.empty:
         return problems
     out = problems.copy()
-    for col in ("value", "message_nb", "message_en"):
+    for col in ("value", "column", "message_nb", "message_en"):
         text = out[col].astype("str").fillna("")
         masked = mask_identity_numbers(text)
         odd = masked.str.contains(CONTROL_CHARACTERS, regex=True).fillna(False)

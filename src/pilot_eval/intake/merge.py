@@ -353,12 +353,24 @@ def _comparable(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
         elif pd.api.types.is_bool_dtype(values) or str(values.dtype) == "boolean":
             text = values.astype(object).map({True: "true", False: "false"})
         elif pd.api.types.is_numeric_dtype(values):
-            numbers = values.astype("float64").round(9)
-            text = numbers.map(lambda v: "" if pd.isna(v) else f"{v:.9g}")
+            codes, uniques = pd.factorize(values.astype("float64"), use_na_sentinel=True)
+            shown = np.array([_exact(float(v)) for v in uniques] + [""], dtype=object)
+            text = pd.Series(shown[codes], index=values.index)  # -1 (empty) → ""
         else:
             text = values.astype(object)
         out[column] = text.astype(object).where(text.notna(), "").astype(str)
     return pd.DataFrame(out, index=frame.index)
+
+
+def _exact(value: float) -> str:
+    """A number as the shortest text that reads back as exactly the same number.
+
+    >>> [_exact(v) for v in (12345678.91, 1e12, 2.0, 0.6666666666666666)]
+    ['12345678.91', '1000000000000', '2', '0.6666666666666666']
+    """
+    if value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    return repr(value)
 
 
 def diff_rows(table: str, before: pd.DataFrame, after: pd.DataFrame, *,
@@ -396,7 +408,8 @@ def diff_rows(table: str, before: pd.DataFrame, after: pd.DataFrame, *,
             records.append(pd.DataFrame({
                 "table": table, "change": change, "key": label[mask], "column": None,
                 "old": None, "new": None, "date": merged.loc[mask, date],
-                "row": merged.loc[mask, row]}))
+                "row": merged.loc[mask, row],
+                "copy": merged.loc[mask, "_n"] if "_n" in merged.columns else None}))
     both = merged["_merge"].eq("both")
     for column in compare:
         moved = both & merged[f"{column}_old"].ne(merged[f"{column}_new"])
@@ -413,7 +426,7 @@ def diff_rows(table: str, before: pd.DataFrame, after: pd.DataFrame, *,
             records.append(pd.DataFrame({
                 "table": table, "change": "changed", "key": label[moved], "column": column,
                 "old": merged.loc[moved, f"{column}_old"], "new": merged.loc[moved, f"{column}_new"],
-                "date": when, "row": merged.loc[moved, "_row_new"]}))
+                "date": when, "row": merged.loc[moved, "_row_new"], "copy": None}))
     if not records:
         return _empty_changes()
     out = pd.concat(records, ignore_index=True)
@@ -422,7 +435,9 @@ def diff_rows(table: str, before: pd.DataFrame, after: pd.DataFrame, *,
         else False
     out["row"] = out["row"].astype("Int64")
     out["row_id"] = (out["table"] + ":" + out["change"] + ":" + out["key"].astype(str) + ":"
-                     + out["row"].astype("string").fillna("")).astype(str)
+                     + out["row"].astype("string").fillna("") + ":"
+                     + out["copy"].astype("string").fillna("")).astype(str)
+    out = out.drop(columns="copy")
     return out
 
 
@@ -525,7 +540,10 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
         raise UsageError(f"The delivery {path} does not exist or is not a file.")
     now = now or _dt.datetime.now(_dt.timezone.utc)
     today_ts = pd.Timestamp(today or now.date()).normalize()
-    data = path.read_bytes()  # hashed and stored exactly as received
+    if (folder / DELIVERIES).is_symlink():  # it would be written before the switch
+        raise UsageError(f"{folder / DELIVERIES} is a link to another folder; the record of "
+                         "deliveries must be a real folder inside the data folder.")
+    data = path.read_bytes()  # hashed, checked and stored exactly as received
     digest = hashlib.sha256(data).hexdigest()
 
     with _folder_lock(folder):
@@ -534,9 +552,20 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
             # the folder must be mended first: its own problems, as validate lists them
             language = (agreement or {}).get("language", "nb")
             raise DataValidationError(baseline[_blocking(baseline)], language=language)
-        delivery = read_delivery(path, table=table)
+        with tempfile.TemporaryDirectory(prefix="pilot-eval-intake-") as tmp:
+            # the bytes hashed are the bytes read (a file still syncing may change)
+            copy = Path(tmp) / path.name
+            copy.write_bytes(data)
+            delivery = read_delivery(copy, table=table)
+        delivery.path = path
         problems = Problems()
         problems.records.extend(delivery.problems.to_dict("records"))
+        if any(p["rule"] == "privacy.identity_number" for p in problems.records):
+            result = IntakeResult(pilot or delivery.pilot_id, path, problems_frame(),
+                                  _empty_changes(), dry_run=dry_run, sha256=digest)
+            result.pilot_id = _mask_text(result.pilot_id)
+            result.problems = _with_cells(_mask(problems.frame()), delivery)
+            return result
         pilots = folder_tables["pilots"].frame
         known = [str(p) for p in pilots["pilot_id"].dropna()]
         pilot_id = pilot or delivery.pilot_id
@@ -565,7 +594,7 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
                          f"The workbook is for the pilot '{delivery.pilot_id}', not '{pilot}'.",
                          value=delivery.pilot_id)
         if any(p["severity"] == "error" for p in problems.records) or not delivery.tables:
-            result.problems = _with_cells(problems.frame(), delivery)
+            result.problems = _with_cells(_mask(problems.frame()), delivery)
             return result
 
         typed = _type_delivery(delivery, pilot_id, problems)
@@ -599,8 +628,11 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
 
         previous = _previous(folder, pilot_id)
         result.previous = previous
-        since = pd.Timestamp(previous["data_until"]) if previous and previous.get("data_until") \
-            else None
+        # reported so far: up to the latest date of any of the pilot's deliveries (a later
+        # one may hold one table only, with earlier dates)
+        untils = [e.get("data_until") for e in read_log(folder)
+                  if e.get("pilot_id") == pilot_id and isinstance(e.get("data_until"), str)]
+        since = max(pd.Timestamp(u) for u in untils) if untils else None
         changes = []
         for name, tt in typed.items():
             current = folder_tables.get(name)
@@ -634,6 +666,15 @@ def _blocking(problems: pd.DataFrame) -> pd.Series:
     new folder is filled by its first deliveries (participants and costs may come from
     different pilots' workbooks, one at a time)."""
     return problems["severity"].eq("error") & problems["rule"].ne("table.empty")
+
+
+def _mask_text(text: str | None) -> str | None:
+    """A name as it may be kept and printed: no identity number's digits."""
+    if text is None:
+        return None
+    from ..privacy import mask_identity_numbers
+
+    return str(mask_identity_numbers(pd.Series([text], dtype=object)).iloc[0])
 
 
 def _mask(problems: pd.DataFrame) -> pd.DataFrame:
@@ -678,7 +719,7 @@ def _commit(folder: Path, path: Path, data: bytes, result: IntakeResult,
             "received_at": result.received_at,
             "pilot_id": result.pilot_id,
             "file": f"{DELIVERIES}/{stored.name}",
-            "original_name": path.name,
+            "original_name": _mask_text(path.name),
             "sha256": result.sha256,
             "taken_in_by": _user(),
             "tables": {t: {k: int(v) for k, v in counts.loc[t].items()} for t in counts.index},

@@ -163,14 +163,57 @@ def _read_workbook(path: Path) -> Delivery:
             if len(body.columns):
                 body = body.loc[~body.eq("").all(axis=1)]
             if spec.EXAMPLE_ROW in body.index and spec.is_example_row(body.loc[spec.EXAMPLE_ROW]):
+                if not spec.is_example(sheet, body.loc[spec.EXAMPLE_ROW].to_dict()):
+                    # typed over, but still marked as the example: neither skipped nor taken
+                    problems.append(_problem(
+                        ws.title, "intake.example_edited",
+                        "Rad 2 er eksempelraden, men noen av verdiene er endret. Skriv "
+                        "egne rader fra rad 3, og la eksempelraden stå som den var (eller "
+                        "slett den).",
+                        "Row 2 is the example row, but some of its values were changed. Write "
+                        "your own rows from row 3 on, and leave the example as it was (or "
+                        "delete it).", row=spec.EXAMPLE_ROW))
                 body = body.drop(index=spec.EXAMPLE_ROW)
             delivery.tables[sheet.table] = _to_codes(body)
             delivery.sheets[sheet.table] = ws.title
             delivery.letters[sheet.table] = {positions[i]: get_column_letter(i + 1) for i in positions}
+        problems.extend(_identity_anywhere(book, file))
     finally:
         book.close()
     delivery.problems = problems_frame(problems)
     return delivery
+
+
+def _identity_anywhere(book: Any, file: str) -> list[dict[str, Any]]:
+    """Identity numbers in any cell of any sheet (hidden, unknown, a column without a
+    header): the workbook is stored as received, so it must hold none at all."""
+    from openpyxl.utils import get_column_letter
+
+    from ..privacy import looks_like_identity_number
+
+    where: list[tuple[str, int, int]] = []
+    texts: list[str] = []
+    for ws in book.worksheets:
+        for row, column, value in _sheet_cells(book, ws):
+            where.append((ws.title, row, column))
+            texts.append(str(value))
+    if not texts:
+        return []
+    codes, uniques = pd.factorize(pd.Series(texts, dtype=object))
+    hit = looks_like_identity_number(pd.Series(uniques, dtype="str")).to_numpy(dtype=bool)[codes]
+    out = []
+    for (title, row, column), found in zip(where, hit):
+        if found:
+            cell = f"{get_column_letter(column)}{row}"
+            out.append(_problem(
+                title, "privacy.identity_number",
+                f"Cellen {cell} ser ut til å inneholde et fødselsnummer eller D-nummer (det vises "
+                "ikke her). Slike opplysninger skal aldri stå i arbeidsboken: slett nummeret og "
+                "bruk deres egne pseudonymer. Arbeidsboken er ikke tatt inn eller lagret.",
+                f"The cell {cell} seems to contain a national identity number (not shown here). "
+                "It must never be in the workbook: delete it and use your own pseudonyms. The "
+                "workbook was neither taken in nor stored.", row=row, value="***********"))
+    return out
 
 
 def _no_sheets(path: Path) -> list[dict[str, Any]]:
