@@ -442,3 +442,15 @@ def test_a_linked_record_folder_is_refused(folder, full, tmp_path):
     with pytest.raises(UsageError, match="real folder"):
         take(folder, write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31")))
     assert not list((tmp_path / "archive").iterdir())
+
+
+def test_many_removed_rows_are_an_error_unless_accepted(folder, full, tmp_path):
+    take(folder, write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31")))
+    rows = quarter(full, "2025-12-31")
+    rows["sessions"] = rows["sessions"].iloc[:1]  # a workbook started afresh
+    path = write_delivery(tmp_path / "fresh.xlsx", rows)
+    refused = take(folder, path)
+    assert "intake.rows_removed" in set(refused.errors["rule"]) and not refused.accepted
+    accepted = take(folder, path, accept_removals=True)
+    assert accepted.accepted
+    assert "intake.rows_removed" in set(accepted.problems["rule"])  # kept as a warning

@@ -79,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("nb", "en"), default="nb", help="language of the workbook")
     p.add_argument("--empty", action="store_true",
                    help="leave out the rows already delivered (default: include them)")
+    p.add_argument("--force", action="store_true",
+                   help="replace FILE.xlsx if it exists (it may be a filled-in delivery)")
 
     p = sub.add_parser("intake", help="check a delivery and merge it into the data folder",
                        description="Check an entrepreneur's delivery (a reporting workbook, or "
@@ -305,7 +307,11 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
     if not args.data_dir.is_dir():
         raise UsageError(f"The data folder '{args.data_dir}' does not exist. Check the path.")
-    out = write_template(args.data_dir, args.pilot, args.out, language=args.lang,
+    target = args.out or Path(f"{args.pilot}-{'rapportering' if args.lang == 'nb' else 'reporting'}.xlsx")
+    if target.exists() and not args.force:
+        raise UsageError(f"{target} exists (it may be a filled-in workbook); choose another "
+                         "--out, or add --force to replace it.")
+    out = write_template(args.data_dir, args.pilot, target, language=args.lang,
                          include_delivered=not args.empty)
     log.info("Wrote the reporting workbook for %s to %s.", args.pilot, out)
     print(out)

@@ -268,6 +268,42 @@ def _vanished(current: TypedTable | None, typed: Mapping[str, TypedTable], pilot
         column="participant_id", severity=severity)
 
 
+#: Removed rows (attendance, costs, measurements) beyond this many, and this share of
+#: the pilot's rows in a table, are an error without --accept-removals: a workbook started
+#: afresh, or a deleted block of rows, would otherwise wipe the record.
+REMOVALS_ALLOWED = 5
+REMOVALS_ALLOWED_SHARE = 0.1
+
+
+def _removals(result: IntakeResult, typed: Mapping[str, TypedTable],
+              folder_tables: Mapping[str, TypedTable], pilot_id: str, delivery: Delivery,
+              accept_removals: bool) -> None:
+    """Rows delivered before and missing now: a warning, or an error when many."""
+    problems = Problems()
+    removed = result.changes[result.changes["change"] == "removed"]
+    for table, count in removed.groupby("table").size().items():
+        if table == "participants":
+            continue  # each vanished participant is its own error (_vanished)
+        current = folder_tables.get(table)
+        before = 0 if current is None else int(
+            current.frame["pilot_id"].astype(object).eq(pilot_id).sum())
+        many = count > max(REMOVALS_ALLOWED, REMOVALS_ALLOWED_SHARE * before)
+        severity = "error" if many and not accept_removals else "warning"
+        title = delivery.sheets.get(table, table)
+        rest_nb = (" Arbeidsboken skal ha med alle rader fra tidligere leveranser. Skal radene "
+                   "virkelig fjernes, må kommunen godta det." if severity == "error" else "")
+        rest_en = (" The workbook must keep every row of earlier deliveries. If the rows really "
+                   "are to be removed, the municipality must accept it." if severity == "error"
+                   else "")
+        problems.add(title, "intake.rows_removed",
+                     f"{count} av {before} rader som var levert før, mangler nå." + rest_nb,
+                     f"{count} of {before} rows delivered before are missing now." + rest_en,
+                     value=int(count), severity=severity)
+    if problems.records:
+        result.problems = _with_cells(concat_problems([result.problems, problems.frame()]),
+                                      delivery)
+
+
 def _relabel(problems: pd.DataFrame, delivery: Delivery, folder_files: Mapping[str, str],
              baseline: pd.DataFrame) -> pd.DataFrame:
     """Problems of the combined tables → the delivery's sheet and Excel row; problems the
@@ -640,6 +676,7 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
                       if current is not None else tt.frame.iloc[0:0])
             changes.append(diff_rows(name, before, tt.frame, since=since))
         result.changes = pd.concat(changes, ignore_index=True) if changes else _empty_changes()
+        _removals(result, typed, folder_tables, pilot_id, delivery, accept_removals)
         dates = [tt.frame[spec.DATE_COLUMNS[n]].max() for n, tt in typed.items() if len(tt.frame)]
         dates = [d for d in dates if pd.notna(d)]
         result.data_until = max(dates).date().isoformat() if dates else None
