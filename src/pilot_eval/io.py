@@ -430,6 +430,21 @@ def _cell_text(series: pd.Series) -> pd.Series:
     return series.astype(object).map(_one_cell)
 
 
+def xlsx_too_big(path: Path) -> dict[str, Any] | None:
+    """A problem when the workbook (a zip) would unpack beyond the limit, read from its
+    directory before anything is unpacked; else None."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked <= MAX_XLSX_UNPACKED_BYTES:
+        return None
+    return _too_big(path.name, f"Arbeidsboken pakkes ut til {unpacked / 1024**3:.1f} GB",
+                    f"The workbook unpacks to {unpacked / 1024**3:.1f} GB",
+                    f"{MAX_XLSX_UNPACKED_BYTES / 1024**3:.0f} GB",
+                    f"{MAX_XLSX_UNPACKED_BYTES / 1024**3:.0f} GB")
+
+
 def _read_xlsx(path: Path, name: str) -> RawTable:
     """Read the table's sheet: the visible one named after the table, else the first visible.
 
@@ -438,19 +453,12 @@ def _read_xlsx(path: Path, name: str) -> RawTable:
     value beyond :data:`MAX_COLUMNS` or more than :data:`MAX_CELLS` cells stop the read
     with a problem. Hidden sheets are never read (a warning says when one holds data).
     """
-    import zipfile
-
     from openpyxl import load_workbook
 
     file = path.name
-    with zipfile.ZipFile(path) as archive:  # a zip bomb is refused before it is unpacked
-        unpacked = sum(info.file_size for info in archive.infolist())
-    if unpacked > MAX_XLSX_UNPACKED_BYTES:
-        return RawTable(name, path, None, problems_frame([_too_big(
-            file, f"Arbeidsboken pakkes ut til {unpacked / 1024**3:.1f} GB",
-            f"The workbook unpacks to {unpacked / 1024**3:.1f} GB",
-            f"{MAX_XLSX_UNPACKED_BYTES / 1024**3:.0f} GB",
-            f"{MAX_XLSX_UNPACKED_BYTES / 1024**3:.0f} GB")]), {"format": "xlsx"})
+    bomb = xlsx_too_big(path)
+    if bomb is not None:
+        return RawTable(name, path, None, problems_frame([bomb]), {"format": "xlsx"})
     book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
     try:
         sheets = list(book.worksheets)

@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..dataset import _check_folder
+from ..dataset import _check_folder, only_header
 from ..errors import DataValidationError, UsageError, concat_problems, problems_frame
 from ..io import atomic_write_bytes, find_table, switch_folder
 from ..schema import (
@@ -152,10 +152,6 @@ def _folder_lock(folder: Path) -> Iterator[None]:
 
 
 # --- typing and checking the delivery -----------------------------------------------------
-
-def _problem(problems: Problems, file: str, rule: str, nb: str, en: str, **kw: Any) -> None:
-    problems.add(file, rule, nb, en, **kw)
-
 
 def _type_delivery(delivery: Delivery, pilot_id: str, problems: Problems
                    ) -> dict[str, TypedTable]:
@@ -699,10 +695,9 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
 
 
 def _blocking(problems: pd.DataFrame) -> pd.Series:
-    """Errors that stop an intake. A required table with only its header is not one: a
-    new folder is filled by its first deliveries (participants and costs may come from
-    different pilots' workbooks, one at a time)."""
-    return problems["severity"].eq("error") & problems["rule"].ne("table.empty")
+    """Errors that stop an intake. A delivered table with only its header is not one: a
+    new folder is filled by its first deliveries."""
+    return problems["severity"].eq("error") & ~only_header(problems, spec.DELIVERED_TABLES)
 
 
 def _mask_text(text: str | None) -> str | None:
@@ -887,15 +882,14 @@ def _change_line(row: pd.Series, language: str) -> str:
     return f"{title}{where}: {verb[0 if nb else 1]}: {shown}"
 
 
-def change_lines(result: IntakeResult, language: str = "nb", limit: int | None = SHOWN_CHANGES
+def change_lines(result: IntakeResult, language: str = "nb", limit: int = SHOWN_CHANGES
                  ) -> list[str]:
     """One line per change, most telling first (changed cells, removals, additions)."""
     order = {"changed": 0, "removed": 1, "added": 2}
     changes = result.changes.sort_values(
         ["change", "table", "row"], key=lambda s: s.map(order) if s.name == "change" else s)
-    lines = [_change_line(r, language) for _, r in changes.iterrows()] if limit is None else \
-        [_change_line(r, language) for _, r in changes.head(limit).iterrows()]
-    if limit is not None and len(changes) > limit:
+    lines = [_change_line(r, language) for _, r in changes.head(limit).iterrows()]
+    if len(changes) > limit:
         rest = len(changes) - limit
         lines.append(f"… og {rest} endringer til" if language == "nb" else f"… and {rest} more")
     return lines

@@ -9,7 +9,6 @@ Reading never raises on bad content: what cannot be read is a problem.
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,14 +17,13 @@ import pandas as pd
 
 from ..errors import problems_frame
 from ..io import (
-    MAX_XLSX_UNPACKED_BYTES,
     RawTable,
     _cell_text,
     _problem,
     _sheet_cells,
     _sheet_frame,
-    _too_big,
     read_table,
+    xlsx_too_big,
 )
 from ..schema import TABLES
 from . import spec
@@ -57,14 +55,6 @@ class Delivery:
     problems: pd.DataFrame = field(default_factory=problems_frame)
     #: the CSV separator (decimal commas are read only in semicolon files), else None
     sep: str | None = None
-
-
-def _sheet_spec_for_title(title: str) -> spec.SheetSpec | None:
-    folded = title.strip().casefold()
-    for sheet in spec.SHEETS:
-        if folded in (sheet.title_nb.casefold(), sheet.title_en.casefold(), sheet.table):
-            return sheet
-    return None
 
 
 def _to_codes(frame: pd.DataFrame) -> pd.DataFrame:
@@ -116,21 +106,16 @@ def _read_workbook(path: Path) -> Delivery:
 
     delivery = Delivery(path, "workbook")
     file = path.name
-    with zipfile.ZipFile(path) as archive:  # a zip bomb is refused before it is unpacked
-        unpacked = sum(info.file_size for info in archive.infolist())
-    if unpacked > MAX_XLSX_UNPACKED_BYTES:
-        delivery.problems = problems_frame([_too_big(
-            file, f"Arbeidsboken pakkes ut til {unpacked / 1024**3:.1f} GB",
-            f"The workbook unpacks to {unpacked / 1024**3:.1f} GB",
-            f"{MAX_XLSX_UNPACKED_BYTES / 1024**3:.0f} GB",
-            f"{MAX_XLSX_UNPACKED_BYTES / 1024**3:.0f} GB")])
+    bomb = xlsx_too_big(path)  # refused before anything is unpacked
+    if bomb is not None:
+        delivery.problems = problems_frame([bomb])
         return delivery
     problems: list[dict[str, Any]] = []
     book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
     try:
         delivery.pilot_id = _defined_pilot(book)
         for ws in book.worksheets:
-            sheet = _sheet_spec_for_title(ws.title)
+            sheet = spec.sheet_titled(ws.title)
             if sheet is None:
                 continue  # instructions, lists, feedback: not data
             if ws.sheet_state != "visible":
@@ -162,7 +147,7 @@ def _read_workbook(path: Path) -> Delivery:
             body = body.fillna("").astype(str).apply(lambda s: s.str.strip())
             if len(body.columns):
                 body = body.loc[~body.eq("").all(axis=1)]
-            if spec.EXAMPLE_ROW in body.index and spec.is_example_row(body.loc[spec.EXAMPLE_ROW]):
+            if spec.EXAMPLE_ROW in body.index and spec.has_example_marker(body.loc[spec.EXAMPLE_ROW]):
                 if not spec.is_example(sheet, body.loc[spec.EXAMPLE_ROW].to_dict()):
                     # typed over, but still marked as the example: neither skipped nor taken
                     problems.append(_problem(

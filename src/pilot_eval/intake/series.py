@@ -39,8 +39,6 @@ __all__ = ["CORRECTED", "FLAWED", "quarter_ends", "write_series"]
 FLAWED = ("mentor", "2025-Q3")
 #: (pilot, first quarter with the right birth year) of the correction to earlier quarters.
 CORRECTED = ("leksehjelp", "2026-Q1")
-#: The folder's tables the entrepreneurs deliver (the rest is the municipality's).
-DELIVERED = tuple(s.table for s in spec.SHEETS)
 
 
 def quarter_ends(start: pd.Timestamp, until: pd.Timestamp) -> list[pd.Timestamp]:
@@ -61,7 +59,7 @@ def _label(end: pd.Timestamp) -> str:
 
 def _rows(ds: Dataset, pilot: str) -> dict[str, pd.DataFrame]:
     out = {}
-    for table in DELIVERED:
+    for table in spec.DELIVERED_TABLES:
         frame = ds.table(table)
         if frame.empty or "pilot_id" not in frame.columns:
             continue
@@ -111,7 +109,7 @@ def write_series(out: str | Path, *, seed: int = 2025, language: str = "nb") -> 
         with atomic_directory(out) as staging:
             data = staging / "data"
             shutil.copytree(full, data)
-            for table in DELIVERED:
+            for table in spec.DELIVERED_TABLES:
                 path = data / f"{table}.csv"
                 if path.exists():
                     header = path.read_text(encoding="utf-8").splitlines()[0]

@@ -149,7 +149,8 @@ _PSEUDONYM_NB = ("Deltakerens pseudonym: deres egen kode (for eksempel D-017), a
                  "eller fødselsnummer. Samme kode i alle ark og alle leveranser.")
 _PSEUDONYM_EN = ("The participant's pseudonym: your own code (for example D-017), never a "
                  "name or national identity number. The same code in every sheet and delivery.")
-_EXAMPLE_ID = "EKSEMPEL"
+#: The example row's id: a real pseudonym never reads like this.
+EXAMPLE_ID = "EKSEMPEL"
 
 SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
@@ -160,7 +161,7 @@ SHEETS: tuple[SheetSpec, ...] = (
         "exit date and reason in the same row.",
         (
             SheetColumn("participant_id", "id", "Deltaker (pseudonym)", "Participant (pseudonym)",
-                        _PSEUDONYM_NB, _PSEUDONYM_EN, _EXAMPLE_ID, 22),
+                        _PSEUDONYM_NB, _PSEUDONYM_EN, EXAMPLE_ID, 22),
             SheetColumn("enrolled_on", "date", "Startet", "Enrolled on",
                         "Datoen deltakeren startet (dd.mm.åååå).",
                         "The date the participant started (dd.mm.yyyy).", "2025-02-03", 13),
@@ -190,7 +191,7 @@ SHEETS: tuple[SheetSpec, ...] = (
         "One row each time a participant took part in an activity, with the hours.",
         (
             SheetColumn("participant_id", "id", "Deltaker (pseudonym)", "Participant (pseudonym)",
-                        _PSEUDONYM_NB, _PSEUDONYM_EN, _EXAMPLE_ID, 22),
+                        _PSEUDONYM_NB, _PSEUDONYM_EN, EXAMPLE_ID, 22),
             SheetColumn("date", "date", "Dato", "Date", "Datoen for aktiviteten (dd.mm.åååå).",
                         "The date of the activity (dd.mm.yyyy).", "2025-02-10", 13),
             SheetColumn("hours", "hours", "Timer", "Hours",
@@ -239,7 +240,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             SheetColumn("participant_id", "id", "Person (pseudonym)", "Person (pseudonym)",
                         _PSEUDONYM_NB + " Personer i sammenligningsgruppen får egne koder.",
                         _PSEUDONYM_EN + " Comparison people get codes of their own.",
-                        _EXAMPLE_ID, 22),
+                        EXAMPLE_ID, 22),
             SheetColumn("group", "choice", "Gruppe", "Group",
                         "«deltaker» for deltakere i piloten, «sammenligning» for "
                         "sammenligningsgruppen.",
@@ -266,6 +267,9 @@ SHEETS: tuple[SheetSpec, ...] = (
 )
 
 DATE_COLUMNS = {s.table: s.date_column for s in SHEETS}
+#: The data folder's tables deliveries fill. In a new folder they may have only their
+#: header: intake and the template accept that (nothing else does).
+DELIVERED_TABLES = tuple(DATE_COLUMNS)
 
 
 def sheet_for(table: str) -> SheetSpec:
@@ -326,21 +330,18 @@ def column_of_header(sheet: SheetSpec, text: Any) -> str | None:
     return None
 
 
-#: The example row's id: a real pseudonym never reads like this.
-EXAMPLE_ID = _EXAMPLE_ID
+def has_example_marker(values: Mapping[str, Any]) -> bool:
+    """Whether a sheet's row 2 carries the example's marker. Intake skips it when it is
+    also unchanged (:func:`is_example`), and calls it an error when it was typed over.
 
-
-def is_example_row(values: Mapping[str, Any]) -> bool:
-    """Whether a sheet's row 2 is still the template's example (skipped on intake).
-
-    The example is recognised by what no real row holds: the id ``EKSEMPEL`` or, on a
+    The marker is what no real row holds: the id ``EKSEMPEL`` or, on a
     sheet without ids (costs), a description that starts with "Eksempel"/"Example".
 
-    >>> is_example_row({"participant_id": "eksempel", "hours": "1.5"})
+    >>> has_example_marker({"participant_id": "eksempel", "hours": "1.5"})
     True
-    >>> is_example_row({"description": "Eksempel: lønn", "amount_nok": "12500"})
+    >>> has_example_marker({"description": "Eksempel: lønn", "amount_nok": "12500"})
     True
-    >>> is_example_row({"participant_id": "D-017"})
+    >>> has_example_marker({"participant_id": "D-017"})
     False
     """
     pid = str(values.get("participant_id") or "").strip().casefold()
@@ -349,10 +350,11 @@ def is_example_row(values: Mapping[str, Any]) -> bool:
     about = str(values.get("description") or "").strip().casefold()
     return about.startswith(("eksempel", "example"))
 def sheet_titled(title: str) -> SheetSpec | None:
-    """The sheet spec whose title (in either language, any case) is ``title``, or None."""
+    """The sheet spec whose title (in either language, any case) or table name is
+    ``title``, or None."""
     folded = str(title).strip().casefold()
     return next((s for s in SHEETS
-                 if folded in (s.title_nb.casefold(), s.title_en.casefold())), None)
+                 if folded in (s.title_nb.casefold(), s.title_en.casefold(), s.table)), None)
 
 
 def choice_label(column: str, code: Any, language: str) -> Any:

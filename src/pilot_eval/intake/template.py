@@ -332,24 +332,13 @@ def build_workbook(dataset: Dataset, pilot_id: str, rows: Mapping[str, pd.DataFr
     return book
 
 
-def _folder_errors(data_dir: str | Path | Dataset) -> pd.DataFrame:
-    """The folder's problems, for a folder whose pilots table has no rows."""
-    from ..dataset import validate
-
-    problems = validate(data_dir)  # type: ignore[arg-type]
-    return problems[problems["severity"] == "error"]
-
-
 def _load(data_dir: str | Path | Dataset) -> Dataset:
     if isinstance(data_dir, Dataset):  # loaded once for many workbooks (the sample series)
         return data_dir
     try:  # a new folder, before its first delivery, gets its workbooks too
-        dataset = _load_dataset(data_dir, allow=("table.empty",))
-        if dataset.pilots.empty:  # but the municipality's own tables must be there
-            raise DataValidationError(_folder_errors(data_dir))
-        return dataset
+        return _load_dataset(data_dir, allow_empty=spec.DELIVERED_TABLES)
     except DataValidationError as exc:
-        n = max(len(exc.errors), 1)
+        n = len(exc.errors)
         raise UsageError(
             f"The data folder {data_dir} has {n} error(s); run 'pilot-eval validate {data_dir}' "
             "to see them, correct them and write the workbook again.") from exc
