@@ -454,3 +454,18 @@ def test_many_removed_rows_are_an_error_unless_accepted(folder, full, tmp_path):
     accepted = take(folder, path, accept_removals=True)
     assert accepted.accepted
     assert "intake.rows_removed" in set(accepted.problems["rule"])  # kept as a warning
+
+
+def test_the_folders_extra_columns_stay_with_their_rows(folder, full, tmp_path):
+    take(folder, write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31")))
+    path = folder / "participants.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame["note"] = ""
+    mine = frame.index[frame["pilot_id"] == PILOT]
+    frame.loc[mine[0], "note"] = "called the family, 12.01."
+    noted = frame.at[mine[0], "participant_id"]
+    frame.to_csv(path, index=False)
+    assert take(folder, write_delivery(tmp_path / "q1.xlsx", quarter(full, "2026-03-31"))).accepted
+    after = pd.read_csv(path, dtype=str, keep_default_na=False)
+    row = after[(after["pilot_id"] == PILOT) & (after["participant_id"] == noted)]
+    assert list(row["note"]) == ["called the family, 12.01."]

@@ -225,6 +225,7 @@ def _combined(folder_tables: Mapping[str, TypedTable], typed: Mapping[str, Typed
             frame, raw, present = delivered, delivered_raw, set(tt.columns_present)
         else:
             keep = current.frame["pilot_id"].astype(object).ne(pilot_id)
+            delivered = _carry_extras(table, current.frame.loc[~keep], delivered)
             frame = pd.concat([current.frame.loc[keep], delivered])
             raw = pd.concat([current.raw.loc[keep], delivered_raw]).fillna("")
             present = set(current.columns_present) | set(tt.columns_present)
@@ -234,6 +235,26 @@ def _combined(folder_tables: Mapping[str, TypedTable], typed: Mapping[str, Typed
                         frame[column.name].astype(object), categories=list(column.choices))
         out[table] = TypedTable(table, folder_files.get(table, f"{table}.csv"), frame, raw, present)
     return out
+
+
+def _carry_extras(table: str, before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """The folder's extra columns (an analyst's notes) carried over to the delivered rows
+    they belong to: matched by key, or for attendance and costs as the same row (the n-th
+    copy of a row gets the n-th copy's notes). A row the delivery changed has none."""
+    known = {c.name for c in TABLES[table].columns}
+    extra = [c for c in before.columns if c not in known]
+    if not extra or before.empty or after.empty:
+        return after
+    sheet = spec.sheet_for(table)
+    key = list(sheet.key) or [c.name for c in sheet.columns]
+    b, a = _comparable(before, key), _comparable(after, key)
+    if not sheet.key:
+        b["_n"] = b.groupby(key, sort=False).cumcount()
+        a["_n"] = a.groupby(key, sort=False).cumcount()
+        key = [*key, "_n"]
+    b = b.drop_duplicates(key).join(before[extra])
+    found = a.assign(_at=a.index).merge(b[[*key, *extra]], on=key, how="left").set_index("_at")
+    return after.assign(**{c: found[c].reindex(after.index) for c in extra})
 
 
 def _vanished(current: TypedTable | None, typed: Mapping[str, TypedTable], pilot_id: str,
