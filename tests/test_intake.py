@@ -469,3 +469,24 @@ def test_the_folders_extra_columns_stay_with_their_rows(folder, full, tmp_path):
     after = pd.read_csv(path, dtype=str, keep_default_na=False)
     row = after[(after["pilot_id"] == PILOT) & (after["participant_id"] == noted)]
     assert list(row["note"]) == ["called the family, 12.01."]
+
+
+@pytest.mark.parametrize(("name", "head"), [("rapport.ods", b"PK\x03\x04"),
+                                            ("locked.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")])
+def test_a_workbook_intake_cannot_read_says_how_to_save_it(folder, tmp_path, name, head):
+    path = tmp_path / name
+    path.write_bytes(head + b"\x00" * 64)
+    result = take(folder, path)
+    assert list(result.errors["rule"]) == ["intake.not_xlsx"]
+    assert ".xlsx" in result.errors["message_nb"].iloc[0]
+
+
+def test_data_under_no_header_is_named(folder, full, tmp_path):
+    path = write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31"))
+    wb = load_workbook(path)
+    wb["Deltakere"]["K5"] = "stray note"
+    wb.save(path)
+    result = take(folder, path, dry_run=True)
+    stray = result.problems[result.problems["rule"] == "intake.column_without_header"]
+    assert len(stray) == 1 and "K" in stray["message_en"].iloc[0]
+    assert not (result.problems["column"].astype(str) == "nan").any()

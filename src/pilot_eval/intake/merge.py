@@ -592,7 +592,7 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
     if not path.is_file():
         raise UsageError(f"The delivery {path} does not exist or is not a file.")
     now = now or _dt.datetime.now(_dt.timezone.utc)
-    today_ts = pd.Timestamp(today or now.date()).normalize()
+    today_ts = pd.Timestamp(today or _dt.date.today()).normalize()  # the local calendar
     if (folder / DELIVERIES).is_symlink():  # it would be written before the switch
         raise UsageError(f"{folder / DELIVERIES} is a link to another folder; the record of "
                          "deliveries must be a real folder inside the data folder.")
@@ -629,7 +629,9 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
         result = IntakeResult(pilot_id, path, problems_frame(), _empty_changes(),
                               dry_run=dry_run, sha256=digest,
                               tables=tuple(t for t in spec.DATE_COLUMNS if t in delivery.tables))
-        if pilot_id is None:
+        if pilot_id is None and not delivery.tables:
+            pass  # nothing was read: the file's own problem says why
+        elif pilot_id is None:
             problems.add(path.name, "intake.pilot_unknown",
                          "Det går ikke fram hvilken pilot leveransen gjelder. Bruk arbeidsboken "
                          "fra «pilot-eval template», eller oppgi piloten med --pilot.",
@@ -832,7 +834,7 @@ def _summary_text(result: IntakeResult, language: str) -> str:
     lines = []
     errors = len(result.errors)
     warnings = int((result.problems["severity"] == "warning").sum())
-    pilot = result.pilot_id or "?"
+    pilot = result.pilot_id or ("ukjent pilot" if nb else "unknown pilot")
     if errors:
         lines.append(
             f"Leveransen {result.file.name} for {pilot} er ikke tatt inn: "

@@ -76,8 +76,8 @@ def _columns(sheet: spec.SheetSpec, header: list[Any], title: str, file: str
     found: dict[int, str] = {}
     problems: list[dict[str, Any]] = []
     for i, text in enumerate(header):
-        if text is None or str(text).strip() == "":
-            continue
+        if text is None or pd.isna(text) or str(text).strip() == "":
+            continue  # data under no header: _headerless says so
         name = spec.column_of_header(sheet, text)
         if name is None:
             problems.append(_problem(
@@ -98,6 +98,25 @@ def _columns(sheet: spec.SheetSpec, header: list[Any], title: str, file: str
             continue
         found[i] = name
     return found, problems
+
+
+def _headerless(frame: pd.DataFrame, header: list[Any], title: str) -> list[dict[str, Any]]:
+    """A warning per column that holds data under an empty header: it is not read."""
+    from openpyxl.utils import get_column_letter
+
+    body = frame.loc[frame.index > spec.HEADER_ROW]
+    out = []
+    for i, text in enumerate(header):
+        if (text is None or pd.isna(text) or str(text).strip() == "") and body.iloc[:, i].notna().any():
+            letter = get_column_letter(i + 1)
+            out.append(_problem(
+                title, "intake.column_without_header",
+                f"Kolonne {letter} har data, men ingen overskrift, og den blir ikke lest. Flytt "
+                "dataene til riktig kolonne, eller slett dem.",
+                f"Column {letter} holds data but has no header, and it is not read. Move the "
+                "data to the right column, or delete them.", row=spec.HEADER_ROW,
+                severity="warning"))
+    return out
 
 
 def _read_workbook(path: Path) -> Delivery:
@@ -141,6 +160,7 @@ def _read_workbook(path: Path) -> Delivery:
             header = frame.loc[spec.HEADER_ROW].tolist() if len(frame) else []
             positions, header_problems = _columns(sheet, header, ws.title, ws.title)
             problems.extend(header_problems)
+            problems.extend(_headerless(frame, header, ws.title))
             body = frame.loc[frame.index > spec.HEADER_ROW, list(positions)]
             body.columns = [positions[i] for i in positions]
             body = body.apply(_cell_text) if len(body) else body.astype(object)
@@ -270,6 +290,32 @@ def _read_one_table(path: Path, table: str | None) -> Delivery:
     return delivery
 
 
+#: Spreadsheet formats people send that are not read: each gets "save it as .xlsx".
+_OTHER_SPREADSHEETS = (".xls", ".xlsm", ".xlsb", ".ods", ".numbers")
+#: The first bytes of an OLE compound file: an old .xls, or an .xlsx with a password.
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _not_a_workbook(path: Path) -> dict[str, Any] | None:
+    """A problem for a spreadsheet intake cannot read, telling how to save it; else None."""
+    suffix = path.suffix.lower()
+    try:
+        with open(path, "rb") as fh:
+            locked = fh.read(len(_OLE_SIGNATURE)) == _OLE_SIGNATURE
+    except OSError:
+        return None  # read_delivery reports what cannot be opened
+    if suffix not in _OTHER_SPREADSHEETS and not (suffix == ".xlsx" and locked):
+        return None
+    what_nb = ("passordbeskyttet" if suffix == ".xlsx" else f"lagret som {suffix}")
+    what_en = ("protected by a password" if suffix == ".xlsx" else f"saved as {suffix}")
+    return _problem(
+        path.name, "intake.not_xlsx",
+        f"Arbeidsboken er {what_nb}, og den kan ikke leses. Åpne den i Excel og lagre den "
+        "som «Excel-arbeidsbok (.xlsx)» uten passord, og send den på nytt.",
+        f"The workbook is {what_en} and cannot be read. Open it in Excel, save it as "
+        "'Excel Workbook (.xlsx)' without a password, and send it again.")
+
+
 def read_delivery(path: str | Path, *, table: str | None = None) -> Delivery:
     """Read a delivery file. Never raises on bad content (problems say what is wrong).
 
@@ -277,6 +323,9 @@ def read_delivery(path: str | Path, *, table: str | None = None) -> Delivery:
     one table, named by ``table`` or by the file's name (``sessions.csv``).
     """
     path = Path(path)
+    refused = _not_a_workbook(path)
+    if refused is not None:
+        return Delivery(path, "table", problems=problems_frame([refused]))
     try:
         if path.suffix.lower() == ".xlsx" and table is None:
             delivery = _read_workbook(path)
