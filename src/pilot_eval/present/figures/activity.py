@@ -77,6 +77,23 @@ def _sessions_by_month(sessions: pd.DataFrame, pilot_id: str) -> pd.DataFrame:
     return out[[c for c in ("hours", "sessions", "attendees") if c in out]]
 
 
+def hidden_new_months(months: pd.Series, new: np.ndarray, min_cell_size: int) -> np.ndarray:
+    """Which months' new participants a chart hides: the one rule over each quarter.
+
+    The reports come every quarter, so not only the pilot's total is published but, report
+    by report, what each quarter added to it: a single hidden month would be its quarter's
+    sum less the others. The quarters add up to the total, so that is covered too.
+
+    >>> months = pd.Series(pd.date_range("2025-07-01", periods=6, freq="MS"))
+    >>> hidden_new_months(months, np.array([30, 5, 30, 6, 0, 2]), 5).tolist()
+    [False, False, False, True, False, True]
+    """
+    by_quarter = pd.Series(np.asarray(new), index=pd.MultiIndex.from_arrays(
+        [pd.to_datetime(months).dt.to_period("Q").astype(str).to_numpy(),
+         np.arange(len(months))], names=["quarter", "month"]))
+    return suppression_mask(by_quarter, min_cell_size, groups="quarter").to_numpy(bool)
+
+
 def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
                      sessions: pd.DataFrame | None = None,
                      names: Mapping[str, str] | None = None, min_cell_size: int,
@@ -103,9 +120,10 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
     names : mapping of pilot_id to name, optional
     min_cell_size : int
         New participants per month are the parts of the pilot's total, which the reports
-        publish: months are hidden by :func:`pilot_eval.privacy.suppression_mask` over the
-        pilot's months ("<5", and "skjult" for the months hidden with them so the total
-        less the months shown does not give a small one away). Active participants and
+        publish: months are hidden by :func:`pilot_eval.privacy.suppression_mask` over each
+        quarter's months ("<5", and "skjult" for the months hidden with them), because
+        quarterly reports publish what each quarter added to the total: that sum less the
+        months shown must not give a small one away. Active participants and
         hours are not drawn in a month with ``0 < people < min_cell_size`` (active, or
         attending).
     language : {"nb", "en"}, default "nb"
@@ -131,10 +149,8 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
     observed = e["observed"].astype(bool).to_numpy()
     new_raw = e["new_enrolled"].fillna(0).to_numpy(float)
     active_raw = e["active"].fillna(0).to_numpy(float)
-    # the one rule over the pilot's months: its total is published (enrolled), so a single
-    # hidden month would be the total less the others
     hide_new = np.zeros(len(e), dtype=bool)
-    hide_new[observed] = suppression_mask(pd.Series(new_raw[observed]), k).to_numpy(bool)
+    hide_new[observed] = hidden_new_months(e.loc[observed, "month"], new_raw[observed], k)
     new_small = hide_new & (new_raw > 0) & (new_raw < k)
     new_skjult = hide_new & ~new_small
     small_active = (active_raw > 0) & (active_raw < k)
