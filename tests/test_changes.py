@@ -147,8 +147,8 @@ def test_results_new_gone_and_rated_differently() -> None:
     assert sorted(said) == sorted(["Nytt resultat: Trivsel (evidensen er moderat)",
                                    "Skolefravær: evidensen er nå moderat (var svak)",
                                    "Mestring: resultatet vises ikke lenger"])
-    assert "Det er kommet 1 nytt resultat for innbyggerne." in plain(ch.summary_sentences(c))
-    assert "There is 1 new result for residents." in plain(ch.summary_sentences(c, "en"))
+    assert "1 resultat for innbyggerne vises for første gang; hvor sterk evidensen er, står ved resultatet." in plain(ch.summary_sentences(c))
+    assert "1 result for residents is shown for the first time; how strong its evidence is, is said beside it." in plain(ch.summary_sentences(c, "en"))
 
 
 def test_results_unknown_before_are_not_new() -> None:
@@ -215,7 +215,7 @@ def test_difference_of_k_or_more_and_of_zero_is_shown() -> None:
     assert row(c, "a", "enrolled")["change"] == 5 and row(c, "a", "enrolled")["before"] == 52
     assert row(c, "b", "enrolled")["change"] == 0
     assert c.total_enrolled == 5
-    assert "Pilotene har til sammen fått 5 nye deltakere." in plain(ch.summary_sentences(c))
+    assert "Pilotene har til sammen 5 flere deltakere enn ved forrige rapport." in plain(ch.summary_sentences(c))
     data = tables.changes_table(c, {"a": "A", "b": "B"}, min_cell_size=5).data
     assert data["Endring"].tolist() == ["+5", "0"]
 
@@ -423,8 +423,8 @@ def test_unreadable_previous_set_is_said(tmp_path: Path, minimal_tables: dict,
 
 
 def test_plural_picks_the_form() -> None:
-    assert text.plural("changes.results", 1) == "Det er kommet 1 nytt resultat for innbyggerne."
-    assert text.plural("changes.results", 3, "en") == "There are 3 new results for residents."
+    assert text.plural("changes.results", 1) == "1 resultat for innbyggerne vises for første gang; hvor sterk evidensen er, står ved resultatet."
+    assert text.plural("changes.results", 3, "en") == "3 results for residents are shown for the first time; how strong the evidence is, is said beside each."
     assert text.plural("changes.rated", 0, "en") == "0 pilots have been rated differently."
 
 
@@ -483,3 +483,12 @@ def test_two_quarters_in_one_folder(two_quarters: dict) -> None:
     # the PDF carries the section with its own heading in the contents
     pdf = " ".join(pdf_text(second / "portfolio_report.pdf").split())
     assert pdf.count("Endringer siden forrige rapport (30. september 2025)") == 2
+
+
+def test_an_unknown_amount_before_is_left_unsaid_not_a_crash() -> None:
+    """A previous set whose fund money could not be read: no sentence on money, no
+    'as much as before', and no traceback."""
+    before = snap("2025-09-30", {"a": {"fund_cost_nok": math.nan}})
+    c = ch.compare(before, snap("2025-12-31"), min_cell_size=5)
+    said = plain(ch.pilot_sentences(c, "a", min_cell_size=5)) + plain(ch.summary_sentences(c))
+    assert "fondet" not in said

@@ -762,7 +762,7 @@ def summary_sentences(changes: Changes, language: str = "nb", *,
         said.append(text.message(key, language,
                                  n=fmt.count(abs(n), suppress=False, language=language)))
     money = changes.total_fund_cost
-    if money is not None:
+    if money is not None and math.isfinite(money):  # unknown (an unreadable before): unsaid
         key = "changes.money_up" if money > 0 else "changes.money_down" if money < 0 else \
             "changes.money_same"
         said.append(text.message(key, language, amount=_kroner(money, language)))
@@ -844,7 +844,8 @@ def pilot_sentences(changes: Changes, pilot_id: str, language: str = "nb", *,
     if len(enrolled):
         said += _enrolled_sentence(enrolled.iloc[0], k, language)
     money = rows[rows["topic"] == "fund_cost_nok"]
-    if len(money):
+    if len(money) and math.isfinite(float(money.iloc[0]["change"])) \
+            and math.isfinite(float(money.iloc[0]["after"])):
         r = money.iloc[0]
         change = float(r["change"])
         key = "changes.money_pilot_up" if change > 0 else "changes.money_pilot_down" \

@@ -790,8 +790,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         _EN: "This section shows what has changed since the last report, which showed the "
              "situation as of {date}."},
     "changes.total_up": {
-        _NB: "Pilotene har til sammen fått {n} nye deltakere.",
-        _EN: "Together, the pilots have {n} more participants."},
+        _NB: "Pilotene har til sammen {n} flere deltakere enn ved forrige rapport.",
+        _EN: "Together, the pilots have {n} more participants than at the last report."},
     "changes.total_down": {
         _NB: "Pilotene har til sammen {n} færre deltakere enn ved forrige rapport.",
         _EN: "Together, the pilots have {n} fewer participants than at the last report."},
@@ -817,11 +817,15 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         _NB: "Ingen pilot har fått en annen vurdering.",
         _EN: "No pilot has been rated differently."},
     "changes.results.one": {
-        _NB: "Det er kommet {n} nytt resultat for innbyggerne.",
-        _EN: "There is {n} new result for residents."},
+        _NB: "{n} resultat for innbyggerne vises for første gang; hvor sterk evidensen er, "
+             "står ved resultatet.",
+        _EN: "{n} result for residents is shown for the first time; how strong its evidence "
+             "is, is said beside it."},
     "changes.results.other": {
-        _NB: "Det er kommet {n} nye resultater for innbyggerne.",
-        _EN: "There are {n} new results for residents."},
+        _NB: "{n} resultater for innbyggerne vises for første gang; hvor sterk evidensen er, "
+             "står ved hvert av dem.",
+        _EN: "{n} results for residents are shown for the first time; how strong the "
+             "evidence is, is said beside each."},
     "changes.same_inputs": {
         _NB: "Datafilene er de samme som ved forrige rapport. Endringene kommer av at denne "
              "rapporten gjelder en senere dato.",
