@@ -492,3 +492,24 @@ def test_an_unknown_amount_before_is_left_unsaid_not_a_crash() -> None:
     c = ch.compare(before, snap("2025-12-31"), min_cell_size=5)
     said = plain(ch.pilot_sentences(c, "a", min_cell_size=5)) + plain(ch.summary_sentences(c))
     assert "fondet" not in said
+
+
+def test_a_set_whose_manifest_is_broken_is_still_the_previous_one(
+        tmp_path: Path, minimal_tables) -> None:
+    """Skipping it would make an older set look like the last report."""
+    write_set(tmp_path / "2025-06-30", "2025-06-30", minimal_tables)
+    (tmp_path / "2025-09-30").mkdir()
+    (tmp_path / "2025-09-30" / "manifest.json").write_text("{not json", encoding="utf-8")
+    found = ch.find_previous(tmp_path, "2025-12-31")
+    assert found is not None and found.folder.name == "2025-09-30" and not found.readable
+    current = ch.snapshot(minimal_tables, as_of="2025-12-31", min_cell_size=5)
+    changes = ch.changes_since(tmp_path, current, min_cell_size=5)
+    assert changes.kind == "unreadable" and changes.previous_as_of == pd.Timestamp("2025-09-30")
+
+
+def test_a_set_of_another_agreement_is_not_the_previous_report(tmp_path: Path) -> None:
+    write_set(tmp_path / "2025-06-30", "2025-06-30", extra={"agreement": "Ours (2025-01-01)"})
+    write_set(tmp_path / "2025-09-30", "2025-09-30", extra={"agreement": "Theirs (2024-01-01)"})
+    found = ch.find_previous(tmp_path, "2025-12-31", "Ours (2025-01-01)")
+    assert found is not None and found.folder.name == "2025-06-30"
+    assert ch.find_previous(tmp_path, "2025-12-31").folder.name == "2025-09-30"

@@ -64,6 +64,7 @@ __all__ = [
     "correction_sentences",
     "file_hashes",
     "find_previous",
+    "agreement_key",
     "heading",
     "pilot_sentences",
     "rated_changes",
@@ -282,6 +283,17 @@ class ReportSet:
     created_utc: pd.Timestamp | None
     tables_file: str | None
     inputs: Mapping[str, str]
+    #: the agreement the set reports on (:func:`agreement_key`); None in sets made before
+    #: the manifest said it
+    agreement: str | None = None
+    #: False for a dated set whose manifest cannot be read: it is still the previous
+    #: report (a set skipped would make an older one look like it), but nothing is compared
+    readable: bool = True
+
+
+def agreement_key(agreement: Any) -> str:
+    """What tells one agreement's report series from another's: its name and start."""
+    return f"{agreement.name} ({pd.Timestamp(agreement.start).date().isoformat()})"
 
 
 def _timestamp(value: Any, *, utc: bool = False) -> pd.Timestamp | None:
@@ -314,14 +326,14 @@ def _read_manifest(folder: Path) -> ReportSet | None:
         return None
     except (OSError, ValueError) as exc:
         log.warning("%s cannot be read (%s); that report set is not compared with.", path, exc)
-        return None
+        return _unreadable(folder)
     if not isinstance(data, dict) or data.get("package") != "pilot_eval":
         return None
     parameters = data.get("parameters") if isinstance(data.get("parameters"), dict) else {}
     as_of = _timestamp(data.get("as_of") or parameters.get("as_of"))
     if as_of is None:
         log.warning("%s gives no date (as_of); that report set is not compared with.", path)
-        return None
+        return _unreadable(folder)
     inputs = {}
     for entry in data.get("inputs") or []:
         if isinstance(entry, dict) and isinstance(entry.get("path"), str) \
@@ -329,7 +341,19 @@ def _read_manifest(folder: Path) -> ReportSet | None:
             inputs[Path(entry["path"]).name] = entry["sha256"]
     return ReportSet(folder=folder, as_of=as_of.normalize(),
                      created_utc=_timestamp(data.get("created_utc"), utc=True),
-                     tables_file=_plain_name(data.get("metric_tables")), inputs=inputs)
+                     tables_file=_plain_name(data.get("metric_tables")), inputs=inputs,
+                     agreement=data["agreement"] if isinstance(data.get("agreement"), str)
+                     else None)
+
+
+def _unreadable(folder: Path) -> ReportSet | None:
+    """A set whose manifest cannot be read, dated by its folder's name (``2025-09-30``, as
+    ``pilot-eval report`` names it); None when the name is no date either."""
+    as_of = _timestamp(folder.name) if len(folder.name) == 10 else None
+    if as_of is None:
+        return None
+    return ReportSet(folder=folder, as_of=as_of.normalize(), created_utc=None,
+                     tables_file=None, inputs={}, readable=False)
 
 
 def report_sets(reports_dir: str | Path) -> list[ReportSet]:
@@ -344,15 +368,18 @@ def report_sets(reports_dir: str | Path) -> list[ReportSet]:
     return sorted(found, key=lambda s: (s.as_of, s.folder.name))
 
 
-def find_previous(reports_dir: str | Path, as_of: Any) -> ReportSet | None:
-    """The set a report for ``as_of`` compares with: the one with the latest date before it.
+def find_previous(reports_dir: str | Path, as_of: Any, agreement: str | None = None
+                  ) -> ReportSet | None:
+    """The set a report for ``as_of`` compares with: the one with the latest date before it,
+    of the same ``agreement`` (:func:`agreement_key`) when both say which.
 
     A set for the same date is the one a new run replaces (comparing with it would make
     the report depend on how often it was rendered); a set for a later date is no
     previous report.
     """
     day = pd.Timestamp(as_of).normalize()
-    earlier = [s for s in report_sets(reports_dir) if s.as_of < day]
+    earlier = [s for s in report_sets(reports_dir) if s.as_of < day
+               and (agreement is None or s.agreement is None or s.agreement == agreement)]
     return earlier[-1] if earlier else None
 
 
@@ -691,13 +718,15 @@ def _corrections(deliveries: pd.DataFrame | None, previous: Snapshot,
 
 
 def changes_since(reports_dir: str | Path | None, current: Snapshot, *, min_cell_size: int,
-                  deliveries: pd.DataFrame | None = None) -> Changes:
+                  deliveries: pd.DataFrame | None = None,
+                  agreement: str | None = None) -> Changes:
     """:func:`compare` ``current`` with the previous set in ``reports_dir``
     (:func:`find_previous`); ``kind="unreadable"`` when that set's tables cannot be read."""
-    found = find_previous(reports_dir, current.as_of) if reports_dir is not None else None
+    found = find_previous(reports_dir, current.as_of, agreement) \
+        if reports_dir is not None else None
     if found is None:
         return compare(None, current, min_cell_size=min_cell_size)
-    previous = read_snapshot(found, min_cell_size=min_cell_size)
+    previous = read_snapshot(found, min_cell_size=min_cell_size) if found.readable else None
     if previous is None:
         return Changes("unreadable", current.as_of, found.as_of, found.created_utc)
     return compare(previous, current, min_cell_size=min_cell_size, deliveries=deliveries)

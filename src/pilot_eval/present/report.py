@@ -532,7 +532,8 @@ class _Report:
                                         for f in self.ds.input_files) if self.ds.source else {})
         deliveries = _changes.read_deliveries(self.ds.source) if self.ds.source else None
         return _changes.changes_since(reports_dir, current, min_cell_size=self.min_cell_size,
-                                      deliveries=deliveries)
+                                      deliveries=deliveries,
+                                      agreement=_changes.agreement_key(self.ds.agreement))
 
     def changes(self, reports_dir: str | Path | None = None) -> Block:
         """The section "Endringer siden forrige rapport (date)": what moved since the

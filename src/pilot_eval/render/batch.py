@@ -496,7 +496,7 @@ def _render_into(ds: Dataset, *, data_dir: Path, as_of: str | None, key: str,
                  t_start: float) -> dict[str, Any]:
     from .. import __version__
     from ..metrics import metric_tables, rules_hash
-    from ..present.changes import METRICS_JSON, find_previous
+    from ..present.changes import METRICS_JSON, agreement_key, find_previous
     from .run import write_manifest
     from .workbook import write_metric_files
 
@@ -597,9 +597,11 @@ def _render_into(ds: Dataset, *, data_dir: Path, as_of: str | None, key: str,
     # what the next report needs to find this set and say what changed since it; and
     # which set this one's "changes since the last report" compared with (the notebooks
     # found the same: the output folder is locked, and this set is not yet in it)
-    previous = find_previous(out_dir.parent, ds.as_of_date)
+    agreement = agreement_key(ds.agreement)
+    previous = find_previous(out_dir.parent, ds.as_of_date, agreement)
     extra: dict[str, Any] = {
-        "as_of": ds.as_of_date.date().isoformat(), "metric_tables": METRICS_JSON,
+        "as_of": ds.as_of_date.date().isoformat(), "agreement": agreement,
+        "metric_tables": METRICS_JSON,
         "previous_report": None if previous is None else {
             "folder": previous.folder.name, "as_of": previous.as_of.date().isoformat(),
             "created_utc": None if previous.created_utc is None
