@@ -78,20 +78,40 @@ def _sessions_by_month(sessions: pd.DataFrame, pilot_id: str) -> pd.DataFrame:
 
 
 def hidden_new_months(months: pd.Series, new: np.ndarray, min_cell_size: int) -> np.ndarray:
-    """Which months' new participants a chart hides: the one rule over each quarter.
+    """Which months' new participants a chart hides.
 
-    The reports come every quarter, so not only the pilot's total is published but, report
-    by report, what each quarter added to it: a single hidden month would be its quarter's
-    sum less the others. The quarters add up to the total, so that is covered too.
+    The pilot's total is published (its participants), so the rule runs over all its
+    months. Quarterly reports publish more: what a quarter added is one report's count
+    less the last one's, whenever both are shown (at least ``min_cell_size``, or zero
+    before the start). Such a quarter's months are one more group of the rule, and a
+    quarter left with a single hidden month (hidden over the whole period) gets its
+    smallest shown month hidden too: its sum less the others would give it.
+
+    Here December's 2 is hidden with August's 5 over the whole period, and with October's
+    6 within the fourth quarter; July is hidden so that the third quarter's sum does not
+    give August back:
 
     >>> months = pd.Series(pd.date_range("2025-07-01", periods=6, freq="MS"))
     >>> hidden_new_months(months, np.array([30, 5, 30, 6, 0, 2]), 5).tolist()
-    [False, False, False, True, False, True]
+    [True, True, False, True, False, True]
     """
-    by_quarter = pd.Series(np.asarray(new), index=pd.MultiIndex.from_arrays(
-        [pd.to_datetime(months).dt.to_period("Q").astype(str).to_numpy(),
-         np.arange(len(months))], names=["quarter", "month"]))
-    return suppression_mask(by_quarter, min_cell_size, groups="quarter").to_numpy(bool)
+    k = int(min_cell_size)
+    new = np.asarray(new, dtype=float)
+    hide = suppression_mask(pd.Series(new), k).to_numpy(bool, copy=True)
+    quarter = pd.to_datetime(pd.Series(months)).dt.to_period("Q").to_numpy()
+    count = np.cumsum(new)
+    published = []
+    for q in pd.unique(quarter):
+        at = np.flatnonzero(quarter == q)
+        before = count[at[0]] - new[at[0]]
+        if (before == 0 or before >= k) and count[at[-1]] >= k:
+            published.append(at)
+            hide[at] |= suppression_mask(pd.Series(new[at]), k).to_numpy(bool)
+    for at in published:  # a few quarters per pilot
+        shown = at[~hide[at] & (new[at] > 0)]
+        if hide[at].sum() == 1 and len(shown):
+            hide[shown[np.argmin(new[shown])]] = True
+    return hide
 
 
 def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
