@@ -36,7 +36,7 @@ from .schema import (
 
 #: Tables in the order they are read and checked.
 TABLE_ORDER = ("pilots", "costs", "participants", "sessions", "measures", "outcomes",
-               "indicators", "population", "valuation")
+               "indicators", "population", "valuation", "alternatives", "finances")
 #: How many years after the agreement's end ``as_of`` may be (a late evaluation still
 #: works; a typo such as 2999 is a usage error, not an overflow deep in a metric).
 AS_OF_YEARS_AFTER_END = 10
@@ -65,6 +65,7 @@ class Agreement:
     min_cell_size: int = 5
     allow_small_cells: bool = False  # min_cell_size below 3 by choice (a warning says so)
     language: str = "nb"
+    scale_up_share: float = 0.10  # scenario (c) after the agreement: share of the target group
     rules: Mapping[str, float] = field(default_factory=lambda: MappingProxyType(dict(DEFAULT_RULES)))
     rules_overridden: tuple[str, ...] = ()
 
@@ -98,11 +99,15 @@ class Dataset:
     indicators: pd.DataFrame
     population: pd.DataFrame
     valuation: pd.DataFrame
+    alternatives: pd.DataFrame
+    finances: pd.DataFrame
     as_of_date: pd.Timestamp
     warnings: pd.DataFrame = field(default_factory=problems_frame)
     source: Path | None = None
     input_files: tuple[Path, ...] = ()
     tables_present: frozenset[str] = frozenset()
+    #: Optional columns the folder's tables have, as ``"table.column"`` (``"costs.cost_type"``).
+    columns_present: frozenset[str] = frozenset()
 
     def table(self, name: str) -> pd.DataFrame:
         """A table by name (``"costs"`` …)."""
@@ -302,6 +307,8 @@ def _load(path: str | Path, *, as_of: str | pd.Timestamp | None = None,
         source=Path(path).resolve(),
         input_files=tuple(files),
         tables_present=frozenset(typed),
+        columns_present=frozenset(f"{name}.{col}" for name, table in typed.items()
+                                  for col in table.columns_present),
         **frames,
     )
     return ds.as_of(as_of) if as_of is not None else ds

@@ -83,6 +83,13 @@ CONFIDENCE = ("low", "medium", "high")
 #: How a pilot's comparison group was formed (the evidence rating's ceiling depends on it).
 COMPARISON_TYPES = ("randomised", "matched", "other")
 PUBLIC_FUNDERS = ("fund", "municipality")
+#: What a cost line pays for: start-up costs are not projected forward, fixed costs stay
+#: fixed when more people take part, variable costs grow with them (metrics/decision.py).
+COST_TYPES = ("start_up", "fixed", "variable")
+#: An organisation's income sources in the ``finances`` table, each a column ``{source}_nok``.
+#: ``fund`` and ``municipality`` together are the money from the municipality.
+INCOME_SOURCES = ("fund", "municipality", "ferd", "other_public", "private_customers",
+                  "donations", "other_income")
 
 TABLES: dict[str, TableSpec] = {
     t.name: t
@@ -111,6 +118,7 @@ TABLES: dict[str, TableSpec] = {
             Col("in_kind", "bool", required=False, default=False),
             Col("amount_nok", "float"),
             Col("description", "text", required=False, nullable=True),
+            Col("cost_type", "enum", required=False, default="variable", choices=COST_TYPES),
         ), label_nb="kostnadene", label_en="the costs"),
         TableSpec("participants", True, (
             Col("participant_id", "id"),
@@ -178,6 +186,24 @@ TABLES: dict[str, TableSpec] = {
             Col("source", "text"),
             Col("confidence", "enum", choices=CONFIDENCE),
         ), unique_on=("measure",)),
+        # what the municipality pays today for a comparable service, per participant per year
+        TableSpec("alternatives", False, (
+            Col("alternative", "id", unique=True),
+            Col("name", "text"),
+            Col("unit_cost_nok", "float", gt=0),
+            Col("year", "int", ge=1900, le=2100),
+            Col("source", "text"),
+            Col("pilot_ids", "text", required=False, nullable=True),  # ";"-separated; empty: all
+        ), unique_on=("alternative",)),
+        # an organisation's income by source and its total costs, per year (no personal data)
+        TableSpec("finances", False, (
+            Col("organisation", "text"),
+            Col("year", "int", ge=1900, le=2100),
+            *(Col(f"{source}_nok", "float", required=False, nullable=True, default=0.0, ge=0)
+              for source in INCOME_SOURCES),
+            Col("total_costs_nok", "float", required=False, nullable=True, ge=0),
+            Col("ferd_investment_nok", "float", required=False, nullable=True, default=0.0, ge=0),
+        ), unique_on=("organisation", "year")),
     )
 }
 
@@ -186,6 +212,7 @@ TABLE_LABELS_NB = {
     "sessions": "oppmøtetabellen", "measures": "tabellen over resultatmål",
     "outcomes": "resultattabellen", "indicators": "indikatortabellen",
     "population": "befolkningstabellen", "valuation": "verdsettingstabellen",
+    "alternatives": "tabellen over dagens tilbud", "finances": "tabellen over virksomhetens økonomi",
 }
 
 # --- agreement.toml ---------------------------------------------------------------------
@@ -223,6 +250,8 @@ AGREEMENT_KEYS: dict[str, tuple[str, Any]] = {
     "min_cell_size": ("int", 5),
     "allow_small_cells": ("bool", False),  # min_cell_size 1 or 2, stated in the reports
     "language": ("text", "nb"),
+    # scenario (c) after the agreement: the share of the target population reached each year
+    "scale_up_share": ("float", 0.10),
 }
 #: The smallest ``min_cell_size`` accepted without ``allow_small_cells = true``.
 MIN_CELL_SIZE_FLOOR = 3
@@ -767,7 +796,8 @@ def check_agreement(data: Mapping[str, Any] | None, file: str, problems: Problem
         ok = False
         k = None
     checks = [("annual_budget_nok", {"gt": 0, "le": MAX_ABS_NUMBER}),
-              ("discount_rate", {"ge": 0, "le": 0.5}), ("tax_financing_cost", {"ge": 0, "le": 1})]
+              ("discount_rate", {"ge": 0, "le": 0.5}), ("tax_financing_cost", {"ge": 0, "le": 1}),
+              ("scale_up_share", {"gt": 0, "le": 1})]
     if k is not None:
         checks.append(("min_cell_size", {"ge": 1, "le": 100}))
     for key, bounds in checks:
@@ -1076,6 +1106,30 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
     indicators = tables.get("indicators")
     if indicators is not None:
         unknown_pilot(indicators)
+
+    alternatives = tables.get("alternatives")
+    if alternatives is not None:
+        named = alternatives.frame["pilot_ids"].dropna().str.split(";").explode().str.strip()
+        named = named[named.ne("")]
+        bad = ~named.isin(pilot_ids)
+        problems.add_rows(alternatives.file, "fk.pilot", named[bad],
+                          lambda v: f"Piloten «{v}» finnes ikke i pilots-tabellen. Skriv pilot-id-ene "
+                                    "skilt med semikolon, eller la cellen stå tom for alle pilotene.",
+                          lambda v: f"The pilot '{v}' is not in the pilots table. Write the pilot ids "
+                                    "separated by semicolons, or leave the cell empty for every pilot.",
+                          column="pilot_ids")
+
+    finances = tables.get("finances")
+    if finances is not None:
+        f = finances.frame
+        organisations = set(p["organisation"].dropna().astype(str).str.strip())
+        bad = f["organisation"].notna() & ~f["organisation"].astype(str).str.strip().isin(organisations)
+        problems.add_rows(finances.file, "finances.organisation", f.loc[bad, "organisation"],
+                          lambda v: f"Organisasjonen «{v}» driver ingen pilot i pilots-tabellen "
+                                    "(kolonnen organisation). Skriv navnet likt i begge tabellene.",
+                          lambda v: f"The organisation '{v}' runs no pilot in the pilots table "
+                                    "(column organisation). Spell the name the same in both tables.",
+                          column="organisation", severity="warning")
 
     valuation = tables.get("valuation")
     if valuation is not None:
