@@ -125,7 +125,8 @@ class Dataset:
         Costs, sessions, outcome measurements and indicator months after ``date`` are
         dropped; participants enrolled after it are dropped; an exit after it is undone
         (the person was still active on ``date``). Population rows are kept: metrics take
-        the latest year at or before ``date``.
+        the latest year at or before ``date``. An organisation's finances of years after
+        ``date``'s year are dropped (the year of ``date`` itself may be a part year).
         """
         when = _to_date(date)
         latest = self.agreement.end + pd.DateOffset(years=AS_OF_YEARS_AFTER_END)
@@ -146,6 +147,7 @@ class Dataset:
             sessions=self.sessions[self.sessions["date"] <= when],
             outcomes=self.outcomes[self.outcomes["measured_on"] <= when],
             indicators=self.indicators[self.indicators["month"] <= when],
+            finances=self.finances[self.finances["year"].fillna(when.year) <= when.year],
             as_of_date=when,
         )
 
