@@ -109,6 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("nb", "en"), default=None, help="report language (default: agreement)")
     p.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default reports/)")
     p.add_argument("--jobs", type=int, default=1, help="reports rendered in parallel (default 1)")
+    p.add_argument("--decision", action="store_true", default=None,
+                   help='show the section "after the agreement" (what continuing or scaling '
+                        "would cost, today's service, who is not reached, the enterprises' "
+                        "income) whatever the date; by default it is shown from the last half "
+                        "of the agreement when the data folder has cost types, alternatives or "
+                        "finances")
     return parser
 
 
@@ -293,7 +299,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     try:
         result = render_reports(args.data_dir, as_of=args.as_of, pilots=args.pilot,
                                 portfolio=not args.pilot, language=args.lang, out=args.out,
-                                jobs=args.jobs)
+                                jobs=args.jobs, decision=args.decision)
     finally:
         for number, handler in before.items():
             signal.signal(number, handler)

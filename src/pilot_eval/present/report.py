@@ -31,6 +31,7 @@ import pandas as pd
 
 from ..dataset import Dataset, load_dataset
 from ..errors import UsageError
+from . import after as _after
 from . import changes as _changes
 from . import figures, fmt, tables, text
 from .report_data import (
@@ -45,7 +46,8 @@ from .report_data import (
 
 log = logging.getLogger("pilot_eval")
 
-SectionKey = Literal["summary", "money", "reach", "outcomes", "value", "method", "activity"]
+SectionKey = Literal["summary", "money", "reach", "outcomes", "value", "after", "method",
+                     "activity"]
 SourceKind = Literal["money", "participants", "population", "outcomes", "indicators", "value"]
 
 #: Section headings and the one-paragraph introduction under each (klarspråk), as the
@@ -96,6 +98,20 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
                                     "What lies beyond the pilot period is projected, not "
                                     "observed."),
     },
+    "after": {
+        "nb": ("Etter avtaleperioden", "Avtalen slutter {end}. Her ser du hva det vil koste å "
+                                       "fortsette eller gi tilbudet til flere, hva kommunen "
+                                       "betaler for lignende tilbud i dag, hvem i målgruppen "
+                                       "som er minst nådd, og hvordan virksomhetene tjener "
+                                       "pengene sine. Tallene er anslag ut fra det vi har sett "
+                                       "så langt."),
+        "en": ("After the agreement", "The agreement ends on {end}. This section shows what it "
+                                      "would cost to continue or to offer the service to more "
+                                      "people, what the municipality pays for comparable "
+                                      "services today, who in the target group is reached "
+                                      "least, and how the enterprises earn their money. The "
+                                      "figures are estimates from what we have seen so far."),
+    },
     "method": {
         "nb": ("Data og metode", "Her står hvilke data rapporten bygger på, hva vi har "
                                  "forutsatt, og hva ordene betyr."),
@@ -143,6 +159,20 @@ PILOT_SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
                                     "the pilot costs society. The values rest on assumptions. "
                                     "What lies beyond the pilot period is projected, not "
                                     "observed."),
+    },
+    "after": {
+        "nb": ("Etter avtaleperioden", "Avtalen slutter {end}. Her ser du hva det vil koste å "
+                                       "fortsette med piloten eller gi tilbudet til flere, hva "
+                                       "kommunen betaler for lignende tilbud i dag, hvem i "
+                                       "målgruppen som er minst nådd, og hvordan virksomheten "
+                                       "tjener pengene sine. Tallene er anslag ut fra det vi "
+                                       "har sett så langt."),
+        "en": ("After the agreement", "The agreement ends on {end}. This section shows what it "
+                                      "would cost to continue the pilot or to offer it to more "
+                                      "people, what the municipality pays for comparable "
+                                      "services today, who in the target group is reached "
+                                      "least, and how the enterprise earns its money. The "
+                                      "figures are estimates from what we have seen so far."),
     },
 }
 
@@ -198,7 +228,7 @@ GUIDE: dict[str, dict[str, Any]] = {
 #: Sections that begin a new page in print (the summary is a page of its own anyway).
 #: Not "money": it follows the summary, a page of its own, or the short section on what
 #: changed since the last report (:meth:`_Report.changes`), whose page it fills.
-NEW_PAGE_SECTIONS: frozenset[str] = frozenset({"method"})
+NEW_PAGE_SECTIONS: frozenset[str] = frozenset({"after", "method"})
 
 #: A data folder holding this file was made by ``pilot-eval sample``: simulated data whose
 #: true effects are known. Reports on it say that the data are synthetic.
@@ -250,7 +280,7 @@ class _Report:
     _one_pilot = False  # the pilot report says things of one pilot
 
     def __init__(self, data_dir: str | Path | Dataset | ReportData, as_of: str | None = None,
-                 language: str | None = None) -> None:
+                 language: str | None = None, *, decision: bool | None = None) -> None:
         data = data_dir if isinstance(data_dir, ReportData) else None
         if data is None and not isinstance(data_dir, Dataset) and os.environ.get(REPORT_DATA_ENV):
             data = load_report_data(os.environ[REPORT_DATA_ENV], data_dir, as_of)
@@ -268,6 +298,8 @@ class _Report:
         fmt.check_language(self.language)
         self.min_cell_size = self.ds.agreement.min_cell_size
         self.names = figures.pilot_names(self.ds.pilots)
+        #: Whether the report shows "after the agreement" (:func:`.after.shown`).
+        self.decision = _after.shown(self.ds, decision)
 
     def _table(self, name: str, compute: str | Callable[[Dataset], pd.DataFrame]) -> pd.DataFrame:
         """The shared table ``name``, or ``compute`` (a function of :mod:`pilot_eval.metrics`
@@ -442,8 +474,11 @@ class _Report:
         if key not in self.sections:
             raise UsageError(f"Unknown section {key!r}; the sections are: "
                              f"{', '.join(self.sections)}.")
+        if key == "after" and not self.decision:
+            return Block("")
         heading, intro = self.sections[key][self.language]
-        intro = intro.format(k=self.min_cell_size)
+        intro = intro.format(k=self.min_cell_size,
+                             end=fmt.date(self.ds.agreement.end, language=self.language))
         # pe-section-head keeps this cell with the next (no orphan); pe-new-page is read
         # by the print stylesheet and the PDF alike
         cls = "pe-section-head" + (" pe-new-page" if key in NEW_PAGE_SECTIONS else "")
@@ -582,6 +617,172 @@ class _Report:
     def _empty(self) -> Block:
         return Block(_p(_NO_DATA[self.language]))
 
+    # -- after the agreement: shown from the last half of the agreement, or with
+    # decision=True (:func:`pilot_eval.present.after.shown`); nothing otherwise
+    def _mine(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The rows of ``frame`` this report speaks of (all of them here)."""
+        return frame
+
+    @property
+    def _pilots_here(self) -> list[str]:
+        return self.ds.pilot_ids
+
+    @cached_property
+    def scenarios(self) -> pd.DataFrame:
+        return self._table("scenarios", "scenarios")
+
+    @cached_property
+    def unit_costs(self) -> pd.DataFrame:
+        return self._table("unit_costs", "unit_cost_comparison")
+
+    @cached_property
+    def reach_gaps(self) -> pd.DataFrame:
+        return self._table("reach_gaps", "reach_gaps")
+
+    @cached_property
+    def enterprise_finances(self) -> pd.DataFrame:
+        return self._table("enterprise", "enterprise_finances")
+
+    @cached_property
+    def enterprise_summary(self) -> pd.DataFrame:
+        return self._table("enterprise_summary", "enterprise_summary")
+
+    def _organisations(self) -> list[str]:
+        p = self.ds.pilots
+        p = p[p["pilot_id"].astype(str).isin(self._pilots_here)]
+        return list(dict.fromkeys(p["organisation"].dropna().astype(str)))
+
+    def _ul(self, items: Iterable[str]) -> str:
+        items = list(items)
+        return ("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
+                if items else "")
+
+    def _continuing(self) -> str:
+        """The summary's line per pilot on the yearly cost of continuing as today (only
+        when the report shows "after the agreement")."""
+        if not self.decision:
+            return ""
+        rows = self._mine(self.scenarios)
+        k = self.min_cell_size
+        if self._one_pilot:
+            line = _after.continuing_lines(rows, self.names, self.language, min_cell_size=k)
+            r = rows.reset_index()
+            r = r[r["scenario"].astype(str) == "continue"].iloc[0]
+            if _after._why(r, k) is not None or pd.isna(r.get("cost_per_year_low_nok")):
+                return _p(line[0], "lead")
+            return _p(text.message(
+                "after.summary.lead.one", self.language,
+                cost=fmt.mnok(r["cost_per_year_nok"], language=self.language),
+                low=fmt.mnok(r["cost_per_year_low_nok"], language=self.language),
+                high=fmt.mnok(r["cost_per_year_high_nok"], language=self.language)), "lead")
+        total = _after.continuing_total(rows, min_cell_size=k)
+        lines = _after.continuing_lines(rows, self.names, self.language, min_cell_size=k)
+        head = (_p(text.message("after.summary.lead", self.language,
+                                total=fmt.mnok(total, language=self.language)))
+                if total is not None else
+                _p(text.message("after.summary.lead.partial", self.language)))
+        return head + self._ul(lines)
+
+    def after_scenarios(self) -> Block:
+        """What continuing or scaling would cost a year (chart and table, three cases), the
+        caveats of the cases, and what the results let us expect at a larger scale."""
+        if not self.decision:
+            return Block("")
+        rows = self._mine(self.scenarios)
+        a = self.ds.agreement
+        share = fmt.percent(a.scale_up_share, language=self.language)
+        who = text.message("after.who.one" if self._one_pilot else "after.who", self.language)
+        parts = [_p(text.message("after.scenarios.lead", self.language, who=who, share=share))]
+        fig = figures.scenario_chart(rows, self.names, pilot_id=self.pilot_id if self._one_pilot
+                                     else None, language=self.language,
+                                     source=self.source("money"),
+                                     min_cell_size=self.min_cell_size)
+        parts.append(fig._repr_html_())
+        parts.append(_after.scenario_table(rows, self.names, self.language,
+                                           min_cell_size=self.min_cell_size,
+                                           share=a.scale_up_share).html)
+        parts.append(self._ul(_after.scenario_notes(
+            rows, self.names, self.language, discount_rate=a.discount_rate,
+            has_cost_types="costs.cost_type" in self.ds.columns_present)))
+        parts.append(self._sub("Hva kan vi vente av resultater?",
+                               "What results can we expect?").html)
+        parts.append(self._ul(_after.promise_sentences(rows, self.names, self.language,
+                                                       measures=self.ds.measures)))
+        return Block("".join(parts))
+
+    def after_unit_costs(self) -> Block:
+        """What a participant-year in the pilot costs beside what the municipality pays for
+        a comparable service today (with source and price year)."""
+        if not self.decision:
+            return Block("")
+        rows = self._mine(self.unit_costs)
+        enrolled = {str(k): float(v) for k, v in
+                    self.reach["enrolled"].astype("Float64").fillna(0).items()}
+        parts = [self._sub("Sammenlignet med dagens tilbud", "Compared with today's service").html,
+                 _p(text.message("after.unit.lead", self.language))]
+        parts.append(self._ul(_after.unit_cost_sentences(
+            rows, self.names, self.language, min_cell_size=self.min_cell_size,
+            enrolled=enrolled, pilots=self._pilots_here)) if len(rows) else
+            _p(text.message("after.unit.none", self.language)))
+        if len(rows):
+            parts.append(_after.unit_cost_table(rows, self.names, self.language,
+                                                min_cell_size=self.min_cell_size,
+                                                enrolled=enrolled).html)
+        return Block("".join(parts))
+
+    def after_reach(self) -> Block:
+        """Who in the target group is reached least (by area, gender and age group against
+        the target population), in a sentence per pilot; the pilot report adds a chart."""
+        if not self.decision:
+            return Block("")
+        gaps = self._mine(self.reach_gaps)
+        parts = [self._sub("Hvem i målgruppen er minst nådd?",
+                           "Who in the target group is reached least?").html,
+                 _p(text.message("after.reach.lead", self.language))]
+        parts.append(self._ul(_after.reach_gap_sentences(
+            gaps, {by: self._mine(self.reach_by(by)) for by in ("area", "gender", "age_group")},
+            self.names, self.language, min_cell_size=self.min_cell_size,
+            pilots=self._pilots_here)))
+        area = gaps.reset_index()
+        if len(area) and not (area.loc[area["by"].astype(str) == "area", "representation"]
+                              .notna().any()):
+            parts.append(_p(text.message("after.reach.area", self.language)))
+        if self._one_pilot and self._enrolled(self.pilot_id) >= self.min_cell_size:
+            parts.append(figures.representation_chart(
+                gaps, self.names, pilot_id=self.pilot_id, language=self.language,
+                source=self.source("population"), min_cell_size=self.min_cell_size
+            )._repr_html_())
+        return Block("".join(parts))
+
+    def after_enterprise(self) -> Block:
+        """How the enterprise(s) earn their money: the share from Bærum kommune and its
+        trend, Ferd's investment as such, a chart and a table of income by source."""
+        if not self.decision:
+            return Block("")
+        orgs = self._organisations()
+        fin = self.enterprise_finances
+        fin = fin[fin.index.get_level_values("organisation").astype(str).isin(orgs)] \
+            if len(fin) else fin
+        summary = self.enterprise_summary
+        summary = summary[summary.index.astype(str).isin(orgs)] if len(summary) else summary
+        one = len(orgs) == 1
+        head = text.message("after.enterprise.heading.one" if one else
+                            "after.enterprise.heading", self.language)
+        who = text.message("after.enterprise.who.one" if one else "after.enterprise.who",
+                           self.language)
+        parts = [f"<h3>{html.escape(head)}</h3>",
+                 _p(text.message("after.enterprise.lead", self.language, who=who))]
+        parts.append(self._ul(_after.enterprise_sentences(fin, summary, self.language,
+                                                          organisations=orgs)))
+        if len(fin):
+            parts.append(figures.enterprise_chart(
+                fin, organisation=orgs[0] if one else None, language=self.language,
+                source=text.source("finances", self.language, date=self.ds.as_of_date)
+            )._repr_html_())
+            parts.append(_after.finances_table(fin, self.language,
+                                               as_of_year=self.ds.as_of_date.year).html)
+        return Block("".join(parts))
+
 
 class PortfolioReport(_Report):
     """The portfolio report: every pilot of the agreement, for politicians.
@@ -616,6 +817,7 @@ class PortfolioReport(_Report):
         parts = [f'<section class="summary"><h2 id="{_slug(heading)}">{html.escape(heading)}</h2>']
         parts += [_p(p, "lead") for p in s.overview]
         parts.append(status.html)
+        parts.append(self._continuing())
         parts.append(f"<h3>{html.escape(s.changes_heading)}</h3>")
         parts += [_p(p) for p in s.changes]
         parts.append(f"<h3>{html.escape(s.caveats_heading)}</h3>")
@@ -772,12 +974,20 @@ class PilotReport(_Report):
     _one_pilot = True
 
     def __init__(self, data_dir: str | Path | Dataset | ReportData, pilot_id: str,
-                 as_of: str | None = None, language: str | None = None) -> None:
-        super().__init__(data_dir, as_of=as_of, language=language)
+                 as_of: str | None = None, language: str | None = None, *,
+                 decision: bool | None = None) -> None:
+        super().__init__(data_dir, as_of=as_of, language=language, decision=decision)
         if pilot_id not in self.ds.pilot_ids:
             raise UsageError(f"Unknown pilot {pilot_id!r}; the pilots are: {', '.join(self.ds.pilot_ids)}.")
         self.pilot_id = pilot_id
         self.name = self.names[pilot_id]
+
+    @property
+    def _pilots_here(self) -> list[str]:
+        return [self.pilot_id]
+
+    def _mine(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return self._one(frame)
 
     def _one(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Rows of this pilot (index level or column ``pilot_id``)."""
@@ -826,7 +1036,7 @@ class PilotReport(_Report):
         sentences = [s if s.endswith((".", "!", "?")) else s + "." for s in dict.fromkeys(explained.values()) if s]
         items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
         parts = [f'<section class="summary"><h2 id="{_slug(heading)}">{html.escape(heading)}</h2>',
-                 _p(facts, "lead"), _p(money, "lead"), card.html,
+                 _p(facts, "lead"), _p(money, "lead"), self._continuing(), card.html,
                  f"<h3>{'Hvorfor' if nb else 'Why'}</h3><ul>{items}</ul>"]
         if caveats:
             parts.append(f"<h3>{html.escape(text.label('caveats', self.language))}</h3>"

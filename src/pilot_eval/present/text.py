@@ -941,6 +941,211 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "table.more_rows": {
         _NB: "Tabellen viser de første {shown} av {total} radene.",
         _EN: "The table shows the first {shown} of {total} rows."},
+    # -- after the agreement (present/after.py; issue 13)
+    "after.line": {
+        _NB: "{pilot}: om lag {cost} per år ({low}–{high}) for om lag {n} nye deltakere per år.",
+        _EN: "{pilot}: about {cost} a year ({low}–{high}) for about {n} new participants a "
+             "year."},
+    "after.line.no_range": {
+        _NB: "{pilot}: om lag {cost} per år for om lag {n} nye deltakere per år.",
+        _EN: "{pilot}: about {cost} a year for about {n} new participants a year."},
+    "after.line.missing": {
+        _NB: "{pilot}: kan ikke regnes ut ennå, fordi {why}.",
+        _EN: "{pilot}: cannot be worked out yet, because {why}."},
+    "after.why.not_started": {_NB: "piloten ikke har startet", _EN: "the pilot has not started"},
+    "after.why.no_participants": {_NB: "ingen er med ennå", _EN: "nobody takes part yet"},
+    "after.why.too_few": {
+        _NB: "det er for få deltakere til å regne ut hva en deltaker koster",
+        _EN: "there are too few participants to work out what a participant costs"},
+    "after.summary.lead": {
+        _NB: "Skal pilotene fortsette som i dag, koster de om lag {total} per år i alt. Det er "
+             "hele kostnaden, uansett hvem som betaler, uten oppstartskostnader:",
+        _EN: "If the pilots continue as today, they cost about {total} a year in all. That is "
+             "the whole cost, whoever pays, without start-up costs:"},
+    "after.summary.lead.partial": {
+        _NB: "Dette vil hver pilot koste per år hvis den fortsetter som i dag. Det er hele "
+             "kostnaden, uansett hvem som betaler, uten oppstartskostnader:",
+        _EN: "This is what each pilot would cost a year if it continues as today. That is the "
+             "whole cost, whoever pays, without start-up costs:"},
+    "after.summary.lead.one": {
+        _NB: "Skal piloten fortsette som i dag, koster den om lag {cost} per år ({low}–{high}). "
+             "Det er hele kostnaden, uansett hvem som betaler, uten oppstartskostnader.",
+        _EN: "If the pilot continues as today, it costs about {cost} a year ({low}–{high}). "
+             "That is the whole cost, whoever pays, without start-up costs."},
+    "after.scenarios.lead": {
+        _NB: "Tabellen viser hva det vil koste per år hvis {who} fortsetter som i dag, når målet "
+             "for antall deltakere, eller når {share} av målgruppen hvert år. "
+             "Oppstartskostnader er holdt utenfor, og faste kostnader er holdt like. Lav og "
+             "høy viser hvor mye kostnaden per deltaker har variert fra måned til måned.",
+        _EN: "The table shows what it would cost a year if {who} continue as today, reach the "
+             "participant target, or reach {share} of the target group each year. Start-up "
+             "costs are left out, and fixed costs are kept as they are. Low and high show how "
+             "much the cost per participant has varied from month to month."},
+    "after.who": {_NB: "pilotene", _EN: "the pilots"},
+    "after.who.one": {_NB: "piloten", _EN: "the pilot"},
+    "after.payer": {
+        _NB: "Vi regner med at kommunen betaler hele kostnaden, også det fondet, Ferd, "
+             "entreprenøren og andre betaler i dag, og innsats i form av arbeid og lokaler. "
+             "Nåverdien er regnet med {rate} diskonteringsrente per år.",
+        _EN: "We assume the municipality pays the whole cost, including what the fund, Ferd, "
+             "the entrepreneur and others pay today, and contributions in work and premises. "
+             "The present value uses a discount rate of {rate} a year."},
+    "after.no_cost_types": {
+        _NB: "Kostnadene er ikke merket som oppstart, faste eller variable. Alle er derfor "
+             "regnet som kostnader som øker med antall deltakere, og flere deltakere ser "
+             "trolig dyrere ut her enn de vil bli.",
+        _EN: "The costs are not marked as start-up, fixed or variable. All are therefore "
+             "counted as costs that grow with the number of participants, so more "
+             "participants probably look dearer here than they would be."},
+    "after.far_beyond": {
+        _NB: "{pilots}: minst ett av tilfellene betyr mer enn dobbelt så mange deltakere som "
+             "i dag. Da er det usikkert om de faste kostnadene og prisen per deltaker holder "
+             "seg.",
+        _EN: "{pilots}: at least one case means more than twice as many participants as "
+             "today. Whether fixed costs and the price per participant hold at that scale is "
+             "uncertain."},
+    "after.few_months": {
+        _NB: "{pilots}: piloten har gått i mindre enn et halvt år, så tallene per år er "
+             "usikre.",
+        _EN: "{pilots}: the pilot has run for less than half a year, so the yearly figures "
+             "are uncertain."},
+    "after.promise.heading": {
+        _NB: "Hva kan vi vente av resultater?", _EN: "What results can we expect?"},
+    "after.promise.effect": {
+        _NB: "{pilot}: {measure} ble bedre med {improvement} ({evidence} evidens). Drives "
+             "piloten på samme måte for flere, er det rimelig å vente en lignende forbedring, "
+             "men det er ikke sikkert.",
+        _EN: "{pilot}: {measure} improved by {improvement} ({evidence} evidence). If the pilot "
+             "is run the same way for more people, a similar improvement is a reasonable "
+             "expectation, but not a certainty."},
+    "after.promise.uncertain": {
+        _NB: "{pilot}: resultatene er for usikre til å love noe for flere deltakere "
+             "({evidence} evidens).",
+        _EN: "{pilot}: the results are too uncertain to promise anything for more "
+             "participants ({evidence} evidence)."},
+    "after.promise.uncertain.unrated": {
+        _NB: "{pilot}: resultatene er for usikre til å love noe for flere deltakere.",
+        _EN: "{pilot}: the results are too uncertain to promise anything for more "
+             "participants."},
+    "after.promise.unknown": {
+        _NB: "{pilot}: vi vet ennå ikke om piloten virker. Flere deltakere gir ikke i seg "
+             "selv bedre resultater.",
+        _EN: "{pilot}: we do not know yet whether the pilot works. More participants do not "
+             "by themselves bring better results."},
+    "after.unit.heading": {
+        _NB: "Sammenlignet med dagens tilbud", _EN: "Compared with today's service"},
+    "after.unit.lead": {
+        _NB: "Her sammenligner vi hva en deltaker i piloten koster per år med hva kommunen "
+             "betaler for et lignende tilbud i dag. Tilbudene er ikke like: tallene sier hva "
+             "en plass koster, ikke hva den gir.",
+        _EN: "This compares what a participant in the pilot costs a year with what the "
+             "municipality pays for a comparable service today. The services are not the "
+             "same: the figures say what a place costs, not what it achieves."},
+    "after.unit.line": {
+        _NB: "{pilot} koster om lag {cost} per deltaker per år. {alternative} koster {alt_cost} "
+             "({year}).",
+        _EN: "{pilot} costs about {cost} per participant a year. {alternative} costs "
+             "{alt_cost} ({year})."},
+    "after.unit.cheaper": {
+        _NB: "Piloten er om lag {diff} billigere per deltaker.",
+        _EN: "The pilot is about {diff} cheaper per participant."},
+    "after.unit.dearer": {
+        _NB: "Piloten er om lag {diff} dyrere per deltaker.",
+        _EN: "The pilot is about {diff} dearer per participant."},
+    "after.unit.unclear": {
+        _NB: "Om piloten er billigere eller dyrere, er usikkert: tallet for piloten kan ligge "
+             "mellom {low} og {high}.",
+        _EN: "Whether the pilot is cheaper or dearer is uncertain: the pilot's figure may lie "
+             "between {low} and {high}."},
+    "after.unit.too_few": {
+        _NB: "{pilot}: for få deltakere til å regne ut hva en deltaker koster per år.",
+        _EN: "{pilot}: too few participants to work out what a participant costs a year."},
+    "after.unit.price_year": {
+        _NB: "Beløpene er ikke justert for prisvekst: dagens tilbud er oppgitt i {years}-kroner, "
+             "pilotens kostnader i kroner fra årene de ble betalt.",
+        _EN: "The amounts are not adjusted for price growth: today's services are given in "
+             "{years} prices, the pilots' costs in the prices of the years they were paid."},
+    "after.unit.none": {
+        _NB: "Datamappen har ingen tall for hva kommunen betaler for lignende tilbud i dag "
+             "(tabellen alternatives).",
+        _EN: "The data folder has no figures for what the municipality pays for comparable "
+             "services today (the alternatives table)."},
+    "after.unit.none_for": {
+        _NB: "{pilots}: ingen tall for et lignende tilbud.",
+        _EN: "{pilots}: no figures for a comparable service."},
+    "after.reach.heading": {
+        _NB: "Hvem i målgruppen er minst nådd?", _EN: "Who in the target group is reached least?"},
+    "after.reach.lead": {
+        _NB: "Vi sammenligner deltakerne med målgruppen i kommunen. En gruppe som er en større "
+             "del av målgruppen enn av deltakerne, er mindre nådd enn de andre.",
+        _EN: "We compare the participants with the target group in the municipality. A group "
+             "that is a larger part of the target group than of the participants is reached "
+             "less than the others."},
+    "after.reach.line": {
+        _NB: "{pilot}: minst nådd er {groups}.", _EN: "{pilot}: reached least are {groups}."},
+    "after.reach.group": {
+        _NB: "{group} ({target} av målgruppen, {share} av deltakerne)",
+        _EN: "{group} ({target} of the target group, {share} of the participants)"},
+    "after.reach.group.few": {
+        _NB: "{group} ({target} av målgruppen, færre enn {k} deltakere)",
+        _EN: "{group} ({target} of the target group, fewer than {k} participants)"},
+    "after.reach.even": {
+        _NB: "{pilot}: deltakerne fordeler seg omtrent som målgruppen.",
+        _EN: "{pilot}: the participants are spread about like the target group."},
+    "after.reach.unknown": {
+        _NB: "{pilot}: vi kan ikke si hvem som er minst nådd, fordi {why}.",
+        _EN: "{pilot}: we cannot say who is reached least, because {why}."},
+    "after.reach.why.few": {
+        _NB: "det er for få deltakere", _EN: "there are too few participants"},
+    "after.reach.why.population": {
+        _NB: "befolkningstallene ikke viser målgruppen fordelt på grupper",
+        _EN: "the population figures do not show the target group by groups"},
+    "after.reach.area": {
+        _NB: "Befolkningstallene er ikke fordelt på områder i kommunen, så vi kan ikke si "
+             "hvilke områder som er minst nådd.",
+        _EN: "The population figures are not split by area of the municipality, so we cannot "
+             "say which areas are reached least."},
+    "after.enterprise.heading": {
+        _NB: "Virksomhetene bak pilotene", _EN: "The enterprises behind the pilots"},
+    "after.enterprise.heading.one": {
+        _NB: "Virksomheten bak piloten", _EN: "The enterprise behind the pilot"},
+    "after.enterprise.lead": {
+        _NB: "Her ser du hvordan {who} tjener pengene sine, og hvor mye som kommer fra "
+             "kommunen og fondet. Vi vurderer ikke virksomheten, vi viser tallene.",
+        _EN: "This shows how {who} earns its money, and how much of it comes from the "
+             "municipality and the fund. We do not judge the business; we show the figures."},
+    "after.enterprise.who": {_NB: "virksomhetene", _EN: "each enterprise"},
+    "after.enterprise.who.one": {_NB: "virksomheten", _EN: "the enterprise"},
+    "after.enterprise.share": {
+        _NB: "I {year} kom {share} av inntektene til {org} fra Bærum kommune (fondet og kjøp "
+             "fra kommunen).",
+        _EN: "In {year}, {share} of {org}'s income came from Bærum kommune (the fund and "
+             "purchases by the municipality)."},
+    "after.enterprise.less_dependent": {
+        _NB: "I {year} var det {share}, så virksomheten er blitt mindre avhengig av kommunen.",
+        _EN: "In {year} it was {share}, so the enterprise has become less dependent on the "
+             "municipality."},
+    "after.enterprise.more_dependent": {
+        _NB: "I {year} var det {share}, så virksomheten er blitt mer avhengig av kommunen.",
+        _EN: "In {year} it was {share}, so the enterprise has become more dependent on the "
+             "municipality."},
+    "after.enterprise.about_same": {
+        _NB: "Det er omtrent som i {year} ({share}).",
+        _EN: "That is about the same as in {year} ({share})."},
+    "after.enterprise.part_year": {
+        _NB: "Tallene for {year} gjelder bare deler av året.",
+        _EN: "The figures for {year} cover part of the year only."},
+    "after.enterprise.ferd": {
+        _NB: "Ferd har investert {amount} i {org}. En investering er ikke en inntekt, og den "
+             "står for seg i figuren.",
+        _EN: "Ferd has invested {amount} in {org}. An investment is not income, and it is "
+             "shown on its own in the chart."},
+    "after.enterprise.none": {
+        _NB: "Datamappen har ingen tall for virksomhetenes økonomi (tabellen finances).",
+        _EN: "The data folder has no figures for the enterprises' finances (the finances "
+             "table)."},
+    "after.enterprise.missing": {
+        _NB: "{orgs}: ingen tall for økonomien.", _EN: "{orgs}: no figures for the finances."},
 }  # fmt: skip
 
 #: Short labels: table headers, captions, headings, words in cells.
@@ -1272,6 +1477,50 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "cap.glossary": {_NB: "Ordliste", _EN: "Glossary"},
     "h.term": {_NB: "Begrep", _EN: "Term"},
     "h.explanation": {_NB: "Forklaring", _EN: "Explanation"},
+    # after the agreement (present/after.py)
+    "scenario.continue": {_NB: "Videreføre som i dag", _EN: "Continue as today"},
+    "scenario.reach_target": {_NB: "Nå målet for antall deltakere",
+                              _EN: "Reach the participant target"},
+    "scenario.share_of_population": {_NB: "Nå {share} av målgruppen",
+                                     _EN: "Reach {share} of the target group"},
+    "cap.scenarios": {_NB: "Kostnad per år etter avtaleperioden, tre tilfeller",
+                      _EN: "Cost a year after the agreement, three cases"},
+    "h.scenario": {_NB: "Tilfelle", _EN: "Case"},
+    "h.per_year_people": {_NB: "Nye deltakere per år", _EN: "New participants a year"},
+    "h.cost_per_year": {_NB: "Kostnad per år", _EN: "Cost a year"},
+    "h.low_high": {_NB: "Lav–høy", _EN: "Low–high"},
+    "h.three_years": {_NB: "Tre år", _EN: "Three years"},
+    "h.three_years_pv": {_NB: "Tre år, nåverdi", _EN: "Three years, present value"},
+    "cap.unit_costs": {_NB: "Kostnad per deltaker per år: piloten og dagens tilbud",
+                       _EN: "Cost per participant a year: the pilot and today's service"},
+    "h.today_service": {_NB: "Dagens tilbud", _EN: "Today's service"},
+    "h.today_cost": {_NB: "Dagens tilbud per deltaker per år",
+                     _EN: "Today's service per participant a year"},
+    "h.price_year": {_NB: "Prisår", _EN: "Price year"},
+    "h.pilot_cost_year": {_NB: "Piloten per deltaker per år",
+                          _EN: "The pilot per participant a year"},
+    "h.difference": {_NB: "Forskjell", _EN: "Difference"},
+    "cap.finances": {_NB: "Inntekter og kostnader per virksomhet og år",
+                     _EN: "Income and costs by enterprise and year"},
+    "h.organisation": {_NB: "Virksomhet", _EN: "Enterprise"},
+    "h.year": {_NB: "År", _EN: "Year"},
+    "h.income": {_NB: "Inntekter", _EN: "Income"},
+    "h.from_municipality": {_NB: "Fra kommunen og fondet",
+                            _EN: "From the municipality and the fund"},
+    "h.from_fund": {_NB: "Herav fondet", _EN: "Of which the fund"},
+    "h.from_ferd": {_NB: "Fra Ferd", _EN: "From Ferd"},
+    "h.costs": {_NB: "Kostnader", _EN: "Costs"},
+    "h.result": {_NB: "Resultat", _EN: "Result"},
+    "h.ferd_investment": {_NB: "Ferds investering", _EN: "Ferd's investment"},
+    "note.part_year": {_NB: "Året {year} er ikke over: tallene gjelder deler av året.",
+                       _EN: "The year {year} is not over: the figures cover part of the year."},
+    "note.unit_source": {_NB: "Kilde for {alternative}: {source}.",
+                         _EN: "Source for {alternative}: {source}."},
+    "note.scenarios": {
+        _NB: "Kostnad per år i kroner per år, uten oppstartskostnader. «Tre år» er tre år med "
+             "samme kostnad; nåverdien diskonterer hvert år.",
+        _EN: "Cost a year without start-up costs. \u201cThree years\u201d is three years at the "
+             "same cost; the present value discounts each year."},
 }  # fmt: skip
 
 
@@ -1300,6 +1549,8 @@ SOURCES: Final[dict[str, dict[str, str]]] = {
     "value": {_NB: "Kilde: pilotenes regnskap og målinger per {date}; verdsetting: {valuation}.",
               _EN: "Source: the pilots' accounts and measurements as of {date}; valuation: "
                    "{valuation}."},
+    "finances": {_NB: "Kilde: virksomhetenes egne tall for inntekter og kostnader per år.",
+                 _EN: "Source: the enterprises' own figures for income and costs by year."},
     # the valuation table gives no source for the values shown
     "valuation_table": {_NB: "verdsettingstabellen i datagrunnlaget",
                         _EN: "the valuation table in the data"},

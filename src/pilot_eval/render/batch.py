@@ -118,13 +118,15 @@ def plan_reports(ds: Dataset, *, data_dir: Path, pilots: Sequence[str] | None = 
                  portfolio: bool = True, language: str | None = None,
                  notebooks: Path | None = None,
                  relative_to: Path | None = None,
-                 reports_dir: Path | None = None) -> list[ReportJob]:
+                 reports_dir: Path | None = None,
+                 decision: bool | None = None) -> list[ReportJob]:
     """The reports to render: the portfolio report and one per pilot (or those asked for).
 
     The notebooks get ``data_dir`` (and ``reports_dir``, the output folder whose earlier
     sets "what changed since the last report" compares with) as an absolute path, or
     relative to ``relative_to`` (the folder they will be published in, and run in) when that
-    is given.
+    is given. ``decision=True`` makes every report show "after the agreement" (the
+    notebooks' ``decision`` parameter); by default they decide from the as-of date.
     """
     from .. import __version__
 
@@ -157,6 +159,8 @@ def plan_reports(ds: Dataset, *, data_dir: Path, pilots: Sequence[str] | None = 
     base = {"data_dir": shown(data_dir), "as_of": as_of_iso, "language": language}
     if reports_dir is not None:
         base["reports_dir"] = shown(reports_dir)
+    if decision is not None:
+        base["decision"] = bool(decision)
     jobs = []
     if portfolio:
         jobs.append(ReportJob(PORTFOLIO_STEM, notebooks / f"{PORTFOLIO_STEM}.ipynb", dict(base),
@@ -389,7 +393,8 @@ def render_reports(data_dir: str | Path, *, as_of: str | None = None,
                    language: str | None = None, out: str | Path = "reports", jobs: int = 1,
                    notebooks: Path | None = None,
                    on_progress: Callable[[str], None] | None = None,
-                   lock_wait: float | None = None) -> dict[str, Any]:
+                   lock_wait: float | None = None,
+                   decision: bool | None = None) -> dict[str, Any]:
     """Render the report set for ``data_dir`` into ``out/<as_of>/``.
 
     Returns a dict with ``out_dir``, ``outputs`` (paths) and ``timings`` (seconds per
@@ -432,7 +437,8 @@ def render_reports(data_dir: str | Path, *, as_of: str | None = None,
             result = _render_set(Path(data_dir), as_of=as_of, pilots=pilots,
                                  portfolio=portfolio, language=language, out=Path(out),
                                  jobs=jobs, notebooks=notebooks, say=say, pool=pool,
-                                 private=private.path, lock_wait=lock_wait, t_start=t_start)
+                                 private=private.path, lock_wait=lock_wait, t_start=t_start,
+                                 decision=decision)
             finished = True
             return result
         finally:
@@ -450,7 +456,7 @@ def _render_set(data_dir: Path, *, as_of: str | None, pilots: Sequence[str] | No
                 portfolio: bool, language: str | None, out: Path, jobs: int,
                 notebooks: Path | None, say: Callable[[str], None],
                 pool: ProcessPoolExecutor, private: Path, lock_wait: float,
-                t_start: float) -> dict[str, Any]:
+                t_start: float, decision: bool | None = None) -> dict[str, Any]:
     from ..present.report_data import data_key
 
     try:
@@ -461,7 +467,7 @@ def _render_set(data_dir: Path, *, as_of: str | None, pilots: Sequence[str] | No
     out_dir = out / ds.as_of_date.date().isoformat()
     plan = plan_reports(ds, data_dir=data_dir, pilots=pilots, portfolio=portfolio,
                         language=language, notebooks=notebooks, relative_to=out_dir,
-                        reports_dir=out)
+                        reports_dir=out, decision=decision)
     try:
         with publish.OutputLock(out, wait=lock_wait, say=say):
             publish.clear_stale_staging(out)
@@ -594,6 +600,8 @@ def _render_into(ds: Dataset, *, data_dir: Path, as_of: str | None, key: str,
                   "language": plan[0].language if plan else language,
                   "pilots": [j.parameters.get("pilot_id") for j in plan if "pilot_id" in j.parameters],
                   "portfolio": portfolio, "jobs": jobs}
+    if plan and "decision" in plan[0].parameters:
+        parameters["decision"] = plan[0].parameters["decision"]
     # what the next report needs to find this set and say what changed since it; and
     # which set this one's "changes since the last report" compared with (the notebooks
     # found the same: the output folder is locked, and this set is not yet in it)

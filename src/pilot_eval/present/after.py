@@ -1,0 +1,464 @@
+"""Words and tables of the section "Etter avtaleperioden" / "After the agreement".
+
+What the politicians decide at the end of the agreement turns on four things, each drawn
+from a metric table of :mod:`pilot_eval.metrics.decision` or
+:mod:`pilot_eval.metrics.enterprise`: what continuing or scaling a pilot would cost a year
+(:func:`scenario_table`, :func:`continuing_lines`), what it can promise (:func:`promise_sentences`:
+never more than the evidence under its result), how a participant's cost compares with
+today's service (:func:`unit_cost_table`), who in the target group is reached least
+(:func:`reach_gap_sentences`), and how the enterprise earns its money
+(:func:`finances_table`, :func:`enterprise_sentences`). The sentences are in the message
+catalogue (:data:`pilot_eval.present.text.MESSAGES`, keys ``after.*``).
+
+Privacy: a pilot with fewer than ``min_cell_size`` participants gets no cost per
+participant (a mean over a handful of people) and no yearly intake (it gives their number
+back); a group's share of the participants is said only when the suppression rule of the
+reach charts shows its count. Organisations' finances are not personal data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..dataset import Dataset
+from ..privacy import suppression_mask
+from . import fmt, text
+from .tables import Table, _Col, _group_label, _name, _names, _table
+
+__all__ = ["continuing_lines", "continuing_total", "enterprise_sentences", "finances_table",
+           "promise_sentences", "reach_gap_sentences", "scenario_notes", "scenario_table",
+           "shown", "unit_cost_sentences", "unit_cost_table"]
+
+Names = Mapping[str, str] | pd.Series | pd.DataFrame | None
+
+#: Representation (share of participants ÷ share of the target group) below which a group
+#: is said to be reached less than the others.
+UNDER_REACHED = 0.8
+
+
+def shown(ds: Dataset, decision: bool | None) -> bool:
+    """Whether a report shows the section: always with ``decision=True``, never with
+    ``False``; by default (None) from the last half of the agreement, when the folder has
+    data for it (cost types, alternatives or finances), so that a folder without them
+    reports exactly as before."""
+    if decision is not None:
+        return bool(decision)
+    from ..metrics.decision import has_decision_data
+
+    a = ds.agreement
+    half = a.start + (a.end - a.start) / 2
+    return bool(ds.as_of_date >= half) and has_decision_data(ds)
+
+
+def _about(n: float) -> float:
+    """A yearly number of people rounded to what matters: 7, 45, 160, 1 200."""
+    if n < 20:
+        return round(n)
+    if n < 200:
+        return round(n / 5) * 5
+    return round(n, -1) if n < 1000 else round(n, -2)
+
+
+def _f(x: Any) -> float:
+    return float(x) if x is not None and pd.notna(x) else float("nan")
+
+
+def _too_few(row: pd.Series, min_cell_size: int) -> bool:
+    return _f(row.get("enrolled")) < min_cell_size
+
+
+def _why(row: pd.Series, min_cell_size: int) -> str | None:
+    """Why a pilot's yearly cost is not said, or None."""
+    notes = str(row.get("note") or "").split(";")
+    if "not_started" in notes:
+        return "not_started"
+    enrolled = _f(row.get("enrolled"))
+    if not enrolled > 0:
+        return "no_participants"
+    if enrolled < min_cell_size or pd.isna(row.get("cost_per_year_nok")):
+        return "too_few"
+    return None
+
+
+def _continue_rows(scenarios: pd.DataFrame) -> pd.DataFrame:
+    s = scenarios.reset_index()
+    return s[s["scenario"].astype(str) == "continue"].set_index(
+        s.loc[s["scenario"].astype(str) == "continue", "pilot_id"].astype(str))
+
+
+def continuing_total(scenarios: pd.DataFrame, *, min_cell_size: int) -> float | None:
+    """The yearly cost of continuing every pilot as today, or None when a pilot's cannot be
+    said (a total would then give it back)."""
+    rows = _continue_rows(scenarios)
+    if rows.empty or any(_why(r, min_cell_size) not in (None, "not_started")
+                         for _, r in rows.iterrows()):
+        return None
+    return float(rows["cost_per_year_nok"].fillna(0).sum())
+
+
+def continuing_lines(scenarios: pd.DataFrame, names: Names, language: str, *,
+                     min_cell_size: int) -> list[str]:
+    """One line per pilot: the yearly cost of continuing as today, its low–high range and
+    the yearly intake ("Leksehjelp: om lag 1,2 mill. kr per år (1,0–1,4 mill. kr) for om lag
+    160 nye deltakere per år.")."""
+    fmt.check_language(language)
+    names_ = _names(names)
+    out = []
+    for pid, row in _continue_rows(scenarios).iterrows():
+        pilot = _name(pid, names_)
+        why = _why(row, min_cell_size)
+        if why is not None:
+            out.append(text.message("after.line.missing", language, pilot=pilot,
+                                    why=text.message(f"after.why.{why}", language)))
+            continue
+        cost, low, high = (_f(row.get(k)) for k in
+                           ("cost_per_year_nok", "cost_per_year_low_nok", "cost_per_year_high_nok"))
+        n = fmt.number(_about(_f(row["participants_per_year"])), 0, language=language)
+        money = {"cost": fmt.mnok(cost, language=language), "n": n, "pilot": pilot}
+        if np.isfinite(low) and np.isfinite(high):
+            out.append(text.message("after.line", language, low=fmt.mnok(low, language=language),
+                                    high=fmt.mnok(high, language=language), **money))
+        else:
+            out.append(text.message("after.line.no_range", language, **money))
+    return out
+
+
+def scenario_table(scenarios: pd.DataFrame, names: Names, language: str, *,
+                   min_cell_size: int, share: float) -> Table:
+    """Per pilot and case: new participants a year, cost a year with its low–high range,
+    cost per participant, three years nominal and at present value (all in kroner of
+    today's prices; start-up costs left out)."""
+    fmt.check_language(language)
+    names_ = _names(names)
+    s = scenarios.reset_index()
+    rows = []
+    for _, r in s.iterrows():
+        pid, key = str(r["pilot_id"]), str(r["scenario"])
+        hidden = _why(r, min_cell_size) is not None
+        cells = {"pilot": _name(pid, names_),
+                 "scenario": text.label(f"scenario.{key}", language,
+                                        share=fmt.percent(share, language=language))}
+        n = _f(r.get("participants_per_year"))
+        if hidden or not np.isfinite(n) or not np.isfinite(_f(r.get("cost_per_year_nok"))):
+            # a case with no number (no target, no population) or a pilot too small to say
+            cells["n"] = (fmt.MISSING if hidden or not np.isfinite(n)
+                          else fmt.number(_about(n), 0, language=language))
+            cells |= dict.fromkeys(("cost", "range", "per", "three", "pv"), fmt.MISSING)
+        else:
+            low, high = _f(r.get("cost_per_year_low_nok")), _f(r.get("cost_per_year_high_nok"))
+            cells |= {
+                "n": fmt.number(_about(n), 0, language=language),
+                "cost": fmt.mnok(_f(r["cost_per_year_nok"]), language=language),
+                "range": (f"{fmt.mnok(low, language=language)}–{fmt.mnok(high, language=language)}"
+                          if np.isfinite(low) and np.isfinite(high) else fmt.MISSING),
+                "per": fmt.nok(round(_f(r.get("cost_per_participant_nok")), -2),
+                               language=language),
+                "three": fmt.mnok(_f(r.get("budget_nominal_nok")), language=language),
+                "pv": fmt.mnok(_f(r.get("budget_discounted_nok")), language=language),
+            }
+        rows.append(cells)
+    body = pd.DataFrame(rows, columns=["pilot", "scenario", "n", "cost", "range", "per",
+                                       "three", "pv"])
+    cols = [_Col("pilot", text.label("pilot", language)),
+            _Col("scenario", text.label("h.scenario", language)),
+            _Col("n", text.label("h.per_year_people", language), True),
+            _Col("cost", text.label("h.cost_per_year", language), True),
+            _Col("range", text.label("h.low_high", language), True),
+            _Col("per", text.label("h.per_participant", language), True),
+            _Col("three", text.label("h.three_years", language), True),
+            _Col("pv", text.label("h.three_years_pv", language), True)]
+    notes = [text.label("note.scenarios", language),
+             text.message("table.derived", language, n=min_cell_size)]
+    return _table(text.label("cap.scenarios", language), cols, body, notes=notes,
+                  group_first=True)
+
+
+def _pilots_with(scenarios: pd.DataFrame, code: str, names_: dict[str, str]) -> list[str]:
+    s = scenarios.reset_index()
+    has = s["note"].fillna("").astype(str).str.split(";").map(lambda c: code in c)
+    return [_name(p, names_) for p in dict.fromkeys(s.loc[has.astype(bool), "pilot_id"].astype(str))]
+
+
+def _joined(items: Sequence[str], language: str) -> str:
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {text.message('sum.and', language)} " + items[-1]
+
+
+def scenario_notes(scenarios: pd.DataFrame, names: Names, language: str, *,
+                   discount_rate: float, has_cost_types: bool) -> list[str]:
+    """Who pays in the cases, and the caveats the scenarios carry (no cost types, a case
+    far beyond today's reach, a pilot only months old)."""
+    names_ = _names(names)
+    out = [text.message("after.payer", language,
+                        rate=fmt.percent(discount_rate, 0 if round(discount_rate * 100, 6)
+                                         .is_integer() else 1, language=language))]
+    if not has_cost_types:
+        out.append(text.message("after.no_cost_types", language))
+    for code, key in (("far_beyond", "after.far_beyond"), ("few_months", "after.few_months")):
+        pilots = _pilots_with(scenarios, code, names_)
+        if pilots:
+            out.append(text.message(key, language, pilots=_joined(pilots, language)))
+    return out
+
+
+def promise_sentences(scenarios: pd.DataFrame, names: Names, language: str, *,
+                      measures: pd.DataFrame) -> list[str]:
+    """Per pilot, what its results let us expect at a larger scale: a similar improvement
+    only when its outcome is rated good (moderate evidence or better, interval above 0 and
+    past the minimal important change); otherwise that nothing can be promised."""
+    names_ = _names(names)
+    m = measures.set_index(measures["measure"].astype(str)) if len(measures) else measures
+    label_col = "label_nb" if language == "nb" else "label_en"
+    out = []
+    for pid, row in _continue_rows(scenarios).iterrows():
+        pilot = _name(pid, names_)
+        promise = str(row.get("outcome_promise") or "unknown")
+        rating = row.get("evidence_rating")
+        evidence = text.evidence_word(rating, language) if pd.notna(rating) and rating else ""
+        if promise == "effect":
+            measure = str(row.get("outcome_measure"))
+            label = (str(m.loc[measure, label_col]) if measure in m.index else measure)
+            unit = (str(m.loc[measure, "unit"]) if measure in m.index
+                    and pd.notna(m.loc[measure, "unit"]) else "")
+            amount = fmt.number(_f(row.get("improvement")), 1, language=language)
+            out.append(text.message("after.promise.effect", language, pilot=pilot,
+                                    measure=label[:1].upper() + label[1:] if language == "en"
+                                    else label, evidence=evidence,
+                                    improvement=f"{amount}\u00a0{unit}".strip()))
+        elif promise == "uncertain":
+            key = "after.promise.uncertain" if evidence else "after.promise.uncertain.unrated"
+            out.append(text.message(key, language, pilot=pilot, evidence=evidence))
+        else:
+            out.append(text.message("after.promise.unknown", language, pilot=pilot))
+    return out
+
+
+def unit_cost_table(unit_costs: pd.DataFrame, names: Names, language: str, *,
+                    min_cell_size: int, enrolled: Mapping[str, float]) -> Table:
+    """Per pilot and comparable service: what the municipality pays today per participant
+    a year (with its price year), what a participant-year in the pilot costs (low–high), and
+    the difference. Sources in the notes."""
+    names_ = _names(names)
+    u = unit_costs.reset_index()
+    rows, notes = [], []
+    for _, r in u.iterrows():
+        pid = str(r["pilot_id"])
+        few = _f(enrolled.get(pid)) < min_cell_size or pd.isna(
+            r.get("pilot_cost_per_participant_year_nok"))
+        low, high = (_f(r.get(k)) for k in ("pilot_cost_per_participant_year_low_nok",
+                                             "pilot_cost_per_participant_year_high_nok"))
+        rows.append({
+            "pilot": _name(pid, names_),
+            "alternative": str(r["alternative_name"]),
+            "today": fmt.nok(_f(r["unit_cost_nok"]), language=language),
+            "year": str(int(r["year"])) if pd.notna(r["year"]) else fmt.MISSING,
+            "pilot_cost": fmt.MISSING if few else fmt.nok(
+                round(_f(r["pilot_cost_per_participant_year_nok"]), -2), language=language),
+            "range": fmt.MISSING if few or not (np.isfinite(low) and np.isfinite(high)) else
+            f"{fmt.nok(round(low, -2), language=language)}–{fmt.nok(round(high, -2), language=language)}",
+            "difference": fmt.MISSING if few else fmt.nok(round(_f(r["difference_nok"]), -2),
+                                                           language=language),
+        })
+    for _, r in u.drop_duplicates("alternative").iterrows():
+        notes.append(text.label("note.unit_source", language, alternative=r["alternative_name"],
+                                source=r["source"]))
+    body = pd.DataFrame(rows, columns=["pilot", "alternative", "today", "year", "pilot_cost",
+                                       "range", "difference"])
+    cols = [_Col("pilot", text.label("pilot", language)),
+            _Col("alternative", text.label("h.today_service", language), prose=True),
+            _Col("today", text.label("h.today_cost", language), True),
+            _Col("year", text.label("h.price_year", language), True),
+            _Col("pilot_cost", text.label("h.pilot_cost_year", language), True),
+            _Col("range", text.label("h.low_high", language), True),
+            _Col("difference", text.label("h.difference", language), True)]
+    years = sorted({int(y) for y in u["year"].dropna()})
+    if years:
+        notes.append(text.message("after.unit.price_year", language,
+                                  years=_joined([str(y) for y in years], language)))
+    notes.append(text.message("table.derived", language, n=min_cell_size))
+    return _table(text.label("cap.unit_costs", language), cols, body, notes=notes,
+                  group_first=True)
+
+
+def unit_cost_sentences(unit_costs: pd.DataFrame, names: Names, language: str, *,
+                        min_cell_size: int, enrolled: Mapping[str, float],
+                        pilots: Sequence[str]) -> list[str]:
+    """Per pilot and comparable service, in words: what each costs a year, and whether the
+    pilot is cheaper or dearer — "uncertain" when today's cost lies in the pilot's range."""
+    names_ = _names(names)
+    if unit_costs.empty:
+        return [text.message("after.unit.none", language)]
+    u = unit_costs.reset_index()
+    out = []
+    for _, r in u.iterrows():
+        pid = str(r["pilot_id"])
+        pilot = _name(pid, names_)
+        cost = _f(r.get("pilot_cost_per_participant_year_nok"))
+        if _f(enrolled.get(pid)) < min_cell_size or not np.isfinite(cost):
+            out.append(text.message("after.unit.too_few", language, pilot=pilot))
+            continue
+        today = _f(r["unit_cost_nok"])
+        said = text.message("after.unit.line", language, pilot=pilot,
+                            cost=fmt.nok(round(cost, -2), language=language),
+                            alternative=str(r["alternative_name"]),
+                            alt_cost=fmt.nok(today, language=language),
+                            year=int(r["year"]) if pd.notna(r["year"]) else fmt.MISSING)
+        low = _f(r.get("pilot_cost_per_participant_year_low_nok"))
+        high = _f(r.get("pilot_cost_per_participant_year_high_nok"))
+        if np.isfinite(low) and np.isfinite(high) and low <= today <= high:
+            said += " " + text.message("after.unit.unclear", language,
+                                       low=fmt.nok(round(low, -2), language=language),
+                                       high=fmt.nok(round(high, -2), language=language))
+        else:
+            key = "after.unit.cheaper" if cost < today else "after.unit.dearer"
+            said += " " + text.message(key, language, diff=fmt.nok(round(abs(cost - today), -2),
+                                                                   language=language))
+        out.append(said)
+    missing = [_name(p, names_) for p in pilots if p not in set(u["pilot_id"].astype(str))]
+    if missing:
+        out.append(text.message("after.unit.none_for", language, pilots=_joined(missing, language)))
+    return out
+
+
+def reach_gap_sentences(reach_gaps: pd.DataFrame, reach_by: Mapping[str, pd.DataFrame],
+                        names: Names, language: str, *, min_cell_size: int,
+                        pilots: Sequence[str]) -> list[str]:
+    """Per pilot, the groups of its target group reached least (by area, gender and age
+    group, each against its share of the target population), in one sentence.
+
+    A group's share of the participants is said only when the suppression rule of the reach
+    charts (over each pilot's groups, ``reach_by``) shows its count; otherwise "fewer than
+    k" or nothing. Only groups reached clearly less than the others (representation below
+    :data:`UNDER_REACHED`) are named.
+    """
+    names_ = _names(names)
+    g = reach_gaps.reset_index()
+    if len(g):
+        g["pilot_id"] = g["pilot_id"].astype(str)
+    hidden: dict[tuple[str, str, str], bool] = {}
+    for by, frame in reach_by.items():
+        if frame.empty:
+            continue
+        mask = suppression_mask(frame["enrolled"].astype("Float64").fillna(0), min_cell_size,
+                                groups="pilot_id")
+        for (pid, group), hide in zip(frame.index, mask, strict=True):
+            hidden[(str(pid), by, str(group))] = bool(hide)
+    out = []
+    for pid in pilots:
+        pilot = _name(pid, names_)
+        rows = g[g["pilot_id"] == pid] if len(g) else g
+        known = rows[rows["representation"].notna()] if len(rows) else rows
+        enrolled = float(reach_by["gender"].loc[pid, "enrolled"].sum()) \
+            if "gender" in reach_by and pid in reach_by["gender"].index.get_level_values(0) else 0.0
+        if enrolled < min_cell_size:
+            out.append(text.message("after.reach.unknown", language, pilot=pilot,
+                                    why=text.message("after.reach.why.few", language)))
+            continue
+        if known.empty:
+            out.append(text.message("after.reach.unknown", language, pilot=pilot,
+                                    why=text.message("after.reach.why.population", language)))
+            continue
+        least = known[known["least_reached"].astype(bool)
+                      & (known["representation"] < UNDER_REACHED)]
+        if least.empty:
+            out.append(text.message("after.reach.even", language, pilot=pilot))
+            continue
+        groups = []
+        for _, r in least.iterrows():
+            label = _group_label(r["group"], str(r["by"]), language)
+            target = fmt.percent(_f(r["target_share"]), language=language)
+            n = _f(r["enrolled"])
+            if hidden.get((pid, str(r["by"]), str(r["group"])), n < min_cell_size):
+                if 0 < n < min_cell_size:
+                    groups.append(text.message("after.reach.group.few", language, group=label,
+                                               target=target, k=min_cell_size))
+                else:  # hidden to protect another group: its share is not said
+                    groups.append(f"{label} ({target} " + ("av målgruppen)" if language == "nb"
+                                                          else "of the target group)"))
+            else:
+                groups.append(text.message("after.reach.group", language, group=label,
+                                           target=target,
+                                           share=fmt.percent(_f(r["share"]), language=language)))
+        out.append(text.message("after.reach.line", language, pilot=pilot,
+                                groups=_joined(groups, language)))
+    return out
+
+
+def finances_table(enterprise: pd.DataFrame, language: str, *, as_of_year: int) -> Table:
+    """Income and costs per enterprise and year: income in all, the share from the
+    municipality and the fund (and of it the fund), from Ferd, costs, result, and Ferd's
+    investment beside (not income)."""
+    e = enterprise.reset_index()
+    def mn(v: Any) -> str:
+        return fmt.number(None if pd.isna(v) else float(v) / 1e6, 1, language=language)
+
+    body = pd.DataFrame({
+        "organisation": e["organisation"].astype(str),
+        "year": e["year"].astype("Int64").astype(str),
+        "income": e["income_total_nok"].map(mn),
+        "municipality": e["municipality_share"].map(lambda v: fmt.percent(v, language=language)),
+        "fund": e["fund_share"].map(lambda v: fmt.percent(v, language=language)),
+        "ferd": e["ferd_share"].map(lambda v: fmt.percent(v, language=language)),
+        "costs": e["total_costs_nok"].map(mn),
+        "result": e["result_nok"].map(mn),
+        "investment": e["ferd_investment_nok"].map(
+            lambda v: fmt.MISSING if pd.isna(v) or float(v) == 0 else mn(v)),
+    })
+    unit = text.label("unit.mnok", language)
+    cols = [_Col("organisation", text.label("h.organisation", language)),
+            _Col("year", text.label("h.year", language), True),
+            _Col("income", f"{text.label('h.income', language)} ({unit})", True),
+            _Col("municipality", text.label("h.from_municipality", language), True),
+            _Col("fund", text.label("h.from_fund", language), True),
+            _Col("ferd", text.label("h.from_ferd", language), True),
+            _Col("costs", f"{text.label('h.costs', language)} ({unit})", True),
+            _Col("result", f"{text.label('h.result', language)} ({unit})", True),
+            _Col("investment", f"{text.label('h.ferd_investment', language)} ({unit})", True)]
+    notes = []
+    if e.get("part_year") is not None and e["part_year"].astype(bool).any():
+        notes.append(text.label("note.part_year", language, year=as_of_year))
+    return _table(text.label("cap.finances", language), cols, body, notes=notes,
+                  group_first=True)
+
+
+def enterprise_sentences(enterprise: pd.DataFrame, summary: pd.DataFrame, language: str, *,
+                         organisations: Sequence[str]) -> list[str]:
+    """Per enterprise: the share of its income from Bærum kommune in its last full year, the
+    trend since its first, and Ferd's investment as such — facts, no verdict."""
+    if enterprise.empty:
+        return [text.message("after.enterprise.none", language)]
+    out = []
+    e = enterprise.reset_index()
+    e["organisation"] = e["organisation"].astype(str)
+    for org, row in summary.iterrows():
+        org = str(org)
+        last, first = row.get("last_year"), row.get("first_year")
+        if pd.isna(last):
+            continue
+        said = text.message("after.enterprise.share", language, year=int(last), org=org,
+                            share=fmt.percent(_f(row["municipality_share_last"]),
+                                              language=language))
+        trend = str(row.get("trend") or "")
+        if trend in ("less_dependent", "more_dependent", "about_same") and pd.notna(first):
+            said += " " + text.message(f"after.enterprise.{trend}", language, year=int(first),
+                                       share=fmt.percent(_f(row["municipality_share_first"]),
+                                                         language=language))
+        part = e[(e["organisation"] == org) & e["part_year"].astype(bool)]
+        if len(part) and int(part["year"].max()) > int(last):
+            said += " " + text.message("after.enterprise.part_year", language,
+                                       year=int(part["year"].max()))
+        invested = _f(row.get("ferd_investment_total_nok"))
+        if invested > 0:
+            said += " " + text.message("after.enterprise.ferd", language, org=org,
+                                       amount=fmt.mnok(invested, language=language))
+        out.append(said)
+    missing = [o for o in organisations if o not in set(summary.index.astype(str))]
+    if missing:
+        out.append(text.message("after.enterprise.missing", language,
+                                orgs=_joined(missing, language)))
+    return out
