@@ -63,6 +63,29 @@ def _about(n: float) -> float:
     return round(n, -1) if n < 1000 else round(n, -2)
 
 
+def money_range(low: float, high: float, language: str) -> str:
+    """"0,5–0,7 mill. kr": a range of amounts with the unit once."""
+    lo, hi = fmt.mnok(low, language=language), fmt.mnok(high, language=language)
+    unit = lo[len(lo.rstrip("\u00a0abcdefghijklmnopqrstuvwxyzNOK.")):]  # "\u00a0mill.\u00a0kr"
+    if language == "nb" and unit and hi.endswith(unit):
+        return f"{lo[: -len(unit)]}–{hi}"
+    million = "\u00a0million"
+    if lo.startswith("NOK\u00a0") and lo.endswith(million) and hi.endswith(million):
+        return f"{lo[: -len(million)]}–{hi[4:]}"
+    return f"{lo}–{hi}"
+
+
+#: Groups as a sentence names them (the tables' labels are headings: "Gutt / mann").
+_GENDER_WORDS = {"nb": {"female": "jenter", "male": "gutter", "other": "annet kjønn"},
+                 "en": {"female": "girls", "male": "boys", "other": "another gender"}}
+
+
+def _group_words(group: Any, by: str, language: str) -> str:
+    if by == "gender" and str(group) in _GENDER_WORDS[language]:
+        return _GENDER_WORDS[language][str(group)]
+    return _group_label(group, by, language)
+
+
 def _f(x: Any) -> float:
     return float(x) if x is not None and pd.notna(x) else float("nan")
 
@@ -120,8 +143,8 @@ def continuing_lines(scenarios: pd.DataFrame, names: Names, language: str, *,
         n = fmt.number(_about(_f(row["participants_per_year"])), 0, language=language)
         money = {"cost": fmt.mnok(cost, language=language), "n": n, "pilot": pilot}
         if np.isfinite(low) and np.isfinite(high):
-            out.append(text.message("after.line", language, low=fmt.mnok(low, language=language),
-                                    high=fmt.mnok(high, language=language), **money))
+            out.append(text.message("after.line", language,
+                                    span=money_range(low, high, language), **money))
         else:
             out.append(text.message("after.line.no_range", language, **money))
     return out
@@ -153,7 +176,7 @@ def scenario_table(scenarios: pd.DataFrame, names: Names, language: str, *,
             cells |= {
                 "n": fmt.number(_about(n), 0, language=language),
                 "cost": fmt.mnok(_f(r["cost_per_year_nok"]), language=language),
-                "range": (f"{fmt.mnok(low, language=language)}–{fmt.mnok(high, language=language)}"
+                "range": (money_range(low, high, language)
                           if np.isfinite(low) and np.isfinite(high) else fmt.MISSING),
                 "per": fmt.nok(round(_f(r.get("cost_per_participant_nok")), -2),
                                language=language),
@@ -370,7 +393,7 @@ def reach_gap_sentences(reach_gaps: pd.DataFrame, reach_by: Mapping[str, pd.Data
             continue
         groups = []
         for _, r in least.iterrows():
-            label = _group_label(r["group"], str(r["by"]), language)
+            label = _group_words(r["group"], str(r["by"]), language)
             target = fmt.percent(_f(r["target_share"]), language=language)
             n = _f(r["enrolled"])
             if hidden.get((pid, str(r["by"]), str(r["group"])), n < min_cell_size):

@@ -673,8 +673,8 @@ class _Report:
             return _p(text.message(
                 "after.summary.lead.one", self.language,
                 cost=fmt.mnok(r["cost_per_year_nok"], language=self.language),
-                low=fmt.mnok(r["cost_per_year_low_nok"], language=self.language),
-                high=fmt.mnok(r["cost_per_year_high_nok"], language=self.language)), "lead")
+                span=_after.money_range(r["cost_per_year_low_nok"], r["cost_per_year_high_nok"],
+                                        self.language)), "lead")
         total = _after.continuing_total(rows, min_cell_size=k)
         lines = _after.continuing_lines(rows, self.names, self.language, min_cell_size=k)
         head = (_p(text.message("after.summary.lead", self.language,

@@ -943,9 +943,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         _EN: "The table shows the first {shown} of {total} rows."},
     # -- after the agreement (present/after.py; issue 13)
     "after.line": {
-        _NB: "{pilot}: om lag {cost} per år ({low}–{high}) for om lag {n} nye deltakere per år.",
-        _EN: "{pilot}: about {cost} a year ({low}–{high}) for about {n} new participants a "
-             "year."},
+        _NB: "{pilot}: om lag {cost} per år ({span}) for om lag {n} nye deltakere per år.",
+        _EN: "{pilot}: about {cost} a year ({span}) for about {n} new participants a year."},
     "after.line.no_range": {
         _NB: "{pilot}: om lag {cost} per år for om lag {n} nye deltakere per år.",
         _EN: "{pilot}: about {cost} a year for about {n} new participants a year."},
@@ -968,9 +967,9 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         _EN: "This is what each pilot would cost a year if it continues as today. That is the "
              "whole cost, whoever pays, without start-up costs:"},
     "after.summary.lead.one": {
-        _NB: "Skal piloten fortsette som i dag, koster den om lag {cost} per år ({low}–{high}). "
+        _NB: "Skal piloten fortsette som i dag, koster den om lag {cost} per år ({span}). "
              "Det er hele kostnaden, uansett hvem som betaler, uten oppstartskostnader.",
-        _EN: "If the pilot continues as today, it costs about {cost} a year ({low}–{high}). "
+        _EN: "If the pilot continues as today, it costs about {cost} a year ({span}). "
              "That is the whole cost, whoever pays, without start-up costs."},
     "after.scenarios.lead": {
         _NB: "Tabellen viser hva det vil koste per år hvis {who} fortsetter som i dag, når målet "

@@ -1,0 +1,216 @@
+"""The words and tables of "Etter avtaleperioden" (present/after.py), on hand-made metric
+frames shaped as metrics.decision and metrics.enterprise return them."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pilot_eval.present import after
+
+NAMES = {"a": "Leksehjelp", "b": "Mentor"}
+
+
+def scenario_frame(over: dict | None = None) -> pd.DataFrame:
+    """Two pilots × three cases; pilot b has 3 participants (below min_cell_size 5)."""
+    rows = []
+    for pid, enrolled, fixed, v in (("a", 60, 200_000.0, 10_000.0), ("b", 3, 50_000.0, 8_000.0)):
+        today = enrolled / 1.5
+        for key, n in (("continue", today), ("reach_target", 100.0), ("share_of_population", 400.0)):
+            cost = fixed + v * n
+            rows.append({"pilot_id": pid, "scenario": key, "enrolled": enrolled,
+                         "participants_per_year": n, "participants_per_year_today": today,
+                         "cost_per_year_nok": cost, "cost_per_year_low_nok": fixed + 0.8 * v * n,
+                         "cost_per_year_high_nok": fixed + 1.2 * v * n,
+                         "cost_per_participant_nok": cost / n,
+                         "budget_nominal_nok": 3 * cost,
+                         "budget_discounted_nok": cost * sum(1.04 ** -t for t in (1, 2, 3)),
+                         "outcome_promise": "uncertain", "evidence_rating": "weak",
+                         "outcome_measure": "trivsel", "improvement": 3.0,
+                         "note": "far_beyond" if key == "share_of_population" else ""})
+    frame = pd.DataFrame(rows)
+    for (pid, key), values in (over or {}).items():
+        mask = (frame["pilot_id"] == pid) & (frame["scenario"] == key)
+        for col, value in values.items():
+            frame.loc[mask, col] = value
+    return frame.set_index(["pilot_id", "scenario"])
+
+
+MEASURES = pd.DataFrame({"measure": ["trivsel"], "label_nb": ["trivsel"],
+                         "label_en": ["well-being"], "unit": ["poeng"]})
+
+
+def test_continuing_lines_give_cost_range_and_people_and_hide_a_small_pilot():
+    lines = after.continuing_lines(scenario_frame(), NAMES, "nb", min_cell_size=5)
+    # a: 200 000 + 10 000 × 40 = 600 000 kr a year, 40 new participants a year
+    assert lines[0] == ("Leksehjelp: om lag 0,6\u00a0mill.\u00a0kr per år (0,5–0,7\u00a0mill.\u00a0kr)"
+                        " for om lag 40 nye deltakere per år.")
+    assert lines[1].startswith("Mentor: kan ikke regnes ut ennå, fordi det er for få deltakere")
+    assert "2" not in lines[1]  # neither the 3 participants nor their 2 a year
+    # the total would give the small pilot's cost back: not said
+    assert after.continuing_total(scenario_frame(), min_cell_size=5) is None
+    assert after.continuing_total(scenario_frame(), min_cell_size=3) == pytest.approx(
+        600_000 + 50_000 + 8_000 * 2)
+
+
+def test_scenario_table_hides_a_pilot_below_min_cell_size():
+    table = after.scenario_table(scenario_frame(), NAMES, "nb", min_cell_size=5, share=0.1)
+    data = table.data
+    a_rows = data[data["Pilot"] == "Leksehjelp"]
+    assert list(a_rows["Tilfelle"]) == ["Videreføre som i dag", "Nå målet for antall deltakere",
+                                        "Nå 10\u00a0% av målgruppen"]
+    assert a_rows["Kostnad per år"].iloc[1] == "1,2\u00a0mill.\u00a0kr"  # 200 000 + 10 000 × 100
+    b_rows = data[data["Pilot"] == "Mentor"]
+    assert set(b_rows["Kostnad per år"]) == {"–"} and set(b_rows["Nye deltakere per år"]) == {"–"}
+    assert 'scope="rowgroup"' in table.html and "<caption" in table.html
+
+
+def test_a_case_without_a_number_is_a_dash_not_zero():
+    frame = scenario_frame({("a", "reach_target"): {"participants_per_year": np.nan,
+                                                      "cost_per_year_nok": np.nan}})
+    data = after.scenario_table(frame, NAMES, "en", min_cell_size=5, share=0.25).data
+    row = data[(data["Pilot"] == "Leksehjelp") & (data["Case"] == "Reach the participant target")]
+    assert row["Cost a year"].iloc[0] == "–" and row["New participants a year"].iloc[0] == "–"
+
+
+def test_a_scenario_never_promises_what_a_weak_result_cannot_carry():
+    said = after.promise_sentences(scenario_frame(), NAMES, "nb", measures=MEASURES)
+    assert said[0] == ("Leksehjelp: resultatene er for usikre til å love noe for flere "
+                       "deltakere (svak evidens).")
+    effect = scenario_frame({("a", "continue"): {"outcome_promise": "effect",
+                                                   "evidence_rating": "moderate"}})
+    said = after.promise_sentences(effect, NAMES, "nb", measures=MEASURES)
+    assert said[0].startswith("Leksehjelp: trivsel ble bedre med 3,0\u00a0poeng (moderat evidens)")
+    assert "ikke sikkert" in said[0]
+    unknown = scenario_frame({("b", "continue"): {"outcome_promise": "unknown"}})
+    assert "vet ennå ikke" in after.promise_sentences(unknown, NAMES, "nb", measures=MEASURES)[1]
+
+
+def test_scenario_notes_say_who_pays_and_the_caveats():
+    notes = after.scenario_notes(scenario_frame(), NAMES, "nb", discount_rate=0.04,
+                                 has_cost_types=False)
+    assert "hele kostnaden" in notes[0] and "4\u00a0%" in notes[0]
+    assert any("ikke merket som oppstart" in n for n in notes)
+    assert any(n.startswith("Leksehjelp og Mentor: minst ett av tilfellene") for n in notes)
+    notes = after.scenario_notes(scenario_frame(), NAMES, "en", discount_rate=0.035,
+                                 has_cost_types=True)
+    assert "3.5" in notes[0] and not any("not marked" in n for n in notes)
+
+
+def unit_frame(low: float, high: float) -> pd.DataFrame:
+    return pd.DataFrame({
+        "pilot_id": ["a"], "alternative": ["leksehjelp_kommunal"],
+        "alternative_name": ["Kommunal leksehjelp"], "unit_cost_nok": [12_000.0],
+        "year": [2025], "source": ["Oppdiktet eksempeltall"],
+        "pilot_cost_per_participant_year_nok": [9_000.0],
+        "pilot_cost_per_participant_year_low_nok": [low],
+        "pilot_cost_per_participant_year_high_nok": [high],
+        "difference_nok": [-3_000.0]}).set_index(["pilot_id", "alternative"])
+
+
+def test_unit_costs_say_cheaper_only_when_the_range_does_not_cover_today():
+    clear = after.unit_cost_sentences(unit_frame(8_000, 10_000), NAMES, "nb", min_cell_size=5,
+                                      enrolled={"a": 60, "b": 3}, pilots=["a", "b"])
+    assert clear[0].endswith("Piloten er om lag 3\u00a0000\u00a0kr billigere per deltaker.")
+    assert clear[1] == "Mentor: ingen tall for et lignende tilbud."
+    unclear = after.unit_cost_sentences(unit_frame(7_000, 13_000), NAMES, "nb", min_cell_size=5,
+                                        enrolled={"a": 60}, pilots=["a"])
+    assert "usikkert" in unclear[0] and "billigere per deltaker" not in unclear[0]
+    small = after.unit_cost_sentences(unit_frame(7_000, 13_000), NAMES, "nb", min_cell_size=5,
+                                      enrolled={"a": 4}, pilots=["a"])
+    assert small == ["Leksehjelp: for få deltakere til å regne ut hva en deltaker koster per år."]
+    table = after.unit_cost_table(unit_frame(8_000, 10_000), NAMES, "nb", min_cell_size=5,
+                                  enrolled={"a": 60})
+    assert "Kilde for Kommunal leksehjelp: Oppdiktet eksempeltall." in table.notes
+    assert any("ikke justert for prisvekst" in n for n in table.notes)
+
+
+def gaps_and_counts() -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Pilot a: 37 girls, 3 boys against a target group 50/50; age 10–12 and 13–15."""
+    gender = pd.DataFrame({"pilot_id": ["a", "a", "a", "a"],
+                           "gender": ["female", "male", "other", "unknown"],
+                           "enrolled": [37, 3, 0, 0]}).set_index(["pilot_id", "gender"])
+    age = pd.DataFrame({"pilot_id": ["a", "a"], "age_group": ["10–12", "13–15"],
+                        "enrolled": [28, 12]}).set_index(["pilot_id", "age_group"])
+    area = pd.DataFrame({"pilot_id": ["a"], "area": ["unknown"], "enrolled": [40]}) \
+        .set_index(["pilot_id", "area"])
+    gaps = pd.DataFrame({
+        "pilot_id": ["a"] * 4, "by": ["gender", "gender", "age_group", "age_group"],
+        "group": ["female", "male", "10–12", "13–15"], "enrolled": [37, 3, 28, 12],
+        "share": [37 / 40, 3 / 40, 0.7, 0.3], "target_share": [0.5, 0.5, 0.5, 0.5]})
+    gaps["representation"] = gaps["share"] / gaps["target_share"]
+    gaps["least_reached"] = [False, True, False, True]
+    return gaps.set_index(["pilot_id", "by", "group"]), {"gender": gender, "age_group": age,
+                                                         "area": area}
+
+
+def test_reach_gaps_name_the_least_reached_without_revealing_a_small_group():
+    gaps, counts = gaps_and_counts()
+    said = after.reach_gap_sentences(gaps, counts, NAMES, "nb", min_cell_size=5, pilots=["a"])
+    assert said == ["Leksehjelp: minst nådd er gutter (50\u00a0% av målgruppen, færre enn 5 "
+                    "deltakere) og 13–15 år (50\u00a0% av målgruppen, 30\u00a0% av deltakerne)."]
+    assert "8\u00a0%" not in said[0]  # 3 of 40 boys is never said
+    # a pilot spread like its target group
+    even = gaps.assign(representation=1.0)
+    said = after.reach_gap_sentences(even, counts, NAMES, "nb", min_cell_size=5, pilots=["a"])
+    assert said == ["Leksehjelp: deltakerne fordeler seg omtrent som målgruppen."]
+    # a pilot with too few participants is not broken down at all
+    few = {k: v.assign(enrolled=v["enrolled"].clip(upper=1)) for k, v in counts.items()}
+    said = after.reach_gap_sentences(gaps, few, NAMES, "en", min_cell_size=5, pilots=["a"])
+    assert said == ["Leksehjelp: we cannot say who is reached least, because there are too "
+                    "few participants."]
+
+
+def enterprise_frames(part_year: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    fin = pd.DataFrame({
+        "organisation": ["Lekselyst AS"] * 3, "year": [2024, 2025, 2026],
+        "income_total_nok": [1e6, 2e6, 1e6], "municipality_share": [0.8, 0.6, 0.5],
+        "fund_share": [0.0, 0.3, 0.3], "ferd_share": [0.1, 0.1, 0.1],
+        "total_costs_nok": [0.9e6, 2.1e6, np.nan], "result_nok": [0.1e6, -0.1e6, np.nan],
+        "ferd_investment_nok": [0.0, 500_000.0, 0.0],
+        "part_year": [False, False, part_year]}).set_index(["organisation", "year"])
+    summary = pd.DataFrame({
+        "organisation": ["Lekselyst AS"], "first_year": [2024],
+        "last_year": [2025 if part_year else 2026], "municipality_share_first": [0.8],
+        "municipality_share_last": [0.6 if part_year else 0.5], "trend": ["less_dependent"],
+        "ferd_investment_total_nok": [500_000.0]}).set_index("organisation")
+    return fin, summary
+
+
+def test_enterprise_sentences_state_dependence_trend_part_year_and_ferd_as_investment():
+    fin, summary = enterprise_frames()
+    said = after.enterprise_sentences(fin, summary, "nb",
+                                      organisations=["Lekselyst AS", "Veivenn"])
+    assert said[0].startswith("I 2025 kom 60\u00a0% av inntektene til Lekselyst AS fra Bærum "
+                              "kommune (fondet og kjøp fra kommunen). I 2024 var det 80\u00a0%, "
+                              "så virksomheten er blitt mindre avhengig av kommunen.")
+    assert "Tallene for 2026 gjelder bare deler av året." in said[0]
+    assert "Ferd har investert 0,5\u00a0mill.\u00a0kr i Lekselyst AS. En investering er ikke en " \
+           "inntekt" in said[0]
+    assert said[1] == "Veivenn: ingen tall for økonomien."
+    assert after.enterprise_sentences(fin.iloc[:0], summary.iloc[:0], "en",
+                                      organisations=["X"]) == [
+        "The data folder has no figures for the enterprises' finances (the finances table)."]
+    table = after.finances_table(fin, "nb", as_of_year=2026)
+    assert list(table.data["År"]) == ["2024", "2025", "2026"]
+    assert table.data["Ferds investering (mill. kr)"].tolist() == ["–", "0,5", "–"]
+    assert any("2026 er ikke over" in n for n in table.notes)
+
+
+def test_the_section_is_shown_from_the_last_half_only_with_data_for_it(sample_ds):
+    ds = sample_ds
+    plain = dataclasses.replace(ds, columns_present=ds.columns_present - {"costs.cost_type"},
+                                tables_present=ds.tables_present - {"alternatives", "finances"})
+    with_types = dataclasses.replace(plain, columns_present=plain.columns_present
+                                     | {"costs.cost_type"})
+    a = ds.agreement
+    late = a.start + (a.end - a.start) * 0.75
+    early = a.start + (a.end - a.start) * 0.25
+    assert not after.shown(dataclasses.replace(plain, as_of_date=late), None)
+    assert after.shown(dataclasses.replace(with_types, as_of_date=late), None)
+    assert not after.shown(dataclasses.replace(with_types, as_of_date=early), None)
+    assert after.shown(dataclasses.replace(plain, as_of_date=early), True)
+    assert not after.shown(dataclasses.replace(with_types, as_of_date=late), False)
