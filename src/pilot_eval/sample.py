@@ -4,7 +4,10 @@
 memory: four invented pilots in the children-and-youth sector of Bærum, their money,
 participants, attendance, baseline and follow-up measurements (with a comparison group for
 two pilots), one monthly indicator series, the real population of Bærum (Statistics Norway,
-table 07459) and illustrative valuations. :func:`write` puts it on disk atomically, byte for
+table 07459) and illustrative valuations; for the decision at the end of the agreement, a
+cost type on every cost line, the unit costs of comparable services the municipality pays
+for today (invented, and said to be: not from Statistics Norway) and the four
+organisations' finances. :func:`write` puts it on disk atomically, byte for
 byte the same for the same seed and scale, together with ``truth.json`` (the true effects the
 estimators should recover) and a ``README.md``.
 
