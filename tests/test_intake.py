@@ -490,3 +490,67 @@ def test_data_under_no_header_is_named(folder, full, tmp_path):
     stray = result.problems[result.problems["rule"] == "intake.column_without_header"]
     assert len(stray) == 1 and "K" in stray["message_en"].iloc[0]
     assert not (result.problems["column"].astype(str) == "nan").any()
+
+
+# --- cost types (issue 13) ---------------------------------------------------------------------
+
+def _cost_type_column(ws) -> str:
+    return next(c.column_letter for c in ws[spec.HEADER_ROW] if str(c.value).endswith("cost_type"))
+
+
+def test_a_delivery_with_cost_types_lands_them_in_the_costs_table(folder, full, tmp_path):
+    rows = quarter(full, "2025-12-31")
+    path = write_delivery(tmp_path / "q4.xlsx", rows)
+    wb = load_workbook(path)
+    ws = wb["Kostnader"]
+    letter = _cost_type_column(ws)
+    words = {"start_up": "oppstart", "fixed": "FAST", "variable": "variabel"}  # any case
+    for r in range(spec.FIRST_DATA_ROW, ws.max_row + 1):
+        ws[f"{letter}{r}"] = words[ws[f"{letter}{r}"].value]
+    wb.save(path)
+    result = take(folder, path)
+    assert result.accepted, result.problems
+    costs = pilot_rows(pe.load_dataset(folder))["costs"]
+    # fritid's lines in 2025: the start-up purchase, the entrepreneur's own effort (fixed),
+    # the rest variable, as the sample has them
+    assert list(costs["cost_type"].astype(str)) == list(rows["costs"]["cost_type"].astype(str))
+    assert set(costs["cost_type"].astype(str)) == {"start_up", "fixed", "variable"}
+    assert costs.loc[costs["cost_type"] == "start_up", "amount_nok"].tolist() == [120_000]
+    written = pd.read_csv(folder / "costs.csv", dtype=str, keep_default_na=False)
+    mine = written[written["pilot_id"] == PILOT]
+    assert mine["cost_type"].value_counts().to_dict() == costs["cost_type"].astype(
+        str).value_counts().to_dict()
+
+
+def test_empty_cost_types_are_variable_and_a_wrong_word_names_the_list(folder, full, tmp_path):
+    rows = quarter(full, "2025-12-31")
+    rows["costs"]["cost_type"] = None
+    result = take(folder, write_delivery(tmp_path / "empty.xlsx", rows))
+    assert result.accepted, result.problems
+    costs = pilot_rows(pe.load_dataset(folder))["costs"]
+    assert set(costs["cost_type"].astype(str)) == {"variable"}
+
+    path = write_delivery(tmp_path / "bad.xlsx", rows, language="en")
+    wb = load_workbook(path)
+    ws = wb["Costs"]
+    ws[f"{_cost_type_column(ws)}4"] = "cheap"
+    wb.save(path)
+    bad = take(folder, path)
+    hit = bad.errors[bad.errors["rule"] == "value.not_allowed"]
+    assert list(zip(hit["file"], hit["row"], hit["column"])) == [("Costs", 4, "cost_type")]
+    assert "oppstart, fast, variabel" in hit["message_nb"].iloc[0]
+    assert "start-up, fixed, variable" in hit["message_en"].iloc[0]
+    assert not bad.accepted
+
+
+def test_a_workbook_made_before_the_cost_type_column_is_accepted(folder, full, tmp_path):
+    path = write_delivery(tmp_path / "old.xlsx", quarter(full, "2025-12-31"))
+    wb = load_workbook(path)
+    ws = wb["Kostnader"]
+    ws.delete_cols(ws[f"{_cost_type_column(ws)}1"].column)  # example row kept as it was
+    wb.save(path)
+    result = take(folder, path)
+    assert result.accepted and not len(result.problems), result.problems
+    costs = pilot_rows(pe.load_dataset(folder))["costs"]
+    assert len(costs) == len(quarter(full, "2025-12-31")["costs"])
+    assert set(costs["cost_type"].astype(str)) == {"variable"}  # the default

@@ -130,6 +130,8 @@ def test_validation_lists_come_from_the_hidden_sheet(lekse: Path) -> None:
     assert _list_words(book, costs["funder"].formula1) == [
         "fondet", "kommunen", "Ferd", "entreprenøren", "andre"]
     assert _list_words(book, costs["in_kind"].formula1) == ["nei", "ja"]
+    assert _list_words(book, costs["cost_type"].formula1) == ["oppstart", "fast", "variabel"]
+    assert costs["cost_type"].errorStyle in (None, "stop")
 
 
 def test_validation_types_and_bounds(lekse: Path) -> None:
@@ -214,14 +216,38 @@ def _plain(value):
 
 
 def test_delivered_rows_are_the_folders_rows_of_the_pilot(lekse: Path, ds: pe.Dataset) -> None:
+    assert "costs.cost_type" not in ds.columns_present
     for sheet in spec.SHEETS:
         folder = ds.table(sheet.table)
         folder = folder.loc[folder["pilot_id"].astype(str) == "lekse", [c.name for c in sheet.columns]]
         want = [{k: _plain(v) for k, v in record.items()}
                 for record in folder.astype(object).to_dict("records")]
+        if sheet.table == "costs":  # the folder has no cost types: the cells stay empty
+            want = [{**record, "cost_type": None} for record in want]
         read = _read_back(lekse, sheet)
         assert len(read) == len(want) > 0
         assert read == want, sheet.table
+
+
+def test_a_folders_cost_types_are_written_as_list_words(tmp_path: Path, minimal_copy) -> None:
+    folder = minimal_copy()
+    path = folder / "costs.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    types = ["start_up", "fixed", "", "variable", "fixed", "variable"]  # one left empty
+    path.write_text("\n".join([lines[0] + ",cost_type"]
+                              + [f"{line},{t}" for line, t in zip(lines[1:], types)]) + "\n",
+                    encoding="utf-8")
+    for language, words in (("nb", ["oppstart", "fast", "variabel", "variabel"]),
+                            ("en", ["start-up", "fixed", "variable", "variable"])):
+        book = load_workbook(write_template(folder, "lekse", tmp_path / f"{language}.xlsx",
+                                            language=language, today=TODAY))
+        ws = book[spec.sheet_for("costs").title(language)]
+        column = [c.name for c in spec.sheet_for("costs").columns].index("cost_type") + 1
+        assert ws.cell(spec.HEADER_ROW, column).value.endswith("\ncost_type")
+        # the example says 'variable' in the workbook's language
+        assert ws.cell(spec.EXAMPLE_ROW, column).value == words[-1]
+        # lekse's four rows: the empty cell was read as the default, variable
+        assert [ws.cell(r, column).value for r in range(3, 7)] == words
 
 
 def test_given_rows_are_written_exactly_mistakes_included(tmp_path: Path) -> None:
@@ -332,11 +358,16 @@ def test_example_values_and_is_example() -> None:
     costs = spec.sheet_for("costs")
     values = spec.example_values(costs, "nb")
     assert values == {"date": dt.date(2025, 2, 28), "funder": "fondet", "in_kind": "nei",
-                      "amount_nok": 12500, "description": "Eksempel: lønn prosjektleder februar"}
+                      "amount_nok": 12500, "description": "Eksempel: lønn prosjektleder februar",
+                      "cost_type": "variabel"}
     # as read back: datetimes, floats, text; English words; the other language's words
-    assert spec.is_example(costs, {"date": dt.datetime(2025, 2, 28), "funder": "the fund",
-                                   "in_kind": "no", "amount_nok": 12500.0,
-                                   "description": "Eksempel: lønn prosjektleder februar"})
+    english = {"date": dt.datetime(2025, 2, 28), "funder": "the fund", "in_kind": "no",
+               "amount_nok": 12500.0, "description": "Eksempel: lønn prosjektleder februar",
+               "cost_type": "variable"}
+    assert spec.is_example(costs, english)
+    assert not spec.is_example(costs, {**english, "cost_type": "fixed"})
+    # a workbook made before the sheet had a cost type: its example is still the example
+    assert spec.is_example(costs, {k: v for k, v in english.items() if k != "cost_type"})
     assert spec.is_example(costs, {**values, "date": "2025-02-28", "amount_nok": "12500"})
     assert not spec.is_example(costs, {**values, "amount_nok": 12000})
     assert not spec.is_example(costs, {**values, "funder": "the fund"})  # languages mixed

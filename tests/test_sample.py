@@ -33,7 +33,7 @@ COLUMNS = {
         "target_age_max", "target_areas", "start_date", "end_date", "grant_nok",
         "reach_target", "primary_measure",
     ],
-    "costs": ["pilot_id", "date", "funder", "in_kind", "amount_nok", "description"],
+    "costs": ["pilot_id", "date", "funder", "in_kind", "amount_nok", "description", "cost_type"],
     "participants": [
         "participant_id", "pilot_id", "enrolled_on", "exited_on", "exit_reason",
         "birth_year", "gender", "area",
@@ -51,6 +51,12 @@ COLUMNS = {
     "valuation": [
         "measure", "basis", "value_nok", "deadweight", "attribution", "displacement",
         "drop_off", "duration_years", "source", "confidence",
+    ],
+    "alternatives": ["alternative", "name", "unit_cost_nok", "year", "source", "pilot_ids"],
+    "finances": [
+        "organisation", "year", "fund_nok", "municipality_nok", "ferd_nok", "other_public_nok",
+        "private_customers_nok", "donations_nok", "other_income_nok", "total_costs_nok",
+        "ferd_investment_nok",
     ],
 }  # fmt: skip
 
@@ -85,6 +91,10 @@ def test_generate_is_deterministic_and_seed_dependent() -> None:
     assert a.truth == b.truth
     assert not a.tables["participants"].equals(c.tables["participants"])
     assert not a.tables["outcomes"]["value"].equals(c.tables["outcomes"]["value"])
+    # the fund's income follows the seed's cost lines; the hand-set sources do not move
+    assert not a.tables["finances"]["fund_nok"].equals(c.tables["finances"]["fund_nok"])
+    assert a.tables["finances"]["private_customers_nok"].equals(
+        c.tables["finances"]["private_customers_nok"])
 
 
 def test_tables_have_the_design_columns(data: sample.SampleData) -> None:
@@ -190,6 +200,86 @@ def test_costs(data: sample.SampleData) -> None:
     outside = (c["date"] < c["start_date"]) | (c["date"] > c["end_date"])
     assert outside.sum() == 1
     assert c.loc[c["funder"] == "municipality", "in_kind"].all()
+
+
+def test_cost_types_follow_what_the_line_pays_for(data: sample.SampleData) -> None:
+    c = data.tables["costs"]
+    assert set(c["cost_type"]) == {"start_up", "fixed", "variable"}
+    kind = c.groupby("description")["cost_type"].unique().map(lambda v: ",".join(sorted(v)))
+    assert kind["Oppstartskostnader: innkjøp av utstyr og materiell"] == "start_up"
+    assert kind["Utbetaling fra fondet"] == "variable"
+    assert kind["Arbeidstid kommunalt ansatte (naturalytelse)"] == "variable"
+    assert kind["Egeninnsats: frivillige timer og ledelse"] == "fixed"
+    assert kind["Medfinansiering fra Ferd Sosiale Entreprenører"] == "fixed"
+    assert kind["Husleie lokaler juni"] == "fixed"
+    # a correction has the type of the line it corrects
+    assert kind["Korreksjon: husleie for juni var ført to ganger"] == "fixed"
+    assert kind["Korreksjon: feil timesats for kommunal arbeidstid i oktober"] == "variable"
+    # the start-up purchases of the two pilots that had them (_PILOTS: 35 000 and 120 000)
+    start_up = c[c["cost_type"] == "start_up"].groupby("pilot_id")["amount_nok"].sum()
+    assert start_up.to_dict() == {"fritid": 120_000, "leksehjelp": 35_000}
+
+
+def test_alternatives_say_they_are_invented(data: sample.SampleData) -> None:
+    a = data.tables["alternatives"]
+    assert 2 <= len(a) <= 4 and a["alternative"].is_unique
+    assert (a["unit_cost_nok"] > 0).all()
+    for source in a["source"]:  # never passed off as Statistics Norway's figures
+        assert "Oppdiktet" in source and "ikke fra SSB" in source
+    named = a["pilot_ids"].str.split(";").explode()
+    assert set(named) == set(data.tables["pilots"]["pilot_id"])  # every pilot compared
+    assert a["year"].nunique() > 1  # one older price year, so the report says so
+
+
+def test_finances_tell_four_stories(data: sample.SampleData) -> None:
+    f = data.tables["finances"].set_index(["organisation", "year"])
+    organisations = list(data.tables["pilots"]["organisation"])
+    assert sorted(f.index) == sorted((o, y) for o in organisations for y in (2024, 2025, 2026))
+    assert (f >= 0).all(axis=None) and (f % 1000 == 0).all(axis=None)  # whole thousands
+    income = f[[f"{s}_nok" for s in ("fund", "municipality", "ferd", "other_public",
+                                     "private_customers", "donations", "other_income")]]
+    total = income.sum(axis=1)
+    from_baerum = (f["fund_nok"] + f["municipality_nok"]) / total
+    lekse, jobb, mentor, fritid = organisations
+    assert from_baerum[lekse].min() >= 0.75  # lives on Bærum's money
+    assert (f.loc[jobb, "private_customers_nok"] / total[jobb]).min() > 0.5  # on customers
+    assert from_baerum[jobb].max() < 0.15
+    assert from_baerum[mentor].is_monotonic_decreasing  # less dependent year by year
+    assert from_baerum[mentor][2024] - from_baerum[mentor][2025] >= 0.05
+    invested = f.groupby(level="organisation")["ferd_investment_nok"].sum()
+    assert 1 <= (invested > 0).sum() <= 2
+    # (income − costs) as set by hand in thousands: Lekselyst −20, 40, 10
+    assert list(total[lekse] - f.loc[lekse, "total_costs_nok"]) == [-20_000, 40_000, 10_000]
+    assert fritid in set(f.index.get_level_values(0))
+
+
+def test_fund_income_is_what_the_pilot_booked(data: sample.SampleData) -> None:
+    """The fund pays only in the agreement's years, and what an organisation reports as the
+    fund's income in a year is what its pilot booked as the fund's costs that year, within
+    the rounding to whole thousands (at most 500 kroner)."""
+    c = data.tables["costs"].merge(data.tables["pilots"][["pilot_id", "organisation"]])
+    fund = c[c["funder"] == "fund"]
+    booked = fund.groupby(["organisation", fund["date"].dt.year])["amount_nok"].sum()
+    f = data.tables["finances"].set_index(["organisation", "year"])["fund_nok"]
+    assert (f.xs(2024, level="year") == 0).all()
+    agreement_years = f[f.index.get_level_values("year") >= 2025]
+    diff = (agreement_years - booked.reindex(agreement_years.index)).abs()
+    assert diff.notna().all() and diff.max() <= 500, diff
+    assert (agreement_years > 0).all()
+
+
+def test_the_written_sample_validates_with_the_new_tables(tmp_path: Path) -> None:
+    import pilot_eval as pe
+
+    out = sample.write(sample.generate(seed=3), tmp_path / "s")
+    problems = pe.validate(out)
+    # the one warning put there on purpose (a cost line before its pilot's start)
+    assert list(problems["rule"]) == ["cost.outside_pilot"], problems
+    ds = pe.load_dataset(out)
+    assert {"alternatives", "finances"} <= ds.tables_present
+    assert "costs.cost_type" in ds.columns_present
+    assert (len(ds.alternatives), len(ds.finances)) == (3, 12)
+    assert set(ds.costs["cost_type"].astype(str)) == {"start_up", "fixed", "variable"}
 
 
 def test_valuation_sources_are_honest(data: sample.SampleData) -> None:
@@ -323,4 +413,7 @@ def test_readme_says_synthetic_and_cites_ssb(data: sample.SampleData) -> None:
     assert "Kilde: Statistisk sentralbyrå (SSB), tabell 07459" in text
     assert "CC BY 4.0" in text
     assert "pilot-eval sample --out data/sample --seed 2025" in text
+    flat = " ".join(text.split())
+    assert "**not** from Statistics Norway" in flat and "ikke tall fra SSB" in flat
+    assert re.search(r"`finances.csv` \| 12 \|", text)
     assert re.search(r"`sessions.csv` \| [\d ]+ \|", text)

@@ -4,7 +4,10 @@
 memory: four invented pilots in the children-and-youth sector of Bærum, their money,
 participants, attendance, baseline and follow-up measurements (with a comparison group for
 two pilots), one monthly indicator series, the real population of Bærum (Statistics Norway,
-table 07459) and illustrative valuations. :func:`write` puts it on disk atomically, byte for
+table 07459) and illustrative valuations; for the decision at the end of the agreement, a
+cost type on every cost line, the unit costs of comparable services the municipality pays
+for today (invented, and said to be: not from Statistics Norway) and the four
+organisations' finances. :func:`write` puts it on disk atomically, byte for
 byte the same for the same seed and scale, together with ``truth.json`` (the true effects the
 estimators should recover) and a ``README.md``.
 
@@ -52,7 +55,8 @@ import pyarrow as pa
 from .errors import UsageError
 from .io import atomic_directory
 
-__all__ = ["SampleData", "generate", "write", "EXTRACTION_DATE", "TABLES"]
+__all__ = ["SampleData", "generate", "write", "EXTRACTION_DATE", "INVENTED_UNIT_COST_SOURCE",
+           "TABLES"]
 
 #: The day the synthetic data were "extracted": nothing in the data happens after it.
 EXTRACTION_DATE = dt.date(2026, 10, 31)
@@ -68,6 +72,8 @@ TABLES = (
     "indicators",
     "population",
     "valuation",
+    "alternatives",
+    "finances",
 )
 
 ILLUSTRATIVE_SOURCE = (
@@ -751,21 +757,41 @@ def _effect_truth(
 # --------------------------------------------------------------------------------------------
 # costs
 
-# Deliberate correction lines: (pilot, date, funder, in_kind, amount, description).
+# Deliberate correction lines: (pilot, date, funder, in_kind, amount, cost type, description).
+# A correction has the cost type of the line it corrects.
 _CORRECTIONS = (
-    ("jobbtrening", "2025-06-30", "entrepreneur", False, 18_000,
+    ("jobbtrening", "2025-06-30", "entrepreneur", False, 18_000, "fixed",
      "Husleie lokaler juni"),
-    ("jobbtrening", "2025-07-31", "entrepreneur", False, -18_000,
+    ("jobbtrening", "2025-07-31", "entrepreneur", False, -18_000, "fixed",
      "Korreksjon: husleie for juni var ført to ganger"),
-    ("mentor", "2025-11-30", "municipality", True, -4_680,
+    ("mentor", "2025-11-30", "municipality", True, -4_680, "variable",
      "Korreksjon: feil timesats for kommunal arbeidstid i oktober"),
 )  # fmt: skip
 _HOURLY_RATE_NOK = 780  # municipal staff time, wage plus social costs (illustrative)
 _FUNDERS = ("fund", "municipality", "ferd", "entrepreneur", "other")
 
+# What each kind of cost line pays for decides its cost type (schema.COST_TYPES): would it
+# grow if twice as many took part?
+# * start_up: the one-off purchases of equipment and material before or at the start;
+# * fixed: what runs the organisation whatever the number of participants: rent, and the
+#   entrepreneur's own leadership and the co-financing from Ferd (a set sum per quarter
+#   that pays for project leadership and administration);
+# * variable: what pays for the activity itself: the fund's monthly payments (instructors,
+#   food, material), municipal staff time spent on the participants (referral, follow-up),
+#   and gifts earmarked for activities.
+_COST_TYPE = {
+    "fund_monthly": "variable",
+    "fund_start_up": "start_up",
+    "municipality_staff": "variable",
+    "entrepreneur_own": "fixed",
+    "ferd_quarterly": "fixed",
+    "other_gift": "variable",
+}
+
 
 def _costs(rng: np.random.Generator) -> pd.DataFrame:
-    """Monthly cost lines per pilot up to the extraction date (not scaled)."""
+    """Monthly cost lines per pilot up to the extraction date (not scaled), each with its
+    cost type (see ``_COST_TYPE``)."""
     frames = []
     for pilot in _PILOTS:
         months = _months(pilot.start, min(pilot.end, EXTRACTION_DATE))
@@ -777,30 +803,33 @@ def _costs(rng: np.random.Generator) -> pd.DataFrame:
         staff = pilot.municipality_hours * _HOURLY_RATE_NOK * (1 + rng.normal(0, 0.15, k))
         own = pilot.entrepreneur_monthly_nok * (1 + rng.normal(0, 0.10, k))
         lines = [
-            ("fund", False, fund, days, "Utbetaling fra fondet"),
-            ("municipality", True, np.round(staff, -2), days,
+            ("fund", False, fund, days, _COST_TYPE["fund_monthly"], "Utbetaling fra fondet"),
+            ("municipality", True, np.round(staff, -2), days, _COST_TYPE["municipality_staff"],
              "Arbeidstid kommunalt ansatte (naturalytelse)"),
-            ("entrepreneur", True, np.round(own, -2), days,
+            ("entrepreneur", True, np.round(own, -2), days, _COST_TYPE["entrepreneur_own"],
              "Egeninnsats: frivillige timer og ledelse"),
         ]  # fmt: skip
         quarter_end = (months.astype(np.int64) % 12 + 1) % 3 == 0
         if pilot.ferd_quarterly_nok:
             lines.append(
                 ("ferd", False, np.full(int(quarter_end.sum()), pilot.ferd_quarterly_nok),
-                 days[quarter_end], "Medfinansiering fra Ferd Sosiale Entreprenører")
+                 days[quarter_end], _COST_TYPE["ferd_quarterly"],
+                 "Medfinansiering fra Ferd Sosiale Entreprenører")
             )  # fmt: skip
         if pilot.fund_startup_nok:
             on = _day(pilot.fund_startup_on) if pilot.fund_startup_on else days[0]
             lines.append(
                 ("fund", False, np.array([pilot.fund_startup_nok]), np.array([on]),
-                 "Oppstartskostnader: innkjøp av utstyr og materiell")
+                 _COST_TYPE["fund_start_up"], "Oppstartskostnader: innkjøp av utstyr og materiell")
             )  # fmt: skip
         for on, amount, text in pilot.other_funding:
-            lines.append(("other", False, np.array([amount]), np.array([_day(on)]), text))
-        for pid, on, funder, in_kind, amount, text in _CORRECTIONS:
+            lines.append(("other", False, np.array([amount]), np.array([_day(on)]),
+                          _COST_TYPE["other_gift"], text))
+        for pid, on, funder, in_kind, amount, cost_type, text in _CORRECTIONS:
             if pid == pilot.pilot_id:
-                lines.append((funder, in_kind, np.array([amount]), np.array([_day(on)]), text))
-        for funder, in_kind, amount, day, text in lines:
+                lines.append((funder, in_kind, np.array([amount]), np.array([_day(on)]),
+                              cost_type, text))
+        for funder, in_kind, amount, day, cost_type, text in lines:
             frames.append(
                 pd.DataFrame(
                     {
@@ -810,6 +839,7 @@ def _costs(rng: np.random.Generator) -> pd.DataFrame:
                         "in_kind": in_kind,
                         "amount_nok": np.asarray(amount).astype(np.int64),
                         "description": text,
+                        "cost_type": cost_type,
                     }
                 )
             )
@@ -818,6 +848,118 @@ def _costs(rng: np.random.Generator) -> pd.DataFrame:
     costs["_f"] = costs["funder"].map({f: i for i, f in enumerate(_FUNDERS)})
     costs = costs.sort_values(["_p", "date", "_f", "description"], kind="stable")
     return costs.drop(columns=["_p", "_f"]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# the decision at the end of the agreement: today's comparable services, the enterprises
+
+#: The ``source`` of every row of ``alternatives.csv``: the unit costs are invented for the
+#: example (this machine has no KOSTRA extract), and say so wherever they are shown.
+INVENTED_UNIT_COST_SOURCE = (
+    "Oppdiktet eksempeltall i KOSTRA-format, ikke fra SSB (syntetiske eksempeldata)"
+)
+
+# What the municipality pays today, per participant per year, for a service comparable to
+# the pilots (invented; in the range such services cost, one price year older on purpose).
+_ALTERNATIVES = pd.DataFrame(
+    {
+        "alternative": ["leksehjelp_skole", "arbeidstrening_kommune", "stottekontakt"],
+        "name": [
+            "Leksehjelp og ekstra oppfølging i skolen",
+            "Arbeidstrening for unge i kommunal regi",
+            "Støttekontakt (fritidskontakt) for barn og unge",
+        ],
+        "unit_cost_nok": [18_000, 38_000, 52_000],
+        "year": [2025, 2025, 2024],
+        "source": [INVENTED_UNIT_COST_SOURCE] * 3,
+        "pilot_ids": ["leksehjelp", "jobbtrening", "mentor;fritid"],
+    }
+)
+
+# The organisations' income other than the pilot's money, their result (income − costs)
+# and Ferd's investment, in thousands of kroner. 2026 is the year so far (to the extraction
+# date). The pilot's money — the fund's payments, Ferd's co-financing, gifts — is added from
+# the cost lines, so income and costs agree. The four tell different stories:
+# * Lekselyst sells homework help to Bærum's schools: four in five kroner come from the
+#   municipality, and the fund made it more dependent still;
+# * Arbeidsglede earns most from private customers (café, catering) and from NAV and other
+#   municipalities; Bærum's share stays small; Ferd lends it money for a second café;
+# * Veivenn, a foundation, sells mentor places to neighbouring municipalities and raises
+#   more gifts each year: it is becoming less dependent on Bærum;
+# * Fritidsvenn is young, runs at a loss on holiday camps paid by parents, and Ferd buys
+#   a share of it in 2026.
+_FINANCES = pd.DataFrame(
+    [
+        # organisation, year, municipality, ferd, other_public, private_customers, donations,
+        # other_income, result, ferd_investment
+        (0, 2024, 1300, 0, 300, 80, 0, 30, -20, 0),
+        (0, 2025, 1650, 0, 150, 80, 0, 20, 40, 0),
+        (0, 2026, 1400, 0, 100, 60, 0, 20, 10, 0),
+        (1, 2024, 450, 200, 1600, 3900, 50, 100, 150, 0),
+        (1, 2025, 200, 0, 1700, 4300, 40, 110, -250, 1500),
+        (1, 2026, 200, 0, 1450, 3800, 30, 90, 120, 0),
+        (2, 2024, 950, 0, 80, 0, 180, 40, 10, 0),
+        (2, 2025, 850, 0, 250, 40, 250, 40, -30, 0),
+        (2, 2026, 520, 0, 420, 60, 300, 30, 40, 0),
+        (3, 2024, 0, 0, 60, 420, 150, 10, -140, 0),
+        (3, 2025, 40, 0, 120, 560, 150, 10, -90, 0),
+        (3, 2026, 60, 0, 150, 600, 140, 10, -30, 600),
+    ],
+    columns=["pilot", "year", "municipality", "ferd", "other_public", "private_customers",
+             "donations", "other_income", "result", "ferd_investment"],
+)  # fmt: skip
+#: Which of the pilot's funders is which income source of its organisation.
+_INCOME_OF_FUNDER = {"fund": "fund", "ferd": "ferd", "other": "donations"}
+
+
+def _finances(costs: pd.DataFrame) -> pd.DataFrame:
+    """Income by source and total costs per organisation and year (``finances.csv``).
+
+    The pilot's money comes from the cost lines: what the fund, Ferd and other donors paid
+    for the pilot in a year is the organisation's income from them that year (whole
+    thousands), on top of ``_FINANCES``. So the fund's income is there only in the years it
+    paid, and matches what the pilot booked. Total costs are income minus the result.
+    """
+    paid = costs[costs["funder"].isin(list(_INCOME_OF_FUNDER))]
+    pilot_of = {p.pilot_id: i for i, p in enumerate(_PILOTS)}
+    pilot_money = (
+        paid.assign(
+            pilot=paid["pilot_id"].map(pilot_of),
+            year=paid["date"].dt.year,
+            source=paid["funder"].map(_INCOME_OF_FUNDER),
+        )
+        .pivot_table(index=["pilot", "year"], columns="source", values="amount_nok",
+                     aggfunc="sum", fill_value=0)
+        .reindex(columns=["fund", "ferd", "donations"], fill_value=0)
+    )
+    base = _FINANCES.set_index(["pilot", "year"])
+    money = pilot_money.reindex(base.index, fill_value=0)
+    in_agreement = base.index.get_level_values("year").isin(
+        range(_AGREEMENT["start"].year, _AGREEMENT["end"].year + 1)
+    )
+    thousand = 1000
+    income = pd.DataFrame(
+        {
+            "fund_nok": np.where(in_agreement, np.round(money["fund"], -3), 0),
+            "municipality_nok": base["municipality"] * thousand,
+            "ferd_nok": base["ferd"] * thousand + np.round(money["ferd"], -3),
+            "other_public_nok": base["other_public"] * thousand,
+            "private_customers_nok": base["private_customers"] * thousand,
+            "donations_nok": base["donations"] * thousand + np.round(money["donations"], -3),
+            "other_income_nok": base["other_income"] * thousand,
+        },
+        index=base.index,
+    ).astype(np.int64)
+    pilots = base.index.get_level_values("pilot")
+    return pd.DataFrame(
+        {
+            "organisation": [_PILOTS[i].organisation for i in pilots],
+            "year": base.index.get_level_values("year"),
+            **{c: income[c].to_numpy() for c in income.columns},
+            "total_costs_nok": (income.sum(axis=1) - base["result"] * thousand).to_numpy(),
+            "ferd_investment_nok": (base["ferd_investment"] * thousand).to_numpy(),
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -971,9 +1113,10 @@ def generate(seed: int = 2025, scale: int = 1) -> SampleData:
     outcomes, effect_truth = _outcomes(rng_outcomes, people, id_key_c)
     population = _population()
     indicators, series_truth = _indicators(rng_series, population)
+    costs = _costs(rng_costs)
     tables = {
         "pilots": _pilots_table(scale),
-        "costs": _costs(rng_costs),
+        "costs": costs,
         "participants": _participants_table(people),
         "sessions": _sessions(rng_sessions, people),
         "measures": _MEASURES.copy(),
@@ -981,6 +1124,8 @@ def generate(seed: int = 2025, scale: int = 1) -> SampleData:
         "indicators": indicators,
         "population": population,
         "valuation": _VALUATION.copy(),
+        "alternatives": _ALTERNATIVES.copy(),
+        "finances": _finances(costs),
     }
     truth = _truth(seed, scale, people, outcomes, effect_truth, series_truth)
     return SampleData(agreement=dict(_AGREEMENT), tables=tables, truth=truth)
@@ -1110,6 +1255,38 @@ def _thousands(n: int) -> str:
     return f"{n:,}".replace(",", " ")
 
 
+# The README's lines on the four organisations' finances (see _FINANCES).
+_FINANCE_STORIES = (
+    "Lekselyst sells homework help to Bærum's schools: about four in five kroner come from "
+    "Bærum kommune (the fund included), more with the pilot than before it",
+    "Arbeidsglede earns most from private customers (café, catering) and from NAV and other "
+    "municipalities; Bærum's share stays near one in ten; Ferd lent it money in 2025",
+    "Veivenn sells mentor places to neighbouring municipalities and raises more gifts each "
+    "year: Bærum's share falls from three in four (2024) to under half (2026)",
+    "Fritidsvenn is young and runs at a loss on holiday camps paid by parents; the fund "
+    "gives it its first public money; Ferd invested in it in 2026",
+)
+# The README's table of cost types: (line, cost type) in the words of costs.csv.
+_COST_TYPE_LINES = (
+    ("«Oppstartskostnader: innkjøp av utstyr og materiell» (the fund, at the start)", "start_up"),
+    ("«Utbetaling fra fondet» (the fund's monthly payment for the activity)", "variable"),
+    ("«Arbeidstid kommunalt ansatte» (municipal staff time on the participants)", "variable"),
+    ("«Gave fra lokal stiftelse» (a gift for activities)", "variable"),
+    ("«Egeninnsats: frivillige timer og ledelse» (the entrepreneur's leadership)", "fixed"),
+    ("«Medfinansiering fra Ferd» (a set sum per quarter for leadership and administration)",
+     "fixed"),
+    ("«Husleie lokaler» (rent) and its correction", "fixed"),
+)
+
+
+def _finance_stories() -> str:
+    return "\n".join(f"* {line}." for line in _FINANCE_STORIES)
+
+
+def _cost_type_rows() -> str:
+    return "\n".join(f"| {line} | `{cost_type}` |" for line, cost_type in _COST_TYPE_LINES)
+
+
 def _readme(sample: SampleData) -> str:
     t = sample.tables
     truth = sample.truth
@@ -1125,7 +1302,8 @@ def _readme(sample: SampleData) -> str:
         "pilots.csv": "the four invented pilots, their grants from the fund and reach targets",
         "costs.csv": "monthly cost lines by funder (fund, in-kind municipal staff time, Ferd, "
         "the entrepreneur's own contribution, other), with two correction lines and one line "
-        "dated before its pilot's start, on purpose, so validation has a warning to show",
+        "dated before its pilot's start, on purpose, so validation has a warning to show; "
+        "`cost_type` says what a line pays for (see *Cost types*)",
         "participants.csv": "pseudonymous participants (`p-` + 8 hex digits), enrolment, "
         "exit and reason, birth year, gender, home area",
         "sessions.csv": "attendance (one row per session attended), with summer and Christmas dips",
@@ -1137,6 +1315,11 @@ def _readme(sample: SampleData) -> str:
         "denominator) for interrupted time series",
         "population.csv": "Bærum's real population by year, age and gender (see below)",
         "valuation.csv": "illustrative values per outcome for the value-for-money sums",
+        "alternatives.csv": "what the municipality pays today per participant per year for a "
+        "service comparable to each pilot: **invented figures** in KOSTRA's format, not from "
+        "Statistics Norway (see *Provenance*)",
+        "finances.csv": "the four fictional organisations' income by source, total costs and "
+        "Ferd's investment, 2024–2026 (2026 up to the extraction date)",
         "truth.json": "the known truth: true effects, secular trends, success rates, designs "
         "and the indicator's true level change, for testing the estimators",
     }
@@ -1149,10 +1332,14 @@ def _readme(sample: SampleData) -> str:
 **These data are synthetic.** The pilots, organisations, people, attendance, measurements
 and money are invented by `pilot_eval.sample` and describe no real person, entrepreneur or
 decision. Only `population.csv` is real (see *Provenance*). The valuations in
-`valuation.csv` are illustrative, not official values.
+`valuation.csv` are illustrative, not official values. The unit costs in `alternatives.csv`
+are invented too, although written like KOSTRA figures: they are **not** from Statistics
+Norway (SSB).
 
 **Dataene er syntetiske.** Pilotene, organisasjonene, deltakerne og pengene er oppdiktet.
 Bare befolkningstallene er ekte. Verdsettingene er illustrative, ikke offisielle.
+Enhetskostnadene i `alternatives.csv` er oppdiktede eksempeltall i KOSTRA-format, ikke tall
+fra SSB.
 
 Agreement: «{sample.agreement["name"]}», {sample.agreement["municipality"]},
 {sample.agreement["start"]} to {sample.agreement["end"]}. Data extracted
@@ -1188,8 +1375,32 @@ age and gender (`area` is `all`: the table covers the whole municipality).
 repository niphr/csdata; licence CC BY 4.0. The indicator series uses it as its denominator
 (ages 10–15).
 
+`alternatives.csv`: **invented for the example.** This sample was made without access to
+Statistics Norway, so the unit costs are plausible-looking numbers in the form a KOSTRA
+figure would take (a service, kroner per participant per year, a price year), not KOSTRA
+figures; each row's `source` says so ("{INVENTED_UNIT_COST_SOURCE}"). For a real
+evaluation, take the municipality's own figures from SSB's KOSTRA tables or its accounts and
+name the table and year in `source`.
+
+`finances.csv`: invented accounts of the fictional organisations. The fund's and Ferd's
+money (and the gift to Fritidsvenn) is what the cost lines in `costs.csv` book for each
+organisation's pilot that year, in whole thousands, so income and pilot costs agree; the
+other sources, the yearly result and Ferd's investment are set by hand. The figures for
+2026 are the year so far, up to the extraction date (a part year). The four differ:
+
+{_finance_stories()}
+
 Everything else is generated. The true effects that the estimators should recover are in
 `truth.json`.
+
+## Cost types
+
+Every cost line has a `cost_type`, by what it pays for: would it grow if twice as many took
+part?
+
+| cost line | cost type |
+|---|---|
+{_cost_type_rows()}
 """
 
 

@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..schema import EXIT_REASONS, FUNDERS, GENDERS, GROUPS, TIMEPOINTS
+from ..schema import COST_TYPES, EXIT_REASONS, FUNDERS, GENDERS, GROUPS, TIMEPOINTS
 
 __all__ = [
     "CHOICE_LABELS", "DATE_COLUMNS", "EXAMPLE_FROM_FOLDER", "EXAMPLE_ROW", "FEEDBACK_TITLE",
@@ -85,12 +85,18 @@ CHOICE_LABELS: Mapping[str, Mapping[str, Mapping[str, str]]] = {
         "false": {"nb": "nei", "en": "no"},
         "true": {"nb": "ja", "en": "yes"},
     },
+    "cost_type": {
+        "start_up": {"nb": "oppstart", "en": "start-up"},
+        "fixed": {"nb": "fast", "en": "fixed"},
+        "variable": {"nb": "variabel", "en": "variable"},
+    },
 }
 assert set(CHOICE_LABELS["gender"]) == set(GENDERS)
 assert set(CHOICE_LABELS["exit_reason"]) == set(EXIT_REASONS)
 assert set(CHOICE_LABELS["funder"]) == set(FUNDERS)
 assert set(CHOICE_LABELS["group"]) == set(GROUPS)
 assert set(CHOICE_LABELS["timepoint"]) == set(TIMEPOINTS)
+assert set(CHOICE_LABELS["cost_type"]) == set(COST_TYPES)
 
 
 @dataclass(frozen=True)
@@ -227,6 +233,17 @@ SHEETS: tuple[SheetSpec, ...] = (
                         "Kort om hva pengene gikk til. Ingen navn på deltakere.",
                         "What the money was for, in a few words. No names of participants.",
                         "Eksempel: lønn prosjektleder februar", 40, required=False),
+            # last, so the columns of workbooks made before it keep their letters
+            SheetColumn("cost_type", "choice", "Kostnadstype", "Cost type",
+                        "«oppstart» for engangskjøp for å komme i gang (utstyr, oppussing), "
+                        "«fast» for det som ikke øker med flere deltakere (husleie, ledelse, "
+                        "administrasjon), «variabel» for det som øker med deltakerne (timer "
+                        "med deltakerne, mat, materiell). Tom celle: variabel.",
+                        "'start-up' for one-off purchases to get going (equipment, "
+                        "refurbishing), 'fixed' for what does not grow with more participants "
+                        "(rent, leadership, administration), 'variable' for what grows with "
+                        "them (hours with the participants, food, materials). Empty: variable.",
+                        "variable", 14, required=False),
         ),
         date_column="date",
     ),
@@ -406,8 +423,9 @@ def is_example(sheet: SheetSpec, values: Mapping[str, Any]) -> bool:
     ``float`` …) or text (``"2025-02-10"``, ``"1.5"``) alike. The columns of
     :data:`EXAMPLE_FROM_FOLDER` are not compared: the data folder they come from grows
     between the day the template is written and the day it is taken in, and the
-    pseudonym ``EKSEMPEL`` with the example's dates already tells the row apart. A missing
-    column counts as empty.
+    pseudonym ``EKSEMPEL`` with the example's dates already tells the row apart. A column
+    missing from ``values`` is not compared either: a workbook made before the column was
+    added (the costs sheet's ``cost_type``) still has an unchanged example.
 
     >>> import datetime as dt
     >>> spec = sheet_for("sessions")
@@ -417,7 +435,8 @@ def is_example(sheet: SheetSpec, values: Mapping[str, Any]) -> bool:
     >>> is_example(spec, {"participant_id": "D-017", "date": "2025-02-10", "hours": "1.5"})
     False
     """
-    compared = [c.name for c in sheet.columns if c.name not in EXAMPLE_FROM_FOLDER]
+    compared = [c.name for c in sheet.columns
+                if c.name not in EXAMPLE_FROM_FOLDER and c.name in values]
     given = [_canonical(values.get(name)) for name in compared]
     return any(given == [_canonical(example[name]) for name in compared]
                for example in (example_values(sheet, language) for language in ("nb", "en")))

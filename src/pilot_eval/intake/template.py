@@ -368,7 +368,12 @@ def _rows_to_write(dataset: Dataset, pilot_id: str, rows: Mapping[str, pd.DataFr
     if rows is None:
         if not include_delivered:
             return {}
-        return {t: _pilot_rows(dataset.table(t), pilot_id) for t in tables}
+        out = {t: _pilot_rows(dataset.table(t), pilot_id) for t in tables}
+        if "costs.cost_type" not in dataset.columns_present:
+            # the folder says no cost type (the loader's default is nobody's word): the
+            # cells stay empty for the entrepreneur to fill in
+            out["costs"] = out["costs"].drop(columns="cost_type")
+        return out
     unknown = sorted(set(rows) - set(tables))
     if unknown:
         raise UsageError(f"rows has table(s) {', '.join(map(repr, unknown))} that the reporting "
