@@ -32,7 +32,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -225,7 +225,9 @@ def _combined(folder_tables: Mapping[str, TypedTable], typed: Mapping[str, Typed
             frame, raw, present = delivered, delivered_raw, set(tt.columns_present)
         else:
             keep = current.frame["pilot_id"].astype(object).ne(pilot_id)
-            delivered = _carry_extras(table, current.frame.loc[~keep], delivered)
+            lacking = [c.name for c in TABLES[table].columns if not c.required
+                       and c.name in current.columns_present and c.name not in tt.columns_present]
+            delivered = _carry_extras(table, current.frame.loc[~keep], delivered, also=lacking)
             frame = pd.concat([current.frame.loc[keep], delivered])
             raw = pd.concat([current.raw.loc[keep], delivered_raw]).fillna("")
             present = set(current.columns_present) | set(tt.columns_present)
@@ -237,16 +239,19 @@ def _combined(folder_tables: Mapping[str, TypedTable], typed: Mapping[str, Typed
     return out
 
 
-def _carry_extras(table: str, before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
-    """The folder's extra columns (an analyst's notes) carried over to the delivered rows
-    they belong to: matched by key, or for attendance and costs as the same row (the n-th
-    copy of a row gets the n-th copy's notes). A row the delivery changed has none."""
+def _carry_extras(table: str, before: pd.DataFrame, after: pd.DataFrame,
+                  also: Sequence[str] = ()) -> pd.DataFrame:
+    """The folder's extra columns (an analyst's notes), and the optional columns ``also``
+    that the folder has and the delivery lacks (an older workbook without the cost type),
+    carried over to the delivered rows they belong to: matched by key, or for attendance
+    and costs as the same row (the n-th copy of a row gets the n-th copy's values). A row
+    the delivery changed has none (its optional columns keep their defaults)."""
     known = {c.name for c in TABLES[table].columns}
-    extra = [c for c in before.columns if c not in known]
+    extra = [c for c in before.columns if c not in known] + [c for c in also if c in before]
     if not extra or before.empty or after.empty:
         return after
     sheet = spec.sheet_for(table)
-    key = list(sheet.key) or [c.name for c in sheet.columns]
+    key = list(sheet.key) or [c.name for c in sheet.columns if c.name not in also]
     b, a = _comparable(before, key), _comparable(after, key)
     if not sheet.key:
         b["_n"] = b.groupby(key, sort=False).cumcount()
@@ -254,7 +259,13 @@ def _carry_extras(table: str, before: pd.DataFrame, after: pd.DataFrame) -> pd.D
         key = [*key, "_n"]
     b = b.drop_duplicates(key).join(before[extra])
     found = a.assign(_at=a.index).merge(b[[*key, *extra]], on=key, how="left").set_index("_at")
-    return after.assign(**{c: found[c].reindex(after.index) for c in extra})
+    carried = {c: found[c].reindex(after.index) for c in extra}
+    for c in also:  # a row without a match keeps the delivery's default
+        if c in carried:
+            value = carried[c].astype(object).where(carried[c].notna(), after[c].astype(object))
+            carried[c] = (pd.Categorical(value, categories=after[c].cat.categories)
+                          if isinstance(after[c].dtype, pd.CategoricalDtype) else value)
+    return after.assign(**carried)
 
 
 def _vanished(current: TypedTable | None, typed: Mapping[str, TypedTable], pilot_id: str,
@@ -542,9 +553,14 @@ def _link_tree(source: Path, target: Path) -> None:
     shutil.copytree(source, target, copy_function=link, symlinks=True, dirs_exist_ok=True)
 
 
-def _csv_text(tt_frame: pd.DataFrame, table: str) -> str:
-    """A table in the data folder's plain form: UTF-8, comma, ISO dates, decimal point."""
-    columns = [c.name for c in TABLES[table].columns]
+def _csv_text(tt_frame: pd.DataFrame, table: str, present: Iterable[str] | None = None) -> str:
+    """A table in the data folder's plain form: UTF-8, comma, ISO dates, decimal point.
+
+    An optional column neither the folder nor the delivery had (``present``) is left out:
+    written with its default it would say someone chose it (every cost "variable")."""
+    shown = set(present) if present is not None else None
+    columns = [c.name for c in TABLES[table].columns
+               if c.required or shown is None or c.name in shown]
     extra = [c for c in tt_frame.columns if c not in columns and not str(c).startswith("_")]
     present = [c for c in columns if c in tt_frame.columns] + extra
     text = _comparable(tt_frame, present)
@@ -754,7 +770,8 @@ def _commit(folder: Path, path: Path, data: bytes, result: IntakeResult,
                 os.unlink(staging / old)  # a link to the live file: never written in place
             merged = combined[name].frame.sort_index(kind="stable")
             target = staging / f"{name}.csv"
-            atomic_write_bytes(target, _csv_text(merged, name).encode("utf-8"))
+            atomic_write_bytes(target, _csv_text(merged, name, combined[name].columns_present)
+                               .encode("utf-8"))
         stem = f"{_stamp(now)}-{result.pilot_id}-{result.sha256[:12]}"
         store = staging / DELIVERIES
         store.mkdir(exist_ok=True)
