@@ -910,3 +910,55 @@ def test_small_sample_properties(n_treated: int, n_control: int, seed: int,
         assert e.ci_low <= e.estimate <= e.ci_high and 0 <= e.p_value <= 1 and e.se > 0
     elif method == "cr2":
         assert "not estimable" in e.method
+
+
+# --------------------------------------------------------------------------- ratio estimator
+# Issue 13: cost per participant-month as a ratio of totals (Cochran 1977, ch. 6).
+
+RATIO_Y = [12_000.0, 15_000.0, 9_000.0, 20_000.0, 16_000.0]  # cost in a month
+RATIO_X = [4.0, 5.0, 3.0, 6.0, 6.0]  # people active in it
+
+
+def test_ratio_estimate_is_cochrans_ratio_estimator_by_hand() -> None:
+    # R = 72 000 / 24 = 3 000; residuals y − R x = 0, 0, 0, 2 000, −2 000
+    # Cochran (6.9), no fpc: v(R) = Σ(y − R x)² / (n (n − 1) x̄²) = 8e6 / (5 · 4 · 4.8²)
+    e = stats.ratio_estimate(RATIO_Y, RATIO_X)
+    n, xbar = 5, 24 / 5
+    v = 8_000_000 / (n * (n - 1) * xbar**2)  # 17 361.11
+    t = 2.7764451051977987  # t(0.975, 4)
+    assert e.estimate == pytest.approx(3_000.0, rel=1e-12)
+    assert e.se == pytest.approx(math.sqrt(v), rel=1e-10)  # 131.76
+    assert e.se == pytest.approx(131.762, abs=5e-4)
+    assert (e.ci_low, e.ci_high) == (pytest.approx(3_000 - t * math.sqrt(v), rel=1e-10),
+                                     pytest.approx(3_000 + t * math.sqrt(v), rel=1e-10))
+    assert e.n == 5 and e.df == 4 and e.effect_size is None
+    assert e.method == "ratio estimator"
+    # the contract's form of the same variance: n/(n−1) · Σ(y − R x)² / (Σx)²
+    assert e.se == pytest.approx(math.sqrt(5 / 4 * 8_000_000 / 24**2), rel=1e-10)
+
+
+def test_ratio_estimate_drops_pairs_with_x_not_positive_or_missing() -> None:
+    e = stats.ratio_estimate(RATIO_Y + [500.0, 100.0, np.nan, 7.0],
+                             RATIO_X + [0.0, -1.0, 3.0, np.nan])
+    assert e.n == 5
+    assert e.estimate == pytest.approx(3_000.0)  # (72 000 + 500 + 100) / 23 would be 3 156.5
+    assert e.se == pytest.approx(131.762, abs=5e-4)
+
+
+def test_ratio_estimate_with_fewer_than_three_pairs() -> None:
+    e = stats.ratio_estimate([10.0, 30.0, 99.0], [1.0, 3.0, 0.0])  # the third pair has x = 0
+    assert e.n == 2 and e.estimate == pytest.approx(40 / 4)
+    for v in (e.se, e.ci_low, e.ci_high, e.p_value):
+        assert math.isnan(v)
+    assert "fewer than 3" in e.method and e.effect_size is None
+    none = stats.ratio_estimate([], [])
+    assert none.n == 0 and math.isnan(none.estimate)
+
+
+def test_ratio_estimate_usage_errors() -> None:
+    with pytest.raises(UsageError, match="same length"):
+        stats.ratio_estimate([1.0, 2.0], [1.0])
+    with pytest.raises(UsageError, match="different indexes"):
+        stats.ratio_estimate(pd.Series([1.0, 2.0], index=[0, 1]), pd.Series([1.0, 2.0], index=[1, 2]))
+    with pytest.raises(UsageError, match="alpha"):
+        stats.ratio_estimate(RATIO_Y, RATIO_X, alpha=1.5)

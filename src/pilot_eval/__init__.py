@@ -26,6 +26,10 @@ _LAZY = {
     "value_for_money": "metrics",
     "scorecard": "metrics",
     "portfolio_summary": "metrics",
+    "scenarios": "metrics",
+    "unit_cost_comparison": "metrics",
+    "reach_gaps": "metrics",
+    "enterprise_finances": "metrics",
     "stats": None,
     "metrics": None,
 }

@@ -7,6 +7,8 @@ the textbooks they are tested against (see ``tests/test_stats.py``):
 
 * :func:`paired_change` -- mean of within-person changes, t interval, Hedges' g_av.
 * :func:`two_group` -- difference in means, Welch t interval, Hedges' g_s.
+* :func:`ratio_estimate` -- ratio of totals of paired observations (Cochran's ratio
+  estimator), linearisation standard error, t interval.
 * :func:`did` -- OLS difference-in-differences (Wooldridge, Example 13.3 and 13.4;
   Card & Krueger 1994, Table 3), with small-sample cluster-robust inference on request:
   CR2 with Bell-McCaffrey df, or the wild cluster bootstrap (``small_sample=``).
@@ -50,6 +52,7 @@ __all__ = [
     "ITSResult",
     "paired_change",
     "two_group",
+    "ratio_estimate",
     "did",
     "its",
     "reliable_change",
@@ -581,6 +584,80 @@ def two_group(treated: ArrayLike, control: ArrayLike, alpha: float = 0.05) -> Es
         df=float(df),
         alpha=alpha,
     )
+
+
+# --------------------------------------------------------------------------- ratio of totals
+
+
+def ratio_estimate(y: ArrayLike, x: ArrayLike, alpha: float = 0.05) -> Estimate:
+    r"""Ratio of totals :math:`R = \sum y / \sum x` of paired observations, with a t interval.
+
+    The classical ratio estimator (Cochran 1977, §6.3–6.4): with :math:`n` pairs,
+
+    .. math::
+
+        \hat R = \frac{\sum_i y_i}{\sum_i x_i}, \qquad
+        \widehat{\mathrm{se}}(\hat R) = \sqrt{\frac{n}{n-1}\,
+        \frac{\sum_i (y_i - \hat R x_i)^2}{\left(\sum_i x_i\right)^2}}
+        = \sqrt{\frac{\sum_i (y_i - \hat R x_i)^2}{n(n-1)\,\bar x^2}},
+
+    the linearisation (Taylor) variance of Cochran's eq. (6.9) without the finite
+    population correction, and the interval :math:`\hat R \pm t_{1-\alpha/2,\,n-1}\,
+    \widehat{\mathrm{se}}`. It is computed as statsmodels WLS of ``y`` on ``x`` without a
+    constant and with weights :math:`1/x`, whose coefficient is :math:`\hat R` and whose
+    HC1 standard error is exactly the one above.
+
+    Parameters
+    ----------
+    y, x : array-like of float
+        Paired values (for example cost in a month and people active in it); by position,
+        and two Series must share their index. Pairs with a missing value, and pairs with
+        ``x <= 0`` (the weight :math:`1/x` is not defined), are left out.
+    alpha : float, default 0.05
+        Two-sided significance level.
+
+    Returns
+    -------
+    Estimate
+        ``estimate`` :math:`\hat R`, ``n`` the pairs used, ``df`` :math:`n - 1`,
+        ``p_value`` for :math:`R = 0`, ``effect_size`` None, ``method`` ``"ratio
+        estimator"``. With fewer than 3 pairs the estimate is still :math:`\hat R` (NaN
+        without any pair) but ``se``, the interval and ``p_value`` are NaN, and ``method``
+        says why.
+
+    References
+    ----------
+    Cochran, W. G. (1977). *Sampling Techniques*, 3rd ed., ch. 6. Wiley.
+
+    Examples
+    --------
+    >>> from pilot_eval import stats
+    >>> e = stats.ratio_estimate([2.0, 4.0, 7.0, 8.0], [1.0, 2.0, 3.0, 4.0])
+    >>> round(e.estimate, 4), round(e.se, 4), e.n, e.df
+    (2.1, 0.0966, 4, 3.0)
+    """
+    alpha = _check_alpha(alpha)
+    if isinstance(y, pd.Series) and isinstance(x, pd.Series) and not y.index.equals(x.index):
+        raise UsageError("ratio_estimate(): y and x are Series with different indexes; align "
+                         "them first, for example y, x = y.align(x).")
+    yv = _as_float_array(y, "y")
+    xv = _as_float_array(x, "x")
+    if len(yv) != len(xv):
+        raise UsageError(f"ratio_estimate(): y and x must have the same length (one pair per "
+                         f"observation); got {len(yv)} and {len(xv)}.")
+    keep = np.isfinite(yv) & np.isfinite(xv) & (xv > 0)
+    yv, xv = yv[keep], xv[keep]
+    n = len(yv)
+    name = "ratio estimator"
+    if n < 3:
+        ratio = float(yv.sum() / xv.sum()) if n else np.nan
+        return replace(_nan_estimate(n, f"{name}: no standard error, fewer than 3 pairs with "
+                                        "x > 0", alpha, effect_size=False),
+                       estimate=_finite_or_nan(ratio))
+    from statsmodels.regression.linear_model import WLS
+
+    res = WLS(yv, xv[:, None], weights=1.0 / xv).fit(cov_type="HC1", use_t=True)
+    return _coef_estimate(res, 0, n, alpha, name)
 
 
 # --------------------------------------------------------------------------- small-sample
