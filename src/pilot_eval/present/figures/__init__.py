@@ -59,6 +59,9 @@ chart                          input
 :func:`dosage`                 the sessions table (aggregated here, see the function) and
                                the participants table at the status date
 :func:`outcome_distribution`   :func:`~pilot_eval.metrics.outcomes.outcome_changes`
+:func:`scenario_chart`         :func:`~pilot_eval.metrics.decision.scenarios`
+:func:`representation_chart`   :func:`~pilot_eval.metrics.decision.reach_gaps` (one pilot)
+:func:`enterprise_chart`       :func:`~pilot_eval.metrics.enterprise.enterprise_finances`
 ============================  ===============================================================
 
 Examples
@@ -76,6 +79,7 @@ from __future__ import annotations
 
 from ._core import PALETTE, WIDTH_MM, Figure, pilot_names
 from .activity import dosage, monthly_activity
+from .decision import enterprise_chart, representation_chart, scenario_chart
 from .money import cumulative_spend, grant_vs_spent
 from .outcomes import (
     MIN_MONTHS_AFTER_START,
@@ -98,6 +102,7 @@ __all__ = [
     "cumulative_spend",
     "dosage",
     "enrolment_vs_target",
+    "enterprise_chart",
     "forest",
     "grant_vs_spent",
     "its_chart",
@@ -107,6 +112,8 @@ __all__ = [
     "outcome_distribution",
     "pilot_names",
     "reach_breakdown",
+    "representation_chart",
+    "scenario_chart",
     "tornado",
     "value_vs_cost",
 ]
