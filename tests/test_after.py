@@ -29,7 +29,7 @@ def scenario_frame(over: dict | None = None) -> pd.DataFrame:
                          "budget_nominal_nok": 3 * cost,
                          "budget_discounted_nok": cost * sum(1.04 ** -t for t in (1, 2, 3)),
                          "outcome_promise": "uncertain", "evidence_rating": "weak",
-                         "outcome_measure": "trivsel", "improvement": 3.0,
+                         "outcome_measure": "trivsel", "outcome_improvement": 3.0,
                          "note": "far_beyond" if key == "share_of_population" else ""})
     frame = pd.DataFrame(rows)
     for (pid, key), values in (over or {}).items():
@@ -214,3 +214,19 @@ def test_the_section_is_shown_from_the_last_half_only_with_data_for_it(sample_ds
     assert not after.shown(dataclasses.replace(with_types, as_of_date=early), None)
     assert after.shown(dataclasses.replace(plain, as_of_date=early), True)
     assert not after.shown(dataclasses.replace(with_types, as_of_date=late), False)
+
+
+def test_exports_hide_every_figure_of_a_case_that_gives_a_small_pilot_back():
+    """With its cost a year, its participants a year and its variable costs, a case gives
+    the number enrolled back: for a pilot below min_cell_size all of them are hidden."""
+    from pilot_eval.privacy import DERIVED, disclosure_codes
+
+    frame = scenario_frame().assign(variable_cost_nok=24_000.0, scale_up_share=0.1)
+    reach = pd.DataFrame({"enrolled": [60, 3]}, index=pd.Index(["a", "b"], name="pilot_id"))
+    codes = disclosure_codes({"reach": reach, "scenarios": frame}, 5)["scenarios"]
+    small = codes.xs("b", level="pilot_id")
+    for col in ("cost_per_year_nok", "cost_per_year_low_nok", "participants_per_year",
+                "cost_per_participant_nok", "budget_nominal_nok", "budget_discounted_nok"):
+        assert (small[col] == DERIVED).all(), col
+    assert (codes.xs("a", level="pilot_id")["cost_per_year_nok"] == "").all()
+    assert (small["variable_cost_nok"] == "").all()  # money booked is no count of people

@@ -71,7 +71,7 @@ def _scenarios() -> pd.DataFrame:
             rows.append({"pilot_id": pid, "scenario": scenario, "enrolled": enrolled,
                          "participants_per_year": n, "cost_per_year_nok": cost,
                          "cost_per_year_low_nok": lo, "cost_per_year_high_nok": hi,
-                         "change_from_today_nok": cost - today, "share": 0.10,
+                         "change_from_today_nok": cost - today, "scale_up_share": 0.10,
                          "outcome_promise": promise, "note": note})
 
     add("leksehjelp", 252, 300_000, 4_000, 3_400, 4_600, (180, 160, 540),

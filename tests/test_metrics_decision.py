@@ -65,8 +65,7 @@ PARTICIPANT_DAYS = 4 * 356 + 169 + 184 + 31  # 1 808
 OLD_KEYS = ["portfolio", "scorecard", "cost", "cost_by_funder", "reach", "reach_by_area",
             "reach_by_gender", "reach_by_age_group", "outcomes", "indicators",
             "value_for_money", "value_by_pilot", "sensitivity", "rules"]
-NEW_KEYS = ["scenarios", "scenario_budget", "unit_costs", "reach_gaps", "enterprise",
-            "enterprise_summary"]
+NEW_KEYS = ["scenarios", "unit_costs", "enterprise", "enterprise_summary"]
 
 
 def people() -> list[tuple]:
@@ -190,7 +189,7 @@ def test_participants_per_year_of_each_scenario() -> None:
     assert out.loc["continue", "participants_per_year"] == pytest.approx(ENROLLED / T)
     assert out.loc["reach_target", "participants_per_year"] == pytest.approx(20 / PILOT_YEARS)
     assert out.loc["share_of_population", "participants_per_year"] == pytest.approx(0.10 * 500)
-    assert (out["share"] == 0.10).all() and (out["target_population"] == 500).all()
+    assert (out["scale_up_share"] == 0.10).all() and (out["target_population"] == 500).all()
     assert (out["reach_target"] == 20).all()
 
 
@@ -384,8 +383,8 @@ def test_before_after_only_is_never_a_promise() -> None:
     assert (out["outcome_promise"] == "uncertain").all()
     assert (out["outcome_status"] == "yellow").all()
     assert (out["evidence_rating"] == "weak").all()
-    assert out["improvement"].tolist() == pytest.approx([8.0] * 3)
-    assert (out["ci_low"] > 2).all() and (out["outcome_measure"] == "trivsel").all()
+    assert out["outcome_improvement"].tolist() == pytest.approx([8.0] * 3)
+    assert (out["outcome_ci_low"] > 2).all() and (out["outcome_measure"] == "trivsel").all()
 
 
 def test_green_outcome_is_an_effect_and_grey_is_unknown() -> None:
@@ -538,9 +537,7 @@ def test_decision_tables_added_with_cost_types_or_new_tables() -> None:
     tables = metric_tables(DS)
     assert list(tables) == OLD_KEYS + NEW_KEYS
     pd.testing.assert_frame_equal(tables["scenarios"], scenarios(DS))
-    pd.testing.assert_frame_equal(tables["scenario_budget"], scenario_budget(DS))
     pd.testing.assert_frame_equal(tables["unit_costs"], unit_cost_comparison(DS))
-    pd.testing.assert_frame_equal(tables["reach_gaps"], reach_gaps(DS))
     assert has_decision_data(dataclasses.replace(BASE, tables_present=BASE.tables_present
                                                  | {"finances"}))
     assert has_decision_data(build(cost_types=False, alternatives=alternatives([])))

@@ -366,6 +366,16 @@ NOT_ABOUT_PEOPLE = frozenset({
     # checks of the municipality's indicator series
     "autocorrelation", "autocorrelation_p", "autocorrelated", "pre_trend_break",
     "pre_trend_break_p", "pre_period_sensitive",
+    # after the agreement: money by type, the period observed, the chosen scale, today's
+    # services' prices, and the enterprises' own accounts (no person in them)
+    "observed_years", "start_up_cost_nok", "fixed_cost_nok", "variable_cost_nok",
+    "fixed_cost_per_year_nok", "scale_up_share", "unit_cost_nok", "year",
+    "fund_nok", "municipality_nok", "ferd_nok", "other_public_nok", "private_customers_nok",
+    "donations_nok", "other_income_nok", "income_total_nok", "total_costs_nok", "result_nok",
+    "municipality_share", "fund_share", "public_share", "ferd_share", "ferd_investment_nok",
+    "first_year", "last_year", "years", "income_first_nok", "income_last_nok",
+    "municipality_share_first", "municipality_share_last", "municipality_share_change",
+    "ferd_investment_total_nok", "part_year",
 })
 
 #: Value-for-money figures: what turns successes (or units) into kroner. Each is hidden with
@@ -387,6 +397,8 @@ LINKED: dict[tuple[str, str], tuple[str, str]] = {
     ("cost", "participants"): ("reach", "enrolled"),
     ("cost", "completers"): ("reach", "completed"),
     ("scorecard", "enrolled"): ("reach", "enrolled"),
+    ("scenarios", "enrolled"): ("reach", "enrolled"),
+    ("unit_costs", "enrolled"): ("reach", "enrolled"),
 }
 
 
@@ -470,9 +482,24 @@ _VALUE_BASES = ("n_measured", "successes_in_value", "non_successes", "comparison
                 "comparison_non_successes", "n_comparison_in_estimate", "reversals_in_value")
 _ATTRITION = ("n_baseline", "n_missing_due", "n_not_yet_due")
 _COMPARISON_ATTRITION = ("n_comparison", "n_comparison_missing_due")
+#: After the agreement (metrics/decision.py): every figure of a case rests on what a
+#: participant costs (variable costs / enrolled), so with the case's cost, its number of
+#: participants and the variable costs it gives the enrolled back; per participant-year the
+#: same. Hidden with the pilot's enrolled.
+_AFTER_DERIVED = (
+    "participants_per_year_today", "participants_per_year", "variable_cost_per_participant_nok",
+    "variable_cost_per_participant_low_nok", "variable_cost_per_participant_high_nok",
+    "cost_per_year_nok", "cost_per_year_low_nok", "cost_per_year_high_nok",
+    "change_from_today_nok", "budget_nominal_nok", "budget_nominal_low_nok",
+    "budget_nominal_high_nok", "budget_discounted_nok", "budget_discounted_low_nok",
+    "budget_discounted_high_nok", "pilot_cost_per_participant_year_nok",
+    "pilot_cost_per_participant_year_low_nok", "pilot_cost_per_participant_year_high_nok",
+    "difference_nok", "ratio", "participant_years",
+)
+DERIVED_FROM.update({c: ("enrolled",) for c in _AFTER_DERIVED})
 DERIVED_FROM.update({
-    # cost
-    "cost_per_participant_nok": ("participants",),
+    # cost (scenarios: per participant of those enrolled)
+    "cost_per_participant_nok": ("participants", "enrolled"),
     "cost_per_completer_nok": ("completers",),
     # reach (per pilot, per group, portfolio)
     "completion_rate": ("completed", "dropped_out"),

@@ -74,10 +74,11 @@ def metric_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
         scenario_table = _scenarios(ds, basis, card)
         finances = enterprise_finances(ds)
         tables.update({
+            # scenario_budget (the budget columns by year) and reach_gaps (reach_by against
+            # the target shares) are left out: the exported tables hold their figures, and
+            # the disclosure rules protect them there
             "scenarios": scenario_table,
-            "scenario_budget": scenario_budget(ds, scenarios_table=scenario_table),
             "unit_costs": _unit_costs(ds, basis),
-            "reach_gaps": reach_gaps(ds),
             "enterprise": finances,
             "enterprise_summary": enterprise_summary(ds, finances=finances),
         })

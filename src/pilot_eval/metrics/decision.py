@@ -112,19 +112,19 @@ _SCENARIO_COLUMNS = [
     "cost_per_year_low_nok", "cost_per_year_high_nok", "cost_per_participant_nok",
     "change_from_today_nok", "budget_nominal_nok", "budget_nominal_low_nok",
     "budget_nominal_high_nok", "budget_discounted_nok", "budget_discounted_low_nok",
-    "budget_discounted_high_nok", "share", "target_population", "reach_target",
-    "outcome_measure", "outcome_status", "evidence_rating", "improvement", "ci_low", "ci_high",
-    "outcome_promise", "note",
+    "budget_discounted_high_nok", "scale_up_share", "target_population", "reach_target",
+    "outcome_measure", "outcome_status", "evidence_rating", "outcome_n", "outcome_improvement",
+    "outcome_ci_low", "outcome_ci_high", "outcome_promise", "note",
 ]  # fmt: skip
 _SCENARIO_TEXT = ("outcome_measure", "outcome_status", "evidence_rating", "outcome_promise",
                   "note")
-_SCENARIO_INT = ("enrolled", "reach_target")
+_SCENARIO_INT = ("enrolled", "reach_target", "outcome_n")
 
 _UNIT_COST_COLUMNS = [
     "alternative_name", "unit_cost_nok", "year", "source",
     "pilot_cost_per_participant_year_nok", "pilot_cost_per_participant_year_low_nok",
     "pilot_cost_per_participant_year_high_nok", "difference_nok", "ratio",
-    "participant_years", "note",
+    "participant_years", "enrolled", "note",
 ]
 
 
@@ -432,15 +432,17 @@ def _scenarios(ds: Dataset, b: pd.DataFrame, card: pd.DataFrame) -> pd.DataFrame
         "budget_discounted_nok": pv * cost.ravel(),
         "budget_discounted_low_nok": pv * low.ravel(),
         "budget_discounted_high_nok": pv * high.ravel(),
-        "share": np.full(n * k, share),
+        "scale_up_share": np.full(n * k, share),
         "target_population": rep(target, k),
         "reach_target": rep(reach_target, k),
         "outcome_measure": rep(card["outcome_measure"].to_numpy(dtype=object), k),
         "outcome_status": rep(status.to_numpy(dtype=object), k),
         "evidence_rating": rep(card["outcome_evidence_rating"].to_numpy(dtype=object), k),
-        "improvement": rep(card["outcome_improvement"].to_numpy(dtype=float), k),
-        "ci_low": rep(card["outcome_ci_low"].to_numpy(dtype=float), k),
-        "ci_high": rep(card["outcome_ci_high"].to_numpy(dtype=float), k),
+        "outcome_n": rep(card["outcome_n"].astype("Float64").to_numpy(dtype=float,
+                                                                      na_value=np.nan), k),
+        "outcome_improvement": rep(card["outcome_improvement"].to_numpy(dtype=float), k),
+        "outcome_ci_low": rep(card["outcome_ci_low"].to_numpy(dtype=float), k),
+        "outcome_ci_high": rep(card["outcome_ci_high"].to_numpy(dtype=float), k),
         "outcome_promise": rep(promise, k),
         "note": _join_codes(masks, n * k),
     }, index=out_index)
@@ -593,10 +595,11 @@ def _unit_costs(ds: Dataset, b: pd.DataFrame) -> pd.DataFrame:
         "difference_nok": pilot - unit,
         "ratio": ratio(pilot, unit),
         "participant_years": py,
+        "enrolled": b["enrolled"].to_numpy()[pos],
         "note": _join_codes(masks, len(pos)),
     }, index=out_index)
     types = {c: "string" if c in ("alternative_name", "source", "note") else "Int64"
-             if c == "year" else "float64" for c in _UNIT_COST_COLUMNS}
+             if c in ("year", "enrolled") else "float64" for c in _UNIT_COST_COLUMNS}
     return out[_UNIT_COST_COLUMNS].astype(types)
 
 

@@ -86,8 +86,22 @@ def _group_words(group: Any, by: str, language: str) -> str:
     return _group_label(group, by, language)
 
 
+def _nok_range(low: float, high: float, language: str) -> str:
+    """"11 300–14 700 kr", rounded to hundreds."""
+    lo = fmt.nok(round(low, -2), language=language)
+    hi = fmt.nok(round(high, -2), language=language)
+    if language == "nb":
+        return f"{lo.removesuffix(chr(0xa0) + 'kr')}–{hi}"
+    return f"{lo}–{hi.removeprefix('NOK' + chr(0xa0))}"
+
+
 def _f(x: Any) -> float:
     return float(x) if x is not None and pd.notna(x) else float("nan")
+
+
+def _notes(row: pd.Series) -> list[str]:
+    note = row.get("note")
+    return str(note).split(";") if note is not None and pd.notna(note) else []
 
 
 def _too_few(row: pd.Series, min_cell_size: int) -> bool:
@@ -96,7 +110,7 @@ def _too_few(row: pd.Series, min_cell_size: int) -> bool:
 
 def _why(row: pd.Series, min_cell_size: int) -> str | None:
     """Why a pilot's yearly cost is not said, or None."""
-    notes = str(row.get("note") or "").split(";")
+    notes = _notes(row)
     if "not_started" in notes:
         return "not_started"
     enrolled = _f(row.get("enrolled"))
@@ -240,15 +254,17 @@ def promise_sentences(scenarios: pd.DataFrame, names: Names, language: str, *,
     out = []
     for pid, row in _continue_rows(scenarios).iterrows():
         pilot = _name(pid, names_)
-        promise = str(row.get("outcome_promise") or "unknown")
+        promise = row.get("outcome_promise")
+        promise = str(promise) if promise is not None and pd.notna(promise) else "unknown"
         rating = row.get("evidence_rating")
-        evidence = text.evidence_word(rating, language) if pd.notna(rating) and rating else ""
+        evidence = (text.evidence_word(rating, language)
+                    if rating is not None and pd.notna(rating) and rating else "")
         if promise == "effect":
             measure = str(row.get("outcome_measure"))
             label = (str(m.loc[measure, label_col]) if measure in m.index else measure)
             unit = (str(m.loc[measure, "unit"]) if measure in m.index
                     and pd.notna(m.loc[measure, "unit"]) else "")
-            amount = fmt.number(_f(row.get("improvement")), 1, language=language)
+            amount = fmt.number(_f(row.get("outcome_improvement")), 1, language=language)
             out.append(text.message("after.promise.effect", language, pilot=pilot,
                                     measure=label[:1].upper() + label[1:] if language == "en"
                                     else label, evidence=evidence,
@@ -283,7 +299,7 @@ def unit_cost_table(unit_costs: pd.DataFrame, names: Names, language: str, *,
             "pilot_cost": fmt.MISSING if few else fmt.nok(
                 round(_f(r["pilot_cost_per_participant_year_nok"]), -2), language=language),
             "range": fmt.MISSING if few or not (np.isfinite(low) and np.isfinite(high)) else
-            f"{fmt.nok(round(low, -2), language=language)}–{fmt.nok(round(high, -2), language=language)}",
+            _nok_range(low, high, language),
             "difference": fmt.MISSING if few else fmt.nok(round(_f(r["difference_nok"]), -2),
                                                            language=language),
         })
@@ -335,8 +351,7 @@ def unit_cost_sentences(unit_costs: pd.DataFrame, names: Names, language: str, *
         high = _f(r.get("pilot_cost_per_participant_year_high_nok"))
         if np.isfinite(low) and np.isfinite(high) and low <= today <= high:
             said += " " + text.message("after.unit.unclear", language,
-                                       low=fmt.nok(round(low, -2), language=language),
-                                       high=fmt.nok(round(high, -2), language=language))
+                                       span=_nok_range(low, high, language))
         else:
             key = "after.unit.cheaper" if cost < today else "after.unit.dearer"
             said += " " + text.message(key, language, diff=fmt.nok(round(abs(cost - today), -2),
@@ -428,7 +443,8 @@ def finances_table(enterprise: pd.DataFrame, language: str, *, as_of_year: int) 
         "fund": e["fund_share"].map(lambda v: fmt.percent(v, language=language)),
         "ferd": e["ferd_share"].map(lambda v: fmt.percent(v, language=language)),
         "costs": e["total_costs_nok"].map(mn),
-        "result": e["result_nok"].map(mn),
+        "result": e["result_nok"].map(
+            lambda v: fmt.number(None if pd.isna(v) else float(v) / 1e6, 2, language=language)),
         "investment": e["ferd_investment_nok"].map(
             lambda v: fmt.MISSING if pd.isna(v) or float(v) == 0 else mn(v)),
     })

@@ -1052,10 +1052,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         _NB: "Piloten er om lag {diff} dyrere per deltaker.",
         _EN: "The pilot is about {diff} dearer per participant."},
     "after.unit.unclear": {
-        _NB: "Om piloten er billigere eller dyrere, er usikkert: tallet for piloten kan ligge "
-             "mellom {low} og {high}.",
-        _EN: "Whether the pilot is cheaper or dearer is uncertain: the pilot's figure may lie "
-             "between {low} and {high}."},
+        _NB: "Om piloten er billigere eller dyrere, er usikkert: tallet for piloten kan være "
+             "alt fra {span}.",
+        _EN: "Whether the pilot is cheaper or dearer is uncertain: the pilot's figure may be "
+             "anywhere from {span}."},
     "after.unit.too_few": {
         _NB: "{pilot}: for få deltakere til å regne ut hva en deltaker koster per år.",
         _EN: "{pilot}: too few participants to work out what a participant costs a year."},

@@ -147,8 +147,8 @@ _SCENARIO_WHY = {
     "unknown": ("kan ikke regnes ut", "cannot be worked out"),
 }
 _SCENARIO_COLUMNS = ["pilot_id", "scenario", "cost_per_year_nok", "cost_per_year_low_nok",
-                     "cost_per_year_high_nok", "participants_per_year", "enrolled", "share",
-                     "note"]
+                     "cost_per_year_high_nok", "participants_per_year", "enrolled",
+                     "scale_up_share", "note"]
 
 
 def _scenario_label(scenario: str, share: float, lang: str) -> str:
@@ -190,7 +190,7 @@ def _scenario_data(scenarios: pd.DataFrame, names: Mapping[str, str] | None,
     df = df.sort_values(["_pilot", "_order"]).reset_index(drop=True)
     num = {c: pd.to_numeric(df[c], errors="coerce").astype(float)
            for c in ("cost_per_year_nok", "cost_per_year_low_nok", "cost_per_year_high_nok",
-                     "participants_per_year", "enrolled", "share")}
+                     "participants_per_year", "enrolled", "scale_up_share")}
     change = (pd.to_numeric(df["change_from_today_nok"], errors="coerce").astype(float)
               if "change_from_today_nok" in df else pd.Series(np.nan, index=df.index))
     codes = df["note"].map(_codes)
@@ -223,7 +223,7 @@ def _scenario_data(scenarios: pd.DataFrame, names: Mapping[str, str] | None,
                        else "unknown")
     table = pd.DataFrame({
         "pilot_id": df["pilot_id"], "scenario": df["scenario"],
-        "label": [_scenario_label(s, sh, lang) for s, sh in zip(df["scenario"], num["share"])],
+        "label": [_scenario_label(s, sh, lang) for s, sh in zip(df["scenario"], num["scale_up_share"])],
         "participants_per_year": num["participants_per_year"],
         "cost_nok": num["cost_per_year_nok"], "low_nok": num["cost_per_year_low_nok"],
         "high_nok": num["cost_per_year_high_nok"], "change_nok": change, "why": row_why,
@@ -459,7 +459,7 @@ def scenario_chart(scenarios: pd.DataFrame, names: Mapping[str, str] | None = No
     scenarios : pandas.DataFrame
         Output of :func:`pilot_eval.metrics.decision.scenarios` (index
         ``(pilot_id, scenario)``; ``cost_per_year_nok``, ``cost_per_year_low_nok``,
-        ``cost_per_year_high_nok``, ``participants_per_year``, ``enrolled``, ``share``,
+        ``cost_per_year_high_nok``, ``participants_per_year``, ``enrolled``, ``scale_up_share``,
         ``note``; ``change_from_today_nok`` and ``outcome_promise`` when present).
     names : mapping of pilot_id to name, optional
     pilot_id : str, optional
