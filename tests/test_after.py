@@ -60,11 +60,13 @@ def test_scenario_table_hides_a_pilot_below_min_cell_size():
     table = after.scenario_table(scenario_frame(), NAMES, "nb", min_cell_size=5, share=0.1)
     data = table.data
     a_rows = data[data["Pilot"] == "Leksehjelp"]
-    assert list(a_rows["Tilfelle"]) == ["Videreføre som i dag", "Nå målet for antall deltakere",
+    assert list(a_rows["Tilfelle"]) == ["Som i dag", "Nå deltakermålet",
                                         "Nå 10\u00a0% av målgruppen"]
-    assert a_rows["Kostnad per år"].iloc[1] == "1,2\u00a0mill.\u00a0kr"  # 200 000 + 10 000 × 100
+    assert a_rows["Kostnad per år (mill. kr)"].iloc[1] == "1,2"  # 200 000 + 10 000 × 100
+    assert a_rows["Lav–høy (mill. kr)"].iloc[1] == "1,0–1,4"
     b_rows = data[data["Pilot"] == "Mentor"]
-    assert set(b_rows["Kostnad per år"]) == {"–"} and set(b_rows["Nye deltakere per år"]) == {"–"}
+    assert set(b_rows["Kostnad per år (mill. kr)"]) == {"–"}
+    assert set(b_rows["Nye deltakere per år"]) == {"–"}
     assert 'scope="rowgroup"' in table.html and "<caption" in table.html
 
 
@@ -72,8 +74,9 @@ def test_a_case_without_a_number_is_a_dash_not_zero():
     frame = scenario_frame({("a", "reach_target"): {"participants_per_year": np.nan,
                                                       "cost_per_year_nok": np.nan}})
     data = after.scenario_table(frame, NAMES, "en", min_cell_size=5, share=0.25).data
-    row = data[(data["Pilot"] == "Leksehjelp") & (data["Case"] == "Reach the participant target")]
-    assert row["Cost a year"].iloc[0] == "–" and row["New participants a year"].iloc[0] == "–"
+    row = data[(data["Pilot"] == "Leksehjelp") & (data["Case"] == "Reach the target")]
+    assert row["Cost a year (NOK m)"].iloc[0] == "–"
+    assert row["New participants a year"].iloc[0] == "–"
 
 
 def test_a_scenario_never_promises_what_a_weak_result_cannot_carry():
@@ -94,7 +97,8 @@ def test_scenario_notes_say_who_pays_and_the_caveats():
                                  has_cost_types=False)
     assert "hele kostnaden" in notes[0] and "4\u00a0%" in notes[0]
     assert any("ikke merket som oppstart" in n for n in notes)
-    assert any(n.startswith("Leksehjelp og Mentor: minst ett av tilfellene") for n in notes)
+    caveats = after.scenario_caveats(scenario_frame(), NAMES, "nb")
+    assert any(n.startswith("Leksehjelp og Mentor: minst ett av tilfellene") for n in caveats)
     notes = after.scenario_notes(scenario_frame(), NAMES, "en", discount_rate=0.035,
                                  has_cost_types=True)
     assert "3.5" in notes[0] and not any("not marked" in n for n in notes)

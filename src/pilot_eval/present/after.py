@@ -30,7 +30,8 @@ from . import fmt, text
 from .tables import Table, _Col, _group_label, _name, _names, _table
 
 __all__ = ["continuing_lines", "continuing_total", "enterprise_sentences", "finances_table",
-           "promise_sentences", "reach_gap_sentences", "scenario_notes", "scenario_table",
+           "money_range", "promise_sentences", "reach_gap_sentences", "scenario_caveats",
+           "scenario_notes", "scenario_table",
            "shown", "unit_cost_sentences", "unit_cost_table"]
 
 Names = Mapping[str, str] | pd.Series | pd.DataFrame | None
@@ -86,8 +87,11 @@ def _group_words(group: Any, by: str, language: str) -> str:
     return _group_label(group, by, language)
 
 
-def _nok_range(low: float, high: float, language: str) -> str:
-    """"11 300–14 700 kr", rounded to hundreds."""
+def _nok_range(low: float, high: float, language: str, *, unit: bool = True) -> str:
+    """"11 300–14 700 kr", rounded to hundreds (without "kr" in a column that says it)."""
+    if not unit:
+        return (f"{fmt.number(round(low, -2), 0, language=language)}–"
+                f"{fmt.number(round(high, -2), 0, language=language)}")
     lo = fmt.nok(round(low, -2), language=language)
     hi = fmt.nok(round(high, -2), language=language)
     if language == "nb":
@@ -177,7 +181,7 @@ def scenario_table(scenarios: pd.DataFrame, names: Names, language: str, *,
         pid, key = str(r["pilot_id"]), str(r["scenario"])
         hidden = _why(r, min_cell_size) is not None
         cells = {"pilot": _name(pid, names_),
-                 "scenario": text.label(f"scenario.{key}", language,
+                 "scenario": text.label(f"scenario.short.{key}", language,
                                         share=fmt.percent(share, language=language))}
         n = _f(r.get("participants_per_year"))
         if hidden or not np.isfinite(n) or not np.isfinite(_f(r.get("cost_per_year_nok"))):
@@ -187,27 +191,37 @@ def scenario_table(scenarios: pd.DataFrame, names: Names, language: str, *,
             cells |= dict.fromkeys(("cost", "range", "per", "three", "pv"), fmt.MISSING)
         else:
             low, high = _f(r.get("cost_per_year_low_nok")), _f(r.get("cost_per_year_high_nok"))
+
+            def mill(v: float) -> str:
+                return fmt.number(v / 1e6, 1 if abs(v) >= 1e5 else 2, language=language)
+
             cells |= {
                 "n": fmt.number(_about(n), 0, language=language),
-                "cost": fmt.mnok(_f(r["cost_per_year_nok"]), language=language),
-                "range": (money_range(low, high, language)
+                "cost": mill(_f(r["cost_per_year_nok"])),
+                "range": (f"{mill(low)}–{mill(high)}"
                           if np.isfinite(low) and np.isfinite(high) else fmt.MISSING),
-                "per": fmt.nok(round(_f(r.get("cost_per_participant_nok")), -2),
-                               language=language),
-                "three": fmt.mnok(_f(r.get("budget_nominal_nok")), language=language),
-                "pv": fmt.mnok(_f(r.get("budget_discounted_nok")), language=language),
+                "per": fmt.number(round(_f(r.get("cost_per_participant_nok")), -2), 0,
+                                  language=language),
+                "three": mill(_f(r.get("budget_nominal_nok"))),
+                "pv": mill(_f(r.get("budget_discounted_nok"))),
             }
         rows.append(cells)
     body = pd.DataFrame(rows, columns=["pilot", "scenario", "n", "cost", "range", "per",
                                        "three", "pv"])
-    cols = [_Col("pilot", text.label("pilot", language)),
-            _Col("scenario", text.label("h.scenario", language)),
-            _Col("n", text.label("h.per_year_people", language), True),
-            _Col("cost", text.label("h.cost_per_year", language), True),
-            _Col("range", text.label("h.low_high", language), True),
-            _Col("per", text.label("h.per_participant", language), True),
-            _Col("three", text.label("h.three_years", language), True),
-            _Col("pv", text.label("h.three_years_pv", language), True)]
+    mnok, nok = text.label("unit.mnok", language), text.label("unit.nok", language)
+    cols = [_Col("pilot", text.label("pilot", language), width="17%"),
+            _Col("scenario", text.label("h.scenario", language), width="25%"),
+            _Col("n", text.label("h.per_year_people", language), True, width="10%"),
+            _Col("cost", f"{text.label('h.cost_per_year', language)} ({mnok})", True,
+                 width="9%"),
+            _Col("range", f"{text.label('h.low_high', language)} ({mnok})", True, nowrap=True,
+                 width="10%"),
+            _Col("per", f"{text.label('h.per_participant', language)} ({nok})", True,
+                 width="10%"),
+            _Col("three", f"{text.label('h.three_years', language)} ({mnok})", True,
+                 width="9%"),
+            _Col("pv", f"{text.label('h.three_years_pv', language)} ({mnok})", True,
+                 width="10%")]
     notes = [text.label("note.scenarios", language),
              text.message("table.derived", language, n=min_cell_size)]
     return _table(text.label("cap.scenarios", language), cols, body, notes=notes,
@@ -228,14 +242,21 @@ def _joined(items: Sequence[str], language: str) -> str:
 
 def scenario_notes(scenarios: pd.DataFrame, names: Names, language: str, *,
                    discount_rate: float, has_cost_types: bool) -> list[str]:
-    """Who pays in the cases, and the caveats the scenarios carry (no cost types, a case
-    far beyond today's reach, a pilot only months old)."""
-    names_ = _names(names)
+    """Who pays in the cases, and the caveats the scenarios carry (no cost types; the
+    chart's caption says which cases go far beyond today's reach and which pilots are only
+    months old, :func:`scenario_caveats`)."""
     out = [text.message("after.payer", language,
                         rate=fmt.percent(discount_rate, 0 if round(discount_rate * 100, 6)
                                          .is_integer() else 1, language=language))]
     if not has_cost_types:
         out.append(text.message("after.no_cost_types", language))
+    return out
+
+
+def scenario_caveats(scenarios: pd.DataFrame, names: Names, language: str) -> list[str]:
+    """The cases far beyond today's reach and the pilots only months old, in words."""
+    names_ = _names(names)
+    out = []
     for code, key in (("far_beyond", "after.far_beyond"), ("few_months", "after.few_months")):
         pilots = _pilots_with(scenarios, code, names_)
         if pilots:
@@ -299,7 +320,7 @@ def unit_cost_table(unit_costs: pd.DataFrame, names: Names, language: str, *,
             "pilot_cost": fmt.MISSING if few else fmt.nok(
                 round(_f(r["pilot_cost_per_participant_year_nok"]), -2), language=language),
             "range": fmt.MISSING if few or not (np.isfinite(low) and np.isfinite(high)) else
-            _nok_range(low, high, language),
+            _nok_range(low, high, language, unit=False),
             "difference": fmt.MISSING if few else fmt.nok(round(_f(r["difference_nok"]), -2),
                                                            language=language),
         })
@@ -313,7 +334,8 @@ def unit_cost_table(unit_costs: pd.DataFrame, names: Names, language: str, *,
             _Col("today", text.label("h.today_cost", language), True),
             _Col("year", text.label("h.price_year", language), True),
             _Col("pilot_cost", text.label("h.pilot_cost_year", language), True),
-            _Col("range", text.label("h.low_high", language), True),
+            _Col("range", f"{text.label('h.low_high', language)} "
+                          f"({text.label('unit.nok', language)})", True, nowrap=True),
             _Col("difference", text.label("h.difference", language), True)]
     years = sorted({int(y) for y in u["year"].dropna()})
     if years:

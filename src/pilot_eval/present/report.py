@@ -693,17 +693,18 @@ class _Report:
         share = fmt.percent(a.scale_up_share, language=self.language)
         who = text.message("after.who.one" if self._one_pilot else "after.who", self.language)
         parts = [_p(text.message("after.scenarios.lead", self.language, who=who, share=share))]
-        fig = figures.scenario_chart(rows, self.names, pilot_id=self.pilot_id if self._one_pilot
-                                     else None, language=self.language,
-                                     source=self.source("money"),
-                                     min_cell_size=self.min_cell_size)
-        parts.append(fig._repr_html_())
         parts.append(_after.scenario_table(rows, self.names, self.language,
                                            min_cell_size=self.min_cell_size,
                                            share=a.scale_up_share).html)
         parts.append(self._ul(_after.scenario_notes(
             rows, self.names, self.language, discount_rate=a.discount_rate,
             has_cost_types="costs.cost_type" in self.ds.columns_present)))
+        # the chart's caption says which cases go far beyond today and which are months old
+        fig = figures.scenario_chart(rows, self.names, pilot_id=self.pilot_id if self._one_pilot
+                                     else None, language=self.language,
+                                     source=self.source("money"),
+                                     min_cell_size=self.min_cell_size)
+        parts.append(fig._repr_html_())
         parts.append(self._sub("Hva kan vi vente av resultater?",
                                "What results can we expect?").html)
         parts.append(self._ul(_after.promise_sentences(rows, self.names, self.language,
@@ -772,13 +773,14 @@ class _Report:
                            self.language)
         parts = [f"<h3>{html.escape(head)}</h3>",
                  _p(text.message("after.enterprise.lead", self.language, who=who))]
-        parts.append(self._ul(_after.enterprise_sentences(fin, summary, self.language,
-                                                          organisations=orgs)))
         if len(fin):
             parts.append(figures.enterprise_chart(
                 fin, organisation=orgs[0] if one else None, language=self.language,
                 source=text.source("finances", self.language, date=self.ds.as_of_date)
             )._repr_html_())
+        parts.append(self._ul(_after.enterprise_sentences(fin, summary, self.language,
+                                                          organisations=orgs)))
+        if len(fin):
             parts.append(_after.finances_table(fin, self.language,
                                                as_of_year=self.ds.as_of_date.year).html)
         return Block("".join(parts))

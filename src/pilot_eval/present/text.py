@@ -1482,6 +1482,11 @@ LABELS: Final[dict[str, dict[str, str]]] = {
                               _EN: "Reach the participant target"},
     "scenario.share_of_population": {_NB: "Nå {share} av målgruppen",
                                      _EN: "Reach {share} of the target group"},
+    # the same cases in a table's narrow column
+    "scenario.short.continue": {_NB: "Som i dag", _EN: "As today"},
+    "scenario.short.reach_target": {_NB: "Nå deltakermålet", _EN: "Reach the target"},
+    "scenario.short.share_of_population": {_NB: "Nå {share} av målgruppen",
+                                           _EN: "Reach {share} of the target group"},
     "cap.scenarios": {_NB: "Kostnad per år etter avtaleperioden, tre tilfeller",
                       _EN: "Cost a year after the agreement, three cases"},
     "h.scenario": {_NB: "Tilfelle", _EN: "Case"},
