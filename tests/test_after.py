@@ -234,3 +234,37 @@ def test_exports_hide_every_figure_of_a_case_that_gives_a_small_pilot_back():
         assert (small[col] == DERIVED).all(), col
     assert (codes.xs("a", level="pilot_id")["cost_per_year_nok"] == "").all()
     assert (small["variable_cost_nok"] == "").all()  # money booked is no count of people
+
+
+def _blocks(report) -> dict[str, str]:
+    return {name: getattr(report, name)().html for name in
+            ("after_scenarios", "after_unit_costs", "after_reach", "after_enterprise")}
+
+
+def test_reports_show_the_section_with_its_data_and_nothing_without(sample_ds, tmp_path):
+    from pilot_eval.present.report import PilotReport, PortfolioReport
+
+    report = PortfolioReport(sample_ds)  # the sample is in the agreement's last half
+    assert report.decision
+    blocks = _blocks(report)
+    assert all(blocks.values())
+    assert "Kostnad per år etter avtaleperioden" in blocks["after_scenarios"]
+    assert "Sammenlignet med dagens tilbud" in blocks["after_unit_costs"]
+    assert "Virksomhetene bak pilotene" in blocks["after_enterprise"]
+    assert "Etter avtaleperioden" in report.section("after").html
+    assert "Skal pilotene fortsette som i dag" in report.summary().html
+    one = PilotReport(sample_ds, "leksehjelp", language="en")
+    assert "If the pilot continues as today" in one.summary().html
+    assert "Lekselyst" in _blocks(one)["after_enterprise"]
+    assert "Arbeidsglede" not in _blocks(one)["after_enterprise"]  # another pilot's enterprise
+    # the same folder without cost types, alternatives and finances: exactly as before
+    plain = dataclasses.replace(
+        sample_ds, columns_present=sample_ds.columns_present - {"costs.cost_type"},
+        tables_present=sample_ds.tables_present - {"alternatives", "finances"})
+    before = PortfolioReport(plain)
+    assert not before.decision and not any(_blocks(before).values())
+    assert before.section("after").html == ""
+    assert "fortsette som i dag" not in before.summary().html
+    # unless asked for: then it says what it lacks
+    forced = PortfolioReport(plain, decision=True)
+    assert "ikke merket som oppstart" in forced.after_scenarios().html
