@@ -57,6 +57,7 @@ from ._common import enrolled_at_as_of, month_number, pilot_index, positions, ra
 from .cost import pilot_periods
 from .reach import BY, UNKNOWN, reach_by, reach_summary
 from .scorecard import _scorecard
+from .value import _pv_factor
 
 __all__ = ["has_decision_data", "scenarios", "scenario_budget", "unit_cost_comparison",
            "reach_gaps", "SCENARIOS", "HORIZON_YEARS", "SCENARIO_NOTES", "OUTCOME_PROMISES",
@@ -329,13 +330,16 @@ def scenarios(ds: Dataset, *, scorecard: pd.DataFrame | None = None,
           :math:`\sum_{t=1}^{3} \text{cost\_per\_year} / (1 + r)^t` with :math:`r` the
           agreement's ``discount_rate`` (payments at the end of each year, as in value for
           money); each with ``_low_nok`` and ``_high_nok``;
-        * ``share`` (``agreement.scale_up_share``), ``target_population``, ``reach_target``;
-        * the outcome carried over from the scorecard (its primary measure):
-          ``outcome_measure``, ``outcome_status``, ``evidence_rating``, ``improvement``,
-          ``ci_low``, ``ci_high`` (signed so that positive is better) and
-          ``outcome_promise``: ``effect`` only when the outcome is green, ``uncertain``
-          when it is measured but not green, ``unknown`` when it is grey -- a scenario
-          never turns a weak result into a promise;
+        * ``scale_up_share`` (``agreement.scale_up_share``), ``target_population``,
+          ``reach_target``;
+        * the outcome carried over from the scorecard (its primary measure), under the
+          scorecard's names so the disclosure rules hide it with ``outcome_n``:
+          ``outcome_measure``, ``outcome_status``, ``evidence_rating``, ``outcome_n``,
+          ``outcome_improvement``, ``outcome_ci_low``, ``outcome_ci_high`` (signed so that
+          positive is better) and ``outcome_promise`` (:data:`OUTCOME_PROMISES`): ``effect``
+          only when the outcome is green, ``uncertain`` when it is measured but not green
+          (yellow, or red: ``outcome_status`` tells them apart), ``unknown`` when it is
+          grey -- a scenario never turns a weak result into a promise;
         * ``note`` -- ``;``-joined keys of :data:`SCENARIO_NOTES`.
 
     Notes
@@ -382,8 +386,9 @@ def _scenarios(ds: Dataset, b: pd.DataFrame, card: pd.DataFrame) -> pd.DataFrame
         return fixed_per_year[:, None] + v[:, None] * big_n
 
     cost, low, high = (per_year(b[c].to_numpy()) for c in ("v", "v_low", "v_high"))
-    rate = float(ds.agreement.discount_rate)
-    pv = sum(1.0 / (1.0 + rate) ** t for t in range(1, HORIZON_YEARS + 1))
+    # the value-for-money convention: payments at the end of each year, no drop-off
+    pv = float(_pv_factor(pd.Series([0.0]), pd.Series([HORIZON_YEARS]),
+                          pd.Series([float(ds.agreement.discount_rate)])).iloc[0])
 
     # the outcome, from the scorecard
     card = card.reindex(index)

@@ -290,6 +290,10 @@ def promise_sentences(scenarios: pd.DataFrame, names: Names, language: str, *,
                                     measure=label[:1].upper() + label[1:] if language == "en"
                                     else label, evidence=evidence,
                                     improvement=f"{amount}\u00a0{unit}".strip()))
+        elif promise == "uncertain" and str(row.get("outcome_status")) == "red":
+            # red: the evidence shows no improvement that matters, not mere uncertainty
+            out.append(text.message("after.promise.no_effect", language, pilot=pilot,
+                                    evidence=evidence))
         elif promise == "uncertain":
             key = "after.promise.uncertain" if evidence else "after.promise.uncertain.unrated"
             out.append(text.message(key, language, pilot=pilot, evidence=evidence))
@@ -438,8 +442,8 @@ def reach_gap_sentences(reach_gaps: pd.DataFrame, reach_by: Mapping[str, pd.Data
                     groups.append(text.message("after.reach.group.few", language, group=label,
                                                target=target, k=min_cell_size))
                 else:  # hidden to protect another group: its share is not said
-                    groups.append(f"{label} ({target} " + ("av målgruppen)" if language == "nb"
-                                                          else "of the target group)"))
+                    groups.append(text.message("after.reach.group.hidden", language,
+                                               group=label, target=target))
             else:
                 groups.append(text.message("after.reach.group", language, group=label,
                                            target=target,

@@ -1022,6 +1022,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
              "({evidence} evidens).",
         _EN: "{pilot}: the results are too uncertain to promise anything for more "
              "participants ({evidence} evidence)."},
+    "after.promise.no_effect": {
+        _NB: "{pilot}: resultatene viser ingen forbedring som betyr noe ({evidence} evidens). "
+             "Flere deltakere gir ikke i seg selv bedre resultater.",
+        _EN: "{pilot}: the results show no improvement that matters ({evidence} evidence). "
+             "More participants do not by themselves bring better results."},
     "after.promise.uncertain.unrated": {
         _NB: "{pilot}: resultatene er for usikre til å love noe for flere deltakere.",
         _EN: "{pilot}: the results are too uncertain to promise anything for more "
@@ -1085,6 +1090,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "after.reach.group": {
         _NB: "{group} ({target} av målgruppen, {share} av deltakerne)",
         _EN: "{group} ({target} of the target group, {share} of the participants)"},
+    "after.reach.group.hidden": {
+        _NB: "{group} ({target} av målgruppen)", _EN: "{group} ({target} of the target group)"},
     "after.reach.group.few": {
         _NB: "{group} ({target} av målgruppen, færre enn {k} deltakere)",
         _EN: "{group} ({target} of the target group, fewer than {k} participants)"},
