@@ -268,3 +268,13 @@ def test_reports_show_the_section_with_its_data_and_nothing_without(sample_ds, t
     # unless asked for: then it says what it lacks
     forced = PortfolioReport(plain, decision=True)
     assert "ikke merket som oppstart" in forced.after_scenarios().html
+
+
+def test_a_groups_share_is_said_of_all_participants_as_the_reach_charts_show_it():
+    """Among the 38 of known age 13–15 are 12 = 32 %; of all 40 (2 of unknown age) 30 %,
+    the share the reach charts publish. Saying 32 % beside them would give 40 − 38 = 2 back."""
+    gaps, counts = gaps_and_counts()
+    gaps = gaps.assign(pilot_enrolled=40, share_of_enrolled=gaps["enrolled"] / 40)
+    gaps.loc[("a", "age_group", "13–15"), "share"] = 12 / 38
+    said = after.reach_gap_sentences(gaps, counts, NAMES, "nb", min_cell_size=5, pilots=["a"])
+    assert "30\u00a0% av deltakerne" in said[0] and "32\u00a0%" not in said[0]

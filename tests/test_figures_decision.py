@@ -487,3 +487,20 @@ def test_enterprise_chart_in_english(frames):
         assert words in drawn, words
     assert "Fondet" not in drawn
     assert plain(fig.alt).startswith("Bar chart: income by source per year.")
+
+
+def test_representation_hides_as_the_reach_charts_do_with_unknown_people(frames):
+    """The metric's frame says how many the pilot has in all (110 here; by area 78 + 29 =
+    107, so 3 of unknown area). The reach charts hide those 3 with the smallest known area
+    (Rud, 29): shown beside them, Rud's share would give the 3 back (110 − 78 − 29)."""
+    gaps = frames["reach_gaps"].assign(pilot_enrolled=110)
+    gaps["share_of_enrolled"] = gaps["enrolled"] / 110
+    t = D._representation_data(gaps, NAMES, "mentor", K, "nb").table.set_index(["by", "group"])
+    assert t.loc[("area", "Rud"), "mark"] == "skjult" and np.isnan(t.loc[("area", "Rud"), "share"])
+    assert t.loc[("area", "Sandvika"), "share"] == pytest.approx(78 / 110)
+    # the same rule over the same cells as figures.reach_breakdown
+    by_area = pd.DataFrame({"pilot_id": "mentor", "area": ["Sandvika", "Rud", "unknown"],
+                            "enrolled": [78, 29, 3], "share": [78 / 110, 29 / 110, 3 / 110],
+                            "target_share": [0.55, 0.45, np.nan]}).set_index(["pilot_id", "area"])
+    fig = F.reach_breakdown(by_area, "area", NAMES, pilot_id="mentor", min_cell_size=K)
+    assert "26 %" not in plain(fig.alt) and "71 %" in plain(fig.alt)  # Rud hidden there too

@@ -34,7 +34,7 @@ import pytest
 from scipy import stats as sps
 
 import pilot_eval as pe
-from pilot_eval.metrics import metric_tables, scorecard
+from pilot_eval.metrics import metric_tables, reach_by, reach_summary, scorecard
 from pilot_eval.metrics.decision import (
     HORIZON_YEARS,
     SCENARIO_NOTES,
@@ -571,3 +571,19 @@ def test_sample_smoke(sample_ds: pe.Dataset) -> None:
         assert (out.loc[ok, "cost_per_year_nok"] <= out.loc[ok, "cost_per_year_high_nok"] + 1e-6).all()
         assert_no_inf(reach_gaps(view))
         assert_no_inf(unit_cost_comparison(view))
+
+
+def test_reach_gaps_carries_the_share_the_reach_charts_publish() -> None:
+    """``share_of_enrolled`` is of all the pilot's participants (unknown group included), as
+    reach_by's share; ``share`` (among the known) only ranks the groups."""
+    out = reach_gaps(DS)
+    reach = reach_summary(DS)["enrolled"]
+    for (pid, _by), rows in out.groupby(level=["pilot_id", "by"], sort=False):
+        assert (rows["pilot_enrolled"] == reach[pid]).all()
+        assert rows["share_of_enrolled"].tolist() == pytest.approx(
+            (rows["enrolled"].astype(float) / float(reach[pid])).tolist())
+    for by in ("area", "gender", "age_group"):
+        rb = reach_by(DS, by)
+        rb = rb[rb.index.get_level_values(by).astype(str) != "unknown"]
+        mine = out.xs(by, level="by")["share_of_enrolled"].to_numpy(dtype=float)
+        assert mine == pytest.approx(rb["share"].to_numpy(dtype=float), nan_ok=True)

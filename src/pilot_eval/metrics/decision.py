@@ -627,7 +627,11 @@ def reach_gaps(ds: Dataset) -> pd.DataFrame:
         * ``enrolled``;
         * ``share`` = enrolled / the pilot's enrolled in the groups shown (people whose
           group is unknown are left out of both, so the shares add up to 1 like the target
-          shares);
+          shares): what ``representation`` is built on, never published;
+        * ``pilot_enrolled`` -- the pilot's enrolled, unknown group included, and
+          ``share_of_enrolled`` = enrolled / pilot_enrolled: the share the reach charts and
+          ``reach_by`` publish, and so the only one a report may show beside them (the two
+          shares together would give the unknown group's count back);
         * ``target_population``, ``target_share`` -- as in ``reach_by``;
         * ``representation`` = share / target_share: 1 is reached in proportion, below 1
           under-represented (NaN where target_share is NaN or 0);
@@ -648,13 +652,17 @@ def reach_gaps(ds: Dataset) -> pd.DataFrame:
     frames = []
     for by in BY:  # three splits
         rb = reach_by(ds, by)
+        pilot_enrolled = rb["enrolled"].groupby(level="pilot_id", sort=False,
+                                                 observed=True).transform("sum")
         group = rb.index.get_level_values(by).astype(str)
-        rb = rb[group != UNKNOWN]
+        keep = group != UNKNOWN
+        rb, pilot_enrolled = rb[keep], pilot_enrolled[keep]
         frames.append(pd.DataFrame({
             "pilot_id": rb.index.get_level_values("pilot_id").astype(str),
             "by": by,
             "group": rb.index.get_level_values(by).astype(str),
             "enrolled": rb["enrolled"].to_numpy(),
+            "pilot_enrolled": pilot_enrolled.to_numpy(),
             "target_population": rb["target_population"].to_numpy(dtype=float),
             "target_share": rb["target_share"].to_numpy(dtype=float),
         }))
@@ -665,6 +673,7 @@ def reach_gaps(ds: Dataset) -> pd.DataFrame:
                                pilot_pos))].reset_index(drop=True)
     total = out.groupby(["pilot_id", "by"], sort=False)["enrolled"].transform("sum")
     out["share"] = ratio(out["enrolled"], total)
+    out["share_of_enrolled"] = ratio(out["enrolled"], out["pilot_enrolled"])
     target_share = out["target_share"].to_numpy()
     out["representation"] = ratio(out["share"], np.where(target_share > 0, target_share, np.nan))
     # the lowest representation per pilot and split; a stable sort keeps the first on a tie
@@ -673,5 +682,6 @@ def reach_gaps(ds: Dataset) -> pd.DataFrame:
              .drop_duplicates(["pilot_id", "by"]).index)
     out["least_reached"] = out.index.isin(least)
     out = out.set_index(["pilot_id", "by", "group"])
-    return out[["enrolled", "share", "target_population", "target_share", "representation",
-                "least_reached"]].astype({"enrolled": "Int64", "least_reached": bool})
+    return out[["enrolled", "share", "pilot_enrolled", "share_of_enrolled", "target_population",
+                "target_share", "representation", "least_reached"]].astype(
+        {"enrolled": "Int64", "pilot_enrolled": "Int64", "least_reached": bool})

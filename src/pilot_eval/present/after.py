@@ -444,10 +444,11 @@ def reach_gap_sentences(reach_gaps: pd.DataFrame, reach_by: Mapping[str, pd.Data
                 else:  # hidden to protect another group: its share is not said
                     groups.append(text.message("after.reach.group.hidden", language,
                                                group=label, target=target))
-            else:
+            else:  # the share the reach charts show (of all the pilot's participants)
+                shown = r["share_of_enrolled"] if "share_of_enrolled" in r else r["share"]
                 groups.append(text.message("after.reach.group", language, group=label,
                                            target=target,
-                                           share=fmt.percent(_f(r["share"]), language=language)))
+                                           share=fmt.percent(_f(shown), language=language)))
         out.append(text.message("after.reach.line", language, pilot=pilot,
                                 groups=_joined(groups, language)))
     return out

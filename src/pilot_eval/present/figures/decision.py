@@ -592,12 +592,19 @@ def _representation_data(reach_gaps: pd.DataFrame, names: Mapping[str, str] | No
     d["_order"] = d["by"].map({b: i for i, b in enumerate(_DIMENSIONS)})
     d = d.sort_values("_order", kind="stable").reset_index(drop=True)
     enrolled = pd.to_numeric(d["enrolled"], errors="coerce").fillna(0.0).astype(float)
-    share = pd.to_numeric(d["share"], errors="coerce").astype(float)
     target = pd.to_numeric(d["target_share"], errors="coerce").astype(float)
-    # the pilot's participants, unknown group included (shares are of them all)
-    ratio = (enrolled / share)[(share > 0) & (enrolled > 0)]
-    total = (float(np.round(ratio.median())) if len(ratio)
-             else float(enrolled.groupby(d["by"]).sum().max()) if len(d) else 0.0)
+    whole = "pilot_enrolled" in d and "share_of_enrolled" in d and len(d) > 0
+    if whole:
+        # the pilot's participants, unknown group included, and shares of them all: the
+        # figures the reach charts publish (a share of the known alone beside them would
+        # give the unknown group's count back)
+        share = pd.to_numeric(d["share_of_enrolled"], errors="coerce").astype(float)
+        total = float(pd.to_numeric(d["pilot_enrolled"], errors="coerce").fillna(0).max())
+    else:
+        share = pd.to_numeric(d["share"], errors="coerce").astype(float)
+        ratio = (enrolled / share)[(share > 0) & (enrolled > 0)]
+        total = (float(np.round(ratio.median())) if len(ratio)
+                 else float(enrolled.groupby(d["by"]).sum().max()) if len(d) else 0.0)
     if total <= 0:
         return _ChartData(pd.DataFrame(), title, message=_tr(
             lang, "{n} har ingen deltakere ennå: hvem som nås kan ikke vises.",
@@ -610,9 +617,16 @@ def _representation_data(reach_gaps: pd.DataFrame, names: Mapping[str, str] | No
             "not shown for privacy.").format(n=name, k=k))
     # The pilot's total is published, so within each dimension a small group is hidden
     # with the smallest others until its count cannot be worked out (one rule for all).
-    cells = pd.Series(enrolled.to_numpy(), index=pd.MultiIndex.from_arrays(
-        [d["by"], d["group"]], names=["by", "group"]))
-    hidden = suppression_mask(cells, k, groups="by").to_numpy(bool)
+    # people of unknown group are one more cell of each split, as in the reach charts: the
+    # same rule over the same cells hides the same groups
+    # (a frame without pilot_enrolled, from an older caller, has no such cell)
+    unknown = (total - enrolled.groupby(d["by"], sort=False).sum()).clip(lower=0) if whole \
+        else pd.Series(dtype=float)
+    cells = pd.Series(np.concatenate([enrolled.to_numpy(), unknown.to_numpy()]),
+                      index=pd.MultiIndex.from_arrays(
+                          [[*d["by"], *unknown.index], [*d["group"], *["unknown"] * len(unknown)]],
+                          names=["by", "group"]))
+    hidden = suppression_mask(cells, k, groups="by").to_numpy(bool)[:len(d)]
     shown_share = share.where(~hidden)
     # from the shares as shown: the hidden groups' are not passed on
     least, unresolved = _least_reached(d["by"], hidden, enrolled, shown_share, target, total,
