@@ -30,7 +30,7 @@ from . import fmt, text
 from .tables import Table, _Col, _group_label, _name, _names, _table
 
 __all__ = ["continuing_lines", "continuing_total", "enterprise_sentences", "finances_table",
-           "money_range", "promise_sentences", "reach_gap_sentences", "scenario_caveats",
+           "money_range", "promise_sentences", "summary_lines", "reach_gap_sentences", "scenario_caveats",
            "scenario_notes", "scenario_table",
            "shown", "unit_cost_sentences", "unit_cost_table"]
 
@@ -126,17 +126,16 @@ def _why(row: pd.Series, min_cell_size: int) -> str | None:
 
 
 def _continue_rows(scenarios: pd.DataFrame) -> pd.DataFrame:
-    s = scenarios.reset_index()
-    return s[s["scenario"].astype(str) == "continue"].set_index(
-        s.loc[s["scenario"].astype(str) == "continue", "pilot_id"].astype(str))
+    """The ``continue`` row of each pilot, indexed by its id as text."""
+    rows = scenarios.xs("continue", level="scenario")
+    return rows.set_axis(rows.index.astype(str))
 
 
 def continuing_total(scenarios: pd.DataFrame, *, min_cell_size: int) -> float | None:
     """The yearly cost of continuing every pilot as today, or None when a pilot's cannot be
-    said (a total would then give it back)."""
+    said (a total would then give it back, or leave it out while saying "in all")."""
     rows = _continue_rows(scenarios)
-    if rows.empty or any(_why(r, min_cell_size) not in (None, "not_started")
-                         for _, r in rows.iterrows()):
+    if rows.empty or any(_why(r, min_cell_size) is not None for _, r in rows.iterrows()):
         return None
     return float(rows["cost_per_year_nok"].fillna(0).sum())
 
@@ -166,6 +165,27 @@ def continuing_lines(scenarios: pd.DataFrame, names: Names, language: str, *,
         else:
             out.append(text.message("after.line.no_range", language, **money))
     return out
+
+
+def summary_lines(scenarios: pd.DataFrame, names: Names, language: str, *,
+                  min_cell_size: int, one_pilot: bool) -> tuple[str, list[str]]:
+    """What the summary page says of the yearly cost of continuing: a lead sentence and a
+    line per pilot (the portfolio), or one sentence (a pilot report; no list)."""
+    lines = continuing_lines(scenarios, names, language, min_cell_size=min_cell_size)
+    if one_pilot:
+        r = _continue_rows(scenarios).iloc[0]
+        if _why(r, min_cell_size) is not None or pd.isna(r.get("cost_per_year_low_nok")):
+            return lines[0], []
+        return text.message(
+            "after.summary.lead.one", language,
+            cost=fmt.mnok(r["cost_per_year_nok"], language=language),
+            span=money_range(r["cost_per_year_low_nok"], r["cost_per_year_high_nok"],
+                             language)), []
+    total = continuing_total(scenarios, min_cell_size=min_cell_size)
+    if total is None:
+        return text.message("after.summary.lead.partial", language), lines
+    return text.message("after.summary.lead", language,
+                        total=fmt.mnok(total, language=language)), lines
 
 
 def scenario_table(scenarios: pd.DataFrame, names: Names, language: str, *,

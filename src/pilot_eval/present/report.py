@@ -662,26 +662,10 @@ class _Report:
         when the report shows "after the agreement")."""
         if not self.decision:
             return ""
-        rows = self._mine(self.scenarios)
-        k = self.min_cell_size
-        if self._one_pilot:
-            line = _after.continuing_lines(rows, self.names, self.language, min_cell_size=k)
-            r = rows.reset_index()
-            r = r[r["scenario"].astype(str) == "continue"].iloc[0]
-            if _after._why(r, k) is not None or pd.isna(r.get("cost_per_year_low_nok")):
-                return _p(line[0], "lead")
-            return _p(text.message(
-                "after.summary.lead.one", self.language,
-                cost=fmt.mnok(r["cost_per_year_nok"], language=self.language),
-                span=_after.money_range(r["cost_per_year_low_nok"], r["cost_per_year_high_nok"],
-                                        self.language)), "lead")
-        total = _after.continuing_total(rows, min_cell_size=k)
-        lines = _after.continuing_lines(rows, self.names, self.language, min_cell_size=k)
-        head = (_p(text.message("after.summary.lead", self.language,
-                                total=fmt.mnok(total, language=self.language)))
-                if total is not None else
-                _p(text.message("after.summary.lead.partial", self.language)))
-        return head + self._ul(lines)
+        lead, lines = _after.summary_lines(self._mine(self.scenarios), self.names,
+                                           self.language, min_cell_size=self.min_cell_size,
+                                           one_pilot=self._one_pilot)
+        return _p(lead, "lead" if self._one_pilot else None) + self._ul(lines)
 
     def after_scenarios(self) -> Block:
         """What continuing or scaling would cost a year (chart and table, three cases), the
