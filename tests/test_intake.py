@@ -554,3 +554,23 @@ def test_a_workbook_made_before_the_cost_type_column_is_accepted(folder, full, t
     costs = pilot_rows(pe.load_dataset(folder))["costs"]
     assert len(costs) == len(quarter(full, "2025-12-31")["costs"])
     assert set(costs["cost_type"].astype(str)) == {"variable"}  # the default
+
+
+def test_an_older_workbook_without_the_cost_type_keeps_the_folders_types(folder, full, tmp_path):
+    """A workbook made before the cost type column, re-delivered unchanged into a folder that
+    has the types, changes nothing: its rows are compared with the folder's types, not the
+    default, so no typed row counts as removed (the delivery was refused for it)."""
+    take(folder, write_delivery(tmp_path / "q1.xlsx", pilot_rows(full)))
+    before = folder_digest(folder)
+    path = write_delivery(tmp_path / "old.xlsx", pilot_rows(full))
+    wb = load_workbook(path)
+    ws = wb[next(s.title("nb") for s in spec.SHEETS if s.table == "costs")]
+    column = next(c.column for c in ws[1] if c.value and "cost_type" in str(c.value))
+    ws.delete_cols(column)
+    wb.save(path)
+    result = take(folder, path, now=NOW + dt.timedelta(hours=1))
+    assert not len(result.errors), result.errors
+    assert result.changes.empty
+    assert folder_digest(folder) == before
+    types = pd.read_csv(folder / "costs.csv", dtype=str)
+    assert {"fixed", "start_up"} <= set(types.loc[types["pilot_id"] == PILOT, "cost_type"])

@@ -225,9 +225,7 @@ def _combined(folder_tables: Mapping[str, TypedTable], typed: Mapping[str, Typed
             frame, raw, present = delivered, delivered_raw, set(tt.columns_present)
         else:
             keep = current.frame["pilot_id"].astype(object).ne(pilot_id)
-            lacking = [c.name for c in TABLES[table].columns if not c.required
-                       and c.name in current.columns_present and c.name not in tt.columns_present]
-            delivered = _carry_extras(table, current.frame.loc[~keep], delivered, also=lacking)
+            delivered = _carry_extras(table, current.frame.loc[~keep], delivered)
             frame = pd.concat([current.frame.loc[keep], delivered])
             raw = pd.concat([current.raw.loc[keep], delivered_raw]).fillna("")
             present = set(current.columns_present) | set(tt.columns_present)
@@ -266,6 +264,31 @@ def _carry_extras(table: str, before: pd.DataFrame, after: pd.DataFrame,
             carried[c] = (pd.Categorical(value, categories=after[c].cat.categories)
                           if isinstance(after[c].dtype, pd.CategoricalDtype) else value)
     return after.assign(**carried)
+
+
+def _with_folder_values(typed: Mapping[str, TypedTable],
+                        folder_tables: Mapping[str, TypedTable], pilot_id: str
+                        ) -> dict[str, TypedTable]:
+    """The delivered tables with the optional columns the folder has and the delivery lacks
+    (an older workbook without the cost type) taken from the folder's rows they match
+    (:func:`_carry_extras`): compared, checked and merged as the folder has them, so an
+    unchanged row stays unchanged instead of "removed and added" with a default."""
+    out = dict(typed)
+    for table, tt in typed.items():
+        current = folder_tables.get(table)
+        if current is None:
+            continue
+        lacking = [c.name for c in TABLES[table].columns if not c.required
+                   and c.name in current.columns_present and c.name not in tt.columns_present]
+        if not lacking:
+            continue
+        mine = current.frame.loc[current.frame["pilot_id"].astype(object).eq(pilot_id)]
+        frame = _carry_extras(table, mine, tt.frame, also=lacking)
+        known = {c.name for c in TABLES[table].columns}
+        frame = frame[[c for c in frame.columns if c in known or c in tt.frame.columns]]
+        out[table] = TypedTable(tt.name, tt.file, frame, tt.raw,
+                                set(tt.columns_present) | set(lacking))
+    return out
 
 
 def _vanished(current: TypedTable | None, typed: Mapping[str, TypedTable], pilot_id: str,
@@ -675,6 +698,7 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
             return result
         row = pilots.loc[pilots["pilot_id"].astype(object).eq(pilot_id)].iloc[0]
         _intake_rules(typed, (row["start_date"], row["end_date"]), today_ts, problems)
+        typed = _with_folder_values(typed, folder_tables, pilot_id)
         folder_files: dict[str, str] = {}
         for name in typed:
             found, _ = find_table(folder, name)
