@@ -278,3 +278,25 @@ def test_a_groups_share_is_said_of_all_participants_as_the_reach_charts_show_it(
     gaps.loc[("a", "age_group", "13–15"), "share"] = 12 / 38
     said = after.reach_gap_sentences(gaps, counts, NAMES, "nb", min_cell_size=5, pilots=["a"])
     assert "30\u00a0% av deltakerne" in said[0] and "32\u00a0%" not in said[0]
+
+
+def test_a_hidden_group_is_never_named_where_being_named_would_bound_it():
+    """6 participants: 16–19 4 and 20–25 2 (both "<5"), girls 4 and boys 2 (both "<5"). Named
+    "least reached, below 0,8 of its share" 20–25 would be < 0,8 × 44,6 % × 6 = 2,1, so 2,
+    and 16–19 then 4 (the attack on the sentence as it was). From what is published both
+    are 1–4 of 6: no group can be told apart, and the sentence says so."""
+    rows = [("gender", "female", 4, 0.484), ("gender", "male", 2, 0.516),
+            ("age_group", "16–19", 4, 0.554), ("age_group", "20–25", 2, 0.446)]
+    gaps = pd.DataFrame(rows, columns=["by", "group", "enrolled", "target_share"])
+    gaps["share"] = gaps["share_of_enrolled"] = gaps["enrolled"] / 6
+    gaps["pilot_enrolled"] = 6
+    gaps["representation"] = gaps["share"] / gaps["target_share"]
+    gaps["least_reached"] = [False, True, False, True]
+    gaps.insert(0, "pilot_id", "a")
+    gaps = gaps.set_index(["pilot_id", "by", "group"])
+    counts = {by: pd.DataFrame({"pilot_id": "a", by: g.index.get_level_values("group"),
+                                "enrolled": g["enrolled"].to_numpy()}).set_index(["pilot_id", by])
+              for by, g in gaps.groupby(level="by")}
+    said = after.reach_gap_sentences(gaps, counts, NAMES, "nb", min_cell_size=5, pilots=["a"])
+    assert said == ["Leksehjelp: ingen gruppe er klart minst nådd blant dem vi kan vise. Noen "
+                    "grupper er så små at vi ikke kan si mer uten å avsløre dem."]

@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 
 from ..dataset import Dataset
-from ..privacy import suppression_mask
 from . import fmt, text
 from .tables import Table, _Col, _group_label, _name, _names, _table
 
@@ -415,62 +414,66 @@ def reach_gap_sentences(reach_gaps: pd.DataFrame, reach_by: Mapping[str, pd.Data
     """Per pilot, the groups of its target group reached least (by area, gender and age
     group, each against its share of the target population), in one sentence.
 
-    A group's share of the participants is said only when the suppression rule of the reach
-    charts (over each pilot's groups, ``reach_by``) shows its count; otherwise "fewer than
-    k" or nothing. Only groups reached clearly less than the others (representation below
-    :data:`UNDER_REACHED`) are named.
+    The sentence says what the representation chart shows, from its data step
+    (:func:`pilot_eval.present.figures.decision.representation_data`): the same groups hidden
+    (the reach charts' rule, the unknown group included), a group named least reached only
+    where the figures shown prove it, and a share only where the chart shows it. A group is
+    named when it is reached clearly less than the others: its representation (share of the
+    participants / share of the target group) below :data:`UNDER_REACHED` -- for a hidden
+    "<k" group, its highest possible one, so that being named bounds nothing.
     """
+    from .figures.decision import representation_data
+
     names_ = _names(names)
     g = reach_gaps.reset_index()
     if len(g):
         g["pilot_id"] = g["pilot_id"].astype(str)
-    hidden: dict[tuple[str, str, str], bool] = {}
-    for by, frame in reach_by.items():
-        if frame.empty:
-            continue
-        mask = suppression_mask(frame["enrolled"].astype("Float64").fillna(0), min_cell_size,
-                                groups="pilot_id")
-        for (pid, group), hide in zip(frame.index, mask, strict=True):
-            hidden[(str(pid), by, str(group))] = bool(hide)
     out = []
     for pid in pilots:
         pilot = _name(pid, names_)
         rows = g[g["pilot_id"] == pid] if len(g) else g
-        known = rows[rows["representation"].notna()] if len(rows) else rows
         enrolled = float(reach_by["gender"].loc[pid, "enrolled"].sum()) \
             if "gender" in reach_by and pid in reach_by["gender"].index.get_level_values(0) else 0.0
         if enrolled < min_cell_size:
+            why = "after.why.no_participants" if enrolled == 0 else "after.reach.why.few"
             out.append(text.message("after.reach.unknown", language, pilot=pilot,
-                                    why=text.message("after.reach.why.few", language)))
+                                    why=text.message(why, language)))
             continue
-        if known.empty:
+        if rows.empty or not rows["representation"].notna().any():
             out.append(text.message("after.reach.unknown", language, pilot=pilot,
                                     why=text.message("after.reach.why.population", language)))
             continue
-        least = known[known["least_reached"].astype(bool)
-                      & (known["representation"] < UNDER_REACHED)]
-        if least.empty:
-            out.append(text.message("after.reach.even", language, pilot=pilot))
-            continue
+        drawn, total, unresolved = representation_data(
+            rows.set_index(["pilot_id", "by", "group"]), names_, pid, min_cell_size, language)
         groups = []
-        for _, r in least.iterrows():
+        for _, r in drawn[drawn["least"].astype(bool)].iterrows():
             label = _group_words(r["group"], str(r["by"]), language)
-            target = fmt.percent(_f(r["target_share"]), language=language)
-            n = _f(r["enrolled"])
-            if hidden.get((pid, str(r["by"]), str(r["group"])), n < min_cell_size):
-                if 0 < n < min_cell_size:
-                    groups.append(text.message("after.reach.group.few", language, group=label,
-                                               target=target, k=min_cell_size))
-                else:  # hidden to protect another group: its share is not said
-                    groups.append(text.message("after.reach.group.hidden", language,
-                                               group=label, target=target))
-            else:  # the share the reach charts show (of all the pilot's participants)
-                shown = r["share_of_enrolled"] if "share_of_enrolled" in r else r["share"]
+            target_share = _f(r["target_share"])
+            target = fmt.percent(target_share, language=language)
+            small = isinstance(r["mark"], str) and r["mark"].startswith("<")
+            if "share_of_enrolled" in rows:
+                # from what is published: the share shown, or a "<k" group's highest
+                level = (r["share"] / target_share if pd.notna(r["share"]) else
+                         (min_cell_size - 1) / (total * target_share) if small else np.inf)
+            else:  # a frame of the metric's older shape: its representation
+                exact = rows[(rows["by"] == r["by"]) & (rows["group"] == r["group"])]
+                level = _f(exact["representation"].iloc[0])
+            if not level < UNDER_REACHED:
+                continue
+            if pd.notna(r["share"]):
                 groups.append(text.message("after.reach.group", language, group=label,
                                            target=target,
-                                           share=fmt.percent(_f(shown), language=language)))
-        out.append(text.message("after.reach.line", language, pilot=pilot,
-                                groups=_joined(groups, language)))
+                                           share=fmt.percent(r["share"], language=language)))
+            elif small:
+                groups.append(text.message("after.reach.group.few", language, group=label,
+                                           target=target, k=min_cell_size))
+        if groups:
+            out.append(text.message("after.reach.line", language, pilot=pilot,
+                                    groups=_joined(groups, language)))
+        elif unresolved:
+            out.append(text.message("after.reach.unresolved", language, pilot=pilot))
+        else:
+            out.append(text.message("after.reach.even", language, pilot=pilot))
     return out
 
 

@@ -1098,6 +1098,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "after.reach.even": {
         _NB: "{pilot}: deltakerne fordeler seg omtrent som målgruppen.",
         _EN: "{pilot}: the participants are spread about like the target group."},
+    "after.reach.unresolved": {
+        _NB: "{pilot}: ingen gruppe er klart minst nådd blant dem vi kan vise. Noen grupper er "
+             "så små at vi ikke kan si mer uten å avsløre dem.",
+        _EN: "{pilot}: no group is clearly reached least among those we can show. Some groups "
+             "are so small that we cannot say more without revealing them."},
     "after.reach.unknown": {
         _NB: "{pilot}: vi kan ikke si hvem som er minst nådd, fordi {why}.",
         _EN: "{pilot}: we cannot say who is reached least, because {why}."},

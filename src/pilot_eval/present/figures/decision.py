@@ -62,7 +62,7 @@ from ._core import (
     _wrap,
 )
 
-__all__ = ["enterprise_chart", "representation_chart", "scenario_chart"]
+__all__ = ["enterprise_chart", "representation_chart", "representation_data", "scenario_chart"]
 
 _NBSP = "\u00a0"
 
@@ -79,6 +79,11 @@ class _ChartData:
     notes: list[str] = field(default_factory=list)
     message: str | None = None
     panels: list[str] = field(default_factory=list)
+    # representation_chart, for words beside it: the pilot's participants, every group of
+    # a split with target shares (also the splits not drawn), the splits with no nameable least
+    total: float = 0.0
+    groups: pd.DataFrame | None = None
+    unresolved: list[str] = field(default_factory=list)
 
 
 def _amount_unit(x: float) -> tuple[float, int]:
@@ -645,6 +650,8 @@ def _representation_data(reach_gaps: pd.DataFrame, names: Mapping[str, str] | No
     left_out = {b: ("no_target" if not has_target.get(b, False) else "groups")
                 for b in present if not (has_target.get(b, False) and has_shown.get(b, False))}
     dims = [b for b in present if b not in left_out]
+    groups = table[table["by"].map(lambda b: has_target.get(b, False))].reset_index(drop=True)
+    said_unresolved = list(unresolved)
     table = table[table["by"].isin(dims)].reset_index(drop=True)
 
     def dim(b: str) -> str:
@@ -668,7 +675,8 @@ def _representation_data(reach_gaps: pd.DataFrame, names: Mapping[str, str] | No
                       "No distribution by area, gender or age for {n}.").format(n=name)
         else:
             msg = _first_upper(_join([why_left_out(b) for b in left_out], lang)) + "."
-        return _ChartData(table, title, message=msg)
+        return _ChartData(table, title, message=msg, total=total, groups=groups,
+                          unresolved=said_unresolved)
 
     title = _pilot_title(_tr(lang, "Hvem nås? Andel av deltakerne og av målgruppen, etter {d}",
                              "Who is reached? Share of the participants and of the target "
@@ -728,7 +736,8 @@ def _representation_data(reach_gaps: pd.DataFrame, names: Mapping[str, str] | No
                               "\"Hidden\": withheld because a group below {k} could otherwise "
                               "be worked out from the total.").format(k=k)
         notes.append(note)
-    if unresolved := [b for b in unresolved if b in dims]:
+    unresolved = [b for b in unresolved if b in dims]
+    if unresolved:
         notes.append(_tr(lang, "Etter {w} kan minst nådd gruppe ikke pekes ut uten å avsløre "
                                "en liten gruppe.",
                          "By {w}, the least reached group cannot be named without revealing "
@@ -736,7 +745,25 @@ def _representation_data(reach_gaps: pd.DataFrame, names: Mapping[str, str] | No
     if left_out:
         notes.append(_tr(lang, "Ikke med: {x}.", "Left out: {x}.").format(
             x=_join([why_left_out(b) for b in left_out], lang)))
-    return _ChartData(table, title, alt, notes, panels=dims)
+    return _ChartData(table, title, alt, notes, panels=dims, total=total, groups=groups,
+                      unresolved=said_unresolved)
+
+
+def representation_data(reach_gaps: pd.DataFrame, names: Mapping[str, str] | None,
+                        pilot_id: str, min_cell_size: int, language: Language = "nb"
+                        ) -> tuple[pd.DataFrame, float, list[str]]:
+    """What :func:`representation_chart` knows of one pilot, for words beside it: every
+    group of a split with target shares as the chart would draw it (``by``, ``group``,
+    ``share`` -- NaN where hidden --, ``target_share``, ``mark`` "<k" or "skjult",
+    ``least``), also of splits it leaves out for want of a shown group; the pilot's
+    participants; and the splits whose least reached group cannot be named without giving
+    a hidden group away. Empty for a pilot with fewer than ``min_cell_size``
+    participants."""
+    data = _representation_data(reach_gaps, names, pilot_id, _cell_min(min_cell_size),
+                                _lang(language))
+    groups = data.groups if data.groups is not None else pd.DataFrame(
+        columns=["by", "group", "share", "target_share", "mark", "least"])
+    return groups, data.total, list(data.unresolved)
 
 
 def _draw_representation(axes: Sequence[Any], data: _ChartData, lang: str) -> list[Any]:
