@@ -300,3 +300,15 @@ def test_a_hidden_group_is_never_named_where_being_named_would_bound_it():
     said = after.reach_gap_sentences(gaps, counts, NAMES, "nb", min_cell_size=5, pilots=["a"])
     assert said == ["Leksehjelp: ingen gruppe er klart minst nådd blant dem vi kan vise. Noen "
                     "grupper er så små at vi ikke kan si mer uten å avsløre dem."]
+
+
+def test_exports_hide_a_small_pilots_notes_which_bound_its_enrolled():
+    """4 enrolled in 1,17 years, target 8 over 1,33 years = 6 a year: "far_beyond" on the
+    share row but not on the target row says 6 ≤ 2 × n / 1,17, so n ≥ 3,5 -- with "<5", 4."""
+    from pilot_eval.privacy import DERIVED, disclosure_codes
+
+    frame = scenario_frame()
+    reach = pd.DataFrame({"enrolled": [60, 3]}, index=pd.Index(["a", "b"], name="pilot_id"))
+    codes = disclosure_codes({"reach": reach, "scenarios": frame}, 5)["scenarios"]
+    assert (codes.xs("b", level="pilot_id")["note"] == DERIVED).all()
+    assert (codes.xs("a", level="pilot_id")["note"] == "").all()

@@ -497,6 +497,10 @@ _AFTER_DERIVED = (
     "difference_nok", "ratio", "participant_years",
 )
 DERIVED_FROM.update({c: ("enrolled",) for c in _AFTER_DERIVED})
+# a case's notes say how its participants compare with today's ("far_beyond": more than
+# twice as many) and whether a participant-year was observed: with the target or the
+# population they bound the enrolled. Only the after-the-agreement tables have both columns.
+DERIVED_FROM["note"] = ("enrolled",)
 DERIVED_FROM.update({
     # cost (scenarios: per participant of those enrolled)
     "cost_per_participant_nok": ("participants", "enrolled"),
