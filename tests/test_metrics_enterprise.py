@@ -145,3 +145,14 @@ def test_trend_thresholds(later: float, trend: str) -> None:
 def test_no_finances_gives_empty_tables() -> None:
     assert enterprise_finances(BASE).empty and enterprise_summary(BASE).empty
     assert list(enterprise_summary(BASE).columns)[-1] == "pilot_ids"
+
+
+def test_an_organisation_spelled_with_other_case_or_spacing_is_the_pilots_one() -> None:
+    """"lekselyst  AS" in finances is the pilots' "Lekselyst AS": the report finds its
+    figures under the pilots' name, and validate does not warn."""
+    from pilot_eval.schema import organisation_key
+
+    assert organisation_key(pd.Series(["Lekselyst  bærum AS ", "Lekselyst Bærum AS"])).nunique() == 1
+    rows = [(LL.lower().replace(" ", "  "), *ROWS[2][1:])]
+    out = enterprise_finances(build(rows))
+    assert list(out.index) == [(LL, 2025)] and out["pilot_ids"].tolist() == ["lekse"]

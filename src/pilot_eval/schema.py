@@ -91,6 +91,12 @@ COST_TYPES = ("start_up", "fixed", "variable")
 INCOME_SOURCES = ("fund", "municipality", "ferd", "other_public", "private_customers",
                   "donations", "other_income")
 
+def organisation_key(names: pd.Series) -> pd.Series:
+    """An organisation's name as compared across tables: case and spacing do not count
+    ("Lekselyst  bærum AS" is "Lekselyst Bærum AS")."""
+    return names.astype(str).str.casefold().str.split().str.join(" ")
+
+
 TABLES: dict[str, TableSpec] = {
     t.name: t
     for t in (
@@ -1122,8 +1128,8 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
     finances = tables.get("finances")
     if finances is not None:
         f = finances.frame
-        organisations = set(p["organisation"].dropna().astype(str).str.strip())
-        bad = f["organisation"].notna() & ~f["organisation"].astype(str).str.strip().isin(organisations)
+        organisations = set(organisation_key(p["organisation"].dropna()))
+        bad = f["organisation"].notna() & ~organisation_key(f["organisation"]).isin(organisations)
         problems.add_rows(finances.file, "finances.organisation", f.loc[bad, "organisation"],
                           lambda v: f"Organisasjonen «{v}» driver ingen pilot i pilots-tabellen "
                                     "(kolonnen organisation). Skriv navnet likt i begge tabellene.",

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..dataset import Dataset
-from ..schema import INCOME_SOURCES
+from ..schema import INCOME_SOURCES, organisation_key
 from ._common import ratio
 
 __all__ = ["enterprise_finances", "enterprise_summary", "TRENDS", "ABOUT_SAME"]
@@ -103,6 +103,10 @@ def enterprise_finances(ds: Dataset) -> pd.DataFrame:
     f = f[year <= when.year]
     name = f["organisation"].astype(object).where(f["organisation"].notna(), "").astype(str).str.strip()
     pilots = _organisations(ds)
+    # spelled as in the pilots table when only case or spacing differ
+    spelling = pd.Series(pilots.index, index=organisation_key(pd.Series(pilots.index)))
+    key = organisation_key(name)
+    name = name.where(~key.isin(spelling.index), key.map(spelling))
     others = pd.unique(name[~name.isin(pilots.index)].to_numpy(dtype=object))
     order = pd.Index([*pilots.index, *others])
     year = f["year"].astype("Int64").to_numpy(dtype=np.int64, na_value=0)
