@@ -312,3 +312,32 @@ def test_exports_hide_a_small_pilots_notes_which_bound_its_enrolled():
     codes = disclosure_codes({"reach": reach, "scenarios": frame}, 5)["scenarios"]
     assert (codes.xs("b", level="pilot_id")["note"] == DERIVED).all()
     assert (codes.xs("a", level="pilot_id")["note"] == "").all()
+
+
+def test_what_a_politician_would_misread_is_said_plainly():
+    # every cost marked start-up: no running cost, so no "0 kr a year"
+    only_start = scenario_frame({("a", "continue"): {"cost_per_year_nok": 0.0,
+                                                     "fixed_cost_nok": 0.0,
+                                                     "variable_cost_nok": 0.0,
+                                                     "start_up_cost_nok": 90_000.0}})
+    line = after.continuing_lines(only_start, NAMES, "nb", min_cell_size=5)[0]
+    assert line == ("Leksehjelp: kan ikke regnes ut ennå, fordi alle kostnadene er merket som "
+                    "oppstartskostnader.")
+    # "reach the target" below today's intake (40 a year against a target pace of 30)
+    below = scenario_frame({("a", "reach_target"): {"participants_per_year": 30.0}})
+    notes = after.scenario_notes(below, NAMES, "nb", discount_rate=0.04, has_cost_types=True)
+    assert any(n.startswith("Leksehjelp: har allerede flere nye deltakere per år enn målet")
+               for n in notes)
+    assert not any("Mentor: har allerede" in n for n in notes)  # hidden: nothing said of it
+    # under a participant-year of running costs: too early, not "488 700 kr dearer"
+    early = unit_frame(8_000, 10_000).assign(note="few_participant_years")
+    said = after.unit_cost_sentences(early, NAMES, "nb", min_cell_size=5, enrolled={"a": 60},
+                                     pilots=["a"])
+    assert said[0].startswith("Leksehjelp: for tidlig å sammenligne.")
+    none = after.unit_cost_sentences(early, NAMES, "nb", min_cell_size=5, enrolled={"a": 0},
+                                     pilots=["a"])
+    assert none == ["Leksehjelp: kan ikke regnes ut ennå, fordi ingen er med ennå."]
+    # without cost types, the lead does not say start-up costs were left out
+    lead = after.scenario_lead(scenario_frame(), "nb", who="pilotene", share="10 %",
+                               has_cost_types=False)
+    assert "Oppstartskostnader er holdt utenfor" not in lead

@@ -121,6 +121,9 @@ def _why(row: pd.Series, min_cell_size: int) -> str | None:
         return "no_participants"
     if enrolled < min_cell_size or pd.isna(row.get("cost_per_year_nok")):
         return "too_few"
+    if _f(row.get("fixed_cost_nok")) + _f(row.get("variable_cost_nok")) == 0 \
+            and _f(row.get("start_up_cost_nok")) > 0:
+        return "only_start_up"  # nothing to run it on: not "0 kr a year"
     return None
 
 
@@ -235,13 +238,14 @@ def scenario_table(scenarios: pd.DataFrame, names: Names, language: str, *,
                  width="9%"),
             _Col("range", f"{text.label('h.low_high', language)} ({mnok})", True, nowrap=True,
                  width="10%"),
-            _Col("per", f"{text.label('h.per_participant', language)} ({nok})", True,
+            _Col("per", f"{text.label('h.per_new_participant', language)} ({nok})", True,
                  width="10%"),
             _Col("three", f"{text.label('h.three_years', language)} ({mnok})", True,
                  width="9%"),
             _Col("pv", f"{text.label('h.three_years_pv', language)} ({mnok})", True,
                  width="10%")]
-    notes = [text.label("note.scenarios", language),
+    typed = not any("no_cost_types" in _notes(r) for _, r in s.iterrows())
+    notes = [text.label("note.scenarios" if typed else "note.scenarios.untyped", language),
              text.message("table.derived", language, n=min_cell_size)]
     return _table(text.label("cap.scenarios", language), cols, body, notes=notes,
                   group_first=True)
@@ -259,16 +263,38 @@ def _joined(items: Sequence[str], language: str) -> str:
     return ", ".join(items[:-1]) + f" {text.message('sum.and', language)} " + items[-1]
 
 
+def scenario_lead(scenarios: pd.DataFrame, language: str, *, who: str, share: str,
+                  has_cost_types: bool) -> str:
+    """The sentence over the scenario table (what the cases are; without cost types, not
+    that start-up costs are left out)."""
+    key = "after.scenarios.lead" if has_cost_types else "after.scenarios.lead.untyped"
+    return text.message(key, language, who=who, share=share)
+
+
 def scenario_notes(scenarios: pd.DataFrame, names: Names, language: str, *,
-                   discount_rate: float, has_cost_types: bool) -> list[str]:
+                   discount_rate: float, has_cost_types: bool,
+                   min_cell_size: int = 5) -> list[str]:
     """Who pays in the cases, and the caveats the scenarios carry (no cost types; the
     chart's caption says which cases go far beyond today's reach and which pilots are only
     months old, :func:`scenario_caveats`)."""
-    out = [text.message("after.payer", language,
+    costed = pd.to_numeric(scenarios["cost_per_year_nok"], errors="coerce").notna().any() \
+        if "cost_per_year_nok" in scenarios else True
+    out = [] if not costed else [text.message("after.payer", language,
                         rate=fmt.percent(discount_rate, 0 if round(discount_rate * 100, 6)
                                          .is_integer() else 1, language=language))]
     if not has_cost_types:
         out.append(text.message("after.no_cost_types", language))
+    names_ = _names(names)
+    s = scenarios.reset_index()
+    today = s[s["scenario"].astype(str) == "continue"].set_index("pilot_id")
+    target = s[s["scenario"].astype(str) == "reach_target"].set_index("pilot_id")
+    above = [_name(p, names_) for p in today.index
+             if _why(today.loc[p], min_cell_size) is None and p in target.index
+             and _f(target.loc[p, "participants_per_year"])
+             < _f(today.loc[p, "participants_per_year"])]
+    if above:  # "reach the target" is then a smaller service, not a bigger one
+        out.append(text.message("after.target_below_today", language,
+                                pilots=_joined(above, language)))
     return out
 
 
@@ -291,6 +317,8 @@ def promise_sentences(scenarios: pd.DataFrame, names: Names, language: str, *,
     names_ = _names(names)
     m = measures.set_index(measures["measure"].astype(str)) if len(measures) else measures
     label_col = "label_nb" if language == "nb" else "label_en"
+    far = {str(p) for p, n in scenarios.reset_index()[["pilot_id", "note"]]
+           .itertuples(index=False) if pd.notna(n) and "far_beyond" in str(n).split(";")}
     out = []
     for pid, row in _continue_rows(scenarios).iterrows():
         pilot = _name(pid, names_)
@@ -305,10 +333,13 @@ def promise_sentences(scenarios: pd.DataFrame, names: Names, language: str, *,
             unit = (str(m.loc[measure, "unit"]) if measure in m.index
                     and pd.notna(m.loc[measure, "unit"]) else "")
             amount = fmt.number(_f(row.get("outcome_improvement")), 1, language=language)
-            out.append(text.message("after.promise.effect", language, pilot=pilot,
-                                    measure=label[:1].upper() + label[1:] if language == "en"
-                                    else label, evidence=evidence,
-                                    improvement=f"{amount}\u00a0{unit}".strip()))
+            said = text.message("after.promise.effect", language, pilot=pilot,
+                                measure=label[:1].upper() + label[1:] if language == "en"
+                                else label, evidence=evidence,
+                                improvement=f"{amount}\u00a0{unit}".strip())
+            if pid in far:  # a much larger service is another service
+                said += " " + text.message("after.promise.far_beyond", language)
+            out.append(said)
         elif promise == "uncertain" and str(row.get("outcome_status")) == "red":
             # red: the evidence shows no improvement that matters, not mere uncertainty
             out.append(text.message("after.promise.no_effect", language, pilot=pilot,
@@ -383,8 +414,17 @@ def unit_cost_sentences(unit_costs: pd.DataFrame, names: Names, language: str, *
         pid = str(r["pilot_id"])
         pilot = _name(pid, names_)
         cost = _f(r.get("pilot_cost_per_participant_year_nok"))
-        if _f(enrolled.get(pid)) < min_cell_size or not np.isfinite(cost):
+        n = _f(enrolled.get(pid))
+        if not n > 0:
+            out.append(text.message("after.line.missing", language, pilot=pilot,
+                                    why=text.message("after.why.no_participants", language)))
+            continue
+        if n < min_cell_size or not np.isfinite(cost):
             out.append(text.message("after.unit.too_few", language, pilot=pilot))
+            continue
+        if cost == 0 or "few_participant_years" in _notes(r):
+            # nothing but start-up costs, or under a participant-year: a ramp-up, not a price
+            out.append(text.message("after.unit.too_early", language, pilot=pilot))
             continue
         today = _f(r["unit_cost_nok"])
         said = text.message("after.unit.line", language, pilot=pilot,
@@ -396,7 +436,8 @@ def unit_cost_sentences(unit_costs: pd.DataFrame, names: Names, language: str, *
         high = _f(r.get("pilot_cost_per_participant_year_high_nok"))
         if np.isfinite(low) and np.isfinite(high) and low <= today <= high:
             said += " " + text.message("after.unit.unclear", language,
-                                       span=_nok_range(low, high, language))
+                                       low=fmt.nok(round(low, -2), language=language),
+                                       high=fmt.nok(round(high, -2), language=language))
         else:
             key = "after.unit.cheaper" if cost < today else "after.unit.dearer"
             said += " " + text.message(key, language, diff=fmt.nok(round(abs(cost - today), -2),
@@ -527,8 +568,8 @@ def enterprise_sentences(enterprise: pd.DataFrame, summary: pd.DataFrame, langua
     for org, row in summary.iterrows():
         org = str(org)
         last, first = row.get("last_year"), row.get("first_year")
-        if pd.isna(last):
-            continue
+        if pd.isna(last) or pd.isna(row.get("municipality_share_last")):
+            continue  # no income reported: no share to say (the chart says why)
         said = text.message("after.enterprise.share", language, year=int(last), org=org,
                             share=fmt.percent(_f(row["municipality_share_last"]),
                                               language=language))

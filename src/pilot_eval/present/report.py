@@ -676,13 +676,15 @@ class _Report:
         a = self.ds.agreement
         share = fmt.percent(a.scale_up_share, language=self.language)
         who = text.message("after.who.one" if self._one_pilot else "after.who", self.language)
-        parts = [_p(text.message("after.scenarios.lead", self.language, who=who, share=share))]
+        typed = "costs.cost_type" in self.ds.columns_present
+        parts = [_p(_after.scenario_lead(rows, self.language, who=who, share=share,
+                                         has_cost_types=typed))]
         parts.append(_after.scenario_table(rows, self.names, self.language,
                                            min_cell_size=self.min_cell_size,
                                            share=a.scale_up_share).html)
         parts.append(self._ul(_after.scenario_notes(
             rows, self.names, self.language, discount_rate=a.discount_rate,
-            has_cost_types="costs.cost_type" in self.ds.columns_present)))
+            has_cost_types=typed, min_cell_size=self.min_cell_size)))
         # the chart's caption says which cases go far beyond today and which are months old
         fig = figures.scenario_chart(rows, self.names, pilot_id=self.pilot_id if self._one_pilot
                                      else None, language=self.language,

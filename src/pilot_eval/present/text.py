@@ -953,6 +953,9 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         _EN: "{pilot}: cannot be worked out yet, because {why}."},
     "after.why.not_started": {_NB: "piloten ikke har startet", _EN: "the pilot has not started"},
     "after.why.no_participants": {_NB: "ingen er med ennå", _EN: "nobody takes part yet"},
+    "after.why.only_start_up": {
+        _NB: "alle kostnadene er merket som oppstartskostnader",
+        _EN: "every cost is marked as a start-up cost"},
     "after.why.too_few": {
         _NB: "det er for få deltakere til å regne ut hva en deltaker koster",
         _EN: "there are too few participants to work out what a participant costs"},
@@ -980,6 +983,19 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
              "participant target, or reach {share} of the target group each year. Start-up "
              "costs are left out, and fixed costs are kept as they are. Low and high show how "
              "much the cost per participant has varied from month to month."},
+    "after.scenarios.lead.untyped": {
+        _NB: "Tabellen viser hva det vil koste per år hvis {who} fortsetter som i dag, når målet "
+             "for antall deltakere, eller når {share} av målgruppen hvert år. Lav og høy viser "
+             "hvor mye kostnaden per deltaker har variert fra måned til måned.",
+        _EN: "The table shows what it would cost a year if {who} continue as today, reach the "
+             "participant target, or reach {share} of the target group each year. Low and high "
+             "show how much the cost per participant has varied from month to month."},
+    "after.target_below_today": {
+        _NB: "{pilots}: har allerede flere nye deltakere per år enn målet tilsier. «Nå "
+             "deltakermålet» betyr der færre deltakere og lavere kostnad enn i dag.",
+        _EN: "{pilots}: already has more new participants a year than the target implies. "
+             "\u201cReach the target\u201d there means fewer participants and a lower cost "
+             "than today."},
     "after.who": {_NB: "pilotene", _EN: "the pilots"},
     "after.who.one": {_NB: "piloten", _EN: "the pilot"},
     "after.payer": {
@@ -1011,12 +1027,15 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "after.promise.heading": {
         _NB: "Hva kan vi vente av resultater?", _EN: "What results can we expect?"},
     "after.promise.effect": {
-        _NB: "{pilot}: {measure} ble bedre med {improvement} ({evidence} evidens). Drives "
-             "piloten på samme måte for flere, er det rimelig å vente en lignende forbedring, "
-             "men det er ikke sikkert.",
-        _EN: "{pilot}: {measure} improved by {improvement} ({evidence} evidence). If the pilot "
-             "is run the same way for more people, a similar improvement is a reasonable "
-             "expectation, but not a certainty."},
+        _NB: "{pilot}: {measure} ble bedre med {improvement} ({evidence} evidens), målt mot "
+             "sammenligningsgruppen. Drives piloten på samme måte for flere, er det rimelig å "
+             "vente en lignende forbedring, men det er ikke sikkert.",
+        _EN: "{pilot}: {measure} improved by {improvement} ({evidence} evidence), measured "
+             "against the comparison group. If the pilot is run the same way for more people, "
+             "a similar improvement is a reasonable expectation, but not a certainty."},
+    "after.promise.far_beyond": {
+        _NB: "Det gjelder minst av alt et tilbud mange ganger større enn i dag.",
+        _EN: "That holds least of all for a service many times larger than today's."},
     "after.promise.uncertain": {
         _NB: "{pilot}: resultatene er for usikre til å love noe for flere deltakere "
              "({evidence} evidens).",
@@ -1057,10 +1076,17 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         _NB: "Piloten er om lag {diff} dyrere per deltaker.",
         _EN: "The pilot is about {diff} dearer per participant."},
     "after.unit.unclear": {
-        _NB: "Om piloten er billigere eller dyrere, er usikkert: tallet for piloten kan være "
-             "alt fra {span}.",
-        _EN: "Whether the pilot is cheaper or dearer is uncertain: the pilot's figure may be "
-             "anywhere from {span}."},
+        _NB: "Om piloten er billigere eller dyrere, er usikkert: tallet for piloten kan ligge "
+             "mellom {low} og {high}.",
+        _EN: "Whether the pilot is cheaper or dearer is uncertain: the pilot's figure may lie "
+             "between {low} and {high}."},
+    "after.unit.too_early": {
+        _NB: "{pilot}: for tidlig å sammenligne. Piloten har ennå ikke hatt et helt deltakerår "
+             "med løpende kostnader, så tallet per deltaker ville vise oppstarten, ikke "
+             "prisen.",
+        _EN: "{pilot}: too early to compare. The pilot has not yet had one whole participant-"
+             "year of running costs, so a figure per participant would show the start-up, "
+             "not the price."},
     "after.unit.too_few": {
         _NB: "{pilot}: for få deltakere til å regne ut hva en deltaker koster per år.",
         _EN: "{pilot}: too few participants to work out what a participant costs a year."},
@@ -1499,6 +1525,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "scenario.short.reach_target": {_NB: "Nå deltakermålet", _EN: "Reach the target"},
     "scenario.short.share_of_population": {_NB: "Nå {share} av målgruppen",
                                            _EN: "Reach {share} of the target group"},
+    "h.per_new_participant": {_NB: "Kostnad per ny deltaker", _EN: "Cost per new participant"},
     "cap.scenarios": {_NB: "Kostnad per år etter avtaleperioden, tre tilfeller",
                       _EN: "Cost a year after the agreement, three cases"},
     "h.scenario": {_NB: "Tilfelle", _EN: "Case"},
@@ -1530,13 +1557,23 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "h.ferd_investment": {_NB: "Ferds investering", _EN: "Ferd's investment"},
     "note.part_year": {_NB: "Året {year} er ikke over: tallene gjelder deler av året.",
                        _EN: "The year {year} is not over: the figures cover part of the year."},
+    "note.scenarios.untyped": {
+        _NB: "Kostnad per år med alle kostnader, også oppstart. «Kostnad per ny deltaker» er "
+             "kostnaden per år delt på nye deltakere per år. «Tre år» er tre år med samme "
+             "kostnad; nåverdien diskonterer hvert år.",
+        _EN: "Cost a year with every cost, start-up included. \u201cCost per new "
+             "participant\u201d is the cost a year divided by the new participants a year. "
+             "\u201cThree years\u201d is three years at the same cost; the present value "
+             "discounts each year."},
     "note.unit_source": {_NB: "Kilde for {alternative}: {source}.",
                          _EN: "Source for {alternative}: {source}."},
     "note.scenarios": {
-        _NB: "Kostnad per år i kroner per år, uten oppstartskostnader. «Tre år» er tre år med "
-             "samme kostnad; nåverdien diskonterer hvert år.",
-        _EN: "Cost a year without start-up costs. \u201cThree years\u201d is three years at the "
-             "same cost; the present value discounts each year."},
+        _NB: "Kostnad per år uten oppstartskostnader. «Kostnad per ny deltaker» er kostnaden "
+             "per år delt på nye deltakere per år. «Tre år» er tre år med samme kostnad; "
+             "nåverdien diskonterer hvert år.",
+        _EN: "Cost a year without start-up costs. \u201cCost per new participant\u201d is the "
+             "cost a year divided by the new participants a year. \u201cThree years\u201d is "
+             "three years at the same cost; the present value discounts each year."},
 }  # fmt: skip
 
 

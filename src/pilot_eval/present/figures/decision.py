@@ -271,13 +271,18 @@ def _scenario_data(scenarios: pd.DataFrame, names: Mapping[str, str] | None,
                "Bar chart: cost per year, low–high in brackets. ")
            + "; ".join(_first_upper(p) for p in parts) + ".")
 
+    typed = not codes.map(lambda c: "no_cost_types" in c).any()
+    # without cost types every cost counts as variable: the caveats below say so, and the
+    # formula does not claim start-up costs were left out
     notes = [_tr(lang, "Kostnad per år = dagens faste kostnader + dagens kostnad per deltaker "
-                       "× antall deltakere per år; oppstartskostnader er holdt utenfor. "
+                       "× antall deltakere per år{s} "
                        "Streken viser lav–høy ut fra hvor mye kostnaden per deltaker varierer "
                        "fra måned til måned.",
                  "Cost per year = today's fixed costs + today's cost per participant × "
-                 "participants per year; start-up costs are left out. The line shows low–high "
-                 "from how much the cost per participant varies from month to month.")]
+                 "participants per year{s} The line shows low–high "
+                 "from how much the cost per participant varies from month to month.").format(
+        s=(_tr(lang, "; oppstartskostnader er holdt utenfor.", "; start-up costs are left out.")
+           if typed else "."))]
     missing = table[table["why"].notna()]
     if len(missing):
         notes.append(_tr(lang, "Ikke regnet ut: {x}.", "Not worked out: {x}.").format(x=_join(
