@@ -5,6 +5,7 @@ data validates exactly as before."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ import pandas as pd
 import pytest
 
 import pilot_eval as pe
-from tests.conftest import MINIMAL, edit
+from tests.conftest import MINIMAL, SAMPLE, edit
 
 ALTERNATIVES = """alternative,name,unit_cost_nok,year,source,pilot_ids
 stottekontakt,Støttekontakt for barn og unge,52000,2024,Kommunens regnskap 2024,lekse;jobb
@@ -178,3 +179,15 @@ def test_as_of_drops_the_finances_of_later_years(minimal_copy) -> None:
     at_2024 = ds.as_of("2024-12-31").finances
     assert list(zip(at_2024["organisation"].astype(str), at_2024["year"])) == [
         ("Læringsløftet AS", 2024)]
+
+
+def test_an_alternatives_id_follows_the_id_rule(tmp_path):
+    """docs/data-format.md: letters, digits, '-' and '_' (a space or '/' was taken)."""
+    folder = tmp_path / "data"
+    shutil.copytree(SAMPLE, folder)
+    path = folder / "alternatives.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("stottekontakt,", "støtte/kontakt,"),
+                    encoding="utf-8")
+    problems = pe.validate(folder)
+    bad = problems[(problems["file"] == "alternatives.csv") & (problems["severity"] == "error")]
+    assert bad["column"].tolist() == ["alternative"] and bad["value"].tolist() == ["støtte/kontakt"]

@@ -194,7 +194,7 @@ TABLES: dict[str, TableSpec] = {
         ), unique_on=("measure",)),
         # what the municipality pays today for a comparable service, per participant per year
         TableSpec("alternatives", False, (
-            Col("alternative", "id", unique=True),
+            Col("alternative", "id", unique=True, pattern=PILOT_ID_PATTERN),
             Col("name", "text"),
             Col("unit_cost_nok", "float", gt=0),
             Col("year", "int", ge=1900, le=2100),
