@@ -1183,6 +1183,26 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
              "table)."},
     "after.enterprise.missing": {
         _NB: "{orgs}: ingen tall for økonomien.", _EN: "{orgs}: no figures for the finances."},
+    # command line: counts said with their plural (pilot-eval validate, the progress lines)
+    "cli.errors.one": {_NB: "{n} feil", _EN: "{n} error"},
+    "cli.errors.other": {_NB: "{n} feil", _EN: "{n} errors"},
+    "cli.warnings.one": {_NB: "{n} advarsel", _EN: "{n} warning"},
+    "cli.warnings.other": {_NB: "{n} advarsler", _EN: "{n} warnings"},
+    "cli.validate.found": {
+        _NB: "{errors} og {warnings} i {folder}.", _EN: "{errors} and {warnings} in {folder}."},
+    "cli.validate.clean": {_NB: "{folder}: ingen feil.", _EN: "{folder}: no errors."},
+    "cli.validate.clean_warnings": {
+        _NB: "{folder}: ingen feil ({warnings}).", _EN: "{folder}: no errors ({warnings})."},
+    "cli.reports.one": {_NB: "{n} rapport", _EN: "{n} report"},
+    "cli.reports.other": {_NB: "{n} rapporter", _EN: "{n} reports"},
+    "cli.progress.count": {_NB: "{done} av {reports}", _EN: "{done} of {reports}"},
+    "cli.stage.waiting": {_NB: "venter", _EN: "waiting"},
+    "cli.stage.loading": {_NB: "leser dataene", _EN: "reading the data"},
+    "cli.stage.execute": {_NB: "kjører notatboken", _EN: "running the notebook"},
+    "cli.stage.html": {_NB: "lager HTML", _EN: "making the HTML"},
+    "cli.stage.pdf": {_NB: "lager PDF", _EN: "making the PDF"},
+    "cli.stage.done": {_NB: "ferdig", _EN: "done"},
+    "cli.stage.failed": {_NB: "feilet", _EN: "failed"},
 }  # fmt: skip
 
 #: Short labels: table headers, captions, headings, words in cells.
