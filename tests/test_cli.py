@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -38,7 +39,7 @@ def test_validate_clean_folder(capsys: pytest.CaptureFixture[str]) -> None:
 def test_validate_ten_defects_lists_them_all(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(DATA / "ten_defects"), "--lang", "en"]) == 1
     out = capsys.readouterr().out
-    assert "10 error(s)" in out
+    assert "10 errors and 5 warnings in" in out
     for needle in ("pilots.csv", "costs.csv", "participants.csv", "sessions.csv", "outcomes.csv",
                    "exit_reason", "hours"):
         assert needle in out
@@ -112,3 +113,101 @@ def test_out_that_is_a_file_is_a_usage_error(tmp_path: Path,
     err = capsys.readouterr().err
     assert "is a file" in err and "internal error" not in err
     assert afile.read_text() == "not a folder"
+
+
+def test_closed_pipe_ends_quietly() -> None:
+    """`pilot-eval … | head`: the reader goes away before the output is written. The
+    command ends with the status a shell gives a program stopped by SIGPIPE, and no
+    "internal error … please report it"."""
+    proc = subprocess.Popen([sys.executable, "-m", "pilot_eval.cli", "validate", str(MINIMAL)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before the interpreter has even started: the first write fails
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 141
+    assert err == ""
+
+
+def test_closed_pipe_through_a_shell_pipeline() -> None:
+    """The same through a real shell pipeline, with more output than a pipe holds."""
+    script = (f"{sys.executable} -m pilot_eval.cli validate {DATA / 'ten_defects'} --format json "
+              "| head -c 10 > /dev/null; echo ${PIPESTATUS[0]}")
+    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, cwd=ROOT,
+                            timeout=300)
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout.strip() in {"0", "1", "141"}  # 1: the folder's errors, all written
+
+
+@pytest.mark.parametrize(("folder", "lang", "expected"), [
+    (MINIMAL, "nb", "ingen feil."),
+    (MINIMAL, "en", "no errors."),
+    (ROOT / "data" / "sample", "nb", "ingen feil (1 advarsel)."),
+    (ROOT / "data" / "sample", "en", "no errors (1 warning)."),
+    (DATA / "ten_defects", "nb", "10 feil og 5 advarsler i"),
+    (DATA / "ten_defects", "en", "10 errors and 5 warnings in"),
+])
+def test_validate_counts_in_singular_and_plural(folder: Path, lang: str, expected: str,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    main(["validate", str(folder), "--lang", lang])
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert expected in last
+    assert "(s)" not in last
+
+
+@pytest.mark.parametrize(("key", "n", "lang", "expected"), [
+    ("cli.errors", 1, "en", "1 error"), ("cli.errors", 2, "en", "2 errors"),
+    ("cli.errors", 1, "nb", "1 feil"), ("cli.errors", 0, "nb", "0 feil"),
+    ("cli.warnings", 1, "nb", "1 advarsel"), ("cli.warnings", 3, "nb", "3 advarsler"),
+    ("cli.warnings", 0, "en", "0 warnings"), ("cli.reports", 1, "nb", "1 rapport"),
+    ("cli.reports", 5, "nb", "5 rapporter"), ("cli.reports", 1, "en", "1 report"),
+])
+def test_command_line_plurals(key: str, n: int, lang: str, expected: str) -> None:
+    from pilot_eval.present.text import plural
+
+    assert plural(key, n, lang) == expected
+
+
+def test_data_validation_error_counts_its_errors_in_words() -> None:
+    from pilot_eval import DataValidationError
+    from pilot_eval.errors import problems_frame
+
+    one = problems_frame([{"file": "pilots.csv", "row": 2, "column": "name", "value": "",
+                           "severity": "error", "message_nb": "Mangler.", "message_en": "Missing."}])
+    assert "has 1 error to fix" in str(DataValidationError(one, language="en"))
+    two = pd.concat([one, one], ignore_index=True)
+    assert "has 2 errors to fix" in str(DataValidationError(two, language="en"))
+
+
+def _all_parsers() -> dict[str, argparse.ArgumentParser]:
+    from pilot_eval.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return {"pilot-eval": parser, **commands.choices}
+
+
+@pytest.mark.parametrize("name", ["pilot-eval", "sample", "validate", "metrics", "template",
+                                  "intake", "report"])
+def test_every_argument_has_help_and_every_command_an_example(name: str) -> None:
+    parser = _all_parsers()[name]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            continue
+        assert action.help, f"{name}: {action.dest} has no help text"
+    assert parser.epilog and "examples:" in parser.epilog
+    command = "pilot-eval" if name == "pilot-eval" else f"pilot-eval {name}"
+    assert f"  {command} " in parser.format_help()
+
+
+def test_format_of_validate_is_documented_in_help() -> None:
+    text = " ".join(_all_parsers()["validate"].format_help().split())
+    assert "--format {table,json}" in text and "for programs" in text
+
+
+def test_verbose_and_quiet_before_or_after_the_command() -> None:
+    loud = run("-v", "validate", str(MINIMAL))
+    assert "DEBUG" in loud.stderr and "Checked" in loud.stderr and loud.returncode == 0
+    quiet = run("validate", str(MINIMAL), "-q")
+    assert quiet.stderr == "" and quiet.returncode == 0
+    both = run("validate", str(MINIMAL), "-q", "-v")
+    assert both.returncode == 2 and "not allowed with" in both.stderr

@@ -2,8 +2,11 @@
 
 Exit codes: 0 success, 1 invalid data (problems printed as a table), 2 usage error,
 3 report execution failed (also: the output folder could not be written, or another run
-kept it busy), 130 interrupted (Ctrl-C), 143 stopped by SIGTERM (129 by SIGHUP). Progress goes to the terminal when there is one; run from cron
-(no terminal) it writes plain, timestamped log lines instead.
+kept it busy), 130 interrupted (Ctrl-C), 141 the reader of the output went away
+(``| head``; quietly, as a program ended by SIGPIPE), 143 stopped by SIGTERM (129 by
+SIGHUP). Progress goes to the terminal when there is one; run from cron (no terminal) it
+writes plain, timestamped log lines instead. ``-v`` adds what each step found and took,
+``-q`` leaves only warnings and errors.
 """
 
 from __future__ import annotations
@@ -28,68 +31,140 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def _setup_logging(quiet: bool) -> None:
+def _setup_logging(quiet: bool, verbose: int = 0) -> None:
+    """Messages on standard error: warnings and errors only with ``-q``, the steps of a run
+    by default, and with ``-v`` also what each step found and how long it took."""
     handler = logging.StreamHandler(sys.stderr)
     if sys.stderr.isatty():
         handler.setFormatter(logging.Formatter("%(message)s"))
     else:  # cron, CI: plain lines with a timestamp
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     log.handlers[:] = [handler]
-    log.setLevel(logging.WARNING if quiet else logging.INFO)
+    log.setLevel(logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO)
     log.propagate = False
 
 
+#: ``-q``/``-v`` are taken before the command and after it ("pilot-eval report data -v"),
+#: as people type them. SUPPRESS: a subcommand's default must not overwrite the one given
+#: before it.
+_LOUDNESS = argparse.ArgumentParser(add_help=False)
+_volume = _LOUDNESS.add_mutually_exclusive_group()
+_volume.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                     help="only warnings and errors")
+_volume.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS,
+                     help="also say what each step found and how long it took")
+
+class _FORMATTER(argparse.HelpFormatter):
+    """Descriptions wrapped to the terminal; the examples and exit codes as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith("examples:"):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
+def _examples(*lines: str) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="pilot-eval", description=(
+    parser = _Parser(prog="pilot-eval", parents=[_LOUDNESS], formatter_class=_FORMATTER,
+                     description=(
         "Evaluate a municipality's innovation pilots: validate a data folder, compute cost, "
-        "reach, outcome and value-for-money metrics, and render the reports."))
+        "reach, outcome and value-for-money metrics, and render the reports."),
+        epilog=_examples(
+            "pilot-eval sample --out data/sample       # a synthetic data folder to try",
+            "pilot-eval validate data/sample           # every problem in the folder at once",
+            "pilot-eval report data/sample --jobs 2    # the PDF and HTML reports",
+            "pilot-eval COMMAND --help                 # a command's options and examples")
+        + "\n\nexit status: 0 done, 1 invalid data (or a delivery refused), 2 usage error, "
+        "3 a report failed or\nthe output could not be written, 130 interrupted, 141 output "
+        "pipe closed (e.g. | head).")
     from importlib.metadata import version  # not `import pilot_eval`: keep --help fast
 
     parser.add_argument("--version", action="version", version=f"pilot-eval {version('pilot_eval')}")
-    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    data_dir_help = "the data folder (pilots.csv, agreement.toml, …; see docs/data-format.md)"
 
-    p = sub.add_parser("sample", help="write the synthetic sample data folder")
-    p.add_argument("--out", default="data/sample", type=Path, help="folder to write (default data/sample)")
+    def command(name: str, summary: str, description: str, *examples: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=summary, description=description,
+                              epilog=_examples(*examples), formatter_class=_FORMATTER,
+                              parents=[_LOUDNESS])
+
+    p = command("sample", "write the synthetic sample data folder",
+                "Write a synthetic data folder (four made-up pilots; every row is invented) "
+                "to try the tool on.",
+                "pilot-eval sample --out data/sample",
+                "pilot-eval sample --scale 20 --out /tmp/big      # 20 times the participants",
+                "pilot-eval sample --deliveries demo              # a folder and its quarterly "
+                "workbooks")
+    p.add_argument("--out", default="data/sample", type=Path, metavar="DIR",
+                   help="folder to write (default data/sample)")
     p.add_argument("--seed", type=int, default=2025, help="random seed (default 2025)")
-    p.add_argument("--scale", type=int, default=1, help="multiply participants and attendance by K")
+    p.add_argument("--scale", type=int, default=1, metavar="K",
+                   help="multiply participants and attendance by K (default 1)")
     p.add_argument("--deliveries", type=Path, metavar="DIR",
                    help="instead: write DIR/data (a folder before its first delivery) and "
                    "DIR/leveranser (every pilot's quarterly reporting workbook), to walk the "
                    "quarterly cycle")
 
-    p = sub.add_parser("validate", help="check a data folder and list every problem")
-    p.add_argument("data_dir", type=Path, metavar="DATA_DIR")
-    p.add_argument("--lang", choices=("nb", "en"), default="nb", help="language of the messages")
-    p.add_argument("--format", choices=("table", "json"), default="table", dest="fmt")
+    p = command("validate", "check a data folder and list every problem",
+                "Check every file of a data folder and list every problem at once, with file, "
+                "row, column and what to do. Exit status 1 when there are errors; warnings "
+                "alone give 0.",
+                "pilot-eval validate data/",
+                "pilot-eval validate data/ --lang en",
+                "pilot-eval validate data/ --format json > problems.json")
+    p.add_argument("data_dir", type=Path, metavar="DATA_DIR", help=data_dir_help)
+    p.add_argument("--lang", choices=("nb", "en"), default="nb",
+                   help="language of the messages (default nb)")
+    p.add_argument("--format", choices=("table", "json"), default="table", dest="fmt",
+                   help="table: a table for people (default); json: {errors, warnings, "
+                   "problems: [{file, row, column, severity, message_nb, message_en, …}]} "
+                   "for programs")
 
-    p = sub.add_parser("metrics", help="compute the metric tables")
-    p.add_argument("data_dir", type=Path, metavar="DATA_DIR")
-    p.add_argument("--as-of", dest="as_of", help="date YYYY-MM-DD (default: latest date in the data)")
-    p.add_argument("--out", type=Path, help="FILE.xlsx, FILE.csv or FILE.json (default: print)")
+    p = command("metrics", "compute the metric tables",
+                "Compute the metric tables (scorecard, cost, reach, outcomes, value for money, "
+                "…) with the privacy rules applied: counts below the agreement's "
+                "min_cell_size read \"<5\", figures that would reveal them \":\". Without "
+                "--out, the main columns are printed.",
+                "pilot-eval metrics data/",
+                "pilot-eval metrics data/ --as-of 2025-12-31 --out tall.xlsx",
+                "pilot-eval metrics data/ --out tall.json")
+    p.add_argument("data_dir", type=Path, metavar="DATA_DIR", help=data_dir_help)
+    p.add_argument("--as-of", dest="as_of", metavar="DATE",
+                   help="date YYYY-MM-DD (default: the latest date in the data)")
+    p.add_argument("--out", type=Path, metavar="FILE",
+                   help="FILE.xlsx (a workbook for people), FILE.csv or FILE.json (for "
+                   "programs); default: print the main columns")
 
-    p = sub.add_parser("template", help="write a pilot's reporting workbook for the entrepreneur",
-                       description="Write the Excel workbook an entrepreneur fills in every "
-                       "quarter: instructions, the pilot's facts, one sheet per table with lists "
-                       "and checks, and the rows already delivered. Example: pilot-eval template "
-                       "data/ --pilot mentor --out mentor-rapportering.xlsx")
-    p.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="the data folder")
+    p = command("template", "write a pilot's reporting workbook for the entrepreneur",
+                "Write the Excel workbook an entrepreneur fills in every quarter: instructions, "
+                "the pilot's facts, one sheet per table with lists and checks, and the rows "
+                "already delivered.",
+                "pilot-eval template data/ --pilot mentor --out mentor-rapportering.xlsx",
+                "pilot-eval template data/ --pilot mentor --empty --lang en")
+    p.add_argument("data_dir", type=Path, metavar="DATA_DIR", help=data_dir_help)
     p.add_argument("--pilot", required=True, metavar="ID", help="the pilot's id")
-    p.add_argument("--out", type=Path, help="FILE.xlsx (default: ID-rapportering.xlsx here)")
-    p.add_argument("--lang", choices=("nb", "en"), default="nb", help="language of the workbook")
+    p.add_argument("--out", type=Path, metavar="FILE.xlsx",
+                   help="where to write (default: ID-rapportering.xlsx here)")
+    p.add_argument("--lang", choices=("nb", "en"), default="nb",
+                   help="language of the workbook (default nb)")
     p.add_argument("--empty", action="store_true",
                    help="leave out the rows already delivered (default: include them)")
     p.add_argument("--force", action="store_true",
                    help="replace FILE.xlsx if it exists (it may be a filled-in delivery)")
 
-    p = sub.add_parser("intake", help="check a delivery and merge it into the data folder",
-                       description="Check an entrepreneur's delivery (a reporting workbook, or "
-                       "one table as CSV named after it) and, when it has no errors, merge it "
-                       "into the data folder and keep it on record in DATA_DIR/deliveries/. "
-                       "With errors nothing is merged and a feedback workbook marks each "
-                       "problem. Exit status: 0 taken in or nothing to change, 1 refused, "
-                       "2 usage error. Example: pilot-eval intake data/ mentor-2026-Q1.xlsx")
-    p.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="the data folder")
+    p = command("intake", "check a delivery and merge it into the data folder",
+                "Check an entrepreneur's delivery (a reporting workbook, or one table as CSV "
+                "named after it) and, when it has no errors, merge it into the data folder and "
+                "keep it on record in DATA_DIR/deliveries/. With errors nothing is merged and "
+                "a feedback workbook marks each problem. Exit status: 0 taken in or nothing "
+                "to change, 1 refused, 2 usage error.",
+                "pilot-eval intake data/ mentor-2026-Q1.xlsx",
+                "pilot-eval intake data/ mentor-2026-Q1.xlsx --dry-run",
+                "pilot-eval intake data/ participants.csv --pilot mentor")
+    p.add_argument("data_dir", type=Path, metavar="DATA_DIR", help=data_dir_help)
     p.add_argument("file", type=Path, metavar="FILE", help="the delivery (.xlsx or .csv)")
     p.add_argument("--pilot", metavar="ID", help="the pilot (default: the one the workbook names)")
     p.add_argument("--dry-run", action="store_true", dest="dry_run",
@@ -98,17 +173,28 @@ def build_parser() -> argparse.ArgumentParser:
                    help="let participants missing since the last delivery be removed")
     p.add_argument("--feedback", type=Path, metavar="FILE.xlsx",
                    help="where to write the feedback workbook (default: beside FILE)")
-    p.add_argument("--lang", choices=("nb", "en"), default="nb", help="language of the messages")
+    p.add_argument("--lang", choices=("nb", "en"), default="nb",
+                   help="language of the messages (default nb)")
 
-    p = sub.add_parser("report", help="render the evaluation reports (PDF and HTML)")
-    p.add_argument("data_dir", type=Path, metavar="DATA_DIR")
-    p.add_argument("--as-of", dest="as_of", help="date YYYY-MM-DD (default: latest date in the data)")
+    p = command("report", "render the evaluation reports (PDF and HTML)",
+                "Render the portfolio report and one report per pilot, as PDF and HTML, into "
+                "OUT/<as-of date>/ with metrics.xlsx and manifest.json. The folder is replaced "
+                "only when every report succeeded.",
+                "pilot-eval report data/",
+                "pilot-eval report data/ --as-of 2025-12-31 --jobs 2",
+                "pilot-eval report data/ --pilot mentor --lang en --out /srv/rapporter")
+    p.add_argument("data_dir", type=Path, metavar="DATA_DIR", help=data_dir_help)
+    p.add_argument("--as-of", dest="as_of", metavar="DATE",
+                   help="date YYYY-MM-DD (default: the latest date in the data)")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--pilot", nargs="+", metavar="ID", help="pilot report(s) for these pilots only")
     group.add_argument("--all", action="store_true", help="portfolio report and every pilot report (default)")
-    p.add_argument("--lang", choices=("nb", "en"), default=None, help="report language (default: agreement)")
-    p.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default reports/)")
-    p.add_argument("--jobs", type=int, default=1, help="reports rendered in parallel (default 1)")
+    p.add_argument("--lang", choices=("nb", "en"), default=None,
+                   help="report language (default: the agreement's)")
+    p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR",
+                   help="output folder (default reports/)")
+    p.add_argument("--jobs", type=int, default=1, metavar="N",
+                   help="reports rendered in parallel (default 1; 2 on a two-core machine)")
     p.add_argument("--decision", action="store_true", default=None,
                    help='show the section "after the agreement" (what continuing or scaling '
                         "would cost, today's service, who is not reached, the enterprises' "
@@ -121,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    _setup_logging(args.quiet)
+    _setup_logging(getattr(args, "quiet", False), getattr(args, "verbose", 0))
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -130,6 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return _COMMANDS[args.command](args)
+    except BrokenPipeError:
+        return _pipe_closed()
     except DataValidationError as exc:
         _say(str(exc))
         return EXIT_INVALID_DATA
@@ -160,6 +248,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_REPORT_FAILED
     except Exception as exc:  # a bug: one clear line, not a traceback
         return _internal_error(exc)
+
+
+#: A reader that closed the pipe (``pilot-eval metrics … | head``): the status a shell gives
+#: a program ended by SIGPIPE, 128 + 13.
+EXIT_PIPE_CLOSED = 141
+
+
+def _pipe_closed() -> int:
+    """End quietly after the reader of standard output went away.
+
+    What is still buffered cannot be written: standard output is pointed at /dev/null so
+    that the flush at exit does not fail again (the Python documentation's advice for
+    SIGPIPE)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout already closed or not a file
+        pass
+    return EXIT_PIPE_CLOSED
 
 
 def _say(text: str) -> None:
@@ -206,8 +315,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     if not args.data_dir.is_dir():
         raise UsageError(f"The data folder '{args.data_dir}' does not exist. Check the path.")
+    t0 = time.perf_counter()
     problems = validate(args.data_dir)
     n_errors = int((problems["severity"] == "error").sum())
+    log.debug("Checked %s in %.2f s: %d problem rows.", args.data_dir, time.perf_counter() - t0,
+              len(problems))
     if args.fmt == "json":
         records = json.loads(problems.to_json(orient="records", force_ascii=False))
         print(json.dumps({"errors": n_errors, "warnings": len(problems) - n_errors,
@@ -215,15 +327,17 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     else:
         if len(problems):
             print(format_problems(problems, language=args.lang, max_rows=200))
-        nb = args.lang == "nb"
-        warnings = len(problems) - n_errors
+        from .present.text import message, plural
+
+        lang, folder = args.lang, str(args.data_dir)
+        warnings = plural("cli.warnings", len(problems) - n_errors, lang)
         if n_errors:
-            print(f"\n{n_errors} feil og {warnings} advarsler i {args.data_dir}." if nb else
-                  f"\n{n_errors} error(s) and {warnings} warning(s) in {args.data_dir}.")
+            print("\n" + message("cli.validate.found", lang, folder=folder, warnings=warnings,
+                                 errors=plural("cli.errors", n_errors, lang)))
+        elif len(problems):
+            print(message("cli.validate.clean_warnings", lang, folder=folder, warnings=warnings))
         else:
-            print((f"{args.data_dir}: ingen feil" if nb else f"{args.data_dir}: no errors")
-                  + (f" ({warnings} advarsler)." if nb else f" ({warnings} warning(s)).") if warnings
-                  else (f"{args.data_dir}: ingen feil." if nb else f"{args.data_dir}: no errors."))
+            print(message("cli.validate.clean", lang, folder=folder))
     return EXIT_INVALID_DATA if n_errors else EXIT_OK
 
 
@@ -237,8 +351,13 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
         check_output_path(args.out)
     if not args.data_dir.is_dir():
         raise UsageError(f"The data folder '{args.data_dir}' does not exist. Check the path.")
+    t0 = time.perf_counter()
     ds = load_dataset(args.data_dir, as_of=args.as_of)
+    t1 = time.perf_counter()
+    log.debug("Loaded %s in %.2f s: %s.", args.data_dir, t1 - t0,
+              ", ".join(f"{name} {len(ds.table(name))} rows" for name in sorted(ds.tables_present)))
     tables = metric_tables(ds)
+    log.debug("Computed %d metric tables in %.2f s.", len(tables), time.perf_counter() - t1)
     k = ds.agreement.min_cell_size
     if args.out is not None:
         write_metrics(tables, args.out, min_cell_size=k)
@@ -371,7 +490,10 @@ def run() -> None:
     code = main()
     try:
         atexit._run_exitfuncs()
-        sys.stdout.flush()
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader left after the last write
+            code = _pipe_closed()
         sys.stderr.flush()
     except Exception:  # noqa: BLE001 — let the ordinary exit deal with it
         sys.exit(code)

@@ -182,7 +182,8 @@ class DataValidationError(PilotEvalError):
             )
         else:
             head = (
-                f"The data folder has {n_err} error(s) to fix before pilot_eval can use it. "
+                f"The data folder has {n_err} error{'' if n_err == 1 else 's'} to fix before "
+                "pilot_eval can use it. "
                 "Correct the files and run again:"
             )
         return head + "\n" + format_problems(self.problems, language=self.language, max_rows=self.max_rows)
