@@ -89,10 +89,6 @@ NOT_YET: dict[str, set[str]] = {
         "changes_table", "glossary_table", "its_table", "money_table", "outcome_table",
         "quality_table", "reach_by_table", "reach_table", "rules_table", "status_table",
         "value_table"},
-    "pilot_eval.privacy": {
-        "disclosure_codes", "looks_like_identity_number", "mask_identity_numbers",
-        "normalise_digits", "pseudonymise", "publishable", "table_disclosure_codes",
-        "valid_org_number"},
 }
 
 _SECTION = re.compile(r"^(\w[\w ]*)\n-{3,}\s*$", re.M)
