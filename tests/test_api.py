@@ -58,14 +58,7 @@ NOT_YET: dict[str, set[str]] = {
         "is_example", "sheet_for", "sheet_titled"},
     "pilot_eval.intake.template": {
         "build_workbook", "delivery_dates", "list_name", "next_delivery", "write_template"},
-    "pilot_eval.metrics": {"metric_tables"},
-    "pilot_eval.metrics.cost": {"cost_by_funder"},
-    "pilot_eval.metrics.decision": {"has_decision_data"},
-    "pilot_eval.metrics.evidence": {"min_measured", "rate_series", "rule"},
-    "pilot_eval.metrics.outcomes": {"its_fit", "its_summary", "outcome_changes", "outcome_summary"},
-    "pilot_eval.metrics.portfolio": {"overlap_matrix"},
-    "pilot_eval.metrics.reach": {"age_group_labels", "enrolment_by_month"},
-    "pilot_eval.metrics.scorecard": {"rules_hash", "rules_in_force", "scorecard"},
+    "pilot_eval.metrics.outcomes": {"its_fit", "its_summary"},
     "pilot_eval.metrics.value": {"sensitivity", "value_for_money", "value_for_money_by_pilot"},
     "pilot_eval.present.after": {
         "continuing_lines", "continuing_total", "enterprise_sentences", "finances_table",
@@ -82,8 +75,7 @@ NOT_YET: dict[str, set[str]] = {
     "pilot_eval.present.figures.money": {"cumulative_spend", "grant_vs_spent"},
     "pilot_eval.present.figures.outcomes": {
         "forest", "its_chart", "measured_enough", "outcome_distribution"},
-    "pilot_eval.present.figures.reach": {
-        "completion", "coverage", "enrolment_vs_target"},
+    "pilot_eval.present.figures.reach": {"completion", "coverage", "enrolment_vs_target"},
     "pilot_eval.present.figures.value": {"tornado", "value_vs_cost"},
     "pilot_eval.present.tables": {
         "changes_table", "glossary_table", "its_table", "money_table", "outcome_table",
