@@ -566,17 +566,23 @@ def test_simulated_coverage_paired_two_group_did() -> None:
 
 def test_results_can_be_read_without_importing_statsmodels(tmp_path):
     """statsmodels and SciPy (about 1 s of CPU) are imported by the estimators only: a
-    process that just reads results (a report kernel unpickling the shared tables) skips it."""
+    process that just reads results (a report kernel unpickling the shared tables) skips it.
+    Also for an estimate that kept its fitted model: pickling leaves the model out."""
     import pickle
     import subprocess
     import sys
 
+    fitted = stats.did(pd.DataFrame({"y": [1.0, 2.0, 3.0, 5.0, 1.5, 2.0, 3.5, 6.0],
+                                     "tr": [0, 0, 1, 1] * 2, "po": [0, 1, 0, 1] * 2}),
+                       outcome="y", treated="tr", post="po")
+    assert fitted.result is not None
     path = tmp_path / "estimate.pickle"
-    path.write_bytes(pickle.dumps(stats.paired_change(MOVIE_1, MOVIE_2)))
+    path.write_bytes(pickle.dumps((stats.paired_change(MOVIE_1, MOVIE_2), fitted)))
     code = (
         "import pickle, sys\n"
-        f"e = pickle.loads(open({str(path)!r}, 'rb').read())\n"
+        f"e, fitted = pickle.loads(open({str(path)!r}, 'rb').read())\n"
         "assert e.n == 10, e\n"
+        "assert fitted.n == 8 and fitted.result is None and fitted.model is None, fitted\n"
         "print(sorted(m for m in ('statsmodels', 'scipy') if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -962,3 +968,83 @@ def test_ratio_estimate_usage_errors() -> None:
         stats.ratio_estimate(pd.Series([1.0, 2.0], index=[0, 1]), pd.Series([1.0, 2.0], index=[1, 2]))
     with pytest.raises(UsageError, match="alpha"):
         stats.ratio_estimate(RATIO_Y, RATIO_X, alpha=1.5)
+
+
+# --------------------------------------------------------------------------- fitted model
+# Issue 14: an Estimate keeps the statsmodels result behind it (.result, .model, summary()).
+
+
+def test_did_keeps_the_fitted_ols(kielmc: pd.DataFrame) -> None:
+    e = stats.did(kielmc, outcome="rprice", treated="nearinc", post="y81",
+                  covariates=["age", "agesq"], alpha=0.1)
+    assert type(e.model).__name__ == "OLS"
+    assert e.model is e.result.model
+    assert e.result.params["treated:post"] == e.estimate
+    assert e.result.bse["treated:post"] == e.se
+    assert int(e.result.nobs) == e.n == 321
+    table = e.summary().tables[1].data
+    assert table[0][-2:] == ["[0.05", "0.95]"]  # the estimate's alpha, not 0.05
+    row = next(r for r in table if r[0].strip() == "treated:post")
+    assert float(row[2]) == approx(6359.75, 2)  # Wooldridge eq. (13.9) with age, agesq
+
+
+def test_ratio_and_its_keep_their_fits(sicily: pd.DataFrame) -> None:
+    ratio = stats.ratio_estimate([2.0, 4.0, 7.0, 8.0], [1.0, 2.0, 3.0, 4.0])
+    assert type(ratio.model).__name__ == "WLS" and ratio.result.cov_type == "HC1"
+    r = stats.its(sicily, outcome="aces", time="time", post="smokban", family="poisson",
+                  exposure="stdpop", slope_change=True)
+    for term in (r.level_change, r.slope_change, r.trend):
+        assert term is not None and term.result is r.model
+    assert type(r.level_change.model).__name__ == "GLM"
+    assert r.level_change.result.params["post"] == r.level_change.estimate
+    assert "Generalized Linear Model Regression Results" in str(r.level_change.summary())
+
+
+def test_small_sample_did_summary_says_which_errors_the_estimate_uses() -> None:
+    panel = person_panel(np.random.default_rng(3), 5, 6, effect=2.0)
+    kw = dict(outcome="y", treated="tr", post="po", cluster="id")
+    cr1 = stats.did(panel, **kw)
+    for method in ("cr2", "wild"):
+        e = stats.did(panel, **kw, small_sample=method, n_boot=199, seed=1)
+        # the kept model is the same regression with statsmodels' CR1 errors
+        assert e.result.bse["treated:post"] == pytest.approx(cr1.se, rel=1e-12)
+        assert e.result.params["treated:post"] == pytest.approx(e.estimate, rel=1e-12)
+        note = " ".join(e.summary().extra_txt.split())
+        assert "uses other standard errors than the table" in note
+        assert ("CR2 SE by id" if method == "cr2" else "wild cluster bootstrap") in note
+    assert "other standard errors" not in (cr1.summary().extra_txt or "")
+
+
+def test_estimates_without_a_model_say_so() -> None:
+    for e in (stats.paired_change(MOVIE_1, MOVIE_2), stats.two_group(MOVIE_1, MOVIE_2),
+              stats.did(pd.DataFrame({"y": [1.0, 2.0], "tr": [0, 1], "po": [0, 1]}),
+                        outcome="y", treated="tr", post="po")):
+        assert e.result is None and e.model is None
+        with pytest.raises(UsageError, match=r"summary\(\) needs the fitted statsmodels model"):
+            e.summary()
+
+
+def test_fitted_model_is_not_part_of_equality_repr_frame_or_pickle() -> None:
+    import copy
+    import pickle
+
+    frame = pd.DataFrame({"y": [1.0, 2.0, 3.0, 5.0, 1.5, 2.0, 3.5, 6.0],
+                          "tr": [0, 0, 1, 1] * 2, "po": [0, 1, 0, 1] * 2})
+    e = stats.did(frame, outcome="y", treated="tr", post="po")
+    bare = replace_result(e, None)
+    assert e == bare and hash(e) == hash(bare)
+    assert repr(e) == repr(bare) and "result" not in repr(e)
+    assert list(e.to_frame().columns) == list(bare.to_frame().columns)
+    assert "result" not in e.as_dict()
+    back = pickle.loads(pickle.dumps(e))
+    assert back == e and back.result is None
+    assert len(pickle.dumps(e)) < len(pickle.dumps(e.result)) / 5
+    assert copy.copy(e).result is e.result and copy.deepcopy(e).result is e.result
+    with pytest.raises(AttributeError):
+        e.result = None  # type: ignore[misc]
+
+
+def replace_result(e: Estimate, result: object) -> Estimate:
+    import dataclasses
+
+    return dataclasses.replace(e, result=result)

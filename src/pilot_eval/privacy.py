@@ -72,6 +72,21 @@ def normalise_digits(text: pd.Series) -> pd.Series:
 
     Only values with non-ASCII characters are touched, and only those that still hold a
     non-ASCII digit after NFKC go through Python one by one (rare).
+
+    Parameters
+    ----------
+    text : pandas.Series
+        Text (missing values become ``""``).
+
+    Returns
+    -------
+    pandas.Series of str
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> normalise_digits(pd.Series(["１２３", "abc"])).tolist()
+    ['123', 'abc']
     """
     text = text.astype("str").fillna("")
     wide = ~text.str.isascii().fillna(True)
@@ -144,9 +159,22 @@ def looks_like_identity_number(values: pd.Series | Iterable[str]) -> pd.Series:
     written ``NNNN.NN.NNNNN``, nor digits run together with letters (as in a hexadecimal
     pseudonym of :func:`pseudonymise`). Vectorised; never raises on odd text.
 
+    Parameters
+    ----------
+    values : pandas.Series or iterable of str
+        Any text: ids, free text, numbers read as text.
+
     Returns
     -------
     pandas.Series of bool, aligned with ``values``.
+
+    Examples
+    --------
+    Synthetic numbers (month + 80: a test number); the last has a wrong check digit:
+
+    >>> looks_like_identity_number(["01819010192", "born 018190 10192", "p-3f9a21c0",
+    ...                             "01819010193"]).tolist()
+    [True, True, False, False]
     """
     values = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype="string")
     out = np.zeros(len(values), dtype=bool)
@@ -160,6 +188,20 @@ def mask_identity_numbers(values: pd.Series | Iterable[str]) -> pd.Series:
     replaced by ``*`` (one per digit), so a message can show the rest of the text.
 
     A value with a number is returned in its normalised form (NFKC); others unchanged.
+
+    Parameters
+    ----------
+    values : pandas.Series or iterable of str
+
+    Returns
+    -------
+    pandas.Series
+        Same index and dtype as ``values`` (a Series of ``string`` for an iterable).
+
+    Examples
+    --------
+    >>> mask_identity_numbers(["id 01819010192 in a comment", "no number"]).tolist()
+    ['id *********** in a comment', 'no number']
     """
     values = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype="string")
     hits = _identity_matches(values)
@@ -176,7 +218,23 @@ def mask_identity_numbers(values: pd.Series | Iterable[str]) -> pd.Series:
 
 
 def valid_org_number(values: pd.Series) -> pd.Series:
-    """True where a value is a valid 9-digit Norwegian organisation number (MOD11)."""
+    """True where a value is a valid 9-digit Norwegian organisation number (MOD11).
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Organisation numbers as text (the Brønnøysund registers' 9 digits).
+
+    Returns
+    -------
+    pandas.Series of bool, aligned with ``values``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> valid_org_number(pd.Series(["974760673", "974760674", "97476067"])).tolist()
+    [True, False, False]
+    """
     mask, d = _digits(values, 9)
     out = np.zeros(len(values), dtype=bool)
     if len(d):
@@ -192,6 +250,20 @@ def pseudonymise(ids: pd.Series | Iterable[str], key: str | bytes, *, prefix: st
     The same id and key always give the same pseudonym, so tables stay linkable; without
     the key the real id cannot be recovered or checked by guessing. Keep the key secret
     and apart from the data, and use a new key per project.
+
+    Parameters
+    ----------
+    ids : pandas.Series or iterable of str
+        The real ids; missing ones stay missing.
+    key : str or bytes
+        The secret, at least 16 characters.
+    prefix : str, default "p-"
+    length : int, default 16
+        Hex digits kept of the HMAC, 8 to 64.
+
+    Returns
+    -------
+    pandas.Series of string, aligned with ``ids``.
 
     Examples
     --------
@@ -691,6 +763,17 @@ def disclosure_codes(tables: Mapping[str, pd.DataFrame], min_cell_size: int
        or a count it implies (:data:`IMPLIED_COUNTS`: share × denominator, denominator −
        numerator), is hidden or small. ``value_by_pilot`` (sums over measures) and
        ``sensitivity`` hide a pilot's or measure's figures when one of its values is hidden.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> reach = pd.DataFrame({"enrolled": [40, 12], "completed": [30, 9], "dropped_out": [8, 2],
+    ...                       "moved": [2, 1], "exited_other": [0, 0], "active": [0, 0],
+    ...                       "completion_rate": [0.75, 0.75]},
+    ...                      index=pd.Index(["mentor", "lekse"], name="pilot_id"))
+    >>> codes = disclosure_codes({"reach": reach}, min_cell_size=5)["reach"]
+    >>> codes.loc["mentor", ["moved", "dropped_out", "completion_rate"]].tolist()
+    ['primary', 'complementary', 'derived']
     """
     if min_cell_size < 1:
         raise UsageError(f"min_cell_size={min_cell_size!r} must be at least 1.")
@@ -760,7 +843,31 @@ def table_disclosure_codes(name: str, frame: pd.DataFrame, min_cell_size: int) -
     For a report's table or chart of one metric table (``reach``, ``outcomes``,
     ``value_for_money`` …): the same cells are hidden as in the workbook, which links
     tables only to hide *more* (never fewer) cells of ``cost``, ``scorecard`` and the
-    splits by group."""
+    splits by group.
+
+    Parameters
+    ----------
+    name : str
+        The metric table's name, as a key of :func:`pilot_eval.metrics.metric_tables`.
+    frame : pandas.DataFrame
+        The table, exact figures.
+    min_cell_size : int
+
+    Returns
+    -------
+    pandas.DataFrame of str
+        As one table of :func:`disclosure_codes`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> reach = pd.DataFrame({"enrolled": [40, 12], "completed": [30, 9], "dropped_out": [8, 2],
+    ...                       "moved": [2, 1], "exited_other": [0, 0], "active": [0, 0],
+    ...                       "completion_rate": [0.75, 0.75]},
+    ...                      index=pd.Index(["mentor", "lekse"], name="pilot_id"))
+    >>> table_disclosure_codes("reach", reach, 5).loc["lekse", ["completed", "moved"]].tolist()
+    ['complementary', 'primary']
+    """
     return disclosure_codes({name: frame}, min_cell_size)[name]
 
 
@@ -772,6 +879,33 @@ def publishable(name: str, frame: pd.DataFrame, min_cell_size: int, *,
     Every reader of the table (text, tables, charts) then has nothing to invert. Columns
     ``value_by_pilot`` and ``sensitivity`` need the per-measure ``value_for_money`` (exact)
     to know which of their figures rest on a hidden value.
+
+    Parameters
+    ----------
+    name : str
+        The metric table's name, as a key of :func:`pilot_eval.metrics.metric_tables`.
+    frame : pandas.DataFrame
+        The table, exact figures.
+    min_cell_size : int
+    value_for_money : pandas.DataFrame, optional
+        The exact ``value_for_money`` table, for ``value_by_pilot`` and ``sensitivity``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``frame`` itself when nothing is derived from a hidden count; else a copy with the
+        derived cells missing and ``attrs["suppressed"]`` the boolean mask of them.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> reach = pd.DataFrame({"enrolled": [40, 12], "completed": [30, 9], "dropped_out": [8, 2],
+    ...                       "moved": [2, 1], "exited_other": [0, 0], "active": [0, 0],
+    ...                       "completion_rate": [0.75, 0.75]},
+    ...                      index=pd.Index(["mentor", "lekse"], name="pilot_id"))
+    >>> shown = publishable("reach", reach, 5)
+    >>> shown["moved"].tolist(), shown["completion_rate"].tolist()  # counts stay exact
+    ([2, 1], [nan, nan])
     """
     tables = {name: frame}
     if value_for_money is not None and name in ("value_by_pilot", "sensitivity"):

@@ -33,9 +33,10 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -122,6 +123,32 @@ class Estimate:
         The significance level the interval was built for.
     n_clusters : int or None
         Clusters behind cluster-robust errors; None when the errors are not clustered.
+    result : statsmodels results or None
+        The fitted statsmodels results object behind a regression estimate (:func:`did`,
+        :func:`ratio_estimate`, the terms of :func:`its`), for diagnostics: residuals,
+        influence, the other coefficients. None for estimators that fit no model
+        (:func:`paired_change`, :func:`two_group`), when nothing could be estimated, and
+        after pickling (see Notes). Not part of equality, ``repr``, :meth:`as_dict` or
+        :meth:`to_frame`.
+
+    Notes
+    -----
+    A pickled (or saved) Estimate leaves ``result`` out: the results object holds the
+    data it was fitted to, and reading it back would import statsmodels, which a process
+    that only reads results (a report kernel) does without. Pickle ``e.result`` itself to
+    keep it. ``copy.copy`` and ``copy.deepcopy`` keep it (shared, not copied).
+
+    Examples
+    --------
+    >>> from pilot_eval import stats
+    >>> e = stats.ratio_estimate([2.0, 4.0, 7.0, 8.0], [1.0, 2.0, 3.0, 4.0])
+    >>> e.is_estimable, e.n
+    (True, 4)
+    >>> type(e.model).__name__, round(float(e.result.params[0]), 4)
+    ('WLS', 2.1)
+    >>> e.to_frame()[["estimate", "n", "df"]]
+       estimate  n   df
+    0       2.1  4  3.0
     """
 
     estimate: float
@@ -135,19 +162,85 @@ class Estimate:
     df: float | None = None
     alpha: float = 0.05
     n_clusters: int | None = None
+    result: Any = field(default=None, compare=False, repr=False)
 
     @property
     def is_estimable(self) -> bool:
         """True when a finite estimate and interval were computed."""
         return all(math.isfinite(v) for v in (self.estimate, self.ci_low, self.ci_high))
 
+    @property
+    def model(self) -> Any:
+        """The statsmodels model behind :attr:`result` (``OLS``, ``WLS``, ``GLM``), or None."""
+        return None if self.result is None else self.result.model
+
     def as_dict(self) -> dict[str, Any]:
-        """The fields as a plain dict (one tidy record)."""
-        return asdict(self)
+        """The numbers and labels as a plain dict (one tidy record), without ``result``."""
+        return {name: getattr(self, name) for name in _ESTIMATE_COLUMNS}
 
     def to_frame(self) -> pd.DataFrame:
-        """A one-row DataFrame with one column per field."""
-        return pd.DataFrame([self.as_dict()], columns=[f.name for f in fields(self)])
+        """A one-row DataFrame with one column per field except ``result``."""
+        return pd.DataFrame([self.as_dict()], columns=list(_ESTIMATE_COLUMNS))
+
+    def summary(self) -> Any:
+        """statsmodels' summary of the fitted model, at this estimate's ``alpha``.
+
+        Returns
+        -------
+        statsmodels.iolib.summary.Summary
+            Prints as text; ``.as_html()``, ``.as_latex()`` and ``.tables`` as in
+            statsmodels. When this estimate's standard error is not the one statsmodels
+            computed (the small-sample methods of :func:`did`), a note under the table
+            says which one the estimate uses.
+
+        Raises
+        ------
+        UsageError
+            When there is no fitted model: the estimator fits none, nothing could be
+            estimated, or the estimate was unpickled.
+
+        Examples
+        --------
+        >>> from pilot_eval import stats
+        >>> e = stats.ratio_estimate([2, 4, 7, 8, 9, 12, 13, 18], [1, 2, 3, 4, 5, 6, 7, 8])
+        >>> s = e.summary()
+        >>> s.tables[0].title, s.tables[1].data[1][:2]
+        ('WLS Regression Results', ['x1', '    2.0278'])
+        """
+        if self.result is None:
+            raise UsageError(
+                "summary() needs the fitted statsmodels model and this estimate has none "
+                f"({self.method}). did(), ratio_estimate() and its() keep it; "
+                "paired_change() and two_group() fit no model, an estimate that could not "
+                "be computed has none, and pickling leaves it out. Use repr(), to_frame() "
+                "or as_dict() for the numbers."
+            )
+        res = self.result
+        out = res.summary(alpha=self.alpha)
+        # a row of the table that is this estimate: same coefficient, se and interval
+        rows = np.column_stack([np.asarray(res.params, dtype=float),
+                                np.asarray(res.bse, dtype=float),
+                                np.asarray(res.conf_int(alpha=self.alpha), dtype=float)])
+        mine = np.array([self.estimate, self.se, self.ci_low, self.ci_high])
+        if not np.isclose(rows, mine, rtol=1e-9, atol=0, equal_nan=True).all(axis=1).any():
+            note = (
+                f"This estimate, {_fmt(self.estimate)} (se {_fmt(self.se)}, "
+                f"{100 * (1 - self.alpha):g}% CI [{_fmt(self.ci_low)}, {_fmt(self.ci_high)}]), "
+                f"uses other standard errors than the table: {self.method}."
+            )
+            out.add_extra_txt(textwrap.wrap(note, 78))
+        return out
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["result"] = None  # see Notes: no data, no statsmodels import on reading
+        return state
+
+    def __copy__(self) -> Estimate:
+        return replace(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Estimate:
+        return replace(self)  # every other field is an immutable scalar or str
 
     def __repr__(self) -> str:
         level = f"{100 * (1 - self.alpha):g}%"
@@ -307,6 +400,10 @@ class ITSResult:
         )
 
 
+#: The columns of :meth:`Estimate.to_frame` (every field but ``result``).
+_ESTIMATE_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Estimate) if f.name != "result")
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -421,6 +518,7 @@ def _coef_estimate(res: Any, idx: int, n: int, alpha: float, method: str) -> Est
         method=method,
         df=df,
         alpha=alpha,
+        result=res,
     )
 
 
@@ -464,6 +562,18 @@ def paired_change(before: ArrayLike, after: ArrayLike, alpha: float = 0.05) -> E
     ----------
     Lakens, D. (2013). Calculating and reporting effect sizes to facilitate cumulative
     science: a practical primer for t-tests and ANOVAs. *Frontiers in Psychology* 4:863.
+
+    Examples
+    --------
+    Lakens' (2013, Table 1) ten people rating two movies; the change from the second to
+    the first, with his g_av of 1.08:
+
+    >>> from pilot_eval import stats
+    >>> movie_1 = [9, 7, 8, 9, 8, 9, 9, 10, 9, 9]
+    >>> movie_2 = [9, 6, 7, 8, 7, 9, 8, 8, 8, 7]
+    >>> e = stats.paired_change(before=movie_2, after=movie_1)
+    >>> e.estimate, round(e.ci_low, 2), round(e.ci_high, 2), e.df, round(e.effect_size, 2)
+    (1.0, 0.52, 1.48, 9.0, 1.08)
     """
     alpha = _check_alpha(alpha)
     if isinstance(before, pd.Series) and isinstance(after, pd.Series):
@@ -543,6 +653,15 @@ def two_group(treated: ArrayLike, control: ArrayLike, alpha: float = 0.05) -> Es
     Welch, B. L. (1947). The generalization of 'Student's' problem when several different
     population variances are involved. *Biometrika* 34, 28-35.
     Lakens, D. (2013). *Frontiers in Psychology* 4:863.
+
+    Examples
+    --------
+    Lakens' (2013, Table 1) movie ratings read as two groups of ten (his g_s is 1.08):
+
+    >>> from pilot_eval import stats
+    >>> e = stats.two_group([9, 7, 8, 9, 8, 9, 9, 10, 9, 9], [9, 6, 7, 8, 7, 9, 8, 8, 8, 7])
+    >>> round(e.estimate, 2), round(e.se, 4), round(e.df, 2), round(e.effect_size, 2), e.n
+    (1.0, 0.3972, 17.65, 1.08, 20)
     """
     alpha = _check_alpha(alpha)
     t_vals = _as_float_array(treated, "treated")
@@ -1129,12 +1248,22 @@ def did(
             effect_size=False,
         )
     if small_sample is not None:
-        return _did_small_sample(
-            y.to_numpy(dtype=float), x, pd.factorize(data[cluster])[0], small_sample,
+        groups = pd.factorize(data[cluster])[0]
+        est = _did_small_sample(
+            y.to_numpy(dtype=float), x, groups, small_sample,
             alpha=alpha, n_boot=int(n_boot), seed=seed,
             label=label, cluster=str(cluster),
             controls=f", controls: {', '.join(covariates)}" if covariates else "",
         )
+        if not math.isfinite(est.se):
+            return est
+        from statsmodels.regression.linear_model import OLS
+
+        # the same regression with statsmodels' CR1 errors, kept for diagnostics and
+        # summary() (whose note gives the small-sample errors the estimate uses)
+        res = OLS(y.astype(float), x).fit(cov_type="cluster", cov_kwds={"groups": groups},
+                                          use_t=True)
+        return replace(est, result=res)
     fit_kwds: dict[str, Any] = {"cov_type": cov_type, "use_t": True}
     se_label = "ordinary OLS SE" if cov_type == "nonrobust" else f"{cov_type} SE"
     if cov_type == "cluster":
@@ -1643,6 +1772,16 @@ def reliable_change(
     Jacobson, N. S. & Truax, P. (1991). Clinical significance: a statistical approach to
     defining meaningful change in psychotherapy research. *J Consult Clin Psychol* 59(1),
     12-19.
+
+    Examples
+    --------
+    With reliability 0.85 and SD 7.5 a change must exceed
+    :math:`1.96 \times 7.5\sqrt{2}\sqrt{0.15} = 8.05` points:
+
+    >>> from pilot_eval import stats
+    >>> stats.reliable_change([20, 22, 30, 25], [10, 21, 40, None],
+    ...                       reliability=0.85, sd=7.5).tolist()
+    [-1, 0, 1, <NA>]
     """
     if isinstance(before, pd.Series) and isinstance(after, pd.Series):
         if not before.index.equals(after.index):
@@ -1713,6 +1852,17 @@ def min_detectable_effect(
     ----------
     Cohen, J. (1988). *Statistical Power Analysis for the Behavioral Sciences*, 2nd ed.
     Bloom, H. S. (1995). Minimum detectable effects. *Evaluation Review* 19(5), 547-556.
+
+    Examples
+    --------
+    Thirty people measured twice, changes with SD 10: a true change of 5.3 points is
+    detected four times in five (two groups of 30 need 7.4):
+
+    >>> from pilot_eval import stats
+    >>> round(stats.min_detectable_effect(30, sd=10.0), 2)
+    5.29
+    >>> round(stats.min_detectable_effect(30, sd=10.0, paired=False), 2)
+    7.36
     """
     alpha = _check_alpha(alpha)
     power = _check_alpha(power, "power")

@@ -48,6 +48,26 @@ def metric_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
     (``scenarios``, ``scenario_budget``, ``unit_costs``, ``reach_gaps``, ``enterprise``,
     ``enterprise_summary``) are added only when :func:`has_decision_data`: a folder without
     cost types, alternatives or finances exports exactly as before.
+
+    Parameters
+    ----------
+    ds : Dataset
+        Loaded and seen at its as-of date.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Exact figures (suppression is :func:`pilot_eval.privacy.disclosure_codes`' job).
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> ds = pe.load_dataset("tests/data/minimal")
+    >>> tables = metric_tables(ds)
+    >>> sorted(tables)[:5]
+    ['cost', 'cost_by_funder', 'indicators', 'outcomes', 'portfolio']
+    >>> tables["reach"].loc["lekse", "enrolled"]
+    np.int64(5)
     """
     outcomes = outcome_summary(ds)
     value_inputs = _value._inputs(ds, outcomes)

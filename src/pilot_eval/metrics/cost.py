@@ -219,6 +219,13 @@ def cost_by_funder(ds: Dataset) -> pd.DataFrame:
         ``entrepreneur``, ``other``), zeros where there is no cost. Columns
         ``amount_nok`` (cash and in-kind), ``cash_nok``, ``in_kind_nok`` and
         ``share_of_total`` = amount / the pilot's total cost (NaN when that is 0).
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> ds = pe.load_dataset("tests/data/minimal")
+    >>> cost_by_funder(ds).loc["lekse", "amount_nok"].to_dict()
+    {'fund': 190000.0, 'municipality': 15000.5, 'ferd': 50000.0, 'entrepreneur': 0.0, 'other': 0.0}
     """
     index = pilot_index(ds)
     n, k = len(index), len(FUNDERS)

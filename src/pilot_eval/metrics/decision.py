@@ -136,6 +136,10 @@ def has_decision_data(ds: Dataset) -> bool:
 
     True when the costs have a ``cost_type`` column or the folder has an ``alternatives``
     or ``finances`` table. A folder without any of them exports exactly as before.
+    Parameters
+    ----------
+    ds : Dataset
+        Loaded and seen at its as-of date.
 
     Examples
     --------

@@ -186,7 +186,24 @@ def wwc_low_attrition(overall: pd.Series | np.ndarray, differential: pd.Series |
 
 
 def rule(rules: Mapping[str, float], key: str) -> float:
-    """The rule ``key`` in force: the agreement's value, else its default."""
+    """The rule ``key`` in force: the agreement's value, else its default.
+
+    Parameters
+    ----------
+    rules : mapping of str to float
+        The agreement's ``[rules]``.
+    key : str
+        A key of :data:`pilot_eval.schema.DEFAULT_RULES`.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> rule({}, "outcome_min_n"), rule({"outcome_min_n": 20}, "outcome_min_n")
+    (10.0, 20.0)
+    """
     return float(rules.get(key, DEFAULT_RULES[key]))
 
 
@@ -195,6 +212,18 @@ def min_measured(rules: Mapping[str, float], min_cell_size: int) -> int:
     ``max(outcome_min_n, min_cell_size)`` (one rule, used by the rating, the scorecard and
     value for money).
 
+    Parameters
+    ----------
+    rules : mapping of str to float
+        The rules in force (``outcome_min_n``); a missing one takes its default.
+    min_cell_size : int
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
     >>> min_measured({}, 5), min_measured({"outcome_min_n": 3}, 5)
     (10, 5)
     """
@@ -319,6 +348,16 @@ def rate_series(facts: pd.DataFrame, rules: Mapping[str, float] | None = None) -
     DataFrame
         ``evidence_level``, ``evidence_rating``, ``evidence_reasons`` as
         :func:`rate_outcomes`.
+
+    Examples
+    --------
+    Two years of months before the change, and half a year with correlated residuals:
+
+    >>> import pandas as pd
+    >>> facts = pd.DataFrame({"n_pre": [24, 6], "level_change": [-0.2, -0.2],
+    ...                       "autocorrelated": [False, True], "pre_trend_break": False})
+    >>> rate_series(facts).to_numpy().tolist()
+    [[2, 'moderate', <NA>], [0, 'very_weak', 'autocorrelation;short_pre_period']]
     """
     start = np.where(np.isfinite(facts["level_change"].astype(float).to_numpy()),
                      DESIGN_LEVEL["its"], np.nan)

@@ -173,6 +173,13 @@ def outcome_changes(ds: Dataset) -> pd.DataFrame:
         Columns ``pilot_id, measure, group, baseline, followup, change`` (= follow-up -
         baseline, NaN unless both exist), ``improvement`` (``change`` signed so that
         positive is better) and ``both`` (True when measured at both times).
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> ds = pe.load_dataset("tests/data/minimal")
+    >>> outcome_changes(ds)[["pilot_id", "group", "change"]].to_numpy().tolist()
+    [['lekse', 'comparison', 1.0], ['lekse', 'pilot', 6.0], ['lekse', 'pilot', 2.0]]
     """
     m = _measurements(ds)
     sign = _signs(ds)
@@ -294,6 +301,16 @@ def outcome_summary(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
     Lakens, D. (2013). *Frontiers in Psychology* 4:863.
     Wooldridge, J. M. *Introductory Econometrics*, ch. 13.2.
     Bloom, H. S. (1995). Minimum detectable effects. *Evaluation Review* 19(5), 547-556.
+
+    Examples
+    --------
+    One comparison person is too few for a difference-in-differences:
+
+    >>> import pilot_eval as pe
+    >>> ds = pe.load_dataset("tests/data/minimal")
+    >>> row = outcome_summary(ds).loc[("lekse", "trivsel")]
+    >>> row["design"], row["n_pilot"], row["n_comparison"], row["note"]
+    ('did', np.int64(2), np.int64(1), 'too_few_comparison')
     """
     stats._check_alpha(alpha)
     m = _measurements(ds)

@@ -183,6 +183,13 @@ def overlap_matrix(ds: Dataset) -> pd.DataFrame:
         Square, index and columns ``pilot_id`` (every pilot): cell (a, b) = people enrolled
         in both a and b (same ``participant_id``); the diagonal is each pilot's enrolled.
         Exact counts: suppress small cells before showing them.
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> ds = pe.load_dataset("tests/data/minimal")
+    >>> overlap_matrix(ds).to_numpy().tolist()  # lekse, jobb: one person in both
+    [[5, 1], [1, 2]]
     """
     index = pilot_index(ds)
     n = len(index)

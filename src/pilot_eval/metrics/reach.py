@@ -116,6 +116,15 @@ def age_group_labels(bounds: Sequence[int] = DEFAULT_AGE_GROUPS) -> list[str]:
 
     A group of one year is labelled by that year (``"18"``).
 
+    Parameters
+    ----------
+    bounds : sequence of int
+        The first age of each group, increasing; the last group is open-ended.
+
+    Returns
+    -------
+    list of str
+
     Examples
     --------
     >>> age_group_labels((0, 6, 10, 13, 16, 20, 26))
@@ -426,6 +435,15 @@ def enrolment_by_month(ds: Dataset) -> pd.DataFrame:
         * ``enrolled_cumulative``, ``active`` (enrolled and not exited by ``date``);
         * ``reach_target_line`` = reach_target × elapsed_share(``date``), the target
           spread evenly over the pilot period (the scorecard's reach yardstick).
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> ds = pe.load_dataset("tests/data/minimal")
+    >>> months = enrolment_by_month(ds)
+    >>> lekse = months[months["pilot_id"] == "lekse"]
+    >>> lekse[["enrolled_cumulative", "active"]].head(3).to_numpy().tolist()
+    [[2.0, 2.0], [3.0, 3.0], [4.0, 4.0]]
     """
     index = pilot_index(ds)
     n = len(index)

@@ -184,6 +184,10 @@ def _rules(ds: Dataset) -> dict[str, float]:
 
 def rules_in_force(ds: Dataset) -> pd.DataFrame:
     """The scorecard thresholds in force, for the report (the goalposts, visible).
+    Parameters
+    ----------
+    ds : Dataset
+        Loaded and seen at its as-of date.
 
     Returns
     -------
@@ -192,6 +196,14 @@ def rules_in_force(ds: Dataset) -> pd.DataFrame:
         after). Columns ``value``, ``default`` (NaN for a rule without a default),
         ``overridden`` (set in ``[rules]`` of agreement.toml), ``description_nb``,
         ``description_en``.
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> ds = pe.load_dataset("tests/data/minimal")
+    >>> rules = rules_in_force(ds)
+    >>> float(rules.loc["reach_green", "value"]), bool(rules.loc["reach_green", "overridden"])
+    (0.9, False)
     """
     rules = _rules(ds)
     overridden = set(ds.agreement.rules_overridden) | {
@@ -214,6 +226,22 @@ def rules_hash(ds: Dataset) -> str:
     ``[rules]``), values as floats, keys sorted, no spaces, ASCII --
     ``json.dumps(rules, sort_keys=True, separators=(",", ":"), ensure_ascii=True)`` encoded
     as UTF-8. ``10`` and ``10.0`` therefore hash alike; any changed threshold changes it.
+    Parameters
+    ----------
+    ds : Dataset
+        Loaded and seen at its as-of date.
+
+    Returns
+    -------
+    str
+        64 hexadecimal digits.
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> ds = pe.load_dataset("tests/data/minimal")
+    >>> rules_hash(ds)[:16]
+    'c2759bd0923e98a3'
     """
     text = json.dumps(_rules(ds), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -272,6 +300,14 @@ def scorecard(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
 
         Statuses are keys of :data:`STATUSES`, recommendations of
         :data:`RECOMMENDATIONS`, reasons of :data:`REASONS`. Nothing is formatted.
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> ds = pe.load_dataset("tests/data/minimal")
+    >>> card = scorecard(ds)
+    >>> card.loc["lekse", ["reach_status", "cost_status", "outcome_status", "recommendation"]].tolist()
+    ['red', 'yellow', 'grey', 'insufficient_data']
     """
     return _scorecard(ds, alpha)
 

@@ -96,6 +96,11 @@ def check_language(language: str) -> str:
     ------
     UsageError
         For any other value; the message echoes it and lists the allowed ones.
+
+    Examples
+    --------
+    >>> check_language("nb"), check_language("en")
+    ('nb_NO', 'en_GB')
     """
     try:
         return LANGUAGES[language]
@@ -162,6 +167,13 @@ def number(x: float | None, decimals: int = 1, *, language: str = "nb") -> str:
     str
         For example ``number(0.853, 2)`` → ``"0,85"``; ``number(12345.6, 0)`` →
         ``"12 346"`` (non-breaking space); English ``"0.85"``, ``"12,346"``.
+
+    Examples
+    --------
+    Norwegian groups thousands with a non-breaking space:
+
+    >>> number(0.853, 2), number(12345.6, 0), number(12345.6, 0, language="en"), number(None)
+    ('0,85', '12\\xa0346', '12,346', '–')
     """
     locale = check_language(language)
     if _is_missing(x):
@@ -185,6 +197,11 @@ def nok(x: float | None, *, decimals: int = 0, language: str = "nb") -> str:
     str
         ``"1 234 567 kr"`` (non-breaking spaces, so the amount never wraps) or
         ``"NOK 1,234,567"``.
+
+    Examples
+    --------
+    >>> nok(1234567), nok(1234567, language="en")
+    ('1\\xa0234\\xa0567\\xa0kr', 'NOK\\xa01,234,567')
     """
     locale = check_language(language)
     if _is_missing(x):
@@ -209,6 +226,13 @@ def mnok(x: float | None, *, decimals: int = 1, language: str = "nb") -> str:
         ``mnok(2_500_000)`` → ``"2,5 mill. kr"`` or ``"NOK 2.5 million"``. An amount that
         would round to 0 millions is written in kroner (``"0 kr"``, ``"12 000 kr"``), never
         as "0,0 mill. kr".
+
+    Examples
+    --------
+    >>> mnok(2_500_000), mnok(2_500_000, language="en")
+    ('2,5\\xa0mill.\\xa0kr', 'NOK\\xa02.5\\xa0million')
+    >>> mnok(12_345)
+    '12\\xa0000\\xa0kr'
     """
     locale = check_language(language)
     if _is_missing(x):
@@ -234,6 +258,11 @@ def percent(share: float | None, decimals: int = 0, *, language: str = "nb") -> 
     str
         ``"12 %"`` in Norwegian (non-breaking space before %, as Språkrådet and CLDR
         write it), ``"12%"`` in English.
+
+    Examples
+    --------
+    >>> percent(0.123), percent(0.123, 1, language="en")
+    ('12\\xa0%', '12.3%')
     """
     locale = check_language(language)
     if _is_missing(share):
@@ -302,6 +331,11 @@ def interval(lo: float | None, hi: float | None, decimals: int = 1, *, language:
     str
         ``"1,9–4,1"`` (en dash). When a bound is negative a dash would read as a minus,
         so the words are used instead: ``"−1,2 til 0,4"`` / ``"-1.2 to 0.4"``.
+
+    Examples
+    --------
+    >>> interval(1.94, 4.06), interval(-1.23, 0.4), interval(-1.23, 0.4, language="en")
+    ('1,9–4,1', '−1,2 til 0,4', '-1.2 to 0.4')
     """
     locale = check_language(language)
     if _is_missing(lo) or _is_missing(hi):
@@ -340,6 +374,11 @@ def count(
     -----
     Complementary suppression (hiding a second cell so a total cannot reveal the first)
     is the caller's job; this function sees one number.
+
+    Examples
+    --------
+    >>> count(1234), count(3), count(0), count(3, min_cell_size=10), count(3, suppress=False)
+    ('1\\xa0234', '<5', '0', '<10', '3')
     """
     locale = check_language(language)
     if _is_missing(n):
@@ -390,6 +429,12 @@ def date(d: Any, *, language: str = "nb") -> str:
     str
         ``"30. juni 2026"`` or ``"30 June 2026"``, the day tied to the month with a
         non-breaking space (U+00A0) so that a line never breaks between "30." and "juni".
+
+    Examples
+    --------
+    >>> import datetime
+    >>> date("2026-06-30"), date(datetime.date(2026, 6, 30), language="en"), date(None)
+    ('30.\\xa0juni 2026', '30\\xa0June 2026', '–')
     """
     locale = check_language(language)
     day = _as_date(d)
@@ -419,6 +464,11 @@ def month(d: Any, *, language: str = "nb") -> str:
     str
         ``"jun. 2026"`` (Språkrådet's abbreviations, lower case; CLDR's "juni" is not
         used) or ``"Jun 2026"``.
+
+    Examples
+    --------
+    >>> month("2026-06-30"), month("2026-06-30", language="en")
+    ('jun. 2026', 'Jun 2026')
     """
     locale = check_language(language)
     day = _as_date(d)
@@ -440,6 +490,13 @@ def month_range(start: Any, end: Any, *, language: str = "nb") -> str:
     -------
     str
         The year is written once when both months fall in the same year.
+
+    Examples
+    --------
+    >>> month_range("2026-01-01", "2026-06-30")
+    'jan.–jun. 2026'
+    >>> month_range("2025-12-01", "2026-06-30", language="en")
+    'Dec 2025–Jun 2026'
     """
     locale = check_language(language)
     a, b = _as_date(start), _as_date(end)
