@@ -216,7 +216,7 @@ COLUMNS: Final[Mapping[str, Column]] = MappingProxyType({
                    "Videreføre som i dag, nå målet, eller nå en andel av målgruppen.",
                    "Continue as today, reach the target, or reach a share of the target "
                    "population."),
-    "alternative": _c("key", "Dagens tilbud", "Today's service",
+    "alternative": _c("key", "Tilbud (id)", "Service (id)",
                       "Id for tilbudet piloten sammenlignes med (alternatives.csv).",
                       "Id of the service the pilot is compared with (alternatives.csv)."),
     "organisation": _c("key", "Organisasjon", "Organisation",

@@ -226,13 +226,12 @@ def write_metrics(tables: Mapping[str, pd.DataFrame], path: str | Path, *, min_c
     --------
     >>> import tempfile
     >>> reach = pd.DataFrame({"enrolled": [40, 3]}, index=pd.Index(["a", "b"], name="pilot_id"))
-    >>> folder = Path(tempfile.mkdtemp()) / "tables"
-    >>> print(write_metrics({"reach": reach}, folder, min_cell_size=5).joinpath(
-    ...     "reach.csv").read_text(encoding="utf-8"))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     folder = write_metrics({"reach": reach}, Path(tmp) / "tables", min_cell_size=5)
+    ...     print(folder.joinpath("reach.csv").read_text(encoding="utf-8"), end="")
     pilot_id,enrolled
     a,40
     b,<5
-    <BLANKLINE>
     """
     return write_metric_files(tables, [path], min_cell_size=min_cell_size, language=language,
                               as_of=as_of, agreement=agreement, excel_csv=excel_csv)[0]
