@@ -308,9 +308,8 @@ def csv_text(frame: pd.DataFrame, *, excel: bool = False) -> str:
     Examples
     --------
     >>> frame = pd.DataFrame({"pilot_id": ["a"], "completion_rate": [0.75]})
-    >>> print(csv_text(frame, excel=True), end="")
-    pilot_id;completion_rate
-    a;0,75
+    >>> csv_text(frame, excel=True)
+    'pilot_id;completion_rate\\r\\na;0,75\\r\\n'
     """
     if not excel:
         return frame.to_csv(index=False, lineterminator="\n")
