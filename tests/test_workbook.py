@@ -257,6 +257,9 @@ def test_first_sheet_says_what_the_tables_are(written: dict, tmp_path: Path) -> 
     assert ("<7", "Fewer than 7 people: suppressed for privacy.") in [r[:2] for r in first]
     assert "Status as of 31 March 2026." in [str(r[0]).replace("\xa0", " ") for r in first]
     assert [c.value for c in book["Reach"]["B"]] == ["Participants", 40, "<7"]
+    with pytest.raises(UsageError, match="nn"):
+        write_metrics({"reach": reach}, tmp_path / "nn.xlsx", min_cell_size=7, language="nn")
+    assert not (tmp_path / "nn.xlsx").exists()
 
 
 def test_csv_is_one_file_per_table_with_its_keys(written: dict) -> None:
