@@ -17,7 +17,7 @@ import pilot_eval as pe
 from pilot_eval.metrics import metric_tables
 from pilot_eval.present import changes as ch
 from pilot_eval.present import tables, text
-from pilot_eval.render.workbook import write_metric_files
+from pilot_eval.render.workbook import prepare, write_metric_files
 from tests.conftest import ROOT
 
 SAMPLE = ROOT / "data" / "sample"
@@ -376,6 +376,14 @@ def test_previous_set_is_the_latest_before_this_date(tmp_path: Path, caplog) -> 
     assert ch.find_previous(evil.parent, "2025-12-31").tables_file is None
 
 
+def _old_workbook(path: Path, tables_: dict[str, pd.DataFrame], k: int) -> None:
+    """metrics.xlsx as sets made before metrics.json wrote it: a sheet per table named
+    after it, code names as headers, codes as cells (no first sheet, no words)."""
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, frame in prepare(tables_, k).items():
+            frame.to_excel(writer, sheet_name=name[:31], index=False)
+
+
 def test_published_tables_read_back_as_they_were(tmp_path: Path, ds: pe.Dataset,
                                                  minimal_tables: dict) -> None:
     """metrics.json, and metrics.xlsx of sets made before it existed, give the snapshot
@@ -386,6 +394,7 @@ def test_published_tables_read_back_as_they_were(tmp_path: Path, ds: pe.Dataset,
     found = ch.find_previous(tmp_path, "2025-12-31")
     from_json = ch.read_snapshot(found, min_cell_size=5)
     (folder / "metrics.json").unlink()
+    _old_workbook(folder / "metrics.xlsx", minimal_tables, 5)
     from_xlsx = ch.read_snapshot(found, min_cell_size=5)
     for other in (from_json, from_xlsx):
         pd.testing.assert_frame_equal(other.pilots, own.pilots, check_dtype=False)

@@ -57,20 +57,23 @@ def test_missing_folder_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
     assert "does not exist" in capsys.readouterr().err
 
 
-def test_metrics_to_files(tmp_path: Path) -> None:
-    for suffix in ("xlsx", "csv", "json"):
-        assert main(["metrics", str(MINIMAL), "--out", str(tmp_path / f"m.{suffix}")]) == 0
+def test_metrics_to_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("m.xlsx", "m.json", "m"):  # "m": a folder of CSV files, one per table
+        assert main(["metrics", str(MINIMAL), "--out", str(tmp_path / name)]) == 0
     sheets = pd.read_excel(tmp_path / "m.xlsx", sheet_name=None)
-    assert {"scorecard", "cost", "reach", "outcomes"} <= set(sheets)
+    assert {"Om tabellene", "Statusoversikt", "Kostnader", "Rekkevidde", "Resultater"} <= set(sheets)
     # the minimal folder has tiny counts: they never leave as numbers
-    reach = sheets["reach"].set_index("pilot_id")
-    assert reach.loc["jobb", "enrolled"] == "<5"
-    assert "p-01" not in (tmp_path / "m.csv").read_text(encoding="utf-8")
+    reach = sheets["Rekkevidde"].set_index("Pilot")
+    assert reach.loc["jobb", "Deltakere"] == "<5"
+    assert pd.read_csv(tmp_path / "m" / "reach.csv").set_index("pilot_id").loc["jobb", "enrolled"] == "<5"
+    assert not any("p-01" in p.read_text(encoding="utf-8") for p in (tmp_path / "m").iterdir())
+    assert main(["metrics", str(MINIMAL), "--out", str(tmp_path / "m.csv")]) == 2
+    assert "one file per table, in a folder" in capsys.readouterr().err
 
 
 def test_metrics_bad_suffix_fails_fast(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["metrics", str(MINIMAL), "--out", "x.txt"]) == 2
-    assert ".xlsx, .csv or .json" in capsys.readouterr().err
+    assert "ending in .xlsx or .json, or a folder name" in capsys.readouterr().err
 
 
 def test_metrics_invalid_data_exit_1(capsys: pytest.CaptureFixture[str]) -> None:

@@ -130,13 +130,21 @@ def build_parser() -> argparse.ArgumentParser:
                 "--out, the main columns are printed.",
                 "pilot-eval metrics data/",
                 "pilot-eval metrics data/ --as-of 2025-12-31 --out tall.xlsx",
+                "pilot-eval metrics data/ --out tabeller --excel-csv   # tabeller/reach.csv …",
                 "pilot-eval metrics data/ --out tall.json")
     p.add_argument("data_dir", type=Path, metavar="DATA_DIR", help=data_dir_help)
     p.add_argument("--as-of", dest="as_of", metavar="DATE",
                    help="date YYYY-MM-DD (default: the latest date in the data)")
-    p.add_argument("--out", type=Path, metavar="FILE",
-                   help="FILE.xlsx (a workbook for people), FILE.csv or FILE.json (for "
-                   "programs); default: print the main columns")
+    p.add_argument("--out", type=Path, metavar="FILE.xlsx|FILE.json|FOLDER",
+                   help="write every table: FILE.xlsx (a workbook for people), FILE.json (for "
+                   "programs) or FOLDER, a name without an ending (one CSV file per table); "
+                   "default: print the main columns")
+    p.add_argument("--lang", choices=("nb", "en"), default=None,
+                   help="language of the workbook's headers and words (default: the "
+                   "agreement's)")
+    p.add_argument("--excel-csv", dest="excel_csv", action="store_true",
+                   help="CSV files for Excel with Norwegian settings: semicolons, decimal "
+                   "comma, UTF-8 with BOM (default: commas, decimal point, UTF-8)")
 
     p = command("template", "write a pilot's reporting workbook for the entrepreneur",
                 "Write the Excel workbook an entrepreneur fills in every quarter: instructions, "
@@ -345,10 +353,13 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
     from .dataset import load_dataset
     from .errors import UsageError, show_controls
     from .metrics import metric_tables
-    from .render.workbook import check_output_path, prepare, write_metrics
+    from .render.workbook import output_format, prepare, write_metrics
 
+    if args.excel_csv and (args.out is None or output_format(args.out) != "csv"):
+        raise UsageError("--excel-csv is for CSV files: give --out a folder name without an "
+                         "ending, e.g. --out tabeller (writes tabeller/reach.csv …).")
     if args.out is not None:
-        check_output_path(args.out)
+        output_format(args.out)  # a bad name fails before the data are read
     if not args.data_dir.is_dir():
         raise UsageError(f"The data folder '{args.data_dir}' does not exist. Check the path.")
     t0 = time.perf_counter()
@@ -360,7 +371,9 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
     log.debug("Computed %d metric tables in %.2f s.", len(tables), time.perf_counter() - t1)
     k = ds.agreement.min_cell_size
     if args.out is not None:
-        write_metrics(tables, args.out, min_cell_size=k)
+        write_metrics(tables, args.out, min_cell_size=k,
+                      language=args.lang or ds.agreement.language, as_of=ds.as_of_date,
+                      agreement=ds.agreement, excel_csv=args.excel_csv)
         log.info("Wrote the metric tables (as of %s) to %s.", ds.as_of_date.date(), args.out)
         return EXIT_OK
     import pandas as pd

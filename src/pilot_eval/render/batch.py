@@ -524,6 +524,10 @@ def _render_into(ds: Dataset, *, data_dir: Path, as_of: str | None, key: str,
 
     # metrics.xlsx for people; metrics.json, the same cells, for the next report's changes
     metric_files = [staging / "metrics.xlsx", staging / METRICS_JSON]
+    # the workbook speaks the reports' language and names their date and agreement
+    book = {"min_cell_size": ds.agreement.min_cell_size, "as_of": view.as_of_date,
+            "agreement": ds.agreement,
+            "language": plan[0].language if plan else language or ds.agreement.language}
 
     def write_xlsx(data: Any) -> None:
         # Written while the reports render; an error is raised where it used to be (after them).
@@ -531,8 +535,7 @@ def _render_into(ds: Dataset, *, data_dir: Path, as_of: str | None, key: str,
             return  # written from ds after the reports, as always
         t0 = time.perf_counter()
         try:
-            write_metric_files(data.tables, metric_files,
-                               min_cell_size=ds.agreement.min_cell_size)
+            write_metric_files(data.tables, metric_files, **book)
         except Exception as exc:  # noqa: BLE001
             xlsx_error.append(exc)
         timings["metrics_xlsx"] = round(time.perf_counter() - t0, 3)
@@ -584,8 +587,7 @@ def _render_into(ds: Dataset, *, data_dir: Path, as_of: str | None, key: str,
         raise xlsx_error[0]
     if "metrics_xlsx" not in timings:
         t0 = time.perf_counter()
-        write_metric_files(metric_tables(ds), metric_files,
-                           min_cell_size=ds.agreement.min_cell_size)
+        write_metric_files(metric_tables(ds), metric_files, **book)
         timings["metrics_xlsx"] = round(time.perf_counter() - t0, 3)
     for job in plan:
         timings[job.stem] = {k: round(v, 3) for k, v in results[job.stem]["timings"].items()}
