@@ -425,10 +425,13 @@ class _StageNews:
     def _pass_on(self) -> None:
         import queue
 
-        while not self._stop.is_set():
+        while True:
+            closing = self._stop.is_set()  # then only what is left (a worker's last words)
             try:
-                stem, stage, detail = self.queue.get(timeout=0.1)
+                stem, stage, detail = self.queue.get(block=not closing, timeout=0.1)
             except queue.Empty:
+                if closing:
+                    return
                 continue
             except (EOFError, OSError, ValueError):  # closed: the run is over
                 return
