@@ -29,6 +29,8 @@ TINY = DATA / "tiny_report.ipynb"
 FAILING = DATA / "failing_report.ipynb"
 TITLE = "Sosiale entreprenører i Bærum"
 PDFTOTEXT = shutil.which("pdftotext")
+#: The stages the module's one render reported (render_report's on_stage), in order.
+STAGES: list[tuple[str, object]] = []
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +44,7 @@ def rendered(tmp_path_factory) -> dict:
         title=TITLE,
         language="nb",
         as_of_text="status per 30. juni 2026",
+        on_stage=lambda stage, detail: STAGES.append((stage, detail)),
     )
 
 
@@ -73,6 +76,12 @@ def test_render_report_publishes_three_files_and_timings(rendered):
         assert rendered[key].is_file() and rendered[key].stat().st_size > 0
     assert set(rendered["timings"]) == {"execute", "html", "pdf"}
     assert all(isinstance(s, float) and s > 0 for s in rendered["timings"].values())
+
+
+def test_render_report_tells_each_stage_and_every_cell(rendered):
+    cells = len(nbformat.read(TINY, as_version=4).cells) + 1  # and the injected parameters
+    assert STAGES == [("execute", None), *[("execute", (i, cells)) for i in range(1, cells + 1)],
+                      ("html", None), ("pdf", None)]
 
 
 def test_published_files_get_umask_permissions_not_tempfile_0600(rendered):
@@ -195,6 +204,16 @@ def test_execute_notebook_failure_names_the_cell_and_is_quiet(tmp_path, capfd):
     assert "Executing" not in captured.err + captured.out
 
 
+def test_papermill_draws_no_bar_on_a_terminal_either(tmp_path, capfd, monkeypatch):
+    """A report set shows its own progress; Papermill's nameless bars would mix into it."""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    execute_notebook(TINY, tmp_path / "t.ipynb", {"marker": "X"}, cwd=DATA)
+    captured = capfd.readouterr()
+    assert "Executing" not in captured.err + captured.out
+    assert "cell/s" not in captured.err + captured.out
+
+
 def test_missing_kernel_says_how_to_install_it(tmp_path):
     with pytest.raises(ReportError, match="ipykernel install --sys-prefix"):
         execute_notebook(TINY, tmp_path / "x.ipynb", {}, kernel_name="no-such-kernel-xyz")
@@ -248,6 +267,39 @@ def test_write_manifest(tmp_path):
     ]
     assert manifest["timings"]["portfolio_report"]["pdf"] == 1.1
     assert sorted(p.name for p in out_dir.iterdir()) == ["manifest.json", "portfolio_report.pdf"]
+
+
+_RECORDED = ("pandas", "numpy", "statsmodels", "scipy", "matplotlib", "seaborn", "papermill",
+             "nbconvert", "typst", "openpyxl", "babel", "pyarrow")
+
+
+def test_manifest_records_the_versions_it_was_made_with(tmp_path):
+    import importlib.metadata
+    import platform
+
+    import pandas
+
+    path = write_manifest(tmp_path, parameters={}, inputs=[], outputs=[], timings={},
+                          package_version="9.8.7")
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    versions = manifest["versions"]
+    assert versions["pilot_eval"] == "9.8.7" and versions["python"] == platform.python_version()
+    assert set(versions) == {"pilot_eval", "python", *_RECORDED}
+    for name in _RECORDED:
+        assert versions[name] == importlib.metadata.version(name), name
+    assert versions["pandas"] == pandas.__version__  # the library this process runs
+    # the keys older readers know stay where they were
+    assert manifest["version"] == "9.8.7" and manifest["python"] == versions["python"]
+
+
+def test_manifest_versions_given_and_a_library_not_installed(tmp_path, monkeypatch):
+    from pilot_eval.render import run
+
+    monkeypatch.setattr(run, "MANIFEST_LIBRARIES", ("pandas", "no-such-library-xyz"))
+    assert run.library_versions("1")["no-such-library-xyz"] is None
+    path = write_manifest(tmp_path, parameters={}, inputs=[], outputs=[], timings={},
+                          package_version="1", versions={"typst_compiler": "0.1.0"})
+    assert json.loads(path.read_text(encoding="utf-8"))["versions"] == {"typst_compiler": "0.1.0"}
 
 
 def test_write_manifest_refuses_missing_input(tmp_path):

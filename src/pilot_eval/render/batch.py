@@ -42,6 +42,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import gc
+import io
 import logging
 import multiprocessing.util
 import os
@@ -62,6 +63,7 @@ from ..dataset import Dataset, load_dataset
 from ..errors import ReportError, UsageError
 from ..present import fmt
 from . import publish
+from .progress import LogProgress, Progress, auto_progress
 from .run import LocalSession
 
 log = logging.getLogger("pilot_eval")
@@ -198,7 +200,8 @@ def longest_first(plan: Sequence[ReportJob], ds: Dataset) -> list[ReportJob]:
 
 def _render_one(job: ReportJob, staging: Path, session: LocalSession | None = None,
                 env: Mapping[str, str] | None = None,
-                paths: Mapping[str, str] | None = None) -> dict[str, Any]:
+                paths: Mapping[str, str] | None = None,
+                on_stage: Callable[[str, Any], None] | None = None) -> dict[str, Any]:
     from .run import render_report
 
     # The notebook runs in the folder it is published in (the staging folder stands in for
@@ -206,7 +209,7 @@ def _render_one(job: ReportJob, staging: Path, session: LocalSession | None = No
     return render_report(job.notebook, staging, job.parameters, stem=job.stem, title=job.title,
                          language=job.language, as_of_text=job.as_of_text,
                          cwd=staging, html_options=job.html_options,
-                         session=session, env=env, paths=paths)
+                         session=session, env=env, paths=paths, on_stage=on_stage)
 
 
 # -- worker processes: each runs its reports' notebooks itself (LocalSession) ------------------
@@ -240,9 +243,15 @@ def _worker_stop(signum: int, frame: Any) -> None:
 
 
 def _start_worker(kernel_name: str, preload: tuple[str, ...], parent: int | None = None,
-                  private: str | None = None) -> None:
+                  private: str | None = None, events: Any = None) -> None:
     if parent is not None:
         _die_with_parent(parent)
+    if events is not None:  # news of the reports' stages, for the display (see _StageNews)
+        # a worker that ends does not wait for news nobody may read any more
+        events.cancel_join_thread()
+        # What a worker would write on the terminal (a library's warning, a log record)
+        # would break the parent's display: it goes there, to be written above it.
+        sys.stderr = _WrittenAbove(events)
     # Ctrl-C reaches the whole process group: the parent decides, and stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _worker_stop)
@@ -270,7 +279,7 @@ def _start_worker(kernel_name: str, preload: tuple[str, ...], parent: int | None
     # The notebooks run in this process (no kernel process: LocalSession), one after another.
     session = LocalSession(kernel_name, preload=preload)
     _WORKER.update(session=session, context=context, report_started=threading.Event(),
-                   private=private)
+                   private=private, events=events)
     multiprocessing.util.Finalize(session, session.shutdown, exitpriority=10)
     # Until the parent has the shared tables, this worker has nothing to do. A thread uses
     # the time for what the worker's first report would otherwise pay for (importing the
@@ -337,13 +346,121 @@ def _worker_ready() -> None:
 
 def _render_in_worker(job: ReportJob, staging: Path, env: Mapping[str, str],
                       paths: Mapping[str, str]) -> dict[str, Any]:
+    events = _WORKER.get("events")
+    tell = None
+    if events is not None:
+        def tell(stage: str, detail: Any) -> None:
+            events.put((job.stem, stage, detail))
+
+        tell("execute", None)  # from now on it is this report's time, warm-up or not
     if not _WORKER["report_started"].is_set():
         _WORKER["report_started"].set()  # the warm-up stops after its current step
         _WORKER["warm_up"].join()
         # What is imported now stays for the worker's life: out of the collector's sight, so
         # that the many objects the charts make are not checked against all of it each time.
         gc.freeze()
-    return _WORKER["context"].run(_render_one, job, staging, _WORKER["session"], env, paths)
+    result = _WORKER["context"].run(_render_one, job, staging, _WORKER["session"], env, paths,
+                                    tell)
+    result["typst_compiler"] = _typst_compiler()
+    return result
+
+
+def _typst_compiler() -> str | None:
+    """The version of the Typst compiler this worker ran (for the manifest; the ``typst``
+    package's own version may differ). Asked here: the parent must not run Typst (see
+    :func:`_worker_context`)."""
+    if "typst_compiler" not in _WORKER:
+        found = None
+        try:
+            import json
+
+            import typst
+
+            found = json.loads(typst.eval(b"", "str(sys.version)"))
+        except Exception as exc:  # noqa: BLE001 — the manifest then says only the package's
+            log.debug("Could not ask Typst its version (%s).", exc)
+        _WORKER["typst_compiler"] = found
+    return _WORKER["typst_compiler"]
+
+
+class _WrittenAbove(io.TextIOBase):
+    """A worker's standard error while the parent draws a live display: each line is sent
+    to the parent, which writes it above the display."""
+
+    def __init__(self, events: Any) -> None:
+        self._events = events
+        self._partial = ""
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return "utf-8"
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        *lines, self._partial = (self._partial + text).split("\n")
+        for line in lines:
+            self._events.put(("", "note", line))
+        return len(text)
+
+    def flush(self) -> None:
+        if self._partial:
+            self._events.put(("", "note", self._partial))
+            self._partial = ""
+
+
+class _StageNews:
+    """The workers' news of their reports' stages (a queue they are given when they start),
+    passed on to the display by a thread of this process as it comes."""
+
+    def __init__(self, context: Any, display: Progress) -> None:
+        self.queue = context.Queue()
+        self._display = display
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._pass_on, name="pilot-eval-progress",
+                                         daemon=True)
+        self._thread.start()
+
+    def _pass_on(self) -> None:
+        import queue
+
+        while True:
+            closing = self._stop.is_set()  # then only what is left (a worker's last words)
+            try:
+                stem, stage, detail = self.queue.get(block=not closing, timeout=0.1)
+            except queue.Empty:
+                if closing:
+                    return
+                continue
+            except (EOFError, OSError, ValueError):  # closed: the run is over
+                return
+            try:
+                if stage == "note":
+                    self._display.note(detail)
+                else:
+                    self._display.stage(stem, stage, detail)
+            except Exception as exc:  # noqa: BLE001 — a display must not stop the reports
+                log.debug("The progress display failed (%s).", exc)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(5.0)
+        self.queue.close()
+        self.queue.cancel_join_thread()
+
+
+def _display(progress: Progress | str | None, on_progress: Callable[[str], None] | None,
+             language: str | None) -> Progress:
+    """The :class:`~pilot_eval.render.progress.Progress` a run tells what it does."""
+    if progress is None:
+        return LogProgress(on_progress)
+    if progress == "auto":
+        return auto_progress(language, say=on_progress)
+    if isinstance(progress, Progress):
+        return progress
+    raise UsageError(f"progress={progress!r} must be None, 'auto' or a "
+                     "pilot_eval.render.progress.Progress.")
 
 
 def _stop_workers(pool: ProcessPoolExecutor, grace: float = 10.0) -> None:
@@ -394,7 +511,8 @@ def render_reports(data_dir: str | Path, *, as_of: str | None = None,
                    notebooks: Path | None = None,
                    on_progress: Callable[[str], None] | None = None,
                    lock_wait: float | None = None,
-                   decision: bool | None = None) -> dict[str, Any]:
+                   decision: bool | None = None,
+                   progress: Progress | str | None = None) -> dict[str, Any]:
     """Render the report set for ``data_dir`` into ``out/<as_of>/``.
 
     Returns a dict with ``out_dir``, ``outputs`` (paths) and ``timings`` (seconds per
@@ -407,8 +525,29 @@ def render_reports(data_dir: str | Path, *, as_of: str | None = None,
 
     A ``pilots`` run publishes a folder with the other reports of the previous set carried
     over, and a manifest that says which run made each file.
+
+    What the run does is shown by ``progress``: None writes plain lines (to ``on_progress``,
+    by default the ``pilot_eval`` logger), one per report done; ``"auto"`` draws one live
+    line per report on a terminal (standard error) and writes the plain lines anywhere
+    else; or a :class:`~pilot_eval.render.progress.Progress` of the caller's (started
+    already or not; closed when the run ends). See :mod:`~pilot_eval.render.progress`.
     """
     t_start = time.perf_counter()
+    display = _display(progress, on_progress, language)
+    display.start()  # at once: reading the data is the first thing a person waits for
+    try:
+        return _render_reports(data_dir, as_of=as_of, pilots=pilots, portfolio=portfolio,
+                               language=language, out=out, jobs=jobs, notebooks=notebooks,
+                               lock_wait=lock_wait, decision=decision, display=display,
+                               t_start=t_start)
+    finally:
+        display.close()
+
+
+def _render_reports(data_dir: str | Path, *, as_of: str | None, pilots: Sequence[str] | None,
+                    portfolio: bool, language: str | None, out: str | Path, jobs: int,
+                    notebooks: Path | None, lock_wait: float | None, decision: bool | None,
+                    display: Progress, t_start: float) -> dict[str, Any]:
     if jobs < 1:
         raise UsageError(f"--jobs {jobs} must be 1 or more.")
     if lock_wait is None:
@@ -416,7 +555,7 @@ def render_reports(data_dir: str | Path, *, as_of: str | None = None,
             lock_wait = float(os.environ.get("PILOT_EVAL_LOCK_WAIT", publish.DEFAULT_LOCK_WAIT))
         except ValueError:
             raise UsageError("PILOT_EVAL_LOCK_WAIT must be a number of seconds.") from None
-    say = on_progress or (lambda msg: log.info(msg))
+    say = display.note
     publish.clear_stale_private()  # left by runs that were killed
     private = publish.PrivateFolder()
     try:
@@ -428,9 +567,13 @@ def render_reports(data_dir: str | Path, *, as_of: str | None = None,
         workers = max(1, min(jobs, most))
         finished = False
         context = _worker_context()
+        # The display draws in this process only; the workers send it their stages.
+        news = (_StageNews(context or multiprocessing.get_context(), display)
+                if display.wants_stages else None)
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
                                    mp_context=context,
-                                   initargs=(KERNEL_NAME, PRELOAD, os.getpid(), str(private.path)))
+                                   initargs=(KERNEL_NAME, PRELOAD, os.getpid(), str(private.path),
+                                             None if news is None else news.queue))
         try:
             for _ in range(workers):
                 pool.submit(_worker_ready)
@@ -438,7 +581,7 @@ def render_reports(data_dir: str | Path, *, as_of: str | None = None,
                                  portfolio=portfolio, language=language, out=Path(out),
                                  jobs=jobs, notebooks=notebooks, say=say, pool=pool,
                                  private=private.path, lock_wait=lock_wait, t_start=t_start,
-                                 decision=decision)
+                                 decision=decision, display=display)
             finished = True
             return result
         finally:
@@ -448,6 +591,8 @@ def render_reports(data_dir: str | Path, *, as_of: str | None = None,
                 pool.shutdown(wait=True, cancel_futures=True)
             else:
                 _stop_workers(pool)
+            if news is not None:
+                news.close()
     finally:
         private.remove()
 
@@ -456,7 +601,8 @@ def _render_set(data_dir: Path, *, as_of: str | None, pilots: Sequence[str] | No
                 portfolio: bool, language: str | None, out: Path, jobs: int,
                 notebooks: Path | None, say: Callable[[str], None],
                 pool: ProcessPoolExecutor, private: Path, lock_wait: float,
-                t_start: float, decision: bool | None = None) -> dict[str, Any]:
+                t_start: float, display: Progress,
+                decision: bool | None = None) -> dict[str, Any]:
     from ..present.report_data import data_key
 
     try:
@@ -477,7 +623,7 @@ def _render_set(data_dir: Path, *, as_of: str | None, pilots: Sequence[str] | No
                                     pilots=pilots, portfolio=portfolio, language=language,
                                     out_dir=out_dir, staging=staging, jobs=jobs, say=say,
                                     pool=pool, private=private,
-                                    t_start=t_start)
+                                    t_start=t_start, display=display)
             except BaseException:
                 _stop_workers(pool)  # no report may still be writing into the staging folder
                 raise
@@ -499,11 +645,11 @@ def _render_into(ds: Dataset, *, data_dir: Path, as_of: str | None, key: str,
                  plan: list[ReportJob], pilots: Sequence[str] | None, portfolio: bool,
                  language: str | None, out_dir: Path, staging: Path, jobs: int,
                  say: Callable[[str], None], pool: ProcessPoolExecutor, private: Path,
-                 t_start: float) -> dict[str, Any]:
+                 t_start: float, display: Progress) -> dict[str, Any]:
     from .. import __version__
     from ..metrics import metric_tables, rules_hash
     from ..present.changes import METRICS_JSON, agreement_key, find_previous
-    from .run import write_manifest
+    from .run import library_versions, write_manifest
     from .workbook import write_metric_files
 
     # What the notebooks see: they are always given the as-of date.
@@ -540,7 +686,9 @@ def _render_into(ds: Dataset, *, data_dir: Path, as_of: str | None, key: str,
             xlsx_error.append(exc)
         timings["metrics_xlsx"] = round(time.perf_counter() - t0, 3)
 
-    say(f"Rendering {len(plan)} report(s) for {ds.as_of_date.date()} with {jobs} job(s) …")
+    display.planned([job.stem for job in order], language=plan[0].language if plan
+                    else (language or ds.agreement.language),
+                    as_of=ds.as_of_date.date().isoformat(), jobs=jobs)
     # The shared tables hold participant-level data: the private folder, not the reports'.
     data, env = _share(view, key, private)
     try:
@@ -559,7 +707,7 @@ def _render_into(ds: Dataset, *, data_dir: Path, as_of: str | None, key: str,
     if idle_after <= 0 or jobs == 1:
         write_xlsx(data)
     for done, future in enumerate(as_completed(futures), start=1):
-        _collect(futures[future], future.result, results, failures, say)
+        _collect(futures[future], future.result, results, failures, display)
         if done == idle_after:
             write_xlsx(data)
     if failures:
@@ -619,8 +767,13 @@ def _render_into(ds: Dataset, *, data_dir: Path, as_of: str | None, key: str,
         "rules_sha256": rules_hash(ds), "rules": dict(ds.agreement.rules)}
     if carried:
         extra["carried_over"] = carried
+    versions = library_versions(__version__)
+    # the compiler inside the typst package, as the workers that made the PDFs ran it
+    versions["typst_compiler"] = next(
+        (r["typst_compiler"] for r in results.values() if r.get("typst_compiler")), None)
     write_manifest(staging, parameters=parameters, inputs=list(ds.input_files), outputs=made,
-                   timings=timings, package_version=__version__, extra=extra)
+                   timings=timings, package_version=__version__, extra=extra,
+                   versions=versions)
     # publish: the complete folder, manifest included, replaces the previous one at once
     publish.switch_in(staging, out_dir)
     outputs = [out_dir / p.name for p in made]
@@ -629,17 +782,15 @@ def _render_into(ds: Dataset, *, data_dir: Path, as_of: str | None, key: str,
 
 
 def _collect(job: ReportJob, run: Callable[[], dict[str, Any]], results: dict[str, dict[str, Any]],
-             failures: list[tuple[ReportJob, ReportError]], say: Callable[[str], None]) -> None:
+             failures: list[tuple[ReportJob, ReportError]], display: Progress) -> None:
     try:
         results[job.stem] = run()
-        t = results[job.stem]["timings"]
-        say(f"  {job.stem}: {sum(t.values()):.1f} s (execute {t.get('execute', 0):.1f}, "
-            f"html {t.get('html', 0):.1f}, pdf {t.get('pdf', 0):.1f})")
+        display.finished(job.stem, results[job.stem]["timings"])
     except ReportError as exc:
         failures.append((job, exc))
-        say(f"  {job.stem}: FAILED")
+        display.failed(job.stem)
     except BrokenProcessPool as exc:  # the worker died (killed, out of memory, a crash in C)
         failures.append((job, ReportError(
             f"Report {job.stem!r} failed: the process rendering it ended unexpectedly "
             f"({' '.join(str(exc).split())}). Earlier reports were left unchanged.")))
-        say(f"  {job.stem}: FAILED")
+        display.failed(job.stem)

@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -47,6 +47,7 @@ __all__ = [
     "KernelSession",
     "LocalSession",
     "execute_notebook",
+    "library_versions",
     "render_report",
     "sha256_file",
     "write_manifest",
@@ -938,6 +939,7 @@ def _register_engine() -> str:
     class _Manager(NotebookExecutionManager):  # type: ignore[misc]
         hold = False
         paths: Mapping[str, str] = {}
+        on_cell: Callable[[int, int], None] | None = None
 
         def save(self, **kwargs: Any) -> None:
             if not self.hold:
@@ -962,6 +964,8 @@ def _register_engine() -> str:
                 super().cell_complete(cell, cell_index, **kwargs)
             finally:
                 self.hold = False
+            if self.on_cell is not None and cell_index is not None:
+                self.on_cell(cell_index + 1, len(self.nb.cells))
 
     class _Engine(NBClientEngine):  # type: ignore[misc]
         @classmethod
@@ -970,9 +974,11 @@ def _register_engine() -> str:
                              autosave_cell_every: int = 30, **kwargs: Any) -> Any:
             # papermill.engines.Engine.execute_notebook (papermill 2.x), with the manager above
             paths = kwargs.pop("pilot_eval_paths", None) or {}
+            on_cell = kwargs.pop("pilot_eval_on_cell", None)
             nb_man = _Manager(nb, output_path=output_path, progress_bar=progress_bar,
                               log_output=log_output, autosave_cell_every=autosave_cell_every)
             nb_man.paths = paths
+            nb_man.on_cell = on_cell
             nb_man.notebook_start()
             try:
                 cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
@@ -1037,6 +1043,7 @@ def _execute(
     session: KernelSession | LocalSession | None = None,
     env: Mapping[str, str] | None = None,
     paths: Mapping[str | Path, str] | None = None,
+    on_cell: Callable[[int, int], None] | None = None,
 ) -> NotebookNode:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -1062,11 +1069,14 @@ def _execute(
             engine_name=_register_engine(),
             kernel_name=session.kernel_name,
             km=km,
-            progress_bar=sys.stderr.isatty(),
+            # No bar of Papermill's own: with several reports at once nobody could tell
+            # whose it is. A report set shows its reports' stages itself (render/progress.py).
+            progress_bar=False,
             log_output=False,
             report_mode=False,
             execution_timeout=timeout,
             pilot_eval_paths=_path_map(paths or {}),
+            pilot_eval_on_cell=on_cell,
         )
         ok = True
         return executed
@@ -1176,6 +1186,7 @@ def render_report(
     session: KernelSession | LocalSession | None = None,
     env: Mapping[str, str] | None = None,
     paths: Mapping[str | Path, str] | None = None,
+    on_stage: Callable[[str, Any], None] | None = None,
 ) -> dict[str, Any]:
     """Execute a report notebook and publish ``<stem>.ipynb``, ``.html`` and ``.pdf``.
 
@@ -1201,6 +1212,11 @@ def render_report(
         ``{absolute path: relative path}`` to write in the executed notebook instead of the
         absolute ones (in its parameters, outputs and metadata), e.g. the data folder
         relative to ``out_dir``. ``out_dir`` and the staging folder always become ``.``.
+    on_stage : callable, optional
+        Told each stage as it begins, ``on_stage(stage, detail)``: ``("execute", None)``,
+        then ``("execute", (cells_done, cells))`` after every cell, ``("html", None)`` and
+        ``("pdf", None)``. What a report set shows a person
+        (:mod:`~pilot_eval.render.progress`); it should return at once.
 
     Returns
     -------
@@ -1235,8 +1251,10 @@ def render_report(
     }
     timings: dict[str, float] = {}
     stage = "execute"
+    tell = on_stage or (lambda stage, detail: None)
     try:
         try:
+            tell(stage, None)
             t0 = time.perf_counter()
             executed = _execute(
                 Path(input_nb),
@@ -1248,10 +1266,12 @@ def render_report(
                 session=session,
                 env=env,
                 paths={**dict(paths or {}), str(staging): ".", str(out_dir): "."},
+                on_cell=None if on_stage is None else (lambda done, n: tell("execute", (done, n))),
             )
             timings["execute"] = time.perf_counter() - t0
 
             stage = "html"
+            tell(stage, None)
             t0 = time.perf_counter()
             html = notebook_to_html(
                 executed,
@@ -1264,6 +1284,7 @@ def render_report(
             timings["html"] = time.perf_counter() - t0
 
             stage = "pdf"
+            tell(stage, None)
             t0 = time.perf_counter()
             html_to_pdf(html, staged["pdf"])  # the page just written: PDF shows what it shows)
             timings["pdf"] = time.perf_counter() - t0
@@ -1349,6 +1370,56 @@ def _file_entries(paths: Iterable[Path | str], root: Path) -> list[dict[str, Any
     return entries
 
 
+#: The libraries a report set's contents depend on, by distribution name: the numbers
+#: (pandas, NumPy, SciPy, statsmodels), the charts (Matplotlib, seaborn), how numbers and
+#: dates are written (Babel), reading the data (pyarrow, openpyxl), running the notebooks
+#: (Papermill, nbconvert) and the PDF engine (the ``typst`` package, which carries its
+#: Typst compiler).
+MANIFEST_LIBRARIES = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn",
+                      "babel", "pyarrow", "openpyxl", "papermill", "nbconvert", "typst")
+
+
+def library_versions(package_version: str | None = None) -> dict[str, str | None]:
+    """The versions a report set is made with: pilot_eval, Python and the main libraries.
+
+    Read from the installed distributions' metadata (nothing is imported), so it is cheap
+    and says what is installed, not what some notebook happened to import.
+
+    Parameters
+    ----------
+    package_version : str, optional
+        pilot_eval's version; by default the installed distribution's.
+
+    Returns
+    -------
+    dict
+        ``{"pilot_eval": ..., "python": ..., "pandas": ..., ...}`` in the order of
+        :data:`MANIFEST_LIBRARIES`; None for a library that is not installed.
+
+    Examples
+    --------
+    >>> versions = library_versions("1.2.3")
+    >>> versions["pilot_eval"], list(versions)[1:4]
+    ('1.2.3', ['python', 'pandas', 'numpy'])
+    >>> versions["python"] == sys.version.split()[0]
+    True
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name: str) -> str | None:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return None
+
+    found: dict[str, str | None] = {
+        "pilot_eval": package_version or installed("pilot_eval"),
+        "python": sys.version.split()[0],
+    }
+    found.update((name, installed(name)) for name in MANIFEST_LIBRARIES)
+    return found
+
+
 def write_manifest(
     out_dir: Path,
     *,
@@ -1358,6 +1429,7 @@ def write_manifest(
     timings: Mapping[str, Any],
     package_version: str,
     extra: Mapping[str, Any] | None = None,
+    versions: Mapping[str, str | None] | None = None,
 ) -> Path:
     """Write ``out_dir/manifest.json``: what was run, on what, producing what.
 
@@ -1377,6 +1449,9 @@ def write_manifest(
         ``pilot_eval.__version__``.
     extra : mapping, optional
         Further JSON-able facts to record (e.g. the hash of the scorecard rules).
+    versions : mapping, optional
+        What the set was made with, recorded as ``"versions"``; by default
+        :func:`library_versions` (a report set adds the Typst compiler its workers ran).
 
     Returns
     -------
@@ -1385,8 +1460,9 @@ def write_manifest(
 
     Notes
     -----
-    Every input and output carries its size and SHA-256, so anyone can check later that
-    a PDF came from exactly these data with exactly this version.
+    Every input and output carries its size and SHA-256, and ``versions`` names the
+    versions of Python and the libraries, so anyone can check later that a PDF came from
+    exactly these data with exactly this version, and make it again.
     """
     out_dir = Path(out_dir)
     manifest = {
@@ -1394,6 +1470,8 @@ def write_manifest(
         "version": package_version,
         "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "python": sys.version.split()[0],
+        "versions": dict(versions) if versions is not None
+        else library_versions(package_version),
         "parameters": dict(parameters),
         "inputs": _file_entries(inputs, out_dir),
         "outputs": _file_entries(outputs, out_dir),
