@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 EXIT_OK, EXIT_INVALID_DATA, EXIT_USAGE, EXIT_REPORT_FAILED = 0, 1, 2, 3
 
@@ -409,14 +410,28 @@ _TERMINAL_COLUMNS = {
 def _cmd_report(args: argparse.Namespace) -> int:
     # Our own process, as the workers are: go without rfc3987_syntax (see render/batch.py).
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-    import signal
-
     from .errors import UsageError
-    from .render.batch import render_reports
-    from .render.publish import Terminated
 
     if not args.data_dir.is_dir():
         raise UsageError(f"The data folder '{args.data_dir}' does not exist. Check the path.")
+    # The display first: on a terminal it shows at once, while the report libraries load.
+    from .render.progress import auto_progress
+
+    progress = None if getattr(args, "quiet", False) else auto_progress(args.lang)
+    if progress is not None:
+        progress.start()
+    try:
+        return _report(args, progress)
+    finally:
+        if progress is not None:
+            progress.close()  # also after an error or Ctrl-C: the cursor back, the last picture kept
+
+
+def _report(args: argparse.Namespace, progress: Any) -> int:
+    import signal
+
+    from .render.batch import render_reports
+    from .render.publish import Terminated
 
     def stop(signum: int, frame: object) -> None:
         # Once: the clean-up that follows (workers, kernels, temporary files) runs to its end.
@@ -431,7 +446,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     try:
         result = render_reports(args.data_dir, as_of=args.as_of, pilots=args.pilot,
                                 portfolio=not args.pilot, language=args.lang, out=args.out,
-                                jobs=args.jobs, decision=args.decision)
+                                jobs=args.jobs, decision=args.decision, progress=progress)
     finally:
         for number, handler in before.items():
             signal.signal(number, handler)
