@@ -213,7 +213,9 @@ def test_hidden_cells_are_marks_and_numbers_stay_numbers(written: dict) -> None:
 
 def test_frozen_panes_filters_widths_and_print_setup(written: dict) -> None:
     """LibreOffice printed the old workbook on 69 pages: each sheet is now one page wide,
-    landscape A4, with its header row (and id columns) on every page."""
+    or a few pages across when it is too wide to read on one (the value table's 50
+    columns), landscape A4, with its header row (and id columns) on every page, and the
+    running header clear of the table."""
     nb = written["nb"]
     for name, frame in written["tables"].items():
         sheet = _sheet(nb, name)
@@ -224,15 +226,25 @@ def test_frozen_panes_filters_widths_and_print_setup(written: dict) -> None:
         setup = sheet.page_setup
         assert (setup.orientation, int(setup.paperSize)) == ("landscape", 9)  # A4
         assert sheet.sheet_properties.pageSetUpPr.fitToPage
-        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), name
+        total = sum(d.width for d in sheet.column_dimensions.values())
+        assert setup.fitToHeight == 0, name
+        assert setup.fitToWidth == max(1, -(-int(total) // 250)), name
+        assert sheet.page_margins.top >= sheet.page_margins.header + 0.5, name
         assert sheet.oddFooter.center.text == "Side &P av &N"
         assert "30. juni 2026" in sheet.oddHeader.center.text.replace("\xa0", " ")
         assert sheet.auto_filter.ref.startswith("A1:")
         assert all(c.font.b and c.alignment.wrap_text for c in sheet[1]), name
         widths = [d.width for d in sheet.column_dimensions.values()]
         assert len(widths) == sheet.max_column and all(8 <= w <= 52 for w in widths), name
+    assert _sheet(nb, "value_for_money").page_setup.fitToWidth > 1  # too wide for one page
+    assert _sheet(nb, "cost").page_setup.fitToWidth == 1
     about = nb["Om tabellene"]
     assert about.page_setup.orientation == "portrait" and about.page_setup.fitToWidth == 1
+    # lines above the column list span the sheet; wrapped rows are as tall as their text
+    assert "A1:E1" in {str(r) for r in about.merged_cells.ranges}
+    long_rows = [r for r in range(1, about.max_row + 1)
+                 if len(str(about.cell(r, 4).value or "")) > 70]
+    assert long_rows and all(about.row_dimensions[r].height >= 30 for r in long_rows)
 
 
 def test_first_sheet_says_what_the_tables_are(written: dict, tmp_path: Path) -> None:

@@ -501,20 +501,36 @@ def _key_count(name: str, frame: pd.DataFrame, flat: pd.DataFrame) -> int:
     return keys
 
 
+#: Column-width units (about one character each) that fit across an A4 landscape page
+#: without shrinking the print below about 60 %: a wider sheet prints on more pages across
+#: (its id columns repeated), not in a type nobody can read.
+_UNITS_PER_PAGE = 250
+
+
+def _pages_across(sheet: Any) -> int:
+    from openpyxl.utils import get_column_letter
+
+    total = sum(sheet.column_dimensions[get_column_letter(j)].width or 13
+                for j in range(1, sheet.max_column + 1))
+    return max(1, -(-int(total) // _UNITS_PER_PAGE))
+
+
 def _print_setup(sheet: Any, *, landscape: bool, title_cols: str | None, header: str,
                  language: str) -> None:
-    """A4, fit to the page's width (as many pages down as it takes), header row (and the
-    id columns) repeated on every page, page numbers."""
+    """A4, fit to the page's width, or to a few pages across for a very wide sheet (as many
+    pages down as it takes), header row (and the id columns) repeated on every page, page
+    numbers; margins that keep the running header clear of the table."""
     from openpyxl.worksheet.properties import PageSetupProperties
 
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape" if landscape else "portrait"
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToWidth = _pages_across(sheet) if landscape else 1
     sheet.page_setup.fitToHeight = 0  # 0: as many pages down as needed
     sheet.print_options.gridLines = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.85
+    sheet.page_margins.header = sheet.page_margins.footer = 0.3
     if title_cols is not None:
         sheet.print_title_rows = "1:1"
         sheet.print_title_cols = title_cols
@@ -574,6 +590,16 @@ def _write_table(sheet: Any, name: str, frame: pd.DataFrame, flat: pd.DataFrame,
         sheet.print_title_rows = "1:1"
 
 
+def _lines(length: int, width: float) -> int:
+    return -(-length // max(1, int(width) - 4))  # a little slack: words do not break mid-way
+
+
+def _fit_height(sheet: Any, row: int, length: int, width: float) -> None:
+    lines = _lines(length, width)
+    if lines > 1:
+        sheet.row_dimensions[row].height = 15 * lines
+
+
 def _write_about(sheet: Any, flat: Mapping[str, pd.DataFrame], names: Mapping[str, str],
                  about: _About) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -613,12 +639,28 @@ def _write_about(sheet: Any, flat: Mapping[str, pd.DataFrame], names: Mapping[st
             d = columns.column(name, col, language)
             sheet.append([names[name], d.header, col, d.about,
                           columns.KIND_WORDS.get(d.kind, (d.kind, d.kind))[i]])
-    for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row):
-        for cell in row:
-            if isinstance(cell.value, str) and len(cell.value) > 30:
-                cell.alignment = wrap
-    for letter, width in zip("ABCDE", (26, 30, 30, 70, 16), strict=True):
+    widths = dict(zip("ABCDE", (26, 30, 30, 70, 16), strict=True))
+    for letter, width in widths.items():
         sheet.column_dimensions[letter].width = width
+    # The lines above the column list span the sheet; a spreadsheet does not size rows to
+    # wrapped text it did not lay out itself, so every wrapped row gets its height here.
+    for r in range(1, header_row - 1):
+        first, second = sheet.cell(r, 1), sheet.cell(r, 2)
+        if second.value is None and first.value is not None:
+            sheet.merge_cells(start_row=r, start_column=1, end_row=r, end_column=5)
+        elif second.value is not None:
+            sheet.merge_cells(start_row=r, start_column=2, end_row=r, end_column=5)
+            second.alignment = wrap
+            _fit_height(sheet, r, len(str(second.value)), sum(widths.values()) - widths["A"])
+    for r in range(header_row + 1, sheet.max_row + 1):
+        lines = 1
+        for letter in "ABCDE":
+            cell = sheet[f"{letter}{r}"]
+            if isinstance(cell.value, str) and len(cell.value) > widths[letter] - 2:
+                cell.alignment = wrap
+                lines = max(lines, _lines(len(cell.value), widths[letter]))
+        if lines > 1:
+            sheet.row_dimensions[r].height = 15 * lines
     sheet.freeze_panes = None
     _print_setup(sheet, landscape=False, title_cols=None,
                  header=" – ".join(p for p in (a["sheet"], about.as_of) if p),
