@@ -53,9 +53,6 @@ NOT_YET: dict[str, set[str]] = {
         "change_lines", "diff_rows", "feedback_path", "for_people", "read_log", "take_delivery"},
     "pilot_eval.intake.read": {"read_delivery"},
     "pilot_eval.intake.series": {"quarter_ends", "write_series"},
-    "pilot_eval.intake.spec": {
-        "choice_code", "choice_label", "column_of_header", "example_values", "header_text",
-        "is_example", "sheet_for", "sheet_titled"},
     "pilot_eval.intake.template": {
         "build_workbook", "delivery_dates", "list_name", "next_delivery", "write_template"},
     "pilot_eval.metrics.outcomes": {"its_fit", "its_summary"},
