@@ -52,9 +52,6 @@ NOT_YET: dict[str, set[str]] = {
     "pilot_eval.intake.merge": {
         "change_lines", "diff_rows", "feedback_path", "for_people", "read_log", "take_delivery"},
     "pilot_eval.intake.read": {"read_delivery"},
-    "pilot_eval.intake.series": {"quarter_ends", "write_series"},
-    "pilot_eval.intake.template": {
-        "build_workbook", "delivery_dates", "list_name", "next_delivery", "write_template"},
     "pilot_eval.metrics.outcomes": {"its_fit", "its_summary"},
     "pilot_eval.metrics.value": {"sensitivity", "value_for_money", "value_for_money_by_pilot"},
     "pilot_eval.present.after": {
