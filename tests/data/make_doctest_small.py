@@ -23,9 +23,27 @@ OUT = HERE / "doctest_small"
 def main() -> None:
     rng = np.random.default_rng(14)
     OUT.mkdir(exist_ok=True)
-    for name in ("agreement.toml", "pilots.csv", "costs.csv", "population.csv"):
+    for name in ("agreement.toml", "pilots.csv", "population.csv"):
         shutil.copy(SRC / name, OUT / name)
     shutil.copy(SRC / "measures.csv", OUT / "measures.csv")
+
+    # minimal's costs, with cost types (for the scenarios after the agreement)
+    costs = pd.read_csv(SRC / "costs.csv", dtype=str, keep_default_na=False)
+    costs["cost_type"] = ["start_up", "fixed", "variable", "variable", "fixed", "variable"]
+    costs.to_csv(OUT / "costs.csv", index=False)
+    # what the municipality pays today for a comparable service, and the enterprises' books
+    pd.DataFrame([{
+        "alternative": "leksehjelp_skole", "name": "Leksehjelp i skolen",
+        "unit_cost_nok": 18000, "year": 2025,
+        "source": "Oppdiktet tall for testdata (synthetic)", "pilot_ids": "lekse"}]).to_csv(
+        OUT / "alternatives.csv", index=False)
+    pd.DataFrame({
+        "organisation": ["Læringsløftet AS"] * 2, "year": [2024, 2025],
+        "fund_nok": [0, 190000], "municipality_nok": [900000, 1100000],
+        "ferd_nok": [0, 50000], "other_public_nok": [100000, 100000],
+        "private_customers_nok": [60000, 80000], "donations_nok": [0, 0],
+        "other_income_nok": [10000, 20000], "total_costs_nok": [1050000, 1500000],
+        "ferd_investment_nok": [0, 0]}).to_csv(OUT / "finances.csv", index=False)
 
     # 12 pilot participants (lekse) and 10 in the comparison group, measured twice
     people = [f"p-{i:02d}" for i in range(1, 13)]
