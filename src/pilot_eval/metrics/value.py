@@ -497,9 +497,9 @@ def value_for_money(ds: Dataset) -> pd.DataFrame:
     >>> row["basis"], row["design"], int(row["n_measured"]), row["note"]
     ('per_success', 'did', 12, 'weak_evidence')
     >>> vfm["social_value_pv_nok"].round(-3).tolist(), vfm["cost_for_ratio_nok"].round(-3).tolist()
-    ([133000.0], [294000.0])
+    ([166000.0], [294000.0])
     >>> vfm["benefit_cost_ratio"].round(2).tolist()
-    [0.45]
+    [0.56]
     """
     return _value_for_money(_inputs(ds))
 
@@ -539,7 +539,7 @@ def value_for_money_by_pilot(ds: Dataset) -> pd.DataFrame:
     >>> by_pilot["measures"].tolist(), by_pilot["n_measures"].tolist()
     (['trivsel'], [1])
     >>> by_pilot["benefit_cost_ratio"].round(2).to_dict()
-    {'lekse': 0.45}
+    {'lekse': 0.56}
     """
     return _by_pilot(value_for_money(ds))
 
@@ -604,13 +604,13 @@ def sensitivity(ds: Dataset) -> pd.DataFrame:
     >>> sens[["assumption", "low_value", "high_value", "ratio_low", "ratio_high",
     ...       "applied"]].round(2)
            assumption  low_value  high_value  ratio_low  ratio_high  applied
-    0       value_nok   12500.00    37500.00       0.23        0.68     True
-    1      deadweight       0.20        0.40       0.45        0.45    False
-    2     attribution       0.10        0.30       0.51        0.39     True
-    3    displacement       0.00        0.10       0.45        0.41     True
-    4        drop_off       0.40        0.60       0.48        0.42     True
-    5  duration_years       1.00        4.00       0.30        0.56     True
-    6   discount_rate       0.02        0.06       0.47        0.44     True
+    0       value_nok   12500.00    37500.00       0.28        0.85     True
+    1      deadweight       0.20        0.40       0.56        0.56    False
+    2     attribution       0.10        0.30       0.63        0.49     True
+    3    displacement       0.00        0.10       0.56        0.51     True
+    4        drop_off       0.40        0.60       0.60        0.53     True
+    5  duration_years       1.00        4.00       0.38        0.69     True
+    6   discount_rate       0.02        0.06       0.59        0.54     True
     """
     return _sensitivity(_inputs(ds))
 

@@ -872,7 +872,7 @@ def outcome_table(outcome_summary: pd.DataFrame,
     >>> table.data.columns.tolist()
     ['Pilot', 'Measure', 'Design, strength of evidence', 'Measured twice', 'Improvement (95% CI)', 'Matters from', 'Detectable from', 'Attrition']
     >>> table.data.values.tolist()
-    [['Leksehjelp Øst', 'Well-being, points', 'DiD, very weak', '12 / 10', '2.3 (0.7–3.9)', '2', '2.2', '0%']]
+    [['Leksehjelp Øst', 'Well-being, points', 'DiD, very weak', '12 / 10', '2.6 (1.2–4.1)', '2', '2.0', '0%']]
     """
     fmt.check_language(language)
     names_ = _names(names)
@@ -1169,7 +1169,7 @@ def value_table(value_for_money: pd.DataFrame,
     >>> table.data.columns[-3:].tolist()
     ['Social value, present value (NOK 1,000)', 'Cost to society (NOK 1,000)', 'Benefit–cost ratio']
     >>> table.data.values.tolist()
-    [['Leksehjelp Øst', 'Well-being', '12', '30', '103', '133 (7–259)', '294', '0.45 (0.02–0.88)']]
+    [['Leksehjelp Øst', 'Well-being', '12', '38', '128', '166 (56–276)', '294', '0.56 (0.19–0.94)']]
     """
     fmt.check_language(language)
     names_ = _names(names)
