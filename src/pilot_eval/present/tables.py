@@ -668,8 +668,9 @@ def reach_table(reach_summary: pd.DataFrame,
     >>> table = reach_table(metrics.reach_summary(ds), ds.pilots, language="en")
     >>> table.data.columns[:5].tolist()
     ['Pilot', 'Participants', 'Reach target', 'Completed', 'Dropped out']
-    >>> table.data.iloc[:, :5].values.tolist()
-    [['Leksehjelp Øst', '12', '40', '<5', '<5'], ['Jobbtrening', '<5', '20', '<5', '0'], ['Total', ':', '60', ':', ':']]
+    >>> table.data.iloc[:, :5].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['Leksehjelp Øst', '12', '40', '<5', '<5'], ['Jobbtrening', '<5', '20', '<5', '0'],
+    ['Total', ':', '60', ':', ':']]
     >>> table.notes[-3]
     "'<5': fewer than 5 people. Small numbers are not shown, to protect privacy."
     """
@@ -869,10 +870,12 @@ def outcome_table(outcome_summary: pd.DataFrame,
     >>> from pilot_eval import metrics
     >>> ds = pe.load_dataset("tests/data/doctest_small")
     >>> table = outcome_table(metrics.outcome_summary(ds), ds.pilots, language="en")
-    >>> table.data.columns.tolist()
-    ['Pilot', 'Measure', 'Design, strength of evidence', 'Measured twice', 'Improvement (95% CI)', 'Matters from', 'Detectable from', 'Attrition']
-    >>> table.data.values.tolist()
-    [['Leksehjelp Øst', 'Well-being, points', 'DiD, very weak', '12 / 10', '2.6 (1.2–4.1)', '2', '2.0', '0%']]
+    >>> table.data.columns.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['Pilot', 'Measure', 'Design, strength of evidence', 'Measured twice', 'Improvement (95%
+    CI)', 'Matters from', 'Detectable from', 'Attrition']
+    >>> table.data.values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['Leksehjelp Øst', 'Well-being, points', 'DiD, very weak', '12 / 10', '2.6 (1.2–4.1)', '2',
+    '2.0', '0%']]
     """
     fmt.check_language(language)
     names_ = _names(names)
@@ -1072,8 +1075,9 @@ def its_table(its_summary: pd.DataFrame,
     >>> from pilot_eval import metrics
     >>> ds = pe.load_dataset("tests/data/doctest_small")
     >>> table = its_table(metrics.its_summary(ds), ds.pilots, "en")
-    >>> table.data.columns.tolist()
-    ['Pilot', 'Series', 'Pilot started', 'Months before / after', 'Change in level', '95% CI', 'Strength of evidence']
+    >>> table.data.columns.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['Pilot', 'Series', 'Pilot started', 'Months before / after', 'Change in level', '95% CI',
+    'Strength of evidence']
     >>> table.data.values.tolist()
     [['Leksehjelp Øst', 'Meldinger', 'Feb 2025', '49 / 11', '-21%', '-32% to -7%', 'moderate']]
     """
@@ -1301,8 +1305,9 @@ def rules_table(rules_in_force: pd.DataFrame, language: str = "nb", *,
     >>> table = rules_table(rules, "en")
     >>> table.caption
     'Scorecard rules in force'
-    >>> table.data.iloc[0].tolist()
-    ['Reach good when participants / (reach target × share of period elapsed) is at least', '0.9', '0.9', 'no']
+    >>> table.data.iloc[0].tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['Reach good when participants / (reach target × share of period elapsed) is at least',
+    '0.9', '0.9', 'no']
     """
     fmt.check_language(language)
     r = rules_in_force
@@ -1465,6 +1470,28 @@ def changes_table(changes: Any, names: Mapping[str, str] | pd.Series | pd.DataFr
     when either report hid a count, "+<5" / "−<5" when it is 1 to *k* − 1. The money is
     the fund's money spent, in millions as in the money table. A pilot new to the report
     reads "ny" in both difference columns.
+
+    Examples
+    --------
+    Two more participants is a small count: the table says only "+<5":
+
+    >>> from pilot_eval.present.changes import Snapshot, compare
+    >>> ids = pd.Index(["lekse", "jobb"], name="pilot_id")
+    >>> pilots = pd.DataFrame({"enrolled": [40.0, 20.0], "enrolled_code": ["", ""],
+    ...     "fund_cost_nok": [150000.0, 90000.0], "reach_status": ["yellow", "green"],
+    ...     "cost_status": ["green", "green"], "outcome_status": ["grey", "grey"],
+    ...     "recommendation": ["continue", "continue"]}, index=ids)
+    >>> before = Snapshot(pd.Timestamp("2025-09-30"), pilots, None)
+    >>> after = Snapshot(pd.Timestamp("2025-12-31"), pilots.assign(enrolled=[52.0, 22.0],
+    ...     fund_cost_nok=[310000.0, 120000.0], reach_status=["green", "green"]), None)
+    >>> table = changes_table(compare(before, after, min_cell_size=5),
+    ...                       {"lekse": "Leksehjelp Øst", "jobb": "Jobbtrening"}, "en",
+    ...                       min_cell_size=5)
+    >>> table.data.columns[1:5].tolist()
+    ['Participants', 'Change', 'Fund money spent (NOK m)', 'Change (NOK m)']
+    >>> table.data.values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['Leksehjelp Øst', '52', '+12', '0.31', '+0.16', 'Reach: uncertain → good'],
+    ['Jobbtrening', '22', '+<5', '0.12', '+0.03', '–']]
     """
     from .changes import rated_changes
 
