@@ -1,10 +1,11 @@
 """Regenerate tests/data/doctest_small/ (run by hand; output committed).
 
 A purpose-made, fully synthetic data folder for the docstring examples (doctests): the
-pilots, costs and sessions of ``tests/data/minimal`` with enough invented people measured
-for results to be shown (``min_cell_size`` 5), one monthly indicator series and a
-valuation, so that ITS and value-for-money examples run in well under a second of work
-each (``data/sample`` takes about 8 s to load). No real people, pilots or money.
+agreement, pilots, population and costs of ``tests/data/minimal`` (costs with a cost type),
+invented participants and sessions, enough people measured twice for results to be shown
+(``min_cell_size`` 5), one monthly indicator series, a valuation, a comparable service and
+an enterprise's finances, so that the ITS, value-for-money and decision examples can run
+without ``data/sample`` (about 8 s to load). No real people, pilots or money.
 """
 
 from __future__ import annotations
