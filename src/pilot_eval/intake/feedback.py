@@ -125,6 +125,31 @@ def write_feedback(delivery: str | Path, problems: pd.DataFrame, out: str | Path
         whole row, marked on its first cell).
     out : the ``.xlsx`` to write, atomically; must not be the delivery.
     language : ``"nb"`` or ``"en"``: the messages and the list sheet's words.
+
+    Examples
+    --------
+    A CSV delivery with an amount that is no number:
+
+    >>> import tempfile
+    >>> from openpyxl import load_workbook
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> delivery = Path(tmp.name) / "costs.csv"
+    >>> _ = delivery.write_text("date,funder,in_kind,amount_nok,description\\n"
+    ...                         "2025-02-15,fund,false,200000,Første utbetaling\\n"
+    ...                         "2025-03-01,fund,false,abc,Andre utbetaling\\n")
+    >>> problems = pd.DataFrame({
+    ...     "file": ["costs.csv"], "row": [3], "column": ["amount_nok"], "value": ["abc"],
+    ...     "severity": ["error"], "rule": ["type.number"],
+    ...     "message_nb": ["Beløpet må være et tall."],
+    ...     "message_en": ["The amount must be a number."]})
+    >>> out = write_feedback(delivery, problems, Path(tmp.name) / "costs-feedback.xlsx",
+    ...                      language="en")
+    >>> book = load_workbook(out)
+    >>> book.sheetnames
+    ['Feedback', 'costs']
+    >>> [row for row in book["Feedback"].values if row[1] == "D3"]
+    [('costs', 'D3', 'Amount (NOK)', 'abc', 'error', 'The amount must be a number.')]
+    >>> tmp.cleanup()
     """
     if language not in LANGUAGES:
         raise UsageError(f"language={language!r} is not supported; use one of "

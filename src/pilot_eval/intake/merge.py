@@ -397,7 +397,28 @@ def _list_words(problems: pd.DataFrame, delivery: Delivery) -> pd.DataFrame:
 
 def for_people(problems: pd.DataFrame, language: str = "nb") -> pd.DataFrame:
     """Problems as an entrepreneur reads them: the column's header label and its cell
-    (``Kjønn (F5)``) instead of the data folder's English name."""
+    (``Kjønn (F5)``) instead of the data folder's English name.
+
+    Parameters
+    ----------
+    problems : DataFrame
+        Problems in the project's columns (``file`` the sheet title, ``column`` the
+        English name), with ``cell`` where known (:attr:`IntakeResult.problems`).
+    language : {"nb", "en"}
+        Language of the labels.
+
+    Returns
+    -------
+    DataFrame
+        A copy with ``column`` as the header label and its cell.
+
+    Examples
+    --------
+    >>> problems = pd.DataFrame({"file": ["Deltakere", "Kostnader"],
+    ...                          "column": ["gender", "amount_nok"], "cell": ["F5", None]})
+    >>> for_people(problems)["column"].tolist()
+    ['Kjønn (F5)', 'Beløp (kr)']
+    """
     out = problems.copy()
     labels = {}
     for sheet in spec.SHEETS:
@@ -468,6 +489,38 @@ def diff_rows(table: str, before: pd.DataFrame, after: pd.DataFrame, *,
     the others compare rows as a whole, counting repeats (two sessions on one day stay two).
     ``since``: the last date of the previous delivery; a change dated on or before it is a
     correction to a period already reported.
+
+    Parameters
+    ----------
+    table : str
+        The delivered table (one of :data:`~pilot_eval.intake.spec.DELIVERED_TABLES`).
+    before : DataFrame
+        The pilot's rows in the data folder (typed as loaded).
+    after : DataFrame
+        The delivered rows; the index is the delivery's row (Excel row or file line).
+    since : pandas.Timestamp or None
+        The last date of the previous delivery (None: the first delivery).
+
+    Returns
+    -------
+    DataFrame
+        One row per change: ``table, change, key, column, old, new, date, row,
+        correction, row_id`` (see :class:`IntakeResult`).
+
+    Examples
+    --------
+    >>> before = pd.DataFrame({"date": pd.to_datetime(["2025-02-15", "2025-06-01"]),
+    ...                        "funder": ["fund", "ferd"], "in_kind": [False, False],
+    ...                        "amount_nok": [200000.0, 50000.0],
+    ...                        "description": ["Første utbetaling", "Medfinansiering"]})
+    >>> later = pd.DataFrame({"date": pd.to_datetime(["2025-09-01"]), "funder": ["fund"],
+    ...                       "in_kind": [False], "amount_nok": [100000.0],
+    ...                       "description": ["Andre utbetaling"]})
+    >>> after = pd.concat([before, later], ignore_index=True).set_axis([3, 4, 5])
+    >>> diff_rows("costs", before, after, since=pd.Timestamp("2025-06-30"))[
+    ...     ["change", "date", "row", "correction"]]
+      change       date  row  correction
+    0  added 2025-09-01    5       False
     """
     sheet = spec.sheet_for(table)
     columns = [c.name for c in sheet.columns]
@@ -546,7 +599,31 @@ def _empty_changes() -> pd.DataFrame:
 
 def read_log(folder: str | Path) -> list[dict[str, Any]]:
     """The deliveries taken into ``folder``, oldest first (lines that cannot be read are
-    skipped: the log is a record, never a reason to stop)."""
+    skipped: the log is a record, never a reason to stop).
+
+    Parameters
+    ----------
+    folder : str or Path
+        The data folder (its log is ``deliveries/log.jsonl``).
+
+    Returns
+    -------
+    list of dict
+        One entry per delivery taken in; empty when there is no log.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> read_log(tmp.name)
+    []
+    >>> log = Path(tmp.name) / DELIVERIES / LOG_NAME
+    >>> log.parent.mkdir()
+    >>> _ = log.write_text('{"pilot_id": "lekse", "rows_added": 12}\\nnot json\\n')
+    >>> read_log(tmp.name)
+    [{'pilot_id': 'lekse', 'rows_added': 12}]
+    >>> tmp.cleanup()
+    """
     path = Path(folder) / DELIVERIES / LOG_NAME
     if not path.is_file():
         return []
@@ -591,7 +668,26 @@ def _csv_text(tt_frame: pd.DataFrame, table: str, present: Iterable[str] | None 
 
 
 def feedback_path(delivery: str | Path, language: str = "nb") -> Path:
-    """Where the feedback workbook goes by default: beside the delivery, never over it."""
+    """Where the feedback workbook goes by default: beside the delivery, never over it.
+
+    Parameters
+    ----------
+    delivery : str or Path
+        The delivered file.
+    language : {"nb", "en"}
+        Language of the name's last word.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> feedback_path("leveranser/2025-Q3-lekse.xlsx").as_posix()
+    'leveranser/2025-Q3-lekse-tilbakemelding.xlsx'
+    >>> feedback_path("costs.csv", "en").name
+    'costs-feedback.xlsx'
+    """
     delivery = Path(delivery)
     word = "tilbakemelding" if language == "nb" else "feedback"
     return delivery.with_name(f"{delivery.stem}-{word}.xlsx")
@@ -623,6 +719,30 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
 
     Never raises on bad data: problems are in the result. Raises
     :class:`~pilot_eval.errors.UsageError` when the folder or the file cannot be used.
+
+    Examples
+    --------
+    A pilot sends its costs again with one payment more (into a copy of a test folder):
+
+    >>> import shutil, tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> folder = shutil.copytree("tests/data/minimal", Path(tmp.name) / "data")
+    >>> delivery = Path(tmp.name) / "costs.csv"
+    >>> _ = delivery.write_text(
+    ...     "date,funder,in_kind,amount_nok,description\\n"
+    ...     "2025-02-15,fund,false,200000,Første utbetaling\\n"
+    ...     "2025-03-01,municipality,true,15000.5,Arbeidstid rektor\\n"
+    ...     "2025-06-01,ferd,false,50000,Medfinansiering\\n"
+    ...     "2025-07-01,fund,false,-10000,Korrigering\\n"
+    ...     "2025-09-01,fund,false,100000,Andre utbetaling\\n", encoding="utf-8")
+    >>> result = take_delivery(folder, delivery, pilot="lekse", today="2026-03-01")
+    >>> result.accepted, len(result.errors)
+    (True, 0)
+    >>> result.counts().loc["costs"].to_dict()
+    {'added': 1, 'changed': 0, 'removed': 0, 'corrections': 0}
+    >>> read_log(folder)[-1]["original_name"]
+    'costs.csv'
+    >>> tmp.cleanup()
     """
     folder = Path(data_dir)
     path = Path(file)
@@ -948,7 +1068,40 @@ def _change_line(row: pd.Series, language: str) -> str:
 
 def change_lines(result: IntakeResult, language: str = "nb", limit: int = SHOWN_CHANGES
                  ) -> list[str]:
-    """One line per change, most telling first (changed cells, removals, additions)."""
+    """One line per change, most telling first (changed cells, removals, additions).
+
+    Parameters
+    ----------
+    result : IntakeResult
+        What :func:`take_delivery` found.
+    language : {"nb", "en"}
+        Language of the lines (sheet titles, list words, dates).
+    limit : int, default 15
+        Lines shown; one more line says how many were left out.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    A payment corrected from 50 000 to 55 000 kroner is a removal and an addition (costs
+    have no key to follow a row by):
+
+    >>> from pathlib import Path
+    >>> before = pd.DataFrame({"date": pd.to_datetime(["2025-06-01"]), "funder": ["ferd"],
+    ...                        "in_kind": [False], "amount_nok": [50000.0],
+    ...                        "description": ["Medfinansiering"]})
+    >>> after = before.assign(amount_nok=55000.0).set_axis([3])
+    >>> changes = diff_rows("costs", before, after, since=None)
+    >>> result = IntakeResult("lekse", Path("costs.csv"), pd.DataFrame(), changes)
+    >>> for line in change_lines(result, "en"):
+    ...     print(line.rstrip())  # the empty cost type ends the key
+    Costs: removed: 2025-06-01 / Ferd / no / 50000 / Medfinansiering /
+    Costs (row 3): added: 2025-06-01 / Ferd / no / 55000 / Medfinansiering /
+    >>> change_lines(result, "nb", limit=1)[-1]
+    '… og 1 endringer til'
+    """
     order = {"changed": 0, "removed": 1, "added": 2}
     changes = result.changes.sort_values(
         ["change", "table", "row"], key=lambda s: s.map(order) if s.name == "change" else s)

@@ -321,6 +321,34 @@ def read_delivery(path: str | Path, *, table: str | None = None) -> Delivery:
 
     A workbook with any of the reporting sheets is read sheet by sheet; any other file is
     one table, named by ``table`` or by the file's name (``sessions.csv``).
+
+    Parameters
+    ----------
+    path : str or Path
+        The delivered file: a reporting workbook, or one table as CSV/XLSX/Parquet.
+    table : str, optional
+        The table a one-table file holds, when its name does not say.
+
+    Returns
+    -------
+    Delivery
+        The tables as text (index: the spreadsheet row or file line) and the problems met;
+        types and rules are checked later, by :func:`~pilot_eval.intake.merge.take_delivery`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = Path(tmp.name) / "utgifter.csv"
+    >>> _ = path.write_text("date,funder,in_kind,amount_nok,description\\n"
+    ...                     "2025-02-15,fund,false,200000,Første utbetaling\\n"
+    ...                     "2025-03-01,fund,false,abc,Andre utbetaling\\n")
+    >>> delivery = read_delivery(path, table="costs")
+    >>> delivery.kind, list(delivery.tables), len(delivery.problems)
+    ('table', ['costs'], 0)
+    >>> delivery.tables["costs"]["amount_nok"].to_dict()
+    {2: '200000', 3: 'abc'}
+    >>> tmp.cleanup()
     """
     path = Path(path)
     refused = _not_a_workbook(path)

@@ -44,6 +44,19 @@ CORRECTED = ("leksehjelp", "2026-Q1")
 def quarter_ends(start: pd.Timestamp, until: pd.Timestamp) -> list[pd.Timestamp]:
     """Quarter ends from the quarter holding ``start`` to the last one ending by ``until``.
 
+    Parameters
+    ----------
+    start : pandas.Timestamp
+        A day in the first quarter.
+    until : pandas.Timestamp
+        The last day a quarter may end on.
+
+    Returns
+    -------
+    list of pandas.Timestamp
+
+    Examples
+    --------
     >>> [d.date().isoformat() for d in quarter_ends(pd.Timestamp("2025-02-01"),
     ...                                             pd.Timestamp("2025-10-31"))]
     ['2025-03-31', '2025-06-30', '2025-09-30']
@@ -94,7 +107,46 @@ def write_series(out: str | Path, *, seed: int = 2025, language: str = "nb") -> 
     """Write the starting data folder and every quarterly delivery (see the module).
 
     An existing ``out`` is replaced only when it is such a series (it holds
-    ``leveranser/``), so nothing else is lost. Returns ``out``.
+    ``leveranser/``), so nothing else is lost.
+
+    Parameters
+    ----------
+    out : str or Path
+        The folder to write (``data/``, ``leveranser/`` and a README inside).
+    seed : int, default 2025
+        Seed of :func:`pilot_eval.sample.generate`: the same seed, the same bytes.
+    language : {"nb", "en"}
+        Language of the workbooks.
+
+    Returns
+    -------
+    Path
+        ``out``.
+
+    Raises
+    ------
+    UsageError
+        ``out`` exists, is not empty and is no delivery series.
+
+    Examples
+    --------
+    Writing the series generates the whole sample and some forty workbooks (about a
+    minute), so it is not run here:
+
+    >>> write_series("serie")  # doctest: +SKIP
+    PosixPath('serie')
+
+    It never overwrites a folder that is not a series:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> _ = (Path(tmp.name) / "notes.txt").write_text("mine")
+    >>> write_series(tmp.name)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    pilot_eval.errors.UsageError: ... is not a delivery series (no leveranser/ in it): ...
+    >>> tmp.cleanup()
     """
     from .template import write_template
 

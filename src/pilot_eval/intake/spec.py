@@ -290,18 +290,66 @@ DELIVERED_TABLES = tuple(DATE_COLUMNS)
 
 
 def sheet_for(table: str) -> SheetSpec:
-    """The sheet spec of a data-folder table (``participants``, ``sessions`` …)."""
+    """The sheet spec of a data-folder table (``participants``, ``sessions`` …).
+
+    Parameters
+    ----------
+    table : str
+        A delivered table's name (one of :data:`DELIVERED_TABLES`).
+
+    Returns
+    -------
+    SheetSpec
+
+    Examples
+    --------
+    >>> spec = sheet_for("sessions")
+    >>> spec.title_nb, [c.name for c in spec.columns], spec.date_column
+    ('Oppmøte', ['participant_id', 'date', 'hours'], 'date')
+    """
     return next(s for s in SHEETS if s.table == table)
 
 
 def header_text(column: SheetColumn, language: str) -> str:
-    """A header cell's text: the label, a line break, the English column name."""
+    """A header cell's text: the label, a line break, the English column name.
+
+    Parameters
+    ----------
+    column : SheetColumn
+        The column of a sheet spec.
+    language : {"nb", "en"}
+        Language of the label.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> enrolled = sheet_for("participants").columns[1]
+    >>> header_text(enrolled, "nb"), header_text(enrolled, "en")
+    ('Startet\\nenrolled_on', 'Enrolled on\\nenrolled_on')
+    """
     return f"{column.label(language)}\n{column.name}"
 
 
 def choice_code(column: str, text: str) -> str:
     """The code for a list word in either language (any case); other text unchanged.
 
+    Parameters
+    ----------
+    column : str
+        A list column's English name (``gender``, ``timepoint``, ``funder`` …).
+    text : str
+        The cell's text as typed.
+
+    Returns
+    -------
+    str
+        The code, or ``text`` itself when it is no word of the column's list.
+
+    Examples
+    --------
     >>> choice_code("gender", "Jente/kvinne"), choice_code("timepoint", "etter")
     ('female', 'followup')
     >>> choice_code("gender", "female"), choice_code("gender", "hest")
@@ -327,6 +375,19 @@ def column_of_header(sheet: SheetSpec, text: Any) -> str | None:
     Takes the template's two-line header (the name on the last line), the English name
     itself (any case, spaces for underscores: ``Enrolled on``), or either language's label.
 
+    Parameters
+    ----------
+    sheet : SheetSpec
+        The sheet the header belongs to.
+    text : Any
+        The header cell as read (``None`` for an empty cell).
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
     >>> spec = sheet_for("participants")
     >>> [column_of_header(spec, t) for t in ("Startet\\nenrolled_on", "Enrolled On", "Kjønn", "?")]
     ['enrolled_on', 'enrolled_on', 'gender', None]
@@ -368,7 +429,24 @@ def has_example_marker(values: Mapping[str, Any]) -> bool:
     return about.startswith(("eksempel", "example"))
 def sheet_titled(title: str) -> SheetSpec | None:
     """The sheet spec whose title (in either language, any case) or table name is
-    ``title``, or None."""
+    ``title``, or None.
+
+    Parameters
+    ----------
+    title : str
+        A workbook sheet's title.
+
+    Returns
+    -------
+    SheetSpec or None
+
+    Examples
+    --------
+    >>> sheet_titled("ATTENDANCE").table, sheet_titled("Deltakere").table
+    ('sessions', 'participants')
+    >>> sheet_titled("Veiledning") is None
+    True
+    """
     folded = str(title).strip().casefold()
     return next((s for s in SHEETS
                  if folded in (s.title_nb.casefold(), s.title_en.casefold(), s.table)), None)
@@ -379,6 +457,27 @@ def choice_label(column: str, code: Any, language: str) -> Any:
 
     Booleans (``in_kind``) are looked up as ``"true"``/``"false"``; a value that is no code
     of the column is returned unchanged, so a wrong value stays visible as it was.
+
+    Parameters
+    ----------
+    column : str
+        A list column's English name.
+    code : Any
+        The value stored in the data folder.
+    language : {"nb", "en"}
+        Language of the list word.
+
+    Returns
+    -------
+    Any
+        The list word, or ``code`` unchanged.
+
+    Examples
+    --------
+    >>> choice_label("gender", "female", "nb"), choice_label("in_kind", True, "en")
+    ('jente/kvinne', 'yes')
+    >>> choice_label("gender", "hest", "nb")
+    'hest'
     """
     words = CHOICE_LABELS.get(column, {})
     key = str(code).lower() if isinstance(code, bool) else code
@@ -399,6 +498,24 @@ def example_values(sheet: SheetSpec, language: str, *, measure: str | None = Non
     fill the columns of :data:`EXAMPLE_FROM_FOLDER` (the template takes them from the data
     folder; ``None`` leaves the cell empty).
 
+    Parameters
+    ----------
+    sheet : SheetSpec
+        The sheet whose example row is wanted.
+    language : {"nb", "en"}
+        Language of the list words.
+    measure, area : str, optional
+        The pilot's measure and an area of the municipality, for the sheets with them.
+    value : float, optional
+        A value inside the measure's scale (outcomes sheet).
+
+    Returns
+    -------
+    dict
+        Column name to cell value, in the sheet's column order.
+
+    Examples
+    --------
     >>> example_values(sheet_for("sessions"), "nb")
     {'participant_id': 'EKSEMPEL', 'date': datetime.date(2025, 2, 10), 'hours': 1.5}
     >>> example_values(sheet_for("costs"), "en")["funder"]
@@ -427,6 +544,19 @@ def is_example(sheet: SheetSpec, values: Mapping[str, Any]) -> bool:
     missing from ``values`` is not compared either: a workbook made before the column was
     added (the costs sheet's ``cost_type``) still has an unchanged example.
 
+    Parameters
+    ----------
+    sheet : SheetSpec
+        The sheet the row was read from.
+    values : Mapping
+        Column name to cell, as read.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
     >>> import datetime as dt
     >>> spec = sheet_for("sessions")
     >>> is_example(spec, {"participant_id": "EKSEMPEL", "date": dt.datetime(2025, 2, 10),

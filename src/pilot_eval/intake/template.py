@@ -232,6 +232,18 @@ def write_template(data_dir: str | Path | Dataset, pilot_id: str, out: str | Pat
     ------
     UsageError
         An unknown language or pilot, a folder with errors, rows of another pilot.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from openpyxl import load_workbook
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = write_template("tests/data/minimal", "lekse", Path(tmp.name) / "lekse.xlsx",
+    ...                       today=_dt.date(2025, 7, 5))
+    >>> path.name, load_workbook(path).sheetnames
+    ('lekse.xlsx', ['Veiledning', 'Deltakere', 'Oppmøte', 'Kostnader', 'Resultater', 'Lister'])
+    >>> tmp.cleanup()
     """
     if language not in LANGUAGES:
         raise UsageError(f"language={language!r} is not supported; use one of "
@@ -261,6 +273,17 @@ def delivery_dates(start: _dt.date, end: _dt.date) -> list[_dt.date]:
     """The ends of the periods a pilot delivers for: each quarter's end inside the pilot
     period, and the pilot's last day when that is no quarter's end.
 
+    Parameters
+    ----------
+    start, end : datetime.date
+        The pilot period's first and last day.
+
+    Returns
+    -------
+    list of datetime.date
+
+    Examples
+    --------
     >>> [str(d) for d in delivery_dates(_dt.date(2025, 2, 1), _dt.date(2025, 11, 15))]
     ['2025-03-31', '2025-06-30', '2025-09-30', '2025-11-15']
     """
@@ -281,6 +304,19 @@ def next_delivery(start: _dt.date, end: _dt.date, today: _dt.date) -> tuple[_dt.
     """(end of the period, due date) of the first delivery not yet due on ``today``, or
     None when the last one's due date has passed.
 
+    Parameters
+    ----------
+    start, end : datetime.date
+        The pilot period's first and last day.
+    today : datetime.date
+        The day asked about.
+
+    Returns
+    -------
+    tuple of datetime.date or None
+
+    Examples
+    --------
     >>> next_delivery(_dt.date(2025, 2, 1), _dt.date(2026, 12, 31), _dt.date(2025, 7, 5))
     (datetime.date(2025, 6, 30), datetime.date(2025, 7, 14))
     >>> next_delivery(_dt.date(2025, 2, 1), _dt.date(2026, 12, 31), _dt.date(2027, 2, 1)) is None
@@ -297,7 +333,37 @@ def next_delivery(start: _dt.date, end: _dt.date, today: _dt.date) -> tuple[_dt.
 
 def build_workbook(dataset: Dataset, pilot_id: str, rows: Mapping[str, pd.DataFrame], *,
                    language: str, today: _dt.date) -> Workbook:
-    """The reporting workbook as an openpyxl ``Workbook`` (not saved)."""
+    """The reporting workbook as an openpyxl ``Workbook`` (not saved).
+
+    :func:`write_template` checks the arguments, picks the rows and saves what this builds.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data folder (pilot, measures, areas and the example's values).
+    pilot_id : str
+        The pilot the workbook is for; it must be in ``dataset``.
+    rows : Mapping of str to DataFrame
+        Rows to write from row 3, by table, with the data folder's columns and codes.
+    language : {"nb", "en"}
+        Language of the instructions, labels and list words.
+    today : datetime.date
+        The day written (next delivery date, document dates).
+
+    Returns
+    -------
+    openpyxl.Workbook
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> ds = pe.load_dataset("tests/data/minimal")
+    >>> book = build_workbook(ds, "lekse", {}, language="en", today=_dt.date(2025, 7, 5))
+    >>> book.sheetnames
+    ['Instructions', 'Participants', 'Attendance', 'Costs', 'Outcomes', 'Lister']
+    >>> book.properties.title
+    'Reporting for Leksehjelp Øst'
+    """
     pilot = dataset.pilots.loc[dataset.pilots["pilot_id"].astype(str) == pilot_id].iloc[0]
     sheets = _used_sheets(dataset, pilot, rows)
     measures = _measure_list(dataset, pilot, rows)
@@ -769,6 +835,20 @@ def list_name(column: str) -> str:
     validation that points into another sheet only in an extension of its own, which
     openpyxl (the feedback copy) and older readers drop; one that names a range stays in
     the standard place.
+
+    Parameters
+    ----------
+    column : str
+        A list column's English name.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> list_name("gender"), list_name("exit_reason")
+    ('Liste_gender', 'Liste_exit_reason')
     """
     return f"Liste_{column}"
 

@@ -700,6 +700,19 @@ def its_fit(ds: Dataset, series: str, alpha: float = 0.05) -> ITSResult:
     References
     ----------
     Lopez Bernal, J., Cummins, S. & Gasparrini, A. (2017). *Int J Epidemiol* 46(1), 348-355.
+
+    Examples
+    --------
+    A synthetic monthly series whose rate drops by a quarter from the pilot's start:
+
+    >>> import pilot_eval as pe
+    >>> fit = its_fit(pe.load_dataset("tests/data/doctest_small"), "meldinger")
+    >>> fit.family, fit.n
+    ('poisson', 60)
+    >>> round(fit.level_rr, 2), [round(x, 2) for x in fit.level_rr_ci]
+    (0.79, [0.68, 0.93])
+    >>> {"observed", "fitted", "counterfactual", "counterfactual_rate"} <= set(fit.predictions)
+    True
     """
     frame, _, _ = _series_frame(ds, series)
     return _its_on(frame, alpha)
@@ -746,6 +759,13 @@ def its_summary(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
 
     See :func:`its_fit` for the model.
 
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded data folder; series with no month up to ``ds.as_of_date`` are left out.
+    alpha : float, default 0.05
+        1 - the confidence level of the intervals.
+
     Returns
     -------
     pandas.DataFrame
@@ -767,6 +787,17 @@ def its_summary(ds: Dataset, alpha: float = 0.05) -> pd.DataFrame:
         :mod:`pilot_eval.metrics.evidence`), ``method`` and ``note`` (``no_pre_period``,
         ``no_post_period``, ``not_estimable`` or ``<NA>``). A rate ratio below 1 means fewer events than the
         pre-trend and season predict; whether that is better depends on the series.
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> its = its_summary(pe.load_dataset("tests/data/doctest_small"))
+    >>> its.index.tolist()
+    [('lekse', 'meldinger')]
+    >>> its[["n_pre", "n_post", "evidence_rating"]].to_dict("records")
+    [{'n_pre': 49, 'n_post': 11, 'evidence_rating': 'moderate'}]
+    >>> its["level_rr"].round(2).tolist(), its["autocorrelated"].tolist()
+    ([0.79], [False])
     """
     stats._check_alpha(alpha)
     ind = ds.indicators

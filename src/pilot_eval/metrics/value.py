@@ -487,6 +487,19 @@ def value_for_money(ds: Dataset) -> pd.DataFrame:
         when the effect is not positive), ``confidence``, ``source`` and ``note`` (keys of
         :data:`VALUE_NOTES`). :data:`VALUE_FIGURE_KINDS` says which figures are observed
         and which projected.
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> vfm = value_for_money(ds)
+    >>> row = vfm.loc[("lekse", "trivsel")]
+    >>> row["basis"], row["design"], int(row["n_measured"]), row["note"]
+    ('per_success', 'did', 12, 'weak_evidence')
+    >>> vfm["social_value_pv_nok"].round(-3).tolist(), vfm["cost_for_ratio_nok"].round(-3).tolist()
+    ([166000.0], [294000.0])
+    >>> vfm["benefit_cost_ratio"].round(2).tolist()
+    [0.56]
     """
     return _value_for_money(_inputs(ds))
 
@@ -506,6 +519,11 @@ def value_for_money_by_pilot(ds: Dataset) -> pd.DataFrame:
     ``may_double_count`` when more than one measure is added. Measures whose value could
     not be computed are left out of the sum (``some_measures_not_valued``).
 
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded data folder with a valuation table.
+
     Returns
     -------
     pandas.DataFrame
@@ -513,6 +531,15 @@ def value_for_money_by_pilot(ds: Dataset) -> pd.DataFrame:
         ``n_measures``, ``observed_value_nok``, ``projected_value_nok``,
         ``social_value_pv_nok`` (sums over measures), ``cost_for_ratio_nok``,
         ``net_value_nok``, ``benefit_cost_ratio``, ``note``.
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> by_pilot = value_for_money_by_pilot(pe.load_dataset("tests/data/doctest_small"))
+    >>> by_pilot["measures"].tolist(), by_pilot["n_measures"].tolist()
+    (['trivsel'], [1])
+    >>> by_pilot["benefit_cost_ratio"].round(2).to_dict()
+    {'lekse': 0.56}
     """
     return _by_pilot(value_for_money(ds))
 
@@ -556,6 +583,11 @@ def sensitivity(ds: Dataset) -> pd.DataFrame:
     ``attribution``, ``displacement`` and ``drop_off`` ∓ 0.10 clipped to [0, 1];
     ``duration_years`` 1 / base + 2; ``discount_rate`` 0.02 / 0.06.
 
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded data folder with a valuation table.
+
     Returns
     -------
     pandas.DataFrame
@@ -564,6 +596,21 @@ def sensitivity(ds: Dataset) -> pd.DataFrame:
         ratio_high, applied``. "low"/"high" refer to the *assumption*, not the ratio (a
         higher deadweight lowers the ratio). ``applied`` is False for ``deadweight`` with a
         comparison group: it is not used there, so the ratio does not move.
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> sens = sensitivity(pe.load_dataset("tests/data/doctest_small"))
+    >>> sens[["assumption", "low_value", "high_value", "ratio_low", "ratio_high",
+    ...       "applied"]].round(2)
+           assumption  low_value  high_value  ratio_low  ratio_high  applied
+    0       value_nok   12500.00    37500.00       0.28        0.85     True
+    1      deadweight       0.20        0.40       0.56        0.56    False
+    2     attribution       0.10        0.30       0.63        0.49     True
+    3    displacement       0.00        0.10       0.56        0.51     True
+    4        drop_off       0.40        0.60       0.60        0.53     True
+    5  duration_years       1.00        4.00       0.38        0.69     True
+    6   discount_rate       0.02        0.06       0.59        0.54     True
     """
     return _sensitivity(_inputs(ds))
 

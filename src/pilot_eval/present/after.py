@@ -44,7 +44,28 @@ def shown(ds: Dataset, decision: bool | None) -> bool:
     """Whether a report shows the section: always with ``decision=True``, never with
     ``False``; by default (None) from the last half of the agreement, when the folder has
     data for it (cost types, alternatives or finances), so that a folder without them
-    reports exactly as before."""
+    reports exactly as before.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data folder.
+    decision : bool or None
+        The report's choice (``--decision``/``--no-decision``); None decides from the data.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> shown(ds, None), shown(ds, False)
+    (True, False)
+    >>> shown(ds.as_of("2025-06-30"), None)  # the first half of the agreement
+    False
+    """
     if decision is not None:
         return bool(decision)
     from ..metrics.decision import has_decision_data
@@ -64,7 +85,25 @@ def _about(n: float) -> float:
 
 
 def money_range(low: float, high: float, language: str) -> str:
-    """"0,5–0,7 mill. kr": a range of amounts with the unit once."""
+    """"0,5–0,7 mill. kr": a range of amounts with the unit once.
+
+    Parameters
+    ----------
+    low, high : float
+        The amounts in kroner.
+    language : {"nb", "en"}
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> money_range(1_000_000, 1_400_000, "nb")
+    '1,0–1,4\xa0mill.\xa0kr'
+    >>> money_range(480_000, 1_400_000, "en")
+    'NOK\xa00.5–1.4\xa0million'
+    """
     lo, hi = fmt.mnok(low, language=language), fmt.mnok(high, language=language)
     unit = lo[len(lo.rstrip("\u00a0abcdefghijklmnopqrstuvwxyzNOK.")):]  # "\u00a0mill.\u00a0kr"
     if language == "nb" and unit and hi.endswith(unit):
@@ -135,7 +174,31 @@ def _continue_rows(scenarios: pd.DataFrame) -> pd.DataFrame:
 
 def continuing_total(scenarios: pd.DataFrame, *, min_cell_size: int) -> float | None:
     """The yearly cost of continuing every pilot as today, or None when a pilot's cannot be
-    said (a total would then give it back, or leave it out while saying "in all")."""
+    said (a total would then give it back, or leave it out while saying "in all").
+
+    Parameters
+    ----------
+    scenarios : DataFrame
+        :func:`pilot_eval.metrics.decision.scenarios`.
+    min_cell_size : int
+        The fewest participants a pilot's cost per participant may rest on.
+
+    Returns
+    -------
+    float or None
+
+    Examples
+    --------
+    One of the two pilots has too few participants, so there is no total:
+
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> scenarios = metrics.scenarios(pe.load_dataset("tests/data/doctest_small"))
+    >>> continuing_total(scenarios, min_cell_size=5) is None
+    True
+    >>> round(continuing_total(scenarios.loc[["lekse"]], min_cell_size=5), -3)
+    55000.0
+    """
     rows = _continue_rows(scenarios)
     if rows.empty or any(_why(r, min_cell_size) is not None for _, r in rows.iterrows()):
         return None
@@ -146,7 +209,34 @@ def continuing_lines(scenarios: pd.DataFrame, names: Names, language: str, *,
                      min_cell_size: int) -> list[str]:
     """One line per pilot: the yearly cost of continuing as today, its low–high range and
     the yearly intake ("Leksehjelp: om lag 1,2 mill. kr per år (1,0–1,4 mill. kr) for om lag
-    160 nye deltakere per år.")."""
+    160 nye deltakere per år.").
+
+    Parameters
+    ----------
+    scenarios : DataFrame
+        :func:`pilot_eval.metrics.decision.scenarios`.
+    names : mapping, Series or the pilots table, optional
+        Pilot names by ``pilot_id``.
+    language : {"nb", "en"}
+    min_cell_size : int
+        The fewest participants a cost per participant or a yearly intake may rest on.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> for line in continuing_lines(metrics.scenarios(ds), ds.pilots, "en", min_cell_size=5):
+    ...     print(line.replace("\\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
+    Leksehjelp Øst: about NOK 0.1 million a year (NOK 15,000–NOK 0.2 million) for about 12 new
+    participants a year.
+    Jobbtrening: cannot be worked out yet, because there are too few participants to work out
+    what a participant costs.
+    """
     fmt.check_language(language)
     names_ = _names(names)
     out = []
@@ -172,7 +262,43 @@ def continuing_lines(scenarios: pd.DataFrame, names: Names, language: str, *,
 def summary_lines(scenarios: pd.DataFrame, names: Names, language: str, *,
                   min_cell_size: int, one_pilot: bool) -> tuple[str, list[str]]:
     """What the summary page says of the yearly cost of continuing: a lead sentence and a
-    line per pilot (the portfolio), or one sentence (a pilot report; no list)."""
+    line per pilot (the portfolio), or one sentence (a pilot report; no list).
+
+    Parameters
+    ----------
+    scenarios : DataFrame
+        :func:`pilot_eval.metrics.decision.scenarios`.
+    names : mapping, Series or the pilots table, optional
+        Pilot names by ``pilot_id``.
+    language : {"nb", "en"}
+    min_cell_size : int
+        The fewest participants a figure may rest on.
+    one_pilot : bool
+        A pilot's own report (one sentence, no list).
+
+    Returns
+    -------
+    tuple of (str, list of str)
+        The lead sentence and the lines under it.
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> scenarios = metrics.scenarios(ds)
+    >>> lead, lines = summary_lines(scenarios, ds.pilots, "en", min_cell_size=5, one_pilot=False)
+    >>> print(lead.replace("\\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
+    This is what each pilot would cost a year if it continues as today. That is the whole cost,
+    whoever pays, without start-up costs:
+    >>> len(lines)
+    2
+    >>> lead, lines = summary_lines(scenarios.loc[["lekse"]], ds.pilots, "en", min_cell_size=5,
+    ...                             one_pilot=True)
+    >>> print(lead.replace("\\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
+    If the pilot continues as today, it costs about NOK 0.1 million a year (NOK 15,000–NOK 0.2
+    million). That is the whole cost, whoever pays, without start-up costs.
+    """
     lines = continuing_lines(scenarios, names, language, min_cell_size=min_cell_size)
     if one_pilot:
         r = _continue_rows(scenarios).iloc[0]
@@ -194,7 +320,37 @@ def scenario_table(scenarios: pd.DataFrame, names: Names, language: str, *,
                    min_cell_size: int, share: float) -> Table:
     """Per pilot and case: new participants a year, cost a year with its low–high range,
     cost per participant, three years nominal and at present value (all in kroner of
-    today's prices; start-up costs left out)."""
+    today's prices; start-up costs left out).
+
+    Parameters
+    ----------
+    scenarios : DataFrame
+        :func:`pilot_eval.metrics.decision.scenarios`.
+    names : mapping, Series or the pilots table, optional
+        Pilot names by ``pilot_id``.
+    language : {"nb", "en"}
+    min_cell_size : int
+        The fewest participants a figure may rest on.
+    share : float
+        The agreement's ``scale_up_share`` (names the third case).
+
+    Returns
+    -------
+    Table
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> table = scenario_table(metrics.scenarios(ds).loc[["lekse"]], ds.pilots, "en",
+    ...                        min_cell_size=5, share=0.1)
+    >>> table.data.columns[1:4].tolist()
+    ['Case', 'New participants a year', 'Cost a year (NOK m)']
+    >>> table.data.iloc[:, 1:4].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['As today', '12', '0.05'], ['Reach the target', '20', '0.08'], ['Reach 10% of the target
+    group', '160', '0.6']]
+    """
     fmt.check_language(language)
     names_ = _names(names)
     s = scenarios.reset_index()
@@ -276,7 +432,38 @@ def scenario_notes(scenarios: pd.DataFrame, names: Names, language: str, *,
                    min_cell_size: int = 5) -> list[str]:
     """Who pays in the cases, and the caveats the scenarios carry (no cost types; the
     chart's caption says which cases go far beyond today's reach and which pilots are only
-    months old, :func:`scenario_caveats`)."""
+    months old, :func:`scenario_caveats`).
+
+    Parameters
+    ----------
+    scenarios : DataFrame
+        :func:`pilot_eval.metrics.decision.scenarios`.
+    names : mapping, Series or the pilots table, optional
+        Pilot names by ``pilot_id``.
+    language : {"nb", "en"}
+    discount_rate : float
+        The agreement's, for the present value.
+    has_cost_types : bool
+        Whether the costs table says which costs are fixed, variable or start-up.
+    min_cell_size : int, default 5
+        The fewest participants a figure may rest on.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> notes = scenario_notes(metrics.scenarios(ds), ds.pilots, "en", discount_rate=0.04,
+    ...                        has_cost_types=True)
+    >>> print(notes[0])  # doctest: +NORMALIZE_WHITESPACE
+    We assume the municipality pays the whole cost, including what the fund, Ferd, the
+    entrepreneur and others pay today, and contributions in work and premises. The present value
+    uses a discount rate of 4% a year.
+    """
     costed = pd.to_numeric(scenarios["cost_per_year_nok"], errors="coerce").notna().any() \
         if "cost_per_year_nok" in scenarios else True
     out = [] if not costed else [text.message("after.payer", language,
@@ -299,7 +486,31 @@ def scenario_notes(scenarios: pd.DataFrame, names: Names, language: str, *,
 
 
 def scenario_caveats(scenarios: pd.DataFrame, names: Names, language: str) -> list[str]:
-    """The cases far beyond today's reach and the pilots only months old, in words."""
+    """The cases far beyond today's reach and the pilots only months old, in words.
+
+    Parameters
+    ----------
+    scenarios : DataFrame
+        :func:`pilot_eval.metrics.decision.scenarios`.
+    names : mapping, Series or the pilots table, optional
+        Pilot names by ``pilot_id``.
+    language : {"nb", "en"}
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> for line in scenario_caveats(metrics.scenarios(ds), ds.pilots, "en"):
+    ...     print(line)  # doctest: +NORMALIZE_WHITESPACE
+    Leksehjelp Øst and Jobbtrening: at least one case means more than twice as many participants
+    as today. Whether fixed costs and the price per participant hold at that scale is uncertain.
+    Jobbtrening: the pilot has run for less than half a year, so the yearly figures are uncertain.
+    """
     names_ = _names(names)
     out = []
     for code, key in (("far_beyond", "after.far_beyond"), ("few_months", "after.few_months")):
@@ -313,7 +524,35 @@ def promise_sentences(scenarios: pd.DataFrame, names: Names, language: str, *,
                       measures: pd.DataFrame) -> list[str]:
     """Per pilot, what its results let us expect at a larger scale: a similar improvement
     only when its outcome is rated good (moderate evidence or better, interval above 0 and
-    past the minimal important change); otherwise that nothing can be promised."""
+    past the minimal important change); otherwise that nothing can be promised.
+
+    Parameters
+    ----------
+    scenarios : DataFrame
+        :func:`pilot_eval.metrics.decision.scenarios`.
+    names : mapping, Series or the pilots table, optional
+        Pilot names by ``pilot_id``.
+    language : {"nb", "en"}
+    measures : DataFrame
+        The measures table (labels, units, minimal important differences).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> for line in promise_sentences(metrics.scenarios(ds), ds.pilots, "en",
+    ...                               measures=ds.measures):
+    ...     print(line)  # doctest: +NORMALIZE_WHITESPACE
+    Leksehjelp Øst: the results are too uncertain to promise anything for more participants
+    (very weak evidence).
+    Jobbtrening: we do not know yet whether the pilot works. More participants do not by
+    themselves bring better results.
+    """
     names_ = _names(names)
     m = measures.set_index(measures["measure"].astype(str)) if len(measures) else measures
     label_col = "label_nb" if language == "nb" else "label_en"
@@ -356,7 +595,38 @@ def unit_cost_table(unit_costs: pd.DataFrame, names: Names, language: str, *,
                     min_cell_size: int, enrolled: Mapping[str, float]) -> Table:
     """Per pilot and comparable service: what the municipality pays today per participant
     a year (with its price year), what a participant-year in the pilot costs (low–high), and
-    the difference. Sources in the notes."""
+    the difference. Sources in the notes.
+
+    Parameters
+    ----------
+    unit_costs : DataFrame
+        :func:`pilot_eval.metrics.decision.unit_cost_comparison`.
+    names : mapping, Series or the pilots table, optional
+        Pilot names by ``pilot_id``.
+    language : {"nb", "en"}
+    min_cell_size : int
+        The fewest participants a pilot's cost per participant may rest on.
+    enrolled : mapping of str to float
+        Participants enrolled by ``pilot_id``.
+
+    Returns
+    -------
+    Table
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> table = unit_cost_table(metrics.unit_cost_comparison(ds), ds.pilots, "en",
+    ...                         min_cell_size=5, enrolled={"lekse": 12})
+    >>> table.data.columns[1:].tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ["Today's service", "Today's service per participant a year", 'Price year', 'The pilot per
+    participant a year', 'Low–high (NOK)', 'Difference']
+    >>> table.data.iloc[0, 1:].tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['Leksehjelp i skolen', 'NOK\xa018,000', '2025', 'NOK\xa05,600', '1,500–17,000',
+    'NOK\xa0-12,400']
+    """
     names_ = _names(names)
     u = unit_costs.reset_index()
     rows, notes = [], []
@@ -404,7 +674,38 @@ def unit_cost_sentences(unit_costs: pd.DataFrame, names: Names, language: str, *
                         min_cell_size: int, enrolled: Mapping[str, float],
                         pilots: Sequence[str]) -> list[str]:
     """Per pilot and comparable service, in words: what each costs a year, and whether the
-    pilot is cheaper or dearer — "uncertain" when today's cost lies in the pilot's range."""
+    pilot is cheaper or dearer — "uncertain" when today's cost lies in the pilot's range.
+
+    Parameters
+    ----------
+    unit_costs : DataFrame
+        :func:`pilot_eval.metrics.decision.unit_cost_comparison`.
+    names : mapping, Series or the pilots table, optional
+        Pilot names by ``pilot_id``.
+    language : {"nb", "en"}
+    min_cell_size : int
+        The fewest participants a pilot's cost per participant may rest on.
+    enrolled : mapping of str to float
+        Participants enrolled by ``pilot_id``.
+    pilots : sequence of str
+        The pilots the report is about, in order.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> for line in unit_cost_sentences(metrics.unit_cost_comparison(ds), ds.pilots, "en",
+    ...                                 min_cell_size=5, enrolled={"lekse": 12},
+    ...                                 pilots=["lekse"]):
+    ...     print(line.replace("\\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
+    Leksehjelp Øst costs about NOK 5,600 per participant a year. Leksehjelp i skolen costs NOK
+    18,000 (2025). The pilot is about NOK 12,400 cheaper per participant.
+    """
     names_ = _names(names)
     if unit_costs.empty:
         return [text.message("after.unit.none", language)]
@@ -462,6 +763,38 @@ def reach_gap_sentences(reach_gaps: pd.DataFrame, reach_by: Mapping[str, pd.Data
     named when it is reached clearly less than the others: its representation (share of the
     participants / share of the target group) below :data:`UNDER_REACHED` -- for a hidden
     "<k" group, its highest possible one, so that being named bounds nothing.
+
+    Parameters
+    ----------
+    reach_gaps : DataFrame
+        :func:`pilot_eval.metrics.decision.reach_gaps`.
+    reach_by : mapping of str to DataFrame
+        :func:`pilot_eval.metrics.reach.reach_by` for ``"area"``, ``"gender"`` and
+        ``"age_group"`` (to know which counts the charts show).
+    names : mapping, Series or the pilots table, optional
+        Pilot names by ``pilot_id``.
+    language : {"nb", "en"}
+    min_cell_size : int
+        The fewest people a count shown may be.
+    pilots : sequence of str
+        The pilots the report is about, in order.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    Girls are under-represented, and fewer than five of them take part (so no count):
+
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> reach_by = {by: metrics.reach_by(ds, by) for by in ("area", "gender", "age_group")}
+    >>> for line in reach_gap_sentences(metrics.reach_gaps(ds), reach_by, ds.pilots, "en",
+    ...                                 min_cell_size=5, pilots=["lekse"]):
+    ...     print(line)
+    Leksehjelp Øst: reached least are girls (49% of the target group, fewer than 5 participants).
     """
     from .figures.decision import representation_data
 
@@ -521,7 +854,31 @@ def reach_gap_sentences(reach_gaps: pd.DataFrame, reach_by: Mapping[str, pd.Data
 def finances_table(enterprise: pd.DataFrame, language: str, *, as_of_year: int) -> Table:
     """Income and costs per enterprise and year: income in all, the share from the
     municipality and the fund (and of it the fund), from Ferd, costs, result, and Ferd's
-    investment beside (not income)."""
+    investment beside (not income).
+
+    Parameters
+    ----------
+    enterprise : DataFrame
+        :func:`pilot_eval.metrics.enterprise.enterprise_finances`.
+    language : {"nb", "en"}
+    as_of_year : int
+        The report's year (a year not over yet is marked as such).
+
+    Returns
+    -------
+    Table
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> table = finances_table(metrics.enterprise_finances(ds), "en", as_of_year=2026)
+    >>> table.data.columns[:4].tolist()
+    ['Enterprise', 'Year', 'Income (NOK m)', 'From the municipality and the fund']
+    >>> table.data.iloc[:, 1:4].values.tolist()
+    [['2024', '1.1', '84%'], ['2025', '1.5', '84%']]
+    """
     e = enterprise.reset_index()
     def mn(v: Any) -> str:
         return fmt.number(None if pd.isna(v) else float(v) / 1e6, 1, language=language)
@@ -559,7 +916,34 @@ def finances_table(enterprise: pd.DataFrame, language: str, *, as_of_year: int) 
 def enterprise_sentences(enterprise: pd.DataFrame, summary: pd.DataFrame, language: str, *,
                          organisations: Sequence[str]) -> list[str]:
     """Per enterprise: the share of its income from Bærum kommune in its last full year, the
-    trend since its first, and Ferd's investment as such — facts, no verdict."""
+    trend since its first, and Ferd's investment as such — facts, no verdict.
+
+    Parameters
+    ----------
+    enterprise : DataFrame
+        :func:`pilot_eval.metrics.enterprise.enterprise_finances`.
+    summary : DataFrame
+        :func:`pilot_eval.metrics.enterprise.enterprise_summary`.
+    language : {"nb", "en"}
+    organisations : sequence of str
+        The enterprises the report is about, in order.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> for line in enterprise_sentences(metrics.enterprise_finances(ds),
+    ...                                  metrics.enterprise_summary(ds), "en",
+    ...                                  organisations=["Læringsløftet AS"]):
+    ...     print(line)  # doctest: +NORMALIZE_WHITESPACE
+    In 2025, 84% of Læringsløftet AS's income came from Bærum kommune (the fund and purchases by
+    the municipality). That is about the same as in 2024 (84%).
+    """
     if enterprise.empty:
         return [text.message("after.enterprise.none", language)]
     out = []

@@ -250,6 +250,25 @@ def snapshot(tables: Mapping[str, pd.DataFrame], *, as_of: Any, min_cell_size: i
         The disclosure model's *k*: counts hidden here are hidden in the comparison.
     inputs : mapping, optional
         Input file name → SHA-256 (:func:`file_hashes`).
+
+    Examples
+    --------
+    A pilot with fewer than five participants has its count hidden, as in the published
+    tables (code ``primary``: shown as "<5"):
+
+    >>> ids = pd.Index(["lekse", "jobb"], name="pilot_id")
+    >>> reach = pd.DataFrame({"enrolled": [12, 2]}, index=ids)
+    >>> card = pd.DataFrame({"enrolled": [12, 2], "fund_cost_nok": [190000.0, 150000.0],
+    ...     "reach_status": ["yellow", "grey"], "cost_status": ["green", "green"],
+    ...     "outcome_status": ["yellow", "grey"],
+    ...     "recommendation": ["adjust", "insufficient_data"]}, index=ids)
+    >>> snap = snapshot({"reach": reach, "scorecard": card}, as_of="2026-02-01", min_cell_size=5)
+    >>> snap.pilots[["enrolled", "enrolled_code"]].to_dict("index")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'lekse': {'enrolled': 12.0, 'enrolled_code': ''}, 'jobb': {'enrolled': nan,
+    'enrolled_code': 'primary'}}
+    >>> snap.results is None  # no outcomes table given
+    True
     """
     return _from_flat(_marked(tables, min_cell_size), as_of=pd.Timestamp(as_of),
                       min_cell_size=min_cell_size, inputs=inputs)
@@ -257,7 +276,29 @@ def snapshot(tables: Mapping[str, pd.DataFrame], *, as_of: Any, min_cell_size: i
 
 def file_hashes(paths: Iterable[str | Path]) -> dict[str, str]:
     """File name → SHA-256 of each file, as a manifest records its inputs; empty (not
-    known) when a file cannot be read."""
+    known) when a file cannot be read.
+
+    Parameters
+    ----------
+    paths : iterable of str or Path
+        The input files.
+
+    Returns
+    -------
+    dict of str to str
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> pilots = Path(tmp.name) / "pilots.csv"
+    >>> _ = pilots.write_text("pilot_id\\n")
+    >>> file_hashes([pilots])
+    {'pilots.csv': 'f7e7174eeff4d010077228da8cac5835e744b67b695bfc6fb7e45277e4ed07dd'}
+    >>> file_hashes([pilots, Path(tmp.name) / "missing.csv"])  # one unreadable: not known
+    {}
+    >>> tmp.cleanup()
+    """
     out = {}
     for path in map(Path, paths):
         digest = hashlib.sha256()
@@ -292,7 +333,24 @@ class ReportSet:
 
 
 def agreement_key(agreement: Any) -> str:
-    """What tells one agreement's report series from another's: its name and start."""
+    """What tells one agreement's report series from another's: its name and start.
+
+    Parameters
+    ----------
+    agreement : Agreement
+        The data folder's agreement (``Dataset.agreement``): anything with ``name`` and
+        ``start``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> agreement_key(SimpleNamespace(name="Testavtale", start=pd.Timestamp("2025-01-01")))
+    'Testavtale (2025-01-01)'
+    """
     return f"{agreement.name} ({pd.Timestamp(agreement.start).date().isoformat()})"
 
 
@@ -358,7 +416,43 @@ def _unreadable(folder: Path) -> ReportSet | None:
 
 def report_sets(reports_dir: str | Path) -> list[ReportSet]:
     """The report sets in an output folder (``--out``), by date: every folder in it with a
-    pilot_eval ``manifest.json``. Hidden folders (a run's staging folder) are left out."""
+    pilot_eval ``manifest.json``. Hidden folders (a run's staging folder) are left out.
+
+    Parameters
+    ----------
+    reports_dir : str or Path
+        The output folder of ``pilot-eval report`` (its ``--out``).
+
+    Returns
+    -------
+    list of ReportSet
+        Oldest first; empty when the folder cannot be read.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> reports = Path(tmp.name)
+    >>> def publish(day, enrolled):  # a report set as ``pilot-eval report`` leaves it
+    ...     folder = reports / day
+    ...     folder.mkdir()
+    ...     card = {"pilot_id": "lekse", "enrolled": enrolled, "fund_cost_nok": 150000,
+    ...             "reach_status": "yellow", "cost_status": "green",
+    ...             "outcome_status": "grey", "recommendation": "continue"}
+    ...     _ = (folder / "metrics.json").write_text(json.dumps({"scorecard": [card]}))
+    ...     _ = (folder / "manifest.json").write_text(json.dumps({
+    ...         "package": "pilot_eval", "as_of": day, "metric_tables": "metrics.json",
+    ...         "agreement": "Testavtale (2025-01-01)"}))
+    >>> publish("2025-06-30", 24)
+    >>> publish("2025-09-30", 40)
+    >>> [(s.folder.name, s.as_of.date().isoformat(), s.agreement) for s in report_sets(reports)]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('2025-06-30', '2025-06-30', 'Testavtale (2025-01-01)'), ('2025-09-30', '2025-09-30',
+    'Testavtale (2025-01-01)')]
+    >>> report_sets(reports / "nothing-here")
+    []
+    >>> tmp.cleanup()
+    """
     try:
         folders = sorted(p for p in Path(reports_dir).iterdir()
                          if p.is_dir() and not p.name.startswith("."))
@@ -376,6 +470,46 @@ def find_previous(reports_dir: str | Path, as_of: Any, agreement: str | None = N
     A set for the same date is the one a new run replaces (comparing with it would make
     the report depend on how often it was rendered); a set for a later date is no
     previous report.
+
+    Parameters
+    ----------
+    reports_dir : str or Path
+        The output folder of ``pilot-eval report``.
+    as_of : date-like
+        The date of the report being made.
+    agreement : str, optional
+        :func:`agreement_key` of the report's agreement.
+
+    Returns
+    -------
+    ReportSet or None
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> reports = Path(tmp.name)
+    >>> def publish(day, enrolled):  # a report set as ``pilot-eval report`` leaves it
+    ...     folder = reports / day
+    ...     folder.mkdir()
+    ...     card = {"pilot_id": "lekse", "enrolled": enrolled, "fund_cost_nok": 150000,
+    ...             "reach_status": "yellow", "cost_status": "green",
+    ...             "outcome_status": "grey", "recommendation": "continue"}
+    ...     _ = (folder / "metrics.json").write_text(json.dumps({"scorecard": [card]}))
+    ...     _ = (folder / "manifest.json").write_text(json.dumps({
+    ...         "package": "pilot_eval", "as_of": day, "metric_tables": "metrics.json",
+    ...         "agreement": "Testavtale (2025-01-01)"}))
+    >>> publish("2025-06-30", 24)
+    >>> publish("2025-09-30", 40)
+    >>> find_previous(reports, "2025-12-31").folder.name
+    '2025-09-30'
+    >>> find_previous(reports, "2025-09-30").folder.name  # the set for that day is replaced
+    '2025-06-30'
+    >>> find_previous(reports, "2025-06-30") is None
+    True
+    >>> find_previous(reports, "2025-12-31", agreement="Ny avtale (2027-01-01)") is None
+    True
+    >>> tmp.cleanup()
     """
     day = pd.Timestamp(as_of).normalize()
     earlier = [s for s in report_sets(reports_dir) if s.as_of < day
@@ -385,7 +519,43 @@ def find_previous(reports_dir: str | Path, as_of: Any, agreement: str | None = N
 
 def read_snapshot(report_set: ReportSet, *, min_cell_size: int) -> Snapshot | None:
     """The published tables of ``report_set`` as a :class:`Snapshot`; None (with a warning
-    in the log) when they cannot be read."""
+    in the log) when they cannot be read.
+
+    Parameters
+    ----------
+    report_set : ReportSet
+        :func:`find_previous` or :func:`report_sets`.
+    min_cell_size : int
+        *k* of the disclosure model.
+
+    Returns
+    -------
+    Snapshot or None
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> reports = Path(tmp.name)
+    >>> def publish(day, enrolled):  # a report set as ``pilot-eval report`` leaves it
+    ...     folder = reports / day
+    ...     folder.mkdir()
+    ...     card = {"pilot_id": "lekse", "enrolled": enrolled, "fund_cost_nok": 150000,
+    ...             "reach_status": "yellow", "cost_status": "green",
+    ...             "outcome_status": "grey", "recommendation": "continue"}
+    ...     _ = (folder / "metrics.json").write_text(json.dumps({"scorecard": [card]}))
+    ...     _ = (folder / "manifest.json").write_text(json.dumps({
+    ...         "package": "pilot_eval", "as_of": day, "metric_tables": "metrics.json",
+    ...         "agreement": "Testavtale (2025-01-01)"}))
+    >>> publish("2025-06-30", 24)
+    >>> publish("2025-09-30", 40)
+    >>> previous = read_snapshot(report_sets(reports)[-1], min_cell_size=5)
+    >>> previous.as_of.date().isoformat(), float(previous.pilots.at["lekse", "enrolled"])
+    ('2025-09-30', 40.0)
+    >>> previous.results is None  # the set published no outcome results
+    True
+    >>> tmp.cleanup()
+    """
     names = [n for n in (report_set.tables_file, METRICS_JSON, _METRICS_XLSX) if n]
     path = next((report_set.folder / n for n in dict.fromkeys(names)
                  if (report_set.folder / n).is_file()), None)
@@ -453,6 +623,11 @@ def _delivery(line: str) -> tuple[dict[str, Any] | None, str]:
 def read_deliveries(data_dir: str | Path) -> pd.DataFrame:
     """The accepted deliveries the intake recorded in ``DATA_DIR/deliveries/log.jsonl``.
 
+    Parameters
+    ----------
+    data_dir : str or Path
+        The data folder.
+
     Returns
     -------
     DataFrame
@@ -466,6 +641,21 @@ def read_deliveries(data_dir: str | Path) -> pd.DataFrame:
     The file is input from outside the report: a line that is not such a record (not
     JSON, a missing or malformed field) is skipped with a warning in the log naming the
     file and line; it never stops the report.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> read_deliveries(tmp.name).empty
+    True
+    >>> log = Path(tmp.name) / DELIVERY_LOG
+    >>> log.parent.mkdir()
+    >>> _ = log.write_text('{"received_at": "2025-11-12T09:00:00+00:00", "pilot_id": "lekse", '
+    ...                    '"corrections": 3, "corrected_until": "2025-08-31"}\\n')
+    >>> read_deliveries(tmp.name).iloc[0].to_dict()  # doctest: +NORMALIZE_WHITESPACE
+    {'received_at': Timestamp('2025-11-12 09:00:00+0000', tz='UTC'), 'pilot_id': 'lekse',
+    'corrections': 3, 'corrected_until': Timestamp('2025-08-31 00:00:00')}
+    >>> tmp.cleanup()
     """
     path = Path(data_dir) / DELIVERY_LOG
     if not path.is_file():
@@ -721,7 +911,53 @@ def changes_since(reports_dir: str | Path | None, current: Snapshot, *, min_cell
                   deliveries: pd.DataFrame | None = None,
                   agreement: str | None = None) -> Changes:
     """:func:`compare` ``current`` with the previous set in ``reports_dir``
-    (:func:`find_previous`); ``kind="unreadable"`` when that set's tables cannot be read."""
+    (:func:`find_previous`); ``kind="unreadable"`` when that set's tables cannot be read.
+
+    Parameters
+    ----------
+    reports_dir : str or Path or None
+        The output folder of ``pilot-eval report``; None: no previous report.
+    current : Snapshot
+        This report's (:func:`snapshot`).
+    min_cell_size : int
+        *k* of the disclosure model.
+    deliveries : DataFrame, optional
+        :func:`read_deliveries` of the data folder.
+    agreement : str, optional
+        :func:`agreement_key` of the report's agreement.
+
+    Returns
+    -------
+    Changes
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> reports = Path(tmp.name)
+    >>> def publish(day, enrolled):  # a report set as ``pilot-eval report`` leaves it
+    ...     folder = reports / day
+    ...     folder.mkdir()
+    ...     card = {"pilot_id": "lekse", "enrolled": enrolled, "fund_cost_nok": 150000,
+    ...             "reach_status": "yellow", "cost_status": "green",
+    ...             "outcome_status": "grey", "recommendation": "continue"}
+    ...     _ = (folder / "metrics.json").write_text(json.dumps({"scorecard": [card]}))
+    ...     _ = (folder / "manifest.json").write_text(json.dumps({
+    ...         "package": "pilot_eval", "as_of": day, "metric_tables": "metrics.json",
+    ...         "agreement": "Testavtale (2025-01-01)"}))
+    >>> publish("2025-06-30", 24)
+    >>> publish("2025-09-30", 40)
+    >>> now = Snapshot(pd.Timestamp("2025-12-31"), pd.DataFrame({"enrolled": [52.0],
+    ...     "enrolled_code": [""], "fund_cost_nok": [310000.0], "reach_status": ["green"],
+    ...     "cost_status": ["green"], "outcome_status": ["grey"],
+    ...     "recommendation": ["continue"]}, index=pd.Index(["lekse"], name="pilot_id")), None)
+    >>> changes = changes_since(reports, now, min_cell_size=5)
+    >>> changes.kind, changes.previous_as_of.date().isoformat(), changes.total_enrolled
+    ('compared', '2025-09-30', 12.0)
+    >>> changes_since(None, now, min_cell_size=5).kind
+    'first'
+    >>> tmp.cleanup()
+    """
     found = find_previous(reports_dir, current.as_of, agreement) \
         if reports_dir is not None else None
     if found is None:
@@ -737,7 +973,36 @@ def changes_since(reports_dir: str | Path | None, current: Snapshot, *, min_cell
 
 def heading(changes: Changes, language: str = "nb") -> str:
     """"Endringer siden forrige rapport (30. september 2025)" (without a date when there
-    is nothing to compare with)."""
+    is nothing to compare with).
+
+    Parameters
+    ----------
+    changes : Changes
+        :func:`compare` or :func:`changes_since`.
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> pilots = pd.DataFrame({"enrolled": [40.0], "enrolled_code": [""],
+    ...     "fund_cost_nok": [150000.0], "reach_status": ["yellow"], "cost_status": ["green"],
+    ...     "outcome_status": ["grey"], "recommendation": ["continue"]},
+    ...     index=pd.Index(["lekse"], name="pilot_id"))
+    >>> results = pd.DataFrame({"shown": [False], "evidence_rating": [None]},
+    ...     index=pd.MultiIndex.from_tuples([("lekse", "trivsel")], names=["pilot_id", "measure"]))
+    >>> before = Snapshot(pd.Timestamp("2025-09-30"), pilots, results)
+    >>> after = Snapshot(pd.Timestamp("2025-12-31"), pilots.assign(enrolled=[52.0],
+    ...     fund_cost_nok=[310000.0], reach_status=["green"]),
+    ...     results.assign(shown=[True], evidence_rating=["moderate"]))
+    >>> changes = compare(before, after, min_cell_size=5)
+    >>> heading(changes, "en")
+    'Changes since the last report (30\xa0September 2025)'
+    >>> heading(Changes("first", pd.Timestamp("2025-12-31")))
+    'Endringer siden forrige rapport'
+    """
     if changes.kind in ("compared", "same") and changes.previous_as_of is not None:
         return text.message("changes.heading_dated", language,
                             date=fmt.date(changes.previous_as_of, language=language))
@@ -775,7 +1040,45 @@ def summary_sentences(changes: Changes, language: str = "nb", *,
     """The portfolio's paragraph on what moved: participants and money in all, how many
     pilots were rated differently, new results, pilots no longer reported; the data files
     unchanged; or that nothing changed. A report with nothing to compare says that in one
-    sentence."""
+    sentence.
+
+    Parameters
+    ----------
+    changes : Changes
+        :func:`compare` or :func:`changes_since`.
+    language : {"nb", "en"}, default "nb"
+    names : mapping, optional
+        Pilot names by ``pilot_id`` (for pilots no longer reported).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> pilots = pd.DataFrame({"enrolled": [40.0], "enrolled_code": [""],
+    ...     "fund_cost_nok": [150000.0], "reach_status": ["yellow"], "cost_status": ["green"],
+    ...     "outcome_status": ["grey"], "recommendation": ["continue"]},
+    ...     index=pd.Index(["lekse"], name="pilot_id"))
+    >>> results = pd.DataFrame({"shown": [False], "evidence_rating": [None]},
+    ...     index=pd.MultiIndex.from_tuples([("lekse", "trivsel")], names=["pilot_id", "measure"]))
+    >>> before = Snapshot(pd.Timestamp("2025-09-30"), pilots, results)
+    >>> after = Snapshot(pd.Timestamp("2025-12-31"), pilots.assign(enrolled=[52.0],
+    ...     fund_cost_nok=[310000.0], reach_status=["green"]),
+    ...     results.assign(shown=[True], evidence_rating=["moderate"]))
+    >>> changes = compare(before, after, min_cell_size=5)
+    >>> for sentence in summary_sentences(changes, "en"):
+    ...     print(sentence.replace("\\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
+    This section shows what has changed since the last report, which showed the situation as of
+    30 September 2025. Together, the pilots have 12 more participants than at the last report.
+    The pilots have spent NOK 0.16 million more from the fund. 1 pilot has been rated
+    differently. 1 result for residents is shown for the first time; how strong its evidence is,
+    is said beside it.
+    >>> summary_sentences(Changes("first", pd.Timestamp("2025-12-31")), "en")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['There is no earlier report to compare with. The next report will show what has changed
+    since this one.']
+    """
     plain = _plain_kind(changes, language)
     if plain is not None:
         return plain
@@ -813,7 +1116,35 @@ def summary_sentences(changes: Changes, language: str = "nb", *,
 def status_change(row: Mapping[str, Any], language: str = "nb",
                   measure_label: str | None = None) -> str:
     """A rating or result that changed, in words: "Rekkevidde: usikker → god",
-    "Anbefaling: videreføre → justere", "Nytt resultat: Trivsel (evidensen er moderat)"."""
+    "Anbefaling: videreføre → justere", "Nytt resultat: Trivsel (evidensen er moderat)".
+
+    Parameters
+    ----------
+    row : mapping
+        A row of :attr:`Changes.frame` whose ``topic`` is a rating or a result.
+    language : {"nb", "en"}, default "nb"
+    measure_label : str, optional
+        The measure's label (default: its key).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        When the row's topic is no rating or result (a count, money, a pilot).
+
+    Examples
+    --------
+    >>> status_change({"topic": "reach_status", "before": "yellow", "after": "green"}, "en")
+    'Reach: uncertain → good'
+    >>> status_change({"topic": "recommendation", "before": "continue", "after": "adjust"})
+    'Anbefaling: videreføre → justere'
+    >>> status_change({"topic": "result_new", "measure": "trivsel", "after": "moderate"}, "en",
+    ...               "Well-being")
+    'New result: Well-being (moderate evidence)'
+    """
     topic = row["topic"]
     if topic in STATUS_TOPICS:
         if topic == "recommendation":
@@ -845,7 +1176,39 @@ _RATED = (*STATUS_TOPICS, "result_new", "result_gone", "evidence_rating")
 
 def rated_changes(changes: Changes, pilot_id: str, language: str = "nb",
                   measure_labels: Mapping[str, str] | None = None) -> list[str]:
-    """The ratings and results of one pilot that changed, in words, in reading order."""
+    """The ratings and results of one pilot that changed, in words, in reading order.
+
+    Parameters
+    ----------
+    changes : Changes
+        :func:`compare` or :func:`changes_since`.
+    pilot_id : str
+    language : {"nb", "en"}, default "nb"
+    measure_labels : mapping, optional
+        Measure labels by key (default: the keys).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> pilots = pd.DataFrame({"enrolled": [40.0], "enrolled_code": [""],
+    ...     "fund_cost_nok": [150000.0], "reach_status": ["yellow"], "cost_status": ["green"],
+    ...     "outcome_status": ["grey"], "recommendation": ["continue"]},
+    ...     index=pd.Index(["lekse"], name="pilot_id"))
+    >>> results = pd.DataFrame({"shown": [False], "evidence_rating": [None]},
+    ...     index=pd.MultiIndex.from_tuples([("lekse", "trivsel")], names=["pilot_id", "measure"]))
+    >>> before = Snapshot(pd.Timestamp("2025-09-30"), pilots, results)
+    >>> after = Snapshot(pd.Timestamp("2025-12-31"), pilots.assign(enrolled=[52.0],
+    ...     fund_cost_nok=[310000.0], reach_status=["green"]),
+    ...     results.assign(shown=[True], evidence_rating=["moderate"]))
+    >>> changes = compare(before, after, min_cell_size=5)
+    >>> rated_changes(changes, "lekse", "en", measure_labels={"trivsel": "Well-being"})
+    ['Reach: uncertain → good', 'New result: Well-being (moderate evidence)']
+    >>> rated_changes(changes, "lekse")
+    ['Rekkevidde: usikker → god', 'Nytt resultat: trivsel (evidensen er moderat)']
+    """
     rows = changes.of(pilot_id)
     rows = rows[rows["topic"].isin(_RATED)]
     labels = measure_labels or {}
@@ -859,7 +1222,47 @@ def pilot_sentences(changes: Changes, pilot_id: str, language: str = "nb", *,
     """What changed for one pilot, a sentence each (the pilot report's list): its
     participants and fund money now and the difference, the ratings and results that
     changed, the deliveries that corrected its data; a report with nothing to compare says
-    that in one sentence."""
+    that in one sentence.
+
+    Parameters
+    ----------
+    changes : Changes
+        :func:`compare` or :func:`changes_since`.
+    pilot_id : str
+    language : {"nb", "en"}, default "nb"
+    min_cell_size : int
+        *k*: a count or a difference of counts below it is not said.
+    measure_labels : mapping, optional
+        Measure labels by key (default: the keys).
+    names : mapping, optional
+        Pilot names by ``pilot_id``.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> pilots = pd.DataFrame({"enrolled": [40.0], "enrolled_code": [""],
+    ...     "fund_cost_nok": [150000.0], "reach_status": ["yellow"], "cost_status": ["green"],
+    ...     "outcome_status": ["grey"], "recommendation": ["continue"]},
+    ...     index=pd.Index(["lekse"], name="pilot_id"))
+    >>> results = pd.DataFrame({"shown": [False], "evidence_rating": [None]},
+    ...     index=pd.MultiIndex.from_tuples([("lekse", "trivsel")], names=["pilot_id", "measure"]))
+    >>> before = Snapshot(pd.Timestamp("2025-09-30"), pilots, results)
+    >>> after = Snapshot(pd.Timestamp("2025-12-31"), pilots.assign(enrolled=[52.0],
+    ...     fund_cost_nok=[310000.0], reach_status=["green"]),
+    ...     results.assign(shown=[True], evidence_rating=["moderate"]))
+    >>> changes = compare(before, after, min_cell_size=5)
+    >>> for sentence in pilot_sentences(changes, "lekse", "en", min_cell_size=5,
+    ...                                 measure_labels={"trivsel": "Well-being"}):
+    ...     print(sentence.replace("\\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
+    The pilot has 52 participants, 12 more than at the last report.
+    The pilot has spent NOK 0.31 million from the fund, NOK 0.16 million more than at the last
+    report.
+    Reach: uncertain → good.
+    New result: Well-being (moderate evidence).
+    """
     plain = _plain_kind(changes, language)
     if plain is not None:
         return plain
@@ -914,7 +1317,46 @@ def correction_sentences(changes: Changes, language: str = "nb", *,
                          pilot_id: str | None = None) -> list[str]:
     """"Data for perioder som alt var rapportert, er rettet (Leksehjelp, levert 12. april
     2026).": one sentence per pilot (and per kind: periods already in a report, or data
-    only delivered before), the delivery dates joined."""
+    only delivered before), the delivery dates joined.
+
+    Parameters
+    ----------
+    changes : Changes
+        :func:`compare` or :func:`changes_since`.
+    language : {"nb", "en"}, default "nb"
+    names : mapping, optional
+        Pilot names by ``pilot_id``.
+    pilot_id : str, optional
+        Only this pilot's corrections (a pilot report).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> pilots = pd.DataFrame({"enrolled": [40.0], "enrolled_code": [""],
+    ...     "fund_cost_nok": [150000.0], "reach_status": ["yellow"], "cost_status": ["green"],
+    ...     "outcome_status": ["grey"], "recommendation": ["continue"]},
+    ...     index=pd.Index(["lekse"], name="pilot_id"))
+    >>> results = pd.DataFrame({"shown": [False], "evidence_rating": [None]},
+    ...     index=pd.MultiIndex.from_tuples([("lekse", "trivsel")], names=["pilot_id", "measure"]))
+    >>> before = Snapshot(pd.Timestamp("2025-09-30"), pilots, results)
+    >>> after = Snapshot(pd.Timestamp("2025-12-31"), pilots.assign(enrolled=[52.0],
+    ...     fund_cost_nok=[310000.0], reach_status=["green"]),
+    ...     results.assign(shown=[True], evidence_rating=["moderate"]))
+    >>> changes = compare(before, after, min_cell_size=5)
+    >>> deliveries = pd.DataFrame({"received_at": pd.to_datetime(["2025-11-12T09:00:00Z"]),
+    ...     "pilot_id": ["lekse"], "corrections": [3],
+    ...     "corrected_until": pd.to_datetime(["2025-08-31"])})
+    >>> corrected = compare(before, after, min_cell_size=5, deliveries=deliveries)
+    >>> correction_sentences(corrected, "en", names={"lekse": "Leksehjelp Øst"})
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['Data for periods already reported have been corrected (Leksehjelp Øst, delivered
+    12\xa0November 2025).']
+    >>> correction_sentences(changes, "en")
+    []
+    """
     c = changes.corrections
     if pilot_id is not None:
         c = c[c["pilot_id"] == pilot_id]

@@ -498,6 +498,19 @@ def status_table(scorecard: pd.DataFrame, pilots: pd.DataFrame | Mapping[str, st
     -------
     Table
         Status cells are badges with colour *and* word.
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> table = status_table(metrics.scorecard(ds), ds.pilots, "en", measures=ds.measures)
+    >>> table.caption
+    'Scorecard by pilot'
+    >>> table.data.columns.tolist()
+    ['Pilot', 'Entrepreneur', 'Reach', 'Cost', 'Outcomes', 'Recommendation – because …']
+    >>> table.data["Pilot"].tolist()
+    ['Leksehjelp Øst', 'Jobbtrening']
     """
     fmt.check_language(language)
     card = text.localise(scorecard, measures, language)
@@ -559,6 +572,19 @@ def money_table(cost_summary: pd.DataFrame,
         Cost per participant is a mean: not shown for fewer participants. Nor is the
         total's, then (it would give the number of participants in all, and so the small
         one).
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> table = money_table(metrics.cost_summary(ds), ds.pilots, "en")
+    >>> table.caption
+    'Money by pilot'
+    >>> table.data.columns[:3].tolist()
+    ['Pilot', 'Grant from the fund (NOK m)', 'Fund money spent (NOK m)']
+    >>> table.data.iloc[:, :3].values.tolist()
+    [['Leksehjelp Øst', '1.50', '0.19'], ['Jobbtrening', '1.00', '0.15'], ['Total', '2.50', '0.34']]
     """
     fmt.check_language(language)
     names_ = _names(names)
@@ -631,6 +657,22 @@ def reach_table(reach_summary: pd.DataFrame,
     names : mapping, Series or the pilots table, optional
     min_cell_size : int, default 5
     language : {"nb", "en"}, default "nb"
+
+    Examples
+    --------
+    Fewer than five people are shown as "<5", and a total that would give them away as ":":
+
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> table = reach_table(metrics.reach_summary(ds), ds.pilots, language="en")
+    >>> table.data.columns[:5].tolist()
+    ['Pilot', 'Participants', 'Reach target', 'Completed', 'Dropped out']
+    >>> table.data.iloc[:, :5].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['Leksehjelp Øst', '12', '40', '<5', '<5'], ['Jobbtrening', '<5', '20', '<5', '0'],
+    ['Total', ':', '60', ':', ':']]
+    >>> table.notes[-3]
+    "'<5': fewer than 5 people. Small numbers are not shown, to protect privacy."
     """
     fmt.check_language(language)
     names_ = _names(names)
@@ -727,6 +769,18 @@ def reach_by_table(reach_by_frame: pd.DataFrame, by: str,
     -----
     A pilot's total is published (reach table), so within each pilot one more group is
     hidden next to a small one. Shares of a hidden count are not shown.
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> table = reach_by_table(metrics.reach_by(ds, "gender"), "gender", ds.pilots,
+    ...                        language="en", pilot_id="lekse")
+    >>> table.caption
+    'Participants by gender: Leksehjelp Øst'
+    >>> table.data.values.tolist()
+    [['Female', '<5', '–', '49%', '–'], ['Male', ':', '–', '51%', '–']]
     """
     fmt.check_language(language)
     if by not in ("area", "gender", "age_group"):
@@ -795,6 +849,33 @@ def outcome_table(outcome_summary: pd.DataFrame,
     everyone had dropped out). Rows where no participant of the pilot was measured are
     left out. Notes of ``outcome_summary`` become notes under the table; a row nobody is
     measured twice in gets one note saying so, instead of the notes that follow from it.
+
+    Parameters
+    ----------
+    outcome_summary : DataFrame
+        :func:`pilot_eval.metrics.outcomes.outcome_summary`.
+    names : mapping, Series or the pilots table, optional
+        Pilot names by ``pilot_id`` (default: the ids).
+    min_cell_size : int, default 5
+        The fewest people a figure may rest on.
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    Table
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> table = outcome_table(metrics.outcome_summary(ds), ds.pilots, language="en")
+    >>> table.data.columns.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['Pilot', 'Measure', 'Design, strength of evidence', 'Measured twice', 'Improvement (95%
+    CI)', 'Matters from', 'Detectable from', 'Attrition']
+    >>> table.data.values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['Leksehjelp Øst', 'Well-being, points', 'DiD, very weak', '12 / 10', '2.6 (1.2–4.1)', '2',
+    '2.0', '0%']]
     """
     fmt.check_language(language)
     names_ = _names(names)
@@ -975,6 +1056,30 @@ def its_table(its_summary: pd.DataFrame,
     started, and the change in level as a percentage (rate ratio − 1) with its interval.
 
     The series are aggregate municipal counts; no person-level figure is shown.
+
+    Parameters
+    ----------
+    its_summary : DataFrame
+        :func:`pilot_eval.metrics.outcomes.its_summary`.
+    names : mapping, Series or the pilots table, optional
+        Pilot names by ``pilot_id`` (default: the ids).
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    Table
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> table = its_table(metrics.its_summary(ds), ds.pilots, "en")
+    >>> table.data.columns.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['Pilot', 'Series', 'Pilot started', 'Months before / after', 'Change in level', '95% CI',
+    'Strength of evidence']
+    >>> table.data.values.tolist()
+    [['Leksehjelp Øst', 'Meldinger', 'Feb 2025', '49 / 11', '-21%', '-32% to -7%', 'moderate']]
     """
     fmt.check_language(language)
     names_ = _names(names)
@@ -1039,6 +1144,36 @@ def value_table(value_for_money: pd.DataFrame,
     up; its note warns they may overlap). ``measures`` (``ds.measures``) names each measure
     in ``language``; without it the table's ``label`` is used, which is in the agreement's
     language. ``tax_financing_cost`` (the agreement's) is said in the note.
+
+    Parameters
+    ----------
+    value_for_money : DataFrame
+        :func:`~pilot_eval.metrics.value.value_for_money` or
+        :func:`~pilot_eval.metrics.value.value_for_money_by_pilot`.
+    names : mapping, Series or the pilots table, optional
+        Pilot names by ``pilot_id`` (default: the ids).
+    language : {"nb", "en"}, default "nb"
+    min_cell_size : int, default 5
+        The fewest people measured twice a value may rest on.
+    measures : DataFrame, optional
+        The measures table, to name each measure in ``language``.
+    tax_financing_cost : float, default 0.20
+        The agreement's, said in the note.
+
+    Returns
+    -------
+    Table
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> table = value_table(metrics.value_for_money(ds), ds.pilots, "en", measures=ds.measures)
+    >>> table.data.columns[-3:].tolist()
+    ['Social value, present value (NOK 1,000)', 'Cost to society (NOK 1,000)', 'Benefit–cost ratio']
+    >>> table.data.values.tolist()
+    [['Leksehjelp Øst', 'Well-being', '12', '38', '128', '166 (56–276)', '294', '0.56 (0.19–0.94)']]
     """
     fmt.check_language(language)
     names_ = _names(names)
@@ -1144,7 +1279,36 @@ def rules_table(rules_in_force: pd.DataFrame, language: str = "nb", *,
     (:func:`text.rule_notes`; ``min_cell_size`` is the agreement's, which can raise the
     number of people needed); ``explain=False`` leaves them out, for a report that prints
     them as running text. ``caption`` replaces the default caption (a report whose heading
-    already says "Regler for statusoversikten" should not repeat it word for word)."""
+    already says "Regler for statusoversikten" should not repeat it word for word).
+
+    Parameters
+    ----------
+    rules_in_force : DataFrame
+        :func:`pilot_eval.metrics.scorecard.rules_in_force`.
+    language : {"nb", "en"}, default "nb"
+    caption : str, optional
+        Replaces the default caption.
+    min_cell_size : int, default 5
+        The agreement's, for the notes.
+    explain : bool, default True
+        Add the notes that say how status and recommendation are decided.
+
+    Returns
+    -------
+    Table
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> rules = metrics.rules_in_force(pe.load_dataset("tests/data/minimal"))
+    >>> table = rules_table(rules, "en")
+    >>> table.caption
+    'Scorecard rules in force'
+    >>> table.data.iloc[0].tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['Reach good when participants / (reach target × share of period elapsed) is at least',
+    '0.9', '0.9', 'no']
+    """
     fmt.check_language(language)
     r = rules_in_force
     desc_col = "description_en" if language == "en" else "description_nb"
@@ -1191,6 +1355,19 @@ def quality_table(warnings: pd.DataFrame, language: str = "nb", *, max_rows: int
         Longer lists are cut, with a note saying how many rows there are.
     names : mapping, Series or the pilots table, optional
         pilot_id → the pilot's name (the id itself is shown without one).
+
+    Examples
+    --------
+    >>> warnings = pd.DataFrame({
+    ...     "file": ["sessions.csv"], "row": [7], "column": ["hours"], "value": ["14"],
+    ...     "severity": ["warning"], "rule": ["range.hours"],
+    ...     "message_nb": ["Uvanlig mange timer."], "message_en": ["Unusually many hours."],
+    ...     "pilot_id": ["lekse"]})
+    >>> table = quality_table(warnings, "en", names={"lekse": "Leksehjelp Øst"})
+    >>> table.caption
+    'Data quality: warnings'
+    >>> table.data.values.tolist()
+    [['Leksehjelp Øst', 'sessions.csv', '7', 'hours', 'Unusually many hours.']]
     """
     fmt.check_language(language)
     w = warnings.reset_index(drop=True) if warnings is not None else pd.DataFrame()
@@ -1230,7 +1407,26 @@ def quality_table(warnings: pd.DataFrame, language: str = "nb", *, max_rows: int
 
 def glossary_table(language: str = "nb", *, caption: str | None = None) -> Table:
     """The report's glossary: each term with one plain sentence (:func:`text.glossary`).
-    ``caption`` replaces the default caption ("Ordliste"), as for :func:`rules_table`."""
+    ``caption`` replaces the default caption ("Ordliste"), as for :func:`rules_table`.
+
+    Parameters
+    ----------
+    language : {"nb", "en"}, default "nb"
+    caption : str, optional
+        Replaces the default caption.
+
+    Returns
+    -------
+    Table
+
+    Examples
+    --------
+    >>> table = glossary_table("en")
+    >>> table.caption, table.data.columns.tolist()
+    ('Glossary', ['Term', 'Explanation'])
+    >>> table.data.iloc[0].tolist()
+    ['Estimate', 'Our best calculation of how much the pilot changed the outcome.']
+    """
     pairs = text.glossary(language)
     body = pd.DataFrame({"term": [t for t, _ in pairs], "explanation": [e for _, e in pairs]})
     cols = [_Col("term", text.label("h.term", language)),
@@ -1274,6 +1470,28 @@ def changes_table(changes: Any, names: Mapping[str, str] | pd.Series | pd.DataFr
     when either report hid a count, "+<5" / "−<5" when it is 1 to *k* − 1. The money is
     the fund's money spent, in millions as in the money table. A pilot new to the report
     reads "ny" in both difference columns.
+
+    Examples
+    --------
+    Two more participants is a small count: the table says only "+<5":
+
+    >>> from pilot_eval.present.changes import Snapshot, compare
+    >>> ids = pd.Index(["lekse", "jobb"], name="pilot_id")
+    >>> pilots = pd.DataFrame({"enrolled": [40.0, 20.0], "enrolled_code": ["", ""],
+    ...     "fund_cost_nok": [150000.0, 90000.0], "reach_status": ["yellow", "green"],
+    ...     "cost_status": ["green", "green"], "outcome_status": ["grey", "grey"],
+    ...     "recommendation": ["continue", "continue"]}, index=ids)
+    >>> before = Snapshot(pd.Timestamp("2025-09-30"), pilots, None)
+    >>> after = Snapshot(pd.Timestamp("2025-12-31"), pilots.assign(enrolled=[52.0, 22.0],
+    ...     fund_cost_nok=[310000.0, 120000.0], reach_status=["green", "green"]), None)
+    >>> table = changes_table(compare(before, after, min_cell_size=5),
+    ...                       {"lekse": "Leksehjelp Øst", "jobb": "Jobbtrening"}, "en",
+    ...                       min_cell_size=5)
+    >>> table.data.columns[1:5].tolist()
+    ['Participants', 'Change', 'Fund money spent (NOK m)', 'Change (NOK m)']
+    >>> table.data.values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['Leksehjelp Øst', '52', '+12', '0.31', '+0.16', 'Reach: uncertain → good'],
+    ['Jobbtrening', '22', '+<5', '0.12', '+0.03', '–']]
     """
     from .changes import rated_changes
 

@@ -156,6 +156,20 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
     Returns
     -------
     Figure
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> names = {"lekse": "Leksehjelp Øst", "jobb": "Jobbtrening"}
+    >>> fig = monthly_activity(metrics.enrolment_by_month(ds), "lekse", sessions=ds.sessions,
+    ...                        names=names, min_cell_size=5, language="en")
+    >>> fig.is_chart, fig.title
+    (True, 'Leksehjelp Øst: activity and participants per month')
+    >>> print(fig.alt)  # doctest: +NORMALIZE_WHITESPACE
+    Bar and line chart: Participants attended 335 hours in all from Feb 2025 to Jun 2025, most
+    in Jun 2025 (94 hours). 10 active participants in Feb 2026.
     """
     lang = _lang(language)
     k = _cell_min(min_cell_size)
@@ -359,6 +373,19 @@ def dosage(sessions: pd.DataFrame, names: Mapping[str, str] | None = None,
     Returns
     -------
     Figure
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> names = {"lekse": "Leksehjelp Øst", "jobb": "Jobbtrening"}
+    >>> fig = dosage(ds.sessions, names, "lekse", participants=ds.participants,
+    ...              min_cell_size=5, language="en")
+    >>> fig.is_chart, fig.title
+    (True, 'Leksehjelp Øst: hours attended per participant')
+    >>> print(fig.alt)
+    Bar chart: Leksehjelp Øst (12 participants, mean 30 hours): most have 20–40 hours (58%).
     """
     lang = _lang(language)
     k = _cell_min(min_cell_size)

@@ -493,6 +493,22 @@ def scenario_chart(scenarios: pd.DataFrame, names: Mapping[str, str] | None = No
     (``far_beyond``), fewer than six months observed, no low–high, no cost types, and --
     unless the pilot's outcome is green on the scorecard -- that a cost is not a promise
     of results.
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> names = {"lekse": "Leksehjelp Øst", "jobb": "Jobbtrening"}
+    >>> fig = scenario_chart(metrics.scenarios(ds), names, pilot_id="lekse", min_cell_size=5,
+    ...                      language="en")
+    >>> fig.is_chart, fig.title
+    (True, 'Leksehjelp Øst: cost per year of continuing or reaching more people')
+    >>> print(fig.alt.replace("\\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
+    Bar chart: cost per year, low–high in brackets. Continue as today NOK 55,000 (NOK
+    15,000–168,000) for 12 participants a year, reach the participant target NOK 85,000 (NOK
+    15,000–282,000) for 21 participants a year, reach 10% of the target group NOK 0.55 million
+    (NOK 0.01–2.08 million) for 162 participants a year.
     """
     lang = _lang(language)
     k = _cell_min(min_cell_size)
@@ -763,7 +779,42 @@ def representation_data(reach_gaps: pd.DataFrame, names: Mapping[str, str] | Non
     ``least``), also of splits it leaves out for want of a shown group; the pilot's
     participants; and the splits whose least reached group cannot be named without giving
     a hidden group away. Empty for a pilot with fewer than ``min_cell_size``
-    participants."""
+    participants.
+
+    Parameters
+    ----------
+    reach_gaps : DataFrame
+        :func:`pilot_eval.metrics.decision.reach_gaps`.
+    names : mapping or None
+        Pilot names by ``pilot_id``.
+    pilot_id : str
+    min_cell_size : int
+        The fewest participants a group's share may rest on.
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    tuple of (DataFrame, float, list of str)
+        The bars (``by, group, label, share, target_share, mark, least``; ``mark`` says
+        why a share is not drawn), the pilot's participants, and the notes on what was
+        left out.
+
+    Examples
+    --------
+    Fewer than five girls take part: their share is not drawn (``<5``), nor the boys'
+    (it would give theirs back):
+
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> data, enrolled, notes = representation_data(metrics.reach_gaps(ds), None, "lekse", 5,
+    ...                                             "en")
+    >>> data[data["by"] == "gender"][["group", "share", "target_share", "mark", "least"]]
+        group  share  target_share    mark  least
+    0  female    NaN      0.493827      <5   True
+    1    male    NaN      0.506173  hidden  False
+    2   other    0.0           NaN     NaN  False
+    """
     data = _representation_data(reach_gaps, names, pilot_id, _cell_min(min_cell_size),
                                 _lang(language))
     groups = data.groups if data.groups is not None else pd.DataFrame(
@@ -869,6 +920,27 @@ def representation_chart(reach_gaps: pd.DataFrame, names: Mapping[str, str] | No
     reached group is marked only when that follows from the figures shown (see
     ``_least_reached``): a mark resting on a hidden count would bound it. Otherwise the
     caption says it cannot be named.
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> names = {"lekse": "Leksehjelp Øst", "jobb": "Jobbtrening"}
+    >>> fig = representation_chart(metrics.reach_gaps(ds), names, pilot_id="lekse",
+    ...                            min_cell_size=5, language="en")
+    >>> fig.is_chart, fig.title  # doctest: +NORMALIZE_WHITESPACE
+    (True, 'Leksehjelp Øst: who is reached? Share of the participants and of the target group,
+    by age group')
+    >>> print(fig.alt)  # doctest: +NORMALIZE_WHITESPACE
+    Bar chart: Leksehjelp Øst, share of the participants and of the target group. Age group: 0–5
+    years 0% of the participants against 0% of the target group, 6–9 years 0% of the
+    participants against 0% of the target group, 10–12 years 50% of the participants against
+    100% of the target group, 13–15 years 50% of the participants against 0% of the target
+    group, 16–19 years 0% of the participants against 0% of the target group, 20–25 years 0% of
+    the participants against 0% of the target group, 26+ years 0% of the participants against 0%
+    of the target group. Left out: the target group's distribution by area is unknown and too
+    few participants in each group by gender.
     """
     lang = _lang(language)
     k = _cell_min(min_cell_size)
@@ -1119,6 +1191,20 @@ def enterprise_chart(enterprise: pd.DataFrame, *, organisation: str | None = Non
     The share from the municipality is (fund + municipality) / income, computed here from
     the amounts drawn, as :func:`~pilot_eval.metrics.enterprise.enterprise_finances` does.
     Organisations are not people: nothing is suppressed.
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> fig = enterprise_chart(metrics.enterprise_finances(ds), organisation="Læringsløftet AS",
+    ...                        language="en")
+    >>> fig.is_chart, fig.title
+    (True, "Læringsløftet AS: income by source, costs and Ferd's investment")
+    >>> print(fig.alt.replace("\\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
+    Bar chart: income by source per year. 2024: income NOK 1.1 million, 84% from the
+    municipality, costs NOK 1.1 million; 2025: income NOK 1.5 million, 84% from the
+    municipality, costs NOK 1.5 million.
     """
     lang = _lang(language)
     data = _enterprise_data(enterprise, organisation, lang)

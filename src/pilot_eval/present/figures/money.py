@@ -84,6 +84,21 @@ def grant_vs_spent(cost_summary: pd.DataFrame, names: Mapping[str, str] | None =
     :data:`~pilot_eval.present.text.MIN_ELAPSED_FOR_FORECAST` of the period has passed
     (the same threshold as the running text): a month or two in, start-up costs and the
     timing of invoices dominate, and the run-rate is noise that reads as a finding.
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> names = {"lekse": "Leksehjelp Øst", "jobb": "Jobbtrening"}
+    >>> fig = grant_vs_spent(metrics.cost_summary(ds), names, language="en")
+    >>> fig.is_chart, fig.title
+    (True, 'Grant from the fund, money spent so far and forecast at period end')
+    >>> print(fig.alt.replace("\\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
+    Bar chart: Leksehjelp Øst has spent 13% of its grant (NOK 0.19 million of NOK 1.5 million)
+    with 52% of the period passed, forecast NOK 0.36 million; Jobbtrening has spent 15% of its
+    grant (NOK 0.15 million of NOK 1.0 million) with 32% of the period passed, forecast NOK 0.47
+    million.
     """
     lang = _lang(language)
     df = _flat(_require(cost_summary, ["pilot_id", "grant_nok", "fund_cost_nok",
@@ -198,6 +213,19 @@ def cumulative_spend(cost_by_month: pd.DataFrame, names: Mapping[str, str] | Non
     Returns
     -------
     Figure
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> names = {"lekse": "Leksehjelp Øst", "jobb": "Jobbtrening"}
+    >>> fig = cumulative_spend(metrics.cost_by_month(ds), names, "lekse", language="en")
+    >>> fig.is_chart, fig.title
+    (True, 'Leksehjelp Øst: fund money spent, cumulative, against the grant spread evenly')
+    >>> print(fig.alt.replace("\\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
+    Line chart: fund money spent as of 1 February 2026. Leksehjelp Øst has spent NOK 0.19
+    million, against NOK 0.79 million by the plan.
     """
     lang = _lang(language)
     df = _flat(_require(cost_by_month, ["pilot_id", "funder", "date", "observed",

@@ -127,6 +127,18 @@ def measured_enough(outcome_summary: pd.DataFrame, min_cell_size: int) -> pd.Ser
     pandas.Series of bool
         Aligned with ``outcome_summary``. When none is True the forest is one sentence, and
         a report leaves out what would say "nobody measured yet" again after it.
+
+    Examples
+    --------
+    A difference-in-differences needs enough people in both groups:
+
+    >>> summary = pd.DataFrame({"design": ["did", "pre_post", "did"],
+    ...                         "n_pilot": [12, 4, 30], "n_comparison": [10, None, 3],
+    ...                         "improvement": [2.6, 1.0, 0.4],
+    ...                         "improvement_ci_low": [1.2, -2.0, -1.1],
+    ...                         "improvement_ci_high": [4.1, 4.0, 1.9]}, index=["a", "b", "c"])
+    >>> measured_enough(summary, 5).to_dict()
+    {'a': True, 'b': False, 'c': False}
     """
     k = _cell_min(min_cell_size)
     _require(outcome_summary, ["design", "n_pilot", "n_comparison", "improvement",
@@ -170,6 +182,20 @@ def forest(outcome_summary: pd.DataFrame, names: Mapping[str, str] | None = None
     Returns
     -------
     Figure
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> names = {"lekse": "Leksehjelp Øst", "jobb": "Jobbtrening"}
+    >>> fig = forest(metrics.outcome_summary(ds), names, min_cell_size=5, language="en")
+    >>> fig.is_chart, fig.title
+    (True, 'Change for participants by measure, with 95% confidence intervals')
+    >>> print(fig.alt)  # doctest: +NORMALIZE_WHITESPACE
+    Dot plot with confidence intervals, positive change is better. Leksehjelp Øst, well-being:
+    +2.6 points (95% CI 1.2–4.1), uncertain whether the change is large enough (2 points
+    needed).
     """
     lang = _lang(language)
     k = _cell_min(min_cell_size)
@@ -358,6 +384,20 @@ def its_chart(its: Any, *, label: str | None = None, pilot_name: str | None = No
     Before the pilot has run for :data:`MIN_MONTHS_AFTER_START` months only the observed
     series is drawn, with no model, counterfactual or estimate; the caption says why
     (:func:`its_too_early`).
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> fig = its_chart(metrics.its_fit(ds, "meldinger"), label="Reports of concern",
+    ...                 pilot_name="Leksehjelp Øst", min_cell_size=5, language="en")
+    >>> fig.is_chart, fig.title
+    (True, 'Reports of concern per month, before and after Leksehjelp Øst started')
+    >>> print(fig.alt)  # doctest: +NORMALIZE_WHITESPACE
+    Line chart: Reports of concern per 1,000 population per month from Jan 2021 to Dec 2025.
+    After Leksehjelp Øst started in Feb 2025, the level was 21% lower than expected from trend
+    and season; rate ratio 0.79, 95% CI 0.68–0.93.
     """
     lang = _lang(language)
     k = _cell_min(min_cell_size)
@@ -562,6 +602,22 @@ def outcome_distribution(outcome_changes: pd.DataFrame, pilot_id: str, measure: 
     Returns
     -------
     Figure
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> names = {"lekse": "Leksehjelp Øst", "jobb": "Jobbtrening"}
+    >>> fig = outcome_distribution(metrics.outcome_changes(ds), "lekse", "trivsel", names=names,
+    ...                            measure_label="Well-being", unit="points", min_cell_size=5,
+    ...                            language="en")
+    >>> fig.is_chart, fig.title
+    (True, 'Leksehjelp Øst: Well-being before and after')
+    >>> print(fig.alt)  # doctest: +NORMALIZE_WHITESPACE
+    Bar chart: distribution of Well-being before and after. Pilot participants (12 measured both
+    times): the mean changed from 20.1 to 23.0 points. Comparison group (10 measured both
+    times): the mean changed from 24.4 to 24.7 points.
     """
     lang = _lang(language)
     k = _cell_min(min_cell_size)

@@ -101,6 +101,20 @@ def enrolment_vs_target(enrolment_by_month: pd.DataFrame,
     Returns
     -------
     Figure
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> names = {"lekse": "Leksehjelp Øst", "jobb": "Jobbtrening"}
+    >>> fig = enrolment_vs_target(metrics.enrolment_by_month(ds), names, "lekse", min_cell_size=5,
+    ...                           language="en")
+    >>> fig.is_chart, fig.title
+    (True, 'Leksehjelp Øst: participants enrolled and active, against the reach target')
+    >>> print(fig.alt.replace("\\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
+    Line chart: participants as of 1 February 2026. Leksehjelp Øst: 12 enrolled against 21 by
+    the target, 10 active.
     """
     lang = _lang(language)
     k = _cell_min(min_cell_size)
@@ -269,6 +283,19 @@ def coverage(reach_summary: pd.DataFrame, names: Mapping[str, str] | None = None
     Returns
     -------
     Figure
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> names = {"lekse": "Leksehjelp Øst", "jobb": "Jobbtrening"}
+    >>> fig = coverage(metrics.reach_summary(ds), names, min_cell_size=5, language="en")
+    >>> fig.is_chart, fig.title
+    (True, 'Coverage of the target population')
+    >>> print(fig.alt)  # doctest: +NORMALIZE_WHITESPACE
+    Bar chart: share of the target population reached. Leksehjelp Øst 0.7% (12 of 1,620);
+    Jobbtrening: fewer than 5 participants.
     """
     lang = _lang(language)
     k = _cell_min(min_cell_size)
@@ -780,6 +807,21 @@ def completion(reach_summary: pd.DataFrame, names: Mapping[str, str] | None = No
     Returns
     -------
     Figure
+
+    Examples
+    --------
+    Fewer than five completed or dropped out, so those shares are hidden:
+
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> names = {"lekse": "Leksehjelp Øst", "jobb": "Jobbtrening"}
+    >>> fig = completion(metrics.reach_summary(ds), names, min_cell_size=5, language="en")
+    >>> fig.is_chart, fig.title
+    (True, "Participants' status: completed, dropped out, moved and active")
+    >>> print(fig.alt)  # doctest: +NORMALIZE_WHITESPACE
+    Bar chart: Leksehjelp Øst (12 participants): 0% moved, 0% other exit, some hidden;
+    Jobbtrening (<5 participants): 0% dropped out, 0% moved, 0% other exit, some hidden.
     """
     lang = _lang(language)
     k = _cell_min(min_cell_size)

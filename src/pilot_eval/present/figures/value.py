@@ -96,6 +96,19 @@ def value_vs_cost(value: pd.DataFrame, names: Mapping[str, str] | None = None, *
     Returns
     -------
     Figure
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> names = {"lekse": "Leksehjelp Øst", "jobb": "Jobbtrening"}
+    >>> fig = value_vs_cost(metrics.value_for_money(ds), names, min_cell_size=5, language="en")
+    >>> fig.is_chart, fig.title
+    (True, 'Social value (present value) against cost, observed and projected')
+    >>> print(fig.alt.replace("\\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
+    Bar chart: Leksehjelp Øst – trivsel: value NOK 0.17 million (NOK 38,000 observed and NOK
+    0.13 million projected) against cost NOK 0.29 million, benefit–cost ratio 0.56.
     """
     lang = _lang(language)
     k = _cell_min(min_cell_size)
@@ -297,6 +310,21 @@ def tornado(sensitivity: pd.DataFrame, pilot_id: str, measure: str, *,
     Returns
     -------
     Figure
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> names = {"lekse": "Leksehjelp Øst", "jobb": "Jobbtrening"}
+    >>> fig = tornado(metrics.sensitivity(ds), "lekse", "trivsel", names=names,
+    ...               measure_label="Well-being", language="en")
+    >>> fig.is_chart, fig.title
+    (True, 'Sensitivity analysis: benefit–cost ratio for Leksehjelp Øst, well-being')
+    >>> print(fig.alt)  # doctest: +NORMALIZE_WHITESPACE
+    Tornado chart: the benefit–cost ratio for Leksehjelp Øst (Well-being) is 0.56 in the base
+    case. The largest swings come from value per person per year (0.28 to 0.85) and duration
+    (0.38 to 0.69). The ratio is below 1 in every calculation.
     """
     lang = _lang(language)
     df = _flat(_require(sensitivity, ["pilot_id", "measure", "assumption", "base_value",
