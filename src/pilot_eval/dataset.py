@@ -301,7 +301,7 @@ def _load(path: str | Path, *, as_of: str | pd.Timestamp | None = None,
     pilot_categories = list(frames["pilots"]["pilot_id"].astype(str))
     for frame in frames.values():
         if "pilot_id" in frame.columns:
-            frame["pilot_id"] = pd.Categorical(frame["pilot_id"].astype(object), categories=pilot_categories)
+            frame["pilot_id"] = _categorical(frame["pilot_id"], pilot_categories)
     ds = Dataset(
         agreement=agreement,
         as_of_date=_latest_date(frames, agreement),
@@ -328,9 +328,38 @@ def _finalise(name: str, table: TypedTable | None) -> pd.DataFrame:
         known = [c.name for c in spec.columns]
         frame = frame[known + [c for c in frame.columns if c not in known]]
     for col in spec.columns:
+        if col.name == "pilot_id":  # _load gives it the pilots' categories
+            continue
         if col.name in _CATEGORY_COLUMNS and col.kind in ("id", "text"):
-            frame[col.name] = frame[col.name].astype("category")
+            frame[col.name] = _categorical(frame[col.name])
     return frame
+
+
+def _categorical(values: pd.Series, categories: list[str] | None = None) -> pd.Categorical:
+    """``pd.Categorical(values, categories=categories)``, or without ``categories``
+    ``values.astype("category")`` (the distinct values, sorted), from the distinct values
+    hashed once by Arrow: pandas hashes millions of ids several times.
+
+    Examples
+    --------
+    >>> ids = pd.Series(["b", "a", None, "b"], dtype="str")
+    >>> _categorical(ids).equals(ids.astype("category").array)
+    True
+    >>> _categorical(ids, ["b", "c"]).tolist()
+    ['b', nan, nan, 'b']
+    """
+    from .schema import factorize_text
+
+    if categories is None and not isinstance(values.dtype, pd.StringDtype):
+        return values.astype("category").array
+    codes, uniques = factorize_text(values)
+    if categories is None:
+        present = sorted(u for u in uniques if isinstance(u, str))
+        dtype = pd.CategoricalDtype(pd.Index(present, dtype=values.dtype))
+    else:
+        dtype = pd.CategoricalDtype(categories)
+    where = dtype.categories.get_indexer(pd.Index(uniques, dtype=object))
+    return pd.Categorical.from_codes(where[codes], dtype=dtype)
 
 
 def _latest_date(frames: Mapping[str, pd.DataFrame], agreement: Agreement) -> pd.Timestamp:

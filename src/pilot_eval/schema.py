@@ -436,6 +436,8 @@ class TypedTable:
     frame: pd.DataFrame  # typed; index = spreadsheet row
     raw: pd.DataFrame  # the text it came from
     columns_present: set[str] = field(default_factory=set)
+    #: ``factorize_text`` of each raw column, made once for typing and the text checks
+    distinct: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
 
 def type_table(spec: TableSpec, raw: pd.DataFrame, file: str, sep: str | None,
@@ -450,6 +452,9 @@ def type_table(spec: TableSpec, raw: pd.DataFrame, file: str, sep: str | None,
                     break
     typed: dict[str, Any] = {}  # one frame built at the end: inserting columns one by
     present: set[str] = set()    # one into a frame is quadratic in their number
+    # each column's distinct values, hashed once: typing parses them, the text checks scan
+    # them, the cross-table rules look them up
+    distinct = {c: factorize_text(raw[c]) for c in raw.columns.unique()}
     for col in spec.columns:
         if col.name not in raw.columns:
             if col.required:
@@ -465,12 +470,12 @@ def type_table(spec: TableSpec, raw: pd.DataFrame, file: str, sep: str | None,
             continue
         present.add(col.name)
         text = raw[col.name]
-        typed[col.name] = _type_column(col, text, file, sep, problems)
+        typed[col.name] = _type_column(col, text, file, sep, problems, distinct[col.name])
     for extra in raw.columns:  # unknown columns are kept, as text, and ignored
         if extra not in typed:
             typed[extra] = raw[extra]
     frame = pd.DataFrame(typed, index=raw.index)
-    return TypedTable(spec.name, file, frame, raw, present)
+    return TypedTable(spec.name, file, frame, raw, present, distinct)
 
 
 def _empty_of(col: Col, n: int, index: pd.Index) -> pd.Series:
@@ -516,23 +521,25 @@ def factorize_text(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(uniques, dtype=object)
 
 
-def on_uniques(text: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, ...]]
-               ) -> tuple[pd.Series, ...]:
+def on_uniques(text: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, ...]],
+               distinct: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[pd.Series, ...]:
     """Run ``parse`` once per distinct value and spread the results back to every row.
 
     Columns that grow (dates, ids, hours) repeat few values, so parsing the distinct
     ones keeps loading millions of rows fast; the regexes never see the same text twice.
+    ``distinct``: ``factorize_text(text)`` when it is known already.
     """
-    codes, uniques = factorize_text(text)
+    codes, uniques = factorize_text(text) if distinct is None else distinct
     results = parse(pd.Series(uniques, dtype="str").fillna(""))
     return tuple(pd.Series(r.to_numpy()[codes], index=text.index, dtype=r.dtype) for r in results)
 
 
 def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
-                 problems: Problems) -> pd.Series:
+                 problems: Problems, distinct: tuple[np.ndarray, np.ndarray] | None = None
+                 ) -> pd.Series:
     name = col.name
     if col.kind in ("float", "int"):
-        values, bad, ambiguous = on_uniques(text, lambda u: parse_number(u, sep))
+        values, bad, ambiguous = on_uniques(text, lambda u: parse_number(u, sep), distinct)
         problems.add_rows(file, "value.ambiguous_number", text[ambiguous],
                           lambda v: f"«{v}» kan bety både {v.replace('.', '')} og {v.replace('.', ',')}. "
                                     "Skriv tallet uten tusenskille, med desimalkomma.",
@@ -565,7 +572,7 @@ def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
     if col.kind in ("date", "month"):
         monthly = col.kind == "month" or col.month_ok
         values, bad = on_uniques(text, lambda u: parse_date(u, month=col.kind == "month",
-                                                            month_ok=col.month_ok))
+                                                            month_ok=col.month_ok), distinct)
         hint_nb = "ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ" + (" (eller ÅÅÅÅ-MM for en måned)" if monthly else "")
         hint_en = "YYYY-MM-DD or DD.MM.YYYY" + (" (or YYYY-MM for a month)" if monthly else "")
         if not bad.any():
@@ -585,7 +592,7 @@ def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
                           column=name)
         return values
     if col.kind == "bool":
-        values, bad = on_uniques(text, parse_bool)
+        values, bad = on_uniques(text, parse_bool, distinct)
         problems.add_rows(file, "value.not_bool", text[bad],
                           lambda v: f"«{v}» er ikke ja eller nei. Skriv ja/nei, true/false eller 1/0.",
                           lambda v: f"'{v}' is not yes or no. Write ja/nei, true/false or 1/0.",
@@ -723,7 +730,8 @@ def check_text_cells(spec: TableSpec, table: TypedTable, problems: Problems) -> 
     kinds = {c.name: c.kind for c in spec.columns}
     raw = table.raw
     # the distinct values of every column, checked together: one pass whatever the width
-    factorized = [factorize_text(raw.iloc[:, i]) for i in range(raw.shape[1])]
+    factorized = [table.distinct[raw.columns[i]] if raw.columns[i] in table.distinct
+                  else factorize_text(raw.iloc[:, i]) for i in range(raw.shape[1])]
     if not factorized:
         return
     uniques = pd.Series(np.concatenate([np.asarray(u, dtype=object) for _, u in factorized]),
@@ -936,15 +944,18 @@ def _outside(values: pd.Series, lo: pd.Series | pd.Timestamp, hi: pd.Series | pd
     return values.notna() & ((values < lo) | (values > hi))
 
 
-def _rows_of(left: pd.DataFrame, right: pd.DataFrame) -> np.ndarray:
+def _rows_of(left: pd.DataFrame, right: pd.DataFrame,
+             distinct: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None) -> np.ndarray:
     """For each row of ``left``, the position of the row of ``right`` with the same keys
     (its columns, compared as text), or -1; an empty key matches nothing. The keys of
-    ``right`` are unique and never empty."""
+    ``right`` are unique and never empty. ``distinct``: ``factorize_text`` of a key column
+    of ``left`` or of the text it was typed from (an empty text matches nothing either)."""
     at_left = np.zeros(len(left), dtype=np.int64)
     at_right = np.zeros(len(right), dtype=np.int64)
     for name in left.columns:
         known = pd.Index(right[name].astype(str).unique())
-        codes, uniques = factorize_text(left[name].astype(str))
+        codes, uniques = (distinct[name] if distinct and name in distinct
+                          else factorize_text(left[name].astype(str)))
         code = known.get_indexer(pd.Index(uniques, dtype=object))[codes]
         at_left = np.where((at_left < 0) | (code < 0), -1, at_left * len(known) + code)
         at_right = at_right * len(known) + known.get_indexer(right[name].astype(str))
@@ -1089,7 +1100,7 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
             # each attendance row's enrolment, found through integer codes: a merge on two
             # text keys of millions of rows costs seconds
             at = _rows_of(s[["pilot_id", "participant_id"]],
-                          part_keys[["pilot_id", "participant_id"]])
+                          part_keys[["pilot_id", "participant_id"]], sessions.distinct)
             found = at >= 0
             missing = ~found & s["participant_id"].notna().to_numpy(dtype=bool)
             problems.add_rows(sessions.file, "fk.participant", s["participant_id"][missing],
