@@ -334,8 +334,9 @@ _PLAIN_BYTES = bytes([*range(0x21, 0x7F), *range(0x80, 0xC2), *range(0xC3, 0xE1)
 
 def _read_csv_arrow(path: Path, sep: str, n_columns: int, max_rows: int
                     ) -> tuple[pd.DataFrame, bool] | None:
-    """A UTF-8 CSV read with pyarrow as pandas' C parser reads it (header=None, every
-    cell text, blank lines as rows of empty cells), or None when pyarrow refuses the file.
+    """A UTF-8 CSV without quotes read with pyarrow as pandas' C parser reads it
+    (header=None, every cell text, blank lines as rows of empty cells), or None when the
+    file has quotes or pyarrow refuses it.
 
     Returns ``(frame, spaced)``; ``spaced`` is False when no cell can hold whitespace to
     strip. The frame has more than ``max_rows`` rows when the file goes beyond them
@@ -348,12 +349,13 @@ def _read_csv_arrow(path: Path, sep: str, n_columns: int, max_rows: int
 
     data = path.read_bytes()
     odd = data.translate(None, _PLAIN_BYTES)  # one pass: what could need stripping
-    quoted = b'"' in odd
-    spaced = len(odd) > 0  # line ends are in cells only within quotes
+    if b'"' in odd:  # quotes: pyarrow reads an unclosed one to the end, pandas refuses
+        return None
+    spaced = len(odd) > 0  # without quotes, line ends are never in cells
     del odd
     read_options = pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24)
     parse_options = pacsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True,
-                                       escape_char=False, newlines_in_values=quoted,
+                                       escape_char=False, newlines_in_values=False,
                                        ignore_empty_lines=False)
     try:
         reader = pacsv.open_csv(pa.BufferReader(data), read_options=read_options,
