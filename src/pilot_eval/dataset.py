@@ -426,7 +426,7 @@ def as_of_warnings(when: pd.Timestamp, last_data_date: pd.Timestamp | None,
     Examples
     --------
     >>> as_of_warnings(pd.Timestamp("2026-03-01"), pd.Timestamp("2026-02-01"),
-    ...                pd.Timestamp("2026-12-31"))[0][:61]
+    ...                pd.Timestamp("2026-12-31"))[0][:60]
     'as_of=2026-03-01 is after the last date in the data (2026-02'
     >>> as_of_warnings(pd.Timestamp("2026-02-01"), pd.Timestamp("2026-02-01"),
     ...                pd.Timestamp("2026-12-31"))
