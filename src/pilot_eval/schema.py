@@ -1108,8 +1108,11 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
                               lambda v: f"The participant '{v}' is not enrolled in this pilot in the participants table.",
                               column="participant_id")
             date = s["date"].to_numpy()
-            enrolled_on = part_keys["enrolled_on"].to_numpy()[np.maximum(at, 0)]
-            exited_on = part_keys["exited_on"].to_numpy()[np.maximum(at, 0)]
+            # the enrolment of each row (NaT where none: a NaT compares False)
+            enrolled_on, exited_on = (
+                np.append(part_keys[c].to_numpy(dtype="datetime64[ns]"),
+                          np.datetime64("NaT", "ns"))[np.where(found, at, -1)]
+                for c in ("enrolled_on", "exited_on"))
             # NaT compares False, as in pandas
             out = found & ~np.isnat(date) & ((date < enrolled_on) | (
                 ~np.isnat(exited_on) & (date > exited_on)))
