@@ -147,3 +147,42 @@ def test_small_cells_allowed_only_by_choice(minimal_copy) -> None:
     ds = pe.load_dataset(folder)
     assert ds.agreement.min_cell_size == 2 and ds.agreement.allow_small_cells
     assert "agreement.small_cells_allowed" in set(ds.warnings["rule"])
+
+
+def test_as_of_after_the_data_warns(ds: pe.Dataset) -> None:
+    with pytest.warns(pe.dataset.DataWarning, match=r"after the last date in the data \(2026-02-01\)"):
+        later = ds.as_of("2026-06-30")
+    assert later.as_of_date == pd.Timestamp("2026-06-30")  # a warning, not a refusal
+
+
+def test_as_of_after_the_agreement_warns_twice(ds: pe.Dataset) -> None:
+    with pytest.warns(pe.dataset.DataWarning) as caught:
+        ds.as_of("2031-01-01")
+    texts = [str(w.message) for w in caught]
+    assert len(texts) == 2
+    assert "after the agreement's end (2026-12-31): every pilot counts as ended" in texts[0]
+    assert "after the last date in the data (2026-02-01)" in texts[1]
+
+
+@pytest.mark.filterwarnings("error::pilot_eval.dataset.DataWarning")
+def test_as_of_within_the_data_does_not_warn(ds: pe.Dataset) -> None:
+    assert ds.as_of("2026-02-01").as_of_date == pd.Timestamp("2026-02-01")
+    assert pe.load_dataset(MINIMAL, as_of="2025-06-30").as_of_date == pd.Timestamp("2025-06-30")
+    assert pe.load_dataset(MINIMAL).as_of_date == pd.Timestamp("2026-02-01")
+
+
+def test_load_with_a_late_as_of_warns_at_the_caller() -> None:
+    with pytest.warns(pe.dataset.DataWarning, match="after the last date in the data") as caught:
+        pe.load_dataset(MINIMAL, as_of="2026-03-01")
+    assert len(caught) == 1 and caught[0].filename == __file__
+
+
+def test_categoricals_are_those_pandas_makes() -> None:
+    from pilot_eval.dataset import _categorical
+
+    ids = pd.Series(["p-2", "p-10", None, "p-2", "Å", "a"], dtype="str")
+    pd.testing.assert_series_equal(pd.Series(_categorical(ids)), ids.astype("category"))
+    pd.testing.assert_series_equal(pd.Series(_categorical(ids, ["p-2", "a"])),
+                                   pd.Series(pd.Categorical(ids.astype(object), categories=["p-2", "a"])))
+    empty = pd.Series([], dtype="str")
+    pd.testing.assert_series_equal(pd.Series(_categorical(empty)), empty.astype("category"))

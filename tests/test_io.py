@@ -311,3 +311,40 @@ def test_time_and_date_cells_are_text(tmp_path: Path) -> None:
     assert raw.problems.empty
     assert raw.frame.to_numpy().tolist() == [["lekse", "p-01", "2025-02-17", "01:30:00"],
                                              ["lekse", "p-01", "2025-02-18T09:15:00", "1"]]
+
+
+@pytest.mark.parametrize("body", [
+    b"pilot_id,date,funder,amount_nok\nlekse,2025-01-01,fund,100\n",
+    b"pilot_id,date,funder,amount_nok\r\nlekse,2025-01-01,fund, 100 \r\n\r\njobb,,other,\r\n",
+    b'\xef\xbb\xbfpilot_id,description,amount_nok\nlekse,"A, b ""c""\nd",1\nlekse,ab"c,2',
+    b"pilot_id,area\nlekse,H\xc3\xb8vik\nlekse,\xc2\xa0Bekkestua\xe2\x80\x83\n",
+    b"pilot_id,date,funder\nlekse,2025-01-01\nlekse,2025-01-01,fund,9\n",  # short, then long
+    b'pilot_id,description\nlekse,"never closed\nlekse,x\n',
+    b"pilot_id,description\nlekse,\xf8 in Windows-1252 \xc3\xb8\n",
+])
+def test_arrow_reader_reads_as_pandas_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           body: bytes) -> None:
+    import pilot_eval.io as pio
+
+    path = tmp_path / "costs.csv"
+    path.write_bytes(body)
+    fast = read_table(path, "costs")
+    monkeypatch.setattr(pio, "_read_csv_arrow", lambda *args: None)  # pandas only
+    slow = read_table(path, "costs")
+    assert (fast.frame is None) == (slow.frame is None)
+    if fast.frame is not None:
+        pd.testing.assert_frame_equal(fast.frame, slow.frame)
+    pd.testing.assert_frame_equal(fast.problems, slow.problems)
+    assert fast.dialect == slow.dialect
+
+
+def test_arrow_reader_is_used_and_stops_at_the_cell_limit(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import pilot_eval.io as pio
+
+    path = tmp_path / "costs.csv"
+    path.write_bytes(b"a,b\n" + b"1,2\n" * 10)
+    assert pio._read_csv_arrow(path, ",", 2, 100) is not None
+    monkeypatch.setattr(pio, "MAX_CELLS", 2 * 4)
+    raw = read_table(path, "costs")
+    assert raw.frame is None and raw.problems["rule"].tolist() == ["file.too_many_cells"]

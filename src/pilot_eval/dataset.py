@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,26 @@ TABLE_ORDER = ("pilots", "costs", "participants", "sessions", "measures", "outco
 AS_OF_YEARS_AFTER_END = 10
 #: Text columns that become categoricals (ids repeat a lot).
 _CATEGORY_COLUMNS = {"pilot_id", "participant_id", "measure", "series", "area"}
+
+
+class DataWarning(UserWarning):
+    """The data cannot answer the question as asked; the numbers come out, but may mislead.
+
+    Raised (as a warning) by :meth:`Dataset.as_of` and :func:`load_dataset` for an
+    ``as_of`` after the data's last date or after the agreement's end. The message says
+    what happens to the numbers and which date to use instead.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import pilot_eval as pe
+    >>> ds = pe.load_dataset("tests/data/minimal")
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     later = ds.as_of("2026-06-30")
+    >>> [type(w.message).__name__ for w in caught]
+    ['DataWarning']
+    """
 
 
 @dataclass(frozen=True)
@@ -116,6 +137,13 @@ class Dataset:
         return getattr(self, name)
 
     @property
+    def last_data_date(self) -> pd.Timestamp | None:
+        """The latest date in the data: a cost, enrolment, exit, session or measurement
+        (None for a folder without any)."""
+        dates = [d for d in _data_dates(self.__dict__) if pd.notna(d)]
+        return max(dates) if dates else None
+
+    @property
     def pilot_ids(self) -> list[str]:
         return [str(p) for p in self.pilots["pilot_id"]]
 
@@ -127,6 +155,13 @@ class Dataset:
         (the person was still active on ``date``). Population rows are kept: metrics take
         the latest year at or before ``date``. An organisation's finances of years after
         ``date``'s year are dropped (the year of ``date`` itself may be a part year).
+
+        Warns
+        -----
+        DataWarning
+            When ``date`` is after the last date in the data (nothing is known of the days
+            between, so they count as days without costs, enrolments or attendance), or
+            after the agreement's end (every pilot has ended).
         """
         when = _to_date(date)
         latest = self.agreement.end + pd.DateOffset(years=AS_OF_YEARS_AFTER_END)
@@ -135,6 +170,8 @@ class Dataset:
                 f"as_of={when.date()} is more than {AS_OF_YEARS_AFTER_END} years after the "
                 f"agreement's end ({self.agreement.end.date()}): choose a date up to "
                 f"{latest.date()}, usually the date the data were taken out.")
+        for message in as_of_warnings(when, self.last_data_date, self.agreement.end):
+            warnings.warn(message, DataWarning, stacklevel=2)
         p = self.participants
         p = p[p["enrolled_on"] <= when].copy()
         later_exit = p["exited_on"] > when
@@ -229,6 +266,9 @@ def _check_folder(path: str | Path) -> tuple[pd.DataFrame, dict[str, TypedTable]
         check_text_cells(spec, table, problems)
         typed[name] = table
     cross_checks(typed, agreement, problems)
+    for table in typed.values():  # the checks are done: keep only the typed frames
+        table.distinct.clear()
+    raw_tables.clear()
     return _inert(concat_problems([problems.frame()])), typed, agreement, files
 
 
@@ -279,6 +319,12 @@ def load_dataset(path: str | Path, *, as_of: str | pd.Timestamp | None = None) -
     DataValidationError
         When the folder has errors; ``.problems`` lists all of them. Warnings do not
         stop loading; they are kept in ``Dataset.warnings`` for the report.
+
+    Warns
+    -----
+    DataWarning
+        When ``as_of`` is after the last date in the data or after the agreement's end
+        (:meth:`Dataset.as_of`).
     """
     return _load(path, as_of=as_of)
 
@@ -297,23 +343,34 @@ def _load(path: str | Path, *, as_of: str | pd.Timestamp | None = None,
         rules=MappingProxyType(dict(settings["rules"])),
         rules_overridden=tuple(settings["rules_overridden"]),
     )
-    frames = {name: _finalise(name, typed.get(name)) for name in TABLE_ORDER}
+    tables_present = frozenset(typed)
+    columns_present = frozenset(f"{name}.{col}" for name, table in typed.items()
+                                for col in table.columns_present)
+    frames = {}
+    for name in TABLE_ORDER:  # each typed table let go as soon as its frame is made
+        frames[name] = _finalise(name, typed.pop(name, None))
     pilot_categories = list(frames["pilots"]["pilot_id"].astype(str))
     for frame in frames.values():
         if "pilot_id" in frame.columns:
-            frame["pilot_id"] = pd.Categorical(frame["pilot_id"].astype(object), categories=pilot_categories)
+            frame["pilot_id"] = _categorical(frame["pilot_id"], pilot_categories)
     ds = Dataset(
         agreement=agreement,
         as_of_date=_latest_date(frames, agreement),
         warnings=problems[problems["severity"] == "warning"].reset_index(drop=True),
         source=Path(path).resolve(),
         input_files=tuple(files),
-        tables_present=frozenset(typed),
-        columns_present=frozenset(f"{name}.{col}" for name, table in typed.items()
-                                  for col in table.columns_present),
+        tables_present=tables_present,
+        columns_present=columns_present,
         **frames,
     )
-    return ds.as_of(as_of) if as_of is not None else ds
+    if as_of is None:
+        return ds
+    with warnings.catch_warnings():  # the warning points at the caller of load_dataset
+        warnings.simplefilter("ignore", DataWarning)
+        viewed = ds.as_of(as_of)
+    for message in as_of_warnings(viewed.as_of_date, ds.last_data_date, agreement.end):
+        warnings.warn(message, DataWarning, stacklevel=3)
+    return viewed
 
 
 def _finalise(name: str, table: TypedTable | None) -> pd.DataFrame:
@@ -328,16 +385,77 @@ def _finalise(name: str, table: TypedTable | None) -> pd.DataFrame:
         known = [c.name for c in spec.columns]
         frame = frame[known + [c for c in frame.columns if c not in known]]
     for col in spec.columns:
+        if col.name == "pilot_id":  # _load gives it the pilots' categories
+            continue
         if col.name in _CATEGORY_COLUMNS and col.kind in ("id", "text"):
-            frame[col.name] = frame[col.name].astype("category")
+            frame[col.name] = _categorical(frame[col.name])
     return frame
 
 
+def _categorical(values: pd.Series, categories: list[str] | None = None) -> pd.Categorical:
+    """``pd.Categorical(values, categories=categories)``, or without ``categories``
+    ``values.astype("category")`` (the distinct values, sorted), from the distinct values
+    hashed once by Arrow: pandas hashes millions of ids several times.
+
+    Examples
+    --------
+    >>> ids = pd.Series(["b", "a", None, "b"], dtype="str")
+    >>> _categorical(ids).equals(ids.astype("category").array)
+    True
+    >>> _categorical(ids, ["b", "c"]).tolist()
+    ['b', nan, nan, 'b']
+    """
+    from .schema import factorize_text
+
+    if categories is None and not isinstance(values.dtype, pd.StringDtype):
+        return values.astype("category").array
+    codes, uniques = factorize_text(values)
+    if categories is None:
+        present = sorted(u for u in uniques if isinstance(u, str))
+        dtype = pd.CategoricalDtype(pd.Index(present, dtype=values.dtype))
+    else:
+        dtype = pd.CategoricalDtype(categories)
+    where = dtype.categories.get_indexer(pd.Index(uniques, dtype=object))
+    return pd.Categorical.from_codes(where[codes], dtype=dtype)
+
+
+def as_of_warnings(when: pd.Timestamp, last_data_date: pd.Timestamp | None,
+                   agreement_end: pd.Timestamp) -> list[str]:
+    """What an ``as_of`` of ``when`` will mislead about, as messages with advice.
+
+    Examples
+    --------
+    >>> as_of_warnings(pd.Timestamp("2026-03-01"), pd.Timestamp("2026-02-01"),
+    ...                pd.Timestamp("2026-12-31"))[0][:60]
+    'as_of=2026-03-01 is after the last date in the data (2026-02'
+    >>> as_of_warnings(pd.Timestamp("2026-02-01"), pd.Timestamp("2026-02-01"),
+    ...                pd.Timestamp("2026-12-31"))
+    []
+    """
+    out = []
+    if when > agreement_end:
+        out.append(
+            f"as_of={when.date()} is after the agreement's end ({agreement_end.date()}): "
+            "every pilot counts as ended and the period as fully passed. Use a date up to "
+            f"{agreement_end.date()} unless you mean to look back after the agreement.")
+    if last_data_date is not None and when > last_data_date:
+        out.append(
+            f"as_of={when.date()} is after the last date in the data "
+            f"({last_data_date.date()}): the days after it count as days without costs, "
+            "enrolments or attendance, so shares of the period passed grow and rates fall. "
+            "Use the date the data were taken out, or leave as_of out (the last date in the "
+            "data).")
+    return out
+
+
+def _data_dates(frames: Mapping[str, Any]) -> list[Any]:
+    return [frames["costs"]["date"].max(), frames["participants"]["enrolled_on"].max(),
+            frames["participants"]["exited_on"].max(), frames["sessions"]["date"].max(),
+            frames["outcomes"]["measured_on"].max()]
+
+
 def _latest_date(frames: Mapping[str, pd.DataFrame], agreement: Agreement) -> pd.Timestamp:
-    candidates = [frames["costs"]["date"].max(), frames["participants"]["enrolled_on"].max(),
-                  frames["participants"]["exited_on"].max(), frames["sessions"]["date"].max(),
-                  frames["outcomes"]["measured_on"].max()]
-    dates = [d for d in candidates if pd.notna(d)]
+    dates = [d for d in _data_dates(frames) if pd.notna(d)]
     if not dates:
         return agreement.start
     return min(max(dates), agreement.end)

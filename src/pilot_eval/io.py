@@ -266,6 +266,15 @@ def _read_csv(path: Path, name: str, known_columns: set[str] | None = None) -> R
                            na_filter=False, skip_blank_lines=False, engine="c", quotechar='"',
                            encoding=enc, encoding_errors=errors, nrows=max_rows + 1)
 
+    if encoding in ("utf-8", "utf-8-sig"):  # the usual file: pyarrow's reader, no Python
+        fast = _read_csv_arrow(path, sep, n_columns, max_rows)
+        if fast is not None:
+            frame, spaced = fast
+            if len(frame) > max_rows:
+                return RawTable(name, path, None, problems_frame([_too_many_cells(
+                    file, max_rows - 1, n_columns)]), dialect)
+            return _finish(name, path, frame, [], dialect, strip=spaced)
+
     try:
         try:
             frame = read(encoding)
@@ -316,6 +325,65 @@ def _read_csv(path: Path, name: str, known_columns: set[str] | None = None) -> R
     return _finish(name, path, frame, [], dialect)
 
 
+#: Bytes that are neither whitespace ``str.strip`` (Arrow's ``utf8_trim_whitespace``)
+#: removes, nor a quote, nor the first byte of such a character in UTF-8: visible ASCII
+#: but '"', line ends, UTF-8 continuation bytes and lead bytes other than C2, E1, E2, E3.
+_PLAIN_BYTES = bytes([*range(0x21, 0x7F), *range(0x80, 0xC2), *range(0xC3, 0xE1),
+                      *range(0xE4, 0x100), 0x0A, 0x0D]).replace(b'"', b"")
+
+
+def _read_csv_arrow(path: Path, sep: str, n_columns: int, max_rows: int
+                    ) -> tuple[pd.DataFrame, bool] | None:
+    """A UTF-8 CSV without quotes read with pyarrow as pandas' C parser reads it
+    (header=None, every cell text, blank lines as rows of empty cells), or None when the
+    file has quotes or pyarrow refuses it.
+
+    Returns ``(frame, spaced)``; ``spaced`` is False when no cell can hold whitespace to
+    strip. The frame has more than ``max_rows`` rows when the file goes beyond them
+    (reading stops there). Whatever pyarrow refuses (a short or long row, an unclosed
+    quote, bytes that are not UTF-8) is read again by pandas, whose errors give the
+    problems their row numbers, so the messages do not depend on this reader.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    data = path.read_bytes()
+    odd = data.translate(None, _PLAIN_BYTES)  # one pass: what could need stripping
+    if b'"' in odd:  # quotes: pyarrow reads an unclosed one to the end, pandas refuses
+        return None
+    spaced = len(odd) > 0  # without quotes, line ends are never in cells
+    del odd
+    read_options = pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24)
+    parse_options = pacsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True,
+                                       escape_char=False, newlines_in_values=False,
+                                       ignore_empty_lines=False)
+    try:
+        reader = pacsv.open_csv(pa.BufferReader(data), read_options=read_options,
+                                parse_options=parse_options,
+                                convert_options=pacsv.ConvertOptions(
+                                    column_types={f"f{i}": pa.large_string()
+                                                  for i in range(n_columns)},
+                                    strings_can_be_null=False,
+                                    quoted_strings_can_be_null=False))
+        batches = []
+        rows = 0
+        for batch in reader:
+            batches.append(batch)
+            rows += batch.num_rows
+            if rows > max_rows:  # stop at the bound, as pandas' nrows does
+                break
+        table = pa.Table.from_batches(batches, schema=reader.schema)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    del data
+    if table.num_rows == 0 or any(t != pa.large_string() for t in table.schema.types):
+        return None  # a header pyarrow splits otherwise, or nothing: pandas decides
+    dtype = pd.StringDtype("pyarrow", na_value=np.nan)  # what read_csv(dtype=str) gives
+    frame = pd.DataFrame({i: pd.Series(pd.array(table.column(i), dtype=dtype), copy=False)
+                          for i in range(table.num_columns)})
+    return frame, spaced
+
+
 #: A valid UTF-8 sequence of two to four bytes (a letter such as æ, ø, å, or more).
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
                             rb"|[\xf0-\xf4][\x80-\xbf]{3}")
@@ -362,11 +430,12 @@ def _mixed_encoding(path: Path, encoding: str, read: Any) -> list[dict[str, Any]
 
 
 def _finish(name: str, path: Path, frame: pd.DataFrame, problems: list[dict[str, Any]],
-            dialect: dict[str, Any], *, rows_given: bool = False) -> RawTable:
+            dialect: dict[str, Any], *, rows_given: bool = False, strip: bool = True) -> RawTable:
     """Take the header from the first row, drop blank rows, index by spreadsheet row.
 
     ``rows_given``: the frame's index already holds the spreadsheet rows (a sheet read
-    sparsely), else the rows are counted from the header's row 1.
+    sparsely), else the rows are counted from the header's row 1. ``strip=False``: the
+    reader knows that no cell has whitespace around it.
     """
     file = path.name
     if frame.shape[0] == 0:
@@ -400,11 +469,18 @@ def _finish(name: str, path: Path, frame: pd.DataFrame, problems: list[dict[str,
         keep.append(i)
     body = body.iloc[:, keep]
     body.columns = [header[i] for i in keep]
-    body = body.fillna("").astype(str)
-    body = body.apply(lambda s: s.str.strip())  # per column, vectorised
+    text = pd.StringDtype("pyarrow", na_value=np.nan)
+    columns = {}  # column by column: a copy of millions of cells only where needed
+    for i, col in enumerate(body.columns):
+        s = body.iloc[:, i]
+        if s.dtype != text or s.hasnans:
+            s = s.fillna("").astype(str)
+        columns[col] = s.str.strip() if strip else s
+    body = pd.DataFrame(columns, index=body.index, copy=False)
     if len(body.columns):
         blank = body.eq("").all(axis=1)
-        body = body.loc[~blank]
+        if blank.any():
+            body = body.loc[~blank]
     return RawTable(name, path, body, problems_frame(problems), dialect)
 
 
