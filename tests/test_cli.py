@@ -214,3 +214,15 @@ def test_verbose_and_quiet_before_or_after_the_command() -> None:
     assert quiet.stderr == "" and quiet.returncode == 0
     both = run("validate", str(MINIMAL), "-q", "-v")
     assert both.returncode == 2 and "not allowed with" in both.stderr
+
+
+def test_an_as_of_after_the_data_says_so_once_and_still_answers(tmp_path: Path) -> None:
+    """`--as-of` after the agreement's end: the numbers are still made (exit 0), and the
+    command says, once and in one plain line each, what that does to them."""
+    result = run("metrics", str(MINIMAL), "--as-of", "2031-01-01", "--out",
+                 str(tmp_path / "late.json"))
+    assert result.returncode == 0 and (tmp_path / "late.json").exists()
+    assert result.stderr.count("after the agreement's end") == 1
+    assert "DataWarning" not in result.stderr and "warnings.warn" not in result.stderr
+    on_time = run("metrics", str(MINIMAL), "--out", str(tmp_path / "now.json"))
+    assert "after the" not in on_time.stderr

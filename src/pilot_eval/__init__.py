@@ -11,7 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from .dataset import Agreement, Dataset, load_dataset, validate
-from .errors import DataValidationError, PilotEvalError, ReportError, UsageError
+from .errors import DataValidationError, DataWarning, PilotEvalError, ReportError, UsageError
 
 try:
     __version__ = version("pilot_eval")
@@ -37,6 +37,7 @@ _LAZY = {
 __all__ = [
     "Agreement",
     "DataValidationError",
+    "DataWarning",
     "Dataset",
     "PilotEvalError",
     "ReportError",

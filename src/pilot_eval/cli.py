@@ -12,11 +12,12 @@ writes plain, timestamped log lines instead. ``-v`` adds what each step found an
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +33,20 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+class _TerminalFormatter(logging.Formatter):
+    """Steps as plain lines; a warning or error says it is one (cron's lines carry the level)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        return f"pilot-eval: {record.levelname.lower()}: {text}" if record.levelno >= logging.WARNING else text
+
+
 def _setup_logging(quiet: bool, verbose: int = 0) -> None:
     """Messages on standard error: warnings and errors only with ``-q``, the steps of a run
     by default, and with ``-v`` also what each step found and how long it took."""
     handler = logging.StreamHandler(sys.stderr)
     if sys.stderr.isatty():
-        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.setFormatter(_TerminalFormatter("%(message)s"))
     else:  # cron, CI: plain lines with a timestamp
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     log.handlers[:] = [handler]
@@ -224,7 +233,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .render.publish import Terminated, write_error
 
     try:
-        return _COMMANDS[args.command](args)
+        with _data_warnings_as_messages():
+            return _COMMANDS[args.command](args)
     except BrokenPipeError:
         return _pipe_closed()
     except DataValidationError as exc:
@@ -257,6 +267,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_REPORT_FAILED
     except Exception as exc:  # a bug: one clear line, not a traceback
         return _internal_error(exc)
+
+
+@contextlib.contextmanager
+def _data_warnings_as_messages() -> Iterator[None]:
+    """A :class:`~pilot_eval.DataWarning` (an ``--as-of`` after the data's last date …) as
+    one line on standard error, with its advice, not a Python warning with a file and line
+    number; each is said once. Exit status unchanged: the numbers are still made."""
+    import warnings
+
+    from .errors import DataWarning
+
+    said: set[str] = set()
+    previous = warnings.showwarning
+
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: Any = None, line: str | None = None) -> None:
+        if not issubclass(category, DataWarning):
+            previous(message, category, filename, lineno, file, line)
+        elif str(message) not in said:
+            said.add(str(message))
+            log.warning("%s", message)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", DataWarning)
+        warnings.showwarning = show
+        yield
 
 
 #: A reader that closed the pipe (``pilot-eval metrics … | head``): the status a shell gives

@@ -14,6 +14,7 @@ import pandas as pd
 
 from .errors import (
     DataValidationError,
+    DataWarning,
     UsageError,
     concat_problems,
     problems_frame,
@@ -43,26 +44,6 @@ TABLE_ORDER = ("pilots", "costs", "participants", "sessions", "measures", "outco
 AS_OF_YEARS_AFTER_END = 10
 #: Text columns that become categoricals (ids repeat a lot).
 _CATEGORY_COLUMNS = {"pilot_id", "participant_id", "measure", "series", "area"}
-
-
-class DataWarning(UserWarning):
-    """The data cannot answer the question as asked; the numbers come out, but may mislead.
-
-    Raised (as a warning) by :meth:`Dataset.as_of` and :func:`load_dataset` for an
-    ``as_of`` after the data's last date or after the agreement's end. The message says
-    what happens to the numbers and which date to use instead.
-
-    Examples
-    --------
-    >>> import warnings
-    >>> import pilot_eval as pe
-    >>> ds = pe.load_dataset("tests/data/minimal")
-    >>> with warnings.catch_warnings(record=True) as caught:
-    ...     warnings.simplefilter("always")
-    ...     later = ds.as_of("2026-06-30")
-    >>> [type(w.message).__name__ for w in caught]
-    ['DataWarning']
-    """
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,26 @@ class UsageError(PilotEvalError, ValueError):
     """A function or command was called with an argument it does not accept."""
 
 
+class DataWarning(UserWarning):
+    """The data cannot answer the question as asked; the numbers come out, but may mislead.
+
+    Raised (as a warning) by :meth:`Dataset.as_of` and :func:`load_dataset` for an
+    ``as_of`` after the data's last date or after the agreement's end. The message says
+    what happens to the numbers and which date to use instead.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import pilot_eval as pe
+    >>> ds = pe.load_dataset("tests/data/minimal")
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     later = ds.as_of("2026-06-30")
+    >>> [type(w.message).__name__ for w in caught]
+    ['DataWarning']
+    """
+
+
 class ReportError(PilotEvalError):
     """Rendering a report failed; the previous reports are left as they were."""
 
