@@ -111,7 +111,7 @@ def problems(catalogs: dict[str, Catalog]) -> list[str]:
     all_keys = set().union(*by_language.values())
     for lang, messages in sorted(by_language.items()):
         nplurals = catalogs[lang].num_plurals
-        for key in sorted(all_keys - set(messages), key=str):
+        for key in sorted(all_keys - set(messages), key=lambda k: (k[1], k[0] or "")):
             found.append(f"{lang}: {key[1]!r} is missing" + (
                 f" (context {key[0]!r})" if key[0] else ""))
         for key, message in messages.items():

@@ -148,12 +148,29 @@ _LANGUAGES: Final[tuple[str, ...]] = (_NB, _EN)
 _PLURAL_FORMS: Final[tuple[str, ...]] = ("one", "other")
 
 
+class _Missing(gettext.NullTranslations):
+    """The fallback of every catalog: a key no catalog has is a bug in the caller, not a
+    text to print (gettext's default would print the key)."""
+
+    def gettext(self, message: str) -> str:
+        raise KeyError(f"no text {message!r} in the catalogs")
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        raise KeyError(f"no plural text {msgid1!r} in the catalogs")
+
+    def pgettext(self, context: str, message: str) -> str:
+        raise KeyError(f"no text {message!r} (context {context!r}) in the catalogs")
+
+
 @functools.cache
 def _catalog(language: str) -> gettext.GNUTranslations:
-    """The compiled catalog of ``language`` (stdlib gettext; no fallback: a missing file
-    is an installation error, not an English report)."""
+    """The compiled catalog of ``language``, read with the standard library (no Babel at
+    run time). A missing file is an installation error, not a report in another language.
+    """
     with open(_LOCALE_DIR / language / "LC_MESSAGES" / f"{_DOMAIN}.mo", "rb") as f:
-        return gettext.GNUTranslations(f)
+        catalog = gettext.GNUTranslations(f)
+    catalog.add_fallback(_Missing())
+    return catalog
 
 
 def _read_catalogs() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]], frozenset[str]]:
