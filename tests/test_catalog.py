@@ -109,7 +109,7 @@ def test_the_check_finds_each_kind_of_problem():
 
 def test_plural_entries_are_real_plurals_with_no_sibling_keys_left(catalogs):
     plural = {m.id[0] for m in catalogs["nb"] if m.pluralizable}
-    assert plural == set(text._PLURALS)
+    assert plural == set(text._plurals())
     assert {"changes.rated", "cli.warnings", "quality.warnings", "caveat.warnings",
             "caveat.pilot_warnings"} <= plural
     singular = {m.id for m in catalogs["nb"] if m.id and not m.pluralizable}
@@ -162,8 +162,8 @@ def test_every_key_the_code_asks_for_is_in_the_catalogs():
     keys = _literal_keys()
     assert len(keys["message"]) > 100 and keys["plural"] and keys["label"]  # the scan works
     assert [k for k in keys["message"] if k[0] not in text.MESSAGES
-            or k[0].rpartition(".")[0] in text._PLURALS] == []
-    assert [k for k in keys["plural"] if k[0] not in text._PLURALS] == []
+            or k[0].rpartition(".")[0] in text._plurals()] == []
+    assert [k for k in keys["plural"] if k[0] not in text._plurals()] == []
     assert [k for k in keys["label"] if k[0] not in text.LABELS] == []
 
 
@@ -241,11 +241,14 @@ def test_labels_come_from_their_own_context():
     assert "pilot" not in text.MESSAGES  # the label context keeps the two apart
 
 
-def test_reading_the_texts_needs_no_babel():
-    """The package reads the compiled catalogs with the standard library only (fmt uses
-    Babel's CLDR numbers and dates, not its message tools)."""
-    code = ("import sys, pilot_eval.present.text as t; t.plural('cli.reports', 2); "
+def test_importing_reads_no_catalog_and_reading_needs_no_babel():
+    """Importing the module reads no file; the first text reads the compiled catalog with
+    the standard library only (fmt uses Babel's CLDR numbers and dates, not its message
+    tools)."""
+    code = ("import sys, pilot_eval.present.text as t\n"
+            "print(t._catalog.cache_info().currsize, t._texts.cache_info().currsize)\n"
+            "print(t.plural('cli.reports', 2, 'en'))\n"
             "print('babel.messages' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, env={"PYTHONPATH": str(ROOT / "src")})
-    assert out.stdout.strip() == "False"
+    assert out.stdout.splitlines() == ["0 0", "2 reports", "False"]

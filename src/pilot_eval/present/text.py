@@ -1,9 +1,14 @@
 r"""Every word a report prints, in Norwegian bokmål (default) and English.
 
 One function per message: a notebook asks for a sentence in a language and never keeps a
-copy of its own. All texts live in one catalogue (:data:`MESSAGES`, with
-:data:`LABELS` for table headers and captions), each key with a bokmål and an English
-version, so a missing translation is a failing test rather than a gap in a report.
+copy of its own. The texts live in gettext catalogs, one per language
+(``pilot_eval/locale/<lang>/LC_MESSAGES/pilot_eval.po``, compiled to the ``.mo`` beside it
+and read with the standard library's :mod:`gettext`), each key with a bokmål and an English
+text, so a missing translation is a failing test rather than a gap in a report. Sentences
+said of a number of things are plural entries with each language's plural rule
+(:func:`plural`). :data:`MESSAGES` and :data:`LABELS` (table headers and captions) show
+the catalogs as read-only mappings. How to change a text or add a language:
+``docs/translating.md``.
 
 Plain language (klarspråk, Språkrådet): the reader is addressed directly, one message per
 sentence, active verbs, intervals said in words in the summary. Terms follow
@@ -25,6 +30,7 @@ such a count out (for example "45 % av det som var ventet") is left out with it.
 * :func:`summary` -- the one-page summary for politicians (DESIGN §4).
 * :func:`lix` -- readability (Björnsson's LIX).
 * :func:`glossary`, :func:`method_notes`, :func:`data_quality_sentence`, :func:`label`.
+* :func:`message`, :func:`plural` -- any sentence of the catalogs by key.
 """
 
 from __future__ import annotations
@@ -197,19 +203,51 @@ def _read_catalogs() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str
     return messages, labels, frozenset(plurals)
 
 
-_MESSAGES, _LABELS, _PLURALS = _read_catalogs()
+@functools.cache
+def _texts() -> tuple[Mapping[str, Mapping[str, str]], Mapping[str, Mapping[str, str]],
+                      frozenset[str]]:
+    """:data:`MESSAGES`, :data:`LABELS` and the keys of plural messages, read on first use
+    (importing the module reads no file)."""
+    messages, labels, plurals = _read_catalogs()
+    return (MappingProxyType({key: MappingProxyType(texts) for key, texts in messages.items()}),
+            MappingProxyType({key: MappingProxyType(texts) for key, texts in labels.items()}),
+            plurals)
+
+
+def _messages() -> Mapping[str, Mapping[str, str]]:
+    return _texts()[0]
+
+
+def _labels() -> Mapping[str, Mapping[str, str]]:
+    return _texts()[1]
+
+
+def _plurals() -> frozenset[str]:
+    return _texts()[2]
+
 
 #: Sentences, by key: ``{"nb": ..., "en": ...}`` with ``str.format`` fields, read-only and
-#: built from the catalogs. Keys of the form ``"<kind>.<key>"`` explain the metric modules'
-#: reason and note keys. A plural message (``changes.rated``; ask for it with
-#: :func:`plural`) shows its forms as ``changes.rated.one`` and ``changes.rated.other``.
-MESSAGES: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
-    {key: MappingProxyType(texts) for key, texts in _MESSAGES.items()})
+#: built from the catalogs on first use. Keys of the form ``"<kind>.<key>"`` explain the
+#: metric modules' reason and note keys. A plural message (``changes.rated``; ask for it
+#: with :func:`plural`) shows its forms as ``changes.rated.one`` and ``changes.rated.other``.
+MESSAGES: Final[Mapping[str, Mapping[str, str]]]
 
 #: Short labels: table headers, captions, headings, words in cells (read-only, from the
-#: catalogs' context ``label``).
-LABELS: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
-    {key: MappingProxyType(texts) for key, texts in _LABELS.items()})
+#: catalogs' context ``label``, built on first use).
+LABELS: Final[Mapping[str, Mapping[str, str]]]
+
+
+def __getattr__(name: str) -> Any:
+    # MESSAGES and LABELS are built when first asked for (PEP 562)
+    if name == "MESSAGES":
+        return _messages()
+    if name == "LABELS":
+        return _labels()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "MESSAGES", "LABELS"})
 
 
 #: Where a chart's figures come from (the "Kilde:" of its caption), by kind of chart:
@@ -369,13 +407,13 @@ def message(key: str, language: str = "nb", /, **fields: Any) -> str:
     >>> message("changes.heading", "en")
     'Changes since the last report'
     """
-    if key in _PLURALS:
+    if key in _plurals():
         raise UsageError(f"{key!r} is said of a number of things: use "
                          f"pilot_eval.present.text.plural({key!r}, n, ...).")
-    if key not in MESSAGES:
+    if key not in _messages():
         raise UsageError(f"Unknown message {key!r}; see pilot_eval.present.text.MESSAGES.")
-    if key.rpartition(".")[0] in _PLURALS:  # a form of a plural message, for old callers
-        return _fill(MESSAGES[key][_lang(language)], fields)
+    if key.rpartition(".")[0] in _plurals():  # a form of a plural message, for old callers
+        return _fill(_messages()[key][_lang(language)], fields)
     return _t(key, language, **fields)
 
 
@@ -398,9 +436,9 @@ def plural(key: str, n: int, language: str = "nb", /, **fields: Any) -> str:
     >>> plural("changes.rated", 2, "en")
     '2 pilots have been rated differently.'
     """
-    if key not in _PLURALS:
+    if key not in _plurals():
         raise UsageError(f"{key!r} is not a plural message; plural messages: "
-                         f"{', '.join(sorted(_PLURALS))}.")
+                         f"{', '.join(sorted(_plurals()))}.")
     return _nt(key, n, language, **fields)
 
 
@@ -418,7 +456,7 @@ def label(key: str, language: str = "nb", **fields: Any) -> str:
     UsageError
         When ``key`` is not in :data:`LABELS`.
     """
-    if key not in LABELS:
+    if key not in _labels():
         raise UsageError(f"Unknown label {key!r}; see pilot_eval.present.text.LABELS.")
     text = _catalog(_lang(language)).pgettext(_LABEL_CONTEXT, key)
     return text.format(**fields) if fields else text
@@ -473,7 +511,7 @@ def status_word(status: str | None, language: str = "nb") -> str:
     if _missing(status):
         return STATUS_WORDS["grey"][i]
     words = STATUS_WORDS.get(str(status))
-    return words[i] if words else MESSAGES["status.unknown"][language]
+    return words[i] if words else _messages()["status.unknown"][language]
 
 
 def recommendation_word(recommendation: str | None, language: str = "nb", *,
@@ -664,7 +702,7 @@ def note(keys: str | Sequence[str] | None, kind: str, language: str = "nb") -> s
     for key in (p.strip() for p in parts):
         if not key:
             continue
-        msg = MESSAGES.get(f"{kind}.{key}")
+        msg = _messages().get(f"{kind}.{key}")
         out.append(msg[language] if msg else _t("note.unknown", language, key=key))
     return " ".join(dict.fromkeys(out))
 
@@ -705,7 +743,7 @@ def cost_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb") -> s
     reason = str(_get(row, "cost_reason") or "")
     used, elapsed = _get(row, "grant_used_share"), _get(row, "elapsed_share")
     key = f"cost.{reason}"
-    if key in MESSAGES and used is not None and elapsed is not None:
+    if key in _messages() and used is not None and elapsed is not None:
         used_text, elapsed_text = _shares(used, elapsed, reason, language)
         return _t(key, language, used=used_text, elapsed=elapsed_text)
     return note(reason or "unknown", "cost_reason", language)
@@ -799,9 +837,9 @@ def evidence_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb") 
     design = _get(row, "design") or _get(row, "outcome_design") or ""
     reasons = _get(row, "evidence_reasons") or _get(row, "outcome_evidence_reasons") or ""
     parts = [_t(f"evidence.base.{design}", language)] if f"evidence.base.{design}" in \
-        MESSAGES else []
+        _messages() else []
     parts += [_t(f"evidence.reason.{k}", language) for k in str(reasons).split(";")
-              if f"evidence.reason.{k}" in MESSAGES]
+              if f"evidence.reason.{k}" in _messages()]
     joined = (", ".join(parts[:-1]) + f" {_t('sum.and', language)} " + parts[-1]
               if len(parts) > 1 else "".join(parts))
     return _t("evidence.sentence", language, rating=evidence_word(rating, language),
@@ -811,7 +849,7 @@ def evidence_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb") 
 def evidence_word(rating: Any, language: str = "nb") -> str:
     """"sterk" / "moderat" / "svak" / "svært svak" (or the English) for a rating key."""
     key = f"evidence.{rating}"
-    return label(key, language) if key in LABELS else str(rating)
+    return label(key, language) if key in _labels() else str(rating)
 
 
 def caution_sentences(row: Mapping[str, Any] | pd.Series, language: str = "nb", *,
@@ -1146,7 +1184,7 @@ def _change_sentences(row: pd.Series, name: str, language: str) -> list[str]:
         word_hi = _t("sum.rise_of" if up else "sum.fall_of", language,
                      x=f"{n(hi)}{_NBSP}{unit}" if unit else n(hi))
         return [first, _t("sum.yellow_cross", language, lo=word_lo, hi=word_hi)]
-    if f"sum.why.{reason}" in MESSAGES:
+    if f"sum.why.{reason}" in _messages():
         rating = evidence_word(_get(row, "outcome_evidence_rating") or "", language)
         why = _t(f"sum.why.{reason}", language, rating=rating)
         return [first, _t("sum.capped", language, lo=n(lo), hi=n(hi), unit=unit, why=why)]
@@ -1541,7 +1579,7 @@ def pilot_money(cost: Mapping[str, Any] | pd.Series, card: Mapping[str, Any] | p
             if reason == "on_budget" and float(elapsed) > 0 and \
                     float(used) / float(elapsed) < _PACE_IN_STEP_FROM:
                 pace = "on_budget_slow"  # good by the rules, yet not in step with time
-            if f"pilot.pace.{pace}" in MESSAGES:
+            if f"pilot.pace.{pace}" in _messages():
                 out.append(_t(f"pilot.pace.{pace}", language))
                 paced = True
             forecast = _get(cost, "forecast_fund_cost_nok")
@@ -1705,7 +1743,7 @@ def rule_text(rule: str, language: str = "nb", default: str | None = None) -> st
         Said for a rule this module has no text for (the metric module's description);
         else the key itself.
     """
-    found = LABELS.get(f"rule.{rule}")
+    found = _labels().get(f"rule.{rule}")
     if found:
         return found[_lang(language)]
     return default if default else str(rule)
@@ -1883,6 +1921,6 @@ def data_quality_sentence(warnings: pd.DataFrame | None, language: str = "nb", *
 
 def message_fields(key: str) -> dict[str, set[str]]:
     """The ``str.format`` fields of a message per language (for tests of the catalogue)."""
-    msgs = MESSAGES.get(key) or LABELS[key]
+    msgs = _messages().get(key) or _labels()[key]
     return {lang: {f for _, f, _, _ in string.Formatter().parse(text) if f}
             for lang, text in msgs.items()}
