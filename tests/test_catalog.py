@@ -133,9 +133,10 @@ def test_code_comments_came_along_as_notes_for_translators(catalogs):
 
 def _literal_keys() -> dict[str, set[tuple[str, str]]]:
     """Keys the package's source asks for as a literal first argument, by function:
-    ``message``/``_t`` (sentences), ``plural``/``_nt`` (plural sentences), ``label``."""
+    ``message``/``_t`` (sentences), ``plural``/``_nt`` (plural sentences), ``label``,
+    ``source`` (chart sources)."""
     kinds = {"message": "message", "_t": "message", "plural": "plural", "_nt": "plural",
-             "label": "label"}
+             "label": "label", "source": "source"}
     found: dict[str, set[tuple[str, str]]] = {k: set() for k in set(kinds.values())}
     for path in SRC.rglob("*.py"):
         is_text = path.name == "text.py" and path.parent.name == "present"
@@ -144,7 +145,7 @@ def _literal_keys() -> dict[str, set[tuple[str, str]]]:
                 continue
             func = node.func
             if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and \
-                    func.value.id == "text" and func.attr in ("message", "plural", "label"):
+                    func.value.id == "text" and func.attr in ("message", "plural", "label", "source"):
                 name = func.attr
             elif is_text and isinstance(func, ast.Name) and func.id in kinds:
                 name = func.id
@@ -165,6 +166,16 @@ def test_every_key_the_code_asks_for_is_in_the_catalogs():
             or k[0].rpartition(".")[0] in text._plurals()] == []
     assert [k for k in keys["plural"] if k[0] not in text._plurals()] == []
     assert [k for k in keys["label"] if k[0] not in text.LABELS] == []
+    assert keys["source"] and [k for k in keys["source"] if k[0] not in text.SOURCES] == []
+
+
+def test_sources_and_series_names_come_from_their_contexts():
+    assert text.source("money", "en", date="2026-06-30") == (
+        "Source: the pilots' accounts as of 30\u00a0June 2026.")
+    assert text.SERIES_LABELS["neet"] == ("Unge utenfor arbeid og utdanning",
+                                          "Young people not in employment, education or "
+                                          "training")
+    assert "money" not in text.MESSAGES and "neet" not in text.LABELS
 
 
 # --------------------------------------------------------------------------- run time
@@ -246,7 +257,7 @@ def test_importing_reads_no_catalog_and_reading_needs_no_babel():
     the standard library only (fmt uses Babel's CLDR numbers and dates, not its message
     tools)."""
     code = ("import sys, pilot_eval.present.text as t\n"
-            "print(t._catalog.cache_info().currsize, t._texts.cache_info().currsize)\n"
+            "print(t._catalog.cache_info().currsize, t._read_catalogs.cache_info().currsize)\n"
             "print(t.plural('cli.reports', 2, 'en'))\n"
             "print('babel.messages' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

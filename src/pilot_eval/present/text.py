@@ -143,11 +143,14 @@ NOTE_KINDS: Final[tuple[str, ...]] = (
 # The texts live in gettext catalogs beside the package, one per language, as Django keeps
 # them: locale/<lang>/LC_MESSAGES/pilot_eval.po (edited by people) and the .mo compiled
 # from it (read here by the standard library; `python tools/messages.py` compiles). A msgid
-# is the key the code asks for ("changes.rated"); table labels have the context "label".
+# is the key the code asks for ("changes.rated"); table labels have the context "label",
+# chart sources "source" and indicator series names "series".
 # See docs/translating.md.
 _LOCALE_DIR: Final[Path] = Path(__file__).resolve().parent.parent / "locale"
 _DOMAIN: Final[str] = "pilot_eval"
 _LABEL_CONTEXT: Final[str] = "label"
+_SOURCE_CONTEXT: Final[str] = "source"
+_SERIES_CONTEXT: Final[str] = "series"
 _LANGUAGES: Final[tuple[str, ...]] = (_NB, _EN)
 #: A plural message's forms by index, for the ``key.one``/``key.other`` views of
 #: :data:`MESSAGES`; both bokmål and English have two (``nplurals=2``), singular first.
@@ -179,51 +182,62 @@ def _catalog(language: str) -> gettext.GNUTranslations:
     return catalog
 
 
-def _read_catalogs() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]], frozenset[str]]:
-    """Every message and label of the catalogs as ``{key: {language: text}}``.
+@functools.cache
+def _read_catalogs() -> tuple[dict[str | None, Mapping[str, Mapping[str, str]]], frozenset[str]]:
+    """Every text of the catalogs as ``{context: {key: {language: text}}}`` (context
+    ``None``: the sentences of :data:`MESSAGES`), read on first use: importing the module
+    reads no file. Also the keys of the plural messages.
 
     A plural message ``k`` appears as ``k.one`` and ``k.other`` (its forms) for callers
-    that read :data:`MESSAGES` directly; the keys of plural messages are returned as well.
+    that read :data:`MESSAGES` directly.
     """
-    messages: dict[str, dict[str, str]] = {}
-    labels: dict[str, dict[str, str]] = {}
+    found: dict[str | None, dict[str, dict[str, str]]] = {}
     plurals: set[str] = set()
-    label_prefix = _LABEL_CONTEXT + "\x04"
     for language in _LANGUAGES:
         # GNUTranslations keeps its entries in _catalog; Django reads (and merges) it too
         for msgid, text in _catalog(language)._catalog.items():  # type: ignore[attr-defined]
-            if isinstance(msgid, tuple):
+            context: str | None = None
+            if isinstance(msgid, tuple):  # (key, form): plural messages have no context
                 key, form = msgid
                 plurals.add(key)
-                messages.setdefault(f"{key}.{_PLURAL_FORMS[form]}", {})[language] = text
-            elif msgid.startswith(label_prefix):
-                labels.setdefault(msgid[len(label_prefix):], {})[language] = text
-            elif msgid:  # "" is the catalog's header
-                messages.setdefault(msgid, {})[language] = text
-    return messages, labels, frozenset(plurals)
+                key = f"{key}.{_PLURAL_FORMS[form]}"
+            elif not msgid:  # the catalog's header
+                continue
+            else:
+                context, _, key = msgid.rpartition("\x04")  # "context\x04key" or "key"
+                context = context or None
+            found.setdefault(context, {}).setdefault(key, {})[language] = text
+    views = {context: MappingProxyType({key: MappingProxyType(texts)
+                                        for key, texts in entries.items()})
+             for context, entries in found.items()}
+    return views, frozenset(plurals)
 
 
-@functools.cache
-def _texts() -> tuple[Mapping[str, Mapping[str, str]], Mapping[str, Mapping[str, str]],
-                      frozenset[str]]:
-    """:data:`MESSAGES`, :data:`LABELS` and the keys of plural messages, read on first use
-    (importing the module reads no file)."""
-    messages, labels, plurals = _read_catalogs()
-    return (MappingProxyType({key: MappingProxyType(texts) for key, texts in messages.items()}),
-            MappingProxyType({key: MappingProxyType(texts) for key, texts in labels.items()}),
-            plurals)
+def _texts(context: str | None = None) -> Mapping[str, Mapping[str, str]]:
+    """The catalogs' texts of ``context`` (``None``: sentences), read-only."""
+    return _read_catalogs()[0].get(context, MappingProxyType({}))
 
 
 def _messages() -> Mapping[str, Mapping[str, str]]:
-    return _texts()[0]
+    return _texts()
 
 
 def _labels() -> Mapping[str, Mapping[str, str]]:
-    return _texts()[1]
+    return _texts(_LABEL_CONTEXT)
 
 
 def _plurals() -> frozenset[str]:
-    return _texts()[2]
+    return _read_catalogs()[1]
+
+
+def _sources() -> Mapping[str, Mapping[str, str]]:
+    return _texts(_SOURCE_CONTEXT)
+
+
+@functools.cache
+def _series_labels() -> Mapping[str, tuple[str, str]]:
+    return MappingProxyType({key: (texts[_NB], texts[_EN])
+                             for key, texts in _texts(_SERIES_CONTEXT).items()})
 
 
 #: Sentences, by key: ``{"nb": ..., "en": ...}`` with ``str.format`` fields, read-only and
@@ -237,19 +251,6 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]]
 LABELS: Final[Mapping[str, Mapping[str, str]]]
 
 
-def __getattr__(name: str) -> Any:
-    # MESSAGES and LABELS are built when first asked for (PEP 562)
-    if name == "MESSAGES":
-        return _messages()
-    if name == "LABELS":
-        return _labels()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), "MESSAGES", "LABELS"})
-
-
 #: Where a chart's figures come from (the "Kilde:" of its caption), by kind of chart:
 #: ``money`` (cost lines), ``participants`` (enrolment, activity, attendance, completion,
 #: breakdowns), ``population`` (participants divided by the population: coverage, a
@@ -257,53 +258,28 @@ def __dir__() -> list[str]:
 #: (the municipality's series, interrupted time series) and ``value`` (value for money:
 #: costs, measurements and the valuation table's sources). Fields: ``{date}`` (the as-of
 #: date) and, for ``value``, ``{valuation}``. Only the population charts cite Statistics
-#: Norway.
-SOURCES: Final[dict[str, dict[str, str]]] = {
-    "money": {_NB: "Kilde: pilotenes regnskap per {date}.",
-              _EN: "Source: the pilots' accounts as of {date}."},
-    "participants": {_NB: "Kilde: pilotenes deltakerdata per {date}.",
-                     _EN: "Source: the pilots' participant records as of {date}."},
-    "population": {_NB: "Kilde: pilotenes deltakerdata per {date}; befolkning: Statistisk "
-                        "sentralbyrå (SSB).",
-                   _EN: "Source: the pilots' participant records as of {date}; population: "
-                        "Statistics Norway (SSB)."},
-    "outcomes": {_NB: "Kilde: pilotenes målinger per {date}.",
-                 _EN: "Source: the pilots' measurements as of {date}."},
-    "indicators": {_NB: "Kilde: kommunens registerdata (indikatorserier) per {date}.",
-                   _EN: "Source: the municipality's administrative records (indicator series) "
-                        "as of {date}."},
-    "value": {_NB: "Kilde: pilotenes regnskap og målinger per {date}; verdsetting: {valuation}.",
-              _EN: "Source: the pilots' accounts and measurements as of {date}; valuation: "
-                   "{valuation}."},
-    "finances": {_NB: "Kilde: virksomhetenes egne tall for inntekter og kostnader per år.",
-                 _EN: "Source: the enterprises' own figures for income and costs by year."},
-    # the valuation table gives no source for the values shown
-    "valuation_table": {_NB: "verdsettingstabellen i datagrunnlaget",
-                        _EN: "the valuation table in the data"},
-}  # fmt: skip
+#: Norway. Read-only, from the catalogs' context ``source``, built on first use.
+SOURCES: Final[Mapping[str, Mapping[str, str]]]
 
 #: Names of common Norwegian municipal indicator series (``indicators.series``), in bokmål
 #: and English. The data model has no label columns for series; a key not listed here is
-#: printed as written, with "_" as a space and a capital first letter.
-SERIES_LABELS: Final[dict[str, tuple[str, str]]] = {
-    "barnevernsmeldinger": ("Barnevernsmeldinger",
-                            "Reports of concern to child welfare services"),
-    "bekymringsmeldinger": ("Bekymringsmeldinger til barnevernet",
-                            "Reports of concern to child welfare services"),
-    "barnevernstiltak": ("Barn med tiltak fra barnevernet",
-                         "Children receiving child welfare measures"),
-    "sosialhjelp": ("Mottakere av økonomisk sosialhjelp", "Recipients of social assistance"),
-    "sosialhjelpsmottakere": ("Mottakere av økonomisk sosialhjelp",
-                              "Recipients of social assistance"),
-    "skolefravaer": ("Skolefravær", "School absence"),
-    "frafall_vgs": ("Frafall i videregående skole", "Drop-out from upper secondary school"),
-    "unge_utenfor": ("Unge utenfor arbeid og utdanning",
-                     "Young people not in employment, education or training"),
-    "neet": ("Unge utenfor arbeid og utdanning",
-             "Young people not in employment, education or training"),
-    "ungdomskriminalitet": ("Anmeldte lovbrudd blant unge", "Reported offences by young people"),
-    "arbeidsledighet": ("Registrert arbeidsledighet", "Registered unemployment"),
-}  # fmt: skip
+#: printed as written, with "_" as a space and a capital first letter. Read-only, from
+#: the catalogs' context ``series``, built on first use.
+SERIES_LABELS: Final[Mapping[str, tuple[str, str]]]
+
+_LAZY: Final[dict[str, Any]] = {"MESSAGES": _messages, "LABELS": _labels,
+                                 "SOURCES": _sources, "SERIES_LABELS": _series_labels}
+
+
+def __getattr__(name: str) -> Any:
+    # the catalogues are built when first asked for (PEP 562)
+    if name in _LAZY:
+        return _LAZY[name]()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 
 def _lang(language: str) -> str:
@@ -332,14 +308,16 @@ def source(kind: str, language: str = "nb", *, date: Any,
     'Kilde: pilotenes regnskap per 30. juni 2026.'
     """
     _lang(language)
-    if kind not in SOURCES or kind == "valuation_table":
-        kinds = ", ".join(k for k in SOURCES if k != "valuation_table")
+    if kind not in _sources() or kind == "valuation_table":
+        kinds = ", ".join(k for k in _sources() if k != "valuation_table")
         raise UsageError(f"kind={kind!r} is not a kind of source; use one of: {kinds}.")
     found = [str(v).strip().rstrip(".") for v in valuation
              if v is not None and not _missing(v) and str(v).strip()]
-    named = "; ".join(dict.fromkeys(found)) or SOURCES["valuation_table"][language]
-    return SOURCES[kind][language].format(date=fmt.date(date, language=language),
-                                          valuation=named)
+    catalog = _catalog(language)
+    named = "; ".join(dict.fromkeys(found)) or catalog.pgettext(_SOURCE_CONTEXT,
+                                                                 "valuation_table")
+    return catalog.pgettext(_SOURCE_CONTEXT, kind).format(
+        date=fmt.date(date, language=language), valuation=named)
 
 
 def _series_key(series: str) -> str:
@@ -362,7 +340,7 @@ def series_label(series: Any, language: str = "nb") -> str:
     'Legevakt besok'
     """
     i = 0 if _lang(language) == _NB else 1
-    found = SERIES_LABELS.get(_series_key(series))
+    found = _series_labels().get(_series_key(series))
     if found:
         return found[i]
     words = str(series).replace("_", " ").strip()
@@ -455,6 +433,11 @@ def label(key: str, language: str = "nb", **fields: Any) -> str:
     ------
     UsageError
         When ``key`` is not in :data:`LABELS`.
+
+    Examples
+    --------
+    >>> label("cap.changes", "en", date="1 May 2026")
+    'Changes by pilot since 1 May 2026'
     """
     if key not in _labels():
         raise UsageError(f"Unknown label {key!r}; see pilot_eval.present.text.LABELS.")
