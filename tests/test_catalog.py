@@ -169,6 +169,15 @@ def test_every_key_the_code_asks_for_is_in_the_catalogs():
     assert keys["source"] and [k for k in keys["source"] if k[0] not in text.SOURCES] == []
 
 
+def test_every_glossary_term_has_its_text_and_no_entry_is_left_over(catalogs):
+    for language in LANGUAGES:
+        entries = {m.id for m in catalogs[language] if m.context == "glossary"}
+        assert entries == {f"{key}.{part}" for key in text._GLOSSARY_TERMS
+                           for part in ("term", "text")}, language
+    assert text.glossary("en")[0] == (
+        "Estimate", "Our best calculation of how much the pilot changed the outcome.")
+
+
 def test_sources_and_series_names_come_from_their_contexts():
     assert text.source("money", "en", date="2026-06-30") == (
         "Source: the pilots' accounts as of 30\u00a0June 2026.")

@@ -144,13 +144,14 @@ NOTE_KINDS: Final[tuple[str, ...]] = (
 # them: locale/<lang>/LC_MESSAGES/pilot_eval.po (edited by people) and the .mo compiled
 # from it (read here by the standard library; `python tools/messages.py` compiles). A msgid
 # is the key the code asks for ("changes.rated"); table labels have the context "label",
-# chart sources "source" and indicator series names "series".
+# chart sources "source", indicator series names "series", the glossary "glossary".
 # See docs/translating.md.
 _LOCALE_DIR: Final[Path] = Path(__file__).resolve().parent.parent / "locale"
 _DOMAIN: Final[str] = "pilot_eval"
 _LABEL_CONTEXT: Final[str] = "label"
 _SOURCE_CONTEXT: Final[str] = "source"
 _SERIES_CONTEXT: Final[str] = "series"
+_GLOSSARY_CONTEXT: Final[str] = "glossary"
 _LANGUAGES: Final[tuple[str, ...]] = (_NB, _EN)
 #: A plural message's forms by index, for the ``key.one``/``key.other`` views of
 #: :data:`MESSAGES`; both bokmål and English have two (``nplurals=2``), singular first.
@@ -1579,139 +1580,25 @@ def pilot_money(cost: Mapping[str, Any] | pd.Series, card: Mapping[str, Any] | p
 # --------------------------------------------------------------------------- glossary
 
 
-#: Terms explained in one plain sentence each (GLOSSARY.md): (bokmål term, explanation),
-#: (English term, explanation).
-_GLOSSARY: Final[list[tuple[tuple[str, str], tuple[str, str]]]] = [
-    (("Anslått effekt", "Vår beste beregning av hvor mye piloten endret resultatet."),
-     ("Estimate", "Our best calculation of how much the pilot changed the outcome.")),
-    (("Konfidensintervall (95 % KI)",
-      "Et spenn som viser usikkerheten: tallet vi leter etter ligger trolig innenfor, og "
-      "et smalt spenn betyr at vi er sikrere."),
-     ("Confidence interval (95% CI)",
-      "A range that shows the uncertainty: the true figure probably lies inside it, and a "
-      "narrow range means we are more certain.")),
-    (("Minste betydningsfulle endring",
-      "Den minste endringen som betyr noe i livet til dem det gjelder, satt på forhånd for "
-      "hvert resultatmål."),
-     ("Minimal important difference",
-      "The smallest change that matters in people's lives, set in advance for each "
-      "measure.")),
-    (("Minste effekt dataene kan påvise",
-      "Den minste effekten vi har gode sjanser (80 %) til å oppdage med så mange målte "
-      "deltakere; mindre effekter kan finnes uten at vi ser dem."),
-     ("Minimum detectable effect",
-      "The smallest effect we have a good chance (80%) of detecting with this many people "
-      "measured; smaller effects may exist unseen.")),
-    (("Sammenligningsgruppe",
-      "Personer som ligner deltakerne, men som ikke er med i piloten, målt på samme tider."),
-     ("Comparison group",
-      "People like the participants who are not in the pilot, measured at the same "
-      "times.")),
-    (("Før–etter-sammenligning",
-      "Vi sammenligner deltakernes resultat før og etter; uten sammenligningsgruppe vet "
-      "vi ikke hvor mye som ville skjedd uansett."),
-     ("Pre–post comparison",
-      "We compare participants' results before and after; without a comparison group we "
-      "do not know how much would have happened anyway.")),
-    (("Forskjell-i-forskjeller",
-      "Vi trekker endringen i sammenligningsgruppen fra endringen hos deltakerne, så det "
-      "som ville skjedd uansett, ikke blir regnet som pilotens effekt."),
-     ("Difference-in-differences",
-      "We subtract the comparison group's change from the participants' change, so what "
-      "would have happened anyway is not counted as the pilot's effect.")),
-    (("Avbrutt tidsserie",
-      "Vi ser om kommunens månedstall brøt med trenden og årstidsmønsteret fra før piloten "
-      "startet."),
-     ("Interrupted time series",
-      "We check whether the municipality's monthly figures broke from the trend and "
-      "seasonal pattern seen before the pilot started.")),
-    (("Frafall i oppfølgingen",
-      "Andelen av dem som ble målt ved start, som ikke er målt igjen."),
-     ("Attrition at follow-up",
-      "The share of those measured at the start who have not been measured again.")),
-    (("Terskel for suksess",
-      "Grensen en deltaker må krysse fra start til oppfølging for å regnes som en suksess "
-      "i figurene før og etter og i verdien for samfunnet."),
-     ("Success threshold",
-      "The value a participant must cross between start and follow-up to count as a "
-      "success in the before-and-after charts and the value for society.")),
-    (("Andel av målgruppen nådd",
-      "Deltakere delt på alle i kommunen som er i pilotens målgruppe (alder og område)."),
-     ("Coverage of the target population",
-      "Participants divided by everyone in the municipality in the pilot's target group "
-      "(age and area).")),
-    (("Fullføringsgrad", "Andelen som fullførte, av dem som enten fullførte eller avbrøt."),
-     ("Completion rate", "The share who completed, of those who either completed or "
-                         "dropped out.")),
-    (("Giring", "Hvor mange kroner piloten bruker i alt for hver krone fra fondet."),
-     ("Leverage", "How many kroner the pilot uses in all for each krone from the fund.")),
-    (("Naturalytelser",
-      "Bidrag i form av arbeidstid, lokaler eller utstyr i stedet for penger, regnet om "
-      "til kroner."),
-     ("In-kind contributions",
-      "Contributions of working time, premises or equipment instead of money, valued in "
-      "kroner.")),
-    (("Samfunnsnytte (nåverdi)",
-      "Verdien for samfunnet av bedre resultater, regnet om til kroner i dag."),
-     ("Social value (present value)",
-      "The value to society of better outcomes, converted to kroner today.")),
-    (("Nytte–kostnadsforhold",
-      "Samfunnsnytte delt på kostnad: over 1 betyr at nytten er større enn kostnaden."),
-     ("Benefit–cost ratio",
-      "Social value divided by cost: above 1 means the value exceeds the cost.")),
-    (("Dødvekt", "Den delen av resultatet som ville kommet også uten piloten."),
-     ("Deadweight", "The part of the outcome that would have happened without the pilot.")),
-    (("Tilskriving", "Den delen av resultatet som andre enn piloten bidro til."),
-     ("Attribution", "The part of the outcome that others than the pilot contributed to.")),
-    (("Fortrengning",
-      "Den delen av gevinsten som bare flyttes fra andre, for eksempel en jobb som ellers "
-      "ville gått til en annen."),
-     ("Displacement",
-      "The part of the gain that is only moved from others, such as a job that would "
-      "have gone to someone else.")),
-    (("Avtagende effekt", "Hvor mye effekten antas å svekkes hvert år etter det første."),
-     ("Drop-off", "How much the effect is assumed to fade each year after the first.")),
-    (("Kalkulasjonsrente",
-      "Renten som regner framtidige kroner om til verdi i dag; 4 % etter R-109/2021."),
-     ("Discount rate",
-      "The rate that converts future kroner into value today; 4% under R-109/2021.")),
-    (("Skattefinansieringskostnad",
-      "Hver krone fra det offentlige koster samfunnet 1,20 kr, fordi skatt gir tap i "
-      "økonomien."),
-     ("Tax-financing cost",
-      "Each public krone costs society NOK 1.20, because taxes cause losses in the "
-      "economy.")),
-    (("Observert og framskrevet",
-      "Observert er målt innenfor pilotperioden; framskrevet er beregnet for tiden etter, "
-      "ut fra forutsetninger."),
-     ("Observed and projected",
-      "Observed is measured inside the pilot period; projected is calculated for the time "
-      "after, from assumptions.")),
-    (("Følsomhetsanalyse",
-      "Vi endrer én forutsetning om gangen for å se hvor mye resultatet avhenger av den."),
-     ("Sensitivity analysis",
-      "We change one assumption at a time to see how much the result depends on it.")),
-    (("Skjult av personvernhensyn («<5»)",
-      "Grupper med færre enn 5 personer vises ikke, så ingen kan kjennes igjen."),
-     ("Suppressed for privacy ('<5')",
-      "Groups of fewer than 5 people are not shown, so nobody can be recognised.")),
-    (("Skjult («:»)",
-      "Skjult bare for at et lite tall ikke skal kunne regnes ut fra summen."),
-     ("Hidden (':')",
-      "Hidden only so that a small number cannot be worked out from the total.")),
-    (("Statusoversikt",
-      "Vurdering av rekkevidde, økonomi og resultater per pilot som god, usikker, svak "
-      "eller for lite data, etter faste regler."),
-     ("Scorecard",
-      "Each pilot's reach, cost and outcomes rated good, uncertain, weak or too little "
-      "data, by fixed rules.")),
-]
+#: The glossary's terms in the order the report lists them (GLOSSARY.md). The catalogs
+#: (context ``glossary``) have each term as ``<key>.term`` and its explanation, one plain
+#: sentence, as ``<key>.text``.
+_GLOSSARY_TERMS: Final[tuple[str, ...]] = (
+    "estimate", "confidence_interval", "minimal_important_difference", "minimum_detectable_effect",
+    "comparison_group", "pre_post_comparison", "difference_in_differences",
+    "interrupted_time_series", "attrition_at_follow_up", "success_threshold",
+    "coverage_of_the_target_population", "completion_rate", "leverage", "in_kind_contributions",
+    "social_value", "benefit_cost_ratio", "deadweight", "attribution", "displacement", "drop_off",
+    "discount_rate", "tax_financing_cost", "observed_and_projected", "sensitivity_analysis",
+    "suppressed_for_privacy", "hidden", "scorecard",
+)
 
 
 def glossary(language: str = "nb") -> list[tuple[str, str]]:
     """The report's glossary: (term, one plain sentence) pairs, terms from GLOSSARY.md."""
-    i = 0 if _lang(language) == _NB else 1
-    return [pair[i] for pair in _GLOSSARY]
+    catalog = _catalog(_lang(language))
+    return [(catalog.pgettext(_GLOSSARY_CONTEXT, f"{key}.term"),
+             catalog.pgettext(_GLOSSARY_CONTEXT, f"{key}.text")) for key in _GLOSSARY_TERMS]
 
 
 def rule_text(rule: str, language: str = "nb", default: str | None = None) -> str:
