@@ -178,6 +178,16 @@ def test_every_glossary_term_has_its_text_and_no_entry_is_left_over(catalogs):
         "Estimate", "Our best calculation of how much the pilot changed the outcome.")
 
 
+def test_every_method_note_has_its_three_parts_and_no_entry_is_left_over(catalogs):
+    for language in LANGUAGES:
+        entries = {m.id for m in catalogs[language] if m.context == "method"}
+        assert entries == {f"{key}.{part}" for key in text._METHOD_NOTES
+                           for part in ("topic", "text", "source")}, language
+    notes = text.method_notes("en", min_cell_size=7, series=True)
+    assert [n[0] for n in notes][3:5] == ["Comparison", "Interrupted time series"]
+    assert "fewer than 7 people show as '<7'" in notes[2][1]
+
+
 def test_sources_and_series_names_come_from_their_contexts():
     assert text.source("money", "en", date="2026-06-30") == (
         "Source: the pilots' accounts as of 30\u00a0June 2026.")

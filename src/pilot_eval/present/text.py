@@ -144,7 +144,8 @@ NOTE_KINDS: Final[tuple[str, ...]] = (
 # them: locale/<lang>/LC_MESSAGES/pilot_eval.po (edited by people) and the .mo compiled
 # from it (read here by the standard library; `python tools/messages.py` compiles). A msgid
 # is the key the code asks for ("changes.rated"); table labels have the context "label",
-# chart sources "source", indicator series names "series", the glossary "glossary".
+# chart sources "source", indicator series names "series", the glossary "glossary", the
+# method notes "method".
 # See docs/translating.md.
 _LOCALE_DIR: Final[Path] = Path(__file__).resolve().parent.parent / "locale"
 _DOMAIN: Final[str] = "pilot_eval"
@@ -152,6 +153,7 @@ _LABEL_CONTEXT: Final[str] = "label"
 _SOURCE_CONTEXT: Final[str] = "source"
 _SERIES_CONTEXT: Final[str] = "series"
 _GLOSSARY_CONTEXT: Final[str] = "glossary"
+_METHOD_CONTEXT: Final[str] = "method"
 _LANGUAGES: Final[tuple[str, ...]] = (_NB, _EN)
 #: A plural message's forms by index, for the ``key.one``/``key.other`` views of
 #: :data:`MESSAGES`; both bokmål and English have two (``nplurals=2``), singular first.
@@ -1655,6 +1657,15 @@ def per_krone(tax_financing_cost: float, language: str = "nb") -> str:
     return f"NOK{_NBSP}{fmt.number(tax_financing_cost, 2, language=language)}"
 
 
+#: The method notes in the order the report lists them; the catalogs (context ``method``)
+#: have each as ``<key>.topic``, ``<key>.text`` and ``<key>.source``. The interrupted time
+#: series' note is there only when the report shows one.
+_METHOD_NOTES: Final[tuple[str, ...]] = (
+    "discount_rate", "tax_financing_cost", "privacy", "comparison", "interrupted_time_series",
+    "minimum_detectable_effect", "valuation",
+)
+
+
 def method_notes(language: str = "nb", *, discount_rate: float = 0.04,
                  tax_financing_cost: float = 0.20, min_cell_size: int = 5,
                  series: bool = False) -> list[tuple[str, str, str]]:
@@ -1680,94 +1691,14 @@ def method_notes(language: str = "nb", *, discount_rate: float = 0.04,
                     language=language)
     krone = fmt.number(1 + tax_financing_cost, 2, language=language)
     extra = per_krone(tax_financing_cost, language)
-    r109 = ("Finansdepartementet (2021). Rundskriv R-109/2021: Prinsipper og krav ved "
-            "utarbeidelse av samfunnsøkonomiske analyser.")
-    its_source = ("Bernal, J. L., Cummins, S. og Gasparrini, A. (2017). Interrupted time series "
-                  "regression for the evaluation of public health interventions: a tutorial. "
-                  "International Journal of Epidemiology 46(1).")
-    if language == _NB:
-        notes = [
-            ("Kalkulasjonsrente",
-             f"Nytte og kostnader er regnet om til verdi ved avtalens start (basisåret) med en "
-             f"reell rente på {r} per år. Beløpene er ikke justert for prisvekst: kostnadene "
-             "står i kroner slik de ble betalt, og verdsettingene i kronene fra kildene. "
-             "Over en toårig avtale utgjør prisveksten noen få prosent, mindre enn "
-             "usikkerheten i verdsettingene.",
-             r109),
-            ("Skattefinansieringskostnad",
-             f"Hver krone fra fondet og kommunen er regnet som {krone} kr for samfunnet "
-             f"({extra} per krone).",
-             "Finansdepartementet, Rundskriv R-109/2021, punkt 5; Direktoratet for "
-             "forvaltning og økonomistyring (DFØ) (2023), Veileder i samfunnsøkonomiske "
-             "analyser."),
-            ("Personvern",
-             f"Grupper med færre enn {min_cell_size} personer vises som «<{min_cell_size}». "
-             "Der en sum vises, skjules ett tall til, så det lille tallet ikke kan regnes "
-             "ut. Andeler og snitt av færre enn "
-             f"{min_cell_size} personer vises ikke.",
-             "Statistisk sentralbyrå, praksis for konfidensialitet i tabeller; "
-             "personopplysningsloven og EUs personvernforordning (GDPR), artikkel 5 og 89."),
-            ("Sammenligning",
-             "Der en sammenligningsgruppe er målt før og etter, brukes "
-             "forskjell-i-forskjeller. Ellers sammenlignes deltakerne før og etter.",
-             "Wooldridge, J. M., Introductory Econometrics, kap. 13."),
-            ("Minste effekt dataene kan påvise",
-             "Beregnet med 5 % signifikansnivå og 80 % styrke.",
-             "Bloom, H. S. (1995). Minimum detectable effects. Evaluation Review 19(5)."),
-            ("Verdsetting",
-             "Verdien per person og år er justert for dødvekt, tilskriving, fortrengning og "
-             "avtagende effekt. Bare deltakere målt før og etter er med.",
-             "HM Treasury (2022), The Green Book; Greater Manchester Combined Authority "
-             "(GMCA) (2019), Cost Benefit Analysis guidance; HACT (Housing Associations' "
-             "Charitable Trust), Social Value Bank."),
-        ]
-        if series:
-            notes.insert(4, (
-                "Avbrutt tidsserie",
-                "Kommunens månedstall er regnet med kvasi-Poisson-regresjon. Det er en modell "
-                "for antall hendelser per måned som tillater at tallene varierer mer enn ren "
-                "tilfeldighet tilsier.", its_source))
-        return notes
-    notes = [
-        ("Discount rate",
-         f"Benefits and costs are converted to their value at the agreement's start (the base "
-         f"year) at a real rate of {r} a year. Amounts are not adjusted for price growth: "
-         "costs are in kroner as paid, valuations in the kroner of their sources. Over a "
-         "two-year agreement price growth is a few per cent, less than the uncertainty of "
-         "the valuations.", r109),
-        ("Tax-financing cost",
-         f"Each krone from the fund and the municipality counts as NOK {krone} to society "
-         f"({extra} per krone).",
-         "Finansdepartementet (Ministry of Finance), Rundskriv R-109/2021, section 5; "
-         "Norwegian Agency for Public and Financial Management (DFØ) (2023), Veileder i "
-         "samfunnsøkonomiske analyser (guide to cost–benefit analysis)."),
-        ("Privacy",
-         f"Groups of fewer than {min_cell_size} people show as '<{min_cell_size}'. Where a "
-         "total is shown, one more number is hidden so the small one cannot be worked out. "
-         f"Shares and means of fewer than {min_cell_size} people are not shown.",
-         "Statistics Norway, confidentiality practice for tables; EU General Data Protection "
-         "Regulation (GDPR), articles 5 and 89."),
-        ("Comparison",
-         "Where a comparison group is measured before and after, difference-in-differences "
-         "is used. Otherwise participants are compared before and after.",
-         "Wooldridge, J. M., Introductory Econometrics, ch. 13."),
-        ("Minimum detectable effect",
-         "Computed at a 5% significance level and 80% power.",
-         "Bloom, H. S. (1995). Minimum detectable effects. Evaluation Review 19(5)."),
-        ("Valuation",
-         "The value per person and year is adjusted for deadweight, attribution, "
-         "displacement and drop-off. Only participants measured before and after count.",
-         "HM Treasury (2022), The Green Book; Greater Manchester Combined Authority (GMCA) "
-         "(2019), Cost Benefit Analysis guidance; HACT (Housing Associations' Charitable "
-         "Trust), Social Value Bank."),
-    ]
-    if series:
-        notes.insert(4, (
-            "Interrupted time series",
-            "The municipality's monthly figures are modelled by quasi-Poisson regression: a "
-            "model for numbers of events per month that allows them to vary more than chance "
-            "alone would.", its_source.replace(" og ", " and ")))
-    return notes
+    fields = {"rate": r, "krone": krone, "per_krone": extra, "min_cell_size": min_cell_size}
+    catalog = _catalog(language)
+
+    def part(key: str, name: str) -> str:
+        return catalog.pgettext(_METHOD_CONTEXT, f"{key}.{name}").format(**fields)
+
+    return [(part(key, "topic"), part(key, "text"), part(key, "source"))
+            for key in _METHOD_NOTES if series or key != "interrupted_time_series"]
 
 
 def data_quality_sentence(warnings: pd.DataFrame | None, language: str = "nb", *,
