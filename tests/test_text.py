@@ -974,7 +974,7 @@ def test_method_notes_write_out_abbreviations_and_explain_the_series_method():
 
 
 def test_english_caveats_about_warnings_read_naturally():
-    assert text.MESSAGES["caveat.pilot_warnings_one"]["en"] == (
+    assert text.plural("caveat.pilot_warnings", 1, "en") == (
         "There is 1 warning about the pilot's data; see Data quality.")
     assert not any("You find" in m["en"] for m in text.MESSAGES.values())
     assert not any("øre" in m["en"] for m in [*text.MESSAGES.values(), *text.LABELS.values()])
