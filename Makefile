@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DATA ?= data/sample
 AS_OF ?=
 
-.PHONY: report test lab lock sample validate metrics sysdeps clean help docs-img bench bench-reports
+.PHONY: report test lab lock sample validate metrics sysdeps clean help docs-img bench bench-reports messages
 
 help:
 	@echo "make report   set up, then validate and report on $(DATA)"
@@ -64,6 +64,10 @@ bench: setup
 # BASELINE=REV runs that commit's set beside this tree's (alternating) and prints the ratios.
 bench-reports: setup
 	$(PY) benchmarks/bench_reports.py --jobs 2 $(if $(BASELINE),--baseline $(BASELINE) --repeat 3)
+
+# Check the message catalogs (src/pilot_eval/locale) and compile them to .mo.
+messages: $(STAMP)
+	$(PY) tools/messages.py
 
 # The picture of the summary page in the README.
 docs-img: setup

@@ -1064,6 +1064,12 @@ def table(name: str, language: str = "nb") -> Described:
 
     A table not in :data:`TABLES` keeps its name (cut to Excel's 31 characters).
 
+    Parameters
+    ----------
+    name : str
+        A metric table's name, a key of :func:`pilot_eval.metrics.metric_tables`.
+    language : {"nb", "en"}, default "nb"
+
     Examples
     --------
     >>> table("reach_by_area").header
