@@ -202,12 +202,17 @@ def test_py_typed_in_the_installed_package(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr[-2000:]
     wheel = tmp_path / "dist" / out.stdout.strip().splitlines()[-1]
     with zipfile.ZipFile(wheel) as archive:
-        assert "pilot_eval/py.typed" in archive.namelist()
+        names = archive.namelist()
+        assert "pilot_eval/py.typed" in names
+        for language in ("nb", "en"):  # the report texts travel with the package
+            assert f"pilot_eval/locale/{language}/LC_MESSAGES/pilot_eval.mo" in names
         archive.extractall(tmp_path / "site")
     check = ("import importlib.resources, sys\n"
              "sys.path.insert(0, sys.argv[1])\n"
              "import pilot_eval\n"
              "assert pilot_eval.__file__.startswith(sys.argv[1]), pilot_eval.__file__\n"
+             "from pilot_eval.present.text import plural\n"
+             "assert plural('cli.warnings', 1, 'nb') == '1 advarsel'\n"
              "print(importlib.resources.files('pilot_eval').joinpath('py.typed').is_file())")
     found = subprocess.run([sys.executable, "-c", check, str(tmp_path / "site")],
                            capture_output=True, text=True, cwd=tmp_path)
