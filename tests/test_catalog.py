@@ -19,7 +19,7 @@ import pytest
 from babel.messages.catalog import Catalog
 
 from pilot_eval.errors import UsageError
-from pilot_eval.present import text
+from pilot_eval.present import columns, text
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src" / "pilot_eval"
@@ -112,10 +112,12 @@ def test_plural_entries_are_real_plurals_with_no_sibling_keys_left(catalogs):
     assert plural == set(text._plurals())
     assert {"changes.rated", "cli.warnings", "quality.warnings", "caveat.warnings",
             "caveat.pilot_warnings"} <= plural
-    singular = {m.id for m in catalogs["nb"] if m.id and not m.pluralizable}
-    siblings = {k for k in singular
-                if k.endswith(("_one", ".one", ".other", ".many")) and k.rsplit(".", 1)[0]
-                in singular | {k[: -len("_one")] for k in singular if k.endswith("_one")}}
+    # within one context: the code word "funder.other" is no form of the column "funder"
+    singular = {(m.context, m.id) for m in catalogs["nb"] if m.id and not m.pluralizable}
+    siblings = {k for context, k in singular
+                if k.endswith((".one", ".other", ".many"))
+                and (context, k.rsplit(".", 1)[0]) in singular
+                or k.endswith("_one") and (context, k[: -len("_one")]) in singular}
     # "<key>.one" beside "<key>" is left only where the choice is not a count the
     # caller has (after.who.one: the report is of one pilot)
     assert siblings <= {"after.who.one", "after.enterprise.who.one",
@@ -197,6 +199,33 @@ def test_sources_and_series_names_come_from_their_contexts():
     assert "money" not in text.MESSAGES and "neet" not in text.LABELS
 
 
+def test_the_workbooks_words_have_their_contexts_and_no_entry_is_left_over(catalogs):
+    """present/columns.py names the tables, columns, kinds and codes; the catalogs have a
+    text for each under its context, and none for a column the code no longer has."""
+    columns_ = {*columns._COLUMN_KINDS, *(f"{t}.{c}" for t, c in columns._TABLE_COLUMN_KINDS)}
+    expected = {"table": set(columns._TABLE_NAMES), "table.about": set(columns._TABLE_NAMES),
+                "column": columns_, "column.about": columns_, "kind": set(columns.KINDS),
+                "code": {f"{c}.{code}" for c, codes in columns._CODES.items()
+                         for code in codes}}
+    for language in LANGUAGES:
+        for context, keys in expected.items():
+            assert {m.id for m in catalogs[language] if m.context == context} == keys, (
+                language, context)
+    assert columns.column("cost", "fund_cost_nok", "en") == (
+        "nok", "Fund money spent", "Costs paid by the fund.")
+    assert columns.column("unit_costs", "year", "nb").header == "Prisår"
+    assert columns.TABLES["reach_by_area"].en == "Reach by area"
+    assert columns.KIND_WORDS["share"] == ("prosent", "per cent")
+    assert columns.CODE_WORDS["state"]["not_started"] == ("ikke startet", "not started")
+
+
+def test_the_workbooks_mappings_are_read_only():
+    with pytest.raises(TypeError):
+        columns.COLUMNS["leverage"] = columns.COLUMNS["leverage"]  # type: ignore[index]
+    with pytest.raises(TypeError):
+        columns.CODE_WORDS["state"]["ended"] = ("x", "x")  # type: ignore[index]
+
+
 # --------------------------------------------------------------------------- run time
 
 
@@ -275,7 +304,7 @@ def test_importing_reads_no_catalog_and_reading_needs_no_babel():
     """Importing the module reads no file; the first text reads the compiled catalog with
     the standard library only (fmt uses Babel's CLDR numbers and dates, not its message
     tools)."""
-    code = ("import sys, pilot_eval.present.text as t\n"
+    code = ("import sys, pilot_eval.present.text as t, pilot_eval.present.columns\n"
             "print(t._catalog.cache_info().currsize, t._read_catalogs.cache_info().currsize)\n"
             "print(t.plural('cli.reports', 2, 'en'))\n"
             "print('babel.messages' in sys.modules)")
