@@ -675,7 +675,7 @@ class _Report:
         rows = self._mine(self.scenarios)
         a = self.ds.agreement
         share = fmt.percent(a.scale_up_share, language=self.language)
-        who = text.message("after.who.one" if self._one_pilot else "after.who", self.language)
+        who = text.plural("after.who", len(self._pilots_here), self.language)
         typed = "costs.cost_type" in self.ds.columns_present
         parts = [_p(_after.scenario_lead(rows, self.language, who=who, share=share,
                                          has_cost_types=typed))]
@@ -753,10 +753,8 @@ class _Report:
         summary = self.enterprise_summary
         summary = summary[summary.index.astype(str).isin(orgs)] if len(summary) else summary
         one = len(orgs) == 1
-        head = text.message("after.enterprise.heading.one" if one else
-                            "after.enterprise.heading", self.language)
-        who = text.message("after.enterprise.who.one" if one else "after.enterprise.who",
-                           self.language)
+        head = text.plural("after.enterprise.heading", len(orgs), self.language)
+        who = text.plural("after.enterprise.who", len(orgs), self.language)
         parts = [f"<h3>{html.escape(head)}</h3>",
                  _p(text.message("after.enterprise.lead", self.language, who=who))]
         if len(fin):
