@@ -30,7 +30,8 @@ such a count out (for example "45 % av det som var ventet") is left out with it.
 * :func:`summary` -- the one-page summary for politicians (DESIGN §4).
 * :func:`lix` -- readability (Björnsson's LIX).
 * :func:`glossary`, :func:`method_notes`, :func:`data_quality_sentence`, :func:`label`.
-* :func:`message`, :func:`plural` -- any sentence of the catalogs by key.
+* :func:`message`, :func:`plural` -- any sentence of the catalogs by key;
+  :func:`plural_label` -- a label said of a number of things.
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ __all__ = [
     "per_krone",
     "pilot_money",
     "plural",
+    "plural_label",
     "reach_sentence",
     "recommendation_sentence",
     "recommendation_word",
@@ -186,34 +188,35 @@ def _catalog(language: str) -> gettext.GNUTranslations:
 
 
 @functools.cache
-def _read_catalogs() -> tuple[dict[str | None, Mapping[str, Mapping[str, str]]], frozenset[str]]:
+def _read_catalogs() -> tuple[dict[str | None, Mapping[str, Mapping[str, str]]],
+                               dict[str | None, frozenset[str]]]:
     """Every text of the catalogs as ``{context: {key: {language: text}}}`` (context
     ``None``: the sentences of :data:`MESSAGES`), read on first use: importing the module
-    reads no file. Also the keys of the plural messages.
+    reads no file. Also the keys of the plural entries, by context.
 
-    A plural message ``k`` appears as ``k.one`` and ``k.other`` (its forms) for callers
-    that read :data:`MESSAGES` directly.
+    A plural entry ``k`` appears as ``k.one`` and ``k.other`` (its forms) for callers
+    that read :data:`MESSAGES` or :data:`LABELS` directly.
     """
     found: dict[str | None, dict[str, dict[str, str]]] = {}
-    plurals: set[str] = set()
+    plurals: dict[str | None, set[str]] = {}
     for language in _LANGUAGES:
         # GNUTranslations keeps its entries in _catalog; Django reads (and merges) it too
         for msgid, text in _catalog(language)._catalog.items():  # type: ignore[attr-defined]
-            context: str | None = None
-            if isinstance(msgid, tuple):  # (key, form): plural messages have no context
-                key, form = msgid
-                plurals.add(key)
-                key = f"{key}.{_PLURAL_FORMS[form]}"
+            form: int | None = None
+            if isinstance(msgid, tuple):  # (key, form) of a plural entry
+                msgid, form = msgid
             elif not msgid:  # the catalog's header
                 continue
-            else:
-                context, _, key = msgid.rpartition("\x04")  # "context\x04key" or "key"
-                context = context or None
+            context, _, key = msgid.rpartition("\x04")  # "context\x04key" or "key"
+            context = context or None
+            if form is not None:
+                plurals.setdefault(context, set()).add(key)
+                key = f"{key}.{_PLURAL_FORMS[form]}"
             found.setdefault(context, {}).setdefault(key, {})[language] = text
     views = {context: MappingProxyType({key: MappingProxyType(texts)
                                         for key, texts in entries.items()})
              for context, entries in found.items()}
-    return views, frozenset(plurals)
+    return views, {context: frozenset(keys) for context, keys in plurals.items()}
 
 
 def _texts(context: str | None = None) -> Mapping[str, Mapping[str, str]]:
@@ -230,7 +233,11 @@ def _labels() -> Mapping[str, Mapping[str, str]]:
 
 
 def _plurals() -> frozenset[str]:
-    return _read_catalogs()[1]
+    return _read_catalogs()[1].get(None, frozenset())
+
+
+def _plural_labels() -> frozenset[str]:
+    return _read_catalogs()[1].get(_LABEL_CONTEXT, frozenset())
 
 
 def _sources() -> Mapping[str, Mapping[str, str]]:
@@ -441,11 +448,43 @@ def label(key: str, language: str = "nb", **fields: Any) -> str:
     --------
     >>> label("cap.changes", "en", date="1 May 2026")
     'Changes by pilot since 1 May 2026'
+
+    A label said of a number of things (``cap.money``) is asked for with
+    :func:`plural_label`; here its key gives the form for several, and ``<key>.one`` the
+    form for one, as for callers from before it was a plural entry.
     """
+    if key in _plural_labels():
+        key = f"{key}.other"
     if key not in _labels():
         raise UsageError(f"Unknown label {key!r}; see pilot_eval.present.text.LABELS.")
-    text = _catalog(_lang(language)).pgettext(_LABEL_CONTEXT, key)
+    text = _labels()[key][_lang(language)]
     return text.format(**fields) if fields else text
+
+
+def plural_label(key: str, n: int, language: str = "nb", /, **fields: Any) -> str:
+    """The label ``key`` in the form for ``n`` things (gettext's ``npgettext``).
+
+    A table's caption, say, is "Økonomi per pilot" above several pilots and "Økonomi i
+    tall" above one. ``n`` is given to the label as the field ``n``, formatted as a count.
+
+    Raises
+    ------
+    UsageError
+        When ``key`` is not a plural label.
+
+    Examples
+    --------
+    >>> plural_label("cap.money", 1)
+    'Økonomi i tall'
+    >>> plural_label("cap.money", 4, "en")
+    'Money by pilot'
+    """
+    if key not in _plural_labels():
+        raise UsageError(f"{key!r} is not a plural label; plural labels: "
+                         f"{', '.join(sorted(_plural_labels()))}.")
+    # gettext's plural rule wants an int (a numpy count would warn)
+    template = _catalog(_lang(language)).npgettext(_LABEL_CONTEXT, key, key, int(n))
+    return _fill(template, {"n": fmt.count(n, suppress=False, language=language), **fields})
 
 
 # --------------------------------------------------------------------------- small words
