@@ -354,6 +354,110 @@ def suppression_mask(counts: pd.Series, min_cell_size: int, *,
     return pd.Series(frame["hide"].to_numpy(), index=counts.index)
 
 
+def _range_of_hidden(n: np.ndarray, marks: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """What a reader knows of each hidden cell of one group from its mark alone: a "<k"
+    cell holds 1 to k - 1; a ":" at least k where the group also shows a "<k" (it was
+    hidden to protect one), else at least 1 (0 for a hidden zero): it could be anything."""
+    primary = marks == PRIMARY
+    lo = np.where(primary, 1.0, np.where(n <= 0, 0.0, np.where(n < k, 1.0,
+                  k if primary.any() else 1.0)))
+    hi = np.where(primary, k - 1.0, np.inf)
+    return lo, hi
+
+
+def _pinned(n: np.ndarray, marks: np.ndarray, k: int) -> bool:
+    """Whether a hidden cell of one group has a single value a reader can solve for from
+    the group's total (published), its shown cells and the marks' bounds."""
+    hidden = marks != SHOWN
+    if not hidden.any():
+        return False
+    lo, hi = _range_of_hidden(n[hidden], marks[hidden], k)
+    rest = n[hidden].sum()  # the group's total less its shown cells
+    unbounded = np.isinf(hi)
+    finite = np.where(unbounded, 0.0, hi)
+    others_most = np.where(unbounded.sum() - unbounded > 0, np.inf, finite.sum() - finite)
+    least = np.maximum(lo, rest - others_most)
+    most = np.minimum(hi, rest - (lo.sum() - lo))
+    return bool((most - least < 1).any())
+
+
+def suppression_codes(counts: pd.Series, min_cell_size: int, *,
+                      groups: str | list[str] | None = None,
+                      hidden: pd.Series | np.ndarray | None = None,
+                      also: Iterable[np.ndarray] = ()) -> pd.Series:
+    """How each count of groups with published totals is marked: shown, "<k" or ":".
+
+    The one place that turns :func:`suppression_mask` into marks; every table, chart and
+    export of grouped counts prints these codes.
+
+    Parameters
+    ----------
+    counts : pandas.Series
+        Non-negative counts of people.
+    min_cell_size : int
+        ``k``.
+    groups : str or list of str, optional
+        Index level(s) whose totals are published; ``None``: the whole Series is one group.
+    hidden : Series or array of bool, optional
+        Cells already chosen to hide (default: :func:`suppression_mask` of ``counts``).
+    also : iterable of arrays of positions, optional
+        Further groups whose totals are published, overlapping the others (a pilot's
+        months by quarter).
+
+    Returns
+    -------
+    pandas.Series of str
+        :data:`SHOWN`, :data:`PRIMARY` (a count ``0 < n < k``: ``"<k"``) or
+        :data:`COMPLEMENTARY` (``":"``), aligned with ``counts``.
+
+    Notes
+    -----
+    A reader reads "<k" as 1 to ``k - 1`` and ":" beside it as at least ``k``. Where
+    every non-zero cell of a group is hidden, those bounds and the total can pin the
+    cells: 5, 1, 0, 1 of 7 marked ":", "<5", "0", "<5" can only be 5, 1, 1; 4, 4 of 8
+    marked "<5", "<5" only 4, 4. So in such a group every hidden cell is marked ":",
+    which says nothing of its size: 7 in three cells of at least 1 is 1, 1, 5 as well as
+    2, 2, 3 … , and any split of a total whose cells are all hidden reads the same (so
+    rerunning the rule on guesses does not single one out either). The same holds for
+    any group whose marks still pin a cell (a safety net; :func:`suppression_mask`
+    leaves none where it could hide more). If the cells are pinned even then (each
+    hidden cell holds one person), the group's zeros are hidden too. The total is not
+    hidden instead: it is usually published elsewhere (a pilot's participants, in
+    ``reach``) or follows from other parts; a group of only ones and no zeros (five
+    areas of one person each, total 5) stays pinned by its total (docs/privacy.md,
+    known limits).
+
+    Examples
+    --------
+    >>> suppression_codes(pd.Series([5, 1, 0, 1]), 5).tolist()  # 7 = 5 + 1 + 1 otherwise
+    ['complementary', 'complementary', '', 'complementary']
+    >>> suppression_codes(pd.Series([3, 40, 12]), 5).tolist()
+    ['primary', '', 'complementary']
+    >>> suppression_codes(pd.Series([1, 1, 0]), 5).tolist()  # 2 cells of 1 each, else
+    ['complementary', 'complementary', 'complementary']
+    """
+    k = int(min_cell_size)
+    n = pd.to_numeric(counts, errors="coerce").fillna(0.0).to_numpy(dtype=float)
+    hide = (suppression_mask(counts, k, groups=groups) if hidden is None else hidden)
+    hide = np.asarray(hide, dtype=bool).copy()
+    marks = np.where(hide & (n > 0) & (n < k), PRIMARY,
+                     np.where(hide, COMPLEMENTARY, SHOWN)).astype(object)
+    key = (counts.index.get_level_values(groups) if isinstance(groups, str) else
+           pd.MultiIndex.from_arrays([counts.index.get_level_values(g) for g in groups])
+           if groups else np.zeros(len(n), dtype=int))
+    codes = pd.factorize(key)[0]
+    members = [np.flatnonzero(codes == g) for g in np.unique(codes[hide])]
+    members += [np.asarray(at, dtype=int) for at in also]
+    for at in members:  # loosening a mark never pins another group: one pass
+        whole = not (n[at][marks[at] == SHOWN] > 0).any()
+        if not (whole or _pinned(n[at], marks[at], k)):
+            continue
+        marks[at[marks[at] != SHOWN]] = COMPLEMENTARY
+        if _pinned(n[at], marks[at], k):
+            marks[at[n[at] <= 0]] = COMPLEMENTARY
+    return pd.Series(marks, index=counts.index, dtype=object)
+
+
 # --------------------------------------------------------------------------- disclosure control
 #
 # One model for every output (docs/privacy.md): the workbook and its CSV/JSON siblings,
@@ -640,9 +744,7 @@ def _table_codes(name: str, frame: pd.DataFrame, k: int,
     for col in counts:
         n = _num(frame, col)
         if by_split:
-            hide = suppression_mask(n, k, groups=split).to_numpy(bool)
-            primary = ((n > 0) & (n < k)).to_numpy(bool)
-            codes[col] = np.where(primary, PRIMARY, np.where(hide, COMPLEMENTARY, SHOWN))
+            codes[col] = suppression_codes(n, k, groups=split).to_numpy(object)
         else:
             codes[col] = _count_codes(n, k)
         if linked.get(("margin", name, col)) is not None:  # a sum with a hidden part
@@ -650,7 +752,9 @@ def _table_codes(name: str, frame: pd.DataFrame, k: int,
         if (name, col) in linked:  # the same people, hidden as the other table hides them
             other = linked[(name, col)].reindex(frame.index.get_level_values(0))
             other = pd.Series(other.to_numpy(object), index=frame.index).fillna(SHOWN)
-            codes[col] = codes[col].where(other.eq(SHOWN) | codes[col].ne(SHOWN), COMPLEMENTARY)
+            # and marked as there: a "<k" here beside a ":" there would tell which is small
+            codes[col] = codes[col].where(
+                other.eq(SHOWN) | (codes[col].ne(SHOWN) & other.ne(COMPLEMENTARY)), COMPLEMENTARY)
         if by_split and ("split", col) in linked:
             # a hidden total: its split must not add up to it, and its zeros must not say
             # which group the few people are in ("0 gutter" beside a hidden 1)
@@ -667,10 +771,11 @@ def _table_codes(name: str, frame: pd.DataFrame, k: int,
         block = frame[present].apply(pd.to_numeric, errors="coerce").astype(float)
         stacked = pd.Series(block.to_numpy().ravel(), index=pd.MultiIndex.from_product(
             [range(len(block)), range(len(present))], names=["row", "part"]))
-        hide = suppression_mask(stacked, k, groups="row").to_numpy(bool).reshape(block.shape)
+        marks = suppression_codes(stacked, k, groups="row").to_numpy(object).reshape(block.shape)
         for j, col in enumerate(present):
-            codes[col] = codes[col].where(~(hide[:, j] & codes[col].eq(SHOWN).to_numpy()),
-                                          COMPLEMENTARY)
+            # ":" where the row's marks would pin its parts, also over a small count
+            loosen = (marks[:, j] == COMPLEMENTARY) & codes[col].isin([SHOWN, PRIMARY]).to_numpy()
+            codes[col] = codes[col].where(~loosen, COMPLEMENTARY)
     for total, parts in TOTAL_HIDDEN_WITH_PART.items():
         if total in codes.columns and all(p in codes.columns for p in parts):
             part_hidden = codes[list(parts)].ne(SHOWN).any(axis=1)
