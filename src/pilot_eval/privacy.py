@@ -421,7 +421,9 @@ def suppression_codes(counts: pd.Series, min_cell_size: int, *,
     rerunning the rule on guesses does not single one out either). The same holds for
     any group whose marks still pin a cell (a safety net; :func:`suppression_mask`
     leaves none where it could hide more). If the cells are pinned even then (each
-    hidden cell holds one person), the group's zeros are hidden too. The total is not
+    hidden cell holds one person), the group's zeros are hidden too. A group of one cell
+    keeps its "<k" (its total is the cell: groups of one are rows that stand alone, with no
+    total published apart from the cell). The total is not
     hidden instead: it is usually published elsewhere (a pilot's participants, in
     ``reach``) or follows from other parts; a group of only ones and no zeros (five
     areas of one person each, total 5) stays pinned by its total (docs/privacy.md,
@@ -449,6 +451,8 @@ def suppression_codes(counts: pd.Series, min_cell_size: int, *,
     members = [np.flatnonzero(codes == g) for g in np.unique(codes[hide])]
     members += [np.asarray(at, dtype=int) for at in also]
     for at in members:  # loosening a mark never pins another group: one pass
+        if len(at) < 2:
+            continue  # a lone cell is its own total: a row that stands alone
         whole = not (n[at][marks[at] == SHOWN] > 0).any()
         if not (whole or _pinned(n[at], marks[at], k)):
             continue
@@ -771,10 +775,15 @@ def _table_codes(name: str, frame: pd.DataFrame, k: int,
         block = frame[present].apply(pd.to_numeric, errors="coerce").astype(float)
         stacked = pd.Series(block.to_numpy().ravel(), index=pd.MultiIndex.from_product(
             [range(len(block)), range(len(present))], names=["row", "part"]))
-        marks = suppression_codes(stacked, k, groups="row").to_numpy(object).reshape(block.shape)
+        hide = suppression_mask(stacked, k, groups="row")
+        marks = suppression_codes(stacked, k, groups="row", hidden=hide).to_numpy(object)
+        marks, hide = marks.reshape(block.shape), hide.to_numpy(bool).reshape(block.shape)
+        # where the total is shown, ":" also over a small part that "<k" would pin to it
+        total_shown = codes[total].eq(SHOWN).to_numpy(bool)
         for j, col in enumerate(present):
-            # ":" where the row's marks would pin its parts, also over a small count
-            loosen = (marks[:, j] == COMPLEMENTARY) & codes[col].isin([SHOWN, PRIMARY]).to_numpy()
+            loosen = ((marks[:, j] == COMPLEMENTARY) & total_shown
+                      & codes[col].isin([SHOWN, PRIMARY]).to_numpy(bool))
+            loosen |= hide[:, j] & codes[col].eq(SHOWN).to_numpy(bool)
             codes[col] = codes[col].where(~loosen, COMPLEMENTARY)
     for total, parts in TOTAL_HIDDEN_WITH_PART.items():
         if total in codes.columns and all(p in codes.columns for p in parts):
@@ -970,8 +979,11 @@ def table_disclosure_codes(name: str, frame: pd.DataFrame, min_cell_size: int) -
     ...                       "moved": [2, 1], "exited_other": [0, 0], "active": [0, 0],
     ...                       "completion_rate": [0.75, 0.75]},
     ...                      index=pd.Index(["mentor", "lekse"], name="pilot_id"))
-    >>> table_disclosure_codes("reach", reach, 5).loc["lekse", ["completed", "moved"]].tolist()
+    >>> table_disclosure_codes("reach", reach, 5).loc["mentor", ["dropped_out", "moved"]].tolist()
     ['complementary', 'primary']
+    >>> # every part of lekse's 12 is hidden: marked alike, or 9, 2, 1 could be pinned
+    >>> table_disclosure_codes("reach", reach, 5).loc["lekse", ["completed", "moved"]].tolist()
+    ['complementary', 'complementary']
     """
     return disclosure_codes({name: frame}, min_cell_size)[name]
 
