@@ -415,19 +415,20 @@ def suppression_codes(counts: pd.Series, min_cell_size: int, *,
     A reader reads "<k" as 1 to ``k - 1`` and ":" beside it as at least ``k``. Where
     every non-zero cell of a group is hidden, those bounds and the total can pin the
     cells: 5, 1, 0, 1 of 7 marked ":", "<5", "0", "<5" can only be 5, 1, 1; 4, 4 of 8
-    marked "<5", "<5" only 4, 4. So in such a group every hidden cell is marked ":",
-    which says nothing of its size: 7 in three cells of at least 1 is 1, 1, 5 as well as
-    2, 2, 3 … , and any split of a total whose cells are all hidden reads the same (so
-    rerunning the rule on guesses does not single one out either). The same holds for
-    any group whose marks still pin a cell (a safety net; :func:`suppression_mask`
-    leaves none where it could hide more). If the cells are pinned even then (each
-    hidden cell holds one person), the group's zeros are hidden too. A group of one cell
-    keeps its "<k" (its total is the cell: groups of one are rows that stand alone, with no
-    total published apart from the cell). The total is not
-    hidden instead: it is usually published elsewhere (a pilot's participants, in
-    ``reach``) or follows from other parts; a group of only ones and no zeros (five
-    areas of one person each, total 5) stays pinned by its total (docs/privacy.md,
-    known limits).
+    marked "<5", "<5" only 4, 4. So where every non-zero cell of a group is hidden and
+    they hold at most ``k - 1`` people each on average (they could all be small), every
+    one is marked ":", which says nothing of its size: 7 in three cells is 1, 1, 5 as
+    well as 2, 2, 3 …, and every split of such a total reads the same (so a reader who
+    reruns the rule on guesses learns nothing either; a rule marking only the pinned
+    groups would single out 4, 4 of 8). With more people than that, at least one hidden
+    cell is large and the marks stay (2 and 40 of 42: "<5", ":"). Any group whose marks
+    would still pin a cell is marked ":" throughout too (a safety net). If the cells are
+    pinned even then (each hidden cell holds one person), the group's zeros are hidden as
+    well. A group of one cell keeps its "<k" (its total is the cell: groups of one are
+    rows that stand alone). The total is not hidden instead: it is usually published
+    elsewhere (a pilot's participants, in ``reach``) or follows from other parts; a group
+    of only ones and no zeros (five areas of one person each, total 5) stays pinned by
+    its total (docs/privacy.md, known limits).
 
     Examples
     --------
@@ -453,8 +454,12 @@ def suppression_codes(counts: pd.Series, min_cell_size: int, *,
     for at in members:  # loosening a mark never pins another group: one pass
         if len(at) < 2:
             continue  # a lone cell is its own total: a row that stands alone
-        whole = not (n[at][marks[at] == SHOWN] > 0).any()
-        if not (whole or _pinned(n[at], marks[at], k)):
+        cells, shown = n[at], marks[at] == SHOWN
+        # every non-zero cell hidden, and few enough people that all could be small: the
+        # marks must not tell which (total and zeros are all a reader should have)
+        could_all_be_small = (not (cells[shown] > 0).any()
+                              and cells.sum() <= (k - 1) * (cells > 0).sum())
+        if not (could_all_be_small or _pinned(cells, marks[at], k)):
             continue
         marks[at[marks[at] != SHOWN]] = COMPLEMENTARY
         if _pinned(n[at], marks[at], k):

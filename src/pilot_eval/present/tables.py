@@ -784,7 +784,7 @@ def reach_by_table(reach_by_frame: pd.DataFrame, by: str,
     >>> table.caption
     'Participants by gender: Leksehjelp Øst'
     >>> table.data.values.tolist()
-    [['Female', ':', '–', '49%', '–'], ['Male', ':', '–', '51%', '–']]
+    [['Female', '<5', '–', '49%', '–'], ['Male', ':', '–', '51%', '–']]
     """
     fmt.check_language(language)
     if by not in ("area", "gender", "age_group"):

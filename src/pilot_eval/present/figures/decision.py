@@ -806,10 +806,8 @@ def representation_data(reach_gaps: pd.DataFrame, names: Mapping[str, str] | Non
 
     Examples
     --------
-    Fewer than five girls take part: their share is not drawn, nor the boys' (it would
-    give theirs back). With every group of the split hidden, both are marked alike
-    ("hidden": marks that told them apart could pin them to the pilot's total), so
-    neither can be called the least reached:
+    Fewer than five girls take part: their share is not drawn (``<5``), nor the boys'
+    (it would give theirs back):
 
     >>> import pilot_eval as pe
     >>> from pilot_eval import metrics
@@ -818,7 +816,7 @@ def representation_data(reach_gaps: pd.DataFrame, names: Mapping[str, str] | Non
     ...                                             "en")
     >>> data[data["by"] == "gender"][["group", "share", "target_share", "mark", "least"]]
         group  share  target_share    mark  least
-    0  female    NaN      0.493827  hidden  False
+    0  female    NaN      0.493827      <5   True
     1    male    NaN      0.506173  hidden  False
     2   other    0.0           NaN     NaN  False
     """
