@@ -119,7 +119,7 @@ def build(fr: dict, name: str, language: str = "nb") -> F.Figure:
         "its_chart": lambda: F.its_chart(fr["its"], label="Bekymringsmeldinger",
                                          min_cell_size=k, language=lang),
         "value_vs_cost": lambda: F.value_vs_cost(fr["vfm_pilot"], n, min_cell_size=k,
-                                                 language=lang),
+                                                 language=lang, by_measure=fr["vfm"]),
         "value_vs_cost_measure": lambda: F.value_vs_cost(fr["vfm"], n, min_cell_size=k,
                                                          language=lang),
         "tornado": lambda: F.tornado(fr["sens"], "leksehjelp", "trivsel", names=n,

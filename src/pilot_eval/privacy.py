@@ -1047,13 +1047,58 @@ def publishable(name: str, frame: pd.DataFrame, min_cell_size: int, *,
         # say why the value is missing; "few measured, very uncertain" no longer applies
         rows = derived["social_value_pv_nok"].to_numpy(bool)
         keys = out["note"].astype("string").fillna("").str.split(";")
-        said = [";".join([*(k for k in ks if k and k != "few_measured"), SUPPRESSED_NOTE])
+        said = [";".join([*(k for k in ks if k and k not in ("few_measured", SUPPRESSED_NOTE)),
+                          SUPPRESSED_NOTE])
                 for ks in keys[rows]]
         note = out["note"].astype(object).to_numpy(copy=True)
         note[rows] = said
         out["note"] = pd.Series(note, index=out.index).astype(frame["note"].dtype)
     out.attrs = {**frame.attrs, "suppressed": derived}
     return out
+
+
+def publishable_value(value: pd.DataFrame, min_cell_size: int, *,
+                     by_measure: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A value-for-money table with the privacy rules applied, per measure or per pilot.
+
+    :func:`publishable` of ``value_for_money`` (a table with a
+    ``measure`` column or index level) or of ``value_by_pilot`` (the others), which needs
+    the exact per-measure table to know which sums rest on a hidden value. Idempotent: a
+    table the rules were applied to comes back the same.
+
+    Parameters
+    ----------
+    value : pandas.DataFrame
+        :func:`~pilot_eval.metrics.value.value_for_money` or
+        :func:`~pilot_eval.metrics.value.value_for_money_by_pilot`, exact or published.
+    min_cell_size : int
+    by_measure : pandas.DataFrame, optional
+        The exact per-measure table; required with a per-pilot ``value``.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> once = publishable_value(metrics.value_for_money(ds), 5)
+    >>> publishable_value(once, 5).equals(once)
+    True
+    """
+    per_measure = "measure" in value.columns or "measure" in (value.index.names or [])
+    if per_measure:
+        return publishable("value_for_money", value, min_cell_size)
+    if by_measure is None and len(value):
+        raise UsageError(
+            "A value table per pilot sums values over measures, and which sums rest on a "
+            "count too small to publish only the per-measure table tells: pass "
+            "by_measure=metrics.value_for_money(ds), or pass that per-measure table instead.")
+    if by_measure is None:
+        return value  # no rows: nothing to hide
+    return publishable("value_by_pilot", value, min_cell_size, value_for_money=by_measure)
 
 
 #: Note key :func:`publishable` adds to a value row it empties (``value_note.suppressed``).

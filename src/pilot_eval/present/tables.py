@@ -40,7 +40,7 @@ import pandas as pd
 from ..errors import UsageError
 from ..privacy import COMPLEMENTARY as CODE_COMPLEMENTARY
 from ..privacy import DERIVED as CODE_DERIVED
-from ..privacy import PRIMARY, SHOWN, suppression_codes, table_disclosure_codes
+from ..privacy import PRIMARY, SHOWN, publishable_value, suppression_codes, table_disclosure_codes
 from . import fmt, text
 
 __all__ = [
@@ -1137,7 +1137,8 @@ def value_table(value_for_money: pd.DataFrame,
                 names: Mapping[str, str] | pd.Series | pd.DataFrame | None = None,
                 language: str = "nb", *, min_cell_size: int = 5,
                 measures: pd.DataFrame | None = None,
-                tax_financing_cost: float = 0.20) -> Table:
+                tax_financing_cost: float = 0.20,
+                by_measure: pd.DataFrame | None = None) -> Table:
     """Value for money per pilot and measure: observed and projected value in separate
     columns, their sum (social value, present value), the cost for the ratio and the
     benefit–cost ratio.
@@ -1148,6 +1149,14 @@ def value_table(value_for_money: pd.DataFrame,
     up; its note warns they may overlap). ``measures`` (``ds.measures``) names each measure
     in ``language``; without it the table's ``label`` is used, which is in the agreement's
     language. ``tax_financing_cost`` (the agreement's) is said in the note.
+
+    The privacy rules are applied here, to whatever table is given
+    (:func:`pilot_eval.privacy.publishable_value`: a value resting on a hidden count of
+    successes, non-successes or reversals is not shown), so the exact tables of
+    :mod:`pilot_eval.metrics` are safe to pass, and a report's already published ones give
+    the same table (the rule is idempotent). A per-pilot table sums values over measures:
+    which sums rest on a hidden value only the per-measure table tells, so it must come
+    with ``by_measure``.
 
     Parameters
     ----------
@@ -1163,10 +1172,18 @@ def value_table(value_for_money: pd.DataFrame,
         The measures table, to name each measure in ``language``.
     tax_financing_cost : float, default 0.20
         The agreement's, said in the note.
+    by_measure : DataFrame, optional
+        The exact :func:`~pilot_eval.metrics.value.value_for_money`; required with the
+        per-pilot table.
 
     Returns
     -------
     Table
+
+    Raises
+    ------
+    UsageError
+        A per-pilot table without ``by_measure``.
 
     Examples
     --------
@@ -1181,7 +1198,7 @@ def value_table(value_for_money: pd.DataFrame,
     """
     fmt.check_language(language)
     names_ = _names(names)
-    v = value_for_money.reset_index()
+    v = publishable_value(value_for_money, min_cell_size, by_measure=by_measure).reset_index()
     per_measure = "measure" in v.columns
     if per_measure:
         lab = v["label"].astype("string").fillna(v["measure"].astype(str)) if "label" in v \
