@@ -8,9 +8,13 @@ import pytest
 
 from pilot_eval.errors import UsageError
 from pilot_eval.privacy import (
+    COMPLEMENTARY,
+    PRIMARY,
+    SHOWN,
     looks_like_identity_number,
     mask_identity_numbers,
     pseudonymise,
+    suppression_codes,
     suppression_mask,
     valid_org_number,
 )
@@ -245,3 +249,87 @@ def test_value_row_cannot_give_back_small_counts_of_reversals():
     assert codes["reversals"] == PRIMARY
     assert codes["successes"] == COMPLEMENTARY
     assert codes["success_rate_comparison"] != SHOWN
+
+
+# --- a split whose every non-zero cell is hidden (issue 14) -----------------------------------
+def _reader_bounds(codes: list[str], counts: list[int], k: int) -> list[tuple[float, float]]:
+    """What a reader knows of each hidden cell from its mark: "<k" is 1 to k-1; ":" beside
+    a "<k" at least k (hidden to protect it); ":" with no "<k" in the group at least 1."""
+    small_marked = PRIMARY in codes
+    return [(1, k - 1) if c == PRIMARY else (k if small_marked and n >= k else 0 if n == 0
+                                             else 1, float("inf"))
+            for c, n in zip(codes, counts, strict=True) if c != SHOWN]
+
+
+def _solutions(bounds: list[tuple[float, float]], total: int) -> list[set[int]]:
+    import itertools
+
+    ranges = [range(int(lo), int(min(hi, total)) + 1) for lo, hi in bounds]
+    possible: list[set[int]] = [set() for _ in bounds]
+    for values in itertools.product(*ranges):
+        if sum(values) == total:
+            for j, v in enumerate(values):
+                possible[j].add(v)
+    return possible
+
+
+def test_a_fully_hidden_split_does_not_pin_its_cells_through_the_marks() -> None:
+    """7 people by gender 5, 1, 0, 1: ":", "<5", "0", "<5" gave 5, 1, 1 back (a ":" is at
+    least 5, a "<5" at least 1, and they add up to 7). Every hidden cell is ":" now."""
+    codes = suppression_codes(pd.Series([5, 1, 0, 1]), 5).tolist()
+    assert codes == [COMPLEMENTARY, COMPLEMENTARY, SHOWN, COMPLEMENTARY]
+    assert all(len(p) >= 2 for p in _solutions(_reader_bounds(codes, [5, 1, 0, 1], 5), 7))
+    # 4 and 4 of 8 ("<5", "<5" could only be 4 + 4), 6 and 1 of 7, 1, 5, 5 of 11
+    for counts in ([4, 4], [6, 1], [1, 5, 5], [2, 3, 0]):
+        assert PRIMARY not in suppression_codes(pd.Series(counts), 5).tolist(), counts
+    # with a large hidden cell the "<5" stays: 2 and 40 of 42 pin nothing
+    assert suppression_codes(pd.Series([0, 2, 40]), 5).tolist() == [SHOWN, PRIMARY,
+                                                                     COMPLEMENTARY]
+    # each of two cells holds one person: ":" alone would still say so; the zero goes too
+    assert suppression_codes(pd.Series([1, 1, 0]), 5).tolist() == [COMPLEMENTARY] * 3
+
+
+def test_no_hidden_cell_is_pinned_by_the_marks_nor_by_rerunning_the_rule() -> None:
+    """Every group of two or three cells of up to 9 people: a reader who knows the marks'
+    bounds finds two values or more for every hidden non-zero cell; so does one who tries
+    every split of the same total and zeros through the rule (the rule's own choice of
+    marks gives nothing away)."""
+    import collections
+    import itertools
+
+    k = 5
+    for size in (2, 3):
+        seen = collections.defaultdict(list)
+        for counts in itertools.product(range(10), repeat=size):
+            if sum(counts) < k or sum(counts) > 9:
+                continue
+            codes = tuple(suppression_codes(pd.Series(counts), k).tolist())
+            hidden = [n for n, c in zip(counts, codes, strict=True) if c != SHOWN]
+            if hidden:
+                found = _solutions(_reader_bounds(list(codes), list(counts), k), sum(hidden))
+                assert all(len(p) >= 2 for p, n in zip(found, hidden, strict=True) if n), \
+                    (counts, codes)
+            shown = tuple(n if c == SHOWN else None for n, c in zip(counts, codes, strict=True))
+            seen[(codes, shown)].append(counts)
+        for (codes, _), alike in seen.items():
+            for i, c in enumerate(codes):
+                if c != SHOWN:
+                    assert len({a[i] for a in alike}) >= 2, (alike, codes)
+
+
+def test_split_and_row_parts_follow_the_marks_rule() -> None:
+    """In the workbook's codes: the gender split of a pilot of 7 (5, 1, 0, 1) and a reach
+    row of 7 = 5 completed + 1 dropped out + 1 moved have no "<5" left to pin them."""
+    from pilot_eval.privacy import disclosure_codes
+
+    pilots = pd.Index(["a", "b"], name="pilot_id")
+    reach = pd.DataFrame({"enrolled": [7, 40], "active": [0, 40], "completed": [5, 0],
+                          "dropped_out": [1, 0], "moved": [1, 0], "exited_other": [0, 0]},
+                         index=pilots)
+    split = pd.DataFrame({"enrolled": [5, 1, 0, 1, 20, 20, 0, 0]}, index=pd.MultiIndex.from_product(
+        [["a", "b"], ["jente", "gutt", "annet", "ukjent"]], names=["pilot_id", "gender"]))
+    codes = disclosure_codes({"reach": reach, "reach_by_gender": split}, 5)
+    assert codes["reach_by_gender"].loc["a", "enrolled"].tolist() == [
+        COMPLEMENTARY, COMPLEMENTARY, SHOWN, COMPLEMENTARY]
+    row = codes["reach"].loc["a", ["completed", "dropped_out", "moved"]].tolist()
+    assert row == [COMPLEMENTARY] * 3

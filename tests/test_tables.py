@@ -30,7 +30,7 @@ from pilot_eval.metrics import (
     value_for_money,
     value_for_money_by_pilot,
 )
-from pilot_eval.present import tables
+from pilot_eval.present import fmt, tables
 from pilot_eval.present.tables import COMPLEMENTARY, Table, suppress
 
 SAMPLE = Path(__file__).parent.parent / "data" / "sample"
@@ -147,7 +147,8 @@ def _all_tables(ds: pe.Dataset, languages: tuple[str, ...]) -> dict[str, list[Ta
         tables.outcome_table(f["outs"], ds.pilots, m, language),
         tables.its_table(f["its"], ds.pilots, language),
         tables.value_table(f["value"], ds.pilots, language, min_cell_size=m),
-        tables.value_table(f["by_pilot"], ds.pilots, language, min_cell_size=m),
+        tables.value_table(f["by_pilot"], ds.pilots, language, min_cell_size=m,
+                           by_measure=f["value"]),
         tables.rules_table(f["rules"], language),
         tables.quality_table(ds.warnings, language),
         tables.glossary_table(language),
@@ -699,3 +700,24 @@ def test_money_note_in_english_says_what_leverage_is(mid):
     note = money.notes[0]
     assert "Leverage is the total cost in NOK for each NOK from the fund." in note
     assert "kroner in all" not in note
+
+
+def test_value_table_applies_the_privacy_rules_to_exact_input(sample):
+    """A library user passing metrics.value_for_money(ds) as it is gets the report's table:
+    a value resting on a hidden count (mentor's, 3 reversals) is not printed. The rule is
+    idempotent, and a per-pilot table needs the per-measure one to know its hidden sums."""
+    from pilot_eval.privacy import DERIVED, publishable, table_disclosure_codes
+
+    m = sample.agreement.min_cell_size
+    exact = value_for_money(sample)
+    codes = table_disclosure_codes("value_for_money", exact, m)["social_value_pv_nok"]
+    hidden = exact.loc[codes.eq(DERIVED).to_numpy(), "social_value_pv_nok"].dropna()
+    assert len(hidden)  # the sample has a value the rules hide
+    raw = tables.value_table(exact, sample.pilots, min_cell_size=m)
+    published = tables.value_table(publishable("value_for_money", exact, m), sample.pilots,
+                                   min_cell_size=m)
+    assert raw.data.equals(published.data) and raw.html == published.html
+    knok = [fmt.number(v / 1000, 0) for v in hidden]
+    assert not any(cell.startswith(k) for cell in raw.data.iloc[:, 5] for k in knok)
+    with pytest.raises(UsageError, match="by_measure"):
+        tables.value_table(value_for_money_by_pilot(sample), sample.pilots, min_cell_size=m)

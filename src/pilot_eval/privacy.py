@@ -354,6 +354,119 @@ def suppression_mask(counts: pd.Series, min_cell_size: int, *,
     return pd.Series(frame["hide"].to_numpy(), index=counts.index)
 
 
+def _range_of_hidden(n: np.ndarray, marks: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """What a reader knows of each hidden cell of one group from its mark alone: a "<k"
+    cell holds 1 to k - 1; a ":" at least k where the group also shows a "<k" (it was
+    hidden to protect one), else at least 1 (0 for a hidden zero): it could be anything."""
+    primary = marks == PRIMARY
+    lo = np.where(primary, 1.0, np.where(n <= 0, 0.0, np.where(n < k, 1.0,
+                  k if primary.any() else 1.0)))
+    hi = np.where(primary, k - 1.0, np.inf)
+    return lo, hi
+
+
+def _pinned(n: np.ndarray, marks: np.ndarray, k: int) -> bool:
+    """Whether a hidden cell of one group has a single value a reader can solve for from
+    the group's total (published), its shown cells and the marks' bounds."""
+    hidden = marks != SHOWN
+    if not hidden.any():
+        return False
+    lo, hi = _range_of_hidden(n[hidden], marks[hidden], k)
+    rest = n[hidden].sum()  # the group's total less its shown cells
+    unbounded = np.isinf(hi)
+    finite = np.where(unbounded, 0.0, hi)
+    others_most = np.where(unbounded.sum() - unbounded > 0, np.inf, finite.sum() - finite)
+    least = np.maximum(lo, rest - others_most)
+    most = np.minimum(hi, rest - (lo.sum() - lo))
+    return bool((most - least < 1).any())
+
+
+def suppression_codes(counts: pd.Series, min_cell_size: int, *,
+                      groups: str | list[str] | None = None,
+                      hidden: pd.Series | np.ndarray | None = None,
+                      also: Iterable[np.ndarray] = ()) -> pd.Series:
+    """How each count of groups with published totals is marked: shown, "<k" or ":".
+
+    The one place that turns :func:`suppression_mask` into marks; every table, chart and
+    export of grouped counts prints these codes.
+
+    Parameters
+    ----------
+    counts : pandas.Series
+        Non-negative counts of people.
+    min_cell_size : int
+        ``k``.
+    groups : str or list of str, optional
+        Index level(s) whose totals are published; ``None``: the whole Series is one group.
+    hidden : Series or array of bool, optional
+        Cells already chosen to hide (default: :func:`suppression_mask` of ``counts``).
+    also : iterable of arrays of positions, optional
+        Further groups whose totals are published, overlapping the others (a pilot's
+        months by quarter).
+
+    Returns
+    -------
+    pandas.Series of str
+        :data:`SHOWN`, :data:`PRIMARY` (a count ``0 < n < k``: ``"<k"``) or
+        :data:`COMPLEMENTARY` (``":"``), aligned with ``counts``.
+
+    Notes
+    -----
+    A reader reads "<k" as 1 to ``k - 1`` and ":" beside it as at least ``k``. Where
+    every non-zero cell of a group is hidden, those bounds and the total can pin the
+    cells: 5, 1, 0, 1 of 7 marked ":", "<5", "0", "<5" can only be 5, 1, 1; 4, 4 of 8
+    marked "<5", "<5" only 4, 4. So where every non-zero cell of a group is hidden and
+    they hold at most ``k - 1`` people each on average (they could all be small), every
+    one is marked ":", which says nothing of its size: 7 in three cells is 1, 1, 5 as
+    well as 2, 2, 3 …, and every split of such a total reads the same (so a reader who
+    reruns the rule on guesses learns nothing either; a rule marking only the pinned
+    groups would single out 4, 4 of 8). With more people than that, at least one hidden
+    cell is large and the marks stay (2 and 40 of 42: "<5", ":"). Any group whose marks
+    would still pin a cell is marked ":" throughout too (a safety net). If the cells are
+    pinned even then (each hidden cell holds one person), the group's zeros are hidden as
+    well. A group of one cell keeps its "<k" (its total is the cell: groups of one are
+    rows that stand alone). The total is not hidden instead: it is usually published
+    elsewhere (a pilot's participants, in ``reach``) or follows from other parts; a group
+    of only ones and no zeros (five areas of one person each, total 5) stays pinned by
+    its total (docs/privacy.md, known limits).
+
+    Examples
+    --------
+    >>> suppression_codes(pd.Series([5, 1, 0, 1]), 5).tolist()  # 7 = 5 + 1 + 1 otherwise
+    ['complementary', 'complementary', '', 'complementary']
+    >>> suppression_codes(pd.Series([3, 40, 12]), 5).tolist()
+    ['primary', '', 'complementary']
+    >>> suppression_codes(pd.Series([1, 1, 0]), 5).tolist()  # 2 cells of 1 each, else
+    ['complementary', 'complementary', 'complementary']
+    """
+    k = int(min_cell_size)
+    n = pd.to_numeric(counts, errors="coerce").fillna(0.0).to_numpy(dtype=float)
+    hide = (suppression_mask(counts, k, groups=groups) if hidden is None else hidden)
+    hide = np.asarray(hide, dtype=bool).copy()
+    marks = np.where(hide & (n > 0) & (n < k), PRIMARY,
+                     np.where(hide, COMPLEMENTARY, SHOWN)).astype(object)
+    key = (counts.index.get_level_values(groups) if isinstance(groups, str) else
+           pd.MultiIndex.from_arrays([counts.index.get_level_values(g) for g in groups])
+           if groups else np.zeros(len(n), dtype=int))
+    codes = pd.factorize(key)[0]
+    members = [np.flatnonzero(codes == g) for g in np.unique(codes[hide])]
+    members += [np.asarray(at, dtype=int) for at in also]
+    for at in members:  # loosening a mark never pins another group: one pass
+        if len(at) < 2:
+            continue  # a lone cell is its own total: a row that stands alone
+        cells, shown = n[at], marks[at] == SHOWN
+        # every non-zero cell hidden, and few enough people that all could be small: the
+        # marks must not tell which (total and zeros are all a reader should have)
+        could_all_be_small = (not (cells[shown] > 0).any()
+                              and cells.sum() <= (k - 1) * (cells > 0).sum())
+        if not (could_all_be_small or _pinned(cells, marks[at], k)):
+            continue
+        marks[at[marks[at] != SHOWN]] = COMPLEMENTARY
+        if _pinned(n[at], marks[at], k):
+            marks[at[n[at] <= 0]] = COMPLEMENTARY
+    return pd.Series(marks, index=counts.index, dtype=object)
+
+
 # --------------------------------------------------------------------------- disclosure control
 #
 # One model for every output (docs/privacy.md): the workbook and its CSV/JSON siblings,
@@ -640,9 +753,7 @@ def _table_codes(name: str, frame: pd.DataFrame, k: int,
     for col in counts:
         n = _num(frame, col)
         if by_split:
-            hide = suppression_mask(n, k, groups=split).to_numpy(bool)
-            primary = ((n > 0) & (n < k)).to_numpy(bool)
-            codes[col] = np.where(primary, PRIMARY, np.where(hide, COMPLEMENTARY, SHOWN))
+            codes[col] = suppression_codes(n, k, groups=split).to_numpy(object)
         else:
             codes[col] = _count_codes(n, k)
         if linked.get(("margin", name, col)) is not None:  # a sum with a hidden part
@@ -650,7 +761,9 @@ def _table_codes(name: str, frame: pd.DataFrame, k: int,
         if (name, col) in linked:  # the same people, hidden as the other table hides them
             other = linked[(name, col)].reindex(frame.index.get_level_values(0))
             other = pd.Series(other.to_numpy(object), index=frame.index).fillna(SHOWN)
-            codes[col] = codes[col].where(other.eq(SHOWN) | codes[col].ne(SHOWN), COMPLEMENTARY)
+            # and marked as there: a "<k" here beside a ":" there would tell which is small
+            codes[col] = codes[col].where(
+                other.eq(SHOWN) | (codes[col].ne(SHOWN) & other.ne(COMPLEMENTARY)), COMPLEMENTARY)
         if by_split and ("split", col) in linked:
             # a hidden total: its split must not add up to it, and its zeros must not say
             # which group the few people are in ("0 gutter" beside a hidden 1)
@@ -667,10 +780,16 @@ def _table_codes(name: str, frame: pd.DataFrame, k: int,
         block = frame[present].apply(pd.to_numeric, errors="coerce").astype(float)
         stacked = pd.Series(block.to_numpy().ravel(), index=pd.MultiIndex.from_product(
             [range(len(block)), range(len(present))], names=["row", "part"]))
-        hide = suppression_mask(stacked, k, groups="row").to_numpy(bool).reshape(block.shape)
+        hide = suppression_mask(stacked, k, groups="row")
+        marks = suppression_codes(stacked, k, groups="row", hidden=hide).to_numpy(object)
+        marks, hide = marks.reshape(block.shape), hide.to_numpy(bool).reshape(block.shape)
+        # where the total is shown, ":" also over a small part that "<k" would pin to it
+        total_shown = codes[total].eq(SHOWN).to_numpy(bool)
         for j, col in enumerate(present):
-            codes[col] = codes[col].where(~(hide[:, j] & codes[col].eq(SHOWN).to_numpy()),
-                                          COMPLEMENTARY)
+            loosen = ((marks[:, j] == COMPLEMENTARY) & total_shown
+                      & codes[col].isin([SHOWN, PRIMARY]).to_numpy(bool))
+            loosen |= hide[:, j] & codes[col].eq(SHOWN).to_numpy(bool)
+            codes[col] = codes[col].where(~loosen, COMPLEMENTARY)
     for total, parts in TOTAL_HIDDEN_WITH_PART.items():
         if total in codes.columns and all(p in codes.columns for p in parts):
             part_hidden = codes[list(parts)].ne(SHOWN).any(axis=1)
@@ -865,8 +984,11 @@ def table_disclosure_codes(name: str, frame: pd.DataFrame, min_cell_size: int) -
     ...                       "moved": [2, 1], "exited_other": [0, 0], "active": [0, 0],
     ...                       "completion_rate": [0.75, 0.75]},
     ...                      index=pd.Index(["mentor", "lekse"], name="pilot_id"))
-    >>> table_disclosure_codes("reach", reach, 5).loc["lekse", ["completed", "moved"]].tolist()
+    >>> table_disclosure_codes("reach", reach, 5).loc["mentor", ["dropped_out", "moved"]].tolist()
     ['complementary', 'primary']
+    >>> # every part of lekse's 12 is hidden: marked alike, or 9, 2, 1 could be pinned
+    >>> table_disclosure_codes("reach", reach, 5).loc["lekse", ["completed", "moved"]].tolist()
+    ['complementary', 'complementary']
     """
     return disclosure_codes({name: frame}, min_cell_size)[name]
 
@@ -925,13 +1047,58 @@ def publishable(name: str, frame: pd.DataFrame, min_cell_size: int, *,
         # say why the value is missing; "few measured, very uncertain" no longer applies
         rows = derived["social_value_pv_nok"].to_numpy(bool)
         keys = out["note"].astype("string").fillna("").str.split(";")
-        said = [";".join([*(k for k in ks if k and k != "few_measured"), SUPPRESSED_NOTE])
+        said = [";".join([*(k for k in ks if k and k not in ("few_measured", SUPPRESSED_NOTE)),
+                          SUPPRESSED_NOTE])
                 for ks in keys[rows]]
         note = out["note"].astype(object).to_numpy(copy=True)
         note[rows] = said
         out["note"] = pd.Series(note, index=out.index).astype(frame["note"].dtype)
     out.attrs = {**frame.attrs, "suppressed": derived}
     return out
+
+
+def publishable_value(value: pd.DataFrame, min_cell_size: int, *,
+                     by_measure: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A value-for-money table with the privacy rules applied, per measure or per pilot.
+
+    :func:`publishable` of ``value_for_money`` (a table with a
+    ``measure`` column or index level) or of ``value_by_pilot`` (the others), which needs
+    the exact per-measure table to know which sums rest on a hidden value. Idempotent: a
+    table the rules were applied to comes back the same.
+
+    Parameters
+    ----------
+    value : pandas.DataFrame
+        :func:`~pilot_eval.metrics.value.value_for_money` or
+        :func:`~pilot_eval.metrics.value.value_for_money_by_pilot`, exact or published.
+    min_cell_size : int
+    by_measure : pandas.DataFrame, optional
+        The exact per-measure table; required with a per-pilot ``value``.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> once = publishable_value(metrics.value_for_money(ds), 5)
+    >>> publishable_value(once, 5).equals(once)
+    True
+    """
+    per_measure = "measure" in value.columns or "measure" in (value.index.names or [])
+    if per_measure:
+        return publishable("value_for_money", value, min_cell_size)
+    if by_measure is None and len(value):
+        raise UsageError(
+            "A value table per pilot sums values over measures, and which sums rest on a "
+            "count too small to publish only the per-measure table tells: pass "
+            "by_measure=metrics.value_for_money(ds), or pass that per-measure table instead.")
+    if by_measure is None:
+        return value  # no rows: nothing to hide
+    return publishable("value_by_pilot", value, min_cell_size, value_for_money=by_measure)
 
 
 #: Note key :func:`publishable` adds to a value row it empties (``value_note.suppressed``).

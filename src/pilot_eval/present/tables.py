@@ -14,8 +14,9 @@ Small-cell suppression (DESIGN §4) is applied to every count, rate and mean sho
 * a count ``0 < n < min_cell_size`` prints as ``<5`` (primary suppression);
 * where the table, or the report, shows a total over a group of cells, one more cell of
   the group is hidden (``:``, as Statistics Norway marks cells hidden for
-  confidentiality), chosen by :func:`pilot_eval.privacy.suppression_mask`, so the small
-  one cannot be found as total minus the rest; totals themselves are the true totals;
+  confidentiality), chosen by :func:`pilot_eval.privacy.suppression_codes`, so the small
+  one cannot be found as total minus the rest (nor pinned by the marks: where every
+  non-zero cell of a group is hidden, all print as ``:``); totals are the true totals;
 * a rate or mean built on fewer than ``min_cell_size`` people, or on a count that is
   hidden, prints as ``–``.
 
@@ -39,7 +40,7 @@ import pandas as pd
 from ..errors import UsageError
 from ..privacy import COMPLEMENTARY as CODE_COMPLEMENTARY
 from ..privacy import DERIVED as CODE_DERIVED
-from ..privacy import PRIMARY, SHOWN, suppression_mask, table_disclosure_codes
+from ..privacy import PRIMARY, SHOWN, publishable_value, suppression_codes, table_disclosure_codes
 from . import fmt, text
 
 __all__ = [
@@ -254,10 +255,11 @@ def suppress(frame: pd.DataFrame, counts: Sequence[str] = (),
         Exact figures (counts, rates, means, text), one row per cell group member.
     counts : sequence of str
         Columns of counts of people. Each is suppressed on its own: ``0 < n <
-        min_cell_size`` prints as ``"<5"``; within each group (see ``groups``) in which
-        exactly one cell is hidden, the smallest other non-zero cell is hidden too and
-        prints as ``":"`` (:func:`pilot_eval.privacy.suppression_mask`). Zero is shown:
-        it reveals nobody.
+        min_cell_size`` prints as ``"<5"``; within each group (see ``groups``) with a
+        hidden cell, the smallest other non-zero cells are hidden too and print as
+        ``":"``, and where every non-zero cell of a group is hidden all of them print as
+        ``":"`` (:func:`pilot_eval.privacy.suppression_codes`: "<5" there would pin them
+        to the total). Zero is shown: it reveals nobody.
     derived : mapping of column → count column or list of count columns, optional
         Rates and means. The first column named is the number of people the figure is
         built on: the figure prints as ``"–"`` when that number is below
@@ -308,8 +310,8 @@ def suppress(frame: pd.DataFrame, counts: Sequence[str] = (),
     for col in counts:
         n = pd.to_numeric(frame[col], errors="coerce").astype(float)
         series = pd.Series(n.to_numpy(), index=keys if keys is not None else None)
-        mask = suppression_mask(series, min_cell_size, groups=level_names).to_numpy(bool)
-        primary = ((n > 0) & (n < min_cell_size)).to_numpy(bool)
+        marks = suppression_codes(series, min_cell_size, groups=level_names).to_numpy(object)
+        mask, primary = marks != SHOWN, marks == PRIMARY
         shown = formats.get(col) or (lambda v: fmt.count(v, suppress=False, language=language))
         cells = [f"<{min_cell_size}" if p else COMPLEMENTARY if m else shown(v)
                  for v, p, m in zip(n, primary, mask, strict=True)]
@@ -660,7 +662,9 @@ def reach_table(reach_summary: pd.DataFrame,
 
     Examples
     --------
-    Fewer than five people are shown as "<5", and a total that would give them away as ":":
+    Fewer than five people are shown as "<5", and a total that would give them away as ":";
+    where every part of a row is hidden, all are ":" (marks telling them apart could pin
+    them to the row's total):
 
     >>> import pilot_eval as pe
     >>> from pilot_eval import metrics
@@ -669,7 +673,7 @@ def reach_table(reach_summary: pd.DataFrame,
     >>> table.data.columns[:5].tolist()
     ['Pilot', 'Participants', 'Reach target', 'Completed', 'Dropped out']
     >>> table.data.iloc[:, :5].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
-    [['Leksehjelp Øst', '12', '40', '<5', '<5'], ['Jobbtrening', '<5', '20', '<5', '0'],
+    [['Leksehjelp Øst', '12', '40', ':', ':'], ['Jobbtrening', '<5', '20', '<5', '0'],
     ['Total', ':', '60', ':', ':']]
     >>> table.notes[-3]
     "'<5': fewer than 5 people. Small numbers are not shown, to protect privacy."
@@ -1133,7 +1137,8 @@ def value_table(value_for_money: pd.DataFrame,
                 names: Mapping[str, str] | pd.Series | pd.DataFrame | None = None,
                 language: str = "nb", *, min_cell_size: int = 5,
                 measures: pd.DataFrame | None = None,
-                tax_financing_cost: float = 0.20) -> Table:
+                tax_financing_cost: float = 0.20,
+                by_measure: pd.DataFrame | None = None) -> Table:
     """Value for money per pilot and measure: observed and projected value in separate
     columns, their sum (social value, present value), the cost for the ratio and the
     benefit–cost ratio.
@@ -1144,6 +1149,14 @@ def value_table(value_for_money: pd.DataFrame,
     up; its note warns they may overlap). ``measures`` (``ds.measures``) names each measure
     in ``language``; without it the table's ``label`` is used, which is in the agreement's
     language. ``tax_financing_cost`` (the agreement's) is said in the note.
+
+    The privacy rules are applied here, to whatever table is given
+    (:func:`pilot_eval.privacy.publishable_value`: a value resting on a hidden count of
+    successes, non-successes or reversals is not shown), so the exact tables of
+    :mod:`pilot_eval.metrics` are safe to pass, and a report's already published ones give
+    the same table (the rule is idempotent). A per-pilot table sums values over measures:
+    which sums rest on a hidden value only the per-measure table tells, so it must come
+    with ``by_measure``.
 
     Parameters
     ----------
@@ -1159,10 +1172,18 @@ def value_table(value_for_money: pd.DataFrame,
         The measures table, to name each measure in ``language``.
     tax_financing_cost : float, default 0.20
         The agreement's, said in the note.
+    by_measure : DataFrame, optional
+        The exact :func:`~pilot_eval.metrics.value.value_for_money`; required with the
+        per-pilot table.
 
     Returns
     -------
     Table
+
+    Raises
+    ------
+    UsageError
+        A per-pilot table without ``by_measure``.
 
     Examples
     --------
@@ -1177,7 +1198,7 @@ def value_table(value_for_money: pd.DataFrame,
     """
     fmt.check_language(language)
     names_ = _names(names)
-    v = value_for_money.reset_index()
+    v = publishable_value(value_for_money, min_cell_size, by_measure=by_measure).reset_index()
     per_measure = "measure" in v.columns
     if per_measure:
         lab = v["label"].astype("string").fillna(v["measure"].astype(str)) if "label" in v \

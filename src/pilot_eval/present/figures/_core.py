@@ -43,6 +43,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from ...errors import UsageError
+from ...privacy import PRIMARY
 from .. import fmt
 
 Language = Literal["nb", "en"]
@@ -231,9 +232,11 @@ def _money_pair(a: float, b: float, language: str, word: tuple[str, str] = ("av"
     return f"NOK\u00a0{num(a)} {w} {num(b)}\u00a0million"
 
 
-def _hidden_label(n: float, min_cell_size: int, language: str) -> str:
-    """"<5" for a small cell, "skjult" for a cell hidden to protect another."""
-    if 0 < n < min_cell_size:
+def _hidden_label(code: str, min_cell_size: int, language: str) -> str:
+    """"<5" for a cell :func:`pilot_eval.privacy.suppression_codes` marks small
+    (``PRIMARY``), "skjult" for any other hidden cell: one hidden to protect another, or
+    a small one in a group whose "<5" would pin it to the total."""
+    if code == PRIMARY:
         return f"<{min_cell_size}"
     return _tr(language, "skjult", "hidden")
 

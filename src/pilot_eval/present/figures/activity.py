@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import UsageError
-from ...privacy import suppression_mask
+from ...privacy import PRIMARY, SHOWN, suppression_codes, suppression_mask
 from .. import fmt
 from ._core import (
     _C,
@@ -95,6 +95,13 @@ def hidden_new_months(months: pd.Series, new: np.ndarray, min_cell_size: int) ->
     >>> hidden_new_months(months, np.array([30, 5, 30, 6, 0, 2]), 5).tolist()
     [True, True, False, True, False, True]
     """
+    return _new_month_codes(months, new, min_cell_size) != SHOWN
+
+
+def _new_month_codes(months: pd.Series, new: np.ndarray, min_cell_size: int) -> np.ndarray:
+    """The marks of :func:`hidden_new_months`: ``PRIMARY`` ("<5"), ``COMPLEMENTARY``
+    ("skjult") or ``SHOWN``, by :func:`pilot_eval.privacy.suppression_codes` over the
+    whole period and every quarter whose sum is published."""
     k = int(min_cell_size)
     new = np.asarray(new, dtype=float)
     hide = suppression_mask(pd.Series(new), k).to_numpy(bool, copy=True)
@@ -111,7 +118,7 @@ def hidden_new_months(months: pd.Series, new: np.ndarray, min_cell_size: int) ->
         shown = at[~hide[at] & (new[at] > 0)]
         if hide[at].sum() == 1 and len(shown):
             hide[shown[np.argmin(new[shown])]] = True
-    return hide
+    return suppression_codes(pd.Series(new), k, hidden=hide, also=published).to_numpy(object)
 
 
 def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
@@ -183,9 +190,9 @@ def monthly_activity(enrolment_by_month: pd.DataFrame, pilot_id: str, *,
     observed = e["observed"].astype(bool).to_numpy()
     new_raw = e["new_enrolled"].fillna(0).to_numpy(float)
     active_raw = e["active"].fillna(0).to_numpy(float)
-    hide_new = np.zeros(len(e), dtype=bool)
-    hide_new[observed] = hidden_new_months(e.loc[observed, "month"], new_raw[observed], k)
-    new_small = hide_new & (new_raw > 0) & (new_raw < k)
+    marks = np.full(len(e), SHOWN, dtype=object)
+    marks[observed] = _new_month_codes(e.loc[observed, "month"], new_raw[observed], k)
+    hide_new, new_small = marks != SHOWN, marks == PRIMARY
     new_skjult = hide_new & ~new_small
     small_active = (active_raw > 0) & (active_raw < k)
     e["new_enrolled"] = e["new_enrolled"].where(~hide_new)
@@ -430,7 +437,8 @@ def dosage(sessions: pd.DataFrame, names: Mapping[str, str] | None = None,
                                        "No attendance registered yet."), language=lang)
     counts = table.loc[ids].stack()
     counts.index.names = ["pilot_id", "band"]
-    hide = suppression_mask(counts, k, groups="pilot_id")
+    marks = suppression_codes(counts, k, groups="pilot_id")
+    hide = marks.ne(SHOWN)
     labels = _bin_labels(edges, lang)
     spoken = _bin_labels(edges, lang, unit=_tr(lang, "timer", "hours"))
     if zero_band:
@@ -469,7 +477,7 @@ def dosage(sessions: pd.DataFrame, names: Mapping[str, str] | None = None,
     parts += [f"{_name(names, p)}: {w}" for p, w in why_not.items()]
     alt = _tr(lang, "Stolpediagram: ", "Bar chart: ") + "; ".join(parts) + "."
     multi = len(ids) > 1
-    skjult = bool((hide & (counts >= k)).loc[shown].any())
+    skjult = bool((hide & marks.ne(PRIMARY)).loc[shown].any())
 
     def build() -> tuple[_MplFigure, None]:
         fig, axes = _small_multiples(shown, 50, 58, sharey=True)
@@ -478,13 +486,14 @@ def dosage(sessions: pd.DataFrame, names: Mapping[str, str] | None = None,
         for ax, pid in zip(axes, shown, strict=True):
             c = counts.loc[pid].to_numpy(float)
             h = hide.loc[pid].to_numpy(bool)
+            mark = marks.loc[pid].to_numpy(object)
             n = float(size[pid])
             share = np.where(h, np.nan, c / n)
             top = max(top, float(np.nanmax(share, initial=0.0)))
             ax.bar(x, np.nan_to_num(share), width=0.7, color=_C["blue"], zorder=2)
             for i in range(len(x)):
                 if h[i]:
-                    _label(ax, _hidden_label(c[i], k, lang), (x[i], 0), dx=0, dy=3, ha="center",
+                    _label(ax, _hidden_label(mark[i], k, lang), (x[i], 0), dx=0, dy=3, ha="center",
                            va="bottom", size=_TEXT_PT, color=_C["muted"])
                 elif np.isfinite(share[i]):
                     _label(ax, fmt.percent(share[i], language=lang), (x[i], share[i]), dx=0,

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import UsageError
-from ...privacy import suppression_mask
+from ...privacy import PRIMARY, SHOWN, suppression_codes
 from .. import fmt
 from ._core import (
     _C,
@@ -551,7 +551,7 @@ def _group_word(by: str, group: str, lang: str) -> str:
     return group
 
 
-def _least_reached(by: pd.Series, hidden: np.ndarray, enrolled: pd.Series, share: pd.Series,
+def _least_reached(by: pd.Series, marks: np.ndarray, enrolled: pd.Series, share: pd.Series,
                    target: pd.Series, total: float, k: int, flag: pd.Series
                    ) -> tuple[np.ndarray, list[str]]:
     """Which group of each dimension to mark "least reached", from what the chart shows,
@@ -561,12 +561,14 @@ def _least_reached(by: pd.Series, hidden: np.ndarray, enrolled: pd.Series, share
     from public figures alone, or it would bound a hidden count: each candidate's
     representation (share of participants / share of the target group) is known as an
     interval -- a point for a group shown, 1 to ``k`` − 1 participants of ``total`` for a
-    "<k" group, at least ``k`` for one hidden to protect it -- and a group is marked only
+    "<k" group, at least ``k`` for one hidden to protect it beside a "<k", at least 1 for
+    a "skjult" in a dimension with no "<k" (it may be small) -- and a group is marked only
     when its interval lies wholly below every other candidate's. Candidates are groups of
     at least 5 % of the target group; with fewer than two, nothing is compared.
 
     >>> by = pd.Series(["area"] * 3)
-    >>> least, _ = _least_reached(by, np.array([True, True, False]), pd.Series([3, 6, 91]),
+    >>> marks = np.array(["primary", "complementary", ""], dtype=object)
+    >>> least, _ = _least_reached(by, marks, pd.Series([3, 6, 91]),
     ...     pd.Series([.03, .06, .91]), pd.Series([.3, .1, .6]), 100, 5, pd.Series([True] * 3))
     >>> least.tolist()  # 3 of 100 against 30 %: at most 4/30 = 0,13, below 5/10 and 1,52
     [True, False, False]
@@ -574,8 +576,11 @@ def _least_reached(by: pd.Series, hidden: np.ndarray, enrolled: pd.Series, share
     t = target.to_numpy(float)
     n_t = total * np.where(t > 0, t, np.nan)  # the target group's share, in participants
     point = share.to_numpy(float) * total / n_t
-    small = hidden & (enrolled.to_numpy(float) < k)
-    lo = np.where(small, 1.0 / n_t, np.where(hidden, k / n_t, point))
+    hidden, small = marks != SHOWN, marks == PRIMARY
+    # a "skjult" is at least k only where its dimension also shows a "<k"
+    beside_small = pd.Series(small).groupby(by.to_numpy()).transform("any").to_numpy(bool)
+    least_hidden = np.where(beside_small, float(k), 1.0)
+    lo = np.where(small, 1.0 / n_t, np.where(hidden, least_hidden / n_t, point))
     hi = np.where(small, (k - 1.0) / n_t, np.where(hidden, np.inf, point))
     candidate = (t >= _LEAST_REACHED_MIN_TARGET) & (hidden | np.isfinite(point))
     least = np.zeros(len(t), bool)
@@ -652,17 +657,17 @@ def _representation_data(reach_gaps: pd.DataFrame, names: Mapping[str, str] | No
                       index=pd.MultiIndex.from_arrays(
                           [[*d["by"], *unknown.index], [*d["group"], *["unknown"] * len(unknown)]],
                           names=["by", "group"]))
-    hidden = suppression_mask(cells, k, groups="by").to_numpy(bool)[:len(d)]
+    marks = suppression_codes(cells, k, groups="by").to_numpy(object)[:len(d)]
+    hidden = marks != SHOWN
     shown_share = share.where(~hidden)
     # from the shares as shown: the hidden groups' are not passed on
-    least, unresolved = _least_reached(d["by"], hidden, enrolled, shown_share, target, total,
+    least, unresolved = _least_reached(d["by"], marks, enrolled, shown_share, target, total,
                                        k, d["least_reached"])
     table = pd.DataFrame({
         "by": d["by"], "group": d["group"],
         "label": [_group_word(b, g, lang) for b, g in zip(d["by"], d["group"])],
         "share": shown_share, "target_share": target,
-        "mark": [_hidden_label(n, k, lang) if h else None
-                 for n, h in zip(enrolled, hidden)],
+        "mark": [_hidden_label(m, k, lang) if m != SHOWN else None for m in marks],
         "least": least.astype(bool),
     })
     has_target = table.groupby("by")["target_share"].apply(lambda t: bool(t.notna().any()))

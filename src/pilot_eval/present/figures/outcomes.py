@@ -17,7 +17,7 @@ import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 
-from ...privacy import suppression_mask
+from ...privacy import PRIMARY, SHOWN, suppression_codes
 from .. import fmt
 from ._core import (
     _C,
@@ -661,8 +661,9 @@ def outcome_distribution(outcome_changes: pd.DataFrame, pilot_id: str, measure: 
         for tp in ("baseline", "followup"):
             v = d.loc[d["group"] == g, tp].to_numpy(float)
             hist[(g, tp)] = np.histogram(v, bins=edges)[0].astype(float)
-    hidden: dict[tuple[str, str], np.ndarray] = {
-        key: suppression_mask(pd.Series(c), k).to_numpy(bool) for key, c in hist.items()}
+    marks: dict[tuple[str, str], np.ndarray] = {
+        key: suppression_codes(pd.Series(c), k).to_numpy(object) for key, c in hist.items()}
+    hidden = {key: m != SHOWN for key, m in marks.items()}
     # a group panel shows something only when a band of it is drawn; a panel of nothing but
     # "<5" marks would show where a handful of people scored, so it gets no marks
     shows = {g: sizes.get(g, 0) >= k
@@ -728,7 +729,7 @@ def outcome_distribution(outcome_changes: pd.DataFrame, pilot_id: str, measure: 
                 xs = left + step * off
                 ax.bar(xs, np.nan_to_num(share), width=step * 0.42, color=colour, zorder=2)
                 for i in np.flatnonzero(h if shows[g] else np.zeros_like(h)):
-                    _label(ax, _hidden_label(c[i], k, lang), (xs[i], 0), dx=0, dy=2,
+                    _label(ax, _hidden_label(marks[(g, tp)][i], k, lang), (xs[i], 0), dx=0, dy=2,
                            ha="center", va="bottom", size=_TEXT_PT, color=_C["muted"],
                            rotation=90)
             if not drawn_any:  # every band hidden: say why the panel is empty
@@ -762,7 +763,7 @@ def outcome_distribution(outcome_changes: pd.DataFrame, pilot_id: str, measure: 
                  "Share of those measured both before and after.")]
     if any(h.any() for h in hidden.values()) or any(sizes[g] < k for g in groups):
         # "skjult" marks a band hidden to protect another (k or more people in it)
-        skjult = any(bool((hidden[(g, tp)] & (hist[(g, tp)] >= k)).any())
+        skjult = any(bool((hidden[(g, tp)] & (marks[(g, tp)] != PRIMARY)).any())
                      for g in drawn if shows[g] for tp in ("baseline", "followup"))
         notes.append(_privacy_note(k, lang, hidden=skjult))
     return _figure(build, title=title, alt=alt, notes=notes, source=source, language=lang)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import UsageError
-from ...privacy import SHOWN, suppression_mask, table_disclosure_codes
+from ...privacy import PRIMARY, SHOWN, suppression_codes, table_disclosure_codes
 from .. import fmt
 from ._core import (
     _C,
@@ -510,8 +510,8 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
     # at least k. Shares are of the pilot's total, so nothing else is left out.
     cells = pd.Series(df["enrolled"].to_numpy(float), index=pd.MultiIndex.from_arrays(
         [df["pilot_id"], df["group"]], names=["pilot_id", "group"]))
-    df["hidden"] = suppression_mask(cells, k, groups="pilot_id").to_numpy(bool)
-    df["primary"] = (df["enrolled"] > 0) & (df["enrolled"] < k)
+    marks = suppression_codes(cells, k, groups="pilot_id").to_numpy(object)
+    df["hidden"], df["primary"] = marks != SHOWN, marks == PRIMARY
     # the hidden cells are drawn as one "others" bar (their sum can be worked out from the
     # total anyway, and the rule keeps it at k or more), so the bars add up to 100 %
     other = _tr(lang, "Andre, samlet", "Others, combined")
@@ -623,7 +623,8 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
                     markeredgewidth=1.6, color=_C["ink"], zorder=3)
             for i in range(n_groups):
                 if bool(d["hidden"].iloc[i]):
-                    _label(ax, _hidden_label(d["enrolled"].iloc[i], k, lang), (0, i), dx=3,
+                    code = PRIMARY if bool(d["primary"].iloc[i]) else SHOWN
+                    _label(ax, _hidden_label(code, k, lang), (0, i), dx=3,
                            color=_C["muted"], size=_TEXT_PT)
                 elif np.isfinite(sh[i]):
                     # the value stays by its bar: after the bar's end when it fits before a
@@ -884,7 +885,7 @@ def completion(reach_summary: pd.DataFrame, names: Mapping[str, str] | None = No
                 if j < 0:
                     ax.barh(i, w, left=left, height=0.62, color="white", edgecolor=_C["rule"],
                             hatch=_HATCH, hatchcolor=_C["rule"], linewidth=0.6, zorder=2)
-                    text, tc = _hidden_label(0, k, lang), _C["ink"]
+                    text, tc = _hidden_label(SHOWN, k, lang), _C["ink"]
                 else:
                     colour = _STATUS_PARTS[j][2]
                     ax.barh(i, w, left=left, height=0.62, color=_C[colour], zorder=2,

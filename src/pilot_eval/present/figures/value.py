@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...privacy import SHOWN, table_disclosure_codes
+from ...privacy import SHOWN, publishable_value, table_disclosure_codes
 from .. import fmt
 from ._core import (
     _C,
@@ -63,7 +63,8 @@ _VALUE_WHY = {
 
 def value_vs_cost(value: pd.DataFrame, names: Mapping[str, str] | None = None, *,
                   min_cell_size: int, language: Language = "nb",
-                  source: str | None = None, note: str | None = None) -> Figure:
+                  source: str | None = None, note: str | None = None,
+                  by_measure: pd.DataFrame | None = None) -> Figure:
     """Social value (present value) against cost, with observed and projected value apart.
 
     Per pilot (or per pilot and measure) a grey bar is the cost used in the ratio and a
@@ -92,6 +93,10 @@ def value_vs_cost(value: pd.DataFrame, names: Mapping[str, str] | None = None, *
     note : str, optional
         A sentence added to the caption before the source (for example which measure
         each bar shows).
+    by_measure : pandas.DataFrame, optional
+        The exact per-measure table; required with the per-pilot ``value``, whose sums
+        are hidden where they rest on a hidden value
+        (:func:`pilot_eval.privacy.publishable_value`; exact or published input alike).
 
     Returns
     -------
@@ -117,6 +122,8 @@ def value_vs_cost(value: pd.DataFrame, names: Mapping[str, str] | None = None, *
                                 "benefit_cost_ratio"],
                         "pilot_eval.metrics.value_for_money_by_pilot(ds) or value_for_money(ds)"))
     per_measure = "measure" in df.columns
+    if not per_measure:  # (per measure, the disclosure codes below do the same)
+        df = _flat(publishable_value(value, k, by_measure=by_measure))
     n = len(df)
     title = _tr(lang, "Samfunnsnytte (nåverdi) mot kostnad, observert og framskrevet",
                 "Social value (present value) against cost, observed and projected")
