@@ -123,6 +123,7 @@ def build(fr: dict, name: str, language: str = "nb") -> F.Figure:
         "value_vs_cost_measure": lambda: F.value_vs_cost(fr["vfm"], n, min_cell_size=k,
                                                          language=lang),
         "tornado": lambda: F.tornado(fr["sens"], "leksehjelp", "trivsel", names=n,
+                                     by_measure=fr["vfm"], min_cell_size=k,
                                      measure_label="Trivsel", language=lang),
         "monthly_activity": lambda: F.monthly_activity(fr["enrol"], "fritid",
                                                        sessions=fr["ds"].sessions, names=n,
@@ -598,7 +599,8 @@ def test_empty_tables_give_a_chart_that_says_why(fr):
     cases = [
         (F.forest(fr["outcomes"].iloc[:0], min_cell_size=K), "Ingen resultatmålinger"),
         (F.value_vs_cost(fr["vfm_pilot"].iloc[:0], min_cell_size=K), "Ingen verdsatte"),
-        (F.tornado(fr["sens"].iloc[:0], "leksehjelp", "trivsel"), "kan ikke beregnes"),
+        (F.tornado(fr["sens"].iloc[:0], "leksehjelp", "trivsel", by_measure=fr["vfm"],
+                   min_cell_size=K), "kan ikke beregnes"),
         (F.outcome_distribution(fr["changes"].iloc[:0], "leksehjelp", "trivsel",
                                 min_cell_size=K), "Ingen er målt"),
         (F.dosage(fr["ds"].sessions.iloc[:0], min_cell_size=K), "Ingen oppmøte"),
@@ -625,7 +627,7 @@ def test_usage_errors(fr):
     with pytest.raises(UsageError, match="leksehjelp"):
         F.cumulative_spend(fr["cost_month"], pilot_id="nope")
     with pytest.raises(UsageError, match="leksehjelp/trivsel"):
-        F.tornado(fr["sens"], "nope", "trivsel")
+        F.tornado(fr["sens"], "nope", "trivsel", by_measure=fr["vfm"], min_cell_size=K)
     with pytest.raises(UsageError, match="by="):
         F.reach_breakdown(fr["by_gender"], "colour", min_cell_size=K)  # type: ignore[arg-type]
 
@@ -748,6 +750,7 @@ def test_its_start_label_stays_inside_the_chart(figs):
 
 def test_english_tornado_title_keeps_the_measure_lower_case_mid_sentence(fr):
     fig = F.tornado(fr["sens"], "leksehjelp", "skolefravaer", names=fr["names"],
+                    by_measure=fr["vfm"], min_cell_size=K,
                     measure_label="School absence", language="en")
     assert fig.title.endswith("Leksehjelp med matpakke, school absence")
 
@@ -1125,14 +1128,17 @@ def test_tornado_says_what_the_valuation_is_per(fr):
     sens = fr["sens"]
     row = sens.reset_index() if any(sens.index.names) else sens
     pid, measure = row[["pilot_id", "measure"]].iloc[0]
-    unit = F.tornado(sens, pid, measure, basis="per_unit", unit="dager per halvår")
+    def tornado(**kwargs):
+        return F.tornado(sens, pid, measure, by_measure=fr["vfm"], min_cell_size=K, **kwargs)
+
+    unit = tornado(basis="per_unit", unit="dager per halvår")
     assert "Verdsetting per dag (" in all_text(unit)
     assert "per person og år" not in all_text(unit)
-    en = F.tornado(sens, pid, measure, basis="per_unit", unit="dager per halvår", language="en")
+    en = tornado(basis="per_unit", unit="dager per halvår", language="en")
     assert "Value per day (" in all_text(en)
-    odd = F.tornado(sens, pid, measure, basis="per_unit", unit="kroner spart")
+    odd = tornado(basis="per_unit", unit="kroner spart")
     assert "Verdsetting per enhet (kroner spart) (" in all_text(odd)
-    success = F.tornado(sens, pid, measure, basis="per_success", unit="dager per halvår")
+    success = tornado(basis="per_success", unit="dager per halvår")
     assert "Verdsetting per person og år (" in all_text(success)
 
 
@@ -1226,3 +1232,15 @@ def test_enrolment_lines_give_no_small_monthly_count_away():
     assert np.allclose(active, [5, 10, 15, 17]), active
     assert "avrundet til nærmeste 5" in fig.caption
     assert "20" in texts(fig.svg) and "17" in texts(fig.svg)  # the ends, exact
+
+
+def test_tornado_of_the_exact_sensitivity_hides_a_ratio_resting_on_a_small_count(fr):
+    """A library user passing metrics.sensitivity(ds) as it comes: Fritid's well-being value
+    rests on fewer than 5 successes, so its ratios (0.039 base) are not drawn, as the report
+    (which passes the published table) does not draw them."""
+    fig = F.tornado(fr["sens"], "fritid", "trivsel", by_measure=fr["vfm"], min_cell_size=K)
+    assert not fig.is_chart and fig.svg == "" and "kan ikke beregnes" in fig.alt
+    assert "0,04" not in fig._repr_html_() and "0,039" not in fig._repr_html_()
+    shown = F.tornado(fr["sens"], "leksehjelp", "trivsel", by_measure=fr["vfm"],
+                      min_cell_size=K)
+    assert shown.is_chart and "kan ikke beregnes" not in shown.alt

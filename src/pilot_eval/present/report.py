@@ -444,6 +444,8 @@ class _Report:
         unit = units["unit"].get(measure) if "unit" in units else None
         return figures.tornado(
             self.sensitivity, pilot_id, measure, names=self.names,
+            by_measure=self._table_exact("value", "value_for_money"),
+            min_cell_size=self.min_cell_size,
             measure_label=self.measure_label(measure),
             basis=str(valuation.loc[measure, "basis"]) if measure in valuation.index else None,
             unit=str(unit) if unit is not None and pd.notna(unit) else None,

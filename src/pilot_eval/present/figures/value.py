@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...privacy import SHOWN, publishable_value, table_disclosure_codes
+from ...privacy import SHOWN, publishable, publishable_value, table_disclosure_codes
 from .. import fmt
 from ._core import (
     _C,
@@ -285,6 +285,7 @@ def _assumption_value(name: str, x: float, language: str) -> str:
 
 
 def tornado(sensitivity: pd.DataFrame, pilot_id: str, measure: str, *,
+            by_measure: pd.DataFrame, min_cell_size: int,
             names: Mapping[str, str] | None = None, measure_label: str | None = None,
             basis: str | None = None, unit: str | None = None,
             language: Language = "nb", source: str | None = None) -> Figure:
@@ -303,6 +304,12 @@ def tornado(sensitivity: pd.DataFrame, pilot_id: str, measure: str, *,
         ``ratio_low``, ``ratio_high``, ``applied``).
     pilot_id, measure : str
         The pilot and valued measure to draw.
+    by_measure : pandas.DataFrame
+        The exact :func:`pilot_eval.metrics.value.value_for_money`: a ratio resting on a
+        count of people too small to publish is not drawn (:func:`pilot_eval.privacy.
+        publishable`; exact or published ``sensitivity`` alike).
+    min_cell_size : int
+        The agreement's smallest count of people that may be published.
     names : mapping of pilot_id to name, optional
     measure_label : str, optional
         The measure's name to print (the sensitivity table has only its key).
@@ -325,6 +332,7 @@ def tornado(sensitivity: pd.DataFrame, pilot_id: str, measure: str, *,
     >>> ds = pe.load_dataset("tests/data/doctest_small")
     >>> names = {"lekse": "Leksehjelp Øst", "jobb": "Jobbtrening"}
     >>> fig = tornado(metrics.sensitivity(ds), "lekse", "trivsel", names=names,
+    ...               by_measure=metrics.value_for_money(ds), min_cell_size=5,
     ...               measure_label="Well-being", language="en")
     >>> fig.is_chart, fig.title
     (True, 'Sensitivity analysis: benefit–cost ratio for Leksehjelp Øst, well-being')
@@ -334,9 +342,11 @@ def tornado(sensitivity: pd.DataFrame, pilot_id: str, measure: str, *,
     (0.38 to 0.69). The ratio is below 1 in every calculation.
     """
     lang = _lang(language)
-    df = _flat(_require(sensitivity, ["pilot_id", "measure", "assumption", "base_value",
-                                      "low_value", "high_value", "ratio_base", "ratio_low",
-                                      "ratio_high"], "pilot_eval.metrics.sensitivity(ds)"))
+    _require(sensitivity, ["pilot_id", "measure", "assumption", "base_value", "low_value",
+                           "high_value", "ratio_base", "ratio_low", "ratio_high"],
+             "pilot_eval.metrics.sensitivity(ds)")
+    df = _flat(publishable("sensitivity", sensitivity, min_cell_size,
+                           value_for_money=by_measure))
     d = df[(df["pilot_id"] == str(pilot_id)) & (df["measure"].astype(str) == str(measure))]
     who = _name(names, pilot_id)
     mlabel = measure_label or str(measure)
