@@ -194,8 +194,8 @@ GUIDE: dict[str, dict[str, Any]] = {
                     "eller svært svak. En endring fra før til etter uten sammenligningsgruppe "
                     "er aldri nok til «god» eller til å skalere.",
         "privacy": "Tall under {k} vises ikke, av personvernhensyn. De står som «<{k}». Noen "
-                   "ganger skjuler vi et tall til, så det lille ikke kan regnes ut. Det står "
-                   "som «:» i tabeller og «skjult» i figurer.",
+                   "ganger skjuler vi flere tall, så de små ikke kan regnes ut. Da står det "
+                   "«:» i tabeller og «skjult» i figurer.",
         "value": "Verdien for samfunnet etter pilotperioden er et anslag ut fra "
                  "forutsetninger. Den er ikke målt.",
         "synthetic": "Dataene i denne rapporten er syntetiske eksempeldata. Pilotene, "
@@ -215,7 +215,7 @@ GUIDE: dict[str, dict[str, Any]] = {
                     "very weak. A change from before to after without a comparison group is "
                     "never enough for “good” or for scaling.",
         "privacy": "To protect privacy, counts below {k} are not shown; they read \u201c<{k}\u201d. "
-                   "Sometimes one more count is hidden so that the small one cannot be worked "
+                   "Sometimes more counts are hidden so that the small ones cannot be worked "
                    "out: \u201c:\u201d in tables, \u201chidden\u201d in charts.",
         "value": "The value to society after the pilot period is projected from assumptions. "
                  "It is not observed.",
