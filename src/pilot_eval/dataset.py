@@ -28,6 +28,7 @@ from .schema import (
     DEFAULT_RULES,
     TABLE_LABELS_NB,
     TABLES,
+    IdentityNumberChecks,
     Problems,
     TypedTable,
     check_agreement,
@@ -241,11 +242,12 @@ def _check_folder(path: str | Path) -> tuple[pd.DataFrame, dict[str, TypedTable]
         elif raw.frame is not None and not raw.frame.empty:
             raw_tables[name] = raw  # a header-only optional table counts as absent
     typed: dict[str, TypedTable] = {}
+    identity_checks = IdentityNumberChecks()  # ids repeat across tables: checked once
     for name, raw in raw_tables.items():
         spec = TABLES[name]
         table = type_table(spec, raw.frame, raw.path.name, raw.dialect.get("sep"), problems)
         check_table(spec, table, problems)
-        check_text_cells(spec, table, problems)
+        check_text_cells(spec, table, problems, identity_checks)
         typed[name] = table
     cross_checks(typed, agreement, problems)
     for table in typed.values():  # the checks are done: keep the typed frames and the

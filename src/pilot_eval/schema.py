@@ -532,7 +532,8 @@ def on_uniques(text: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, ..
     """
     codes, uniques = factorize_text(text) if distinct is None else distinct
     results = parse(pd.Series(uniques, dtype="str").fillna(""))
-    return tuple(pd.Series(r.to_numpy()[codes], index=text.index, dtype=r.dtype) for r in results)
+    return tuple(pd.Series(r.to_numpy()[codes], index=text.index, dtype=r.dtype, copy=False)
+                 for r in results)  # copy=False: the spread array is new already
 
 
 def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
@@ -730,12 +731,45 @@ CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 _CONTROL_IN_ID = r"[\x00-\x1f\x7f-\x9f]"  # an id is one line, without tabs
 
 
-def check_text_cells(spec: TableSpec, table: TypedTable, problems: Problems) -> None:
+class IdentityNumberChecks:
+    """:func:`pilot_eval.privacy.looks_like_identity_number`, remembering the values it has
+    answered for: a folder's participant ids are the same in participants, sessions and
+    outcomes, so each is checked once.
+
+    Examples
+    --------
+    >>> checks = IdentityNumberChecks()
+    >>> checks(pd.Series(["p-1", "01819010192"], dtype="str")).tolist()
+    [False, True]
+    >>> checks(pd.Series(["01819010192", "p-1", "p-2"], dtype="str")).tolist()
+    [True, False, False]
+    """
+
+    def __init__(self) -> None:
+        self.values = pd.Index([], dtype="str")
+        self.found = np.zeros(0, dtype=bool)
+
+    def __call__(self, values: pd.Series) -> np.ndarray:
+        """Whether each of ``values`` (text) looks like an identity number."""
+        at = self.values.get_indexer(values)
+        new = at < 0
+        if new.any():
+            fresh = pd.Index(values[new].unique(), dtype="str")
+            found = looks_like_identity_number(pd.Series(fresh, dtype="str"))
+            self.values = self.values.append(fresh)
+            self.found = np.concatenate([self.found, found.to_numpy(dtype=bool)])
+            at = self.values.get_indexer(values)
+        return self.found[at]
+
+
+def check_text_cells(spec: TableSpec, table: TypedTable, problems: Problems,
+                     identity_checks: IdentityNumberChecks | None = None) -> None:
     """Refuse identity numbers and control characters in every cell of every column.
 
     Each column is read once per distinct value. Identity numbers are found in any form
     and inside longer text (:func:`pilot_eval.privacy.looks_like_identity_number`); the
     messages never show their digits. Control characters are shown as ``\\xNN``.
+    ``identity_checks``: the answers for values of tables checked before.
     """
     kinds = {c.name: c.kind for c in spec.columns}
     raw = table.raw
@@ -746,7 +780,8 @@ def check_text_cells(spec: TableSpec, table: TypedTable, problems: Problems) -> 
         return
     uniques = pd.Series(np.concatenate([np.asarray(u, dtype=object) for _, u in factorized]),
                         dtype="str").fillna("")
-    is_identity = looks_like_identity_number(uniques).to_numpy(dtype=bool)
+    is_identity = (looks_like_identity_number(uniques).to_numpy(dtype=bool)
+                   if identity_checks is None else identity_checks(uniques))
     in_text = uniques.str.contains(CONTROL_CHARACTERS, regex=True).fillna(False).to_numpy(dtype=bool)
     in_id = uniques.str.contains(_CONTROL_IN_ID, regex=True).fillna(False).to_numpy(dtype=bool)
     start = 0
