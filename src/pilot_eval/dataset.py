@@ -246,8 +246,17 @@ def _check_folder(path: str | Path) -> tuple[pd.DataFrame, dict[str, TypedTable]
     for name, raw in raw_tables.items():
         spec = TABLES[name]
         table = type_table(spec, raw.frame, raw.path.name, raw.dialect.get("sep"), problems)
+        raw.frame = None  # the typed table holds what is needed of it
         check_table(spec, table, problems)
         check_text_cells(spec, table, problems, identity_checks)
+        # the table's own checks are done: let go of the text the cross-table rules do not
+        # read (ids and free text cost nothing: the typed columns share it; the costs'
+        # dates are shown as written)
+        keep = {c.name for c in spec.columns if c.kind in ("id", "text")}
+        keep |= {"date"} if name == "costs" else set()
+        table.raw = table.raw[[c for c in table.raw.columns if c in keep]]
+        for column in set(table.distinct) - keep:
+            del table.distinct[column]
         typed[name] = table
     cross_checks(typed, agreement, problems)
     for table in typed.values():  # the checks are done: keep the typed frames and the
