@@ -268,3 +268,23 @@ def test_no_identity_number_or_control_character_in_any_problem(minimal_copy) ->
     text = " ".join(str(v) for v in problems.to_numpy().ravel())
     assert "150712" not in text and "10100" not in text and "\x1b" not in text
     assert "jobb\\x1b[2J" in set(problems["value"])
+
+
+@pytest.mark.parametrize("distinct_values", [5, 150])  # few: a table of combinations; many: hashing
+def test_rows_of_finds_each_rows_key_as_a_lookup_does(distinct_values: int) -> None:
+    import numpy as np
+
+    from pilot_eval.schema import _rows_of, factorize_text
+
+    rng = np.random.default_rng(distinct_values)
+    names = [f"v{i}" for i in range(distinct_values)]
+    left = pd.DataFrame({k: pd.Series(rng.choice([*names, ""], 3000), dtype="str")
+                         for k in ("a", "b", "c")})
+    left.loc[::97, "b"] = None  # a missing key matches nothing
+    right = pd.DataFrame({k: rng.choice(names, 400) for k in ("a", "b", "c")}).drop_duplicates()
+    right = right.astype("str").reset_index(drop=True)
+    position = {tuple(row): i for i, row in enumerate(right.itertuples(index=False))}
+    expected = [position.get(tuple(row), -1) for row in left.itertuples(index=False)]
+    assert _rows_of(left, right).tolist() == expected
+    given = {"a": factorize_text(left["a"])}  # the codes of a column known already
+    assert _rows_of(left, right, given).tolist() == expected

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .errors import (
@@ -27,6 +28,7 @@ from .schema import (
     DEFAULT_RULES,
     TABLE_LABELS_NB,
     TABLES,
+    IdentityNumberChecks,
     Problems,
     TypedTable,
     check_agreement,
@@ -240,15 +242,26 @@ def _check_folder(path: str | Path) -> tuple[pd.DataFrame, dict[str, TypedTable]
         elif raw.frame is not None and not raw.frame.empty:
             raw_tables[name] = raw  # a header-only optional table counts as absent
     typed: dict[str, TypedTable] = {}
+    identity_checks = IdentityNumberChecks()  # ids repeat across tables: checked once
     for name, raw in raw_tables.items():
         spec = TABLES[name]
         table = type_table(spec, raw.frame, raw.path.name, raw.dialect.get("sep"), problems)
+        raw.frame = None  # the typed table holds what is needed of it
         check_table(spec, table, problems)
-        check_text_cells(spec, table, problems)
+        check_text_cells(spec, table, problems, identity_checks)
+        # the table's own checks are done: let go of the text the cross-table rules do not
+        # read (ids and free text cost nothing: the typed columns share it; the costs'
+        # dates are shown as written)
+        keep = {c.name for c in spec.columns if c.kind in ("id", "text")}
+        keep |= {"date"} if name == "costs" else set()
+        table.raw = table.raw[[c for c in table.raw.columns if c in keep]]
+        for column in set(table.distinct) - keep:
+            del table.distinct[column]
         typed[name] = table
     cross_checks(typed, agreement, problems)
-    for table in typed.values():  # the checks are done: keep only the typed frames
-        table.distinct.clear()
+    for table in typed.values():  # the checks are done: keep the typed frames and the
+        for column in set(table.distinct) - _CATEGORY_COLUMNS:  # codes of categoricals
+            del table.distinct[column]
     raw_tables.clear()
     return _inert(concat_problems([problems.frame()])), typed, agreement, files
 
@@ -327,13 +340,12 @@ def _load(path: str | Path, *, as_of: str | pd.Timestamp | None = None,
     tables_present = frozenset(typed)
     columns_present = frozenset(f"{name}.{col}" for name, table in typed.items()
                                 for col in table.columns_present)
+    pilots = typed.get("pilots")
+    pilot_categories = ([] if pilots is None
+                        else list(pilots.frame["pilot_id"].reset_index(drop=True).astype(str)))
     frames = {}
     for name in TABLE_ORDER:  # each typed table let go as soon as its frame is made
-        frames[name] = _finalise(name, typed.pop(name, None))
-    pilot_categories = list(frames["pilots"]["pilot_id"].astype(str))
-    for frame in frames.values():
-        if "pilot_id" in frame.columns:
-            frame["pilot_id"] = _categorical(frame["pilot_id"], pilot_categories)
+        frames[name] = _finalise(name, typed.pop(name, None), pilot_categories)
     ds = Dataset(
         agreement=agreement,
         as_of_date=_latest_date(frames, agreement),
@@ -354,8 +366,9 @@ def _load(path: str | Path, *, as_of: str | pd.Timestamp | None = None,
     return viewed
 
 
-def _finalise(name: str, table: TypedTable | None) -> pd.DataFrame:
-    """Typed table → the Dataset's frame: known columns first, categoricals, RangeIndex."""
+def _finalise(name: str, table: TypedTable | None, pilot_categories: list[str]) -> pd.DataFrame:
+    """Typed table → the Dataset's frame: known columns first, categoricals (a
+    ``pilot_id`` with ``pilot_categories``), RangeIndex."""
     spec = TABLES[name]
     if table is None:
         from .schema import _empty_of
@@ -366,17 +379,27 @@ def _finalise(name: str, table: TypedTable | None) -> pd.DataFrame:
         known = [c.name for c in spec.columns]
         frame = frame[known + [c for c in frame.columns if c not in known]]
     for col in spec.columns:
-        if col.name == "pilot_id":  # _load gives it the pilots' categories
-            continue
         if col.name in _CATEGORY_COLUMNS and col.kind in ("id", "text"):
-            frame[col.name] = _categorical(frame[col.name])
+            categories = pilot_categories if col.name == "pilot_id" else None
+            # the typed column is its text with "" as missing: the codes hashed from the
+            # text when it was typed serve, instead of hashing millions of ids again
+            given = (table is not None and col.default is None
+                     and col.name in table.columns_present and col.name in table.distinct)
+            frame[col.name] = _categorical(frame[col.name], categories,
+                                           table.distinct.pop(col.name) if given else None)
+    if "pilot_id" in frame.columns and "pilot_id" not in {c.name for c in spec.columns}:
+        frame["pilot_id"] = _categorical(frame["pilot_id"], pilot_categories)  # an extra column
     return frame
 
 
-def _categorical(values: pd.Series, categories: list[str] | None = None) -> pd.Categorical:
+def _categorical(values: pd.Series, categories: list[str] | None = None,
+                 distinct: tuple[np.ndarray, np.ndarray] | None = None) -> pd.Categorical:
     """``pd.Categorical(values, categories=categories)``, or without ``categories``
     ``values.astype("category")`` (the distinct values, sorted), from the distinct values
     hashed once by Arrow: pandas hashes millions of ids several times.
+
+    ``distinct``: the codes and distinct values of the text ``values`` was typed from,
+    where ``values`` is that text with ``""`` as missing.
 
     Examples
     --------
@@ -390,7 +413,11 @@ def _categorical(values: pd.Series, categories: list[str] | None = None) -> pd.C
 
     if categories is None and not isinstance(values.dtype, pd.StringDtype):
         return values.astype("category").array
-    codes, uniques = factorize_text(values)
+    if distinct is None:
+        codes, uniques = factorize_text(values)
+    else:
+        codes, uniques = distinct
+        uniques = np.where(uniques == "", None, uniques)  # "" was typed as missing
     if categories is None:
         present = sorted(u for u in uniques if isinstance(u, str))
         dtype = pd.CategoricalDtype(pd.Index(present, dtype=values.dtype))

@@ -347,18 +347,19 @@ def _read_csv_arrow(path: Path, sep: str, n_columns: int, max_rows: int
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    data = path.read_bytes()
-    odd = data.translate(None, _PLAIN_BYTES)  # one pass: what could need stripping
-    if b'"' in odd:  # quotes: pyarrow reads an unclosed one to the end, pandas refuses
-        return None
-    spaced = len(odd) > 0  # without quotes, line ends are never in cells
-    del odd
+    spaced = False
+    with open(path, "rb") as fh:  # in blocks: the whole file is never in memory
+        while block := fh.read(1 << 24):
+            odd = block.translate(None, _PLAIN_BYTES)  # what could need stripping
+            if b'"' in odd:  # quotes: pyarrow reads an unclosed one to the end, pandas refuses
+                return None
+            spaced = spaced or len(odd) > 0  # without quotes, line ends are never in cells
     read_options = pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24)
     parse_options = pacsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True,
                                        escape_char=False, newlines_in_values=False,
                                        ignore_empty_lines=False)
     try:
-        reader = pacsv.open_csv(pa.BufferReader(data), read_options=read_options,
+        reader = pacsv.open_csv(str(path), read_options=read_options,
                                 parse_options=parse_options,
                                 convert_options=pacsv.ConvertOptions(
                                     column_types={f"f{i}": pa.large_string()
@@ -375,7 +376,6 @@ def _read_csv_arrow(path: Path, sep: str, n_columns: int, max_rows: int
         table = pa.Table.from_batches(batches, schema=reader.schema)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    del data
     if table.num_rows == 0 or any(t != pa.large_string() for t in table.schema.types):
         return None  # a header pyarrow splits otherwise, or nothing: pandas decides
     dtype = pd.StringDtype("pyarrow", na_value=np.nan)  # what read_csv(dtype=str) gives

@@ -495,7 +495,8 @@ def _empty_of(col: Col, n: int, index: pd.Index) -> pd.Series:
 
 def factorize_text(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """``pandas.factorize(text, use_na_sentinel=False)``, with the distinct values as an
-    object array; a column of pandas' Arrow-backed text is hashed by Arrow directly.
+    object array; a column of pandas' Arrow-backed text is hashed by Arrow directly (its
+    codes are then Arrow's ``int32``).
 
     pandas' own route through Arrow costs about twice as much on millions of rows.
 
@@ -516,7 +517,7 @@ def factorize_text(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         chunks = [c for c in encoded.chunks if len(c)]
         codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
         uniques = chunks[-1].dictionary.to_numpy(zero_copy_only=False)  # one for all chunks
-        return codes.astype(np.intp, copy=False), uniques.astype(object, copy=False)
+        return codes, uniques.astype(object, copy=False)  # Arrow's int32 codes: half the memory
     codes, uniques = pd.factorize(text, use_na_sentinel=False)
     return codes, np.asarray(uniques, dtype=object)
 
@@ -531,7 +532,8 @@ def on_uniques(text: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, ..
     """
     codes, uniques = factorize_text(text) if distinct is None else distinct
     results = parse(pd.Series(uniques, dtype="str").fillna(""))
-    return tuple(pd.Series(r.to_numpy()[codes], index=text.index, dtype=r.dtype) for r in results)
+    return tuple(pd.Series(r.to_numpy()[codes], index=text.index, dtype=r.dtype, copy=False)
+                 for r in results)  # copy=False: the spread array is new already
 
 
 def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
@@ -609,7 +611,11 @@ def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
         values = low.where(low.ne("") & ~bad)
         values = _fill_default(values, col)
         return pd.Categorical(values, categories=list(col.choices))  # type: ignore[return-value]
-    values = text.where(text.ne(""))  # stays pandas' Arrow-backed str: no Python objects
+    if distinct is not None and isinstance(text.dtype, pd.StringDtype) and not (
+            distinct[1] == "").any():
+        values = text  # no empty cell: the text itself, not a copy of millions of ids
+    else:
+        values = text.where(text.ne(""))  # stays pandas' Arrow-backed str: no Python objects
     return _fill_default(values, col)
 
 
@@ -621,8 +627,11 @@ def _fill_default(values: pd.Series, col: Col) -> pd.Series:
 
 # --- pandera: per-table value rules -------------------------------------------------------
 
-def pandera_schema(spec: TableSpec) -> pa.DataFrameSchema:
-    """The pandera schema of a typed table (its checks are named after the problem rule)."""
+def pandera_schema(spec: TableSpec, *, unique_rows: bool = True) -> pa.DataFrameSchema:
+    """The pandera schema of a typed table (its checks are named after the problem rule).
+
+    ``unique_rows=False`` leaves out the rule that ``spec.unique_on`` is unique together.
+    """
     import pandera.pandas as pa
 
     columns = {}
@@ -639,7 +648,7 @@ def pandera_schema(spec: TableSpec) -> pa.DataFrameSchema:
         columns[col.name] = pa.Column(
             None, checks=checks, nullable=True, unique=col.unique, required=False,
         )
-    unique = list(spec.unique_on) if spec.unique_on else None
+    unique = list(spec.unique_on) if spec.unique_on and unique_rows else None
     return pa.DataFrameSchema(columns, unique=unique, strict=False, coerce=False)
 
 
@@ -677,7 +686,9 @@ def check_table(spec: TableSpec, table: TypedTable, problems: Problems) -> None:
                           "This cell is empty but must be filled in.", column=col.name)
     import pandera.pandas as pa
 
-    schema = pandera_schema(spec)
+    # rows unique on spec.unique_on: "row.duplicate" below, in its own words (pandera's
+    # answer to that rule was never shown, and costs a second pass over every row)
+    schema = pandera_schema(spec, unique_rows=False)
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
@@ -720,12 +731,45 @@ CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 _CONTROL_IN_ID = r"[\x00-\x1f\x7f-\x9f]"  # an id is one line, without tabs
 
 
-def check_text_cells(spec: TableSpec, table: TypedTable, problems: Problems) -> None:
+class IdentityNumberChecks:
+    """:func:`pilot_eval.privacy.looks_like_identity_number`, remembering the values it has
+    answered for: a folder's participant ids are the same in participants, sessions and
+    outcomes, so each is checked once.
+
+    Examples
+    --------
+    >>> checks = IdentityNumberChecks()
+    >>> checks(pd.Series(["p-1", "01819010192"], dtype="str")).tolist()
+    [False, True]
+    >>> checks(pd.Series(["01819010192", "p-1", "p-2"], dtype="str")).tolist()
+    [True, False, False]
+    """
+
+    def __init__(self) -> None:
+        self.values = pd.Index([], dtype="str")
+        self.found = np.zeros(0, dtype=bool)
+
+    def __call__(self, values: pd.Series) -> np.ndarray:
+        """Whether each of ``values`` (text) looks like an identity number."""
+        at = self.values.get_indexer(values)
+        new = at < 0
+        if new.any():
+            fresh = pd.Index(values[new].unique(), dtype="str")
+            found = looks_like_identity_number(pd.Series(fresh, dtype="str"))
+            self.values = self.values.append(fresh)
+            self.found = np.concatenate([self.found, found.to_numpy(dtype=bool)])
+            at = self.values.get_indexer(values)
+        return self.found[at]
+
+
+def check_text_cells(spec: TableSpec, table: TypedTable, problems: Problems,
+                     identity_checks: IdentityNumberChecks | None = None) -> None:
     """Refuse identity numbers and control characters in every cell of every column.
 
     Each column is read once per distinct value. Identity numbers are found in any form
     and inside longer text (:func:`pilot_eval.privacy.looks_like_identity_number`); the
     messages never show their digits. Control characters are shown as ``\\xNN``.
+    ``identity_checks``: the answers for values of tables checked before.
     """
     kinds = {c.name: c.kind for c in spec.columns}
     raw = table.raw
@@ -736,7 +780,8 @@ def check_text_cells(spec: TableSpec, table: TypedTable, problems: Problems) -> 
         return
     uniques = pd.Series(np.concatenate([np.asarray(u, dtype=object) for _, u in factorized]),
                         dtype="str").fillna("")
-    is_identity = looks_like_identity_number(uniques).to_numpy(dtype=bool)
+    is_identity = (looks_like_identity_number(uniques).to_numpy(dtype=bool)
+                   if identity_checks is None else identity_checks(uniques))
     in_text = uniques.str.contains(CONTROL_CHARACTERS, regex=True).fillna(False).to_numpy(dtype=bool)
     in_id = uniques.str.contains(_CONTROL_IN_ID, regex=True).fillna(False).to_numpy(dtype=bool)
     start = 0
@@ -950,17 +995,33 @@ def _rows_of(left: pd.DataFrame, right: pd.DataFrame,
     (its columns, compared as text), or -1; an empty key matches nothing. The keys of
     ``right`` are unique and never empty. ``distinct``: ``factorize_text`` of a key column
     of ``left`` or of the text it was typed from (an empty text matches nothing either)."""
+    if len(right) == 0:
+        return np.full(len(left), -1, dtype=np.int64)
+    factorized = [distinct[name] if distinct and name in distinct
+                  else factorize_text(left[name].astype(str)) for name in left.columns]
+    combinations = int(np.prod([len(uniques) for _, uniques in factorized], dtype=float))
+    if combinations <= max(len(left), 1 << 20):
+        # few enough combinations of the left's distinct values for a table of them: the
+        # right's rows are put in it, and each left row is one look-up by position
+        at_right = np.zeros(len(right), dtype=np.int64)
+        inside = np.ones(len(right), dtype=bool)
+        for name, (_, uniques) in zip(left.columns, factorized):
+            where = pd.Index(uniques, dtype=object).get_indexer(right[name].astype(str))
+            inside &= where >= 0
+            at_right = at_right * len(uniques) + where
+        table = np.full(combinations, -1, dtype=np.int64)
+        table[at_right[inside]] = np.flatnonzero(inside)
+        at_left = np.zeros(len(left), dtype=np.int64)
+        for codes, uniques in factorized:
+            at_left = at_left * len(uniques) + codes
+        return table[at_left]
     at_left = np.zeros(len(left), dtype=np.int64)
     at_right = np.zeros(len(right), dtype=np.int64)
-    for name in left.columns:
+    for name, (codes, uniques) in zip(left.columns, factorized):
         known = pd.Index(right[name].astype(str).unique())
-        codes, uniques = (distinct[name] if distinct and name in distinct
-                          else factorize_text(left[name].astype(str)))
         code = known.get_indexer(pd.Index(uniques, dtype=object))[codes]
         at_left = np.where((at_left < 0) | (code < 0), -1, at_left * len(known) + code)
         at_right = at_right * len(known) + known.get_indexer(right[name].astype(str))
-    if len(right) == 0:
-        return np.full(len(left), -1, dtype=np.int64)
     found = pd.Index(at_right).get_indexer(at_left)
     return np.where(at_left < 0, -1, found)
 
@@ -1108,10 +1169,10 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
                               lambda v: f"The participant '{v}' is not enrolled in this pilot in the participants table.",
                               column="participant_id")
             date = s["date"].to_numpy()
-            # the enrolment of each row (NaT where none: a NaT compares False)
+            # the enrolment of each row (NaT where none, at = -1: a NaT compares False)
             enrolled_on, exited_on = (
                 np.append(part_keys[c].to_numpy(dtype="datetime64[ns]"),
-                          np.datetime64("NaT", "ns"))[np.where(found, at, -1)]
+                          np.datetime64("NaT", "ns"))[at]
                 for c in ("enrolled_on", "exited_on"))
             # NaT compares False, as in pandas
             out = found & ~np.isnat(date) & ((date < enrolled_on) | (
