@@ -173,8 +173,15 @@ def test_as_of_within_the_data_does_not_warn(ds: pe.Dataset) -> None:
 
 def test_load_with_a_late_as_of_warns_at_the_caller() -> None:
     with pytest.warns(pe.dataset.DataWarning, match="after the last date in the data") as caught:
-        pe.load_dataset(MINIMAL, as_of="2026-03-01")
+        pe.load_dataset(MINIMAL, as_of="2026-03-31")
     assert len(caught) == 1 and caught[0].filename == __file__
+
+
+@pytest.mark.filterwarnings("error::pilot_eval.dataset.DataWarning")
+def test_a_quarter_end_a_few_weeks_after_the_last_session_does_not_warn() -> None:
+    """The usual quarterly report: data up to 1 February, the report at the quarter's end
+    a month later is not a mistake (31 days' grace)."""
+    assert pe.load_dataset(MINIMAL, as_of="2026-03-01").as_of_date == pd.Timestamp("2026-03-01")
 
 
 def test_categoricals_are_those_pandas_makes() -> None:

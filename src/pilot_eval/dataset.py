@@ -427,17 +427,34 @@ def _categorical(values: pd.Series, categories: list[str] | None = None,
     return pd.Categorical.from_codes(where[codes], dtype=dtype)
 
 
+#: Days an ``as_of`` may lie after the data's last date without a warning: a report at a
+#: quarter's end on data whose last session was a week or three before is the usual case,
+#: not a mistake.
+AS_OF_GRACE_DAYS = 31
+
+
 def as_of_warnings(when: pd.Timestamp, last_data_date: pd.Timestamp | None,
                    agreement_end: pd.Timestamp) -> list[str]:
     """What an ``as_of`` of ``when`` will mislead about, as messages with advice.
 
+    ``when`` after the agreement's end, or more than :data:`AS_OF_GRACE_DAYS` after the
+    data's last date.
+
+    Parameters
+    ----------
+    when : pandas.Timestamp
+        The ``as_of`` date asked for.
+    last_data_date : pandas.Timestamp or None
+        The latest date in the data (costs, enrolments, exits, sessions, measurements).
+    agreement_end : pandas.Timestamp
+
     Examples
     --------
-    >>> as_of_warnings(pd.Timestamp("2026-03-01"), pd.Timestamp("2026-02-01"),
+    >>> as_of_warnings(pd.Timestamp("2026-04-01"), pd.Timestamp("2026-02-01"),
     ...                pd.Timestamp("2026-12-31"))[0][:60]
-    'as_of=2026-03-01 is after the last date in the data (2026-02'
-    >>> as_of_warnings(pd.Timestamp("2026-02-01"), pd.Timestamp("2026-02-01"),
-    ...                pd.Timestamp("2026-12-31"))
+    'as_of=2026-04-01 is after the last date in the data (2026-02'
+    >>> as_of_warnings(pd.Timestamp("2026-03-01"), pd.Timestamp("2026-02-01"),
+    ...                pd.Timestamp("2026-12-31"))  # a quarter's end, a month on: usual
     []
     """
     out = []
@@ -446,7 +463,7 @@ def as_of_warnings(when: pd.Timestamp, last_data_date: pd.Timestamp | None,
             f"as_of={when.date()} is after the agreement's end ({agreement_end.date()}): "
             "every pilot counts as ended and the period as fully passed. Use a date up to "
             f"{agreement_end.date()} unless you mean to look back after the agreement.")
-    if last_data_date is not None and when > last_data_date:
+    if last_data_date is not None and when > last_data_date + pd.Timedelta(days=AS_OF_GRACE_DAYS):
         out.append(
             f"as_of={when.date()} is after the last date in the data "
             f"({last_data_date.date()}): the days after it count as days without costs, "
