@@ -322,8 +322,9 @@ def test_workbook_cells_are_inert_and_control_characters_visible(tmp_path: Path)
                    "'\r=1", "Rud\\x07\\x1b[31m", "a\\x00b\\x7f\\x9b", "linje 1\nlinje 2",
                    "vanlig"]
     assert all(c.data_type == "s" for c in book["notes"]["A"])
-    csv = write_metrics({"notes": table}, tmp_path / "m.csv", min_cell_size=5)
-    assert "\x1b" not in csv.read_text(encoding="utf-8")
+    folder = write_metrics({"notes": table}, tmp_path / "m", min_cell_size=5)
+    csv = (folder / "notes.csv").read_text(encoding="utf-8")
+    assert "\x1b" not in csv and "'=1+1" in csv
 
 
 def test_show_controls_writes_out_what_a_terminal_would_act_on() -> None:
