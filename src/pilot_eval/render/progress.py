@@ -266,10 +266,12 @@ class LiveProgress(Progress):
         self._redraw()
 
     def note(self, text: str) -> None:
+        # soft_wrap: the terminal wraps a long line, rich does not break it (a path in
+        # "Done in 1.2 s: /srv/…" must stay one line to copy)
         if self._live is None:
-            self.console.print(text)
+            self.console.print(text, soft_wrap=True)
         else:
-            self._live.console.print(text)
+            self._live.console.print(text, soft_wrap=True)
 
     def close(self) -> None:
         with self._lock:
