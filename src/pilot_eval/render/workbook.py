@@ -350,10 +350,12 @@ _ABOUT = {
     "marks": ("Tegn i cellene", "Marks in the cells"),
     "primary": ("Færre enn {k} personer: skjult av personvernhensyn.",
                 "Fewer than {k} people: suppressed for privacy."),
-    "hidden": ("Skjult for å verne et annet tall, eller bygd på et skjult tall (Statistisk "
-               "sentralbyrås tegn for «vises ikke av konfidensialitetshensyn»).",
-               "Hidden to protect another figure, or built on a hidden one (Statistics "
-               "Norway's mark for 'not shown for reasons of confidentiality')."),
+    "hidden": ("Skjult så et lite tall ikke kan regnes ut (det kan selv være lite), eller "
+               "bygd på et skjult tall (Statistisk sentralbyrås tegn for «vises ikke av "
+               "konfidensialitetshensyn»).",
+               "Hidden so that a small figure cannot be worked out (it may be small itself), "
+               "or built on a hidden one (Statistics Norway's mark for 'not shown for reasons "
+               "of confidentiality')."),
     "empty": ("(tom)", "(empty)"),
     "empty_text": ("Ikke beregnet: for lite data, eller gjelder ikke.",
                    "Not computed: too little data, or does not apply."),
