@@ -257,7 +257,7 @@ def test_first_sheet_says_what_the_tables_are(written: dict, tmp_path: Path) -> 
     assert rows[0][0] == "Nøkkeltall for Sosiale entreprenører i Bærum"
     assert "Status per 30. juni 2026." in words
     assert "Bærum kommune, 1. januar 2025–31. desember 2026" in words
-    assert "<5 Færre enn 5 personer" in words and "\n: Skjult for å verne" in words
+    assert "<5 Færre enn 5 personer" in words and "\n: Skjult så et lite tall ikke" in words
     assert f"pilot_eval {__version__}" in words
     described = {(r[0], r[2]) for r in rows if r[2] is not None}
     for name, frame in written["flat"].items():
