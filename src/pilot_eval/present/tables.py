@@ -554,7 +554,7 @@ def status_table(scorecard: pd.DataFrame, pilots: pd.DataFrame | Mapping[str, st
               "en": "Status is shown by symbol and word: ● good, ▲ uncertain, ■ weak, ○ too "
                     "little data. The rules are at the back of the report."}[language]
     # "per pilot" reads oddly in the report of one pilot
-    caption = text.label("cap.status" if len(body) != 1 else "cap.status.one", language)
+    caption = text.plural_label("cap.status", len(body), language)
     return _table(caption, cols, body, notes=[legend], css="pe-status")
 
 
@@ -636,7 +636,7 @@ def money_table(cost_summary: pd.DataFrame,
     notes = [text.label("note.money", language),
              *_suppression_notes(shown, [c.key for c in cols], language, total=row,
                                  total_hidden=small)]
-    caption = text.label("cap.money" if len(frame) != 1 else "cap.money.one", language)
+    caption = text.plural_label("cap.money", len(frame), language)
     return _table(caption, cols, shown, total=row, notes=notes)
 
 
@@ -735,7 +735,7 @@ def reach_table(reach_summary: pd.DataFrame,
         total, rate_hidden = None, False
     notes += _suppression_notes(shown, [c.key for c in cols], language, total=total,
                                 total_hidden=rate_hidden)
-    caption = text.label("cap.reach" if len(frame) != 1 else "cap.reach.one", language)
+    caption = text.plural_label("cap.reach", len(frame), language)
     return _table(caption, cols, shown, total=total, notes=notes)
 
 
