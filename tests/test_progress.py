@@ -340,3 +340,23 @@ def test_in_a_terminal_the_lines_are_redrawn_in_place(tiny, tmp_path):
     assert "ferdig" in last and "AFTER-THE-DISPLAY" in last
     for stem in ("portfolio_report", "pilot_lekse", "pilot_jobb"):
         assert re.search(rf"✓ +{stem} +ferdig", _COLOUR.sub("", last))
+
+
+def test_a_run_that_ends_while_reading_the_data_leaves_no_picture():
+    """Invalid data: the error table follows at once, and a frozen "leser dataene" above it
+    would say nothing. A picture of reports stays (which were done, which failed)."""
+    from pilot_eval.render.progress import LiveProgress
+
+    early = io.StringIO()
+    progress = LiveProgress("nb", console=_console(early))
+    progress.start()
+    progress.close()
+    assert early.getvalue().endswith("\x1b[2K")  # the picture's line erased
+
+    late = io.StringIO()
+    progress = LiveProgress("nb", console=_console(late))
+    progress.start()
+    progress.planned(["pilot_a"], language="nb", as_of="2026-06-30", jobs=1)
+    progress.failed("pilot_a")
+    progress.close()
+    assert not late.getvalue().endswith("\x1b[2K") and "pilot_a" in late.getvalue()

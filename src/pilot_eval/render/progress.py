@@ -276,8 +276,13 @@ class LiveProgress(Progress):
     def close(self) -> None:
         with self._lock:
             live, self._live = self._live, None
+            planned = bool(self._reports)
         if live is None:
             return
+        # Ended while the data were read (invalid data, a usage error): a frozen "leser
+        # dataene" above the message would say nothing, so the picture goes; a picture of
+        # reports stays (which were done, which failed).
+        live.transient = not planned
         try:
             live.refresh()
         finally:
