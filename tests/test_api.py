@@ -28,21 +28,22 @@ import pilot_eval
 
 ROOT = Path(__file__).parent.parent
 
-#: Modules others are changing in this session (issue 14): checked once their work is merged.
-#: A name ending in "." stands for every module under it. The lead shrinks this list.
-OWNED_BY_OTHERS: dict[str, str] = {
-    "pilot_eval.cli": "lead (command line)",
-    "pilot_eval.errors": "lead",
-    "pilot_eval.io": "loading",
+#: Modules whose public functions do not all have an example yet (about 150 gaps when
+#: issue 14 ended: present.text 42, schema 26, io 16, render.* 42, …). A name ending in "."
+#: stands for every module under it. Take a module off once its functions have examples;
+#: the test below then holds it to that.
+MODULES_NOT_YET: dict[str, str] = {
+    "pilot_eval.cli": "command line",
+    "pilot_eval.errors": "errors",
+    "pilot_eval.io": "reading files",
     "pilot_eval.dataset": "loading",
-    "pilot_eval.schema": "loading",
-    "pilot_eval.present.text": "catalog",
-    "pilot_eval.render.": "progress, exports (render/*)",
-    # not assigned this session; their functions lack examples too
-    "pilot_eval.sample": "unassigned",
-    "pilot_eval.present.report": "unassigned",
-    "pilot_eval.present.report_data": "unassigned",
-    "pilot_eval.present.css": "unassigned",
+    "pilot_eval.schema": "checks",
+    "pilot_eval.present.text": "report text",
+    "pilot_eval.render.": "rendering and exports",
+    "pilot_eval.sample": "sample data",
+    "pilot_eval.present.report": "report blocks",
+    "pilot_eval.present.report_data": "shared report data",
+    "pilot_eval.present.css": "styles",
 }
 
 #: Functions of the apidocs modules still without an example, by module: to be emptied.
@@ -54,7 +55,7 @@ _SECTION = re.compile(r"^(\w[\w ]*)\n-{3,}\s*$", re.M)
 
 def _excepted(name: str) -> bool:
     return any(name == key or (key.endswith(".") and name.startswith(key))
-               for key in OWNED_BY_OTHERS)
+               for key in MODULES_NOT_YET)
 
 
 def _public_modules() -> list[types.ModuleType]:
@@ -160,7 +161,7 @@ def test_the_lists_of_exceptions_only_shrink() -> None:
     a name gone) must leave the lists, so that they never hide a new gap."""
     modules = {m.__name__: m for m in _public_modules()}
     stale = []
-    for key, who in OWNED_BY_OTHERS.items():
+    for key, who in MODULES_NOT_YET.items():
         covered = [m for n, m in modules.items() if n == key or
                    (key.endswith(".") and n.startswith(key))]
         if not covered:
