@@ -743,92 +743,116 @@ def _count_codes(n: pd.Series, k: int) -> pd.Series:
     return code.mask((n > 0) & (n < k), PRIMARY)
 
 
+def _small(n: np.ndarray, k: int) -> np.ndarray:
+    """Counts ``0 < n < k`` (NaN is not small)."""
+    return (n > 0) & (n < k)
+
+
 def _table_codes(name: str, frame: pd.DataFrame, k: int,
                  linked: Mapping[tuple[str, str], pd.Series]) -> pd.DataFrame:
     """Codes of one table; ``linked`` gives codes of counts fixed by another table."""
-    codes = pd.DataFrame(SHOWN, index=frame.index, columns=frame.columns, dtype=object)
+    # Column by column in numpy: the tables are small and many, and pandas' per-call cost
+    # (index copies, alignment) was most of a report's privacy time.
+    rows = len(frame)
+    codes: dict[str, np.ndarray] = {c: np.full(rows, SHOWN, dtype=object) for c in frame.columns}
+    numbers: dict[str, np.ndarray] = {}
+
+    def num(col: str) -> np.ndarray:
+        if col not in numbers:
+            numbers[col] = _num(frame, col).to_numpy(float)
+        return numbers[col]
+
+    def shown(col: str) -> np.ndarray:
+        return codes[col] == SHOWN
+
+    def hide_where(col: str, condition: np.ndarray, code: str) -> None:
+        codes[col] = np.where(condition, code, codes[col]).astype(object)
+
     counts = [c for c in frame.columns if c in COUNT_COLUMNS]
     split = GROUP_SPLITS.get(name)
     by_split = split is not None and split in (frame.index.names or [])
     for col in counts:
-        n = _num(frame, col)
+        n = num(col)
         if by_split:
-            codes[col] = suppression_codes(n, k, groups=split).to_numpy(object)
+            codes[col] = suppression_codes(pd.Series(n, index=frame.index), k,
+                                           groups=split).to_numpy(object)
         else:
-            codes[col] = _count_codes(n, k)
+            hide_where(col, _small(n, k), PRIMARY)
         if linked.get(("margin", name, col)) is not None:  # a sum with a hidden part
-            codes[col] = codes[col].where(codes[col].ne(SHOWN) | (n <= 0), COMPLEMENTARY)
+            hide_where(col, shown(col) & ~(n <= 0), COMPLEMENTARY)
         if (name, col) in linked:  # the same people, hidden as the other table hides them
             other = linked[(name, col)].reindex(frame.index.get_level_values(0))
-            other = pd.Series(other.to_numpy(object), index=frame.index).fillna(SHOWN)
+            other = pd.Series(other.to_numpy(object)).fillna(SHOWN).to_numpy(object)
             # and marked as there: a "<k" here beside a ":" there would tell which is small
-            codes[col] = codes[col].where(
-                other.eq(SHOWN) | (codes[col].ne(SHOWN) & other.ne(COMPLEMENTARY)), COMPLEMENTARY)
+            keep = (other == SHOWN) | (~shown(col) & (other != COMPLEMENTARY))
+            hide_where(col, ~keep, COMPLEMENTARY)
         if by_split and ("split", col) in linked:
             # a hidden total: its split must not add up to it, and its zeros must not say
             # which group the few people are in ("0 gutter" beside a hidden 1)
             total = linked[("split", col)]
             pilots = frame.index.get_level_values(split)
-            total_hidden = pd.Series(total.reindex(pilots).to_numpy(object),
-                                     index=frame.index).fillna(SHOWN).ne(SHOWN)
-            codes[col] = codes[col].where(~(total_hidden & codes[col].eq(SHOWN)),
-                                          COMPLEMENTARY)
+            total_hidden = pd.Series(total.reindex(pilots).to_numpy(object)).fillna(SHOWN) \
+                .to_numpy(object) != SHOWN
+            hide_where(col, total_hidden & shown(col), COMPLEMENTARY)
     for total, parts in ROW_PARTS.items():
         present = [p for p in parts if p in frame.columns]
         if total not in frame.columns or len(present) < len(parts):
             continue  # with a part missing, the others do not add up to the total
-        block = frame[present].apply(pd.to_numeric, errors="coerce").astype(float)
-        stacked = pd.Series(block.to_numpy().ravel(), index=pd.MultiIndex.from_product(
-            [range(len(block)), range(len(present))], names=["row", "part"]))
+        block = np.column_stack([num(p) for p in present])
+        stacked = pd.Series(block.ravel(), index=pd.MultiIndex.from_product(
+            [range(rows), range(len(present))], names=["row", "part"]))
         hide = suppression_mask(stacked, k, groups="row")
         marks = suppression_codes(stacked, k, groups="row", hidden=hide).to_numpy(object)
         marks, hide = marks.reshape(block.shape), hide.to_numpy(bool).reshape(block.shape)
         # where the total is shown, ":" also over a small part that "<k" would pin to it
-        total_shown = codes[total].eq(SHOWN).to_numpy(bool)
+        total_shown = shown(total)
         for j, col in enumerate(present):
             loosen = ((marks[:, j] == COMPLEMENTARY) & total_shown
-                      & codes[col].isin([SHOWN, PRIMARY]).to_numpy(bool))
-            loosen |= hide[:, j] & codes[col].eq(SHOWN).to_numpy(bool)
-            codes[col] = codes[col].where(~loosen, COMPLEMENTARY)
+                      & ((codes[col] == SHOWN) | (codes[col] == PRIMARY)))
+            loosen |= hide[:, j] & shown(col)
+            hide_where(col, loosen, COMPLEMENTARY)
     for total, parts in TOTAL_HIDDEN_WITH_PART.items():
-        if total in codes.columns and all(p in codes.columns for p in parts):
-            part_hidden = codes[list(parts)].ne(SHOWN).any(axis=1)
-            keep = ~(part_hidden & codes[total].eq(SHOWN) & (_num(frame, total) > 0))
-            codes[total] = codes[total].where(keep, COMPLEMENTARY)
+        if total in codes and all(p in codes for p in parts):
+            part_hidden = np.logical_or.reduce([~shown(p) for p in parts])
+            hide_where(total, part_hidden & shown(total) & (num(total) > 0), COMPLEMENTARY)
     if {"enrolments", "citizens_reached"} <= set(frame.columns):
         # enrolments less citizens reached counts the second enrolments of people in several
         # pilots: a small difference hides the number of citizens reached
-        repeat = _num(frame, "enrolments") - _num(frame, "citizens_reached")
-        small = (repeat > 0) & (repeat < k) & codes["citizens_reached"].eq(SHOWN)
-        codes["citizens_reached"] = codes["citizens_reached"].where(~small, COMPLEMENTARY)
-    implied = {name_: _count_codes(fn(frame).fillna(0.0), k).ne(SHOWN)
-               for name_, fn in IMPLIED_COUNTS.items()}
+        repeat = num("enrolments") - num("citizens_reached")
+        hide_where("citizens_reached", _small(repeat, k) & shown("citizens_reached"),
+                   COMPLEMENTARY)
+    implied_small: dict[str, np.ndarray] = {}
+
+    def implied(base: str) -> np.ndarray:
+        if base not in implied_small:
+            implied_small[base] = _small(
+                IMPLIED_COUNTS[base](frame).fillna(0.0).to_numpy(float), k)
+        return implied_small[base]
+
     # a count whose complement in its group is small is itself hidden (n − s gives it)
     if "successes" in frame.columns:
-        extra = implied["non_successes"] & codes["successes"].eq(SHOWN) & (_num(frame, "successes") > 0)
-        codes["successes"] = codes["successes"].where(~extra, COMPLEMENTARY)
+        extra = implied("non_successes") & shown("successes") & (num("successes") > 0)
+        hide_where("successes", extra, COMPLEMENTARY)
     if {"successes", "reversals"} <= set(frame.columns):
         # successes less a small count of reversals is the net the value gives back
-        small = codes["reversals"].eq(PRIMARY) & codes["successes"].eq(SHOWN)
-        codes["successes"] = codes["successes"].where(
-            ~(small & (_num(frame, "successes") > 0)), COMPLEMENTARY)
+        small = (codes["reversals"] == PRIMARY) & shown("successes")
+        hide_where("successes", small & (num("successes") > 0), COMPLEMENTARY)
     already = frame.attrs.get("suppressed")  # a table :func:`publishable` has emptied
     if (isinstance(already, pd.DataFrame) and already.index.is_unique
             and frame.index.isin(already.index).all()):  # also rows of it (one pilot's)
         already = already.reindex(frame.index, fill_value=False).astype(bool)
-        for col in already.columns.intersection(codes.columns):
-            codes[col] = codes[col].where(~already[col].to_numpy(bool), DERIVED)
+        for col in already.columns.intersection(frame.columns):
+            hide_where(col, already[col].to_numpy(bool), DERIVED)
     numeric = [c for c in frame.columns if c not in counts and c in DERIVED_FROM]
     for col in numeric:
-        hide = pd.Series(False, index=frame.index)
+        hide = np.zeros(rows, dtype=bool)
         for base in DERIVED_FROM[col]:
-            if base in codes.columns and base in counts:
-                hide |= codes[base].ne(SHOWN)
-            elif base in implied and _implied_applies(base, frame):
-                hide |= implied[base]
-        has_value = frame[col].notna()
-        codes[col] = codes[col].where(~(hide & has_value), DERIVED)
-    return codes
+            if base in codes and base in counts:
+                hide |= ~shown(base)
+            elif base in IMPLIED_COUNTS and _implied_applies(base, frame):
+                hide |= implied(base)
+        hide_where(col, hide & frame[col].notna().to_numpy(bool), DERIVED)
+    return pd.DataFrame(codes, index=frame.index, columns=frame.columns, dtype=object)
 
 
 def _implied_applies(base: str, frame: pd.DataFrame) -> bool:

@@ -230,8 +230,14 @@ def _die_with_parent(parent: int) -> None:
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
         except (OSError, AttributeError):  # then only the closed task queue ends a worker
             pass
-    if os.getppid() != parent:  # the parent ended before we asked
+    # Forked from the fork server, which ends when the parent does (and so sends the signal);
+    # had the parent ended before we asked, no signal would come.
+    try:
+        os.kill(parent, 0)
+    except ProcessLookupError:
         os._exit(128 + signal.SIGTERM)
+    except PermissionError:  # alive, under another user (cannot happen to a parent)
+        pass
 
 
 def _worker_stop(signum: int, frame: Any) -> None:
@@ -243,9 +249,18 @@ def _worker_stop(signum: int, frame: Any) -> None:
 
 
 def _start_worker(kernel_name: str, preload: tuple[str, ...], parent: int | None = None,
-                  private: str | None = None, events: Any = None) -> None:
+                  private: str | None = None, events: Any = None,
+                  environ: Mapping[str, str] | None = None, cwd: str | None = None) -> None:
     if parent is not None:
         _die_with_parent(parent)
+    # Forked from the fork server: its environment and folder are the parent's as they were
+    # when the server started; a worker takes the parent's as they are now.
+    if environ is not None:
+        os.environ.clear()
+        os.environ.update(environ)
+    if cwd is not None:
+        with contextlib.suppress(OSError):
+            os.chdir(cwd)
     if events is not None:  # news of the reports' stages, for the display (see _StageNews)
         # a worker that ends does not wait for news nobody may read any more
         events.cancel_join_thread()
@@ -326,18 +341,47 @@ def _warm_up() -> None:
 
 
 def _worker_context() -> Any:
-    """How the workers start: forked (fast), but started fresh ("spawn") from a process
-    that has run Typst, whose worker threads a forked child would wait for for ever."""
-    from .export import typst_used_here
+    """How the workers start: forked from a fork server that has imported what a report
+    needs (:mod:`._preload`), so that this is done once rather than in every worker.
 
-    if not typst_used_here():
-        return None
+    Not forked from this process: it may have run Typst, whose worker threads a forked child
+    would wait for for ever, and it has not imported the report libraries. Where there is no
+    fork server (Windows), they start fresh ("spawn").
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        # One fork server per process, started by the first run and kept for the next.
+        context.set_forkserver_preload([_PRELOAD_MODULE])
+        return context
     main = sys.modules.get("__main__")
     if main is not None and not hasattr(main, "__spec__"):
         # an IPython shell's __main__ (a notebook, or LocalSession in this process) has no
         # __spec__, which spawn reads to re-import it; None means "nothing to re-import"
         main.__spec__ = None
     return multiprocessing.get_context("spawn")
+
+
+_PRELOAD_MODULE = "pilot_eval.render._preload"
+
+
+def _stop_fork_server(context: Any) -> None:
+    """End the fork server of this run's workers, and wait for it: nothing of a run outlives
+    it (its socket file included), and its CPU time is counted with the run's (``time``)."""
+    if context is None or context.get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    stop = getattr(forkserver._forkserver, "_stop", None)  # public only to CPython's tests
+    if stop is not None:
+        with contextlib.suppress(OSError):
+            stop()
+
+
+def _current_folder() -> str | None:
+    try:
+        return os.getcwd()
+    except OSError:  # removed under us; the workers keep the fork server's
+        return None
 
 
 def _worker_ready() -> None:
@@ -573,7 +617,8 @@ def _render_reports(data_dir: str | Path, *, as_of: str | None, pilots: Sequence
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
                                    mp_context=context,
                                    initargs=(KERNEL_NAME, PRELOAD, os.getpid(), str(private.path),
-                                             None if news is None else news.queue))
+                                             None if news is None else news.queue,
+                                             dict(os.environ), _current_folder()))
         try:
             for _ in range(workers):
                 pool.submit(_worker_ready)
@@ -591,6 +636,7 @@ def _render_reports(data_dir: str | Path, *, as_of: str | None, pilots: Sequence
                 pool.shutdown(wait=True, cancel_futures=True)
             else:
                 _stop_workers(pool)
+            _stop_fork_server(context)
             if news is not None:
                 news.close()
     finally:

@@ -99,15 +99,18 @@ def _safe_text(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            s = out[col].astype(object)
-            is_text = s.map(lambda v: isinstance(v, str))  # bounded: metric tables are small
-            if not is_text.any():
+            values = out[col].to_numpy(object)
+            if not any(isinstance(v, str) for v in values):
                 continue
-            text = s[is_text].astype(str).map(_visible)
-            risky = text.str.startswith(_FORMULA_START)
-            s[is_text] = text.where(~risky, "'" + text)
-            out[col] = s
+            out[col] = pd.Series([_safe_cell(v) for v in values], index=out.index, dtype=object)
     return out
+
+
+def _safe_cell(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    text = _visible(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
