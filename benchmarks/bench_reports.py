@@ -20,9 +20,9 @@ temporary folder (removed afterwards) and run with ``PYTHONPATH`` pointing at it
 wall and CPU time: the speed-up, measured in one sitting on one machine. Use ``--repeat 3``
 or more: the machine may be shared.
 
-``--by-process`` also splits the CPU seconds by kind of process (the command itself, its
-workers, kernels), read from ``/proc`` while the run goes (Linux; the polling costs a
-little CPU of its own, outside what is measured).
+``--by-process`` also splits the CPU seconds by kind of process (the command itself, the
+fork server its workers are forked from, the workers, kernels), read from ``/proc`` while
+the run goes (Linux; the polling costs a little CPU of its own, outside what is measured).
 
 Nothing is asserted (speed is measured, not unit-tested). Wall time depends on what else
 the machine is doing, so each run also prints the load average before it; with other
@@ -95,6 +95,9 @@ def _kind(pid: int, root: int, parents: dict[int, int], command: str) -> str:
         return "command"
     if "ipykernel" in command:
         return "kernels"
+    # the workers are forked from a fork server (same command line), a child of the command
+    if "forkserver" in command:
+        return "fork server" if parents.get(pid) == root else "workers"
     return "workers" if parents.get(pid) == root else "other"
 
 

@@ -240,6 +240,23 @@ def _die_with_parent(parent: int) -> None:
         pass
 
 
+def _let_fork_server_go() -> None:
+    """Close this worker's copy of the pipe that keeps the fork server alive.
+
+    The server ends when the pipe's last writer closes it; every child it forks gets a copy
+    (to fork children of its own, which a worker never does). Closed here, the parent's is
+    the last: when the parent dies, even by ``kill -9``, the server ends, and its end sends
+    the workers their signal (:func:`_die_with_parent`)."""
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver
+    fd = getattr(server, "_forkserver_alive_fd", None)
+    if fd is not None and server.get_inherited_fds() is not None:  # forked by a server
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        server._forkserver_alive_fd = None
+
+
 def _worker_stop(signum: int, frame: Any) -> None:
     """SIGTERM in a worker (from the parent, or because the parent died): end at once."""
     session = _WORKER.get("session")
@@ -251,6 +268,7 @@ def _worker_stop(signum: int, frame: Any) -> None:
 def _start_worker(kernel_name: str, preload: tuple[str, ...], parent: int | None = None,
                   private: str | None = None, events: Any = None,
                   environ: Mapping[str, str] | None = None, cwd: str | None = None) -> None:
+    _let_fork_server_go()
     if parent is not None:
         _die_with_parent(parent)
     # Forked from the fork server: its environment and folder are the parent's as they were
