@@ -18,8 +18,10 @@ Speed (the sample set: portfolio and four pilots):
 * The notebooks run in worker processes (one also with ``jobs=1``), each of which runs
   its notebooks itself, one after another: Papermill and nbclient execute them against an
   IPython shell in the worker (:class:`~pilot_eval.render.run.LocalSession`: a fresh
-  namespace per notebook) instead of a kernel process. So no kernel is started and the
-  report libraries are imported once per worker, while the parent prepares the data.
+  namespace per notebook) instead of a kernel process. So no kernel is started, and the
+  workers are forked from a fork server that has imported the report libraries, compiled
+  the HTML templates and read the typeface (:mod:`._preload`) while the parent prepares the
+  data: that is done once per run, not once per worker. The server ends with the run.
 * The metric tables, and their published form (the disclosure model applied), are computed
   once, here, and handed to the notebooks in a file that
   :data:`~pilot_eval.present.report_data.REPORT_DATA_ENV` names; a notebook uses it only when
@@ -31,10 +33,9 @@ Speed (the sample set: portfolio and four pilots):
 * Each worker is a session of its own (where Linux groups the scheduling by session, the
   reports get a worker's share of a busy machine each) and runs at a slightly lower
   priority than the parent, whose tables every report waits for. While the parent
-  computes them, each worker warms up in a thread (imports the report libraries, IPython,
-  Papermill, nbconvert and Typst, compiles the templates, loads the fonts: what
-  its first report would pay for) until its first report arrives; ``metrics.xlsx`` is
-  written once a worker has nothing left to do.
+  computes them, each worker warms up in a thread (what is left of its first report's
+  one-off costs: making the shell, running Typst once) until its first report arrives;
+  ``metrics.xlsx`` is written once a worker has nothing left to do.
 """
 
 from __future__ import annotations
