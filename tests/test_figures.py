@@ -1244,3 +1244,14 @@ def test_tornado_of_the_exact_sensitivity_hides_a_ratio_resting_on_a_small_count
     shown = F.tornado(fr["sens"], "leksehjelp", "trivsel", by_measure=fr["vfm"],
                       min_cell_size=K)
     assert shown.is_chart and "kan ikke beregnes" not in shown.alt
+
+
+def test_charts_take_the_pilots_table_for_names_too(fr):
+    """ds.pilots where a chart wants names: names shown, not ids (it used to look the ids up
+    among the table's columns and show every id)."""
+    by_table = labels(F.grant_vs_spent(fr["cost"], fr["ds"].pilots).svg)
+    by_mapping = labels(F.grant_vs_spent(fr["cost"], fr["names"]).svg)
+    assert by_table == by_mapping
+    shown = " ".join(label.text for label in by_table)
+    name = next(iter(fr["names"].values()))
+    assert name.split()[0] in shown

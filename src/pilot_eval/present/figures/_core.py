@@ -174,6 +174,8 @@ def _require(frame: pd.DataFrame, columns: Iterable[str], producer: str) -> pd.D
 def pilot_names(pilots: pd.DataFrame) -> dict[str, str]:
     """Map ``pilot_id`` → ``name`` from the pilots table (``ds.pilots``), for chart labels.
 
+    The charts' ``names`` also take ``ds.pilots`` itself.
+
     Parameters
     ----------
     pilots : pandas.DataFrame
@@ -187,7 +189,11 @@ def pilot_names(pilots: pd.DataFrame) -> dict[str, str]:
     return {str(k): str(v) for k, v in zip(pilots["pilot_id"], pilots["name"], strict=False)}
 
 
-def _name(names: Mapping[str, str] | None, pid: Any) -> str:
+def _name(names: Mapping[str, str] | pd.DataFrame | None, pid: Any) -> str:
+    """A pilot's display name; ``names`` may also be the pilots table itself (``ds.pilots``),
+    whose column names a mapping lookup would otherwise search, showing every id."""
+    if isinstance(names, pd.DataFrame):
+        names = pilot_names(names)
     if names is not None and str(pid) in names:
         return str(names[str(pid)])
     return str(pid)
