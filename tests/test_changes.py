@@ -522,3 +522,31 @@ def test_a_set_of_another_agreement_is_not_the_previous_report(tmp_path: Path) -
     found = ch.find_previous(tmp_path, "2025-12-31", "Ours (2025-01-01)")
     assert found is not None and found.folder.name == "2025-06-30"
     assert ch.find_previous(tmp_path, "2025-12-31").folder.name == "2025-09-30"
+
+
+def test_changed_rules_are_said_and_the_same_data_is_compared_again(tmp_path: Path) -> None:
+    """Ratings made by other thresholds: the reader is told a changed rating may come from
+    the rules, not the figures; the same date and files under new rules is compared (not
+    'nothing changed'). Unknown rules (older sets) say nothing."""
+    files = {"costs.csv": "ab" * 32}
+    before = ch.Snapshot(**{**snap("2025-12-31", inputs=files).__dict__, "rules_sha256": "1" * 64})
+    after = ch.Snapshot(**{**snap("2025-12-31", {"a": {"reach_status": "green"}},
+                                  inputs=dict(files)).__dict__, "rules_sha256": "2" * 64})
+    changed = ch.compare(before, after, min_cell_size=5)
+    assert changed.kind == "compared" and changed.rules_changed and changed.anything
+    assert row(changed, "a", "reach_status")["after"] == "green"
+    said = plain(ch.summary_sentences(changed))
+    assert "Reglene for vurderingene (tersklene i avtalen) er endret siden forrige rapport" in said
+    assert "Datafilene er de samme" not in said  # the changes do not come from the date
+    pilot = plain(ch.pilot_sentences(changed, "a", "en", min_cell_size=5))
+    assert "may come from the new rules rather than from new figures" in pilot
+    same_rules = ch.compare(before, ch.Snapshot(**{**after.__dict__, "rules_sha256": "1" * 64}),
+                            min_cell_size=5)
+    assert same_rules.kind == "same" and not same_rules.rules_changed
+    unknown = ch.compare(ch.Snapshot(**{**before.__dict__, "rules_sha256": None}),
+                         snap("2026-03-31", inputs=dict(files)), min_cell_size=5)
+    assert not unknown.rules_changed
+    assert "Reglene" not in plain(ch.summary_sentences(unknown))
+    # read from a published set's manifest
+    write_set(tmp_path / "2025-09-30", "2025-09-30", extra={"rules_sha256": "3" * 64})
+    assert ch.find_previous(tmp_path, "2025-12-31").rules_sha256 == "3" * 64

@@ -3,8 +3,8 @@
 Each report set (``pilot-eval report``) keeps its published metric tables in
 ``metrics.json`` beside ``metrics.xlsx`` (the same cells: a small count reads "<5", a
 hidden one ":"), and its ``manifest.json`` gives the set's date (``as_of``), when it was
-made (``created_utc``), the file with the tables (``metric_tables``) and the SHA-256 of
-every input file. A later report:
+made (``created_utc``), the file with the tables (``metric_tables``), the SHA-256 of
+every input file and of the rules it was rated by (``rules_sha256``). A later report:
 
 1. finds the previous set: the set in the same output folder with the latest date
    *before* its own (:func:`find_previous`); a set for the same date is the one being
@@ -15,7 +15,8 @@ every input file. A later report:
    result is shown and its evidence rating;
 3. compares the two (:func:`compare`, pure): a tidy frame of what moved, and the
    deliveries (:func:`read_deliveries`, the intake's ``deliveries/log.jsonl``) received
-   since the previous set was made that corrected data already delivered;
+   since the previous set was made that corrected data already delivered, and whether
+   the rules changed (then a changed rating may come from the rules, and says so);
 4. says it in words (:func:`summary_sentences`, :func:`pilot_sentences`,
    :func:`correction_sentences`; the catalogue is :data:`pilot_eval.present.text.MESSAGES`,
    keys ``changes.*``) and, for the portfolio, a table
@@ -38,7 +39,7 @@ import logging
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -133,6 +134,9 @@ class Snapshot:
         Input file name → SHA-256 (empty when not known).
     created_utc : Timestamp, optional
         When the set was made (UTC).
+    rules_sha256 : str, optional
+        The fingerprint of the rules the set was rated by
+        (:func:`pilot_eval.metrics.rules_hash`); None when not known.
     """
 
     as_of: pd.Timestamp
@@ -140,6 +144,7 @@ class Snapshot:
     results: pd.DataFrame | None
     inputs: Mapping[str, str] = field(default_factory=dict)
     created_utc: pd.Timestamp | None = None
+    rules_sha256: str | None = None
 
 
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
@@ -236,7 +241,8 @@ def _from_flat(flat: Mapping[str, pd.DataFrame], *, as_of: pd.Timestamp, min_cel
 
 
 def snapshot(tables: Mapping[str, pd.DataFrame], *, as_of: Any, min_cell_size: int,
-             inputs: Mapping[str, str] | None = None) -> Snapshot:
+             inputs: Mapping[str, str] | None = None,
+             rules_sha256: str | None = None) -> Snapshot:
     """The snapshot of a report from its metric tables, as they will be published.
 
     Parameters
@@ -250,6 +256,8 @@ def snapshot(tables: Mapping[str, pd.DataFrame], *, as_of: Any, min_cell_size: i
         The disclosure model's *k*: counts hidden here are hidden in the comparison.
     inputs : mapping, optional
         Input file name → SHA-256 (:func:`file_hashes`).
+    rules_sha256 : str, optional
+        :func:`pilot_eval.metrics.rules_hash` of the data the tables were made from.
 
     Examples
     --------
@@ -270,8 +278,9 @@ def snapshot(tables: Mapping[str, pd.DataFrame], *, as_of: Any, min_cell_size: i
     >>> snap.results is None  # no outcomes table given
     True
     """
-    return _from_flat(_marked(tables, min_cell_size), as_of=pd.Timestamp(as_of),
+    made = _from_flat(_marked(tables, min_cell_size), as_of=pd.Timestamp(as_of),
                       min_cell_size=min_cell_size, inputs=inputs)
+    return replace(made, rules_sha256=rules_sha256)
 
 
 def file_hashes(paths: Iterable[str | Path]) -> dict[str, str]:
@@ -330,6 +339,9 @@ class ReportSet:
     #: False for a dated set whose manifest cannot be read: it is still the previous
     #: report (a set skipped would make an older one look like it), but nothing is compared
     readable: bool = True
+    #: the fingerprint of the rules it was rated by; None in sets made before the manifest
+    #: said it
+    rules_sha256: str | None = None
 
 
 def agreement_key(agreement: Any) -> str:
@@ -401,7 +413,9 @@ def _read_manifest(folder: Path) -> ReportSet | None:
                      created_utc=_timestamp(data.get("created_utc"), utc=True),
                      tables_file=_plain_name(data.get("metric_tables")), inputs=inputs,
                      agreement=data["agreement"] if isinstance(data.get("agreement"), str)
-                     else None)
+                     else None,
+                     rules_sha256=data["rules_sha256"]
+                     if isinstance(data.get("rules_sha256"), str) else None)
 
 
 def _unreadable(folder: Path) -> ReportSet | None:
@@ -572,8 +586,9 @@ def read_snapshot(report_set: ReportSet, *, min_cell_size: int) -> Snapshot | No
                 raise ValueError("not a JSON object of tables")
             flat = {name: pd.DataFrame([r for r in data[name] if isinstance(r, dict)])
                     for name in _TABLES if isinstance(data.get(name), list)}
-        return _from_flat(flat, as_of=report_set.as_of, min_cell_size=min_cell_size,
+        made = _from_flat(flat, as_of=report_set.as_of, min_cell_size=min_cell_size,
                           inputs=report_set.inputs, created_utc=report_set.created_utc)
+        return replace(made, rules_sha256=report_set.rules_sha256)
     except Exception as exc:  # noqa: BLE001 — another version's or a damaged file: say so
         log.warning("The metric tables of the report set %s cannot be read (%s: %s); it is "
                     "not compared with.", report_set.folder, type(exc).__name__, exc)
@@ -715,6 +730,9 @@ class Changes:
         Deliveries with corrections received after the previous set was made:
         ``pilot_id``, ``received_at``, ``corrections``, ``corrected_until``,
         ``reported`` (every corrected row is dated on or before the previous set's date).
+    rules_changed : bool
+        The two sets were rated by different rules (the agreement's thresholds): a changed
+        rating may come from the rules, not the figures. False when either is not known.
     """
 
     kind: Kind
@@ -725,6 +743,7 @@ class Changes:
     frame: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(CHANGE_COLUMNS)))
     corrections: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["pilot_id", "received_at", "corrections", "corrected_until", "reported"]))
+    rules_changed: bool = False
 
     def of(self, pilot_id: str) -> pd.DataFrame:
         """The rows of :attr:`frame` about one pilot."""
@@ -761,7 +780,7 @@ class Changes:
         moving = (~f["topic"].isin(["enrolled", "fund_cost_nok"])
                   | f["shown"].isin(["small", "hidden"])
                   | f["change"].astype(float).fillna(0).ne(0))
-        return bool(moving.any()) or len(self.corrections) > 0
+        return bool(moving.any()) or len(self.corrections) > 0 or self.rules_changed
 
 
 def _count_change(before: float, before_code: str, after: float, after_code: str,
@@ -831,9 +850,11 @@ def compare(previous: Snapshot | None, current: Snapshot, *, min_cell_size: int,
         return Changes("first", as_of)
     made = previous.created_utc
     same_inputs = bool(previous.inputs) and dict(previous.inputs) == dict(current.inputs)
+    rules_changed = (previous.rules_sha256 is not None and current.rules_sha256 is not None
+                     and previous.rules_sha256 != current.rules_sha256)
     if previous.as_of > as_of:
         return Changes("later", as_of, previous.as_of, made)
-    if previous.as_of == as_of and same_inputs:
+    if previous.as_of == as_of and same_inputs and not rules_changed:
         return Changes("same", as_of, previous.as_of, made, same_inputs=True)
 
     rows: list[dict[str, Any]] = []
@@ -889,7 +910,8 @@ def compare(previous: Snapshot | None, current: Snapshot, *, min_cell_size: int,
     for col in ("measure", "before", "after"):
         frame[col] = frame[col].where(frame[col].notna(), None)
     return Changes("compared", as_of, previous.as_of, made, same_inputs=same_inputs,
-                   frame=frame, corrections=_corrections(deliveries, previous, after_all.index))
+                   frame=frame, corrections=_corrections(deliveries, previous, after_all.index),
+                   rules_changed=rules_changed)
 
 
 def _corrections(deliveries: pd.DataFrame | None, previous: Snapshot,
@@ -1108,7 +1130,9 @@ def summary_sentences(changes: Changes, language: str = "nb", *,
     for pid in changes.frame.loc[changes.frame["topic"] == "pilot_gone", "pilot_id"]:
         said.append(text.message("changes.pilot_gone", language,
                                  name=names.get(str(pid), str(pid))))
-    if changes.same_inputs:
+    if changes.rules_changed:  # then not "the changes come from the later date" alone
+        said.append(text.message("changes.rules_changed", language))
+    elif changes.same_inputs:
         said.append(text.message("changes.same_inputs", language))
     return [" ".join(said)]
 
@@ -1287,7 +1311,9 @@ def pilot_sentences(changes: Changes, pilot_id: str, language: str = "nb", *,
     rated = rated_changes(changes, pilot_id, language, measure_labels)
     said += [s + "." for s in rated] or [text.message("changes.rated_pilot_none", language)]
     said += correction_sentences(changes, language, names=names, pilot_id=pilot_id)
-    if changes.same_inputs:
+    if changes.rules_changed:  # then not "the changes come from the later date" alone
+        said.append(text.message("changes.rules_changed", language))
+    elif changes.same_inputs:
         said.append(text.message("changes.same_inputs", language))
     return said
 

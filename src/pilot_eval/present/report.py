@@ -566,7 +566,9 @@ class _Report:
             # the tables are files of the data folder (input_files may be relative to
             # where it was loaded, another folder than this notebook's)
             inputs=_changes.file_hashes(self.ds.source / Path(f).name
-                                        for f in self.ds.input_files) if self.ds.source else {})
+                                        for f in self.ds.input_files) if self.ds.source else {},
+            rules_sha256=(self._data.rules_hash if self._data is not None else "")
+            or _metrics().rules_hash(self.ds))
         deliveries = _changes.read_deliveries(self.ds.source) if self.ds.source else None
         return _changes.changes_since(reports_dir, current, min_cell_size=self.min_cell_size,
                                       deliveries=deliveries,
