@@ -175,7 +175,15 @@ def test_workbook_headers_words_and_number_formats(written: dict) -> None:
     card = _row(_sheet(nb, "scorecard"), "jobbtrening")
     assert (card["Rekkevidde"].value, card["Økonomi"].value) == ("god", "usikker")
     assert card["Anbefaling"].value == "videreføre" and card["Høyere er bedre"].value == "ja"
-    assert card["Grunn økonomi"].value == "overspending"  # reasons stay codes
+    # reasons and notes as the reports say them; several codes, one sentence each
+    assert card["Grunn økonomi"].value == "Piloten bruker tilsagnet litt raskere enn planen."
+    for book, lang in ((nb, "nb"), (en, "en")):
+        sheet = _sheet(book, "outcomes", lang)
+        head = [c.value for c in sheet[1]]
+        col = head.index(columns.column("outcomes", "evidence_reasons", lang).header) + 1
+        said = [sheet.cell(r, col).value for r in range(2, sheet.max_row + 1)]
+        assert any(said)
+        assert all(s is None or (s.endswith(".") and "_" not in s) for s in said), said
     card_en = _row(_sheet(en, "scorecard", "en"), "jobbtrening")
     assert (card_en["Cost"].value, card_en["Recommendation"].value) == ("uncertain", "continue")
     assert _row(_sheet(en, "reach", "en"), "leksehjelp")["Completion rate"].number_format \

@@ -19,6 +19,8 @@ built from the catalogs on first use (importing the module reads no file).
 * :data:`COLUMNS` -- each column's kind, header and meaning; :data:`TABLE_COLUMNS` where
   one table means something else by a column name.
 * :data:`CODE_WORDS` -- words for the codes of a few columns (``state``, ``funder`` …).
+* :data:`CODE_SENTENCES` -- the columns whose codes are reasons and notes the reports say
+  in a sentence, and where in the catalog those sentences are.
 * :data:`KIND_WORDS` -- what each kind is called on the workbook's first sheet.
 * :func:`column`, :func:`table` -- look-ups in a language, with a plain fallback for a
   column nobody has described yet.
@@ -35,6 +37,7 @@ from ..errors import UsageError
 from . import text
 
 __all__ = [
+    "CODE_SENTENCES",
     "CODE_WORDS",
     "COLUMNS",
     "KINDS",
@@ -44,6 +47,7 @@ __all__ = [
     "Column",
     "Described",
     "Table",
+    "code_sentence",
     "column",
     "table",
 ]
@@ -491,6 +495,57 @@ KIND_WORDS: Final[Mapping[str, tuple[str, str]]]
 #: Words for the codes of some columns, by column: code → (bokmål, English). A code not
 #: listed is written as it is; reasons and notes stay codes (docs/metrics.md explains them).
 CODE_WORDS: Final[Mapping[str, Mapping[str, tuple[str, str]]]]
+
+#: Columns of reasons and notes → the catalog's prefix for their sentences, as the reports
+#: say them: code ``far_behind`` of ``reach_reason`` is message ``reach_reason.far_behind``.
+#: Several codes in one cell are separated by ";". A code without a sentence stays a code.
+CODE_SENTENCES: Final[Mapping[str, str]] = MappingProxyType({
+    "reach_reason": "reach_reason",
+    "cost_reason": "cost_reason",
+    "outcome_reason": "outcome_reason",
+    "recommendation_reason": "recommendation_reason",
+    "evidence_reasons": "evidence.reason",
+    "outcome_evidence_reasons": "evidence.reason",
+    "coverage_note": "coverage_note",
+    "target_population_note": "coverage_note",
+    "note": "value_note",  # value_for_money, value_by_pilot (other tables' notes stay codes)
+})
+
+
+def code_sentence(column_name: str, value: Any, language: str = "nb") -> str | None:
+    """The sentence(s) a reason or note code stands for, or None when it has none.
+
+    Parameters
+    ----------
+    column_name : str
+        A column of :data:`CODE_SENTENCES`.
+    value : str
+        Its code, or several separated by ";".
+    language : {"nb", "en"}, default "nb"
+
+    Examples
+    --------
+    >>> code_sentence("reach_reason", "far_behind", "en")
+    'The pilot has far fewer participants than expected.'
+    >>> code_sentence("evidence_reasons", "too_few;attrition_high", "en")
+    'Too few are measured in one of the groups; many follow-up measurements are missing.'
+    >>> code_sentence("pilot_id", "lekse") is None
+    True
+    """
+    _check(language)
+    prefix = CODE_SENTENCES.get(column_name)
+    if prefix is None or not isinstance(value, str) or not value:
+        return None
+    keys = [f"{prefix}.{code.strip()}" for code in value.split(";")]
+    if not all(key in text.MESSAGES for key in keys):
+        return None
+    said = [text.message(key, language) for key in keys]
+    if all(x.endswith(".") for x in said):
+        return " ".join(said)
+    # reasons the reports fit into a sentence of their own ("… because too few …")
+    joined = "; ".join(x.rstrip(".") for x in said)
+    return joined[:1].upper() + joined[1:] + "."
+
 
 _LAZY: Final[dict[str, Any]] = {"TABLES": _tables, "COLUMNS": _columns,
                                  "TABLE_COLUMNS": _table_columns, "KIND_WORDS": _kind_words,

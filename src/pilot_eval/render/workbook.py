@@ -370,8 +370,10 @@ _ABOUT = {
                "{version}. The computations: docs/metrics.md. Privacy: docs/privacy.md. The "
                "same tables with code names: metrics.json."),
     "codes": ("Koder", "Codes"),
-    "codes_text": ("Grunner og merknader står som koder; docs/metrics.md forklarer dem.",
-                   "Reasons and notes are codes; docs/metrics.md explains them."),
+    "codes_text": ("Grunner og merknader står som setningene rapportene bruker; andre koder "
+                   "forklarer docs/metrics.md.",
+                   "Reasons and notes read as the reports' sentences; docs/metrics.md "
+                   "explains other codes."),
     "columns_title": ("Arkene og kolonnene", "The sheets and columns"),
     "yes": ("ja", "yes"), "no": ("nei", "no"),
     "page": ("Side &P av &N", "Page &P of &N"),
@@ -431,7 +433,10 @@ def _word(kind: str, column_name: str, value: Any, language: str) -> Any:
     if kind == "evidence":
         return text.evidence_word(value, language)
     words = columns.CODE_WORDS.get(column_name, {}).get(str(value))
-    return words[_i(language)] if words else value
+    if words:
+        return words[_i(language)]
+    said = columns.code_sentence(column_name, value, language)
+    return value if said is None else said
 
 
 def _cell_value(kind: str, column_name: str, value: Any, language: str) -> Any:
