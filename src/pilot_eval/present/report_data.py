@@ -115,6 +115,8 @@ def report_data(ds: Dataset, *, key: str = "") -> ReportData:
     extra = {"cost_by_month": metrics.cost_by_month(ds),
              "enrolment": metrics.enrolment_by_month(ds),
              "outcome_changes": metrics.outcome_changes(ds)}
+    if metrics.has_decision_data(ds):  # every report's "after the agreement" reads it
+        extra["reach_gaps"] = metrics.reach_gaps(ds)
     series = tables_["indicators"].index.get_level_values("series") if len(tables_["indicators"]) else []
     fits = {str(s): dataclasses.replace(metrics.its_fit(ds, str(s)), model=None)
             for s in dict.fromkeys(series)}
