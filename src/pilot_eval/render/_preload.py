@@ -11,6 +11,7 @@ does not get them, and waits for ever on what they held.
 
 from __future__ import annotations
 
+import gc
 import sys
 
 # jsonschema (imported by nbformat) imports rfc3987_syntax, which builds ~35 Lark parsers on
@@ -31,3 +32,8 @@ run._register_engine()
 export._html_exporter()  # compiles the templates
 export.font_face_css()
 export._typst_fonts()  # reads the font files (no thread, no compilation)
+
+# What is imported here lives as long as each worker: out of the collector's sight, so a
+# worker's collections do not walk it, nor write to (and so copy) the pages it shares with
+# this server (the gc.freeze documentation's advice before forking).
+gc.freeze()
