@@ -39,9 +39,6 @@ MODULES_NOT_YET: dict[str, str] = {
     "pilot_eval.schema": "checks",
     "pilot_eval.render.": "rendering and exports",
     "pilot_eval.sample": "sample data",
-    "pilot_eval.present.report": "report blocks",
-    "pilot_eval.present.report_data": "shared report data",
-    "pilot_eval.present.css": "styles",
 }
 
 #: Functions of the apidocs modules still without an example, by module: to be emptied.
