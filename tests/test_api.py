@@ -37,7 +37,6 @@ MODULES_NOT_YET: dict[str, str] = {
     "pilot_eval.io": "reading files",
     "pilot_eval.dataset": "loading",
     "pilot_eval.schema": "checks",
-    "pilot_eval.render.": "rendering and exports",
     "pilot_eval.sample": "sample data",
 }
 
