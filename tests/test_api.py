@@ -36,7 +36,6 @@ MODULES_NOT_YET: dict[str, str] = {
     "pilot_eval.io": "reading files",
     "pilot_eval.dataset": "loading",
     "pilot_eval.schema": "checks",
-    "pilot_eval.sample": "sample data",
 }
 
 #: Functions of the apidocs modules still without an example, by module: to be emptied.
