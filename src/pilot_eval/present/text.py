@@ -1073,7 +1073,9 @@ def evidence_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb") 
     --------
     >>> print(evidence_sentence({"design": "pre_post", "evidence_rating": "very_weak",
     ...                          "evidence_reasons": "attrition_high"}))
-    Evidensstyrken er svært svak: bare før–etter-måling uten sammenligningsgruppe og mange mangler oppfølgingsmåling.
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Evidensstyrken er svært svak: bare før–etter-måling uten sammenligningsgruppe og mange
+    mangler oppfølgingsmåling.
     """
     _lang(language)
     rating = _get(row, "evidence_rating") or _get(row, "outcome_evidence_rating")
