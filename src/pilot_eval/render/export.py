@@ -445,14 +445,19 @@ def typst_to_pdf(source: str, files: Mapping[str, bytes], out_pdf: Path) -> Path
     Examples
     --------
     >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     pdf = typst_to_pdf('#set document(title: "Status")\\nAlle tre pilotene er i gang.',
-    ...                        {}, Path(tmp) / "status.pdf")
-    ...     print(pdf.name, pdf.read_bytes()[:5])
-    ...     typst_to_pdf("Uten tittel.", {}, Path(tmp) / "untitled.pdf")
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> pdf = typst_to_pdf('#set document(title: "Status")\\nAlle tre pilotene er i gang.', {},
+    ...                    Path(folder.name) / "status.pdf")
+    >>> print(pdf.name, pdf.read_bytes()[:5])
+    status.pdf b'%PDF-'
+
+    A PDF/UA-1 file must have a title:
+
+    >>> typst_to_pdf("Uten tittel.", {}, Path(folder.name) / "untitled.pdf")
     Traceback (most recent call last):
     ...
     pilot_eval.errors.ReportError: Typst could not make the PDF ... missing document title ...
+    >>> folder.cleanup()
     """
     import tempfile
 
