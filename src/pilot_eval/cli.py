@@ -78,6 +78,25 @@ def _examples(*lines: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser of the ``pilot-eval`` command line, with every command and its options.
+
+    A usage error (an unknown command or option, a bad value) prints the usage and a hint
+    to standard error and raises ``SystemExit(2)``.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        Its ``parse_args`` gives the command as ``command`` and its options by name.
+
+    Examples
+    --------
+    >>> parser = build_parser()
+    >>> args = parser.parse_args(["report", "data/sample", "--jobs", "2"])
+    >>> args.command, args.data_dir.as_posix(), args.jobs, args.out.as_posix()
+    ('report', 'data/sample', 2, 'reports')
+    >>> print(parser.format_usage(), end="")
+    usage: pilot-eval [-h] [-q | -v] [--version] COMMAND ...
+    """
     parser = _Parser(prog="pilot-eval", parents=[_LOUDNESS], formatter_class=_FORMATTER,
                      description=(
         "Evaluate a municipality's innovation pilots: validate a data folder, compute cost, "
@@ -223,6 +242,32 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one ``pilot-eval`` command and return its exit status (see the module's notes).
+
+    Messages and progress go to standard error through the ``pilot_eval`` logger (set up
+    here for the terminal or, without one, as timestamped lines); a command's results
+    (the problems table of ``validate``, …) go to standard output. Errors of pilot_eval
+    become their exit status with the message, not a traceback.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after ``pilot-eval``; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        0 done, 1 invalid data, 2 usage error, 3 a report failed or the output could not
+        be written, 130 interrupted, 141 output pipe closed.
+
+    Examples
+    --------
+    >>> main(["validate", "tests/data/doctest_small"])
+    tests/data/doctest_small: ingen feil.
+    0
+    >>> main(["validate", "tests/data/no_such_folder"])  # the message goes to stderr
+    2
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     _setup_logging(getattr(args, "quiet", False), getattr(args, "verbose", 0))
@@ -547,6 +592,17 @@ def run() -> None:
     libraries a report set loads (SciPy, statsmodels, pandas) in a process that is about
     to end anyway. So the exit handlers run as usual (temporary folders, log handlers,
     child processes), the output is flushed, and then the process ends at once.
+
+    Examples
+    --------
+    It ends the process, so here it runs in one of its own:
+
+    >>> import subprocess, sys
+    >>> done = subprocess.run([sys.executable, "-c", "from pilot_eval.cli import run; run()",
+    ...                        "validate", "tests/data/doctest_small", "--lang", "en"],
+    ...                       capture_output=True, text=True)
+    >>> print(done.returncode, done.stdout, end="")
+    0 tests/data/doctest_small: no errors.
     """
     import atexit
     import os

@@ -97,6 +97,32 @@ def problems_frame(records: Iterable[Mapping[str, Any]] | pd.DataFrame | None = 
 
     ``row`` is the spreadsheet row a person sees (the header is row 1) as a nullable
     integer; it is missing for problems that concern a whole file or column.
+
+    Parameters
+    ----------
+    records : iterable of mappings, pandas.DataFrame or None, default None
+        One mapping (or frame row) per problem, keyed by the names in
+        :data:`PROBLEM_COLUMNS`; keys left out come out missing, others are dropped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`PROBLEM_COLUMNS` in order, ``row`` as ``Int64`` and the
+        others as ``string``.
+
+    Examples
+    --------
+    >>> problems = problems_frame([{"file": "costs.csv", "row": 3, "column": "amount_nok",
+    ...                             "value": "-5", "severity": "error"}])
+    >>> problems.columns.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['file', 'row', 'column', 'value', 'severity', 'rule', 'message_nb', 'message_en',
+     'pilot_id']
+    >>> problems[["row", "rule"]].dtypes.astype(str).tolist()
+    ['Int64', 'string']
+    >>> print(problems.loc[0, "row"], problems.loc[0, "rule"])
+    3 <NA>
+    >>> len(problems_frame())
+    0
     """
     frame = pd.DataFrame(list(records) if records is not None and not isinstance(records, pd.DataFrame) else records)
     for col in PROBLEM_COLUMNS:
@@ -111,7 +137,30 @@ def problems_frame(records: Iterable[Mapping[str, Any]] | pd.DataFrame | None = 
 
 
 def concat_problems(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
-    """Stack problems tables, errors first, then by file and row."""
+    """Stack problems tables, errors first, then by file and row.
+
+    Parameters
+    ----------
+    frames : iterable of pandas.DataFrame
+        Problems tables (``None`` and empty ones are skipped).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One problems table (see :func:`problems_frame`); the order is stable within a
+        severity, file and row.
+
+    Examples
+    --------
+    >>> late = problems_frame([{"file": "sessions.csv", "row": 9, "severity": "warning"}])
+    >>> bad = problems_frame([{"file": "costs.csv", "row": 4, "severity": "error"},
+    ...                       {"file": "costs.csv", "row": 2, "severity": "error"}])
+    >>> concat_problems([late, None, bad])[["file", "row", "severity"]]
+               file  row severity
+    0     costs.csv    2    error
+    1     costs.csv    4    error
+    2  sessions.csv    9  warning
+    """
     frames = [f for f in frames if f is not None and len(f)]
     if not frames:
         return problems_frame()
@@ -128,7 +177,41 @@ def concat_problems(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
 def format_problems(problems: pd.DataFrame, *, language: str = "nb", max_rows: int = 20) -> str:
     """Format a problems table as plain text for a terminal or a log.
 
-    Shows the first ``max_rows`` rows and then "… and K more".
+    Shows the first ``max_rows`` rows and then "… and K more". Control characters quoted
+    from the data are written out (:func:`show_controls`), never sent to the terminal.
+
+    Parameters
+    ----------
+    problems : pandas.DataFrame
+        A problems table (see :func:`problems_frame`); empty or ``None`` for none.
+    language : {"nb", "en"}, default "nb"
+        Language of the headings and of the messages shown.
+    max_rows : int, default 20
+        How many problems to list before "… and K more".
+
+    Returns
+    -------
+    str
+        Aligned columns file, row, column, value, severity and message, one line each.
+
+    Raises
+    ------
+    UsageError
+        For a ``language`` other than "nb" or "en".
+
+    Examples
+    --------
+    >>> problems = problems_frame([
+    ...     {"file": "costs.csv", "row": 4, "column": "amount_nok", "value": "ti",
+    ...      "severity": "error", "message_en": "Not a number: write 10."},
+    ...     {"file": "pilots.csv", "severity": "warning", "message_en": "No end date."}])
+    >>> print(format_problems(problems, language="en", max_rows=1))
+    file       row  column      value  severity  message
+    ---------  ---  ----------  -----  --------  -------
+    costs.csv  4    amount_nok  ti     error     Not a number: write 10.
+    … and 1 more
+    >>> format_problems(problems_frame(), language="nb")
+    'Ingen problemer funnet.'
     """
     if language not in LANGUAGES:
         raise UsageError(f"language={language!r} is not supported; use one of {', '.join(LANGUAGES)}.")

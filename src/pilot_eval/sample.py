@@ -1099,6 +1099,16 @@ def generate(seed: int = 2025, scale: int = 1) -> SampleData:
     Nothing is dated after :data:`EXTRACTION_DATE` (2026-10-31). Participant ids are
     ``"p-"`` and comparison-group ids ``"c-"`` followed by 8 hex digits from a keyed bijection
     of a running number, so they are unique at any scale below 2**32 people.
+
+    Examples
+    --------
+    >>> sample = generate()
+    >>> sample.tables["pilots"]["pilot_id"].tolist()
+    ['leksehjelp', 'jobbtrening', 'mentor', 'fritid']
+    >>> len(sample.tables["participants"]), len(sample.tables["sessions"])
+    (690, 22044)
+    >>> sample.tables["costs"].equals(generate(seed=2025).tables["costs"])
+    True
     """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise UsageError(f"seed must be a whole number ≥ 0, got {seed!r}.")
@@ -1205,6 +1215,21 @@ def write(sample: SampleData, out: str | Path) -> Path:
     -------
     Path
         ``out``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     folder = write(generate(), Path(tmp) / "sample")
+    ...     print(*sorted(path.name for path in folder.iterdir()))
+    ...     # the same sample gives the same bytes
+    ...     first = (folder / "sessions.csv").read_bytes()
+    ...     again = write(generate(), folder)  # replaces it: it holds truth.json
+    ...     print((again / "sessions.csv").read_bytes() == first)
+    ... # doctest: +NORMALIZE_WHITESPACE
+    README.md agreement.toml alternatives.csv costs.csv finances.csv indicators.csv measures.csv
+    outcomes.csv participants.csv pilots.csv population.csv sessions.csv truth.json valuation.csv
+    True
     """
     out = Path(out)
     if out.exists() and not out.is_dir():

@@ -206,6 +206,16 @@ def with_css(html: str) -> str:
         a block with nothing to show leaves no output. Applying it twice gives the same
         result as once: copies of the stylesheet inside ``html`` are dropped and tables
         already in a scroll box are left as they are.
+
+    Examples
+    --------
+    >>> shown = with_css("<table><tr><td>1</td></tr></table>")
+    >>> shown.startswith('<div class="pe-block"><style'), '<div class="pe-scroll"><table>' in shown
+    (True, True)
+    >>> with_css(shown) == shown
+    True
+    >>> with_css("  ")
+    '  '
     """
     if not html.strip():
         return html

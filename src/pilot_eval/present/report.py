@@ -1212,7 +1212,24 @@ class PilotReport(_Report):
 
 
 def summary_lix(report: PortfolioReport) -> float:
-    """LIX of the summary's running text (the readability check of DESIGN §4)."""
+    """LIX of the summary's running text (the readability check of DESIGN §4).
+
+    Parameters
+    ----------
+    report : PortfolioReport
+        The report whose summary (:meth:`PortfolioReport.summary`) is read.
+
+    Returns
+    -------
+    float
+        See :func:`pilot_eval.present.text.lix`; DESIGN §4 asks for at most 50 in bokmål.
+
+    Examples
+    --------
+    >>> report = PortfolioReport("tests/data/doctest_small")
+    >>> round(summary_lix(report))
+    29
+    """
     s = text.summary(report.ds, report.language, scorecard=report.scorecard,
                      portfolio=report.portfolio, outcomes=report.outcomes, value=report.value,
                      indicators=report._its_estimated())

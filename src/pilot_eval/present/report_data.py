@@ -109,6 +109,15 @@ def report_data(ds: Dataset, *, key: str = "") -> ReportData:
     Returns
     -------
     ReportData
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> data = report_data(pe.load_dataset("tests/data/doctest_small"))
+    >>> sorted(data.extra), sorted(data.its_fits)
+    (['cost_by_month', 'enrolment', 'outcome_changes'], ['meldinger'])
+    >>> data.table("value") is data.tables["value_for_money"]
+    True
     """
     metrics = _metrics()
     tables_ = metrics.metric_tables(ds)
@@ -161,6 +170,30 @@ def published_table(name: str, frame: pd.DataFrame, min_cell_size: int, *,
     value : callable, optional
         Gives the exact ``value_for_money``; ``value_by_pilot`` and ``sensitivity`` need it
         to know which of their figures rest on a hidden value.
+
+    Returns
+    -------
+    DataFrame
+        ``frame`` itself for a table with no derived figures to hide, else a copy.
+
+    Examples
+    --------
+    ``jobb`` has two participants: its count stays (tables show it as "<5"); its session
+    hours and hours per participant, which together give the count back, go.
+
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> reach = metrics.reach_summary(pe.load_dataset("tests/data/doctest_small"))
+    >>> columns = ["enrolled", "session_hours", "hours_per_participant"]
+    >>> reach.loc[["jobb"], columns]  # doctest: +NORMALIZE_WHITESPACE
+              enrolled  session_hours  hours_per_participant
+    pilot_id
+    jobb             2            5.5                   2.75
+    >>> published_table("reach", reach, 5).loc[["jobb"], columns]
+    ... # doctest: +NORMALIZE_WHITESPACE
+              enrolled  session_hours  hours_per_participant
+    pilot_id
+    jobb             2            NaN                    NaN
     """
     from ..privacy import publishable
 
@@ -184,6 +217,18 @@ def data_key(data_dir: str | Path) -> str:
     -------
     str
         64 hex digits. A file added, removed, renamed or changed gives another key.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = (Path(folder) / "costs.csv").write_text("pilot_id,amount_nok\\nlekse,100\\n")
+    ...     before = data_key(folder)
+    ...     _ = (Path(folder) / "costs.csv").write_text("pilot_id,amount_nok\\nlekse,200\\n")
+    ...     after = data_key(folder)
+    >>> len(before), before == after
+    (64, False)
     """
     from .. import __version__
 
@@ -207,6 +252,32 @@ def save_report_data(data: ReportData, path: str | Path) -> Path:
     """Write ``data`` to ``path`` (a pickle, atomically) for reports in other processes.
 
     Only ever load such a file from a folder you created yourself: unpickling runs code.
+
+    Parameters
+    ----------
+    data : ReportData
+        Usually :func:`report_data`, with ``key`` set to :func:`data_key` of its folder.
+    path : path
+        The file to write; replaced if it exists.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import pilot_eval as pe
+    >>> folder = "tests/data/doctest_small"
+    >>> ds = pe.load_dataset(folder)
+    >>> data = ReportData(ds=ds, tables={}, extra={}, key=data_key(folder))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = save_report_data(data, Path(tmp) / "report-data.pickle")
+    ...     found = load_report_data(path, folder, ds.as_of_date)
+    >>> found.ds.as_of_date == ds.as_of_date, found.ds.agreement == ds.agreement
+    (True, True)
     """
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
@@ -220,7 +291,39 @@ def save_report_data(data: ReportData, path: str | Path) -> Path:
 def load_report_data(path: str | Path, data_dir: str | Path,
                      as_of: str | pd.Timestamp | None) -> ReportData | None:
     """The :class:`ReportData` in ``path`` if it was made from ``data_dir`` as it is now and at
-    ``as_of``; None when the file is missing or unreadable or does not match."""
+    ``as_of``; None when the file is missing or unreadable or does not match.
+
+    Parameters
+    ----------
+    path : path
+        A file written by :func:`save_report_data` (only one you made yourself: unpickling
+        runs code).
+    data_dir : path
+        The data folder the report is built from; its :func:`data_key` must be the file's.
+    as_of : date-like or None
+        The report's as-of date; must be the dataset's. None (the latest date in the data,
+        not known before loading) gives None.
+
+    Returns
+    -------
+    ReportData or None
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import pilot_eval as pe
+    >>> folder = "tests/data/doctest_small"
+    >>> ds = pe.load_dataset(folder)
+    >>> data = ReportData(ds=ds, tables={}, extra={}, key=data_key(folder))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = save_report_data(data, Path(tmp) / "report-data.pickle")
+    ...     same = load_report_data(path, folder, ds.as_of_date)
+    ...     earlier = load_report_data(path, folder, "2025-06-30")
+    ...     missing = load_report_data(Path(tmp) / "nothing.pickle", folder, ds.as_of_date)
+    >>> same is not None, earlier, missing
+    (True, None, None)
+    """
     if as_of is None:  # "the latest date in the data": let the report find it
         return None
     try:

@@ -342,6 +342,16 @@ def series_label(series: Any, language: str = "nb") -> str:
     "skolefravaer" alike) get their name in bokmål or English; any other key is printed
     as written, "_" as a space, with a capital first letter.
 
+    Parameters
+    ----------
+    series : str
+        A value of ``indicators.series``.
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> series_label("barnevernsmeldinger", "en")
@@ -384,6 +394,18 @@ def _nt(key: str, n: int, language: str, /, **fields: Any) -> str:
 def message(key: str, language: str = "nb", /, **fields: Any) -> str:
     """The sentence ``key`` of :data:`MESSAGES` in ``language``, its fields filled in.
 
+    Parameters
+    ----------
+    key : str
+        A key of :data:`MESSAGES`, for example ``"changes.heading"``.
+    language : {"nb", "en"}, default "nb"
+    **fields
+        Values for the sentence's ``str.format`` fields.
+
+    Returns
+    -------
+    str
+
     Raises
     ------
     UsageError
@@ -411,6 +433,20 @@ def plural(key: str, n: int, language: str = "nb", /, **fields: Any) -> str:
     The catalog of each language carries its own plural rule (``Plural-Forms``): bokmål and
     English use the singular for exactly one and the plural otherwise. ``n`` is given to
     the sentence as the field ``n``, formatted as a count.
+
+    Parameters
+    ----------
+    key : str
+        A plural message of :data:`MESSAGES` (without ``.one`` / ``.other``).
+    n : int
+        How many things the sentence is about.
+    language : {"nb", "en"}, default "nb"
+    **fields
+        Values for the sentence's other ``str.format`` fields.
+
+    Returns
+    -------
+    str
 
     Raises
     ------
@@ -466,6 +502,20 @@ def plural_label(key: str, n: int, language: str = "nb", /, **fields: Any) -> st
 
     A table's caption, say, is "Økonomi per pilot" above several pilots and "Økonomi i
     tall" above one. ``n`` is given to the label as the field ``n``, formatted as a count.
+
+    Parameters
+    ----------
+    key : str
+        A plural label of :data:`LABELS` (without ``.one`` / ``.other``).
+    n : int
+        How many things the label is about.
+    language : {"nb", "en"}, default "nb"
+    **fields
+        Values for the label's other ``str.format`` fields.
+
+    Returns
+    -------
+    str
 
     Raises
     ------
@@ -531,6 +581,13 @@ def status_word(status: str | None, language: str = "nb") -> str:
         ``god``, ``usikker``, ``svak``, ``for lite data`` (``good``, ``uncertain``,
         ``weak``, ``too little data``); an unknown key gives ``ukjent`` / ``unknown``
         rather than an error, so a report never shows a colour without a word.
+
+    Examples
+    --------
+    >>> status_word("yellow"), status_word("yellow", "en")
+    ('usikker', 'uncertain')
+    >>> status_word(None, "en")
+    'too little data'
     """
     i = 0 if _lang(language) == _NB else 1
     if _missing(status):
@@ -551,6 +608,17 @@ def recommendation_word(recommendation: str | None, language: str = "nb", *,
     language : {"nb", "en"}, default "nb"
     capital : bool, default False
         Capitalise the first letter, for the start of a line.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> recommendation_word("scale"), recommendation_word("scale", "en", capital=True)
+    ('skalere', 'Scale')
+    >>> recommendation_word(None)
+    'for tidlig å si'
     """
     i = 0 if _lang(language) == _NB else 1
     words = RECOMMENDATION_WORDS.get(str(recommendation)) if not _missing(recommendation) \
@@ -564,6 +632,18 @@ def people(n: float | None, min_cell_size: int = 5, language: str = "nb") -> str
 
     ``0 < n < min_cell_size`` reads "færre enn 5" / "fewer than 5" (a table cell would
     read "<5"; in a sentence the words read better and a screen reader says them right).
+
+    Parameters
+    ----------
+    n : float or None
+        The count; missing gives :data:`~pilot_eval.present.fmt.MISSING`.
+    min_cell_size : int, default 5
+        Counts from 1 up to one less than this are hidden.
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -585,6 +665,18 @@ def about(n: float | None, min_cell_size: int = 5, language: str = "nb") -> str:
 
     Below 20 the exact count is given (small counts hidden as in :func:`people`); up to
     1 000 it is rounded to the nearest 10; above that to two significant digits.
+
+    Parameters
+    ----------
+    n : float or None
+        The count; missing gives :data:`~pilot_eval.present.fmt.MISSING`.
+    min_cell_size : int, default 5
+        Counts from 1 up to one less than this are hidden.
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -658,7 +750,26 @@ _UNIT_WORDS_EN: Final[dict[str, str]] = {
 
 def unit(text: str | None, language: str = "nb") -> str:
     """A measure's unit in the report's language ("dager per halvår" → "days per
-    half-year"); units are written in Norwegian in the measures table."""
+    half-year"); units are written in Norwegian in the measures table.
+
+    Parameters
+    ----------
+    text : str or None
+        The ``unit`` of a row of the measures table; missing gives ``""``.
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    str
+        In English, the unit word by word when every word is known; else as written.
+
+    Examples
+    --------
+    >>> unit("dager per halvår", "en")
+    'days per half-year'
+    >>> unit("PHQ-9 skår", "en")
+    'PHQ-9 skår'
+    """
     if text is None or _missing(text):
         return ""
     text = str(text)
@@ -677,6 +788,30 @@ def localise(scorecard: pd.DataFrame, measures: pd.DataFrame | None,
     The scorecard labels measures in the agreement's language; a report in the other
     language takes ``label_nb`` / ``label_en`` from the measures table (``ds.measures``)
     and the unit from :func:`unit`.
+
+    Parameters
+    ----------
+    scorecard : pandas.DataFrame
+        :func:`~pilot_eval.metrics.scorecard.scorecard` (or some of its rows).
+    measures : pandas.DataFrame or None
+        The measures table (``ds.measures``); ``None`` puts only the units in ``language``.
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``scorecard``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> card = pd.DataFrame({"outcome_measure": ["trivsel"], "outcome_label": ["Trivsel"],
+    ...                      "outcome_unit": ["poeng"]}, index=["lekse"])
+    >>> measures = pd.DataFrame({"measure": ["trivsel"], "label_nb": ["Trivsel"],
+    ...                          "label_en": ["Well-being"]})
+    >>> localise(card, measures, "en")
+          outcome_measure outcome_label outcome_unit
+    lekse         trivsel    Well-being       points
     """
     _lang(language)
     out = scorecard.copy()
@@ -716,6 +851,13 @@ def note(keys: str | Sequence[str] | None, kind: str, language: str = "nb") -> s
         One sentence per key, joined by spaces. A key this module has no text for gets a
         generic sentence naming the key, so a new key in a metric module never breaks a
         report.
+
+    Examples
+    --------
+    >>> print(note("not_started", "reach_reason", "en"))
+    The pilot has not started yet.
+    >>> print(note("no_such_key", "cost_reason", "en"))
+    There is a note on this figure that has no text yet (code 'no_such_key').
     """
     _lang(language)
     if kind not in NOTE_KINDS:
@@ -743,6 +885,26 @@ def reach_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb", *,
     Examples: "Piloten har 266 deltakere, 113 % av det som var ventet på dette
     tidspunktet." When fewer than ``min_cell_size`` are enrolled, the count reads "færre
     enn 5" and the share of expected is left out (it would reveal the count).
+
+    Parameters
+    ----------
+    row : mapping or pandas.Series
+        ``reach_reason``, ``enrolled`` and ``reach_ratio`` of a scorecard row.
+    language : {"nb", "en"}, default "nb"
+    min_cell_size : int, default 5
+        Fewer people enrolled than this are not counted out.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> row = {"reach_reason": "behind", "enrolled": 266, "reach_ratio": 0.72}
+    >>> print(reach_sentence(row, "en").replace("\\xa0", " "))
+    The pilot has 266 participants, only 72% of the number expected by now.
+    >>> print(reach_sentence({**row, "enrolled": 3}, "en"))
+    The pilot has fewer than 5 participants, somewhat fewer than expected by now.
     """
     _lang(language)
     reason = str(_get(row, "reach_reason") or "")
@@ -763,6 +925,28 @@ def cost_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb") -> s
     """One sentence on a pilot's spending against its grant, from a scorecard row.
 
     Example: "Piloten har brukt 74 % av tilsagnet etter 74 % av perioden."
+
+    Parameters
+    ----------
+    row : mapping or pandas.Series
+        ``cost_reason``, ``grant_used_share`` and ``elapsed_share`` of a scorecard row.
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    str
+        The two shares get a decimal when whole percentages would not show the pace the
+        scorecard judged.
+
+    Examples
+    --------
+    >>> row = {"cost_reason": "on_budget", "grant_used_share": 0.74, "elapsed_share": 0.74}
+    >>> print(cost_sentence(row).replace("\\xa0", " "))
+    Piloten har brukt 74 % av tilsagnet etter 74 % av perioden.
+    >>> row = {"cost_reason": "overspending", "grant_used_share": 0.054,
+    ...        "elapsed_share": 0.049}
+    >>> print(cost_sentence(row, "en").replace("\\xa0", " "))
+    The pilot has spent 5.4% of its grant after 4.9% of the period, a little faster than planned.
     """
     _lang(language)
     reason = str(_get(row, "cost_reason") or "")
@@ -800,6 +984,30 @@ def outcome_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb", *
     endring på 2 poeng." With a comparison group the change is said to be "mer enn i
     sammenligningsgruppen". The interval is of the change in the direction the verb
     says (a fall in school absence is a fall, with the interval of the fall).
+
+    Parameters
+    ----------
+    row : mapping or pandas.Series
+        The ``outcome_*`` columns of a (:func:`localise`-d) scorecard row.
+    language : {"nb", "en"}, default "nb"
+    min_cell_size : int, default 5
+        Fewer people measured than this are not counted out.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> row = {"outcome_reason": "clear_improvement", "outcome_label": "Trivsel",
+    ...        "outcome_unit": "poeng", "outcome_improvement": 3.2, "outcome_ci_low": 2.2,
+    ...        "outcome_ci_high": 4.1, "outcome_mid": 2, "outcome_clears_mid": True,
+    ...        "outcome_higher_is_better": True, "outcome_design": "pre_post"}
+    >>> print(outcome_sentence(row).replace("\\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
+    Trivsel økte med 3,2 poeng fra før til etter (95 % KI 2,2–4,1), over minste betydningsfulle
+    endring på 2 poeng.
+    >>> print(outcome_sentence({"outcome_reason": "too_few_measured", "outcome_n": 3}, "en"))
+    Fewer than 5 participants are measured both before and after; at least 10 are needed to tell.
     """
     _lang(language)
     reason = str(_get(row, "outcome_reason") or "")
@@ -851,9 +1059,23 @@ def evidence_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb") 
     Reads ``evidence_rating``, ``evidence_reasons`` and ``design`` of an
     ``outcome_summary`` row, or the ``outcome_*`` columns of a scorecard row.
 
+    Parameters
+    ----------
+    row : mapping or pandas.Series
+        A row of ``outcome_summary`` or of the scorecard.
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> print(evidence_sentence({"design": "pre_post", "evidence_rating": "very_weak",
     ...                          "evidence_reasons": "attrition_high"}))
-    Evidensstyrken er svært svak: bare før–etter-måling uten sammenligningsgruppe og mange mangler oppfølgingsmåling.
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Evidensstyrken er svært svak: bare før–etter-måling uten sammenligningsgruppe og mange
+    mangler oppfølgingsmåling.
     """
     _lang(language)
     rating = _get(row, "evidence_rating") or _get(row, "outcome_evidence_rating")
@@ -872,7 +1094,24 @@ def evidence_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb") 
 
 
 def evidence_word(rating: Any, language: str = "nb") -> str:
-    """"sterk" / "moderat" / "svak" / "svært svak" (or the English) for a rating key."""
+    """"sterk" / "moderat" / "svak" / "svært svak" (or the English) for a rating key.
+
+    Parameters
+    ----------
+    rating : str
+        ``strong``, ``moderate``, ``weak`` or ``very_weak`` (``evidence_rating``); any
+        other value is printed as it is.
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> evidence_word("very_weak"), evidence_word("moderate", "en")
+    ('svært svak', 'moderate')
+    """
     key = f"evidence.{rating}"
     return label(key, language) if key in _labels() else str(rating)
 
@@ -889,6 +1128,34 @@ def caution_sentences(row: Mapping[str, Any] | pd.Series, language: str = "nb", 
     scorecard row by the report). The tipping point is said only when at least
     ``min_cell_size`` follow-ups are missing: with the change and the people measured it
     gives their number back.
+
+    Parameters
+    ----------
+    row : mapping or pandas.Series
+        A scorecard row with the columns above, ``outcome_unit``, ``outcome_mid`` and
+        ``outcome_design``.
+    language : {"nb", "en"}, default "nb"
+    min_cell_size : int, default 5
+
+    Returns
+    -------
+    list of str
+        Zero, one or two sentences.
+
+    Examples
+    --------
+    >>> row = {"outcome_unit": "points", "outcome_mid": 2, "outcome_design": "pre_post",
+    ...        "outcome_rtm_expected_improvement": 1.1, "outcome_tipping_point": -2.5,
+    ...        "outcome_missing_due": 8}
+    >>> for sentence in caution_sentences(row, "en"):
+    ...     print(sentence.replace("\\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
+    The participants started worse off than average. That alone can give about 1.1 points of
+    improvement at the next measurement, without any effect of the pilot.
+    Those missing a follow-up would have had to get worse by 2.5 points on average for the change to
+    vanish.
+    >>> caution_sentences({**row, "outcome_rtm_expected_improvement": 0.1,
+    ...                    "outcome_missing_due": 3})
+    []
     """
     _lang(language)
     unit = str(_get(row, "outcome_unit") or "")
@@ -933,6 +1200,30 @@ def recommendation_sentence(row: Mapping[str, Any] | pd.Series, language: str = 
 
     Examples: "Skalere – trivsel opp 3 poeng, sikker bedring"; "For tidlig å si – bare 5
     målt før og etter, trenger 10"; "Justere – for få deltakere (45 % av ventet)".
+
+    Parameters
+    ----------
+    row : mapping or pandas.Series
+        A (:func:`localise`-d) scorecard row: ``recommendation``,
+        ``recommendation_reason`` and the columns that reason rests on.
+    language : {"nb", "en"}, default "nb"
+    min_cell_size : int, default 5
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> row = {"recommendation": "adjust", "recommendation_reason": "reach_red",
+    ...        "enrolled": 18, "reach_ratio": 0.45}
+    >>> print(recommendation_sentence(row).replace("\\xa0", " "))
+    Justere – for få deltakere (45 % av ventet)
+    >>> print(recommendation_sentence({"recommendation": "insufficient_data",
+    ...                                "recommendation_reason": "outcome_grey",
+    ...                                "outcome_reason": "too_few_measured",
+    ...                                "outcome_n": 6, "outcome_min_required": 10}, "en"))
+    Too early to say – only 6 measured before and after, 10 needed
     """
     _lang(language)
     word = recommendation_word(_get(row, "recommendation"), language, capital=True)
@@ -1029,6 +1320,39 @@ def explain(row: Mapping[str, Any] | pd.Series, language: str = "nb", *,
     The scorecard names measures in the agreement's language. The unit is always put in
     ``language`` (:func:`unit`); give ``measures`` (``ds.measures``) for the measure's
     name too (:func:`localise`), or a report in English says "Trivsel rose 3.2 points".
+
+    Parameters
+    ----------
+    row : mapping or pandas.Series
+        A row of :func:`~pilot_eval.metrics.scorecard.scorecard`.
+    language : {"nb", "en"}, default "nb"
+    min_cell_size : int, default 5
+    measures : pandas.DataFrame, optional
+        The measures table, for the measure's name in ``language``.
+
+    Returns
+    -------
+    dict of str to str
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> from pilot_eval import metrics
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> card = metrics.scorecard(ds)
+    >>> said = explain(card.loc["lekse"], "en", measures=ds.measures)
+    >>> for part, sentence in said.items():
+    ...     print(f"{part}: {sentence}".replace("\\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
+    reach: The pilot has 12 participants, only 57% of the number expected by now.
+    cost: The pilot has spent 13% of its grant after 52% of the period, much more slowly than
+    planned.
+    outcome: Well-being rose 2.6 points more than in the comparison group (95% CI 1.2–4.1), perhaps
+    large enough to matter (the minimal important difference is 2 points). The evidence is too weak
+    to say that the pilot caused the change.
+    evidence: The evidence is very weak: a comparison group measured before and after, the
+    comparison group was not drawn by lot or matched and the groups differed at the start.
+    basis: The outcome status rests on the pilot's main measure, well-being.
+    recommendation: Adjust – too few participants (57% of expected)
     """
     if measures is not None or _lang(language) == _EN:
         row = localise(pd.DataFrame([dict(row)]), measures, language).iloc[0]
@@ -1096,6 +1420,15 @@ def lix(text: str) -> float:
     Björnsson, C.-H. (1968). *Läsbarhet*. Stockholm: Liber.
     Anderson, J. (1983). Lix and Rix: variations on a little-known readability index.
     *Journal of Reading* 26(6), 490–496.
+
+    Examples
+    --------
+    Eight words, two sentences, two words of more than six letters:
+
+    >>> lix("Piloten har nådd mange deltakere. Alle fikk hjelp.")
+    29.0
+    >>> lix("")
+    nan
     """
     words = _WORD.findall(text or "")
     if not words:
@@ -1312,6 +1645,18 @@ def summary(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
       pilot period is projected; the data have warnings.
 
     Counts below ``min_cell_size`` never appear (see :func:`people`).
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> said = summary(ds, "en")
+    >>> print(said.overview[0].replace("\\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
+    The pilots have spent NOK 0.34 million of the fund's NOK 4.0 million. That is 9%. So far, 13 of
+    the agreement's 24 months have passed. Others have added NOK 0.09 million, in money and working
+    time.
+    >>> said.caveats_heading, len(said.caveats)
+    ('Main caveats', 2)
     """
     from ..metrics.outcomes import outcome_summary
     from ..metrics.portfolio import portfolio_summary
@@ -1458,6 +1803,16 @@ def caveats(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
         measurement is still to come (when most are still taking part); value after the
         pilot period is projected (only when such a value is shown: computed, and resting
         on at least ``min_cell_size`` people); the data have warnings.
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> for caveat in caveats(ds, "en"):
+    ...     print(caveat)  # doctest: +NORMALIZE_WHITESPACE
+    Only 1 of 2 pilots has a comparison group. For the others we do not know what would have
+    happened without the pilot.
+    The value to society after the pilot period is projected from assumptions. It is not observed.
     """
     from ..metrics.outcomes import outcome_summary
     from ..metrics.scorecard import scorecard as _scorecard
@@ -1580,6 +1935,19 @@ def pilot_money(cost: Mapping[str, Any] | pd.Series, card: Mapping[str, Any] | p
     paced : bool
         True when the text says the pace against time (then the scorecard's cost sentence
         would say it again).
+
+    Examples
+    --------
+    >>> cost = {"fund_cost_nok": 370_000, "grant_nok": 1_000_000, "grant_used_share": 0.37,
+    ...         "elapsed_share": 0.74, "forecast_fund_cost_nok": 500_000}
+    >>> said, paced = pilot_money(cost, {"state": "running", "cost_reason": "underspending"})
+    >>> print(said.replace("\\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
+    Piloten har brukt 0,37 mill. kr av tilsagnet på 1,0 mill. kr fra fondet. Det er 37 % av
+    tilsagnet. Det har gått 74 % av pilotperioden. Piloten bruker pengene mye saktere enn planen.
+    Det kan bety at arbeidet er forsinket, eller at det koster mindre enn ventet. Fortsetter den i
+    samme tempo, har den brukt 0,50 mill. kr når perioden er slutt.
+    >>> paced
+    True
     """
     _lang(language)
     spent, grant = _get(cost, "fund_cost_nok") or 0.0, _get(cost, "grant_nok")
@@ -1636,7 +2004,23 @@ _GLOSSARY_TERMS: Final[tuple[str, ...]] = (
 
 
 def glossary(language: str = "nb") -> list[tuple[str, str]]:
-    """The report's glossary: (term, one plain sentence) pairs, terms from GLOSSARY.md."""
+    """The report's glossary: (term, one plain sentence) pairs, terms from GLOSSARY.md.
+
+    Parameters
+    ----------
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    list of (str, str)
+
+    Examples
+    --------
+    >>> term, explanation = glossary("en")[1]
+    >>> print(term, "--", explanation)  # doctest: +NORMALIZE_WHITESPACE
+    Confidence interval (95% CI) -- A range that shows the uncertainty: the true figure probably
+    lies inside it, and a narrow range means we are more certain.
+    """
     catalog = _catalog(_lang(language))
     return [(catalog.pgettext(_GLOSSARY_CONTEXT, f"{key}.term"),
              catalog.pgettext(_GLOSSARY_CONTEXT, f"{key}.text")) for key in _GLOSSARY_TERMS]
@@ -1653,6 +2037,19 @@ def rule_text(rule: str, language: str = "nb", default: str | None = None) -> st
     default : str, optional
         Said for a rule this module has no text for (the metric module's description);
         else the key itself.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    The table of rules puts the threshold after the text:
+
+    >>> print(rule_text("reach_green", "en"), 0.9)
+    Reach good when participants / (reach target × share of period elapsed) is at least 0.9
+    >>> rule_text("my_rule", default="Own threshold")
+    'Own threshold'
     """
     found = _labels().get(f"rule.{rule}")
     if found:
@@ -1674,6 +2071,24 @@ def rule_notes(rules: Mapping[str, float], language: str = "nb", *,
     language : {"nb", "en"}, default "nb"
     min_cell_size : int, default 5
         Fewer people measured twice than this are too little data, too.
+
+    Returns
+    -------
+    list of str
+        Four paragraphs: the outcome status, the evidence, the recommendation and grey.
+
+    Examples
+    --------
+    >>> notes = rule_notes({"outcome_min_n": 20}, "en")
+    >>> print(notes[0].replace("\\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
+    Outcomes are judged on the pilot's main measure, or else on the first measure taken; other
+    measures are exploratory. 'Too little data': fewer than 20 people are measured both before and
+    after in the pilot group or in the comparison group. 'Good': the whole 95% confidence interval
+    of the improvement lies above 0, the improvement is at least the minimal important difference,
+    the evidence is at least moderate and at most 40% of the follow-ups due are missing. 'Weak': the
+    whole interval lies below the minimal important difference and the evidence is at least
+    moderate. Otherwise 'uncertain'. A change from before to after without a comparison group is
+    therefore never 'good' or 'weak'.
     """
     from ..schema import DEFAULT_RULES
 
@@ -1690,7 +2105,24 @@ def rule_notes(rules: Mapping[str, float], language: str = "nb", *,
 
 
 def per_krone(tax_financing_cost: float, language: str = "nb") -> str:
-    """The tax-financing cost per public krone: "20 øre" / "NOK 0.20"."""
+    """The tax-financing cost per public krone: "20 øre" / "NOK 0.20".
+
+    Parameters
+    ----------
+    tax_financing_cost : float
+        The agreement's ``tax_financing_cost`` (0.2: 20 % extra per krone raised by tax).
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    str
+        Joined by a non-breaking space.
+
+    Examples
+    --------
+    >>> per_krone(0.2).replace("\\xa0", " "), per_krone(0.2, "en").replace("\\xa0", " ")
+    ('20 øre', 'NOK 0.20')
+    """
     if _lang(language) == _NB:
         return f"{fmt.number(tax_financing_cost * 100, 0, language=language)}{_NBSP}øre"
     return f"NOK{_NBSP}{fmt.number(tax_financing_cost, 2, language=language)}"
@@ -1724,6 +2156,18 @@ def method_notes(language: str = "nb", *, discount_rate: float = 0.04,
     Returns
     -------
     list of (topic, explanation, source)
+
+    Examples
+    --------
+    >>> notes = method_notes("en", discount_rate=0.025)
+    >>> len(notes), len(method_notes("en", series=True))
+    (6, 7)
+    >>> topic, explanation, source = notes[0]
+    >>> print(topic, "--", explanation.replace("\\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
+    Discount rate -- Benefits and costs are converted to their value at the agreement's start (the
+    base year) at a real rate of 2.5% a year. Amounts are not adjusted for price growth: costs are
+    in kroner as paid, valuations in the kroner of their sources. Over a two-year agreement price
+    growth is a few per cent, less than the uncertainty of the valuations.
     """
     _lang(language)
     r = fmt.percent(discount_rate, 1 if round(discount_rate * 100, 6) % 1 else 0,
@@ -1750,6 +2194,29 @@ def data_quality_sentence(warnings: pd.DataFrame | None, language: str = "nb", *
     With ``pilot=True`` (a pilot report, which lists only the warnings about its pilot and
     those about no pilot) the text says so, and "no warnings" is said of the pilot: other
     pilots' data may have some.
+
+    Parameters
+    ----------
+    warnings : pandas.DataFrame or None
+        A problems table of warnings (:func:`~pilot_eval.errors.problems_frame`).
+    language : {"nb", "en"}, default "nb"
+    pilot : bool, default False
+        The text is for one pilot's report.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from pilot_eval.errors import problems_frame
+    >>> print(data_quality_sentence(None, "en"))
+    We found no errors or warnings in the data.
+    >>> warnings = problems_frame([{"file": "sessions.csv", "severity": "warning"}] * 3)
+    >>> print(data_quality_sentence(warnings, "en", pilot=True))  # doctest: +NORMALIZE_WHITESPACE
+    We found 3 warnings in the data. They are in the table below. They do not stop the report, but
+    should be checked. Only warnings about this pilot, and warnings about no pilot in particular,
+    are listed here.
     """
     _lang(language)
     n = 0 if warnings is None else len(warnings)

@@ -92,6 +92,22 @@ def notebooks_dir() -> Path:
 
     ``PILOT_EVAL_NOTEBOOKS`` wins; otherwise ``notebooks/`` of the source tree this package
     runs from (``make`` installs it in editable mode).
+
+    Returns
+    -------
+    Path
+        A folder holding ``portfolio_report.ipynb`` and ``pilot_report.ipynb``.
+
+    Raises
+    ------
+    UsageError
+        When neither place has the notebooks.
+
+    Examples
+    --------
+    >>> folder = notebooks_dir()
+    >>> (folder / "portfolio_report.ipynb").is_file(), (folder / "pilot_report.ipynb").is_file()
+    (True, True)
     """
     env = os.environ.get("PILOT_EVAL_NOTEBOOKS")
     candidates = [Path(env)] if env else []
@@ -130,6 +146,52 @@ def plan_reports(ds: Dataset, *, data_dir: Path, pilots: Sequence[str] | None = 
     relative to ``relative_to`` (the folder they will be published in, and run in) when that
     is given. ``decision=True`` makes every report show "after the agreement" (the
     notebooks' ``decision`` parameter); by default they decide from the as-of date.
+
+    Parameters
+    ----------
+    ds : Dataset
+        At the reports' as-of date.
+    data_dir : Path
+        The folder ``ds`` was loaded from, for the notebooks to load again.
+    pilots : sequence of str, optional
+        The pilots to report on; default every pilot.
+    portfolio : bool, default True
+        Also the portfolio report.
+    language : {"nb", "en"}, optional
+        Default: the agreement's language.
+    notebooks : Path, optional
+        Folder of the report notebooks; default :func:`notebooks_dir`.
+    relative_to : Path, optional
+        Give the notebooks their folders relative to this one.
+    reports_dir : Path, optional
+        The output folder, for the changes since the last report.
+    decision : bool, optional
+        Passed to the notebooks as ``decision`` when given.
+
+    Returns
+    -------
+    list of ReportJob
+        The portfolio report first, then the pilots in the order asked (or of ``ds``).
+
+    Raises
+    ------
+    UsageError
+        For a pilot that ``ds`` does not have.
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> plan = plan_reports(ds, data_dir=Path("tests/data/doctest_small"), pilots=["lekse"],
+    ...                     notebooks=Path("notebooks"), relative_to=Path("tests/data"))
+    >>> for job in plan:
+    ...     print(job.stem, job.notebook.name, job.parameters)  # doctest: +NORMALIZE_WHITESPACE
+    portfolio_report portfolio_report.ipynb {'data_dir': 'doctest_small', 'as_of': '2026-02-01',
+    'language': 'nb'}
+    pilot_lekse pilot_report.ipynb {'data_dir': 'doctest_small', 'as_of': '2026-02-01', 'language':
+    'nb', 'pilot_id': 'lekse'}
+    >>> print(plan[1].title, "–", plan[1].as_of_text.replace("\\xa0", " "))
+    Evaluering av piloten Leksehjelp Øst – status per 1. februar 2026
     """
     from .. import __version__
 
@@ -184,7 +246,33 @@ def _real(path: Path) -> str:
 
 def longest_first(plan: Sequence[ReportJob], ds: Dataset) -> list[ReportJob]:
     """``plan`` in the order to hand out: the portfolio report (it draws every pilot) first,
-    then the pilot reports by how many rows of data the pilot has, most first."""
+    then the pilot reports by how many rows of data the pilot has, most first.
+
+    Handed out in this order, the longest reports start first and a run with several
+    workers does not end waiting for one long report started last.
+
+    Parameters
+    ----------
+    plan : sequence of ReportJob
+        From :func:`plan_reports`.
+    ds : Dataset
+        The data the reports show (rows of participants, sessions, outcomes, costs and
+        indicators are counted per pilot).
+
+    Returns
+    -------
+    list of ReportJob
+        The same jobs; jobs of equal size keep their order.
+
+    Examples
+    --------
+    >>> import pilot_eval as pe
+    >>> ds = pe.load_dataset("tests/data/doctest_small")
+    >>> plan = plan_reports(ds, data_dir=Path("tests/data/doctest_small"),
+    ...                     notebooks=Path("notebooks"))
+    >>> [job.stem for job in longest_first(plan[::-1], ds)]
+    ['portfolio_report', 'pilot_lekse', 'pilot_jobb']
+    """
     rows: dict[str, int] = {}
     for frame in (ds.participants, ds.sessions, ds.outcomes, ds.costs, ds.indicators):
         if "pilot_id" in frame.columns and len(frame):
@@ -594,6 +682,62 @@ def render_reports(data_dir: str | Path, *, as_of: str | None = None,
     line per report on a terminal (standard error) and writes the plain lines anywhere
     else; or a :class:`~pilot_eval.render.progress.Progress` of the caller's (started
     already or not; closed when the run ends). See :mod:`~pilot_eval.render.progress`.
+
+    Parameters
+    ----------
+    data_dir : path
+        The data folder (validated first).
+    as_of : str, optional
+        ISO date of the reports; default the latest date in the data.
+    pilots : sequence of str, optional
+        Render only these pilots' reports; default every pilot.
+    portfolio : bool, default True
+        Render the portfolio report.
+    language : {"nb", "en"}, optional
+        Default: the agreement's language.
+    out : path, default "reports"
+        The output folder; the set goes to ``out/<as_of>/``.
+    jobs : int, default 1
+        Reports rendered at once, each in a worker process.
+    notebooks : Path, optional
+        Folder of the report notebooks; default :func:`notebooks_dir`.
+    on_progress : callable, optional
+        Told a plain line per report done (when ``progress`` is None).
+    lock_wait : float, optional
+        Seconds to wait for another run writing into ``out``.
+    decision : bool, optional
+        Show "after the agreement" in every report (True), in none (False), or decide
+        from the as-of date (None).
+    progress : Progress, "auto" or None, optional
+        How the run is shown, see above.
+
+    Returns
+    -------
+    dict
+        ``out_dir`` (Path), ``outputs`` (list of Path) and ``timings``.
+
+    Examples
+    --------
+    Skipped when the examples run: it executes two report notebooks and typesets their
+    PDFs (about 25 s of CPU).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:  # doctest: +SKIP
+    ...     done = render_reports("tests/data/doctest_small", pilots=["lekse"],
+    ...                           out=Path(tmp) / "reports")
+    ...     print(done["out_dir"].name, sorted(done["timings"]))
+    ...     for path in sorted(done["out_dir"].iterdir()):
+    ...         print(path.name)
+    2026-02-01 ['metrics_xlsx', 'pilot_lekse', 'portfolio_report', 'total']
+    manifest.json
+    metrics.json
+    metrics.xlsx
+    pilot_lekse.html
+    pilot_lekse.ipynb
+    pilot_lekse.pdf
+    portfolio_report.html
+    portfolio_report.ipynb
+    portfolio_report.pdf
     """
     t_start = time.perf_counter()
     display = _display(progress, on_progress, language)

@@ -301,6 +301,20 @@ def notebook_to_html(
         Unknown ``language`` or a notebook path that does not exist.
     ReportError
         nbconvert failed to render the notebook.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> notebook = nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_markdown_cell("## Kostnad\\n\\nPilotene har brukt 74 %."),
+    ...     nbformat.v4.new_code_cell("print(1)")])
+    >>> page = notebook_to_html(notebook, title="Status", as_of_text="per 30. juni 2026")
+    >>> print(page[:15])
+    <!DOCTYPE html>
+    >>> "<title>Status</title>" in page, '<h2 id="pe-sec-1">Kostnad</h2>' in page
+    (True, True)
+    >>> "print(1)" in page  # no code cells
+    False
     """
     check_language(language)
     if not title or not str(title).strip():
@@ -408,6 +422,42 @@ def typst_to_pdf(source: str, files: Mapping[str, bytes], out_pdf: Path) -> Path
     afterwards; the document imports no packages. The PDF is written atomically. Typst
     refuses to write a PDF/UA-1 file that breaks a rule it can check; that refusal is a
     :class:`~pilot_eval.ReportError` naming the rule.
+
+    Parameters
+    ----------
+    source : str
+        The Typst document (see :func:`typst_source`).
+    files : mapping of str to bytes
+        Files the document refers to, by name in the compile root (images).
+    out_pdf : Path
+        Target file; its folder must exist.
+
+    Returns
+    -------
+    Path
+        ``out_pdf``.
+
+    Raises
+    ------
+    ReportError
+        Typst could not compile the document, or it breaks a PDF/UA-1 rule.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> pdf = typst_to_pdf('#set document(title: "Status")\\nAlle tre pilotene er i gang.', {},
+    ...                    Path(folder.name) / "status.pdf")
+    >>> print(pdf.name, pdf.read_bytes()[:5])
+    status.pdf b'%PDF-'
+
+    A PDF/UA-1 file must have a title:
+
+    >>> typst_to_pdf("Uten tittel.", {}, Path(folder.name) / "untitled.pdf")
+    Traceback (most recent call last):
+    ...
+    pilot_eval.errors.ReportError: Typst could not make the PDF ... missing document title ...
+    >>> folder.cleanup()
     """
     import tempfile
 
@@ -457,6 +507,15 @@ def html_to_pdf(html: str, out_pdf: Path, *, title: str | None = None,
     -------
     Path
         ``out_pdf``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     pdf = html_to_pdf("<h2>Status</h2><p>Alle tre pilotene er i gang.</p>",
+    ...                       Path(tmp) / "status.pdf", title="Status for pilotene")
+    ...     print(pdf.name, pdf.read_bytes()[:5])
+    status.pdf b'%PDF-'
     """
     from .typst import read_page
 
@@ -479,10 +538,34 @@ def notebook_to_pdf(nb: NotebookNode | Path | str, out_pdf: Path, *, title: str,
     """Export an executed notebook as a tagged PDF/UA-1 report: its HTML page
     (:func:`notebook_to_html`, same parameters) typeset by :func:`html_to_pdf`.
 
+    Parameters
+    ----------
+    nb : NotebookNode or path
+        The executed notebook.
+    out_pdf : Path
+        Target file, written atomically.
+    title : str
+        Document title.
+    language : {"nb", "en"}, default "nb"
+    **options
+        The other keyword arguments of :func:`notebook_to_html`.
+
     Returns
     -------
     Path
         ``out_pdf``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import nbformat
+    >>> notebook = nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_markdown_cell("## Kostnad\\n\\nPilotene har brukt 74 %.")])
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     pdf = notebook_to_pdf(notebook, Path(tmp) / "status.pdf", title="Status",
+    ...                           as_of_text="per 30. juni 2026")
+    ...     print(pdf.name, pdf.read_bytes()[:5])
+    status.pdf b'%PDF-'
     """
     html = notebook_to_html(nb, title=title, language=language, **options)
     return html_to_pdf(html, out_pdf)

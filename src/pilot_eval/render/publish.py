@@ -103,6 +103,24 @@ def write_error(exc: BaseException, folder: Path | str) -> OutputWriteError | No
         What was raised.
     folder : path
         The folder to name in the message (the one the user chose with ``--out``).
+
+    Returns
+    -------
+    OutputWriteError or None
+        For an :class:`OSError` (also one found as the cause of ``exc``) that says the disk
+        is full, the quota spent, the folder read-only or not ours to write.
+
+    Examples
+    --------
+    >>> import errno
+    >>> full = OSError(errno.ENOSPC, "No space left on device", "reports/status.pdf")
+    >>> print(write_error(full, "reports"))  # doctest: +NORMALIZE_WHITESPACE
+    Cannot write the reports to 'reports': the disk is full (ENOSPC, at 'reports/status.pdf').
+    Free some space and run again; the reports already there were left unchanged. / Kan ikke
+    skrive rapportene til 'reports': disken er full. Frigjør plass og kjør på nytt; rapportene
+    som ligger der, er ikke endret.
+    >>> write_error(ValueError("not a write"), "reports") is None
+    True
     """
     while exc is not None and not isinstance(exc, OSError):  # a wrapped OSError counts too
         exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
@@ -267,7 +285,29 @@ def clear_stale_private(parent: Path | str | None = None) -> list[Path]:
     """Remove the private folders of runs that ended without cleaning up (e.g. ``kill -9``).
 
     A folder is stale when nobody holds the lock on its ``.owner`` file (or, if it has none,
-    when the pid in its name has ended). Returns the folders removed.
+    when the pid in its name has ended).
+
+    Parameters
+    ----------
+    parent : path, optional
+        Where the private folders are; default the system's temporary folder.
+
+    Returns
+    -------
+    list of Path
+        The folders removed.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     left = Path(tmp) / "pilot-eval-999999999-x1"  # its run ended; no lock held
+    ...     (left / ".owner").parent.mkdir()
+    ...     (left / ".owner").touch()
+    ...     (Path(tmp) / "other").mkdir()
+    ...     print([path.name for path in clear_stale_private(tmp)],
+    ...           sorted(path.name for path in Path(tmp).iterdir()))
+    ['pilot-eval-999999999-x1'] ['other']
     """
     import fcntl
 
@@ -319,6 +359,21 @@ def clear_stale_staging(out: Path) -> None:
 
     Staging folders are removed. A previous set that a crash left renamed aside (between the
     two renames of the fallback switch) is put back when its place is empty.
+
+    Parameters
+    ----------
+    out : Path
+        The output folder (``--out``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     for name in ("2026-06-30", STAGING_PREFIX + "killed"):
+    ...         (Path(tmp) / name).mkdir()
+    ...     clear_stale_staging(Path(tmp))
+    ...     print(sorted(path.name for path in Path(tmp).iterdir()))
+    ['2026-06-30']
     """
     try:
         entries = list(Path(out).iterdir())
@@ -353,6 +408,27 @@ def switch_in(staging: Path, target: Path) -> None:
     file systems with ``renameat2``; elsewhere the gap between two renames is a few
     microseconds, and :func:`clear_stale_staging` undoes a crash in it). The folder gets
     the permissions of the one it replaces (or the umask's), not ``mkdtemp``'s 0700.
+
+    Parameters
+    ----------
+    staging : Path
+        The complete new folder, beside ``target`` (same file system).
+    target : Path
+        The published folder (``reports/<as_of>``); it need not exist yet.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     target, staging = Path(tmp) / "2026-06-30", Path(tmp) / ".staging-1"
+    ...     target.mkdir()
+    ...     staging.mkdir()
+    ...     _ = (target / "portfolio_report.pdf").write_bytes(b"earlier")
+    ...     _ = (staging / "portfolio_report.pdf").write_bytes(b"now")
+    ...     switch_in(staging, target)
+    ...     print(sorted(path.name for path in Path(tmp).iterdir()),
+    ...           (target / "portfolio_report.pdf").read_bytes())
+    ['2026-06-30'] b'now'
     """
     # the one folder switch of the package (io.switch_folder); the previous set's name
     # starts with _OLD_PREFIX so that clear_stale_staging can put it back after a crash
@@ -393,6 +469,27 @@ def carry_over(previous: Path, staging: Path, *, replaced: Iterable[str],
     Files are hard-linked (they are replaced, never changed in place, so sharing the
     inode is safe), or copied where links are not allowed. ``failed/`` is carried as is
     and never listed: it holds the notebooks of failed runs, for debugging, not reports.
+
+    Examples
+    --------
+    A run that remakes one pilot's report takes the portfolio report along:
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     previous, staging = Path(tmp) / "2026-06-30", Path(tmp) / ".staging-1"
+    ...     previous.mkdir()
+    ...     staging.mkdir()
+    ...     for name in ("portfolio_report.pdf", "pilot_lekse.pdf"):
+    ...         _ = (previous / name).write_bytes(b"earlier")
+    ...     _ = (staging / "pilot_lekse.pdf").write_bytes(b"now")
+    ...     records = carry_over(previous, staging, replaced=["pilot_lekse.pdf"])
+    ...     print(sorted(path.name for path in staging.iterdir()))
+    ['pilot_lekse.pdf', 'portfolio_report.pdf']
+
+    No manifest described the carried file, so its record has no parameters:
+
+    >>> [(record["parameters"], [out["path"] for out in record["outputs"]]) for record in records]
+    [(None, ['portfolio_report.pdf'])]
     """
     from .run import sha256_file
 

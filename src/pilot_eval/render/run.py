@@ -1153,6 +1153,22 @@ def execute_notebook(
         is. Also when the kernel is missing or dies.
     UsageError
         ``input_nb`` does not exist.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import nbformat
+    >>> notebook = nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_code_cell("pilots = 1", metadata={"tags": ["parameters"]}),
+    ...     nbformat.v4.new_code_cell('print(f"{pilots} pilots")')])
+    >>> notebook.metadata["kernelspec"] = {"name": "python3", "language": "python",
+    ...                                    "display_name": "Python 3"}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     nbformat.write(notebook, Path(tmp) / "status.ipynb")
+    ...     done = execute_notebook(Path(tmp) / "status.ipynb", Path(tmp) / "executed.ipynb",
+    ...                             {"pilots": 3})
+    >>> print(done.cells[-1].outputs[0].text, end="")
+    3 pilots
     """
     try:
         return _execute(
@@ -1238,6 +1254,24 @@ def render_report(
     ``os.replace`` stays on one file system and is atomic per file. After a success a
     stale ``failed/<stem>.ipynb`` from an earlier run is removed: it no longer describes
     the report in ``out_dir``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import nbformat
+    >>> notebook = nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_code_cell("pilots = 1", metadata={"tags": ["parameters"]}),
+    ...     nbformat.v4.new_code_cell('print(f"{pilots} pilots")')])
+    >>> notebook.metadata["kernelspec"] = {"name": "python3", "language": "python",
+    ...                                    "display_name": "Python 3"}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     nbformat.write(notebook, Path(tmp) / "status.ipynb")
+    ...     made = render_report(Path(tmp) / "status.ipynb", Path(tmp) / "reports", {"pilots": 3},
+    ...                          stem="status", title="Status")
+    ...     print(sorted(path.name for path in (Path(tmp) / "reports").iterdir()))
+    ['status.html', 'status.ipynb', 'status.pdf']
+    >>> made["pdf"].name, sorted(made["timings"])
+    ('status.pdf', ['execute', 'html', 'pdf'])
     """
     if not stem or any(ch in stem for ch in "/\\") or stem.startswith("."):
         raise UsageError(f"stem={stem!r} must be a plain file name such as 'portfolio_report'.")
@@ -1343,6 +1377,14 @@ def sha256_file(path: Path | str, *, chunk_size: int = 1 << 20) -> str:
     Returns
     -------
     str
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = (Path(tmp) / "abc.txt").write_bytes(b"abc")
+    ...     print(sha256_file(Path(tmp) / "abc.txt", chunk_size=2))
+    ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad
     """
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -1463,6 +1505,21 @@ def write_manifest(
     Every input and output carries its size and SHA-256, and ``versions`` names the
     versions of Python and the libraries, so anyone can check later that a PDF came from
     exactly these data with exactly this version, and make it again.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     report = Path(tmp) / "status.html"
+    ...     _ = report.write_text("<p>Status</p>", encoding="utf-8")
+    ...     path = write_manifest(Path(tmp), parameters={"as_of": "2026-06-30"}, inputs=[],
+    ...                           outputs=[report], timings={"status": {"html": 0.4}},
+    ...                           package_version="1.0", versions={"python": "3.11"})
+    ...     manifest = json.loads(path.read_text(encoding="utf-8"))
+    >>> path.name, manifest["parameters"], manifest["versions"]
+    ('manifest.json', {'as_of': '2026-06-30'}, {'python': '3.11'})
+    >>> [(out["path"], out["bytes"], out["sha256"][:16]) for out in manifest["outputs"]]
+    [('status.html', 13, '32bcf523bbd6f033')]
     """
     out_dir = Path(out_dir)
     manifest = {

@@ -82,6 +82,17 @@ BREAKABLE_ROWS = 18
 def escape(text: str) -> str:
     """``text`` as literal Typst markup: every markup character escaped, spaces collapsed.
 
+    Parameters
+    ----------
+    text : str
+        Plain text (from the report, or quoted from the data).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> escape("Side 3 -- av 12 = 25 %")
     'Side 3 \\\\-\\\\- av 12 \\\\= 25 %'
     """
@@ -110,6 +121,17 @@ def _printable(text: str) -> str:
 def string(text: str) -> str:
     """``text`` as a Typst string literal (for arguments such as ``alt:``).
 
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+        In double quotes, with quotes, backslashes and line breaks escaped.
+
+    Examples
+    --------
     >>> string('Sier "nei"\\n')
     '"Sier \\\\"nei\\\\"\\\\n"'
     """
@@ -554,6 +576,16 @@ def to_typst(html: str, image_alt: str = "Figur") -> Converted:
     -------
     Converted
         ``markup`` calls the template's ``pe-*`` functions; ``files`` holds the images.
+
+    Examples
+    --------
+    >>> converted = to_typst("<h2>Kostnad</h2><p>Brukt <strong>74 %</strong> av tilsagnet.</p>")
+    >>> print(converted.markup)
+    #pe-heading(1)[Kostnad]
+    <BLANKLINE>
+    Brukt #strong[74 %] av tilsagnet\\.
+    >>> converted.files
+    {}
     """
     return _convert(_parse(html).children, image_alt)
 
@@ -602,8 +634,29 @@ def read_page(html: str, *, language: str | None = None,
     ``<main>`` converted to Typst. HTML that is not such a page (a block, a fragment) is
     all body, with no title.
 
-    ``language`` overrides the page's ``<html lang>`` (default ``nb``); ``image_alts``
-    gives, per language, the alt text of an image that has none."""
+    Parameters
+    ----------
+    html : str
+        The exported page (or any HTML of the vocabulary of :func:`to_typst`).
+    language : {"nb", "en"}, optional
+        Overrides the page's ``<html lang>`` (default ``nb``).
+    image_alts : mapping of str to str, optional
+        Per language, the alt text of an image that has none ("Figur" / "Figure").
+
+    Returns
+    -------
+    Page
+
+    Examples
+    --------
+    >>> page = read_page('<html lang="en"><head><title>Pilots</title>'
+    ...                  '<meta name="pilot-eval-header" content="Pilots, June 2026"></head>'
+    ...                  '<body><main id="pe-main"><p>All 3 pilots run.</p></main></body></html>')
+    >>> page.title, page.header, page.language
+    ('Pilots', 'Pilots, June 2026', 'en')
+    >>> print(page.body.markup)
+    All 3 pilots run\\.
+    """
     root = _parse(html)
     html_node = root.find("html")
     language = language or (html_node.attrs.get("lang") if html_node is not None

@@ -74,7 +74,34 @@ def suppress_table(name: str, frame: pd.DataFrame, min_cell_size: int) -> pd.Dat
     The rules are :func:`pilot_eval.privacy.disclosure_codes` (docs/privacy.md): a small
     count reads ``"<k"``, a count hidden to protect another and a figure built on a hidden
     count read ``":"``. On its own a table is not linked to the others; :func:`prepare`
-    applies the rules to the whole set."""
+    applies the rules to the whole set.
+
+    Parameters
+    ----------
+    name : str
+        The table's name in :func:`pilot_eval.metrics.metric_tables` (``reach`` …): which
+        of its columns are counts and which are built on them.
+    frame : DataFrame
+        The exact table.
+    min_cell_size : int
+        ``k``.
+
+    Returns
+    -------
+    DataFrame
+        Same index and columns; hidden cells hold ``"<k"`` or ``":"``.
+
+    Examples
+    --------
+    >>> reach = pd.DataFrame({"enrolled": [40, 3], "completed": [10, 1],
+    ...                       "completion_rate": [0.25, 1 / 3]},
+    ...                      index=pd.Index(["a", "b"], name="pilot_id"))
+    >>> suppress_table("reach", reach, 5)  # doctest: +NORMALIZE_WHITESPACE
+             enrolled completed completion_rate
+    pilot_id
+    a              40        10            0.25
+    b              <5        <5               :
+    """
     return _apply_codes(frame, table_disclosure_codes(name, frame, min_cell_size), min_cell_size)
 
 
@@ -127,7 +154,33 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def prepare(tables: Mapping[str, pd.DataFrame], min_cell_size: int) -> dict[str, pd.DataFrame]:
-    """Suppressed, flat, injection-safe copies of the tables."""
+    """Suppressed, flat, injection-safe copies of the tables.
+
+    The privacy rules are applied to the whole set at once
+    (:func:`pilot_eval.privacy.disclosure_codes`), the index becomes columns, and text
+    cells that a spreadsheet would run as a formula get a leading ``'``.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        :func:`pilot_eval.metrics.metric_tables` (or some of them), exact figures.
+    min_cell_size : int
+        ``k``; counts ``0 < n < k`` read ``"<k"``, other hidden figures ``":"``.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        By table name, as :func:`csv_text` and :func:`write_metrics` write them.
+
+    Examples
+    --------
+    >>> reach = pd.DataFrame({"enrolled": [40, 3], "name": ["Lekse", "=1+1"]},
+    ...                      index=pd.Index(["a", "b"], name="pilot_id"))
+    >>> prepare({"reach": reach}, min_cell_size=5)["reach"]
+      pilot_id enrolled   name
+    0        a       40  Lekse
+    1        b       <5  '=1+1
+    """
     codes = disclosure_codes(tables, min_cell_size)
     return {name: _safe_text(_plain(_apply_codes(frame, codes[name], min_cell_size)
                                     if name in codes else frame))
@@ -146,6 +199,14 @@ def output_format(path: str | Path) -> str:
     existing folder) is a folder that gets one CSV file per table (``reach.csv`` …). A
     name ending in ``.csv`` is refused: one file cannot hold the tables, and writing a
     folder where a file was asked for would surprise. Nothing is written.
+
+    Parameters
+    ----------
+    path : str or Path
+
+    Returns
+    -------
+    str
 
     Raises
     ------
@@ -184,7 +245,31 @@ def output_format(path: str | Path) -> str:
 
 
 def check_output_path(path: str | Path) -> Path:
-    """``path`` as a :class:`~pathlib.Path` when :func:`output_format` accepts it."""
+    """``path`` as a :class:`~pathlib.Path` when :func:`output_format` accepts it.
+
+    Parameters
+    ----------
+    path : str or Path
+        Where :func:`write_metrics` is to write (nothing is written here).
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    UsageError
+        When :func:`output_format` refuses ``path``.
+
+    Examples
+    --------
+    >>> check_output_path("reports/metrics.json").name
+    'metrics.json'
+    >>> check_output_path("metrics.csv")
+    Traceback (most recent call last):
+    ...
+    pilot_eval.errors.UsageError: Cannot write 'metrics.csv': the CSV export is one file per ...
+    """
     output_format(path)
     return Path(path)
 
@@ -249,6 +334,32 @@ def write_metric_files(tables: Mapping[str, pd.DataFrame], paths: Sequence[str |
     ``metrics.json`` for the next report's comparison (:mod:`pilot_eval.present.changes`).
 
     Every path is checked before anything is written.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        :func:`pilot_eval.metrics.metric_tables`, exact figures.
+    paths : sequence of str or Path
+        Each as the ``path`` of :func:`write_metrics`.
+    min_cell_size, language, as_of, agreement, excel_csv
+        As for :func:`write_metrics`.
+
+    Returns
+    -------
+    list of Path
+        ``paths``, each written atomically.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> reach = pd.DataFrame({"enrolled": [40, 3]}, index=pd.Index(["a", "b"], name="pilot_id"))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     written = write_metric_files({"reach": reach}, [Path(tmp) / "metrics.json",
+    ...                                  Path(tmp) / "metrics.xlsx"], min_cell_size=5)
+    ...     print(json.loads(written[0].read_text(encoding="utf-8"))["reach"])
+    ...     print([path.name for path in written], written[1].stat().st_size > 0)
+    [{'pilot_id': 'a', 'enrolled': 40}, {'pilot_id': 'b', 'enrolled': '<5'}]
+    ['metrics.json', 'metrics.xlsx'] True
     """
     fmt.check_language(language)
     checked = [(Path(p), output_format(p)) for p in paths]
@@ -307,6 +418,17 @@ def csv_text(frame: pd.DataFrame, *, excel: bool = False) -> str:
     Plain: commas, decimal points, ``\\n``. ``excel``: what Excel with Norwegian settings
     opens as columns and numbers: semicolons, decimal commas, ``\\r\\n``. Empty cells are
     figures not computed; ``"<5"`` and ``":"`` are hidden ones.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A table of :func:`prepare` (key columns as columns, not as index).
+    excel : bool, default False
+        Excel's Norwegian CSV rather than plain CSV.
+
+    Returns
+    -------
+    str
 
     Examples
     --------
