@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-import pilot_eval as pe
+# jsonschema (imported by nbformat) imports rfc3987_syntax, which builds ~35 Lark parsers on
+# import (1–10 s), for "iri" formats no notebook schema uses; the report workers go without
+# it too (pilot_eval.render._preload).
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+import pilot_eval as pe  # noqa: E402 — after the line above
 
 DATA = Path(__file__).parent / "data"
 MINIMAL = DATA / "minimal"
