@@ -7,6 +7,8 @@ import io
 import shutil
 import string as _string
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -133,3 +135,29 @@ def test_what_pdf_ua_refuses_is_mended_not_fatal(tmp_path):
     assert "skadet" in out.markup and "peker ut" in out.markup  # alt text instead
     pdf = export.html_to_pdf(html, tmp_path / "mended.pdf", title="Tittel \x07✅")
     assert pdf.stat().st_size > 0
+
+
+def test_links_out_stay_links_and_nothing_else_becomes_one(tmp_path):
+    """A link to a web page (a source) is clickable in the PDF with its words as text;
+    javascript:, file: and in-page links keep their words only. The PDF still passes the
+    accessibility checker (a link has its text)."""
+    html = ('<p>Kilde: <a href="https://www.ssb.no/statbank/table/07459">SSB, tabell 07459</a>, '
+            '<a href="javascript:alert(1)">klikk</a>, <a href="file:///etc/passwd">fil</a>, '
+            '<a href="#kostnad">se Kostnad</a>, <a href="mailto:post@baerum.kommune.no">'
+            'post</a>.</p>')
+    markup = to_typst(html).markup
+    assert '#link("https://www.ssb.no/statbank/table/07459")[SSB, tabell 07459]' in markup
+    assert '#link("mailto:post@baerum.kommune.no")[post]' in markup
+    assert markup.count("#link(") == 2
+    assert "javascript" not in markup and "/etc/passwd" not in markup
+    assert "klikk" in markup and "fil" in markup and "se Kostnad" in markup
+    pdf = export.html_to_pdf(html, tmp_path / "links.pdf", title="Lenker")
+    import pikepdf
+
+    with pikepdf.open(pdf) as doc:
+        uris = sorted(str(a.A.URI) for page in doc.pages for a in page.get("/Annots", [])
+                      if a.get("/Subtype") == "/Link" and "/A" in a and "/URI" in a.A)
+    assert uris == ["https://www.ssb.no/statbank/table/07459", "mailto:post@baerum.kommune.no"]
+    exe = shutil.which("outloud") or str(Path(sys.executable).parent / "outloud")
+    done = subprocess.run([exe, str(pdf)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr

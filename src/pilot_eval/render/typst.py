@@ -56,6 +56,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 MISSING_GLYPH = "\u25a1"  # □
 _FONT = Path(__file__).resolve().parent / "fonts" / "Inter-Regular.otf"
 _STATUS = re.compile(r"\bstatus-(green|yellow|red|grey)\b")
+_WEB_LINK = re.compile(r"\s*(https?://[^\s\"<>]+|mailto:[^\s\"<>]+)\s*$", re.IGNORECASE)
 _WIDTH = re.compile(r"width:\s*([0-9.]+)\s*(%|mm|pt)")
 _VOID = {"br", "img", "col", "hr", "meta", "link", "input", "wbr", "source"}
 _DROP = {"script", "style", "template", "head", "title", "noscript", "iframe", "object"}
@@ -329,6 +330,10 @@ class _Writer:
                 name = self.image_file(n.attrs.get("src", ""))
                 out.append(f'#box(image("{name}", alt: {self.alt(n)}))' if name
                            else escape(n.attrs.get("alt", "")))
+            elif n.tag == "a" and _WEB_LINK.match(n.attrs.get("href", "")) and inner.strip():
+                # a link out (a source's page): clickable in the PDF too, its words the
+                # link's text; nothing else is a link there (javascript:, file:, data:)
+                out.append(f"#link({string(n.attrs['href'].strip())})[{inner}]")
             elif n.tag in _BLOCK_TAGS:
                 out.append(self.block([n]))  # a block inside inline content (li > p)
             else:
