@@ -115,7 +115,7 @@ def report_data(ds: Dataset, *, key: str = "") -> ReportData:
     >>> import pilot_eval as pe
     >>> data = report_data(pe.load_dataset("tests/data/doctest_small"))
     >>> sorted(data.extra), sorted(data.its_fits)
-    (['cost_by_month', 'enrolment', 'outcome_changes'], ['meldinger'])
+    (['cost_by_month', 'enrolment', 'outcome_changes', 'reach_gaps'], ['meldinger'])
     >>> data.table("value") is data.tables["value_for_money"]
     True
     """
