@@ -283,7 +283,27 @@ def _inert(problems: pd.DataFrame) -> pd.DataFrame:
 
 
 def only_header(problems: pd.DataFrame, tables: tuple[str, ...]) -> pd.Series:
-    """Which problems say that one of ``tables`` has only its header row."""
+    """Which problems say that one of ``tables`` has only its header row.
+
+    Parameters
+    ----------
+    problems : pandas.DataFrame
+        A problems table (:func:`validate`).
+    tables : tuple of str
+        Table names (``participants``, ``sessions`` …).
+
+    Returns
+    -------
+    pandas.Series of bool
+        True for each problem "table.empty" of one of ``tables``.
+
+    Examples
+    --------
+    >>> problems = pd.DataFrame({"file": ["sessions.csv", "costs.csv", "sessions.csv"],
+    ...                          "rule": ["table.empty", "table.empty", "value.range"]})
+    >>> only_header(problems, ("sessions",)).tolist()
+    [True, False, False]
+    """
     stems = problems["file"].astype(str).str.rsplit(".", n=1).str[0]
     return problems["rule"].eq("table.empty") & stems.isin(tables)
 
@@ -294,6 +314,35 @@ def validate(path: str | Path) -> pd.DataFrame:
     Columns: ``file, row, column, value, severity, rule, message_nb, message_en, pilot_id``; ``row``
     is the spreadsheet row a person sees (header = row 1). An empty frame means the folder
     is fine. Never raises on bad data.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The data folder (see ``docs/data-format.md``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per problem, errors and warnings, with messages in Norwegian and English.
+
+    Examples
+    --------
+    >>> validate("tests/data/doctest_small").query("severity == 'error'").empty
+    True
+    >>> import shutil, tempfile
+    >>> from pathlib import Path
+    >>> folder = Path(tempfile.mkdtemp()) / "data"
+    >>> _ = shutil.copytree("tests/data/doctest_small", folder)
+    >>> costs = folder / "costs.csv"
+    >>> text = costs.read_text(encoding="utf-8").replace(",200000,", ",to hundre tusen,")
+    >>> _ = costs.write_text(text, encoding="utf-8")
+    >>> errors = validate(folder).query("severity == 'error'")
+    >>> errors[["file", "row", "column", "value"]]
+            file  row      column            value
+    0  costs.csv    2  amount_nok  to hundre tusen
+    >>> print(errors["message_en"].iloc[0])  # doctest: +NORMALIZE_WHITESPACE
+    'to hundre tusen' is not a number. Write digits only, with a decimal mark if needed
+    (for example 1234.50).
     """
     problems, _, _, _ = _check_folder(path)
     return problems
@@ -319,6 +368,18 @@ def load_dataset(path: str | Path, *, as_of: str | pd.Timestamp | None = None) -
     DataWarning
         When ``as_of`` is after the last date in the data or after the agreement's end
         (:meth:`Dataset.as_of`).
+
+    Examples
+    --------
+    >>> ds = load_dataset("tests/data/doctest_small", as_of="2026-01-31")
+    >>> ds.pilots["pilot_id"].tolist(), ds.as_of_date.date()
+    (['lekse', 'jobb'], datetime.date(2026, 1, 31))
+    >>> import pilot_eval as pe
+    >>> try:
+    ...     load_dataset("tests/data")  # not a data folder
+    ... except pe.DataValidationError as error:
+    ...     print(len(error.problems) > 0)
+    True
     """
     return _load(path, as_of=as_of)
 

@@ -95,6 +95,27 @@ def find_table(folder: Path, name: str) -> tuple[Path | None, list[dict[str, Any
 
     A table given in two formats (``costs.csv`` and ``costs.xlsx``) is an error: which one
     is right cannot be known.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The data folder.
+    name : str
+        The table's name (``pilots``, ``costs`` …), without a suffix.
+
+    Returns
+    -------
+    (pathlib.Path or None, list of dict)
+        The file (None when there is none, or more than one) and the problems, as rows of
+        the problems table.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> find_table(Path("tests/data/doctest_small"), "pilots")
+    (PosixPath('tests/data/doctest_small/pilots.csv'), [])
+    >>> find_table(Path("tests/data/doctest_small"), "no_such_table")
+    (None, [])
     """
     candidates = [folder / f"{name}{suffix}" for suffix in TABLE_SUFFIXES]
     odd = [p for p in candidates if p.exists() and not p.is_file()]
@@ -117,7 +138,32 @@ def find_table(folder: Path, name: str) -> tuple[Path | None, list[dict[str, Any
 
 
 def read_table(path: Path, name: str | None = None) -> RawTable:
-    """Read one table file (CSV, XLSX or Parquet) as text. Never raises on bad content."""
+    """Read one table file (CSV, XLSX or Parquet) as text. Never raises on bad content.
+
+    The encoding (UTF-8 with or without BOM, or Windows-1252) and a CSV's separator (``,``
+    ``;`` or tab) are detected; what went wrong is in the result's ``problems``.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+    name : str, optional
+        The table's name; default the file name without its suffix.
+
+    Returns
+    -------
+    RawTable
+        Every cell as stripped text, indexed by the spreadsheet row a person sees.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> raw = read_table(Path("tests/data/doctest_small/pilots.csv"))
+    >>> raw.name, raw.dialect["sep"], len(raw.problems)
+    ('pilots', ',', 0)
+    >>> raw.frame.loc[2, "pilot_id"]  # row 2: the first row under the header
+    'lekse'
+    """
     path = Path(path)
     name = name or path.stem
     suffix = path.suffix.lower()
@@ -508,7 +554,28 @@ def _cell_text(series: pd.Series) -> pd.Series:
 
 def xlsx_too_big(path: Path) -> dict[str, Any] | None:
     """A problem when the workbook (a zip) would unpack beyond the limit, read from its
-    directory before anything is unpacked; else None."""
+    directory before anything is unpacked; else None.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        An ``.xlsx`` file.
+
+    Returns
+    -------
+    dict or None
+        The problem ("file.too_big") as a row of the problems table, or None.
+
+    Examples
+    --------
+    >>> import tempfile, zipfile
+    >>> from pathlib import Path
+    >>> book = Path(tempfile.mkdtemp()) / "costs.xlsx"
+    >>> with zipfile.ZipFile(book, "w") as archive:
+    ...     archive.writestr("xl/workbook.xml", "<workbook/>")
+    >>> xlsx_too_big(book) is None
+    True
+    """
     import zipfile
 
     with zipfile.ZipFile(path) as archive:
@@ -655,7 +722,32 @@ def _read_parquet(path: Path, name: str) -> RawTable:
 # --- TOML ---------------------------------------------------------------------------------
 
 def read_toml(path: Path) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-    """Read ``agreement.toml``; a syntax error is a problem with its line number."""
+    """Read ``agreement.toml``; a syntax error is a problem with its line number.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The TOML file.
+
+    Returns
+    -------
+    (dict or None, list of dict)
+        The settings (None when the file cannot be read) and the problems.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> good = Path(tempfile.mkdtemp()) / "agreement.toml"
+    >>> _ = good.write_text('language = "nb"\\n', encoding="utf-8")
+    >>> read_toml(good)
+    ({'language': 'nb'}, [])
+    >>> bad = good.with_name("bad.toml")
+    >>> _ = bad.write_text('language = "nb"\\nstart = \\n', encoding="utf-8")
+    >>> settings, problems = read_toml(bad)
+    >>> settings, problems[0]["rule"], problems[0]["row"]
+    (None, 'toml.syntax', 2)
+    """
     try:
         raw = Path(path).read_bytes()
         text = raw.decode("utf-8-sig")
@@ -675,7 +767,31 @@ def read_toml(path: Path) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
 # --- atomic writers -----------------------------------------------------------------------
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` so that readers see the old file or the new, never half."""
+    """Write ``data`` to ``path`` so that readers see the old file or the new, never half.
+
+    The bytes go to a temporary file in the same folder, reach the disk, and replace
+    ``path`` in one rename; on an error ``path`` is left as it was. Missing folders are made.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+    data : bytes
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> target = Path(tempfile.mkdtemp()) / "out" / "manifest.json"
+    >>> atomic_write_bytes(target, b"{}").read_bytes()
+    b'{}'
+    >>> sorted(p.name for p in target.parent.iterdir())  # no temporary file left
+    ['manifest.json']
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -696,7 +812,27 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
 
 
 def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> Path:
-    """Text version of :func:`atomic_write_bytes` (newlines written as ``\\n``)."""
+    """Text version of :func:`atomic_write_bytes` (newlines written as ``\\n``).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+    text : str
+    encoding : str, default "utf-8"
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> target = Path(tempfile.mkdtemp()) / "note.txt"
+    >>> atomic_write_text(target, "Bærum\\n").read_bytes()
+    b'B\\xc3\\xa6rum\\n'
+    """
     return atomic_write_bytes(path, text.encode(encoding))
 
 
@@ -733,6 +869,28 @@ def switch_folder(staging: str | Path, target: str | Path, *, old_prefix: str = 
     named ``old_prefix + name + "-" + pid`` in between, so a crash there can be undone).
     The folder gets the permissions of the one it replaces (or the umask's), not
     ``mkdtemp``'s 0700. The previous folder is removed afterwards.
+
+    Parameters
+    ----------
+    staging : str or pathlib.Path
+        The complete new folder, on the same file system as ``target``.
+    target : str or pathlib.Path
+        The folder it becomes (need not exist).
+    old_prefix : str, default ".old-"
+        Name prefix of the previous folder where two renames are needed.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> root = Path(tempfile.mkdtemp())
+    >>> (root / "report").mkdir()
+    >>> _ = (root / "report" / "old.pdf").write_bytes(b"%PDF old")
+    >>> (root / "new").mkdir()
+    >>> _ = (root / "new" / "new.pdf").write_bytes(b"%PDF new")
+    >>> switch_folder(root / "new", root / "report")
+    >>> sorted(p.name for p in root.iterdir()), sorted(p.name for p in (root / "report").iterdir())
+    (['report'], ['new.pdf'])
     """
     import stat
 
@@ -771,6 +929,34 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
     (:func:`switch_folder`).
 
     On an exception the staging folder is removed and ``target`` is left as it was.
+
+    Parameters
+    ----------
+    target : str or pathlib.Path
+        The folder to replace (need not exist; its parent is made).
+
+    Yields
+    ------
+    pathlib.Path
+        The staging folder to write into, beside ``target``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> target = Path(tempfile.mkdtemp()) / "report"
+    >>> with atomic_directory(target) as staging:
+    ...     _ = (staging / "rapport.pdf").write_bytes(b"%PDF")
+    >>> sorted(p.name for p in target.iterdir())
+    ['rapport.pdf']
+    >>> try:
+    ...     with atomic_directory(target) as staging:
+    ...         _ = (staging / "half.pdf").write_bytes(b"%PD")
+    ...         raise RuntimeError("the run failed")
+    ... except RuntimeError:
+    ...     pass
+    >>> sorted(p.name for p in target.parent.iterdir()), sorted(p.name for p in target.iterdir())
+    (['report'], ['rapport.pdf'])
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
