@@ -198,6 +198,33 @@ def test_workbook_headers_words_and_number_formats(written: dict) -> None:
     assert portfolio["Status per"].value == dt.datetime(2026, 6, 30)
 
 
+#: Code columns whose codes are what a person writes (agreement.toml's rule names).
+CODES_KEPT = {("rules", "rule")}
+
+
+def test_codes_are_words_in_both_languages(written: dict) -> None:
+    """Every cell of a code column (design, basis, assumption, notes of scenarios and unit
+    costs …) is written in words: a snake_case code or a bare design code in a cell is a
+    column missing from present/columns.py's codes or sentences."""
+    import re
+
+    code = re.compile(r"^(did|its|pre_post|[a-z]+(_[a-z0-9]+)+)$")
+    flat = written["flat"]
+    for language in ("nb", "en"):
+        book, left = written[language], []
+        for name in written["tables"]:
+            sheet = _sheet(book, name, language)
+            kinds = [columns.column(name, c).kind for c in flat[name].columns]
+            for r, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+                for c, (kind, value) in enumerate(zip(kinds, row, strict=True)):
+                    column = flat[name].columns[c]
+                    if kind != "code" or (name, column) in CODES_KEPT or not isinstance(value, str):
+                        continue
+                    if any(code.match(part.strip()) for part in re.split(r"[;,]", value)):
+                        left.append((name, column, r, value))
+        assert not left, (language, left)
+
+
 def test_hidden_cells_are_marks_and_numbers_stay_numbers(written: dict) -> None:
     """Every cell prepare() hides is the same mark in the workbook, right-aligned; every
     other cell of a numeric column is a number (or empty), never a number as text."""

@@ -38,6 +38,7 @@ from . import text
 
 __all__ = [
     "CODE_SENTENCES",
+    "TABLE_CODE_SENTENCES",
     "CODE_WORDS",
     "COLUMNS",
     "KINDS",
@@ -432,7 +433,13 @@ _CODES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType({
     "comparison_type": ("randomised", "matched", "other"),
     "design": ("did", "pre_post", "its"),
     "trend": ("less_dependent", "more_dependent", "about_same", "one_year"),
+    "basis": ("per_success", "per_unit"),
+    "assumption": ("value_nok", "deadweight", "attribution", "displacement", "drop_off",
+                   "duration_years", "discount_rate"),
 })
+
+#: Columns whose codes are those of another column (their words are that column's).
+_CODES_AS: Final[Mapping[str, str]] = MappingProxyType({"outcome_design": "design"})
 
 
 def _pair(context: str, key: str) -> tuple[str, str]:
@@ -471,9 +478,10 @@ def _kind_words() -> Mapping[str, tuple[str, str]]:
 
 @functools.cache
 def _code_words() -> Mapping[str, Mapping[str, tuple[str, str]]]:
-    return MappingProxyType({
-        name: MappingProxyType({code: _pair(_CODE_CONTEXT, f"{name}.{code}") for code in codes})
-        for name, codes in _CODES.items()})
+    words = {name: MappingProxyType({code: _pair(_CODE_CONTEXT, f"{name}.{code}")
+                                     for code in codes})
+             for name, codes in _CODES.items()}
+    return MappingProxyType({**words, **{name: words[same] for name, same in _CODES_AS.items()}})
 
 
 #: Each table's sheet name and what one row of it is, by table name (read-only, from the
@@ -508,20 +516,31 @@ CODE_SENTENCES: Final[Mapping[str, str]] = MappingProxyType({
     "outcome_evidence_reasons": "evidence.reason",
     "coverage_note": "coverage_note",
     "target_population_note": "coverage_note",
-    "note": "value_note",  # value_for_money, value_by_pilot (other tables' notes stay codes)
+    "note": "value_note",  # value_for_money, value_by_pilot; see TABLE_CODE_SENTENCES
+})
+
+#: Where a table's reasons or notes are other codes than :data:`CODE_SENTENCES` says for
+#: the column name, by (table, column) → the catalog's prefix.
+TABLE_CODE_SENTENCES: Final[Mapping[tuple[str, str], str]] = MappingProxyType({
+    ("scenarios", "note"): "scenario_note",
+    ("unit_costs", "note"): "unit_cost_note",
 })
 
 
-def code_sentence(column_name: str, value: Any, language: str = "nb") -> str | None:
+def code_sentence(column_name: str, value: Any, language: str = "nb", *,
+                  table_name: str | None = None) -> str | None:
     """The sentence(s) a reason or note code stands for, or None when it has none.
 
     Parameters
     ----------
     column_name : str
-        A column of :data:`CODE_SENTENCES`.
+        A column of :data:`CODE_SENTENCES` (or, with ``table_name``, of
+        :data:`TABLE_CODE_SENTENCES`).
     value : str
         Its code, or several separated by ";".
     language : {"nb", "en"}, default "nb"
+    table_name : str, optional
+        The table the column is in, where one table's notes are other codes.
 
     Examples
     --------
@@ -529,22 +548,35 @@ def code_sentence(column_name: str, value: Any, language: str = "nb") -> str | N
     'The pilot has far fewer participants than expected.'
     >>> code_sentence("evidence_reasons", "too_few;attrition_high", "en")
     'Too few are measured in one of the groups; many follow-up measurements are missing.'
+    >>> code_sentence("note", "few_months", "en", table_name="scenarios")
+    'Fewer than 6 months are observed, so the yearly figures are unstable.'
     >>> code_sentence("pilot_id", "lekse") is None
     True
     """
     _check(language)
-    prefix = CODE_SENTENCES.get(column_name)
+    prefix = TABLE_CODE_SENTENCES.get((table_name or "", column_name),
+                                      CODE_SENTENCES.get(column_name))
     if prefix is None or not isinstance(value, str) or not value:
         return None
     keys = [f"{prefix}.{code.strip()}" for code in value.split(";")]
     if not all(key in text.MESSAGES for key in keys):
         return None
-    said = [text.message(key, language) for key in keys]
+    said = [text.message(key, language, **_sentence_fields()) for key in keys]
     if all(x.endswith(".") for x in said):
         return " ".join(said)
     # reasons the reports fit into a sentence of their own ("… because too few …")
     joined = "; ".join(x.rstrip(".") for x in said)
     return joined[:1].upper() + joined[1:] + "."
+
+
+@functools.cache
+def _sentence_fields() -> dict[str, str]:
+    """The numbers of the rules some notes name (kept where the rules are)."""
+    from ..metrics import decision
+
+    return {"few_months": f"{decision.FEW_MONTHS}",
+            "range_min_months": f"{decision.RANGE_MIN_MONTHS}",
+            "far_beyond": f"{decision.FAR_BEYOND:g}"}
 
 
 _LAZY: Final[dict[str, Any]] = {"TABLES": _tables, "COLUMNS": _columns,

@@ -540,7 +540,8 @@ def _i(language: str) -> int:
     return 0 if language == "nb" else 1
 
 
-def _word(kind: str, column_name: str, value: Any, language: str) -> Any:
+def _word(kind: str, column_name: str, value: Any, language: str,
+          table_name: str | None = None) -> Any:
     """A code as the reports write it (the marks and missing values stay as they are)."""
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return None
@@ -557,14 +558,15 @@ def _word(kind: str, column_name: str, value: Any, language: str) -> Any:
     words = columns.CODE_WORDS.get(column_name, {}).get(str(value))
     if words:
         return words[_i(language)]
-    said = columns.code_sentence(column_name, value, language)
+    said = columns.code_sentence(column_name, value, language, table_name=table_name)
     return value if said is None else said
 
 
-def _cell_value(kind: str, column_name: str, value: Any, language: str) -> Any:
+def _cell_value(kind: str, column_name: str, value: Any, language: str,
+                table_name: str | None = None) -> Any:
     """What a workbook cell holds: numbers as numbers, dates as dates, codes as words."""
     if kind in _WORD_KINDS:
-        return _word(kind, column_name, value, language)
+        return _word(kind, column_name, value, language, table_name)
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, (np.bool_, bool)):
@@ -688,7 +690,7 @@ def _write_table(sheet: Any, name: str, frame: pd.DataFrame, flat: pd.DataFrame,
     widths = [0] * len(described)
     values = [flat[col].astype(object).to_numpy() for col in flat.columns]
     for r in range(len(flat)):
-        row = [_cell_value(d.kind, col, values[j][r], language)
+        row = [_cell_value(d.kind, col, values[j][r], language, name)
                for j, (d, col) in enumerate(zip(described, flat.columns, strict=True))]
         sheet.append(row)
         for j, (d, value) in enumerate(zip(described, row, strict=True)):

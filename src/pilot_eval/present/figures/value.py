@@ -243,15 +243,13 @@ def value_vs_cost(value: pd.DataFrame, names: Mapping[str, str] | None = None, *
                    language=lang)
 
 
-_ASSUMPTIONS = {
-    "value_nok": ("Verdsetting per person og år", "Value per person per year"),
-    "deadweight": ("Dødvekt", "Deadweight"),
-    "attribution": ("Tilskriving", "Attribution"),
-    "displacement": ("Fortrengning", "Displacement"),
-    "drop_off": ("Avtagende effekt per år", "Drop-off per year"),
-    "duration_years": ("Varighet", "Duration"),
-    "discount_rate": ("Kalkulasjonsrente", "Discount rate"),
-}
+def _assumption_words(language: str) -> dict[str, str]:
+    """The assumptions' names, as the metrics workbook writes them (catalog context
+    ``code``, ``assumption.<name>``)."""
+    from .. import columns
+
+    i = 0 if language == "nb" else 1
+    return {name: words[i] for name, words in columns.CODE_WORDS["assumption"].items()}
 
 
 # the valuation of a per_unit measure is per one of its unit: "dager per halvår" → per day
@@ -264,7 +262,7 @@ def _value_label(basis: str | None, unit: str | None, language: str) -> str:
     """What the valuation is per: a person and year (``per_success``) or one unit of the
     measure (``per_unit``: "Verdsetting per dag", or "per enhet (…)" for an unknown unit)."""
     if basis != "per_unit":
-        return _tr(language, *_ASSUMPTIONS["value_nok"])
+        return _assumption_words(language)["value_nok"]
     word = str(unit or "").strip()
     one = _UNIT_ONE.get(word.split(" ")[0].lower()) if word else None
     if one:
@@ -372,7 +370,7 @@ def tornado(sensitivity: pd.DataFrame, pilot_id: str, measure: str, *,
     order = np.argsort(-spread, kind="stable")
     d, r_lo, r_hi, applied = d.iloc[order].reset_index(drop=True), r_lo[order], r_hi[order], \
         applied[order]
-    nice = {a: v[0 if lang == "nb" else 1] for a, v in _ASSUMPTIONS.items()}
+    nice = _assumption_words(lang)
     nice["value_nok"] = _value_label(basis, unit, lang)
     top2 = [f"{nice.get(a, a).lower()} ({fmt.number(min(lo_, hi_), dec, language=lang)} "
             f"{_tr(lang, 'til', 'to')} {fmt.number(max(lo_, hi_), dec, language=lang)})"
