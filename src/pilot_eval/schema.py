@@ -451,7 +451,14 @@ def type_table(spec: TableSpec, raw: pd.DataFrame, file: str, sep: str | None,
     present: set[str] = set()    # one into a frame is quadratic in their number
     # each column's distinct values, hashed once: typing parses them, the text checks scan
     # them, the cross-table rules look them up
-    distinct = {c: factorize_text(raw[c]) for c in raw.columns.unique()}
+    names = list(raw.columns.unique())
+    if len(raw) >= 1 << 16 and len(names) > 1:  # Arrow hashes without the GIL: two at once
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(2) as pool:
+            distinct = dict(zip(names, pool.map(factorize_text, [raw[c] for c in names])))
+    else:
+        distinct = {c: factorize_text(raw[c]) for c in names}
     for col in spec.columns:
         if col.name not in raw.columns:
             if col.required:
@@ -471,7 +478,7 @@ def type_table(spec: TableSpec, raw: pd.DataFrame, file: str, sep: str | None,
     for extra in raw.columns:  # unknown columns are kept, as text, and ignored
         if extra not in typed:
             typed[extra] = raw[extra]
-    frame = pd.DataFrame(typed, index=raw.index)
+    frame = pd.DataFrame(typed, index=raw.index, copy=False)  # the columns are new already
     return TypedTable(spec.name, file, frame, raw, present, distinct)
 
 
@@ -868,10 +875,21 @@ def check_text_cells(spec: TableSpec, table: TypedTable, problems: Problems,
         return
     uniques = pd.Series(np.concatenate([np.asarray(u, dtype=object) for _, u in factorized]),
                         dtype="str").fillna("")
-    is_identity = (looks_like_identity_number(uniques).to_numpy(dtype=bool)
-                   if identity_checks is None else identity_checks(uniques))
-    in_text = uniques.str.contains(CONTROL_CHARACTERS, regex=True).fillna(False).to_numpy(dtype=bool)
+    # only a value with ten ASCII digits or more, or with other characters than ASCII (a
+    # Unicode digit), can hold an identity number: the same filter the check starts with,
+    # run first in Arrow, so ids, dates and amounts never reach it
+    candidate = ((uniques.str.count("[0-9]").to_numpy(dtype="int64", na_value=0) >= 10)
+                 | ~uniques.str.isascii().to_numpy(dtype=bool, na_value=True))
+    is_identity = np.zeros(len(uniques), dtype=bool)
+    if candidate.any():
+        some = uniques[candidate]
+        is_identity[candidate] = (looks_like_identity_number(some).to_numpy(dtype=bool)
+                                  if identity_checks is None else identity_checks(some))
     in_id = uniques.str.contains(_CONTROL_IN_ID, regex=True).fillna(False).to_numpy(dtype=bool)
+    in_text = in_id.copy()  # tab and line ends are allowed in free text: looked at only here
+    if in_id.any():
+        in_text[in_id] = uniques[in_id].str.contains(CONTROL_CHARACTERS, regex=True).fillna(
+            False).to_numpy(dtype=bool)
     start = 0
     for column, (codes, u) in zip(raw.columns, factorized):
         stop = start + len(u)
@@ -1114,6 +1132,47 @@ def _rows_of(left: pd.DataFrame, right: pd.DataFrame,
     return np.where(at_left < 0, -1, found)
 
 
+def _codes(table: TypedTable, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """The codes and distinct values of an id column (typed as its text, ``""`` missing):
+    those hashed when the table was typed, else hashed now."""
+    given = table.distinct.get(column)
+    if given is not None and len(given[0]) == len(table.frame):
+        return given
+    codes, uniques = factorize_text(table.frame[column].astype("str").fillna(""))
+    return codes, uniques
+
+
+def _not_in(table: TypedTable, column: str, known: set[Any]) -> np.ndarray:
+    """Rows whose id in ``column`` is given but not one of ``known``: each distinct id
+    looked up once."""
+    codes, uniques = _codes(table, column)
+    bad = np.array([u != "" and u is not None and u not in known for u in uniques.tolist()],
+                   dtype=bool)
+    return bad[codes] if bad.any() else np.zeros(len(codes), dtype=bool)
+
+
+def _combined_codes(table: TypedTable, columns: list[str]) -> np.ndarray:
+    """One integer per row, equal where the row's values in ``columns`` are equal
+    (missing equal to missing, as in a merge): ids by their codes, categoricals by theirs."""
+    frame = table.frame
+    key = np.zeros(len(frame), dtype=np.int64)
+    size = 1
+    for column in columns:
+        values = frame[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            codes, n = values.cat.codes.to_numpy().astype(np.int64), len(values.cat.categories)
+        else:
+            codes, uniques = _codes(table, column)
+            codes, n = codes.astype(np.int64), len(uniques)
+        if size * (n + 1) >= 1 << 62:  # pragma: no cover - billions of distinct values
+            codes, uniques = pd.factorize(pd.Series(list(zip(key, codes))))
+            key, size = codes.astype(np.int64), len(uniques)
+            continue
+        key = key * (n + 1) + (codes + 1)
+        size *= n + 1
+    return key
+
+
 def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] | None,
                  problems: Problems) -> None:
     """Rules that need more than one table. All vectorised (merges and masks)."""
@@ -1177,7 +1236,7 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
 
     def unknown_pilot(tt: TypedTable) -> pd.Series:
         ids = tt.frame["pilot_id"]
-        bad = ids.notna() & ~ids.isin(pilot_ids)
+        bad = pd.Series(_not_in(tt, "pilot_id", pilot_ids), index=ids.index)
         problems.add_rows(tt.file, "fk.pilot", ids[bad],
                           lambda v: f"Piloten «{v}» finnes ikke i pilots-tabellen. Sjekk skrivemåten.",
                           lambda v: f"The pilot '{v}' is not in the pilots table. Check the spelling.",
@@ -1185,7 +1244,10 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
         return bad
 
     def period_of(tt: TypedTable) -> pd.DataFrame:
-        return periods.reindex(tt.frame["pilot_id"].astype(object)).set_axis(tt.frame.index)
+        codes, uniques = _codes(tt, "pilot_id")  # each distinct pilot looked up once
+        per = periods.reindex(pd.Index(uniques, dtype=object))
+        return pd.DataFrame({c: per[c].to_numpy()[codes] for c in per.columns},
+                            index=tt.frame.index)
 
     costs = tables.get("costs")
     if costs is not None:
@@ -1279,39 +1341,43 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
                          "Det finnes resultatmålinger, men ingen measures-fil som beskriver resultatmålene.",
                          "There are outcome measurements but no measures file describing the measures.")
         else:
-            bad = o["measure"].notna() & ~o["measure"].isin(measure_keys)
+            bad = _not_in(outcomes, "measure", measure_keys)
             problems.add_rows(outcomes.file, "fk.measure", o.loc[bad, "measure"],
                               lambda v: f"Resultatmålet «{v}» finnes ikke i measures-tabellen.",
                               lambda v: f"The measure '{v}' is not in the measures table.", column="measure")
             scale = measures.frame.drop_duplicates("measure").set_index("measure")[["scale_min", "scale_max"]]
-            sc = scale.reindex(o["measure"].astype(object)).set_axis(o.index)
-            out = o["value"].notna() & (
-                (sc["scale_min"].notna() & (o["value"] < sc["scale_min"])) |
-                (sc["scale_max"].notna() & (o["value"] > sc["scale_max"])))
+            codes, uniques = _codes(outcomes, "measure")
+            sc = scale.reindex(pd.Index(uniques, dtype=object))
+            value = o["value"].to_numpy(dtype="float64", na_value=np.nan)
+            with np.errstate(invalid="ignore"):  # NaN compares False: no scale, no value
+                out = ((value < sc["scale_min"].to_numpy(dtype="float64")[codes])
+                       | (value > sc["scale_max"].to_numpy(dtype="float64")[codes]))
             problems.add_rows(outcomes.file, "outcome.outside_scale", o.loc[out, "value"],
                               lambda v: f"Verdien {v} er utenfor skalaen til resultatmålet.",
                               lambda v: f"The value {v} is outside the measure's scale.", column="value")
         if part_keys is not None:
-            key = pd.MultiIndex.from_frame(part_keys[["pilot_id", "participant_id"]])
-            probe = pd.MultiIndex.from_arrays([o["pilot_id"].astype(str), o["participant_id"].astype(str)])
-            is_part = pd.Series(probe.isin(key), index=o.index)
-            grp = o["group"].astype(object)
-            bad = (grp == "pilot") & ~is_part & o["participant_id"].notna()
+            # each row's enrolment through integer codes, as for attendance
+            is_part = _rows_of(o[["pilot_id", "participant_id"]],
+                               part_keys[["pilot_id", "participant_id"]], outcomes.distinct) >= 0
+            grp = o["group"]
+            bad = (grp == "pilot").to_numpy(dtype=bool) & ~is_part & o["participant_id"].notna().to_numpy(dtype=bool)
             problems.add_rows(outcomes.file, "outcome.not_participant", o.loc[bad, "participant_id"],
                               lambda v: f"«{v}» er oppført i gruppen «pilot», men er ikke deltaker i denne piloten.",
                               lambda v: f"'{v}' is in group 'pilot' but is not a participant of this pilot.",
                               column="participant_id")
-            bad = (grp == "comparison") & is_part
+            bad = (grp == "comparison").to_numpy(dtype=bool) & is_part
             problems.add_rows(outcomes.file, "outcome.comparison_is_participant", o.loc[bad, "participant_id"],
                               lambda v: f"«{v}» er i sammenligningsgruppen, men er også deltaker i piloten.",
                               lambda v: f"'{v}' is in the comparison group but is also a participant of the pilot.",
                               column="participant_id")
-        both = o.dropna(subset=["participant_id", "measure"])
-        base = both[both["timepoint"].astype(object) == "baseline"]
-        follow = both[both["timepoint"].astype(object) == "followup"]
-        keys = ["pilot_id", "participant_id", "group", "measure"]
-        merged = follow[keys + ["measured_on"]].reset_index().merge(
-            base[keys + ["measured_on"]], on=keys, suffixes=("", "_base"))
+        # follow-ups matched with baselines on one integer key made of the four keys' codes
+        key = _combined_codes(outcomes, ["pilot_id", "participant_id", "group", "measure"])
+        both = o[["measured_on"]].assign(key=key)[
+            (o["participant_id"].notna() & o["measure"].notna()).to_numpy(dtype=bool)]
+        timepoint = o["timepoint"].reindex(both.index)
+        base = both[(timepoint == "baseline").to_numpy(dtype=bool)]
+        follow = both[(timepoint == "followup").to_numpy(dtype=bool)]
+        merged = follow.reset_index().merge(base, on="key", suffixes=("", "_base"))
         bad = merged["measured_on"] < merged["measured_on_base"]
         problems.add_rows(outcomes.file, "outcome.followup_before_baseline",
                           merged.loc[bad].set_index("index")["measured_on"],
