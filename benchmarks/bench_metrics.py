@@ -114,7 +114,6 @@ import json, resource, sys, time
 import pilot_eval as pe
 from pilot_eval.metrics.cost import cost_summary
 from pilot_eval.metrics.reach import reach_summary
-import pandera.pandas  # imported by validation: an import, not work on the data
 start = time.perf_counter()
 ds = pe.load_dataset(sys.argv[1])  # validates: raises on errors
 cost, reach = cost_summary(ds), reach_summary(ds)

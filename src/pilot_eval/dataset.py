@@ -480,11 +480,20 @@ def _categorical(values: pd.Series, categories: list[str] | None = None,
         codes, uniques = distinct
         uniques = np.where(uniques == "", None, uniques)  # "" was typed as missing
     if categories is None:
-        present = sorted(u for u in uniques if isinstance(u, str))
-        dtype = pd.CategoricalDtype(pd.Index(present, dtype=values.dtype))
+        # sorted by Arrow (UTF-8 bytes sort as code points, as Python's sorted does); each
+        # distinct value's category is its rank, so nothing is hashed again
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        present = np.flatnonzero([isinstance(u, str) for u in uniques])
+        arrow = pa.array(uniques[present], type=pa.large_string())
+        order = pc.sort_indices(arrow).to_numpy()
+        where = np.full(len(uniques), -1, dtype=np.int64)
+        where[present[order]] = np.arange(len(order))
+        dtype = pd.CategoricalDtype(pd.Index(pd.array(arrow.take(order), dtype=values.dtype)))
     else:
         dtype = pd.CategoricalDtype(categories)
-    where = dtype.categories.get_indexer(pd.Index(uniques, dtype=object))
+        where = dtype.categories.get_indexer(pd.Index(uniques, dtype=object))
     return pd.Categorical.from_codes(where[codes], dtype=dtype)
 
 

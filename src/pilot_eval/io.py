@@ -393,25 +393,22 @@ def _read_csv_arrow(path: Path, sep: str, n_columns: int, max_rows: int
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    spaced = False
-    with open(path, "rb") as fh:  # in blocks: the whole file is never in memory
-        while block := fh.read(1 << 24):
-            odd = block.translate(None, _PLAIN_BYTES)  # what could need stripping
-            if b'"' in odd:  # quotes: pyarrow reads an unclosed one to the end, pandas refuses
-                return None
-            spaced = spaced or len(odd) > 0  # without quotes, line ends are never in cells
     read_options = pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24)
     parse_options = pacsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True,
                                        escape_char=False, newlines_in_values=False,
                                        ignore_empty_lines=False)
-    try:
+    convert_options = pacsv.ConvertOptions(
+        column_types={f"f{i}": pa.large_string() for i in range(n_columns)},
+        strings_can_be_null=False, quoted_strings_can_be_null=False)
+
+    def read() -> pa.Table:
+        # a row takes at least n_columns bytes (its separators and line end): a file that
+        # cannot go beyond max_rows is read at once, on every core
+        if (path.stat().st_size + 1) // max(n_columns, 1) + 1 <= max_rows:
+            return pacsv.read_csv(str(path), read_options=read_options,
+                                  parse_options=parse_options, convert_options=convert_options)
         reader = pacsv.open_csv(str(path), read_options=read_options,
-                                parse_options=parse_options,
-                                convert_options=pacsv.ConvertOptions(
-                                    column_types={f"f{i}": pa.large_string()
-                                                  for i in range(n_columns)},
-                                    strings_can_be_null=False,
-                                    quoted_strings_can_be_null=False))
+                                parse_options=parse_options, convert_options=convert_options)
         batches = []
         rows = 0
         for batch in reader:
@@ -419,9 +416,30 @@ def _read_csv_arrow(path: Path, sep: str, n_columns: int, max_rows: int
             rows += batch.num_rows
             if rows > max_rows:  # stop at the bound, as pandas' nrows does
                 break
-        table = pa.Table.from_batches(batches, schema=reader.schema)
+        return pa.Table.from_batches(batches, schema=reader.schema)
+
+    spaced = False
+    reading = None
+    try:
+        with open(path, "rb") as fh:  # in blocks: the whole file is never in memory
+            while block := fh.read(1 << 24):
+                odd = block.translate(None, _PLAIN_BYTES)  # what could need stripping
+                if b'"' in odd:  # quotes: pyarrow reads an unclosed one to the end, pandas refuses
+                    return None
+                spaced = spaced or len(odd) > 0  # without quotes, line ends are never in cells
+                if reading is None:  # the first block has no quote: pyarrow reads the file
+                    # (its threads without the GIL) while this one looks at the rest
+                    from concurrent.futures import ThreadPoolExecutor
+
+                    pool = ThreadPoolExecutor(1)
+                    reading = pool.submit(read)
+                    pool.shutdown(wait=False)
+        table = read() if reading is None else reading.result()
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
+    finally:
+        if reading is not None:  # a quote came late: never two readers of a file at once
+            reading.exception()  # waits for it (pandas reads the file next)
     if table.num_rows == 0 or any(t != pa.large_string() for t in table.schema.types):
         return None  # a header pyarrow splits otherwise, or nothing: pandas decides
     dtype = pd.StringDtype("pyarrow", na_value=np.nan)  # what read_csv(dtype=str) gives

@@ -6,8 +6,8 @@ a message in Norwegian and English (DESIGN §2):
 1. **typing** — text cells become numbers, dates, booleans and categories; a cell that
    cannot be read is reported, never guessed (``"1.234"`` in a semicolon file is reported
    as ambiguous, not read as 1.234 or 1234);
-2. **table rules** — a pandera schema per table (ranges, allowed values, patterns,
-   uniqueness, empty cells), built from the column specifications below;
+2. **table rules** — ranges, allowed values, patterns, uniqueness and empty cells, from
+   the column specifications below (:func:`value_failures`, :func:`check_table`);
 3. **cross-table rules** — foreign keys, date order, dates outside the agreement or pilot
    period (warnings), comparison persons who are participants, values outside a measure's
    scale, national identity numbers (refused).
@@ -19,13 +19,10 @@ import datetime as _dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-
-if TYPE_CHECKING:  # imported where used: a report kernel loads this module, never validates
-    import pandera.pandas as pa
 
 from .errors import problems_frame, show_controls
 from .io import MAX_ABS_NUMBER, MAX_YEAR, MIN_YEAR
@@ -454,7 +451,14 @@ def type_table(spec: TableSpec, raw: pd.DataFrame, file: str, sep: str | None,
     present: set[str] = set()    # one into a frame is quadratic in their number
     # each column's distinct values, hashed once: typing parses them, the text checks scan
     # them, the cross-table rules look them up
-    distinct = {c: factorize_text(raw[c]) for c in raw.columns.unique()}
+    names = list(raw.columns.unique())
+    if len(raw) >= 1 << 16 and len(names) > 1:  # Arrow hashes without the GIL: two at once
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(2) as pool:
+            distinct = dict(zip(names, pool.map(factorize_text, [raw[c] for c in names])))
+    else:
+        distinct = {c: factorize_text(raw[c]) for c in names}
     for col in spec.columns:
         if col.name not in raw.columns:
             if col.required:
@@ -474,7 +478,7 @@ def type_table(spec: TableSpec, raw: pd.DataFrame, file: str, sep: str | None,
     for extra in raw.columns:  # unknown columns are kept, as text, and ignored
         if extra not in typed:
             typed[extra] = raw[extra]
-    frame = pd.DataFrame(typed, index=raw.index)
+    frame = pd.DataFrame(typed, index=raw.index, copy=False)  # the columns are new already
     return TypedTable(spec.name, file, frame, raw, present, distinct)
 
 
@@ -536,83 +540,115 @@ def on_uniques(text: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, ..
                  for r in results)  # copy=False: the spread array is new already
 
 
+def _spread(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``values`` (one per distinct text) for every row; all False without a copy."""
+    if values.dtype == bool and not values.any():
+        return np.zeros(len(codes), dtype=bool)
+    return values[codes]
+
+
 def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
                  problems: Problems, distinct: tuple[np.ndarray, np.ndarray] | None = None
                  ) -> pd.Series:
+    # every rule of a cell depends on its text only: each is decided once per distinct
+    # text, and only the rows of texts that break one are looked at
+    codes, uniques = factorize_text(text) if distinct is None else distinct
+    u = pd.Series(uniques, dtype="str").fillna("")
+    index = text.index
+
+    def rows(flags: np.ndarray) -> pd.Series:
+        return text[_spread(flags, codes)] if flags.any() else text.iloc[:0]
+
     name = col.name
     if col.kind in ("float", "int"):
-        values, bad, ambiguous = on_uniques(text, lambda u: parse_number(u, sep), distinct)
-        problems.add_rows(file, "value.ambiguous_number", text[ambiguous],
+        values, bad, ambiguous = (r.to_numpy() for r in parse_number(u, sep))
+        values = values.astype("float64", copy=True)
+        problems.add_rows(file, "value.ambiguous_number", rows(ambiguous),
                           lambda v: f"«{v}» kan bety både {v.replace('.', '')} og {v.replace('.', ',')}. "
                                     "Skriv tallet uten tusenskille, med desimalkomma.",
                           lambda v: f"'{v}' could mean {v.replace('.', '')} or {v}. Write the number "
                                     "without a thousands separator.", column=name)
-        problems.add_rows(file, "value.not_number", text[bad],
+        problems.add_rows(file, "value.not_number", rows(bad),
                           lambda v: f"«{v}» er ikke et tall. Skriv bare sifre, eventuelt med "
                                     "desimalkomma (for eksempel 1234,50).",
                           lambda v: f"'{v}' is not a number. Write digits only, with a decimal "
                                     "mark if needed (for example 1234.50).", column=name)
         if col.kind == "int":
-            frac = values.notna() & (values % 1 != 0)
-            problems.add_rows(file, "value.not_integer", text[frac],
+            with np.errstate(invalid="ignore"):
+                frac = ~np.isnan(values) & (values % 1 != 0)
+            problems.add_rows(file, "value.not_integer", rows(frac),
                               lambda v: f"«{v}» må være et helt tall.",
                               lambda v: f"'{v}' must be a whole number.", column=name)
-            values = values.where(~frac)
-        huge = values.abs() > MAX_ABS_NUMBER  # NaN compares False
+            values[frac] = np.nan
+        with np.errstate(invalid="ignore"):
+            huge = np.abs(values) > MAX_ABS_NUMBER  # NaN compares False
         if huge.any():
-            problems.add_rows(file, "value.number_range", text[huge],
+            problems.add_rows(file, "value.number_range", rows(huge),
                               lambda v: f"«{v}» er utenfor det tillatte (høyst "
                                         f"{MAX_ABS_NUMBER:.0e} i absoluttverdi). Sjekk tallet og "
                                         "enheten.",
                               lambda v: f"'{v}' is out of range (at most {MAX_ABS_NUMBER:.0e} in "
                                         "absolute value). Check the number and its unit.",
                               column=name)
-            values = values.where(~huge)  # kept out of every sum: a sum of 1e300s overflows
+            values[huge] = np.nan  # kept out of every sum: a sum of 1e300s overflows
+        if col.default is not None:
+            values[np.isnan(values)] = col.default
         if col.kind == "int":
-            values = values.round().astype("Int64")
-        return _fill_default(values, col)
+            missing = np.isnan(values)
+            whole = np.where(missing, 0, np.round(values)).astype("int64")
+            return pd.Series(pd.arrays.IntegerArray(whole[codes], _spread(missing, codes)),
+                             index=index, copy=False)
+        return pd.Series(values[codes], index=index, copy=False)
     if col.kind in ("date", "month"):
         monthly = col.kind == "month" or col.month_ok
-        values, bad = on_uniques(text, lambda u: parse_date(u, month=col.kind == "month",
-                                                            month_ok=col.month_ok), distinct)
-        hint_nb = "ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ" + (" (eller ÅÅÅÅ-MM for en måned)" if monthly else "")
-        hint_en = "YYYY-MM-DD or DD.MM.YYYY" + (" (or YYYY-MM for a month)" if monthly else "")
+        dates, bad = parse_date(u, month=col.kind == "month", month_ok=col.month_ok)
+        bad = bad.to_numpy(dtype=bool)
+        values = pd.Series(dates.to_numpy(dtype="datetime64[ns]")[codes], index=index,
+                           copy=False)
         if not bad.any():
             return values
-        years = pd.to_numeric(text[bad].str.extract(_DATE_YEAR).bfill(axis=1).iloc[:, 0],
-                              errors="coerce")
-        window = years.notna() & ((years < MIN_YEAR) | (years > MAX_YEAR))
-        problems.add_rows(file, "value.date_range", text[bad][window],
+        hint_nb = "ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ" + (" (eller ÅÅÅÅ-MM for en måned)" if monthly else "")
+        hint_en = "YYYY-MM-DD or DD.MM.YYYY" + (" (or YYYY-MM for a month)" if monthly else "")
+        years = pd.to_numeric(u.str.extract(_DATE_YEAR).bfill(axis=1).iloc[:, 0],
+                              errors="coerce").to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            window = bad & ~np.isnan(years) & ((years < MIN_YEAR) | (years > MAX_YEAR))
+        problems.add_rows(file, "value.date_range", rows(window),
                           lambda v: f"«{v}» er utenfor det tillatte tidsrommet: året må være "
                                     f"mellom {MIN_YEAR} og {MAX_YEAR}. Sjekk årstallet.",
                           lambda v: f"'{v}' is out of range: the year must be between {MIN_YEAR} "
                                     f"and {MAX_YEAR}. Check the year.", column=name)
-        bad = bad & ~bad.index.isin(window.index[window])
-        problems.add_rows(file, "value.not_date", text[bad],
+        problems.add_rows(file, "value.not_date", rows(bad & ~window),
                           lambda v: f"«{v}» er ikke en gyldig dato. Skriv datoen som {hint_nb}.",
                           lambda v: f"'{v}' is not a valid date. Write the date as {hint_en}.",
                           column=name)
         return values
     if col.kind == "bool":
-        values, bad = on_uniques(text, parse_bool, distinct)
-        problems.add_rows(file, "value.not_bool", text[bad],
+        parsed, bad = parse_bool(u)
+        bad = bad.to_numpy(dtype=bool)
+        problems.add_rows(file, "value.not_bool", rows(bad),
                           lambda v: f"«{v}» er ikke ja eller nei. Skriv ja/nei, true/false eller 1/0.",
                           lambda v: f"'{v}' is not yes or no. Write ja/nei, true/false or 1/0.",
                           column=name)
-        return _fill_default(values, col)
+        if col.default is not None:
+            parsed = parsed.fillna(col.default)
+        missing = parsed.isna().to_numpy(dtype=bool)
+        flags = parsed.fillna(False).to_numpy(dtype=bool)
+        return pd.Series(pd.arrays.BooleanArray(flags[codes], _spread(missing, codes)),
+                         index=index, copy=False)
     if col.kind == "enum":
-        low = text.str.lower()
-        bad = low.ne("") & ~low.isin(col.choices)
+        low = u.str.lower()
+        at = pd.Index(list(col.choices), dtype=object).get_indexer(low.astype(object))
+        bad = (low.ne("") & (at < 0)).to_numpy(dtype=bool)
         allowed = ", ".join(col.choices)
-        problems.add_rows(file, "value.not_allowed", text[bad],
+        problems.add_rows(file, "value.not_allowed", rows(bad),
                           lambda v: f"«{v}» er ikke en tillatt verdi. Tillatte verdier: {allowed}.",
                           lambda v: f"'{v}' is not an allowed value. Allowed values: {allowed}.",
                           column=name)
-        values = low.where(low.ne("") & ~bad)
-        values = _fill_default(values, col)
-        return pd.Categorical(values, categories=list(col.choices))  # type: ignore[return-value]
-    if distinct is not None and isinstance(text.dtype, pd.StringDtype) and not (
-            distinct[1] == "").any():
+        if col.default is not None:  # empty and not allowed alike
+            at = np.where(at < 0, col.choices.index(col.default), at)
+        return pd.Categorical.from_codes(at[codes], categories=list(col.choices))  # type: ignore[return-value]
+    if isinstance(text.dtype, pd.StringDtype) and not (uniques == "").any():
         values = text  # no empty cell: the text itself, not a copy of millions of ids
     else:
         values = text.where(text.ne(""))  # stays pandas' Arrow-backed str: no Python objects
@@ -625,32 +661,7 @@ def _fill_default(values: pd.Series, col: Col) -> pd.Series:
     return values
 
 
-# --- pandera: per-table value rules -------------------------------------------------------
-
-def pandera_schema(spec: TableSpec, *, unique_rows: bool = True) -> pa.DataFrameSchema:
-    """The pandera schema of a typed table (its checks are named after the problem rule).
-
-    ``unique_rows=False`` leaves out the rule that ``spec.unique_on`` is unique together.
-    """
-    import pandera.pandas as pa
-
-    columns = {}
-    for col in spec.columns:
-        checks = []
-        if col.ge is not None:
-            checks.append(pa.Check.ge(col.ge, error="value.too_small"))
-        if col.gt is not None:
-            checks.append(pa.Check.gt(col.gt, error="value.not_positive"))
-        if col.le is not None:
-            checks.append(pa.Check.le(col.le, error="value.too_large"))
-        if col.pattern is not None:
-            checks.append(pa.Check.str_matches(col.pattern, error="value.pattern"))
-        columns[col.name] = pa.Column(
-            None, checks=checks, nullable=True, unique=col.unique, required=False,
-        )
-    unique = list(spec.unique_on) if spec.unique_on and unique_rows else None
-    return pa.DataFrameSchema(columns, unique=unique, strict=False, coerce=False)
-
+# --- per-table value rules ---------------------------------------------------------------
 
 def _rule_messages(spec: TableSpec, col: Col | None, rule: str) -> tuple[Callable[[str], str], Callable[[str], str]]:
     if rule == "value.too_small":
@@ -673,45 +684,93 @@ def _rule_messages(spec: TableSpec, col: Col | None, rule: str) -> tuple[Callabl
     raise KeyError(rule)  # pragma: no cover
 
 
+def value_failures(spec: TableSpec, frame: pd.DataFrame) -> list[tuple[str, str, pd.Series]]:
+    """The cells of a typed table that break a column rule of ``spec``: ranges
+    (``value.too_small``, ``value.not_positive``, ``value.too_large``), id patterns
+    (``value.pattern``) and unique columns (``value.duplicate``; every row after the
+    column's first repeated one). Empty cells break none of them.
+
+    Parameters
+    ----------
+    spec : TableSpec
+        The table's columns and their rules (:data:`TABLES`).
+    frame : pandas.DataFrame
+        The typed table (:func:`type_table`), index = spreadsheet row.
+
+    Returns
+    -------
+    list of (column, rule, failing values)
+        One entry per column and rule that some cell breaks; the values are indexed by
+        spreadsheet row.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"hours": [1.5, 0.0, 30.0]}, index=[2, 3, 4])
+    >>> spec = TableSpec("t", False, (Col("hours", "float", gt=0, le=24),))
+    >>> [(column, rule, values.to_dict()) for column, rule, values in
+    ...  value_failures(spec, frame)]
+    [('hours', 'value.not_positive', {3: 0.0}), ('hours', 'value.too_large', {4: 30.0})]
+    """
+    out: list[tuple[str, str, pd.Series]] = []
+    for col in spec.columns:
+        if col.name not in frame.columns:
+            continue
+        values = frame[col.name]
+        if col.unique:  # every repeat but the first repeated row (as pandera reported it)
+            dup = values.duplicated(keep=False).to_numpy(dtype=bool) & values.notna().to_numpy(
+                dtype=bool)
+            if dup.any():
+                rows = values[dup]
+                out.append((col.name, "value.duplicate", rows.iloc[1:] if len(rows) > 1 else rows))
+        bounds = [(rule, bound) for rule, bound in (("value.too_small", col.ge),
+                                                    ("value.not_positive", col.gt),
+                                                    ("value.too_large", col.le))
+                  if bound is not None]
+        if bounds:
+            numbers = (values.to_numpy(dtype="float64", na_value=np.nan)
+                       if isinstance(values.dtype, pd.api.extensions.ExtensionDtype)
+                       else values.to_numpy())
+            with np.errstate(invalid="ignore"):
+                for rule, bound in bounds:  # NaN compares False: empty cells pass
+                    bad = (numbers < bound if rule == "value.too_small" else
+                           numbers <= bound if rule == "value.not_positive" else numbers > bound)
+                    if bad.any():
+                        out.append((col.name, rule, values[bad]))
+        if col.pattern is not None:
+            ok = (values.isna() | values.str.match(col.pattern).fillna(True)).to_numpy(dtype=bool)
+            if not ok.all():
+                out.append((col.name, "value.pattern", values[~ok]))
+    return out
+
+
 def check_table(spec: TableSpec, table: TypedTable, problems: Problems) -> None:
-    """Run the table's pandera schema and its empty-cell rule; add what fails."""
+    """Add what breaks the table's own rules: empty required cells, the column rules of
+    :func:`value_failures`, and rows repeating ``spec.unique_on``."""
     frame = table.frame
     file = table.file
-    for col in spec.columns:  # empty required cells (pandera's not_nullable, with our words)
+    for col in spec.columns:  # empty required cells
         if col.nullable or col.name not in table.columns_present or col.default is not None:
             continue
-        empty = frame[col.name].isna() & table.raw[col.name].eq("")
-        problems.add_rows(file, "value.empty", table.raw[col.name][empty],
+        text = table.raw[col.name]
+        distinct = table.distinct.get(col.name)
+        if distinct is not None:  # an empty text is typed as missing whatever the kind
+            codes, uniques = distinct
+            blank = np.flatnonzero(uniques == "")
+            if not len(blank):
+                continue
+            empty = codes == blank[0]
+        else:
+            empty = (frame[col.name].isna() & text.eq("")).to_numpy(dtype=bool)
+        problems.add_rows(file, "value.empty", text[empty],
                           "Feltet er tomt, men må fylles ut.",
                           "This cell is empty but must be filled in.", column=col.name)
-    import pandera.pandas as pa
-
-    # rows unique on spec.unique_on: "row.duplicate" below, in its own words (pandera's
-    # answer to that rule was never shown, and costs a second pass over every row)
-    schema = pandera_schema(spec, unique_rows=False)
-    try:
-        schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as err:
-        cases = err.failure_cases
-        cases = cases[cases["index"].notna()]
-        for (column, check), group in cases.groupby(["column", "check"], sort=False, dropna=False):
-            check = str(check)
-            if check == "field_uniqueness":
-                rule = "value.duplicate"
-            elif check.startswith("value."):
-                rule = check
-            else:
-                continue  # dtype/nullable: handled when typing
-            col = spec.col(str(column)) if str(column) in known_columns(spec.name) else None
-            nb, en = _rule_messages(spec, col, rule)
-            rows = pd.Series(group["failure_case"].to_numpy(), index=group["index"].astype(int))
-            rows = rows[~rows.index.duplicated()].sort_index()
-            if rule == "value.duplicate":
-                rows = rows.iloc[1:] if len(rows) > 1 else rows
-            problems.add_rows(file, rule, rows, nb, en, column=str(column))
+    for column, rule, rows in value_failures(spec, frame):
+        col = spec.col(column)
+        nb, en = _rule_messages(spec, col, rule)
+        problems.add_rows(file, rule, rows, nb, en, column=column)
     if spec.unique_on:
         keys = [k for k in spec.unique_on if k in frame.columns]
-        dup = frame.duplicated(keys, keep="first") & frame[keys].notna().all(axis=1)
+        dup = _duplicated_rows(frame, keys, table.distinct, spec)
         if dup.any():
             keytxt = " + ".join(keys)
             vals = frame.loc[dup, keys].astype(str).agg(" / ".join, axis=1)
@@ -721,6 +780,42 @@ def check_table(spec: TableSpec, table: TypedTable, problems: Problems) -> None:
                               lambda v: f"The combination {keytxt} = {v} appears on several rows. "
                                         "Merge the rows or remove the duplicate.",
                               column=keys[-1])
+
+
+def _duplicated_rows(frame: pd.DataFrame, keys: list[str],
+                     distinct: Mapping[str, tuple[np.ndarray, np.ndarray]], spec: TableSpec
+                     ) -> np.ndarray:
+    """``frame.duplicated(keys) & frame[keys].notna().all(axis=1)`` through integer codes:
+    the codes of a text column hashed when it was typed, a categorical's own."""
+    combined = np.zeros(len(frame), dtype=np.int64)
+    complete = np.ones(len(frame), dtype=bool)
+    size = 1
+    for key in keys:
+        values = frame[key]
+        col = next((c for c in spec.columns if c.name == key), None)
+        if (col is not None and col.kind in ("id", "text") and col.default is None
+                and key in distinct):  # typed = the text, "" missing
+            codes, uniques = distinct[key]
+            codes = codes.astype(np.int64)
+            missing = uniques == ""
+            n = len(uniques)
+            if missing.any():
+                complete &= ~missing[codes]
+        elif isinstance(values.dtype, pd.CategoricalDtype):
+            codes = values.cat.codes.to_numpy().astype(np.int64)
+            n = len(values.cat.categories)
+            complete &= codes >= 0
+        else:
+            codes, uniques = pd.factorize(values)
+            codes = codes.astype(np.int64)
+            n = len(uniques)
+            complete &= codes >= 0
+        if size * (n + 1) >= 1 << 62:  # too many combinations for one integer
+            return (frame.duplicated(keys, keep="first")
+                    & frame[keys].notna().all(axis=1)).to_numpy(dtype=bool)
+        combined = combined * (n + 1) + (codes + 1)  # missing (-1): a value of its own
+        size *= n + 1
+    return pd.Series(combined).duplicated(keep="first").to_numpy() & complete
 
 
 # --- text cells: identity numbers and control characters ----------------------------------
@@ -780,10 +875,21 @@ def check_text_cells(spec: TableSpec, table: TypedTable, problems: Problems,
         return
     uniques = pd.Series(np.concatenate([np.asarray(u, dtype=object) for _, u in factorized]),
                         dtype="str").fillna("")
-    is_identity = (looks_like_identity_number(uniques).to_numpy(dtype=bool)
-                   if identity_checks is None else identity_checks(uniques))
-    in_text = uniques.str.contains(CONTROL_CHARACTERS, regex=True).fillna(False).to_numpy(dtype=bool)
+    # only a value with ten ASCII digits or more, or with other characters than ASCII (a
+    # Unicode digit), can hold an identity number: the same filter the check starts with,
+    # run first in Arrow, so ids, dates and amounts never reach it
+    candidate = ((uniques.str.count("[0-9]").to_numpy(dtype="int64", na_value=0) >= 10)
+                 | ~uniques.str.isascii().to_numpy(dtype=bool, na_value=True))
+    is_identity = np.zeros(len(uniques), dtype=bool)
+    if candidate.any():
+        some = uniques[candidate]
+        is_identity[candidate] = (looks_like_identity_number(some).to_numpy(dtype=bool)
+                                  if identity_checks is None else identity_checks(some))
     in_id = uniques.str.contains(_CONTROL_IN_ID, regex=True).fillna(False).to_numpy(dtype=bool)
+    in_text = in_id.copy()  # tab and line ends are allowed in free text: looked at only here
+    if in_id.any():
+        in_text[in_id] = uniques[in_id].str.contains(CONTROL_CHARACTERS, regex=True).fillna(
+            False).to_numpy(dtype=bool)
     start = 0
     for column, (codes, u) in zip(raw.columns, factorized):
         stop = start + len(u)
@@ -1026,6 +1132,47 @@ def _rows_of(left: pd.DataFrame, right: pd.DataFrame,
     return np.where(at_left < 0, -1, found)
 
 
+def _codes(table: TypedTable, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """The codes and distinct values of an id column (typed as its text, ``""`` missing):
+    those hashed when the table was typed, else hashed now."""
+    given = table.distinct.get(column)
+    if given is not None and len(given[0]) == len(table.frame):
+        return given
+    codes, uniques = factorize_text(table.frame[column].astype("str").fillna(""))
+    return codes, uniques
+
+
+def _not_in(table: TypedTable, column: str, known: set[Any]) -> np.ndarray:
+    """Rows whose id in ``column`` is given but not one of ``known``: each distinct id
+    looked up once."""
+    codes, uniques = _codes(table, column)
+    bad = np.array([u != "" and u is not None and u not in known for u in uniques.tolist()],
+                   dtype=bool)
+    return bad[codes] if bad.any() else np.zeros(len(codes), dtype=bool)
+
+
+def _combined_codes(table: TypedTable, columns: list[str]) -> np.ndarray:
+    """One integer per row, equal where the row's values in ``columns`` are equal
+    (missing equal to missing, as in a merge): ids by their codes, categoricals by theirs."""
+    frame = table.frame
+    key = np.zeros(len(frame), dtype=np.int64)
+    size = 1
+    for column in columns:
+        values = frame[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            codes, n = values.cat.codes.to_numpy().astype(np.int64), len(values.cat.categories)
+        else:
+            codes, uniques = _codes(table, column)
+            codes, n = codes.astype(np.int64), len(uniques)
+        if size * (n + 1) >= 1 << 62:  # pragma: no cover - billions of distinct values
+            codes, uniques = pd.factorize(pd.Series(list(zip(key, codes))))
+            key, size = codes.astype(np.int64), len(uniques)
+            continue
+        key = key * (n + 1) + (codes + 1)
+        size *= n + 1
+    return key
+
+
 def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] | None,
                  problems: Problems) -> None:
     """Rules that need more than one table. All vectorised (merges and masks)."""
@@ -1089,7 +1236,7 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
 
     def unknown_pilot(tt: TypedTable) -> pd.Series:
         ids = tt.frame["pilot_id"]
-        bad = ids.notna() & ~ids.isin(pilot_ids)
+        bad = pd.Series(_not_in(tt, "pilot_id", pilot_ids), index=ids.index)
         problems.add_rows(tt.file, "fk.pilot", ids[bad],
                           lambda v: f"Piloten «{v}» finnes ikke i pilots-tabellen. Sjekk skrivemåten.",
                           lambda v: f"The pilot '{v}' is not in the pilots table. Check the spelling.",
@@ -1097,7 +1244,10 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
         return bad
 
     def period_of(tt: TypedTable) -> pd.DataFrame:
-        return periods.reindex(tt.frame["pilot_id"].astype(object)).set_axis(tt.frame.index)
+        codes, uniques = _codes(tt, "pilot_id")  # each distinct pilot looked up once
+        per = periods.reindex(pd.Index(uniques, dtype=object))
+        return pd.DataFrame({c: per[c].to_numpy()[codes] for c in per.columns},
+                            index=tt.frame.index)
 
     costs = tables.get("costs")
     if costs is not None:
@@ -1191,39 +1341,43 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
                          "Det finnes resultatmålinger, men ingen measures-fil som beskriver resultatmålene.",
                          "There are outcome measurements but no measures file describing the measures.")
         else:
-            bad = o["measure"].notna() & ~o["measure"].isin(measure_keys)
+            bad = _not_in(outcomes, "measure", measure_keys)
             problems.add_rows(outcomes.file, "fk.measure", o.loc[bad, "measure"],
                               lambda v: f"Resultatmålet «{v}» finnes ikke i measures-tabellen.",
                               lambda v: f"The measure '{v}' is not in the measures table.", column="measure")
             scale = measures.frame.drop_duplicates("measure").set_index("measure")[["scale_min", "scale_max"]]
-            sc = scale.reindex(o["measure"].astype(object)).set_axis(o.index)
-            out = o["value"].notna() & (
-                (sc["scale_min"].notna() & (o["value"] < sc["scale_min"])) |
-                (sc["scale_max"].notna() & (o["value"] > sc["scale_max"])))
+            codes, uniques = _codes(outcomes, "measure")
+            sc = scale.reindex(pd.Index(uniques, dtype=object))
+            value = o["value"].to_numpy(dtype="float64", na_value=np.nan)
+            with np.errstate(invalid="ignore"):  # NaN compares False: no scale, no value
+                out = ((value < sc["scale_min"].to_numpy(dtype="float64")[codes])
+                       | (value > sc["scale_max"].to_numpy(dtype="float64")[codes]))
             problems.add_rows(outcomes.file, "outcome.outside_scale", o.loc[out, "value"],
                               lambda v: f"Verdien {v} er utenfor skalaen til resultatmålet.",
                               lambda v: f"The value {v} is outside the measure's scale.", column="value")
         if part_keys is not None:
-            key = pd.MultiIndex.from_frame(part_keys[["pilot_id", "participant_id"]])
-            probe = pd.MultiIndex.from_arrays([o["pilot_id"].astype(str), o["participant_id"].astype(str)])
-            is_part = pd.Series(probe.isin(key), index=o.index)
-            grp = o["group"].astype(object)
-            bad = (grp == "pilot") & ~is_part & o["participant_id"].notna()
+            # each row's enrolment through integer codes, as for attendance
+            is_part = _rows_of(o[["pilot_id", "participant_id"]],
+                               part_keys[["pilot_id", "participant_id"]], outcomes.distinct) >= 0
+            grp = o["group"]
+            bad = (grp == "pilot").to_numpy(dtype=bool) & ~is_part & o["participant_id"].notna().to_numpy(dtype=bool)
             problems.add_rows(outcomes.file, "outcome.not_participant", o.loc[bad, "participant_id"],
                               lambda v: f"«{v}» er oppført i gruppen «pilot», men er ikke deltaker i denne piloten.",
                               lambda v: f"'{v}' is in group 'pilot' but is not a participant of this pilot.",
                               column="participant_id")
-            bad = (grp == "comparison") & is_part
+            bad = (grp == "comparison").to_numpy(dtype=bool) & is_part
             problems.add_rows(outcomes.file, "outcome.comparison_is_participant", o.loc[bad, "participant_id"],
                               lambda v: f"«{v}» er i sammenligningsgruppen, men er også deltaker i piloten.",
                               lambda v: f"'{v}' is in the comparison group but is also a participant of the pilot.",
                               column="participant_id")
-        both = o.dropna(subset=["participant_id", "measure"])
-        base = both[both["timepoint"].astype(object) == "baseline"]
-        follow = both[both["timepoint"].astype(object) == "followup"]
-        keys = ["pilot_id", "participant_id", "group", "measure"]
-        merged = follow[keys + ["measured_on"]].reset_index().merge(
-            base[keys + ["measured_on"]], on=keys, suffixes=("", "_base"))
+        # follow-ups matched with baselines on one integer key made of the four keys' codes
+        key = _combined_codes(outcomes, ["pilot_id", "participant_id", "group", "measure"])
+        both = o[["measured_on"]].assign(key=key)[
+            (o["participant_id"].notna() & o["measure"].notna()).to_numpy(dtype=bool)]
+        timepoint = o["timepoint"].reindex(both.index)
+        base = both[(timepoint == "baseline").to_numpy(dtype=bool)]
+        follow = both[(timepoint == "followup").to_numpy(dtype=bool)]
+        merged = follow.reset_index().merge(base, on="key", suffixes=("", "_base"))
         bad = merged["measured_on"] < merged["measured_on_base"]
         problems.add_rows(outcomes.file, "outcome.followup_before_baseline",
                           merged.loc[bad].set_index("index")["measured_on"],
