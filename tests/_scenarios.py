@@ -453,19 +453,35 @@ def _its_pretrend_break() -> list[Case]:
                  kind="its", identified=False) for s in (0.005, 0.01)]
 
 
+def _ar1(rng: np.random.Generator, rho: float, sd: float = 0.08) -> np.ndarray:
+    """A stationary AR(1) series of SD ``sd`` on the log rate, one value per month."""
+    eta = np.empty(len(_T))
+    eta[0] = rng.normal(0.0, sd)
+    innov = rng.normal(0.0, sd * math.sqrt(1 - rho**2), len(_T))
+    for t in range(1, len(_T)):  # 90 months: a short recursion
+        eta[t] = rho * eta[t - 1] + innov[t]
+    return eta
+
+
+_POST = (_MONTHS >= pd.Timestamp("2025-01-01")).astype(float)
+
+
 def _its_ar1() -> list[Case]:
     def make(rho: float) -> Callable[[np.random.Generator], pe.Dataset]:
-        def f(rng: np.random.Generator) -> pe.Dataset:
-            sd = 0.08
-            eta = np.empty(len(_T))
-            eta[0] = rng.normal(0.0, sd)
-            innov = rng.normal(0.0, sd * math.sqrt(1 - rho**2), len(_T))
-            for t in range(1, len(_T)):  # 90 months: a short recursion
-                eta[t] = rho * eta[t - 1] + innov[t]
-            return _its_dataset(rng, np.log(300.0) + 0.002 * _T + _SEASON + eta)
-        return f
+        return lambda rng: _its_dataset(
+            rng, np.log(300.0) + 0.002 * _T + _SEASON + _ar1(rng, rho))
     return [Case("its_ar1", f"AR(1) {rho:g}, no effect", 0.0, make(rho), kind="its")
-            for rho in (0.0, 0.5)]
+            for rho in (0.0, 0.3, 0.5, 0.7)]
+
+
+def _its_effect() -> list[Case]:
+    # a real drop at the pilot's start (truth: the log rate ratio), correlated months
+    def make(rr: float, rho: float) -> Callable[[np.random.Generator], pe.Dataset]:
+        return lambda rng: _its_dataset(
+            rng, np.log(300.0) + 0.002 * _T + _SEASON + _ar1(rng, rho) + math.log(rr) * _POST)
+    return [Case("its_effect", f"rate ratio {rr:g}, AR(1) {rho:g}", math.log(rr),
+                 make(rr, rho), kind="its") for rr, rho in ((0.85, 0.3), (0.75, 0.3),
+                                                            (0.75, 0.7))]
 
 
 #: Scenario name → its cases, in the order of the table.
@@ -480,6 +496,7 @@ SCENARIOS: dict[str, Callable[[], list[Case]]] = {
     "ceiling": _ceiling,
     "its_pretrend_break": _its_pretrend_break,
     "its_ar1": _its_ar1,
+    "its_effect": _its_effect,
     "portfolio_null": _portfolio_null,
     "rct_like_real_effect": _rct_like_real_effect,
 }

@@ -1048,3 +1048,118 @@ def replace_result(e: Estimate, result: object) -> Estimate:
     import dataclasses
 
     return dataclasses.replace(e, result=result)
+
+
+# --------------------------------------------------------------------------- ITS: AR(1) + noise
+
+
+def contrast_reml(theta: np.ndarray, y: np.ndarray, x: np.ndarray, t: np.ndarray) -> float:
+    """REML log-likelihood as the likelihood of n - k error contrasts K'y, K'X = 0 (Harville
+    1974): a computation independent of stats' (which profiles the scale and uses
+    log|X'V^-1 X|); the two differ by a constant."""
+    from scipy.linalg import null_space
+    from scipy.stats import multivariate_normal
+
+    sa, rho, se = theta
+    v = sa * rho ** np.abs(t[:, None] - t[None, :]) + se * np.eye(len(y))
+    k = null_space(x.T)
+    return float(multivariate_normal(cov=k.T @ v @ k).logpdf(k.T @ y))
+
+
+def test_its_ar1_noise_maximises_the_restricted_likelihood() -> None:
+    series = ar1_series(np.random.default_rng(21), rho=0.6)
+    series["y"] += np.random.default_rng(22).normal(0, 0.7, len(series))  # + white noise
+    x = np.column_stack([np.ones(len(series)), series.t, series.post])
+    y, t = series.y.to_numpy(), series.t.to_numpy()
+    fit = stats._ar1_noise_reml(y, x, np.ones(len(y)), t)
+    assert fit is not None and 0.1 < fit.rho < 0.9
+    best = np.array([fit.ar_var, fit.rho, fit.noise_scale])
+    top = contrast_reml(best, y, x, t)
+    # no nearby parameter value has a higher restricted likelihood
+    for d in np.eye(3):
+        for step in (0.97, 1.03):
+            assert contrast_reml(best * np.where(d == 1, step, 1.0), y, x, t) <= top + 1e-5
+    # beta is GLS with the fitted V
+    v = fit.ar_var * fit.rho ** np.abs(t[:, None] - t[None, :]) + fit.noise_scale * np.eye(len(y))
+    vi = np.linalg.inv(v)
+    gls = np.linalg.solve(x.T @ vi @ x, x.T @ vi @ y)
+    assert fit.beta == pytest.approx(gls, rel=1e-8)
+    r = stats.its(series, outcome="y", time="t", post="post", errors="ar1_noise")
+    assert r.level_change.estimate == pytest.approx(gls[2], rel=1e-6)
+    assert r.level_change.se == pytest.approx(math.sqrt(np.linalg.inv(x.T @ vi @ x)[2, 2]),
+                                              rel=1e-5)
+    assert r.cov_type == "ar1_noise" and r.ar1_rho == pytest.approx(fit.rho, abs=1e-6)
+    # Satterthwaite df: well below n - k when the months are correlated
+    assert 2 < r.level_change.df < 60 - 3
+    lo, hi = r.level_change.ci_low, r.level_change.ci_high
+    from scipy.stats import t as t_dist
+
+    q = t_dist.ppf(0.975, r.level_change.df)
+    assert (hi - lo) / 2 == pytest.approx(q * r.level_change.se, rel=1e-10)
+    assert "AR(1) + noise errors (REML, Satterthwaite df)" in r.method
+
+
+def test_its_ar1_noise_satterthwaite_df_is_n_minus_k_for_white_noise() -> None:
+    # V = sigma^2 I (no AR part): the Satterthwaite df of a GLS coefficient are n - k exactly
+    rng = np.random.default_rng(3)
+    t = np.arange(40.0)
+    x = np.column_stack([np.ones(40), t, (t >= 25).astype(float)])
+    y = x @ np.array([1.0, 0.1, 0.0]) + rng.normal(size=40)
+    fit = stats._ar1_noise_reml(y, x, np.ones(40), t)
+    assert fit is not None
+    if fit.ar_var <= 1e-8 * fit.noise_scale or fit.rho <= 1e-6:
+        assert fit.df == pytest.approx(np.full(3, 40 - 3), rel=1e-6)
+
+
+def test_its_ar1_noise_covers_where_independent_errors_do_not() -> None:
+    # 40 Gaussian series of 60 points with AR(1) 0.6: independent-month intervals miss the
+    # true level change (0) far more often than 5 %; the AR(1) + noise ones do not
+    rng = np.random.default_rng(2027)
+    miss = {"independent": 0, "ar1_noise": 0}
+    for _ in range(40):
+        s = ar1_series(rng)
+        for errors in miss:
+            lc = stats.its(s, outcome="y", time="t", post="post", errors=errors).level_change
+            miss[errors] += not (lc.ci_low <= 0 <= lc.ci_high)
+    assert miss["independent"] >= 8 and miss["ar1_noise"] <= 5, miss
+
+
+def test_its_ar1_noise_poisson_on_sicily(sicily: pd.DataFrame) -> None:
+    kw = {"outcome": "aces", "time": "time", "post": "smokban", "family": "poisson",
+          "exposure": "stdpop", "seasonality": "month"}
+    ind = stats.its(sicily, **kw)
+    ar = stats.its(sicily, **kw, errors="ar1_noise")
+    assert rr_triple(ind) == pytest.approx(R_QUASI_HARMONIC[:3], abs=5e-8)  # default kept
+    assert ar.cov_type == "ar1_noise" and ar.level_change.df is not None
+    # quasi-likelihood GLS: close to the quasi-Poisson estimate, t interval
+    assert ar.level_rr == pytest.approx(ind.level_rr, abs=0.03)
+    assert ar.level_rr_ci[0] < ar.level_rr < ar.level_rr_ci[1]
+    assert 0 <= ar.ar1_rho <= stats.ITS_AR1_MAX and ar.ar1_sd >= 0
+    post = ar.predictions[ar.predictions["smokban"] == 1] if "smokban" in ar.predictions \
+        else ar.predictions[ar.predictions["post"] == 1]
+    assert (post["fitted"] / post["counterfactual"]).to_numpy() == pytest.approx(ar.level_rr)
+    assert math.isnan(ind.ar1_rho)
+
+
+def test_its_bends_follow_a_trend_that_changed_before_the_start() -> None:
+    # exact line whose slope changes at t = 20, no level change at t = 37
+    t = np.arange(1, 49, dtype=float)
+    post = (t > 36).astype(int)
+    y = 5 + 0.2 * t - 0.3 * np.maximum(t - 20, 0) + np.random.default_rng(1).normal(0, 0.01, 48)
+    df = pd.DataFrame({"y": y, "t": t, "post": post})
+    straight = stats.its(df, outcome="y", time="t", post="post")
+    bent = stats.its(df, outcome="y", time="t", post="post", bends=[20])
+    assert straight.level_change.estimate < -1  # the old bend passes for a drop
+    assert bent.level_change.estimate == pytest.approx(0, abs=0.03)
+    assert "trend bend at 20" in bent.method and math.isnan(bent.pre_trend_break_p)
+    # the bend is part of the trend: the counterfactual follows it
+    assert bent.predictions["counterfactual"].to_numpy() == pytest.approx(
+        5 + 0.2 * t - 0.3 * np.maximum(t - 20, 0), abs=0.05)
+    both = stats.its(df, outcome="y", time="t", post="post", bends=[20], errors="ar1_noise")
+    assert both.level_change.estimate == pytest.approx(0, abs=0.03)
+    with pytest.raises(UsageError, match="strictly inside the pre-period"):
+        stats.its(df, outcome="y", time="t", post="post", bends=[40])
+    with pytest.raises(UsageError, match="errors"):
+        stats.its(df, outcome="y", time="t", post="post", errors="ar2")
+    with pytest.raises(UsageError, match="hac_maxlags"):
+        stats.its(df, outcome="y", time="t", post="post", errors="ar1_noise", hac_maxlags=3)

@@ -81,6 +81,13 @@ WEBB_BELOW_CLUSTERS: int = 12
 #: Most bootstrap weights held at once (clusters x draws) by the wild bootstrap.
 BOOT_BLOCK: int = 2_000_000
 ITS_FAMILIES: tuple[str, ...] = ("gaussian", "poisson")
+#: Error models of :func:`its`: independent months (the model's or Newey-West errors), or
+#: AR(1) plus white noise fitted by REML with Satterthwaite degrees of freedom.
+ITS_ERRORS: tuple[str, ...] = ("independent", "ar1_noise")
+#: Upper bound of the AR(1) coefficient in ``errors="ar1_noise"`` (0 is the lower one).
+ITS_AR1_MAX: float = 0.98
+#: Most quasi-likelihood GLS iterations of a Poisson ``errors="ar1_noise"`` fit.
+ITS_AR1_MAX_ITER: int = 30
 #: Lags of the Breusch-Godfrey residual autocorrelation test in :func:`its`.
 ITS_AUTOCORRELATION_LAGS: int = 3
 #: Fewest pre-period points on each side of a candidate slope break in :func:`its`.
@@ -311,17 +318,24 @@ class ITSResult:
     alpha : float
         Significance level of the intervals.
     autocorrelation : float
-        Lag-1 autocorrelation of the Pearson residuals in time order (NaN when not fitted).
+        Lag-1 autocorrelation of the Pearson residuals in time order (NaN when not fitted);
+        with ``errors="ar1_noise"`` of the decorrelated residuals
+        :math:`L^{-1}(z - X\\hat\\beta)`, :math:`V = LL'`: what the model leaves.
     autocorrelation_p : float
-        Breusch-Godfrey test of residual autocorrelation at lags 1 to 3 (F form), p-value.
+        Breusch-Godfrey test of residual autocorrelation at lags 1 to 3 (F form), p-value
+        (with ``errors="ar1_noise"`` on the decorrelated residuals and design).
     pre_trend_break_p : float
         Test of a change of slope *within* the pre-period (a sup-score test over candidate
         break months, corrected for searching over them); NaN when the pre-period is too
         short (fewer than :data:`PRE_BREAK_MIN_SEGMENT` points on each side of a break).
     cov_type : str
-        ``"nonrobust"`` (model-based errors) or ``"HAC"`` (Newey-West).
+        ``"nonrobust"`` (model-based errors), ``"HAC"`` (Newey-West) or ``"ar1_noise"``
+        (AR(1) plus white noise, REML).
     hac_maxlags : int or None
         The lag truncation of the Newey-West errors (None without HAC).
+    ar1_rho, ar1_sd : float
+        With ``errors="ar1_noise"``: the REML estimates of the AR(1) coefficient and of the
+        AR(1) component's standard deviation (link scale); NaN otherwise.
     """
 
     level_change: Estimate
@@ -341,6 +355,8 @@ class ITSResult:
     pre_trend_break_p: float = np.nan
     cov_type: str = "nonrobust"
     hac_maxlags: int | None = None
+    ar1_rho: float = np.nan
+    ar1_sd: float = np.nan
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -519,6 +535,20 @@ def _coef_estimate(res: Any, idx: int, n: int, alpha: float, method: str) -> Est
         df=df,
         alpha=alpha,
         result=res,
+    )
+
+
+def _ar1_estimate(fit: Any, idx: int, n: int, alpha: float, method: str, res: Any) -> Estimate:
+    """Estimate for coefficient ``idx`` of an AR(1) + noise fit: t with Satterthwaite df."""
+    from scipy import stats as sps
+
+    est, se, df = float(fit.beta[idx]), math.sqrt(float(fit.cov[idx, idx])), float(fit.df[idx])
+    q = float(sps.t.ppf(1 - alpha / 2, df))
+    return Estimate(
+        estimate=_finite_or_nan(est), se=_finite_or_nan(se),
+        ci_low=_finite_or_nan(est - q * se), ci_high=_finite_or_nan(est + q * se),
+        p_value=_finite_or_nan(2 * float(sps.t.sf(abs(est / se), df))) if se > 0 else np.nan,
+        n=int(n), effect_size=None, method=method, df=df, alpha=alpha, result=res,
     )
 
 
@@ -1316,6 +1346,8 @@ def its(
     alpha: float = 0.05,
     *,
     hac_maxlags: int | Literal["auto"] | None = None,
+    errors: Literal["independent", "ar1_noise"] = "independent",
+    bends: Sequence[float] | None = None,
 ) -> ITSResult:
     r"""Segmented regression for an interrupted time series.
 
@@ -1340,7 +1372,8 @@ def its(
     ``scale="X2"``, R ``family=quasipoisson``, Stata ``scale(x2)``). Poisson intervals
     are Wald z intervals (as R's ``Epi::ci.exp``), Gaussian ones t intervals.
 
-    Residual autocorrelation is not modelled, but it is measured: ``autocorrelation`` is
+    With the default ``errors="independent"`` residual autocorrelation is not
+    modelled, but it is measured: ``autocorrelation`` is
     the lag-1 autocorrelation of the Pearson residuals in time order and
     ``autocorrelation_p`` the Breusch-Godfrey test at lags 1-3 (F form; for Poisson on
     the Pearson residuals regressed on :math:`\sqrt{\hat\mu}\,X`, the working design).
@@ -1378,6 +1411,23 @@ def its(
     hac_maxlags : int or "auto", optional
         Newey-West standard errors with this many lags (``"auto"``: the Newey & West
         1994 rule of thumb); None keeps the model-based errors.
+    errors : {"independent", "ar1_noise"}, default "independent"
+        ``"ar1_noise"`` models the errors as an AR(1) process plus white noise,
+        :math:`V = \sigma_a^2 R(\rho) + \sigma_e^2 W^{-1}` with
+        :math:`R_{ij} = \rho^{|t_i - t_j|}`, :math:`0 \le \rho \le 0.98`, and
+        :math:`W = I` (Gaussian) or :math:`\operatorname{diag}\hat\mu` (Poisson: the
+        white noise is the quasi-Poisson part, :math:`\sigma_e^2` its dispersion),
+        fitted by REML; the coefficients are GLS (for Poisson quasi-likelihood GLS,
+        iterated on the IRLS working response), and every interval and p-value uses a
+        t reference with Satterthwaite degrees of freedom (``Estimate.df``).
+        ``autocorrelation`` and ``autocorrelation_p`` then check the decorrelated
+        residuals (what the model leaves); the pre-trend check is unchanged. Not with
+        ``hac_maxlags``.
+    bends : sequence of float, optional
+        Times strictly inside the pre-period where the trend may bend: each adds a hinge
+        :math:`(time - c)_+` to the model (a trend that changed before the interruption
+        and went on). The hinges are part of the trend, so the counterfactual keeps them.
+        With bends, ``pre_trend_break_p`` is NaN (the pre-period's bends are given).
 
     Returns
     -------
@@ -1388,6 +1438,13 @@ def its(
     Lopez Bernal, J., Cummins, S. & Gasparrini, A. (2017). Interrupted time series
     regression for the evaluation of public health interventions: a tutorial.
     *International Journal of Epidemiology* 46(1), 348-355.
+    Patterson, H. D. & Thompson, R. (1971). Recovery of inter-block information when
+    block sizes are unequal. *Biometrika* 58(3), 545-554.
+    Giesbrecht, F. G. & Burns, J. C. (1985). Two-stage analysis based on a mixed model:
+    large-sample asymptotic theory and small-sample simulation results. *Biometrics*
+    41(2), 477-486.
+    Breslow, N. E. & Clayton, D. G. (1993). Approximate inference in generalized linear
+    mixed models. *JASA* 88(421), 9-25.
     Wagner, A. K. et al. (2002). Segmented regression analysis of interrupted time series
     studies in medication use research. *J Clin Pharm Ther* 27, 299-309.
     Newey, W. K. & West, K. D. (1987). A simple, positive semi-definite,
@@ -1432,6 +1489,11 @@ def its(
         raise UsageError(
             f"its(): hac_maxlags must be a whole number >= 0 or 'auto'; got {hac_maxlags!r}."
         )
+    if errors not in ITS_ERRORS:
+        raise UsageError(f"its(): unknown errors {errors!r}. Allowed: {', '.join(ITS_ERRORS)}.")
+    if errors == "ar1_noise" and hac_maxlags is not None:
+        raise UsageError("its(): errors='ar1_noise' models the correlation itself; "
+                         "leave hac_maxlags=None (Newey-West is for errors='independent').")
     if exposure is not None and family != "poisson":
         raise UsageError(
             f"its(): exposure={exposure!r} is only used with family='poisson' "
@@ -1468,6 +1530,14 @@ def its(
     t0 = float(t[po == 0].max()) if (po == 0).any() else np.nan
     if slope_change:
         x["time_since:post"] = (t - t0) * po
+    for c in bends or ():
+        c = float(c)
+        if not (math.isfinite(c) and float(t.min()) < c < t0):
+            raise UsageError(
+                f"its(): a bend must lie strictly inside the pre-period ({float(t.min()):g} "
+                f"< bend < {t0:g}, the last time before the interruption); got {c!r}."
+            )
+        x[f"bend:{c:g}"] = np.maximum(t.astype(float) - c, 0.0)
     if seasonality is not None:
         month = data[seasonality]
         if pd.api.types.is_datetime64_any_dtype(month):
@@ -1493,6 +1563,7 @@ def its(
     )
     extras = [
         "slope change" if slope_change else "",
+        *(f"trend bend at {float(c):g}" for c in bends or ()),
         "2 harmonic pairs (period 12)" if seasonality else "",
         f"offset log({exposure})" if exposure else "",
     ]
@@ -1501,6 +1572,8 @@ def its(
         maxlags = (int(math.floor(4 * (n / 100) ** (2 / 9))) if hac_maxlags == "auto"
                    else int(hac_maxlags))
         extras.append(f"Newey–West SE ({maxlags} lags)")
+    if errors == "ar1_noise":
+        extras.append("AR(1) + noise errors (REML, Satterthwaite df)")
     label += "".join(f", {s}" for s in extras if s)
 
     preds = pd.DataFrame(
@@ -1540,6 +1613,15 @@ def its(
                 reason = f"fit failed ({exc})"
         if res is not None and not np.all(np.isfinite(np.asarray(res.bse))):
             reason, res = "the fit gave non-finite standard errors", None
+    ar1 = None
+    if res is not None and errors == "ar1_noise":
+        ar1 = _ar1_noise_glm(y.to_numpy(dtype=float), x.to_numpy(dtype=float),
+                             t.to_numpy(dtype=float), family, offset,
+                             np.asarray(res.params, dtype=float))
+        if ar1 is None or not np.all(np.isfinite(np.diag(ar1.cov))):
+            reason, res, ar1 = "the AR(1) + noise fit failed", None, None
+    cov_type = ("ar1_noise" if errors == "ar1_noise"
+                else "HAC" if maxlags is not None else "nonrobust")
     if res is None:
         method = f"{label}: not estimable, {reason}"
         nan = _nan_estimate(n, method, alpha, effect_size=False)
@@ -1560,23 +1642,35 @@ def its(
             dispersion=np.nan,
             method=method,
             alpha=alpha,
-            cov_type="HAC" if maxlags is not None else "nonrobust",
+            cov_type=cov_type,
             hac_maxlags=maxlags,
         )
 
     names = list(x.columns)
-    level = _coef_estimate(res, names.index("post"), n, alpha, f"{label}: level change")
-    trend = _coef_estimate(res, names.index("time"), n, alpha, f"{label}: pre-trend")
-    slope = (
-        _coef_estimate(res, names.index("time_since:post"), n, alpha, f"{label}: slope change")
-        if slope_change
-        else None
-    )
+
+    def coef(name: str, what: str) -> Estimate:
+        if ar1 is None:
+            return _coef_estimate(res, names.index(name), n, alpha, f"{label}: {what}")
+        return _ar1_estimate(ar1, names.index(name), n, alpha, f"{label}: {what}", res)
+
+    level = coef("post", "level change")
+    trend = coef("time", "pre-trend")
+    slope = coef("time_since:post", "slope change") if slope_change else None
     x_cf = x.copy()
     x_cf["post"] = 0.0
     if slope_change:
         x_cf["time_since:post"] = 0.0
-    if family == "gaussian":
+    if ar1 is not None:
+        link = {"fitted": x.to_numpy(float) @ ar1.beta, "counterfactual": x_cf.to_numpy(float)
+                @ ar1.beta}
+        for col, eta in link.items():
+            preds[col] = eta if family == "gaussian" else np.exp(
+                eta + (0.0 if offset is None else offset))
+        dispersion = float(res.scale)
+        rr, rr_ci = (None, None) if family == "gaussian" else (
+            _finite_or_nan(np.exp(level.estimate)),
+            (_finite_or_nan(np.exp(level.ci_low)), _finite_or_nan(np.exp(level.ci_high))))
+    elif family == "gaussian":
         preds["fitted"] = np.asarray(res.fittedvalues, dtype=float)
         preds["counterfactual"] = np.asarray(res.predict(x_cf), dtype=float)
         dispersion = float(res.scale)
@@ -1590,9 +1684,14 @@ def its(
     _add_rates(preds, exposure)
     preds = preds.iloc[np.argsort(order)]
     method = label + (f", dispersion {dispersion:.4g}" if family == "poisson" else "")
-    ac, ac_p = _residual_autocorrelation(res, x, family)
-    break_p = _pre_trend_break_p(y.to_numpy(dtype=float), x, po.to_numpy(dtype=float),
-                                 family, offset, overdispersion)
+    if ar1 is not None:
+        method += f", AR(1) rho {ar1.rho:.3g}"
+    if ar1 is None:
+        ac, ac_p = _residual_autocorrelation(res, x, family)
+    else:  # what the AR(1) + noise model leaves: its decorrelated residuals
+        ac, ac_p = _autocorrelation_check(ar1.resid_w, ar1.x_w)
+    break_p = np.nan if bends else _pre_trend_break_p(
+        y.to_numpy(dtype=float), x, po.to_numpy(dtype=float), family, offset, overdispersion)
     return ITSResult(
         level_change=level,
         slope_change=slope,
@@ -1609,8 +1708,10 @@ def its(
         autocorrelation=ac,
         autocorrelation_p=ac_p,
         pre_trend_break_p=break_p,
-        cov_type="HAC" if maxlags is not None else "nonrobust",
+        cov_type=cov_type,
         hac_maxlags=maxlags,
+        ar1_rho=np.nan if ar1 is None else ar1.rho,
+        ar1_sd=np.nan if ar1 is None else math.sqrt(ar1.ar_var),
     )
 
 
@@ -1621,9 +1722,6 @@ def _residual_autocorrelation(res: Any, x: pd.DataFrame, family: str) -> tuple[f
     residuals of themselves on sqrt(mu) X (the score equations), so the Breusch-Godfrey
     auxiliary regression runs on that working design.
     """
-    from statsmodels.regression.linear_model import OLS
-    from statsmodels.stats.diagnostic import acorr_breusch_godfrey
-
     x_mat = x.to_numpy(dtype=float)
     if family == "gaussian":
         r = np.asarray(res.resid, dtype=float)
@@ -1631,6 +1729,15 @@ def _residual_autocorrelation(res: Any, x: pd.DataFrame, family: str) -> tuple[f
     else:
         r = np.asarray(res.resid_pearson, dtype=float)
         z = x_mat * np.sqrt(np.asarray(res.mu, dtype=float))[:, None]
+    return _autocorrelation_check(r, z)
+
+
+def _autocorrelation_check(r: np.ndarray, z: np.ndarray) -> tuple[float, float]:
+    """Lag-1 autocorrelation of residuals ``r`` (time order) and the Breusch-Godfrey
+    p-value with ``z`` the design they are the least-squares residuals of."""
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.stats.diagnostic import acorr_breusch_godfrey
+
     centred = r - r.mean()
     denom = float(centred @ centred)
     ac = float(centred[1:] @ centred[:-1] / denom) if denom > 0 else np.nan
@@ -1708,6 +1815,11 @@ def _pre_trend_break_p(
     hinge = np.maximum(tp[:, None] - cands[None, :], 0.0)
     xw = xp * weight[:, None]
     h_res = hinge - xp @ np.linalg.solve(xp.T @ xw, xw.T @ hinge)
+    var = scale * np.einsum("ij,ij->j", h_res, h_res * weight[:, None])
+    usable = var > 1e-10 * max(float(var.max()), 0.0)  # a candidate at a given bend: no test
+    if not usable.any():
+        return np.nan
+    hinge, h_res = hinge[:, usable], h_res[:, usable]
     cov = scale * (h_res.T @ (h_res * weight[:, None]))
     sd = np.sqrt(np.diag(cov))
     if not np.all(sd > 0):
@@ -1717,7 +1829,7 @@ def _pre_trend_break_p(
     vals, vecs = np.linalg.eigh(corr)
     root = vecs * np.sqrt(np.clip(vals, 0.0, None))
     rng = np.random.default_rng(20260612)  # fixed: the same data give the same p-value
-    draws = rng.standard_normal((PRE_BREAK_DRAWS, len(cands))) @ root.T
+    draws = rng.standard_normal((PRE_BREAK_DRAWS, hinge.shape[1])) @ root.T
     if estimated_scale:
         nu = n_pre - k
         draws /= np.sqrt(rng.chisquare(nu, PRE_BREAK_DRAWS) / nu)[:, None]
@@ -1729,6 +1841,151 @@ def _add_rates(preds: pd.DataFrame, exposure: str | None) -> None:
         return
     for col in ("observed", "fitted", "counterfactual"):
         preds[f"{col}_rate"] = preds[col] / preds["exposure"]
+
+
+# --------------------------------------------------------------------------- ITS: AR(1) + noise
+
+
+@dataclass(frozen=True)
+class _AR1NoiseFit:
+    """REML fit of ``z = X beta + u + e``, ``u`` AR(1), ``e`` white noise (see :func:`its`)."""
+
+    beta: np.ndarray
+    cov: np.ndarray  # (X'V^-1 X)^-1
+    df: np.ndarray  # Satterthwaite df per coefficient
+    rho: float
+    ar_var: float
+    noise_scale: float
+    start: tuple[float, float]  # (share of the AR part, rho): a warm start for a refit
+    resid_w: np.ndarray  # L^-1 (z - X beta), V = L L': what the model leaves, decorrelated
+    x_w: np.ndarray  # L^-1 X
+
+
+def _ar1_noise_reml(
+    z: np.ndarray, x: np.ndarray, winv: np.ndarray, t: np.ndarray,
+    start: tuple[float, float] | None = None,
+) -> _AR1NoiseFit | None:
+    r"""Fit :math:`V = \sigma_a^2 R(\rho) + \sigma_e^2 \operatorname{diag}(w^{-1})` by REML.
+
+    :math:`R_{ij} = \rho^{|t_i - t_j|}` (gaps in the series keep their distance),
+    :math:`0 \le \rho \le` :data:`ITS_AR1_MAX`. The restricted log-likelihood
+    :math:`-\tfrac12[\log|V| + \log|X'V^{-1}X| + r'V^{-1}r]` (Patterson & Thompson 1971)
+    is maximised with L-BFGS-B from several starts; :math:`\hat\beta` is the GLS estimate.
+    Degrees of freedom per coefficient are Satterthwaite's,
+    :math:`\nu_j = 2 g_j^2 / (\nabla g_j' I^{-1} \nabla g_j)` with
+    :math:`g_j = [(X'V^{-1}X)^{-1}]_{jj}`, :math:`\partial g/\partial\theta_i =
+    [C X'V^{-1} V_i V^{-1} X C]_{jj}` and :math:`I_{ij} = \tfrac12 \operatorname{tr}(P V_i P
+    V_j)` the expected REML information (Giesbrecht & Burns 1985; as lmerTest). Parameters
+    at a boundary (no AR part, or :math:`\rho` at its bound) are left out of the
+    information. None when the fit fails.
+    """
+    from scipy.linalg import LinAlgError as ScipyLinAlgError
+    from scipy.linalg import cho_solve, solve_triangular
+    from scipy.optimize import minimize
+
+    n, k = x.shape
+    dt = np.abs(t[:, None] - t[None, :])
+    w0 = float(np.mean(winv))
+    noise = np.diag(winv / w0)
+    steps = np.rint(dt).astype(int)
+    whole = bool(np.all(steps == dt))  # whole time steps: rho^dt by table look-up
+
+    def corr(rho: float) -> np.ndarray:
+        return rho ** np.arange(steps.max() + 1.0)[steps] if whole else rho**dt
+
+    def nll(theta: np.ndarray) -> tuple[float, float]:
+        # V / sigma^2 = lam R(rho) + (1 - lam) W^-1 / mean(W^-1); sigma^2 profiled out
+        try:
+            lo = np.linalg.cholesky(theta[0] * corr(theta[1]) + (1.0 - theta[0]) * noise)
+            xi = solve_triangular(lo, x, lower=True, check_finite=False)
+            zi = solve_triangular(lo, z, lower=True, check_finite=False)
+            l2 = np.linalg.cholesky(xi.T @ xi)
+        except (np.linalg.LinAlgError, ScipyLinAlgError, ValueError):
+            return 1e300, np.nan
+        b = cho_solve((l2, True), xi.T @ zi, check_finite=False)
+        r = zi - xi @ b
+        rss = float(r @ r)
+        if not rss > 0:
+            return 1e300, np.nan
+        return (float(np.sum(np.log(np.diag(lo))) + np.sum(np.log(np.diag(l2)))
+                      + 0.5 * (n - k) * math.log(rss)), rss / (n - k))
+
+    bounds = [(0.0, 0.999), (0.0, ITS_AR1_MAX)]
+    starts = ([np.clip(np.array(start, dtype=float), 0.0, [0.999, ITS_AR1_MAX])]
+              if start is not None else [np.array(v) for v in ((0.5, 0.5), (0.2, 0.2),
+                                                                 (0.8, 0.8))])
+    best = None
+    for s0 in starts:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            opt = minimize(lambda th: nll(th)[0], s0, method="L-BFGS-B", bounds=bounds)
+        if np.isfinite(opt.fun) and (best is None or opt.fun < best.fun):
+            best = opt
+    if best is None or best.fun >= 1e299:
+        return None
+    lam, rho = float(best.x[0]), float(best.x[1])
+    sigma2 = nll(best.x)[1]
+    sa, se = sigma2 * lam, sigma2 * (1.0 - lam) / w0
+    r = corr(rho)
+    v = sa * r + np.diag(se * winv)
+    try:
+        vinv = np.linalg.inv(v)
+        cov = np.linalg.inv(x.T @ vinv @ x)
+    except np.linalg.LinAlgError:
+        return None
+    beta = cov @ x.T @ vinv @ z
+    # derivatives of V: sigma_a^2, rho, sigma_e^2 (dropped at a boundary)
+    derivs = [np.diag(winv)]
+    if sa > 1e-8 * se * w0:
+        derivs.insert(0, r)
+        if 1e-6 < rho < ITS_AR1_MAX - 1e-6:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                d_rho = np.where(dt > 0, sa * dt * rho ** (dt - 1), 0.0)
+            derivs.insert(1, d_rho)
+    vx = vinv @ x
+    p = vinv - vx @ cov @ vx.T
+    pv = [p @ d for d in derivs]
+    info = 0.5 * np.array([[np.sum(a * b.T) for b in pv] for a in pv])
+    a_inv = np.linalg.pinv(info)
+    cvx = cov @ vx.T  # C X'V^-1
+    grads = np.array([np.einsum("ji,ik,jk->j", cvx, d, cvx) for d in derivs]).T  # k x q
+    g = np.diag(cov)
+    denom = np.einsum("jq,qr,jr->j", grads, a_inv, grads)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df = np.where(denom > 0, 2 * g**2 / denom, np.inf)
+    df = np.clip(df, 1.0, float(n - k))
+    lo = np.linalg.cholesky(v)
+    resid_w = np.linalg.solve(lo, z - x @ beta)
+    x_w = np.linalg.solve(lo, x)
+    return _AR1NoiseFit(beta=beta, cov=cov, df=df, rho=rho, ar_var=sa, noise_scale=se,
+                        start=(lam, rho), resid_w=resid_w, x_w=x_w)
+
+
+def _ar1_noise_glm(
+    y: np.ndarray, x: np.ndarray, t: np.ndarray, family: str, offset: np.ndarray | None,
+    beta0: np.ndarray,
+) -> _AR1NoiseFit | None:
+    """Gaussian: :func:`_ar1_noise_reml` on ``y``. Poisson: quasi-likelihood GLS,
+    iterated like IRLS — the working response :math:`z = X\\beta + (y - \\mu)/\\mu` with
+    white-noise variance :math:`\\sigma_e^2/\\mu` (the quasi-Poisson dispersion) plus an
+    AR(1) term on the log scale, refitted until :math:`\\beta` settles (penalised
+    quasi-likelihood, Breslow & Clayton 1993)."""
+    if family == "gaussian":
+        return _ar1_noise_reml(y, x, np.ones(len(y)), t)
+    off = np.zeros(len(y)) if offset is None else offset
+    beta, fit, start = beta0.copy(), None, None
+    for _ in range(ITS_AR1_MAX_ITER):
+        mu = np.exp(x @ beta + off)
+        z = x @ beta + (y - mu) / mu
+        fit = _ar1_noise_reml(z, x, 1.0 / mu, t, start)
+        if fit is None:
+            return None
+        step = np.max(np.abs(fit.beta - beta))
+        beta = fit.beta
+        start = fit.start
+        if step < 1e-6:
+            break
+    return fit
 
 
 # --------------------------------------------------------------------------- RCI, MDE

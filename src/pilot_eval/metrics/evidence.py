@@ -62,15 +62,17 @@ two), never below 0:
     A ``cluster`` column (school, class, area) is given and there are fewer than
     ``evidence_min_clusters`` (10) clusters in all: the interval uses a few-cluster method
     but still rests on few independent units (Cameron & Miller 2015).
-``autocorrelation`` / ``pre_trend_break`` / ``short_pre_period`` (time series)
-    Residual autocorrelation (the interval then uses Newey–West errors, which are
-    themselves uncertain with a few dozen months), a slope change inside the pre-period
-    (a check that cannot run for too few months counts as failed), a clear change that is
-    no longer clear when only the last 2 × ``its_min_pre_months`` months before the start
-    set the trend (``pre_period_sensitive``: an old change of trend bends the counterfactual),
-    or fewer than
-    ``its_min_pre_months`` (24) months before the start: with the season modelled by month,
-    one year before cannot tell season from trend.
+``autocorrelation`` / ``pre_trend_break`` / ``pre_period_sensitive`` / ``short_pre_period``
+    (time series)
+    The months' correlation is modelled (AR(1) plus noise); ``autocorrelation`` is what the
+    model leaves: its decorrelated residuals still autocorrelated (Breusch–Godfrey p < 0.05
+    or lag-1 above 0.2). A slope change inside the pre-period (a check that cannot run for
+    too few months counts as failed); a clear change that is no longer clear, on the same
+    side, if the pre-period trend bent at one of the candidate months (every 6 months, at
+    least ``its_min_pre_months`` before the start and 12 after the first month;
+    ``pre_period_sensitive``: an old change of trend bends the counterfactual); or fewer
+    than ``its_min_pre_months`` (24) months before the start: with the season modelled by
+    month, one year before cannot tell season from trend.
 
 References
 ----------
@@ -139,10 +141,10 @@ EVIDENCE_RULES: tuple[EvidenceRule, ...] = (
     EvidenceRule("few_clusters", "evidence_min_clusters", 1,
                  "fewer clusters than evidence_min_clusters"),
     EvidenceRule("autocorrelation", None, 1,
-                 "months correlated (Newey-West errors used, themselves uncertain)"),
+                 "months correlated beyond the AR(1) + noise model"),
     EvidenceRule("pre_trend_break", None, 1, "the trend changed within the pre-period"),
     EvidenceRule("pre_period_sensitive", "its_min_pre_months", 1,
-                 "a clear change that is not clear with only the recent pre-period"),
+                 "a clear change that is not clear if the pre-period trend bent"),
     EvidenceRule("short_pre_period", "its_min_pre_months", 1,
                  "fewer months before the start than its_min_pre_months"),
 )
@@ -338,8 +340,8 @@ def rate_series(facts: pd.DataFrame, rules: Mapping[str, float] | None = None) -
     facts : DataFrame
         Columns of :func:`~pilot_eval.metrics.outcomes.its_summary`: ``n_pre``,
         ``level_change``, ``autocorrelated`` (bool: the residuals are correlated month to
-        month; the interval then uses Newey–West errors, but with a few dozen months that
-        correction is itself uncertain) and ``pre_trend_break`` (bool).
+        month beyond what the AR(1) + noise errors model), ``pre_trend_break`` (bool) and
+        optionally ``pre_period_sensitive`` (bool).
     rules : mapping, optional
         The rules in force (``its_min_pre_months``); missing keys take their defaults.
 
