@@ -857,6 +857,41 @@ class IdentityNumberChecks:
         return self.found[at]
 
 
+def _byte_counts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each value of ``text`` (Arrow-backed, no missing values), read from its UTF-8
+    bytes at once: how many ASCII digits it has, whether it has a byte beyond ASCII, and
+    whether it has a byte that may begin a control character (below 0x20, 0x7F, 0xC2).
+
+    Examples
+    --------
+    >>> digits, wide, odd = _byte_counts(pd.Series(["p-12", "０1", "a\x01"], dtype="str"))
+    >>> digits.tolist(), wide.tolist(), odd.tolist()
+    ([2, 1, 0], [False, True, False], [False, False, True])
+    """
+    import pyarrow as pa
+
+    arrow = pa.array(text.array)
+    if isinstance(arrow, pa.ChunkedArray):
+        arrow = arrow.combine_chunks()
+    arrow = arrow.cast(pa.large_string())
+    if len(arrow) == 0:
+        empty = np.zeros(0, dtype=bool)
+        return np.zeros(0, dtype=np.int64), empty, empty
+    _, offsets, data = arrow.buffers()
+    at = np.frombuffer(offsets, dtype=np.int64)[arrow.offset:arrow.offset + len(arrow) + 1]
+    raw = (np.frombuffer(data, dtype=np.uint8) if data is not None
+           else np.zeros(0, dtype=np.uint8))[:at[-1]]
+
+    def per_value(flags: np.ndarray) -> np.ndarray:
+        total = np.concatenate([[0], np.cumsum(flags, dtype=np.int64)])
+        return total[at[1:]] - total[at[:-1]]
+
+    digits = per_value((raw - 48).astype(np.uint8) < 10)
+    wide = per_value(raw >= 0x80) > 0
+    odd = per_value((raw < 0x20) | (raw == 0x7F) | (raw == 0xC2)) > 0
+    return digits, wide, odd
+
+
 def check_text_cells(spec: TableSpec, table: TypedTable, problems: Problems,
                      identity_checks: IdentityNumberChecks | None = None) -> None:
     """Refuse identity numbers and control characters in every cell of every column.
@@ -873,19 +908,23 @@ def check_text_cells(spec: TableSpec, table: TypedTable, problems: Problems,
                   else factorize_text(raw.iloc[:, i]) for i in range(raw.shape[1])]
     if not factorized:
         return
-    uniques = pd.Series(np.concatenate([np.asarray(u, dtype=object) for _, u in factorized]),
-                        dtype="str").fillna("")
+    values = np.concatenate([np.asarray(u, dtype=object) for _, u in factorized])
+    uniques = pd.Series(values, dtype="str").fillna("")
+    digits, wide, odd = _byte_counts(uniques)
     # only a value with ten ASCII digits or more, or with other characters than ASCII (a
     # Unicode digit), can hold an identity number: the same filter the check starts with,
-    # run first in Arrow, so ids, dates and amounts never reach it
-    candidate = ((uniques.str.count("[0-9]").to_numpy(dtype="int64", na_value=0) >= 10)
-                 | ~uniques.str.isascii().to_numpy(dtype=bool, na_value=True))
+    # run first on the bytes, so ids, dates and amounts never reach it
+    candidate = (digits >= 10) | wide
     is_identity = np.zeros(len(uniques), dtype=bool)
     if candidate.any():
         some = uniques[candidate]
         is_identity[candidate] = (looks_like_identity_number(some).to_numpy(dtype=bool)
                                   if identity_checks is None else identity_checks(some))
-    in_id = uniques.str.contains(_CONTROL_IN_ID, regex=True).fillna(False).to_numpy(dtype=bool)
+    # a control character is a byte below 0x20, 0x7F, or (U+0080 to U+009F) a C2 byte
+    in_id = odd.copy()
+    if odd.any():
+        in_id[odd] = uniques[odd].str.contains(_CONTROL_IN_ID, regex=True).fillna(
+            False).to_numpy(dtype=bool)
     in_text = in_id.copy()  # tab and line ends are allowed in free text: looked at only here
     if in_id.any():
         in_text[in_id] = uniques[in_id].str.contains(CONTROL_CHARACTERS, regex=True).fillna(
