@@ -335,6 +335,10 @@ _DOT_GROUPED = r"^[-+]?\d{1,3}(\.\d{3})+$"
 _DOT_GROUPED_COMMA_DEC = r"^[-+]?\d{1,3}(\.\d{3})+,\d+$"
 _COMMA_GROUPED = r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$"
 _COMMA_DEC = r"^[-+]?\d*,\d+$"
+#: Numbers that read the same whatever the separator: digits, in a comma-separated file (or a
+#: spreadsheet) with a decimal point; or an empty cell.
+_PLAIN_NUMBER = r"(?:[-+]?[0-9]+(?:\.[0-9]+)?)?"
+_PLAIN_INTEGER = r"(?:[-+]?[0-9]+)?"
 _DOT_DEC = r"^[-+]?\d*\.\d+$"
 
 
@@ -348,6 +352,12 @@ def parse_number(text: pd.Series, sep: str | None) -> tuple[pd.Series, pd.Series
     it (other decimal commas → thousands; other decimal points → decimal), it is
     reported as ambiguous.
     """
+    plain = _PLAIN_NUMBER if sep not in (";", "\t") else _PLAIN_INTEGER
+    if text.str.fullmatch(plain).all():  # the usual column: nothing to read but digits
+        values = pd.to_numeric(text, errors="coerce").astype("float64")
+        values = values.where(np.isfinite(values))
+        nothing = pd.Series(False, index=text.index)
+        return values, values.isna() & text.ne(""), nothing
     t = text.str.replace("\u2212", "-", regex=False)
     t = t.str.replace(r"^(?:kr\.?|NOK)\s*|\s*(?:kr\.?|NOK|,-)$", "", regex=True, case=False)
     spaced = t.str.match(_SPACE_GROUPED)
@@ -374,6 +384,8 @@ def parse_number(text: pd.Series, sep: str | None) -> tuple[pd.Series, pd.Series
     return values, bad, ambiguous
 
 
+#: ISO dates and nothing else (or an empty cell): read in one step.
+_PLAIN_DATE = r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?"
 _ISO_DATE = r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 _NO_DATE = r"^\d{1,2}\.\d{1,2}\.\d{4}(?: \d{1,2}:\d{2}(?::\d{2})?)?$"
 _ISO_MONTH = r"^\d{4}-\d{1,2}$"
@@ -386,6 +398,11 @@ def parse_date(text: pd.Series, *, month: bool = False, month_ok: bool = False) 
     ``month_ok=True`` also takes a month (``YYYY-MM`` or ``MM.YYYY``) as its first day;
     ``month=True`` does that and moves every date to the first day of its month.
     """
+    if not (month or month_ok) and text.str.fullmatch(_PLAIN_DATE).all():  # the usual column
+        when = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+        when = when.where((when.dt.year >= MIN_YEAR) & (when.dt.year <= MAX_YEAR))
+        out = when.astype("datetime64[ns]")
+        return out, out.isna() & text.ne("")
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     iso = text.str.match(_ISO_DATE)
     nor = text.str.match(_NO_DATE)
