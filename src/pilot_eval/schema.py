@@ -785,8 +785,7 @@ def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
         monthly = col.kind == "month" or col.month_ok
         dates, bad = parse_date(u, month=col.kind == "month", month_ok=col.month_ok)
         bad = bad.to_numpy(dtype=bool)
-        values = pd.Series(dates.to_numpy(dtype="datetime64[ns]")[codes], index=index,
-                           copy=False)
+        values = pd.Series(dates.to_numpy()[codes], index=index, copy=False)  # its own unit
         if not bad.any():
             return values
         hint_nb = "ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ" + (" (eller ÅÅÅÅ-MM for en måned)" if monthly else "")
@@ -1405,11 +1404,12 @@ def _rows_of(left: pd.DataFrame, right: pd.DataFrame,
             where = pd.Index(uniques, dtype=object).get_indexer(right[name].astype(str))
             inside &= where >= 0
             at_right = at_right * len(uniques) + where
-        table = np.full(combinations, -1, dtype=np.int64)
+        table = np.full(combinations, -1, dtype=np.int32 if len(right) < 2**31 else np.int64)
         table[at_right[inside]] = np.flatnonzero(inside)
-        at_left = np.zeros(len(left), dtype=np.int64)
-        for codes, uniques in factorized:
-            at_left = at_left * len(uniques) + codes
+        at_left = factorized[0][0].astype(np.int64)
+        for codes, uniques in factorized[1:]:
+            at_left *= len(uniques)
+            at_left += codes
         return table[at_left]
     at_left = np.zeros(len(left), dtype=np.int64)
     at_right = np.zeros(len(right), dtype=np.int64)
