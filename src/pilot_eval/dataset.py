@@ -474,27 +474,40 @@ def _categorical(values: pd.Series, categories: list[str] | None = None,
 
     if categories is None and not isinstance(values.dtype, pd.StringDtype):
         return values.astype("category").array
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if distinct is None:
         codes, uniques = factorize_text(values)
     else:
         codes, uniques = distinct
-        uniques = np.where(uniques == "", None, uniques)  # "" was typed as missing
-    if categories is None:
+    try:
+        arrow = pa.array(uniques, type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not text (an extra column of numbers)
+        arrow = None
+        given = np.array([isinstance(u, str) for u in uniques], dtype=bool)
+    else:  # a value (and not "", which was typed as missing where distinct is given)
+        given = (pc.is_valid(arrow) if distinct is None
+                 else pc.not_equal(arrow, "").fill_null(False)).to_numpy(zero_copy_only=False)
+    if categories is None and arrow is not None:
         # sorted by Arrow (UTF-8 bytes sort as code points, as Python's sorted does); each
         # distinct value's category is its rank, so nothing is hashed again
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        present = np.flatnonzero([isinstance(u, str) for u in uniques])
-        arrow = pa.array(uniques[present], type=pa.large_string())
+        present = np.flatnonzero(given)
+        arrow = arrow.filter(pa.array(given))
         order = pc.sort_indices(arrow).to_numpy()
         where = np.full(len(uniques), -1, dtype=np.int64)
         where[present[order]] = np.arange(len(order))
         dtype = pd.CategoricalDtype(pd.Index(pd.array(arrow.take(order), dtype=values.dtype)))
     else:
-        dtype = pd.CategoricalDtype(categories)
+        dtype = pd.CategoricalDtype(categories if categories is not None else
+                                    sorted(u for u, g in zip(uniques, given) if g))
         where = dtype.categories.get_indexer(pd.Index(uniques, dtype=object))
-    return pd.Categorical.from_codes(where[codes], dtype=dtype)
+        where[~given] = -1
+    # the codes made in the width pandas keeps them in: no second pass over millions of rows
+    n = len(dtype.categories)
+    width = np.int8 if n < 127 else np.int16 if n < 32_767 else np.int32 if n < 2**31 - 1 \
+        else np.int64
+    return pd.Categorical.from_codes(where.astype(width)[codes], dtype=dtype)
 
 
 #: Days an ``as_of`` may lie after the data's last date without a warning: a report at a

@@ -542,7 +542,11 @@ def _finish(name: str, path: Path, frame: pd.DataFrame, problems: list[dict[str,
         columns[col] = s.str.strip() if strip else s
     body = pd.DataFrame(columns, index=body.index, copy=False)
     if len(body.columns):
-        blank = body.eq("").all(axis=1)
+        blank = np.ones(len(body), dtype=bool)
+        for i in range(body.shape[1]):  # column by column: usually the first has no blank
+            blank &= body.iloc[:, i].eq("").to_numpy(dtype=bool)
+            if not blank.any():
+                break
         if blank.any():
             body = body.loc[~blank]
     return RawTable(name, path, body, problems_frame(problems), dialect)

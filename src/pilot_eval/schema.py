@@ -90,7 +90,23 @@ INCOME_SOURCES = ("fund", "municipality", "ferd", "other_public", "private_custo
 
 def organisation_key(names: pd.Series) -> pd.Series:
     """An organisation's name as compared across tables: case and spacing do not count
-    ("Lekselyst  bærum AS" is "Lekselyst Bærum AS")."""
+    ("Lekselyst  bærum AS" is "Lekselyst Bærum AS").
+
+    Parameters
+    ----------
+    names : pandas.Series
+        Organisation names as written.
+
+    Returns
+    -------
+    pandas.Series of str
+        The names case-folded, with runs of whitespace made one space and the ends stripped.
+
+    Examples
+    --------
+    >>> organisation_key(pd.Series(["Lekselyst  bærum AS", " LEKSELYST Bærum as"])).tolist()
+    ['lekselyst bærum as', 'lekselyst bærum as']
+    """
     return names.astype(str).str.casefold().str.split().str.join(" ")
 
 
@@ -261,7 +277,26 @@ MIN_CELL_SIZE_FLOOR = 3
 
 
 def known_columns(table: str) -> set[str]:
-    """Names (and aliases) of the columns a table knows; empty for unknown tables."""
+    """Names (and aliases) of the columns a table knows; empty for unknown tables.
+
+    Parameters
+    ----------
+    table : str
+        A table's name (a key of :data:`TABLES`).
+
+    Returns
+    -------
+    set of str
+
+    Examples
+    --------
+    >>> sorted(known_columns("sessions"))
+    ['date', 'hours', 'participant_id', 'pilot_id']
+    >>> "month" in known_columns("costs")  # an alias of costs.date
+    True
+    >>> known_columns("nonsense")
+    set()
+    """
     spec = TABLES.get(table)
     if spec is None:
         return set()
@@ -335,19 +370,52 @@ _DOT_GROUPED = r"^[-+]?\d{1,3}(\.\d{3})+$"
 _DOT_GROUPED_COMMA_DEC = r"^[-+]?\d{1,3}(\.\d{3})+,\d+$"
 _COMMA_GROUPED = r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$"
 _COMMA_DEC = r"^[-+]?\d*,\d+$"
+#: Numbers that read the same whatever the separator: digits, in a comma-separated file (or a
+#: spreadsheet) with a decimal point; or an empty cell.
+_PLAIN_NUMBER = r"(?:[-+]?[0-9]+(?:\.[0-9]+)?)?"
+_PLAIN_INTEGER = r"(?:[-+]?[0-9]+)?"
 _DOT_DEC = r"^[-+]?\d*\.\d+$"
 
 
 def parse_number(text: pd.Series, sep: str | None) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Read numbers written the way spreadsheets export them.
 
-    Returns ``(values, bad, ambiguous)``. Accepts spaces (also non-breaking) as thousands
-    separators, a ``kr``/``NOK`` unit, the Unicode minus sign, and, in semicolon- or
-    tab-separated files, a decimal comma. In such files ``"1.234"`` alone could be 1234
-    (thousands) or 1.234 (decimal point): when the rest of the column does not settle
-    it (other decimal commas → thousands; other decimal points → decimal), it is
-    reported as ambiguous.
+    Accepts spaces (also non-breaking) as thousands separators, a ``kr``/``NOK`` unit, the
+    Unicode minus sign, and, in semicolon- or tab-separated files, a decimal comma. In such
+    files ``"1.234"`` alone could be 1234 (thousands) or 1.234 (decimal point): when the
+    rest of the column does not settle it (other decimal commas → thousands; other decimal
+    points → decimal), it is reported as ambiguous.
+
+    Parameters
+    ----------
+    text : pandas.Series of str
+        The cells as text (``""`` for empty).
+    sep : str or None
+        The file's separator (``","``, ``";"``, ``"\\t"``), or None for a spreadsheet.
+
+    Returns
+    -------
+    values : pandas.Series of float
+        NaN for empty, unreadable and ambiguous cells.
+    bad : pandas.Series of bool
+        Cells that are not numbers.
+    ambiguous : pandas.Series of bool
+        Cells that could be read two ways.
+
+    Examples
+    --------
+    >>> values, bad, ambiguous = parse_number(pd.Series(["1 234,50", "kr 12", "", "mye"]), ";")
+    >>> values.tolist(), bad.tolist(), ambiguous.tolist()
+    ([1234.5, 12.0, nan, nan], [False, False, False, True], [False, False, False, False])
+    >>> parse_number(pd.Series(["1.234", "7"]), ";")[2].tolist()  # thousands or decimal?
+    [True, False]
     """
+    plain = _PLAIN_NUMBER if sep not in (";", "\t") else _PLAIN_INTEGER
+    if text.str.fullmatch(plain).all():  # the usual column: nothing to read but digits
+        values = pd.to_numeric(text, errors="coerce").astype("float64")
+        values = values.where(np.isfinite(values))
+        nothing = pd.Series(False, index=text.index)
+        return values, values.isna() & text.ne(""), nothing
     t = text.str.replace("\u2212", "-", regex=False)
     t = t.str.replace(r"^(?:kr\.?|NOK)\s*|\s*(?:kr\.?|NOK|,-)$", "", regex=True, case=False)
     spaced = t.str.match(_SPACE_GROUPED)
@@ -374,6 +442,8 @@ def parse_number(text: pd.Series, sep: str | None) -> tuple[pd.Series, pd.Series
     return values, bad, ambiguous
 
 
+#: ISO dates and nothing else (or an empty cell): read in one step.
+_PLAIN_DATE = r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?"
 _ISO_DATE = r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 _NO_DATE = r"^\d{1,2}\.\d{1,2}\.\d{4}(?: \d{1,2}:\d{2}(?::\d{2})?)?$"
 _ISO_MONTH = r"^\d{4}-\d{1,2}$"
@@ -381,11 +451,38 @@ _NO_MONTH = r"^\d{1,2}\.\d{4}$"
 
 
 def parse_date(text: pd.Series, *, month: bool = False, month_ok: bool = False) -> tuple[pd.Series, pd.Series]:
-    """Read ISO ``YYYY-MM-DD`` or Norwegian ``DD.MM.YYYY`` dates. Returns ``(dates, bad)``.
+    """Read ISO ``YYYY-MM-DD`` or Norwegian ``DD.MM.YYYY`` dates.
 
-    ``month_ok=True`` also takes a month (``YYYY-MM`` or ``MM.YYYY``) as its first day;
-    ``month=True`` does that and moves every date to the first day of its month.
+    Parameters
+    ----------
+    text : pandas.Series of str
+        The cells as text (``""`` for empty).
+    month : bool, default False
+        Also take a month (``YYYY-MM`` or ``MM.YYYY``), and move every date to the first
+        day of its month.
+    month_ok : bool, default False
+        Also take a month, as its first day.
+
+    Returns
+    -------
+    dates : pandas.Series of datetime64[ns]
+        NaT for empty and unreadable cells, and for years outside 1900–2100.
+    bad : pandas.Series of bool
+        Cells that are not empty and could not be read.
+
+    Examples
+    --------
+    >>> dates, bad = parse_date(pd.Series(["2025-02-17", "17.02.2025", "", "17/02/2025"]))
+    >>> dates.dt.strftime("%Y-%m-%d").tolist(), bad.tolist()
+    (['2025-02-17', '2025-02-17', nan, nan], [False, False, False, True])
+    >>> parse_date(pd.Series(["2025-02", "2025-02-17"]), month=True)[0].dt.day.tolist()
+    [1, 1]
     """
+    if not (month or month_ok) and text.str.fullmatch(_PLAIN_DATE).all():  # the usual column
+        when = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+        when = when.where((when.dt.year >= MIN_YEAR) & (when.dt.year <= MAX_YEAR))
+        out = when.astype("datetime64[ns]")
+        return out, out.isna() & text.ne("")
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     iso = text.str.match(_ISO_DATE)
     nor = text.str.match(_NO_DATE)
@@ -415,7 +512,26 @@ _FALSE = {"false", "0", "nei", "no", "usann", "n"}
 
 
 def parse_bool(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Read ``true/false``, ``1/0``, ``ja/nei`` (any case). Returns ``(values, bad)``."""
+    """Read ``true/false``, ``1/0``, ``ja/nei`` (any case).
+
+    Parameters
+    ----------
+    text : pandas.Series of str
+        The cells as text (``""`` for empty).
+
+    Returns
+    -------
+    values : pandas.Series of boolean
+        ``<NA>`` for empty and unreadable cells.
+    bad : pandas.Series of bool
+        Cells that are not empty and are not yes or no.
+
+    Examples
+    --------
+    >>> values, bad = parse_bool(pd.Series(["Ja", "0", "", "kanskje"]))
+    >>> values.tolist(), bad.tolist()
+    ([True, False, <NA>, <NA>], [False, False, False, True])
+    """
     low = text.str.lower()
     values = pd.Series(pd.NA, index=text.index, dtype="boolean")
     values[low.isin(_TRUE)] = True
@@ -439,7 +555,40 @@ class TypedTable:
 
 def type_table(spec: TableSpec, raw: pd.DataFrame, file: str, sep: str | None,
                problems: Problems) -> TypedTable:
-    """Type every column of ``raw`` by ``spec``; report missing columns and unreadable cells."""
+    """Type every column of ``raw`` by ``spec``; report missing columns and unreadable cells.
+
+    Parameters
+    ----------
+    spec : TableSpec
+        The table's columns (:data:`TABLES`).
+    raw : pandas.DataFrame
+        The table as text (:func:`pilot_eval.io.read_table`), index = spreadsheet row.
+    file : str
+        The file's name, for the problems.
+    sep : str or None
+        The CSV separator (how numbers are read, :func:`parse_number`), None for a
+        spreadsheet.
+    problems : Problems
+        Where problems are added.
+
+    Returns
+    -------
+    TypedTable
+        Numbers, dates, booleans and categories typed; a missing optional column filled
+        with its default; unknown columns kept as text.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"pilot_id": ["lekse", "lekse"], "participant_id": ["p-1", "p-2"],
+    ...                     "date": ["2025-02-17", "17.02.2025"], "hours": ["1,5", "to"]},
+    ...                    index=[2, 3])
+    >>> problems = Problems()
+    >>> table = type_table(TABLES["sessions"], raw, "sessions.csv", ";", problems)
+    >>> table.frame["hours"].tolist()
+    [1.5, nan]
+    >>> problems.frame()[["row", "column", "rule"]].values.tolist()
+    [[3, 'hours', 'value.not_number']]
+    """
     raw = raw.copy()
     for col in spec.columns:  # accept an alias (costs: `month` for `date`)
         if col.name not in raw.columns:
@@ -504,6 +653,18 @@ def factorize_text(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
     pandas' own route through Arrow costs about twice as much on millions of rows.
 
+    Parameters
+    ----------
+    text : pandas.Series
+        Text, Arrow-backed or not.
+
+    Returns
+    -------
+    codes : numpy.ndarray of int
+        The position of each value in ``uniques``.
+    uniques : numpy.ndarray of object
+        The distinct values in order of appearance (a missing value is one of them).
+
     Examples
     --------
     >>> codes, uniques = factorize_text(pd.Series(["b", "a", None, "b"], dtype="str"))
@@ -532,7 +693,28 @@ def on_uniques(text: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, ..
 
     Columns that grow (dates, ids, hours) repeat few values, so parsing the distinct
     ones keeps loading millions of rows fast; the regexes never see the same text twice.
-    ``distinct``: ``factorize_text(text)`` when it is known already.
+
+    Parameters
+    ----------
+    text : pandas.Series of str
+        The cells.
+    parse : callable
+        Takes a Series of text and returns a tuple of Series aligned with it
+        (:func:`parse_number`, :func:`parse_date` …).
+    distinct : (codes, uniques), optional
+        ``factorize_text(text)`` when it is known already.
+
+    Returns
+    -------
+    tuple of pandas.Series
+        What ``parse`` returns, one value per row of ``text``, indexed like it.
+
+    Examples
+    --------
+    >>> text = pd.Series(["ja", "nei", "ja", "ja"], index=[2, 3, 4, 5])
+    >>> values, bad = on_uniques(text, parse_bool)  # parse_bool sees "ja" and "nei" only
+    >>> values.tolist(), values.index.tolist()
+    ([True, False, True, True], [2, 3, 4, 5])
     """
     codes, uniques = factorize_text(text) if distinct is None else distinct
     results = parse(pd.Series(uniques, dtype="str").fillna(""))
@@ -603,8 +785,7 @@ def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
         monthly = col.kind == "month" or col.month_ok
         dates, bad = parse_date(u, month=col.kind == "month", month_ok=col.month_ok)
         bad = bad.to_numpy(dtype=bool)
-        values = pd.Series(dates.to_numpy(dtype="datetime64[ns]")[codes], index=index,
-                           copy=False)
+        values = pd.Series(dates.to_numpy()[codes], index=index, copy=False)  # its own unit
         if not bad.any():
             return values
         hint_nb = "ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ" + (" (eller ÅÅÅÅ-MM for en måned)" if monthly else "")
@@ -745,7 +926,28 @@ def value_failures(spec: TableSpec, frame: pd.DataFrame) -> list[tuple[str, str,
 
 def check_table(spec: TableSpec, table: TypedTable, problems: Problems) -> None:
     """Add what breaks the table's own rules: empty required cells, the column rules of
-    :func:`value_failures`, and rows repeating ``spec.unique_on``."""
+    :func:`value_failures`, and rows repeating ``spec.unique_on``.
+
+    Parameters
+    ----------
+    spec : TableSpec
+        The table's columns and rules (:data:`TABLES`).
+    table : TypedTable
+        The table typed by :func:`type_table`.
+    problems : Problems
+        Where problems are added, one per offending cell (capped per column and rule).
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"pilot_id": ["lekse", "lekse"], "participant_id": ["p-1", ""],
+    ...                     "date": ["2025-02-17", "2025-02-17"], "hours": ["1.5", "30"]},
+    ...                    index=[2, 3])
+    >>> problems = Problems()
+    >>> table = type_table(TABLES["sessions"], raw, "sessions.csv", ",", problems)
+    >>> check_table(TABLES["sessions"], table, problems)
+    >>> problems.frame()[["row", "column", "rule"]].values.tolist()
+    [[3, 'participant_id', 'value.empty'], [3, 'hours', 'value.too_large']]
+    """
     frame = table.frame
     file = table.file
     for col in spec.columns:  # empty required cells
@@ -857,6 +1059,41 @@ class IdentityNumberChecks:
         return self.found[at]
 
 
+def _byte_counts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each value of ``text`` (Arrow-backed, no missing values), read from its UTF-8
+    bytes at once: how many ASCII digits it has, whether it has a byte beyond ASCII, and
+    whether it has a byte that may begin a control character (below 0x20, 0x7F, 0xC2).
+
+    Examples
+    --------
+    >>> digits, wide, odd = _byte_counts(pd.Series(["p-12", "０1", "a\x01"], dtype="str"))
+    >>> digits.tolist(), wide.tolist(), odd.tolist()
+    ([2, 1, 0], [False, True, False], [False, False, True])
+    """
+    import pyarrow as pa
+
+    arrow = pa.array(text.array)
+    if isinstance(arrow, pa.ChunkedArray):
+        arrow = arrow.combine_chunks()
+    arrow = arrow.cast(pa.large_string())
+    if len(arrow) == 0:
+        empty = np.zeros(0, dtype=bool)
+        return np.zeros(0, dtype=np.int64), empty, empty
+    _, offsets, data = arrow.buffers()
+    at = np.frombuffer(offsets, dtype=np.int64)[arrow.offset:arrow.offset + len(arrow) + 1]
+    raw = (np.frombuffer(data, dtype=np.uint8) if data is not None
+           else np.zeros(0, dtype=np.uint8))[:at[-1]]
+
+    def per_value(flags: np.ndarray) -> np.ndarray:
+        total = np.concatenate([[0], np.cumsum(flags, dtype=np.int64)])
+        return total[at[1:]] - total[at[:-1]]
+
+    digits = per_value((raw - 48).astype(np.uint8) < 10)
+    wide = per_value(raw >= 0x80) > 0
+    odd = per_value((raw < 0x20) | (raw == 0x7F) | (raw == 0xC2)) > 0
+    return digits, wide, odd
+
+
 def check_text_cells(spec: TableSpec, table: TypedTable, problems: Problems,
                      identity_checks: IdentityNumberChecks | None = None) -> None:
     """Refuse identity numbers and control characters in every cell of every column.
@@ -864,7 +1101,27 @@ def check_text_cells(spec: TableSpec, table: TypedTable, problems: Problems,
     Each column is read once per distinct value. Identity numbers are found in any form
     and inside longer text (:func:`pilot_eval.privacy.looks_like_identity_number`); the
     messages never show their digits. Control characters are shown as ``\\xNN``.
-    ``identity_checks``: the answers for values of tables checked before.
+
+    Parameters
+    ----------
+    spec : TableSpec
+        The table's columns (an id column allows no tab or line end either).
+    table : TypedTable
+        The table typed by :func:`type_table`; its text is what is checked.
+    problems : Problems
+        Where problems are added.
+    identity_checks : IdentityNumberChecks, optional
+        The answers for values of tables checked before (ids repeat across tables).
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"pilot_id": ["lekse"], "participant_id": ["01819010192"],
+    ...                     "date": ["2025-02-17"], "hours": ["1"]}, index=[2])
+    >>> problems = Problems()
+    >>> table = type_table(TABLES["sessions"], raw, "sessions.csv", ",", problems)
+    >>> check_text_cells(TABLES["sessions"], table, problems)
+    >>> problems.frame()[["row", "column", "value", "rule"]].values.tolist()
+    [[2, 'participant_id', '***********', 'privacy.identity_number']]
     """
     kinds = {c.name: c.kind for c in spec.columns}
     raw = table.raw
@@ -873,19 +1130,23 @@ def check_text_cells(spec: TableSpec, table: TypedTable, problems: Problems,
                   else factorize_text(raw.iloc[:, i]) for i in range(raw.shape[1])]
     if not factorized:
         return
-    uniques = pd.Series(np.concatenate([np.asarray(u, dtype=object) for _, u in factorized]),
-                        dtype="str").fillna("")
+    values = np.concatenate([np.asarray(u, dtype=object) for _, u in factorized])
+    uniques = pd.Series(values, dtype="str").fillna("")
+    digits, wide, odd = _byte_counts(uniques)
     # only a value with ten ASCII digits or more, or with other characters than ASCII (a
     # Unicode digit), can hold an identity number: the same filter the check starts with,
-    # run first in Arrow, so ids, dates and amounts never reach it
-    candidate = ((uniques.str.count("[0-9]").to_numpy(dtype="int64", na_value=0) >= 10)
-                 | ~uniques.str.isascii().to_numpy(dtype=bool, na_value=True))
+    # run first on the bytes, so ids, dates and amounts never reach it
+    candidate = (digits >= 10) | wide
     is_identity = np.zeros(len(uniques), dtype=bool)
     if candidate.any():
         some = uniques[candidate]
         is_identity[candidate] = (looks_like_identity_number(some).to_numpy(dtype=bool)
                                   if identity_checks is None else identity_checks(some))
-    in_id = uniques.str.contains(_CONTROL_IN_ID, regex=True).fillna(False).to_numpy(dtype=bool)
+    # a control character is a byte below 0x20, 0x7F, or (U+0080 to U+009F) a C2 byte
+    in_id = odd.copy()
+    if odd.any():
+        in_id[odd] = uniques[odd].str.contains(_CONTROL_IN_ID, regex=True).fillna(
+            False).to_numpy(dtype=bool)
     in_text = in_id.copy()  # tab and line ends are allowed in free text: looked at only here
     if in_id.any():
         in_text[in_id] = uniques[in_id].str.contains(CONTROL_CHARACTERS, regex=True).fillna(
@@ -929,7 +1190,35 @@ def check_text_cells(spec: TableSpec, table: TypedTable, problems: Problems,
 # --- agreement.toml -----------------------------------------------------------------------
 
 def check_agreement(data: Mapping[str, Any] | None, file: str, problems: Problems) -> dict[str, Any] | None:
-    """Type and check ``agreement.toml``; return its settings with defaults filled in."""
+    """Type and check ``agreement.toml``; return its settings with defaults filled in.
+
+    Parameters
+    ----------
+    data : mapping or None
+        The parsed TOML (:func:`pilot_eval.io.read_toml`); None when it could not be read.
+    file : str
+        The file's name, for the problems.
+    problems : Problems
+        Where problems are added.
+
+    Returns
+    -------
+    dict or None
+        The settings of :data:`AGREEMENT_KEYS` (dates as Timestamps), ``rules`` (the
+        scorecard thresholds in force) and ``rules_overridden``; None when a setting is
+        missing or wrong.
+
+    Examples
+    --------
+    >>> problems = Problems()
+    >>> settings = check_agreement({"name": "Avtale", "municipality": "Bærum",
+    ...                             "start": "2025-01-01", "end": "2026-12-31",
+    ...                             "annual_budget_nok": 2_000_000}, "agreement.toml", problems)
+    >>> settings["discount_rate"], settings["end"].year, len(problems.records)
+    (0.04, 2026, 0)
+    >>> check_agreement({"name": "Avtale"}, "agreement.toml", problems) is None
+    True
+    """
     if data is None:
         return None
     out: dict[str, Any] = {}
@@ -1115,11 +1404,12 @@ def _rows_of(left: pd.DataFrame, right: pd.DataFrame,
             where = pd.Index(uniques, dtype=object).get_indexer(right[name].astype(str))
             inside &= where >= 0
             at_right = at_right * len(uniques) + where
-        table = np.full(combinations, -1, dtype=np.int64)
+        table = np.full(combinations, -1, dtype=np.int32 if len(right) < 2**31 else np.int64)
         table[at_right[inside]] = np.flatnonzero(inside)
-        at_left = np.zeros(len(left), dtype=np.int64)
-        for codes, uniques in factorized:
-            at_left = at_left * len(uniques) + codes
+        at_left = factorized[0][0].astype(np.int64)
+        for codes, uniques in factorized[1:]:
+            at_left *= len(uniques)
+            at_left += codes
         return table[at_left]
     at_left = np.zeros(len(left), dtype=np.int64)
     at_right = np.zeros(len(right), dtype=np.int64)
@@ -1175,7 +1465,38 @@ def _combined_codes(table: TypedTable, columns: list[str]) -> np.ndarray:
 
 def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] | None,
                  problems: Problems) -> None:
-    """Rules that need more than one table. All vectorised (merges and masks)."""
+    """Rules that need more than one table: ids that must exist in another table
+    (pilots, participants, measures), dates inside the agreement, the pilot's period or the
+    participant's enrolment, follow-ups after baselines, values inside a measure's scale.
+
+    All vectorised, on integer codes of the ids where they are known.
+
+    Parameters
+    ----------
+    tables : mapping of str to TypedTable
+        The folder's typed tables by name (those it has).
+    agreement : mapping or None
+        The settings of :func:`check_agreement` (the agreement's period), or None.
+    problems : Problems
+        Where problems are added.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from pilot_eval.io import read_table
+    >>> folder = Path("tests/data/doctest_small")
+    >>> problems = Problems()
+    >>> tables = {}
+    >>> for name in ("pilots", "measures", "sessions"):
+    ...     raw = read_table(folder / f"{name}.csv")
+    ...     if name == "sessions":  # a pilot the pilots table does not have
+    ...         raw.frame.loc[2, "pilot_id"] = "nope"
+    ...     tables[name] = type_table(TABLES[name], raw.frame, raw.path.name,
+    ...                               raw.dialect["sep"], problems)
+    >>> cross_checks(tables, None, problems)
+    >>> problems.frame()[["file", "row", "rule"]].values.tolist()
+    [['sessions.csv', 2, 'fk.pilot']]
+    """
     pilots = tables.get("pilots")
     if pilots is None:
         return
@@ -1431,4 +1752,15 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
 
 
 def iter_specs() -> Iterable[TableSpec]:
+    """Every table's specification, in the order of :data:`TABLES`.
+
+    Returns
+    -------
+    iterable of TableSpec
+
+    Examples
+    --------
+    >>> [spec.name for spec in iter_specs()][:3]
+    ['pilots', 'costs', 'participants']
+    """
     return TABLES.values()
