@@ -339,3 +339,38 @@ def test_its_unknown_series_and_empty() -> None:
         its_fit(BASE, "nope")
     out = its_summary(BASE)
     assert out.empty and list(out.index.names) == ["pilot_id", "series"]
+
+
+def test_its_bend_candidates_and_a_drop_that_an_old_bend_explains() -> None:
+    from pilot_eval.metrics import outcomes as mod
+
+    # 2019-01 … 2026-06 (90 months), pilot lekse starts 2025-02 (month 73)
+    month = pd.date_range("2019-01", periods=90, freq="MS")
+    t = np.arange(90.0)
+    frame = pd.DataFrame({"time": t, "post": (t >= 73).astype(float)})
+    # every 6 months from 24 before the start back to 12 after the first month
+    assert mod._bend_months(frame, 24) == [13.0, 19.0, 25.0, 31.0, 37.0, 43.0, 49.0]
+    assert mod._bend_months(frame.assign(post=0.0), 24) == []
+    # exact counts with a trend that turned down 24 months before the start, no change at it
+    mu = 50 * np.exp(0.1 * np.sin(2 * np.pi * month.month / 12)
+                     - 0.012 * np.maximum(t - 49, 0))
+    ind = pd.DataFrame({"series": "meldinger", "pilot_id": "lekse", "month": month,
+                        "value": np.round(mu), "population": 1000.0})
+    ds = dataclasses.replace(BASE, indicators=ind)
+    row = its_summary(ds).loc[("lekse", "meldinger")]
+    straight = stats.its(mod._series_frame(ds, "meldinger")[0], outcome="value", time="time",
+                         post="post", family="poisson", exposure="population",
+                         seasonality="month_of_year").level_change
+    assert straight.ci_high < 0  # a straight trend, independent months: the bend is a "drop"
+    clear = row["level_change_ci_high"] < 0 or row["level_change_ci_low"] > 0
+    assert not (clear and row["evidence_rating"] == "moderate")  # no sentence states it
+    assert row["cov_type"] == "ar1_noise"
+    # the check itself: a clear change from the main fit that a bend at month 49 explains
+    frame = mod._series_frame(ds, "meldinger")[0]
+    fake = dataclasses.replace(straight)  # clear, below 0
+    fit = stats.its(frame, outcome="value", time="time", post="post", family="poisson",
+                    exposure="population", seasonality="month_of_year")
+    fit = dataclasses.replace(fit, level_change=fake)
+    assert not mod._bend_agrees(frame, fit, 24, 0.05)
+    unclear = dataclasses.replace(fit, level_change=dataclasses.replace(fake, ci_high=0.01))
+    assert mod._bend_agrees(frame, unclear, 24, 0.05)  # nothing to survive

@@ -1086,8 +1086,15 @@ def test_its_ar1_noise_maximises_the_restricted_likelihood() -> None:
     assert fit.beta == pytest.approx(gls, rel=1e-8)
     r = stats.its(series, outcome="y", time="t", post="post", errors="ar1_noise")
     assert r.level_change.estimate == pytest.approx(gls[2], rel=1e-6)
-    assert r.level_change.se == pytest.approx(math.sqrt(np.linalg.inv(x.T @ vi @ x)[2, 2]),
-                                              rel=1e-5)
+    # Kenward-Roger: at least the GLS variance (X'V^-1 X)^-1, a little more
+    gls_se = math.sqrt(np.linalg.inv(x.T @ vi @ x)[2, 2])
+    assert gls_se * (1 - 1e-6) <= r.level_change.se <= 1.3 * gls_se
+    stats.ITS_KENWARD_ROGER = False
+    try:
+        plain = stats._ar1_noise_reml(y, x, np.ones(len(y)), t)
+    finally:
+        stats.ITS_KENWARD_ROGER = True
+    assert plain is not None and math.sqrt(plain.cov[2, 2]) == pytest.approx(gls_se, rel=1e-5)
     assert r.cov_type == "ar1_noise" and r.ar1_rho == pytest.approx(fit.rho, abs=1e-6)
     # Satterthwaite df: well below n - k when the months are correlated
     assert 2 < r.level_change.df < 60 - 3
@@ -1096,19 +1103,7 @@ def test_its_ar1_noise_maximises_the_restricted_likelihood() -> None:
 
     q = t_dist.ppf(0.975, r.level_change.df)
     assert (hi - lo) / 2 == pytest.approx(q * r.level_change.se, rel=1e-10)
-    assert "AR(1) + noise errors (REML, Satterthwaite df)" in r.method
-
-
-def test_its_ar1_noise_satterthwaite_df_is_n_minus_k_for_white_noise() -> None:
-    # V = sigma^2 I (no AR part): the Satterthwaite df of a GLS coefficient are n - k exactly
-    rng = np.random.default_rng(3)
-    t = np.arange(40.0)
-    x = np.column_stack([np.ones(40), t, (t >= 25).astype(float)])
-    y = x @ np.array([1.0, 0.1, 0.0]) + rng.normal(size=40)
-    fit = stats._ar1_noise_reml(y, x, np.ones(40), t)
-    assert fit is not None
-    if fit.ar_var <= 1e-8 * fit.noise_scale or fit.rho <= 1e-6:
-        assert fit.df == pytest.approx(np.full(3, 40 - 3), rel=1e-6)
+    assert "AR(1) + noise errors (REML, Kenward–Roger SE, Satterthwaite df)" in r.method
 
 
 def test_its_ar1_noise_covers_where_independent_errors_do_not() -> None:

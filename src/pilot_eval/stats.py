@@ -86,6 +86,8 @@ ITS_FAMILIES: tuple[str, ...] = ("gaussian", "poisson")
 ITS_ERRORS: tuple[str, ...] = ("independent", "ar1_noise")
 #: Upper bound of the AR(1) coefficient in ``errors="ar1_noise"`` (0 is the lower one).
 ITS_AR1_MAX: float = 0.98
+#: Kenward-Roger small-sample adjustment of the coefficients' covariance (ar1_noise).
+ITS_KENWARD_ROGER: bool = True
 #: Most quasi-likelihood GLS iterations of a Poisson ``errors="ar1_noise"`` fit.
 ITS_AR1_MAX_ITER: int = 30
 #: Lags of the Breusch-Godfrey residual autocorrelation test in :func:`its`.
@@ -1418,8 +1420,10 @@ def its(
         :math:`W = I` (Gaussian) or :math:`\operatorname{diag}\hat\mu` (Poisson: the
         white noise is the quasi-Poisson part, :math:`\sigma_e^2` its dispersion),
         fitted by REML; the coefficients are GLS (for Poisson quasi-likelihood GLS,
-        iterated on the IRLS working response), and every interval and p-value uses a
-        t reference with Satterthwaite degrees of freedom (``Estimate.df``).
+        iterated on the IRLS working response), the standard errors carry the
+        Kenward-Roger adjustment for the estimated covariance, and every interval and
+        p-value uses a t reference with Satterthwaite degrees of freedom
+        (``Estimate.df``).
         ``autocorrelation`` and ``autocorrelation_p`` then check the decorrelated
         residuals (what the model leaves); the pre-trend check is unchanged. Not with
         ``hac_maxlags``.
@@ -1443,6 +1447,10 @@ def its(
     Giesbrecht, F. G. & Burns, J. C. (1985). Two-stage analysis based on a mixed model:
     large-sample asymptotic theory and small-sample simulation results. *Biometrics*
     41(2), 477-486.
+    Kenward, M. G. & Roger, J. H. (1997). Small sample inference for fixed effects from
+    restricted maximum likelihood. *Biometrics* 53(3), 983-997.
+    Satterthwaite, F. E. (1946). An approximate distribution of estimates of variance
+    components. *Biometrics Bulletin* 2(6), 110-114.
     Breslow, N. E. & Clayton, D. G. (1993). Approximate inference in generalized linear
     mixed models. *JASA* 88(421), 9-25.
     Wagner, A. K. et al. (2002). Segmented regression analysis of interrupted time series
@@ -1573,7 +1581,7 @@ def its(
                    else int(hac_maxlags))
         extras.append(f"Newey–West SE ({maxlags} lags)")
     if errors == "ar1_noise":
-        extras.append("AR(1) + noise errors (REML, Satterthwaite df)")
+        extras.append("AR(1) + noise errors (REML, Kenward–Roger SE, Satterthwaite df)")
     label += "".join(f", {s}" for s in extras if s)
 
     preds = pd.DataFrame(
@@ -1877,7 +1885,9 @@ def _ar1_noise_reml(
     [C X'V^{-1} V_i V^{-1} X C]_{jj}` and :math:`I_{ij} = \tfrac12 \operatorname{tr}(P V_i P
     V_j)` the expected REML information (Giesbrecht & Burns 1985; as lmerTest). Parameters
     at a boundary (no AR part, or :math:`\rho` at its bound) are left out of the
-    information. None when the fit fails.
+    information. With :data:`ITS_KENWARD_ROGER` the returned ``cov`` is the Kenward-Roger
+    (1997) adjusted :math:`C + 2C[\sum_{ij} W_{ij}(Q_{ij} - P_i C P_j)]C`,
+    :math:`W = I^{-1}`. None when the fit fails.
     """
     from scipy.linalg import LinAlgError as ScipyLinAlgError
     from scipy.linalg import cho_solve, solve_triangular
@@ -1954,6 +1964,18 @@ def _ar1_noise_reml(
     with np.errstate(divide="ignore", invalid="ignore"):
         df = np.where(denom > 0, 2 * g**2 / denom, np.inf)
     df = np.clip(df, 1.0, float(n - k))
+    if ITS_KENWARD_ROGER:
+        # Kenward & Roger (1997): (X'V^-1 X)^-1 understates the variance of beta when V is
+        # estimated; add 2 C [sum_ij W_ij (Q_ij - P_i C P_j)] C, W = info^-1
+        b = [d @ vx for d in derivs]  # V_i V^-1 X
+        p_i = [-(vx.T @ bi) for bi in b]
+        extra = np.zeros((k, k))
+        for i in range(len(derivs)):
+            for j in range(len(derivs)):
+                extra += a_inv[i, j] * (b[i].T @ vinv @ b[j] - p_i[i] @ cov @ p_i[j])
+        adjusted = cov + 2 * cov @ extra @ cov
+        if np.all(np.diag(adjusted) >= np.diag(cov)):
+            cov = adjusted
     lo = np.linalg.cholesky(v)
     resid_w = np.linalg.solve(lo, z - x @ beta)
     x_w = np.linalg.solve(lo, x)
