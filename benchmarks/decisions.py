@@ -3,7 +3,8 @@
 Simulates pilots with a **known true effect** in the situations that fool a before/after
 scorecard -- enrolment on a low screening score with drift, drop-out among those who improved
 least, a tiny comparison group, children clustered in schools, a ceiling, a time series with
-a pre-period trend change or autocorrelated months -- plus clean sanity cases, and runs what
+a pre-period trend change or autocorrelated months (and real drops, for power) -- plus clean
+sanity cases, and runs what
 the reports run on each: ``outcome_summary`` → ``scorecard`` → ``value_for_money`` (and
 ``its_summary`` with the summary's indicator sentence). The scenarios are in
 ``tests/_scenarios.py`` (shared with ``tests/test_decisions_sim.py``); they measure whatever

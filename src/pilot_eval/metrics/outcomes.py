@@ -104,10 +104,10 @@ _ITS_COLUMNS = [
     "evidence_rating",
     "evidence_reasons", "method", "note",
 ]  # fmt: skip
-#: Below this p-value the residuals count as autocorrelated (Newey–West errors are used)
-#: and the pre-period as having a break in its trend.
+#: Below this p-value the residuals the AR(1) + noise errors leave count as still
+#: autocorrelated, and the pre-period as having a break in its trend.
 CHECK_ALPHA = 0.05
-#: A lag-1 autocorrelation of the residuals above this counts too, whatever the test says:
+#: A lag-1 autocorrelation of those residuals above this counts too, whatever the test says:
 #: in 90 months of counts the test misses real correlation too often (about 1 in 10 at 0.5),
 #: and independent months exceed 0.2 in about 5 % of series (SD of r ≈ 1/√90).
 CHECK_AUTOCORRELATION = 0.2
