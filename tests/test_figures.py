@@ -365,7 +365,7 @@ def test_english_labels(fr, name):
 
 def test_its_alt_reports_the_rate_ratio(figs):
     alt = plain(figs["its_chart"].alt)
-    assert "22 % lavere" in alt and "rateforhold 0,78" in alt
+    assert "20 % lavere" in alt and "rateforhold 0,80" in alt
 
 
 def test_forest_marks_design_and_sign(figs, fr):

@@ -417,8 +417,8 @@ def test_reach_by_tables(mid, early):
 def test_its_table(mid):
     t = [x for x in mid["nb"] if x.caption.startswith("Kommunens tall")][0]
     row = t.data.iloc[0]
-    assert plain(row["Endring i nivå"]) == "−22 %"
-    assert plain(row["95 % KI"]) == "−31 % til −12 %"
+    assert plain(row["Endring i nivå"]) == "−20 %"
+    assert plain(row["95 % KI"]) == "−32 % til −6 %"
     assert row["Måneder før / etter"] == "73 / 17"
     assert row["Tidsserie"] == "Barnevernsmeldinger"
 

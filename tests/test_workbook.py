@@ -73,8 +73,10 @@ def test_several_files_from_one_preparation(tmp_path: Path) -> None:
 #: changes it too: then look at the JSON's difference and update the hash (and
 #: tests/data/exports/minimal-metrics.json) on purpose. Changed once since: the marks of
 #: fully hidden splits (privacy.suppression_codes) turned 17 "<5" cells of reach_by_area,
-#: reach_by_gender and reach_by_age_group into ":", and nothing else.
-SAMPLE_JSON_SHA256 = "f53f408c580f5dce08a40494a6966a1246672ea589eea8c49e43792b3812a2f8"
+#: reach_by_gender and reach_by_age_group into ":", and nothing else. Changed again by
+#: issue 9's time series (AR(1) + noise errors, the trend-bend check): the one row of
+#: `indicators` and nothing else.
+SAMPLE_JSON_SHA256 = "e437b381e67d167b83ec2d3a231940af0f925f63dafe26eca28619b6e06a3187"
 NUMERIC = {"nok", "share", "count", "ratio", "number", "quantity", "p_value", "year", "mixed"}
 
 

@@ -1083,7 +1083,7 @@ def its_table(its_summary: pd.DataFrame,
     ['Pilot', 'Series', 'Pilot started', 'Months before / after', 'Change in level', '95% CI',
     'Strength of evidence']
     >>> table.data.values.tolist()
-    [['Leksehjelp Øst', 'Meldinger', 'Feb 2025', '49 / 11', '-21%', '-32% to -7%', 'moderate']]
+    [['Leksehjelp Øst', 'Meldinger', 'Feb 2025', '49 / 11', '-20%', '-32% to -7%', 'moderate']]
     """
     fmt.check_language(language)
     names_ = _names(names)

@@ -396,8 +396,8 @@ def its_chart(its: Any, *, label: str | None = None, pilot_name: str | None = No
     (True, 'Reports of concern per month, before and after Leksehjelp Øst started')
     >>> print(fig.alt)  # doctest: +NORMALIZE_WHITESPACE
     Line chart: Reports of concern per 1,000 population per month from Jan 2021 to Dec 2025.
-    After Leksehjelp Øst started in Feb 2025, the level was 21% lower than expected from trend
-    and season; rate ratio 0.79, 95% CI 0.68–0.93.
+    After Leksehjelp Øst started in Feb 2025, the level was 20% lower than expected from trend
+    and season; rate ratio 0.80, 95% CI 0.68–0.93.
     """
     lang = _lang(language)
     k = _cell_min(min_cell_size)
