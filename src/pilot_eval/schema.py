@@ -1084,14 +1084,15 @@ def _byte_counts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     raw = (np.frombuffer(data, dtype=np.uint8) if data is not None
            else np.zeros(0, dtype=np.uint8))[:at[-1]]
 
-    def per_value(flags: np.ndarray) -> np.ndarray:
-        total = np.concatenate([[0], np.cumsum(flags, dtype=np.int64)])
-        return total[at[1:]] - total[at[:-1]]
+    def which(flags: np.ndarray) -> np.ndarray:  # the values holding a flagged byte (rare)
+        out = np.zeros(len(arrow), dtype=bool)
+        out[np.searchsorted(at, np.flatnonzero(flags), side="right") - 1] = True
+        return out
 
-    digits = per_value((raw - 48).astype(np.uint8) < 10)
-    wide = per_value(raw >= 0x80) > 0
-    odd = per_value((raw < 0x20) | (raw == 0x7F) | (raw == 0xC2)) > 0
-    return digits, wide, odd
+    total = np.zeros(len(raw) + 1, dtype=np.int32 if len(raw) < 2**31 else np.int64)
+    np.cumsum((raw - 48).astype(np.uint8) < 10, out=total[1:])
+    digits = (total[at[1:]] - total[at[:-1]]).astype(np.int64)
+    return digits, which(raw >= 0x80), which((raw < 0x20) | (raw == 0x7F) | (raw == 0xC2))
 
 
 def check_text_cells(spec: TableSpec, table: TypedTable, problems: Problems,
