@@ -735,8 +735,14 @@ def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
     # every rule of a cell depends on its text only: each is decided once per distinct
     # text, and only the rows of texts that break one are looked at
     codes, uniques = factorize_text(text) if distinct is None else distinct
-    u = pd.Series(uniques, dtype="str").fillna("")
     index = text.index
+    if col.kind in ("id", "text"):  # typed as the text itself: nothing to parse
+        if isinstance(text.dtype, pd.StringDtype) and not (uniques == "").any():
+            values = text  # no empty cell: the text itself, not a copy of millions of ids
+        else:
+            values = text.where(text.ne(""))  # stays pandas' Arrow-backed str
+        return _fill_default(values, col)
+    u = pd.Series(uniques, dtype="str").fillna("")
 
     def rows(flags: np.ndarray) -> pd.Series:
         return text[_spread(flags, codes)] if flags.any() else text.iloc[:0]
@@ -829,11 +835,7 @@ def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
         if col.default is not None:  # empty and not allowed alike
             at = np.where(at < 0, col.choices.index(col.default), at)
         return pd.Categorical.from_codes(at[codes], categories=list(col.choices))  # type: ignore[return-value]
-    if isinstance(text.dtype, pd.StringDtype) and not (uniques == "").any():
-        values = text  # no empty cell: the text itself, not a copy of millions of ids
-    else:
-        values = text.where(text.ne(""))  # stays pandas' Arrow-backed str: no Python objects
-    return _fill_default(values, col)
+    raise ValueError(f"unknown column kind {col.kind!r}")  # pragma: no cover
 
 
 def _fill_default(values: pd.Series, col: Col) -> pd.Series:
