@@ -1387,6 +1387,24 @@ def _outside(values: pd.Series, lo: pd.Series | pd.Timestamp, hi: pd.Series | pd
     return values.notna() & ((values < lo) | (values > hi))
 
 
+def _positions_in(values: pd.Series, uniques: np.ndarray) -> np.ndarray:
+    """The position of each of ``values`` (text) in ``uniques`` (distinct values), or -1:
+    hashed by Arrow (pandas would hash ``uniques`` twice, once to see they are unique)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        arrow = (pa.array(values.array) if isinstance(values.dtype, pd.StringDtype)
+                 and values.dtype.storage == "pyarrow"
+                 else pa.array(values.to_numpy(dtype=object), type=pa.large_string(),
+                               from_pandas=True))
+        found = pc.index_in(arrow.cast(pa.large_string()),
+                            value_set=pa.array(uniques, type=pa.large_string(), from_pandas=True))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all text: pandas compares them
+        return pd.Index(uniques, dtype=object).get_indexer(values)
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
 def _rows_of(left: pd.DataFrame, right: pd.DataFrame,
              distinct: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None) -> np.ndarray:
     """For each row of ``left``, the position of the row of ``right`` with the same keys
@@ -1404,7 +1422,7 @@ def _rows_of(left: pd.DataFrame, right: pd.DataFrame,
         at_right = np.zeros(len(right), dtype=np.int64)
         inside = np.ones(len(right), dtype=bool)
         for name, (_, uniques) in zip(left.columns, factorized):
-            where = pd.Index(uniques, dtype=object).get_indexer(right[name].astype(str))
+            where = _positions_in(right[name].astype(str), uniques)
             inside &= where >= 0
             at_right = at_right * len(uniques) + where
         table = np.full(combinations, -1, dtype=np.int32 if len(right) < 2**31 else np.int64)
