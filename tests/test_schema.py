@@ -288,3 +288,19 @@ def test_rows_of_finds_each_rows_key_as_a_lookup_does(distinct_values: int) -> N
     assert _rows_of(left, right).tolist() == expected
     given = {"a": factorize_text(left["a"])}  # the codes of a column known already
     assert _rows_of(left, right, given).tolist() == expected
+
+
+def test_unique_rows_tell_an_empty_key_from_every_value() -> None:
+    """Rows repeating ``unique_on`` are found through integer codes; an empty (missing) key
+    is a value of its own, never the first category (``female``), and a row with one is
+    never reported as a repeat."""
+    from pilot_eval.schema import TABLES, Problems, check_table, type_table
+
+    raw = pd.DataFrame({"year": ["2025"] * 4, "area": ["all"] * 4, "age": ["10"] * 4,
+                        "gender": ["", "female", "female", ""], "count": ["1"] * 4},
+                       index=[2, 3, 4, 5], dtype="str")
+    problems = Problems()
+    spec = TABLES["population"]
+    check_table(spec, type_table(spec, raw, "population.csv", ",", problems), problems)
+    found = problems.frame()
+    assert found[["row", "rule"]].values.tolist() == [[4, "row.duplicate"]]

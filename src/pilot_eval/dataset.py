@@ -21,7 +21,7 @@ from .errors import (
     problems_frame,
     show_controls,
 )
-from .io import MAX_YEAR, MIN_YEAR, RawTable, find_table, read_table, read_toml
+from .io import MAX_YEAR, MIN_YEAR, find_table, read_table, read_toml
 from .privacy import mask_identity_numbers
 from .schema import (
     CONTROL_CHARACTERS,
@@ -219,50 +219,59 @@ def _check_folder(path: str | Path) -> tuple[pd.DataFrame, dict[str, TypedTable]
                      "periode og årlig budsjett); se docs/data-format.md.",
                      "The file agreement.toml is missing. It describes the agreement (name, "
                      "municipality, period, annual budget); see docs/data-format.md.")
-    raw_tables: dict[str, RawTable] = {}
-    for name in TABLE_ORDER:
-        spec = TABLES[name]
-        found, find_problems = find_table(folder, name)
-        problems.records.extend(find_problems)
-        if found is None:
-            if spec.required and not find_problems:
-                problems.add(f"{name}.csv", "file.missing",
-                             f"Filen {name}.csv (eller .xlsx/.parquet) mangler, og den er påkrevd.",
-                             f"The file {name}.csv (or .xlsx/.parquet) is missing and is required.")
-            continue
-        files.append(found)
-        raw = read_table(found, name)
-        problems.records.extend(raw.problems.to_dict("records"))
-        if raw.frame is not None and raw.frame.empty and spec.required:
-            problems.add(found.name, "table.empty",
-                         f"Filen {found.name} har bare overskriftsraden, ingen rader med data. "
-                         f"{TABLE_LABELS_NB[name].capitalize()} er påkrevd: legg inn minst én rad.",
-                         f"The file {found.name} has only its header row, no rows of data. The "
-                         f"{name} table is required: add at least one row.")
-        elif raw.frame is not None and not raw.frame.empty:
-            raw_tables[name] = raw  # a header-only optional table counts as absent
+    located = [(name, *find_table(folder, name)) for name in TABLE_ORDER]
+    # the files are read one after the other in a second thread (pyarrow's reader works
+    # without the GIL) while this one types and checks the tables read before; the
+    # problems keep their order: every table's reading problems first, then the checks'
+    checks = Problems()
     typed: dict[str, TypedTable] = {}
     identity_checks = IdentityNumberChecks()  # ids repeat across tables: checked once
-    for name, raw in raw_tables.items():
-        spec = TABLES[name]
-        table = type_table(spec, raw.frame, raw.path.name, raw.dialect.get("sep"), problems)
-        raw.frame = None  # the typed table holds what is needed of it
-        check_table(spec, table, problems)
-        check_text_cells(spec, table, problems, identity_checks)
-        # the table's own checks are done: let go of the text the cross-table rules do not
-        # read (ids and free text cost nothing: the typed columns share it; the costs'
-        # dates are shown as written)
-        keep = {c.name for c in spec.columns if c.kind in ("id", "text")}
-        keep |= {"date"} if name == "costs" else set()
-        table.raw = table.raw[[c for c in table.raw.columns if c in keep]]
-        for column in set(table.distinct) - keep:
-            del table.distinct[column]
-        typed[name] = table
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(1)
+    try:
+        reading = {name: pool.submit(read_table, found, name)
+                   for name, found, _ in located if found is not None}
+        for name, found, find_problems in located:
+            spec = TABLES[name]
+            problems.records.extend(find_problems)
+            if found is None:
+                if spec.required and not find_problems:
+                    problems.add(f"{name}.csv", "file.missing",
+                                 f"Filen {name}.csv (eller .xlsx/.parquet) mangler, og den er påkrevd.",
+                                 f"The file {name}.csv (or .xlsx/.parquet) is missing and is required.")
+                continue
+            files.append(found)
+            raw = reading.pop(name).result()
+            problems.records.extend(raw.problems.to_dict("records"))
+            if raw.frame is not None and raw.frame.empty and spec.required:
+                problems.add(found.name, "table.empty",
+                             f"Filen {found.name} har bare overskriftsraden, ingen rader med data. "
+                             f"{TABLE_LABELS_NB[name].capitalize()} er påkrevd: legg inn minst én rad.",
+                             f"The file {found.name} has only its header row, no rows of data. The "
+                             f"{name} table is required: add at least one row.")
+            if raw.frame is None or raw.frame.empty:
+                continue  # a header-only optional table counts as absent
+            table = type_table(spec, raw.frame, raw.path.name, raw.dialect.get("sep"), checks)
+            raw.frame = None  # the typed table holds what is needed of it
+            check_table(spec, table, checks)
+            check_text_cells(spec, table, checks, identity_checks)
+            # the table's own checks are done: let go of the text the cross-table rules do
+            # not read (ids and free text cost nothing: the typed columns share it; the
+            # costs' dates are shown as written)
+            keep = {c.name for c in spec.columns if c.kind in ("id", "text")}
+            keep |= {"date"} if name == "costs" else set()
+            table.raw = table.raw[[c for c in table.raw.columns if c in keep]]
+            for column in set(table.distinct) - keep:
+                del table.distinct[column]
+            typed[name] = table
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    problems.records.extend(checks.records)
     cross_checks(typed, agreement, problems)
     for table in typed.values():  # the checks are done: keep the typed frames and the
         for column in set(table.distinct) - _CATEGORY_COLUMNS:  # codes of categoricals
             del table.distinct[column]
-    raw_tables.clear()
     return _inert(concat_problems([problems.frame()])), typed, agreement, files
 
 

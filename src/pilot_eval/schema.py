@@ -735,8 +735,14 @@ def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
     # every rule of a cell depends on its text only: each is decided once per distinct
     # text, and only the rows of texts that break one are looked at
     codes, uniques = factorize_text(text) if distinct is None else distinct
-    u = pd.Series(uniques, dtype="str").fillna("")
     index = text.index
+    if col.kind in ("id", "text"):  # typed as the text itself: nothing to parse
+        if isinstance(text.dtype, pd.StringDtype) and not (uniques == "").any():
+            values = text  # no empty cell: the text itself, not a copy of millions of ids
+        else:
+            values = text.where(text.ne(""))  # stays pandas' Arrow-backed str
+        return _fill_default(values, col)
+    u = pd.Series(uniques, dtype="str").fillna("")
 
     def rows(flags: np.ndarray) -> pd.Series:
         return text[_spread(flags, codes)] if flags.any() else text.iloc[:0]
@@ -829,11 +835,7 @@ def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
         if col.default is not None:  # empty and not allowed alike
             at = np.where(at < 0, col.choices.index(col.default), at)
         return pd.Categorical.from_codes(at[codes], categories=list(col.choices))  # type: ignore[return-value]
-    if isinstance(text.dtype, pd.StringDtype) and not (uniques == "").any():
-        values = text  # no empty cell: the text itself, not a copy of millions of ids
-    else:
-        values = text.where(text.ne(""))  # stays pandas' Arrow-backed str: no Python objects
-    return _fill_default(values, col)
+    raise ValueError(f"unknown column kind {col.kind!r}")  # pragma: no cover
 
 
 def _fill_default(values: pd.Series, col: Col) -> pd.Series:
@@ -1084,14 +1086,15 @@ def _byte_counts(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     raw = (np.frombuffer(data, dtype=np.uint8) if data is not None
            else np.zeros(0, dtype=np.uint8))[:at[-1]]
 
-    def per_value(flags: np.ndarray) -> np.ndarray:
-        total = np.concatenate([[0], np.cumsum(flags, dtype=np.int64)])
-        return total[at[1:]] - total[at[:-1]]
+    def which(flags: np.ndarray) -> np.ndarray:  # the values holding a flagged byte (rare)
+        out = np.zeros(len(arrow), dtype=bool)
+        out[np.searchsorted(at, np.flatnonzero(flags), side="right") - 1] = True
+        return out
 
-    digits = per_value((raw - 48).astype(np.uint8) < 10)
-    wide = per_value(raw >= 0x80) > 0
-    odd = per_value((raw < 0x20) | (raw == 0x7F) | (raw == 0xC2)) > 0
-    return digits, wide, odd
+    total = np.zeros(len(raw) + 1, dtype=np.int32 if len(raw) < 2**31 else np.int64)
+    np.cumsum((raw - 48).astype(np.uint8) < 10, out=total[1:])
+    digits = (total[at[1:]] - total[at[:-1]]).astype(np.int64)
+    return digits, which(raw >= 0x80), which((raw < 0x20) | (raw == 0x7F) | (raw == 0xC2))
 
 
 def check_text_cells(spec: TableSpec, table: TypedTable, problems: Problems,
@@ -1384,6 +1387,24 @@ def _outside(values: pd.Series, lo: pd.Series | pd.Timestamp, hi: pd.Series | pd
     return values.notna() & ((values < lo) | (values > hi))
 
 
+def _positions_in(values: pd.Series, uniques: np.ndarray) -> np.ndarray:
+    """The position of each of ``values`` (text) in ``uniques`` (distinct values), or -1:
+    hashed by Arrow (pandas would hash ``uniques`` twice, once to see they are unique)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        arrow = (pa.array(values.array) if isinstance(values.dtype, pd.StringDtype)
+                 and values.dtype.storage == "pyarrow"
+                 else pa.array(values.to_numpy(dtype=object), type=pa.large_string(),
+                               from_pandas=True))
+        found = pc.index_in(arrow.cast(pa.large_string()),
+                            value_set=pa.array(uniques, type=pa.large_string(), from_pandas=True))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all text: pandas compares them
+        return pd.Index(uniques, dtype=object).get_indexer(values)
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
 def _rows_of(left: pd.DataFrame, right: pd.DataFrame,
              distinct: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None) -> np.ndarray:
     """For each row of ``left``, the position of the row of ``right`` with the same keys
@@ -1401,7 +1422,7 @@ def _rows_of(left: pd.DataFrame, right: pd.DataFrame,
         at_right = np.zeros(len(right), dtype=np.int64)
         inside = np.ones(len(right), dtype=bool)
         for name, (_, uniques) in zip(left.columns, factorized):
-            where = pd.Index(uniques, dtype=object).get_indexer(right[name].astype(str))
+            where = _positions_in(right[name].astype(str), uniques)
             inside &= where >= 0
             at_right = at_right * len(uniques) + where
         table = np.full(combinations, -1, dtype=np.int32 if len(right) < 2**31 else np.int64)
