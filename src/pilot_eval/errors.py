@@ -124,7 +124,13 @@ def problems_frame(records: Iterable[Mapping[str, Any]] | pd.DataFrame | None = 
     >>> len(problems_frame())
     0
     """
-    frame = pd.DataFrame(list(records) if records is not None and not isinstance(records, pd.DataFrame) else records)
+    if records is None or (not isinstance(records, pd.DataFrame) and not records):
+        return _EMPTY_PROBLEMS.copy()  # most files have none: building a frame costs ~4 ms
+    return _problems_frame(records)
+
+
+def _problems_frame(records: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:
+    frame = pd.DataFrame(list(records) if not isinstance(records, pd.DataFrame) else records)
     for col in PROBLEM_COLUMNS:
         if col not in frame.columns:
             frame[col] = pd.NA
@@ -134,6 +140,9 @@ def problems_frame(records: Iterable[Mapping[str, Any]] | pd.DataFrame | None = 
                 "pilot_id"):
         frame[col] = frame[col].astype("string")
     return frame
+
+
+_EMPTY_PROBLEMS = _problems_frame([])
 
 
 def concat_problems(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
