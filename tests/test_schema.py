@@ -53,15 +53,15 @@ CASES: list[Case] = [
     ("agreement.missing", _edit("agreement.toml", "annual_budget_nok = 2000000", ""),
      ("agreement.toml", None, "annual_budget_nok", "error")),
     ("agreement.type", _edit("agreement.toml", "start = 2025-01-01", 'start = "første januar"'),
-     ("agreement.toml", None, "start", "error")),
+     ("agreement.toml", 4, "start", "error")),  # the setting's line
     ("agreement.period", _edit("agreement.toml", "end = 2026-12-31", "end = 2024-12-31"),
-     ("agreement.toml", None, "end", "error")),
+     ("agreement.toml", 5, "end", "error")),
     ("agreement.range", _edit("agreement.toml", "annual_budget_nok = 2000000", "annual_budget_nok = 0"),
-     ("agreement.toml", None, "annual_budget_nok", "error")),
+     ("agreement.toml", 6, "annual_budget_nok", "error")),
     ("agreement.language", _edit("agreement.toml", None, 'language = "sv"'),
-     ("agreement.toml", None, "language", "error")),
+     ("agreement.toml", 7, "language", "error")),
     ("agreement.rules", _edit("agreement.toml", None, "[rules]\nreach_greeen = 0.8"),
-     ("agreement.toml", None, "rules.reach_greeen", "error")),
+     ("agreement.toml", 8, "rules.reach_greeen", "error")),
     ("value.not_number", _edit("costs.csv", "200000", "tohundretusen"), ("costs.csv", 2, "amount_nok", "error")),
     ("value.not_integer", _edit("pilots.csv", ",40,trivsel", ",40.5,trivsel"), ("pilots.csv", 2, "reach_target", "error")),
     ("value.not_date", _edit("participants.csv", "2025-02-10", "10/02/2025"),
@@ -155,13 +155,13 @@ CASES: list[Case] = [
                                              .replace(b"Bekkestua", "Bærum".encode("cp1252"), 1))(d),
      ("participants.csv", 3, None, "error")),
     ("agreement.range", _edit("agreement.toml", "start = 2025-01-01", "start = 1500-01-01"),
-     ("agreement.toml", None, "start", "error")),
+     ("agreement.toml", 4, "start", "error")),
     ("agreement.small_cells", _edit("agreement.toml", None, "min_cell_size = 1"),
-     ("agreement.toml", None, "min_cell_size", "error")),
+     ("agreement.toml", 7, "min_cell_size", "error")),
     ("agreement.small_cells_allowed", _edit("agreement.toml", None, "min_cell_size = 2\nallow_small_cells = true"),
-     ("agreement.toml", None, "min_cell_size", "warning")),
+     ("agreement.toml", 7, "min_cell_size", "warning")),
     ("agreement.control_character", _edit("agreement.toml", 'name = "Testavtale"', 'name = "Test\\u001b[2Javtale"'),
-     ("agreement.toml", None, "name", "error")),
+     ("agreement.toml", 2, "name", "error")),
 ]
 
 
@@ -255,6 +255,21 @@ def test_agreement_problems_are_all_reported_at_once(minimal_copy) -> None:
     assert {("agreement.type", "annual_budget_nok"), ("agreement.range", "min_cell_size"),
             ("agreement.range", "discount_rate"), ("agreement.language", "language"),
             ("agreement.range", "end")} <= found
+
+
+def test_agreement_problems_name_the_line_of_the_setting(minimal_copy) -> None:
+    folder = minimal_copy()
+    edit(folder, "agreement.toml", "annual_budget_nok = 2000000",
+         'annual_budget_nok = "mye"\n\n[rules]\nreach_green = "høy"\nnope = 1')
+    problems = pe.validate(folder).set_index("column")
+    text = (folder / "agreement.toml").read_text(encoding="utf-8").splitlines()
+    for column, starts in (("annual_budget_nok", "annual_budget_nok ="),
+                           ("rules.reach_green", "reach_green ="), ("rules.nope", "nope =")):
+        row = int(problems.loc[column, "row"])
+        assert text[row - 1].startswith(starts), (column, row)
+    edit(folder, "agreement.toml", 'name = "Testavtale"\n', "")  # missing: no line to name
+    missing = pe.validate(folder)
+    assert missing.loc[missing["rule"] == "agreement.missing", "row"].isna().all()
 
 
 def test_no_identity_number_or_control_character_in_any_problem(minimal_copy) -> None:

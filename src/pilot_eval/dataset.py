@@ -21,7 +21,7 @@ from .errors import (
     problems_frame,
     show_controls,
 )
-from .io import MAX_YEAR, MIN_YEAR, find_table, read_table, read_toml
+from .io import MAX_YEAR, MIN_YEAR, find_table, read_table, read_toml, toml_key_lines
 from .privacy import mask_identity_numbers
 from .schema import (
     CONTROL_CHARACTERS,
@@ -212,7 +212,12 @@ def _check_folder(path: str | Path) -> tuple[pd.DataFrame, dict[str, TypedTable]
         files.append(agreement_path)
         data, toml_problems = read_toml(agreement_path)
         problems.records.extend(toml_problems)
+        first = len(problems.records)
         agreement = check_agreement(data, agreement_path.name, problems)
+        lines = toml_key_lines(agreement_path) if len(problems.records) > first else {}
+        for record in problems.records[first:]:  # the line a person can find the setting on
+            if record.get("row") is None and record.get("column") in lines:
+                record["row"] = lines[record["column"]]
     else:
         problems.add("agreement.toml", "file.missing",
                      "Filen agreement.toml mangler. Den beskriver samarbeidsavtalen (navn, kommune, "

@@ -786,6 +786,44 @@ def read_toml(path: Path) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
             row=int(match.group(1)) if match else None)]
 
 
+_TOML_TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\- ]+?)\s*\]\s*(#.*)?$")
+_TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+(?:\s*\.\s*[A-Za-z0-9_\-]+)*)\s*=")
+
+
+def toml_key_lines(path: Path) -> dict[str, int]:
+    """The line on which each key of a TOML file is set, so a problem with a setting can
+    say where it is; a key under a table ``[rules]`` as ``rules.key``.
+
+    Bare keys only (what ``agreement.toml`` uses); a key set twice is a syntax error that
+    :func:`read_toml` reports. An unreadable file gives an empty mapping.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> path = Path(tempfile.mkdtemp()) / "agreement.toml"
+    >>> _ = path.write_text('name = "Avtale"\n\n# budsjett\nannual_budget_nok = -5\n'
+    ...                     '[rules]\nreach_share_min = "høy"\n', encoding="utf-8")
+    >>> toml_key_lines(path)
+    {'name': 1, 'annual_budget_nok': 4, 'rules.reach_share_min': 6}
+    """
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    lines: dict[str, int] = {}
+    table = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _TOML_TABLE.match(line)
+        if header:
+            table = re.sub(r"\s", "", header.group(1)) + "."
+            continue
+        key = _TOML_KEY.match(line)
+        if key:
+            lines.setdefault(table + re.sub(r"\s", "", key.group(1)), number)
+    return lines
+
+
 # --- atomic writers -----------------------------------------------------------------------
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
