@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -195,9 +195,16 @@ def _to_date(value: str | pd.Timestamp) -> pd.Timestamp:
     return when.normalize().as_unit("ns")
 
 
-def _check_folder(path: str | Path) -> tuple[pd.DataFrame, dict[str, TypedTable], dict[str, Any] | None,
-                                               list[Path]]:
-    """Read and check a folder; return (problems, typed tables, agreement settings, files)."""
+def _check_folder(path: str | Path, *,
+                  meanwhile: Callable[[Mapping[str, TypedTable]], Any] | None = None
+                  ) -> tuple[pd.DataFrame, dict[str, TypedTable], dict[str, Any] | None,
+                             list[Path]]:
+    """Read and check a folder; return (problems, typed tables, agreement settings, files).
+
+    ``meanwhile(typed)`` runs while the cross-table rules are checked in another thread
+    (both are mostly numpy and Arrow, which let go of the GIL); it may read the typed
+    tables, not change them.
+    """
     folder = Path(path)
     problems = Problems()
     if not folder.is_dir():
@@ -273,7 +280,17 @@ def _check_folder(path: str | Path) -> tuple[pd.DataFrame, dict[str, TypedTable]
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     problems.records.extend(checks.records)
-    cross_checks(typed, agreement, problems)
+    if meanwhile is None:
+        cross_checks(typed, agreement, problems)
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1) as checker:
+            checking = checker.submit(cross_checks, typed, agreement, problems)
+            try:
+                meanwhile(typed)
+            finally:
+                checking.result()
     for table in typed.values():  # the checks are done: keep the typed frames and the
         for column in set(table.distinct) - _CATEGORY_COLUMNS:  # codes of categoricals
             del table.distinct[column]
@@ -402,7 +419,23 @@ def _load(path: str | Path, *, as_of: str | pd.Timestamp | None = None,
           allow_empty: tuple[str, ...] = ()) -> Dataset:
     """:func:`load_dataset`, where the tables named in ``allow_empty`` may have only their
     header row (a new folder before its first delivery)."""
-    problems, typed, settings, files = _check_folder(path)
+    frames: dict[str, pd.DataFrame] = {}
+
+    def dataset_frames(typed: Mapping[str, TypedTable]) -> None:
+        pilots = typed.get("pilots")
+        pilot_categories = ([] if pilots is None
+                            else list(pilots.frame["pilot_id"].reset_index(drop=True).astype(str)))
+        for name in TABLE_ORDER:
+            frames[name] = _finalise(name, typed.get(name), pilot_categories)
+
+    def dataset_frames_meanwhile(typed: Mapping[str, TypedTable]) -> None:
+        # made while the cross-table rules run (wasted only on a folder with errors)
+        try:
+            dataset_frames(typed)
+        except Exception:  # a folder with errors (duplicate pilot ids …) may break what a
+            frames.clear()  # valid one cannot: its problems are what is reported
+
+    problems, typed, settings, files = _check_folder(path, meanwhile=dataset_frames_meanwhile)
     errors = problems[(problems["severity"] == "error") & ~only_header(problems, allow_empty)]
     language = settings["language"] if settings else "en"
     if len(errors) or settings is None:
@@ -415,12 +448,9 @@ def _load(path: str | Path, *, as_of: str | pd.Timestamp | None = None,
     tables_present = frozenset(typed)
     columns_present = frozenset(f"{name}.{col}" for name, table in typed.items()
                                 for col in table.columns_present)
-    pilots = typed.get("pilots")
-    pilot_categories = ([] if pilots is None
-                        else list(pilots.frame["pilot_id"].reset_index(drop=True).astype(str)))
-    frames = {}
-    for name in TABLE_ORDER:  # each typed table let go as soon as its frame is made
-        frames[name] = _finalise(name, typed.pop(name, None), pilot_categories)
+    if len(frames) < len(TABLE_ORDER):  # pragma: no cover - a valid folder's frames were made
+        dataset_frames(typed)
+    typed.clear()
     ds = Dataset(
         agreement=agreement,
         as_of_date=_latest_date(frames, agreement),
@@ -460,8 +490,9 @@ def _finalise(name: str, table: TypedTable | None, pilot_categories: list[str]) 
             # text when it was typed serve, instead of hashing millions of ids again
             given = (table is not None and col.default is None
                      and col.name in table.columns_present and col.name in table.distinct)
-            frame[col.name] = _categorical(frame[col.name], categories,
-                                           table.distinct.pop(col.name) if given else None)
+            frame[col.name] = _categorical(frame[col.name], categories,  # read only: the
+                                           table.distinct[col.name] if given else None)  # cross
+            # checks may be reading them at the same time
     if "pilot_id" in frame.columns and "pilot_id" not in {c.name for c in spec.columns}:
         frame["pilot_id"] = _categorical(frame["pilot_id"], pilot_categories)  # an extra column
     return frame
