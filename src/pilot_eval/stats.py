@@ -31,6 +31,7 @@ raise :class:`pilot_eval.errors.UsageError` with the bad value and the allowed o
 
 from __future__ import annotations
 
+import contextlib
 import html
 import math
 import textwrap
@@ -1623,9 +1624,10 @@ def its(
             reason, res = "the fit gave non-finite standard errors", None
     ar1 = None
     if res is not None and errors == "ar1_noise":
-        ar1 = _ar1_noise_glm(y.to_numpy(dtype=float), x.to_numpy(dtype=float),
-                             t.to_numpy(dtype=float), family, offset,
-                             np.asarray(res.params, dtype=float))
+        with _one_blas_thread():
+            ar1 = _ar1_noise_glm(y.to_numpy(dtype=float), x.to_numpy(dtype=float),
+                                 t.to_numpy(dtype=float), family, offset,
+                                 np.asarray(res.params, dtype=float))
         if ar1 is None or not np.all(np.isfinite(np.diag(ar1.cov))):
             reason, res, ar1 = "the AR(1) + noise fit failed", None, None
     cov_type = ("ar1_noise" if errors == "ar1_noise"
@@ -1854,6 +1856,29 @@ def _add_rates(preds: pd.DataFrame, exposure: str | None) -> None:
 # --------------------------------------------------------------------------- ITS: AR(1) + noise
 
 
+_BLAS_CONTROLLER: list[Any] = []  # threadpoolctl's controller, made on first use
+
+
+def _one_blas_thread() -> contextlib.AbstractContextManager[Any]:
+    """BLAS and LAPACK on one thread for the duration (threadpoolctl; a no-op without it).
+
+    The AR(1) + noise fit does hundreds of small solves (n ~ 100): OpenBLAS hands each
+    triangular solve with several right-hand sides to its worker threads, which then spin
+    between calls, so the fit took 3-5 times the CPU of one thread, and longer on a busy
+    machine. The thread count does not change OpenBLAS's arithmetic (each thread takes
+    whole columns): the numbers are the same to the last bit.
+    """
+    if not _BLAS_CONTROLLER:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:
+            return contextlib.nullcontext()
+        import scipy.linalg  # noqa: F401  (loads SciPy's own BLAS before the controller looks)
+
+        _BLAS_CONTROLLER.append(ThreadpoolController())
+    return _BLAS_CONTROLLER[0].limit(limits=1, user_api="blas")
+
+
 @dataclass(frozen=True)
 class _AR1NoiseFit:
     """REML fit of ``z = X beta + u + e``, ``u`` AR(1), ``e`` white noise (see :func:`its`)."""
@@ -1889,30 +1914,45 @@ def _ar1_noise_reml(
     (1997) adjusted :math:`C + 2C[\sum_{ij} W_{ij}(Q_{ij} - P_i C P_j)]C`,
     :math:`W = I^{-1}`. None when the fit fails.
     """
-    from scipy.linalg import LinAlgError as ScipyLinAlgError
-    from scipy.linalg import cho_solve, solve_triangular
+    from scipy.linalg.lapack import dpotrs, dtrtrs
     from scipy.optimize import minimize
 
     n, k = x.shape
     dt = np.abs(t[:, None] - t[None, :])
     w0 = float(np.mean(winv))
-    noise = np.diag(winv / w0)
+    noise = winv / w0  # the diagonal of W^-1 / mean(W^-1)
+    diagonal = np.diag_indices(n)
     steps = np.rint(dt).astype(int)
     whole = bool(np.all(steps == dt))  # whole time steps: rho^dt by table look-up
+    lags = np.arange(steps.max() + 1.0)
 
     def corr(rho: float) -> np.ndarray:
-        return rho ** np.arange(steps.max() + 1.0)[steps] if whole else rho**dt
+        return (rho**lags)[steps] if whole else rho**dt
 
     def nll(theta: np.ndarray) -> tuple[float, float]:
-        # V / sigma^2 = lam R(rho) + (1 - lam) W^-1 / mean(W^-1); sigma^2 profiled out
+        # V / sigma^2 = lam R(rho) + (1 - lam) W^-1 / mean(W^-1); sigma^2 profiled out.
+        # The L-BFGS-B path (numerical gradients) follows the last bit of this function:
+        # change its arithmetic and the fit stops elsewhere within the optimiser's
+        # tolerance, ~1e-5 in the reported numbers. LAPACK is called directly as
+        # scipy.linalg.solve_triangular / cho_solve call it (same bits, no wrappers).
+        v = theta[0] * corr(theta[1])
+        v[diagonal] += (1.0 - theta[0]) * noise
         try:
-            lo = np.linalg.cholesky(theta[0] * corr(theta[1]) + (1.0 - theta[0]) * noise)
-            xi = solve_triangular(lo, x, lower=True, check_finite=False)
-            zi = solve_triangular(lo, z, lower=True, check_finite=False)
-            l2 = np.linalg.cholesky(xi.T @ xi)
-        except (np.linalg.LinAlgError, ScipyLinAlgError, ValueError):
+            lo = np.linalg.cholesky(v)
+        except np.linalg.LinAlgError:
             return 1e300, np.nan
-        b = cho_solve((l2, True), xi.T @ zi, check_finite=False)
+        # lo is C-ordered: LAPACK sees its transpose, an upper factor to solve transposed
+        xi, info_x = dtrtrs(lo.T, x, lower=0, trans=1)
+        zi, info_z = dtrtrs(lo.T, z, lower=0, trans=1)
+        if info_x != 0 or info_z != 0:
+            return 1e300, np.nan
+        try:
+            l2 = np.linalg.cholesky(xi.T @ xi)
+        except np.linalg.LinAlgError:
+            return 1e300, np.nan
+        b, info_b = dpotrs(l2, xi.T @ zi, lower=1)
+        if info_b != 0:
+            return 1e300, np.nan
         r = zi - xi @ b
         rss = float(r @ r)
         if not rss > 0:
