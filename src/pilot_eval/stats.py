@@ -1858,7 +1858,7 @@ def _add_rates(preds: pd.DataFrame, exposure: str | None) -> None:
 # --------------------------------------------------------------------------- ITS: AR(1) + noise
 
 
-_BLAS_CONTROLLER: list[Any] = []  # threadpoolctl's controller, made on first use
+_BLAS_CONTROLLER: list[Any] = []  # threadpoolctl's controller (None without), made once
 
 
 def _one_blas_thread() -> contextlib.AbstractContextManager[Any]:
@@ -1874,11 +1874,15 @@ def _one_blas_thread() -> contextlib.AbstractContextManager[Any]:
         try:
             from threadpoolctl import ThreadpoolController
         except ImportError:
-            return contextlib.nullcontext()
-        import scipy.linalg  # noqa: F401  (loads SciPy's own BLAS before the controller looks)
+            _BLAS_CONTROLLER.append(None)
+        else:
+            import scipy.linalg  # noqa: F401  (loads SciPy's BLAS before the controller looks)
 
-        _BLAS_CONTROLLER.append(ThreadpoolController())
-    return _BLAS_CONTROLLER[0].limit(limits=1, user_api="blas")
+            _BLAS_CONTROLLER.append(ThreadpoolController())
+    controller = _BLAS_CONTROLLER[0]
+    if controller is None:
+        return contextlib.nullcontext()
+    return controller.limit(limits=1, user_api="blas")
 
 
 @dataclass(frozen=True)
