@@ -374,3 +374,50 @@ def test_its_bend_candidates_and_a_drop_that_an_old_bend_explains() -> None:
     assert not mod._bend_agrees(frame, fit, 24, 0.05)
     unclear = dataclasses.replace(fit, level_change=dataclasses.replace(fake, ci_high=0.01))
     assert mod._bend_agrees(frame, unclear, 24, 0.05)  # nothing to survive
+
+
+def test_its_bend_refits_are_cold_fits_latest_month_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # _bend_agrees refits the series at each candidate month from the one nearest the start
+    # back and stops at the first that makes the change unclear; each refit is the plain
+    # fit (no warm start from the main fit: see test_stats, a bent fit can have two optima)
+    from pilot_eval.metrics import outcomes as mod
+    from tests.conftest import DATA
+
+    frame = mod._series_frame(pe.load_dataset(DATA / "doctest_small"), "meldinger")[0]
+    fit = mod._its_on(frame, 0.05)
+    assert fit.level_change.ci_high < 0  # clear: the check refits
+    months = mod._bend_months(frame, 24)
+    real, seen = mod._its_on, []
+
+    def spy(frame: pd.DataFrame, alpha: float, bends: list[float] | None = None) -> object:
+        seen.append((bends, real(frame, alpha, bends)))
+        return seen[-1][1]
+
+    monkeypatch.setattr(mod, "_its_on", spy)
+    agrees = mod._bend_agrees(frame, fit, 24, 0.05)
+    assert [b for b, _ in seen] == [[c] for c in reversed(months)]  # all agree: all tried
+    kw = {"outcome": "value", "time": "time", "post": "post", "family": "poisson",
+          "exposure": "population", "seasonality": "month_of_year", "errors": "ar1_noise"}
+    verdicts = []
+    for bends, res in seen:
+        cold = stats.its(frame, **kw, bends=bends).level_change
+        lc = res.level_change
+        assert (lc.estimate, lc.se, lc.ci_low, lc.ci_high, lc.df) == (
+            cold.estimate, cold.se, cold.ci_low, cold.ci_high, cold.df)
+        verdicts.append(cold.ci_high < 0)
+    assert agrees == all(verdicts) and agrees
+    # a drop that a bend 24 months before the start explains (the fixture of the test
+    # above): the latest month is tried first and settles it, one refit
+    month = pd.date_range("2019-01", periods=90, freq="MS")
+    t = np.arange(90.0)
+    mu = 50 * np.exp(0.1 * np.sin(2 * np.pi * month.month / 12) - 0.012 * np.maximum(t - 49, 0))
+    ind = pd.DataFrame({"series": "meldinger", "pilot_id": "lekse", "month": month,
+                        "value": np.round(mu), "population": 1000.0})
+    frame = mod._series_frame(dataclasses.replace(BASE, indicators=ind), "meldinger")[0]
+    clear = dataclasses.replace(fit, level_change=dataclasses.replace(
+        fit.level_change, ci_low=-0.3, ci_high=-0.1))
+    seen.clear()
+    assert not mod._bend_agrees(frame, clear, 24, 0.05)
+    assert [b for b, _ in seen] == [[49.0]]

@@ -1136,6 +1136,62 @@ def test_its_ar1_noise_poisson_on_sicily(sicily: pd.DataFrame) -> None:
     assert math.isnan(ind.ar1_rho)
 
 
+def test_its_ar1_noise_bent_refit_needs_the_three_starts(sicily: pd.DataFrame) -> None:
+    # The restricted likelihood of a bent fit can have two optima, one near the unbent
+    # fit's variance parameters and a better one elsewhere: the search keeps its three
+    # starts, and a refit with a bend is not warm-started from the fit without it.
+    kw = {"outcome": "aces", "time": "time", "post": "smokban", "family": "poisson",
+          "exposure": "stdpop", "seasonality": "month", "errors": "ar1_noise"}
+    plain = stats.its(sicily, **kw)
+    bent = stats.its(sicily, **kw, bends=[18])
+    assert plain.ar1_rho == pytest.approx(0.0, abs=1e-6)
+    assert plain.level_change.ci_high < 0
+    # from the unbent fit's rho = 0 the search stays there and the drop stays clear
+    assert bent.ar1_rho == pytest.approx(0.844, abs=0.01)
+    assert bent.level_change.ci_low < 0 < bent.level_change.ci_high
+    # the same in the REML step alone, checked with the contrasts' likelihood: from the
+    # unbent fit's (share, rho) the search stops at a lower restricted likelihood
+    series = ar1_series(np.random.default_rng(1), rho=0.3, pre_break=0.1)
+    y, t = series.y.to_numpy(), series.t.to_numpy()
+    x = np.column_stack([np.ones(len(y)), t, series.post])
+    unbent = stats._ar1_noise_reml(y, x, np.ones(len(y)), t)
+    x = np.column_stack([x, np.maximum(t - 24, 0)])
+    cold = stats._ar1_noise_reml(y, x, np.ones(len(y)), t)
+    warm = stats._ar1_noise_reml(y, x, np.ones(len(y)), t, start=unbent.start)
+    assert unbent is not None and cold is not None and warm is not None
+    top = contrast_reml(np.array([cold.ar_var, cold.rho, cold.noise_scale]), y, x, t)
+    assert top > contrast_reml(np.array([warm.ar_var, warm.rho, warm.noise_scale]), y, x, t) + 0.5
+
+
+def test_its_ar1_noise_inference_matches_its_formulas() -> None:
+    # Satterthwaite df and the Kenward-Roger covariance (stacked einsums in stats) against
+    # the formulas written out term by term
+    series = ar1_series(np.random.default_rng(21), rho=0.6)
+    series["y"] += np.random.default_rng(22).normal(0, 0.7, len(series))
+    x = np.column_stack([np.ones(len(series)), series.t, series.post])
+    y, t = series.y.to_numpy(), series.t.to_numpy()
+    fit = stats._ar1_noise_reml(y, x, np.ones(len(y)), t)
+    assert fit is not None and 0.01 < fit.rho < stats.ITS_AR1_MAX - 0.01
+    sa, rho, se = fit.ar_var, fit.rho, fit.noise_scale
+    dt = np.abs(t[:, None] - t[None, :])
+    v = sa * rho**dt + se * np.eye(len(y))
+    vi = np.linalg.inv(v)
+    c = np.linalg.inv(x.T @ vi @ x)
+    derivs = [rho**dt, np.where(dt > 0, sa * dt * rho ** np.maximum(dt - 1, 0), 0.0),
+              np.eye(len(y))]
+    p = vi - vi @ x @ c @ x.T @ vi
+    info = np.array([[0.5 * np.trace(p @ a @ p @ b) for b in derivs] for a in derivs])
+    w = np.linalg.pinv(info)
+    grads = np.array([[(c @ x.T @ vi @ d @ vi @ x @ c)[j, j] for d in derivs]
+                      for j in range(3)])
+    df = 2 * np.diag(c) ** 2 / np.einsum("jq,qr,jr->j", grads, w, grads)
+    assert fit.df == pytest.approx(df, rel=1e-7)
+    pi = [-x.T @ vi @ d @ vi @ x for d in derivs]
+    extra = sum(w[i, j] * (x.T @ vi @ derivs[i] @ vi @ derivs[j] @ vi @ x - pi[i] @ c @ pi[j])
+                for i in range(3) for j in range(3))
+    assert fit.cov == pytest.approx(c + 2 * c @ extra @ c, rel=1e-7)
+
+
 def test_its_bends_follow_a_trend_that_changed_before_the_start() -> None:
     # exact line whose slope changes at t = 20, no level change at t = 37
     t = np.arange(1, 49, dtype=float)

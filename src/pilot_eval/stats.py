@@ -31,6 +31,7 @@ raise :class:`pilot_eval.errors.UsageError` with the bad value and the allowed o
 
 from __future__ import annotations
 
+import contextlib
 import html
 import math
 import textwrap
@@ -1623,9 +1624,10 @@ def its(
             reason, res = "the fit gave non-finite standard errors", None
     ar1 = None
     if res is not None and errors == "ar1_noise":
-        ar1 = _ar1_noise_glm(y.to_numpy(dtype=float), x.to_numpy(dtype=float),
-                             t.to_numpy(dtype=float), family, offset,
-                             np.asarray(res.params, dtype=float))
+        with _one_blas_thread():
+            ar1 = _ar1_noise_glm(y.to_numpy(dtype=float), x.to_numpy(dtype=float),
+                                 t.to_numpy(dtype=float), family, offset,
+                                 np.asarray(res.params, dtype=float))
         if ar1 is None or not np.all(np.isfinite(np.diag(ar1.cov))):
             reason, res, ar1 = "the AR(1) + noise fit failed", None, None
     cov_type = ("ar1_noise" if errors == "ar1_noise"
@@ -1694,12 +1696,14 @@ def its(
     method = label + (f", dispersion {dispersion:.4g}" if family == "poisson" else "")
     if ar1 is not None:
         method += f", AR(1) rho {ar1.rho:.3g}"
-    if ar1 is None:
-        ac, ac_p = _residual_autocorrelation(res, x, family)
-    else:  # what the AR(1) + noise model leaves: its decorrelated residuals
-        ac, ac_p = _autocorrelation_check(ar1.resid_w, ar1.x_w)
-    break_p = np.nan if bends else _pre_trend_break_p(
-        y.to_numpy(dtype=float), x, po.to_numpy(dtype=float), family, offset, overdispersion)
+    with _one_blas_thread():  # small matrices: more threads only spin
+        if ar1 is None:
+            ac, ac_p = _residual_autocorrelation(res, x, family)
+        else:  # what the AR(1) + noise model leaves: its decorrelated residuals
+            ac, ac_p = _autocorrelation_check(ar1.resid_w, ar1.x_w)
+        break_p = np.nan if bends else _pre_trend_break_p(
+            y.to_numpy(dtype=float), x, po.to_numpy(dtype=float), family, offset,
+            overdispersion)
     return ITSResult(
         level_change=level,
         slope_change=slope,
@@ -1854,6 +1858,33 @@ def _add_rates(preds: pd.DataFrame, exposure: str | None) -> None:
 # --------------------------------------------------------------------------- ITS: AR(1) + noise
 
 
+_BLAS_CONTROLLER: list[Any] = []  # threadpoolctl's controller (None without), made once
+
+
+def _one_blas_thread() -> contextlib.AbstractContextManager[Any]:
+    """BLAS and LAPACK on one thread for the duration (threadpoolctl; a no-op without it).
+
+    The AR(1) + noise fit does hundreds of small solves (n ~ 100): OpenBLAS hands each
+    triangular solve with several right-hand sides to its worker threads, which then spin
+    between calls, so the fit took 3-5 times the CPU of one thread, and longer on a busy
+    machine. The thread count does not change OpenBLAS's arithmetic (each thread takes
+    whole columns): the numbers are the same to the last bit.
+    """
+    if not _BLAS_CONTROLLER:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:
+            _BLAS_CONTROLLER.append(None)
+        else:
+            import scipy.linalg  # noqa: F401  (loads SciPy's BLAS before the controller looks)
+
+            _BLAS_CONTROLLER.append(ThreadpoolController())
+    controller = _BLAS_CONTROLLER[0]
+    if controller is None:
+        return contextlib.nullcontext()
+    return controller.limit(limits=1, user_api="blas")
+
+
 @dataclass(frozen=True)
 class _AR1NoiseFit:
     """REML fit of ``z = X beta + u + e``, ``u`` AR(1), ``e`` white noise (see :func:`its`)."""
@@ -1865,20 +1896,23 @@ class _AR1NoiseFit:
     ar_var: float
     noise_scale: float
     start: tuple[float, float]  # (share of the AR part, rho): a warm start for a refit
+    scale: float  # sigma^2 of V / sigma^2 = lam R(rho) + (1 - lam) W^-1 / mean(W^-1)
     resid_w: np.ndarray  # L^-1 (z - X beta), V = L L': what the model leaves, decorrelated
     x_w: np.ndarray  # L^-1 X
 
 
 def _ar1_noise_reml(
     z: np.ndarray, x: np.ndarray, winv: np.ndarray, t: np.ndarray,
-    start: tuple[float, float] | None = None,
+    start: tuple[float, float] | None = None, inference: bool = True,
 ) -> _AR1NoiseFit | None:
     r"""Fit :math:`V = \sigma_a^2 R(\rho) + \sigma_e^2 \operatorname{diag}(w^{-1})` by REML.
 
     :math:`R_{ij} = \rho^{|t_i - t_j|}` (gaps in the series keep their distance),
     :math:`0 \le \rho \le` :data:`ITS_AR1_MAX`. The restricted log-likelihood
     :math:`-\tfrac12[\log|V| + \log|X'V^{-1}X| + r'V^{-1}r]` (Patterson & Thompson 1971)
-    is maximised with L-BFGS-B from several starts; :math:`\hat\beta` is the GLS estimate.
+    is maximised with L-BFGS-B from three starts, or from ``start`` (a warm start: the
+    share of the AR part and :math:`\rho` of a fit nearby); :math:`\hat\beta` is the GLS
+    estimate (:func:`_ar1_noise_gls`, which ``inference`` is passed on to).
     Degrees of freedom per coefficient are Satterthwaite's,
     :math:`\nu_j = 2 g_j^2 / (\nabla g_j' I^{-1} \nabla g_j)` with
     :math:`g_j = [(X'V^{-1}X)^{-1}]_{jj}`, :math:`\partial g/\partial\theta_i =
@@ -1889,30 +1923,45 @@ def _ar1_noise_reml(
     (1997) adjusted :math:`C + 2C[\sum_{ij} W_{ij}(Q_{ij} - P_i C P_j)]C`,
     :math:`W = I^{-1}`. None when the fit fails.
     """
-    from scipy.linalg import LinAlgError as ScipyLinAlgError
-    from scipy.linalg import cho_solve, solve_triangular
+    from scipy.linalg.lapack import dpotrs, dtrtrs
     from scipy.optimize import minimize
 
     n, k = x.shape
     dt = np.abs(t[:, None] - t[None, :])
     w0 = float(np.mean(winv))
-    noise = np.diag(winv / w0)
+    noise = winv / w0  # the diagonal of W^-1 / mean(W^-1)
+    diagonal = np.diag_indices(n)
     steps = np.rint(dt).astype(int)
     whole = bool(np.all(steps == dt))  # whole time steps: rho^dt by table look-up
+    lags = np.arange(steps.max() + 1.0)
 
     def corr(rho: float) -> np.ndarray:
-        return rho ** np.arange(steps.max() + 1.0)[steps] if whole else rho**dt
+        return (rho**lags)[steps] if whole else rho**dt
 
     def nll(theta: np.ndarray) -> tuple[float, float]:
-        # V / sigma^2 = lam R(rho) + (1 - lam) W^-1 / mean(W^-1); sigma^2 profiled out
+        # V / sigma^2 = lam R(rho) + (1 - lam) W^-1 / mean(W^-1); sigma^2 profiled out.
+        # The L-BFGS-B path (numerical gradients) follows the last bit of this function:
+        # change its arithmetic and the fit stops elsewhere within the optimiser's
+        # tolerance, ~1e-5 in the reported numbers. LAPACK is called directly as
+        # scipy.linalg.solve_triangular / cho_solve call it (same bits, no wrappers).
+        v = theta[0] * corr(theta[1])
+        v[diagonal] += (1.0 - theta[0]) * noise
         try:
-            lo = np.linalg.cholesky(theta[0] * corr(theta[1]) + (1.0 - theta[0]) * noise)
-            xi = solve_triangular(lo, x, lower=True, check_finite=False)
-            zi = solve_triangular(lo, z, lower=True, check_finite=False)
-            l2 = np.linalg.cholesky(xi.T @ xi)
-        except (np.linalg.LinAlgError, ScipyLinAlgError, ValueError):
+            lo = np.linalg.cholesky(v)
+        except np.linalg.LinAlgError:
             return 1e300, np.nan
-        b = cho_solve((l2, True), xi.T @ zi, check_finite=False)
+        # lo is C-ordered: LAPACK sees its transpose, an upper factor to solve transposed
+        xi, info_x = dtrtrs(lo.T, x, lower=0, trans=1)
+        zi, info_z = dtrtrs(lo.T, z, lower=0, trans=1)
+        if info_x != 0 or info_z != 0:
+            return 1e300, np.nan
+        try:
+            l2 = np.linalg.cholesky(xi.T @ xi)
+        except np.linalg.LinAlgError:
+            return 1e300, np.nan
+        b, info_b = dpotrs(l2, xi.T @ zi, lower=1)
+        if info_b != 0:
+            return 1e300, np.nan
         r = zi - xi @ b
         rss = float(r @ r)
         if not rss > 0:
@@ -1934,9 +1983,27 @@ def _ar1_noise_reml(
     if best is None or best.fun >= 1e299:
         return None
     lam, rho = float(best.x[0]), float(best.x[1])
-    sigma2 = nll(best.x)[1]
+    return _ar1_noise_gls(z, x, winv, t, lam, rho, nll(best.x)[1], inference)
+
+
+def _ar1_noise_gls(
+    z: np.ndarray, x: np.ndarray, winv: np.ndarray, t: np.ndarray, lam: float, rho: float,
+    sigma2: float, inference: bool = True,
+) -> _AR1NoiseFit | None:
+    r"""GLS with the REML variance parameters of :func:`_ar1_noise_reml`, and with
+    ``inference`` the Satterthwaite df, the Kenward-Roger covariance and the decorrelated
+    residuals (without: ``cov`` is the plain :math:`(X'V^{-1}X)^{-1}`, ``df``, ``resid_w``
+    and ``x_w`` are empty; what an inner quasi-likelihood iteration needs). None when
+    :math:`V` or :math:`X'V^{-1}X` cannot be inverted."""
+    from scipy.linalg import solve_triangular
+
+    n, k = x.shape
+    dt = np.abs(t[:, None] - t[None, :])
+    steps = np.rint(dt).astype(int)
+    w0 = float(np.mean(winv))
     sa, se = sigma2 * lam, sigma2 * (1.0 - lam) / w0
-    r = corr(rho)
+    # R as in the REML objective's corr() (the same bits: beta feeds the next iteration)
+    r = (rho ** np.arange(steps.max() + 1.0))[steps] if np.all(steps == dt) else rho**dt
     v = sa * r + np.diag(se * winv)
     try:
         vinv = np.linalg.inv(v)
@@ -1944,6 +2011,10 @@ def _ar1_noise_reml(
     except np.linalg.LinAlgError:
         return None
     beta = cov @ x.T @ vinv @ z
+    if not inference:
+        empty = np.empty(0)
+        return _AR1NoiseFit(beta=beta, cov=cov, df=empty, rho=rho, ar_var=sa, noise_scale=se,
+                            start=(lam, rho), scale=sigma2, resid_w=empty, x_w=empty)
     # derivatives of V: sigma_a^2, rho, sigma_e^2 (dropped at a boundary)
     derivs = [np.diag(winv)]
     if sa > 1e-8 * se * w0:
@@ -1952,13 +2023,14 @@ def _ar1_noise_reml(
             with np.errstate(divide="ignore", invalid="ignore"):
                 d_rho = np.where(dt > 0, sa * dt * rho ** (dt - 1), 0.0)
             derivs.insert(1, d_rho)
+    dv = np.stack(derivs)  # q x n x n
     vx = vinv @ x
     p = vinv - vx @ cov @ vx.T
-    pv = [p @ d for d in derivs]
-    info = 0.5 * np.array([[np.sum(a * b.T) for b in pv] for a in pv])
+    pv = p @ dv  # P V_i
+    info = 0.5 * np.einsum("aij,bji->ab", pv, pv)  # tr(P V_i P V_j) / 2
     a_inv = np.linalg.pinv(info)
     cvx = cov @ vx.T  # C X'V^-1
-    grads = np.array([np.einsum("ji,ik,jk->j", cvx, d, cvx) for d in derivs]).T  # k x q
+    grads = np.einsum("qjk,jk->jq", cvx @ dv, cvx)  # k x q: [C X'V^-1 V_i V^-1 X C]_jj
     g = np.diag(cov)
     denom = np.einsum("jq,qr,jr->j", grads, a_inv, grads)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -1967,39 +2039,40 @@ def _ar1_noise_reml(
     if ITS_KENWARD_ROGER:
         # Kenward & Roger (1997): (X'V^-1 X)^-1 understates the variance of beta when V is
         # estimated; add 2 C [sum_ij W_ij (Q_ij - P_i C P_j)] C, W = info^-1
-        b = [d @ vx for d in derivs]  # V_i V^-1 X
-        p_i = [-(vx.T @ bi) for bi in b]
-        extra = np.zeros((k, k))
-        for i in range(len(derivs)):
-            for j in range(len(derivs)):
-                extra += a_inv[i, j] * (b[i].T @ vinv @ b[j] - p_i[i] @ cov @ p_i[j])
+        b = dv @ vx  # V_i V^-1 X, q x n x k
+        p_i = -(vx.T @ b)  # q x k x k
+        q_ij = np.einsum("ikn,jnl->ijkl", b.transpose(0, 2, 1) @ vinv, b)  # b_i' V^-1 b_j
+        pcp = np.einsum("ikm,jml->ijkl", p_i @ cov, p_i)  # P_i C P_j
+        extra = np.einsum("ij,ijkl->kl", a_inv, q_ij - pcp)
         adjusted = cov + 2 * cov @ extra @ cov
         if np.all(np.diag(adjusted) >= np.diag(cov)):
             cov = adjusted
     lo = np.linalg.cholesky(v)
-    resid_w = np.linalg.solve(lo, z - x @ beta)
-    x_w = np.linalg.solve(lo, x)
+    white = solve_triangular(lo, np.column_stack([z - x @ beta, x]), lower=True,
+                             check_finite=False)
     return _AR1NoiseFit(beta=beta, cov=cov, df=df, rho=rho, ar_var=sa, noise_scale=se,
-                        start=(lam, rho), resid_w=resid_w, x_w=x_w)
+                        start=(lam, rho), scale=sigma2, resid_w=white[:, 0], x_w=white[:, 1:])
 
 
 def _ar1_noise_glm(
     y: np.ndarray, x: np.ndarray, t: np.ndarray, family: str, offset: np.ndarray | None,
     beta0: np.ndarray,
 ) -> _AR1NoiseFit | None:
-    """Gaussian: :func:`_ar1_noise_reml` on ``y``. Poisson: quasi-likelihood GLS,
-    iterated like IRLS — the working response :math:`z = X\\beta + (y - \\mu)/\\mu` with
-    white-noise variance :math:`\\sigma_e^2/\\mu` (the quasi-Poisson dispersion) plus an
-    AR(1) term on the log scale, refitted until :math:`\\beta` settles (penalised
-    quasi-likelihood, Breslow & Clayton 1993)."""
+    r"""Gaussian: :func:`_ar1_noise_reml` on ``y``. Poisson: quasi-likelihood GLS,
+    iterated like IRLS — the working response :math:`z = X\beta + (y - \mu)/\mu` with
+    white-noise variance :math:`\sigma_e^2/\mu` (the quasi-Poisson dispersion) plus an
+    AR(1) term on the log scale, refitted until :math:`\beta` settles (penalised
+    quasi-likelihood, Breslow & Clayton 1993). The inference (df, Kenward-Roger) is
+    computed once, for the last iteration."""
     if family == "gaussian":
         return _ar1_noise_reml(y, x, np.ones(len(y)), t)
     off = np.zeros(len(y)) if offset is None else offset
     beta, fit, start = beta0.copy(), None, None
+    z = winv = np.empty(0)
     for _ in range(ITS_AR1_MAX_ITER):
         mu = np.exp(x @ beta + off)
-        z = x @ beta + (y - mu) / mu
-        fit = _ar1_noise_reml(z, x, 1.0 / mu, t, start)
+        z, winv = x @ beta + (y - mu) / mu, 1.0 / mu
+        fit = _ar1_noise_reml(z, x, winv, t, start, inference=False)
         if fit is None:
             return None
         step = np.max(np.abs(fit.beta - beta))
@@ -2007,7 +2080,9 @@ def _ar1_noise_glm(
         start = fit.start
         if step < 1e-6:
             break
-    return fit
+    if fit is None:
+        return None
+    return _ar1_noise_gls(z, x, winv, t, *fit.start, fit.scale)
 
 
 # --------------------------------------------------------------------------- RCI, MDE
