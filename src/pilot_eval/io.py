@@ -795,15 +795,25 @@ def toml_key_lines(path: Path) -> dict[str, int]:
     say where it is; a key under a table ``[rules]`` as ``rules.key``.
 
     Bare keys only (what ``agreement.toml`` uses); a key set twice is a syntax error that
-    :func:`read_toml` reports. An unreadable file gives an empty mapping.
+    :func:`read_toml` reports.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The TOML file.
+
+    Returns
+    -------
+    dict of str to int
+        The line (from 1) of each key; empty when the file cannot be read.
 
     Examples
     --------
     >>> import tempfile
     >>> from pathlib import Path
     >>> path = Path(tempfile.mkdtemp()) / "agreement.toml"
-    >>> _ = path.write_text('name = "Avtale"\n\n# budsjett\nannual_budget_nok = -5\n'
-    ...                     '[rules]\nreach_share_min = "høy"\n', encoding="utf-8")
+    >>> _ = path.write_text('name = "Avtale"\\n\\n# budsjett\\nannual_budget_nok = -5\\n'
+    ...                     '[rules]\\nreach_share_min = "høy"\\n', encoding="utf-8")
     >>> toml_key_lines(path)
     {'name': 1, 'annual_budget_nok': 4, 'rules.reach_share_min': 6}
     """
