@@ -155,8 +155,8 @@ def test_scale_up_share_outside_zero_to_one_is_an_error(minimal_copy, share: str
     folder = minimal_copy()
     edit(folder, "agreement.toml", None, f"scale_up_share = {share}")
     problems = pe.validate(folder)
-    assert [(f, pd.isna(r), c, s) for f, r, c, s in _hits(problems, "agreement.range")] == [
-        ("agreement.toml", True, "scale_up_share", "error")]
+    assert [(f, r, c, s) for f, r, c, s in _hits(problems, "agreement.range")] == [
+        ("agreement.toml", 7, "scale_up_share", "error")]  # the line it is set on
     assert len(problems) == 1
     assert "scale_up_share" in problems["message_en"].iloc[0]
 
