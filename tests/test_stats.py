@@ -262,7 +262,7 @@ def test_sicily_slope_change(sicily: pd.DataFrame) -> None:
     assert r.slope_change.estimate == pytest.approx(0.001482227998, rel=1e-8)
     assert r.slope_change.se == pytest.approx(0.001854630862, rel=1e-8)
     assert r.dispersion == pytest.approx(2.274558329, rel=1e-8)
-    assert list(r.summary.index) == ["level_change", "slope_change", "trend"]
+    assert list(r.summary().index) == ["level_change", "slope_change", "trend"]
 
 
 def test_sicily_predictions_and_counterfactual(sicily: pd.DataFrame) -> None:
@@ -275,10 +275,11 @@ def test_sicily_predictions_and_counterfactual(sicily: pd.DataFrame) -> None:
     assert np.allclose(p.loc[post, "fitted"] / p.loc[post, "counterfactual"], r.level_rr)
     assert np.allclose(p["fitted_rate"] * p["exposure"], p["fitted"])
     assert p["fitted"].sum() == pytest.approx(sicily["aces"].sum(), rel=1e-8)  # GLM score eq.
-    s = r.summary
+    s = r.summary()
     assert {"estimate", "se", "ci_low", "ci_high", "p_value", "rr", "rr_ci_low",
             "rr_ci_high"} <= set(s.columns)
     assert s.loc["level_change", "rr"] == pytest.approx(r.level_rr)
+    assert r.to_frame().equals(s)  # the pair every result has
     assert "<table" in r._repr_html_()
     assert "level_rr=0.8851" in repr(r)
 
@@ -398,7 +399,7 @@ def test_its_degenerate() -> None:
     r = stats.its(tiny, outcome="y", time="t", post="p", slope_change=True)
     assert_all_nan(r.level_change, 3, "coefficients")
     assert r.slope_change is not None and math.isnan(r.slope_change.estimate)
-    assert r.summary.isna().all().all()
+    assert r.summary().isna().all().all()
 
 
 # --------------------------------------------------------------------------- usage errors

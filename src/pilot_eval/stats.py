@@ -361,12 +361,18 @@ class ITSResult:
     ar1_rho: float = np.nan
     ar1_sd: float = np.nan
 
-    @property
     def summary(self) -> pd.DataFrame:
         """Tidy table of the interruption terms (and pre-trend), one row each.
 
-        Columns ``estimate, se, ci_low, ci_high, p_value`` on the model scale and, for
-        Poisson, ``rr, rr_ci_low, rr_ci_high`` (``exp`` of the three).
+        A method, as :meth:`Estimate.summary` is (one way to call a result's summary);
+        :meth:`to_frame` gives the same table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``term`` (``level_change``, ``slope_change`` when fitted, ``trend``);
+            columns ``estimate, se, ci_low, ci_high, p_value`` on the model scale and, for
+            Poisson, ``rr, rr_ci_low, rr_ci_high`` (``exp`` of the three).
         """
         rows: dict[str, Estimate] = {"level_change": self.level_change}
         if self.slope_change is not None:
@@ -391,6 +397,11 @@ class ITSResult:
         out.index.name = "term"
         return out.astype(float)
 
+    def to_frame(self) -> pd.DataFrame:
+        """The same tidy table as :meth:`summary` (as :meth:`Estimate.to_frame` for one
+        estimate)."""
+        return self.summary()
+
     def __repr__(self) -> str:
         rr = ""
         if self.family == "poisson" and self.level_rr is not None:
@@ -406,7 +417,7 @@ class ITSResult:
         )
 
     def _repr_html_(self) -> str:
-        table = self.summary.map(_fmt).to_html(classes="pilot-eval-its", escape=True)
+        table = self.summary().map(_fmt).to_html(classes="pilot-eval-its", escape=True)
         checks = (
             f"residual lag-1 autocorrelation {_fmt(self.autocorrelation)} "
             f"(Breusch-Godfrey p = {_fmt(self.autocorrelation_p)}); "
