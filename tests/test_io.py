@@ -9,7 +9,13 @@ import pandas as pd
 import pytest
 
 import pilot_eval as pe
-from pilot_eval.io import atomic_directory, atomic_write_text, read_table
+from pilot_eval.io import (
+    atomic_directory,
+    atomic_write_text,
+    read_table,
+    read_toml,
+    toml_key_lines,
+)
 from pilot_eval.schema import parse_bool, parse_date, parse_number
 from tests.conftest import DATA, MINIMAL
 
@@ -348,3 +354,18 @@ def test_arrow_reader_is_used_and_stops_at_the_cell_limit(tmp_path: Path,
     monkeypatch.setattr(pio, "MAX_CELLS", 2 * 4)
     raw = read_table(path, "costs")
     assert raw.frame is None and raw.problems["rule"].tolist() == ["file.too_many_cells"]
+
+
+def test_toml_key_lines_count_as_toml_does(tmp_path: Path) -> None:
+    # U+0085 and U+2028 are not line ends in TOML; a key inside a multi-line string is text;
+    # keys under a table we cannot name ([[…]]) are not taken for top-level settings
+    path = tmp_path / "agreement.toml"
+    path.write_text('name = "Avtale\x85x"\nmunicipality = "B"\n# note\u2028more\n'
+                    'note = """\nannual_budget_nok = 1\n"""\nannual_budget_nok = -5\n'
+                    '[[contacts]]\nstart = 2025-01-01\n[rules]\nreach_green = "høy"\n',
+                    encoding="utf-8")
+    lines = toml_key_lines(path)
+    assert lines["annual_budget_nok"] == 7
+    assert lines["rules.reach_green"] == 11
+    assert "start" not in lines
+    assert read_toml(path)[0]["annual_budget_nok"] == -5  # what TOML itself reads

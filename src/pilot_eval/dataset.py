@@ -223,7 +223,8 @@ def _check_folder(path: str | Path, *,
         agreement = check_agreement(data, agreement_path.name, problems)
         lines = toml_key_lines(agreement_path) if len(problems.records) > first else {}
         for record in problems.records[first:]:  # the line a person can find the setting on
-            if record.get("row") is None and record.get("column") in lines:
+            if (record.get("row") is None and record.get("column") in lines
+                    and record.get("rule") != "agreement.missing"):
                 record["row"] = lines[record["column"]]
     else:
         problems.add("agreement.toml", "file.missing",

@@ -124,7 +124,7 @@ def problems_frame(records: Iterable[Mapping[str, Any]] | pd.DataFrame | None = 
     >>> len(problems_frame())
     0
     """
-    if records is None or (not isinstance(records, pd.DataFrame) and not records):
+    if records is None or (isinstance(records, (list, tuple)) and not records):
         return _EMPTY_PROBLEMS.copy()  # most files have none: building a frame costs ~4 ms
     return _problems_frame(records)
 

@@ -787,6 +787,7 @@ def read_toml(path: Path) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
 
 
 _TOML_TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\- ]+?)\s*\]\s*(#.*)?$")
+_TOML_MULTILINE = re.compile(r'"""|\'\'\'')
 _TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+(?:\s*\.\s*[A-Za-z0-9_\-]+)*)\s*=")
 
 
@@ -823,10 +824,17 @@ def toml_key_lines(path: Path) -> dict[str, int]:
         return {}
     lines: dict[str, int] = {}
     table = ""
-    for number, line in enumerate(text.splitlines(), start=1):
-        header = _TOML_TABLE.match(line)
-        if header:
-            table = re.sub(r"\s", "", header.group(1)) + "."
+    inside = None  # the quotes of a multi-line string the line starts in
+    # TOML ends lines at "\n" only (str.splitlines would also split at U+0085, U+2028 …)
+    for number, line in enumerate(text.split("\n"), start=1):
+        starts_inside = inside
+        for quotes in _TOML_MULTILINE.findall(line):
+            inside = None if inside == quotes else inside or quotes
+        if starts_inside is not None:
+            continue  # text of a string, not a key
+        if line.lstrip().startswith("["):  # a table; one we cannot name hides its keys
+            header = _TOML_TABLE.match(line)
+            table = re.sub(r"\s", "", header.group(1)) + "." if header else "\0."
             continue
         key = _TOML_KEY.match(line)
         if key:

@@ -35,8 +35,9 @@ import contextlib
 import html
 import math
 import textwrap
+import threading
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
@@ -1870,30 +1871,43 @@ def _add_rates(preds: pd.DataFrame, exposure: str | None) -> None:
 
 
 _BLAS_CONTROLLER: list[Any] = []  # threadpoolctl's controller (None without), made once
+_BLAS_LOCK = threading.Lock()
+_BLAS_USERS: list[Any] = []  # the limit in force and how many fits are inside it
 
 
-def _one_blas_thread() -> contextlib.AbstractContextManager[Any]:
+@contextlib.contextmanager
+def _one_blas_thread() -> Iterator[None]:
     """BLAS and LAPACK on one thread for the duration (threadpoolctl; a no-op without it).
 
     The AR(1) + noise fit does hundreds of small solves (n ~ 100): OpenBLAS hands each
     triangular solve with several right-hand sides to its worker threads, which then spin
     between calls, so the fit took 3-5 times the CPU of one thread, and longer on a busy
-    machine. The thread count does not change OpenBLAS's arithmetic (each thread takes
-    whole columns): the numbers are the same to the last bit.
+    machine. The thread count does not change OpenBLAS's arithmetic in the fit (each thread
+    takes whole columns); the checks after it agree up to rounding (~1e-14). The limit is
+    the process's: fits in several threads share it, and the last one out lifts it.
     """
-    if not _BLAS_CONTROLLER:
-        try:
-            from threadpoolctl import ThreadpoolController
-        except ImportError:
-            _BLAS_CONTROLLER.append(None)
-        else:
-            import scipy.linalg  # noqa: F401  (loads SciPy's BLAS before the controller looks)
+    with _BLAS_LOCK:
+        if not _BLAS_CONTROLLER:
+            try:
+                import scipy.linalg  # noqa: F401  (SciPy's BLAS loaded before the look)
+                from threadpoolctl import ThreadpoolController
 
-            _BLAS_CONTROLLER.append(ThreadpoolController())
-    controller = _BLAS_CONTROLLER[0]
-    if controller is None:
-        return contextlib.nullcontext()
-    return controller.limit(limits=1, user_api="blas")
+                _BLAS_CONTROLLER.append(ThreadpoolController())
+            except Exception:  # not installed, or a BLAS it cannot read: all threads
+                _BLAS_CONTROLLER.append(None)
+        controller = _BLAS_CONTROLLER[0]
+        if controller is not None:
+            if not _BLAS_USERS:
+                _BLAS_USERS.append(controller.limit(limits=1, user_api="blas"))
+            _BLAS_USERS.append(None)
+    try:
+        yield
+    finally:
+        if controller is not None:
+            with _BLAS_LOCK:
+                _BLAS_USERS.pop()
+                if len(_BLAS_USERS) == 1:
+                    _BLAS_USERS.pop().restore_original_limits()
 
 
 @dataclass(frozen=True)
