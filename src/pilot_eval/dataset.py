@@ -284,8 +284,6 @@ def _check_folder(path: str | Path, *,
     if meanwhile is None:
         cross_checks(typed, agreement, problems)
     else:
-        from concurrent.futures import ThreadPoolExecutor
-
         with ThreadPoolExecutor(1) as checker:
             checking = checker.submit(cross_checks, typed, agreement, problems)
             try:
@@ -491,9 +489,9 @@ def _finalise(name: str, table: TypedTable | None, pilot_categories: list[str]) 
             # text when it was typed serve, instead of hashing millions of ids again
             given = (table is not None and col.default is None
                      and col.name in table.columns_present and col.name in table.distinct)
-            frame[col.name] = _categorical(frame[col.name], categories,  # read only: the
-                                           table.distinct[col.name] if given else None)  # cross
-            # checks may be reading them at the same time
+            # the codes are read, not taken: the cross-table rules may be reading them too
+            frame[col.name] = _categorical(frame[col.name], categories,
+                                           table.distinct[col.name] if given else None)
     if "pilot_id" in frame.columns and "pilot_id" not in {c.name for c in spec.columns}:
         frame["pilot_id"] = _categorical(frame["pilot_id"], pilot_categories)  # an extra column
     return frame

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -974,10 +974,13 @@ def check_table(spec: TableSpec, table: TypedTable, problems: Problems) -> None:
         problems.add_rows(file, rule, rows, nb, en, column=column)
     if spec.unique_on:
         keys = [k for k in spec.unique_on if k in frame.columns]
-        dup = _duplicated_rows(frame, keys, table.distinct, spec)
+        key, complete = _row_keys(table, spec, keys)
+        dup = pd.Series(key).duplicated(keep="first").to_numpy() & complete
         if dup.any():
             keytxt = " + ".join(keys)
-            vals = frame.loc[dup, keys].astype(str).agg(" / ".join, axis=1)
+            vals = frame.loc[dup, keys[0]].astype(str)
+            for k in keys[1:]:  # column by column: there may be millions of repeated rows
+                vals = vals + " / " + frame.loc[dup, k].astype(str)
             problems.add_rows(file, "row.duplicate", vals,
                               lambda v: f"Kombinasjonen {keytxt} = {v} står på flere rader. "
                                         "Slå radene sammen eller fjern den doble.",
@@ -986,40 +989,43 @@ def check_table(spec: TableSpec, table: TypedTable, problems: Problems) -> None:
                               column=keys[-1])
 
 
-def _duplicated_rows(frame: pd.DataFrame, keys: list[str],
-                     distinct: Mapping[str, tuple[np.ndarray, np.ndarray]], spec: TableSpec
-                     ) -> np.ndarray:
-    """``frame.duplicated(keys) & frame[keys].notna().all(axis=1)`` through integer codes:
-    the codes of a text column hashed when it was typed, a categorical's own."""
-    combined = np.zeros(len(frame), dtype=np.int64)
+def _row_keys(table: TypedTable, spec: TableSpec, columns: Sequence[str]
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """One integer per row, equal where the rows' values in ``columns`` are equal (missing
+    equal to missing, as in a merge), and whether each row has all of them.
+
+    A column typed as its text (an id or free text without a default, ``""`` missing) by
+    the codes hashed when it was typed, a categorical by its own, any other column hashed
+    here; never the values of millions of rows compared as text.
+    """
+    frame = table.frame
+    key = np.zeros(len(frame), dtype=np.int64)
     complete = np.ones(len(frame), dtype=bool)
     size = 1
-    for key in keys:
-        values = frame[key]
-        col = next((c for c in spec.columns if c.name == key), None)
+    for column in columns:
+        values = frame[column]
+        col = next((c for c in spec.columns if c.name == column), None)
+        given = table.distinct.get(column)
         if (col is not None and col.kind in ("id", "text") and col.default is None
-                and key in distinct):  # typed = the text, "" missing
-            codes, uniques = distinct[key]
-            codes = codes.astype(np.int64)
+                and given is not None and len(given[0]) == len(frame)):
+            codes, uniques = given
             missing = uniques == ""
-            n = len(uniques)
             if missing.any():
                 complete &= ~missing[codes]
+            n = len(uniques)
         elif isinstance(values.dtype, pd.CategoricalDtype):
-            codes = values.cat.codes.to_numpy().astype(np.int64)
-            n = len(values.cat.categories)
+            codes, n = values.cat.codes.to_numpy(), len(values.cat.categories)
             complete &= codes >= 0
         else:
             codes, uniques = pd.factorize(values)
-            codes = codes.astype(np.int64)
             n = len(uniques)
             complete &= codes >= 0
-        if size * (n + 1) >= 1 << 62:  # too many combinations for one integer
-            return (frame.duplicated(keys, keep="first")
-                    & frame[keys].notna().all(axis=1)).to_numpy(dtype=bool)
-        combined = combined * (n + 1) + (codes + 1)  # missing (-1): a value of its own
+        if size * (n + 1) >= 1 << 62:  # too many combinations for one integer: renumber
+            key, seen = pd.factorize(key)  # the combinations there are (at most one a row)
+            size = len(seen)
+        key = key * (n + 1) + (codes.astype(np.int64) + 1)  # missing (-1): a value of its own
         size *= n + 1
-    return pd.Series(combined).duplicated(keep="first").to_numpy() & complete
+    return key, complete
 
 
 # --- text cells: identity numbers and control characters ----------------------------------
@@ -1462,28 +1468,6 @@ def _not_in(table: TypedTable, column: str, known: set[Any]) -> np.ndarray:
     return bad[codes] if bad.any() else np.zeros(len(codes), dtype=bool)
 
 
-def _combined_codes(table: TypedTable, columns: list[str]) -> np.ndarray:
-    """One integer per row, equal where the row's values in ``columns`` are equal
-    (missing equal to missing, as in a merge): ids by their codes, categoricals by theirs."""
-    frame = table.frame
-    key = np.zeros(len(frame), dtype=np.int64)
-    size = 1
-    for column in columns:
-        values = frame[column]
-        if isinstance(values.dtype, pd.CategoricalDtype):
-            codes, n = values.cat.codes.to_numpy().astype(np.int64), len(values.cat.categories)
-        else:
-            codes, uniques = _codes(table, column)
-            codes, n = codes.astype(np.int64), len(uniques)
-        if size * (n + 1) >= 1 << 62:  # pragma: no cover - billions of distinct values
-            codes, uniques = pd.factorize(pd.Series(list(zip(key, codes))))
-            key, size = codes.astype(np.int64), len(uniques)
-            continue
-        key = key * (n + 1) + (codes + 1)
-        size *= n + 1
-    return key
-
-
 def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] | None,
                  problems: Problems) -> None:
     """Rules that need more than one table: ids that must exist in another table
@@ -1713,7 +1697,8 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
                               lambda v: f"'{v}' is in the comparison group but is also a participant of the pilot.",
                               column="participant_id")
         # follow-ups matched with baselines on one integer key made of the four keys' codes
-        key = _combined_codes(outcomes, ["pilot_id", "participant_id", "group", "measure"])
+        key, _ = _row_keys(outcomes, TABLES["outcomes"],
+                           ["pilot_id", "participant_id", "group", "measure"])
         both = o[["measured_on"]].assign(key=key)[
             (o["participant_id"].notna() & o["measure"].notna()).to_numpy(dtype=bool)]
         timepoint = o["timepoint"].reindex(both.index)
