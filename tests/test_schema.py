@@ -188,6 +188,21 @@ def test_rule(rule: str, mutate: Callable[[Path], None], expected: tuple, minima
     assert hit["message_nb"] != hit["message_en"]
 
 
+def test_a_wrong_setting_keeps_the_agreements_language(minimal_copy) -> None:
+    # the messages are for the people the agreement is written for, also when one of its
+    # other settings is what is wrong (the language written, else its default nb)
+    folder = minimal_copy()
+    edit(folder, "agreement.toml", "annual_budget_nok = 2000000", 'annual_budget_nok = "mye"')
+    with pytest.raises(pe.DataValidationError) as info:
+        pe.load_dataset(folder)
+    assert info.value.language == "nb"
+    assert "feil" in str(info.value)
+    edit(folder, "agreement.toml", None, 'language = "en"')
+    with pytest.raises(pe.DataValidationError) as info:
+        pe.load_dataset(folder)
+    assert info.value.language == "en"
+
+
 def test_errors_stop_loading_and_warnings_do_not(minimal_copy) -> None:
     folder = minimal_copy()
     edit(folder, "costs.csv", "lekse,2025-02-15", "lekse,2025-01-15")  # a warning

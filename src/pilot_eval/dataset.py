@@ -24,6 +24,7 @@ from .errors import (
 from .io import MAX_YEAR, MIN_YEAR, find_table, read_table, read_toml, toml_key_lines
 from .privacy import mask_identity_numbers
 from .schema import (
+    AGREEMENT_KEYS,
     CONTROL_CHARACTERS,
     DEFAULT_RULES,
     TABLE_LABELS_NB,
@@ -436,7 +437,7 @@ def _load(path: str | Path, *, as_of: str | pd.Timestamp | None = None,
 
     problems, typed, settings, files = _check_folder(path, meanwhile=dataset_frames_meanwhile)
     errors = problems[(problems["severity"] == "error") & ~only_header(problems, allow_empty)]
-    language = settings["language"] if settings else "en"
+    language = settings["language"] if settings else _written_language(path)
     if len(errors) or settings is None:
         raise DataValidationError(problems, language="en" if language not in ("nb", "en") else language)
     agreement = Agreement(
@@ -468,6 +469,14 @@ def _load(path: str | Path, *, as_of: str | pd.Timestamp | None = None,
     for message in as_of_warnings(viewed.as_of_date, ds.last_data_date, agreement.end):
         warnings.warn(message, DataWarning, stacklevel=3)
     return viewed
+
+
+def _written_language(path: str | Path) -> str:
+    """The language of a folder whose agreement has a setting wrong: what the agreement
+    says (its default, nb, when it says nothing), or "en" when it cannot be read."""
+    agreement = Path(path) / "agreement.toml"
+    data = read_toml(agreement)[0] if agreement.is_file() else None
+    return data.get("language", AGREEMENT_KEYS["language"][1]) if isinstance(data, dict) else "en"
 
 
 def _finalise(name: str, table: TypedTable | None, pilot_categories: list[str]) -> pd.DataFrame:
