@@ -492,6 +492,15 @@ def test_no_data_is_said_once_per_section(case: str) -> None:
         assert report.dosage().html == ""
 
 
+def test_time_series_chart_text_says_how_strong_its_evidence_is(sample_data: ReportData) -> None:
+    # the alt text states the model's level change; a screen-reader user must also hear
+    # that the evidence is weak, as the table beside the chart says
+    for report in (PortfolioReport(sample_data), PilotReport(sample_data, "leksehjelp")):
+        assert "Evidensstyrke: svak." in report.indicators().html
+    assert "Strength of evidence: weak." in PortfolioReport(sample_data, language="en"
+                                                            ).indicators().html
+
+
 def test_indicator_series_are_named_in_english(sample_data: ReportData) -> None:
     html_ = PortfolioReport(sample_data, language="en").indicators().html
     assert "Reports of concern to child welfare services" in html_

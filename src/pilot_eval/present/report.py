@@ -354,6 +354,13 @@ class _Report:
     def value(self) -> pd.DataFrame:
         return self._table("value", "value_for_money")
 
+    def _its_rating(self, pilot_id: Any, series: Any) -> str | None:
+        """The evidence rating of a series' estimate (its chart's alt text says it)."""
+        if "evidence_rating" not in self.its.columns:
+            return None
+        rating = self.its.loc[(pilot_id, series), "evidence_rating"]
+        return None if pd.isna(rating) else str(rating)
+
     def _its_estimated(self) -> pd.DataFrame:
         """The indicator series whose pilot has run long enough for an estimate."""
         months_after = self.its["n_post"].astype("Float64").fillna(0)
@@ -884,7 +891,9 @@ class PortfolioReport(_Report):
             parts.append(figures.its_chart(fit, label=self.series_label(series),
                                            pilot_name=self.names.get(str(pilot_id)),
                                            min_cell_size=self.min_cell_size, language=self.language,
-                                           source=self.source("indicators"))._repr_html_())
+                                           source=self.source("indicators"),
+                                           evidence_rating=self._its_rating(pilot_id, series)
+                                           )._repr_html_())
         # no estimate for a pilot a few months in: its chart's caption says why
         rows = self._its_estimated()
         if len(rows):
@@ -1175,11 +1184,13 @@ class PilotReport(_Report):
             return Block("")
         parts = [self._sub("Utvikling i kommunen (avbrutt tidsserie)",
                            "Trends in the municipality (interrupted time series)").html]
-        for _, series in rows.index:
+        for pilot_id, series in rows.index:
             fit = self._its_fit(str(series))
             parts.append(figures.its_chart(fit, label=self.series_label(series), pilot_name=self.name,
                                            min_cell_size=self.min_cell_size, language=self.language,
-                                           source=self.source("indicators"))._repr_html_())
+                                           source=self.source("indicators"),
+                                           evidence_rating=self._its_rating(pilot_id, series)
+                                           )._repr_html_())
         # no estimate for a pilot a few months in: its chart's caption says why
         rows = self._one(self._its_estimated())
         if len(rows):

@@ -349,7 +349,7 @@ def forest(outcome_summary: pd.DataFrame, names: Mapping[str, str] | None = None
 
 def its_chart(its: Any, *, label: str | None = None, pilot_name: str | None = None,
               per: int = 1000, min_cell_size: int, language: Language = "nb",
-              source: str | None = None) -> Figure:
+              source: str | None = None, evidence_rating: str | None = None) -> Figure:
     """Interrupted time series: observed monthly rate, model fit and the counterfactual.
 
     The grey dots are the observed values per month; the blue line the model (trend and
@@ -374,6 +374,10 @@ def its_chart(its: Any, *, label: str | None = None, pilot_name: str | None = No
         Months with an observed count ``0 < n < min_cell_size`` are not drawn.
     language : {"nb", "en"}, default "nb"
     source : str, optional
+    evidence_rating : str, optional
+        The estimate's ``evidence_rating`` (:func:`pilot_eval.metrics.outcomes.its_summary`):
+        the alt text, which states the model's level change, then says how strong the
+        evidence for it is, as the table beside the chart does.
 
     Returns
     -------
@@ -454,6 +458,11 @@ def its_chart(its: Any, *, label: str | None = None, pilot_name: str | None = No
                    a=fmt.month(x.min(), language=lang), b=fmt.month(x.max(), language=lang),
                    w=who, s=fmt.month(start, language=lang),
                    p=fmt.percent(abs(change), language=lang), d=direction, ci=ci_text))
+    if evidence_rating is not None and not pd.isna(evidence_rating):
+        from ..text import evidence_word
+
+        alt += _tr(lang, " Evidensstyrke: {e}.", " Strength of evidence: {e}.").format(
+            e=evidence_word(evidence_rating, lang))
 
     def build() -> tuple[_MplFigure, list[Any]]:
         fig, axes = _new(66)
