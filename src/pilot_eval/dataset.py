@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._process import ordinary_pages
 from .errors import (
     DataValidationError,
     DataWarning,
@@ -196,6 +197,7 @@ def _to_date(value: str | pd.Timestamp) -> pd.Timestamp:
     return when.normalize().as_unit("ns")
 
 
+@ordinary_pages.held()  # hundreds of MB touched once, in arrays of tens of MB (see _process)
 def _check_folder(path: str | Path, *,
                   meanwhile: Callable[[Mapping[str, TypedTable]], Any] | None = None
                   ) -> tuple[pd.DataFrame, dict[str, TypedTable], dict[str, Any] | None,

@@ -31,19 +31,18 @@ raise :class:`pilot_eval.errors.UsageError` with the bad value and the allowed o
 
 from __future__ import annotations
 
-import contextlib
 import html
 import math
 import textwrap
-import threading
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from ._process import one_blas_thread
 from .errors import UsageError
 
 # statsmodels (and the SciPy it brings) is imported inside the estimators, from its modules
@@ -1636,7 +1635,7 @@ def its(
             reason, res = "the fit gave non-finite standard errors", None
     ar1 = None
     if res is not None and errors == "ar1_noise":
-        with _one_blas_thread():
+        with one_blas_thread.held():
             ar1 = _ar1_noise_glm(y.to_numpy(dtype=float), x.to_numpy(dtype=float),
                                  t.to_numpy(dtype=float), family, offset,
                                  np.asarray(res.params, dtype=float))
@@ -1708,7 +1707,7 @@ def its(
     method = label + (f", dispersion {dispersion:.4g}" if family == "poisson" else "")
     if ar1 is not None:
         method += f", AR(1) rho {ar1.rho:.3g}"
-    with _one_blas_thread():  # small matrices: more threads only spin
+    with one_blas_thread.held():  # small matrices: more threads only spin
         if ar1 is None:
             ac, ac_p = _residual_autocorrelation(res, x, family)
         else:  # what the AR(1) + noise model leaves: its decorrelated residuals
@@ -1868,46 +1867,6 @@ def _add_rates(preds: pd.DataFrame, exposure: str | None) -> None:
 
 
 # --------------------------------------------------------------------------- ITS: AR(1) + noise
-
-
-_BLAS_CONTROLLER: list[Any] = []  # threadpoolctl's controller (None without), made once
-_BLAS_LOCK = threading.Lock()
-_BLAS_USERS: list[Any] = []  # the limit in force and how many fits are inside it
-
-
-@contextlib.contextmanager
-def _one_blas_thread() -> Iterator[None]:
-    """BLAS and LAPACK on one thread for the duration (threadpoolctl; a no-op without it).
-
-    The AR(1) + noise fit does hundreds of small solves (n ~ 100): OpenBLAS hands each
-    triangular solve with several right-hand sides to its worker threads, which then spin
-    between calls, so the fit took 3-5 times the CPU of one thread, and longer on a busy
-    machine. The thread count does not change OpenBLAS's arithmetic in the fit (each thread
-    takes whole columns); the checks after it agree up to rounding (~1e-14). The limit is
-    the process's: fits in several threads share it, and the last one out lifts it.
-    """
-    with _BLAS_LOCK:
-        if not _BLAS_CONTROLLER:
-            try:
-                import scipy.linalg  # noqa: F401  (SciPy's BLAS loaded before the look)
-                from threadpoolctl import ThreadpoolController
-
-                _BLAS_CONTROLLER.append(ThreadpoolController())
-            except Exception:  # not installed, or a BLAS it cannot read: all threads
-                _BLAS_CONTROLLER.append(None)
-        controller = _BLAS_CONTROLLER[0]
-        if controller is not None:
-            if not _BLAS_USERS:
-                _BLAS_USERS.append(controller.limit(limits=1, user_api="blas"))
-            _BLAS_USERS.append(None)
-    try:
-        yield
-    finally:
-        if controller is not None:
-            with _BLAS_LOCK:
-                _BLAS_USERS.pop()
-                if len(_BLAS_USERS) == 1:
-                    _BLAS_USERS.pop().restore_original_limits()
 
 
 @dataclass(frozen=True)

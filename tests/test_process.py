@@ -1,0 +1,68 @@
+"""Process-wide settings held while work runs (pilot_eval._process)."""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+import threading
+
+import pytest
+
+from pilot_eval._process import SharedSetting
+
+
+def test_the_last_holder_restores_the_setting_across_threads():
+    state = {"value": "before", "changes": 0}
+
+    def change():
+        state["changes"] += 1
+        previous, state["value"] = state["value"], "held"
+        return lambda: state.update(value=previous)
+
+    setting = SharedSetting(change)
+    inside, leave = threading.Barrier(3), threading.Event()
+    seen = []
+
+    def work():
+        with setting.held():
+            inside.wait()
+            seen.append(state["value"])
+            leave.wait()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for t in threads:
+        t.start()
+    inside.wait()  # both inside
+    assert state["value"] == "held" and state["changes"] == 1
+    leave.set()
+    for t in threads:
+        t.join()
+    assert seen == ["held", "held"] and state["value"] == "before"
+
+
+def test_a_setting_that_cannot_be_changed_leaves_the_work_running():
+    def refuse():
+        raise OSError("not here")
+
+    with SharedSetting(refuse).held():
+        done = True
+    assert done
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+def test_loading_runs_without_huge_pages_and_gives_them_back(monkeypatch):
+    import pilot_eval as pe
+    from pilot_eval import dataset
+
+    prctl = ctypes.CDLL(None).prctl
+    before = prctl(42, 0, 0, 0, 0)  # PR_GET_THP_DISABLE
+    during = []
+    original = dataset.cross_checks
+
+    def watching(*args, **kwargs):
+        during.append(prctl(42, 0, 0, 0, 0))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(dataset, "cross_checks", watching)
+    pe.load_dataset("tests/data/doctest_small")
+    assert during == [1] and prctl(42, 0, 0, 0, 0) == before
