@@ -96,6 +96,8 @@ def _without_huge_pages() -> Callable[[], None]:
     if not sys.platform.startswith("linux"):
         raise OSError("transparent huge pages are Linux's")
     prctl = ctypes.CDLL(None, use_errno=True).prctl
+    prctl.restype = ctypes.c_int  # the kernel refuses unused arguments that are not 0:
+    prctl.argtypes = [ctypes.c_int] + [ctypes.c_ulong] * 4  # pass them whole
     before = prctl(_PR_GET_THP_DISABLE, 0, 0, 0, 0)
     if before < 0 or prctl(_PR_SET_THP_DISABLE, 1, 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_THP_DISABLE) refused")
