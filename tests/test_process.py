@@ -66,3 +66,21 @@ def test_loading_runs_without_huge_pages_and_gives_them_back(monkeypatch):
     monkeypatch.setattr(dataset, "cross_checks", watching)
     pe.load_dataset("tests/data/doctest_small")
     assert during == [1] and prctl(42, 0, 0, 0, 0) == before
+
+
+def test_one_blas_thread_inside_and_the_threads_back_after():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    import scipy.linalg  # noqa: F401  (the BLAS the fits use, loaded)
+
+    from pilot_eval._process import one_blas_thread
+
+    def blas_threads():
+        return [p["num_threads"] for p in threadpoolctl.threadpool_info()
+                if p["user_api"] == "blas"]
+
+    before = blas_threads()
+    if not before:
+        pytest.skip("no BLAS that threadpoolctl can read")
+    with one_blas_thread.held():
+        inside = blas_threads()
+    assert inside == [1] * len(before) and blas_threads() == before

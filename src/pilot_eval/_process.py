@@ -66,15 +66,21 @@ class SharedSetting:
                         undo()
 
 
-_BLAS_CONTROLLER: list[object] = []  # threadpoolctl's controller, made once (it scans libraries)
+_BLAS_CONTROLLER: list[object] = []  # threadpoolctl's controller (None without), made once:
+#                                        it scans the loaded libraries
 
 
 def _limit_blas_to_one_thread() -> Callable[[], None]:
     if not _BLAS_CONTROLLER:
-        import scipy.linalg  # noqa: F401  (SciPy's BLAS loaded before threadpoolctl looks)
-        from threadpoolctl import ThreadpoolController
+        try:
+            import scipy.linalg  # noqa: F401  (SciPy's BLAS loaded before threadpoolctl looks)
+            from threadpoolctl import ThreadpoolController
 
-        _BLAS_CONTROLLER.append(ThreadpoolController())
+            _BLAS_CONTROLLER.append(ThreadpoolController())
+        except Exception:  # not installed, or a BLAS it cannot read: not looked for again
+            _BLAS_CONTROLLER.append(None)
+    if _BLAS_CONTROLLER[0] is None:
+        raise RuntimeError("threadpoolctl cannot limit this BLAS")
     limits = _BLAS_CONTROLLER[0].limit(limits=1, user_api="blas")  # type: ignore[attr-defined]
     return limits.restore_original_limits  # type: ignore[no-any-return]
 
@@ -82,7 +88,8 @@ def _limit_blas_to_one_thread() -> Callable[[], None]:
 #: BLAS and LAPACK on one thread (threadpoolctl). The time-series fit does hundreds of
 #: small solves (n ~ 100): OpenBLAS hands each to its worker threads, which then spin
 #: between calls, so the fit took 3-5 times the CPU of one thread. The thread count does
-#: not change OpenBLAS's arithmetic in the fit (each thread takes whole columns).
+#: not change OpenBLAS's arithmetic in the fit (each thread takes whole columns); the checks
+#: after it agree up to rounding (~1e-14).
 one_blas_thread = SharedSetting(_limit_blas_to_one_thread)
 
 
