@@ -35,7 +35,7 @@ import html
 import math
 import textwrap
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
@@ -1885,6 +1885,19 @@ class _AR1NoiseFit:
     x_w: np.ndarray  # L^-1 X
 
 
+def _ar1_correlation(t: np.ndarray) -> tuple[np.ndarray, Callable[[float], np.ndarray]]:
+    r"""The time distances :math:`|t_i - t_j|` and :math:`\rho \mapsto R(\rho)`,
+    :math:`R_{ij} = \rho^{|t_i - t_j|}`: for whole time steps by table look-up (one power
+    per lag). The REML objective and the GLS after it use the same function, so the
+    :math:`R` of the fit is the one the optimiser saw, to the bit."""
+    dt = np.abs(t[:, None] - t[None, :])
+    steps = np.rint(dt).astype(int)
+    if not np.all(steps == dt):
+        return dt, lambda rho: rho**dt
+    lags = np.arange(steps.max() + 1.0)
+    return dt, lambda rho: (rho**lags)[steps]
+
+
 def _ar1_noise_reml(
     z: np.ndarray, x: np.ndarray, winv: np.ndarray, t: np.ndarray,
     start: tuple[float, float] | None = None, inference: bool = True,
@@ -1911,16 +1924,10 @@ def _ar1_noise_reml(
     from scipy.optimize import minimize
 
     n, k = x.shape
-    dt = np.abs(t[:, None] - t[None, :])
+    corr = _ar1_correlation(t)[1]
     w0 = float(np.mean(winv))
     noise = winv / w0  # the diagonal of W^-1 / mean(W^-1)
     diagonal = np.diag_indices(n)
-    steps = np.rint(dt).astype(int)
-    whole = bool(np.all(steps == dt))  # whole time steps: rho^dt by table look-up
-    lags = np.arange(steps.max() + 1.0)
-
-    def corr(rho: float) -> np.ndarray:
-        return (rho**lags)[steps] if whole else rho**dt
 
     def nll(theta: np.ndarray) -> tuple[float, float]:
         # V / sigma^2 = lam R(rho) + (1 - lam) W^-1 / mean(W^-1); sigma^2 profiled out.
@@ -1982,12 +1989,10 @@ def _ar1_noise_gls(
     from scipy.linalg import solve_triangular
 
     n, k = x.shape
-    dt = np.abs(t[:, None] - t[None, :])
-    steps = np.rint(dt).astype(int)
+    dt, corr = _ar1_correlation(t)  # R as the REML objective builds it, to the bit
     w0 = float(np.mean(winv))
     sa, se = sigma2 * lam, sigma2 * (1.0 - lam) / w0
-    # R as in the REML objective's corr() (the same bits: beta feeds the next iteration)
-    r = (rho ** np.arange(steps.max() + 1.0))[steps] if np.all(steps == dt) else rho**dt
+    r = corr(rho)
     v = sa * r + np.diag(se * winv)
     try:
         vinv = np.linalg.inv(v)
