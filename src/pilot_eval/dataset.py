@@ -33,6 +33,7 @@ from .schema import (
     IdentityNumberChecks,
     Problems,
     TypedTable,
+    attendance_checks,
     check_agreement,
     check_table,
     check_text_cells,
@@ -243,8 +244,10 @@ def _check_folder(path: str | Path, *,
     typed: dict[str, TypedTable] = {}
     identity_checks = IdentityNumberChecks()  # ids repeat across tables: checked once
     from concurrent.futures import ThreadPoolExecutor
+    from functools import partial
 
     pool = ThreadPoolExecutor(1)
+    attendance_checked = None
     try:
         reading = {name: pool.submit(read_table, found, name)
                    for name, found, _ in located if found is not None}
@@ -281,14 +284,21 @@ def _check_folder(path: str | Path, *,
             for column in set(table.distinct) - keep:
                 del table.distinct[column]
             typed[name] = table
+            if name == "sessions":  # the largest table's rules, after the files are read,
+                attendance_checked = Problems()  # while this thread types the tables after it
+                checking_attendance = pool.submit(attendance_checks, dict(typed),
+                                                  attendance_checked)
+        if attendance_checked is not None:
+            checking_attendance.result()  # its problems are in attendance_checked, or its error
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     problems.records.extend(checks.records)
+    cross = partial(cross_checks, typed, agreement, problems, attendance_checked=attendance_checked)
     if meanwhile is None:
-        cross_checks(typed, agreement, problems)
+        cross()
     else:
         with ThreadPoolExecutor(1) as checker:
-            checking = checker.submit(cross_checks, typed, agreement, problems)
+            checking = checker.submit(cross)
             try:
                 meanwhile(typed)
             finally:

@@ -1468,8 +1468,96 @@ def _not_in(table: TypedTable, column: str, known: set[Any]) -> np.ndarray:
     return bad[codes] if bad.any() else np.zeros(len(codes), dtype=bool)
 
 
+def _unknown_pilot(table: TypedTable, pilot_ids: set[Any], problems: Problems) -> None:
+    """Rows whose pilot is not in the pilots table."""
+    ids = table.frame["pilot_id"]
+    bad = pd.Series(_not_in(table, "pilot_id", pilot_ids), index=ids.index)
+    problems.add_rows(table.file, "fk.pilot", ids[bad],
+                      lambda v: f"Piloten «{v}» finnes ikke i pilots-tabellen. Sjekk skrivemåten.",
+                      lambda v: f"The pilot '{v}' is not in the pilots table. Check the spelling.",
+                      column="pilot_id")
+
+
+def _enrolments(participants: TypedTable) -> pd.DataFrame:
+    """Each (pilot, participant) once, ids as text, with its enrolment and exit dates."""
+    part_keys = participants.frame[["pilot_id", "participant_id", "enrolled_on", "exited_on"]].dropna(
+        subset=["pilot_id", "participant_id"]).drop_duplicates(["pilot_id", "participant_id"])
+    return part_keys.assign(pilot_id=part_keys["pilot_id"].astype(str),
+                            participant_id=part_keys["participant_id"].astype(str))
+
+
+def attendance_checks(tables: Mapping[str, TypedTable], problems: Problems) -> None:
+    """The attendance's rules that need other tables, as :func:`cross_checks` makes them:
+    each row's pilot in the pilots table, its participant enrolled in that pilot, its date
+    inside the enrolment.
+
+    Needs only pilots, participants and sessions, so a loader can run it while it types
+    the tables after them and give the problems to :func:`cross_checks`
+    (``attendance_checked``), which keeps them in their place.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from pilot_eval.io import read_table
+    >>> folder = Path("tests/data/doctest_small")
+    >>> tables = {}
+    >>> for name in ("pilots", "participants", "sessions"):
+    ...     raw = read_table(folder / f"{name}.csv")
+    ...     if name == "sessions":  # a participant not enrolled in this pilot
+    ...         raw.frame.loc[3, "participant_id"] = "P999"
+    ...     tables[name] = type_table(TABLES[name], raw.frame, raw.path.name,
+    ...                               raw.dialect["sep"], Problems())
+    >>> found = Problems()
+    >>> attendance_checks(tables, found)
+    >>> [(r["row"], r["rule"]) for r in found.records]
+    [(3, 'fk.participant')]
+    >>> checked_after, checked_before = Problems(), Problems()
+    >>> cross_checks(tables, None, checked_after)
+    >>> cross_checks(tables, None, checked_before, attendance_checked=found)
+    >>> checked_before.records == checked_after.records
+    True
+    """
+    pilots, sessions = tables.get("pilots"), tables.get("sessions")
+    if pilots is None or sessions is None:  # as in cross_checks: no pilots, no cross rules
+        return
+    participants = tables.get("participants")
+    _attendance_checks(sessions, set(pilots.frame["pilot_id"].dropna()),
+                       None if participants is None else _enrolments(participants), problems)
+
+
+def _attendance_checks(sessions: TypedTable, pilot_ids: set[Any], part_keys: pd.DataFrame | None,
+                       problems: Problems) -> None:
+    s = sessions.frame
+    _unknown_pilot(sessions, pilot_ids, problems)
+    if part_keys is None:
+        return
+    # each attendance row's enrolment, found through integer codes: a merge on two
+    # text keys of millions of rows costs seconds
+    at = _rows_of(s[["pilot_id", "participant_id"]],
+                  part_keys[["pilot_id", "participant_id"]], sessions.distinct)
+    found = at >= 0
+    missing = ~found & s["participant_id"].notna().to_numpy(dtype=bool)
+    problems.add_rows(sessions.file, "fk.participant", s["participant_id"][missing],
+                      lambda v: f"Deltakeren «{v}» er ikke påmeldt denne piloten i participants-tabellen.",
+                      lambda v: f"The participant '{v}' is not enrolled in this pilot in the participants table.",
+                      column="participant_id")
+    date = s["date"].to_numpy()
+    # the enrolment of each row (NaT where none, at = -1: a NaT compares False)
+    enrolled_on, exited_on = (
+        np.append(part_keys[c].to_numpy(dtype="datetime64[ns]"),
+                  np.datetime64("NaT", "ns"))[at]
+        for c in ("enrolled_on", "exited_on"))
+    # NaT compares False, as in pandas
+    out = found & ~np.isnat(date) & ((date < enrolled_on) | (
+        ~np.isnat(exited_on) & (date > exited_on)))
+    problems.add_rows(sessions.file, "session.outside_enrolment", s.loc[out, "date"],
+                      "Oppmøtet er registrert før deltakeren ble påmeldt eller etter at hen sluttet.",
+                      "The attendance is dated before the participant enrolled or after they left.",
+                      column="date", severity="warning", pilot_ids=s["pilot_id"])
+
+
 def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] | None,
-                 problems: Problems) -> None:
+                 problems: Problems, *, attendance_checked: Problems | None = None) -> None:
     """Rules that need more than one table: ids that must exist in another table
     (pilots, participants, measures), dates inside the agreement, the pilot's period or the
     participant's enrolment, follow-ups after baselines, values inside a measure's scale.
@@ -1484,6 +1572,10 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
         The settings of :func:`check_agreement` (the agreement's period), or None.
     problems : Problems
         Where problems are added.
+    attendance_checked : Problems, optional
+        The problems :func:`attendance_checks` found in the same tables beforehand (the
+        largest table's rules, run while the others were typed): added in their place
+        instead of checking the attendance again.
 
     Examples
     --------
@@ -1560,15 +1652,6 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
                           lambda v: f"The measure '{v}' is not in the measures table.",
                           column="primary_measure")
 
-    def unknown_pilot(tt: TypedTable) -> pd.Series:
-        ids = tt.frame["pilot_id"]
-        bad = pd.Series(_not_in(tt, "pilot_id", pilot_ids), index=ids.index)
-        problems.add_rows(tt.file, "fk.pilot", ids[bad],
-                          lambda v: f"Piloten «{v}» finnes ikke i pilots-tabellen. Sjekk skrivemåten.",
-                          lambda v: f"The pilot '{v}' is not in the pilots table. Check the spelling.",
-                          column="pilot_id")
-        return bad
-
     def period_of(tt: TypedTable) -> pd.DataFrame:
         codes, uniques = _codes(tt, "pilot_id")  # each distinct pilot looked up once
         per = periods.reindex(pd.Index(uniques, dtype=object))
@@ -1578,7 +1661,7 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
     costs = tables.get("costs")
     if costs is not None:
         c = costs.frame
-        unknown_pilot(costs)
+        _unknown_pilot(costs, pilot_ids, problems)
         per = period_of(costs)
         # a month cost counts as inside when its month overlaps the pilot period
         start_month = per["start_date"].dt.to_period("M").dt.to_timestamp()
@@ -1601,7 +1684,7 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
     part_keys = None
     if participants is not None:
         pt = participants.frame
-        unknown_pilot(participants)
+        _unknown_pilot(participants, pilot_ids, problems)
         bad = pt["exited_on"].notna() & pt["enrolled_on"].notna() & (pt["exited_on"] < pt["enrolled_on"])
         problems.add_rows(participants.file, "participant.exit_before_enrol", pt.loc[bad, "exited_on"],
                           "Sluttdatoen er før påmeldingsdatoen.",
@@ -1624,44 +1707,18 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
                           "Påmeldingsdatoen er utenfor pilotens periode.",
                           "The enrolment date is outside the pilot's period.", column="enrolled_on",
                           severity="warning", pilot_ids=pt["pilot_id"])
-        part_keys = pt[["pilot_id", "participant_id", "enrolled_on", "exited_on"]].dropna(
-            subset=["pilot_id", "participant_id"]).drop_duplicates(["pilot_id", "participant_id"])
-        part_keys = part_keys.assign(pilot_id=part_keys["pilot_id"].astype(str),
-                                     participant_id=part_keys["participant_id"].astype(str))
+        part_keys = _enrolments(participants)
 
     sessions = tables.get("sessions")
-    if sessions is not None:
-        s = sessions.frame
-        unknown_pilot(sessions)
-        if part_keys is not None:
-            # each attendance row's enrolment, found through integer codes: a merge on two
-            # text keys of millions of rows costs seconds
-            at = _rows_of(s[["pilot_id", "participant_id"]],
-                          part_keys[["pilot_id", "participant_id"]], sessions.distinct)
-            found = at >= 0
-            missing = ~found & s["participant_id"].notna().to_numpy(dtype=bool)
-            problems.add_rows(sessions.file, "fk.participant", s["participant_id"][missing],
-                              lambda v: f"Deltakeren «{v}» er ikke påmeldt denne piloten i participants-tabellen.",
-                              lambda v: f"The participant '{v}' is not enrolled in this pilot in the participants table.",
-                              column="participant_id")
-            date = s["date"].to_numpy()
-            # the enrolment of each row (NaT where none, at = -1: a NaT compares False)
-            enrolled_on, exited_on = (
-                np.append(part_keys[c].to_numpy(dtype="datetime64[ns]"),
-                          np.datetime64("NaT", "ns"))[at]
-                for c in ("enrolled_on", "exited_on"))
-            # NaT compares False, as in pandas
-            out = found & ~np.isnat(date) & ((date < enrolled_on) | (
-                ~np.isnat(exited_on) & (date > exited_on)))
-            problems.add_rows(sessions.file, "session.outside_enrolment", s.loc[out, "date"],
-                              "Oppmøtet er registrert før deltakeren ble påmeldt eller etter at hen sluttet.",
-                              "The attendance is dated before the participant enrolled or after they left.",
-                              column="date", severity="warning", pilot_ids=s["pilot_id"])
+    if attendance_checked is not None:
+        problems.records.extend(attendance_checked.records)
+    elif sessions is not None:
+        _attendance_checks(sessions, pilot_ids, part_keys, problems)
 
     outcomes = tables.get("outcomes")
     if outcomes is not None:
         o = outcomes.frame
-        unknown_pilot(outcomes)
+        _unknown_pilot(outcomes, pilot_ids, problems)
         if measures is None:
             problems.add(outcomes.file, "table.measures_missing",
                          "Det finnes resultatmålinger, men ingen measures-fil som beskriver resultatmålene.",
@@ -1713,7 +1770,7 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
 
     indicators = tables.get("indicators")
     if indicators is not None:
-        unknown_pilot(indicators)
+        _unknown_pilot(indicators, pilot_ids, problems)
 
     alternatives = tables.get("alternatives")
     if alternatives is not None:
