@@ -495,6 +495,16 @@ def _worker_ready() -> None:
     """A no-op task: submitting one per worker starts the workers at once."""
 
 
+def _start_workers(pool: ProcessPoolExecutor, workers: int) -> None:
+    """Start the pool's workers (one no-op task each); a pool that cannot start them is
+    left to the first report's submission, which says so."""
+    try:
+        for _ in range(workers):
+            pool.submit(_worker_ready)
+    except (BrokenProcessPool, RuntimeError, OSError) as exc:
+        log.debug("Starting the report workers failed (%s).", exc)
+
+
 def _render_in_worker(job: ReportJob, staging: Path, env: Mapping[str, str],
                       paths: Mapping[str, str]) -> dict[str, Any]:
     events = _WORKER.get("events")
@@ -782,9 +792,12 @@ def _render_reports(data_dir: str | Path, *, as_of: str | None, pilots: Sequence
                                    initargs=(KERNEL_NAME, PRELOAD, os.getpid(), str(private.path),
                                              None if news is None else news.queue,
                                              dict(os.environ), _current_folder()))
+        # Starting a worker waits for the fork server to import the report libraries
+        # (about 2 s): a thread waits, while this one loads the data and computes the tables.
+        starting = threading.Thread(target=_start_workers, args=(pool, workers),
+                                    name="pilot-eval-start-workers", daemon=True)
+        starting.start()
         try:
-            for _ in range(workers):
-                pool.submit(_worker_ready)
             result = _render_set(Path(data_dir), as_of=as_of, pilots=pilots,
                                  portfolio=portfolio, language=language, out=Path(out),
                                  jobs=jobs, notebooks=notebooks, say=say, pool=pool,
@@ -793,6 +806,7 @@ def _render_reports(data_dir: str | Path, *, as_of: str | None, pilots: Sequence
             finished = True
             return result
         finally:
+            starting.join()  # a worker started after the stop would outlive the run
             # After a failure or a signal nothing of the reports still running will be used:
             # stop the workers now rather than wait for them.
             if finished:
