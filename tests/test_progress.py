@@ -360,3 +360,17 @@ def test_a_run_that_ends_while_reading_the_data_leaves_no_picture():
     progress.failed("pilot_a")
     progress.close()
     assert not late.getvalue().endswith("\x1b[2K") and "pilot_a" in late.getvalue()
+
+
+def test_a_run_from_a_notebook_whose_main_has_no_spec(tiny, tmp_path, monkeypatch):
+    # An IPython shell (JupyterLab's kernel, LocalSession) puts a __main__ without
+    # __spec__ in sys.modules; starting the workers reads it (multiprocessing's
+    # get_preparation_data), for the fork server as for spawn.
+    import types
+
+    shell_main = types.ModuleType("__main__")
+    del shell_main.__spec__
+    monkeypatch.setitem(sys.modules, "__main__", shell_main)
+    result = render_reports(MINIMAL, as_of=AS_OF, out=tmp_path, notebooks=tiny, jobs=1,
+                            portfolio=False, pilots=["lekse"])
+    assert (result["out_dir"] / "pilot_lekse.pdf").is_file()

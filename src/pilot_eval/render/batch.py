@@ -455,16 +455,17 @@ def _worker_context() -> Any:
     would wait for for ever, and it has not imported the report libraries. Where there is no
     fork server (Windows), they start fresh ("spawn").
     """
+    main = sys.modules.get("__main__")
+    if main is not None and not hasattr(main, "__spec__"):
+        # an IPython shell's __main__ (a notebook, or LocalSession in this process) has no
+        # __spec__, which both start methods read to re-import it; None means "nothing to
+        # re-import"
+        main.__spec__ = None
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         # One fork server per process, started by the first run and kept for the next.
         context.set_forkserver_preload([_PRELOAD_MODULE])
         return context
-    main = sys.modules.get("__main__")
-    if main is not None and not hasattr(main, "__spec__"):
-        # an IPython shell's __main__ (a notebook, or LocalSession in this process) has no
-        # __spec__, which spawn reads to re-import it; None means "nothing to re-import"
-        main.__spec__ = None
     return multiprocessing.get_context("spawn")
 
 
@@ -501,7 +502,7 @@ def _start_workers(pool: ProcessPoolExecutor, workers: int) -> None:
     try:
         for _ in range(workers):
             pool.submit(_worker_ready)
-    except (BrokenProcessPool, RuntimeError, OSError) as exc:
+    except Exception as exc:  # noqa: BLE001 — the first report's submit meets it and says so
         log.debug("Starting the report workers failed (%s).", exc)
 
 
