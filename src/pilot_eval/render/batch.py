@@ -21,7 +21,8 @@ Speed (the sample set: portfolio and four pilots):
   namespace per notebook) instead of a kernel process. So no kernel is started, and the
   workers are forked from a fork server that has imported the report libraries, compiled
   the HTML templates and read the typeface (:mod:`._preload`) while the parent prepares the
-  data: that is done once per run, not once per worker. The server ends with the run.
+  data (a thread of the parent waits for the workers to start, not the parent): that is
+  done once per run, not once per worker. The server ends with the run.
 * The metric tables, and their published form (the disclosure model applied), are computed
   once, here, and handed to the notebooks in a file that
   :data:`~pilot_eval.present.report_data.REPORT_DATA_ENV` names; a notebook uses it only when
