@@ -374,3 +374,19 @@ def test_a_run_from_a_notebook_whose_main_has_no_spec(tiny, tmp_path, monkeypatc
     result = render_reports(MINIMAL, as_of=AS_OF, out=tmp_path, notebooks=tiny, jobs=1,
                             portfolio=False, pilots=["lekse"])
     assert (result["out_dir"] / "pilot_lekse.pdf").is_file()
+
+
+def test_a_run_that_fails_before_its_reports_leaves_no_process_behind(tmp_path):
+    import multiprocessing
+    import threading
+    from multiprocessing import forkserver
+
+    from pilot_eval.errors import DataValidationError
+
+    with pytest.raises(DataValidationError):  # while the workers are still starting
+        render_reports(tmp_path / "no-such-folder", out=tmp_path / "out", jobs=2)
+    # nothing still starting a worker after the run, none running, no fork server
+    assert not [t for t in threading.enumerate() if t.name == "pilot-eval-start-workers"]
+    assert multiprocessing.active_children() == []
+    assert getattr(forkserver._forkserver, "_forkserver_pid", None) is None
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -243,11 +243,12 @@ def _check_folder(path: str | Path, *,
     checks = Problems()
     typed: dict[str, TypedTable] = {}
     identity_checks = IdentityNumberChecks()  # ids repeat across tables: checked once
-    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import Future, ThreadPoolExecutor
     from functools import partial
 
     pool = ThreadPoolExecutor(1)
-    attendance_checked = None
+    attendance_checked: Problems | None = None
+    checking_attendance: Future[None] | None = None
     try:
         reading = {name: pool.submit(read_table, found, name)
                    for name, found, _ in located if found is not None}
@@ -288,7 +289,7 @@ def _check_folder(path: str | Path, *,
                 attendance_checked = Problems()  # while this thread types the tables after it
                 checking_attendance = pool.submit(attendance_checks, dict(typed),
                                                   attendance_checked)
-        if attendance_checked is not None:
+        if checking_attendance is not None:
             checking_attendance.result()  # its problems are in attendance_checked, or its error
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

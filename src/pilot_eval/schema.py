@@ -1501,20 +1501,27 @@ def attendance_checks(tables: Mapping[str, TypedTable], problems: Problems) -> N
     >>> from pilot_eval.io import read_table
     >>> folder = Path("tests/data/doctest_small")
     >>> tables = {}
-    >>> for name in ("pilots", "participants", "sessions"):
+    >>> for name in ("pilots", "participants", "sessions", "measures", "outcomes"):
     ...     raw = read_table(folder / f"{name}.csv")
     ...     if name == "sessions":  # a participant not enrolled in this pilot
     ...         raw.frame.loc[3, "participant_id"] = "P999"
+    ...     if name == "outcomes":  # a pilot the pilots table does not have
+    ...         raw.frame.loc[2, "pilot_id"] = "nope"
     ...     tables[name] = type_table(TABLES[name], raw.frame, raw.path.name,
     ...                               raw.dialect["sep"], Problems())
     >>> found = Problems()
     >>> attendance_checks(tables, found)
-    >>> [(r["row"], r["rule"]) for r in found.records]
-    [(3, 'fk.participant')]
-    >>> checked_after, checked_before = Problems(), Problems()
-    >>> cross_checks(tables, None, checked_after)
-    >>> cross_checks(tables, None, checked_before, attendance_checked=found)
-    >>> checked_before.records == checked_after.records
+    >>> [(r["file"], r["row"], r["rule"]) for r in found.records]
+    [('sessions.csv', 3, 'fk.participant')]
+
+    Given to :func:`cross_checks`, they take their place among the other problems:
+
+    >>> plain, given = Problems(), Problems()
+    >>> cross_checks(tables, None, plain)
+    >>> cross_checks(tables, None, given, attendance_checked=found)
+    >>> [(r["file"], r["row"], r["rule"]) for r in given.records]
+    [('sessions.csv', 3, 'fk.participant'), ('outcomes.csv', 2, 'fk.pilot'), ('outcomes.csv', 2, 'outcome.not_participant')]
+    >>> given.records == plain.records
     True
     """
     pilots, sessions = tables.get("pilots"), tables.get("sessions")
@@ -1573,9 +1580,10 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
     problems : Problems
         Where problems are added.
     attendance_checked : Problems, optional
-        The problems :func:`attendance_checks` found in the same tables beforehand (the
+        The problems :func:`attendance_checks` found in these same tables beforehand (the
         largest table's rules, run while the others were typed): added in their place
-        instead of checking the attendance again.
+        instead of checking the attendance again. Problems of other tables would be
+        reported as these tables' (nothing can tell).
 
     Examples
     --------

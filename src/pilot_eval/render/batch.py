@@ -458,9 +458,9 @@ def _worker_context() -> Any:
     """
     main = sys.modules.get("__main__")
     if main is not None and not hasattr(main, "__spec__"):
-        # an IPython shell's __main__ (a notebook, or LocalSession in this process) has no
-        # __spec__, which both start methods read to re-import it; None means "nothing to
-        # re-import"
+        # an IPython shell's __main__ made from a namespace (LocalSession's, in this
+        # process) has no __spec__, which both start methods read to re-import it; None
+        # means "nothing to re-import" (and stays set: harmless to the shell)
         main.__spec__ = None
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
@@ -497,11 +497,13 @@ def _worker_ready() -> None:
     """A no-op task: submitting one per worker starts the workers at once."""
 
 
-def _start_workers(pool: ProcessPoolExecutor, workers: int) -> None:
-    """Start the pool's workers (one no-op task each); a pool that cannot start them is
-    left to the first report's submission, which says so."""
+def _start_workers(pool: ProcessPoolExecutor, workers: int, no_more: threading.Event) -> None:
+    """Start the pool's workers (one no-op task each) until ``no_more`` is set; a pool that
+    cannot start them is left to the first report's submission, which says so."""
     try:
         for _ in range(workers):
+            if no_more.is_set():
+                return
             pool.submit(_worker_ready)
     except Exception as exc:  # noqa: BLE001 — the first report's submit meets it and says so
         log.debug("Starting the report workers failed (%s).", exc)
@@ -796,7 +798,8 @@ def _render_reports(data_dir: str | Path, *, as_of: str | None, pilots: Sequence
                                              dict(os.environ), _current_folder()))
         # Starting a worker waits for the fork server to import the report libraries
         # (about 2 s): a thread waits, while this one loads the data and computes the tables.
-        starting = threading.Thread(target=_start_workers, args=(pool, workers),
+        no_more = threading.Event()  # set when the run ends before the workers have started
+        starting = threading.Thread(target=_start_workers, args=(pool, workers, no_more),
                                     name="pilot-eval-start-workers", daemon=True)
         starting.start()
         try:
@@ -808,16 +811,19 @@ def _render_reports(data_dir: str | Path, *, as_of: str | None, pilots: Sequence
             finished = True
             return result
         finally:
-            starting.join()  # a worker started after the stop would outlive the run
-            # After a failure or a signal nothing of the reports still running will be used:
-            # stop the workers now rather than wait for them.
-            if finished:
-                pool.shutdown(wait=True, cancel_futures=True)
-            else:
-                _stop_workers(pool)
-            _stop_fork_server(context)
-            if news is not None:
-                news.close()
+            try:
+                no_more.set()  # at most the worker being started is waited for
+                starting.join()  # a worker started after the stop would outlive the run
+            finally:  # also when a second Ctrl-C ends the wait
+                # After a failure or a signal nothing of the reports still running will be
+                # used: stop the workers now rather than wait for them.
+                if finished:
+                    pool.shutdown(wait=True, cancel_futures=True)
+                else:
+                    _stop_workers(pool)
+                _stop_fork_server(context)
+                if news is not None:
+                    news.close()
     finally:
         private.remove()
 
