@@ -84,3 +84,26 @@ def test_one_blas_thread_inside_and_the_threads_back_after():
     with one_blas_thread.held():
         inside = blas_threads()
     assert inside == [1] * len(before) and blas_threads() == before
+
+
+def test_loading_gives_back_the_memory_arrow_keeps_free(monkeypatch):
+    import pyarrow
+
+    import pilot_eval as pe
+
+    released = []
+    pool = pyarrow.default_memory_pool()
+
+    class Watching:
+        def __getattr__(self, name):
+            return getattr(pool, name)
+
+        def release_unused(self):
+            released.append(True)
+            pool.release_unused()
+
+    monkeypatch.setattr(pyarrow, "default_memory_pool", Watching)
+    pe.load_dataset("tests/data/doctest_small")
+    assert released == [True]
+    pe.validate("tests/data/doctest_small")
+    assert released == [True, True]

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._process import ordinary_pages
+from ._process import ordinary_pages, release_arrow_memory
 from .errors import (
     DataValidationError,
     DataWarning,
@@ -389,6 +389,7 @@ def validate(path: str | Path) -> pd.DataFrame:
     (for example 1234.50).
     """
     problems, _, _, _ = _check_folder(path)
+    release_arrow_memory()  # what reading the files took, now free
     return problems
 
 
@@ -464,6 +465,7 @@ def _load(path: str | Path, *, as_of: str | pd.Timestamp | None = None,
     if len(frames) < len(TABLE_ORDER):  # pragma: no cover - a valid folder's frames were made
         dataset_frames(typed)
     typed.clear()
+    release_arrow_memory()  # what reading the files took, now free
     ds = Dataset(
         agreement=agreement,
         as_of_date=_latest_date(frames, agreement),
