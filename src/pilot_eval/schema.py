@@ -1495,6 +1495,14 @@ def attendance_checks(tables: Mapping[str, TypedTable], problems: Problems) -> N
     the tables after them and give the problems to :func:`cross_checks`
     (``attendance_checked``), which keeps them in their place.
 
+    Parameters
+    ----------
+    tables : mapping of str to TypedTable
+        The folder's typed tables by name (at least pilots and sessions for any rule to
+        run; without participants only the pilots are looked up).
+    problems : Problems
+        Where problems are added.
+
     Examples
     --------
     >>> from pathlib import Path
