@@ -5,6 +5,9 @@ when several threads load datasets or fit models at once, the setting is changed
 the first one enters and restored when the last one leaves. Any failure to change it
 (a library missing, an API that moved) means the work runs with the setting as it was.
 
+:func:`release_arrow_memory`, beside them, gives back what Arrow's allocator keeps after
+a load.
+
 This module is the bottom layer: it imports nothing from pilot_eval.
 """
 

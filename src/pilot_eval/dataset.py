@@ -247,8 +247,7 @@ def _check_folder(path: str | Path, *,
     from functools import partial
 
     pool = ThreadPoolExecutor(1)
-    attendance_checked: Problems | None = None
-    checking_attendance: Future[None] | None = None
+    checking_attendance: Future[Problems] | None = None
     try:
         reading = {name: pool.submit(read_table, found, name)
                    for name, found, _ in located if found is not None}
@@ -286,11 +285,9 @@ def _check_folder(path: str | Path, *,
                 del table.distinct[column]
             typed[name] = table
             if name == "sessions":  # the largest table's rules, after the files are read,
-                attendance_checked = Problems()  # while this thread types the tables after it
-                checking_attendance = pool.submit(attendance_checks, dict(typed),
-                                                  attendance_checked)
-        if checking_attendance is not None:
-            checking_attendance.result()  # its problems are in attendance_checked, or its error
+                # while this thread types the tables after it
+                checking_attendance = pool.submit(_attendance_problems, dict(typed))
+        attendance_checked = None if checking_attendance is None else checking_attendance.result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     problems.records.extend(checks.records)
@@ -308,6 +305,12 @@ def _check_folder(path: str | Path, *,
         for column in set(table.distinct) - _CATEGORY_COLUMNS:  # codes of categoricals
             del table.distinct[column]
     return _inert(concat_problems([problems.frame()])), typed, agreement, files
+
+
+def _attendance_problems(tables: Mapping[str, TypedTable]) -> Problems:
+    found = Problems()
+    attendance_checks(tables, found)
+    return found
 
 
 def _inert(problems: pd.DataFrame) -> pd.DataFrame:
