@@ -52,6 +52,22 @@ def test_validate_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["errors"] == 10 and {"file", "row", "column", "message_nb"} <= set(data["problems"][0])
 
 
+def test_validate_counts_every_row_of_a_capped_list(minimal_copy, capsys) -> None:
+    """60 bad rows are listed as 50 lines and "… and 10 more rows": the counts say 60."""
+    from tests.conftest import edit
+
+    folder = minimal_copy()
+    edit(folder, "sessions.csv", None, "\n".join(
+        f"lekse,p-01,2025-{m:02d}-{d:02d},99" for m in (3, 4, 5) for d in range(1, 21)))
+    assert main(["validate", str(folder), "--lang", "en"]) == 1
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert "60 errors" in last
+    assert main(["validate", str(folder), "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["errors"] == 60 and len(data["problems"]) == 51
+    assert sum(p["count"] for p in data["problems"]) == 60
+
+
 def test_missing_folder_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "/no/such/folder"]) == 2
     assert "does not exist" in capsys.readouterr().err

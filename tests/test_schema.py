@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import pilot_eval as pe
+from pilot_eval.errors import count_problems
 from tests.conftest import MINIMAL, edit
 
 # Each case: rule, mutation of the minimal folder, expected (file, row, column, severity).
@@ -250,6 +251,16 @@ def test_many_bad_rows_are_capped_with_a_summary(minimal_copy) -> None:
     too_large = problems[problems["rule"] == "value.too_large"]
     assert len(too_large) == MAX_ROWS_PER_PROBLEM + 1
     assert too_large["message_en"].str.contains("6 more rows").sum() == 1
+    # the summary line stands for the six rows it does not list: 56 rows, 56 problems
+    assert sorted(too_large["count"].tolist()) == [1] * MAX_ROWS_PER_PROBLEM + [6]
+    n_errors = count_problems(problems, "error")
+    assert n_errors == len(problems[problems["severity"] == "error"]) + 5
+    with pytest.raises(pe.DataValidationError) as caught:
+        pe.load_dataset(folder)
+    said = str(caught.value)  # in the agreement's language; what is not listed is counted too
+    assert said.startswith(f"Datamappen har {n_errors} feil")
+    listed = count_problems(caught.value.problems.head(caught.value.max_rows))
+    assert said.endswith(f"… og {n_errors - listed} til")
 
 
 def test_rules_override_is_kept(minimal_copy) -> None:

@@ -551,6 +551,9 @@ def test_data_quality_sentence():
     assert text.data_quality_sentence(one).startswith("Vi fant 1 advarsel")
     many = pd.DataFrame({"file": ["a"] * 3})
     assert text.data_quality_sentence(many, "en").startswith("We found 3 warnings")
+    # two rows listed and "… and 40 more rows": 42 warnings, not 3
+    capped = pd.DataFrame({"file": ["a"] * 3, "count": [1, 1, 40]})
+    assert text.data_quality_sentence(capped, "en").startswith("We found 42 warnings")
 
 
 def test_no_participant_ids_in_any_text(frames):

@@ -149,8 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="language of the messages (default nb)")
     p.add_argument("--format", choices=("table", "json"), default="table", dest="fmt",
                    help="table: a table for people (default); json: {errors, warnings, "
-                   "problems: [{file, row, column, severity, message_nb, message_en, …}]} "
-                   "for programs")
+                   "problems: [{file, row, column, severity, message_nb, message_en, count, "
+                   "…}]} for programs; errors and warnings add up each problem's count (a "
+                   "line \"… and N more rows\" counts N)")
 
     p = command("metrics", "compute the metric tables",
                 "Compute the metric tables (scorecard, cost, reach, outcomes, value for money, "
@@ -401,18 +402,19 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .dataset import validate
-    from .errors import UsageError, format_problems
+    from .errors import UsageError, count_problems, format_problems
 
     if not args.data_dir.is_dir():
         raise UsageError(f"The data folder '{args.data_dir}' does not exist. Check the path.")
     t0 = time.perf_counter()
     problems = validate(args.data_dir)
-    n_errors = int((problems["severity"] == "error").sum())
+    n_errors = count_problems(problems, "error")
+    n_warnings = count_problems(problems, "warning")
     log.debug("Checked %s in %.2f s: %d problem rows.", args.data_dir, time.perf_counter() - t0,
               len(problems))
     if args.fmt == "json":
         records = json.loads(problems.to_json(orient="records", force_ascii=False))
-        print(json.dumps({"errors": n_errors, "warnings": len(problems) - n_errors,
+        print(json.dumps({"errors": n_errors, "warnings": n_warnings,
                           "problems": records}, ensure_ascii=False, indent=2))
     else:
         if len(problems):
@@ -420,7 +422,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         from .present.text import message, plural
 
         lang, folder = args.lang, str(args.data_dir)
-        warnings = plural("cli.warnings", len(problems) - n_errors, lang)
+        warnings = plural("cli.warnings", n_warnings, lang)
         if n_errors:
             print("\n" + message("cli.validate.found", lang, folder=folder, warnings=warnings,
                                  errors=plural("cli.errors", n_errors, lang)))

@@ -358,9 +358,11 @@ def only_header(problems: pd.DataFrame, tables: tuple[str, ...]) -> pd.Series:
 def validate(path: str | Path) -> pd.DataFrame:
     """Check a data folder and return every problem found as a DataFrame.
 
-    Columns: ``file, row, column, value, severity, rule, message_nb, message_en, pilot_id``; ``row``
-    is the spreadsheet row a person sees (header = row 1). An empty frame means the folder
-    is fine. Never raises on bad data.
+    Columns: ``file, row, column, value, severity, rule, message_nb, message_en, pilot_id,
+    count``; ``row`` is the spreadsheet row a person sees (header = row 1). A long list of
+    identical problems ends in one line "… and N more rows" whose ``count`` is N: count
+    problems with :func:`~pilot_eval.errors.count_problems`, not lines. An empty frame means
+    the folder is fine. Never raises on bad data.
 
     Parameters
     ----------

@@ -14,8 +14,10 @@ import pandas as pd
 #: Columns of a problems table, in order.
 #: ``pilot_id`` says which pilot a problem concerns, when a row of a table tied to one pilot
 #: shows it (so a pilot's report lists only its own warnings); missing otherwise.
+#: ``count`` is how many problems the line stands for: 1, or N for the line "… and N more
+#: rows with the same problem" that ends a long list (count them with :func:`count_problems`).
 PROBLEM_COLUMNS = ("file", "row", "column", "value", "severity", "rule", "message_nb", "message_en",
-                   "pilot_id")
+                   "pilot_id", "count")
 SEVERITIES = ("error", "warning")
 LANGUAGES = ("nb", "en")
 
@@ -107,8 +109,8 @@ def problems_frame(records: Iterable[Mapping[str, Any]] | pd.DataFrame | None = 
     Returns
     -------
     pandas.DataFrame
-        The columns of :data:`PROBLEM_COLUMNS` in order, ``row`` as ``Int64`` and the
-        others as ``string``.
+        The columns of :data:`PROBLEM_COLUMNS` in order, ``row`` and ``count`` as ``Int64``
+        (a missing ``count`` is 1) and the others as ``string``.
 
     Examples
     --------
@@ -116,11 +118,11 @@ def problems_frame(records: Iterable[Mapping[str, Any]] | pd.DataFrame | None = 
     ...                             "value": "-5", "severity": "error"}])
     >>> problems.columns.tolist()  # doctest: +NORMALIZE_WHITESPACE
     ['file', 'row', 'column', 'value', 'severity', 'rule', 'message_nb', 'message_en',
-     'pilot_id']
-    >>> problems[["row", "rule"]].dtypes.astype(str).tolist()
-    ['Int64', 'string']
-    >>> print(problems.loc[0, "row"], problems.loc[0, "rule"])
-    3 <NA>
+     'pilot_id', 'count']
+    >>> problems[["row", "rule", "count"]].dtypes.astype(str).tolist()
+    ['Int64', 'string', 'Int64']
+    >>> print(problems.loc[0, "row"], problems.loc[0, "rule"], problems.loc[0, "count"])
+    3 <NA> 1
     >>> len(problems_frame())
     0
     """
@@ -136,6 +138,7 @@ def _problems_frame(records: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.D
             frame[col] = pd.NA
     frame = frame.loc[:, list(PROBLEM_COLUMNS)].reset_index(drop=True)
     frame["row"] = pd.to_numeric(frame["row"], errors="coerce").astype("Int64")
+    frame["count"] = pd.to_numeric(frame["count"], errors="coerce").fillna(1).astype("Int64")
     for col in ("file", "column", "value", "severity", "rule", "message_nb", "message_en",
                 "pilot_id"):
         frame[col] = frame[col].astype("string")
@@ -181,6 +184,48 @@ def concat_problems(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
         .drop(columns="_o")
         .reset_index(drop=True)
     )
+
+
+def count_problems(problems: pd.DataFrame | None, severity: str | None = None) -> int:
+    """How many problems a problems table stands for, of one severity or of all.
+
+    A long list of identical problems ends in one line "… and N more rows with the same
+    problem", which stands for N problems (its ``count``): counting lines would say 51
+    where 48 469 rows are wrong. Every count a person reads goes through here.
+
+    Parameters
+    ----------
+    problems : pandas.DataFrame or None
+        A problems table (see :func:`problems_frame`); ``None`` for none. A table without a
+        ``count`` column counts one per line.
+    severity : {"error", "warning"} or None, default None
+        Count only this severity; ``None`` counts all.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> problems = problems_frame(
+    ...     [{"file": "sessions.csv", "row": 2, "severity": "error"},
+    ...      {"file": "sessions.csv", "severity": "error", "count": 12,
+    ...       "message_en": "… and 12 more rows with the same problem in column 'date'."},
+    ...      {"file": "pilots.csv", "severity": "warning"}])
+    >>> count_problems(problems, "error"), count_problems(problems, "warning")
+    (13, 1)
+    >>> count_problems(None)
+    0
+    """
+    if severity is not None and severity not in SEVERITIES:
+        raise UsageError(f"severity={severity!r} is not known; use one of {', '.join(SEVERITIES)}.")
+    if problems is None or len(problems) == 0:
+        return 0
+    chosen = problems if severity is None else problems[problems["severity"].eq(severity)
+                                                         .fillna(False).to_numpy(bool)]
+    if "count" not in chosen.columns:
+        return len(chosen)
+    return int(pd.to_numeric(chosen["count"], errors="coerce").fillna(1).sum())
 
 
 def format_problems(problems: pd.DataFrame, *, language: str = "nb", max_rows: int = 20) -> str:
@@ -250,8 +295,8 @@ def format_problems(problems: pd.DataFrame, *, language: str = "nb", max_rows: i
     lines.append("  ".join("-" * w for w in widths) + "  " + "-" * len(head[-1]))
     for r in rows:
         lines.append("  ".join(c[:w].ljust(w) for c, w in zip(r[:-1], widths)) + "  " + r[-1])
-    rest = len(problems) - len(shown)
-    if rest > 0:
+    rest = count_problems(problems) - count_problems(shown)  # problems, not lines
+    if len(shown) < len(problems) and rest > 0:
         lines.append(f"… og {rest} til" if language == "nb" else f"… and {rest} more")
     return "\n".join(lines)
 
@@ -269,9 +314,9 @@ class DataValidationError(PilotEvalError):
     Attributes
     ----------
     problems : pandas.DataFrame
-        One row per problem with columns ``file, row, column, value, severity, rule,
-        message_nb, message_en``. ``row`` is the spreadsheet row a person sees: the
-        header is row 1, the first data row is row 2.
+        One row per problem with the columns of :data:`PROBLEM_COLUMNS`. ``row`` is the
+        spreadsheet row a person sees: the header is row 1, the first data row is row 2.
+        Count them with :func:`count_problems`.
     """
 
     def __init__(self, problems: pd.DataFrame, *, language: str = "en", max_rows: int = 20):
@@ -286,7 +331,7 @@ class DataValidationError(PilotEvalError):
         return self.problems[self.problems["severity"] == "error"]
 
     def _summary(self) -> str:
-        n_err = len(self.errors)
+        n_err = count_problems(self.problems, "error")
         if self.language == "nb":
             head = (
                 f"Datamappen har {n_err} feil som må rettes før pilot_eval kan bruke den. "

@@ -85,9 +85,9 @@ class RawTable:
 
 
 def _problem(file: str, rule: str, nb: str, en: str, *, row: Any = None, column: Any = None,
-             value: Any = None, severity: str = "error") -> dict[str, Any]:
+             value: Any = None, severity: str = "error", count: int = 1) -> dict[str, Any]:
     return {"file": file, "row": row, "column": column, "value": value, "severity": severity,
-            "rule": rule, "message_nb": nb, "message_en": en}
+            "rule": rule, "message_nb": nb, "message_en": en, "count": count}
 
 
 def find_table(folder: Path, name: str) -> tuple[Path | None, list[dict[str, Any]]]:
@@ -489,7 +489,8 @@ def _mixed_encoding(path: Path, encoding: str, read: Any) -> list[dict[str, Any]
     if len(rows) > len(shown):
         out.append(_problem(path.name, "file.encoding_rows",
                             f"… og {len(rows) - len(shown)} rader til med samme problem.",
-                            f"… and {len(rows) - len(shown)} more rows with the same problem."))
+                            f"… and {len(rows) - len(shown)} more rows with the same problem.",
+                            count=len(rows) - len(shown)))
     return out or [_problem(path.name, "file.encoding_rows", nb, en)]
 
 

@@ -321,12 +321,13 @@ class Problems:
 
     def add(self, file: str, rule: str, nb: str, en: str, *, row: Any = None,
             column: str | None = None, value: Any = None, severity: str = "error",
-            pilot_id: Any = None) -> None:
+            pilot_id: Any = None, count: int = 1) -> None:
         self.records.append({
             "file": file, "row": None if row is None or pd.isna(row) else int(row),
             "column": column, "value": None if value is None else _fmt_value(value),
             "severity": severity, "rule": rule, "message_nb": nb, "message_en": en,
             "pilot_id": None if pilot_id is None or pd.isna(pilot_id) else str(pilot_id),
+            "count": count,
         })
 
     def add_rows(self, file: str, rule: str, values: pd.Series, nb: str | Callable[[str], str],
@@ -357,7 +358,7 @@ class Problems:
             self.add(file, rule,
                      f"… og {rest} rader til med samme problem i kolonnen «{column}».",
                      f"… and {rest} more rows with the same problem in column '{column}'.",
-                     column=column, severity=severity, pilot_id=one)
+                     column=column, severity=severity, pilot_id=one, count=rest)
 
     def frame(self) -> pd.DataFrame:
         return problems_frame(self.records)

@@ -401,8 +401,10 @@ def _feedback_sheet(book: Workbook, places: list[_Place], delivery: Path, langua
     ws = book.create_sheet(spec.FEEDBACK_TITLE[language], 0)
     for i, width in enumerate(_COLUMN_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    n_errors = sum(p.problem["severity"] == "error" for p in places)
-    n_warnings = len(places) - n_errors
+    # a line "… and N more rows" stands for N problems
+    n_errors = sum(int(p.problem.get("count") or 1) for p in places
+                   if p.problem["severity"] == "error")
+    n_warnings = sum(int(p.problem.get("count") or 1) for p in places) - n_errors
     put_text(ws.cell(1, 1), t["title"])
     ws.cell(1, 1).font = Font(name=FONT_NAME, size=14, bold=True)
     ws.row_dimensions[1].height = 22

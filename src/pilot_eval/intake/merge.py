@@ -41,7 +41,13 @@ import numpy as np
 import pandas as pd
 
 from ..dataset import _check_folder, only_header
-from ..errors import DataValidationError, UsageError, concat_problems, problems_frame
+from ..errors import (
+    DataValidationError,
+    UsageError,
+    concat_problems,
+    count_problems,
+    problems_frame,
+)
 from ..io import atomic_write_bytes, find_table, switch_folder
 from ..schema import (
     TABLES,
@@ -945,7 +951,7 @@ def _commit(folder: Path, path: Path, data: bytes, result: IntakeResult,
             "corrections": int(counts["corrections"].sum()),
             "corrected_until": corrected.max().date().isoformat() if len(corrected) else None,
             "data_until": result.data_until,
-            "warnings": int((result.problems["severity"] == "warning").sum()),
+            "warnings": count_problems(result.problems, "warning"),
         }
         log = store / LOG_NAME
         before = log.read_bytes() if log.exists() else b""
@@ -993,8 +999,8 @@ def _summary_text(result: IntakeResult, language: str) -> str:
     nb = language == "nb"
     words = _CHANGE_WORDS["nb" if nb else "en"]
     lines = []
-    errors = len(result.errors)
-    warnings = int((result.problems["severity"] == "warning").sum())
+    errors = count_problems(result.problems, "error")
+    warnings = count_problems(result.problems, "warning")
     pilot = result.pilot_id or ("ukjent pilot" if nb else "unknown pilot")
     if errors:
         lines.append(

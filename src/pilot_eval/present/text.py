@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 
-from ..errors import UsageError
+from ..errors import UsageError, count_problems
 from . import fmt
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -2219,7 +2219,7 @@ def data_quality_sentence(warnings: pd.DataFrame | None, language: str = "nb", *
     are listed here.
     """
     _lang(language)
-    n = 0 if warnings is None else len(warnings)
+    n = count_problems(warnings)
     if n == 0:
         return _t("quality.pilot_none" if pilot else "quality.none", language)
     said = _nt("quality.warnings", n, language)
