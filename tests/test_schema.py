@@ -263,6 +263,20 @@ def test_many_bad_rows_are_capped_with_a_summary(minimal_copy) -> None:
     assert said.endswith(f"… og {n_errors - listed} til")
 
 
+@pytest.mark.parametrize(("file", "old", "new", "row"), [
+    ("sessions.csv", "lekse,p-01,2025-02-17", "leks,p-01,2025-02-17", 2),
+    ("outcomes.csv", "lekse,p-01,pilot,trivsel,baseline", "leks,p-01,pilot,trivsel,baseline", 2),
+])
+def test_an_unknown_pilot_is_one_error_not_two(minimal_copy, file, old, new, row) -> None:
+    """A misspelt pilot is said once: its participant is not also 'not enrolled'."""
+    folder = minimal_copy()
+    edit(folder, file, old, new)
+    problems = pe.validate(folder)
+    on_row = problems[(problems["file"] == file) & (problems["row"] == row)]
+    assert on_row["rule"].tolist() == ["fk.pilot"]
+    assert on_row["value"].tolist() == ["leks"]
+
+
 def test_rules_override_is_kept(minimal_copy) -> None:
     folder = minimal_copy()
     edit(folder, "agreement.toml", None, "[rules]\nreach_green = 0.8")

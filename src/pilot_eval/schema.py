@@ -1469,14 +1469,16 @@ def _not_in(table: TypedTable, column: str, known: set[Any]) -> np.ndarray:
     return bad[codes] if bad.any() else np.zeros(len(codes), dtype=bool)
 
 
-def _unknown_pilot(table: TypedTable, pilot_ids: set[Any], problems: Problems) -> None:
-    """Rows whose pilot is not in the pilots table."""
+def _unknown_pilot(table: TypedTable, pilot_ids: set[Any], problems: Problems) -> np.ndarray:
+    """Rows whose pilot is not in the pilots table; returns them (as a mask) so that the
+    rules about the pilot's participants leave them be: one cause, one error."""
     ids = table.frame["pilot_id"]
-    bad = pd.Series(_not_in(table, "pilot_id", pilot_ids), index=ids.index)
+    bad = _not_in(table, "pilot_id", pilot_ids)
     problems.add_rows(table.file, "fk.pilot", ids[bad],
                       lambda v: f"Piloten «{v}» finnes ikke i pilots-tabellen. Sjekk skrivemåten.",
                       lambda v: f"The pilot '{v}' is not in the pilots table. Check the spelling.",
                       column="pilot_id")
+    return bad
 
 
 def _enrolments(participants: TypedTable) -> pd.DataFrame:
@@ -1529,7 +1531,7 @@ def attendance_checks(tables: Mapping[str, TypedTable], problems: Problems) -> N
     >>> cross_checks(tables, None, plain)
     >>> cross_checks(tables, None, given, attendance_checked=found)
     >>> [(r["file"], r["row"], r["rule"]) for r in given.records]
-    [('sessions.csv', 3, 'fk.participant'), ('outcomes.csv', 2, 'fk.pilot'), ('outcomes.csv', 2, 'outcome.not_participant')]
+    [('sessions.csv', 3, 'fk.participant'), ('outcomes.csv', 2, 'fk.pilot')]
     >>> given.records == plain.records
     True
     """
@@ -1544,7 +1546,7 @@ def attendance_checks(tables: Mapping[str, TypedTable], problems: Problems) -> N
 def _attendance_checks(sessions: TypedTable, pilot_ids: set[Any], part_keys: pd.DataFrame | None,
                        problems: Problems) -> None:
     s = sessions.frame
-    _unknown_pilot(sessions, pilot_ids, problems)
+    unknown_pilot = _unknown_pilot(sessions, pilot_ids, problems)
     if part_keys is None:
         return
     # each attendance row's enrolment, found through integer codes: a merge on two
@@ -1552,7 +1554,7 @@ def _attendance_checks(sessions: TypedTable, pilot_ids: set[Any], part_keys: pd.
     at = _rows_of(s[["pilot_id", "participant_id"]],
                   part_keys[["pilot_id", "participant_id"]], sessions.distinct)
     found = at >= 0
-    missing = ~found & s["participant_id"].notna().to_numpy(dtype=bool)
+    missing = ~found & ~unknown_pilot & s["participant_id"].notna().to_numpy(dtype=bool)
     problems.add_rows(sessions.file, "fk.participant", s["participant_id"][missing],
                       lambda v: f"Deltakeren «{v}» er ikke påmeldt denne piloten i participants-tabellen.",
                       lambda v: f"The participant '{v}' is not enrolled in this pilot in the participants table.",
@@ -1735,7 +1737,7 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
     outcomes = tables.get("outcomes")
     if outcomes is not None:
         o = outcomes.frame
-        _unknown_pilot(outcomes, pilot_ids, problems)
+        unknown_pilot = _unknown_pilot(outcomes, pilot_ids, problems)
         if measures is None:
             problems.add(outcomes.file, "table.measures_missing",
                          "Det finnes resultatmålinger, men ingen measures-fil som beskriver resultatmålene.",
@@ -1760,7 +1762,8 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
             is_part = _rows_of(o[["pilot_id", "participant_id"]],
                                part_keys[["pilot_id", "participant_id"]], outcomes.distinct) >= 0
             grp = o["group"]
-            bad = (grp == "pilot").to_numpy(dtype=bool) & ~is_part & o["participant_id"].notna().to_numpy(dtype=bool)
+            bad = ((grp == "pilot").to_numpy(dtype=bool) & ~is_part & ~unknown_pilot
+                   & o["participant_id"].notna().to_numpy(dtype=bool))
             problems.add_rows(outcomes.file, "outcome.not_participant", o.loc[bad, "participant_id"],
                               lambda v: f"«{v}» er oppført i gruppen «pilot», men er ikke deltaker i denne piloten.",
                               lambda v: f"'{v}' is in group 'pilot' but is not a participant of this pilot.",
