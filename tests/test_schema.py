@@ -277,6 +277,18 @@ def test_an_unknown_pilot_is_one_error_not_two(minimal_copy, file, old, new, row
     assert on_row["value"].tolist() == ["leks"]
 
 
+def test_a_follow_up_before_two_baselines_is_listed_once(minimal_copy) -> None:
+    """Two baselines (itself an error) dated after the follow-up: one problem on its row."""
+    folder = minimal_copy()
+    edit(folder, "outcomes.csv", "p-01,pilot,trivsel,followup,2025-10-01",
+         "p-01,pilot,trivsel,followup,2025-01-01")
+    edit(folder, "outcomes.csv", None, "lekse,p-01,pilot,trivsel,baseline,2025-02-11,17")
+    problems = pe.validate(folder)
+    early = problems[problems["rule"] == "outcome.followup_before_baseline"]
+    assert early["row"].tolist() == [3]
+    assert count_problems(early) == 1
+
+
 def test_rules_override_is_kept(minimal_copy) -> None:
     folder = minimal_copy()
     edit(folder, "agreement.toml", None, "[rules]\nreach_green = 0.8")

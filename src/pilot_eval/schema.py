@@ -1412,6 +1412,30 @@ def _positions_in(values: pd.Series, uniques: np.ndarray) -> np.ndarray:
     return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
+def _latest_by_key(keys: np.ndarray, dates: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """For each of ``wanted``, the latest of ``dates`` with that key (NaT where none, or
+    none dated): a sort and a look-up, where a merge would pair every row with every
+    other of its key.
+
+    >>> d = np.array(["2025-01-05", "NaT", "2025-03-01"], dtype="datetime64[ns]")
+    >>> _latest_by_key(np.array([7, 7, 9]), d, np.array([9, 7, 8])).astype(str).tolist()
+    ['2025-03-01T00:00:00.000000000', '2025-01-05T00:00:00.000000000', 'NaT']
+    """
+    out = np.full(len(wanted), np.datetime64("NaT", "ns"))
+    if len(keys) == 0 or len(wanted) == 0:
+        return out
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    # as integers NaT is the smallest value, so the latest date of a key wins over it
+    latest = np.maximum.reduceat(dates.view(np.int64)[order], starts).view("datetime64[ns]")
+    distinct = sorted_keys[starts]
+    at = np.minimum(np.searchsorted(distinct, wanted), len(distinct) - 1)
+    found = distinct[at] == wanted
+    out[found] = latest[at[found]]
+    return out
+
+
 def _rows_of(left: pd.DataFrame, right: pd.DataFrame,
              distinct: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None) -> np.ndarray:
     """For each row of ``left``, the position of the row of ``right`` with the same keys
@@ -1776,15 +1800,15 @@ def cross_checks(tables: Mapping[str, TypedTable], agreement: Mapping[str, Any] 
         # follow-ups matched with baselines on one integer key made of the four keys' codes
         key, _ = _row_keys(outcomes, TABLES["outcomes"],
                            ["pilot_id", "participant_id", "group", "measure"])
-        both = o[["measured_on"]].assign(key=key)[
-            (o["participant_id"].notna() & o["measure"].notna()).to_numpy(dtype=bool)]
-        timepoint = o["timepoint"].reindex(both.index)
-        base = both[(timepoint == "baseline").to_numpy(dtype=bool)]
-        follow = both[(timepoint == "followup").to_numpy(dtype=bool)]
-        merged = follow.reset_index().merge(base, on="key", suffixes=("", "_base"))
-        bad = merged["measured_on"] < merged["measured_on_base"]
+        keyed = (o["participant_id"].notna() & o["measure"].notna()).to_numpy(dtype=bool)
+        base = keyed & (o["timepoint"] == "baseline").to_numpy(dtype=bool)
+        follow = keyed & (o["timepoint"] == "followup").to_numpy(dtype=bool)
+        late = _latest_by_key(key[base], o["measured_on"].to_numpy("datetime64[ns]")[base],
+                              key[follow])
+        bad = np.zeros(len(o), dtype=bool)  # before the latest baseline: before one of them
+        bad[follow] = o["measured_on"].to_numpy("datetime64[ns]")[follow] < late
         problems.add_rows(outcomes.file, "outcome.followup_before_baseline",
-                          merged.loc[bad].set_index("index")["measured_on"],
+                          o.loc[bad, "measured_on"],
                           "Oppfølgingsmålingen er datert før startmålingen.",
                           "The follow-up measurement is dated before the baseline.", column="measured_on")
 
