@@ -552,6 +552,9 @@ class TypedTable:
     columns_present: set[str] = field(default_factory=set)
     #: ``factorize_text`` of each raw column, made once for typing and the text checks
     distinct: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
+    #: what the cross-table rules derive from ``frame`` and need more than once (a table's
+    #: enrolments), made once; ``frame`` does not change once typed
+    derived: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 def type_table(spec: TableSpec, raw: pd.DataFrame, file: str, sep: str | None,
@@ -1506,11 +1509,16 @@ def _unknown_pilot(table: TypedTable, pilot_ids: set[Any], problems: Problems) -
 
 
 def _enrolments(participants: TypedTable) -> pd.DataFrame:
-    """Each (pilot, participant) once, ids as text, with its enrolment and exit dates."""
-    part_keys = participants.frame[["pilot_id", "participant_id", "enrolled_on", "exited_on"]].dropna(
-        subset=["pilot_id", "participant_id"]).drop_duplicates(["pilot_id", "participant_id"])
-    return part_keys.assign(pilot_id=part_keys["pilot_id"].astype(str),
-                            participant_id=part_keys["participant_id"].astype(str))
+    """Each (pilot, participant) once, ids as text, with its enrolment and exit dates
+    (made once: the attendance's and the outcomes' rules both need them)."""
+    made = participants.derived.get("enrolments")
+    if made is None:
+        part_keys = participants.frame[["pilot_id", "participant_id", "enrolled_on", "exited_on"]].dropna(
+            subset=["pilot_id", "participant_id"]).drop_duplicates(["pilot_id", "participant_id"])
+        made = participants.derived["enrolments"] = part_keys.assign(
+            pilot_id=part_keys["pilot_id"].astype(str),
+            participant_id=part_keys["participant_id"].astype(str))
+    return made
 
 
 def attendance_checks(tables: Mapping[str, TypedTable], problems: Problems) -> None:
