@@ -100,6 +100,15 @@ def test_marks_exactly_the_problem_cells(delivery: Path, tmp_path: Path) -> None
                [(str(v.sqref), v.type, v.formula1) for v in b.data_validations.dataValidation]
 
 
+def test_a_capped_list_is_counted_whole(delivery: Path, tmp_path: Path) -> None:
+    """A line "… and 30 more rows" stands for 30 errors in the sheet's count."""
+    capped = problems_frame([*PROBLEMS.to_dict("records"),
+                             {**_problem("Deltakere", None, "gender", "error",
+                                         "… og 30 rader til med samme problem."), "count": 30}])
+    ws = load_workbook(write_feedback(delivery, capped, tmp_path / "f.xlsx")).worksheets[0]
+    assert ws["A2"].value == "Leveransen «levering.xlsx» har 34 feil og 4 advarsler."
+
+
 def test_the_list_comes_first_with_links_to_the_cells(delivery: Path, tmp_path: Path) -> None:
     book = load_workbook(write_feedback(delivery, PROBLEMS, tmp_path / "f.xlsx"))
     ws = book.worksheets[0]
