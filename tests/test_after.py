@@ -158,8 +158,19 @@ def test_reach_gaps_name_the_least_reached_without_revealing_a_small_group():
                     "deltakere) og 13–15 år (50\u00a0% av målgruppen, 30\u00a0% av deltakerne)."]
     assert "8\u00a0%" not in said[0]  # 3 of 40 boys is never said
     # a pilot spread like its target group
-    even = gaps.assign(representation=1.0)
+    even = gaps.assign(target_share=gaps["share"], representation=1.0)
     said = after.reach_gap_sentences(even, counts, NAMES, "nb", min_cell_size=5, pilots=["a"])
+    # (the 3 boys are hidden: whether they are reached less cannot be told)
+    assert said == ["Leksehjelp: ingen gruppe er klart minst nådd blant dem vi kan vise. Noen "
+                    "grupper er så små at vi ikke kan si mer uten å avsløre dem."]
+    # ... with no group hidden, and the lowest (0,9 of its share) not clearly below it
+    close = gaps.assign(share=[0.45, 0.55, 0.72, 0.28], target_share=[0.5, 0.5, 0.7, 0.3])
+    close["representation"] = close["share"] / close["target_share"]
+    close["least_reached"] = [True, False, False, False]
+    spread = {**counts, "gender": counts["gender"].assign(enrolled=[18, 22, 0, 0]),
+              "age_group": counts["age_group"].assign(enrolled=[29, 11])}
+    said = after.reach_gap_sentences(close.assign(enrolled=[18, 22, 29, 11]), spread, NAMES,
+                                     "nb", min_cell_size=5, pilots=["a"])
     assert said == ["Leksehjelp: deltakerne fordeler seg omtrent som målgruppen."]
     # a pilot with too few participants is not broken down at all
     few = {k: v.assign(enrolled=v["enrolled"].clip(upper=1)) for k, v in counts.items()}

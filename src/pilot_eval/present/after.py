@@ -35,10 +35,6 @@ __all__ = ["continuing_lines", "continuing_total", "enterprise_sentences", "fina
 
 Names = Mapping[str, str] | pd.Series | pd.DataFrame | None
 
-#: Representation (share of participants ÷ share of the target group) below which a group
-#: is said to be reached less than the others.
-UNDER_REACHED = 0.8
-
 
 def shown(ds: Dataset, decision: bool | None) -> bool:
     """Whether a report shows the section: always with ``decision=True``, never with
@@ -761,8 +757,10 @@ def reach_gap_sentences(reach_gaps: pd.DataFrame, reach_by: Mapping[str, pd.Data
     (the reach charts' rule, the unknown group included), a group named least reached only
     where the figures shown prove it, and a share only where the chart shows it. A group is
     named when it is reached clearly less than the others: its representation (share of the
-    participants / share of the target group) below :data:`UNDER_REACHED` -- for a hidden
-    "<k" group, its highest possible one, so that being named bounds nothing.
+    participants / share of the target group) below
+    :data:`~pilot_eval.present.figures.decision.UNDER_REACHED` -- for a hidden "<k" group,
+    its highest possible one, so that being named bounds nothing (the chart's rule, decided
+    once in its data step).
 
     Parameters
     ----------
@@ -825,15 +823,6 @@ def reach_gap_sentences(reach_gaps: pd.DataFrame, reach_by: Mapping[str, pd.Data
             target_share = _f(r["target_share"])
             target = fmt.percent(target_share, language=language)
             small = isinstance(r["mark"], str) and r["mark"].startswith("<")
-            if "share_of_enrolled" in rows:
-                # from what is published: the share shown, or a "<k" group's highest
-                level = (r["share"] / target_share if pd.notna(r["share"]) else
-                         (min_cell_size - 1) / (total * target_share) if small else np.inf)
-            else:  # a frame of the metric's older shape: its representation
-                exact = rows[(rows["by"] == r["by"]) & (rows["group"] == r["group"])]
-                level = _f(exact["representation"].iloc[0])
-            if not level < UNDER_REACHED:
-                continue
             if pd.notna(r["share"]):
                 groups.append(text.message("after.reach.group", language, group=label,
                                            target=target,

@@ -541,6 +541,10 @@ _GENDER_WORDS = {"female": ("Jenter", "Female"), "male": ("Gutter", "Male"),
 #: A group must be at least this share of the target population to be called least reached
 #: (the metric's rule, metrics.decision.reach_gaps).
 _LEAST_REACHED_MIN_TARGET = 0.05
+#: Representation (share of the participants ÷ share of the target group) below which a
+#: group is reached clearly less than its share: only then is the lowest one named least
+#: reached, in the chart and in the words beside it.
+UNDER_REACHED = 0.8
 
 
 def _group_word(by: str, group: str, lang: str) -> str:
@@ -564,7 +568,9 @@ def _least_reached(by: pd.Series, marks: np.ndarray, enrolled: pd.Series, share:
     "<k" group, at least ``k`` for one hidden to protect it beside a "<k", at least 1 for
     a "skjult" in a dimension with no "<k" (it may be small) -- and a group is marked only
     when its interval lies wholly below every other candidate's. Candidates are groups of
-    at least 5 % of the target group; with fewer than two, nothing is compared.
+    at least 5 % of the target group; with fewer than two, nothing is compared. The lowest
+    is marked only when reached clearly less than its share: its representation (for a
+    hidden group, its highest possible one) below :data:`UNDER_REACHED`.
 
     >>> by = pd.Series(["area"] * 3)
     >>> marks = np.array(["primary", "complementary", ""], dtype=object)
@@ -572,6 +578,11 @@ def _least_reached(by: pd.Series, marks: np.ndarray, enrolled: pd.Series, share:
     ...     pd.Series([.03, .06, .91]), pd.Series([.3, .1, .6]), 100, 5, pd.Series([True] * 3))
     >>> least.tolist()  # 3 of 100 against 30 %: at most 4/30 = 0,13, below 5/10 and 1,52
     [True, False, False]
+    >>> least, _ = _least_reached(by, np.array([""] * 3, dtype=object), pd.Series([27, 10, 63]),
+    ...     pd.Series([.27, .10, .63]), pd.Series([.3, .1, .6]), 100, 5,
+    ...     pd.Series([True, False, False]))
+    >>> least.tolist()  # the lowest (0,9 of its share) is not reached clearly less
+    [False, False, False]
     """
     t = target.to_numpy(float)
     n_t = total * np.where(t > 0, t, np.nan)  # the target group's share, in participants
@@ -590,13 +601,12 @@ def _least_reached(by: pd.Series, marks: np.ndarray, enrolled: pd.Series, share:
         if len(sel) < 2:
             continue
         if not hidden[sel].any():
-            least[sel] = flag.iloc[sel].astype("boolean").fillna(False).to_numpy(bool)
-            continue
-        for i in sel:
-            others = sel[sel != i]
-            least[i] = hi[i] < lo[others].min()
-        if not least[sel].any():
-            unresolved.append(str(b))
+            lowest = flag.iloc[sel].astype("boolean").fillna(False).to_numpy(bool)
+        else:
+            lowest = np.array([hi[i] < lo[sel[sel != i]].min() for i in sel], dtype=bool)
+            if not lowest.any():
+                unresolved.append(str(b))
+        least[sel] = lowest & (hi[sel] < UNDER_REACHED)
     return least, unresolved
 
 
@@ -745,12 +755,13 @@ def _representation_data(reach_gaps: pd.DataFrame, names: Mapping[str, str] | No
 
     notes = [_tr(lang, "Andelene er av alle deltakerne, også dem med ukjent område, kjønn "
                        "eller alder. «Minst nådd»: lavest andel av deltakerne sammenlignet med "
-                       "andelen av målgruppen, blant grupper som er minst {p} av målgruppen.",
+                       "andelen av målgruppen, og klart lavere (under {r} av den), blant grupper "
+                       "som er minst {p} av målgruppen.",
                  "Shares are of all participants, including those whose area, gender or age "
                  "is unknown. \"Least reached\": the lowest share of the participants "
-                 "compared with the share of the target group, among groups that are at least "
-                 "{p} of the target group.").format(
-        p=pct(_LEAST_REACHED_MIN_TARGET, language=lang))]
+                 "compared with the share of the target group, and clearly lower (below {r} "
+                 "of it), among groups that are at least {p} of the target group.").format(
+        p=pct(_LEAST_REACHED_MIN_TARGET, language=lang), r=pct(UNDER_REACHED, language=lang))]
     if table["mark"].map(lambda m: isinstance(m, str)).any():
         note = _tr(lang, "Grupper med færre enn {k} deltakere vises som «<{k}» av "
                          "personvernhensyn.",
