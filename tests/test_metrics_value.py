@@ -163,12 +163,23 @@ def test_per_unit_by_hand_lower_is_better() -> None:
 
 
 def test_negative_effect_gives_negative_value() -> None:
-    values = {"p-1": (8, 10), "p-2": (11, 12), "p-3": (6, 9)}  # absence went up
+    values = {f"p-{i}": (8 + i % 3, 10 + i % 3 + i % 2) for i in range(12)}  # absence went up
     row = value_for_money(dataset(obs("lekse", "pilot", "fravaer", values))).loc[
         ("lekse", "fravaer")]
     assert row["social_value_pv_nok"] < 0 and row["benefit_cost_ratio"] < 0
+    assert row["social_value_pv_high_nok"] < 0  # the whole interval: harm, said as harm
     assert math.isnan(row["break_even_value_nok"])
     assert row["note"] == "negative_effect;change_not_effect"
+
+
+def test_a_negative_estimate_whose_interval_reaches_zero_is_not_called_harm() -> None:
+    """Three people, absence up by 2, 1 and 3 hours: the estimate is negative, but its
+    interval reaches above zero, so the note says the sign cannot be told."""
+    values = {"p-1": (8, 10), "p-2": (11, 12), "p-3": (6, 9)}
+    row = value_for_money(dataset(obs("lekse", "pilot", "fravaer", values))).loc[
+        ("lekse", "fravaer")]
+    assert row["social_value_pv_nok"] < 0 < row["social_value_pv_high_nok"]
+    assert row["note"] == "negative_estimate;change_not_effect"
 
 
 def test_measure_without_valuation_is_absent() -> None:

@@ -131,15 +131,21 @@ VALUE_NOTES: dict[str, str] = {
     "outcome_not_estimated": "the outcome could not be estimated (see outcome_summary's note)",
     "no_success_threshold": "per-success valuation but the measure has no success_threshold",
     "no_cost": "the pilot has no cost recorded, so no ratio",
-    "negative_effect": "the net effect is negative: the value is negative",
+    "negative_effect": "the net effect is negative, its whole interval below zero: the value "
+                       "is negative",
+    "negative_estimate": "the net effect's estimate is negative, but its interval reaches zero "
+                         "or above (or there is none): whether the value is negative or "
+                         "positive cannot be told",
     "few_measured": "fewer people measured at both times (in a group) than the scorecard's "
                     "minimum: no value and no ratio",
     "net_crossings": "no comparison group: successes net of those who crossed the threshold "
                      "the wrong way",
     "change_not_effect": "no comparison group: the value rests on a before/after change, "
                          "not an effect (evidence rating weak at best)",
-    "weak_evidence": "a comparison group, but the outcome's evidence is weak or very weak: "
-                     "the value may be far off, beyond its range",
+    "weak_evidence": "a comparison group, but the outcome's evidence is weak: the value may "
+                     "be far off, beyond its range",
+    "very_weak_evidence": "a comparison group, but the outcome's evidence is very weak: the "
+                          "value may be far off, beyond its range",
     "may_double_count": "values of several measures added: they may overlap",
     "some_measures_not_valued": "a valued measure could not be valued and is left out of the sum",
 }
@@ -414,12 +420,16 @@ def _appraise(inp: pd.DataFrame) -> pd.DataFrame:
         "outcome_not_estimated": ~ok & (~per_success | out["has_threshold"]),
         "no_success_threshold": per_success & ~out["has_threshold"],
         "no_cost": ~(cost > 0),
-        "negative_effect": q < 0,
+        # a negative estimate is said to be a negative effect only when its interval is
+        "negative_effect": (q < 0) & (out["quantity_ci_high"] < 0),  # wholly below zero
+        "negative_estimate": (q < 0) & ~(out["quantity_ci_high"] < 0),
         "few_measured": few,
         "net_crossings": per_success & ~did & ok,
         "change_not_effect": ~did & ok,
-        "weak_evidence": did & ok & out["evidence_rating"].astype("string").isin(
-            ["weak", "very_weak"]).fillna(False).to_numpy(dtype=bool),
+        "weak_evidence": did & ok & out["evidence_rating"].astype("string").eq(
+            "weak").fillna(False).to_numpy(dtype=bool),
+        "very_weak_evidence": did & ok & out["evidence_rating"].astype("string").eq(
+            "very_weak").fillna(False).to_numpy(dtype=bool),
     }, index=out.index)
     out["note"] = _join_notes(notes)
     return out
@@ -495,7 +505,7 @@ def value_for_money(ds: Dataset) -> pd.DataFrame:
     >>> vfm = value_for_money(ds)
     >>> row = vfm.loc[("lekse", "trivsel")]
     >>> row["basis"], row["design"], int(row["n_measured"]), row["note"]
-    ('per_success', 'did', 12, 'weak_evidence')
+    ('per_success', 'did', 12, 'very_weak_evidence')
     >>> vfm["social_value_pv_nok"].round(-3).tolist(), vfm["cost_for_ratio_nok"].round(-3).tolist()
     ([166000.0], [294000.0])
     >>> vfm["benefit_cost_ratio"].round(2).tolist()
