@@ -451,6 +451,22 @@ def test_value_chart_shows_the_value_tables_figures(sample_data: ReportData) -> 
     assert "Leksehjelp med matpakke – trivsel: nytte" in PortfolioReport(sample_data).value_vs_cost().alt
 
 
+def test_the_value_chart_says_which_bars_are_not_the_primary_measure(sample_data) -> None:
+    """A bar shows the pilot's primary measure only when that has a value to show; the
+    caption names the pilots whose bar shows another (it once said 'the bars show the
+    primary measure' of all four, two of them wrongly)."""
+    report = PortfolioReport(sample_data)
+    main = report._main_values(report.value)
+    main = main[main["drawn"]]
+    other = main[main["role"].astype(str) != "primary"]
+    caption = report.value_vs_cost().caption
+    for pid, measure in other[["pilot_id", "measure"]].itertuples(index=False):
+        assert f"{report.names[pid]}: {report.measure_label(measure).lower()}" in caption
+    for pid in main.loc[main["role"].astype(str) == "primary", "pilot_id"]:
+        assert f"{report.names[pid]}:" not in caption
+    assert ("ellers resultatmålet med størst verdi" in caption) == (len(other) > 0)
+
+
 def _by_section(report: object, notebook: Path) -> dict[str, str]:
     """The HTML of every block, by the section it stands in."""
     nb = nbformat.read(notebook, as_version=4)

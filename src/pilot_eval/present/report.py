@@ -920,11 +920,16 @@ class PortfolioReport(_Report):
                         .value_counts() > 1).any())
         note = None
         if several:
-            note = ("Stolpene viser pilotens hovedresultatmål. Tabellen viser alle "
-                    "resultatmålene. De er ikke lagt sammen, fordi de kan overlappe."
-                    if self.language == "nb" else
-                    "The bars show each pilot's primary measure. The table shows every "
-                    "measure. They are not added up, because they may overlap.")
+            # say which measure a bar shows where it is not the pilot's primary one
+            drawn = main[main["drawn"]]
+            primary = (drawn["role"].astype("string") == "primary").fillna(False) \
+                if "role" in drawn else pd.Series(False, index=drawn.index)
+            others = "; ".join(f"{self.names.get(str(p), str(p))}: "
+                               f"{text._lower_first(self.measure_label(str(m)))}"
+                               for p, m in drawn.loc[~primary.to_numpy(bool),
+                                                     ["pilot_id", "measure"]].itertuples(index=False))
+            note = text.message("value.bars.primary" if not others else "value.bars.others",
+                                self.language, others=others)
         measures = main.loc[main["drawn"], "measure"].astype(str)
         return figures.value_vs_cost(rows.set_index(["pilot_id", "measure"]), self.names,
                                      min_cell_size=self.min_cell_size, language=self.language,
