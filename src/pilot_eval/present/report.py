@@ -79,7 +79,7 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "outcomes": {
         "nb": ("Resultater for innbyggerne", "Her ser du hva som endret seg for deltakerne, og "
-                                              "hvor sikre vi kan være. Streken viser 95 % "
+                                              "hvor sikre vi kan være. Streken viser 95\u00a0% "
                                               "konfidensintervall. Der det finnes en "
                                               "sammenligningsgruppe, trekker vi fra endringen i "
                                               "den."),
@@ -142,7 +142,7 @@ PILOT_SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
     "outcomes": {
         "nb": ("Resultater for innbyggerne", "Her ser du hva som endret seg for deltakerne i "
                                               "piloten, og hvor sikre vi kan være. Streken viser "
-                                              "95 % konfidensintervall. Der det finnes en "
+                                              "95\u00a0% konfidensintervall. Der det finnes en "
                                               "sammenligningsgruppe, trekker vi fra endringen i "
                                               "den."),
         "en": ("Results for residents", "This section shows what changed for the pilot's "

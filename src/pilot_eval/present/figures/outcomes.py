@@ -203,7 +203,7 @@ def forest(outcome_summary: pd.DataFrame, names: Mapping[str, str] | None = None
                                           "n_comparison", "improvement",
                                           "improvement_ci_low", "improvement_ci_high", "mid"],
                         "pilot_eval.metrics.outcome_summary(ds)"))
-    title = _tr(lang, "Endring for deltakerne per resultatmål, med 95 % konfidensintervall",
+    title = _tr(lang, "Endring for deltakerne per resultatmål, med 95\u00a0% konfidensintervall",
                 "Change for participants by measure, with 95% confidence intervals")
     if df.empty:
         return _placeholder(title, _tr(lang, "Ingen resultatmålinger ennå.",
@@ -251,7 +251,7 @@ def forest(outcome_summary: pd.DataFrame, names: Mapping[str, str] | None = None
                 rel = _tr(lang, ", usikkert om endringen er stor nok ({m} trengs)",
                           ", uncertain whether the change is large enough ({m} needed)")
             rel = rel.format(m=_tidy_number(mid, lang) + u)
-        parts.append(head + f": {_signed(est[i], 1, lang)}{u} (" + _tr(lang, "95 % KI ", "95% CI ")
+        parts.append(head + f": {_signed(est[i], 1, lang)}{u} (" + _tr(lang, "95\u00a0% KI ", "95% CI ")
                      + fmt.interval(lo[i], hi[i], 1, language=lang) + ")" + rel)
     alt = (_tr(lang, "Punktdiagram med usikkerhetsintervaller, positiv endring er bedre. ",
                "Dot plot with confidence intervals, positive change is better. ")
@@ -301,7 +301,7 @@ def forest(outcome_summary: pd.DataFrame, names: Mapping[str, str] | None = None
                 _label(ax, est_text, (1, i), coords=("axes fraction", "data"), dx=12)
                 _label(ax, n_text, (1, i), coords=("axes fraction", "data"), dx=148, ha="right")
             if j == 0:  # column heads once, on the first panel's title line
-                _label(ax, _tr(lang, "Forbedring (95 % KI)", "Improvement (95% CI)"), (1, 1),
+                _label(ax, _tr(lang, "Forbedring (95\u00a0% KI)", "Improvement (95% CI)"), (1, 1),
                        coords="axes fraction", dx=12, dy=7, va="bottom", color=_C["muted"])
                 _label(ax, _tr(lang, "Antall målt", "Measured"), (1, 1),
                        coords="axes fraction", dx=148, dy=7, ha="right", va="bottom",
@@ -327,7 +327,7 @@ def forest(outcome_summary: pd.DataFrame, names: Mapping[str, str] | None = None
                   marker="o", ms=6.2, linestyle="none"),
             _line(_C["blue"], _tr(lang, "Før–etter-sammenligning", "Before–after comparison"),
                   marker="o", ms=6.2, mfc="white", mew=1.5, linestyle="none"),
-            _line(_C["ink"], _tr(lang, "95 % konfidensintervall", "95% confidence interval"),
+            _line(_C["ink"], _tr(lang, "95\u00a0% konfidensintervall", "95% confidence interval"),
                   lw=1.3),
             _line(_C["orange"], _tr(lang, "Minste betydningsfulle endring",
                                     "Minimal important difference"), lw=1.3, ls=(0, (3, 2))),
@@ -446,7 +446,7 @@ def its_chart(its: Any, *, label: str | None = None, pilot_name: str | None = No
         rr_ci = None
     change = rr - 1.0
     direction = (_tr(lang, "lavere", "lower") if change < 0 else _tr(lang, "høyere", "higher"))
-    ci_text = (_tr(lang, "; rateforhold {r}, 95 % KI {ci}", "; rate ratio {r}, 95% CI {ci}"
+    ci_text = (_tr(lang, "; rateforhold {r}, 95\u00a0% KI {ci}", "; rate ratio {r}, 95% CI {ci}"
                    ).format(r=fmt.number(rr, 2, language=lang),
                             ci=fmt.interval(rr_ci[0], rr_ci[1], 2, language=lang))
                if rr_ci is not None else "")
