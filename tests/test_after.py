@@ -88,6 +88,8 @@ def test_a_scenario_never_promises_what_a_weak_result_cannot_carry():
     said = after.promise_sentences(effect, NAMES, "nb", measures=MEASURES)
     assert said[0].startswith("Leksehjelp: trivsel ble bedre med 3,0\u00a0poeng (moderat evidens)")
     assert "ikke sikkert" in said[0]
+    said = after.promise_sentences(effect, NAMES, "en", measures=MEASURES)
+    assert said[0].startswith("Leksehjelp: Well-being improved by 3.0\u00a0points")  # not poeng
     unknown = scenario_frame({("b", "continue"): {"outcome_promise": "unknown"}})
     assert "vet ennå ikke" in after.promise_sentences(unknown, NAMES, "nb", measures=MEASURES)[1]
 

@@ -565,8 +565,7 @@ def promise_sentences(scenarios: pd.DataFrame, names: Names, language: str, *,
         if promise == "effect":
             measure = str(row.get("outcome_measure"))
             label = (str(m.loc[measure, label_col]) if measure in m.index else measure)
-            unit = (str(m.loc[measure, "unit"]) if measure in m.index
-                    and pd.notna(m.loc[measure, "unit"]) else "")
+            unit = text.unit(m.loc[measure, "unit"] if measure in m.index else None, language)
             amount = fmt.number(_f(row.get("outcome_improvement")), 1, language=language)
             said = text.message("after.promise.effect", language, pilot=pilot,
                                 measure=label[:1].upper() + label[1:] if language == "en"
