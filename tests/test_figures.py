@@ -454,6 +454,16 @@ def test_reach_breakdown_shows_small_groups_as_less_than_5():
     assert "personvernhensyn" in fig.caption and "«Skjult»" in fig.caption
 
 
+def test_reach_breakdown_alt_text_keeps_place_names_capitalised():
+    idx = pd.MultiIndex.from_product([["a"], ["Sandvika", "Bekkestua"]], names=["pilot_id", "area"])
+    frame = pd.DataFrame({"enrolled": [30, 25], "share": [30 / 55, 25 / 55],
+                          "target_share": [0.5, 0.5]}, index=idx)
+    for language in ("nb", "en"):
+        alt = plain(F.reach_breakdown(frame, "area", {"a": "Pilot A"}, min_cell_size=K,
+                                      language=language).alt)
+        assert "Pilot A: Sandvika 55" in alt and "Bekkestua 45" in alt, alt
+
+
 def _plot_left(svg: str) -> float:
     """The left edge of the (first) plot area: its clip rectangle."""
     return float(re.search(r'<clipPath id="[^"]+">\s*<rect x="([\d.]+)"', svg).group(1))

@@ -574,7 +574,9 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
         top = d[d["shown_share"].notna() & (d["enrolled"] > 0)].head(2)
         bits = []
         for _, r in top.iterrows():
-            b = f"{_group_label(by, r['group'], lang).lower()} {fmt.percent(r['shown_share'], language=lang)}"
+            label = _group_label(by, r["group"], lang)  # an area is a place: its capital stays
+            label = label if by == "area" else label.lower()
+            b = f"{label} {fmt.percent(r['shown_share'], language=lang)}"
             if np.isfinite(r["target_share"]):
                 b += _tr(lang, " (målgruppen {t})", " (target population {t})").format(
                     t=fmt.percent(r["target_share"], language=lang))
