@@ -546,6 +546,24 @@ def test_enrolment_small_counts_are_not_labelled():
     assert "færre enn 5" in plain(fig.alt) and "personvernhensyn" in fig.caption
 
 
+def test_the_target_label_stands_clear_of_a_line_ahead_of_the_plan():
+    """Enrolled ahead of the plan: 'mål 120' goes over the end label '130' (it once sat
+    at the plan's end, under the enrolled line and its label, half hidden)."""
+    months = pd.date_range("2025-01-01", periods=12, freq="MS")
+    frame = pd.DataFrame({"pilot_id": "a", "month": months,
+                          "date": months + pd.offsets.MonthEnd(0),
+                          "observed": [True] * 10 + [False] * 2,
+                          "enrolled_cumulative": np.round(np.linspace(20, 130, 10).tolist()
+                                                          + [np.nan, np.nan]),
+                          "active": np.round(np.linspace(15, 90, 10).tolist() + [np.nan] * 2),
+                          "reach_target_line": np.linspace(10, 120, 12)})
+    placed = {label.text: label for label in labels(
+        F.enrolment_vs_target(frame, {"a": "A"}, min_cell_size=K).svg)}
+    target, reached = placed["mål 120"], placed["130"]
+    # SVG y grows downwards; a label's y is its baseline: the target's over the end's top
+    assert target.y < reached.y - reached.size
+
+
 def test_forest_row_with_too_few_says_so():
     idx = pd.MultiIndex.from_tuples([("a", "m"), ("b", "m")], names=["pilot_id", "measure"])
     frame = pd.DataFrame({"design": ["pre_post", "pre_post"], "n_pilot": [3, 40],

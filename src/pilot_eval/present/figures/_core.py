@@ -1334,14 +1334,24 @@ def _plan_key(label: str) -> Line2D:
 
 def _finish_plan_panel(ax: Any, d: pd.DataFrame, column: str, end_text: Callable[[float], str],
                        *, title: str | None, kind: str, language: str,
-                       span: tuple[pd.Timestamp, pd.Timestamp], integer: bool = False) -> None:
+                       span: tuple[pd.Timestamp, pd.Timestamp], integer: bool = False,
+                       actual: str | None = None) -> None:
     """Write the plan's value at the end of the period (``end_text`` of it) over the plan
     line's end, then the panel's title, value axis (from the caller's y-limits), month axis
-    and time span."""
+    and time span.
+
+    Where the ``actual`` line (a column of ``d``) ends on or above the plan, it and its end
+    label run through the space over the plan's end: the value goes over them instead
+    ("mål 320" over "340"), still at the plan line's end."""
     end = d.iloc[-1] if len(d) else None
     if end is not None and np.isfinite(end[column]):
-        _label(ax, end_text(end[column]), (end["date"], end[column]), dx=0, dy=5, ha="right",
-               va="bottom", color=_C["muted"])
+        seen = d[d["observed"].astype(bool) & d[actual].notna()] if actual is not None \
+            else d.iloc[:0]
+        last = float(seen[actual].iloc[-1]) if len(seen) else -np.inf
+        over = len(seen) and last >= float(seen[column].iloc[-1])
+        # 9 pt over the actual end: clear of its label, drawn centred on it
+        _label(ax, end_text(end[column]), (end["date"], last if over else end[column]), dx=0,
+               dy=9 if over else 5, ha="right", va="bottom", color=_C["muted"])
     if title is not None:
         ax.set_title(title)
     _value_axis(ax.yaxis, kind, language, nbins=4, integer=integer)

@@ -301,7 +301,7 @@ def cumulative_spend(cost_by_month: pd.DataFrame, names: Mapping[str, str] | Non
                 ax, d, "grant_plan_cumulative_nok",
                 lambda g: _tr(lang, "tilsagn {g}", "grant {g}").format(g=_money(g, lang)),
                 title=_name(names, pid) if len(ids) > 1 else None, kind="money",
-                language=lang, span=span)
+                language=lang, span=span, actual="cumulative_nok")
         handles = [_line(_C["blue"], _tr(lang, "Brukt av fondsmidler", "Fund money spent"),
                          lw=2.0),
                    _plan_key(_tr(lang, "Plan: tilsagnet fordelt jevnt over perioden",

@@ -203,7 +203,7 @@ def enrolment_vs_target(enrolment_by_month: pd.DataFrame,
                 lambda t: _tr(lang, "mål {t}", "target {t}").format(
                     t=fmt.number(t, 0, language=lang)),
                 title=_name(names, pid) if len(ids) > 1 else None, kind="number",
-                language=lang, span=span, integer=True)
+                language=lang, span=span, integer=True, actual="enrolled_cumulative")
         handles = [_line(_C["blue"], _tr(lang, "Påmeldt i alt", "Enrolled in total"), lw=2.0),
                    _line(_C["sky"], _tr(lang, "Aktive deltakere", "Active participants"),
                          lw=1.5),
