@@ -4,6 +4,7 @@ frames shaped as metrics.decision and metrics.enterprise return them."""
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import numpy as np
 import pandas as pd
@@ -354,3 +355,19 @@ def test_what_a_politician_would_misread_is_said_plainly():
     lead = after.scenario_lead(scenario_frame(), "nb", who="pilotene", share="10 %",
                                has_cost_types=False)
     assert "Oppstartskostnader er holdt utenfor" not in lead
+
+
+def test_the_scenario_table_and_chart_print_the_same_people_a_year(sample_ds) -> None:
+    """The table once said 165 and 1 000 new participants a year where the chart beside it
+    said 167 and 1 038: both now round through fmt.about_count."""
+    from pilot_eval import metrics
+    from pilot_eval.present import figures
+
+    scenarios = metrics.scenarios(sample_ds)
+    table = after.scenario_table(scenarios, sample_ds.pilots, "nb", min_cell_size=5,
+                                 share=sample_ds.agreement.scale_up_share).data
+    people = table.iloc[:, 2].tolist()  # pilot, case, new participants a year, …
+    alt = figures.scenario_chart(scenarios, sample_ds.pilots, language="nb",
+                                 min_cell_size=5).alt.replace("\u00a0", " ")
+    said = re.findall(r"for ([\d ]+) deltakere per år", alt)
+    assert said and all(n in [p.replace("\u00a0", " ") for p in people] for n in said), (said, people)

@@ -71,15 +71,6 @@ def shown(ds: Dataset, decision: bool | None) -> bool:
     return bool(ds.as_of_date >= half) and has_decision_data(ds)
 
 
-def _about(n: float) -> float:
-    """A yearly number of people rounded to what matters: 7, 45, 160, 1 200."""
-    if n < 20:
-        return round(n)
-    if n < 200:
-        return round(n / 5) * 5
-    return round(n, -1) if n < 1000 else round(n, -2)
-
-
 def money_range(low: float, high: float, language: str) -> str:
     """"0,5–0,7 mill. kr": a range of amounts with the unit once.
 
@@ -245,7 +236,7 @@ def continuing_lines(scenarios: pd.DataFrame, names: Names, language: str, *,
             continue
         cost, low, high = (_f(row.get(k)) for k in
                            ("cost_per_year_nok", "cost_per_year_low_nok", "cost_per_year_high_nok"))
-        n = fmt.number(_about(_f(row["participants_per_year"])), 0, language=language)
+        n = fmt.about_count(_f(row["participants_per_year"]), language=language)
         money = {"cost": fmt.mnok(cost, language=language), "n": n, "pilot": pilot}
         if np.isfinite(low) and np.isfinite(high):
             out.append(text.message("after.line", language,
@@ -361,7 +352,7 @@ def scenario_table(scenarios: pd.DataFrame, names: Names, language: str, *,
         if hidden or not np.isfinite(n) or not np.isfinite(_f(r.get("cost_per_year_nok"))):
             # a case with no number (no target, no population) or a pilot too small to say
             cells["n"] = (fmt.MISSING if hidden or not np.isfinite(n)
-                          else fmt.number(_about(n), 0, language=language))
+                          else fmt.about_count(n, language=language))
             cells |= dict.fromkeys(("cost", "range", "per", "three", "pv"), fmt.MISSING)
         else:
             low, high = _f(r.get("cost_per_year_low_nok")), _f(r.get("cost_per_year_high_nok"))
@@ -370,7 +361,7 @@ def scenario_table(scenarios: pd.DataFrame, names: Names, language: str, *,
                 return fmt.number(v / 1e6, 1 if abs(v) >= 1e5 else 2, language=language)
 
             cells |= {
-                "n": fmt.number(_about(n), 0, language=language),
+                "n": fmt.about_count(n, language=language),
                 "cost": mill(_f(r["cost_per_year_nok"])),
                 "range": (f"{mill(low)}–{mill(high)}"
                           if np.isfinite(low) and np.isfinite(high) else fmt.MISSING),

@@ -389,6 +389,38 @@ def count(
     return _decimal_str(value, 0, locale)
 
 
+def about_count(n: float | None, *, language: str = "nb") -> str:
+    """Format a projected number of people (a year's new participants in a scenario)
+    rounded to what a projection can claim: 7, 45, 160, 1 200.
+
+    Whole people under 20, to 5 under 200, to 10 under 1 000, to 100 above. Every table,
+    chart and sentence that shows the same projection shows it through here, so they
+    print the same figure ("1 000" in the table, not "1 038" in the chart beside it).
+
+    Parameters
+    ----------
+    n : float or None
+        The projected number; missing (or not finite) gives "–".
+    language : {"nb", "en"}, default "nb"
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> about_count(7.4), about_count(167), about_count(1038), about_count(1569, language="en")
+    ('7', '165', '1\xa0000', '1,600')
+    """
+    locale = check_language(language)
+    if _is_missing(n) or not math.isfinite(float(n)):
+        return MISSING
+    value = float(n)
+    rounded = (round(value) if value < 20 else round(value / 5) * 5 if value < 200
+               else round(value, -1) if value < 1000 else round(value, -2))
+    return _decimal_str(rounded, 0, locale)
+
+
 def _as_date(d: Any) -> _dt.date | None:
     if d is None or (not isinstance(d, str) and _looks_like_na(d)):
         return None

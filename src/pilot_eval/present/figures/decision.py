@@ -263,7 +263,7 @@ def _scenario_data(scenarios: pd.DataFrame, names: Mapping[str, str] | None,
                 b += f" ({_money_range(r['low_nok'], r['high_nok'], lang, r['cost_nok'])})"
             if np.isfinite(r["participants_per_year"]):
                 b += _tr(lang, " for {n} deltakere per år", " for {n} participants a year"
-                         ).format(n=fmt.number(r["participants_per_year"], 0, language=lang))
+                         ).format(n=fmt.about_count(r["participants_per_year"], language=lang))
             bits.append(b)
         parts.append((f"{_name(names, pid)}: " if multi else "") + ", ".join(bits))
     parts += [f"{_name(names, p)}: {_why(w, k, lang)}" for p, w in left_out.items()]
@@ -419,7 +419,7 @@ def _scenario_ylabel(r: pd.Series, lang: str) -> str:
     n = r["participants_per_year"]
     if pd.isna(r["why"]) and np.isfinite(n):
         label += "\n" + _tr(lang, "{n} deltakere per år", "{n} participants a year").format(
-            n=fmt.number(n, 0, language=lang))
+            n=fmt.about_count(n, language=lang))
     return label
 
 
@@ -507,8 +507,8 @@ def scenario_chart(scenarios: pd.DataFrame, names: Mapping[str, str] | None = No
     >>> print(fig.alt.replace("\\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
     Bar chart: cost per year, low–high in brackets. Continue as today NOK 55,000 (NOK
     15,000–168,000) for 12 participants a year, reach the participant target NOK 85,000 (NOK
-    15,000–282,000) for 21 participants a year, reach 10% of the target group NOK 0.55 million
-    (NOK 0.01–2.08 million) for 162 participants a year.
+    15,000–282,000) for 20 participants a year, reach 10% of the target group NOK 0.55 million
+    (NOK 0.01–2.08 million) for 160 participants a year.
     """
     lang = _lang(language)
     k = _cell_min(min_cell_size)
