@@ -710,6 +710,13 @@ def test_pilot_money_says_spent_of_grant_and_pace_in_short_sentences():
     assert "Pengebruken følger tiden." in on and "Fortsetter" not in on  # no forecast needed
     en, _ = text.pilot_money(_cost(), _row(cost_reason="overspending"), "en")
     assert "a little faster than planned" in en and "NOK" in en
+    # the grant spent with two months left: said in words, not only as "101 %"
+    out, _ = text.pilot_money(_cost(grant_used_share=1.01, elapsed_share=0.91),
+                              _row(cost_reason="overspending"))
+    assert "Det er 101\u00a0% av tilsagnet." in out
+    assert "Tilsagnet er allerede brukt opp, før perioden er slutt." in out
+    assert "brukt opp" not in text.pilot_money(_cost(grant_used_share=0.98),
+                                               _row(cost_reason="overspending"))[0]
 
 
 def test_outcome_basis_names_the_main_or_the_first_measured_measure():

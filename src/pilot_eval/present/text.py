@@ -1975,6 +1975,8 @@ def pilot_money(cost: Mapping[str, Any] | pd.Series, card: Mapping[str, Any] | p
             if f"pilot.pace.{pace}" in _messages():
                 out.append(_t(f"pilot.pace.{pace}", language))
                 paced = True
+            if float(used) >= 1 and float(elapsed) < 1:  # more spent than granted, early
+                out.append(_t("pilot.grant_used_up", language))
             forecast = _get(cost, "forecast_fund_cost_nok")
             if paced and reason != "on_budget" and forecast is not None and \
                     float(elapsed) >= MIN_ELAPSED_FOR_FORECAST:
