@@ -75,8 +75,9 @@ def test_several_files_from_one_preparation(tmp_path: Path) -> None:
 #: fully hidden splits (privacy.suppression_codes) turned 17 "<5" cells of reach_by_area,
 #: reach_by_gender and reach_by_age_group into ":", and nothing else. Changed again by
 #: issue 9's time series (AR(1) + noise errors, the trend-bend check): the one row of
-#: `indicators` and nothing else.
-SAMPLE_JSON_SHA256 = "e437b381e67d167b83ec2d3a231940af0f925f63dafe26eca28619b6e06a3187"
+#: `indicators` and nothing else. And by the value notes that name the evidence rating
+#: (very_weak_evidence): Jobbtrening's trivsel note, and nothing else.
+SAMPLE_JSON_SHA256 = "f1ea3b336e00630397615b87a38382ae093c3c12e5b7e86456afddef80639606"
 NUMERIC = {"nok", "share", "count", "ratio", "number", "quantity", "p_value", "year", "mixed"}
 
 
