@@ -562,6 +562,19 @@ def test_the_target_label_stands_clear_of_a_line_ahead_of_the_plan():
     target, reached = placed["mål 120"], placed["130"]
     # SVG y grows downwards; a label's y is its baseline: the target's over the end's top
     assert target.y < reached.y - reached.size
+    # mid-period (36 months planned, 10 seen) the line ends far from the plan's end: the
+    # value stays at the plan line's end, at the top right, not down at the line's height
+    months = pd.date_range("2025-01-01", periods=36, freq="MS")
+    long = pd.DataFrame({"pilot_id": "a", "month": months,
+                         "date": months + pd.offsets.MonthEnd(0),
+                         "observed": [True] * 10 + [False] * 26,
+                         "enrolled_cumulative": np.round(np.linspace(20, 170, 10).tolist()
+                                                         + [np.nan] * 26),
+                         "active": np.round(np.linspace(15, 90, 10).tolist() + [np.nan] * 26),
+                         "reach_target_line": np.linspace(10, 360, 36)})
+    placed = {label.text: label for label in labels(
+        F.enrolment_vs_target(long, {"a": "A"}, min_cell_size=K).svg)}
+    assert placed["mål 360"].y < placed["170"].y - 40  # well above the line's end
 
 
 def test_forest_row_with_too_few_says_so():

@@ -289,6 +289,27 @@ def test_a_follow_up_before_two_baselines_is_listed_once(minimal_copy) -> None:
     assert count_problems(early) == 1
 
 
+def test_a_capped_list_is_summed_up_per_pilot() -> None:
+    """The rows after the first 50 are counted per pilot, so a pilot's report counts only
+    its own; rows of many pilots (or of none) get one line for no pilot in particular."""
+    from pilot_eval.schema import MAX_ROWS_PER_PROBLEM, Problems
+
+    values = pd.Series(range(80), index=range(2, 82))
+    pilots = pd.Series(["a", "b"] * 40, index=values.index)
+    found = Problems()
+    found.add_rows("sessions.csv", "r", values, "nb", "en", column="date", severity="warning",
+                   pilot_ids=pilots)
+    summary = found.frame().query("row.isna()")
+    assert dict(zip(summary["pilot_id"], summary["count"])) == {"a": 15, "b": 15}
+    assert summary["message_nb"].str.contains("for piloten «a»").sum() == 1
+    assert count_problems(found.frame()) == 80 == MAX_ROWS_PER_PROBLEM + 30
+    many = Problems()
+    many.add_rows("sessions.csv", "r", values, "nb", "en", column="date",
+                  pilot_ids=pd.Series([f"p{i}" for i in range(80)], index=values.index))
+    summary = many.frame().query("row.isna()")
+    assert summary["pilot_id"].isna().all() and summary["count"].tolist() == [30]
+
+
 def test_rules_override_is_kept(minimal_copy) -> None:
     folder = minimal_copy()
     edit(folder, "agreement.toml", None, "[rules]\nreach_green = 0.8")

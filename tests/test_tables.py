@@ -721,3 +721,9 @@ def test_value_table_applies_the_privacy_rules_to_exact_input(sample):
     assert not any(cell.startswith(k) for cell in raw.data.iloc[:, 5] for k in knok)
     with pytest.raises(UsageError, match="by_measure"):
         tables.value_table(value_for_money_by_pilot(sample), sample.pilots, min_cell_size=m)
+    # a hidden value's note does not tell its sign either
+    signed = exact.assign(note=exact["note"].astype("string").fillna("")
+                          .where(~codes.eq(DERIVED).to_numpy(), "negative_estimate;net_crossings"))
+    notes = publishable("value_for_money", signed, m).loc[codes.eq(DERIVED).to_numpy(), "note"]
+    assert len(notes) and not notes.str.contains("negative").any()
+    assert notes.str.contains("net_crossings").all()

@@ -241,7 +241,8 @@ def format_problems(problems: pd.DataFrame, *, language: str = "nb", max_rows: i
     language : {"nb", "en"}, default "nb"
         Language of the headings and of the messages shown.
     max_rows : int, default 20
-        How many problems to list before "… and K more".
+        How many lines to list before "… and K more" (K counts the problems not listed,
+        a "… and N more rows" line as N).
 
     Returns
     -------

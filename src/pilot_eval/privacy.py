@@ -1068,10 +1068,12 @@ def publishable(name: str, frame: pd.DataFrame, min_cell_size: int, *,
         else:
             out[col] = out[col].mask(mask)
     if "note" in out.columns and "social_value_pv_nok" in derived.columns:
-        # say why the value is missing; "few measured, very uncertain" no longer applies
+        # say why the value is missing; "few measured, very uncertain" no longer applies,
+        # and the sign of a hidden value (or of its interval) is not told either
         rows = derived["social_value_pv_nok"].to_numpy(bool)
         keys = out["note"].astype("string").fillna("").str.split(";")
-        said = [";".join([*(k for k in ks if k and k not in ("few_measured", SUPPRESSED_NOTE)),
+        dropped = ("few_measured", "negative_effect", "negative_estimate", SUPPRESSED_NOTE)
+        said = [";".join([*(k for k in ks if k and k not in dropped),
                           SUPPRESSED_NOTE])
                 for ks in keys[rows]]
         note = out["note"].astype(object).to_numpy(copy=True)

@@ -313,6 +313,10 @@ def _fmt_value(v: Any) -> str:
     return str(v)
 
 
+#: A capped list's "… and N more rows" is written once per pilot for up to this many pilots.
+_PILOTS_PER_SUMMARY = 10
+
+
 class Problems:
     """Collects problems; caps identical ones per column so huge files stay readable."""
 
@@ -353,12 +357,22 @@ class Problems:
                      row=row, column=column, value=text, severity=severity, pilot_id=pilot)
         rest = len(values) - len(shown)
         if rest > 0:
-            others = pilots.iloc[len(shown):]
-            one = others.iloc[0] if others.notna().all() and others.nunique() == 1 else None
-            self.add(file, rule,
-                     f"… og {rest} rader til med samme problem i kolonnen «{column}».",
-                     f"… and {rest} more rows with the same problem in column '{column}'.",
-                     column=column, severity=severity, pilot_id=one, count=rest)
+            # one line per pilot (a pilot's report counts only its own rows), unless the
+            # rows name many: then one line, for no pilot in particular
+            codes, named = pd.factorize(pilots.iloc[len(shown):])
+            per_pilot = np.bincount(codes[codes >= 0], minlength=len(named))
+            unnamed = int((codes < 0).sum())
+            lines = ([(None, rest)] if len(named) > _PILOTS_PER_SUMMARY or
+                     (unnamed and len(named)) or not len(named) else
+                     list(zip(named.tolist(), per_pilot.tolist())))
+            for pilot, n in lines:
+                which_nb = f" for piloten «{pilot}»" if pilot is not None and len(lines) > 1 else ""
+                which_en = f" for pilot '{pilot}'" if pilot is not None and len(lines) > 1 else ""
+                self.add(file, rule,
+                         f"… og {n} rader til med samme problem i kolonnen «{column}»{which_nb}.",
+                         f"… and {n} more rows with the same problem in column '{column}'"
+                         f"{which_en}.",
+                         column=column, severity=severity, pilot_id=pilot, count=int(n))
 
     def frame(self) -> pd.DataFrame:
         return problems_frame(self.records)

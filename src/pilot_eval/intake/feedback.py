@@ -30,7 +30,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from ..errors import UsageError, problems_frame, show_controls
+from ..errors import UsageError, count_problems, problems_frame, show_controls
 from ..io import atomic_write_bytes, read_table
 from ..privacy import mask_identity_numbers
 from . import spec
@@ -401,10 +401,8 @@ def _feedback_sheet(book: Workbook, places: list[_Place], delivery: Path, langua
     ws = book.create_sheet(spec.FEEDBACK_TITLE[language], 0)
     for i, width in enumerate(_COLUMN_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    # a line "… and N more rows" stands for N problems
-    n_errors = sum(int(p.problem.get("count") or 1) for p in places
-                   if p.problem["severity"] == "error")
-    n_warnings = sum(int(p.problem.get("count") or 1) for p in places) - n_errors
+    listed = problems_frame([p.problem for p in places])
+    n_errors, n_warnings = count_problems(listed, "error"), count_problems(listed, "warning")
     put_text(ws.cell(1, 1), t["title"])
     ws.cell(1, 1).font = Font(name=FONT_NAME, size=14, bold=True)
     ws.row_dimensions[1].height = 22

@@ -39,7 +39,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from ..dataset import Dataset
 from ..dataset import _load as _load_dataset
-from ..errors import DataValidationError, UsageError, show_controls
+from ..errors import DataValidationError, UsageError, count_problems, show_controls
 from ..io import MAX_ABS_NUMBER, MAX_YEAR, MIN_YEAR, atomic_write_bytes
 from . import spec
 from .spec import SheetColumn, SheetSpec
@@ -404,9 +404,9 @@ def _load(data_dir: str | Path | Dataset) -> Dataset:
     try:  # a new folder, before its first delivery, gets its workbooks too
         return _load_dataset(data_dir, allow_empty=spec.DELIVERED_TABLES)
     except DataValidationError as exc:
-        n = len(exc.errors)
+        n = count_problems(exc.problems, "error")
         raise UsageError(
-            f"The data folder {data_dir} has {n} error(s); run 'pilot-eval validate {data_dir}' "
+            f"The data folder {data_dir} has {n} error{'' if n == 1 else 's'}; run 'pilot-eval validate {data_dir}' "
             "to see them, correct them and write the workbook again.") from exc
 
 

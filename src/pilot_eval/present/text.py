@@ -1857,7 +1857,7 @@ def caveats(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
             found.append(_t(key, language, pct=_pct(missing / base, language)))
     if _projected_value_shown(ds, outs, value, pilot_id, min_cell):
         found.append(_t("caveat.projected", language))
-    n_warnings = len(ds.warnings if warnings is None else warnings)
+    n_warnings = count_problems(ds.warnings if warnings is None else warnings)
     if n_warnings:
         key = "caveat.pilot_warnings" if pilot_id is not None else "caveat.warnings"
         found.append(_nt(key, n_warnings, language))

@@ -1332,6 +1332,11 @@ def _plan_key(label: str) -> Line2D:
     return _line(_PLAN_STYLE["color"], label, lw=_PLAN_STYLE["lw"], ls=_PLAN_STYLE["ls"])
 
 
+#: The share of a plan's span from its end within which the actual line's end label
+#: reaches the plan's value label.
+_NEAR_END = 0.2
+
+
 def _finish_plan_panel(ax: Any, d: pd.DataFrame, column: str, end_text: Callable[[float], str],
                        *, title: str | None, kind: str, language: str,
                        span: tuple[pd.Timestamp, pd.Timestamp], integer: bool = False,
@@ -1348,7 +1353,11 @@ def _finish_plan_panel(ax: Any, d: pd.DataFrame, column: str, end_text: Callable
         seen = d[d["observed"].astype(bool) & d[actual].notna()] if actual is not None \
             else d.iloc[:0]
         last = float(seen[actual].iloc[-1]) if len(seen) else -np.inf
-        over = len(seen) and last >= float(seen[column].iloc[-1])
+        # only near the period's end does the actual end (and its label) reach the corner
+        # where the plan's value stands; mid-period it ends far to the left
+        near = len(seen) and (end["date"] - seen["date"].iloc[-1]) <= _NEAR_END * (
+            end["date"] - d["date"].iloc[0])
+        over = bool(near) and last >= float(seen[column].iloc[-1])
         # 9 pt over the actual end: clear of its label, drawn centred on it
         _label(ax, end_text(end[column]), (end["date"], last if over else end[column]), dx=0,
                dy=9 if over else 5, ha="right", va="bottom", color=_C["muted"])

@@ -583,6 +583,10 @@ def _least_reached(by: pd.Series, marks: np.ndarray, enrolled: pd.Series, share:
     ...     pd.Series([True, False, False]))
     >>> least.tolist()  # the lowest (0,9 of its share) is not reached clearly less
     [False, False, False]
+    >>> marks = np.array(["primary", "complementary", ""], dtype=object)
+    >>> _least_reached(by, marks, pd.Series([1, 4, 35]), pd.Series([np.nan, np.nan, .875]),
+    ...     pd.Series([.1, .1, .8]), 40, 5, pd.Series([True] * 3))  # 1-4 of 40 against 10 %
+    (array([False, False, False]), ['area'])
     """
     t = target.to_numpy(float)
     n_t = total * np.where(t > 0, t, np.nan)  # the target group's share, in participants
@@ -604,7 +608,10 @@ def _least_reached(by: pd.Series, marks: np.ndarray, enrolled: pd.Series, share:
             lowest = flag.iloc[sel].astype("boolean").fillna(False).to_numpy(bool)
         else:
             lowest = np.array([hi[i] < lo[sel[sel != i]].min() for i in sel], dtype=bool)
-            if not lowest.any():
+            # no lowest, or one that may or may not be clearly under its share: which it is
+            # cannot be said without giving the hidden group away
+            straddles = lowest & (lo[sel] < UNDER_REACHED) & ~(hi[sel] < UNDER_REACHED)
+            if not lowest.any() or straddles.any():
                 unresolved.append(str(b))
         least[sel] = lowest & (hi[sel] < UNDER_REACHED)
     return least, unresolved

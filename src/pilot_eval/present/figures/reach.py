@@ -575,7 +575,8 @@ def reach_breakdown(reach_by_frame: pd.DataFrame, by: Literal["area", "gender", 
         bits = []
         for _, r in top.iterrows():
             label = _group_label(by, r["group"], lang)  # an area is a place: its capital stays
-            label = label if by == "area" else label.lower()
+            place = by == "area" and r["group"] not in ("unknown", other)
+            label = label if place else label.lower()
             b = f"{label} {fmt.percent(r['shown_share'], language=lang)}"
             if np.isfinite(r["target_share"]):
                 b += _tr(lang, " (målgruppen {t})", " (target population {t})").format(
