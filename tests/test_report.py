@@ -557,7 +557,11 @@ def test_warnings_are_tied_to_pilots_by_their_spreadsheet_row(tmp_path: Path) ->
     assert len(PilotReport(folder, "lekse", as_of="2025-12-31").warnings) == 50
 
 
-def test_a_more_rows_line_spanning_pilots_is_shown_to_every_pilot(tmp_path: Path) -> None:
+def test_a_more_rows_line_spanning_pilots_is_split_per_pilot(tmp_path: Path) -> None:
+    """The rows after the first 50 are of both pilots: each pilot's report gets its own
+    "… and 1 more row" and counts only its own (it once got one line for both)."""
+    from pilot_eval.errors import count_problems
+
     folder = tmp_path / "data"
     shutil.copytree(MINIMAL, folder)
     early = "\n".join(f"{p},2025-01-{d:02d},fund,false,100," for d in range(1, 27)
@@ -565,9 +569,10 @@ def test_a_more_rows_line_spanning_pilots_is_shown_to_every_pilot(tmp_path: Path
     edit(folder, "costs.csv", None, "\n" + early)
     ds = load_dataset(folder, as_of="2025-12-31")
     more = ds.warnings[ds.warnings["row"].isna()]
-    assert len(more) == 1 and more["pilot_id"].isna().all()  # lekse and jobb rows in it
+    assert sorted(more["pilot_id"]) == ["jobb", "lekse"] and more["count"].tolist() == [1, 1]
     jobb = PilotReport(ds, "jobb")
     assert len(jobb.warnings) == 25 + 1 and jobb.warnings["row"].isna().sum() == 1
+    assert count_problems(jobb.warnings) == 26  # its 26 rows, none of lekse's
 
 
 def test_pilot_summary_has_money_and_its_caveats(sample_data: ReportData) -> None:
