@@ -340,8 +340,10 @@ class Problems:
                  pilot_ids: pd.Series | None = None) -> None:
         """Add one problem per row of ``values`` (index = spreadsheet row), capped.
 
-        ``pilot_ids`` (same index) names the pilot of each row; the "… and N more rows" line
-        gets a pilot only when all the rows it stands for have the same one.
+        ``pilot_ids`` (same index) names the pilot of each row; the rows after the first
+        :data:`MAX_ROWS_PER_PROBLEM` get one "… and N more rows" line per pilot (so that a
+        pilot's report counts only its own), one for the rows of no pilot, or a single one
+        for no pilot in particular when they name more than ``_PILOTS_PER_SUMMARY`` pilots.
         """
         if len(values) == 0:
             return
@@ -360,11 +362,10 @@ class Problems:
             # one line per pilot (a pilot's report counts only its own rows), unless the
             # rows name many: then one line, for no pilot in particular
             codes, named = pd.factorize(pilots.iloc[len(shown):])
-            per_pilot = np.bincount(codes[codes >= 0], minlength=len(named))
             unnamed = int((codes < 0).sum())
-            lines = ([(None, rest)] if len(named) > _PILOTS_PER_SUMMARY or
-                     (unnamed and len(named)) or not len(named) else
-                     list(zip(named.tolist(), per_pilot.tolist())))
+            per_pilot = np.bincount(codes[codes >= 0], minlength=len(named)).tolist()
+            lines = ([(None, rest)] if len(named) > _PILOTS_PER_SUMMARY else
+                     [*zip(named.tolist(), per_pilot), *[(None, unnamed)] * bool(unnamed)])
             for pilot, n in lines:
                 which_nb = f" for piloten «{pilot}»" if pilot is not None and len(lines) > 1 else ""
                 which_en = f" for pilot '{pilot}'" if pilot is not None and len(lines) > 1 else ""

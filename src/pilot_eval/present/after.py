@@ -805,7 +805,7 @@ def reach_gap_sentences(reach_gaps: pd.DataFrame, reach_by: Mapping[str, pd.Data
             out.append(text.message("after.reach.unknown", language, pilot=pilot,
                                     why=text.message("after.reach.why.population", language)))
             continue
-        drawn, total, unresolved = representation_data(
+        drawn, _, unresolved = representation_data(
             rows.set_index(["pilot_id", "by", "group"]), names_, pid, min_cell_size, language)
         groups = []
         for _, r in drawn[drawn["least"].astype(bool)].iterrows():

@@ -420,22 +420,23 @@ class _Report:
         verdict rests on it; other measures are exploratory), else the measure with the
         largest social value among those resting on at least ``min_cell_size`` people
         measured twice. A pilot with no such measure keeps its first row, so a chart can
-        say why. Column ``drawn`` tells which rows have a value to draw."""
+        say why. Column ``drawn`` tells which rows have a value to draw, ``primary`` which
+        are the pilot's primary measure."""
         v = value.reset_index()
         if v.empty:
-            return v.assign(drawn=pd.Series(dtype=bool))
+            return v.assign(drawn=pd.Series(dtype=bool), primary=pd.Series(dtype=bool))
         v["pilot_id"] = v["pilot_id"].astype(str)
         drawn = self._value_drawn(v)
         primary = (v["role"].astype("string") == "primary").fillna(False) if "role" in v \
             else pd.Series(False, index=v.index)
-        v = v.assign(drawn=drawn.astype(bool), _primary=primary.astype(bool),
+        v = v.assign(drawn=drawn.astype(bool), primary=primary.astype(bool),
                      _value=v["social_value_pv_nok"].where(drawn), _row=range(len(v)))
-        main = v.sort_values(["drawn", "_primary", "_value", "_row"],
+        main = v.sort_values(["drawn", "primary", "_value", "_row"],
                              ascending=[False, False, False, True],
                              na_position="last").drop_duplicates("pilot_id")
         order = {pid: i for i, pid in enumerate(self.ds.pilot_ids)}
         main = main.sort_values("pilot_id", key=lambda s: s.map(order))
-        return main.drop(columns=["_value", "_row", "_primary"]).reset_index(drop=True)
+        return main.drop(columns=["_value", "_row"]).reset_index(drop=True)
 
     def _value_drawn(self, value: pd.DataFrame) -> pd.Series:
         """Rows of ``value`` with a social value resting on at least ``min_cell_size`` people
@@ -914,20 +915,17 @@ class PortfolioReport(_Report):
         if not main["drawn"].any():
             return Block("")
         label = f"label_{self.language}"
-        rows = main.drop(columns="drawn").assign(
+        rows = main.drop(columns=["drawn", "primary"]).assign(
             **{label: [self.measure_label(str(m)) for m in main["measure"]]})
         several = bool((self.value.reset_index()["pilot_id"].astype(str)
                         .value_counts() > 1).any())
         note = None
         if several:
             # say which measure a bar shows where it is not the pilot's primary one
-            drawn = main[main["drawn"]]
-            primary = (drawn["role"].astype("string") == "primary").fillna(False) \
-                if "role" in drawn else pd.Series(False, index=drawn.index)
+            other = main[main["drawn"] & ~main["primary"]]
             others = "; ".join(f"{self.names.get(str(p), str(p))}: "
                                f"{text._lower_first(self.measure_label(str(m)))}"
-                               for p, m in drawn.loc[~primary.to_numpy(bool),
-                                                     ["pilot_id", "measure"]].itertuples(index=False))
+                               for p, m in other[["pilot_id", "measure"]].itertuples(index=False))
             note = text.message("value.bars.primary" if not others else "value.bars.others",
                                 self.language, others=others)
         measures = main.loc[main["drawn"], "measure"].astype(str)

@@ -1345,9 +1345,10 @@ def _finish_plan_panel(ax: Any, d: pd.DataFrame, column: str, end_text: Callable
     line's end, then the panel's title, value axis (from the caller's y-limits), month axis
     and time span.
 
-    Where the ``actual`` line (a column of ``d``) ends on or above the plan, it and its end
-    label run through the space over the plan's end: the value goes over them instead
-    ("mål 320" over "340"), still at the plan line's end."""
+    Where the ``actual`` line (a column of ``d``) ends on or above the plan within the last
+    :data:`_NEAR_END` of the span, it and its end label run through the space over the
+    plan's end: the value goes over them instead ("mål 320" over "340"), still at the plan
+    line's end."""
     end = d.iloc[-1] if len(d) else None
     if end is not None and np.isfinite(end[column]):
         seen = d[d["observed"].astype(bool) & d[actual].notna()] if actual is not None \
