@@ -78,6 +78,10 @@ RANGE_MIN_MONTHS = 3
 FAR_BEYOND = 2.0
 #: A group smaller than this share of the target population is not named least reached.
 MIN_TARGET_SHARE = 0.05
+#: Representation (share of the participants ÷ share of the target group) below which a
+#: group is reached clearly less than its share: only then is the lowest named least reached
+#: (a group at 0.9 of its share is not a gap a decision should turn on).
+UNDER_REACHED = 0.8
 
 #: What the outcome promises at scale: ``effect`` only when the scorecard's outcome is green.
 OUTCOME_PROMISES = ("effect", "uncertain", "unknown")
@@ -640,8 +644,10 @@ def reach_gaps(ds: Dataset) -> pd.DataFrame:
         * ``representation`` = share / target_share: 1 is reached in proportion, below 1
           under-represented (NaN where target_share is NaN or 0);
         * ``least_reached`` -- per pilot and ``by``, the group with the lowest
-          representation among groups with target_share ≥ 0.05 (the first on a tie);
-          none when no representation is known.
+          representation among groups with target_share ≥ :data:`MIN_TARGET_SHARE`
+          (the first on a tie), when that representation is below :data:`UNDER_REACHED`
+          (reached clearly less than its share); none otherwise, or when no
+          representation is known.
 
         Counts are exact: the presentation suppresses.
 
@@ -680,10 +686,12 @@ def reach_gaps(ds: Dataset) -> pd.DataFrame:
     out["share_of_enrolled"] = ratio(out["enrolled"], out["pilot_enrolled"])
     target_share = out["target_share"].to_numpy()
     out["representation"] = ratio(out["share"], np.where(target_share > 0, target_share, np.nan))
-    # the lowest representation per pilot and split; a stable sort keeps the first on a tie
+    # the lowest representation per pilot and split, if clearly under its share; a stable
+    # sort keeps the first on a tie
     eligible = out[out["representation"].notna() & (out["target_share"] >= MIN_TARGET_SHARE)]
-    least = (eligible.sort_values("representation", kind="stable")
-             .drop_duplicates(["pilot_id", "by"]).index)
+    lowest = (eligible.sort_values("representation", kind="stable")
+              .drop_duplicates(["pilot_id", "by"]))
+    least = lowest.index[lowest["representation"] < UNDER_REACHED]
     out["least_reached"] = out.index.isin(least)
     out = out.set_index(["pilot_id", "by", "group"])
     return out[["enrolled", "share", "pilot_enrolled", "share_of_enrolled", "target_population",

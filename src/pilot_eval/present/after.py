@@ -748,7 +748,7 @@ def reach_gap_sentences(reach_gaps: pd.DataFrame, reach_by: Mapping[str, pd.Data
     where the figures shown prove it, and a share only where the chart shows it. A group is
     named when it is reached clearly less than the others: its representation (share of the
     participants / share of the target group) below
-    :data:`~pilot_eval.present.figures.decision.UNDER_REACHED` -- for a hidden "<k" group,
+    :data:`~pilot_eval.metrics.decision.UNDER_REACHED` -- for a hidden "<k" group,
     its highest possible one, so that being named bounds nothing (the chart's rule, decided
     once in its data step).
 

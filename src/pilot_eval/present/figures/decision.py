@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import UsageError
+from ...metrics.decision import MIN_TARGET_SHARE, UNDER_REACHED
 from ...privacy import PRIMARY, SHOWN, suppression_codes
 from .. import fmt
 from ._core import (
@@ -538,13 +539,9 @@ _DIMENSION_WORDS = {
 }
 _GENDER_WORDS = {"female": ("Jenter", "Female"), "male": ("Gutter", "Male"),
                  "other": ("Annet", "Other")}
-#: A group must be at least this share of the target population to be called least reached
-#: (the metric's rule, metrics.decision.reach_gaps).
-_LEAST_REACHED_MIN_TARGET = 0.05
-#: Representation (share of the participants ÷ share of the target group) below which a
-#: group is reached clearly less than its share: only then is the lowest one named least
-#: reached, in the chart and in the words beside it.
-UNDER_REACHED = 0.8
+# The metric's rules (metrics.decision: MIN_TARGET_SHARE, UNDER_REACHED), applied by the
+# chart and the words beside it to what they show.
+_LEAST_REACHED_MIN_TARGET = MIN_TARGET_SHARE
 
 
 def _group_word(by: str, group: str, lang: str) -> str:
