@@ -138,7 +138,8 @@ def test_summary_nb_content(frames):
     caveats = plain(" ".join(s.caveats))
     assert "Bare 2 av 4 piloter" in caveats
     assert "63 %" in caveats
-    assert "anslag" in caveats
+    # three at most: the warnings take the last place; "anslag" is in the reading guide
+    assert "anslag" not in caveats and "1 advarsel" in caveats
 
 
 def test_summary_en_uses_english_labels_and_units(frames):
@@ -777,6 +778,16 @@ def test_portfolio_caveats_unchanged_and_one_warning_is_singular(frames):
     assert s.caveats[-1] == "Dataene har 1 advarsel. Du finner den under datakvalitet."
 
 
+def test_the_warnings_caveat_is_kept_when_the_others_fill_the_list(frames):
+    ds, card, port, outs = frames["2026-06-30"]
+    every = text.caveats(ds, "nb", scorecard=card, outcomes=outs, max_caveats=9)
+    assert len(every) == 4  # comparison, follow-up, projected value, warnings
+    s = text.summary(ds, "nb", scorecard=card, portfolio=port, outcomes=outs)  # 3 at most
+    assert s.caveats == every[:2] + every[-1:]
+    assert text.caveats(ds, "nb", scorecard=card, outcomes=outs, max_caveats=1) == every[-1:]
+    assert text.caveats(ds, "nb", scorecard=card, outcomes=outs, max_caveats=0) == []
+
+
 def test_data_quality_sentence_of_one_pilot():
     none = text.data_quality_sentence(None, pilot=True)
     assert none == "Vi fant ingen feil eller advarsler i dataene om denne piloten."
@@ -912,7 +923,8 @@ def test_projected_caveat_follows_the_value_table(frames):
     ds, card, _, outs = frames["2026-06-30"]
     projected = text.MESSAGES["caveat.projected"]["nb"]
     value = value_mod.value_for_money(ds)
-    assert projected in text.caveats(ds, "nb", scorecard=card, outcomes=outs, value=value)
+    assert projected in text.caveats(ds, "nb", scorecard=card, outcomes=outs, value=value,
+                                     max_caveats=5)
     hidden = value.assign(n_measured=3)  # every value rests on fewer than 5: not shown
     assert projected not in text.caveats(ds, "nb", scorecard=card, outcomes=outs,
                                          value=hidden, max_caveats=5)

@@ -1642,7 +1642,8 @@ def summary(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
       sentence on what nobody can know yet (whether effects last);
     * caveats, at most ``max_caveats``, in this order: only some pilots have a comparison
       group; follow-up missing for a share of those measured at baseline; value after the
-      pilot period is projected; the data have warnings.
+      pilot period is projected; the data have warnings (kept, in the last place, when the
+      others fill the list).
 
     Counts below ``min_cell_size`` never appear (see :func:`people`).
 
@@ -1802,7 +1803,9 @@ def caveats(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
         yet, the outcome text says so, and the caveat only says that the second
         measurement is still to come (when most are still taking part); value after the
         pilot period is projected (only when such a value is shown: computed, and resting
-        on at least ``min_cell_size`` people); the data have warnings.
+        on at least ``min_cell_size`` people); the data have warnings. At most
+        ``max_caveats``; the warnings are always among them (in the last place), as they
+        concern every number shown.
 
     Examples
     --------
@@ -1857,11 +1860,13 @@ def caveats(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
             found.append(_t(key, language, pct=_pct(missing / base, language)))
     if _projected_value_shown(ds, outs, value, pilot_id, min_cell):
         found.append(_t("caveat.projected", language))
+    found = found[:max_caveats]
     n_warnings = count_problems(ds.warnings if warnings is None else warnings)
-    if n_warnings:
+    if n_warnings and max_caveats > 0:
+        # kept when the others fill the list: the warnings concern every number shown
         key = "caveat.pilot_warnings" if pilot_id is not None else "caveat.warnings"
-        found.append(_nt(key, n_warnings, language))
-    return found[:max_caveats]
+        found = found[:max_caveats - 1] + [_nt(key, n_warnings, language)]
+    return found
 
 
 def _projected_value_shown(ds: Dataset, outcomes: pd.DataFrame, value: pd.DataFrame | None,
