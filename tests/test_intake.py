@@ -574,3 +574,47 @@ def test_an_older_workbook_without_the_cost_type_keeps_the_folders_types(folder,
     assert folder_digest(folder) == before
     types = pd.read_csv(folder / "costs.csv", dtype=str)
     assert {"fixed", "start_up"} <= set(types.loc[types["pilot_id"] == PILOT, "cost_type"])
+
+
+def _attend_before_enrolment(sessions: pd.DataFrame, participants: pd.DataFrame,
+                             start: pd.Timestamp, n: int) -> pd.DataFrame:
+    """``n`` attendance rows moved to the day before their participant enrolled (inside
+    the pilot's period): validate's warning ``session.outside_enrolment``."""
+    enrolled = pd.to_datetime(participants.set_index("participant_id")["enrolled_on"])
+    day_before = pd.to_datetime(sessions["participant_id"].map(enrolled)) - pd.Timedelta(days=1)
+    movable = sessions.index[day_before > start][:n]
+    assert len(movable) == n
+    out = sessions.copy()
+    text = not pd.api.types.is_datetime64_any_dtype(out["date"])
+    out.loc[movable, "date"] = day_before[movable].dt.strftime("%Y-%m-%d") if text \
+        else day_before[movable]
+    return out
+
+
+def test_capped_warnings_about_other_pilots_rows_are_not_the_deliverys(folder, full, tmp_path):
+    """Another pilot's 60 warnings in the folder are listed 50 and "… and 10 more rows"; a
+    delivery with 5 of its own must count 5, not the other pilot's 10 as well."""
+    other = "mentor"
+    pilots = full.pilots.set_index(full.pilots["pilot_id"].astype(str))
+    sessions = pd.read_csv(folder / "sessions.csv", dtype=str, keep_default_na=False)
+    participants = pd.read_csv(folder / "participants.csv", dtype=str, keep_default_na=False)
+    theirs = sessions["pilot_id"] == other
+    moved = _attend_before_enrolment(sessions[theirs],
+                                     participants[participants["pilot_id"] == other],
+                                     pilots.at[other, "start_date"], 60)
+    sessions.loc[moved.index, "date"] = moved["date"]
+    sessions.to_csv(folder / "sessions.csv", index=False)
+    before = pe.validate(folder)
+    assert (before["rule"] == "session.outside_enrolment").sum() == 51  # 50 listed and a line
+
+    rows = quarter(full, "2026-06-30")
+    rows["sessions"] = _attend_before_enrolment(
+        rows["sessions"], rows["participants"], pilots.at[PILOT, "start_date"], 5)
+    result = take(folder, write_delivery(tmp_path / "q2.xlsx", rows), dry_run=True)
+    assert not len(result.errors), result.problems
+    ours = result.problems[result.problems["rule"] == "session.outside_enrolment"]
+    assert merge.count_problems(ours) == 5
+    assert not ours["pilot_id"].ne(PILOT).any()
+    sheet = spec.sheet_for("sessions").title("nb")
+    assert ours["file"].eq(sheet).all()
+    assert "5 advarsler" in result.summary("nb")

@@ -318,10 +318,15 @@ _PILOTS_PER_SUMMARY = 10
 
 
 class Problems:
-    """Collects problems; caps identical ones per column so huge files stay readable."""
+    """Collects problems; caps identical ones per column so huge files stay readable.
 
-    def __init__(self) -> None:
+    ``pilots_per_summary``: a capped list's "… and N more rows" is written per pilot for
+    up to this many pilots, else once for them all (None: always per pilot).
+    """
+
+    def __init__(self, pilots_per_summary: int | None = _PILOTS_PER_SUMMARY) -> None:
         self.records: list[dict[str, Any]] = []
+        self.pilots_per_summary = pilots_per_summary
 
     def add(self, file: str, rule: str, nb: str, en: str, *, row: Any = None,
             column: str | None = None, value: Any = None, severity: str = "error",
@@ -343,7 +348,7 @@ class Problems:
         ``pilot_ids`` (same index) names the pilot of each row; the rows after the first
         :data:`MAX_ROWS_PER_PROBLEM` get one "… and N more rows" line per pilot (so that a
         pilot's report counts only its own), one for the rows of no pilot, or a single one
-        for no pilot in particular when they name more than ``_PILOTS_PER_SUMMARY`` pilots.
+        for no pilot in particular when they name more than ``pilots_per_summary`` pilots.
         """
         if len(values) == 0:
             return
@@ -364,7 +369,8 @@ class Problems:
             codes, named = pd.factorize(pilots.iloc[len(shown):])
             unnamed = int((codes < 0).sum())
             per_pilot = np.bincount(codes[codes >= 0], minlength=len(named)).tolist()
-            lines = ([(None, rest)] if len(named) > _PILOTS_PER_SUMMARY else
+            many = self.pilots_per_summary is not None and len(named) > self.pilots_per_summary
+            lines = ([(None, rest)] if many else
                      [*zip(named.tolist(), per_pilot), *[(None, unnamed)] * bool(unnamed)])
             for pilot, n in lines:
                 which_nb = f" for piloten «{pilot}»" if pilot is not None and len(lines) > 1 else ""

@@ -362,14 +362,18 @@ def _removals(result: IntakeResult, typed: Mapping[str, TypedTable],
 
 
 def _relabel(problems: pd.DataFrame, delivery: Delivery, folder_files: Mapping[str, str],
-             baseline: pd.DataFrame) -> pd.DataFrame:
+             baseline: pd.DataFrame, pilot_id: str) -> pd.DataFrame:
     """Problems of the combined tables → the delivery's sheet and Excel row; problems the
-    folder already had are dropped (it was valid: they are warnings about other rows)."""
+    folder already had are dropped (it was valid: they are warnings about other rows), and
+    so are lines without a row about another pilot (a capped list's "… and N more rows"
+    for the folder's rows of another pilot: none of them is the delivery's)."""
     if problems.empty:
         return problems
     out = problems.copy()
     sheet_of_file = {folder_files.get(t, f"{t}.csv"): s for t, s in delivery.sheets.items()}
     rows = pd.to_numeric(out["row"], errors="coerce")
+    others = rows.isna() & out["pilot_id"].notna() & out["pilot_id"].ne(pilot_id)
+    out, rows = out.loc[~others], rows.loc[~others]
     ours = rows >= _DELIVERY_ROW_OFFSET
     out.loc[ours, "row"] = (rows[ours] - _DELIVERY_ROW_OFFSET).astype("int64")
     out.loc[ours, "file"] = out.loc[ours, "file"].map(lambda f: sheet_of_file.get(f, f))
@@ -833,15 +837,18 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
         _vanished(folder_tables.get("participants"), typed, pilot_id, delivery,
                   accept_removals, problems)
         combined = _combined(folder_tables, typed, pilot_id, folder_files)
-        cross = Problems()
+        # a capped list's "… and N more rows" always per pilot: only this pilot's are kept
+        cross = Problems(pilots_per_summary=None)
         cross_checks(combined, agreement, cross)
-        cross_frame = _relabel(cross.frame(), delivery, folder_files, baseline)
+        cross_frame = _relabel(cross.frame(), delivery, folder_files, baseline, pilot_id)
         own = problems.frame()
-        # an intake error and validate's warning on the same cell: the error says it
+        # an intake error and validate's warning on the same cell: the error says it (a
+        # line without a row names no cell)
         key = ["file", "row", "column"]
         errors_at = set(map(tuple, own.loc[own["severity"] == "error", key].astype(str).to_numpy()))
         duplicate = cross_frame[key].astype(str).apply(tuple, axis=1).isin(errors_at) & \
-            cross_frame["severity"].eq("warning") if len(cross_frame) else None
+            cross_frame["severity"].eq("warning") & cross_frame["row"].notna() \
+            if len(cross_frame) else None
         if duplicate is not None:
             cross_frame = cross_frame.loc[~duplicate]
         result.problems = _with_cells(
