@@ -126,6 +126,7 @@ def test_first_delivery_is_merged_and_kept_on_record(folder, full, tmp_path):
     assert counts.loc["participants", "added"] == len(rows["participants"])
     assert counts.loc["sessions", "added"] == len(rows["sessions"])
     assert counts[["changed", "removed", "corrections"]].to_numpy().sum() == 0
+    assert f"{len(rows['sessions'])} nye rader" in result.summary("nb")
 
     after = pe.load_dataset(folder)
     mine = pilot_rows(after)
@@ -618,3 +619,18 @@ def test_capped_warnings_about_other_pilots_rows_are_not_the_deliverys(folder, f
     sheet = spec.sheet_for("sessions").title("nb")
     assert ours["file"].eq(sheet).all()
     assert "5 advarsler" in result.summary("nb")
+
+
+def test_the_summary_counts_in_the_catalogs_words_and_grouped(tmp_path):
+    """1 234 rows added and one changed: grouped as in the reports, singular for one."""
+    changes = pd.DataFrame({
+        "table": ["sessions"] * 1234 + ["participants"],
+        "change": ["added"] * 1234 + ["changed"],
+        "row_id": range(1235), "correction": [False] * 1234 + [True]})
+    result = merge.IntakeResult(PILOT, tmp_path / "q.xlsx", problems=pe.validate(SAMPLE).iloc[0:0],
+                                changes=changes, accepted=True,
+                                tables=("participants", "sessions"))
+    nb, en = result.summary("nb"), result.summary("en")
+    assert "Tatt inn for fritid: 1\xa0234 nye rader, 1 endret rad." in nb
+    assert "1 retting av en periode som alt er levert" in nb
+    assert "Taken in for fritid: 1,234 rows added, 1 row changed." in en

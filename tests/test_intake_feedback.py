@@ -108,6 +108,13 @@ def test_a_capped_list_is_counted_whole(delivery: Path, tmp_path: Path) -> None:
     ws = load_workbook(write_feedback(delivery, capped, tmp_path / "f.xlsx")).worksheets[0]
     assert ws["A2"].value == "Leveransen «levering.xlsx» har 34 feil og 4 advarsler."
 
+    many = capped.assign(count=capped["count"].where(capped["count"] == 1, 48_464))
+    ws = load_workbook(write_feedback(delivery, many, tmp_path / "g.xlsx")).worksheets[0]
+    assert ws["A2"].value == "Leveransen «levering.xlsx» har 48\xa0468 feil og 4 advarsler."
+    one = PROBLEMS[PROBLEMS["severity"] == "warning"].head(1)
+    ws = load_workbook(write_feedback(delivery, one, tmp_path / "h.xlsx", language="en")).worksheets[0]
+    assert ws["A2"].value.endswith("has 0 errors and 1 warning.")
+
 
 def test_the_list_comes_first_with_links_to_the_cells(delivery: Path, tmp_path: Path) -> None:
     book = load_workbook(write_feedback(delivery, PROBLEMS, tmp_path / "f.xlsx"))

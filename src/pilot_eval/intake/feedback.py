@@ -32,6 +32,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ..errors import UsageError, count_problems, problems_frame, show_controls
 from ..io import atomic_write_bytes, read_table
+from ..present.text import plural
 from ..privacy import mask_identity_numbers
 from . import spec
 from .template import (
@@ -61,7 +62,6 @@ _TEXT = {
     "nb": {
         "title": "Tilbakemelding på leveransen",
         "counts": "Leveransen «{file}» har {errors} og {warnings}.",
-        "error_n": ("1 feil", "{n} feil"), "warning_n": ("1 advarsel", "{n} advarsler"),
         "fix": "Feilene må rettes før leveransen kan tas imot. Cellene med feil er merket med "
                "rødt, advarsler med gult. Hold musepekeren over en merket celle for å lese "
                "meldingen, eller klikk på cellen i listen under. Rett feilene i denne "
@@ -80,7 +80,6 @@ _TEXT = {
     "en": {
         "title": "Feedback on the delivery",
         "counts": "The delivery '{file}' has {errors} and {warnings}.",
-        "error_n": ("1 error", "{n} errors"), "warning_n": ("1 warning", "{n} warnings"),
         "fix": "The errors must be corrected before the delivery can be taken in. Cells with "
                "an error are marked red, warnings yellow. Point at a marked cell to read its "
                "message, or click the cell in the list below. Correct the errors in this "
@@ -406,8 +405,9 @@ def _feedback_sheet(book: Workbook, places: list[_Place], delivery: Path, langua
     put_text(ws.cell(1, 1), t["title"])
     ws.cell(1, 1).font = Font(name=FONT_NAME, size=14, bold=True)
     ws.row_dimensions[1].height = 22
-    counts = t["counts"].format(file=delivery.name, errors=_count(t["error_n"], n_errors),
-                                warnings=_count(t["warning_n"], n_warnings))
+    counts = t["counts"].format(file=delivery.name,
+                                errors=plural("cli.errors", n_errors, language),
+                                warnings=plural("cli.warnings", n_warnings, language))
     advice = t["fix"] if n_errors else t["only_warnings"] if n_warnings else t["none"]
     if masked:
         advice += "\n" + t["masked"]
@@ -460,5 +460,3 @@ def _feedback_sheet(book: Workbook, places: list[_Place], delivery: Path, langua
     book.active = 0
 
 
-def _count(words: tuple[str, str], n: int) -> str:
-    return words[0] if n == 1 else words[1].format(n=n)

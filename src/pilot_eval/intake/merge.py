@@ -986,25 +986,10 @@ def _user() -> str | None:
 
 # --- text ---------------------------------------------------------------------------------
 
-def _n(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
-_CHANGE_WORDS = {
-    "nb": {"added": ("ny rad", "nye rader"), "changed": ("endret rad", "endrede rader"),
-           "removed": ("fjernet rad", "fjernede rader"),
-           "corrections": ("retting av en periode som alt er levert",
-                           "rettinger av perioder som alt er levert")},
-    "en": {"added": ("row added", "rows added"), "changed": ("row changed", "rows changed"),
-           "removed": ("row removed", "rows removed"),
-           "corrections": ("correction to a period already delivered",
-                           "corrections to periods already delivered")},
-}
-
-
 def _summary_text(result: IntakeResult, language: str) -> str:
+    from ..present.text import plural  # counts in the catalog's words, "1 234" grouped
+
     nb = language == "nb"
-    words = _CHANGE_WORDS["nb" if nb else "en"]
     lines = []
     errors = count_problems(result.problems, "error")
     warnings = count_problems(result.problems, "warning")
@@ -1012,9 +997,9 @@ def _summary_text(result: IntakeResult, language: str) -> str:
     if errors:
         lines.append(
             f"Leveransen {result.file.name} for {pilot} er ikke tatt inn: "
-             f"{_n(errors, 'feil', 'feil')} må rettes først." if nb else
+             f"{plural('cli.errors', errors, language)} må rettes først." if nb else
              f"The delivery {result.file.name} for {pilot} was not taken in: "
-             f"{_n(errors, 'error', 'errors')} must be mended first.")
+             f"{plural('cli.errors', errors, language)} must be mended first.")
         return "\n".join(lines)
     if result.unchanged:
         when = (result.previous or {}).get("received_at", "")[:10]
@@ -1026,8 +1011,8 @@ def _summary_text(result: IntakeResult, language: str) -> str:
         return "\n".join(lines)
     counts = result.counts()
     total = counts.sum()
-    head = ", ".join(_n(int(total[k]), *words[k]) for k in ("added", "changed", "removed")
-                     if total[k])
+    head = ", ".join(plural(f"intake.{k}", int(total[k]), language)
+                     for k in ("added", "changed", "removed") if total[k])
     if result.accepted:
         lines.append(f"Tatt inn for {pilot}: {head}." if nb else f"Taken in for {pilot}: {head}.")
     elif result.dry_run:
@@ -1035,18 +1020,19 @@ def _summary_text(result: IntakeResult, language: str) -> str:
                       f"Dry run for {pilot}, nothing written: {head}.")
     titles = {s.table: s.title("nb" if nb else "en") for s in spec.SHEETS}
     for table, row in counts.iterrows():
-        parts = [_n(int(row[k]), *words[k]) for k in ("added", "changed", "removed") if row[k]]
+        parts = [plural(f"intake.{k}", int(row[k]), language)
+                 for k in ("added", "changed", "removed") if row[k]]
         if parts:
             lines.append(f"  {titles[table]}: " + ", ".join(parts))
     if total["corrections"]:
         since = (result.previous or {}).get("data_until")
-        lines.append(("  " + _n(int(total["corrections"]), *words["corrections"])
+        fixed = plural("intake.corrections", int(total["corrections"]), language)
+        lines.append(("  " + fixed
                       + (f" (til og med {pd.Timestamp(since):%d.%m.%Y})" if since else "")) if nb
-                     else ("  " + _n(int(total["corrections"]), *words["corrections"])
-                           + (f" (up to {since})" if since else "")))
+                     else ("  " + fixed + (f" (up to {since})" if since else "")))
     if warnings:
-        lines.append(f"  {_n(warnings, 'advarsel', 'advarsler')} – se listen." if nb else
-                      f"  {_n(warnings, 'warning', 'warnings')} – see the list.")
+        said = plural("cli.warnings", warnings, language)
+        lines.append(f"  {said} – se listen." if nb else f"  {said} – see the list.")
     return "\n".join(lines)
 
 
