@@ -276,6 +276,20 @@ def test_no_participants_at_all() -> None:
     assert row["recommendation"] == "insufficient_data"
 
 
+def test_fast_spending_early_in_the_period_is_at_most_yellow() -> None:
+    """Half the grant spent a fifth of the way in (run-rate 2.5) is what a start-up cost
+    paid up front looks like: yellow before cost_red_after_elapsed, red after it."""
+    early = card(fund=50_000, as_of="2025-01-20")
+    assert early["elapsed_share"] < 0.25 and early["run_rate"] > 1.3
+    assert (early["cost_status"], early["cost_reason"]) == ("yellow", "far_overspending_early")
+    assert card(fund=50_000, as_of="2025-01-20",
+                rules={"cost_red_after_elapsed": 0.1})["cost_status"] == "red"
+    later = card(fund=66_000)  # half the period: the run-rate is judged as it is
+    assert (later["cost_status"], later["cost_reason"]) == ("red", "far_overspending")
+    # only fast spending is held back: a slow start stays what it was
+    assert card(fund=1_000, as_of="2025-01-20")["cost_reason"] == "underspending"
+
+
 def test_rules_are_read_from_the_agreement() -> None:
     row = card(enrolled=17, rules={"reach_green": 0.8, "outcome_min_n": 12})
     assert row["reach_status"] == "green"

@@ -277,6 +277,18 @@ def test_brief_examples():
         "Skalere – trivsel opp 3 poeng, sikker bedring")
 
 
+def test_fast_spending_early_says_the_pace_says_little():
+    row = _row(cost_status="yellow", cost_reason="far_overspending_early",
+               grant_used_share=0.1135, elapsed_share=0.0844, recommendation="continue",
+               recommendation_reason="not_all_green")
+    assert plain(text.cost_sentence(row)) == (
+        "Piloten har brukt 11 % av tilsagnet etter 8 % av perioden. Så tidlig sier farten "
+        "lite, fordi oppstartskostnader ofte kommer først.")
+    assert "much faster" not in text.cost_sentence(row, "en")
+    assert "har brukt mye av pengene tidlig" in text.recommendation_sentence(row)
+    assert "litt raskt" not in text.recommendation_sentence(row)
+
+
 def test_outcome_with_comparison_group_and_lower_is_better():
     row = _row(outcome_label="Skolefravær", outcome_unit="dager per halvår",
                outcome_higher_is_better=False, outcome_design="did",

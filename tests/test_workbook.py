@@ -76,8 +76,9 @@ def test_several_files_from_one_preparation(tmp_path: Path) -> None:
 #: reach_by_gender and reach_by_age_group into ":", and nothing else. Changed again by
 #: issue 9's time series (AR(1) + noise errors, the trend-bend check): the one row of
 #: `indicators` and nothing else. And by the value notes that name the evidence rating
-#: (very_weak_evidence): Jobbtrening's trivsel note, and nothing else.
-SAMPLE_JSON_SHA256 = "f1ea3b336e00630397615b87a38382ae093c3c12e5b7e86456afddef80639606"
+#: (very_weak_evidence): Jobbtrening's trivsel note, and nothing else. And by the rule
+#: cost_red_after_elapsed: one row more in `rules`, and nothing else.
+SAMPLE_JSON_SHA256 = "8d0aaff7403676cbbd47471c695546fc4a7d2c27dab97b337589a304de54e144"
 NUMERIC = {"nok", "share", "count", "ratio", "number", "quantity", "p_value", "year", "mixed"}
 
 

@@ -243,6 +243,9 @@ DEFAULT_RULES: dict[str, float] = {
     "cost_green": 1.1,  # grant_used_share / elapsed_share at or below: green
     "cost_yellow": 1.3,
     "cost_underuse": 0.5,  # below: yellow (money not being used is a delivery risk)
+    # before this share of the period, fast spending is at most yellow: a run-rate from a
+    # few months is mostly start-up costs paid up front (text.MIN_ELAPSED_FOR_FORECAST alike)
+    "cost_red_after_elapsed": 0.25,
     "outcome_min_n": 10,  # fewer people with baseline and follow-up: grey
     "adjust_before_elapsed": 0.5,  # a red outcome before this share of the period: adjust
     # evidence rating (metrics/evidence.py, docs/metrics.md "Evidence rating")

@@ -9,8 +9,10 @@ defaults of :data:`pilot_eval.schema.DEFAULT_RULES`, overridable in ``[rules]`` 
   red. Grey without a reach target (0 or missing).
 * **cost**: run-rate :math:`k = grant\_used\_share / e`; green if ``cost_underuse`` (0.5)
   :math:`\le k \le` ``cost_green`` (1.1); yellow if :math:`k \le` ``cost_yellow`` (1.3) or
-  :math:`k <` ``cost_underuse`` (money not used is a delivery risk); red above. Grey
-  without a grant (0 or missing).
+  :math:`k <` ``cost_underuse`` (money not used is a delivery risk); red above, but only
+  once :math:`e \ge` ``cost_red_after_elapsed`` (0.25): before that a run-rate rests on a
+  few months, mostly on start-up costs paid up front, and is yellow
+  (``far_overspending_early``). Grey without a grant (0 or missing).
 * **outcome** (the pilot's ``primary_measure``, else the first measure in the measures
   table that the pilot's participants were measured on): grey when fewer than
   :math:`\max(`` outcome_min_n ``, min\_cell\_size)` people have a baseline and a follow-up
@@ -73,6 +75,9 @@ REASONS: dict[str, dict[str, str]] = {
         "on_budget": "cost_underuse <= run_rate <= cost_green",
         "overspending": "cost_green < run_rate <= cost_yellow",
         "far_overspending": "run_rate > cost_yellow",
+        "far_overspending_early": "run_rate > cost_yellow, but before cost_red_after_elapsed "
+                                  "of the period: at most yellow (a few months' spending, "
+                                  "start-up costs first, say little of the pace)",
         "underspending": "run_rate < cost_underuse: money not used is a delivery risk",
     },
     "outcome_reason": {
@@ -117,6 +122,8 @@ RULE_DESCRIPTIONS: dict[str, tuple[str, str]] = {
                     "Cost yellow (else red) when the ratio is at most"),
     "cost_underuse": ("Økonomi usikker når forholdet er under (midler brukes ikke)",
                       "Cost yellow when the ratio is below (money not being used)"),
+    "cost_red_after_elapsed": ("Økonomi aldri svak før denne andelen av perioden er gått",
+                               "Cost never red before this share of the period has passed"),
     "outcome_min_n": ("For lite data når færre enn dette (eller minste cellestørrelse) er "
                       "målt før og etter",
                       "Too little data when fewer than this (or the minimum cell size) are "
@@ -353,10 +360,12 @@ def _scorecard(ds: Dataset, alpha: float = 0.05,
     out["fund_cost_nok"] = costs["fund_cost_nok"].astype(float)
     out["grant_used_share"] = used
     out["run_rate"] = run_rate
+    early = elapsed.round(_DIGITS) < rules["cost_red_after_elapsed"]
     out["cost_reason"] = np.select(
-        [~started, run_rate.isna(), k > rules["cost_yellow"], k > rules["cost_green"],
-         k < rules["cost_underuse"]],
-        ["not_started", "no_grant", "far_overspending", "overspending", "underspending"],
+        [~started, run_rate.isna(), (k > rules["cost_yellow"]) & early,
+         k > rules["cost_yellow"], k > rules["cost_green"], k < rules["cost_underuse"]],
+        ["not_started", "no_grant", "far_overspending_early", "far_overspending",
+         "overspending", "underspending"],
         "on_budget")
 
     # outcome
@@ -409,6 +418,7 @@ def _scorecard(ds: Dataset, alpha: float = 0.05,
         "not_started": "grey", "no_reach_target": "grey", "on_track": "green",
         "behind": "yellow", "far_behind": "red", "no_grant": "grey", "on_budget": "green",
         "overspending": "yellow", "underspending": "yellow", "far_overspending": "red",
+        "far_overspending_early": "yellow",
         "no_outcome_data": "grey", "too_few_measured": "grey", "not_estimable": "grey",
         "clear_improvement": "green", "below_mid": "red", "uncertain": "yellow",
         "change_without_comparison": "yellow", "evidence_too_weak": "yellow",

@@ -714,7 +714,7 @@ def _pct(share: float | None, language: str) -> str:
 
 #: The order of "share of grant used" and "share of period elapsed" a cost reason asserts.
 _PACE_ORDER: Final[dict[str, int]] = {"overspending": 1, "far_overspending": 1,
-                                      "underspending": -1}
+                                      "far_overspending_early": 1, "underspending": -1}
 
 
 def _shares(used: float, elapsed: float, reason: str, language: str) -> tuple[str, str]:
@@ -1253,8 +1253,10 @@ def recommendation_sentence(row: Mapping[str, Any] | pd.Series, language: str = 
         if _get(row, "reach_status") == "yellow":
             parts.append(_t("rec.reach_yellow", language))
         if _get(row, "cost_status") == "yellow":
-            under = _get(row, "cost_reason") == "underspending"
-            parts.append(_t("rec.cost_under" if under else "rec.cost_over", language))
+            why = _get(row, "cost_reason")
+            parts.append(_t("rec.cost_under" if why == "underspending" else
+                            "rec.cost_early" if why == "far_overspending_early" else
+                            "rec.cost_over", language))
         if parts:
             return line("; ".join(parts))
     if reason == "reach_red" or reason == "reach_and_cost_red":
