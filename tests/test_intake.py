@@ -401,6 +401,24 @@ def test_other_pilots_values_are_kept_exactly(folder, full, tmp_path):
                                   check_categorical=False)
 
 
+def test_an_identity_number_is_marked_in_its_own_cell(folder, full, tmp_path):
+    """The list, the link and the colour point at the cell the message names."""
+    from pilot_eval.intake.feedback import write_feedback
+
+    path = write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31"))
+    wb = load_workbook(path)
+    ws = wb["Kostnader"]
+    column = next(c.column_letter for c in ws[1] if spec.column_of_header(
+        spec.sheet_for("costs"), c.value) == "description")
+    ws[f"{column}4"] = "Lønn til 15071210100"
+    wb.save(path)
+    hit = take(folder, path).errors.query("rule == 'privacy.identity_number'")
+    assert hit[["column", "cell"]].values.tolist() == [["description", f"{column}4"]]
+    assert f"{column}4" in hit["message_nb"].iloc[0]
+    marked = load_workbook(write_feedback(path, hit, tmp_path / "f.xlsx"))["Kostnader"]
+    assert marked[f"{column}4"].comment is not None and marked["A4"].comment is None
+
+
 def test_identity_numbers_in_cells_intake_does_not_read_are_refused(folder, full, tmp_path):
     path = write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31"))
     wb = load_workbook(path)

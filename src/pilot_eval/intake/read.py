@@ -198,10 +198,13 @@ def _identity_anywhere(book: Any, file: str) -> list[dict[str, Any]]:
 
     where: list[tuple[str, int, int]] = []
     texts: list[str] = []
+    headers: dict[tuple[str, int], str] = {}  # the header above each cell: its column's name
     for ws in book.worksheets:
         for row, column, value in _sheet_cells(book, ws):
             where.append((ws.title, row, column))
             texts.append(str(value))
+            if row == spec.HEADER_ROW:
+                headers[(ws.title, column)] = str(value)
     if not texts:
         return []
     codes, uniques = pd.factorize(pd.Series(texts, dtype=object))
@@ -217,8 +220,21 @@ def _identity_anywhere(book: Any, file: str) -> list[dict[str, Any]]:
                 "bruk deres egne pseudonymer. Arbeidsboken er ikke tatt inn eller lagret.",
                 f"The cell {cell} seems to contain a national identity number (not shown here). "
                 "It must never be in the workbook: delete it and use your own pseudonyms. The "
-                "workbook was neither taken in nor stored.", row=row, value="***********"))
+                "workbook was neither taken in nor stored.", row=row,
+                column=_column_named(title, headers.get((title, column))),
+                value="***********"))
     return out
+
+
+def _column_named(title: str, header: str | None) -> str | None:
+    """The column a header names, as the feedback workbook finds it again: a reporting
+    sheet's column name (``description``), else the header folded (``my_notes``)."""
+    if header is None or not header.strip():
+        return None
+    layout = spec.sheet_titled(title)
+    if layout is not None:
+        return spec.column_of_header(layout, header)
+    return "_".join(header.replace("-", " ").split()).casefold()
 
 
 def _no_sheets(path: Path) -> list[dict[str, Any]]:
