@@ -357,6 +357,28 @@ def test_representation_says_when_the_least_reached_cannot_be_named(figs):
         in plain(figs["representation"].caption)
 
 
+def test_least_reached_is_judged_on_the_shares_the_chart_shows():
+    """100 participants, 20 of unknown area. Area A has 26 (26 % as drawn) against 40 % of
+    the target group: 0,65 of its share as shown, so the chart and its words name it,
+    although among the 80 of known area it is at 0,81 (the metric's representation)."""
+    rows = [("A", 26, .40), ("B", 30, .30), ("C", 24, .30)]
+    df = pd.DataFrame(rows, columns=["group", "enrolled", "target_share"]).assign(
+        pilot_id="leksehjelp", by="area", pilot_enrolled=100,
+        share=lambda d: d["enrolled"] / 80, share_of_enrolled=lambda d: d["enrolled"] / 100,
+        least_reached=False)
+    df = df.set_index(["pilot_id", "by", "group"])
+    data = D._representation_data(df, NAMES, "leksehjelp", K, "nb")
+    t = data.table.set_index("group")
+    assert t.index[t["least"]].tolist() == ["A"] and "Minst nådd: A" in plain(data.alt)
+    # 32 of 100 (0,80 of its share as shown, exactly): not clearly under it
+    df.loc[("leksehjelp", "area", "A"), "share_of_enrolled"] = 0.32
+    df.loc[("leksehjelp", "area", "A"), "enrolled"] = 32
+    df.loc[("leksehjelp", "area", "B"), "enrolled"] = 24
+    df.loc[("leksehjelp", "area", "B"), "share_of_enrolled"] = 0.24
+    data = D._representation_data(df, NAMES, "leksehjelp", K, "nb")
+    assert data.table.set_index("group").loc["A", "least"] == False  # noqa: E712
+
+
 def test_a_small_group_is_least_reached_when_the_shown_figures_say_so():
     """120 participants. Rud has 3 (<5) against 18 % of the target group: its share is at
     most 4/120 = 3,3 %, a representation of at most 0,19, below every other group's least

@@ -518,6 +518,19 @@ def test_reach_gaps_representation_and_least_reached_by_hand() -> None:
     assert_no_inf(out)
 
 
+def test_least_reached_at_exactly_the_threshold_is_not_named() -> None:
+    """Representation 0.8 by hand (0.7999… in floating point) is not below 0.8."""
+    from pilot_eval.metrics.decision import UNDER_REACHED
+
+    # 4 of the 12 are girls; girls are 250 of the 600 in the target group: (4/12)/(5/12)
+    pop = population([(2025, "Bekkestua", 10, "female", 150), (2025, "Bekkestua", 10, "male", 210),
+                      (2025, "Sandvika", 10, "female", 100), (2025, "Sandvika", 10, "male", 140)])
+    gender = split(reach_gaps(gaps_dataset(pop=pop)), "lekse", "gender")
+    female = gender.loc["female", "representation"]
+    assert female < UNDER_REACHED and round(female, 9) == UNDER_REACHED  # 0.7999999999999999
+    assert not gender["least_reached"].any()
+
+
 def test_reach_gaps_without_population_names_nobody() -> None:
     out = reach_gaps(gaps_dataset(pop=population([])))
     assert out["representation"].isna().all() and not out["least_reached"].any()

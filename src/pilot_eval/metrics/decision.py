@@ -691,7 +691,8 @@ def reach_gaps(ds: Dataset) -> pd.DataFrame:
     eligible = out[out["representation"].notna() & (out["target_share"] >= MIN_TARGET_SHARE)]
     lowest = (eligible.sort_values("representation", kind="stable")
               .drop_duplicates(["pilot_id", "by"]))
-    least = lowest.index[lowest["representation"] < UNDER_REACHED]
+    # rounded as the scorecard's ratios: 4 of 25 against 20 % is 0.8, not 0.7999…
+    least = lowest.index[lowest["representation"].round(9) < UNDER_REACHED]
     out["least_reached"] = out.index.isin(least)
     out = out.set_index(["pilot_id", "by", "group"])
     return out[["enrolled", "share", "pilot_enrolled", "share_of_enrolled", "target_population",

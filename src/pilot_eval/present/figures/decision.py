@@ -553,13 +553,15 @@ def _group_word(by: str, group: str, lang: str) -> str:
 
 
 def _least_reached(by: pd.Series, marks: np.ndarray, enrolled: pd.Series, share: pd.Series,
-                   target: pd.Series, total: float, k: int, flag: pd.Series
-                   ) -> tuple[np.ndarray, list[str]]:
+                   target: pd.Series, total: float, k: int) -> tuple[np.ndarray, list[str]]:
     """Which group of each dimension to mark "least reached", from what the chart shows,
     and the dimensions where that cannot be told without giving a hidden group away.
 
-    With no candidate hidden, the metric's ``flag`` stands. With one, the mark must follow
-    from public figures alone, or it would bound a hidden count: each candidate's
+    The chart's rule is the metric's (:func:`~pilot_eval.metrics.decision.reach_gaps`),
+    applied to the shares it shows, which are of all participants (the metric's are of
+    those whose group is known). With no candidate hidden, the lowest is the metric's too.
+    With one, the mark must follow from public figures alone, or it would bound a hidden
+    count: each candidate's
     representation (share of participants / share of the target group) is known as an
     interval -- a point for a group shown, 1 to ``k`` − 1 participants of ``total`` for a
     "<k" group, at least ``k`` for one hidden to protect it beside a "<k", at least 1 for
@@ -572,17 +574,16 @@ def _least_reached(by: pd.Series, marks: np.ndarray, enrolled: pd.Series, share:
     >>> by = pd.Series(["area"] * 3)
     >>> marks = np.array(["primary", "complementary", ""], dtype=object)
     >>> least, _ = _least_reached(by, marks, pd.Series([3, 6, 91]),
-    ...     pd.Series([.03, .06, .91]), pd.Series([.3, .1, .6]), 100, 5, pd.Series([True] * 3))
+    ...     pd.Series([.03, .06, .91]), pd.Series([.3, .1, .6]), 100, 5)
     >>> least.tolist()  # 3 of 100 against 30 %: at most 4/30 = 0,13, below 5/10 and 1,52
     [True, False, False]
     >>> least, _ = _least_reached(by, np.array([""] * 3, dtype=object), pd.Series([27, 10, 63]),
-    ...     pd.Series([.27, .10, .63]), pd.Series([.3, .1, .6]), 100, 5,
-    ...     pd.Series([True, False, False]))
+    ...     pd.Series([.27, .10, .63]), pd.Series([.3, .1, .6]), 100, 5)
     >>> least.tolist()  # the lowest (0,9 of its share) is not reached clearly less
     [False, False, False]
     >>> marks = np.array(["primary", "complementary", ""], dtype=object)
     >>> _least_reached(by, marks, pd.Series([1, 4, 35]), pd.Series([np.nan, np.nan, .875]),
-    ...     pd.Series([.1, .1, .8]), 40, 5, pd.Series([True] * 3))  # 1-4 of 40 against 10 %
+    ...     pd.Series([.1, .1, .8]), 40, 5)  # 1-4 of 40 against 10 %
     (array([False, False, False]), ['area'])
     """
     t = target.to_numpy(float)
@@ -601,16 +602,16 @@ def _least_reached(by: pd.Series, marks: np.ndarray, enrolled: pd.Series, share:
         sel = np.flatnonzero((by == b).to_numpy() & candidate)
         if len(sel) < 2:
             continue
-        if not hidden[sel].any():
-            lowest = flag.iloc[sel].astype("boolean").fillna(False).to_numpy(bool)
+        if not hidden[sel].any():  # every point is known: the lowest, the first on a tie
+            lowest = np.arange(len(sel)) == int(np.argmin(point[sel]))
         else:
             lowest = np.array([hi[i] < lo[sel[sel != i]].min() for i in sel], dtype=bool)
             # no lowest, or one that may or may not be clearly under its share: which it is
             # cannot be said without giving the hidden group away
-            straddles = lowest & (lo[sel] < UNDER_REACHED) & ~(hi[sel] < UNDER_REACHED)
+            straddles = lowest & (lo[sel] < UNDER_REACHED) & ~(np.round(hi[sel], 9) < UNDER_REACHED)
             if not lowest.any() or straddles.any():
                 unresolved.append(str(b))
-        least[sel] = lowest & (hi[sel] < UNDER_REACHED)
+        least[sel] = lowest & (np.round(hi[sel], 9) < UNDER_REACHED)
     return least, unresolved
 
 
@@ -675,8 +676,7 @@ def _representation_data(reach_gaps: pd.DataFrame, names: Mapping[str, str] | No
     hidden = marks != SHOWN
     shown_share = share.where(~hidden)
     # from the shares as shown: the hidden groups' are not passed on
-    least, unresolved = _least_reached(d["by"], marks, enrolled, shown_share, target, total,
-                                       k, d["least_reached"])
+    least, unresolved = _least_reached(d["by"], marks, enrolled, shown_share, target, total, k)
     table = pd.DataFrame({
         "by": d["by"], "group": d["group"],
         "label": [_group_word(b, g, lang) for b, g in zip(d["by"], d["group"])],
