@@ -308,6 +308,23 @@ def test_a_capped_list_is_summed_up_per_pilot() -> None:
                   pilot_ids=pd.Series([f"p{i}" for i in range(80)], index=values.index))
     summary = many.frame().query("row.isna()")
     assert summary["pilot_id"].isna().all() and summary["count"].tolist() == [30]
+    always = Problems(pilots_per_summary=None)  # intake: one line per pilot, however many
+    always.add_rows("sessions.csv", "r", values, "nb", "en", column="date",
+                    pilot_ids=pd.Series([f"p{i}" for i in range(80)], index=values.index))
+    summary = always.frame().query("row.isna()")
+    assert summary["pilot_id"].tolist() == [f"p{i}" for i in range(50, 80)]
+    assert summary["count"].tolist() == [1] * 30
+
+
+def test_a_capped_list_counts_in_thousands_as_the_reports() -> None:
+    from pilot_eval.schema import Problems
+
+    values = pd.Series(range(1234), index=range(2, 1236))
+    found = Problems()
+    found.add_rows("sessions.csv", "r", values, "nb", "en", column="date")
+    last = found.frame().iloc[-1]
+    assert "… og 1\xa0184 rader til" in last["message_nb"] and last["count"] == 1184
+    assert "… and 1,184 more rows" in last["message_en"]
 
 
 def test_rules_override_is_kept(minimal_copy) -> None:

@@ -186,6 +186,16 @@ def concat_problems(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
     )
 
 
+def grouped(n: int) -> tuple[str, str]:
+    """A count in a message, grouped in thousands as the reports write it: bokmål with a
+    no-break space, English with a comma.
+
+    >>> grouped(1184)
+    ('1\xa0184', '1,184')
+    """
+    return f"{int(n):,}".replace(",", "\u00a0"), f"{int(n):,}"
+
+
 def count_problems(problems: pd.DataFrame | None, severity: str | None = None) -> int:
     """How many problems a problems table stands for, of one severity or of all.
 

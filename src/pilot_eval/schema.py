@@ -24,7 +24,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .errors import problems_frame, show_controls
+from .errors import grouped, problems_frame, show_controls
 from .io import MAX_ABS_NUMBER, MAX_YEAR, MIN_YEAR
 from .privacy import looks_like_identity_number, mask_identity_numbers
 
@@ -378,9 +378,10 @@ class Problems:
             for pilot, n in lines:
                 which_nb = f" for piloten «{pilot}»" if pilot is not None and len(lines) > 1 else ""
                 which_en = f" for pilot '{pilot}'" if pilot is not None and len(lines) > 1 else ""
+                n_nb, n_en = grouped(n)
                 self.add(file, rule,
-                         f"… og {n} rader til med samme problem i kolonnen «{column}»{which_nb}.",
-                         f"… and {n} more rows with the same problem in column '{column}'"
+                         f"… og {n_nb} rader til med samme problem i kolonnen «{column}»{which_nb}.",
+                         f"… and {n_en} more rows with the same problem in column '{column}'"
                          f"{which_en}.",
                          column=column, severity=severity, pilot_id=pilot, count=int(n))
 

@@ -46,6 +46,7 @@ from ..errors import (
     UsageError,
     concat_problems,
     count_problems,
+    grouped,
     problems_frame,
 )
 from ..io import atomic_write_bytes, find_table, switch_folder
@@ -348,13 +349,16 @@ def _removals(result: IntakeResult, typed: Mapping[str, TypedTable],
         severity = "error" if many and not accept_removals else "warning"
         title = delivery.sheets.get(table, table)
         rest_nb = (" Arbeidsboken skal ha med alle rader fra tidligere leveranser. Skal radene "
-                   "virkelig fjernes, må kommunen godta det." if severity == "error" else "")
+                   "virkelig fjernes, må kommunen godta det (pilot-eval intake "
+                   "--accept-removals)." if severity == "error" else "")
         rest_en = (" The workbook must keep every row of earlier deliveries. If the rows really "
-                   "are to be removed, the municipality must accept it." if severity == "error"
-                   else "")
+                   "are to be removed, the municipality must accept it (pilot-eval intake "
+                   "--accept-removals)." if severity == "error" else "")
+        (count_nb, count_en), (before_nb, before_en) = grouped(count), grouped(before)
         problems.add(title, "intake.rows_removed",
-                     f"{count} av {before} rader som var levert før, mangler nå." + rest_nb,
-                     f"{count} of {before} rows delivered before are missing now." + rest_en,
+                     f"{count_nb} av {before_nb} rader som var levert før, mangler nå." + rest_nb,
+                     f"{count_en} of {before_en} rows delivered before are missing now."
+                     + rest_en,
                      value=int(count), severity=severity)
     if problems.records:
         result.problems = _with_cells(concat_problems([result.problems, problems.frame()]),
