@@ -233,8 +233,10 @@ def _combined(folder_tables: Mapping[str, TypedTable], typed: Mapping[str, Typed
         else:
             keep = current.frame["pilot_id"].astype(object).ne(pilot_id)
             delivered = _carry_extras(table, current.frame.loc[~keep], delivered)
-            frame = pd.concat([current.frame.loc[keep], delivered])
-            raw = pd.concat([current.raw.loc[keep], delivered_raw]).fillna("")
+            # the delivery's rows first: a capped list of problems then lists them, with their
+            # rows, before the folder's (the folder is written back in row order)
+            frame = pd.concat([delivered, current.frame.loc[keep]])
+            raw = pd.concat([delivered_raw, current.raw.loc[keep]]).fillna("")
             present = set(current.columns_present) | set(tt.columns_present)
             for column in TABLES[table].columns:  # categoricals keep their dtype
                 if column.kind == "enum" and column.name in frame.columns:
