@@ -32,7 +32,6 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ..errors import UsageError, count_problems, problems_frame, show_controls
 from ..io import atomic_write_bytes, read_table
-from ..present.text import plural
 from ..privacy import mask_identity_numbers
 from . import spec
 from .template import (
@@ -405,6 +404,8 @@ def _feedback_sheet(book: Workbook, places: list[_Place], delivery: Path, langua
     put_text(ws.cell(1, 1), t["title"])
     ws.cell(1, 1).font = Font(name=FONT_NAME, size=14, bold=True)
     ws.row_dimensions[1].height = 22
+    from ..present.text import plural  # the catalog's words (present.changes imports intake)
+
     counts = t["counts"].format(file=delivery.name,
                                 errors=plural("cli.errors", n_errors, language),
                                 warnings=plural("cli.warnings", n_warnings, language))

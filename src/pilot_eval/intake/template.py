@@ -404,9 +404,11 @@ def _load(data_dir: str | Path | Dataset) -> Dataset:
     try:  # a new folder, before its first delivery, gets its workbooks too
         return _load_dataset(data_dir, allow_empty=spec.DELIVERED_TABLES)
     except DataValidationError as exc:
-        n = count_problems(exc.problems, "error")
+        from ..present.text import plural
+
+        errors = plural("cli.errors", count_problems(exc.problems, "error"), "en")
         raise UsageError(
-            f"The data folder {data_dir} has {n} error{'' if n == 1 else 's'}; run 'pilot-eval validate {data_dir}' "
+            f"The data folder {data_dir} has {errors}; run 'pilot-eval validate {data_dir}' "
             "to see them, correct them and write the workbook again.") from exc
 
 
