@@ -80,6 +80,11 @@ def test_utf16_is_read(tmp_path: Path) -> None:
     ("1234.5", ",", 1234.5),
     ("1,234,567.5", ",", 1234567.5),
     ("1.5", ";", 1.5),
+    # a spreadsheet's text cell (sep None), as typed in Norway
+    ("1,5", None, 1.5),
+    ("1 234,50", None, 1234.5),
+    ("1.234,5", None, 1234.5),
+    ("12", None, 12.0),
 ])
 def test_parse_number(text: str, sep: str, expected: float) -> None:
     values, bad, ambiguous = parse_number(pd.Series([text]), sep)
@@ -103,6 +108,12 @@ def test_parse_number_column_context_settles_a_dot() -> None:
 def test_parse_number_rejects(text: str) -> None:
     _, bad, _ = parse_number(pd.Series([text]), ",")
     assert bad.iloc[0]
+
+
+def test_a_spreadsheet_cell_with_one_comma_group_is_not_guessed() -> None:
+    """"1,234" in a text cell is 1234 to an English eye and 1,234 to a Norwegian one."""
+    values, bad, _ = parse_number(pd.Series(["1,234", "2,5"]), None)
+    assert bad.tolist() == [True, False] and values.iloc[1] == 2.5
 
 
 @pytest.mark.parametrize("text,month,expected", [

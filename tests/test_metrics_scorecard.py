@@ -276,14 +276,23 @@ def test_no_participants_at_all() -> None:
     assert row["recommendation"] == "insufficient_data"
 
 
-def test_fast_spending_early_in_the_period_is_at_most_yellow() -> None:
-    """Half the grant spent a fifth of the way in (run-rate 2.5) is what a start-up cost
-    paid up front looks like: yellow before cost_red_after_elapsed, red after it."""
-    early = card(fund=50_000, as_of="2025-01-20")
+def test_fast_spending_early_in_the_period_is_judged_against_a_quarter() -> None:
+    """30 % of the grant spent a fifth of the way in (run-rate 1.5) is what a start-up cost
+    paid up front looks like: yellow before cost_red_after_elapsed, as long as it is not
+    too much even against a quarter of the period (30 % / 25 % = 1.2 ≤ 1.3)."""
+    early = card(fund=30_000, as_of="2025-01-20")
     assert early["elapsed_share"] < 0.25 and early["run_rate"] > 1.3
     assert (early["cost_status"], early["cost_reason"]) == ("yellow", "far_overspending_early")
-    assert card(fund=50_000, as_of="2025-01-20",
+    # 32.5 % against a quarter is 1.3 exactly: still yellow (≤); 33 % is red at once
+    assert card(fund=32_500, as_of="2025-01-20")["cost_reason"] == "far_overspending_early"
+    assert card(fund=33_000, as_of="2025-01-20")["cost_reason"] == "far_overspending"
+    # more than the whole grant early is red, whatever the share of the period
+    assert card(fund=120_000, as_of="2025-01-20")["cost_status"] == "red"
+    # the rule is the agreement's: at 0.1 the fifth of the period counts as it is
+    assert card(fund=30_000, as_of="2025-01-20",
                 rules={"cost_red_after_elapsed": 0.1})["cost_status"] == "red"
+    assert card(fund=30_000, as_of="2025-01-20",
+                rules={"cost_red_after_elapsed": 0})["cost_status"] == "red"
     later = card(fund=66_000)  # half the period: the run-rate is judged as it is
     assert (later["cost_status"], later["cost_reason"]) == ("red", "far_overspending")
     # only fast spending is held back: a slow start stays what it was

@@ -78,7 +78,7 @@ def test_several_files_from_one_preparation(tmp_path: Path) -> None:
 #: `indicators` and nothing else. And by the value notes that name the evidence rating
 #: (very_weak_evidence): Jobbtrening's trivsel note, and nothing else. And by the rule
 #: cost_red_after_elapsed: one row more in `rules`, and nothing else.
-SAMPLE_JSON_SHA256 = "8d0aaff7403676cbbd47471c695546fc4a7d2c27dab97b337589a304de54e144"
+SAMPLE_JSON_SHA256 = "163a1972d85716463f8cbbd10951c188295e23ec3a193eb047c009a974d383d5"
 NUMERIC = {"nok", "share", "count", "ratio", "number", "quantity", "p_value", "year", "mixed"}
 
 

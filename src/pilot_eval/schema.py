@@ -396,6 +396,7 @@ _DOT_GROUPED = r"^[-+]?\d{1,3}(\.\d{3})+$"
 _DOT_GROUPED_COMMA_DEC = r"^[-+]?\d{1,3}(\.\d{3})+,\d+$"
 _COMMA_GROUPED = r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$"
 _COMMA_DEC = r"^[-+]?\d*,\d+$"
+_ONE_COMMA_GROUP = r"^[-+]?\d{1,3},\d{3}$"  # 1,234: 1234 in English, 1.234 in Norwegian
 #: Numbers that read the same whatever the separator: digits, in a comma-separated file (or a
 #: spreadsheet) with a decimal point; or an empty cell.
 _PLAIN_NUMBER = r"(?:[-+]?[0-9]+(?:\.[0-9]+)?)?"
@@ -407,7 +408,8 @@ def parse_number(text: pd.Series, sep: str | None) -> tuple[pd.Series, pd.Series
     """Read numbers written the way spreadsheets export them.
 
     Accepts spaces (also non-breaking) as thousands separators, a ``kr``/``NOK`` unit, the
-    Unicode minus sign, and, in semicolon- or tab-separated files, a decimal comma. In such
+    Unicode minus sign, and, in semicolon- or tab-separated files and in a spreadsheet's
+    text cells, a decimal comma (in a spreadsheet not ``"1,234"``, which could be 1234). In such
     files ``"1.234"`` alone could be 1234 (thousands) or 1.234 (decimal point): when the
     rest of the column does not settle it (other decimal commas → thousands; other decimal
     points → decimal), it is reported as ambiguous.
@@ -462,6 +464,11 @@ def parse_number(text: pd.Series, sep: str | None) -> tuple[pd.Series, pd.Series
     elif sep == ",":
         grouped = t.str.match(_COMMA_GROUPED)
         t = t.where(~grouped, t.str.replace(",", "", regex=False))
+    else:  # a spreadsheet's text cell: "1,5" as typed in Norway; "1,234" could be thousands
+        comma_dec = (t.str.match(_COMMA_DEC) | t.str.match(_DOT_GROUPED_COMMA_DEC)) & \
+            ~t.str.match(_ONE_COMMA_GROUP)
+        t = t.where(~comma_dec, t.str.replace(".", "", regex=False).str.replace(",", ".",
+                                                                               regex=False))
     values = pd.to_numeric(t.where(~ambiguous, ""), errors="coerce").astype("float64")
     values = values.where(np.isfinite(values))
     bad = values.isna() & ~empty & ~ambiguous

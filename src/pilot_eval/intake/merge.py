@@ -1050,7 +1050,22 @@ def _shown(column: str, value: Any, language: str) -> str:
         return words[language if language in words else "en"]
     if language == "nb" and len(text) == 10 and text[4] == "-" and text[7] == "-":
         return f"{text[8:10]}.{text[5:7]}.{text[:4]}"
+    if column in _DECIMAL_COLUMNS:  # amounts and hours as the reports write them
+        try:
+            number = float(text)
+        except ValueError:
+            return text
+        from ..present import fmt
+
+        # as many decimals as the value has (up to 6): a change in the third one shows
+        decimals = next((d for d in range(7) if round(number, d) == number), 6)
+        return fmt.number(number, decimals, language=language)
     return text
+
+
+#: Columns whose values a change line writes as numbers ("21 000", "1,5"), not as stored.
+_DECIMAL_COLUMNS = frozenset(c.name for t in TABLES.values() for c in t.columns
+                             if c.kind == "float")
 
 
 def _change_line(row: pd.Series, language: str) -> str:
@@ -1102,16 +1117,19 @@ def change_lines(result: IntakeResult, language: str = "nb", limit: int = SHOWN_
     >>> result = IntakeResult("lekse", Path("costs.csv"), pd.DataFrame(), changes)
     >>> for line in change_lines(result, "en"):
     ...     print(line.rstrip())  # the empty cost type ends the key
-    Costs: removed: 2025-06-01 / Ferd / no / 50000 / Medfinansiering /
-    Costs (row 3): added: 2025-06-01 / Ferd / no / 55000 / Medfinansiering /
-    >>> change_lines(result, "nb", limit=1)[-1]
-    '… og 1 endringer til'
+    Costs: removed: 2025-06-01 / Ferd / no / 50,000 / Medfinansiering /
+    Costs (row 3): added: 2025-06-01 / Ferd / no / 55,000 / Medfinansiering /
+    >>> for line in change_lines(result, "nb", limit=1):
+    ...     print(line.rstrip().replace("\\xa0", " "))
+    Kostnader: fjernet: 01.06.2025 / Ferd / nei / 50 000 / Medfinansiering /
+    … og 1 endring til
     """
     order = {"changed": 0, "removed": 1, "added": 2}
     changes = result.changes.sort_values(
         ["change", "table", "row"], key=lambda s: s.map(order) if s.name == "change" else s)
     lines = [_change_line(r, language) for _, r in changes.head(limit).iterrows()]
     if len(changes) > limit:
-        rest = len(changes) - limit
-        lines.append(f"… og {rest} endringer til" if language == "nb" else f"… and {rest} more")
+        from ..present.text import plural
+
+        lines.append(plural("intake.more_changes", len(changes) - limit, language))
     return lines

@@ -9,10 +9,11 @@ defaults of :data:`pilot_eval.schema.DEFAULT_RULES`, overridable in ``[rules]`` 
   red. Grey without a reach target (0 or missing).
 * **cost**: run-rate :math:`k = grant\_used\_share / e`; green if ``cost_underuse`` (0.5)
   :math:`\le k \le` ``cost_green`` (1.1); yellow if :math:`k \le` ``cost_yellow`` (1.3) or
-  :math:`k <` ``cost_underuse`` (money not used is a delivery risk); red above, but only
-  once :math:`e \ge` ``cost_red_after_elapsed`` (0.25): before that a run-rate rests on a
-  few months, mostly on start-up costs paid up front, and is yellow
-  (``far_overspending_early``). Grey without a grant (0 or missing).
+  :math:`k <` ``cost_underuse`` (money not used is a delivery risk); red above -- but while
+  :math:`e <` ``cost_red_after_elapsed`` (0.25) only when the grant used is too much even
+  against that share of the period (:math:`grant\_used\_share / 0.25 >` ``cost_yellow``):
+  a run-rate from a few months rests mostly on start-up costs paid up front, and is
+  yellow then (``far_overspending_early``). Grey without a grant (0 or missing).
 * **outcome** (the pilot's ``primary_measure``, else the first measure in the measures
   table that the pilot's participants were measured on): grey when fewer than
   :math:`\max(`` outcome_min_n ``, min\_cell\_size)` people have a baseline and a follow-up
@@ -75,9 +76,10 @@ REASONS: dict[str, dict[str, str]] = {
         "on_budget": "cost_underuse <= run_rate <= cost_green",
         "overspending": "cost_green < run_rate <= cost_yellow",
         "far_overspending": "run_rate > cost_yellow",
-        "far_overspending_early": "run_rate > cost_yellow, but before cost_red_after_elapsed "
-                                  "of the period: at most yellow (a few months' spending, "
-                                  "start-up costs first, say little of the pace)",
+        "far_overspending_early": "run_rate > cost_yellow before cost_red_after_elapsed of "
+                                  "the period, but grant_used_share / cost_red_after_elapsed "
+                                  "<= cost_yellow: a few months' spending, start-up costs "
+                                  "first, says little of the pace",
         "underspending": "run_rate < cost_underuse: money not used is a delivery risk",
     },
     "outcome_reason": {
@@ -122,8 +124,10 @@ RULE_DESCRIPTIONS: dict[str, tuple[str, str]] = {
                     "Cost yellow (else red) when the ratio is at most"),
     "cost_underuse": ("Økonomi usikker når forholdet er under (midler brukes ikke)",
                       "Cost yellow when the ratio is below (money not being used)"),
-    "cost_red_after_elapsed": ("Økonomi aldri svak før denne andelen av perioden er gått",
-                               "Cost never red before this share of the period has passed"),
+    "cost_red_after_elapsed": ("Før denne andelen av perioden er gått, måles forbruket mot "
+                               "denne andelen når økonomien vurderes som svak",
+                               "Before this share of the period has passed, spending is "
+                               "measured against this share when cost is rated red"),
     "outcome_min_n": ("For lite data når færre enn dette (eller minste cellestørrelse) er "
                       "målt før og etter",
                       "Too little data when fewer than this (or the minimum cell size) are "
@@ -360,7 +364,11 @@ def _scorecard(ds: Dataset, alpha: float = 0.05,
     out["fund_cost_nok"] = costs["fund_cost_nok"].astype(float)
     out["grant_used_share"] = used
     out["run_rate"] = run_rate
-    early = elapsed.round(_DIGITS) < rules["cost_red_after_elapsed"]
+    # before cost_red_after_elapsed, spending is red only when it is too fast even against
+    # that share of the period (120 % of the grant spent at 20 % is red at once)
+    floor = rules["cost_red_after_elapsed"]
+    against_floor = (used / floor).round(_DIGITS) if floor > 0 else pd.Series(np.inf, index=used.index)
+    early = (elapsed.round(_DIGITS) < floor) & (against_floor <= rules["cost_yellow"])
     out["cost_reason"] = np.select(
         [~started, run_rate.isna(), (k > rules["cost_yellow"]) & early,
          k > rules["cost_yellow"], k > rules["cost_green"], k < rules["cost_underuse"]],
