@@ -652,3 +652,27 @@ def test_the_summary_counts_in_the_catalogs_words_and_grouped(tmp_path):
     assert "Tatt inn for fritid: 1\xa0234 nye rader, 1 endret rad." in nb
     assert "1 retting av en periode som alt er levert" in nb
     assert "Taken in for fritid: 1,234 rows added, 1 row changed." in en
+
+
+def test_a_capped_list_names_the_sheets_column_and_follows_its_rows(folder, full, tmp_path):
+    """60 unreadable hours: 50 listed, then "… og 10 rader til" naming «Timer» (the
+    sheet's word), placed after the rows it continues in the feedback workbook."""
+    from pilot_eval.intake.feedback import write_feedback
+
+    rows = quarter(full, "2026-06-30")
+    assert len(rows["sessions"]) >= 60
+    rows["sessions"] = rows["sessions"].astype({"hours": object})
+    rows["sessions"].loc[rows["sessions"].index[:60], "hours"] = "mye"
+    path = write_delivery(tmp_path / "q2.xlsx", rows)
+    result = take(folder, path, dry_run=True)
+    bad = result.errors[result.errors["rule"] == "value.not_number"]
+    assert merge.count_problems(bad) == 60
+    line = bad[bad["row"].isna()].iloc[0]
+    label_nb = spec.sheet_for("sessions").column("hours").label("nb")
+    label_en = spec.sheet_for("sessions").column("hours").label("en")
+    assert f"… og 10 rader til med samme problem i kolonnen «{label_nb}»" in line["message_nb"]
+    assert f"in column '{label_en}'" in line["message_en"]
+    listed = load_workbook(write_feedback(path, result.problems, tmp_path / "f.xlsx"))
+    messages = [row[5].value for row in listed.worksheets[0].iter_rows(min_row=6)]
+    hours = [i for i, m in enumerate(messages) if m and ("mye" in m or "rader til" in m)]
+    assert "rader til" in messages[hours[-1]]  # after the 50 rows it continues

@@ -323,8 +323,10 @@ def _placed(book: Workbook, problems: pd.DataFrame, delivery: Path, language: st
             elif place.row is None and place.column is not None:
                 place.row = spec.HEADER_ROW  # the whole column: its header
         index = book.worksheets.index(ws) if ws is not None else -1
+        # a capped list's "… and N more rows" (no row) after the rows it continues
+        more = record["row"] is None and (record.get("count") or 1) > 1
         place.order = (0 if record["severity"] == "error" else 1, index,
-                       place.row or 0, place.column or 0, n)
+                       math.inf if more else place.row or 0, place.column or 0, n)
         places.append(place)
     return sorted(places, key=lambda p: p.order)
 

@@ -393,6 +393,28 @@ def _relabel(problems: pd.DataFrame, delivery: Delivery, folder_files: Mapping[s
     return out
 
 
+def _column_words(problems: pd.DataFrame, delivery: Delivery) -> pd.DataFrame:
+    """A capped list's "… and N more rows … in column 'hours'" names the column as the
+    delivery's sheet does ("Timer"), as every other line of the list does."""
+    if problems.empty:
+        return problems
+    out = problems.copy()
+    table_of = {title: table for table, title in delivery.sheets.items()}
+    summary = out["row"].isna() & out["file"].isin(list(table_of)) & out["column"].notna() \
+        & out["count"].gt(1)
+    for i in out.index[summary]:
+        table, column = table_of[out.at[i, "file"]], str(out.at[i, "column"])
+        try:
+            col = spec.sheet_for(table).column(column)
+        except (KeyError, StopIteration):  # not a column of the sheet: left as written
+            continue
+        out.at[i, "message_nb"] = str(out.at[i, "message_nb"]).replace(
+            f"«{column}»", f"«{col.label('nb')}»")
+        out.at[i, "message_en"] = str(out.at[i, "message_en"]).replace(
+            f"'{column}'", f"'{col.label('en')}'")
+    return out
+
+
 def _list_words(problems: pd.DataFrame, delivery: Delivery) -> pd.DataFrame:
     """A value not in a list: name the list's words, as the sheet shows them, not codes."""
     if problems.empty:
@@ -857,8 +879,9 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
             if len(cross_frame) else None
         if duplicate is not None:
             cross_frame = cross_frame.loc[~duplicate]
-        result.problems = _with_cells(
-            _list_words(_mask(concat_problems([own, cross_frame])), delivery), delivery)
+        result.problems = _with_cells(_column_words(
+            _list_words(_mask(concat_problems([own, cross_frame])), delivery), delivery),
+            delivery)
 
         previous = _previous(folder, pilot_id)
         result.previous = previous
