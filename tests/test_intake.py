@@ -203,6 +203,12 @@ def test_a_participant_who_vanished_is_an_error_unless_accepted(folder, full, tm
     take(folder, write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31")))
     rows = quarter(full, "2025-12-31")
     gone = rows["participants"].at[0, "participant_id"]
+    # the row deleted by mistake, the person's attendance and measurements still there
+    kept = write_delivery(tmp_path / "kept.xlsx", {
+        **rows, "participants": rows["participants"][rows["participants"]["participant_id"] != gone]})
+    said = take(folder, kept, dry_run=True).errors
+    assert said["value"].eq(gone).sum() == 1  # one cause, one error: "missing now"
+    assert said["rule"].eq("intake.participant_vanished").sum() == 1
     for table in ("participants", "sessions", "outcomes"):
         rows[table] = rows[table][rows[table]["participant_id"] != gone]
     path = write_delivery(tmp_path / "less.xlsx", rows)

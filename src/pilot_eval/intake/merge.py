@@ -301,16 +301,17 @@ def _with_folder_values(typed: Mapping[str, TypedTable],
 
 
 def _vanished(current: TypedTable | None, typed: Mapping[str, TypedTable], pilot_id: str,
-              delivery: Delivery, accept_removals: bool, problems: Problems) -> None:
-    """Participants in the folder who are missing from the delivered participants sheet."""
+              delivery: Delivery, accept_removals: bool, problems: Problems) -> set[str]:
+    """Participants in the folder who are missing from the delivered participants sheet
+    (returned, and each an error unless removals are accepted)."""
     if current is None or "participants" not in typed:
-        return
+        return set()
     before = current.frame.loc[current.frame["pilot_id"].astype(object).eq(pilot_id),
                                "participant_id"].astype(str)
     now = set(typed["participants"].frame["participant_id"].dropna().astype(str))
     gone = before[~before.isin(now)]
     if gone.empty:
-        return
+        return set()
     sheet = delivery.sheets["participants"]
     severity = "warning" if accept_removals else "error"
     after_nb = (" Fjerningen er godtatt (--accept-removals)." if accept_removals else
@@ -326,6 +327,12 @@ def _vanished(current: TypedTable | None, typed: Mapping[str, TypedTable], pilot
         lambda v: f"The participant '{v}' was in the previous delivery but is missing now."
                   + after_en,
         column="participant_id", severity=severity)
+    return set(gone)
+
+
+#: Rules a missing participant's own attendance and measurements break: the participant's
+#: "missing now" error says it once (putting the row back mends them all).
+_FOLLOWS_FROM_VANISHED = ("fk.participant", "outcome.not_participant")
 
 
 #: Removed rows (attendance, costs, measurements) beyond this many, and this share of
@@ -862,8 +869,8 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
             found, _ = find_table(folder, name)
             if found is not None:
                 folder_files[name] = found.name
-        _vanished(folder_tables.get("participants"), typed, pilot_id, delivery,
-                  accept_removals, problems)
+        gone = _vanished(folder_tables.get("participants"), typed, pilot_id, delivery,
+                         accept_removals, problems)
         combined = _combined(folder_tables, typed, pilot_id, folder_files)
         # a capped list's "… and N more rows" always per pilot: only this pilot's are kept
         cross = Problems(pilots_per_summary=None)
@@ -879,6 +886,10 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
             if len(cross_frame) else None
         if duplicate is not None:
             cross_frame = cross_frame.loc[~duplicate]
+        if gone and not accept_removals:  # one cause, one error
+            follows = cross_frame["rule"].isin(_FOLLOWS_FROM_VANISHED) & \
+                cross_frame["value"].isin(list(gone))
+            cross_frame = cross_frame.loc[~follows]
         result.problems = _with_cells(_column_words(
             _list_words(_mask(concat_problems([own, cross_frame])), delivery), delivery),
             delivery)
