@@ -190,6 +190,18 @@ def grouped(n: int) -> tuple[str, str]:
     """A count in a message, grouped in thousands as the reports write it: bokmål with a
     no-break space, English with a comma.
 
+    Parameters
+    ----------
+    n : int
+        The count.
+
+    Returns
+    -------
+    (str, str)
+        The count in bokmål and in English.
+
+    Examples
+    --------
     >>> grouped(1184)
     ('1\xa0184', '1,184')
     """

@@ -323,7 +323,7 @@ def _vanished(current: TypedTable | None, typed: Mapping[str, TypedTable], pilot
     problems.add_rows(
         sheet, "intake.participant_vanished",
         pd.Series(gone.to_numpy(), index=pd.Index([None] * len(gone), dtype=object)),
-        lambda v: f"Deltakeren «{v}» var med i forrige levering, men mangler nå." + after_nb,
+        lambda v: f"Deltakeren «{v}» var med i forrige leveranse, men mangler nå." + after_nb,
         lambda v: f"The participant '{v}' was in the previous delivery but is missing now."
                   + after_en,
         column="participant_id", severity=severity)
@@ -1045,7 +1045,8 @@ def _summary_text(result: IntakeResult, language: str) -> str:
         when = (result.previous or {}).get("received_at", "")[:10]
         lines.append(
             (f"Ingen endringer: {result.file.name} har de samme dataene for {pilot} som "
-             "datamappen alt har" + (f" (siste levering {when})." if when else ".")) if nb else
+             "datamappen alt har" + (f" (siste leveranse {pd.Timestamp(when):%d.%m.%Y})."
+                                     if when else ".")) if nb else
             (f"No changes: {result.file.name} holds the same data for {pilot} as the data "
              "folder already has" + (f" (last delivery {when})." if when else ".")))
         return "\n".join(lines)
