@@ -252,7 +252,7 @@ def rules_hash(ds: Dataset) -> str:
     >>> import pilot_eval as pe
     >>> ds = pe.load_dataset("tests/data/minimal")
     >>> rules_hash(ds)[:16]
-    'c2759bd0923e98a3'
+    '921aa75ab728f65e'
     """
     text = json.dumps(_rules(ds), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
