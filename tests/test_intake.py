@@ -682,3 +682,19 @@ def test_a_capped_list_names_the_sheets_column_and_follows_its_rows(folder, full
     messages = [row[5].value for row in listed.worksheets[0].iter_rows(min_row=6)]
     hours = [i for i, m in enumerate(messages) if m and ("mye" in m or "rader til" in m)]
     assert "rader til" in messages[hours[-1]]  # after the 50 rows it continues
+
+
+def test_a_row_in_error_is_not_also_counted_as_removed(folder, full, tmp_path):
+    """Unreadable hours in one attendance row delivered before: that row's error, not also
+    "1 of N rows delivered before are missing now"; a row really deleted still counts."""
+    take(folder, write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31")))
+    rows = quarter(full, "2025-12-31")
+    rows["sessions"] = rows["sessions"].astype({"hours": object})
+    rows["sessions"].loc[rows["sessions"].index[0], "hours"] = "x"
+    result = take(folder, write_delivery(tmp_path / "bad.xlsx", rows), dry_run=True)
+    assert result.errors["rule"].tolist() == ["value.not_number"]
+    assert not result.problems["rule"].eq("intake.rows_removed").any()
+    rows["sessions"] = rows["sessions"].drop(index=rows["sessions"].index[1])
+    result = take(folder, write_delivery(tmp_path / "less.xlsx", rows), dry_run=True)
+    removed = result.problems[result.problems["rule"] == "intake.rows_removed"]
+    assert removed["message_en"].str.startswith("1 of ").tolist() == [True]

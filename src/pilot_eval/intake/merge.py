@@ -348,15 +348,23 @@ def _removals(result: IntakeResult, typed: Mapping[str, TypedTable],
     """Rows delivered before and missing now: a warning, or an error when many."""
     problems = Problems()
     removed = result.changes[result.changes["change"] == "removed"]
+    # a delivered row with an error cannot be matched with the row it was: it would count
+    # as removed too (one cause, one error); the next delivery, mended, counts exactly
+    errors = result.problems[result.problems["severity"].eq("error")
+                             & result.problems["row"].notna()]
+    rows_in_error = errors.groupby("file")["row"].nunique()
     for table, count in removed.groupby("table").size().items():
         if table == "participants":
             continue  # each vanished participant is its own error (_vanished)
+        title = delivery.sheets.get(table, table)
+        count -= min(count, int(rows_in_error.get(title, 0)))
+        if not count:
+            continue
         current = folder_tables.get(table)
         before = 0 if current is None else int(
             current.frame["pilot_id"].astype(object).eq(pilot_id).sum())
         many = count > max(REMOVALS_ALLOWED, REMOVALS_ALLOWED_SHARE * before)
         severity = "error" if many and not accept_removals else "warning"
-        title = delivery.sheets.get(table, table)
         rest_nb = (" Arbeidsboken skal ha med alle rader fra tidligere leveranser. Skal radene "
                    "virkelig fjernes, må kommunen godta det (pilot-eval intake "
                    "--accept-removals)." if severity == "error" else "")
