@@ -698,3 +698,17 @@ def test_a_row_in_error_is_not_also_counted_as_removed(folder, full, tmp_path):
     result = take(folder, write_delivery(tmp_path / "less.xlsx", rows), dry_run=True)
     removed = result.problems[result.problems["rule"] == "intake.rows_removed"]
     assert removed["message_en"].str.startswith("1 of ").tolist() == [True]
+
+
+def test_missing_participants_with_many_rows_are_still_one_error_each(folder, full, tmp_path):
+    """Participants whose attendance runs past the listing's cap: no "… and N more rows"
+    line of their attendance is left over either (they are checked as if put back)."""
+    take(folder, write_delivery(tmp_path / "q2.xlsx", quarter(full, "2026-06-30")))
+    rows = quarter(full, "2026-06-30")
+    per_person = rows["sessions"]["participant_id"].value_counts()
+    gone = list(per_person.index[:(per_person.cumsum() <= 80).sum() + 1])
+    assert per_person[gone].sum() > 50  # more than the listing shows
+    rows["participants"] = rows["participants"][~rows["participants"]["participant_id"].isin(gone)]
+    result = take(folder, write_delivery(tmp_path / "less.xlsx", rows), dry_run=True)
+    assert result.errors["rule"].tolist() == ["intake.participant_vanished"] * len(gone)
+    assert merge.count_problems(result.errors) == len(gone)

@@ -409,3 +409,14 @@ def test_unique_rows_tell_an_empty_key_from_every_value() -> None:
     check_table(spec, type_table(spec, raw, "population.csv", ",", problems), problems)
     found = problems.frame()
     assert found[["row", "rule"]].values.tolist() == [[4, "row.duplicate"]]
+
+
+def test_one_more_row_is_said_in_the_singular() -> None:
+    from pilot_eval.schema import MAX_ROWS_PER_PROBLEM, Problems
+
+    values = pd.Series(range(MAX_ROWS_PER_PROBLEM + 1), index=range(2, MAX_ROWS_PER_PROBLEM + 3))
+    found = Problems()
+    found.add_rows("sessions.csv", "r", values, "nb", "en", column="date")
+    last = found.frame().iloc[-1]
+    assert last["message_nb"].startswith("… og 1 rad til med samme problem")
+    assert last["message_en"].startswith("… and 1 more row with the same problem")

@@ -320,7 +320,8 @@ def format_problems(problems: pd.DataFrame, *, language: str = "nb", max_rows: i
         lines.append("  ".join(c[:w].ljust(w) for c, w in zip(r[:-1], widths)) + "  " + r[-1])
     rest = count_problems(problems) - count_problems(shown)  # problems, not lines
     if len(shown) < len(problems) and rest > 0:
-        lines.append(f"… og {rest} til" if language == "nb" else f"… and {rest} more")
+        rest_nb, rest_en = grouped(rest)
+        lines.append(f"… og {rest_nb} til" if language == "nb" else f"… and {rest_en} more")
     return "\n".join(lines)
 
 

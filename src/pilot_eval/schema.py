@@ -378,11 +378,12 @@ class Problems:
             for pilot, n in lines:
                 which_nb = f" for piloten «{pilot}»" if pilot is not None and len(lines) > 1 else ""
                 which_en = f" for pilot '{pilot}'" if pilot is not None and len(lines) > 1 else ""
-                n_nb, n_en = grouped(n)
+                (n_nb, n_en), one = grouped(n), n == 1
                 self.add(file, rule,
-                         f"… og {n_nb} rader til med samme problem i kolonnen «{column}»{which_nb}.",
-                         f"… and {n_en} more rows with the same problem in column '{column}'"
-                         f"{which_en}.",
+                         f"… og {n_nb} {'rad' if one else 'rader'} til med samme problem i "
+                         f"kolonnen «{column}»{which_nb}.",
+                         f"… and {n_en} more {'row' if one else 'rows'} with the same problem "
+                         f"in column '{column}'{which_en}.",
                          column=column, severity=severity, pilot_id=pilot, count=int(n))
 
     def frame(self) -> pd.DataFrame:
@@ -462,8 +463,8 @@ def parse_number(text: pd.Series, sep: str | None) -> tuple[pd.Series, pd.Series
         else:
             t = t.where(~comma_dec, "\x00")  # mixed decimal marks in one column: reject
     elif sep == ",":
-        grouped = t.str.match(_COMMA_GROUPED)
-        t = t.where(~grouped, t.str.replace(",", "", regex=False))
+        comma_grouped = t.str.match(_COMMA_GROUPED)
+        t = t.where(~comma_grouped, t.str.replace(",", "", regex=False))
     else:  # a spreadsheet's text cell: "1,5" as typed in Norway; "1,234" could be thousands
         comma_dec = (t.str.match(_COMMA_DEC) | t.str.match(_DOT_GROUPED_COMMA_DEC)) & \
             ~t.str.match(_ONE_COMMA_GROUP)

@@ -298,8 +298,12 @@ def _placed(book: Workbook, problems: pd.DataFrame, delivery: Path, language: st
     only = book.worksheets[0] if len(book.worksheets) == 1 else None
     headers: dict[str, dict[str, tuple[int, str]]] = {}
     places = []
-    for n, record in enumerate(problems.to_dict("records")):
-        record = {k: (None if _missing(v) else v) for k, v in record.items()}
+    # a line without a row of a rule and column that also has rows listed continues them
+    # (a capped list's "… and N more rows"): it comes after them
+    records = [{k: (None if _missing(v) else v) for k, v in r.items()}
+               for r in problems.to_dict("records")]
+    with_rows = {(r["file"], r["rule"], r["column"]) for r in records if r["row"] is not None}
+    for n, record in enumerate(records):
         file = "" if record["file"] is None else str(record["file"])
         ws = sheets.get(file) or folded.get(file.strip().casefold())
         if ws is None and only is not None and file in (delivery.name, delivery.stem):
@@ -323,8 +327,8 @@ def _placed(book: Workbook, problems: pd.DataFrame, delivery: Path, language: st
             elif place.row is None and place.column is not None:
                 place.row = spec.HEADER_ROW  # the whole column: its header
         index = book.worksheets.index(ws) if ws is not None else -1
-        # a capped list's "… and N more rows" (no row) after the rows it continues
-        more = record["row"] is None and (record.get("count") or 1) > 1
+        more = record["row"] is None and (
+            record["file"], record["rule"], record["column"]) in with_rows
         place.order = (0 if record["severity"] == "error" else 1, index,
                        math.inf if more else place.row or 0, place.column or 0, n)
         places.append(place)

@@ -221,8 +221,14 @@ def _intake_rules(typed: Mapping[str, TypedTable], period: tuple[pd.Timestamp, p
 
 
 def _combined(folder_tables: Mapping[str, TypedTable], typed: Mapping[str, TypedTable],
-              pilot_id: str, folder_files: Mapping[str, str]) -> dict[str, TypedTable]:
-    """The folder's tables as they would be: the pilot's rows replaced by the delivery's."""
+              pilot_id: str, folder_files: Mapping[str, str],
+              missing_participants: Iterable[str] = ()) -> dict[str, TypedTable]:
+    """The folder's tables as they would be: the pilot's rows replaced by the delivery's.
+
+    ``missing_participants`` (the pilot's, missing from the delivery by mistake, each an
+    error of its own) keep their folder rows, as if put back: their attendance and
+    measurements are then checked as the mended delivery will be, not each reported again.
+    """
     out = dict(folder_tables)
     for table, tt in typed.items():
         delivered = tt.frame.set_axis(tt.frame.index + _DELIVERY_ROW_OFFSET)
@@ -232,6 +238,8 @@ def _combined(folder_tables: Mapping[str, TypedTable], typed: Mapping[str, Typed
             frame, raw, present = delivered, delivered_raw, set(tt.columns_present)
         else:
             keep = current.frame["pilot_id"].astype(object).ne(pilot_id)
+            if table == "participants":
+                keep |= current.frame["participant_id"].astype(str).isin(list(missing_participants))
             delivered = _carry_extras(table, current.frame.loc[~keep], delivered)
             # the delivery's rows first: a capped list of problems then lists them, with their
             # rows, before the folder's (the folder is written back in row order)
@@ -330,11 +338,6 @@ def _vanished(current: TypedTable | None, typed: Mapping[str, TypedTable], pilot
     return set(gone)
 
 
-#: Rules a missing participant's own attendance and measurements break: the participant's
-#: "missing now" error says it once (putting the row back mends them all).
-_FOLLOWS_FROM_VANISHED = ("fk.participant", "outcome.not_participant")
-
-
 #: Removed rows (attendance, costs, measurements) beyond this many, and this share of
 #: the pilot's rows in a table, are an error without --accept-removals: a workbook started
 #: afresh, or a deleted block of rows, would otherwise wipe the record.
@@ -409,24 +412,21 @@ def _relabel(problems: pd.DataFrame, delivery: Delivery, folder_files: Mapping[s
 
 
 def _column_words(problems: pd.DataFrame, delivery: Delivery) -> pd.DataFrame:
-    """A capped list's "… and N more rows … in column 'hours'" names the column as the
-    delivery's sheet does ("Timer"), as every other line of the list does."""
+    """A message that quotes its column's name ("… and N more rows … in column 'hours'")
+    names it as the delivery's sheet does ("Timer"), as the list's column does."""
     if problems.empty:
         return problems
     out = problems.copy()
     table_of = {title: table for table, title in delivery.sheets.items()}
-    summary = out["row"].isna() & out["file"].isin(list(table_of)) & out["column"].notna() \
-        & out["count"].gt(1)
-    for i in out.index[summary]:
-        table, column = table_of[out.at[i, "file"]], str(out.at[i, "column"])
-        try:
-            col = spec.sheet_for(table).column(column)
-        except (KeyError, StopIteration):  # not a column of the sheet: left as written
+    ours = out["file"].isin(list(table_of)) & out["column"].notna()
+    for (file, column), rows in out[ours].groupby(["file", "column"], sort=False).groups.items():
+        col = next((c for c in spec.sheet_for(table_of[file]).columns if c.name == column), None)
+        if col is None:  # not a column of the sheet: left as written
             continue
-        out.at[i, "message_nb"] = str(out.at[i, "message_nb"]).replace(
-            f"«{column}»", f"«{col.label('nb')}»")
-        out.at[i, "message_en"] = str(out.at[i, "message_en"]).replace(
-            f"'{column}'", f"'{col.label('en')}'")
+        for lang, quoted in (("nb", "«{}»"), ("en", "'{}'")):
+            message = f"message_{lang}"
+            out.loc[rows, message] = out.loc[rows, message].str.replace(
+                quoted.format(column), quoted.format(col.label(lang)), regex=False)
     return out
 
 
@@ -879,7 +879,9 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
                 folder_files[name] = found.name
         gone = _vanished(folder_tables.get("participants"), typed, pilot_id, delivery,
                          accept_removals, problems)
-        combined = _combined(folder_tables, typed, pilot_id, folder_files)
+        # one cause, one error: checked as if the missing participants were put back
+        combined = _combined(folder_tables, typed, pilot_id, folder_files,
+                             () if accept_removals else gone)
         # a capped list's "… and N more rows" always per pilot: only this pilot's are kept
         cross = Problems(pilots_per_summary=None)
         cross_checks(combined, agreement, cross)
@@ -894,10 +896,6 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
             if len(cross_frame) else None
         if duplicate is not None:
             cross_frame = cross_frame.loc[~duplicate]
-        if gone and not accept_removals:  # one cause, one error
-            follows = cross_frame["rule"].isin(_FOLLOWS_FROM_VANISHED) & \
-                cross_frame["value"].isin(list(gone))
-            cross_frame = cross_frame.loc[~follows]
         result.problems = _with_cells(_column_words(
             _list_words(_mask(concat_problems([own, cross_frame])), delivery), delivery),
             delivery)

@@ -366,9 +366,9 @@ def _scorecard(ds: Dataset, alpha: float = 0.05,
     out["run_rate"] = run_rate
     # before cost_red_after_elapsed, spending is red only when it is too fast even against
     # that share of the period (120 % of the grant spent at 20 % is red at once)
-    floor = rules["cost_red_after_elapsed"]
-    against_floor = (used / floor).round(_DIGITS) if floor > 0 else pd.Series(np.inf, index=used.index)
-    early = (elapsed.round(_DIGITS) < floor) & (against_floor <= rules["cost_yellow"])
+    floor = rules["cost_red_after_elapsed"]  # 0: never early (no elapsed share is below it)
+    early = (elapsed.round(_DIGITS) < floor) & \
+        ((used / max(floor, 1e-12)).round(_DIGITS) <= rules["cost_yellow"])
     out["cost_reason"] = np.select(
         [~started, run_rate.isna(), (k > rules["cost_yellow"]) & early,
          k > rules["cost_yellow"], k > rules["cost_green"], k < rules["cost_underuse"]],

@@ -1862,13 +1862,12 @@ def caveats(ds: Dataset, language: str | None = None, *, scorecard: pd.DataFrame
             found.append(_t(key, language, pct=_pct(missing / base, language)))
     if _projected_value_shown(ds, outs, value, pilot_id, min_cell):
         found.append(_t("caveat.projected", language))
-    found = found[:max_caveats]
     n_warnings = count_problems(ds.warnings if warnings is None else warnings)
     if n_warnings and max_caveats > 0:
         # kept when the others fill the list: the warnings concern every number shown
         key = "caveat.pilot_warnings" if pilot_id is not None else "caveat.warnings"
         found = found[:max_caveats - 1] + [_nt(key, n_warnings, language)]
-    return found
+    return found[:max_caveats]
 
 
 def _projected_value_shown(ds: Dataset, outcomes: pd.DataFrame, value: pd.DataFrame | None,
