@@ -158,6 +158,10 @@ class Dataset:
                 f"{latest.date()}, usually the date the data were taken out.")
         for message in as_of_warnings(when, self.last_data_date, self.agreement.end):
             warnings.warn(message, DataWarning, stacklevel=2)
+        with ordinary_pages.held():  # copies of millions of rows (see _process.ordinary_pages)
+            return self._before(when)
+
+    def _before(self, when: pd.Timestamp) -> Dataset:
         p = self.participants
         p = p[p["enrolled_on"] <= when].copy()
         later_exit = p["exited_on"] > when

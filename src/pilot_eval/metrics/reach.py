@@ -39,6 +39,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from .._process import ordinary_pages
 from ..dataset import Dataset
 from ..errors import UsageError
 from ..schema import GENDERS
@@ -227,9 +228,11 @@ def reach_summary(ds: Dataset) -> pd.DataFrame:
     s = ds.sessions
     if len(s) == 0 and "sessions" not in ds.tables_present:
         hours = np.full(n, np.nan)
-    else:
-        dated = (s["date"] <= when).to_numpy(dtype=bool)
-        hours = sum_by(positions(s["pilot_id"], index), n, s["hours"].to_numpy(dtype=float), dated)
+    else:  # millions of rows: their arrays on ordinary pages (see _process.ordinary_pages)
+        with ordinary_pages.held():
+            dated = (s["date"] <= when).to_numpy(dtype=bool)
+            hours = sum_by(positions(s["pilot_id"], index), n, s["hours"].to_numpy(dtype=float),
+                           dated)
 
     person, pilots_per_person = count_pilots_per_person(ds, e, n)
     overlap = sum_by(pos, n, mask=(person >= 0) & (pilots_per_person[np.maximum(person, 0)] > 1))
