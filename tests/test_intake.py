@@ -14,6 +14,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -152,6 +153,27 @@ def test_first_delivery_is_merged_and_kept_on_record(folder, full, tmp_path):
     assert (stored.with_suffix(".changes.txt")).read_text(encoding="utf-8").startswith("Tatt inn")
     assert result.record == folder.resolve() / entry["file"]
 
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_the_record_of_changes_is_in_the_folders_language_and_opens_in_excel(
+        folder, full, tmp_path, language):
+    toml = folder / "agreement.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(re.sub(r'(?m)^language = .*$', f'language = "{language}"', text)
+                    if re.search(r"(?m)^language = ", text) else f'language = "{language}"\n' + text,
+                    encoding="utf-8")
+    take(folder, write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31")))
+    stored = folder / read_log(folder)[-1]["file"]
+    summary = stored.with_suffix(".changes.txt").read_text(encoding="utf-8")
+    assert summary.startswith("Tatt inn" if language == "nb" else "Taken in"), summary[:80]
+    assert ("Alle endringene: " if language == "nb" else "All changes: ") in summary
+    data = stored.with_suffix(".changes.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 that Excel recognises
+    header = data[3:].decode("utf-8").splitlines()[0]
+    assert header.split(";")[:3] == ["table", "change", "key"]  # semicolons: one per column
+    listed = pd.read_csv(stored.with_suffix(".changes.csv"), sep=";", encoding="utf-8-sig")
+    assert len(listed) == int(read_log(folder)[-1]["rows_added"])
 
 def test_the_same_delivery_twice_changes_nothing_and_says_so(folder, full, tmp_path):
     path = write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31"))

@@ -929,7 +929,7 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
         result.accepted = True  # as the stored summary says; undone if the commit fails
         try:
             result.record = _commit(folder, path, data, result, combined, typed, folder_files,
-                                    now)
+                                    now, language=(agreement or {}).get("language", "nb"))
         except BaseException:
             result.accepted = False
             raise
@@ -960,9 +960,14 @@ def _mask(problems: pd.DataFrame) -> pd.DataFrame:
 
 def _commit(folder: Path, path: Path, data: bytes, result: IntakeResult,
             combined: Mapping[str, TypedTable], typed: Mapping[str, TypedTable],
-            folder_files: Mapping[str, str], now: _dt.datetime) -> Path:
+            folder_files: Mapping[str, str], now: _dt.datetime, *, language: str = "nb"
+            ) -> Path:
     """Rebuild the folder beside itself with the merged tables and the record, check it,
-    and switch it in. Returns the stored delivery's path (inside the new folder)."""
+    and switch it in. Returns the stored delivery's path (inside the new folder).
+
+    The summary of changes is written in the folder's ``language``; the list of every
+    change as a CSV that Excel opens in columns (semicolons, UTF-8 with a byte order mark,
+    a decimal comma in Norwegian)."""
     folder = folder.resolve()
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.intake-", dir=folder.parent))
     try:
@@ -983,11 +988,15 @@ def _commit(folder: Path, path: Path, data: bytes, result: IntakeResult,
             raise UsageError(f"A delivery named {stored.name} is already on record.")
         atomic_write_bytes(stored, data)
         os.chmod(stored, 0o444)
+        language = language if language in ("nb", "en") else "nb"
+        every = "Alle endringene" if language == "nb" else "All changes"
         atomic_write_bytes(store / f"{stem}.changes.txt", (
-            result.summary("nb") + "\n\n" + "\n".join(change_lines(result, "nb", limit=200))
-            + f"\n\nAlle endringene: {stem}.changes.csv\n").encode("utf-8"))
-        atomic_write_bytes(store / f"{stem}.changes.csv",
-                           result.changes.drop(columns=["row_id"]).to_csv(index=False).encode())
+            result.summary(language) + "\n\n"
+            + "\n".join(change_lines(result, language, limit=200))
+            + f"\n\n{every}: {stem}.changes.csv\n").encode("utf-8"))
+        atomic_write_bytes(store / f"{stem}.changes.csv", result.changes.drop(
+            columns=["row_id"]).to_csv(index=False, sep=";", decimal="," if language == "nb"
+                                       else ".").encode("utf-8-sig"))
         counts = result.counts()
         corrected = result.changes.loc[result.changes["correction"], "date"]
         entry = {
