@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -112,8 +113,23 @@ def test_parse_number_rejects(text: str) -> None:
 
 def test_a_spreadsheet_cell_with_one_comma_group_is_not_guessed() -> None:
     """"1,234" in a text cell is 1234 to an English eye and 1,234 to a Norwegian one."""
-    values, bad, _ = parse_number(pd.Series(["1,234", "2,5"]), None)
-    assert bad.tolist() == [True, False] and values.iloc[1] == 2.5
+    values, bad, ambiguous = parse_number(pd.Series(["1,234", "2,5"]), None)
+    assert ambiguous.tolist() == [True, False] and not bad.any()
+    assert values.iloc[1] == 2.5 and np.isnan(values.iloc[0])  # never guessed
+
+
+def test_a_spreadsheet_text_cell_that_reads_two_ways_says_so_and_what_to_do() -> None:
+    from pilot_eval.schema import TABLES, Problems, type_table
+
+    raw = pd.DataFrame({"pilot_id": ["lekse"], "participant_id": ["p-1"],
+                        "date": ["2025-02-17"], "hours": ["1,250"]}, index=[2])
+    problems = Problems()
+    type_table(TABLES["sessions"], raw, "Oppmøte", None, problems)
+    (found,) = problems.records
+    assert found["rule"] == "value.ambiguous_number"
+    assert "både 1250 og 1,250" in found["message_nb"]  # not "ikke et tall … desimalkomma"
+    assert "formatert som tall" in found["message_nb"]
+    assert "1250 or 1.250" in found["message_en"]
 
 
 @pytest.mark.parametrize("text,month,expected", [

@@ -438,6 +438,8 @@ def parse_number(text: pd.Series, sep: str | None) -> tuple[pd.Series, pd.Series
     ([1234.5, 12.0, nan, nan], [False, False, False, True], [False, False, False, False])
     >>> parse_number(pd.Series(["1.234", "7"]), ";")[2].tolist()  # thousands or decimal?
     [True, False]
+    >>> parse_number(pd.Series(["1,5", "1,234"]), None)[2].tolist()  # a spreadsheet's text
+    [False, True]
     """
     plain = _PLAIN_NUMBER if sep not in (";", "\t") else _PLAIN_INTEGER
     if text.str.fullmatch(plain).all():  # the usual column: nothing to read but digits
@@ -466,8 +468,8 @@ def parse_number(text: pd.Series, sep: str | None) -> tuple[pd.Series, pd.Series
         comma_grouped = t.str.match(_COMMA_GROUPED)
         t = t.where(~comma_grouped, t.str.replace(",", "", regex=False))
     else:  # a spreadsheet's text cell: "1,5" as typed in Norway; "1,234" could be thousands
-        comma_dec = (t.str.match(_COMMA_DEC) | t.str.match(_DOT_GROUPED_COMMA_DEC)) & \
-            ~t.str.match(_ONE_COMMA_GROUP)
+        ambiguous = t.str.match(_ONE_COMMA_GROUP)
+        comma_dec = (t.str.match(_COMMA_DEC) | t.str.match(_DOT_GROUPED_COMMA_DEC)) & ~ambiguous
         t = t.where(~comma_dec, t.str.replace(".", "", regex=False).str.replace(",", ".",
                                                                                regex=False))
     values = pd.to_numeric(t.where(~ambiguous, ""), errors="coerce").astype("float64")
@@ -789,10 +791,7 @@ def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
         values, bad, ambiguous = (r.to_numpy() for r in parse_number(u, sep))
         values = values.astype("float64", copy=True)
         problems.add_rows(file, "value.ambiguous_number", rows(ambiguous),
-                          lambda v: f"«{v}» kan bety både {v.replace('.', '')} og {v.replace('.', ',')}. "
-                                    "Skriv tallet uten tusenskille, med desimalkomma.",
-                          lambda v: f"'{v}' could mean {v.replace('.', '')} or {v}. Write the number "
-                                    "without a thousands separator.", column=name)
+                          _ambiguous_nb, _ambiguous_en, column=name)
         problems.add_rows(file, "value.not_number", rows(bad),
                           lambda v: f"«{v}» er ikke et tall. Skriv bare sifre, eventuelt med "
                                     "desimalkomma (for eksempel 1234,50).",
@@ -873,6 +872,34 @@ def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
             at = np.where(at < 0, col.choices.index(col.default), at)
         return pd.Categorical.from_codes(at[codes], categories=list(col.choices))  # type: ignore[return-value]
     raise ValueError(f"unknown column kind {col.kind!r}")  # pragma: no cover
+
+
+def _ambiguous_nb(v: str) -> str:
+    """The message for a number that reads two ways: "1.234" in a semicolon file, "1,234"
+    in a spreadsheet's text cell.
+
+    >>> _ambiguous_nb("1,234")
+    '«1,234» kan bety både 1234 og 1,234. Skriv tallet i en celle formatert som tall (ikke som tekst), uten tusenskille.'
+    """
+    if "," in v:  # a spreadsheet's text cell: its number cell says what was meant
+        return (f"«{v}» kan bety både {v.replace(',', '')} og {v}. Skriv tallet i en celle "
+                "formatert som tall (ikke som tekst), uten tusenskille.")
+    return (f"«{v}» kan bety både {v.replace('.', '')} og {v.replace('.', ',')}. "
+            "Skriv tallet uten tusenskille, med desimalkomma.")
+
+
+def _ambiguous_en(v: str) -> str:
+    """English of :func:`_ambiguous_nb`.
+
+    >>> _ambiguous_en("1,234")
+    "'1,234' could mean 1234 or 1.234. Enter the number in a cell formatted as a number (not as text), without a thousands separator."
+    """
+    if "," in v:
+        return (f"'{v}' could mean {v.replace(',', '')} or {v.replace(',', '.')}. Enter the "
+                "number in a cell formatted as a number (not as text), without a thousands "
+                "separator.")
+    return (f"'{v}' could mean {v.replace('.', '')} or {v}. Write the number without a "
+            "thousands separator.")
 
 
 def _fill_default(values: pd.Series, col: Col) -> pd.Series:
