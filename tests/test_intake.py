@@ -175,6 +175,31 @@ def test_the_record_of_changes_is_in_the_folders_language_and_opens_in_excel(
     listed = pd.read_csv(stored.with_suffix(".changes.csv"), sep=";", encoding="utf-8-sig")
     assert len(listed) == int(read_log(folder)[-1]["rows_added"])
 
+
+def test_a_delivery_is_written_where_the_pilots_rows_were(full, tmp_path):
+    # the pilot's rows in the middle of the folder: a new delivery replaces them in place,
+    # so a diff of the folder shows what changed, not the pilot's block moved to the end
+    folder = tmp_path / "data"
+    shutil.copytree(SAMPLE, folder)
+    sessions = pd.read_csv(folder / "sessions.csv", dtype=str, keep_default_na=False)
+    mine = sessions["pilot_id"].eq(PILOT)
+    others = sessions[~mine]
+    sessions = pd.concat([others.iloc[:len(others) // 2], sessions[mine],
+                          others.iloc[len(others) // 2:]], ignore_index=True)
+    sessions.to_csv(folder / "sessions.csv", index=False)
+    rows = pilot_rows(full)
+    rows["sessions"] = rows["sessions"].copy()
+    rows["sessions"].iloc[0, rows["sessions"].columns.get_loc("hours")] = 2.5
+    result = take(folder, write_delivery(tmp_path / "all.xlsx", rows))
+    assert result.accepted, result.problems
+    assert result.counts().loc["sessions", ["added", "removed"]].tolist() == [1, 1]
+    after = pd.read_csv(folder / "sessions.csv", dtype=str, keep_default_na=False)
+    assert after["pilot_id"].tolist() == sessions["pilot_id"].tolist()
+    others = after["pilot_id"].ne(PILOT).to_numpy()  # the same rows in the same places
+    as_values = {"hours": float}  # written back as "1" where the sample wrote "1.0"
+    pd.testing.assert_frame_equal(after[others].astype(as_values),
+                                  sessions[others].astype(as_values))
+
 def test_the_same_delivery_twice_changes_nothing_and_says_so(folder, full, tmp_path):
     path = write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31"))
     take(folder, path)

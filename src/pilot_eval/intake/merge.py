@@ -720,6 +720,30 @@ def _csv_text(tt_frame: pd.DataFrame, table: str, present: Iterable[str] | None 
     return text.to_csv(index=False, lineterminator="\n")
 
 
+def _in_written_order(frame: pd.DataFrame, start: int | None) -> pd.DataFrame:
+    """A merged table in the order it is written back: the folder's rows where they were,
+    the delivered rows (in the delivery's order) where the pilot's rows began, or after
+    the others for a pilot's first rows. A delivery that adds a quarter's rows to last
+    quarter's then shows in a diff of the folder as those rows, not as the pilot's whole
+    block moved to the end.
+
+    ``start``: the row the pilot's first row was on in the folder (None: it had none).
+
+    >>> folder_rows = pd.DataFrame({"pilot_id": ["a", "c"]}, index=[2, 5])
+    >>> delivered = pd.DataFrame({"pilot_id": ["b", "b"]},
+    ...                          index=[_DELIVERY_ROW_OFFSET + 2, _DELIVERY_ROW_OFFSET + 3])
+    >>> frame = pd.concat([delivered, folder_rows])
+    >>> _in_written_order(frame, start=3)["pilot_id"].tolist()  # b's rows were on 3 and 4
+    ['a', 'b', 'b', 'c']
+    >>> _in_written_order(frame, start=None)["pilot_id"].tolist()  # b's first delivery
+    ['a', 'c', 'b', 'b']
+    """
+    index = frame.index.to_numpy(dtype=np.int64)
+    delivered = index >= _DELIVERY_ROW_OFFSET
+    place = np.where(delivered, np.inf if start is None else start - 0.5, index.astype(float))
+    return frame.iloc[np.lexsort((index, place))]
+
+
 def feedback_path(delivery: str | Path, language: str = "nb") -> Path:
     """Where the feedback workbook goes by default: beside the delivery, never over it.
 
@@ -928,8 +952,12 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
         result.received_at = now.isoformat(timespec="seconds")
         result.accepted = True  # as the stored summary says; undone if the commit fails
         try:
+            starts = {name: int(rows.min()) for name in typed if name in folder_tables
+                      and len(rows := folder_tables[name].frame.index[
+                          folder_tables[name].frame["pilot_id"].astype(object).eq(pilot_id)])}
             result.record = _commit(folder, path, data, result, combined, typed, folder_files,
-                                    now, language=(agreement or {}).get("language", "nb"))
+                                    now, language=(agreement or {}).get("language", "nb"),
+                                    starts=starts)
         except BaseException:
             result.accepted = False
             raise
@@ -960,14 +988,16 @@ def _mask(problems: pd.DataFrame) -> pd.DataFrame:
 
 def _commit(folder: Path, path: Path, data: bytes, result: IntakeResult,
             combined: Mapping[str, TypedTable], typed: Mapping[str, TypedTable],
-            folder_files: Mapping[str, str], now: _dt.datetime, *, language: str = "nb"
-            ) -> Path:
+            folder_files: Mapping[str, str], now: _dt.datetime, *, language: str = "nb",
+            starts: Mapping[str, int] | None = None) -> Path:
     """Rebuild the folder beside itself with the merged tables and the record, check it,
     and switch it in. Returns the stored delivery's path (inside the new folder).
 
     The summary of changes is written in the folder's ``language``; the list of every
     change as a CSV that Excel opens in columns (semicolons, UTF-8 with a byte order mark,
-    a decimal comma in Norwegian)."""
+    a decimal comma in Norwegian). ``starts``: the row each table's block of the pilot's
+    rows began on (:func:`_in_written_order`)."""
+    starts = starts or {}
     folder = folder.resolve()
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.intake-", dir=folder.parent))
     try:
@@ -976,7 +1006,7 @@ def _commit(folder: Path, path: Path, data: bytes, result: IntakeResult,
             old = folder_files.get(name)
             if old is not None:
                 os.unlink(staging / old)  # a link to the live file: never written in place
-            merged = combined[name].frame.sort_index(kind="stable")
+            merged = _in_written_order(combined[name].frame, starts.get(name))
             target = staging / f"{name}.csv"
             atomic_write_bytes(target, _csv_text(merged, name, combined[name].columns_present)
                                .encode("utf-8"))
