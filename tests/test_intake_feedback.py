@@ -92,7 +92,7 @@ def test_marks_exactly_the_problem_cells(delivery: Path, tmp_path: Path) -> None
     (title, cell), = list(copy.defined_names[spec.PILOT_NAME].destinations)
     assert copy[title][cell.replace("$", "")].value == "lekse"
     assert copy[spec.INSTRUCTIONS_TITLE["nb"]].protection.sheet
-    assert copy[spec.LISTS_TITLE].sheet_state == "hidden"
+    assert copy[spec.LISTS_TITLE["nb"]].sheet_state == "hidden"
     for name in original.sheetnames:
         a, b = original[name], copy[name]
         assert [[c.value for c in r] for r in a.iter_rows()] == [[c.value for c in r] for r in b.iter_rows()]

@@ -39,9 +39,9 @@ def _list_words(book, formula: str) -> list[str]:
     """The words of a list validation: a workbook-level name of a range on the lists sheet."""
     assert formula == list_name(formula.removeprefix("Liste_"))
     (sheet, cells), = list(book.defined_names[formula].destinations)
-    assert sheet == spec.LISTS_TITLE
+    assert sheet in spec.LISTS_TITLE.values() and sheet == book.sheetnames[-1]
     min_col, min_row, max_col, max_row = range_boundaries(cells.replace("$", ""))
-    ws = book[spec.LISTS_TITLE]
+    ws = book[sheet]
     return [ws.cell(r, min_col).value for r in range(min_row, max_row + 1)]
 
 
@@ -65,7 +65,7 @@ def test_sheets_in_order_with_instructions_first_and_lists_hidden(lekse: Path) -
                                "Lister"]
     assert book.worksheets[0].protection.sheet is True
     assert book.worksheets[0].protection.password is None
-    assert book[spec.LISTS_TITLE].sheet_state == "hidden"
+    assert book[spec.LISTS_TITLE["nb"]].sheet_state == "hidden"
     assert all(book[s].sheet_state == "visible" for s in book.sheetnames[:-1])
 
 
@@ -299,10 +299,13 @@ def test_english_workbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert path == Path("lekse-reporting.xlsx") and path.is_file()
     book = load_workbook(path)
     assert book.sheetnames == ["Instructions", "Participants", "Attendance", "Costs", "Outcomes",
-                               "Lister"]
+                               "Lists"]
     assert _list_words(book, _validations(book["Participants"])["gender"].formula1) == [
         "female", "male", "other", "unknown"]
     assert book["Costs"]["B2"].value == "the fund"
+    # the example row in English too: no Norwegian word in an English workbook
+    assert book["Participants"]["A2"].value == book["Attendance"]["A2"].value == "EXAMPLE"
+    assert book["Costs"]["E2"].value == "Example: project manager's salary, February"
     assert book.properties.language == "en-GB"
     text = " ".join(str(c.value) for row in book["Instructions"].iter_rows() for c in row if c.value)
     assert "NOK\u00a01,500,000" in text and "national identity numbers" in text
@@ -368,6 +371,9 @@ def test_example_values_and_is_example() -> None:
     assert not spec.is_example(costs, {**english, "cost_type": "fixed"})
     # a workbook made before the sheet had a cost type: its example is still the example
     assert spec.is_example(costs, {k: v for k, v in english.items() if k != "cost_type"})
+    # an English workbook now has an English description (before, the Norwegian one)
+    assert spec.is_example(costs, spec.example_values(costs, "en"))
+    assert spec.example_values(costs, "en")["description"].startswith("Example")
     assert spec.is_example(costs, {**values, "date": "2025-02-28", "amount_nok": "12500"})
     assert not spec.is_example(costs, {**values, "amount_nok": 12000})
     assert not spec.is_example(costs, {**values, "funder": "the fund"})  # languages mixed

@@ -32,8 +32,9 @@ from typing import Any
 from ..schema import COST_TYPES, EXIT_REASONS, FUNDERS, GENDERS, GROUPS, TIMEPOINTS
 
 __all__ = [
-    "CHOICE_LABELS", "DATE_COLUMNS", "EXAMPLE_FROM_FOLDER", "EXAMPLE_ROW", "FEEDBACK_TITLE",
-    "FIRST_DATA_ROW", "HEADER_ROW", "INSTRUCTIONS_TITLE", "LISTS_TITLE", "PILOT_NAME", "SHEETS", "SheetColumn",
+    "CHOICE_LABELS", "DATE_COLUMNS", "EXAMPLE_FROM_FOLDER", "EXAMPLE_IDS", "EXAMPLE_ROW",
+    "FEEDBACK_TITLE", "FIRST_DATA_ROW", "HEADER_ROW", "INSTRUCTIONS_TITLE", "LISTS_TITLE",
+    "PILOT_NAME", "SHEETS", "SheetColumn",
     "SheetSpec", "choice_code", "choice_label", "column_of_header", "example_values",
     "header_text", "is_example", "sheet_for", "sheet_titled",
 ]
@@ -49,7 +50,7 @@ INSTRUCTIONS_TITLE = {"nb": "Veiledning", "en": "Instructions"}
 FEEDBACK_TITLE = {"nb": "Tilbakemelding", "en": "Feedback"}
 #: Hidden sheet with the drop-down lists (a list literal in a validation is limited to
 #: 255 characters; a range is not).
-LISTS_TITLE = "Lister"
+LISTS_TITLE = {"nb": "Lister", "en": "Lists"}
 
 #: The words shown in drop-down lists, per column and code; intake takes either the word
 #: (any case) or the code. The report's own labels (present/text.py) say the same.
@@ -157,6 +158,8 @@ _PSEUDONYM_EN = ("The participant's pseudonym: your own code (for example D-017)
                  "name or national identity number. The same code in every sheet and delivery.")
 #: The example row's id: a real pseudonym never reads like this.
 EXAMPLE_ID = "EKSEMPEL"
+#: The example row's id in each language (:func:`example_values`); both mark an example.
+EXAMPLE_IDS = {"nb": EXAMPLE_ID, "en": "EXAMPLE"}
 
 SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
@@ -232,7 +235,9 @@ SHEETS: tuple[SheetSpec, ...] = (
             SheetColumn("description", "text", "Beskrivelse", "Description",
                         "Kort om hva pengene gikk til. Ingen navn på deltakere.",
                         "What the money was for, in a few words. No names of participants.",
-                        "Eksempel: lønn prosjektleder februar", 40, required=False),
+                        {"nb": "Eksempel: lønn prosjektleder februar",
+                         "en": "Example: project manager's salary, February"}, 40,
+                        required=False),
             # last, so the columns of workbooks made before it keep their letters
             SheetColumn("cost_type", "choice", "Kostnadstype", "Cost type",
                         "«oppstart» for engangskjøp for å komme i gang (utstyr, oppussing), "
@@ -412,10 +417,12 @@ def has_example_marker(values: Mapping[str, Any]) -> bool:
     """Whether a sheet's row 2 carries the example's marker. Intake skips it when it is
     also unchanged (:func:`is_example`), and calls it an error when it was typed over.
 
-    The marker is what no real row holds: the id ``EKSEMPEL`` or, on a
+    The marker is what no real row holds: the id ``EKSEMPEL``/``EXAMPLE`` or, on a
     sheet without ids (costs), a description that starts with "Eksempel"/"Example".
 
     >>> has_example_marker({"participant_id": "eksempel", "hours": "1.5"})
+    True
+    >>> has_example_marker({"participant_id": "EXAMPLE", "hours": "1.5"})
     True
     >>> has_example_marker({"description": "Eksempel: lønn", "amount_nok": "12500"})
     True
@@ -424,7 +431,7 @@ def has_example_marker(values: Mapping[str, Any]) -> bool:
     """
     pid = str(values.get("participant_id") or "").strip().casefold()
     if pid:
-        return pid == EXAMPLE_ID.casefold()
+        return pid in {marker.casefold() for marker in EXAMPLE_IDS.values()}
     about = str(values.get("description") or "").strip().casefold()
     return about.startswith(("eksempel", "example"))
 def sheet_titled(title: str) -> SheetSpec | None:
@@ -520,11 +527,17 @@ def example_values(sheet: SheetSpec, language: str, *, measure: str | None = Non
     {'participant_id': 'EKSEMPEL', 'date': datetime.date(2025, 2, 10), 'hours': 1.5}
     >>> example_values(sheet_for("costs"), "en")["funder"]
     'the fund'
+    >>> example_values(sheet_for("sessions"), "en")["participant_id"]
+    'EXAMPLE'
     """
     given = {"measure": measure, "area": area, "value": value}
     out: dict[str, Any] = {}
     for column in sheet.columns:
         example = given[column.name] if column.name in given else column.example
+        if isinstance(example, Mapping):  # words: in the workbook's language
+            example = example[language]
+        elif example == EXAMPLE_ID:
+            example = EXAMPLE_IDS[language]
         if example is not None and column.kind == "choice":
             example = choice_label(column.name, example, language)
         elif example is not None and column.kind == "date":
@@ -568,8 +581,15 @@ def is_example(sheet: SheetSpec, values: Mapping[str, Any]) -> bool:
     compared = [c.name for c in sheet.columns
                 if c.name not in EXAMPLE_FROM_FOLDER and c.name in values]
     given = [_canonical(values.get(name)) for name in compared]
-    return any(given == [_canonical(example[name]) for name in compared]
-               for example in (example_values(sheet, language) for language in ("nb", "en")))
+    examples = [example_values(sheet, language) for language in ("nb", "en")]
+    # the pseudonym and the description in either language: English workbooks made before
+    # they were translated hold the Norwegian ones beside English list words
+    either = {c.name for c in sheet.columns
+              if isinstance(c.example, Mapping) or c.example == EXAMPLE_ID}
+    return any(all(text in {_canonical(e[name]) for e in examples} if name in either
+                   else text == _canonical(example[name])
+                   for name, text in zip(compared, given))
+               for example in examples)
 
 
 def _canonical(value: Any) -> str:

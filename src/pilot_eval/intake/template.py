@@ -360,7 +360,7 @@ def build_workbook(dataset: Dataset, pilot_id: str, rows: Mapping[str, pd.DataFr
     >>> ds = pe.load_dataset("tests/data/minimal")
     >>> book = build_workbook(ds, "lekse", {}, language="en", today=_dt.date(2025, 7, 5))
     >>> book.sheetnames
-    ['Instructions', 'Participants', 'Attendance', 'Costs', 'Outcomes', 'Lister']
+    ['Instructions', 'Participants', 'Attendance', 'Costs', 'Outcomes', 'Lists']
     >>> book.properties.title
     'Reporting for Leksehjelp Øst'
     """
@@ -382,10 +382,10 @@ def build_workbook(dataset: Dataset, pilot_id: str, rows: Mapping[str, pd.DataFr
         ws = book.create_sheet(sheet.title(language))
         _write_sheet(ws, sheet, rows.get(sheet.table), language, example)
         _validate(ws, sheet, lists, _common_scale(dataset, measures), language)
-    _write_lists(book.create_sheet(spec.LISTS_TITLE), lists)
+    _write_lists(book.create_sheet(spec.LISTS_TITLE[language]), lists)
     for name in lists:
-        book.defined_names[list_name(name)] = DefinedName(list_name(name),
-                                                          attr_text=list_range(lists, name))
+        book.defined_names[list_name(name)] = DefinedName(
+            list_name(name), attr_text=list_range(lists, name, language))
 
     props = book.properties
     props.title = _TEXT[language]["title"].format(name=_text(pilot["name"]))
@@ -823,11 +823,12 @@ def _write_lists(ws: Any, lists: Mapping[str, list[str]]) -> None:
     ws.protection.sheet = True
 
 
-def list_range(lists: Mapping[str, list[str]], name: str) -> str:
+def list_range(lists: Mapping[str, list[str]], name: str, language: str = "nb") -> str:
     """The absolute reference of a list on the lists sheet (``'Lister'!$B$2:$B$5``)."""
     i = list(lists).index(name) + 1
     letter = get_column_letter(i)
-    return f"{quoted_title(spec.LISTS_TITLE)}!${letter}$2:${letter}${len(lists[name]) + 1}"
+    title = quoted_title(spec.LISTS_TITLE[language])
+    return f"{title}!${letter}$2:${letter}${len(lists[name]) + 1}"
 
 
 def list_name(column: str) -> str:
