@@ -276,6 +276,24 @@ def test_no_participants_at_all() -> None:
     assert row["recommendation"] == "insufficient_data"
 
 
+
+def test_few_enrolled_early_in_the_period_is_not_yet_weak() -> None:
+    """A month or two in, recruiting has hardly begun and the ratio rests on a handful of
+    people: far behind is yellow before reach_red_after_elapsed, red from then on."""
+    early = card(enrolled=2, as_of="2025-01-20")
+    assert early["elapsed_share"] < 0.25 and early["reach_ratio"] < 0.6
+    assert (early["reach_status"], early["reach_reason"]) == ("yellow", "far_behind_early")
+    assert card(enrolled=0, as_of="2025-01-20")["reach_reason"] == "far_behind_early"
+    # what is not far behind stays what it was
+    assert card(as_of="2025-01-20")["reach_reason"] in ("on_track", "behind")
+    # the rule is the agreement's: 0 judges every share of the period as it is
+    assert card(enrolled=2, as_of="2025-01-20",
+                rules={"reach_red_after_elapsed": 0})["reach_status"] == "red"
+    later = card(enrolled=11)  # half the period: far behind is weak
+    assert (later["reach_status"], later["reach_reason"]) == ("red", "far_behind")
+    # yellow early: no "adjust" on a month's recruiting
+    assert card(enrolled=2, as_of="2025-01-20")["recommendation"] != "adjust"
+
 def test_fast_spending_early_in_the_period_is_judged_against_a_quarter() -> None:
     """30 % of the grant spent a fifth of the way in (run-rate 1.5) is what a start-up cost
     paid up front looks like: yellow before cost_red_after_elapsed, as long as it is not

@@ -431,10 +431,11 @@ def test_its_table_names_the_series_in_english(mid):
 
 def test_rules_table(mid):
     t = [x for x in mid["nb"] if x.caption == "Regler for statusoversikten"][0]
-    assert t.data["Verdi"].tolist() == ["0,9", "0,6", "1,1", "1,3", "0,5", "0,25", "10", "0,5",
+    assert t.data["Verdi"].tolist() == ["0,9", "0,6", "0,25", "1,1", "1,3", "0,5", "0,25", "10",
+                                        "0,5",
                                         # the evidence rules (issue #5)
                                         "2", "0,4", "0,2", "0,5", "0,25", "0,15", "0,5", "10",
-                                        "24"]
+                                        "24"]  # (the third: reach_red_after_elapsed)
     assert set(t.data["Endret i avtalen"]) == {"nei"}
 
 

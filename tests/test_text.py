@@ -289,6 +289,18 @@ def test_fast_spending_early_says_the_pace_says_little():
     assert "litt raskt" not in text.recommendation_sentence(row)
 
 
+
+def test_few_enrolled_early_says_it_says_little():
+    row = _row(reach_status="yellow", reach_reason="far_behind_early", enrolled=6,
+               reach_ratio=0.47, recommendation="continue", recommendation_reason="not_all_green")
+    assert plain(text.reach_sentence(row)) == (
+        "Piloten har 6 deltakere, 47 % av det som var ventet så langt. Så tidlig i perioden "
+        "sier det lite, fordi rekrutteringen ofte tar tid å komme i gang.")
+    assert "far fewer" not in text.reach_sentence(row, "en")
+    assert "så langt" in text.reach_sentence({**row, "enrolled": 3})  # fewer than 5
+    assert "få deltakere så langt" in text.recommendation_sentence(row)
+    assert "noe færre" not in text.recommendation_sentence(row)
+
 def test_outcome_with_comparison_group_and_lower_is_better():
     row = _row(outcome_label="Skolefravær", outcome_unit="dager per halvår",
                outcome_higher_is_better=False, outcome_design="did",

@@ -77,8 +77,9 @@ def test_several_files_from_one_preparation(tmp_path: Path) -> None:
 #: issue 9's time series (AR(1) + noise errors, the trend-bend check): the one row of
 #: `indicators` and nothing else. And by the value notes that name the evidence rating
 #: (very_weak_evidence): Jobbtrening's trivsel note, and nothing else. And by the rule
-#: cost_red_after_elapsed: one row more in `rules`, and nothing else.
-SAMPLE_JSON_SHA256 = "163a1972d85716463f8cbbd10951c188295e23ec3a193eb047c009a974d383d5"
+#: cost_red_after_elapsed: one row more in `rules`, and nothing else. And by the rule
+#: reach_red_after_elapsed: one row more in `rules` (the third), and nothing else.
+SAMPLE_JSON_SHA256 = "b7da1baa6569b9daf3a1f659f98eb4dd5e80fbf2f5e6a14524652ad947b308f2"
 NUMERIC = {"nok", "share", "count", "ratio", "number", "quantity", "p_value", "year", "mixed"}
 
 

@@ -240,6 +240,9 @@ TABLE_LABELS_NB = {
 DEFAULT_RULES: dict[str, float] = {
     "reach_green": 0.9,  # enrolled / (reach_target × elapsed_share) at or above: green
     "reach_yellow": 0.6,
+    # before this share of the period, few enrolled is at most yellow: recruiting takes
+    # time to get going, and a ratio from a month or two rests on a handful of people
+    "reach_red_after_elapsed": 0.25,
     "cost_green": 1.1,  # grant_used_share / elapsed_share at or below: green
     "cost_yellow": 1.3,
     "cost_underuse": 0.5,  # below: yellow (money not being used is a delivery risk)

@@ -6,7 +6,9 @@ defaults of :data:`pilot_eval.schema.DEFAULT_RULES`, overridable in ``[rules]`` 
 
 * **reach**: :math:`q = enrolled / (reach\_target \times e)`; green if
   :math:`q \ge` ``reach_green`` (0.9), yellow if :math:`q \ge` ``reach_yellow`` (0.6), else
-  red. Grey without a reach target (0 or missing).
+  red -- but while :math:`e <` ``reach_red_after_elapsed`` (0.25) yellow
+  (``far_behind_early``): recruiting takes time to get going, and a ratio from a month or
+  two rests on a handful of people. Grey without a reach target (0 or missing).
 * **cost**: run-rate :math:`k = grant\_used\_share / e`; green if ``cost_underuse`` (0.5)
   :math:`\le k \le` ``cost_green`` (1.1); yellow if :math:`k \le` ``cost_yellow`` (1.3) or
   :math:`k <` ``cost_underuse`` (money not used is a delivery risk); red above -- but while
@@ -69,6 +71,9 @@ REASONS: dict[str, dict[str, str]] = {
         "on_track": "reach_ratio >= reach_green",
         "behind": "reach_yellow <= reach_ratio < reach_green",
         "far_behind": "reach_ratio < reach_yellow",
+        "far_behind_early": "reach_ratio < reach_yellow, but before reach_red_after_elapsed "
+                            "of the period: at most yellow (recruiting takes time to get "
+                            "going; a month or two says little)",
     },
     "cost_reason": {
         "not_started": "the pilot has not started",
@@ -118,6 +123,8 @@ RULE_DESCRIPTIONS: dict[str, tuple[str, str]] = {
                     "Reach green when enrolled / (target × share of period elapsed) is at least"),
     "reach_yellow": ("Rekkevidde usikker (ellers svak) når forholdet er minst",
                      "Reach yellow (else red) when the ratio is at least"),
+    "reach_red_after_elapsed": ("Rekkevidde aldri svak før denne andelen av perioden er gått",
+                                "Reach never red before this share of the period has passed"),
     "cost_green": ("Økonomi god når andel av tilsagnet brukt / andel av perioden gått er høyst",
                    "Cost green when share of grant used / share of period elapsed is at most"),
     "cost_yellow": ("Økonomi usikker (ellers svak) når forholdet er høyst",
@@ -252,7 +259,7 @@ def rules_hash(ds: Dataset) -> str:
     >>> import pilot_eval as pe
     >>> ds = pe.load_dataset("tests/data/minimal")
     >>> rules_hash(ds)[:16]
-    '921aa75ab728f65e'
+    'b243b1060a338cb9'
     """
     text = json.dumps(_rules(ds), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -352,9 +359,12 @@ def _scorecard(ds: Dataset, alpha: float = 0.05,
     out["reach_target"] = target
     out["expected_enrolled"] = expected
     out["reach_ratio"] = ratio
+    reach_early = elapsed.round(_DIGITS) < rules["reach_red_after_elapsed"]
     out["reach_reason"] = np.select(
-        [~started, ratio.isna(), q >= rules["reach_green"], q >= rules["reach_yellow"]],
-        ["not_started", "no_reach_target", "on_track", "behind"], "far_behind")
+        [~started, ratio.isna(), q >= rules["reach_green"], q >= rules["reach_yellow"],
+         reach_early],
+        ["not_started", "no_reach_target", "on_track", "behind", "far_behind_early"],
+        "far_behind")
 
     # cost
     used = costs["grant_used_share"].astype(float)
@@ -424,7 +434,8 @@ def _scorecard(ds: Dataset, alpha: float = 0.05,
 
     status_of = {
         "not_started": "grey", "no_reach_target": "grey", "on_track": "green",
-        "behind": "yellow", "far_behind": "red", "no_grant": "grey", "on_budget": "green",
+        "behind": "yellow", "far_behind": "red", "far_behind_early": "yellow",
+        "no_grant": "grey", "on_budget": "green",
         "overspending": "yellow", "underspending": "yellow", "far_overspending": "red",
         "far_overspending_early": "yellow",
         "no_outcome_data": "grey", "too_few_measured": "grey", "not_estimable": "grey",

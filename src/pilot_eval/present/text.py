@@ -911,10 +911,11 @@ def reach_sentence(row: Mapping[str, Any] | pd.Series, language: str = "nb", *,
     n = _get(row, "enrolled")
     n_text = people(n, min_cell_size, language)
     small = n is not None and 0 < float(n) < min_cell_size
-    if reason in ("on_track", "behind", "far_behind"):
+    if reason in ("on_track", "behind", "far_behind", "far_behind_early"):
         if small or _get(row, "reach_ratio") is None:
             return _t(f"reach.few_{reason}", language, n=n_text)
-        key = "reach.count" if reason == "on_track" else "reach.count_behind"
+        key = {"on_track": "reach.count", "far_behind_early": "reach.count_behind_early"}.get(
+            reason, "reach.count_behind")
         return _t(key, language, n=n_text, pct=_pct(_get(row, "reach_ratio"), language))
     if reason == "no_reach_target" and n is not None:
         return _t("reach.no_target", language, n=n_text)
@@ -1251,7 +1252,8 @@ def recommendation_sentence(row: Mapping[str, Any] | pd.Series, language: str = 
                 phrase += ", " + _t(key, language, level=level)
             parts.append(phrase)
         if _get(row, "reach_status") == "yellow":
-            parts.append(_t("rec.reach_yellow", language))
+            early = _get(row, "reach_reason") == "far_behind_early"
+            parts.append(_t("rec.reach_early" if early else "rec.reach_yellow", language))
         if _get(row, "cost_status") == "yellow":
             why = _get(row, "cost_reason")
             parts.append(_t("rec.cost_under" if why == "underspending" else
