@@ -285,6 +285,24 @@ def test_identity_numbers_are_refused_before_anything_is_written(folder, full, t
     assert not list(folder.parent.glob(f".{folder.name}.intake-*"))
 
 
+
+def test_an_identity_number_does_not_hide_the_deliverys_other_problems(folder, full, tmp_path):
+    """Every problem at once: the entrepreneur mends the number and the rest in one go."""
+    path = write_delivery(tmp_path / "q4.xlsx", quarter(full, "2025-12-31"))
+    wb = load_workbook(path)
+    ws = wb["Deltakere"]
+    ws["A3"] = "15071210100"  # an identity number as a pseudonym
+    ws["F4"] = "jentee"       # not a list word
+    ws["B5"] = "32.13.2025"   # not a date
+    wb.save(path)
+    before = folder_digest(folder)
+    result = take(folder, path)
+    rules = result.errors.groupby("rule").size().to_dict()
+    assert rules == {"privacy.identity_number": 1, "value.not_allowed": 1, "value.not_date": 1}
+    assert result.errors.set_index("rule").loc["privacy.identity_number", "cell"] == "A3"
+    assert "15071210100" not in result.problems.to_csv() and result.changes.empty
+    assert folder_digest(folder) == before
+
 def test_cell_errors_name_sheet_row_column_and_cell(folder, full, tmp_path):
     rows = quarter(full, "2025-12-31")
     path = write_delivery(tmp_path / "bad.xlsx", rows)

@@ -849,12 +849,10 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
         delivery.path = path
         problems = Problems()
         problems.records.extend(delivery.problems.to_dict("records"))
-        if any(p["rule"] == "privacy.identity_number" for p in problems.records):
-            result = IntakeResult(pilot or delivery.pilot_id, path, problems_frame(),
-                                  _empty_changes(), dry_run=dry_run, sha256=digest)
-            result.pilot_id = _mask_text(result.pilot_id)
-            result.problems = _with_cells(_mask(problems.frame()), delivery)
-            return result
+        # an identity number refuses the delivery, but its other cells are still checked
+        # (every problem at once); nothing is compared with the folder, and every message
+        # and the pilot's name are masked
+        refused = any(p["rule"] == "privacy.identity_number" for p in problems.records)
         pilots = folder_tables["pilots"].frame
         known = [str(p) for p in pilots["pilot_id"].dropna()]
         pilot_id = pilot or delivery.pilot_id
@@ -884,13 +882,26 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
                          f"Arbeidsboken gjelder piloten «{delivery.pilot_id}», ikke «{pilot}».",
                          f"The workbook is for the pilot '{delivery.pilot_id}', not '{pilot}'.",
                          value=delivery.pilot_id)
-        if any(p["severity"] == "error" for p in problems.records) or not delivery.tables:
+        if refused:
+            result.pilot_id = _mask_text(result.pilot_id)
+        if any(p["severity"] == "error" and p["rule"] != "privacy.identity_number"
+               for p in problems.records) or not delivery.tables:
             result.problems = _with_cells(_mask(problems.frame()), delivery)
             return result
 
         typed = _type_delivery(delivery, pilot_id, problems)
         if any(p["rule"] == "privacy.identity_number" for p in problems.records):
-            # refused before anything is combined, compared or written
+            # refused before anything is combined, compared or written; a cell found when
+            # the workbook was read and again when its table was typed is said once
+            seen: set[tuple[Any, ...]] = set()
+            kept = []
+            for record in problems.records:
+                key = (record["file"], record["row"], record["column"], record["rule"])
+                if record["rule"] != "privacy.identity_number" or key not in seen:
+                    kept.append(record)
+                    seen.add(key)
+            problems.records = kept
+            result.pilot_id = _mask_text(result.pilot_id)
             result.problems = _with_cells(_mask(problems.frame()), delivery)
             return result
         row = pilots.loc[pilots["pilot_id"].astype(object).eq(pilot_id)].iloc[0]
