@@ -70,7 +70,25 @@ def test_validate_counts_every_row_of_a_capped_list(minimal_copy, capsys) -> Non
 
 def test_missing_folder_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "/no/such/folder"]) == 2
+    assert "Fant ikke datamappen «/no/such/folder»" in capsys.readouterr().err  # nb by default
+    assert main(["validate", "/no/such/folder", "--lang", "en"]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("argv", "nb", "en"), [
+    (["report", "DATA", "--pilot", "nope"], "Ukjent pilot: «nope»", "Unknown pilot(s) 'nope'"),
+    (["report", "DATA", "--as-of", "banana"], "«banana» er ikke en dato", "is not a date"),
+    (["template", "DATA", "--pilot", "nope"], "Det finnes ingen pilot «nope»",
+     "There is no pilot 'nope'"),
+])
+def test_usage_errors_in_the_commands_language(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               argv: list[str], nb: str, en: str) -> None:
+    argv = [str(MINIMAL) if a == "DATA" else a for a in argv]
+    out = ["--out", str(tmp_path / ("x.xlsx" if argv[0] == "template" else "out"))]
+    assert main([*argv, *out]) == 2
+    assert nb in capsys.readouterr().err
+    assert main([*argv, *out, "--lang", "en"]) == 2
+    assert en in capsys.readouterr().err
 
 
 def test_metrics_to_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

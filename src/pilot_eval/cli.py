@@ -242,6 +242,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _no_folder(path: object) -> Exception:
+    """The usage error for a data folder that is not there."""
+    from .errors import UsageError
+
+    return UsageError(f"The data folder '{path}' does not exist. Check the path.",
+                      nb=f"Fant ikke datamappen «{path}». Sjekk stien.")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one ``pilot-eval`` command and return its exit status (see the module's notes).
 
@@ -286,8 +294,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataValidationError as exc:
         _say(str(exc))
         return EXIT_INVALID_DATA
-    except UsageError as exc:
-        _say(f"pilot-eval: {exc}")
+    except UsageError as exc:  # in the command's language (Norwegian unless --lang en)
+        _say(f"pilot-eval: {exc.message(getattr(args, 'lang', None) or 'nb')}")
         return EXIT_USAGE
     except ReportError as exc:
         _say(f"pilot-eval: {exc}")
@@ -386,7 +394,8 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     from .sample import generate, write
 
     if args.scale < 1:
-        raise UsageError(f"--scale {args.scale} must be 1 or more.")
+        raise UsageError(f"--scale {args.scale} must be 1 or more.",
+                         nb=f"--scale {args.scale} må være 1 eller mer.")
     t0 = time.perf_counter()
     if args.deliveries is not None:
         from .intake.series import write_series
@@ -402,10 +411,10 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .dataset import validate
-    from .errors import UsageError, count_problems, format_problems
+    from .errors import count_problems, format_problems
 
     if not args.data_dir.is_dir():
-        raise UsageError(f"The data folder '{args.data_dir}' does not exist. Check the path.")
+        raise _no_folder(args.data_dir)
     t0 = time.perf_counter()
     problems = validate(args.data_dir)
     n_errors = count_problems(problems, "error")
@@ -441,11 +450,14 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
 
     if args.excel_csv and (args.out is None or output_format(args.out) != "csv"):
         raise UsageError("--excel-csv is for CSV files: give --out a folder name without an "
-                         "ending, e.g. --out tabeller (writes tabeller/reach.csv …).")
+                         "ending, e.g. --out tabeller (writes tabeller/reach.csv …).",
+                         nb="--excel-csv gjelder CSV-filer: gi --out et mappenavn uten "
+                            "filendelse, for eksempel --out tabeller (skriver "
+                            "tabeller/reach.csv …).")
     if args.out is not None:
         output_format(args.out)  # a bad name fails before the data are read
     if not args.data_dir.is_dir():
-        raise UsageError(f"The data folder '{args.data_dir}' does not exist. Check the path.")
+        raise _no_folder(args.data_dir)
     t0 = time.perf_counter()
     ds = load_dataset(args.data_dir, as_of=args.as_of)
     t1 = time.perf_counter()
@@ -493,10 +505,9 @@ _TERMINAL_COLUMNS = {
 def _cmd_report(args: argparse.Namespace) -> int:
     # Our own process, as the workers are: go without rfc3987_syntax (see render/batch.py).
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-    from .errors import UsageError
 
     if not args.data_dir.is_dir():
-        raise UsageError(f"The data folder '{args.data_dir}' does not exist. Check the path.")
+        raise _no_folder(args.data_dir)
     # The display first: on a terminal it shows at once, while the report libraries load.
     from .render.progress import auto_progress
 
@@ -542,11 +553,13 @@ def _cmd_template(args: argparse.Namespace) -> int:
     from .intake.template import write_template
 
     if not args.data_dir.is_dir():
-        raise UsageError(f"The data folder '{args.data_dir}' does not exist. Check the path.")
+        raise _no_folder(args.data_dir)
     target = args.out or Path(f"{args.pilot}-{'rapportering' if args.lang == 'nb' else 'reporting'}.xlsx")
     if target.exists() and not args.force:
         raise UsageError(f"{target} exists (it may be a filled-in workbook); choose another "
-                         "--out, or add --force to replace it.")
+                         "--out, or add --force to replace it.",
+                         nb=f"{target} finnes allerede (det kan være en utfylt arbeidsbok). "
+                            "Velg en annen --out, eller legg til --force for å erstatte den.")
     out = write_template(args.data_dir, args.pilot, target, language=args.lang,
                          include_delivered=not args.empty)
     log.info("Wrote the reporting workbook for %s to %s.", args.pilot, out)
@@ -577,7 +590,10 @@ def _cmd_intake(args: argparse.Namespace) -> int:
             write_feedback(args.file, problems, target, language=args.lang)
         except OSError as exc:
             raise UsageError(f"The feedback workbook could not be written to {target}: "
-                             f"{exc.strerror or exc}. Name another place with --feedback.") from exc
+                             f"{exc.strerror or exc}. Name another place with --feedback.",
+                             nb=f"Tilbakemeldingen kunne ikke skrives til {target}: "
+                                f"{exc.strerror or exc}. Oppgi et annet sted med --feedback."
+                             ) from exc
         print(("Tilbakemelding til entreprenøren: " if args.lang == "nb"
                else "Feedback for the entrepreneur: ") + str(target))
     return EXIT_INVALID_DATA if len(result.errors) else EXIT_OK

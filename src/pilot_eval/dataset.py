@@ -155,7 +155,10 @@ class Dataset:
             raise UsageError(
                 f"as_of={when.date()} is more than {AS_OF_YEARS_AFTER_END} years after the "
                 f"agreement's end ({self.agreement.end.date()}): choose a date up to "
-                f"{latest.date()}, usually the date the data were taken out.")
+                f"{latest.date()}, usually the date the data were taken out.",
+                nb=f"Datoen {when:%d.%m.%Y} er mer enn {AS_OF_YEARS_AFTER_END} år etter at "
+                   f"avtalen sluttet ({self.agreement.end:%d.%m.%Y}). Velg en dato til og med "
+                   f"{latest:%d.%m.%Y}, vanligvis datoen dataene ble hentet ut.")
         for message in as_of_warnings(when, self.last_data_date, self.agreement.end):
             warnings.warn(message, DataWarning, stacklevel=2)
         with ordinary_pages.held():  # copies of millions of rows (see _process.ordinary_pages)
@@ -189,16 +192,23 @@ class Dataset:
                 f"{self.as_of_date.date()}</p><table><tr><th>table</th><th>rows</th></tr>{rows}</table>")
 
 
+def _not_a_date(value: object) -> UsageError:
+    return UsageError(f"as_of={value!r} is not a date; write it as YYYY-MM-DD.",
+                      nb=f"«{value}» er ikke en dato. Skriv den som ÅÅÅÅ-MM-DD.")
+
+
 def _to_date(value: str | pd.Timestamp) -> pd.Timestamp:
     try:
         when = pd.Timestamp(value)
     except (ValueError, TypeError, OverflowError) as exc:
-        raise UsageError(f"as_of={value!r} is not a date; write it as YYYY-MM-DD.") from exc
+        raise _not_a_date(value) from exc
     if pd.isna(when):
-        raise UsageError(f"as_of={value!r} is not a date; write it as YYYY-MM-DD.")
+        raise _not_a_date(value)
     if not MIN_YEAR <= when.year <= MAX_YEAR:  # nor would it fit the tables' datetime64[ns]
         raise UsageError(f"as_of={value!r} is out of range; the year must be between "
-                         f"{MIN_YEAR} and {MAX_YEAR}.")
+                         f"{MIN_YEAR} and {MAX_YEAR}.",
+                         nb=f"Datoen «{value}» er utenfor det tillatte: året må være mellom "
+                            f"{MIN_YEAR} og {MAX_YEAR}.")
     return when.normalize().as_unit("ns")
 
 

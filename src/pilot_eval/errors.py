@@ -67,7 +67,31 @@ class PilotEvalError(Exception):
 
 
 class UsageError(PilotEvalError, ValueError):
-    """A function or command was called with an argument it does not accept."""
+    """A function or command was called with an argument it does not accept.
+
+    The message is English (what a programmer reads); ``nb`` is the same in Norwegian, for
+    the command line's users, where one is given.
+
+    Examples
+    --------
+    >>> error = UsageError("The data folder 'x' does not exist. Check the path.",
+    ...                    nb="Fant ikke datamappen «x». Sjekk stien.")
+    >>> str(error), error.message("nb")
+    ("The data folder 'x' does not exist. Check the path.", 'Fant ikke datamappen «x». Sjekk stien.')
+    >>> UsageError("--jobs 0 must be 1 or more.").message("nb")  # no Norwegian: English
+    '--jobs 0 must be 1 or more.'
+    """
+
+    def __init__(self, *args: object, nb: str | None = None) -> None:
+        super().__init__(*args)
+        self.nb = nb
+
+    def __reduce__(self) -> tuple[object, ...]:  # the Norwegian kept across processes
+        return type(self), self.args, self.__dict__
+
+    def message(self, language: str = "en") -> str:
+        """The message in ``language`` ("nb" or "en"); English when there is no other."""
+        return self.nb if language == "nb" and self.nb else str(self)
 
 
 class DataWarning(UserWarning):

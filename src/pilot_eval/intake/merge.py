@@ -151,7 +151,8 @@ def _folder_lock(folder: Path) -> Iterator[None]:
                 if exc.errno not in (errno.EAGAIN, errno.EACCES) or time.monotonic() > deadline:
                     raise UsageError(
                         f"Another intake into {folder} is running; try again when it has "
-                        "finished.") from exc
+                        "finished.", nb=f"Et annet inntak til {folder} pågår. Prøv igjen når "
+                                        "det er ferdig.") from exc
                 time.sleep(0.2)
         yield
     finally:
@@ -824,9 +825,12 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
     folder = Path(data_dir)
     path = Path(file)
     if not folder.is_dir():
-        raise UsageError(f"The data folder {folder} does not exist.")
+        raise UsageError(f"The data folder {folder} does not exist.",
+                         nb=f"Fant ikke datamappen «{folder}». Sjekk stien.")
     if not path.is_file():
-        raise UsageError(f"The delivery {path} does not exist or is not a file.")
+        raise UsageError(f"The delivery {path} does not exist or is not a file.",
+                         nb=f"Fant ikke leveransen «{path}» (eller den er ikke en fil). "
+                            "Sjekk stien.")
     now = now or _dt.datetime.now(_dt.timezone.utc)
     today_ts = pd.Timestamp(today or _dt.date.today()).normalize()  # the local calendar
     if (folder / DELIVERIES).is_symlink():  # it would be written before the switch
@@ -1026,7 +1030,8 @@ def _commit(folder: Path, path: Path, data: bytes, result: IntakeResult,
         store.mkdir(exist_ok=True)
         stored = store / f"{stem}{path.suffix.lower()}"
         if stored.exists():  # the same file in the same second: never overwrite a delivery
-            raise UsageError(f"A delivery named {stored.name} is already on record.")
+            raise UsageError(f"A delivery named {stored.name} is already on record.",
+                             nb=f"En leveranse med navnet {stored.name} er allerede tatt inn.")
         atomic_write_bytes(stored, data)
         os.chmod(stored, 0o444)
         language = language if language in ("nb", "en") else "nb"

@@ -252,7 +252,9 @@ def write_template(data_dir: str | Path | Dataset, pilot_id: str, out: str | Pat
     pilot_id = str(pilot_id)
     if pilot_id not in dataset.pilot_ids:
         raise UsageError(f"There is no pilot {pilot_id!r} in {data_dir}; the pilots are: "
-                         f"{', '.join(dataset.pilot_ids)}.")
+                         f"{', '.join(dataset.pilot_ids)}.",
+                         nb=f"Det finnes ingen pilot «{pilot_id}» i {data_dir}. Pilotene er: "
+                            f"{', '.join(dataset.pilot_ids)}.")
     # the document's time: given a day, the same arguments give the same bytes
     written = (_dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None, microsecond=0)
                if today is None else _dt.datetime.combine(today, _dt.time(0)))
@@ -262,7 +264,9 @@ def write_template(data_dir: str | Path | Dataset, pilot_id: str, out: str | Pat
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise UsageError(f"Cannot write {out.name!r}: the reporting workbook is an Excel file; "
-                         "use a name ending in .xlsx.")
+                         "use a name ending in .xlsx.",
+                         nb=f"Kan ikke skrive «{out.name}»: rapporteringsarbeidsboken er en "
+                            "Excel-fil. Bruk et navn som slutter på .xlsx.")
     filled = _rows_to_write(dataset, pilot_id, rows, include_delivered)
     book = build_workbook(dataset, pilot_id, filled, language=language, today=today)
     book.properties.created = book.properties.modified = written

@@ -118,7 +118,10 @@ def notebooks_dir() -> Path:
             return folder
     raise UsageError("Cannot find the report notebooks (notebooks/portfolio_report.ipynb). Run "
                      "pilot-eval from the project folder or set PILOT_EVAL_NOTEBOOKS to the "
-                     "folder that holds them.")
+                     "folder that holds them.",
+                     nb="Fant ikke rapportnotatbøkene (notebooks/portfolio_report.ipynb). Kjør "
+                        "pilot-eval fra prosjektmappen, eller sett PILOT_EVAL_NOTEBOOKS til "
+                        "mappen de ligger i.")
 
 
 @dataclass(frozen=True)
@@ -205,7 +208,9 @@ def plan_reports(ds: Dataset, *, data_dir: Path, pilots: Sequence[str] | None = 
         unknown = [p for p in pilots if p not in known]
         if unknown:
             raise UsageError(f"Unknown pilot(s) {', '.join(map(repr, unknown))}; the pilots are: "
-                             f"{', '.join(known)}.")
+                             f"{', '.join(known)}.",
+                             nb=f"Ukjent pilot: {', '.join(f'«{u}»' for u in unknown)}. Pilotene "
+                                f"er: {', '.join(known)}.")
     chosen = list(pilots) if pilots is not None else known
     as_of_iso = ds.as_of_date.date().isoformat()
     as_of_text = words["status"].format(date=fmt.date(ds.as_of_date, language=language))
@@ -770,7 +775,8 @@ def _render_reports(data_dir: str | Path, *, as_of: str | None, pilots: Sequence
                     notebooks: Path | None, lock_wait: float | None, decision: bool | None,
                     display: Progress, t_start: float) -> dict[str, Any]:
     if jobs < 1:
-        raise UsageError(f"--jobs {jobs} must be 1 or more.")
+        raise UsageError(f"--jobs {jobs} must be 1 or more.",
+                         nb=f"--jobs {jobs} må være 1 eller mer.")
     if lock_wait is None:
         try:
             lock_wait = float(os.environ.get("PILOT_EVAL_LOCK_WAIT", publish.DEFAULT_LOCK_WAIT))
