@@ -127,9 +127,33 @@ def test_a_spreadsheet_text_cell_that_reads_two_ways_says_so_and_what_to_do() ->
     type_table(TABLES["sessions"], raw, "Oppmøte", None, problems)
     (found,) = problems.records
     assert found["rule"] == "value.ambiguous_number"
-    assert "både 1250 og 1,250" in found["message_nb"]  # not "ikke et tall … desimalkomma"
-    assert "formatert som tall" in found["message_nb"]
-    assert "1250 or 1.250" in found["message_en"]
+    assert found["message_nb"] == (  # not "ikke et tall … med desimalkomma"
+        "«1,250» kan bety både 1250 og 1,250 (med desimalkomma). Skriv tallet i en celle "
+        "formatert som tall (ikke som tekst), uten tusenskille.")
+    assert "1250 or 1.250 (with a decimal point)" in found["message_en"]
+
+
+@pytest.mark.parametrize(("text", "sep", "value"), [
+    ("0,125", None, 0.125),  # a leading 0 is never a thousands group
+    ("0.125", ";", 0.125),
+    ("-0,5", None, -0.5),
+])
+def test_a_leading_zero_is_a_decimal_not_thousands(text: str, sep: str | None, value: float
+                                                   ) -> None:
+    values, bad, ambiguous = parse_number(pd.Series([text]), sep)
+    assert not ambiguous.iloc[0] and not bad.iloc[0] and values.iloc[0] == value
+
+
+def test_a_semicolon_file_says_which_two_numbers_and_no_cell_format() -> None:
+    from pilot_eval.schema import TABLES, Problems, type_table
+
+    raw = pd.DataFrame({"pilot_id": ["lekse"], "date": ["2025-02-01"], "funder": ["fund"],
+                        "amount_nok": ["1.500,-"]}, index=[2])
+    problems = Problems()
+    type_table(TABLES["costs"], raw, "costs.csv", ";", problems)
+    (found,) = problems.records
+    assert found["message_nb"].startswith("«1.500,-» kan bety både 1500 og 1,500")
+    assert "celle" not in found["message_nb"]  # a CSV file has no cell formats
 
 
 @pytest.mark.parametrize("text,month,expected", [

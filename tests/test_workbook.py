@@ -78,8 +78,9 @@ def test_several_files_from_one_preparation(tmp_path: Path) -> None:
 #: `indicators` and nothing else. And by the value notes that name the evidence rating
 #: (very_weak_evidence): Jobbtrening's trivsel note, and nothing else. And by the rule
 #: cost_red_after_elapsed: one row more in `rules`, and nothing else. And by the rule
-#: reach_red_after_elapsed: one row more in `rules` (the third), and nothing else.
-SAMPLE_JSON_SHA256 = "b7da1baa6569b9daf3a1f659f98eb4dd5e80fbf2f5e6a14524652ad947b308f2"
+#: reach_red_after_elapsed: one row more in `rules` (the third), and the descriptions of
+#: reach_yellow and cost_yellow (red not early in the period), and nothing else.
+SAMPLE_JSON_SHA256 = "007798a91b8e67b88fb9bcb34745549321da9b9911ae37d0c3ce37dc90892d65"
 NUMERIC = {"nok", "share", "count", "ratio", "number", "quantity", "p_value", "year", "mixed"}
 
 

@@ -396,11 +396,11 @@ class Problems:
 # --- typing: text → values ---------------------------------------------------------------
 
 _SPACE_GROUPED = re.compile(r"^[-+]?\d{1,3}([ \u00a0\u202f]\d{3})+([.,]\d+)?$")
-_DOT_GROUPED = r"^[-+]?\d{1,3}(\.\d{3})+$"
+_DOT_GROUPED = r"^[-+]?[1-9]\d{0,2}(\.\d{3})+$"  # "0.125" is no thousands
 _DOT_GROUPED_COMMA_DEC = r"^[-+]?\d{1,3}(\.\d{3})+,\d+$"
 _COMMA_GROUPED = r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$"
 _COMMA_DEC = r"^[-+]?\d*,\d+$"
-_ONE_COMMA_GROUP = r"^[-+]?\d{1,3},\d{3}$"  # 1,234: 1234 in English, 1.234 in Norwegian
+_ONE_COMMA_GROUP = r"^[-+]?[1-9]\d{0,2},\d{3}$"  # 1,234: 1234 in English, 1.234 in Norwegian
 #: Numbers that read the same whatever the separator: digits, in a comma-separated file (or a
 #: spreadsheet) with a decimal point; or an empty cell.
 _PLAIN_NUMBER = r"(?:[-+]?[0-9]+(?:\.[0-9]+)?)?"
@@ -794,7 +794,7 @@ def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
         values, bad, ambiguous = (r.to_numpy() for r in parse_number(u, sep))
         values = values.astype("float64", copy=True)
         problems.add_rows(file, "value.ambiguous_number", rows(ambiguous),
-                          _ambiguous_nb, _ambiguous_en, column=name)
+                          *_ambiguous_messages(sep), column=name)
         problems.add_rows(file, "value.not_number", rows(bad),
                           lambda v: f"«{v}» er ikke et tall. Skriv bare sifre, eventuelt med "
                                     "desimalkomma (for eksempel 1234,50).",
@@ -877,32 +877,42 @@ def _type_column(col: Col, text: pd.Series, file: str, sep: str | None,
     raise ValueError(f"unknown column kind {col.kind!r}")  # pragma: no cover
 
 
-def _ambiguous_nb(v: str) -> str:
-    """The message for a number that reads two ways: "1.234" in a semicolon file, "1,234"
-    in a spreadsheet's text cell.
+def _ambiguous_messages(sep: str | None) -> tuple[Callable[[str], str], Callable[[str], str]]:
+    """The messages for a number that reads two ways: "1.234" in a semicolon or tab file,
+    "1,234" in a spreadsheet's text cell (``sep`` None), each as (Norwegian, English).
 
-    >>> _ambiguous_nb("1,234")
-    '«1,234» kan bety både 1234 og 1,234. Skriv tallet i en celle formatert som tall (ikke som tekst), uten tusenskille.'
+    >>> nb, en = _ambiguous_messages(None)
+    >>> nb("1,234")
+    '«1,234» kan bety både 1234 og 1,234 (med desimalkomma). Skriv tallet i en celle formatert som tall (ikke som tekst), uten tusenskille.'
+    >>> nb, en = _ambiguous_messages(";")
+    >>> nb("1.500,-")
+    '«1.500,-» kan bety både 1500 og 1,500 (med desimalkomma). Skriv tallet uten tusenskille, med desimalkomma.'
+    >>> en("kr 1.500")
+    "'kr 1.500' could mean 1500 or 1.500 (with a decimal point). Write the number without a thousands separator."
     """
-    if "," in v:  # a spreadsheet's text cell: its number cell says what was meant
-        return (f"«{v}» kan bety både {v.replace(',', '')} og {v}. Skriv tallet i en celle "
-                "formatert som tall (ikke som tekst), uten tusenskille.")
-    return (f"«{v}» kan bety både {v.replace('.', '')} og {v.replace('.', ',')}. "
-            "Skriv tallet uten tusenskille, med desimalkomma.")
+    mark = "," if sep is None else "."
 
+    def readings(v: str) -> tuple[str, str]:  # the number without its unit, read both ways
+        core = re.sub(r"^(?:kr\.?|NOK)\s*|\s*(?:kr\.?|NOK|,-)$", "", v.strip(),
+                      flags=re.IGNORECASE).replace("\u2212", "-")
+        whole, _, part = core.partition(mark)
+        return whole + part, whole + "," + part
 
-def _ambiguous_en(v: str) -> str:
-    """English of :func:`_ambiguous_nb`.
+    def nb(v: str) -> str:
+        thousands, decimal = readings(v)
+        advice = ("Skriv tallet i en celle formatert som tall (ikke som tekst), uten tusenskille."
+                  if sep is None else "Skriv tallet uten tusenskille, med desimalkomma.")
+        return f"«{v}» kan bety både {thousands} og {decimal} (med desimalkomma). {advice}"
 
-    >>> _ambiguous_en("1,234")
-    "'1,234' could mean 1234 or 1.234. Enter the number in a cell formatted as a number (not as text), without a thousands separator."
-    """
-    if "," in v:
-        return (f"'{v}' could mean {v.replace(',', '')} or {v.replace(',', '.')}. Enter the "
-                "number in a cell formatted as a number (not as text), without a thousands "
-                "separator.")
-    return (f"'{v}' could mean {v.replace('.', '')} or {v}. Write the number without a "
-            "thousands separator.")
+    def en(v: str) -> str:
+        thousands, decimal = readings(v)
+        advice = ("Enter the number in a cell formatted as a number (not as text), without a "
+                  "thousands separator." if sep is None else
+                  "Write the number without a thousands separator.")
+        return (f"'{v}' could mean {thousands} or {decimal.replace(',', '.')} (with a decimal "
+                f"point). {advice}")
+
+    return nb, en
 
 
 def _fill_default(values: pd.Series, col: Col) -> pd.Series:

@@ -721,6 +721,27 @@ def _csv_text(tt_frame: pd.DataFrame, table: str, present: Iterable[str] | None 
     return text.to_csv(index=False, lineterminator="\n")
 
 
+def _changes_csv(changes: pd.DataFrame, language: str) -> str:
+    """Every change as CSV text that Excel opens in columns: semicolons, and in Norwegian a
+    decimal comma in the old and new values (written as text, "27.5" would open as a date).
+
+    >>> changes = pd.DataFrame({"table": ["outcomes"], "change": ["changed"], "key": ["d-1"],
+    ...                         "column": ["value"], "old": ["14"], "new": ["27.5"],
+    ...                         "row_id": [0]})
+    >>> print(_changes_csv(changes, "nb"), end="")
+    table;change;key;column;old;new
+    outcomes;changed;d-1;value;14;27,5
+    """
+    listed = changes.drop(columns=["row_id"], errors="ignore")
+    if language == "nb":
+        for column in ("old", "new"):
+            if column in listed.columns:
+                text = listed[column].astype("string")
+                listed[column] = text.str.replace(r"^([-+]?\d+)\.(\d+)$", r"\1,\2", regex=True)
+    return listed.to_csv(index=False, sep=";", decimal="," if language == "nb" else ".",
+                         lineterminator="\n")
+
+
 def _in_written_order(frame: pd.DataFrame, start: int | None) -> pd.DataFrame:
     """A merged table in the order it is written back: the folder's rows where they were,
     the delivered rows (in the delivery's order) where the pilot's rows began, or after
@@ -1040,9 +1061,8 @@ def _commit(folder: Path, path: Path, data: bytes, result: IntakeResult,
             result.summary(language) + "\n\n"
             + "\n".join(change_lines(result, language, limit=200))
             + f"\n\n{every}: {stem}.changes.csv\n").encode("utf-8"))
-        atomic_write_bytes(store / f"{stem}.changes.csv", result.changes.drop(
-            columns=["row_id"]).to_csv(index=False, sep=";", decimal="," if language == "nb"
-                                       else ".").encode("utf-8-sig"))
+        atomic_write_bytes(store / f"{stem}.changes.csv",
+                           _changes_csv(result.changes, language).encode("utf-8-sig"))
         counts = result.counts()
         corrected = result.changes.loc[result.changes["correction"], "date"]
         entry = {

@@ -121,14 +121,18 @@ REASONS: dict[str, dict[str, str]] = {
 RULE_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "reach_green": ("Rekkevidde god når påmeldte / (mål × andel av perioden gått) er minst",
                     "Reach green when enrolled / (target × share of period elapsed) is at least"),
-    "reach_yellow": ("Rekkevidde usikker (ellers svak) når forholdet er minst",
-                     "Reach yellow (else red) when the ratio is at least"),
+    "reach_yellow": ("Rekkevidde usikker (ellers svak, men ikke tidlig i perioden) når "
+                     "forholdet er minst",
+                     "Reach yellow (else red, but not early in the period) when the ratio is "
+                     "at least"),
     "reach_red_after_elapsed": ("Rekkevidde aldri svak før denne andelen av perioden er gått",
                                 "Reach never red before this share of the period has passed"),
     "cost_green": ("Økonomi god når andel av tilsagnet brukt / andel av perioden gått er høyst",
                    "Cost green when share of grant used / share of period elapsed is at most"),
-    "cost_yellow": ("Økonomi usikker (ellers svak) når forholdet er høyst",
-                    "Cost yellow (else red) when the ratio is at most"),
+    "cost_yellow": ("Økonomi usikker (ellers svak, tidlig i perioden bare når det er mye "
+                    "høyere) når forholdet er høyst",
+                    "Cost yellow (else red, early in the period only when far higher) when "
+                    "the ratio is at most"),
     "cost_underuse": ("Økonomi usikker når forholdet er under (midler brukes ikke)",
                       "Cost yellow when the ratio is below (money not being used)"),
     "cost_red_after_elapsed": ("Før denne andelen av perioden er gått, måles forbruket mot "
