@@ -49,24 +49,30 @@ def test_a_setting_that_cannot_be_changed_leaves_the_work_running():
     assert done
 
 
+def _huge_pages_off_while(monkeypatch, owner, name: str) -> list[int]:
+    """Record, at each call of ``owner.name``, whether huge pages are off (1) or not (0)."""
+    prctl = ctypes.CDLL(None).prctl
+    seen: list[int] = []
+    original = getattr(owner, name)
+
+    def watching(*args, **kwargs):
+        seen.append(prctl(42, 0, 0, 0, 0))  # PR_GET_THP_DISABLE
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, watching)
+    return seen
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
 def test_loading_runs_without_huge_pages_and_gives_them_back(monkeypatch):
     import pilot_eval as pe
     from pilot_eval import dataset
 
     prctl = ctypes.CDLL(None).prctl
-    before = prctl(42, 0, 0, 0, 0)  # PR_GET_THP_DISABLE
-    during = []
-    original = dataset.cross_checks
-
-    def watching(*args, **kwargs):
-        during.append(prctl(42, 0, 0, 0, 0))
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(dataset, "cross_checks", watching)
+    before = prctl(42, 0, 0, 0, 0)
+    during = _huge_pages_off_while(monkeypatch, dataset, "cross_checks")
     pe.load_dataset("tests/data/doctest_small")
     assert during == [1] and prctl(42, 0, 0, 0, 0) == before
-
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
@@ -79,22 +85,14 @@ def test_attendance_sums_and_as_of_run_without_huge_pages(monkeypatch):
     prctl = ctypes.CDLL(None).prctl
     ds = pe.load_dataset("tests/data/doctest_small")
     before = prctl(42, 0, 0, 0, 0)
-    during = []
-    original = reach.sum_by
-
-    def watching(*args, **kwargs):
-        during.append(prctl(42, 0, 0, 0, 0))
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(reach, "sum_by", watching)
+    during = _huge_pages_off_while(monkeypatch, reach, "sum_by")
     reach.reach_summary(ds)
-    assert 1 in during and during.count(1) == 1  # the attendance hours, not the small sums
+    assert during.count(1) == 1  # the attendance hours, not the small sums
     assert prctl(42, 0, 0, 0, 0) == before
-    seen = []
-    monkeypatch.setattr(pe.Dataset, "_before", lambda self, when: seen.append(
-        prctl(42, 0, 0, 0, 0)) or self)
+    seen = _huge_pages_off_while(monkeypatch, pe.Dataset, "_before")
     ds.as_of("2025-03-01")
     assert seen == [1] and prctl(42, 0, 0, 0, 0) == before
+
 
 def test_one_blas_thread_inside_and_the_threads_back_after():
     threadpoolctl = pytest.importorskip("threadpoolctl")
