@@ -256,7 +256,10 @@ def test_an_as_of_after_the_data_says_so_once_and_still_answers(tmp_path: Path) 
     result = run("metrics", str(MINIMAL), "--as-of", "2031-01-01", "--out",
                  str(tmp_path / "late.json"))
     assert result.returncode == 0 and (tmp_path / "late.json").exists()
-    assert result.stderr.count("after the agreement's end") == 1
+    assert result.stderr.count("er etter at avtalen sluttet (31.12.2026)") == 1  # nb
     assert "DataWarning" not in result.stderr and "warnings.warn" not in result.stderr
+    english = run("metrics", str(MINIMAL), "--as-of", "2031-01-01", "--lang", "en", "--out",
+                  str(tmp_path / "late-en.json"))
+    assert english.stderr.count("after the agreement's end") == 1
     on_time = run("metrics", str(MINIMAL), "--out", str(tmp_path / "now.json"))
-    assert "after the" not in on_time.stderr
+    assert "after the" not in on_time.stderr and "etter at" not in on_time.stderr

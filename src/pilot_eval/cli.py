@@ -287,7 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .render.publish import Terminated, write_error
 
     try:
-        with _data_warnings_as_messages():
+        with _data_warnings_as_messages(getattr(args, "lang", None) or "nb"):
             return _COMMANDS[args.command](args)
     except BrokenPipeError:
         return _pipe_closed()
@@ -324,10 +324,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 @contextlib.contextmanager
-def _data_warnings_as_messages() -> Iterator[None]:
+def _data_warnings_as_messages(language: str = "nb") -> Iterator[None]:
     """A :class:`~pilot_eval.DataWarning` (an ``--as-of`` after the data's last date …) as
-    one line on standard error, with its advice, not a Python warning with a file and line
-    number; each is said once. Exit status unchanged: the numbers are still made."""
+    one line on standard error, with its advice, in ``language`` (when the warning has it),
+    not a Python warning with a file and line number; each is said once. Exit status
+    unchanged: the numbers are still made."""
     import warnings
 
     from .errors import DataWarning
@@ -341,7 +342,8 @@ def _data_warnings_as_messages() -> Iterator[None]:
             previous(message, category, filename, lineno, file, line)
         elif str(message) not in said:
             said.add(str(message))
-            log.warning("%s", message)
+            said_as = message.message(language) if isinstance(message, DataWarning) else message
+            log.warning("%s", said_as)
 
     with warnings.catch_warnings():
         warnings.simplefilter("always", DataWarning)

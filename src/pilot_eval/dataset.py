@@ -159,8 +159,8 @@ class Dataset:
                 nb=f"Datoen {when:%d.%m.%Y} er mer enn {AS_OF_YEARS_AFTER_END} år etter at "
                    f"avtalen sluttet ({self.agreement.end:%d.%m.%Y}). Velg en dato til og med "
                    f"{latest:%d.%m.%Y}, vanligvis datoen dataene ble hentet ut.")
-        for message in as_of_warnings(when, self.last_data_date, self.agreement.end):
-            warnings.warn(message, DataWarning, stacklevel=2)
+        for warning in as_of_warnings(when, self.last_data_date, self.agreement.end):
+            warnings.warn(warning, stacklevel=2)
         with ordinary_pages.held():  # copies of millions of rows (see _process.ordinary_pages)
             return self._before(when)
 
@@ -500,8 +500,8 @@ def _load(path: str | Path, *, as_of: str | pd.Timestamp | None = None,
     with warnings.catch_warnings():  # the warning points at the caller of load_dataset
         warnings.simplefilter("ignore", DataWarning)
         viewed = ds.as_of(as_of)
-    for message in as_of_warnings(viewed.as_of_date, ds.last_data_date, agreement.end):
-        warnings.warn(message, DataWarning, stacklevel=3)
+    for warning in as_of_warnings(viewed.as_of_date, ds.last_data_date, agreement.end):
+        warnings.warn(warning, stacklevel=3)
     return viewed
 
 
@@ -604,8 +604,8 @@ AS_OF_GRACE_DAYS = 31
 
 
 def as_of_warnings(when: pd.Timestamp, last_data_date: pd.Timestamp | None,
-                   agreement_end: pd.Timestamp) -> list[str]:
-    """What an ``as_of`` of ``when`` will mislead about, as messages with advice.
+                   agreement_end: pd.Timestamp) -> list[DataWarning]:
+    """What an ``as_of`` of ``when`` will mislead about, as warnings with advice.
 
     ``when`` after the agreement's end, or more than :data:`AS_OF_GRACE_DAYS` after the
     data's last date.
@@ -618,28 +618,45 @@ def as_of_warnings(when: pd.Timestamp, last_data_date: pd.Timestamp | None,
         The latest date in the data (costs, enrolments, exits, sessions, measurements).
     agreement_end : pandas.Timestamp
 
+    Returns
+    -------
+    list of DataWarning
+        Each in English (``str``) and Norwegian (``.message("nb")``).
+
     Examples
     --------
-    >>> as_of_warnings(pd.Timestamp("2026-04-01"), pd.Timestamp("2026-02-01"),
-    ...                pd.Timestamp("2026-12-31"))[0][:60]
+    >>> found = as_of_warnings(pd.Timestamp("2026-04-01"), pd.Timestamp("2026-02-01"),
+    ...                        pd.Timestamp("2026-12-31"))
+    >>> str(found[0])[:60]
     'as_of=2026-04-01 is after the last date in the data (2026-02'
+    >>> found[0].message("nb")[:61]
+    'Datoen 01.04.2026 er etter den siste datoen i dataene (01.02.'
     >>> as_of_warnings(pd.Timestamp("2026-03-01"), pd.Timestamp("2026-02-01"),
     ...                pd.Timestamp("2026-12-31"))  # a quarter's end, a month on: usual
     []
     """
     out = []
     if when > agreement_end:
-        out.append(
+        out.append(DataWarning(
             f"as_of={when.date()} is after the agreement's end ({agreement_end.date()}): "
             "every pilot counts as ended and the period as fully passed. Use a date up to "
-            f"{agreement_end.date()} unless you mean to look back after the agreement.")
+            f"{agreement_end.date()} unless you mean to look back after the agreement.",
+            nb=f"Datoen {when:%d.%m.%Y} er etter at avtalen sluttet ({agreement_end:%d.%m.%Y}): "
+               "alle pilotene regnes som avsluttet og hele perioden som gått. Bruk en dato "
+               f"til og med {agreement_end:%d.%m.%Y}, med mindre du vil se tilbake etter "
+               "avtalen."))
     if last_data_date is not None and when > last_data_date + pd.Timedelta(days=AS_OF_GRACE_DAYS):
-        out.append(
+        out.append(DataWarning(
             f"as_of={when.date()} is after the last date in the data "
             f"({last_data_date.date()}): the days after it count as days without costs, "
             "enrolments or attendance, so shares of the period passed grow and rates fall. "
             "Use the date the data were taken out, or leave as_of out (the last date in the "
-            "data).")
+            "data).",
+            nb=f"Datoen {when:%d.%m.%Y} er etter den siste datoen i dataene "
+               f"({last_data_date:%d.%m.%Y}): dagene etter den regnes som dager uten kostnader, "
+               "påmeldinger eller oppmøte, så andelen av perioden som er gått, blir større, og "
+               "tall per måned blir lavere. Bruk datoen dataene ble hentet ut, eller la være "
+               "å oppgi datoen, så brukes den siste datoen i dataene."))
     return out
 
 

@@ -66,7 +66,23 @@ class PilotEvalError(Exception):
     """Base class of every error pilot_eval raises on purpose."""
 
 
-class UsageError(PilotEvalError, ValueError):
+class _InTwoLanguages:
+    """A message in English (``str()``, what a programmer reads) and, where one is given,
+    in Norwegian (``nb``), for the command line's users; kept across processes."""
+
+    def __init__(self, *args: object, nb: str | None = None) -> None:
+        super().__init__(*args)
+        self.nb = nb
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return type(self), self.args, self.__dict__
+
+    def message(self, language: str = "en") -> str:
+        """The message in ``language`` ("nb" or "en"); English when there is no other."""
+        return self.nb if language == "nb" and self.nb else str(self)
+
+
+class UsageError(_InTwoLanguages, PilotEvalError, ValueError):
     """A function or command was called with an argument it does not accept.
 
     The message is English (what a programmer reads); ``nb`` is the same in Norwegian, for
@@ -82,24 +98,14 @@ class UsageError(PilotEvalError, ValueError):
     '--jobs 0 must be 1 or more.'
     """
 
-    def __init__(self, *args: object, nb: str | None = None) -> None:
-        super().__init__(*args)
-        self.nb = nb
 
-    def __reduce__(self) -> tuple[object, ...]:  # the Norwegian kept across processes
-        return type(self), self.args, self.__dict__
-
-    def message(self, language: str = "en") -> str:
-        """The message in ``language`` ("nb" or "en"); English when there is no other."""
-        return self.nb if language == "nb" and self.nb else str(self)
-
-
-class DataWarning(UserWarning):
+class DataWarning(_InTwoLanguages, UserWarning):
     """The data cannot answer the question as asked; the numbers come out, but may mislead.
 
     Raised (as a warning) by :meth:`Dataset.as_of` and :func:`load_dataset` for an
     ``as_of`` after the data's last date or after the agreement's end. The message says
-    what happens to the numbers and which date to use instead.
+    what happens to the numbers and which date to use instead, in English and (``nb``,
+    :meth:`message`) in Norwegian.
 
     Examples
     --------
