@@ -703,6 +703,15 @@ def test_money_note_in_english_says_what_leverage_is(mid):
     assert "kroner in all" not in note
 
 
+def test_money_note_says_what_cost_per_participant_is(mid):
+    # the table's "per deltaker" (everyone so far) beside the text's "per deltaker per år":
+    # two numbers a reader would otherwise take for one
+    money = [t for t in mid["nb"] if t.caption == "Økonomi per pilot"][0]
+    assert "Kostnad per deltaker er samlet ressursbruk delt på alle som har vært med så " \
+        "langt" in plain(money.notes[0])
+    assert "ikke det samme som kostnad per deltaker per år" in plain(money.notes[0])
+
+
 def test_value_table_applies_the_privacy_rules_to_exact_input(sample):
     """A library user passing metrics.value_for_money(ds) as it is gets the report's table:
     a value resting on a hidden count (mentor's, 3 reversals) is not printed. The rule is
