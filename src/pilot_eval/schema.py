@@ -395,6 +395,8 @@ class Problems:
 
 # --- typing: text → values ---------------------------------------------------------------
 
+#: A currency unit before or after an amount ("kr 12", "12 NOK", "1.500,-"): not the number.
+_UNIT = re.compile(r"^(?:kr\.?|NOK)\s*|\s*(?:kr\.?|NOK|,-)$", re.IGNORECASE)
 _SPACE_GROUPED = re.compile(r"^[-+]?\d{1,3}([ \u00a0\u202f]\d{3})+([.,]\d+)?$")
 _DOT_GROUPED = r"^[-+]?[1-9]\d{0,2}(\.\d{3})+$"  # "0.125" is no thousands
 _DOT_GROUPED_COMMA_DEC = r"^[-+]?\d{1,3}(\.\d{3})+,\d+$"
@@ -451,7 +453,7 @@ def parse_number(text: pd.Series, sep: str | None) -> tuple[pd.Series, pd.Series
         nothing = pd.Series(False, index=text.index)
         return values, values.isna() & text.ne(""), nothing
     t = text.str.replace("\u2212", "-", regex=False)
-    t = t.str.replace(r"^(?:kr\.?|NOK)\s*|\s*(?:kr\.?|NOK|,-)$", "", regex=True, case=False)
+    t = t.str.replace(_UNIT, "", regex=True)
     spaced = t.str.match(_SPACE_GROUPED)
     t = t.where(~spaced, t.str.replace(r"[ \u00a0\u202f]", "", regex=True))
     empty = t.eq("")
@@ -893,8 +895,7 @@ def _ambiguous_messages(sep: str | None) -> tuple[Callable[[str], str], Callable
     mark = "," if sep is None else "."
 
     def readings(v: str) -> tuple[str, str]:  # the number without its unit, read both ways
-        core = re.sub(r"^(?:kr\.?|NOK)\s*|\s*(?:kr\.?|NOK|,-)$", "", v.strip(),
-                      flags=re.IGNORECASE).replace("\u2212", "-")
+        core = _UNIT.sub("", v.strip()).replace("\u2212", "-")
         whole, _, part = core.partition(mark)
         return whole + part, whole + "," + part
 

@@ -742,6 +742,22 @@ def _changes_csv(changes: pd.DataFrame, language: str) -> str:
                          lineterminator="\n")
 
 
+def _first_rows(folder_tables: Mapping[str, TypedTable], delivered: Iterable[str],
+                pilot_id: str) -> dict[str, int]:
+    """The row each delivered table's first row of the pilot is on in the folder (tables
+    where the pilot has none are left out): where :func:`_in_written_order` puts the
+    delivered rows."""
+    out = {}
+    for name in delivered:
+        current = folder_tables.get(name)
+        if current is None:
+            continue
+        rows = current.frame.index[current.frame["pilot_id"].astype(object).eq(pilot_id)]
+        if len(rows):
+            out[name] = int(rows.min())
+    return out
+
+
 def _in_written_order(frame: pd.DataFrame, start: int | None) -> pd.DataFrame:
     """A merged table in the order it is written back: the folder's rows where they were,
     the delivered rows (in the delivery's order) where the pilot's rows began, or after
@@ -988,12 +1004,9 @@ def take_delivery(data_dir: str | Path, file: str | Path, *, pilot: str | None =
         result.received_at = now.isoformat(timespec="seconds")
         result.accepted = True  # as the stored summary says; undone if the commit fails
         try:
-            starts = {name: int(rows.min()) for name in typed if name in folder_tables
-                      and len(rows := folder_tables[name].frame.index[
-                          folder_tables[name].frame["pilot_id"].astype(object).eq(pilot_id)])}
             result.record = _commit(folder, path, data, result, combined, typed, folder_files,
                                     now, language=(agreement or {}).get("language", "nb"),
-                                    starts=starts)
+                                    starts=_first_rows(folder_tables, typed, pilot_id))
         except BaseException:
             result.accepted = False
             raise

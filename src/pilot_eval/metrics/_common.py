@@ -34,7 +34,13 @@ __all__ = [
     "elapsed_share", "month_number", "month_start", "month_grid", "grid_rows",
     "enrolled_at_as_of", "person_codes", "count_pilots_per_person",
     "population_cells", "pilot_target_areas", "target_ages", "target_cells",
+    "THRESHOLD_DIGITS",
 ]
+
+#: Decimals a ratio is rounded to before it is compared with a threshold, so that a ratio
+#: on the threshold by hand (4 of 25 against 20 % is 0.8) is not pushed over it by
+#: floating-point error (0.7999…).
+THRESHOLD_DIGITS = 9
 
 
 # --- pilots and sums -------------------------------------------------------------------------

@@ -53,7 +53,15 @@ import pandas as pd
 from .. import stats
 from ..dataset import Dataset
 from ..schema import COST_TYPES
-from ._common import enrolled_at_as_of, month_number, pilot_index, positions, ratio, sum_by
+from ._common import (
+    THRESHOLD_DIGITS,
+    enrolled_at_as_of,
+    month_number,
+    pilot_index,
+    positions,
+    ratio,
+    sum_by,
+)
 from .cost import pilot_periods
 from .reach import BY, UNKNOWN, reach_by, reach_summary
 from .scorecard import _scorecard
@@ -61,7 +69,7 @@ from .value import _pv_factor
 
 __all__ = ["has_decision_data", "scenarios", "scenario_budget", "unit_cost_comparison",
            "reach_gaps", "SCENARIOS", "HORIZON_YEARS", "SCENARIO_NOTES", "OUTCOME_PROMISES",
-           "UNIT_COST_NOTES"]
+           "UNIT_COST_NOTES", "under_reached"]
 
 #: The scenarios, in order: continue at today's reach, reach the reach target, reach a share
 #: (``agreement.scale_up_share``) of the target population.
@@ -82,6 +90,17 @@ MIN_TARGET_SHARE = 0.05
 #: group is reached clearly less than its share: only then is the lowest named least reached
 #: (a group at 0.9 of its share is not a gap a decision should turn on).
 UNDER_REACHED = 0.8
+
+
+def under_reached(representation: np.ndarray | pd.Series | float) -> np.ndarray:
+    """Whether a representation is clearly below its share (below :data:`UNDER_REACHED`,
+    rounded first as every threshold comparison is): the one rule of the metric and of the
+    chart that marks the least reached.
+
+    >>> under_reached([0.79, 4 / 25 / 0.2, 0.9]).tolist()  # 0.8 by hand is not below
+    [True, False, False]
+    """
+    return np.round(np.asarray(representation, dtype=float), THRESHOLD_DIGITS) < UNDER_REACHED
 
 #: What the outcome promises at scale: ``effect`` only when the scorecard's outcome is green.
 OUTCOME_PROMISES = ("effect", "uncertain", "unknown")
@@ -691,8 +710,7 @@ def reach_gaps(ds: Dataset) -> pd.DataFrame:
     eligible = out[out["representation"].notna() & (out["target_share"] >= MIN_TARGET_SHARE)]
     lowest = (eligible.sort_values("representation", kind="stable")
               .drop_duplicates(["pilot_id", "by"]))
-    # rounded as the scorecard's ratios: 4 of 25 against 20 % is 0.8, not 0.7999…
-    least = lowest.index[lowest["representation"].round(9) < UNDER_REACHED]
+    least = lowest.index[under_reached(lowest["representation"])]
     out["least_reached"] = out.index.isin(least)
     out = out.set_index(["pilot_id", "by", "group"])
     return out[["enrolled", "share", "pilot_enrolled", "share_of_enrolled", "target_population",

@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..dataset import Dataset
 from ..schema import INCOME_SOURCES, organisation_key
-from ._common import ratio
+from ._common import THRESHOLD_DIGITS, ratio
 
 __all__ = ["enterprise_finances", "enterprise_summary", "TRENDS", "ABOUT_SAME"]
 
@@ -38,7 +38,6 @@ __all__ = ["enterprise_finances", "enterprise_summary", "TRENDS", "ABOUT_SAME"]
 TRENDS = ("less_dependent", "more_dependent", "about_same", "one_year")
 #: A change of the municipality's share smaller than this (share points) is ``about_same``.
 ABOUT_SAME = 0.05
-_DIGITS = 9  # rounding before comparison with a threshold
 
 _INCOME = [f"{source}_nok" for source in INCOME_SOURCES]
 _FINANCE_COLUMNS = [
@@ -191,7 +190,7 @@ def enterprise_summary(ds: Dataset, *, finances: pd.DataFrame | None = None) -> 
     income = f["income_total_nok"].to_numpy(dtype=float)
     change = share[last_row] - share[first_row]
     same = first_row == last_row
-    rounded = np.round(change, _DIGITS)
+    rounded = np.round(change, THRESHOLD_DIGITS)
     trend = np.select([same, np.isnan(change), np.abs(rounded) < ABOUT_SAME, rounded < 0],
                       ["one_year", "", "about_same", "less_dependent"], "more_dependent")
     ferd = pd.Series(f["ferd_investment_nok"].to_numpy(dtype=float)).groupby(code).sum()

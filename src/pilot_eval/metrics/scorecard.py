@@ -52,6 +52,7 @@ import pandas as pd
 
 from ..dataset import Dataset
 from ..schema import DEFAULT_RULES
+from ._common import THRESHOLD_DIGITS
 from .cost import cost_summary
 from .evidence import min_measured
 from .outcomes import outcome_summary, primary_measures
@@ -195,7 +196,6 @@ _TEXT = {"state", "reach_status", "reach_reason", "cost_status", "cost_reason",
          "recommendation_reason", "outcome_evidence_rating", "outcome_evidence_reasons"}
 _INT = {"enrolled", "outcome_n", "outcome_min_required"}
 _BOOL = {"outcome_higher_is_better", "outcome_meets_mid", "outcome_clears_mid"}
-_DIGITS = 9  # rounding before comparison with a threshold
 
 
 def _rules(ds: Dataset) -> dict[str, float]:
@@ -358,12 +358,12 @@ def _scorecard(ds: Dataset, alpha: float = 0.05,
     target = reach["reach_target"].astype("Float64").astype(float)
     expected = target * elapsed
     ratio = (enrolled / expected).where(expected > 0)
-    q = ratio.round(_DIGITS)
+    q = ratio.round(THRESHOLD_DIGITS)
     out["enrolled"] = enrolled
     out["reach_target"] = target
     out["expected_enrolled"] = expected
     out["reach_ratio"] = ratio
-    reach_early = elapsed.round(_DIGITS) < rules["reach_red_after_elapsed"]
+    reach_early = elapsed.round(THRESHOLD_DIGITS) < rules["reach_red_after_elapsed"]
     out["reach_reason"] = np.select(
         [~started, ratio.isna(), q >= rules["reach_green"], q >= rules["reach_yellow"],
          reach_early],
@@ -373,7 +373,7 @@ def _scorecard(ds: Dataset, alpha: float = 0.05,
     # cost
     used = costs["grant_used_share"].astype(float)
     run_rate = (used / elapsed).where(elapsed > 0)
-    k = run_rate.round(_DIGITS)
+    k = run_rate.round(THRESHOLD_DIGITS)
     out["grant_nok"] = costs["grant_nok"].astype(float)
     out["fund_cost_nok"] = costs["fund_cost_nok"].astype(float)
     out["grant_used_share"] = used
@@ -381,8 +381,8 @@ def _scorecard(ds: Dataset, alpha: float = 0.05,
     # before cost_red_after_elapsed, spending is red only when it is too fast even against
     # that share of the period (120 % of the grant spent at 20 % is red at once)
     floor = rules["cost_red_after_elapsed"]  # 0: never early (no elapsed share is below it)
-    early = (elapsed.round(_DIGITS) < floor) & \
-        ((used / max(floor, 1e-12)).round(_DIGITS) <= rules["cost_yellow"])
+    early = (elapsed.round(THRESHOLD_DIGITS) < floor) & \
+        ((used / max(floor, 1e-12)).round(THRESHOLD_DIGITS) <= rules["cost_yellow"])
     out["cost_reason"] = np.select(
         [~started, run_rate.isna(), (k > rules["cost_yellow"]) & early,
          k > rules["cost_yellow"], k > rules["cost_green"], k < rules["cost_underuse"]],
@@ -397,8 +397,8 @@ def _scorecard(ds: Dataset, alpha: float = 0.05,
     n_comp = rows["n_comparison"].fillna(0).astype(int)
     did = (rows["design"].astype("string") == "did").fillna(False).to_numpy(dtype=bool)
     imp = rows["improvement"].astype(float)
-    lo = rows["improvement_ci_low"].astype(float).round(_DIGITS)
-    hi = rows["improvement_ci_high"].astype(float).round(_DIGITS)
+    lo = rows["improvement_ci_low"].astype(float).round(THRESHOLD_DIGITS)
+    hi = rows["improvement_ci_high"].astype(float).round(THRESHOLD_DIGITS)
     mid = rows["mid"].astype(float)
     has_data = rows["design"].notna() & ~rows["note"].astype("string").fillna("").str.contains(
         "no_pilot_data")
@@ -407,8 +407,8 @@ def _scorecard(ds: Dataset, alpha: float = 0.05,
     # missing follow-ups of those due, in the worse-off group
     attrition = np.fmax(rows["attrition_due_share"].astype(float),
                         rows["comparison_attrition_share"].astype(float))
-    capped = (attrition.round(_DIGITS) > rules["outcome_attrition_cap"]).to_numpy()
-    clear = ((lo > 0) & (imp.round(_DIGITS) >= mid)).to_numpy()
+    capped = (attrition.round(THRESHOLD_DIGITS) > rules["outcome_attrition_cap"]).to_numpy()
+    clear = ((lo > 0) & (imp.round(THRESHOLD_DIGITS) >= mid)).to_numpy()
     out["outcome_reason"] = np.select(
         [~started, rows["outcome_measure"].isna() | ~has_data,
          (n < min_n) | (did & (n_comp < min_n)),
@@ -452,7 +452,7 @@ def _scorecard(ds: Dataset, alpha: float = 0.05,
 
     # recommendation
     o, r, c = out["outcome_status"], out["reach_status"], out["cost_status"]
-    early = (elapsed.round(_DIGITS) < rules["adjust_before_elapsed"]).to_numpy()
+    early = (elapsed.round(THRESHOLD_DIGITS) < rules["adjust_before_elapsed"]).to_numpy()
     red_reason = np.where((r == "red") & (c == "red"), "reach_and_cost_red",
                           np.where(r == "red", "reach_red", "cost_red"))
     out["recommendation_reason"] = np.select(

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import UsageError
-from ...metrics.decision import MIN_TARGET_SHARE, UNDER_REACHED
+from ...metrics.decision import MIN_TARGET_SHARE, UNDER_REACHED, under_reached
 from ...privacy import PRIMARY, SHOWN, suppression_codes
 from .. import fmt
 from ._core import (
@@ -608,10 +608,10 @@ def _least_reached(by: pd.Series, marks: np.ndarray, enrolled: pd.Series, share:
             lowest = np.array([hi[i] < lo[sel[sel != i]].min() for i in sel], dtype=bool)
             # no lowest, or one that may or may not be clearly under its share: which it is
             # cannot be said without giving the hidden group away
-            straddles = lowest & (lo[sel] < UNDER_REACHED) & ~(np.round(hi[sel], 9) < UNDER_REACHED)
+            straddles = lowest & under_reached(lo[sel]) & ~under_reached(hi[sel])
             if not lowest.any() or straddles.any():
                 unresolved.append(str(b))
-        least[sel] = lowest & (np.round(hi[sel], 9) < UNDER_REACHED)
+        least[sel] = lowest & under_reached(hi[sel])
     return least, unresolved
 
 
