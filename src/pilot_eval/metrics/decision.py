@@ -97,6 +97,18 @@ def under_reached(representation: np.ndarray | pd.Series | float) -> np.ndarray:
     rounded first as every threshold comparison is): the one rule of the metric and of the
     chart that marks the least reached.
 
+    Parameters
+    ----------
+    representation : array-like of float
+        Share of the participants ÷ share of the target group, per group.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True where the group is reached clearly less than its share (NaN: False).
+
+    Examples
+    --------
     >>> under_reached([0.79, 4 / 25 / 0.2, 0.9]).tolist()  # 0.8 by hand is not below
     [True, False, False]
     """
